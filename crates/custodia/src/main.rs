@@ -1,1 +1,559 @@
-fn main() {}
+//! `custodia`: the command line of the Custodia evidence vault.
+//!
+//! Conventions every command follows: `--data-dir` (or `CUSTODIA_DATA_DIR`) chooses the vault;
+//! `--json` puts exactly one JSON document on stdout (also for errors: `{"error": …}`), while
+//! progress and messages go to stderr; no command ever prompts.
+
+#![forbid(unsafe_code)]
+
+mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use base64::Engine as _;
+use clap::{Args, Parser, Subcommand};
+use custodia_vault::custodia_blobstore::ContentHash;
+use custodia_vault::{Access, ArchiveLimits, IngestOptions, Vault, VerifyOptions};
+use serde_json::json;
+
+use output::{Output, Progress};
+
+#[derive(Parser, Debug)]
+#[command(name = "custodia", version, about = "Custodia: preserve, prove and share evidence of international crimes")]
+struct Cli {
+    /// The vault's data directory.
+    #[arg(long, global = true, env = "CUSTODIA_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout; messages go to stderr.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The local user recorded as acting (default: the administrator created at `init`).
+    #[arg(long = "as", global = true, env = "CUSTODIA_USER", value_name = "USER")]
+    actor: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new vault in the data directory.
+    Init {
+        /// Name of the first administrator.
+        #[arg(long, default_value = "admin")]
+        administrator: String,
+    },
+    /// Preserve files, folders and archives as items of one submission.
+    Ingest(IngestArgs),
+    /// Decrypt an item to a file; the download and its reason go into the custody log.
+    Get {
+        /// The item's SHA-256.
+        sha256: String,
+        /// The file to write (must not exist).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Why the item is taken out (recorded in the custody log).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Show an item: its facts and every submission of it.
+    Show {
+        sha256: String,
+    },
+    /// Show an item's custody history with log positions.
+    History {
+        sha256: String,
+    },
+    /// Check the custody log, the catalog against the log, and the blobs.
+    Verify {
+        /// Also decrypt and re-hash every blob.
+        #[arg(long)]
+        deep: bool,
+    },
+    /// The custody log: checkpoints, proofs, verification.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Set up a demonstration vault from the sample collection and verify it.
+    Demo {
+        /// The sample collection to ingest (default: the one shipped in `samples/collection`).
+        #[arg(long, value_name = "DIR")]
+        collection: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct IngestArgs {
+    /// Files and folders to ingest.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Who supplied the collection (a government, a UN team, an NGO…).
+    #[arg(long, value_name = "NAME")]
+    originator: String,
+    /// Case reference.
+    #[arg(long = "case", value_name = "REF")]
+    case_ref: Option<String>,
+    /// Who collected the material.
+    #[arg(long, value_name = "WHO")]
+    collected_by: Option<String>,
+    /// When the material was collected.
+    #[arg(long, value_name = "TIME")]
+    collected_at: Option<String>,
+    /// A note on how the collection was obtained.
+    #[arg(long, value_name = "TEXT")]
+    collection_note: Option<String>,
+    /// Deepest nesting of archives to expand.
+    #[arg(long, value_name = "N")]
+    max_archive_depth: Option<u32>,
+    /// Most bytes to expand from one input (all nesting levels).
+    #[arg(long, value_name = "BYTES")]
+    max_expanded_bytes: Option<u64>,
+    /// Largest expansion ratio of an archive member (above 1 MiB).
+    #[arg(long, value_name = "N")]
+    max_expansion_ratio: Option<u64>,
+    /// Most archive members to expand from one input.
+    #[arg(long, value_name = "N")]
+    max_archive_entries: Option<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+enum LogCommand {
+    /// Print a signed checkpoint (C2SP signed note) covering every entry so far.
+    Checkpoint,
+    /// Print the log's verifier key (C2SP vkey).
+    PublicKey,
+    /// Print an inclusion proof for an entry against the latest checkpoint.
+    Prove {
+        /// Log position of the entry.
+        #[arg(long, value_name = "N", conflicts_with = "item", required_unless_present = "item")]
+        entry: Option<u64>,
+        /// The item whose ingest entry to prove.
+        #[arg(long, value_name = "SHA256")]
+        item: Option<String>,
+    },
+    /// Print a consistency proof between two checkpointed tree sizes.
+    Consistency {
+        #[arg(long, value_name = "M")]
+        from: u64,
+        #[arg(long, value_name = "N")]
+        to: u64,
+    },
+    /// Recompute the log from storage and check every checkpoint.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let out = Output::new(cli.json);
+    match run(&cli, &out) {
+        Ok(code) => code,
+        Err(error) => {
+            out.error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODIA_LOG").unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(dir) = &cli.data_dir {
+        return Ok(dir.clone());
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .context("no data directory: give `--data-dir DIR` or set `CUSTODIA_DATA_DIR`")?;
+    Ok(base.join("custodia"))
+}
+
+fn open(cli: &Cli, access: Access) -> Result<Vault> {
+    let dir = data_dir(cli)?;
+    Vault::open(&dir, access).with_context(|| format!("cannot open the vault in `{}`", dir.display()))
+}
+
+/// Opens for writing if no other process is writing; otherwise for reading.
+fn open_preferring_write(cli: &Cli) -> Result<Vault> {
+    let dir = data_dir(cli)?;
+    match Vault::open(&dir, Access::ReadWrite) {
+        Ok(v) => Ok(v),
+        Err(custodia_vault::VaultError::Ledger(custodia_vault::custodia_ledger::LedgerError::Busy { .. })) => open(cli, Access::ReadOnly),
+        Err(e) => Err(e).with_context(|| format!("cannot open the vault in `{}`", dir.display())),
+    }
+}
+
+fn actor(cli: &Cli, vault: &Vault) -> String {
+    cli.actor.clone().unwrap_or_else(|| vault.config().administrator.clone())
+}
+
+fn parse_hash(text: &str) -> Result<ContentHash> {
+    text.parse().with_context(|| format!("`{text}` is not an item's SHA-256"))
+}
+
+fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Init { administrator } => {
+            let dir = data_dir(cli)?;
+            let vault = Vault::init(&dir, administrator).with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
+            out.message(&format!("created a vault in `{}`", dir.display()));
+            out.print(
+                &json!({
+                    "data_dir": dir.display().to_string(),
+                    "vault_id": vault.config().vault_id,
+                    "origin": vault.config().origin,
+                    "administrator": vault.config().administrator,
+                    "vkey": vault.verifier().vkey(),
+                }),
+                || format!("vault id: {}\nlog origin: {}\nverifier key: {}\n", vault.config().vault_id, vault.config().origin, vault.verifier().vkey()),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest(args) => ingest(cli, out, args),
+        Command::Get { sha256, out: file, reason } => {
+            let hash = parse_hash(sha256)?;
+            let mut vault = open(cli, Access::ReadWrite)?;
+            let actor = actor(cli, &vault);
+            let receipt = vault.get(&hash, file, &actor, reason)?;
+            out.message(&format!("wrote {} bytes of item {} to `{}`; logged at position {}", receipt.bytes, receipt.sha256, file.display(), receipt.ledger_index));
+            out.print(&json!({ "sha256": receipt.sha256, "bytes": receipt.bytes, "out": file.display().to_string(), "ledger_index": receipt.ledger_index }), String::new);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { sha256 } => {
+            let hash = parse_hash(sha256)?;
+            let vault = open(cli, Access::ReadOnly)?;
+            let item = vault.item(&hash)?;
+            let submissions = vault.submissions(&hash)?;
+            let expansion_error = vault.catalog().expansion_error(&hash.to_hex())?;
+            out.print(&json!({ "item": item, "expansion_error": expansion_error, "submissions": submissions }), || {
+                let mut text = format!("{}  {} bytes  {}\n", item.sha256, item.size, item.mime);
+                if let Some(e) = &expansion_error {
+                    text.push_str(&format!("  not expanded: {e}\n"));
+                }
+                for s in &submissions {
+                    text.push_str(&format!("  from {} ({}) at `{}`, submitted {}\n", s.originator, s.case_ref.as_deref().unwrap_or("no case"), s.path, s.submitted_at));
+                }
+                text
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History { sha256 } => {
+            let hash = parse_hash(sha256)?;
+            let vault = open(cli, Access::ReadOnly)?;
+            let events = vault.history(&hash)?;
+            let rows: Vec<_> = events
+                .iter()
+                .map(|e| {
+                    json!({
+                        "ledger_index": e.ledger_index,
+                        "time": e.time,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or(serde_json::Value::Null),
+                        "entry": String::from_utf8_lossy(&e.entry),
+                    })
+                })
+                .collect();
+            out.print(&json!({ "sha256": hash.to_hex(), "events": rows }), || {
+                events
+                    .iter()
+                    .map(|e| {
+                        let position = e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| "pending".into());
+                        format!("#{position:<8} {}  {:<10} {}\n", e.time, e.action, e.actor)
+                    })
+                    .collect()
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { deep } => {
+            let vault = open_preferring_write(cli)?;
+            if *deep {
+                out.message("verifying the log, the catalog and every blob (decrypting and re-hashing)…");
+            }
+            let report = vault.verify(VerifyOptions { deep: *deep })?;
+            out.print(&report, || verify_text(&report));
+            out.message(&format!(
+                "{}: {} items, {} events, {} blobs ({:.1} MB) in {:.2}s; {} fault(s)",
+                if report.ok { "OK" } else { "FAILED" },
+                report.items_checked,
+                report.events_checked,
+                report.blobs_checked,
+                report.bytes_checked as f64 / 1e6,
+                report.seconds,
+                report.faults.len()
+            ));
+            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Log(command) => log_command(cli, out, command),
+        Command::Demo { collection } => demo(cli, out, collection.as_deref()),
+    }
+}
+
+fn verify_text(report: &custodia_vault::VerifyReport) -> String {
+    let mut text = String::new();
+    for f in &report.faults {
+        text.push_str(&format!(
+            "FAULT {}{}{}: {}\n",
+            f.kind,
+            f.item.as_deref().map(|i| format!(" item {i}")).unwrap_or_default(),
+            f.ledger_index.map(|i| format!(" log #{i}")).unwrap_or_default(),
+            f.detail
+        ));
+    }
+    text.push_str(&format!("log: {} entries, root {}, {} checkpoint(s) checked\n", report.log_size, report.log_root, report.checkpoints_checked));
+    text
+}
+
+fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
+    let mut vault = open(cli, Access::ReadWrite)?;
+    let mut limits = vault.config().archive_limits.clone();
+    override_limits(&mut limits, args);
+    let options = IngestOptions {
+        originator: args.originator.clone(),
+        case_ref: args.case_ref.clone(),
+        collected_by: args.collected_by.clone(),
+        collected_at: args.collected_at.clone(),
+        collection_note: args.collection_note.clone(),
+        actor: actor(cli, &vault),
+        limits: Some(limits),
+    };
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let report = vault.ingest(&args.paths, options, &progress)?;
+    progress.finish();
+    let s = &report.summary;
+    out.message(&format!(
+        "ingested {} item(s): {} new, {} duplicate(s), {} already recorded; {:.1} MB in {:.2}s ({:.1} MB/s); {} error(s)",
+        s.items,
+        s.stored,
+        s.duplicates,
+        s.already_recorded,
+        s.bytes as f64 / 1e6,
+        s.seconds,
+        s.mb_per_s,
+        s.errors
+    ));
+    out.print(&report, || {
+        let mut text = String::new();
+        for item in &report.items {
+            text.push_str(&format!("{}  {:<16} {}\n", item.sha256, format!("{:?}", item.status).to_lowercase(), item.path));
+        }
+        for e in &report.errors {
+            text.push_str(&format!("error: `{}`: {}\n", e.path, e.error));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn override_limits(limits: &mut ArchiveLimits, args: &IngestArgs) {
+    if let Some(v) = args.max_archive_depth {
+        limits.max_depth = v;
+    }
+    if let Some(v) = args.max_expanded_bytes {
+        limits.max_expanded_bytes = v;
+    }
+    if let Some(v) = args.max_expansion_ratio {
+        limits.max_ratio = v;
+    }
+    if let Some(v) = args.max_archive_entries {
+        limits.max_entries = v;
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode> {
+    match command {
+        LogCommand::Checkpoint => {
+            let vault = open(cli, Access::ReadWrite)?;
+            let checkpoint = vault.checkpoint()?;
+            out.print(
+                &json!({ "checkpoint": checkpoint.text(), "origin": checkpoint.origin(), "tree_size": checkpoint.size(), "root_hash": checkpoint.root().to_string() }),
+                || checkpoint.text().to_owned(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        LogCommand::PublicKey => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let vkey = vault.verifier().vkey().to_owned();
+            out.print(&json!({ "vkey": vkey, "origin": vault.config().origin }), || format!("{vkey}\n"));
+            Ok(ExitCode::SUCCESS)
+        }
+        LogCommand::Prove { entry, item } => {
+            let vault = open_preferring_write(cli)?;
+            let index = match (entry, item) {
+                (Some(n), _) => *n,
+                (None, Some(sha)) => {
+                    let hash = parse_hash(sha)?;
+                    vault.item(&hash)?;
+                    vault.ingest_entry_index(&hash)?.with_context(|| format!("item {hash} has no logged ingest entry yet"))?
+                }
+                (None, None) => bail!("give `--entry N` or `--item SHA256`"),
+            };
+            let size = vault.ledger().size();
+            if index >= size {
+                bail!("entry {index} does not exist: the log holds {size} entries");
+            }
+            let checkpoint = latest_checkpoint_covering(&vault, index)?;
+            let proof = vault.ledger().inclusion_proof(index, checkpoint.size())?;
+            let entry_bytes = vault.ledger().entry(index)?;
+            let leaf = custodia_vault::custodia_ledger::leaf_hash(&entry_bytes);
+            proof.verify(leaf, checkpoint.root()).context("the proof the log produced does not verify; run `custodia log verify`")?;
+            let path: Vec<String> = proof.audit_path.iter().map(|h| b64(&h.0)).collect();
+            out.print(
+                &json!({
+                    "leaf_index": index,
+                    "tree_size": checkpoint.size(),
+                    "entry": b64(&entry_bytes),
+                    "leaf_hash": b64(&leaf.0),
+                    "audit_path": path,
+                    "root_hash": checkpoint.root().to_string(),
+                    "checkpoint": checkpoint.text(),
+                }),
+                || {
+                    format!(
+                        "leaf index: {index}\ntree size: {}\nentry: {}\nleaf hash: {}\naudit path:\n{}checkpoint:\n{}",
+                        checkpoint.size(),
+                        String::from_utf8_lossy(&entry_bytes),
+                        leaf,
+                        path.iter().map(|h| format!("  {h}\n")).collect::<String>(),
+                        checkpoint.text()
+                    )
+                },
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        LogCommand::Consistency { from, to } => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let verifier = vault.verifier();
+            let old = vault.ledger().checkpoint_at(*from, verifier).with_context(|| format!("no checkpoint at tree size {from}; `custodia log checkpoint` issues one"))?;
+            let new = vault.ledger().checkpoint_at(*to, verifier).with_context(|| format!("no checkpoint at tree size {to}; `custodia log checkpoint` issues one"))?;
+            let proof = vault.ledger().consistency_proof(*from, *to)?;
+            proof.verify(old.root(), new.root()).context("the consistency proof does not verify; run `custodia log verify`")?;
+            let hashes: Vec<String> = proof.hashes.iter().map(|h| b64(&h.0)).collect();
+            out.print(
+                &json!({
+                    "from": from,
+                    "to": to,
+                    "proof": hashes,
+                    "from_checkpoint": old.text(),
+                    "to_checkpoint": new.text(),
+                }),
+                || {
+                    format!(
+                        "consistency proof {from} → {to}:\n{}from checkpoint:\n{}\nto checkpoint:\n{}",
+                        hashes.iter().map(|h| format!("  {h}\n")).collect::<String>(),
+                        old.text(),
+                        new.text()
+                    )
+                },
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        LogCommand::Verify => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let report = vault.ledger().verify(vault.verifier())?;
+            let faults: Vec<String> = report.faults.iter().map(|f| f.to_string()).collect();
+            out.print(
+                &json!({
+                    "ok": report.is_ok(),
+                    "tree_size": report.tree_size,
+                    "root_hash": report.root.map(|r| r.to_string()),
+                    "entries_checked": report.entries_checked,
+                    "checkpoints_checked": report.checkpoints_checked,
+                    "faults": faults,
+                }),
+                || {
+                    let mut text: String = faults.iter().map(|f| format!("FAULT {f}\n")).collect();
+                    text.push_str(&format!(
+                        "{}: {} entries, {} checkpoint(s)\n",
+                        if report.is_ok() { "OK" } else { "FAILED" },
+                        report.entries_checked,
+                        report.checkpoints_checked
+                    ));
+                    text
+                },
+            );
+            Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}
+
+/// The latest checkpoint, signing a new one if the latest does not cover entry `index`.
+fn latest_checkpoint_covering(vault: &Vault, index: u64) -> Result<custodia_vault::custodia_ledger::SignedCheckpoint> {
+    let latest = vault.ledger().latest_checkpoint(vault.verifier())?;
+    match latest {
+        Some(c) if c.size() > index => Ok(c),
+        _ => vault
+            .checkpoint()
+            .context("no checkpoint covers this entry yet, and another process holds the vault for writing\n\nhint: run `custodia log checkpoint` when it is done"),
+    }
+}
+
+fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> {
+    let dir = data_dir(cli)?;
+    let collection = match collection {
+        Some(c) => c.to_owned(),
+        None => std::env::current_dir()?.join("samples/collection"),
+    };
+    if !collection.is_dir() {
+        bail!("the sample collection `{}` is missing\n\nhint: run from the project's root, or give `--collection DIR`", collection.display());
+    }
+    let mut vault = if dir.join("vault.json").exists() {
+        out.message(&format!("using the vault in `{}`", dir.display()));
+        Vault::open(&dir, Access::ReadWrite)?
+    } else {
+        out.message(&format!("creating a vault in `{}`", dir.display()));
+        Vault::init(&dir, "admin")?
+    };
+    let options = IngestOptions {
+        originator: "Demonstration Originator".into(),
+        case_ref: Some("DEMO-001".into()),
+        collected_by: Some("Custodia sample collection".into()),
+        collected_at: None,
+        collection_note: Some("sample material shipped with Custodia; not evidence of anything".into()),
+        actor: actor(cli, &vault),
+        limits: None,
+    };
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let report = vault.ingest(&[collection.clone()], options, &progress)?;
+    progress.finish();
+    let checkpoint = vault.checkpoint()?;
+    let verified = vault.verify(VerifyOptions { deep: true })?;
+    out.message(&format!(
+        "ingested {} item(s) from `{}` ({} new, {} error(s)); verify --deep: {}",
+        report.summary.items,
+        collection.display(),
+        report.summary.stored,
+        report.summary.errors,
+        if verified.ok { "OK" } else { "FAILED" }
+    ));
+    out.print(
+        &json!({ "data_dir": dir.display().to_string(), "ingest": report, "verify": verified, "checkpoint": checkpoint.text() }),
+        || {
+            let mut text = String::new();
+            for e in &report.errors {
+                text.push_str(&format!("note: `{}`: {}\n", e.path, e.error));
+            }
+            text.push_str(&format!(
+                "\nvault: {}\nitems: {}\nverify --deep: {}\nlatest checkpoint:\n{}\ntry:\n  custodia --data-dir {} history {}\n  custodia --data-dir {} log prove --item {}\n",
+                dir.display(),
+                verified.items_checked,
+                if verified.ok { "OK" } else { "FAILED" },
+                checkpoint.text(),
+                dir.display(),
+                report.items.first().map(|i| i.sha256.as_str()).unwrap_or("SHA256"),
+                dir.display(),
+                report.items.first().map(|i| i.sha256.as_str()).unwrap_or("SHA256"),
+            ));
+            text
+        },
+    );
+    Ok(if verified.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

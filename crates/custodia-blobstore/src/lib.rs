@@ -1,0 +1,142 @@
+//! Encrypted, content-addressed storage of evidence bytes.
+//!
+//! Every blob is the exact bytes of one item, encrypted at rest and stored under a name that is a
+//! *keyed* hash of its SHA-256, so that someone who holds a copy of a public file and the vault's
+//! disk still cannot tell whether the vault holds that file.
+//!
+//! What it leaves out: it knows nothing of items, originators or the custody log; it does not
+//! compute the SHA-256 identity (the caller does, while streaming), but it refuses to name a blob
+//! by anything else. The [`BlobStore`] trait is all the vault sees; [`LocalBlobStore`] (a folder
+//! on the local file system) is the first implementation, an S3-compatible one is to follow.
+//!
+//! # Encryption (format `CUSTBLB1`)
+//!
+//! Each blob has its own random 256-bit data key, wrapped with AES-256-GCM under the store's
+//! wrapping key. Content is cut into 1 MiB chunks, each sealed with AES-256-GCM under the data key;
+//! the nonce is the chunk's index, safe because each data key seals one blob only. The additional
+//! data marks the last chunk, so a truncated blob never decrypts. Chunks make ranged reads and
+//! bounded memory possible for files of any size.
+//!
+//! ```text
+//! 0    8   magic `CUSTBLB1`
+//! 8    4   plaintext bytes per chunk (u32 LE), 1 MiB
+//! 12   12  nonce of the wrapped data key
+//! 24   48  wrapped data key: AES-256-GCM(wrapping key, data key), AAD = bytes [0, 12)
+//! 72   ..  chunks: ciphertext || 16-byte tag; every chunk but the last is full; an empty blob
+//!          is one empty last chunk. Nonce = 0u32 || index (u64 BE); AAD = [1 if last else 0].
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod local;
+
+use std::fmt;
+use std::io::{Read, Seek};
+use std::str::FromStr;
+
+pub use local::LocalBlobStore;
+
+/// The SHA-256 of an item's bytes: its identity throughout Custodia.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContentHash(pub [u8; 32]);
+
+impl ContentHash {
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        Self(sha2::Sha256::digest(bytes).into())
+    }
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sha256:{}", self.to_hex())
+    }
+}
+
+impl FromStr for ContentHash {
+    type Err = BlobError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.strip_prefix("sha256:").unwrap_or(s);
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(s, &mut bytes)
+            .map_err(|_| BlobError::BadHash { text: s.chars().take(80).collect() })?;
+        Ok(Self(bytes))
+    }
+}
+
+/// Errors of the blob store.
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("`{text}` is not a SHA-256 (64 hexadecimal digits)")]
+    BadHash { text: String },
+    #[error("no blob is stored for item {0}")]
+    NotFound(ContentHash),
+    #[error("cannot {action} `{path}`: {source}")]
+    Io { action: &'static str, path: String, source: std::io::Error },
+    #[error("the blob of item {item} is damaged: {detail}")]
+    Damaged { item: ContentHash, detail: String },
+    #[error("the store key is invalid")]
+    BadKey,
+    #[error("encryption failed")]
+    Crypto,
+}
+
+/// What [`BlobWriter::finish`] did with the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// The blob is new in the store.
+    New,
+    /// The store already held these bytes; the new copy was discarded.
+    AlreadyPresent,
+    /// A blob of that name existed and was replaced by the new copy.
+    Replaced,
+}
+
+/// What to do when a blob of the same name already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfPresent {
+    /// Keep the existing blob: it is known to be complete (a committed catalog row vouches for it).
+    Keep,
+    /// Replace it atomically: nothing vouches for it, and a crash may have left it torn.
+    Replace,
+}
+
+/// A readable, seekable view of one blob's plaintext.
+pub trait BlobReader: Read + Seek + Send {
+    /// Plaintext length in bytes.
+    fn len(&self) -> u64;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A blob being written. Bytes go in through `Write`; nothing is visible under any name until
+/// [`BlobWriter::finish`]; dropping the writer without finishing discards everything.
+pub trait BlobWriter: std::io::Write + Send {
+    /// Seals the blob and stores it under `hash`, which must be the SHA-256 of every byte written
+    /// (the caller computed it while streaming). Durable only after [`BlobStore::sync`].
+    fn finish(self: Box<Self>, hash: &ContentHash, if_present: IfPresent) -> Result<Stored, BlobError>;
+}
+
+/// Storage of encrypted blobs, addressed by their content's SHA-256.
+///
+/// Contract: a blob is visible (to `contains` and `open`) only whole; after `sync` returns, every
+/// blob finished before it survives power loss; blobs are never modified or removed by the store.
+pub trait BlobStore: Send + Sync {
+    fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError>;
+    fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError>;
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError>;
+    /// Makes every finished blob durable.
+    fn sync(&self) -> Result<(), BlobError>;
+    /// Removes temporary files left by writers that never finished (e.g. a killed process).
+    fn clean_temporary(&self) -> Result<u64, BlobError>;
+}

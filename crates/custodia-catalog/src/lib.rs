@@ -1,0 +1,150 @@
+//! The catalog: what the vault holds (items), where each copy came from (submissions, i.e.
+//! provenance), and every custody event with its place in the custody log.
+//!
+//! What it leaves out: no file I/O on evidence, no cryptography of its own beyond opening an
+//! encrypted database, no knowledge of the log's format: the vault builds log entries and hands
+//! them over as bytes. The [`Catalog`] trait is what the vault uses; [`SqliteCatalog`] is the
+//! embedded implementation (SQLCipher: the whole database, its WAL and journals are encrypted, so
+//! a seized laptop reveals neither names nor hashes). SQL is kept portable where it costs little,
+//! so that a PostgreSQL implementation can run the same statements.
+//!
+//! Invariant: an event row is written in the same transaction as the rows it describes, before
+//! its entry reaches the log (`ledger_index` is then NULL, "pending"); the vault appends pending
+//! entries and records their indexes. After a crash the pending rows say exactly what is owed to
+//! the log, so nothing acknowledged is lost and nothing is logged twice.
+
+#![forbid(unsafe_code)]
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+
+pub use sqlite::SqliteCatalog;
+
+/// Errors of the catalog.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("cannot open the catalog `{path}`: {detail}\n\nhint: is this the right data directory, with its keys?")]
+    Open { path: String, detail: String },
+    #[error("the catalog's schema version {found} is newer than this program knows ({known})\n\nhint: upgrade custodia")]
+    TooNew { found: i64, known: i64 },
+    #[error("catalog query failed ({context}): {source}")]
+    Query { context: &'static str, source: rusqlite::Error },
+    #[error("the catalog holds invalid data ({0})")]
+    Invalid(String),
+}
+
+pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
+
+/// One preserved item: identified by the SHA-256 of its bytes, stored once however often supplied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRow {
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+    /// When the bytes were first stored (RFC 3339, UTC).
+    pub stored_at: String,
+}
+
+/// One submission of an item: who supplied it, how it was collected, and where it sat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRow {
+    /// Assigned by the catalog; 0 in a row not yet written.
+    pub id: i64,
+    /// Identifies one ingest of one collection, so a rerun of an interrupted ingest resumes it.
+    pub submission_key: String,
+    pub sha256: String,
+    pub originator: String,
+    pub case_ref: Option<String>,
+    pub collected_by: Option<String>,
+    pub collected_at: Option<String>,
+    pub collection_note: Option<String>,
+    /// Path within the collection, as given on the command line and walked.
+    pub path: String,
+    pub original_name: String,
+    /// The archive this item was expanded from, and its path inside it.
+    pub parent_sha256: Option<String>,
+    pub path_in_parent: Option<String>,
+    pub modified_at: Option<String>,
+    pub accessed_at: Option<String>,
+    pub created_at: Option<String>,
+    pub submitted_at: String,
+    pub submitted_by: String,
+}
+
+/// A custody event: one entry of the custody log, with the details its entry commits to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub id: i64,
+    /// Position in the custody log; `None` while pending.
+    pub ledger_index: Option<u64>,
+    pub time: String,
+    pub actor: String,
+    pub action: String,
+    pub item: Option<String>,
+    pub submission_id: Option<i64>,
+    /// The details as canonical JSON; the log entry holds their SHA-256.
+    pub details: String,
+    /// The exact bytes appended (or to be appended) to the custody log.
+    pub entry: Vec<u8>,
+}
+
+/// A custody event to record.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub time: String,
+    pub actor: String,
+    pub action: String,
+    pub item: Option<String>,
+    pub details: String,
+    pub entry: Vec<u8>,
+}
+
+/// One item stored by an ingest: the item (inserted if new), its submission and the event.
+#[derive(Debug, Clone)]
+pub struct IngestRecord {
+    pub item: ItemRow,
+    pub submission: SubmissionRow,
+    pub event: NewEvent,
+}
+
+/// A pending event: its id and the entry bytes owed to the custody log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEvent {
+    pub id: i64,
+    pub entry: Vec<u8>,
+}
+
+/// The catalog interface the vault uses; every back-end runs the same tests.
+pub trait Catalog: Send {
+    /// Records a batch of ingested items, their submissions and custody events in one
+    /// transaction; returns the events now pending, in log order.
+    fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<Vec<PendingEvent>>;
+    /// Records custody events that concern no new rows (views, downloads, edits).
+    fn record_events(&mut self, events: &[NewEvent]) -> Result<Vec<PendingEvent>>;
+    /// Events not yet in the log, oldest first.
+    fn pending_events(&self) -> Result<Vec<PendingEvent>>;
+    /// Records the log positions of events just appended.
+    fn mark_logged(&mut self, logged: &[(i64, u64)]) -> Result<()>;
+
+    fn item(&self, sha256: &str) -> Result<Option<ItemRow>>;
+    /// The item recorded for `path` in the submission `submission_key`, if that path was done.
+    fn submitted_item(&self, submission_key: &str, path: &str) -> Result<Option<String>>;
+    fn submission(&self, id: i64) -> Result<Option<SubmissionRow>>;
+    fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>>;
+    /// Records that an archive item could not be (fully) expanded, and why.
+    fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()>;
+    fn expansion_error(&self, sha256: &str) -> Result<Option<String>>;
+    /// Custody events of one item, oldest first.
+    fn history(&self, sha256: &str) -> Result<Vec<EventRow>>;
+
+    /// Every item, in SHA-256 order, passed to `visit` one at a time (bounded memory).
+    fn for_each_item(&self, visit: &mut dyn FnMut(ItemRow) -> Result<()>) -> Result<()>;
+    /// Every event, in id order, passed to `visit` one at a time.
+    fn for_each_event(&self, visit: &mut dyn FnMut(EventRow) -> Result<()>) -> Result<()>;
+    fn item_count(&self) -> Result<u64>;
+
+    /// A small key-value store for the vault's own settings.
+    fn meta(&self, key: &str) -> Result<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+}

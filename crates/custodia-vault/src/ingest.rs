@@ -1,0 +1,656 @@
+//! Ingest: files, folders and archives into the vault, every input accounted for.
+//!
+//! One ingest traced: walk the inputs (never following a symlink out of the given tree) → stream
+//! each file once, hashing (SHA-256, its identity) on one thread while encrypting and writing on
+//! another → collect a batch → `syncfs` once for the batch's blobs → one catalog transaction for
+//! its items, submissions and custody events → one log append for their entries → report them
+//! stored. Archives are flushed at once and expanded from the preserved copy, recursively.
+//!
+//! A rerun of the same command is the same *submission* (same originator, collection details and
+//! input paths): paths it already recorded are listed as `already_recorded` and not stored again,
+//! so an interrupted ingest resumes.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Instant;
+
+use custodia_blobstore::{BlobStore, ContentHash, IfPresent};
+use custodia_catalog::{Catalog, IngestRecord, ItemRow, NewEvent, SubmissionRow};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::archive::{self, ArchiveLimits, Budget};
+use crate::custody::{self, action, CustodyEntry};
+use crate::sniff::{self, SNIFF_LEN};
+use crate::{Result, Vault, VaultError};
+
+/// Who supplied the collection, and how it was collected.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub originator: String,
+    pub case_ref: Option<String>,
+    pub collected_by: Option<String>,
+    pub collected_at: Option<String>,
+    pub collection_note: Option<String>,
+    /// The user recorded as acting in the custody log.
+    pub actor: String,
+    /// Limits on archive expansion; the vault's configured limits when `None`.
+    pub limits: Option<ArchiveLimits>,
+}
+
+/// Callbacks for showing progress; all optional.
+pub trait IngestProgress {
+    /// The walk is done: this many files, of this many bytes, are to be read.
+    fn planned(&self, _files: u64, _bytes: u64) {}
+    /// Bytes of a walked file were read.
+    fn advanced(&self, _bytes: u64) {}
+    /// An input was rejected or could not be expanded.
+    fn problem(&self, _error: &InputError) {}
+}
+
+impl IngestProgress for () {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// New bytes, stored now.
+    Stored,
+    /// Bytes the vault already held (from this or another originator); a new submission.
+    Duplicate,
+    /// This very path of this very submission was recorded by an earlier (interrupted) run.
+    AlreadyRecorded,
+}
+
+/// One input stored (or found stored).
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestedItem {
+    pub sha256: String,
+    pub path: String,
+    pub size: u64,
+    pub mime: String,
+    pub status: ItemStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_in_parent: Option<String>,
+    /// Position of this submission's ingest entry in the custody log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_index: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input was not stored.
+    NotStored,
+    /// The input was stored, but could not be (fully) expanded.
+    NotExpanded,
+    /// The input was stored; something about it deserves a look.
+    Warning,
+}
+
+/// One input that was rejected or needs attention.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputError {
+    pub path: String,
+    pub error: String,
+    pub kind: ErrorKind,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub items: u64,
+    pub stored: u64,
+    pub duplicates: u64,
+    pub already_recorded: u64,
+    pub bytes: u64,
+    pub errors: u64,
+    pub seconds: f64,
+    pub mb_per_s: f64,
+}
+
+/// The outcome of an ingest: every input, stored or not.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestReport {
+    pub submission: String,
+    pub items: Vec<IngestedItem>,
+    pub errors: Vec<InputError>,
+    pub summary: Summary,
+}
+
+/// Where an item's bytes came from.
+pub(crate) struct Source {
+    pub path: String,
+    pub original_name: String,
+    pub parent: Option<(String, String)>,
+    pub modified_at: Option<String>,
+    pub accessed_at: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// Why storing one input failed: its fault (reported, the ingest goes on) or the vault's (stop).
+pub(crate) enum Failure {
+    Input(String),
+    Vault(VaultError),
+}
+
+impl From<VaultError> for Failure {
+    fn from(e: VaultError) -> Self {
+        Failure::Vault(e)
+    }
+}
+
+/// Flush a batch after this many items or bytes: enough to amortise the syncs, small enough that
+/// progress is reported often and memory stays bounded.
+const BATCH_ITEMS: usize = 2000;
+const BATCH_BYTES: u64 = 512 << 20;
+/// Read size of the streaming pipeline (one chunk of the blob format).
+const PIPE_CHUNK: usize = 1 << 20;
+
+pub(crate) struct Ingest<'a> {
+    pub vault: &'a mut Vault,
+    options: IngestOptions,
+    submission_key: String,
+    pub limits: ArchiveLimits,
+    batch: Vec<(IngestRecord, usize)>,
+    batch_bytes: u64,
+    batch_hashes: HashSet<String>,
+    pub report: IngestReport,
+    pub progress: &'a dyn IngestProgress,
+}
+
+impl Vault {
+    /// Ingests `inputs` (files and folders) as one submission of `options.originator`.
+    pub fn ingest(&mut self, inputs: &[PathBuf], options: IngestOptions, progress: &dyn IngestProgress) -> Result<IngestReport> {
+        self.require_write()?;
+        if options.originator.trim().is_empty() {
+            return Err(VaultError::Invalid("an originator is required (`--originator NAME`)".into()));
+        }
+        let started = Instant::now();
+        let submission_key = submission_key(inputs, &options);
+        let limits = options.limits.clone().unwrap_or_else(|| self.config.archive_limits.clone());
+        let mut ingest = Ingest {
+            vault: self,
+            options,
+            submission_key: submission_key.clone(),
+            limits,
+            batch: Vec::new(),
+            batch_bytes: 0,
+            batch_hashes: HashSet::new(),
+            report: IngestReport { submission: submission_key, items: Vec::new(), errors: Vec::new(), summary: Summary::default() },
+            progress,
+        };
+        let mut candidates = Vec::new();
+        for input in inputs {
+            walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
+        }
+        let planned_bytes = candidates.iter().map(|c| c.size).sum();
+        progress.planned(candidates.len() as u64, planned_bytes);
+        for candidate in candidates {
+            ingest.ingest_file(&candidate)?;
+        }
+        ingest.flush()?;
+        let mut report = ingest.report;
+        let vault = ingest.vault;
+        vault.checkpoint_if_due()?;
+        summarise(&mut report, started);
+        Ok(report)
+    }
+}
+
+fn summarise(report: &mut IngestReport, started: Instant) {
+    let s = &mut report.summary;
+    s.items = report.items.len() as u64;
+    s.stored = report.items.iter().filter(|i| i.status == ItemStatus::Stored).count() as u64;
+    s.duplicates = report.items.iter().filter(|i| i.status == ItemStatus::Duplicate).count() as u64;
+    s.already_recorded = report.items.iter().filter(|i| i.status == ItemStatus::AlreadyRecorded).count() as u64;
+    s.bytes = report.items.iter().filter(|i| i.status != ItemStatus::AlreadyRecorded).map(|i| i.size).sum();
+    s.errors = report.errors.len() as u64;
+    s.seconds = started.elapsed().as_secs_f64();
+    s.mb_per_s = if s.seconds > 0.0 { s.bytes as f64 / 1e6 / s.seconds } else { 0.0 };
+}
+
+/// The same collection from the same originator with the same details is the same submission.
+fn submission_key(inputs: &[PathBuf], options: &IngestOptions) -> String {
+    let mut paths: Vec<String> = inputs
+        .iter()
+        .map(|p| fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned())
+        .collect();
+    paths.sort();
+    let key = serde_json::json!([
+        options.originator,
+        options.case_ref,
+        options.collected_by,
+        options.collected_at,
+        options.collection_note,
+        paths
+    ]);
+    hex::encode(&Sha256::digest(key.to_string().as_bytes())[..16])
+}
+
+/// A regular file found by the walk.
+pub(crate) struct Candidate {
+    fs_path: PathBuf,
+    display: String,
+    size: u64,
+    metadata: fs::Metadata,
+}
+
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn walk_input(input: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<InputError>, progress: &dyn IngestProgress) {
+    let mut reject = |path: &Path, error: String| {
+        let e = InputError { path: display_path(path), error, kind: ErrorKind::NotStored };
+        progress.problem(&e);
+        errors.push(e);
+    };
+    // An input named on the command line is followed even if it is a symlink: the custodian
+    // chose it. Inside it, symlinks are followed only if they stay within it.
+    let metadata = match fs::metadata(input) {
+        Ok(m) => m,
+        Err(e) => return reject(input, describe_open_error(input, &e)),
+    };
+    if metadata.is_dir() {
+        let root = match fs::canonicalize(input) {
+            Ok(r) => r,
+            Err(e) => return reject(input, format!("cannot resolve the folder: {e}")),
+        };
+        let mut visited = HashSet::new();
+        walk_dir(input, &root, &mut visited, out, &mut reject);
+    } else {
+        classify(input, input, metadata, out, &mut reject);
+    }
+}
+
+fn describe_open_error(path: &Path, e: &io::Error) -> String {
+    if e.raw_os_error() == Some(40) {
+        return "symlink loop: the link resolves to itself; not followed".into();
+    }
+    match e.kind() {
+        io::ErrorKind::NotFound if fs::symlink_metadata(path).is_ok() => "dangling symlink: its target does not exist".into(),
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+        _ => format!("cannot read it: {e}"),
+    }
+}
+
+fn classify(fs_path: &Path, shown: &Path, metadata: fs::Metadata, out: &mut Vec<Candidate>, reject: &mut impl FnMut(&Path, String)) {
+    use std::os::unix::fs::FileTypeExt;
+    let file_type = metadata.file_type();
+    if file_type.is_file() {
+        out.push(Candidate { fs_path: fs_path.to_owned(), display: display_path(shown), size: metadata.len(), metadata });
+    } else if file_type.is_fifo() {
+        reject(shown, "a FIFO (named pipe), not a regular file; not stored".into());
+    } else if file_type.is_socket() {
+        reject(shown, "a socket, not a regular file; not stored".into());
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        reject(shown, "a device, not a regular file; not stored (image the device to a file first)".into());
+    } else {
+        reject(shown, "not a regular file; not stored".into());
+    }
+}
+
+fn walk_dir(
+    dir: &Path,
+    root: &Path,
+    visited: &mut HashSet<(u64, u64)>,
+    out: &mut Vec<Candidate>,
+    reject: &mut impl FnMut(&Path, String),
+) {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(m) = fs::metadata(dir) {
+        if !visited.insert((m.dev(), m.ino())) {
+            return reject(dir, "symlink loop: this folder was already walked; not followed again".into());
+        }
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return reject(dir, describe_open_error(dir, &e)),
+    };
+    let mut names: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => names.push(entry.path()),
+            Err(e) => reject(dir, format!("cannot list the folder completely: {e}")),
+        }
+    }
+    names.sort();
+    for path in names {
+        let link = match fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                reject(&path, describe_open_error(&path, &e));
+                continue;
+            }
+        };
+        if link.file_type().is_symlink() {
+            let target = match fs::canonicalize(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    reject(&path, describe_open_error(&path, &e));
+                    continue;
+                }
+            };
+            if !target.starts_with(root) {
+                reject(&path, format!("symlink pointing out of the collection (to `{}`); not followed", target.display()));
+                continue;
+            }
+            let metadata = match fs::metadata(&target) {
+                Ok(m) => m,
+                Err(e) => {
+                    reject(&path, describe_open_error(&path, &e));
+                    continue;
+                }
+            };
+            if metadata.is_dir() {
+                walk_dir(&path, root, visited, out, reject);
+            } else {
+                classify(&target, &path, metadata, out, reject);
+            }
+        } else if link.is_dir() {
+            walk_dir(&path, root, visited, out, reject);
+        } else {
+            classify(&path, &path, link, out, reject);
+        }
+    }
+}
+
+/// What the pipeline made of one stream.
+pub(crate) struct StoredBlob {
+    pub hash: ContentHash,
+    pub size: u64,
+    pub head: Vec<u8>,
+}
+
+/// Reads until `buf` is full or the stream ends.
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+impl Ingest<'_> {
+    fn ingest_file(&mut self, candidate: &Candidate) -> Result<()> {
+        let path = &candidate.fs_path;
+        let mut file = match open_no_follow_fifo(path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.reject(&candidate.display, describe_open_error(path, &e), ErrorKind::NotStored);
+                return Ok(());
+            }
+        };
+        let m = &candidate.metadata;
+        let name = Path::new(&candidate.display)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| candidate.display.clone());
+        let source = Source {
+            path: candidate.display.clone(),
+            original_name: name,
+            parent: None,
+            modified_at: m.modified().ok().map(custody::format_system_time),
+            accessed_at: m.accessed().ok().map(custody::format_system_time),
+            created_at: m.created().ok().map(custody::format_system_time),
+        };
+        let progress = self.progress;
+        let mut counted = CountingReader { inner: &mut file, progress };
+        self.ingest_stream(&mut counted, source, 0, &Budget::new(&self.limits))
+    }
+
+    pub(crate) fn reject(&mut self, path: &str, error: String, kind: ErrorKind) {
+        let e = InputError { path: path.to_owned(), error, kind };
+        self.progress.problem(&e);
+        self.report.errors.push(e);
+    }
+
+    /// Stores one stream as an item of this submission, and expands it if it is an archive.
+    pub(crate) fn ingest_stream(&mut self, reader: &mut dyn Read, source: Source, depth: u32, budget: &Budget) -> Result<()> {
+        let catalog = &self.vault.catalog;
+        if let Some(sha) = catalog.submitted_item(&self.submission_key, &source.path)? {
+            let item = catalog
+                .item(&sha)?
+                .ok_or_else(|| VaultError::Invalid(format!("the catalog names item {sha} but does not hold it")))?;
+            self.report.items.push(IngestedItem {
+                sha256: sha.clone(),
+                path: source.path.clone(),
+                size: item.size,
+                mime: item.mime.clone(),
+                status: ItemStatus::AlreadyRecorded,
+                parent: source.parent.as_ref().map(|p| p.0.clone()),
+                path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
+                ledger_index: None,
+            });
+            // Its children may not all have been recorded before the interruption.
+            if let Some(kind) = sniff::archive_kind(&item.mime) {
+                self.expand(&sha, &source.path, kind, depth, budget)?;
+            }
+            return Ok(());
+        }
+        let stored = match store_stream(self.vault, reader) {
+            Ok(s) => s,
+            Err(Failure::Input(why)) => {
+                // A tripped limit is reported once, for the archive, by the expansion.
+                if budget.tripped().is_none() {
+                    self.reject(&source.path, why, ErrorKind::NotStored);
+                }
+                return Ok(());
+            }
+            Err(Failure::Vault(e)) => return Err(e),
+        };
+        let sha = stored.hash.to_hex();
+        let mime = sniff::mime_type(&stored.head);
+        let known = self.batch_hashes.contains(&sha) || self.vault.catalog.item(&sha)?.is_some();
+        if stored.size == 0 {
+            self.reject(&source.path, "empty file (0 bytes): stored, but it holds no content".into(), ErrorKind::Warning);
+        }
+        let time = custody::now();
+        let item = ItemRow { sha256: sha.clone(), size: stored.size, mime: mime.clone(), stored_at: time.clone() };
+        let submission = SubmissionRow {
+            id: 0,
+            submission_key: self.submission_key.clone(),
+            sha256: sha.clone(),
+            originator: self.options.originator.clone(),
+            case_ref: self.options.case_ref.clone(),
+            collected_by: self.options.collected_by.clone(),
+            collected_at: self.options.collected_at.clone(),
+            collection_note: self.options.collection_note.clone(),
+            path: source.path.clone(),
+            original_name: source.original_name.clone(),
+            parent_sha256: source.parent.as_ref().map(|p| p.0.clone()),
+            path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
+            modified_at: source.modified_at.clone(),
+            accessed_at: source.accessed_at.clone(),
+            created_at: source.created_at.clone(),
+            submitted_at: time.clone(),
+            submitted_by: self.options.actor.clone(),
+        };
+        let details = ingest_details(&item, &submission);
+        let entry = CustodyEntry::new(&time, &self.options.actor, action::INGEST, Some(&sha), &details);
+        let event = NewEvent {
+            time,
+            actor: self.options.actor.clone(),
+            action: action::INGEST.into(),
+            item: Some(sha.clone()),
+            details,
+            entry: entry.to_bytes(),
+        };
+        self.report.items.push(IngestedItem {
+            sha256: sha.clone(),
+            path: source.path.clone(),
+            size: stored.size,
+            mime: mime.clone(),
+            status: if known { ItemStatus::Duplicate } else { ItemStatus::Stored },
+            parent: source.parent.as_ref().map(|p| p.0.clone()),
+            path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
+            ledger_index: None,
+        });
+        self.batch.push((IngestRecord { item, submission, event }, self.report.items.len() - 1));
+        self.batch_hashes.insert(sha.clone());
+        self.batch_bytes += stored.size;
+        if let Some(kind) = sniff::archive_kind(&mime) {
+            // Children name their parent, so the parent is committed first.
+            self.flush()?;
+            self.expand(&sha, &source.path, kind, depth, budget)?;
+        } else if self.batch.len() >= BATCH_ITEMS || self.batch_bytes >= BATCH_BYTES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn expand(&mut self, sha: &str, path: &str, kind: sniff::ArchiveKind, depth: u32, budget: &Budget) -> Result<()> {
+        if depth >= self.limits.max_depth {
+            let why = format!("not expanded: archives nested deeper than {} levels (limit `max_depth`); the archive itself is preserved", self.limits.max_depth);
+            self.vault.catalog.set_expansion_error(sha, &why)?;
+            self.reject(path, why, ErrorKind::NotExpanded);
+            return Ok(());
+        }
+        let outcome = archive::expand(self, sha, path, kind, depth + 1, budget)?;
+        if let Err(why) = outcome {
+            self.vault.catalog.set_expansion_error(sha, &why)?;
+            self.reject(path, why, ErrorKind::NotExpanded);
+        }
+        Ok(())
+    }
+
+    /// Makes the batch durable and logged: sync blobs → one catalog transaction → one log append.
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.vault.blobs.sync()?;
+        let records: Vec<IngestRecord> = self.batch.iter().map(|(r, _)| r.clone()).collect();
+        let pending = self.vault.catalog.commit_ingest(&records)?;
+        let indexes = self.vault.append_pending(&pending)?;
+        for ((_, report_index), ledger_index) in self.batch.iter().zip(indexes) {
+            self.report.items[*report_index].ledger_index = Some(ledger_index);
+        }
+        self.batch.clear();
+        self.batch_hashes.clear();
+        self.batch_bytes = 0;
+        Ok(())
+    }
+}
+
+/// The details an ingest entry commits to: the item's facts and the submission's provenance.
+/// `verify` rebuilds this from the catalog rows, so an edited row no longer matches the log.
+pub(crate) fn ingest_details(item: &ItemRow, submission: &SubmissionRow) -> String {
+    let mut submission = submission.clone();
+    submission.id = 0;
+    serde_json::json!({
+        "item": { "sha256": item.sha256, "size": item.size, "mime": item.mime },
+        "submission": submission,
+    })
+    .to_string()
+}
+
+/// Opens a regular file for reading without blocking on a FIFO that replaced it since the walk.
+fn open_no_follow_fifo(path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new().read(true).custom_flags(libc_o_nonblock()).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("no longer a regular file"));
+    }
+    Ok(file)
+}
+
+/// `O_NONBLOCK` on Linux: opening a FIFO must not hang the ingest; regular files ignore it.
+const fn libc_o_nonblock() -> i32 {
+    0o4000
+}
+
+struct CountingReader<'a> {
+    inner: &'a mut dyn Read,
+    progress: &'a dyn IngestProgress,
+}
+
+impl Read for CountingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advanced(n as u64);
+        Ok(n)
+    }
+}
+
+/// Streams `reader` into a new blob: hashing on a second thread while this one encrypts and
+/// writes, so the two overlap. Memory is bounded by a few chunks whatever the size.
+pub(crate) fn store_stream(vault: &Vault, reader: &mut dyn Read) -> Result<StoredBlob, Failure> {
+    let blobs = vault.blobs.as_ref();
+    let mut writer = blobs.writer().map_err(VaultError::from)?;
+    let mut first = vec![0u8; PIPE_CHUNK];
+    let n = read_full(reader, &mut first).map_err(|e| Failure::Input(read_error(&e)))?;
+    first.truncate(n);
+    let head = first[..n.min(SNIFF_LEN)].to_vec();
+    let (hash, size) = if n < PIPE_CHUNK {
+        // Small: one chunk, no thread.
+        writer.write_all(&first).map_err(write_error)?;
+        (ContentHash(Sha256::digest(&first).into()), n as u64)
+    } else {
+        std::thread::scope(|scope| -> Result<(ContentHash, u64), Failure> {
+            let (to_hasher, chunks) = mpsc::sync_channel::<Arc<Vec<u8>>>(4);
+            let hasher = scope.spawn(move || {
+                let mut sha = Sha256::new();
+                for chunk in chunks {
+                    sha.update(chunk.as_slice());
+                }
+                ContentHash(sha.finalize().into())
+            });
+            let mut size = 0u64;
+            let mut chunk = Arc::new(first);
+            let result = loop {
+                let len = chunk.len();
+                size += len as u64;
+                if to_hasher.send(Arc::clone(&chunk)).is_err() {
+                    break Err(Failure::Vault(VaultError::Invalid("the hashing thread stopped".into())));
+                }
+                if let Err(e) = writer.write_all(&chunk) {
+                    break Err(write_error(e));
+                }
+                if len < PIPE_CHUNK {
+                    break Ok(());
+                }
+                let mut next = vec![0u8; PIPE_CHUNK];
+                match read_full(reader, &mut next) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        next.truncate(n);
+                        chunk = Arc::new(next);
+                    }
+                    Err(e) => break Err(Failure::Input(read_error(&e))),
+                }
+            };
+            drop(to_hasher);
+            let hash = hasher.join().map_err(|_| Failure::Vault(VaultError::Invalid("the hashing thread panicked".into())))?;
+            result.map(|()| (hash, size))
+        })?
+    };
+    let if_present = if vault.catalog.item(&hash.to_hex()).map_err(VaultError::from)?.is_some() {
+        IfPresent::Keep
+    } else {
+        IfPresent::Replace
+    };
+    writer.finish(&hash, if_present).map_err(VaultError::from)?;
+    Ok(StoredBlob { hash, size, head })
+}
+
+fn read_error(e: &io::Error) -> String {
+    format!("reading failed: {e}")
+}
+
+fn write_error(e: io::Error) -> Failure {
+    Failure::Vault(VaultError::Invalid(format!("writing to the blob store failed: {e}")))
+}
+
+use std::io::Write as _;

@@ -1,0 +1,429 @@
+//! The evidence vault: a data directory that preserves items bit for bit, encrypted, catalogued,
+//! with every action in the custody log.
+//!
+//! ```text
+//! <data dir>/
+//!   vault.json        format version, vault id, log origin, limits (no absolute paths)
+//!   keys/             master.key and ledger.key, owner-only (0600, folder 0700)
+//!   catalog/          catalog.db: SQLCipher (items, submissions, custody events)
+//!   blobs/            encrypted, keyed-name blobs (custodia-blobstore)
+//!   ledger/           the custody log (custodia-ledger)
+//! ```
+//!
+//! What it leaves out: no HTTP, no users or policies yet, no text extraction. It depends on the
+//! ledger, blob store and catalog crates only through their public interfaces.
+//!
+//! Invariants:
+//! - an item is reported stored only after its blob is synced, its catalog rows committed and its
+//!   custody entry appended to the log;
+//! - every catalog event has exactly one log entry with the same bytes, and vice versa, once
+//!   [`Vault::open`] has reconciled what a crash left pending;
+//! - nothing in the data directory names an absolute path, so a copied directory verifies.
+
+#![forbid(unsafe_code)]
+
+mod archive;
+pub mod custody;
+mod ingest;
+mod keys;
+mod sniff;
+mod verify;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use custodia_blobstore::{BlobStore, ContentHash, LocalBlobStore};
+use custodia_catalog::{Catalog, EventRow, ItemRow, NewEvent, SqliteCatalog, SubmissionRow};
+use custodia_ledger::{Ledger, LedgerSigner, LedgerVerifier};
+use serde::{Deserialize, Serialize};
+
+pub use archive::ArchiveLimits;
+pub use custodia_blobstore;
+pub use custodia_catalog;
+pub use custodia_ledger;
+pub use ingest::{IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary};
+pub use keys::VaultKeys;
+pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
+
+use custody::{action, CustodyEntry};
+
+/// Errors of the vault, each naming what failed and on which input.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("`{path}` is not a Custodia data directory (no vault.json)\n\nhint: create one with `custodia init --data-dir {path}`")]
+    NotAVault { path: String },
+    #[error("`{path}` already holds a vault or other files\n\nhint: choose an empty or new directory")]
+    AlreadyExists { path: String },
+    #[error("cannot {action} `{path}`: {source}")]
+    Io { action: &'static str, path: String, source: std::io::Error },
+    #[error("the key file `{path}` can be read by other users (mode {mode:o})\n\nhint: run `chmod 600 {path}`")]
+    KeyTooOpen { path: String, mode: u32 },
+    #[error("no item {0} in the vault")]
+    NoSuchItem(String),
+    #[error("`{0}` already exists; refusing to overwrite it\n\nhint: choose another `--out` path")]
+    OutputExists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cryptography failed: {0}")]
+    Crypto(&'static str),
+    #[error(transparent)]
+    Ledger(#[from] custodia_ledger::LedgerError),
+    #[error(transparent)]
+    Blob(#[from] custodia_blobstore::BlobError),
+    #[error(transparent)]
+    Catalog(#[from] custodia_catalog::CatalogError),
+    #[error(transparent)]
+    Checkpoint(#[from] custodia_ledger::CheckpointError),
+}
+
+impl VaultError {
+    pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.display().to_string();
+        move |source| VaultError::Io { action, path, source }
+    }
+}
+
+pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+
+/// `vault.json`: settings that travel with the data directory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VaultConfig {
+    pub format: u32,
+    pub vault_id: String,
+    /// The custody log's origin line and signing key name.
+    pub origin: String,
+    pub created_at: String,
+    /// The administrator created at `init`: the default actor of CLI commands.
+    pub administrator: String,
+    #[serde(default)]
+    pub archive_limits: ArchiveLimits,
+    /// A new checkpoint is signed after a writing command when the log has grown and the latest
+    /// checkpoint is older than this many seconds.
+    #[serde(default = "default_checkpoint_interval")]
+    pub checkpoint_interval_secs: u64,
+}
+
+fn default_checkpoint_interval() -> u64 {
+    600
+}
+
+/// How a vault is opened: one process at a time may write (ingest, get, sign); any number may
+/// read (history, verify, proofs) alongside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    ReadOnly,
+}
+
+/// An open vault.
+pub struct Vault {
+    root: PathBuf,
+    config: VaultConfig,
+    blobs: Arc<LocalBlobStore>,
+    catalog: SqliteCatalog,
+    ledger: Ledger,
+    signer: Option<LedgerSigner>,
+    verifier: LedgerVerifier,
+    access: Access,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("root", &self.root).field("access", &self.access).finish_non_exhaustive()
+    }
+}
+
+const CONFIG: &str = "vault.json";
+
+impl Vault {
+    /// Creates a new vault in `root` (which must not exist or be empty).
+    pub fn init(root: &Path, administrator: &str) -> Result<Self> {
+        if root.exists() {
+            let mut listing = fs::read_dir(root).map_err(VaultError::io("list", root))?;
+            if listing.next().is_some() {
+                return Err(VaultError::AlreadyExists { path: root.display().to_string() });
+            }
+        }
+        fs::create_dir_all(root).map_err(VaultError::io("create", root))?;
+        let keys_dir = root.join("keys");
+        fs::create_dir(&keys_dir).map_err(VaultError::io("create", &keys_dir))?;
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&keys_dir, fs::Permissions::from_mode(0o700))
+            .map_err(VaultError::io("restrict", &keys_dir))?;
+        let mut id = [0u8; 8];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut id)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
+        let vault_id = hex::encode(id);
+        let config = VaultConfig {
+            format: 1,
+            origin: format!("custodia.vault/{vault_id}"),
+            vault_id,
+            created_at: custody::now(),
+            administrator: administrator.to_owned(),
+            archive_limits: ArchiveLimits::default(),
+            checkpoint_interval_secs: default_checkpoint_interval(),
+        };
+        let keys = VaultKeys::create(&keys_dir.join("master.key"))?;
+        LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
+        Ledger::create(&root.join("ledger"), &config.origin)?;
+        let catalog_dir = root.join("catalog");
+        fs::create_dir(&catalog_dir).map_err(VaultError::io("create", &catalog_dir))?;
+        let mut catalog = SqliteCatalog::open(&catalog_dir.join("catalog.db"), &keys.catalog)?;
+        catalog.set_meta("vault_id", &config.vault_id)?;
+        LocalBlobStore::open(&root.join("blobs"), &keys.blob_wrap, &keys.blob_name)?;
+        drop(catalog);
+        // vault.json last: its presence marks a complete vault.
+        let json = serde_json::to_vec_pretty(&config).map_err(|e| VaultError::Invalid(e.to_string()))?;
+        write_file_durably(&root.join(CONFIG), &json)?;
+        Self::open(root, Access::ReadWrite)
+    }
+
+    /// Opens the vault in `root`. Opening for writing first settles what an interrupted process
+    /// left: temporary blobs are removed, and custody events committed to the catalog but not yet
+    /// in the log are appended (or matched, if they reached the log before the crash).
+    pub fn open(root: &Path, access: Access) -> Result<Self> {
+        let config_path = root.join(CONFIG);
+        let config: VaultConfig = match fs::read(&config_path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| VaultError::Invalid(format!("`{}` is not a valid vault.json: {e}", config_path.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(VaultError::NotAVault { path: root.display().to_string() })
+            }
+            Err(e) => return Err(VaultError::io("read", &config_path)(e)),
+        };
+        if config.format != 1 {
+            return Err(VaultError::Invalid(format!("unsupported vault format {}", config.format)));
+        }
+        let keys = VaultKeys::load(&root.join("keys/master.key"))?;
+        let ledger = match access {
+            Access::ReadWrite => Ledger::open(&root.join("ledger"))?.0,
+            Access::ReadOnly => Ledger::open_read_only(&root.join("ledger"))?,
+        };
+        let (signer, verifier) = match access {
+            Access::ReadWrite => {
+                let signer = LedgerSigner::load_key_file(&root.join("keys/ledger.key"))?;
+                let verifier = signer.verifier().clone();
+                (Some(signer), verifier)
+            }
+            Access::ReadOnly => {
+                // Readers need only the public half; a vault whose key file cannot be read by
+                // this user can still be verified if it was opened by its owner.
+                let signer = LedgerSigner::load_key_file(&root.join("keys/ledger.key"))?;
+                (None, signer.verifier().clone())
+            }
+        };
+        let catalog = SqliteCatalog::open(&root.join("catalog/catalog.db"), &keys.catalog)?;
+        let blobs = Arc::new(LocalBlobStore::open(&root.join("blobs"), &keys.blob_wrap, &keys.blob_name)?);
+        let mut vault = Self { root: root.to_owned(), config, blobs, catalog, ledger, signer, verifier, access };
+        if access == Access::ReadWrite {
+            vault.blobs.clean_temporary()?;
+            vault.reconcile()?;
+        }
+        Ok(vault)
+    }
+
+    /// Appends to the log every event the catalog holds as pending, recording their positions.
+    fn reconcile(&mut self) -> Result<()> {
+        let pending = self.catalog.pending_events()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // A crash between appending a batch and recording its positions leaves exactly that batch
+        // at the end of the log: match it rather than log it twice.
+        let size = self.ledger.size();
+        let k = pending.len() as u64;
+        if size >= k {
+            let start = size - k;
+            let mut matches = true;
+            for (i, event) in pending.iter().enumerate() {
+                if self.ledger.entry(start + i as u64)? != event.entry {
+                    matches = false;
+                    break;
+                }
+            }
+            if matches {
+                let logged: Vec<_> = pending.iter().enumerate().map(|(i, e)| (e.id, start + i as u64)).collect();
+                self.catalog.mark_logged(&logged)?;
+                return Ok(());
+            }
+        }
+        tracing::warn!(events = pending.len(), "appending custody events left pending by an interrupted process");
+        self.append_pending(&pending)?;
+        Ok(())
+    }
+
+    fn append_pending(&mut self, pending: &[custodia_catalog::PendingEvent]) -> Result<Vec<u64>> {
+        let entries: Vec<&[u8]> = pending.iter().map(|e| e.entry.as_slice()).collect();
+        let range = self.ledger.append(&entries)?;
+        let logged: Vec<_> = pending.iter().zip(range.clone()).map(|(e, i)| (e.id, i)).collect();
+        self.catalog.mark_logged(&logged)?;
+        Ok(range.collect())
+    }
+
+    /// Records custody events for existing items (views, downloads) and appends them to the log.
+    pub(crate) fn record(&mut self, events: &[NewEvent]) -> Result<Vec<u64>> {
+        self.require_write()?;
+        let pending = self.catalog.record_events(events)?;
+        self.append_pending(&pending)
+    }
+
+    fn require_write(&self) -> Result<()> {
+        if self.access != Access::ReadWrite {
+            return Err(VaultError::Invalid("the vault was opened read-only".into()));
+        }
+        Ok(())
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn config(&self) -> &VaultConfig {
+        &self.config
+    }
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+    pub fn catalog(&self) -> &dyn Catalog {
+        &self.catalog
+    }
+    pub fn blobs(&self) -> &dyn BlobStore {
+        self.blobs.as_ref()
+    }
+    /// The verifier key of the vault's custody log.
+    pub fn verifier(&self) -> &LedgerVerifier {
+        &self.verifier
+    }
+
+    /// A checkpoint covering the whole log (signing a new one if the log grew).
+    pub fn checkpoint(&self) -> Result<custodia_ledger::SignedCheckpoint> {
+        match &self.signer {
+            Some(signer) => Ok(self.ledger.checkpoint(signer)?),
+            None => Err(VaultError::Invalid("signing a checkpoint needs the vault opened for writing".into())),
+        }
+    }
+
+    /// Signs a checkpoint if the configured interval has passed and the log grew.
+    pub fn checkpoint_if_due(&self) -> Result<()> {
+        if let Some(signer) = &self.signer {
+            let interval = Duration::from_secs(self.config.checkpoint_interval_secs);
+            self.ledger.checkpoint_if_due(signer, interval)?;
+        }
+        Ok(())
+    }
+
+    pub fn item(&self, hash: &ContentHash) -> Result<ItemRow> {
+        self.catalog.item(&hash.to_hex())?.ok_or_else(|| VaultError::NoSuchItem(hash.to_hex()))
+    }
+
+    pub fn submissions(&self, hash: &ContentHash) -> Result<Vec<SubmissionRow>> {
+        Ok(self.catalog.submissions_of(&hash.to_hex())?)
+    }
+
+    /// The item's custody events, oldest first, with their log positions.
+    pub fn history(&self, hash: &ContentHash) -> Result<Vec<EventRow>> {
+        self.item(hash)?;
+        Ok(self.catalog.history(&hash.to_hex())?)
+    }
+
+    /// Decrypts item `hash` to `out` (a new file), checking every byte against the SHA-256, and
+    /// records who took it out and why. The file appears only once the download is logged.
+    pub fn get(&mut self, hash: &ContentHash, out: &Path, actor: &str, reason: &str) -> Result<GetReceipt> {
+        self.require_write()?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(VaultError::Invalid("a reason is required to take an item out of the vault".into()));
+        }
+        let item = self.item(hash)?;
+        if out.exists() {
+            return Err(VaultError::OutputExists(out.display().to_string()));
+        }
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut tmp = tempfile_in(dir)?;
+        let mut reader = self.blobs.open(hash)?;
+        let mut hasher = sha2::Sha256::default();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut written = 0u64;
+        loop {
+            let n = reader.read(&mut buf).map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            sha2::Digest::update(&mut hasher, &buf[..n]);
+            tmp.1.write_all(&buf[..n]).map_err(VaultError::io("write", &tmp.0))?;
+            written += n as u64;
+        }
+        let digest: [u8; 32] = sha2::Digest::finalize(hasher).into();
+        if digest != hash.0 || written != item.size {
+            let _ = fs::remove_file(&tmp.0);
+            return Err(VaultError::Invalid(format!(
+                "the stored bytes of item {hash} no longer match its SHA-256; nothing was written\n\nhint: run `custodia verify --deep`"
+            )));
+        }
+        tmp.1.sync_all().map_err(VaultError::io("sync", &tmp.0))?;
+        let details = serde_json::json!({ "reason": reason, "bytes": written }).to_string();
+        let time = custody::now();
+        let entry = CustodyEntry::new(&time, actor, action::DOWNLOAD, Some(&hash.to_hex()), &details);
+        let indexes = self.record(&[NewEvent {
+            time,
+            actor: actor.to_owned(),
+            action: action::DOWNLOAD.into(),
+            item: Some(hash.to_hex()),
+            details,
+            entry: entry.to_bytes(),
+        }]);
+        let indexes = match indexes {
+            Ok(i) => i,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp.0);
+                return Err(e);
+            }
+        };
+        fs::rename(&tmp.0, out).map_err(VaultError::io("move into place", out))?;
+        self.checkpoint_if_due()?;
+        Ok(GetReceipt { sha256: hash.to_hex(), bytes: written, ledger_index: indexes.first().copied().unwrap_or(0) })
+    }
+
+    /// Finds the log position of the (first) ingest entry of an item.
+    pub fn ingest_entry_index(&self, hash: &ContentHash) -> Result<Option<u64>> {
+        Ok(self
+            .catalog
+            .history(&hash.to_hex())?
+            .into_iter()
+            .find(|e| e.action == action::INGEST)
+            .and_then(|e| e.ledger_index))
+    }
+}
+
+/// What `get` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct GetReceipt {
+    pub sha256: String,
+    pub bytes: u64,
+    pub ledger_index: u64,
+}
+
+fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File)> {
+    let mut random = [0u8; 8];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random)
+        .map_err(|_| VaultError::Crypto("no system randomness"))?;
+    let path = dir.join(format!(".custodia-get-{}.part", hex::encode(random)));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).map_err(VaultError::io("create", &path))?;
+    Ok((path, file))
+}
+
+/// temp file → fsync → rename → fsync folder.
+pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = path.with_extension("tmp");
+    let mut file = fs::File::create(&tmp).map_err(VaultError::io("create", &tmp))?;
+    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(VaultError::io("write", &tmp))?;
+    fs::rename(&tmp, path).map_err(VaultError::io("rename into place", path))?;
+    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(VaultError::io("sync", dir))?;
+    Ok(())
+}
