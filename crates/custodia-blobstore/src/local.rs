@@ -1,19 +1,22 @@
 //! [`LocalBlobStore`]: blobs as files in a folder of the local file system.
 //!
 //! ```text
-//! <root>/ab/cd/abcd…   a blob; the name is hex(HMAC-SHA256(name key, SHA-256 of the content))
+//! <root>/ab/abcd…      a blob; the name is hex(HMAC-SHA256(name key, SHA-256 of the content)),
+//!                      fanned out over 256 folders by its first byte
 //! <root>/tmp/…         blobs being written; renamed into place when finished
 //! ```
 //!
 //! Writes go to a temporary file in the same file system and are renamed into place, so a blob is
 //! never visible half-written. Durability is batched: [`BlobStore::sync`] calls `syncfs` once for
-//! many blobs, which is what makes thousands of small files per second durable.
+//! many blobs, which is what makes thousands of small files per second durable. Large blobs are
+//! handed to a background flusher every few MiB, so the disk writes while the CPU encrypts and
+//! hashes, instead of everything waiting for the final sync.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use ring::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -31,6 +34,24 @@ const WRAP_AAD_LEN: usize = 12;
 struct Keys {
     wrap: LessSafeKey,
     name: ring::hmac::Key,
+    /// Files with unflushed writes, for the background flusher (see module docs).
+    flusher: Mutex<mpsc::SyncSender<File>>,
+}
+
+/// Bytes written to one blob between hand-offs to the flusher.
+const FLUSH_EVERY: u64 = 16 << 20;
+
+fn spawn_flusher() -> mpsc::SyncSender<File> {
+    let (sender, receiver) = mpsc::sync_channel::<File>(8);
+    // Errors are not lost: `BlobStore::sync` (syncfs) runs before anything is acknowledged, and
+    // reports any write-back failure itself. This thread only starts write-back early.
+    let spawned = std::thread::Builder::new().name("blob-flusher".into()).spawn(move || {
+        for file in receiver {
+            let _ = file.sync_data();
+        }
+    });
+    drop(spawned);
+    sender
 }
 
 /// Encrypted blobs in a local folder.
@@ -55,7 +76,8 @@ impl LocalBlobStore {
         fs::create_dir_all(&tmp).map_err(io_error("create", &tmp))?;
         let wrap = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, wrap_key).map_err(|_| BlobError::BadKey)?);
         let name = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, name_key);
-        Ok(Self { root: root.to_owned(), keys: Arc::new(Keys { wrap, name }), rng: SystemRandom::new() })
+        let flusher = Mutex::new(spawn_flusher());
+        Ok(Self { root: root.to_owned(), keys: Arc::new(Keys { wrap, name, flusher }), rng: SystemRandom::new() })
     }
 
     /// Where the blob of `hash` lives (whether or not it exists). Relative names only depend on
@@ -63,7 +85,7 @@ impl LocalBlobStore {
     pub fn path_of(&self, hash: &ContentHash) -> PathBuf {
         let tag = ring::hmac::sign(&self.keys.name, &hash.0);
         let name = hex::encode(tag.as_ref());
-        self.root.join(&name[0..2]).join(&name[2..4]).join(name)
+        self.root.join(&name[0..2]).join(name)
     }
 
     fn new_temp_file(&self) -> Result<(File, PathBuf), BlobError> {
@@ -107,8 +129,9 @@ impl BlobStore for LocalBlobStore {
             file,
             tmp_path,
             key,
-            pending: Vec::with_capacity(CHUNK_LEN + TAG_LEN),
+            pending: Vec::new(),
             next_chunk: 0,
+            unflushed: 0,
             finished: false,
         };
         writer.file.write_all(&header).map_err(io_error("write", &writer.tmp_path))?;
@@ -160,6 +183,8 @@ struct LocalWriter {
     /// then is it known not to be the last one.
     pending: Vec<u8>,
     next_chunk: u64,
+    /// Bytes written since the last hand-off to the flusher.
+    unflushed: u64,
     finished: bool,
 }
 
@@ -176,8 +201,17 @@ impl LocalWriter {
             .seal_in_place_append_tag(chunk_nonce(self.next_chunk), Aad::from(aad), &mut self.pending)
             .map_err(|_| io::Error::other("encryption failed"))?;
         self.file.write_all(&self.pending)?;
+        self.unflushed += self.pending.len() as u64;
         self.pending.clear();
         self.next_chunk += 1;
+        if self.unflushed >= FLUSH_EVERY {
+            self.unflushed = 0;
+            if let Ok(clone) = self.file.try_clone() {
+                let flusher = self.store.keys.flusher.lock().unwrap_or_else(|p| p.into_inner());
+                // A full queue means write-back is already busy: skip rather than wait.
+                let _ = flusher.try_send(clone);
+            }
+        }
         Ok(())
     }
 }
@@ -211,10 +245,15 @@ impl BlobWriter for LocalWriter {
             let _ = fs::remove_file(&tmp);
             return Ok(Stored::AlreadyPresent);
         }
-        if let Some(parent) = final_path.parent() {
+        // The fan-out folder usually exists: try the rename first, create the folder if needed.
+        if let Err(e) = fs::rename(&tmp, &final_path) {
+            let parent = final_path.parent().filter(|_| e.kind() == io::ErrorKind::NotFound);
+            let Some(parent) = parent else {
+                return Err(io_error("rename into place", &final_path)(e));
+            };
             fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+            fs::rename(&tmp, &final_path).map_err(io_error("rename into place", &final_path))?;
         }
-        fs::rename(&tmp, &final_path).map_err(io_error("rename into place", &final_path))?;
         Ok(if existed { Stored::Replaced } else { Stored::New })
     }
 }

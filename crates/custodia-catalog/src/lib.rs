@@ -108,6 +108,13 @@ pub struct IngestRecord {
     pub event: NewEvent,
 }
 
+/// What [`Catalog::commit_ingest`] recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestCommit {
+    pub pending: Vec<PendingEvent>,
+    pub new_items: Vec<bool>,
+}
+
 /// A pending event: its id and the entry bytes owed to the custody log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingEvent {
@@ -118,8 +125,11 @@ pub struct PendingEvent {
 /// The catalog interface the vault uses; every back-end runs the same tests.
 pub trait Catalog: Send {
     /// Records a batch of ingested items, their submissions and custody events in one
-    /// transaction; returns the events now pending, in log order.
-    fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<Vec<PendingEvent>>;
+    /// transaction; returns the events now pending, in log order, and for each record whether
+    /// its item was new to the catalog (false: the same bytes were already held).
+    fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<IngestCommit>;
+    /// Whether the submission `submission_key` has recorded anything yet.
+    fn submission_started(&self, submission_key: &str) -> Result<bool>;
     /// Records custody events that concern no new rows (views, downloads, edits).
     fn record_events(&mut self, events: &[NewEvent]) -> Result<Vec<PendingEvent>>;
     /// Events not yet in the log, oldest first.

@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::{
-    Catalog, CatalogError, EventRow, IngestRecord, ItemRow, NewEvent, PendingEvent, Result,
+    Catalog, CatalogError, EventRow, IngestCommit, IngestRecord, ItemRow, NewEvent, PendingEvent, Result,
     SubmissionRow,
 };
 
@@ -85,11 +85,14 @@ impl SqliteCatalog {
         // A raw key (x'…') skips SQLCipher's own passphrase KDF: the key is already random.
         conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
             .map_err(|e| open_error(e.to_string()))?;
-        // Temporary tables and sort spills stay in memory: they would hold plaintext on disk.
+        // Temporary tables and sort spills stay in memory: they would hold plaintext on disk. A
+        // 64 MiB page cache keeps the indexes of large catalogs decrypted in memory while ingesting.
         conn.execute_batch(
             "PRAGMA temp_store = MEMORY;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 10000;",
+             PRAGMA busy_timeout = 10000;
+             PRAGMA cache_size = -65536;
+             PRAGMA wal_autocheckpoint = 8192;",
         )
         .map_err(|e| open_error(e.to_string()))?;
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
@@ -224,9 +227,10 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRow> {
 }
 
 impl Catalog for SqliteCatalog {
-    fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<Vec<PendingEvent>> {
+    fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<IngestCommit> {
         let tx = self.conn.transaction().map_err(query("begin an ingest batch"))?;
         let mut events = Vec::with_capacity(records.len());
+        let mut new_items = Vec::with_capacity(records.len());
         {
             let mut insert_item = tx
                 .prepare_cached(
@@ -241,9 +245,10 @@ impl Catalog for SqliteCatalog {
                 .map_err(query("prepare a submission insert"))?;
             for record in records {
                 let item = &record.item;
-                insert_item
+                let inserted = insert_item
                     .execute(params![item.sha256, item.size as i64, item.mime, item.stored_at])
                     .map_err(query("insert an item"))?;
+                new_items.push(inserted == 1);
                 let s = &record.submission;
                 insert_submission
                     .execute(params![
@@ -270,7 +275,14 @@ impl Catalog for SqliteCatalog {
         }
         let pending = insert_events(&tx, &events)?;
         tx.commit().map_err(query("commit an ingest batch"))?;
-        Ok(pending)
+        Ok(IngestCommit { pending, new_items })
+    }
+
+    fn submission_started(&self, submission_key: &str) -> Result<bool> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM submissions WHERE submission_key = ?1 LIMIT 1")
+            .and_then(|mut stmt| stmt.exists([submission_key]))
+            .map_err(query("look up a submission"))
     }
 
     fn record_events(&mut self, events: &[NewEvent]) -> Result<Vec<PendingEvent>> {
@@ -310,26 +322,22 @@ impl Catalog for SqliteCatalog {
 
     fn item(&self, sha256: &str) -> Result<Option<ItemRow>> {
         self.conn
-            .query_row("SELECT sha256, size, mime, stored_at FROM items WHERE sha256 = ?1", [sha256], item_from_row)
-            .optional()
+            .prepare_cached("SELECT sha256, size, mime, stored_at FROM items WHERE sha256 = ?1")
+            .and_then(|mut stmt| stmt.query_row([sha256], item_from_row).optional())
             .map_err(query("read an item"))
     }
 
     fn submitted_item(&self, submission_key: &str, path: &str) -> Result<Option<String>> {
         self.conn
-            .query_row(
-                "SELECT sha256 FROM submissions WHERE submission_key = ?1 AND path = ?2",
-                [submission_key, path],
-                |r| r.get(0),
-            )
-            .optional()
+            .prepare_cached("SELECT sha256 FROM submissions WHERE submission_key = ?1 AND path = ?2")
+            .and_then(|mut stmt| stmt.query_row([submission_key, path], |r| r.get(0)).optional())
             .map_err(query("look up a submitted path"))
     }
 
     fn submission(&self, id: i64) -> Result<Option<SubmissionRow>> {
         self.conn
-            .query_row(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"), [id], submission_from_row)
-            .optional()
+            .prepare_cached(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"))
+            .and_then(|mut stmt| stmt.query_row([id], submission_from_row).optional())
             .map_err(query("read a submission"))
     }
 
@@ -456,7 +464,11 @@ mod tests {
     fn ingest_pending_and_logged_events() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
-        let pending = c.commit_ingest(&[record("aa", "k", "a"), record("aa", "k2", "a")]).unwrap();
+        assert!(!c.submission_started("k").unwrap());
+        let commit = c.commit_ingest(&[record("aa", "k", "a"), record("aa", "k2", "a")]).unwrap();
+        assert_eq!(commit.new_items, vec![true, false], "the second copy is a duplicate");
+        assert!(c.submission_started("k").unwrap());
+        let pending = commit.pending;
         assert_eq!(pending.len(), 2);
         assert_eq!(c.item_count().unwrap(), 1, "same bytes, one item");
         assert_eq!(c.submissions_of("aa").unwrap().len(), 2, "two submissions");
