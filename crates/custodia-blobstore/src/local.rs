@@ -154,6 +154,8 @@ impl BlobStore for LocalBlobStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BlobError::NotFound(*hash)),
             Err(e) => return Err(io_error("open", &path)(e)),
         };
+        // Blobs are mostly read whole (verify, get, expansion): ask for generous read-ahead.
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::Sequential);
         LocalReader::new(file, *hash, &self.keys.wrap, &path).map(|r| Box::new(r) as Box<dyn BlobReader>)
     }
 

@@ -82,6 +82,8 @@ impl SqliteCatalog {
     pub fn open(path: &Path, key: &[u8; 32]) -> Result<Self> {
         let open_error = |detail: String| CatalogError::Open { path: path.display().to_string(), detail };
         let conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
+        // SQLCipher would print its own errors (such as a wrong key) to stderr; ours say more.
+        let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
         // A raw key (x'…') skips SQLCipher's own passphrase KDF: the key is already random.
         conn.pragma_update(None, "key", format!("x'{}'", hex::encode(key)))
             .map_err(|e| open_error(e.to_string()))?;

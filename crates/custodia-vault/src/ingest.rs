@@ -147,7 +147,7 @@ impl From<VaultError> for Failure {
 
 /// Flush a batch after this many items or bytes: enough to amortise the syncs, small enough that
 /// progress is reported often and memory stays bounded.
-const BATCH_ITEMS: usize = 2000;
+const BATCH_ITEMS: usize = 4000;
 const BATCH_BYTES: u64 = 512 << 20;
 /// Read size of the streaming pipeline (one chunk of the blob format).
 const PIPE_CHUNK: usize = 1 << 20;
@@ -157,7 +157,7 @@ const SMALL_FILE: usize = 64 << 10;
 const STREAM_WORKERS: usize = 2;
 /// How many files the streaming workers may run ahead: enough to keep them busy while this
 /// thread waits for a batch to become durable (a finished small file holds only its first bytes).
-const WINDOW: usize = 1024;
+const WINDOW: usize = 4096;
 
 pub(crate) struct Ingest<'a> {
     pub vault: &'a mut Vault,
