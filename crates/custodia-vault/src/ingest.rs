@@ -153,8 +153,9 @@ const BATCH_BYTES: u64 = 512 << 20;
 const PIPE_CHUNK: usize = 1 << 20;
 /// Files up to this size are read in one piece and hashed inline, without the pipeline thread.
 const SMALL_FILE: usize = 64 << 10;
-/// Threads streaming files into blobs ahead of the thread that catalogs and logs them.
-const STREAM_WORKERS: usize = 2;
+/// Threads streaming files into blobs ahead of the thread that catalogs and logs them. Creating
+/// a file waits on the file system more than on the CPU, so more threads than cores pay off.
+const STREAM_WORKERS: usize = 4;
 /// How many files the streaming workers may run ahead: enough to keep them busy while this
 /// thread waits for a batch to become durable (a finished small file holds only its first bytes).
 const WINDOW: usize = 4096;
@@ -195,6 +196,7 @@ impl Vault {
             walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
         }
         let planned_bytes = candidates.iter().map(|c| c.size).sum();
+        tracing::debug!(files = candidates.len(), walk_ms = started.elapsed().as_millis() as u64, "walked the inputs");
         progress.planned(candidates.len() as u64, planned_bytes);
         ingest.ingest_files(&candidates)?;
         ingest.flush()?;
