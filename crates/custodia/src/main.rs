@@ -144,7 +144,19 @@ enum LogCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // With `--json`, even a usage error leaves one JSON document on stdout.
+            let wants_json = std::env::args().any(|a| a == "--json");
+            let is_usage_error = error.use_stderr();
+            if wants_json && is_usage_error {
+                println!("{}", json!({ "error": error.to_string().trim_end() }));
+            }
+            let _ = error.print();
+            return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
+        }
+    };
     init_tracing();
     let out = Output::new(cli.json);
     match run(&cli, &out) {
