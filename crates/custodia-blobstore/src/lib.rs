@@ -67,8 +67,9 @@ impl FromStr for ContentHash {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.strip_prefix("sha256:").unwrap_or(s);
         let mut bytes = [0u8; 32];
-        hex::decode_to_slice(s, &mut bytes)
-            .map_err(|_| BlobError::BadHash { text: s.chars().take(80).collect() })?;
+        hex::decode_to_slice(s, &mut bytes).map_err(|_| BlobError::BadHash {
+            text: s.chars().take(80).collect(),
+        })?;
         Ok(Self(bytes))
     }
 }
@@ -81,7 +82,11 @@ pub enum BlobError {
     #[error("no blob is stored for item {0}")]
     NotFound(ContentHash),
     #[error("cannot {action} `{path}`: {source}")]
-    Io { action: &'static str, path: String, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the blob of item {item} is damaged: {detail}")]
     Damaged { item: ContentHash, detail: String },
     #[error("the store key is invalid")]
@@ -124,7 +129,11 @@ pub trait BlobReader: Read + Seek + Send {
 pub trait BlobWriter: std::io::Write + Send {
     /// Seals the blob and stores it under `hash`, which must be the SHA-256 of every byte written
     /// (the caller computed it while streaming). Durable only after [`BlobStore::sync`].
-    fn finish(self: Box<Self>, hash: &ContentHash, if_present: IfPresent) -> Result<Stored, BlobError>;
+    fn finish(
+        self: Box<Self>,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<Stored, BlobError>;
 }
 
 /// Storage of encrypted blobs, addressed by their content's SHA-256.

@@ -45,11 +45,13 @@ fn spawn_flusher() -> mpsc::SyncSender<File> {
     let (sender, receiver) = mpsc::sync_channel::<File>(8);
     // Errors are not lost: `BlobStore::sync` (syncfs) runs before anything is acknowledged, and
     // reports any write-back failure itself. This thread only starts write-back early.
-    let spawned = std::thread::Builder::new().name("blob-flusher".into()).spawn(move || {
-        for file in receiver {
-            let _ = file.sync_data();
-        }
-    });
+    let spawned = std::thread::Builder::new()
+        .name("blob-flusher".into())
+        .spawn(move || {
+            for file in receiver {
+                let _ = file.sync_data();
+            }
+        });
     drop(spawned);
     sender
 }
@@ -64,7 +66,9 @@ pub struct LocalBlobStore {
 
 impl std::fmt::Debug for LocalBlobStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalBlobStore").field("root", &self.root).finish_non_exhaustive()
+        f.debug_struct("LocalBlobStore")
+            .field("root", &self.root)
+            .finish_non_exhaustive()
     }
 }
 
@@ -74,10 +78,20 @@ impl LocalBlobStore {
     pub fn open(root: &Path, wrap_key: &[u8; 32], name_key: &[u8; 32]) -> Result<Self, BlobError> {
         let tmp = root.join("tmp");
         fs::create_dir_all(&tmp).map_err(io_error("create", &tmp))?;
-        let wrap = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, wrap_key).map_err(|_| BlobError::BadKey)?);
+        let wrap = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, wrap_key).map_err(|_| BlobError::BadKey)?,
+        );
         let name = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, name_key);
         let flusher = Mutex::new(spawn_flusher());
-        Ok(Self { root: root.to_owned(), keys: Arc::new(Keys { wrap, name, flusher }), rng: SystemRandom::new() })
+        Ok(Self {
+            root: root.to_owned(),
+            keys: Arc::new(Keys {
+                wrap,
+                name,
+                flusher,
+            }),
+            rng: SystemRandom::new(),
+        })
     }
 
     /// Where the blob of `hash` lives (whether or not it exists). Relative names only depend on
@@ -91,7 +105,10 @@ impl LocalBlobStore {
     fn new_temp_file(&self) -> Result<(File, PathBuf), BlobError> {
         let mut random = [0u8; 16];
         self.rng.fill(&mut random).map_err(|_| BlobError::Crypto)?;
-        let path = self.root.join("tmp").join(format!("{}.tmp", hex::encode(random)));
+        let path = self
+            .root
+            .join("tmp")
+            .join(format!("{}.tmp", hex::encode(random)));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -105,12 +122,16 @@ impl BlobStore for LocalBlobStore {
     fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError> {
         let (file, tmp_path) = self.new_temp_file()?;
         let mut data_key = [0u8; 32];
-        self.rng.fill(&mut data_key).map_err(|_| BlobError::Crypto)?;
+        self.rng
+            .fill(&mut data_key)
+            .map_err(|_| BlobError::Crypto)?;
         let mut header = Vec::with_capacity(HEADER_LEN as usize);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&(CHUNK_LEN as u32).to_le_bytes());
         let mut wrap_nonce = [0u8; 12];
-        self.rng.fill(&mut wrap_nonce).map_err(|_| BlobError::Crypto)?;
+        self.rng
+            .fill(&mut wrap_nonce)
+            .map_err(|_| BlobError::Crypto)?;
         let mut wrapped = data_key.to_vec();
         self.keys
             .wrap
@@ -123,7 +144,9 @@ impl BlobStore for LocalBlobStore {
         header.extend_from_slice(&wrap_nonce);
         header.extend_from_slice(&wrapped);
         debug_assert_eq!(header.len() as u64, HEADER_LEN);
-        let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, &data_key).map_err(|_| BlobError::Crypto)?);
+        let key = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, &data_key).map_err(|_| BlobError::Crypto)?,
+        );
         let mut writer = LocalWriter {
             store: self.clone(),
             file,
@@ -134,7 +157,10 @@ impl BlobStore for LocalBlobStore {
             unflushed: 0,
             finished: false,
         };
-        writer.file.write_all(&header).map_err(io_error("write", &writer.tmp_path))?;
+        writer
+            .file
+            .write_all(&header)
+            .map_err(io_error("write", &writer.tmp_path))?;
         Ok(Box::new(writer))
     }
 
@@ -151,12 +177,15 @@ impl BlobStore for LocalBlobStore {
         let path = self.path_of(hash);
         let file = match File::open(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(BlobError::NotFound(*hash)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(BlobError::NotFound(*hash))
+            }
             Err(e) => return Err(io_error("open", &path)(e)),
         };
         // Blobs are mostly read whole (verify, get, expansion): ask for generous read-ahead.
         let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::Sequential);
-        LocalReader::new(file, *hash, &self.keys.wrap, &path).map(|r| Box::new(r) as Box<dyn BlobReader>)
+        LocalReader::new(file, *hash, &self.keys.wrap, &path)
+            .map(|r| Box::new(r) as Box<dyn BlobReader>)
     }
 
     fn sync(&self) -> Result<(), BlobError> {
@@ -200,7 +229,11 @@ impl LocalWriter {
     fn seal_pending(&mut self, last: bool) -> io::Result<()> {
         let aad = [last as u8];
         self.key
-            .seal_in_place_append_tag(chunk_nonce(self.next_chunk), Aad::from(aad), &mut self.pending)
+            .seal_in_place_append_tag(
+                chunk_nonce(self.next_chunk),
+                Aad::from(aad),
+                &mut self.pending,
+            )
             .map_err(|_| io::Error::other("encryption failed"))?;
         self.file.write_all(&self.pending)?;
         self.unflushed += self.pending.len() as u64;
@@ -209,7 +242,12 @@ impl LocalWriter {
         if self.unflushed >= FLUSH_EVERY {
             self.unflushed = 0;
             if let Ok(clone) = self.file.try_clone() {
-                let flusher = self.store.keys.flusher.lock().unwrap_or_else(|p| p.into_inner());
+                let flusher = self
+                    .store
+                    .keys
+                    .flusher
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
                 // A full queue means write-back is already busy: skip rather than wait.
                 let _ = flusher.try_send(clone);
             }
@@ -237,7 +275,11 @@ impl Write for LocalWriter {
 }
 
 impl BlobWriter for LocalWriter {
-    fn finish(mut self: Box<Self>, hash: &ContentHash, if_present: IfPresent) -> Result<Stored, BlobError> {
+    fn finish(
+        mut self: Box<Self>,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<Stored, BlobError> {
         let tmp = self.tmp_path.clone();
         self.seal_pending(true).map_err(io_error("write", &tmp))?;
         let final_path = self.store.path_of(hash);
@@ -249,14 +291,20 @@ impl BlobWriter for LocalWriter {
         }
         // The fan-out folder usually exists: try the rename first, create the folder if needed.
         if let Err(e) = fs::rename(&tmp, &final_path) {
-            let parent = final_path.parent().filter(|_| e.kind() == io::ErrorKind::NotFound);
+            let parent = final_path
+                .parent()
+                .filter(|_| e.kind() == io::ErrorKind::NotFound);
             let Some(parent) = parent else {
                 return Err(io_error("rename into place", &final_path)(e));
             };
             fs::create_dir_all(parent).map_err(io_error("create", parent))?;
             fs::rename(&tmp, &final_path).map_err(io_error("rename into place", &final_path))?;
         }
-        Ok(if existed { Stored::Replaced } else { Stored::New })
+        Ok(if existed {
+            Stored::Replaced
+        } else {
+            Stored::New
+        })
     }
 }
 
@@ -281,11 +329,20 @@ struct LocalReader {
 }
 
 impl LocalReader {
-    fn new(file: File, hash: ContentHash, wrap: &LessSafeKey, path: &Path) -> Result<Self, BlobError> {
-        let damaged = |detail: &str| BlobError::Damaged { item: hash, detail: detail.to_owned() };
+    fn new(
+        file: File,
+        hash: ContentHash,
+        wrap: &LessSafeKey,
+        path: &Path,
+    ) -> Result<Self, BlobError> {
+        let damaged = |detail: &str| BlobError::Damaged {
+            item: hash,
+            detail: detail.to_owned(),
+        };
         let size = file.metadata().map_err(io_error("inspect", path))?.len();
         let mut header = [0u8; HEADER_LEN as usize];
-        file.read_exact_at(&mut header, 0).map_err(|_| damaged("the header is truncated"))?;
+        file.read_exact_at(&mut header, 0)
+            .map_err(|_| damaged("the header is truncated"))?;
         if &header[..8] != MAGIC {
             return Err(damaged("not a Custodia blob (bad magic)"));
         }
@@ -297,10 +354,20 @@ impl LocalReader {
         nonce.copy_from_slice(&header[12..24]);
         let mut wrapped = header[24..72].to_vec();
         let data_key = wrap
-            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(&header[..WRAP_AAD_LEN]), &mut wrapped)
-            .map_err(|_| damaged("the data key does not unwrap (wrong vault key, or the header was altered)"))?;
-        let key = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, data_key).map_err(|_| BlobError::Crypto)?);
-        let body = size.checked_sub(HEADER_LEN).ok_or_else(|| damaged("the header is truncated"))?;
+            .open_in_place(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(&header[..WRAP_AAD_LEN]),
+                &mut wrapped,
+            )
+            .map_err(|_| {
+                damaged("the data key does not unwrap (wrong vault key, or the header was altered)")
+            })?;
+        let key = LessSafeKey::new(
+            UnboundKey::new(&AES_256_GCM, data_key).map_err(|_| BlobError::Crypto)?,
+        );
+        let body = size
+            .checked_sub(HEADER_LEN)
+            .ok_or_else(|| damaged("the header is truncated"))?;
         let sealed = CHUNK_LEN as u64 + TAG_LEN as u64;
         let chunks = body.div_ceil(sealed).max(1);
         let last_sealed = body - (chunks - 1) * sealed;
@@ -308,7 +375,16 @@ impl LocalReader {
             return Err(damaged("the last chunk is truncated"));
         }
         let len = (chunks - 1) * CHUNK_LEN as u64 + last_sealed - TAG_LEN as u64;
-        Ok(Self { file, hash, key, len, chunks, position: 0, current: None, plain: Vec::new() })
+        Ok(Self {
+            file,
+            hash,
+            key,
+            len,
+            chunks,
+            position: 0,
+            current: None,
+            plain: Vec::new(),
+        })
     }
 
     fn load_chunk(&mut self, index: u64) -> io::Result<()> {
@@ -316,7 +392,11 @@ impl LocalReader {
             return Ok(());
         }
         let last = index + 1 == self.chunks;
-        let plain_len = if last { self.len - index * CHUNK_LEN as u64 } else { CHUNK_LEN as u64 };
+        let plain_len = if last {
+            self.len - index * CHUNK_LEN as u64
+        } else {
+            CHUNK_LEN as u64
+        };
         self.plain.resize(plain_len as usize + TAG_LEN, 0);
         let offset = HEADER_LEN + index * (CHUNK_LEN + TAG_LEN) as u64;
         self.file.read_exact_at(&mut self.plain, offset)?;
@@ -326,7 +406,10 @@ impl LocalReader {
             .map_err(|_| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("the blob of item {} is damaged: chunk {index} fails authentication", self.hash),
+                    format!(
+                        "the blob of item {} is damaged: chunk {index} fails authentication",
+                        self.hash
+                    ),
                 )
             })?
             .len();
@@ -362,7 +445,8 @@ impl Seek for LocalReader {
             SeekFrom::End(d) => self.len.checked_add_signed(d),
             SeekFrom::Current(d) => self.position.checked_add_signed(d),
         };
-        let target = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        let target = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         self.position = target;
         Ok(target)
     }
@@ -376,7 +460,11 @@ impl BlobReader for LocalReader {
 
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> BlobError {
     let path = path.display().to_string();
-    move |source| BlobError::Io { action, path, source }
+    move |source| BlobError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
 // Re-exported for the aead tag length checks in tests.
@@ -402,7 +490,10 @@ mod tests {
 
     fn get(store: &LocalBlobStore, hash: &ContentHash) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
-        store.open(hash).map_err(io::Error::other)?.read_to_end(&mut out)?;
+        store
+            .open(hash)
+            .map_err(io::Error::other)?
+            .read_to_end(&mut out)?;
         Ok(out)
     }
 
@@ -410,7 +501,15 @@ mod tests {
     fn round_trips_at_chunk_boundaries() {
         let dir = tempfile::tempdir().unwrap();
         let s = store(dir.path());
-        for len in [0, 1, CHUNK_LEN - 1, CHUNK_LEN, CHUNK_LEN + 1, 2 * CHUNK_LEN, 2 * CHUNK_LEN + 5] {
+        for len in [
+            0,
+            1,
+            CHUNK_LEN - 1,
+            CHUNK_LEN,
+            CHUNK_LEN + 1,
+            2 * CHUNK_LEN,
+            2 * CHUNK_LEN + 5,
+        ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
             let hash = put(&s, &bytes);
             assert_eq!(get(&s, &hash).unwrap(), bytes, "length {len}");
@@ -439,7 +538,10 @@ mod tests {
         let hash = put(&s, b"same");
         let mut w = s.writer().unwrap();
         w.write_all(b"same").unwrap();
-        assert_eq!(w.finish(&hash, IfPresent::Keep).unwrap(), Stored::AlreadyPresent);
+        assert_eq!(
+            w.finish(&hash, IfPresent::Keep).unwrap(),
+            Stored::AlreadyPresent
+        );
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
     }
 
@@ -469,7 +571,11 @@ mod tests {
             assert!(get(&s, &hash).is_err(), "flip at {at} went unnoticed");
         }
         // Dropping the whole last chunk must not pass as a shorter blob.
-        fs::write(&path, &original[..(HEADER_LEN as usize + CHUNK_LEN + TAG_LEN)]).unwrap();
+        fs::write(
+            &path,
+            &original[..(HEADER_LEN as usize + CHUNK_LEN + TAG_LEN)],
+        )
+        .unwrap();
         assert!(get(&s, &hash).is_err());
         fs::write(&path, &original).unwrap();
         assert_eq!(get(&s, &hash).unwrap(), bytes);

@@ -29,7 +29,10 @@ pub enum CatalogError {
     #[error("the catalog's schema version {found} is newer than this program knows ({known})\n\nhint: upgrade custodia")]
     TooNew { found: i64, known: i64 },
     #[error("catalog query failed ({context}): {source}")]
-    Query { context: &'static str, source: rusqlite::Error },
+    Query {
+        context: &'static str,
+        source: rusqlite::Error,
+    },
     #[error("the catalog holds invalid data ({0})")]
     Invalid(String),
 }

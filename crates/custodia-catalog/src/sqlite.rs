@@ -5,8 +5,8 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::{
-    Catalog, CatalogError, EventRow, IngestCommit, IngestRecord, ItemRow, NewEvent, PendingEvent, Result,
-    SubmissionRow,
+    Catalog, CatalogError, EventRow, IngestCommit, IngestRecord, ItemRow, NewEvent, PendingEvent,
+    Result, SubmissionRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -80,7 +80,10 @@ impl SqliteCatalog {
     /// Opens (creating if needed) the catalog at `path`, encrypted with the 256-bit `key`, and
     /// brings its schema up to date.
     pub fn open(path: &Path, key: &[u8; 32]) -> Result<Self> {
-        let open_error = |detail: String| CatalogError::Open { path: path.display().to_string(), detail };
+        let open_error = |detail: String| CatalogError::Open {
+            path: path.display().to_string(),
+            detail,
+        };
         let conn = Connection::open(path).map_err(|e| open_error(e.to_string()))?;
         // SQLCipher would print its own errors (such as a wrong key) to stderr; ours say more.
         let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
@@ -97,8 +100,10 @@ impl SqliteCatalog {
              PRAGMA wal_autocheckpoint = 8192;",
         )
         .map_err(|e| open_error(e.to_string()))?;
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-            .map_err(|_| open_error("the key does not open it, or it is not a catalog".into()))?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|_| open_error("the key does not open it, or it is not a catalog".into()))?;
         // WAL with FULL sync: a commit is durable when it returns, and readers never block the
         // writer.
         let mode: String = conn
@@ -107,7 +112,8 @@ impl SqliteCatalog {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(open_error(format!("cannot switch to WAL (got {mode})")));
         }
-        conn.execute_batch("PRAGMA synchronous = FULL;").map_err(|e| open_error(e.to_string()))?;
+        conn.execute_batch("PRAGMA synchronous = FULL;")
+            .map_err(|e| open_error(e.to_string()))?;
         let mut catalog = Self { conn };
         catalog.migrate()?;
         Ok(catalog)
@@ -121,14 +127,24 @@ impl SqliteCatalog {
             .map_err(query("create the migrations table"))?;
         let current: i64 = self
             .conn
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
             .map_err(query("read the schema version"))?;
         let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
         if current > known {
-            return Err(CatalogError::TooNew { found: current, known });
+            return Err(CatalogError::TooNew {
+                found: current,
+                known,
+            });
         }
         for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-            let tx = self.conn.transaction().map_err(query("begin a migration"))?;
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(query("begin a migration"))?;
             tx.execute_batch(sql).map_err(query("apply a migration"))?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
@@ -143,7 +159,11 @@ impl SqliteCatalog {
     /// The schema version in force.
     pub fn schema_version(&self) -> Result<i64> {
         self.conn
-            .query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
             .map_err(query("read the schema version"))
     }
 
@@ -161,7 +181,10 @@ impl SqliteCatalog {
     }
 }
 
-fn insert_events(tx: &rusqlite::Transaction<'_>, events: &[(NewEvent, Option<i64>)]) -> Result<Vec<PendingEvent>> {
+fn insert_events(
+    tx: &rusqlite::Transaction<'_>,
+    events: &[(NewEvent, Option<i64>)],
+) -> Result<Vec<PendingEvent>> {
     let mut stmt = tx
         .prepare_cached(
             "INSERT INTO events (time, actor, action, item, submission_id, details, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -179,7 +202,10 @@ fn insert_events(tx: &rusqlite::Transaction<'_>, events: &[(NewEvent, Option<i64
             event.entry
         ])
         .map_err(query("insert an event"))?;
-        pending.push(PendingEvent { id: tx.last_insert_rowid(), entry: event.entry.clone() });
+        pending.push(PendingEvent {
+            id: tx.last_insert_rowid(),
+            entry: event.entry.clone(),
+        });
     }
     Ok(pending)
 }
@@ -208,7 +234,8 @@ fn submission_from_row(r: &Row<'_>) -> rusqlite::Result<SubmissionRow> {
     })
 }
 
-const EVENT_COLUMNS: &str = "id, ledger_index, time, actor, action, item, submission_id, details, entry";
+const EVENT_COLUMNS: &str =
+    "id, ledger_index, time, actor, action, item, submission_id, details, entry";
 
 fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
@@ -225,12 +252,20 @@ fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 }
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRow> {
-    Ok(ItemRow { sha256: r.get(0)?, size: r.get::<_, i64>(1)? as u64, mime: r.get(2)?, stored_at: r.get(3)? })
+    Ok(ItemRow {
+        sha256: r.get(0)?,
+        size: r.get::<_, i64>(1)? as u64,
+        mime: r.get(2)?,
+        stored_at: r.get(3)?,
+    })
 }
 
 impl Catalog for SqliteCatalog {
     fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<IngestCommit> {
-        let tx = self.conn.transaction().map_err(query("begin an ingest batch"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(query("begin an ingest batch"))?;
         let mut events = Vec::with_capacity(records.len());
         let mut new_items = Vec::with_capacity(records.len());
         {
@@ -248,7 +283,12 @@ impl Catalog for SqliteCatalog {
             for record in records {
                 let item = &record.item;
                 let inserted = insert_item
-                    .execute(params![item.sha256, item.size as i64, item.mime, item.stored_at])
+                    .execute(params![
+                        item.sha256,
+                        item.size as i64,
+                        item.mime,
+                        item.stored_at
+                    ])
                     .map_err(query("insert an item"))?;
                 new_items.push(inserted == 1);
                 let s = &record.submission;
@@ -288,7 +328,10 @@ impl Catalog for SqliteCatalog {
     }
 
     fn record_events(&mut self, events: &[NewEvent]) -> Result<Vec<PendingEvent>> {
-        let tx = self.conn.transaction().map_err(query("begin recording events"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(query("begin recording events"))?;
         let events: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
         let pending = insert_events(&tx, &events)?;
         tx.commit().map_err(query("commit events"))?;
@@ -301,19 +344,32 @@ impl Catalog for SqliteCatalog {
             .prepare("SELECT id, entry FROM events WHERE ledger_index IS NULL ORDER BY id")
             .map_err(query("list pending events"))?;
         let rows = stmt
-            .query_map([], |r| Ok(PendingEvent { id: r.get(0)?, entry: r.get(1)? }))
+            .query_map([], |r| {
+                Ok(PendingEvent {
+                    id: r.get(0)?,
+                    entry: r.get(1)?,
+                })
+            })
             .map_err(query("list pending events"))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(query("list pending events"))
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(query("list pending events"))
     }
 
     fn mark_logged(&mut self, logged: &[(i64, u64)]) -> Result<()> {
-        let tx = self.conn.transaction().map_err(query("begin marking events logged"))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(query("begin marking events logged"))?;
         {
             let mut stmt = tx
-                .prepare_cached("UPDATE events SET ledger_index = ?2 WHERE id = ?1 AND ledger_index IS NULL")
+                .prepare_cached(
+                    "UPDATE events SET ledger_index = ?2 WHERE id = ?1 AND ledger_index IS NULL",
+                )
                 .map_err(query("prepare marking events logged"))?;
             for (id, index) in logged {
-                let changed = stmt.execute(params![id, *index as i64]).map_err(query("mark an event logged"))?;
+                let changed = stmt
+                    .execute(params![id, *index as i64])
+                    .map_err(query("mark an event logged"))?;
                 if changed != 1 {
                     return Err(CatalogError::Invalid(format!("event {id} is not pending")));
                 }
@@ -331,14 +387,21 @@ impl Catalog for SqliteCatalog {
 
     fn submitted_item(&self, submission_key: &str, path: &str) -> Result<Option<String>> {
         self.conn
-            .prepare_cached("SELECT sha256 FROM submissions WHERE submission_key = ?1 AND path = ?2")
-            .and_then(|mut stmt| stmt.query_row([submission_key, path], |r| r.get(0)).optional())
+            .prepare_cached(
+                "SELECT sha256 FROM submissions WHERE submission_key = ?1 AND path = ?2",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([submission_key, path], |r| r.get(0))
+                    .optional()
+            })
             .map_err(query("look up a submitted path"))
     }
 
     fn submission(&self, id: i64) -> Result<Option<SubmissionRow>> {
         self.conn
-            .prepare_cached(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"
+            ))
             .and_then(|mut stmt| stmt.query_row([id], submission_from_row).optional())
             .map_err(query("read a submission"))
     }
@@ -346,22 +409,34 @@ impl Catalog for SqliteCatalog {
     fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE sha256 = ?1 ORDER BY id"))
+            .prepare_cached(&format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE sha256 = ?1 ORDER BY id"
+            ))
             .map_err(query("list submissions"))?;
-        let rows = stmt.query_map([sha256], submission_from_row).map_err(query("list submissions"))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(query("list submissions"))
+        let rows = stmt
+            .query_map([sha256], submission_from_row)
+            .map_err(query("list submissions"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(query("list submissions"))
     }
 
     fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()> {
         self.conn
-            .execute("UPDATE items SET expansion_error = ?2 WHERE sha256 = ?1", params![sha256, error])
+            .execute(
+                "UPDATE items SET expansion_error = ?2 WHERE sha256 = ?1",
+                params![sha256, error],
+            )
             .map_err(query("record an expansion error"))?;
         Ok(())
     }
 
     fn expansion_error(&self, sha256: &str) -> Result<Option<String>> {
         self.conn
-            .query_row("SELECT expansion_error FROM items WHERE sha256 = ?1", [sha256], |r| r.get(0))
+            .query_row(
+                "SELECT expansion_error FROM items WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
             .optional()
             .map(Option::flatten)
             .map_err(query("read an expansion error"))
@@ -370,10 +445,15 @@ impl Catalog for SqliteCatalog {
     fn history(&self, sha256: &str) -> Result<Vec<EventRow>> {
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY id"))
+            .prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE item = ?1 ORDER BY id"
+            ))
             .map_err(query("read an item's history"))?;
-        let rows = stmt.query_map([sha256], event_from_row).map_err(query("read an item's history"))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(query("read an item's history"))
+        let rows = stmt
+            .query_map([sha256], event_from_row)
+            .map_err(query("read an item's history"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(query("read an item's history"))
     }
 
     fn for_each_item(&self, visit: &mut dyn FnMut(ItemRow) -> Result<()>) -> Result<()> {
@@ -431,7 +511,12 @@ mod tests {
 
     fn record(sha: &str, key: &str, path: &str) -> IngestRecord {
         IngestRecord {
-            item: ItemRow { sha256: sha.into(), size: 3, mime: "text/plain".into(), stored_at: "t".into() },
+            item: ItemRow {
+                sha256: sha.into(),
+                size: 3,
+                mime: "text/plain".into(),
+                stored_at: "t".into(),
+            },
             submission: SubmissionRow {
                 id: 0,
                 submission_key: key.into(),
@@ -467,20 +552,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut c = SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
         assert!(!c.submission_started("k").unwrap());
-        let commit = c.commit_ingest(&[record("aa", "k", "a"), record("aa", "k2", "a")]).unwrap();
-        assert_eq!(commit.new_items, vec![true, false], "the second copy is a duplicate");
+        let commit = c
+            .commit_ingest(&[record("aa", "k", "a"), record("aa", "k2", "a")])
+            .unwrap();
+        assert_eq!(
+            commit.new_items,
+            vec![true, false],
+            "the second copy is a duplicate"
+        );
         assert!(c.submission_started("k").unwrap());
         let pending = commit.pending;
         assert_eq!(pending.len(), 2);
         assert_eq!(c.item_count().unwrap(), 1, "same bytes, one item");
         assert_eq!(c.submissions_of("aa").unwrap().len(), 2, "two submissions");
         assert_eq!(c.pending_events().unwrap(), pending);
-        c.mark_logged(&[(pending[0].id, 0), (pending[1].id, 1)]).unwrap();
+        c.mark_logged(&[(pending[0].id, 0), (pending[1].id, 1)])
+            .unwrap();
         assert!(c.pending_events().unwrap().is_empty());
-        assert!(c.mark_logged(&[(pending[0].id, 5)]).is_err(), "an event is logged once");
+        assert!(
+            c.mark_logged(&[(pending[0].id, 5)]).is_err(),
+            "an event is logged once"
+        );
         assert_eq!(c.history("aa").unwrap().len(), 2);
         assert_eq!(c.submitted_item("k", "a").unwrap().as_deref(), Some("aa"));
-        assert!(c.commit_ingest(&[record("bb", "k", "a")]).is_err(), "a path is submitted once per submission");
+        assert!(
+            c.commit_ingest(&[record("bb", "k", "a")]).is_err(),
+            "a path is submitted once per submission"
+        );
     }
 
     #[test]
@@ -490,8 +588,14 @@ mod tests {
         let c = SqliteCatalog::open(&path, &[1; 32]).unwrap();
         assert_eq!(c.schema_version().unwrap(), 1);
         drop(c);
-        assert!(matches!(SqliteCatalog::open(&path, &[2; 32]), Err(CatalogError::Open { .. })));
-        assert!(SqliteCatalog::open(&path, &[1; 32]).is_ok(), "migrations run once");
+        assert!(matches!(
+            SqliteCatalog::open(&path, &[2; 32]),
+            Err(CatalogError::Open { .. })
+        ));
+        assert!(
+            SqliteCatalog::open(&path, &[1; 32]).is_ok(),
+            "migrations run once"
+        );
     }
 
     #[test]
@@ -499,11 +603,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let mut c = SqliteCatalog::open(&path, &[1; 32]).unwrap();
-        c.commit_ingest(&[record("deadbeefcafe", "k", "secret-witness-statement.pdf")]).unwrap();
+        c.commit_ingest(&[record("deadbeefcafe", "k", "secret-witness-statement.pdf")])
+            .unwrap();
         drop(c);
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            for needle in [&b"secret-witness"[..], b"deadbeefcafe", b"Originator", b"SQLite format"] {
+            for needle in [
+                &b"secret-witness"[..],
+                b"deadbeefcafe",
+                b"Originator",
+                b"SQLite format",
+            ] {
                 assert!(!bytes.windows(needle.len()).any(|w| w == needle));
             }
         }

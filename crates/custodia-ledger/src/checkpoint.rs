@@ -16,7 +16,9 @@ use std::fmt;
 use std::io::Write;
 use std::path::Path;
 
-use signed_note::{Note, Signer as _, StandardSigner, StandardVerifier, Verifier as _, VerifierList};
+use signed_note::{
+    Note, Signer as _, StandardSigner, StandardVerifier, Verifier as _, VerifierList,
+};
 
 use crate::merkle::Hash;
 
@@ -34,7 +36,11 @@ pub enum CheckpointError {
     )]
     KeyFileTooOpen { path: String, mode: u32 },
     #[error("cannot {action} the signing key file `{path}`: {source}")]
-    KeyFileIo { action: &'static str, path: String, source: std::io::Error },
+    KeyFileIo {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the checkpoint is not a well-formed signed note")]
     MalformedNote,
     #[error("the checkpoint body is not a C2SP tlog-checkpoint")]
@@ -56,7 +62,9 @@ pub struct LedgerSigner {
 
 impl fmt::Debug for LedgerSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LedgerSigner").field("vkey", &self.verifier.vkey).finish_non_exhaustive()
+        f.debug_struct("LedgerSigner")
+            .field("vkey", &self.verifier.vkey)
+            .finish_non_exhaustive()
     }
 }
 
@@ -79,7 +87,8 @@ impl LedgerSigner {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(path).map_err(|e| io_err("create", e))?;
-        file.write_all(skey.as_bytes()).map_err(|e| io_err("write", e))?;
+        file.write_all(skey.as_bytes())
+            .map_err(|e| io_err("write", e))?;
         file.write_all(b"\n").map_err(|e| io_err("write", e))?;
         file.sync_all().map_err(|e| io_err("sync", e))?;
         Ok(signer)
@@ -112,13 +121,18 @@ impl LedgerSigner {
     }
 
     fn from_skey(skey: &str, path: &Path) -> Result<Self, CheckpointError> {
-        let invalid = || CheckpointError::InvalidSigningKey { path: path.display().to_string() };
+        let invalid = || CheckpointError::InvalidSigningKey {
+            path: path.display().to_string(),
+        };
         let signer = StandardSigner::new(skey).map_err(|_| invalid())?;
         // The vkey is derived from the secret, so a loaded key always matches its public half.
         // `PRIVATE+KEY+name+id+base64`: names have no `+`, but base64 may.
         let key_bytes = skey.splitn(5, '+').nth(4).ok_or_else(invalid)?;
         let vkey = vkey_from_secret(signer.name(), key_bytes).ok_or_else(invalid)?;
-        Ok(Self { signer, verifier: LedgerVerifier::from_vkey(&vkey)? })
+        Ok(Self {
+            signer,
+            verifier: LedgerVerifier::from_vkey(&vkey)?,
+        })
     }
 
     /// The key's name, which is also the log's origin line.
@@ -134,23 +148,36 @@ impl LedgerSigner {
     /// Signs a checkpoint for a tree of `size` leaves with root `root`.
     pub fn sign(&self, size: u64, root: Hash) -> Result<SignedCheckpoint, CheckpointError> {
         let body = checkpoint_body(self.name(), size, root);
-        let mut note = Note::new(body.as_bytes(), &[]).map_err(|_| CheckpointError::MalformedNote)?;
-        note.add_sigs(&[&self.signer]).map_err(|_| CheckpointError::Signing)?;
-        let text = String::from_utf8(note.to_bytes()).map_err(|_| CheckpointError::MalformedNote)?;
-        Ok(SignedCheckpoint { text, origin: self.name().to_owned(), size, root })
+        let mut note =
+            Note::new(body.as_bytes(), &[]).map_err(|_| CheckpointError::MalformedNote)?;
+        note.add_sigs(&[&self.signer])
+            .map_err(|_| CheckpointError::Signing)?;
+        let text =
+            String::from_utf8(note.to_bytes()).map_err(|_| CheckpointError::MalformedNote)?;
+        Ok(SignedCheckpoint {
+            text,
+            origin: self.name().to_owned(),
+            size,
+            root,
+        })
     }
 }
 
 fn vkey_from_secret(name: &str, key_base64: &str) -> Option<String> {
     use base64::Engine as _;
-    let raw = base64::engine::general_purpose::STANDARD.decode(key_base64).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(key_base64)
+        .ok()?;
     let (&alg, seed) = raw.split_first()?;
     if alg != 1 {
         return None;
     }
     let seed: [u8; 32] = seed.try_into().ok()?;
     let signing_key = ed25519_dalek::SigningKey::from_bytes(&seed);
-    Some(signed_note::new_ed25519_verifier_key(name, &signing_key.verifying_key()))
+    Some(signed_note::new_ed25519_verifier_key(
+        name,
+        &signing_key.verifying_key(),
+    ))
 }
 
 fn checkpoint_body(origin: &str, size: u64, root: Hash) -> String {
@@ -176,7 +203,10 @@ impl LedgerVerifier {
         let vkey = vkey.trim();
         let verifier =
             StandardVerifier::new(vkey).map_err(|_| CheckpointError::InvalidVerifierKey)?;
-        Ok(Self { verifier, vkey: vkey.to_owned() })
+        Ok(Self {
+            verifier,
+            vkey: vkey.to_owned(),
+        })
     }
 
     /// The key in C2SP `vkey` text form.
@@ -199,7 +229,9 @@ impl LedgerVerifier {
         let note = Note::from_bytes(text).map_err(|_| CheckpointError::MalformedNote)?;
         let known = VerifierList::new(vec![Box::new(self.verifier.clone())]);
         note.verify(&known)
-            .map_err(|_| CheckpointError::BadSignature { key: self.vkey.clone() })?;
+            .map_err(|_| CheckpointError::BadSignature {
+                key: self.vkey.clone(),
+            })?;
         let checkpoint = tlog_tiles::Checkpoint::from_bytes(note.text())
             .map_err(|_| CheckpointError::MalformedCheckpoint)?;
         // Custodia writes no extension lines; one in a checkpoint said to be ours is tampering.
@@ -284,9 +316,15 @@ mod tests {
             LedgerSigner::create_key_file(&dir.path().join("k"), "custodia.test/log").unwrap();
         let vkey = signer.verifier().vkey();
         let mut parts = vkey.splitn(3, '+');
-        let (name, id, key) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let (name, id, key) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
         use base64::Engine as _;
-        let key = base64::engine::general_purpose::STANDARD.decode(key).unwrap();
+        let key = base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .unwrap();
         assert_eq!(key.len(), 33);
         assert_eq!(key[0], 0x01);
         let mut hasher = Sha256::new();

@@ -17,7 +17,12 @@ pub struct Fault {
 
 impl Fault {
     pub(crate) fn new(file: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { file: file.into(), offset: None, entry: None, detail: detail.into() }
+        Self {
+            file: file.into(),
+            offset: None,
+            entry: None,
+            detail: detail.into(),
+        }
     }
     pub(crate) fn at(mut self, offset: u64) -> Self {
         self.offset = Some(offset);
@@ -52,7 +57,11 @@ pub enum LedgerError {
     #[error("another process is appending to the ledger at `{path}`\n\nhint: wait for it to finish, or stop it; a lock left by a killed process is released by the system")]
     Busy { path: String },
     #[error("cannot {action} `{path}`: {source}")]
-    Io { action: &'static str, path: String, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the ledger is damaged: {0}\n\nhint: keep this copy for examination and restore the ledger folder from a replica; nothing was repaired")]
     Corrupt(Fault),
     #[error("entry {index} does not exist: the log holds {size} entries")]
@@ -78,6 +87,10 @@ pub enum LedgerError {
 impl LedgerError {
     pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Self {
         let path = path.display().to_string();
-        move |source| LedgerError::Io { action, path, source }
+        move |source| LedgerError::Io {
+            action,
+            path,
+            source,
+        }
     }
 }

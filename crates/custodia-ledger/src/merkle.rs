@@ -56,7 +56,13 @@ impl InclusionProof {
     /// Checks that the leaf with hash `leaf_hash` sits at `leaf_index` of the tree whose root is
     /// `root`.
     pub fn verify(&self, leaf_hash: Hash, root: Hash) -> Result<(), ProofError> {
-        verify_inclusion(self.leaf_index, self.tree_size, leaf_hash, &self.audit_path, root)
+        verify_inclusion(
+            self.leaf_index,
+            self.tree_size,
+            leaf_hash,
+            &self.audit_path,
+            root,
+        )
     }
 }
 
@@ -72,7 +78,13 @@ impl ConsistencyProof {
     /// Checks that the tree of `old_size` with root `old_root` is a prefix of the tree of
     /// `new_size` with root `new_root`.
     pub fn verify(&self, old_root: Hash, new_root: Hash) -> Result<(), ProofError> {
-        verify_consistency(self.old_size, self.new_size, old_root, new_root, &self.hashes)
+        verify_consistency(
+            self.old_size,
+            self.new_size,
+            old_root,
+            new_root,
+            &self.hashes,
+        )
     }
 }
 
@@ -85,10 +97,15 @@ pub fn verify_inclusion(
     root: Hash,
 ) -> Result<(), ProofError> {
     if leaf_index >= tree_size {
-        return Err(ProofError::IndexOutOfRange { index: leaf_index, tree_size });
+        return Err(ProofError::IndexOutOfRange {
+            index: leaf_index,
+            tree_size,
+        });
     }
     if audit_path.len() > MAX_PROOF_HASHES {
-        return Err(ProofError::TooLong { len: audit_path.len() });
+        return Err(ProofError::TooLong {
+            len: audit_path.len(),
+        });
     }
     tlog_tiles::check_record(&audit_path.to_vec(), tree_size, root, leaf_index, leaf_hash)
         .map_err(|_| ProofError::Mismatch)
@@ -166,7 +183,9 @@ impl Frontier {
     /// The root hash of the tree so far.
     pub fn root(&self) -> Hash {
         let mut iter = self.roots.iter().rev();
-        let Some(&last) = iter.next() else { return EMPTY_ROOT };
+        let Some(&last) = iter.next() else {
+            return EMPTY_ROOT;
+        };
         iter.fold(last, |acc, &left| node_hash(left, acc))
     }
 }

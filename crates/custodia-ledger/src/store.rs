@@ -137,7 +137,10 @@ pub struct Ledger {
 
 impl std::fmt::Debug for Ledger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ledger").field("dir", &self.dir).field("head", &self.head()).finish()
+        f.debug_struct("Ledger")
+            .field("dir", &self.dir)
+            .field("head", &self.head())
+            .finish()
     }
 }
 
@@ -150,7 +153,9 @@ impl Ledger {
         if dir.exists() {
             let mut listing = fs::read_dir(dir).map_err(LedgerError::io("list", dir))?;
             if listing.next().is_some() {
-                return Err(LedgerError::NotEmpty { path: dir.display().to_string() });
+                return Err(LedgerError::NotEmpty {
+                    path: dir.display().to_string(),
+                });
             }
         } else {
             fs::create_dir_all(dir).map_err(LedgerError::io("create", dir))?;
@@ -162,7 +167,11 @@ impl Ledger {
             let file = File::create(&path).map_err(LedgerError::io("create", &path))?;
             file.sync_all().map_err(LedgerError::io("sync", &path))?;
         }
-        let head = TreeHead { size: 0, root: merkle::EMPTY_ROOT, entries_len: 0 };
+        let head = TreeHead {
+            size: 0,
+            root: merkle::EMPTY_ROOT,
+            entries_len: 0,
+        };
         write_head(dir, origin, &head)?;
         if let Some(parent) = dir.parent() {
             sync_dir(parent)?;
@@ -185,7 +194,9 @@ impl Ledger {
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
-                return Err(LedgerError::Busy { path: dir.display().to_string() })
+                return Err(LedgerError::Busy {
+                    path: dir.display().to_string(),
+                })
             }
             Err(fs::TryLockError::Error(e)) => return Err(LedgerError::io("lock", &lock_path)(e)),
         }
@@ -198,17 +209,29 @@ impl Ledger {
         for (name, file, committed) in [
             (ENTRIES, &entries, head.entries_len),
             (INDEX, &index, head.size * INDEX_WIDTH),
-            (HASHES, &hashes, merkle::stored_hash_count(head.size) * HASH_LEN as u64),
+            (
+                HASHES,
+                &hashes,
+                merkle::stored_hash_count(head.size) * HASH_LEN as u64,
+            ),
         ] {
             let path = dir.join(name);
-            let len = file.metadata().map_err(LedgerError::io("inspect", &path))?.len();
+            let len = file
+                .metadata()
+                .map_err(LedgerError::io("inspect", &path))?
+                .len();
             if len < committed {
                 return Err(short_file(name, len, committed));
             }
             if len > committed {
-                file.set_len(committed).map_err(LedgerError::io("cut the torn tail of", &path))?;
+                file.set_len(committed)
+                    .map_err(LedgerError::io("cut the torn tail of", &path))?;
                 file.sync_all().map_err(LedgerError::io("sync", &path))?;
-                tracing::warn!(file = name, bytes = len - committed, "cut the torn tail of an unacknowledged batch");
+                tracing::warn!(
+                    file = name,
+                    bytes = len - committed,
+                    "cut the torn tail of an unacknowledged batch"
+                );
                 recovery.cut.push((name.to_owned(), len - committed));
             }
         }
@@ -222,7 +245,11 @@ impl Ledger {
             writer: None,
         };
         let frontier = ledger.check_tail()?;
-        ledger.writer = Some(Mutex::new(Writer { frontier, poisoned: false, _lock: lock }));
+        ledger.writer = Some(Mutex::new(Writer {
+            frontier,
+            poisoned: false,
+            _lock: lock,
+        }));
         Ok((ledger, recovery))
     }
 
@@ -242,9 +269,16 @@ impl Ledger {
         for (name, file, committed) in [
             (ENTRIES, &ledger.entries, head.entries_len),
             (INDEX, &ledger.index, head.size * INDEX_WIDTH),
-            (HASHES, &ledger.hashes, merkle::stored_hash_count(head.size) * HASH_LEN as u64),
+            (
+                HASHES,
+                &ledger.hashes,
+                merkle::stored_hash_count(head.size) * HASH_LEN as u64,
+            ),
         ] {
-            let len = file.metadata().map_err(LedgerError::io("inspect", &dir.join(name)))?.len();
+            let len = file
+                .metadata()
+                .map_err(LedgerError::io("inspect", &dir.join(name)))?
+                .len();
             if len < committed {
                 return Err(short_file(name, len, committed));
             }
@@ -270,7 +304,10 @@ impl Ledger {
         let indexes = tlog_tiles::sub_tree_index(0, head.size, vec![]);
         let roots = self.read_stored_hashes(&indexes)?;
         let frontier = Frontier::from_roots(head.size, roots).ok_or_else(|| {
-            LedgerError::Corrupt(Fault::new(HASHES, "subtree roots do not match the tree size"))
+            LedgerError::Corrupt(Fault::new(
+                HASHES,
+                "subtree roots do not match the tree size",
+            ))
         })?;
         if frontier.root() != head.root {
             return Err(LedgerError::Corrupt(Fault::new(
@@ -284,16 +321,22 @@ impl Ledger {
             let payload = self.read_frame(offset, last, &head)?;
             if offset + FRAME_HEADER + payload.len() as u64 != head.entries_len {
                 return Err(LedgerError::Corrupt(
-                    Fault::new(INDEX, "the last entry does not end where HEAD says the log ends")
-                        .at(last * INDEX_WIDTH)
-                        .entry(last),
+                    Fault::new(
+                        INDEX,
+                        "the last entry does not end where HEAD says the log ends",
+                    )
+                    .at(last * INDEX_WIDTH)
+                    .entry(last),
                 ));
             }
             let stored = self.read_stored_hashes(&[tlog_tiles::stored_hash_index(0, last)])?;
             if stored[0] != merkle::leaf_hash(&payload) {
                 return Err(LedgerError::Corrupt(
-                    Fault::new(HASHES, "the last entry's leaf hash does not match its bytes")
-                        .entry(last),
+                    Fault::new(
+                        HASHES,
+                        "the last entry's leaf hash does not match its bytes",
+                    )
+                    .entry(last),
                 ));
             }
         }
@@ -329,7 +372,10 @@ impl Ledger {
             return Err(LedgerError::Poisoned);
         }
         if let Some(too_big) = entries.iter().find(|e| e.as_ref().len() > MAX_ENTRY_LEN) {
-            return Err(LedgerError::EntryTooLarge { len: too_big.as_ref().len(), max: MAX_ENTRY_LEN });
+            return Err(LedgerError::EntryTooLarge {
+                len: too_big.as_ref().len(),
+                max: MAX_ENTRY_LEN,
+            });
         }
         let old = self.head();
         if entries.is_empty() {
@@ -381,10 +427,16 @@ impl Ledger {
             (INDEX, &self.index, offsets, old.size * INDEX_WIDTH),
             (HASHES, &self.hashes, hashes, hash_start),
         ] {
-            file.write_all_at(bytes, at).map_err(LedgerError::io("write", &self.dir.join(name)))?;
+            file.write_all_at(bytes, at)
+                .map_err(LedgerError::io("write", &self.dir.join(name)))?;
         }
-        for (name, file) in [(ENTRIES, &self.entries), (INDEX, &self.index), (HASHES, &self.hashes)] {
-            file.sync_data().map_err(LedgerError::io("sync", &self.dir.join(name)))?;
+        for (name, file) in [
+            (ENTRIES, &self.entries),
+            (INDEX, &self.index),
+            (HASHES, &self.hashes),
+        ] {
+            file.sync_data()
+                .map_err(LedgerError::io("sync", &self.dir.join(name)))?;
         }
         write_head(&self.dir, &self.origin, new)
     }
@@ -393,7 +445,10 @@ impl Ledger {
     pub fn entry(&self, index: u64) -> Result<Vec<u8>> {
         let head = self.head();
         if index >= head.size {
-            return Err(LedgerError::NoSuchEntry { index, size: head.size });
+            return Err(LedgerError::NoSuchEntry {
+                index,
+                size: head.size,
+            });
         }
         let offset = self.entry_offset(index)?;
         self.read_frame(offset, index, &head)
@@ -411,7 +466,10 @@ impl Ledger {
     /// The root hash of the tree of the first `tree_size` entries.
     pub fn root_at(&self, tree_size: u64) -> Result<Hash> {
         self.check_size(tree_size)?;
-        let reader = StoredHashes { ledger: self, tree_size };
+        let reader = StoredHashes {
+            ledger: self,
+            tree_size,
+        };
         tlog_tiles::tree_hash(tree_size, &reader).map_err(|e| reader.proof_error(e))
     }
 
@@ -419,19 +477,32 @@ impl Ledger {
     pub fn inclusion_proof(&self, index: u64, tree_size: u64) -> Result<InclusionProof> {
         self.check_size(tree_size)?;
         if index >= tree_size {
-            return Err(LedgerError::NoSuchEntry { index, size: tree_size });
+            return Err(LedgerError::NoSuchEntry {
+                index,
+                size: tree_size,
+            });
         }
-        let reader = StoredHashes { ledger: self, tree_size };
-        let audit_path =
-            tlog_tiles::prove_record(tree_size, index, &reader).map_err(|e| reader.proof_error(e))?;
-        Ok(InclusionProof { leaf_index: index, tree_size, audit_path })
+        let reader = StoredHashes {
+            ledger: self,
+            tree_size,
+        };
+        let audit_path = tlog_tiles::prove_record(tree_size, index, &reader)
+            .map_err(|e| reader.proof_error(e))?;
+        Ok(InclusionProof {
+            leaf_index: index,
+            tree_size,
+            audit_path,
+        })
     }
 
     /// The proof that the tree of `old_size` entries is a prefix of the tree of `new_size`.
     pub fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<ConsistencyProof> {
         self.check_size(new_size)?;
         if old_size > new_size {
-            return Err(LedgerError::SizesOutOfOrder { old: old_size, new: new_size });
+            return Err(LedgerError::SizesOutOfOrder {
+                old: old_size,
+                new: new_size,
+            });
         }
         if old_size == 0 {
             return Err(LedgerError::EmptyOldTree);
@@ -439,16 +510,27 @@ impl Ledger {
         let hashes = if old_size == new_size {
             Vec::new()
         } else {
-            let reader = StoredHashes { ledger: self, tree_size: new_size };
-            tlog_tiles::prove_tree(new_size, old_size, &reader).map_err(|e| reader.proof_error(e))?
+            let reader = StoredHashes {
+                ledger: self,
+                tree_size: new_size,
+            };
+            tlog_tiles::prove_tree(new_size, old_size, &reader)
+                .map_err(|e| reader.proof_error(e))?
         };
-        Ok(ConsistencyProof { old_size, new_size, hashes })
+        Ok(ConsistencyProof {
+            old_size,
+            new_size,
+            hashes,
+        })
     }
 
     fn check_size(&self, tree_size: u64) -> Result<()> {
         let size = self.size();
         if tree_size > size {
-            return Err(LedgerError::SizeBeyondLog { requested: tree_size, size });
+            return Err(LedgerError::SizeBeyondLog {
+                requested: tree_size,
+                size,
+            });
         }
         Ok(())
     }
@@ -456,7 +538,9 @@ impl Ledger {
     fn entry_offset(&self, index: u64) -> Result<u64> {
         let mut buf = [0u8; INDEX_WIDTH as usize];
         let at = index * INDEX_WIDTH;
-        self.index.read_exact_at(&mut buf, at).map_err(LedgerError::io("read", &self.dir.join(INDEX)))?;
+        self.index
+            .read_exact_at(&mut buf, at)
+            .map_err(LedgerError::io("read", &self.dir.join(INDEX)))?;
         Ok(u64::from_le_bytes(buf))
     }
 
@@ -464,7 +548,10 @@ impl Ledger {
         let corrupt = |detail: &str| {
             LedgerError::Corrupt(Fault::new(ENTRIES, detail).at(offset).entry(index))
         };
-        if offset.checked_add(FRAME_HEADER).is_none_or(|end| end > head.entries_len) {
+        if offset
+            .checked_add(FRAME_HEADER)
+            .is_none_or(|end| end > head.entries_len)
+        {
             return Err(LedgerError::Corrupt(
                 Fault::new(INDEX, "the entry's offset points past the committed log")
                     .at(index * INDEX_WIDTH)
@@ -473,13 +560,17 @@ impl Ledger {
         }
         let path = self.dir.join(ENTRIES);
         let mut header = [0u8; FRAME_HEADER as usize];
-        self.entries.read_exact_at(&mut header, offset).map_err(LedgerError::io("read", &path))?;
+        self.entries
+            .read_exact_at(&mut header, offset)
+            .map_err(LedgerError::io("read", &path))?;
         let (len, crc) = split_frame_header(&header);
         if len as usize > MAX_ENTRY_LEN || offset + FRAME_HEADER + len as u64 > head.entries_len {
             return Err(corrupt("the frame's length field is impossible"));
         }
         let mut payload = vec![0u8; len as usize];
-        self.entries.read_exact_at(&mut payload, offset + FRAME_HEADER).map_err(LedgerError::io("read", &path))?;
+        self.entries
+            .read_exact_at(&mut payload, offset + FRAME_HEADER)
+            .map_err(LedgerError::io("read", &path))?;
         if frame_crc(&payload) != crc {
             return Err(corrupt("the entry's checksum does not match its bytes"));
         }
@@ -592,7 +683,10 @@ impl Ledger {
             .verify(&text)
             .map_err(|e| LedgerError::Corrupt(Fault::new(file.clone(), e.to_string())))?;
         if checkpoint.size() != size {
-            return Err(LedgerError::Corrupt(Fault::new(file, "the checkpoint's size differs from its file name")));
+            return Err(LedgerError::Corrupt(Fault::new(
+                file,
+                "the checkpoint's size differs from its file name",
+            )));
         }
         Ok(checkpoint)
     }
@@ -612,11 +706,19 @@ impl Ledger {
     /// each checkpoint is consistent with the one before it and with the latest.
     pub fn verify(&self, verifier: &LedgerVerifier) -> Result<VerifyReport> {
         let head = self.head();
-        let mut report = VerifyReport { tree_size: head.size, root: Some(head.root), ..Default::default() };
+        let mut report = VerifyReport {
+            tree_size: head.size,
+            root: Some(head.root),
+            ..Default::default()
+        };
         if verifier.name() != self.origin {
             report.fault(Fault::new(
                 HEAD,
-                format!("the log's origin `{}` is not the verifier key's name `{}`", self.origin, verifier.name()),
+                format!(
+                    "the log's origin `{}` is not the verifier key's name `{}`",
+                    self.origin,
+                    verifier.name()
+                ),
             ));
         }
         let sizes = self.checkpoint_sizes()?;
@@ -644,13 +746,20 @@ impl Ledger {
         let mut framing_intact = true;
         for i in 0..head.size {
             let mut word = [0u8; 8];
-            index.read_exact(&mut word).map_err(LedgerError::io("read", &self.dir.join(INDEX)))?;
+            index
+                .read_exact(&mut word)
+                .map_err(LedgerError::io("read", &self.dir.join(INDEX)))?;
             let recorded_offset = u64::from_le_bytes(word);
             if framing_intact && recorded_offset != offset {
                 report.fault(
-                    Fault::new(INDEX, format!("records offset {recorded_offset}, but the entry starts at {offset}"))
-                        .at(i * INDEX_WIDTH)
-                        .entry(i),
+                    Fault::new(
+                        INDEX,
+                        format!(
+                            "records offset {recorded_offset}, but the entry starts at {offset}"
+                        ),
+                    )
+                    .at(i * INDEX_WIDTH)
+                    .entry(i),
                 );
             }
             let leaf = if framing_intact {
@@ -658,7 +767,12 @@ impl Ledger {
                     Ok(crc_ok) => {
                         if !crc_ok {
                             report.fault(
-                                Fault::new(ENTRIES, "the entry's checksum does not match its bytes").at(offset).entry(i),
+                                Fault::new(
+                                    ENTRIES,
+                                    "the entry's checksum does not match its bytes",
+                                )
+                                .at(offset)
+                                .entry(i),
                             );
                         }
                         offset += FRAME_HEADER + payload.len() as u64;
@@ -677,25 +791,34 @@ impl Ledger {
             stored.clear();
             let mut first = [0u8; HASH_LEN];
             let leaf_position = hash_position;
-            hashes.read_exact(&mut first).map_err(LedgerError::io("read", &self.dir.join(HASHES)))?;
+            hashes
+                .read_exact(&mut first)
+                .map_err(LedgerError::io("read", &self.dir.join(HASHES)))?;
             hash_position += HASH_LEN as u64;
             let leaf = leaf.unwrap_or(Hash(first));
             frontier.push(leaf, &mut stored);
             if stored[0].0 != first {
                 report.fault(
-                    Fault::new(HASHES, "the stored leaf hash does not match the entry").at(leaf_position).entry(i),
+                    Fault::new(HASHES, "the stored leaf hash does not match the entry")
+                        .at(leaf_position)
+                        .entry(i),
                 );
             }
             for expected in &stored[1..] {
                 let mut got = [0u8; HASH_LEN];
                 let position = hash_position;
-                hashes.read_exact(&mut got).map_err(LedgerError::io("read", &self.dir.join(HASHES)))?;
+                hashes
+                    .read_exact(&mut got)
+                    .map_err(LedgerError::io("read", &self.dir.join(HASHES)))?;
                 hash_position += HASH_LEN as u64;
                 if got != expected.0 {
                     report.fault(
-                        Fault::new(HASHES, "a stored interior hash does not match the recomputed tree")
-                            .at(position)
-                            .entry(i),
+                        Fault::new(
+                            HASHES,
+                            "a stored interior hash does not match the recomputed tree",
+                        )
+                        .at(position)
+                        .entry(i),
                     );
                 }
             }
@@ -706,15 +829,27 @@ impl Ledger {
             }
         }
         if framing_intact && offset != head.entries_len {
-            report.fault(Fault::new(HEAD, format!("records {} bytes of entries, but they end at byte {offset}", head.entries_len)));
+            report.fault(Fault::new(
+                HEAD,
+                format!(
+                    "records {} bytes of entries, but they end at byte {offset}",
+                    head.entries_len
+                ),
+            ));
         }
         if frontier.root() != head.root {
-            report.fault(Fault::new(HEAD, "the root hash recorded in HEAD is not the root of the entries"));
+            report.fault(Fault::new(
+                HEAD,
+                "the root hash recorded in HEAD is not the root of the entries",
+            ));
         }
         for size in next_checkpoint {
             report.fault(Fault::new(
                 format!("{CHECKPOINTS}/{}", checkpoint_file_name(size)),
-                format!("a checkpoint for {size} entries, but the log holds only {}", head.size),
+                format!(
+                    "a checkpoint for {size} entries, but the log holds only {}",
+                    head.size
+                ),
             ));
         }
 
@@ -732,7 +867,10 @@ impl Ledger {
             };
             report.checkpoints_checked += 1;
             if checkpoint.root() != recomputed_root {
-                report.fault(Fault::new(file.clone(), "the signed root is not the root of the log at that size"));
+                report.fault(Fault::new(
+                    file.clone(),
+                    "the signed root is not the root of the log at that size",
+                ));
             }
             if let Some(prev) = &previous {
                 self.check_consistency(prev, &checkpoint, &mut report);
@@ -752,15 +890,27 @@ impl Ledger {
         Ok(report)
     }
 
-    fn check_consistency(&self, old: &SignedCheckpoint, new: &SignedCheckpoint, report: &mut VerifyReport) {
+    fn check_consistency(
+        &self,
+        old: &SignedCheckpoint,
+        new: &SignedCheckpoint,
+        report: &mut VerifyReport,
+    ) {
         let outcome = self
             .consistency_proof(old.size(), new.size())
             .map_err(|e| e.to_string())
-            .and_then(|proof| proof.verify(old.root(), new.root()).map_err(|e| e.to_string()));
+            .and_then(|proof| {
+                proof
+                    .verify(old.root(), new.root())
+                    .map_err(|e| e.to_string())
+            });
         if let Err(why) = outcome {
             report.fault(Fault::new(
                 format!("{CHECKPOINTS}/{}", checkpoint_file_name(new.size())),
-                format!("not consistent with the checkpoint at size {}: {why}", old.size()),
+                format!(
+                    "not consistent with the checkpoint at size {}: {why}",
+                    old.size()
+                ),
             ));
         }
     }
@@ -770,7 +920,8 @@ impl Ledger {
         for entry in fs::read_dir(&self.dir).map_err(LedgerError::io("list", &self.dir))? {
             let entry = entry.map_err(LedgerError::io("list", &self.dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            if ![HEAD, HEAD_TMP, ENTRIES, INDEX, HASHES, CHECKPOINTS, LOCK].contains(&name.as_str()) {
+            if ![HEAD, HEAD_TMP, ENTRIES, INDEX, HASHES, CHECKPOINTS, LOCK].contains(&name.as_str())
+            {
                 report.fault(Fault::new(name, "a file the ledger never writes"));
             }
         }
@@ -779,7 +930,10 @@ impl Ledger {
             let entry = entry.map_err(LedgerError::io("list", &dir))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if parse_checkpoint_file_name(&name).is_none() && !name.ends_with(".tmp") {
-                report.fault(Fault::new(format!("{CHECKPOINTS}/{name}"), "a file the ledger never writes"));
+                report.fault(Fault::new(
+                    format!("{CHECKPOINTS}/{name}"),
+                    "a file the ledger never writes",
+                ));
             }
         }
         Ok(())
@@ -795,7 +949,10 @@ struct StoredHashes<'a> {
 
 impl StoredHashes<'_> {
     fn proof_error(&self, error: tlog_tiles::Error) -> LedgerError {
-        LedgerError::Corrupt(Fault::new(HASHES, format!("cannot read the tree's hashes: {error}")))
+        LedgerError::Corrupt(Fault::new(
+            HASHES,
+            format!("cannot read the tree's hashes: {error}"),
+        ))
     }
 }
 
@@ -805,7 +962,9 @@ impl tlog_tiles::HashReader for StoredHashes<'_> {
         if indexes.iter().any(|&i| i >= limit) {
             return Err(tlog_tiles::Error::IndexesNotInTree);
         }
-        self.ledger.read_stored_hashes(indexes).map_err(|_| tlog_tiles::Error::IndexesNotInTree)
+        self.ledger
+            .read_stored_hashes(indexes)
+            .map_err(|_| tlog_tiles::Error::IndexesNotInTree)
     }
 }
 
@@ -842,13 +1001,17 @@ fn read_frame_sequential(
         return Err("the entries end before this entry's frame".into());
     }
     let mut header = [0u8; FRAME_HEADER as usize];
-    reader.read_exact(&mut header).map_err(|e| format!("cannot read the frame: {e}"))?;
+    reader
+        .read_exact(&mut header)
+        .map_err(|e| format!("cannot read the frame: {e}"))?;
     let (len, crc) = split_frame_header(&header);
     if len as usize > MAX_ENTRY_LEN || offset + FRAME_HEADER + len as u64 > committed_len {
         return Err(format!("the frame's length field ({len}) is impossible"));
     }
     payload.resize(len as usize, 0);
-    reader.read_exact(payload).map_err(|e| format!("cannot read the entry: {e}"))?;
+    reader
+        .read_exact(payload)
+        .map_err(|e| format!("cannot read the entry: {e}"))?;
     Ok(frame_crc(payload) == crc)
 }
 
@@ -871,9 +1034,16 @@ fn short_file(name: &str, len: u64, committed: u64) -> LedgerError {
     )
 }
 
-fn not_a_ledger_or(dir: &Path, error: std::io::Error, action: &'static str, path: &Path) -> LedgerError {
+fn not_a_ledger_or(
+    dir: &Path,
+    error: std::io::Error,
+    action: &'static str,
+    path: &Path,
+) -> LedgerError {
     if !dir.join(HEAD).exists() {
-        LedgerError::NotALedger { path: dir.display().to_string() }
+        LedgerError::NotALedger {
+            path: dir.display().to_string(),
+        }
     } else {
         LedgerError::io(action, path)(error)
     }
@@ -927,7 +1097,14 @@ fn decode_head(bytes: &[u8]) -> std::result::Result<(String, TreeHead), &'static
         return Err("the head's origin length does not match its size");
     }
     let origin = std::str::from_utf8(&body[58..]).map_err(|_| "the origin is not UTF-8")?;
-    Ok((origin.to_owned(), TreeHead { size: word(8), root: Hash(root), entries_len: word(16) }))
+    Ok((
+        origin.to_owned(),
+        TreeHead {
+            size: word(8),
+            root: Hash(root),
+            entries_len: word(16),
+        },
+    ))
 }
 
 fn read_head(dir: &Path) -> Result<(String, TreeHead)> {
@@ -935,7 +1112,9 @@ fn read_head(dir: &Path) -> Result<(String, TreeHead)> {
     let bytes = match fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(LedgerError::NotALedger { path: dir.display().to_string() })
+            return Err(LedgerError::NotALedger {
+                path: dir.display().to_string(),
+            })
         }
         Err(e) => return Err(LedgerError::io("read", &path)(e)),
     };
@@ -954,7 +1133,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp_name.push(".tmp");
     let tmp = dir.join(tmp_name);
     let file = File::create(&tmp).map_err(LedgerError::io("create", &tmp))?;
-    file.write_all_at(bytes, 0).map_err(LedgerError::io("write", &tmp))?;
+    file.write_all_at(bytes, 0)
+        .map_err(LedgerError::io("write", &tmp))?;
     file.sync_all().map_err(LedgerError::io("sync", &tmp))?;
     drop(file);
     fs::rename(&tmp, path).map_err(LedgerError::io("rename into place", path))?;
@@ -962,7 +1142,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(LedgerError::io("sync the folder", dir))
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(LedgerError::io("sync the folder", dir))
 }
 
 #[cfg(test)]
@@ -971,9 +1153,16 @@ mod tests {
 
     #[test]
     fn head_round_trips() {
-        let head = TreeHead { size: 42, root: merkle::leaf_hash(b"r"), entries_len: 9000 };
+        let head = TreeHead {
+            size: 42,
+            root: merkle::leaf_hash(b"r"),
+            entries_len: 9000,
+        };
         let bytes = encode_head("custodia.test/log", &head);
-        assert_eq!(decode_head(&bytes).unwrap(), ("custodia.test/log".to_owned(), head));
+        assert_eq!(
+            decode_head(&bytes).unwrap(),
+            ("custodia.test/log".to_owned(), head)
+        );
         for i in 0..bytes.len() {
             let mut flipped = bytes.clone();
             flipped[i] ^= 0x10;
@@ -983,7 +1172,10 @@ mod tests {
 
     #[test]
     fn checkpoint_names_sort_as_numbers() {
-        assert_eq!(parse_checkpoint_file_name(&checkpoint_file_name(123)), Some(123));
+        assert_eq!(
+            parse_checkpoint_file_name(&checkpoint_file_name(123)),
+            Some(123)
+        );
         assert_eq!(parse_checkpoint_file_name("123.note"), None);
         assert!(checkpoint_file_name(9) < checkpoint_file_name(10));
     }

@@ -28,7 +28,9 @@ fn new_ledger(dir: &Path) -> (PathBuf, LedgerSigner) {
 /// append returns, and signs a checkpoint now and then.
 #[test]
 fn crash_child() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else { return };
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let dir = PathBuf::from(dir);
     let signer = LedgerSigner::load_key_file(&dir.join("signing.key")).unwrap();
     let (ledger, _) = Ledger::open(&dir.join("ledger")).unwrap();
@@ -49,7 +51,10 @@ fn crash_child() {
 }
 
 fn kills() -> usize {
-    std::env::var("CUSTODIA_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(200)
+    std::env::var("CUSTODIA_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200)
 }
 
 #[test]
@@ -75,7 +80,10 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         let acknowledged = BufReader::new(child.stdout.take().unwrap())
             .lines()
             .map_while(Result::ok)
-            .filter_map(|line| line.strip_prefix("committed ").and_then(|n| n.parse::<u64>().ok()))
+            .filter_map(|line| {
+                line.strip_prefix("committed ")
+                    .and_then(|n| n.parse::<u64>().ok())
+            })
             .max()
             .unwrap_or(0);
 
@@ -85,19 +93,39 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             torn_tails += 1;
         }
         let size = ledger.size();
-        assert!(size >= acknowledged, "kill {kill}: {acknowledged} entries were acknowledged, {size} survived");
-        assert!(size >= checked, "kill {kill}: the log shrank from {checked} to {size}");
+        assert!(
+            size >= acknowledged,
+            "kill {kill}: {acknowledged} entries were acknowledged, {size} survived"
+        );
+        assert!(
+            size >= checked,
+            "kill {kill}: the log shrank from {checked} to {size}"
+        );
         for i in checked..size {
-            assert_eq!(ledger.entry(i).unwrap(), entry_bytes(i), "kill {kill}: entry {i} differs");
+            assert_eq!(
+                ledger.entry(i).unwrap(),
+                entry_bytes(i),
+                "kill {kill}: entry {i} differs"
+            );
         }
         checked = size;
         if kill % 25 == 0 || kill + 1 == kills() {
             let report = ledger.verify(signer.verifier()).unwrap();
-            assert!(report.is_ok(), "kill {kill}: verify found {:?}", report.faults);
+            assert!(
+                report.is_ok(),
+                "kill {kill}: verify found {:?}",
+                report.faults
+            );
         }
     }
-    eprintln!("{} kills, {checked} entries survived, {torn_tails} torn tails cut", kills());
-    assert!(checked > 0, "the child never committed anything: the test would prove nothing");
+    eprintln!(
+        "{} kills, {checked} entries survived, {torn_tails} torn tails cut",
+        kills()
+    );
+    assert!(
+        checked > 0,
+        "the child never committed anything: the test would prove nothing"
+    );
 }
 
 /// Power loss during a batch: the data files hold any prefix of the batch (or garbage past the
@@ -118,7 +146,9 @@ fn power_loss_mid_batch_keeps_the_last_committed_head() {
             .iter()
             .map(|f| std::fs::metadata(path.join(f)).unwrap().len())
             .collect();
-        let more: Vec<Vec<u8>> = (committed.len() as u64..committed.len() as u64 + 50).map(entry_bytes).collect();
+        let more: Vec<Vec<u8>> = (committed.len() as u64..committed.len() as u64 + 50)
+            .map(entry_bytes)
+            .collect();
         ledger.append(&more).unwrap();
         drop(ledger);
         // Undo the HEAD rename and tear each data file somewhere inside the lost batch.
@@ -126,7 +156,10 @@ fn power_loss_mid_batch_keeps_the_last_committed_head() {
         for (file, old_len) in ["entries", "entries.idx", "hashes"].iter().zip(&lengths) {
             let full = std::fs::metadata(path.join(file)).unwrap().len();
             let cut = old_len + rng.below(full - old_len + 1);
-            let f = std::fs::OpenOptions::new().write(true).open(path.join(file)).unwrap();
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path.join(file))
+                .unwrap();
             f.set_len(cut).unwrap();
             if round % 3 == 0 {
                 // A torn sector may also hold garbage rather than nothing.
@@ -153,10 +186,17 @@ fn truncation_into_committed_data_is_reported() {
         let tmp = tempfile::tempdir().unwrap();
         let (path, _) = new_ledger(tmp.path());
         let (ledger, _) = Ledger::open(&path).unwrap();
-        ledger.append(&(0..50).map(entry_bytes).collect::<Vec<_>>()).unwrap();
+        ledger
+            .append(&(0..50).map(entry_bytes).collect::<Vec<_>>())
+            .unwrap();
         drop(ledger);
         let len = std::fs::metadata(path.join(file)).unwrap().len();
-        std::fs::OpenOptions::new().write(true).open(path.join(file)).unwrap().set_len(len - 1).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path.join(file))
+            .unwrap()
+            .set_len(len - 1)
+            .unwrap();
         match Ledger::open(&path) {
             Err(LedgerError::Corrupt(fault)) => assert_eq!(fault.file, file),
             other => panic!("{file}: expected corruption, got {other:?}"),
@@ -184,7 +224,10 @@ fn every_flipped_byte_is_reported() {
         files.push(name.to_owned());
     }
     for entry in std::fs::read_dir(path.join("checkpoints")).unwrap() {
-        files.push(format!("checkpoints/{}", entry.unwrap().file_name().to_string_lossy()));
+        files.push(format!(
+            "checkpoints/{}",
+            entry.unwrap().file_name().to_string_lossy()
+        ));
     }
     let mut rng = Rng::from_env_or_time("CUSTODIA_FLIP_SEED");
     let mut flips = 0;
@@ -202,15 +245,27 @@ fn every_flipped_byte_is_reported() {
             flips += 1;
             let detected = match Ledger::open_read_only(copy.path()) {
                 Err(_) => true,
-                Ok(ledger) => !ledger.verify(signer.verifier()).map(|r| r.is_ok()).unwrap_or(false),
+                Ok(ledger) => !ledger
+                    .verify(signer.verifier())
+                    .map(|r| r.is_ok())
+                    .unwrap_or(false),
             };
-            assert!(detected, "a flipped byte at {position} of `{file}` went unnoticed");
+            assert!(
+                detected,
+                "a flipped byte at {position} of `{file}` went unnoticed"
+            );
             // Opening for writing must not "repair" it either.
             let after_write_open = match Ledger::open(copy.path()) {
                 Err(_) => true,
-                Ok((ledger, _)) => !ledger.verify(signer.verifier()).map(|r| r.is_ok()).unwrap_or(false),
+                Ok((ledger, _)) => !ledger
+                    .verify(signer.verifier())
+                    .map(|r| r.is_ok())
+                    .unwrap_or(false),
             };
-            assert!(after_write_open, "a writable open hid the flipped byte at {position} of `{file}`");
+            assert!(
+                after_write_open,
+                "a writable open hid the flipped byte at {position} of `{file}`"
+            );
         }
     }
     eprintln!("{flips} flips in {} files, all reported", files.len());
@@ -222,7 +277,9 @@ fn verify_names_the_file_and_offset() {
     let tmp = tempfile::tempdir().unwrap();
     let (path, signer) = new_ledger(tmp.path());
     let (ledger, _) = Ledger::open(&path).unwrap();
-    ledger.append(&(0..100).map(entry_bytes).collect::<Vec<_>>()).unwrap();
+    ledger
+        .append(&(0..100).map(entry_bytes).collect::<Vec<_>>())
+        .unwrap();
     drop(ledger);
     let mut hashes = std::fs::read(path.join("hashes")).unwrap();
     hashes[32 * 10 + 3] ^= 0xFF;
@@ -240,7 +297,9 @@ fn a_copied_folder_verifies() {
     let tmp = tempfile::tempdir().unwrap();
     let (path, signer) = new_ledger(tmp.path());
     let (ledger, _) = Ledger::open(&path).unwrap();
-    ledger.append(&(0..100).map(entry_bytes).collect::<Vec<_>>()).unwrap();
+    ledger
+        .append(&(0..100).map(entry_bytes).collect::<Vec<_>>())
+        .unwrap();
     let checkpoint = ledger.checkpoint(&signer).unwrap();
     drop(ledger);
     let elsewhere = tempfile::tempdir().unwrap();
@@ -248,7 +307,10 @@ fn a_copied_folder_verifies() {
     let (copy, recovery) = Ledger::open(&elsewhere.path().join("moved")).unwrap();
     assert!(recovery.is_clean());
     assert!(copy.verify(signer.verifier()).unwrap().is_ok());
-    assert_eq!(copy.latest_checkpoint(signer.verifier()).unwrap(), Some(checkpoint));
+    assert_eq!(
+        copy.latest_checkpoint(signer.verifier()).unwrap(),
+        Some(checkpoint)
+    );
 }
 
 /// One writer, many readers: readers only ever see committed prefixes, and every proof they make
@@ -273,7 +335,9 @@ fn readers_see_only_committed_prefixes() {
                     let last = head.size - 1;
                     assert_eq!(ledger.entry(last).unwrap(), entry_bytes(last));
                     let proof = ledger.inclusion_proof(last / 2, head.size).unwrap();
-                    proof.verify(ledger.leaf_hash(last / 2).unwrap(), head.root).unwrap();
+                    proof
+                        .verify(ledger.leaf_hash(last / 2).unwrap(), head.root)
+                        .unwrap();
                     assert_eq!(ledger.root_at(head.size).unwrap(), head.root);
                 }
             });
@@ -284,7 +348,10 @@ fn readers_see_only_committed_prefixes() {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 let head = reader.refresh().unwrap();
                 if head.size > 0 {
-                    assert_eq!(reader.entry(head.size - 1).unwrap(), entry_bytes(head.size - 1));
+                    assert_eq!(
+                        reader.entry(head.size - 1).unwrap(),
+                        entry_bytes(head.size - 1)
+                    );
                     assert_eq!(reader.root_at(head.size).unwrap(), head.root);
                 }
             }
@@ -314,11 +381,27 @@ fn checkpoints_are_kept_and_signed_only_when_the_log_grew() {
     let (ledger, _) = Ledger::open(&path).unwrap();
     ledger.append(&[b"a"]).unwrap();
     let first = ledger.checkpoint(&signer).unwrap();
-    assert_eq!(ledger.checkpoint(&signer).unwrap(), first, "no growth, no new checkpoint");
-    assert!(ledger.checkpoint_if_due(&signer, Duration::ZERO).unwrap().is_none());
+    assert_eq!(
+        ledger.checkpoint(&signer).unwrap(),
+        first,
+        "no growth, no new checkpoint"
+    );
+    assert!(ledger
+        .checkpoint_if_due(&signer, Duration::ZERO)
+        .unwrap()
+        .is_none());
     ledger.append(&[b"b", b"c"]).unwrap();
-    assert!(ledger.checkpoint_if_due(&signer, Duration::from_secs(3600)).unwrap().is_none(), "not due yet");
-    let second = ledger.checkpoint_if_due(&signer, Duration::ZERO).unwrap().unwrap();
+    assert!(
+        ledger
+            .checkpoint_if_due(&signer, Duration::from_secs(3600))
+            .unwrap()
+            .is_none(),
+        "not due yet"
+    );
+    let second = ledger
+        .checkpoint_if_due(&signer, Duration::ZERO)
+        .unwrap()
+        .unwrap();
     assert_eq!(second.size(), 3);
     assert_eq!(ledger.checkpoint_sizes().unwrap(), vec![1, 3]);
     let proof = ledger.consistency_proof(1, 3).unwrap();
@@ -335,7 +418,10 @@ fn oversized_and_read_only_appends_are_refused() {
     let (path, _) = new_ledger(tmp.path());
     let (ledger, _) = Ledger::open(&path).unwrap();
     let huge = vec![0u8; custodia_ledger::MAX_ENTRY_LEN + 1];
-    assert!(matches!(ledger.append(&[huge]), Err(LedgerError::EntryTooLarge { .. })));
+    assert!(matches!(
+        ledger.append(&[huge]),
+        Err(LedgerError::EntryTooLarge { .. })
+    ));
     assert_eq!(ledger.size(), 0);
     let reader = Ledger::open_read_only(&path).unwrap();
     assert!(matches!(reader.append(&[b"x"]), Err(LedgerError::ReadOnly)));

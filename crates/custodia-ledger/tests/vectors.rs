@@ -11,7 +11,9 @@ use serde_json::Value;
 use support::*;
 
 fn vector_files(kind: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/merkle").join(kind);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/merkle")
+        .join(kind);
     fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -31,7 +33,9 @@ fn vector_files(kind: &str) -> Vec<PathBuf> {
 /// A hash as the vectors give it; `None` when it is not 32 bytes of valid base64 (which a
 /// correct verifier must reject, and which our typed API cannot even express).
 fn hash(value: &Value) -> Option<Hash> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(value.as_str()?).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value.as_str()?)
+        .ok()?;
     Some(Hash(bytes.try_into().ok()?))
 }
 
@@ -46,7 +50,11 @@ fn proof(value: &Value) -> Option<Vec<Hash>> {
 #[test]
 fn inclusion_vectors() {
     let files = vector_files("inclusion");
-    assert!(files.len() == 98, "expected the 98 inclusion vectors, found {}", files.len());
+    assert!(
+        files.len() == 98,
+        "expected the 98 inclusion vectors, found {}",
+        files.len()
+    );
     for file in files {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let want_err = case["wantErr"].as_bool().unwrap();
@@ -66,7 +74,11 @@ fn inclusion_vectors() {
 #[test]
 fn consistency_vectors() {
     let files = vector_files("consistency");
-    assert!(files.len() == 98, "expected the 98 consistency vectors, found {}", files.len());
+    assert!(
+        files.len() == 98,
+        "expected the 98 consistency vectors, found {}",
+        files.len()
+    );
     let mut unrepresentable = Vec::new();
     for file in files {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
@@ -91,7 +103,10 @@ fn consistency_vectors() {
         let ok = verify_consistency(size1, size2, root1, root2, &path).is_ok();
         assert_eq!(ok, !want_err, "{}: {}", file.display(), case["desc"]);
     }
-    assert_eq!(unrepresentable, ["sizes-are-equal-one-and-proof-is-empty.json"]);
+    assert_eq!(
+        unrepresentable,
+        ["sizes-are-equal-one-and-proof-is-empty.json"]
+    );
 }
 
 /// Hashes, inclusion and consistency proofs for every size 1..=64 (every index, every old size)
@@ -115,14 +130,24 @@ fn generated_proofs_match_the_naive_implementation() {
         assert_eq!(ledger.root_at(n).unwrap(), root, "root at size {n}");
         for m in indexes {
             let proof = ledger.inclusion_proof(m, n).unwrap();
-            assert_eq!(proof.audit_path, naive_path(m as usize, prefix), "PATH({m}, D[{n}])");
+            assert_eq!(
+                proof.audit_path,
+                naive_path(m as usize, prefix),
+                "PATH({m}, D[{n}])"
+            );
             proof.verify(naive_leaf(&leaves[m as usize]), root).unwrap();
             if m >= 1 {
                 let consistency = ledger.consistency_proof(m, n).unwrap();
                 if m < n {
-                    assert_eq!(consistency.hashes, naive_consistency(m as usize, prefix), "PROOF({m}, D[{n}])");
+                    assert_eq!(
+                        consistency.hashes,
+                        naive_consistency(m as usize, prefix),
+                        "PROOF({m}, D[{n}])"
+                    );
                 }
-                consistency.verify(naive_root(&leaves[..m as usize]), root).unwrap();
+                consistency
+                    .verify(naive_root(&leaves[..m as usize]), root)
+                    .unwrap();
             }
         }
     };

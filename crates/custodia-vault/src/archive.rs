@@ -38,7 +38,12 @@ pub struct ArchiveLimits {
 
 impl Default for ArchiveLimits {
     fn default() -> Self {
-        Self { max_depth: 8, max_expanded_bytes: 64 << 30, max_entries: 1_000_000, max_ratio: 200 }
+        Self {
+            max_depth: 8,
+            max_expanded_bytes: 64 << 30,
+            max_entries: 1_000_000,
+            max_ratio: 200,
+        }
     }
 }
 
@@ -69,7 +74,9 @@ impl Budget {
     }
     fn take_entry(&self) -> Result<(), String> {
         match self.entries_left.get() {
-            0 => Err(self.trip("more members than the limit `max_entries`".into()).to_string()),
+            0 => Err(self
+                .trip("more members than the limit `max_entries`".into())
+                .to_string()),
             n => {
                 self.entries_left.set(n - 1);
                 Ok(())
@@ -97,7 +104,9 @@ impl<R: Read> Read for LimitedReader<'_, R> {
         self.produced += n as u64;
         let left = self.budget.bytes_left.get();
         if n as u64 > left {
-            return Err(self.budget.trip("the total expanded size passed the limit `max_expanded_bytes`".into()));
+            return Err(self
+                .budget
+                .trip("the total expanded size passed the limit `max_expanded_bytes`".into()));
         }
         self.budget.bytes_left.set(left - n as u64);
         let cap = match &self.consumed {
@@ -172,7 +181,12 @@ pub(crate) fn expand(
     }
 }
 
-fn child_source(parent_sha: &str, parent_path: &str, name: &str, modified_at: Option<String>) -> Source {
+fn child_source(
+    parent_sha: &str,
+    parent_path: &str,
+    name: &str,
+    modified_at: Option<String>,
+) -> Source {
     Source {
         path: format!("{parent_path}!/{name}"),
         original_name: name.rsplit('/').next().unwrap_or(name).to_owned(),
@@ -266,7 +280,9 @@ fn expand_zip(
     }
     let mut problems = Vec::new();
     if encrypted > 0 {
-        problems.push(format!("{encrypted} encrypted member(s), not expanded (no password is ever tried)"));
+        problems.push(format!(
+            "{encrypted} encrypted member(s), not expanded (no password is ever tried)"
+        ));
     }
     if !damaged.is_empty() {
         problems.push(format!("damaged member(s): {}", damaged.join("; ")));
@@ -274,7 +290,10 @@ fn expand_zip(
     if problems.is_empty() {
         Ok(Ok(()))
     } else {
-        Ok(Err(format!("not fully expanded: {}. The archive itself is preserved", problems.join("; "))))
+        Ok(Err(format!(
+            "not fully expanded: {}. The archive itself is preserved",
+            problems.join("; ")
+        )))
     }
 }
 
@@ -284,7 +303,10 @@ fn checked_name(ingest: &mut Ingest<'_>, path: &str, raw_name: &str, index: usiz
     if changed {
         ingest.reject(
             &format!("{path}!/{name}"),
-            format!("unsafe member name `{}` in the archive, recorded as `{name}`", raw_name.escape_debug()),
+            format!(
+                "unsafe member name `{}` in the archive, recorded as `{name}`",
+                raw_name.escape_debug()
+            ),
             ErrorKind::Warning,
         );
     }
@@ -321,7 +343,9 @@ fn expand_tar(
     let mut archive = tar::Archive::new(reader);
     let entries = match archive.entries() {
         Ok(e) => e,
-        Err(e) => return Ok(Err(format!("not expanded: the tar archive cannot be read ({e}). The archive itself is preserved"))),
+        Err(e) => return Ok(Err(format!(
+            "not expanded: the tar archive cannot be read ({e}). The archive itself is preserved"
+        ))),
     };
     let mut skipped = Vec::new();
     for (index, entry) in entries.enumerate() {
@@ -338,7 +362,10 @@ fn expand_tar(
         };
         let raw_name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let entry_type = entry.header().entry_type();
-        if entry_type.is_dir() || entry_type.is_pax_global_extensions() || entry_type.is_pax_local_extensions() {
+        if entry_type.is_dir()
+            || entry_type.is_pax_global_extensions()
+            || entry_type.is_pax_local_extensions()
+        {
             continue;
         }
         if !(entry_type.is_file() || entry_type.is_contiguous()) {
@@ -377,7 +404,10 @@ fn expand_tar(
     if !skipped.is_empty() {
         ingest.reject(
             path,
-            format!("links or special files in the archive, recorded in this report only: {}", skipped.join(", ")),
+            format!(
+                "links or special files in the archive, recorded in this report only: {}",
+                skipped.join(", ")
+            ),
             ErrorKind::Warning,
         );
     }
@@ -393,7 +423,10 @@ fn expand_gzip(
     budget: &Budget,
 ) -> Result<Result<(), String>> {
     let consumed = Rc::new(Cell::new(0u64));
-    let compressed = CountingReader { inner: reader, count: Rc::clone(&consumed) };
+    let compressed = CountingReader {
+        inner: reader,
+        count: Rc::clone(&consumed),
+    };
     let mut decoder = flate2::read::MultiGzDecoder::new(compressed);
     // Peek at the start of the decompressed stream: a tar inside is expanded as tar members.
     let mut head = vec![0u8; 512];
@@ -449,10 +482,19 @@ mod tests {
 
     #[test]
     fn member_names_are_made_safe() {
-        assert_eq!(safe_member_name("docs/a.txt", 0), ("docs/a.txt".into(), false));
-        assert_eq!(safe_member_name("../../etc/passwd", 0), ("etc/passwd".into(), true));
+        assert_eq!(
+            safe_member_name("docs/a.txt", 0),
+            ("docs/a.txt".into(), false)
+        );
+        assert_eq!(
+            safe_member_name("../../etc/passwd", 0),
+            ("etc/passwd".into(), true)
+        );
         assert_eq!(safe_member_name("/abs/path", 0), ("abs/path".into(), true));
-        assert_eq!(safe_member_name("C:\\Windows\\x.dll", 0), ("Windows/x.dll".into(), true));
+        assert_eq!(
+            safe_member_name("C:\\Windows\\x.dll", 0),
+            ("Windows/x.dll".into(), true)
+        );
         assert_eq!(safe_member_name("..", 3), ("unnamed-member-3".into(), true));
         assert_eq!(safe_member_name("a/./b", 0), ("a/b".into(), true));
     }

@@ -34,7 +34,13 @@ pub struct CustodyEntry {
 }
 
 impl CustodyEntry {
-    pub fn new(time: &str, actor: &str, action: &str, item: Option<&str>, details_json: &str) -> Self {
+    pub fn new(
+        time: &str,
+        actor: &str,
+        action: &str,
+        item: Option<&str>,
+        details_json: &str,
+    ) -> Self {
         Self {
             v: 1,
             time: time.to_owned(),

@@ -10,11 +10,11 @@
 //! input paths): paths it already recorded are listed as `already_recorded` and not stored again,
 //! so an interrupted ingest resumes.
 
+use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Instant;
@@ -173,14 +173,24 @@ pub(crate) struct Ingest<'a> {
 
 impl Vault {
     /// Ingests `inputs` (files and folders) as one submission of `options.originator`.
-    pub fn ingest(&mut self, inputs: &[PathBuf], options: IngestOptions, progress: &dyn IngestProgress) -> Result<IngestReport> {
+    pub fn ingest(
+        &mut self,
+        inputs: &[PathBuf],
+        options: IngestOptions,
+        progress: &dyn IngestProgress,
+    ) -> Result<IngestReport> {
         self.require_write()?;
         if options.originator.trim().is_empty() {
-            return Err(VaultError::Invalid("an originator is required (`--originator NAME`)".into()));
+            return Err(VaultError::Invalid(
+                "an originator is required (`--originator NAME`)".into(),
+            ));
         }
         let started = Instant::now();
         let submission_key = submission_key(inputs, &options);
-        let limits = options.limits.clone().unwrap_or_else(|| self.config.archive_limits.clone());
+        let limits = options
+            .limits
+            .clone()
+            .unwrap_or_else(|| self.config.archive_limits.clone());
         let mut ingest = Ingest {
             vault: self,
             options,
@@ -188,7 +198,12 @@ impl Vault {
             limits,
             batch: Vec::new(),
             batch_bytes: 0,
-            report: IngestReport { submission: submission_key, items: Vec::new(), errors: Vec::new(), summary: Summary::default() },
+            report: IngestReport {
+                submission: submission_key,
+                items: Vec::new(),
+                errors: Vec::new(),
+                summary: Summary::default(),
+            },
             progress,
         };
         let mut candidates = Vec::new();
@@ -196,7 +211,11 @@ impl Vault {
             walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
         }
         let planned_bytes = candidates.iter().map(|c| c.size).sum();
-        tracing::debug!(files = candidates.len(), walk_ms = started.elapsed().as_millis() as u64, "walked the inputs");
+        tracing::debug!(
+            files = candidates.len(),
+            walk_ms = started.elapsed().as_millis() as u64,
+            "walked the inputs"
+        );
         progress.planned(candidates.len() as u64, planned_bytes);
         ingest.ingest_files(&candidates)?;
         ingest.flush()?;
@@ -211,20 +230,46 @@ impl Vault {
 fn summarise(report: &mut IngestReport, started: Instant) {
     let s = &mut report.summary;
     s.items = report.items.len() as u64;
-    s.stored = report.items.iter().filter(|i| i.status == ItemStatus::Stored).count() as u64;
-    s.duplicates = report.items.iter().filter(|i| i.status == ItemStatus::Duplicate).count() as u64;
-    s.already_recorded = report.items.iter().filter(|i| i.status == ItemStatus::AlreadyRecorded).count() as u64;
-    s.bytes = report.items.iter().filter(|i| i.status != ItemStatus::AlreadyRecorded).map(|i| i.size).sum();
+    s.stored = report
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Stored)
+        .count() as u64;
+    s.duplicates = report
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Duplicate)
+        .count() as u64;
+    s.already_recorded = report
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::AlreadyRecorded)
+        .count() as u64;
+    s.bytes = report
+        .items
+        .iter()
+        .filter(|i| i.status != ItemStatus::AlreadyRecorded)
+        .map(|i| i.size)
+        .sum();
     s.errors = report.errors.len() as u64;
     s.seconds = started.elapsed().as_secs_f64();
-    s.mb_per_s = if s.seconds > 0.0 { s.bytes as f64 / 1e6 / s.seconds } else { 0.0 };
+    s.mb_per_s = if s.seconds > 0.0 {
+        s.bytes as f64 / 1e6 / s.seconds
+    } else {
+        0.0
+    };
 }
 
 /// The same collection from the same originator with the same details is the same submission.
 fn submission_key(inputs: &[PathBuf], options: &IngestOptions) -> String {
     let mut paths: Vec<String> = inputs
         .iter()
-        .map(|p| fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned())
+        .map(|p| {
+            fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     paths.sort();
     let key = serde_json::json!([
@@ -250,9 +295,18 @@ fn display_path(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn walk_input(input: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<InputError>, progress: &dyn IngestProgress) {
+fn walk_input(
+    input: &Path,
+    out: &mut Vec<Candidate>,
+    errors: &mut Vec<InputError>,
+    progress: &dyn IngestProgress,
+) {
     let mut reject = |path: &Path, error: String| {
-        let e = InputError { path: display_path(path), error, kind: ErrorKind::NotStored };
+        let e = InputError {
+            path: display_path(path),
+            error,
+            kind: ErrorKind::NotStored,
+        };
         progress.problem(&e);
         errors.push(e);
     };
@@ -279,24 +333,43 @@ fn describe_open_error(path: &Path, e: &io::Error) -> String {
         return "symlink loop: the link resolves to itself; not followed".into();
     }
     match e.kind() {
-        io::ErrorKind::NotFound if fs::symlink_metadata(path).is_ok() => "dangling symlink: its target does not exist".into(),
+        io::ErrorKind::NotFound if fs::symlink_metadata(path).is_ok() => {
+            "dangling symlink: its target does not exist".into()
+        }
         io::ErrorKind::NotFound => "no such file or folder".into(),
         io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
         _ => format!("cannot read it: {e}"),
     }
 }
 
-fn classify(fs_path: &Path, shown: &Path, metadata: fs::Metadata, out: &mut Vec<Candidate>, reject: &mut impl FnMut(&Path, String)) {
+fn classify(
+    fs_path: &Path,
+    shown: &Path,
+    metadata: fs::Metadata,
+    out: &mut Vec<Candidate>,
+    reject: &mut impl FnMut(&Path, String),
+) {
     use std::os::unix::fs::FileTypeExt;
     let file_type = metadata.file_type();
     if file_type.is_file() {
-        out.push(Candidate { fs_path: fs_path.to_owned(), display: display_path(shown), size: metadata.len(), metadata });
+        out.push(Candidate {
+            fs_path: fs_path.to_owned(),
+            display: display_path(shown),
+            size: metadata.len(),
+            metadata,
+        });
     } else if file_type.is_fifo() {
-        reject(shown, "a FIFO (named pipe), not a regular file; not stored".into());
+        reject(
+            shown,
+            "a FIFO (named pipe), not a regular file; not stored".into(),
+        );
     } else if file_type.is_socket() {
         reject(shown, "a socket, not a regular file; not stored".into());
     } else if file_type.is_block_device() || file_type.is_char_device() {
-        reject(shown, "a device, not a regular file; not stored (image the device to a file first)".into());
+        reject(
+            shown,
+            "a device, not a regular file; not stored (image the device to a file first)".into(),
+        );
     } else {
         reject(shown, "not a regular file; not stored".into());
     }
@@ -312,7 +385,10 @@ fn walk_dir(
     use std::os::unix::fs::MetadataExt;
     if let Ok(m) = fs::metadata(dir) {
         if !visited.insert((m.dev(), m.ino())) {
-            return reject(dir, "symlink loop: this folder was already walked; not followed again".into());
+            return reject(
+                dir,
+                "symlink loop: this folder was already walked; not followed again".into(),
+            );
         }
     }
     let entries = match fs::read_dir(dir) {
@@ -344,7 +420,13 @@ fn walk_dir(
                 }
             };
             if !target.starts_with(root) {
-                reject(&path, format!("symlink pointing out of the collection (to `{}`); not followed", target.display()));
+                reject(
+                    &path,
+                    format!(
+                        "symlink pointing out of the collection (to `{}`); not followed",
+                        target.display()
+                    ),
+                );
                 continue;
             }
             let metadata = match fs::metadata(&target) {
@@ -377,10 +459,17 @@ pub(crate) struct Streamed {
 }
 
 /// Opens and streams one walked file (on a worker thread).
-fn stream_file(blobs: &dyn BlobStore, candidate: &Candidate, progress: &dyn IngestProgress) -> Result<Streamed, Failure> {
+fn stream_file(
+    blobs: &dyn BlobStore,
+    candidate: &Candidate,
+    progress: &dyn IngestProgress,
+) -> Result<Streamed, Failure> {
     let mut file = open_no_follow_fifo(&candidate.fs_path)
         .map_err(|e| Failure::Input(describe_open_error(&candidate.fs_path, &e)))?;
-    let mut counted = CountingReader { inner: &mut file, progress };
+    let mut counted = CountingReader {
+        inner: &mut file,
+        progress,
+    };
     stream_to_blob(blobs, &mut counted)
 }
 
@@ -428,12 +517,23 @@ impl Ingest<'_> {
     fn ingest_files(&mut self, candidates: &[Candidate]) -> Result<()> {
         let mut recorded = Vec::with_capacity(candidates.len());
         // A rerun of an interrupted submission looks up each path; a new one need not.
-        let resuming = self.vault.catalog.submission_started(&self.submission_key)?;
+        let resuming = self
+            .vault
+            .catalog
+            .submission_started(&self.submission_key)?;
         for c in candidates {
-            let done = if resuming { self.vault.catalog.submitted_item(&self.submission_key, &c.display)? } else { None };
+            let done = if resuming {
+                self.vault
+                    .catalog
+                    .submitted_item(&self.submission_key, &c.display)?
+            } else {
+                None
+            };
             recorded.push(done);
         }
-        let to_stream: Vec<usize> = (0..candidates.len()).filter(|&i| recorded[i].is_none()).collect();
+        let to_stream: Vec<usize> = (0..candidates.len())
+            .filter(|&i| recorded[i].is_none())
+            .collect();
         let blobs = Arc::clone(&self.vault.blobs);
         let progress = self.progress;
         let next = AtomicUsize::new(0);
@@ -444,11 +544,14 @@ impl Ingest<'_> {
             let (results, inbox) = mpsc::channel::<(usize, Result<Streamed, Failure>)>();
             for _ in 0..STREAM_WORKERS {
                 let results = results.clone();
-                let (blobs, next, consumed, stop, to_stream) = (&blobs, &next, &consumed, &stop, &to_stream);
+                let (blobs, next, consumed, stop, to_stream) =
+                    (&blobs, &next, &consumed, &stop, &to_stream);
                 let worker = std::thread::Builder::new().name("ingest-stream".into());
                 let spawned = worker.spawn_scoped(scope, move || loop {
                     let slot = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&index) = to_stream.get(slot) else { break };
+                    let Some(&index) = to_stream.get(slot) else {
+                        break;
+                    };
                     {
                         let (done, wake) = consumed;
                         let mut done = done.lock().unwrap_or_else(|p| p.into_inner());
@@ -484,7 +587,11 @@ impl Ingest<'_> {
                             Ok((i, s)) => {
                                 waiting.insert(i, s);
                             }
-                            Err(_) => return Err(VaultError::Invalid("a streaming worker stopped".into())),
+                            Err(_) => {
+                                return Err(VaultError::Invalid(
+                                    "a streaming worker stopped".into(),
+                                ))
+                            }
                         }
                     };
                     slot += 1;
@@ -496,7 +603,9 @@ impl Ingest<'_> {
                             let stored = self.finish_blob(streamed)?;
                             self.accept(stored, source, 0, &Budget::new(&self.limits))?;
                         }
-                        Err(Failure::Input(why)) => self.reject(&candidate.display, why, ErrorKind::NotStored),
+                        Err(Failure::Input(why)) => {
+                            self.reject(&candidate.display, why, ErrorKind::NotStored)
+                        }
                         Err(Failure::Vault(e)) => return Err(e),
                     }
                 }
@@ -509,14 +618,28 @@ impl Ingest<'_> {
     }
 
     pub(crate) fn reject(&mut self, path: &str, error: String, kind: ErrorKind) {
-        let e = InputError { path: path.to_owned(), error, kind };
+        let e = InputError {
+            path: path.to_owned(),
+            error,
+            kind,
+        };
         self.progress.problem(&e);
         self.report.errors.push(e);
     }
 
     /// Stores one stream as an item of this submission, and expands it if it is an archive.
-    pub(crate) fn ingest_stream(&mut self, reader: &mut dyn Read, source: Source, depth: u32, budget: &Budget) -> Result<()> {
-        if let Some(sha) = self.vault.catalog.submitted_item(&self.submission_key, &source.path)? {
+    pub(crate) fn ingest_stream(
+        &mut self,
+        reader: &mut dyn Read,
+        source: Source,
+        depth: u32,
+        budget: &Budget,
+    ) -> Result<()> {
+        if let Some(sha) = self
+            .vault
+            .catalog
+            .submitted_item(&self.submission_key, &source.path)?
+        {
             return self.accept_recorded(&sha, source, depth, budget);
         }
         let streamed = match stream_to_blob(self.vault.blobs.as_ref(), reader) {
@@ -535,12 +658,16 @@ impl Ingest<'_> {
     }
 
     /// A path this submission recorded in an earlier run: listed again, not stored again.
-    fn accept_recorded(&mut self, sha: &str, source: Source, depth: u32, budget: &Budget) -> Result<()> {
-        let item = self
-            .vault
-            .catalog
-            .item(sha)?
-            .ok_or_else(|| VaultError::Invalid(format!("the catalog names item {sha} but does not hold it")))?;
+    fn accept_recorded(
+        &mut self,
+        sha: &str,
+        source: Source,
+        depth: u32,
+        budget: &Budget,
+    ) -> Result<()> {
+        let item = self.vault.catalog.item(sha)?.ok_or_else(|| {
+            VaultError::Invalid(format!("the catalog names item {sha} but does not hold it"))
+        })?;
         self.report.items.push(IngestedItem {
             sha256: sha.to_owned(),
             path: source.path.clone(),
@@ -563,20 +690,46 @@ impl Ingest<'_> {
     fn finish_blob(&self, streamed: Streamed) -> Result<StoredBlob> {
         if let Some(writer) = streamed.writer {
             let vouched = self.vault.catalog.item(&streamed.hash.to_hex())?.is_some();
-            writer.finish(&streamed.hash, if vouched { IfPresent::Keep } else { IfPresent::Replace })?;
+            writer.finish(
+                &streamed.hash,
+                if vouched {
+                    IfPresent::Keep
+                } else {
+                    IfPresent::Replace
+                },
+            )?;
         }
-        Ok(StoredBlob { hash: streamed.hash, size: streamed.size, head: streamed.head })
+        Ok(StoredBlob {
+            hash: streamed.hash,
+            size: streamed.size,
+            head: streamed.head,
+        })
     }
 
     /// Records a stored blob as an item of this submission; expands it if it is an archive.
-    fn accept(&mut self, stored: StoredBlob, source: Source, depth: u32, budget: &Budget) -> Result<()> {
+    fn accept(
+        &mut self,
+        stored: StoredBlob,
+        source: Source,
+        depth: u32,
+        budget: &Budget,
+    ) -> Result<()> {
         let sha = stored.hash.to_hex();
         let mime = sniff::mime_type(&stored.head);
         if stored.size == 0 {
-            self.reject(&source.path, "empty file (0 bytes): stored, but it holds no content".into(), ErrorKind::Warning);
+            self.reject(
+                &source.path,
+                "empty file (0 bytes): stored, but it holds no content".into(),
+                ErrorKind::Warning,
+            );
         }
         let time = custody::now();
-        let item = ItemRow { sha256: sha.clone(), size: stored.size, mime: mime.clone(), stored_at: time.clone() };
+        let item = ItemRow {
+            sha256: sha.clone(),
+            size: stored.size,
+            mime: mime.clone(),
+            stored_at: time.clone(),
+        };
         let submission = SubmissionRow {
             id: 0,
             submission_key: self.submission_key.clone(),
@@ -597,7 +750,13 @@ impl Ingest<'_> {
             submitted_by: self.options.actor.clone(),
         };
         let details = ingest_details(&item, &submission);
-        let entry = CustodyEntry::new(&time, &self.options.actor, action::INGEST, Some(&sha), &details);
+        let entry = CustodyEntry::new(
+            &time,
+            &self.options.actor,
+            action::INGEST,
+            Some(&sha),
+            &details,
+        );
         let event = NewEvent {
             time,
             actor: self.options.actor.clone(),
@@ -617,7 +776,14 @@ impl Ingest<'_> {
             path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
             ledger_index: None,
         });
-        self.batch.push((IngestRecord { item, submission, event }, self.report.items.len() - 1));
+        self.batch.push((
+            IngestRecord {
+                item,
+                submission,
+                event,
+            },
+            self.report.items.len() - 1,
+        ));
         self.batch_bytes += stored.size;
         if let Some(kind) = sniff::archive_kind(&mime) {
             // Children name their parent, so the parent is committed first.
@@ -629,7 +795,14 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    fn expand(&mut self, sha: &str, path: &str, kind: sniff::ArchiveKind, depth: u32, budget: &Budget) -> Result<()> {
+    fn expand(
+        &mut self,
+        sha: &str,
+        path: &str,
+        kind: sniff::ArchiveKind,
+        depth: u32,
+        budget: &Budget,
+    ) -> Result<()> {
         if depth >= self.limits.max_depth {
             let why = format!("not expanded: archives nested deeper than {} levels (limit `max_depth`); the archive itself is preserved", self.limits.max_depth);
             self.vault.catalog.set_expansion_error(sha, &why)?;
@@ -692,7 +865,10 @@ pub(crate) fn ingest_details(item: &ItemRow, submission: &SubmissionRow) -> Stri
 /// Opens a regular file for reading without blocking on a FIFO that replaced it since the walk.
 fn open_no_follow_fifo(path: &Path) -> io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let file = fs::OpenOptions::new().read(true).custom_flags(libc_o_nonblock()).open(path)?;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_o_nonblock())
+        .open(path)?;
     if !file.metadata()?.is_file() {
         return Err(io::Error::other("no longer a regular file"));
     }
@@ -719,7 +895,10 @@ impl Read for CountingReader<'_> {
 
 /// Streams `reader` into a new, unfinished blob: hashing on a second thread while this one encrypts and
 /// writes, so the two overlap. Memory is bounded by a few chunks whatever the size.
-pub(crate) fn stream_to_blob(blobs: &dyn BlobStore, reader: &mut dyn Read) -> Result<Streamed, Failure> {
+pub(crate) fn stream_to_blob(
+    blobs: &dyn BlobStore,
+    reader: &mut dyn Read,
+) -> Result<Streamed, Failure> {
     let mut writer = blobs.writer().map_err(VaultError::from)?;
     // Most evidence files are small: read a small first piece, and only set up the pipeline (and
     // its 1 MiB buffers) for what does not fit in it.
@@ -748,7 +927,9 @@ pub(crate) fn stream_to_blob(blobs: &dyn BlobStore, reader: &mut dyn Read) -> Re
                 let len = chunk.len();
                 size += len as u64;
                 if to_hasher.send(Arc::clone(&chunk)).is_err() {
-                    break Err(Failure::Vault(VaultError::Invalid("the hashing thread stopped".into())));
+                    break Err(Failure::Vault(VaultError::Invalid(
+                        "the hashing thread stopped".into(),
+                    )));
                 }
                 if let Err(e) = writer.write_all(&chunk) {
                     break Err(write_error(e));
@@ -768,17 +949,31 @@ pub(crate) fn stream_to_blob(blobs: &dyn BlobStore, reader: &mut dyn Read) -> Re
                 }
             };
             drop(to_hasher);
-            let hash = hasher.join().map_err(|_| Failure::Vault(VaultError::Invalid("the hashing thread panicked".into())))?;
+            let hash = hasher.join().map_err(|_| {
+                Failure::Vault(VaultError::Invalid("the hashing thread panicked".into()))
+            })?;
             result.map(|()| (hash, size))
         })?
     };
     // New bytes (the common case) are put under their name right here, on the worker. Two
     // workers racing on the same new bytes both rename the same content: harmless.
     if blobs.contains(&hash).map_err(VaultError::from)? {
-        return Ok(Streamed { writer: Some(writer), hash, size, head });
+        return Ok(Streamed {
+            writer: Some(writer),
+            hash,
+            size,
+            head,
+        });
     }
-    writer.finish(&hash, IfPresent::Replace).map_err(VaultError::from)?;
-    Ok(Streamed { writer: None, hash, size, head })
+    writer
+        .finish(&hash, IfPresent::Replace)
+        .map_err(VaultError::from)?;
+    Ok(Streamed {
+        writer: None,
+        hash,
+        size,
+        head,
+    })
 }
 
 fn read_error(e: &io::Error) -> String {
@@ -786,7 +981,9 @@ fn read_error(e: &io::Error) -> String {
 }
 
 fn write_error(e: io::Error) -> Failure {
-    Failure::Vault(VaultError::Invalid(format!("writing to the blob store failed: {e}")))
+    Failure::Vault(VaultError::Invalid(format!(
+        "writing to the blob store failed: {e}"
+    )))
 }
 
 use std::io::Write as _;

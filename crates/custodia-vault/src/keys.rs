@@ -61,29 +61,39 @@ impl VaultKeys {
     /// Creates a new master key file (owner-only) and returns the derived keys.
     pub(crate) fn create(path: &Path) -> Result<Self, VaultError> {
         let mut master = [0u8; 32];
-        SystemRandom::new().fill(&mut master).map_err(|_| VaultError::Crypto("no system randomness"))?;
+        SystemRandom::new()
+            .fill(&mut master)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let io = VaultError::io("create the master key", path);
         let mut file = options.open(path).map_err(io)?;
         let io = VaultError::io("write the master key", path);
-        file.write_all(format!("{}\n", hex::encode(master)).as_bytes()).and_then(|_| file.sync_all()).map_err(io)?;
+        file.write_all(format!("{}\n", hex::encode(master)).as_bytes())
+            .and_then(|_| file.sync_all())
+            .map_err(io)?;
         Ok(Self::from_master(&master))
     }
 
     /// Loads the master key file, refusing one that other users could read.
     pub fn load(path: &Path) -> Result<Self, VaultError> {
         use std::os::unix::fs::PermissionsExt;
-        let metadata = std::fs::metadata(path).map_err(VaultError::io("read the master key", path))?;
+        let metadata =
+            std::fs::metadata(path).map_err(VaultError::io("read the master key", path))?;
         let mode = metadata.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            return Err(VaultError::KeyTooOpen { path: path.display().to_string(), mode });
+            return Err(VaultError::KeyTooOpen {
+                path: path.display().to_string(),
+                mode,
+            });
         }
-        let text = std::fs::read_to_string(path).map_err(VaultError::io("read the master key", path))?;
+        let text =
+            std::fs::read_to_string(path).map_err(VaultError::io("read the master key", path))?;
         let mut master = [0u8; 32];
-        hex::decode_to_slice(text.trim(), &mut master)
-            .map_err(|_| VaultError::Invalid(format!("`{}` is not a master key", path.display())))?;
+        hex::decode_to_slice(text.trim(), &mut master).map_err(|_| {
+            VaultError::Invalid(format!("`{}` is not a master key", path.display()))
+        })?;
         Ok(Self::from_master(&master))
     }
 }

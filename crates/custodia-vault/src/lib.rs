@@ -44,7 +44,9 @@ pub use archive::ArchiveLimits;
 pub use custodia_blobstore;
 pub use custodia_catalog;
 pub use custodia_ledger;
-pub use ingest::{IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary};
+pub use ingest::{
+    IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
+};
 pub use keys::VaultKeys;
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
 
@@ -55,10 +57,16 @@ use custody::{action, CustodyEntry};
 pub enum VaultError {
     #[error("`{path}` is not a Custodia data directory (no vault.json)\n\nhint: create one with `custodia init --data-dir {path}`")]
     NotAVault { path: String },
-    #[error("`{path}` already holds a vault or other files\n\nhint: choose an empty or new directory")]
+    #[error(
+        "`{path}` already holds a vault or other files\n\nhint: choose an empty or new directory"
+    )]
     AlreadyExists { path: String },
     #[error("cannot {action} `{path}`: {source}")]
-    Io { action: &'static str, path: String, source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the key file `{path}` can be read by other users (mode {mode:o})\n\nhint: run `chmod 600 {path}`")]
     KeyTooOpen { path: String, mode: u32 },
     #[error("no item {0} in the vault")]
@@ -82,7 +90,11 @@ pub enum VaultError {
 impl VaultError {
     pub(crate) fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Self {
         let path = path.display().to_string();
-        move |source| VaultError::Io { action, path, source }
+        move |source| VaultError::Io {
+            action,
+            path,
+            source,
+        }
     }
 }
 
@@ -132,7 +144,10 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("root", &self.root).field("access", &self.access).finish_non_exhaustive()
+        f.debug_struct("Vault")
+            .field("root", &self.root)
+            .field("access", &self.access)
+            .finish_non_exhaustive()
     }
 }
 
@@ -144,7 +159,9 @@ impl Vault {
         if root.exists() {
             let mut listing = fs::read_dir(root).map_err(VaultError::io("list", root))?;
             if listing.next().is_some() {
-                return Err(VaultError::AlreadyExists { path: root.display().to_string() });
+                return Err(VaultError::AlreadyExists {
+                    path: root.display().to_string(),
+                });
             }
         }
         fs::create_dir_all(root).map_err(VaultError::io("create", root))?;
@@ -176,7 +193,8 @@ impl Vault {
         LocalBlobStore::open(&root.join("blobs"), &keys.blob_wrap, &keys.blob_name)?;
         drop(catalog);
         // vault.json last: its presence marks a complete vault.
-        let json = serde_json::to_vec_pretty(&config).map_err(|e| VaultError::Invalid(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&config).map_err(|e| VaultError::Invalid(e.to_string()))?;
         write_file_durably(&root.join(CONFIG), &json)?;
         Self::open(root, Access::ReadWrite)
     }
@@ -187,15 +205,24 @@ impl Vault {
     pub fn open(root: &Path, access: Access) -> Result<Self> {
         let config_path = root.join(CONFIG);
         let config: VaultConfig = match fs::read(&config_path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| VaultError::Invalid(format!("`{}` is not a valid vault.json: {e}", config_path.display())))?,
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                VaultError::Invalid(format!(
+                    "`{}` is not a valid vault.json: {e}",
+                    config_path.display()
+                ))
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(VaultError::NotAVault { path: root.display().to_string() })
+                return Err(VaultError::NotAVault {
+                    path: root.display().to_string(),
+                })
             }
             Err(e) => return Err(VaultError::io("read", &config_path)(e)),
         };
         if config.format != 1 {
-            return Err(VaultError::Invalid(format!("unsupported vault format {}", config.format)));
+            return Err(VaultError::Invalid(format!(
+                "unsupported vault format {}",
+                config.format
+            )));
         }
         let keys = VaultKeys::load(&root.join("keys/master.key"))?;
         let ledger = match access {
@@ -216,8 +243,21 @@ impl Vault {
             }
         };
         let catalog = SqliteCatalog::open(&root.join("catalog/catalog.db"), &keys.catalog)?;
-        let blobs = Arc::new(LocalBlobStore::open(&root.join("blobs"), &keys.blob_wrap, &keys.blob_name)?);
-        let mut vault = Self { root: root.to_owned(), config, blobs, catalog, ledger, signer, verifier, access };
+        let blobs = Arc::new(LocalBlobStore::open(
+            &root.join("blobs"),
+            &keys.blob_wrap,
+            &keys.blob_name,
+        )?);
+        let mut vault = Self {
+            root: root.to_owned(),
+            config,
+            blobs,
+            catalog,
+            ledger,
+            signer,
+            verifier,
+            access,
+        };
         if access == Access::ReadWrite {
             vault.blobs.clean_temporary()?;
             vault.reconcile()?;
@@ -245,12 +285,19 @@ impl Vault {
                 }
             }
             if matches {
-                let logged: Vec<_> = pending.iter().enumerate().map(|(i, e)| (e.id, start + i as u64)).collect();
+                let logged: Vec<_> = pending
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.id, start + i as u64))
+                    .collect();
                 self.catalog.mark_logged(&logged)?;
                 return Ok(());
             }
         }
-        tracing::warn!(events = pending.len(), "appending custody events left pending by an interrupted process");
+        tracing::warn!(
+            events = pending.len(),
+            "appending custody events left pending by an interrupted process"
+        );
         self.append_pending(&pending)?;
         Ok(())
     }
@@ -258,7 +305,11 @@ impl Vault {
     fn append_pending(&mut self, pending: &[custodia_catalog::PendingEvent]) -> Result<Vec<u64>> {
         let entries: Vec<&[u8]> = pending.iter().map(|e| e.entry.as_slice()).collect();
         let range = self.ledger.append(&entries)?;
-        let logged: Vec<_> = pending.iter().zip(range.clone()).map(|(e, i)| (e.id, i)).collect();
+        let logged: Vec<_> = pending
+            .iter()
+            .zip(range.clone())
+            .map(|(e, i)| (e.id, i))
+            .collect();
         self.catalog.mark_logged(&logged)?;
         Ok(range.collect())
     }
@@ -301,7 +352,9 @@ impl Vault {
     pub fn checkpoint(&self) -> Result<custodia_ledger::SignedCheckpoint> {
         match &self.signer {
             Some(signer) => Ok(self.ledger.checkpoint(signer)?),
-            None => Err(VaultError::Invalid("signing a checkpoint needs the vault opened for writing".into())),
+            None => Err(VaultError::Invalid(
+                "signing a checkpoint needs the vault opened for writing".into(),
+            )),
         }
     }
 
@@ -315,7 +368,9 @@ impl Vault {
     }
 
     pub fn item(&self, hash: &ContentHash) -> Result<ItemRow> {
-        self.catalog.item(&hash.to_hex())?.ok_or_else(|| VaultError::NoSuchItem(hash.to_hex()))
+        self.catalog
+            .item(&hash.to_hex())?
+            .ok_or_else(|| VaultError::NoSuchItem(hash.to_hex()))
     }
 
     pub fn submissions(&self, hash: &ContentHash) -> Result<Vec<SubmissionRow>> {
@@ -330,29 +385,44 @@ impl Vault {
 
     /// Decrypts item `hash` to `out` (a new file), checking every byte against the SHA-256, and
     /// records who took it out and why. The file appears only once the download is logged.
-    pub fn get(&mut self, hash: &ContentHash, out: &Path, actor: &str, reason: &str) -> Result<GetReceipt> {
+    pub fn get(
+        &mut self,
+        hash: &ContentHash,
+        out: &Path,
+        actor: &str,
+        reason: &str,
+    ) -> Result<GetReceipt> {
         self.require_write()?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(VaultError::Invalid("a reason is required to take an item out of the vault".into()));
+            return Err(VaultError::Invalid(
+                "a reason is required to take an item out of the vault".into(),
+            ));
         }
         let item = self.item(hash)?;
         if out.exists() {
             return Err(VaultError::OutputExists(out.display().to_string()));
         }
-        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut tmp = tempfile_in(dir)?;
         let mut reader = self.blobs.open(hash)?;
         let mut hasher = sha2::Sha256::default();
         let mut buf = vec![0u8; 1 << 20];
         let mut written = 0u64;
         loop {
-            let n = reader.read(&mut buf).map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
             if n == 0 {
                 break;
             }
             sha2::Digest::update(&mut hasher, &buf[..n]);
-            tmp.1.write_all(&buf[..n]).map_err(VaultError::io("write", &tmp.0))?;
+            tmp.1
+                .write_all(&buf[..n])
+                .map_err(VaultError::io("write", &tmp.0))?;
             written += n as u64;
         }
         let digest: [u8; 32] = sha2::Digest::finalize(hasher).into();
@@ -365,7 +435,13 @@ impl Vault {
         tmp.1.sync_all().map_err(VaultError::io("sync", &tmp.0))?;
         let details = serde_json::json!({ "reason": reason, "bytes": written }).to_string();
         let time = custody::now();
-        let entry = CustodyEntry::new(&time, actor, action::DOWNLOAD, Some(&hash.to_hex()), &details);
+        let entry = CustodyEntry::new(
+            &time,
+            actor,
+            action::DOWNLOAD,
+            Some(&hash.to_hex()),
+            &details,
+        );
         let indexes = self.record(&[NewEvent {
             time,
             actor: actor.to_owned(),
@@ -383,7 +459,11 @@ impl Vault {
         };
         fs::rename(&tmp.0, out).map_err(VaultError::io("move into place", out))?;
         self.checkpoint_if_due()?;
-        Ok(GetReceipt { sha256: hash.to_hex(), bytes: written, ledger_index: indexes.first().copied().unwrap_or(0) })
+        Ok(GetReceipt {
+            sha256: hash.to_hex(),
+            bytes: written,
+            ledger_index: indexes.first().copied().unwrap_or(0),
+        })
     }
 
     /// Finds the log position of the (first) ingest entry of an item.
@@ -413,7 +493,9 @@ fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File)> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(&path).map_err(VaultError::io("create", &path))?;
+    let file = options
+        .open(&path)
+        .map_err(VaultError::io("create", &path))?;
     Ok((path, file))
 }
 
@@ -422,8 +504,12 @@ pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = path.with_extension("tmp");
     let mut file = fs::File::create(&tmp).map_err(VaultError::io("create", &tmp))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(VaultError::io("write", &tmp))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(VaultError::io("write", &tmp))?;
     fs::rename(&tmp, path).map_err(VaultError::io("rename into place", path))?;
-    fs::File::open(dir).and_then(|d| d.sync_all()).map_err(VaultError::io("sync", dir))?;
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(VaultError::io("sync", dir))?;
     Ok(())
 }

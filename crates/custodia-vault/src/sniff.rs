@@ -28,7 +28,10 @@ fn looks_like_text(head: &[u8]) -> bool {
     if head.contains(&0) {
         return false;
     }
-    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B)).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
     control * 100 <= head.len()
 }
 
@@ -61,6 +64,9 @@ mod tests {
         assert_eq!(mime_type("مرحبا".as_bytes()), "text/plain");
         assert_eq!(mime_type(&[0, 1, 2, 3, 0, 0]), "application/octet-stream");
         assert_eq!(mime_type(b""), "application/x-empty");
-        assert_eq!(mime_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']), "image/jpeg");
+        assert_eq!(
+            mime_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']),
+            "image/jpeg"
+        );
     }
 }

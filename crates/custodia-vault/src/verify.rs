@@ -48,8 +48,18 @@ pub struct VerifyReport {
     pub faults: Vec<VerifyFault>,
 }
 
-fn fault(kind: &'static str, item: Option<&str>, ledger_index: Option<u64>, detail: impl Into<String>) -> VerifyFault {
-    VerifyFault { kind, item: item.map(str::to_owned), ledger_index, detail: detail.into() }
+fn fault(
+    kind: &'static str,
+    item: Option<&str>,
+    ledger_index: Option<u64>,
+    detail: impl Into<String>,
+) -> VerifyFault {
+    VerifyFault {
+        kind,
+        item: item.map(str::to_owned),
+        ledger_index,
+        detail: detail.into(),
+    }
 }
 
 impl Vault {
@@ -72,7 +82,10 @@ impl Vault {
         for (index, seen) in logged.iter().enumerate() {
             if !seen {
                 let entry = self.ledger.entry(index as u64).ok();
-                let item = entry.as_deref().and_then(CustodyEntry::parse).and_then(|e| e.item);
+                let item = entry
+                    .as_deref()
+                    .and_then(CustodyEntry::parse)
+                    .and_then(|e| e.item);
                 faults.push(fault(
                     "log_entry_without_row",
                     item.as_deref(),
@@ -89,7 +102,12 @@ impl Vault {
         let items_checked = items.len() as u64;
         for item in &items {
             if !ingested.contains(&item.sha256) {
-                faults.push(fault("missing_ingest_entry", Some(&item.sha256), None, "the item has no ingest entry in the custody log"));
+                faults.push(fault(
+                    "missing_ingest_entry",
+                    Some(&item.sha256),
+                    None,
+                    "the item has no ingest entry in the custody log",
+                ));
             }
         }
         let (blobs_checked, bytes_checked) = self.check_blobs(&items, options.deep, &mut faults)?;
@@ -118,7 +136,15 @@ impl Vault {
     ) -> custodia_catalog::Result<()> {
         let item = event.item.as_deref();
         let Some(index) = event.ledger_index else {
-            faults.push(fault("pending_event", item, None, format!("custody event {} ({}) never reached the log", event.id, event.action)));
+            faults.push(fault(
+                "pending_event",
+                item,
+                None,
+                format!(
+                    "custody event {} ({}) never reached the log",
+                    event.id, event.action
+                ),
+            ));
             return Ok(());
         };
         if index >= log_size {
@@ -134,27 +160,61 @@ impl Vault {
         let entry_bytes = match self.ledger.entry(index) {
             Ok(bytes) => bytes,
             Err(e) => {
-                faults.push(fault("log", item, Some(index), format!("cannot read log entry {index}: {e}")));
+                faults.push(fault(
+                    "log",
+                    item,
+                    Some(index),
+                    format!("cannot read log entry {index}: {e}"),
+                ));
                 return Ok(());
             }
         };
         if entry_bytes != event.entry {
-            faults.push(fault("row_differs_from_log", item, Some(index), "the catalog's copy of the entry differs from the log's"));
+            faults.push(fault(
+                "row_differs_from_log",
+                item,
+                Some(index),
+                "the catalog's copy of the entry differs from the log's",
+            ));
             return Ok(());
         }
         let Some(entry) = CustodyEntry::parse(&entry_bytes) else {
-            faults.push(fault("row_differs_from_log", item, Some(index), "the log entry is not a custody entry"));
+            faults.push(fault(
+                "row_differs_from_log",
+                item,
+                Some(index),
+                "the log entry is not a custody entry",
+            ));
             return Ok(());
         };
-        if entry.item.as_deref() != item || entry.action != event.action || entry.actor != event.actor || entry.time != event.time {
-            faults.push(fault("row_differs_from_log", item, Some(index), "the event row's item, action, actor or time differs from the log entry"));
+        if entry.item.as_deref() != item
+            || entry.action != event.action
+            || entry.actor != event.actor
+            || entry.time != event.time
+        {
+            faults.push(fault(
+                "row_differs_from_log",
+                item,
+                Some(index),
+                "the event row's item, action, actor or time differs from the log entry",
+            ));
         }
         if entry.details != details_hash(&event.details) {
-            faults.push(fault("row_differs_from_log", item, Some(index), "the event's details were edited after they were logged"));
+            faults.push(fault(
+                "row_differs_from_log",
+                item,
+                Some(index),
+                "the event's details were edited after they were logged",
+            ));
         }
         if event.action == action::INGEST {
             let Some(sha) = item else {
-                faults.push(fault("row_differs_from_log", None, Some(index), "an ingest event names no item"));
+                faults.push(fault(
+                    "row_differs_from_log",
+                    None,
+                    Some(index),
+                    "an ingest event names no item",
+                ));
                 return Ok(());
             };
             let item_row = self.catalog.item(sha)?;
@@ -174,8 +234,18 @@ impl Vault {
                     }
                     ingested.insert(sha.to_owned());
                 }
-                (None, _) => faults.push(fault("missing_item_row", Some(sha), Some(index), "the log records an ingest of an item the catalog no longer holds")),
-                (_, None) => faults.push(fault("missing_submission", Some(sha), Some(index), "the provenance (submission) row of this ingest is missing")),
+                (None, _) => faults.push(fault(
+                    "missing_item_row",
+                    Some(sha),
+                    Some(index),
+                    "the log records an ingest of an item the catalog no longer holds",
+                )),
+                (_, None) => faults.push(fault(
+                    "missing_submission",
+                    Some(sha),
+                    Some(index),
+                    "the provenance (submission) row of this ingest is missing",
+                )),
             }
         }
         Ok(())
@@ -183,7 +253,12 @@ impl Vault {
 
     /// Checks each item's blob exists; with `deep`, decrypts and re-hashes it. Two workers share
     /// the items, so decryption and hashing use both cores.
-    fn check_blobs(&self, items: &[ItemRow], deep: bool, faults: &mut Vec<VerifyFault>) -> Result<(u64, u64)> {
+    fn check_blobs(
+        &self,
+        items: &[ItemRow],
+        deep: bool,
+        faults: &mut Vec<VerifyFault>,
+    ) -> Result<(u64, u64)> {
         let next = Mutex::new(0usize);
         let found = Mutex::new(Vec::new());
         let totals = Mutex::new((0u64, 0u64));
@@ -218,18 +293,35 @@ impl Vault {
 
 fn check_blob(blobs: &dyn BlobStore, item: &ItemRow, deep: bool) -> Result<u64, VerifyFault> {
     let sha = item.sha256.as_str();
-    let hash: ContentHash = sha.parse().map_err(|_| fault("row_differs_from_log", Some(sha), None, "the item's SHA-256 is malformed"))?;
+    let hash: ContentHash = sha.parse().map_err(|_| {
+        fault(
+            "row_differs_from_log",
+            Some(sha),
+            None,
+            "the item's SHA-256 is malformed",
+        )
+    })?;
     if !deep {
         return match blobs.contains(&hash) {
             Ok(true) => Ok(0),
-            Ok(false) => Err(fault("missing_blob", Some(sha), None, "the item's blob is missing from the blob store")),
+            Ok(false) => Err(fault(
+                "missing_blob",
+                Some(sha),
+                None,
+                "the item's blob is missing from the blob store",
+            )),
             Err(e) => Err(fault("missing_blob", Some(sha), None, e.to_string())),
         };
     }
     let mut reader = match blobs.open(&hash) {
         Ok(r) => r,
         Err(custodia_blobstore::BlobError::NotFound(_)) => {
-            return Err(fault("missing_blob", Some(sha), None, "the item's blob is missing from the blob store"))
+            return Err(fault(
+                "missing_blob",
+                Some(sha),
+                None,
+                "the item's blob is missing from the blob store",
+            ))
         }
         Err(e) => return Err(fault("blob_changed", Some(sha), None, e.to_string())),
     };
@@ -243,12 +335,24 @@ fn check_blob(blobs: &dyn BlobStore, item: &ItemRow, deep: bool) -> Result<u64, 
                 hasher.update(&buf[..n]);
                 total += n as u64;
             }
-            Err(e) => return Err(fault("blob_changed", Some(sha), None, format!("the blob does not decrypt: {e}"))),
+            Err(e) => {
+                return Err(fault(
+                    "blob_changed",
+                    Some(sha),
+                    None,
+                    format!("the blob does not decrypt: {e}"),
+                ))
+            }
         }
     }
     let digest: [u8; 32] = hasher.finalize().into();
     if digest != hash.0 || total != item.size {
-        return Err(fault("blob_changed", Some(sha), None, "the blob's bytes no longer hash to the item's SHA-256"));
+        return Err(fault(
+            "blob_changed",
+            Some(sha),
+            None,
+            "the blob's bytes no longer hash to the item's SHA-256",
+        ));
     }
     Ok(total)
 }

@@ -22,7 +22,11 @@ use serde_json::json;
 use output::{Output, Progress};
 
 #[derive(Parser, Debug)]
-#[command(name = "custodia", version, about = "Custodia: preserve, prove and share evidence of international crimes")]
+#[command(
+    name = "custodia",
+    version,
+    about = "Custodia: preserve, prove and share evidence of international crimes"
+)]
 struct Cli {
     /// The vault's data directory.
     #[arg(long, global = true, env = "CUSTODIA_DATA_DIR", value_name = "DIR")]
@@ -59,13 +63,9 @@ enum Command {
         reason: String,
     },
     /// Show an item: its facts and every submission of it.
-    Show {
-        sha256: String,
-    },
+    Show { sha256: String },
     /// Show an item's custody history with log positions.
-    History {
-        sha256: String,
-    },
+    History { sha256: String },
     /// Check the custody log, the catalog against the log, and the blobs.
     Verify {
         /// Also decrypt and re-hash every blob.
@@ -126,7 +126,12 @@ enum LogCommand {
     /// Print an inclusion proof for an entry against the latest checkpoint.
     Prove {
         /// Log position of the entry.
-        #[arg(long, value_name = "N", conflicts_with = "item", required_unless_present = "item")]
+        #[arg(
+            long,
+            value_name = "N",
+            conflicts_with = "item",
+            required_unless_present = "item"
+        )]
         entry: Option<u64>,
         /// The item whose ingest entry to prove.
         #[arg(long, value_name = "SHA256")]
@@ -169,8 +174,12 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODIA_LOG").unwrap_or_else(|_| "warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODIA_LOG")
+        .unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
@@ -186,7 +195,8 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
 
 fn open(cli: &Cli, access: Access) -> Result<Vault> {
     let dir = data_dir(cli)?;
-    Vault::open(&dir, access).with_context(|| format!("cannot open the vault in `{}`", dir.display()))
+    Vault::open(&dir, access)
+        .with_context(|| format!("cannot open the vault in `{}`", dir.display()))
 }
 
 /// Opens for writing if no other process is writing; otherwise for reading.
@@ -194,24 +204,30 @@ fn open_preferring_write(cli: &Cli) -> Result<Vault> {
     let dir = data_dir(cli)?;
     match Vault::open(&dir, Access::ReadWrite) {
         Ok(v) => Ok(v),
-        Err(custodia_vault::VaultError::Ledger(custodia_vault::custodia_ledger::LedgerError::Busy { .. })) => open(cli, Access::ReadOnly),
+        Err(custodia_vault::VaultError::Ledger(
+            custodia_vault::custodia_ledger::LedgerError::Busy { .. },
+        )) => open(cli, Access::ReadOnly),
         Err(e) => Err(e).with_context(|| format!("cannot open the vault in `{}`", dir.display())),
     }
 }
 
 fn actor(cli: &Cli, vault: &Vault) -> String {
-    cli.actor.clone().unwrap_or_else(|| vault.config().administrator.clone())
+    cli.actor
+        .clone()
+        .unwrap_or_else(|| vault.config().administrator.clone())
 }
 
 fn parse_hash(text: &str) -> Result<ContentHash> {
-    text.parse().with_context(|| format!("`{text}` is not an item's SHA-256"))
+    text.parse()
+        .with_context(|| format!("`{text}` is not an item's SHA-256"))
 }
 
 fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
     match &cli.command {
         Command::Init { administrator } => {
             let dir = data_dir(cli)?;
-            let vault = Vault::init(&dir, administrator).with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
+            let vault = Vault::init(&dir, administrator)
+                .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
             out.message(&format!("created a vault in `{}`", dir.display()));
             out.print(
                 &json!({
@@ -221,17 +237,34 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                     "administrator": vault.config().administrator,
                     "vkey": vault.verifier().vkey(),
                 }),
-                || format!("vault id: {}\nlog origin: {}\nverifier key: {}\n", vault.config().vault_id, vault.config().origin, vault.verifier().vkey()),
+                || {
+                    format!(
+                        "vault id: {}\nlog origin: {}\nverifier key: {}\n",
+                        vault.config().vault_id,
+                        vault.config().origin,
+                        vault.verifier().vkey()
+                    )
+                },
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Ingest(args) => ingest(cli, out, args),
-        Command::Get { sha256, out: file, reason } => {
+        Command::Get {
+            sha256,
+            out: file,
+            reason,
+        } => {
             let hash = parse_hash(sha256)?;
             let mut vault = open(cli, Access::ReadWrite)?;
             let actor = actor(cli, &vault);
             let receipt = vault.get(&hash, file, &actor, reason)?;
-            out.message(&format!("wrote {} bytes of item {} to `{}`; logged at position {}", receipt.bytes, receipt.sha256, file.display(), receipt.ledger_index));
+            out.message(&format!(
+                "wrote {} bytes of item {} to `{}`; logged at position {}",
+                receipt.bytes,
+                receipt.sha256,
+                file.display(),
+                receipt.ledger_index
+            ));
             out.print(&json!({ "sha256": receipt.sha256, "bytes": receipt.bytes, "out": file.display().to_string(), "ledger_index": receipt.ledger_index }), String::new);
             Ok(ExitCode::SUCCESS)
         }
@@ -274,7 +307,10 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                 events
                     .iter()
                     .map(|e| {
-                        let position = e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| "pending".into());
+                        let position = e
+                            .ledger_index
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "pending".into());
                         format!("#{position:<8} {}  {:<10} {}\n", e.time, e.action, e.actor)
                     })
                     .collect()
@@ -284,7 +320,9 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Verify { deep } => {
             let vault = open_preferring_write(cli)?;
             if *deep {
-                out.message("verifying the log, the catalog and every blob (decrypting and re-hashing)…");
+                out.message(
+                    "verifying the log, the catalog and every blob (decrypting and re-hashing)…",
+                );
             }
             let report = vault.verify(VerifyOptions { deep: *deep })?;
             out.print(&report, || verify_text(&report));
@@ -298,7 +336,11 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                 report.seconds,
                 report.faults.len()
             ));
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Log(command) => log_command(cli, out, command),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
@@ -311,12 +353,20 @@ fn verify_text(report: &custodia_vault::VerifyReport) -> String {
         text.push_str(&format!(
             "FAULT {}{}{}: {}\n",
             f.kind,
-            f.item.as_deref().map(|i| format!(" item {i}")).unwrap_or_default(),
-            f.ledger_index.map(|i| format!(" log #{i}")).unwrap_or_default(),
+            f.item
+                .as_deref()
+                .map(|i| format!(" item {i}"))
+                .unwrap_or_default(),
+            f.ledger_index
+                .map(|i| format!(" log #{i}"))
+                .unwrap_or_default(),
             f.detail
         ));
     }
-    text.push_str(&format!("log: {} entries, root {}, {} checkpoint(s) checked\n", report.log_size, report.log_root, report.checkpoints_checked));
+    text.push_str(&format!(
+        "log: {} entries, root {}, {} checkpoint(s) checked\n",
+        report.log_size, report.log_root, report.checkpoints_checked
+    ));
     text
 }
 
@@ -351,7 +401,12 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
     out.print(&report, || {
         let mut text = String::new();
         for item in &report.items {
-            text.push_str(&format!("{}  {:<16} {}\n", item.sha256, format!("{:?}", item.status).to_lowercase(), item.path));
+            text.push_str(&format!(
+                "{}  {:<16} {}\n",
+                item.sha256,
+                format!("{:?}", item.status).to_lowercase(),
+                item.path
+            ));
         }
         for e in &report.errors {
             text.push_str(&format!("error: `{}`: {}\n", e.path, e.error));
@@ -394,7 +449,10 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
         LogCommand::PublicKey => {
             let vault = open(cli, Access::ReadOnly)?;
             let vkey = vault.verifier().vkey().to_owned();
-            out.print(&json!({ "vkey": vkey, "origin": vault.config().origin }), || format!("{vkey}\n"));
+            out.print(
+                &json!({ "vkey": vkey, "origin": vault.config().origin }),
+                || format!("{vkey}\n"),
+            );
             Ok(ExitCode::SUCCESS)
         }
         LogCommand::Prove { entry, item } => {
@@ -404,7 +462,9 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
                 (None, Some(sha)) => {
                     let hash = parse_hash(sha)?;
                     vault.item(&hash)?;
-                    vault.ingest_entry_index(&hash)?.with_context(|| format!("item {hash} has no logged ingest entry yet"))?
+                    vault
+                        .ingest_entry_index(&hash)?
+                        .with_context(|| format!("item {hash} has no logged ingest entry yet"))?
                 }
                 (None, None) => bail!("give `--entry N` or `--item SHA256`"),
             };
@@ -416,7 +476,9 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
             let proof = vault.ledger().inclusion_proof(index, checkpoint.size())?;
             let entry_bytes = vault.ledger().entry(index)?;
             let leaf = custodia_vault::custodia_ledger::leaf_hash(&entry_bytes);
-            proof.verify(leaf, checkpoint.root()).context("the proof the log produced does not verify; run `custodia log verify`")?;
+            proof
+                .verify(leaf, checkpoint.root())
+                .context("the proof the log produced does not verify; run `custodia log verify`")?;
             let path: Vec<String> = proof.audit_path.iter().map(|h| b64(&h.0)).collect();
             out.print(
                 &json!({
@@ -444,10 +506,24 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
         LogCommand::Consistency { from, to } => {
             let vault = open(cli, Access::ReadOnly)?;
             let verifier = vault.verifier();
-            let old = vault.ledger().checkpoint_at(*from, verifier).with_context(|| format!("no checkpoint at tree size {from}; `custodia log checkpoint` issues one"))?;
-            let new = vault.ledger().checkpoint_at(*to, verifier).with_context(|| format!("no checkpoint at tree size {to}; `custodia log checkpoint` issues one"))?;
+            let old = vault
+                .ledger()
+                .checkpoint_at(*from, verifier)
+                .with_context(|| {
+                    format!(
+                        "no checkpoint at tree size {from}; `custodia log checkpoint` issues one"
+                    )
+                })?;
+            let new = vault
+                .ledger()
+                .checkpoint_at(*to, verifier)
+                .with_context(|| {
+                    format!("no checkpoint at tree size {to}; `custodia log checkpoint` issues one")
+                })?;
             let proof = vault.ledger().consistency_proof(*from, *to)?;
-            proof.verify(old.root(), new.root()).context("the consistency proof does not verify; run `custodia log verify`")?;
+            proof
+                .verify(old.root(), new.root())
+                .context("the consistency proof does not verify; run `custodia log verify`")?;
             let hashes: Vec<String> = proof.hashes.iter().map(|h| b64(&h.0)).collect();
             out.print(
                 &json!({
@@ -492,13 +568,20 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
                     text
                 },
             );
-            Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }
 
 /// The latest checkpoint, signing a new one if the latest does not cover entry `index`.
-fn latest_checkpoint_covering(vault: &Vault, index: u64) -> Result<custodia_vault::custodia_ledger::SignedCheckpoint> {
+fn latest_checkpoint_covering(
+    vault: &Vault,
+    index: u64,
+) -> Result<custodia_vault::custodia_ledger::SignedCheckpoint> {
     let latest = vault.ledger().latest_checkpoint(vault.verifier())?;
     match latest {
         Some(c) if c.size() > index => Ok(c),
@@ -529,12 +612,14 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
         case_ref: Some("DEMO-001".into()),
         collected_by: Some("Custodia sample collection".into()),
         collected_at: None,
-        collection_note: Some("sample material shipped with Custodia; not evidence of anything".into()),
+        collection_note: Some(
+            "sample material shipped with Custodia; not evidence of anything".into(),
+        ),
         actor: actor(cli, &vault),
         limits: None,
     };
     let progress = Progress::new(std::io::stderr().is_terminal());
-    let report = vault.ingest(&[collection.clone()], options, &progress)?;
+    let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
     progress.finish();
     let checkpoint = vault.checkpoint()?;
     let verified = vault.verify(VerifyOptions { deep: true })?;
@@ -567,5 +652,9 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
             text
         },
     );
-    Ok(if verified.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if verified.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -24,7 +24,11 @@ impl Output {
                     let _ = writeln!(stdout, "{text}");
                 }
                 Err(e) => {
-                    let _ = writeln!(stdout, "{}", serde_json::json!({ "error": format!("cannot render the result: {e}") }));
+                    let _ = writeln!(
+                        stdout,
+                        "{}",
+                        serde_json::json!({ "error": format!("cannot render the result: {e}") })
+                    );
                 }
             }
         } else {
@@ -59,8 +63,10 @@ impl Progress {
         let bar = terminal.then(|| {
             let bar = ProgressBar::new(0);
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar
         });

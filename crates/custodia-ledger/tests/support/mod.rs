@@ -65,7 +65,11 @@ pub fn naive_consistency(m: usize, leaves: &[Vec<u8>]) -> Vec<Hash> {
     fn subproof(m: usize, leaves: &[Vec<u8>], complete: bool) -> Vec<Hash> {
         let n = leaves.len();
         if m == n {
-            return if complete { vec![] } else { vec![naive_root(leaves)] };
+            return if complete {
+                vec![]
+            } else {
+                vec![naive_root(leaves)]
+            };
         }
         let k = split(n);
         if m <= k {
@@ -94,13 +98,16 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn from_env_or_time(var: &str) -> Self {
-        let seed = std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1)
-                | 1
-        });
+        let seed = std::env::var(var)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(1)
+                    | 1
+            });
         eprintln!("{var}={seed}");
         Self(seed)
     }
