@@ -51,6 +51,9 @@ pub trait IngestProgress: Sync {
     fn advanced(&self, _bytes: u64) {}
     /// An input was rejected or could not be expanded.
     fn problem(&self, _error: &InputError) {}
+    /// These items are durable and logged (or were, by an earlier run): a crash from now on
+    /// loses none of them. Called once per item, in acceptance order.
+    fn durable(&self, _items: &[IngestedItem]) {}
 }
 
 impl IngestProgress for () {}
@@ -678,6 +681,9 @@ impl Ingest<'_> {
             path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
             ledger_index: None,
         });
+        self.progress.durable(std::slice::from_ref(
+            &self.report.items[self.report.items.len() - 1],
+        ));
         // Its children may not all have been recorded before the interruption.
         if let Some(kind) = sniff::archive_kind(&item.mime) {
             self.expand(sha, &source.path, kind, depth, budget)?;
@@ -842,7 +848,9 @@ impl Ingest<'_> {
             "batch durable"
         );
         for ((_, report_index), ledger_index) in self.batch.iter().zip(indexes) {
-            self.report.items[*report_index].ledger_index = Some(ledger_index);
+            let item = &mut self.report.items[*report_index];
+            item.ledger_index = Some(ledger_index);
+            self.progress.durable(std::slice::from_ref(item));
         }
         self.batch.clear();
         self.batch_bytes = 0;

@@ -115,6 +115,10 @@ struct IngestArgs {
     /// Most archive members to expand from one input.
     #[arg(long, value_name = "N")]
     max_archive_entries: Option<u64>,
+    /// Append one JSON line per item to FILE as soon as the item is durable and logged, so that
+    /// whoever watches a long ingest knows what a crash could no longer lose.
+    #[arg(long, value_name = "FILE")]
+    acknowledgements: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -383,9 +387,12 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
         actor: actor(cli, &vault),
         limits: Some(limits),
     };
-    let progress = Progress::new(std::io::stderr().is_terminal());
+    let mut progress = Progress::new(std::io::stderr().is_terminal());
+    if let Some(path) = &args.acknowledgements {
+        progress.acknowledge_to(path)?;
+    }
     let report = vault.ingest(&args.paths, options, &progress)?;
-    progress.finish();
+    progress.finish()?;
     let s = &report.summary;
     out.message(&format!(
         "ingested {} item(s): {} new, {} duplicate(s), {} already recorded; {:.1} MB in {:.2}s ({:.1} MB/s); {} error(s)",
@@ -620,7 +627,7 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
     };
     let progress = Progress::new(std::io::stderr().is_terminal());
     let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
-    progress.finish();
+    progress.finish()?;
     let checkpoint = vault.checkpoint()?;
     let verified = vault.verify(VerifyOptions { deep: true })?;
     out.message(&format!(

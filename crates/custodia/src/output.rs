@@ -2,6 +2,10 @@
 //! stderr; a progress bar only on a terminal.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -53,9 +57,18 @@ impl Output {
     }
 }
 
-/// Ingest progress: a byte-counting bar on a terminal, nothing otherwise.
+/// Ingest progress: a byte-counting bar on a terminal, nothing otherwise; and, when asked for,
+/// a file of acknowledgements (one JSON line per durable item).
 pub struct Progress {
     bar: Option<ProgressBar>,
+    acknowledgements: Option<Mutex<Acknowledgements>>,
+}
+
+struct Acknowledgements {
+    path: PathBuf,
+    file: std::fs::File,
+    /// The first write error; reported when the ingest ends (the items are stored regardless).
+    failed: Option<std::io::Error>,
 }
 
 impl Progress {
@@ -70,13 +83,43 @@ impl Progress {
             );
             bar
         });
-        Self { bar }
+        Self {
+            bar,
+            acknowledgements: None,
+        }
     }
 
-    pub fn finish(&self) {
+    /// Appends acknowledgements to `path` (created if missing).
+    pub fn acknowledge_to(&mut self, path: &Path) -> Result<()> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| {
+                format!("cannot open the acknowledgements file `{}`", path.display())
+            })?;
+        self.acknowledgements = Some(Mutex::new(Acknowledgements {
+            path: path.to_owned(),
+            file,
+            failed: None,
+        }));
+        Ok(())
+    }
+
+    pub fn finish(&self) -> Result<()> {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        if let Some(acks) = &self.acknowledgements {
+            let mut acks = acks.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(e) = acks.failed.take() {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "the items are stored, but writing acknowledgements to `{}` failed",
+                    acks.path.display()
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -90,6 +133,32 @@ impl custodia_vault::IngestProgress for Progress {
     fn advanced(&self, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.inc(bytes);
+        }
+    }
+    fn durable(&self, items: &[custodia_vault::IngestedItem]) {
+        let Some(acks) = &self.acknowledgements else {
+            return;
+        };
+        let mut acks = acks.lock().unwrap_or_else(|e| e.into_inner());
+        if acks.failed.is_some() {
+            return;
+        }
+        let mut text = String::new();
+        for item in items {
+            match serde_json::to_string(item) {
+                Ok(line) => {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                Err(e) => {
+                    acks.failed = Some(std::io::Error::other(e));
+                    return;
+                }
+            }
+        }
+        // One write per call, so that a reader never sees half a line of a finished write.
+        if let Err(e) = acks.file.write_all(text.as_bytes()) {
+            acks.failed = Some(e);
         }
     }
     fn problem(&self, error: &custodia_vault::InputError) {
