@@ -1,0 +1,382 @@
+//! The sharing policy: one pure function, [`decide`], says whether a person may take an action on
+//! an evidence item. Every read path of Custodia (show, get, history, export, search, statistics)
+//! asks it, so that what it denies no path can reveal.
+//!
+//! What it leaves out: no storage, no I/O, no authentication. The caller gathers the facts (who
+//! the person is, what the item's provenance, regimes and consents are) and this crate decides.
+//!
+//! The rules, deny by default:
+//! - the holder's **custodians** may do everything with every item;
+//! - the holder's **auditors** may read metadata and custody history, never content;
+//! - the holder's **analysts** may read items supplied for a case they are members of, unless the
+//!   supplier made that submission *restricted* (holder's custodians only);
+//! - an **originator liaison** may read what their own organisation supplied;
+//! - a **requester** may read items released to their own organisation, and nothing else;
+//! - **administrators** manage accounts; the role alone opens no item;
+//! - only custodians **export**, and only items [`releasable`] to the recipient: each submission
+//!   of the item must allow it (open regime for an approved requester, or the originator's
+//!   consent to that recipient), and no submission may be restricted.
+//!
+//! The last rule takes the strictest supplier: when two originators supplied the same bytes, the
+//! item leaves only if both allow it, because releasing it releases what each of them gave.
+
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a person does in the system; one person may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Custodian,
+    Analyst,
+    OriginatorLiaison,
+    Requester,
+    VictimSupportOfficer,
+    Auditor,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Custodian,
+        Role::Analyst,
+        Role::OriginatorLiaison,
+        Role::Requester,
+        Role::VictimSupportOfficer,
+        Role::Auditor,
+        Role::Administrator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Custodian => "custodian",
+            Role::Analyst => "analyst",
+            Role::OriginatorLiaison => "originator_liaison",
+            Role::Requester => "requester",
+            Role::VictimSupportOfficer => "victim_support_officer",
+            Role::Auditor => "auditor",
+            Role::Administrator => "administrator",
+        }
+    }
+}
+
+/// The kind of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// Holds the archive (runs this vault).
+    Holder,
+    /// Supplies evidence: a government, a UN team.
+    Originator,
+    /// Asks for evidence: a national prosecution service.
+    RequestingAuthority,
+    /// A non-governmental organisation; may supply evidence.
+    Ngo,
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 4] = [
+        OrganisationKind::Holder,
+        OrganisationKind::Originator,
+        OrganisationKind::RequestingAuthority,
+        OrganisationKind::Ngo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Holder => "holder",
+            OrganisationKind::Originator => "originator",
+            OrganisationKind::RequestingAuthority => "requesting_authority",
+            OrganisationKind::Ngo => "ngo",
+        }
+    }
+}
+
+/// How an originator lets a submission be shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Regime {
+    /// Open to approved requesters: no decision needed per request.
+    Open,
+    /// Consent per request: nothing leaves without the originator's decision.
+    Consent,
+    /// The holder's custodians only.
+    Restricted,
+}
+
+impl Regime {
+    pub const ALL: [Regime; 3] = [Regime::Open, Regime::Consent, Regime::Restricted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Open => "open",
+            Regime::Consent => "consent",
+            Regime::Restricted => "restricted",
+        }
+    }
+}
+
+/// A name that is not one of the vocabulary's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not a known {what}; expected one of: {expected}")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub given: String,
+    pub expected: String,
+}
+
+macro_rules! names {
+    ($type:ty, $what:literal) => {
+        impl FromStr for $type {
+            type Err = UnknownName;
+            fn from_str(s: &str) -> Result<Self, UnknownName> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                <$type>::ALL
+                    .into_iter()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| UnknownName {
+                        what: $what,
+                        given: s.to_owned(),
+                        expected: <$type>::ALL
+                            .iter()
+                            .map(|v| v.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            }
+        }
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+names!(Role, "role");
+names!(OrganisationKind, "organisation kind");
+names!(Regime, "sharing regime");
+
+/// The person acting, as the policy needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user: String,
+    pub organisation: String,
+    pub organisation_kind: OrganisationKind,
+    /// Whether the holder approved the person's organisation as a requester.
+    pub approved_requester: bool,
+    pub roles: BTreeSet<Role>,
+    /// Cases (compartments) the person is a member of.
+    pub cases: BTreeSet<String>,
+}
+
+impl Principal {
+    fn is(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    fn of_holder(&self) -> bool {
+        self.organisation_kind == OrganisationKind::Holder
+    }
+}
+
+/// One submission of an item, as the policy needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionFacts {
+    /// The supplying organisation.
+    pub originator: String,
+    pub case: Option<String>,
+    /// The regime in force now for this submission (the latest set).
+    pub regime: Regime,
+}
+
+/// An originator's decision that an item may go to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub originator: String,
+    pub recipient: String,
+}
+
+/// What the policy needs to know of an item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFacts {
+    pub submissions: Vec<SubmissionFacts>,
+    /// Consents granted (refusals are simply absent).
+    pub consents: Vec<Consent>,
+    /// Organisations the item was released to (a disclosure package delivered to them).
+    pub released_to: BTreeSet<String>,
+}
+
+/// The organisation a package is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub organisation: String,
+    /// Whether the holder approved it as a requester (open items need no consent for it).
+    pub approved_requester: bool,
+}
+
+/// What a person wants to do with an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Know that the item exists and read its catalog facts (hash, size, type, provenance);
+    /// also what search and statistics may count.
+    ViewMetadata,
+    /// Read the content (preview, extracted text, snippets).
+    ViewContent,
+    /// Take a copy out.
+    Download,
+    /// Read its custody history.
+    ViewHistory,
+    /// Put it into a disclosure package for a recipient.
+    Export,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::ViewMetadata,
+        Action::ViewContent,
+        Action::Download,
+        Action::ViewHistory,
+        Action::Export,
+    ];
+
+    /// Whether the action lets content out (and so is a custody log entry).
+    pub fn releases_content(self) -> bool {
+        matches!(
+            self,
+            Action::ViewContent | Action::Download | Action::Export
+        )
+    }
+}
+
+/// The policy's answer, with the rule that gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reason: &'static str,
+}
+
+impl Decision {
+    fn allow(reason: &'static str) -> Self {
+        Self {
+            allowed: true,
+            reason,
+        }
+    }
+    fn deny(reason: &'static str) -> Self {
+        Self {
+            allowed: false,
+            reason,
+        }
+    }
+}
+
+/// Decides whether `who` may take `action` on an item; for [`Action::Export`], `recipient` is
+/// the organisation the package is for (`None`: a package for no named recipient, which only
+/// open items may enter).
+pub fn decide(
+    who: &Principal,
+    action: Action,
+    item: &ItemFacts,
+    recipient: Option<&Recipient>,
+) -> Decision {
+    if item.submissions.is_empty() {
+        // An item nobody supplied is not an item anyone may see (nor one to leak by counting).
+        return Decision::deny("the item has no recorded submission");
+    }
+    if action == Action::Export {
+        if !(who.of_holder() && who.is(Role::Custodian)) {
+            return Decision::deny("only the holder's custodians export");
+        }
+        let releasable = releasable(item, recipient);
+        return if releasable.allowed {
+            Decision::allow(
+                "custodian exporting an item its suppliers allow to go to the recipient",
+            )
+        } else {
+            releasable
+        };
+    }
+    if who.of_holder() && who.is(Role::Custodian) {
+        return Decision::allow("the holder's custodians hold every item");
+    }
+    if who.of_holder() && who.is(Role::Auditor) && !action.releases_content() {
+        return Decision::allow("auditors read metadata and custody history");
+    }
+    if who.of_holder()
+        && who.is(Role::Analyst)
+        && item.submissions.iter().any(|s| {
+            s.regime != Regime::Restricted && s.case.as_ref().is_some_and(|c| who.cases.contains(c))
+        })
+    {
+        return Decision::allow("analyst on a case the item was supplied for");
+    }
+    if who.is(Role::OriginatorLiaison)
+        && item
+            .submissions
+            .iter()
+            .any(|s| s.originator == who.organisation)
+    {
+        return Decision::allow("liaison of an organisation that supplied the item");
+    }
+    if who.is(Role::Requester)
+        && who.organisation_kind == OrganisationKind::RequestingAuthority
+        && item.released_to.contains(&who.organisation)
+    {
+        return Decision::allow("requester of an organisation the item was released to");
+    }
+    Decision::deny("no rule lets this person take this action on this item")
+}
+
+/// Whether every supplier of the item lets it go to `recipient` (`None`: to no named recipient,
+/// which only open items may reach).
+pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
+    if item.submissions.is_empty() {
+        return Decision::deny("the item has no recorded submission");
+    }
+    for submission in &item.submissions {
+        let consented = |to: &Recipient| {
+            item.consents
+                .iter()
+                .any(|c| c.originator == submission.originator && c.recipient == to.organisation)
+        };
+        let allowed = match submission.regime {
+            Regime::Restricted => {
+                return Decision::deny("a supplier restricted the item to the holder's custodians")
+            }
+            Regime::Open => recipient.is_none_or(|to| to.approved_requester || consented(to)),
+            Regime::Consent => recipient.is_some_and(consented),
+        };
+        if !allowed {
+            return Decision::deny("a supplier has not consented to this recipient");
+        }
+    }
+    Decision::allow("every supplier allows the item to go to the recipient")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_parse_in_several_spellings() {
+        assert_eq!(
+            "originator-liaison".parse::<Role>(),
+            Ok(Role::OriginatorLiaison)
+        );
+        assert_eq!(
+            "Requesting authority".parse::<OrganisationKind>(),
+            Ok(OrganisationKind::RequestingAuthority)
+        );
+        assert_eq!(" CONSENT ".parse::<Regime>(), Ok(Regime::Consent));
+        let e = "owner".parse::<Role>().unwrap_err();
+        assert!(e.to_string().contains("custodian"), "{e}");
+        for role in Role::ALL {
+            assert_eq!(role.to_string().parse::<Role>(), Ok(role));
+        }
+    }
+}
