@@ -15,6 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,8 @@ pub enum CatalogError {
     },
     #[error("the catalog holds invalid data ({0})")]
     Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
@@ -125,6 +128,103 @@ pub struct PendingEvent {
     pub entry: Vec<u8>,
 }
 
+/// An organisation: the holder, an originator, a requesting authority, an NGO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationRow {
+    pub name: String,
+    /// `holder`, `originator`, `requesting_authority` or `ngo`.
+    pub kind: String,
+    /// Whether the holder approved it as a requester (open items need no consent for it).
+    pub approved_requester: bool,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A person who acts in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub name: String,
+    pub organisation: String,
+    /// Role names (see `custodia-access`).
+    pub roles: Vec<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A case (compartment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRow {
+    pub reference: String,
+    pub title: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A sharing regime set for a whole submission (`sha256` = None) or one item of it. Rows are
+/// never changed: the latest row in force is the regime, the others its history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegimeRow {
+    /// Assigned by the catalog; 0 in a row not yet written.
+    pub id: i64,
+    pub submission_key: String,
+    pub sha256: Option<String>,
+    /// `open`, `consent` or `restricted`.
+    pub regime: String,
+    pub set_at: String,
+    pub set_by: String,
+    pub reason: Option<String>,
+}
+
+/// An originator's decision on letting an item go to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRow {
+    pub id: i64,
+    pub sha256: String,
+    pub originator: String,
+    pub recipient: String,
+    /// `grant` or `refuse`; the latest decision for (item, originator, recipient) is in force.
+    pub decision: String,
+    /// Conditions binding the recipient, as JSON (an array).
+    pub conditions: String,
+    pub decided_at: String,
+    pub decided_by: String,
+    pub reason: Option<String>,
+}
+
+/// An item delivered to a recipient (in a disclosure package).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseRow {
+    pub id: i64,
+    pub sha256: String,
+    pub recipient: String,
+    pub package: String,
+    pub released_at: String,
+    pub released_by: String,
+}
+
+/// A change to who may do what, applied with its custody events in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessChange {
+    AddOrganisation(OrganisationRow),
+    SetApprovedRequester {
+        organisation: String,
+        approved: bool,
+    },
+    AddUser(UserRow),
+    SetRoles {
+        user: String,
+        roles: Vec<String>,
+    },
+    AddCase(CaseRow),
+    AddCaseMember {
+        case_ref: String,
+        user: String,
+    },
+    SetRegime(RegimeRow),
+    RecordConsent(ConsentRow),
+    RecordRelease(ReleaseRow),
+}
+
 /// The catalog interface the vault uses; every back-end runs the same tests.
 pub trait Catalog: Send {
     /// Records a batch of ingested items, their submissions and custody events in one
@@ -156,6 +256,28 @@ pub trait Catalog: Send {
     /// Every event, in id order, passed to `visit` one at a time.
     fn for_each_event(&self, visit: &mut dyn FnMut(EventRow) -> Result<()>) -> Result<()>;
     fn item_count(&self) -> Result<u64>;
+
+    /// Applies access changes and records their custody events in one transaction; returns the
+    /// events now pending. A change that would break a reference (a user of an unknown
+    /// organisation, a duplicate name) fails the whole transaction.
+    fn apply(&mut self, changes: &[AccessChange], events: &[NewEvent])
+        -> Result<Vec<PendingEvent>>;
+    fn organisation(&self, name: &str) -> Result<Option<OrganisationRow>>;
+    fn organisations(&self) -> Result<Vec<OrganisationRow>>;
+    fn user(&self, name: &str) -> Result<Option<UserRow>>;
+    fn users(&self) -> Result<Vec<UserRow>>;
+    fn case(&self, reference: &str) -> Result<Option<CaseRow>>;
+    fn cases(&self) -> Result<Vec<CaseRow>>;
+    /// The cases `user` is a member of.
+    fn cases_of(&self, user: &str) -> Result<Vec<String>>;
+    /// The originator of the submission `submission_key`, if it recorded anything.
+    fn submission_originator(&self, submission_key: &str) -> Result<Option<String>>;
+    /// Regime rows of a submission (all its items and the whole), oldest first.
+    fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>>;
+    /// Consent decisions on an item, oldest first.
+    fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>>;
+    /// Releases of an item, oldest first.
+    fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>>;
 
     /// A small key-value store for the vault's own settings.
     fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -4,16 +4,19 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use crate::access;
 use crate::{
-    Catalog, CatalogError, EventRow, IngestCommit, IngestRecord, ItemRow, NewEvent, PendingEvent,
-    Result, SubmissionRow,
+    AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, EventRow, IngestCommit, IngestRecord,
+    ItemRow, NewEvent, OrganisationRow, PendingEvent, RegimeRow, ReleaseRow, Result, SubmissionRow,
+    UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
 /// one: add the next.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
     CREATE TABLE items (
         sha256      TEXT PRIMARY KEY,
         size        INTEGER NOT NULL,
@@ -59,7 +62,69 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         value TEXT NOT NULL
     );
     "#,
-)];
+    ),
+    (
+        2,
+        r#"
+    CREATE TABLE organisations (
+        name               TEXT PRIMARY KEY,
+        kind               TEXT NOT NULL,
+        approved_requester INTEGER NOT NULL DEFAULT 0,
+        created_at         TEXT NOT NULL,
+        created_by         TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        name         TEXT PRIMARY KEY,
+        organisation TEXT NOT NULL REFERENCES organisations(name),
+        roles        TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        created_by   TEXT NOT NULL
+    );
+    CREATE TABLE cases (
+        reference  TEXT PRIMARY KEY,
+        title      TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+    );
+    CREATE TABLE case_members (
+        case_ref  TEXT NOT NULL REFERENCES cases(reference),
+        user_name TEXT NOT NULL REFERENCES users(name),
+        PRIMARY KEY (case_ref, user_name)
+    );
+    CREATE TABLE regimes (
+        id             INTEGER PRIMARY KEY,
+        submission_key TEXT NOT NULL,
+        sha256         TEXT,
+        regime         TEXT NOT NULL,
+        set_at         TEXT NOT NULL,
+        set_by         TEXT NOT NULL,
+        reason         TEXT
+    );
+    CREATE INDEX regimes_by_submission ON regimes (submission_key);
+    CREATE TABLE consents (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL REFERENCES items(sha256),
+        originator  TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        decision    TEXT NOT NULL,
+        conditions  TEXT NOT NULL,
+        decided_at  TEXT NOT NULL,
+        decided_by  TEXT NOT NULL,
+        reason      TEXT
+    );
+    CREATE INDEX consents_by_item ON consents (sha256);
+    CREATE TABLE releases (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL REFERENCES items(sha256),
+        recipient   TEXT NOT NULL,
+        package     TEXT NOT NULL,
+        released_at TEXT NOT NULL,
+        released_by TEXT NOT NULL
+    );
+    CREATE INDEX releases_by_item ON releases (sha256);
+    "#,
+    ),
+];
 
 /// The embedded catalog.
 pub struct SqliteCatalog {
@@ -338,6 +403,61 @@ impl Catalog for SqliteCatalog {
         Ok(pending)
     }
 
+    fn apply(
+        &mut self,
+        changes: &[AccessChange],
+        events: &[NewEvent],
+    ) -> Result<Vec<PendingEvent>> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(query("begin an access change"))?;
+        for change in changes {
+            access::apply_change(&tx, change)?;
+        }
+        let events: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
+        let pending = insert_events(&tx, &events)?;
+        tx.commit().map_err(query("commit an access change"))?;
+        Ok(pending)
+    }
+
+    fn organisation(&self, name: &str) -> Result<Option<OrganisationRow>> {
+        access::organisation(&self.conn, name)
+    }
+    fn organisations(&self) -> Result<Vec<OrganisationRow>> {
+        access::organisations(&self.conn)
+    }
+    fn user(&self, name: &str) -> Result<Option<UserRow>> {
+        access::user(&self.conn, name)
+    }
+    fn users(&self) -> Result<Vec<UserRow>> {
+        access::users(&self.conn)
+    }
+    fn case(&self, reference: &str) -> Result<Option<CaseRow>> {
+        access::case(&self.conn, reference)
+    }
+    fn cases(&self) -> Result<Vec<CaseRow>> {
+        access::cases(&self.conn)
+    }
+    fn cases_of(&self, user: &str) -> Result<Vec<String>> {
+        access::cases_of(&self.conn, user)
+    }
+    fn submission_originator(&self, submission_key: &str) -> Result<Option<String>> {
+        self.conn
+            .prepare_cached("SELECT originator FROM submissions WHERE submission_key = ?1 LIMIT 1")
+            .and_then(|mut s| s.query_row([submission_key], |r| r.get(0)).optional())
+            .map_err(query("look up a submission"))
+    }
+    fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>> {
+        access::regimes_of_submission(&self.conn, submission_key)
+    }
+    fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>> {
+        access::consents_of(&self.conn, sha256)
+    }
+    fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
+        access::releases_of(&self.conn, sha256)
+    }
+
     fn pending_events(&self) -> Result<Vec<PendingEvent>> {
         let mut stmt = self
             .conn
@@ -581,12 +701,166 @@ mod tests {
         );
     }
 
+    fn event(action: &str) -> NewEvent {
+        NewEvent {
+            time: "t".into(),
+            actor: "admin".into(),
+            action: action.into(),
+            item: None,
+            details: "{}".into(),
+            entry: action.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn access_changes_are_atomic_with_their_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
+        let org = |name: &str, kind: &str| {
+            AccessChange::AddOrganisation(OrganisationRow {
+                name: name.into(),
+                kind: kind.into(),
+                approved_requester: false,
+                created_at: "t".into(),
+                created_by: "admin".into(),
+            })
+        };
+        let user = |name: &str, org: &str| {
+            AccessChange::AddUser(UserRow {
+                name: name.into(),
+                organisation: org.into(),
+                roles: vec!["custodian".into(), "auditor".into()],
+                created_at: "t".into(),
+                created_by: "admin".into(),
+            })
+        };
+        let pending = c
+            .apply(
+                &[org("UN", "holder"), user("ana", "UN")],
+                &[event("user_add")],
+            )
+            .unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(
+            c.user("ana").unwrap().unwrap().roles,
+            ["custodian", "auditor"]
+        );
+
+        // A user of an unknown organisation fails the whole change, event included.
+        let before = c.pending_events().unwrap().len();
+        let e = c
+            .apply(
+                &[org("NL", "requesting_authority"), user("bob", "nowhere")],
+                &[event("x")],
+            )
+            .unwrap_err();
+        assert!(matches!(e, CatalogError::Conflict(_)), "{e}");
+        assert!(c.organisation("NL").unwrap().is_none(), "rolled back");
+        assert_eq!(c.pending_events().unwrap().len(), before);
+        // Names are unique.
+        assert!(matches!(
+            c.apply(&[org("UN", "holder")], &[event("x")]),
+            Err(CatalogError::Conflict(_))
+        ));
+
+        c.apply(
+            &[
+                AccessChange::AddCase(CaseRow {
+                    reference: "C1".into(),
+                    title: None,
+                    created_at: "t".into(),
+                    created_by: "admin".into(),
+                }),
+                AccessChange::AddCaseMember {
+                    case_ref: "C1".into(),
+                    user: "ana".into(),
+                },
+                AccessChange::SetApprovedRequester {
+                    organisation: "UN".into(),
+                    approved: true,
+                },
+            ],
+            &[event("case_add")],
+        )
+        .unwrap();
+        assert_eq!(c.cases_of("ana").unwrap(), ["C1"]);
+        assert!(c.organisation("UN").unwrap().unwrap().approved_requester);
+        assert!(matches!(
+            c.apply(
+                &[AccessChange::AddCaseMember {
+                    case_ref: "C9".into(),
+                    user: "ana".into()
+                }],
+                &[]
+            ),
+            Err(CatalogError::Conflict(_))
+        ));
+
+        // Regimes keep their history; consents and releases need the item.
+        c.commit_ingest(&[record("aa", "k", "a")]).unwrap();
+        assert_eq!(
+            c.submission_originator("k").unwrap().as_deref(),
+            Some("Originator")
+        );
+        for regime in ["consent", "restricted"] {
+            c.apply(
+                &[AccessChange::SetRegime(RegimeRow {
+                    id: 0,
+                    submission_key: "k".into(),
+                    sha256: None,
+                    regime: regime.into(),
+                    set_at: "t".into(),
+                    set_by: "admin".into(),
+                    reason: None,
+                })],
+                &[event("regime_set")],
+            )
+            .unwrap();
+        }
+        let regimes: Vec<_> = c
+            .regimes_of_submission("k")
+            .unwrap()
+            .into_iter()
+            .map(|r| r.regime)
+            .collect();
+        assert_eq!(regimes, ["consent", "restricted"]);
+        let consent = |sha: &str| {
+            AccessChange::RecordConsent(ConsentRow {
+                id: 0,
+                sha256: sha.into(),
+                originator: "org".into(),
+                recipient: "NL".into(),
+                decision: "grant".into(),
+                conditions: "[]".into(),
+                decided_at: "t".into(),
+                decided_by: "liaison".into(),
+                reason: None,
+            })
+        };
+        c.apply(&[consent("aa")], &[event("consent")]).unwrap();
+        assert_eq!(c.consents_of("aa").unwrap().len(), 1);
+        assert!(c.apply(&[consent("zz")], &[event("consent")]).is_err());
+        c.apply(
+            &[AccessChange::RecordRelease(ReleaseRow {
+                id: 0,
+                sha256: "aa".into(),
+                recipient: "NL".into(),
+                package: "p1".into(),
+                released_at: "t".into(),
+                released_by: "admin".into(),
+            })],
+            &[event("release")],
+        )
+        .unwrap();
+        assert_eq!(c.releases_of("aa").unwrap()[0].recipient, "NL");
+    }
+
     #[test]
     fn wrong_key_is_refused_and_schema_is_versioned() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let c = SqliteCatalog::open(&path, &[1; 32]).unwrap();
-        assert_eq!(c.schema_version().unwrap(), 1);
+        assert_eq!(c.schema_version().unwrap(), MIGRATIONS.len() as i64);
         drop(c);
         assert!(matches!(
             SqliteCatalog::open(&path, &[2; 32]),

@@ -18,6 +18,15 @@ use sha2::{Digest, Sha256};
 pub mod action {
     pub const INGEST: &str = "ingest";
     pub const DOWNLOAD: &str = "download";
+    pub const ORGANISATION_ADD: &str = "organisation_add";
+    pub const ORGANISATION_APPROVE: &str = "organisation_approve";
+    pub const USER_ADD: &str = "user_add";
+    pub const USER_ROLES: &str = "user_roles";
+    pub const CASE_ADD: &str = "case_add";
+    pub const CASE_MEMBER_ADD: &str = "case_member_add";
+    pub const REGIME_SET: &str = "regime_set";
+    pub const CONSENT: &str = "consent";
+    pub const RELEASE: &str = "release";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -41,6 +41,9 @@ pub struct IngestOptions {
     pub actor: String,
     /// Limits on archive expansion; the vault's configured limits when `None`.
     pub limits: Option<ArchiveLimits>,
+    /// The originator's sharing regime for this collection; [`crate::DEFAULT_REGIME`] when
+    /// `None`. Set on the first run of a submission; a resumed run keeps the one set then.
+    pub regime: Option<custodia_access::Regime>,
 }
 
 /// Callbacks for showing progress; all optional.
@@ -188,8 +191,17 @@ impl Vault {
                 "an originator is required (`--originator NAME`)".into(),
             ));
         }
+        let who = self.principal(&options.actor)?;
+        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
         let started = Instant::now();
         let submission_key = submission_key(inputs, &options);
+        self.ensure_originator(&options.originator, &options.actor)?;
+        self.ensure_submission_regime(
+            &submission_key,
+            &options.originator,
+            options.regime.unwrap_or(crate::DEFAULT_REGIME),
+            &options.actor,
+        )?;
         let limits = options
             .limits
             .clone()

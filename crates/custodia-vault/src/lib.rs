@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
 mod archive;
 pub mod custody;
 mod ingest;
@@ -40,7 +41,9 @@ use custodia_catalog::{Catalog, EventRow, ItemRow, NewEvent, SqliteCatalog, Subm
 use custodia_ledger::{Ledger, LedgerSigner, LedgerVerifier};
 use serde::{Deserialize, Serialize};
 
+pub use access::{action_name, Change, RegimeReport, SubmissionRegime, DEFAULT_REGIME};
 pub use archive::ArchiveLimits;
+pub use custodia_access;
 pub use custodia_blobstore;
 pub use custodia_catalog;
 pub use custodia_ledger;
@@ -71,6 +74,10 @@ pub enum VaultError {
     KeyTooOpen { path: String, mode: u32 },
     #[error("no item {0} in the vault")]
     NoSuchItem(String),
+    #[error("not permitted to do this with item {item}: {reason}")]
+    Denied { item: String, reason: String },
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
     #[error("`{0}` already exists; refusing to overwrite it\n\nhint: choose another `--out` path")]
     OutputExists(String),
     #[error("{0}")]
@@ -110,12 +117,19 @@ pub struct VaultConfig {
     pub created_at: String,
     /// The administrator created at `init`: the default actor of CLI commands.
     pub administrator: String,
+    /// The organisation that holds the archive (the administrator's).
+    #[serde(default = "default_holder")]
+    pub holder: String,
     #[serde(default)]
     pub archive_limits: ArchiveLimits,
     /// A new checkpoint is signed after a writing command when the log has grown and the latest
     /// checkpoint is older than this many seconds.
     #[serde(default = "default_checkpoint_interval")]
     pub checkpoint_interval_secs: u64,
+}
+
+fn default_holder() -> String {
+    "Holder".into()
 }
 
 fn default_checkpoint_interval() -> u64 {
@@ -156,6 +170,16 @@ const CONFIG: &str = "vault.json";
 impl Vault {
     /// Creates a new vault in `root` (which must not exist or be empty).
     pub fn init(root: &Path, administrator: &str) -> Result<Self> {
+        Self::init_for(root, administrator, &default_holder())
+    }
+
+    /// Creates a new vault held by the organisation `holder`, administered by `administrator`.
+    pub fn init_for(root: &Path, administrator: &str, holder: &str) -> Result<Self> {
+        if administrator.trim().is_empty() || holder.trim().is_empty() {
+            return Err(VaultError::Invalid(
+                "the administrator's and the holder's names must not be empty".into(),
+            ));
+        }
         if root.exists() {
             let mut listing = fs::read_dir(root).map_err(VaultError::io("list", root))?;
             if listing.next().is_some() {
@@ -180,6 +204,7 @@ impl Vault {
             vault_id,
             created_at: custody::now(),
             administrator: administrator.to_owned(),
+            holder: holder.to_owned(),
             archive_limits: ArchiveLimits::default(),
             checkpoint_interval_secs: default_checkpoint_interval(),
         };
@@ -261,6 +286,7 @@ impl Vault {
         if access == Access::ReadWrite {
             vault.blobs.clean_temporary()?;
             vault.reconcile()?;
+            vault.ensure_administrator()?;
         }
         Ok(vault)
     }
@@ -393,6 +419,8 @@ impl Vault {
         reason: &str,
     ) -> Result<GetReceipt> {
         self.require_write()?;
+        let who = self.principal(actor)?;
+        self.authorise(&who, custodia_access::Action::Download, hash, None)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(VaultError::Invalid(
@@ -433,7 +461,10 @@ impl Vault {
             )));
         }
         tmp.1.sync_all().map_err(VaultError::io("sync", &tmp.0))?;
-        let details = serde_json::json!({ "reason": reason, "bytes": written }).to_string();
+        let details = serde_json::json!({
+            "reason": reason, "bytes": written, "organisation": who.organisation,
+        })
+        .to_string();
         let time = custody::now();
         let entry = CustodyEntry::new(
             &time,

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access_cmd;
 mod output;
 
 use std::io::IsTerminal;
@@ -48,6 +49,9 @@ enum Command {
         /// Name of the first administrator.
         #[arg(long, default_value = "admin")]
         administrator: String,
+        /// Name of the organisation that holds the archive.
+        #[arg(long, default_value = "Holder")]
+        holder: String,
     },
     /// Preserve files, folders and archives as items of one submission.
     Ingest(IngestArgs),
@@ -75,6 +79,21 @@ enum Command {
     /// The custody log: checkpoints, proofs, verification.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Organisations: the holder, originators, requesting authorities, NGOs.
+    #[command(subcommand, name = "org")]
+    Org(access_cmd::OrgCommand),
+    /// Users and their roles.
+    #[command(subcommand)]
+    User(access_cmd::UserCommand),
+    /// Cases (compartments) and their members.
+    #[command(subcommand)]
+    Case(access_cmd::CaseCommand),
+    /// Originators' sharing regimes: open, consent, restricted.
+    #[command(subcommand)]
+    Regime(access_cmd::RegimeCommand),
+    /// Originators' consent decisions on letting items go to a recipient.
+    #[command(subcommand)]
+    Consent(access_cmd::ConsentCommand),
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -119,6 +138,10 @@ struct IngestArgs {
     /// whoever watches a long ingest knows what a crash could no longer lose.
     #[arg(long, value_name = "FILE")]
     acknowledgements: Option<PathBuf>,
+    /// The originator's sharing regime for the collection: open (to approved requesters),
+    /// consent (per request; the default) or restricted (the holder's custodians only).
+    #[arg(long, value_name = "REGIME")]
+    regime: Option<custodia_vault::custodia_access::Regime>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,9 +251,12 @@ fn parse_hash(text: &str) -> Result<ContentHash> {
 
 fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
     match &cli.command {
-        Command::Init { administrator } => {
+        Command::Init {
+            administrator,
+            holder,
+        } => {
             let dir = data_dir(cli)?;
-            let vault = Vault::init(&dir, administrator)
+            let vault = Vault::init_for(&dir, administrator, holder)
                 .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
             out.message(&format!("created a vault in `{}`", dir.display()));
             out.print(
@@ -239,6 +265,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                     "vault_id": vault.config().vault_id,
                     "origin": vault.config().origin,
                     "administrator": vault.config().administrator,
+                    "holder": vault.config().holder,
                     "vkey": vault.verifier().vkey(),
                 }),
                 || {
@@ -253,6 +280,11 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Ingest(args) => ingest(cli, out, args),
+        Command::Org(command) => access_cmd::org(cli, out, command),
+        Command::User(command) => access_cmd::user(cli, out, command),
+        Command::Case(command) => access_cmd::case(cli, out, command),
+        Command::Regime(command) => access_cmd::regime(cli, out, command),
+        Command::Consent(command) => access_cmd::consent(cli, out, command),
         Command::Get {
             sha256,
             out: file,
@@ -275,6 +307,13 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Show { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.authorise(
+                &who,
+                custodia_vault::custodia_access::Action::ViewMetadata,
+                &hash,
+                None,
+            )?;
             let item = vault.item(&hash)?;
             let submissions = vault.submissions(&hash)?;
             let expansion_error = vault.catalog().expansion_error(&hash.to_hex())?;
@@ -293,6 +332,13 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::History { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.authorise(
+                &who,
+                custodia_vault::custodia_access::Action::ViewHistory,
+                &hash,
+                None,
+            )?;
             let events = vault.history(&hash)?;
             let rows: Vec<_> = events
                 .iter()
@@ -386,6 +432,7 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
         collection_note: args.collection_note.clone(),
         actor: actor(cli, &vault),
         limits: Some(limits),
+        regime: args.regime,
     };
     let mut progress = Progress::new(std::io::stderr().is_terminal());
     if let Some(path) = &args.acknowledgements {
@@ -624,6 +671,7 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
         ),
         actor: actor(cli, &vault),
         limits: None,
+        regime: None,
     };
     let progress = Progress::new(std::io::stderr().is_terminal());
     let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;

@@ -1,0 +1,384 @@
+//! Who may do what in this vault: gathers the facts [`custodia_access::decide`] needs from the
+//! catalog, and records access changes (organisations, users, cases, regimes, consents, releases)
+//! with their custody entries.
+//!
+//! Every read path asks [`Vault::authorise`]. An item the person may not even know of is
+//! reported exactly like an item that does not exist, so errors reveal nothing.
+
+use std::collections::BTreeSet;
+
+use custodia_access::{
+    decide, Action, Consent, ItemFacts, OrganisationKind, Principal, Recipient, Regime, Role,
+    SubmissionFacts,
+};
+use custodia_blobstore::ContentHash;
+use custodia_catalog::{AccessChange, Catalog, NewEvent, OrganisationRow, RegimeRow, UserRow};
+use serde::Serialize;
+
+use crate::custody::{self, CustodyEntry};
+use crate::{Result, Vault, VaultError};
+
+/// The regime of a submission when nobody set one: nothing leaves without a decision.
+pub const DEFAULT_REGIME: Regime = Regime::Consent;
+
+/// An access change to record, with the custody action it is logged as.
+pub struct Change {
+    pub action: &'static str,
+    /// The item concerned, if any.
+    pub item: Option<String>,
+    /// What the entry's details hash commits to.
+    pub details: serde_json::Value,
+    pub rows: Vec<AccessChange>,
+}
+
+/// An item's sharing regimes now, per submission, and the history of each.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegimeReport {
+    pub sha256: String,
+    pub submissions: Vec<SubmissionRegime>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionRegime {
+    pub submission_key: String,
+    pub originator: String,
+    pub path: String,
+    pub regime: Regime,
+    /// Every regime set for this submission (whole or this item), oldest first.
+    pub history: Vec<RegimeRow>,
+}
+
+impl Vault {
+    /// The person named `user`, as the policy knows them.
+    pub fn principal(&self, user: &str) -> Result<Principal> {
+        let row = self.catalog.user(user)?.ok_or_else(|| {
+            VaultError::Invalid(format!(
+                "no user `{user}` in this vault\n\nhint: `custodia user list` shows them; an administrator adds one with `custodia user add`"
+            ))
+        })?;
+        let organisation = self
+            .catalog
+            .organisation(&row.organisation)?
+            .ok_or_else(|| {
+                VaultError::Invalid(format!(
+                    "user `{user}` belongs to an unknown organisation `{}`",
+                    row.organisation
+                ))
+            })?;
+        let kind: OrganisationKind = organisation.kind.parse().map_err(|e| {
+            VaultError::Invalid(format!("organisation `{}`: {e}", organisation.name))
+        })?;
+        let mut roles = BTreeSet::new();
+        for role in &row.roles {
+            roles.insert(
+                role.parse::<Role>()
+                    .map_err(|e| VaultError::Invalid(format!("user `{user}`: {e}")))?,
+            );
+        }
+        Ok(Principal {
+            user: row.name.clone(),
+            organisation: organisation.name,
+            organisation_kind: kind,
+            approved_requester: organisation.approved_requester,
+            roles,
+            cases: self.catalog.cases_of(user)?.into_iter().collect(),
+        })
+    }
+
+    /// The regime in force for one submission of an item: the latest set for that item within
+    /// the submission, else the latest set for the whole submission, else the default.
+    fn regime_in_force(
+        &self,
+        submission_key: &str,
+        sha256: &str,
+    ) -> Result<(Regime, Vec<RegimeRow>)> {
+        let rows = self.catalog.regimes_of_submission(submission_key)?;
+        let relevant: Vec<RegimeRow> = rows
+            .into_iter()
+            .filter(|r| r.sha256.as_deref().is_none_or(|s| s == sha256))
+            .collect();
+        let latest = relevant
+            .iter()
+            .rev()
+            .find(|r| r.sha256.is_some())
+            .or_else(|| relevant.iter().rev().find(|r| r.sha256.is_none()));
+        let regime = match latest {
+            Some(row) => row
+                .regime
+                .parse()
+                .map_err(|e| VaultError::Invalid(format!("a stored regime: {e}")))?,
+            None => DEFAULT_REGIME,
+        };
+        Ok((regime, relevant))
+    }
+
+    /// What the policy needs to know of an item; `None` when the vault holds no such item.
+    pub fn item_facts(&self, sha256: &str) -> Result<Option<ItemFacts>> {
+        if self.catalog.item(sha256)?.is_none() {
+            return Ok(None);
+        }
+        let mut submissions = Vec::new();
+        for s in self.catalog.submissions_of(sha256)? {
+            let (regime, _) = self.regime_in_force(&s.submission_key, sha256)?;
+            submissions.push(SubmissionFacts {
+                originator: s.originator,
+                case: s.case_ref,
+                regime,
+            });
+        }
+        // The latest decision per (originator, recipient) is in force.
+        let mut latest: std::collections::BTreeMap<(String, String), String> = Default::default();
+        for c in self.catalog.consents_of(sha256)? {
+            latest.insert((c.originator, c.recipient), c.decision);
+        }
+        let consents = latest
+            .into_iter()
+            .filter(|(_, decision)| decision == "grant")
+            .map(|((originator, recipient), _)| Consent {
+                originator,
+                recipient,
+            })
+            .collect();
+        let released_to = self
+            .catalog
+            .releases_of(sha256)?
+            .into_iter()
+            .map(|r| r.recipient)
+            .collect();
+        Ok(Some(ItemFacts {
+            submissions,
+            consents,
+            released_to,
+        }))
+    }
+
+    /// The organisation `name` as a package recipient.
+    pub fn recipient(&self, name: &str) -> Result<Recipient> {
+        let org = self.catalog.organisation(name)?.ok_or_else(|| {
+            VaultError::Invalid(format!(
+                "no organisation `{name}`\n\nhint: `custodia org list` shows them"
+            ))
+        })?;
+        Ok(Recipient {
+            organisation: org.name,
+            approved_requester: org.approved_requester,
+        })
+    }
+
+    /// Lets `who` take `action` on item `hash`, or says no. Someone who may not even see the
+    /// item's metadata gets the same error as for an item that does not exist.
+    pub fn authorise(
+        &self,
+        who: &Principal,
+        action: Action,
+        hash: &ContentHash,
+        recipient: Option<&Recipient>,
+    ) -> Result<()> {
+        let sha = hash.to_hex();
+        let Some(facts) = self.item_facts(&sha)? else {
+            return Err(VaultError::NoSuchItem(sha));
+        };
+        let decision = decide(who, action, &facts, recipient);
+        if decision.allowed {
+            return Ok(());
+        }
+        tracing::info!(user = %who.user, ?action, "access denied");
+        if action != Action::ViewMetadata
+            && decide(who, Action::ViewMetadata, &facts, recipient).allowed
+        {
+            return Err(VaultError::Denied {
+                item: sha,
+                reason: decision.reason.to_owned(),
+            });
+        }
+        Err(VaultError::NoSuchItem(sha))
+    }
+
+    /// Requires `who` to hold `role` in the holder organisation (for managing the vault).
+    pub fn require_holder_role(&self, who: &Principal, role: Role, what: &str) -> Result<()> {
+        if who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&role) {
+            return Ok(());
+        }
+        Err(VaultError::NotPermitted(format!(
+            "{what} needs the {role} role in the holder organisation; `{}` does not hold it",
+            who.user
+        )))
+    }
+
+    /// Records access changes and their custody entry, durably, in one catalog transaction
+    /// followed by one log append. Returns the entry's log position.
+    pub fn change_access(&mut self, actor: &str, change: Change) -> Result<u64> {
+        self.require_write()?;
+        let time = custody::now();
+        let details = change.details.to_string();
+        let entry = CustodyEntry::new(
+            &time,
+            actor,
+            change.action,
+            change.item.as_deref(),
+            &details,
+        );
+        let event = NewEvent {
+            time,
+            actor: actor.to_owned(),
+            action: change.action.to_owned(),
+            item: change.item,
+            details,
+            entry: entry.to_bytes(),
+        };
+        let pending = self.catalog.apply(&change.rows, &[event])?;
+        let indexes = self.append_pending(&pending)?;
+        self.checkpoint_if_due()?;
+        indexes
+            .first()
+            .copied()
+            .ok_or_else(|| VaultError::Invalid("no custody entry was appended".into()))
+    }
+
+    /// Creates the holder organisation and the administrator if the vault has no users yet
+    /// (a new vault, or one made before users existed).
+    pub(crate) fn ensure_administrator(&mut self) -> Result<()> {
+        if !self.catalog.users()?.is_empty() {
+            return Ok(());
+        }
+        let holder = self.config.holder.clone();
+        let admin = self.config.administrator.clone();
+        let now = custody::now();
+        let mut rows = Vec::new();
+        if self.catalog.organisation(&holder)?.is_none() {
+            rows.push(AccessChange::AddOrganisation(OrganisationRow {
+                name: holder.clone(),
+                kind: OrganisationKind::Holder.as_str().into(),
+                approved_requester: false,
+                created_at: now.clone(),
+                created_by: admin.clone(),
+            }));
+        }
+        let roles = vec![
+            Role::Administrator.as_str().to_owned(),
+            Role::Custodian.as_str().to_owned(),
+        ];
+        rows.push(AccessChange::AddUser(UserRow {
+            name: admin.clone(),
+            organisation: holder.clone(),
+            roles: roles.clone(),
+            created_at: now,
+            created_by: admin.clone(),
+        }));
+        self.change_access(
+            &admin,
+            Change {
+                action: custody::action::USER_ADD,
+                item: None,
+                details: serde_json::json!({
+                    "user": admin, "organisation": holder, "roles": roles,
+                    "note": "the administrator named at init",
+                }),
+                rows,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Makes sure the organisation that supplies a collection is known (as an originator).
+    pub(crate) fn ensure_originator(&mut self, name: &str, actor: &str) -> Result<()> {
+        if self.catalog.organisation(name)?.is_some() {
+            return Ok(());
+        }
+        self.change_access(
+            actor,
+            Change {
+                action: custody::action::ORGANISATION_ADD,
+                item: None,
+                details: serde_json::json!({
+                    "organisation": name, "kind": OrganisationKind::Originator.as_str(),
+                    "note": "named as originator at ingest",
+                }),
+                rows: vec![AccessChange::AddOrganisation(OrganisationRow {
+                    name: name.to_owned(),
+                    kind: OrganisationKind::Originator.as_str().into(),
+                    approved_requester: false,
+                    created_at: custody::now(),
+                    created_by: actor.to_owned(),
+                })],
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Sets the regime of a whole submission when it has none yet (the first run of an ingest).
+    pub(crate) fn ensure_submission_regime(
+        &mut self,
+        submission_key: &str,
+        originator: &str,
+        regime: Regime,
+        actor: &str,
+    ) -> Result<()> {
+        if !self
+            .catalog
+            .regimes_of_submission(submission_key)?
+            .is_empty()
+        {
+            return Ok(());
+        }
+        self.change_access(
+            actor,
+            Change {
+                action: custody::action::REGIME_SET,
+                item: None,
+                details: serde_json::json!({
+                    "submission": submission_key, "originator": originator,
+                    "regime": regime.as_str(), "reason": "set at ingest",
+                }),
+                rows: vec![AccessChange::SetRegime(RegimeRow {
+                    id: 0,
+                    submission_key: submission_key.to_owned(),
+                    sha256: None,
+                    regime: regime.as_str().into(),
+                    set_at: custody::now(),
+                    set_by: actor.to_owned(),
+                    reason: Some("set at ingest".into()),
+                })],
+            },
+        )?;
+        Ok(())
+    }
+
+    /// The regimes of an item, per submission, with their history.
+    pub fn regimes(&self, hash: &ContentHash) -> Result<RegimeReport> {
+        let sha = hash.to_hex();
+        let mut submissions = Vec::new();
+        for s in self.catalog.submissions_of(&sha)? {
+            let (regime, history) = self.regime_in_force(&s.submission_key, &sha)?;
+            submissions.push(SubmissionRegime {
+                submission_key: s.submission_key,
+                originator: s.originator,
+                path: s.path,
+                regime,
+                history,
+            });
+        }
+        Ok(RegimeReport {
+            sha256: sha,
+            submissions,
+        })
+    }
+
+    /// Whether `who` may set the regime of a submission from `originator`: the holder's
+    /// custodians, or a liaison of that originator.
+    pub fn may_set_regime(&self, who: &Principal, originator: &str) -> bool {
+        (who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&Role::Custodian))
+            || (who.roles.contains(&Role::OriginatorLiaison) && who.organisation == originator)
+    }
+}
+
+/// The action, as written in `--json` output and logs.
+pub fn action_name(action: Action) -> &'static str {
+    match action {
+        Action::ViewMetadata => "view_metadata",
+        Action::ViewContent => "view_content",
+        Action::Download => "download",
+        Action::ViewHistory => "view_history",
+        Action::Export => "export",
+    }
+}

@@ -1,0 +1,594 @@
+//! Commands that say who may do what: organisations, users, cases, sharing regimes and consent
+//! decisions. Each change is a custody log entry.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Subcommand;
+use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
+use custodia_vault::custodia_catalog::{
+    AccessChange, CaseRow, ConsentRow, OrganisationRow, RegimeRow, UserRow,
+};
+use custodia_vault::{custody, Access, Change, Vault};
+use serde_json::json;
+
+use crate::output::Output;
+use crate::{actor, open, parse_hash, Cli};
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    Add {
+        name: String,
+        /// holder, originator, requesting_authority or ngo.
+        #[arg(long)]
+        kind: OrganisationKind,
+        /// Approve it as a requester (open items then need no consent to reach it).
+        #[arg(long)]
+        approved_requester: bool,
+    },
+    /// Approve an organisation as a requester, or withdraw the approval.
+    Approve {
+        name: String,
+        #[arg(long)]
+        withdraw: bool,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user to an organisation, with roles.
+    Add {
+        name: String,
+        #[arg(long = "org", value_name = "ORGANISATION")]
+        organisation: String,
+        /// custodian, analyst, originator_liaison, requester, victim_support_officer, auditor,
+        /// administrator; repeat for several.
+        #[arg(long = "role", value_name = "ROLE", required = true)]
+        roles: Vec<Role>,
+    },
+    /// Replace a user's roles.
+    Roles {
+        name: String,
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<Role>,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCommand {
+    /// Add a case (a compartment).
+    Add {
+        reference: String,
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Make a user a member of a case.
+    AddMember { reference: String, user: String },
+    /// List cases.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RegimeCommand {
+    /// Change the sharing regime of a whole submission or of one item of it.
+    Set {
+        /// open, consent or restricted.
+        regime: Regime,
+        /// The item (every submission of it from the originator, unless `--submission`).
+        #[arg(long, value_name = "SHA256", required_unless_present = "submission")]
+        item: Option<String>,
+        /// The submission (as printed by `ingest`).
+        #[arg(long, value_name = "KEY")]
+        submission: Option<String>,
+        /// Only the submissions of this originator (needed when several supplied the item).
+        #[arg(long, value_name = "ORGANISATION")]
+        originator: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Show an item's regimes per submission, with their history.
+    Show { sha256: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConsentCommand {
+    /// Consent to items going to a recipient (with conditions, optionally).
+    Grant(ConsentArgs),
+    /// Refuse items to a recipient.
+    Refuse(ConsentArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ConsentArgs {
+    /// The items.
+    #[arg(required = true, value_name = "SHA256")]
+    items: Vec<String>,
+    /// The recipient organisation.
+    #[arg(long = "to", value_name = "ORGANISATION")]
+    recipient: String,
+    /// The originator deciding (default: the acting user's organisation).
+    #[arg(long, value_name = "ORGANISATION")]
+    originator: Option<String>,
+    /// Conditions binding the recipient: a JSON file holding an array.
+    #[arg(long, value_name = "FILE")]
+    conditions: Option<PathBuf>,
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
+    let vault = open(cli, Access::ReadWrite)?;
+    let actor = actor(cli, &vault);
+    Ok((vault, actor))
+}
+
+fn require_admin(vault: &Vault, actor: &str, what: &str) -> Result<()> {
+    let who = vault.principal(actor)?;
+    vault.require_holder_role(&who, Role::Administrator, what)?;
+    Ok(())
+}
+
+fn logged(out: &Output, what: String, index: u64, value: serde_json::Value) {
+    out.message(&format!("{what}; logged at position {index}"));
+    let mut value = value;
+    value["ledger_index"] = json!(index);
+    out.print(&value, String::new);
+}
+
+pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
+    match command {
+        OrgCommand::Add {
+            name,
+            kind,
+            approved_requester,
+        } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "adding an organisation")?;
+            if name.trim().is_empty() {
+                bail!("an organisation's name must not be empty");
+            }
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::ORGANISATION_ADD,
+                    item: None,
+                    details: json!({ "organisation": name, "kind": kind.as_str(),
+                                     "approved_requester": approved_requester }),
+                    rows: vec![AccessChange::AddOrganisation(OrganisationRow {
+                        name: name.clone(),
+                        kind: kind.as_str().into(),
+                        approved_requester: *approved_requester,
+                        created_at: custody::now(),
+                        created_by: actor.clone(),
+                    })],
+                },
+            )?;
+            logged(
+                out,
+                format!("added organisation `{name}` ({kind})"),
+                index,
+                json!({ "organisation": name, "kind": kind.as_str(), "approved_requester": approved_requester }),
+            );
+        }
+        OrgCommand::Approve { name, withdraw } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "approving a requester")?;
+            let approved = !withdraw;
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::ORGANISATION_APPROVE,
+                    item: None,
+                    details: json!({ "organisation": name, "approved_requester": approved }),
+                    rows: vec![AccessChange::SetApprovedRequester {
+                        organisation: name.clone(),
+                        approved,
+                    }],
+                },
+            )?;
+            logged(
+                out,
+                format!("`{name}` approved as a requester: {approved}"),
+                index,
+                json!({ "organisation": name, "approved_requester": approved }),
+            );
+        }
+        OrgCommand::List => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.require_holder_role(&who, Role::Administrator, "listing organisations")?;
+            let rows = vault.catalog().organisations()?;
+            out.print(&json!({ "organisations": rows }), || {
+                rows.iter()
+                    .map(|o| {
+                        format!(
+                            "{}  {}{}\n",
+                            o.name,
+                            o.kind,
+                            if o.approved_requester {
+                                "  approved requester"
+                            } else {
+                                ""
+                            }
+                        )
+                    })
+                    .collect()
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> {
+    match command {
+        UserCommand::Add {
+            name,
+            organisation,
+            roles,
+        } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "adding a user")?;
+            if name.trim().is_empty() {
+                bail!("a user's name must not be empty");
+            }
+            let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::USER_ADD,
+                    item: None,
+                    details: json!({ "user": name, "organisation": organisation, "roles": roles }),
+                    rows: vec![AccessChange::AddUser(UserRow {
+                        name: name.clone(),
+                        organisation: organisation.clone(),
+                        roles: roles.clone(),
+                        created_at: custody::now(),
+                        created_by: actor.clone(),
+                    })],
+                },
+            )?;
+            logged(
+                out,
+                format!(
+                    "added user `{name}` of `{organisation}` ({})",
+                    roles.join(", ")
+                ),
+                index,
+                json!({ "user": name, "organisation": organisation, "roles": roles }),
+            );
+        }
+        UserCommand::Roles { name, roles } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "changing roles")?;
+            let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::USER_ROLES,
+                    item: None,
+                    details: json!({ "user": name, "roles": roles }),
+                    rows: vec![AccessChange::SetRoles {
+                        user: name.clone(),
+                        roles: roles.clone(),
+                    }],
+                },
+            )?;
+            logged(
+                out,
+                format!("roles of `{name}`: {}", roles.join(", ")),
+                index,
+                json!({ "user": name, "roles": roles }),
+            );
+        }
+        UserCommand::List => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.require_holder_role(&who, Role::Administrator, "listing users")?;
+            let rows = vault.catalog().users()?;
+            out.print(&json!({ "users": rows }), || {
+                rows.iter()
+                    .map(|u| format!("{}  {}  {}\n", u.name, u.organisation, u.roles.join(",")))
+                    .collect()
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> {
+    match command {
+        CaseCommand::Add { reference, title } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "adding a case")?;
+            if reference.trim().is_empty() {
+                bail!("a case's reference must not be empty");
+            }
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::CASE_ADD,
+                    item: None,
+                    details: json!({ "case": reference, "title": title }),
+                    rows: vec![AccessChange::AddCase(CaseRow {
+                        reference: reference.clone(),
+                        title: title.clone(),
+                        created_at: custody::now(),
+                        created_by: actor.clone(),
+                    })],
+                },
+            )?;
+            logged(
+                out,
+                format!("added case `{reference}`"),
+                index,
+                json!({ "case": reference, "title": title }),
+            );
+        }
+        CaseCommand::AddMember { reference, user } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            require_admin(&vault, &actor, "adding a case member")?;
+            if vault.catalog().case(reference)?.is_none() {
+                bail!("no case `{reference}`\n\nhint: add it with `custodia case add {reference}`");
+            }
+            if vault.catalog().user(user)?.is_none() {
+                bail!("no user `{user}`");
+            }
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::CASE_MEMBER_ADD,
+                    item: None,
+                    details: json!({ "case": reference, "user": user }),
+                    rows: vec![AccessChange::AddCaseMember {
+                        case_ref: reference.clone(),
+                        user: user.clone(),
+                    }],
+                },
+            )?;
+            logged(
+                out,
+                format!("`{user}` is a member of case `{reference}`"),
+                index,
+                json!({ "case": reference, "user": user }),
+            );
+        }
+        CaseCommand::List => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.require_holder_role(&who, Role::Administrator, "listing cases")?;
+            let rows = vault.catalog().cases()?;
+            out.print(&json!({ "cases": rows }), || {
+                rows.iter()
+                    .map(|c| format!("{}  {}\n", c.reference, c.title.as_deref().unwrap_or("")))
+                    .collect()
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn regime(cli: &Cli, out: &Output, command: &RegimeCommand) -> Result<ExitCode> {
+    match command {
+        RegimeCommand::Set {
+            regime,
+            item,
+            submission,
+            originator,
+            reason,
+        } => {
+            let (mut vault, actor) = write_vault(cli)?;
+            let who = vault.principal(&actor)?;
+            // The submissions this change applies to, and the item (None: whole submissions).
+            let (targets, sha) = match item {
+                Some(sha) => {
+                    let hash = parse_hash(sha)?;
+                    vault.authorise(
+                        &who,
+                        custodia_vault::custodia_access::Action::ViewMetadata,
+                        &hash,
+                        None,
+                    )?;
+                    let subs: Vec<_> = vault
+                        .submissions(&hash)?
+                        .into_iter()
+                        .filter(|s| submission.as_ref().is_none_or(|k| &s.submission_key == k))
+                        .filter(|s| originator.as_ref().is_none_or(|o| &s.originator == o))
+                        .map(|s| (s.submission_key, s.originator))
+                        .collect();
+                    (subs, Some(hash.to_hex()))
+                }
+                None => {
+                    let key = submission
+                        .as_deref()
+                        .context("give `--item` or `--submission`")?;
+                    let subs: Vec<_> = vault
+                        .catalog()
+                        .submission_originator(key)?
+                        .map(|o| (key.to_owned(), o))
+                        .into_iter()
+                        .collect();
+                    (subs, None)
+                }
+            };
+            if targets.is_empty() {
+                bail!("no submission matches; `custodia regime show SHA256` lists an item's submissions");
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            let mut rows = Vec::new();
+            for (key, supplier) in &targets {
+                if !vault.may_set_regime(&who, supplier) {
+                    bail!(
+                        "not permitted: the regime of `{supplier}`'s submission is set by the holder's custodians or that originator's liaison"
+                    );
+                }
+                if seen.insert(key.clone()) {
+                    rows.push(AccessChange::SetRegime(RegimeRow {
+                        id: 0,
+                        submission_key: key.clone(),
+                        sha256: sha.clone(),
+                        regime: regime.as_str().into(),
+                        set_at: custody::now(),
+                        set_by: actor.clone(),
+                        reason: reason.clone(),
+                    }));
+                }
+            }
+            let keys: Vec<String> = seen.into_iter().collect();
+            let index = vault.change_access(
+                &actor,
+                Change {
+                    action: custody::action::REGIME_SET,
+                    item: sha.clone(),
+                    details: json!({ "submissions": keys, "item": sha, "regime": regime.as_str(), "reason": reason }),
+                    rows,
+                },
+            )?;
+            logged(
+                out,
+                format!("regime `{regime}` set on {} submission(s)", keys.len()),
+                index,
+                json!({ "submissions": keys, "item": sha, "regime": regime.as_str() }),
+            );
+        }
+        RegimeCommand::Show { sha256 } => {
+            let hash = parse_hash(sha256)?;
+            let vault = open(cli, Access::ReadOnly)?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            vault.authorise(
+                &who,
+                custodia_vault::custodia_access::Action::ViewMetadata,
+                &hash,
+                None,
+            )?;
+            let report = vault.regimes(&hash)?;
+            out.print(&report, || {
+                report
+                    .submissions
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}  {}  `{}`  ({} change(s))\n",
+                            s.regime,
+                            s.originator,
+                            s.path,
+                            s.history.len()
+                        )
+                    })
+                    .collect()
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The vocabulary of conditions (see docs/CLI.md); anything else is refused.
+const CONDITION_KINDS: &[&str] = &[
+    "limited_use",
+    "no_onward_transfer",
+    "no_death_penalty",
+    "redact_protected_witnesses",
+    "return_or_destroy",
+    "confidential_until",
+    "free_text",
+];
+
+fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the conditions file `{}`", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
+    let list = value
+        .as_array()
+        .with_context(|| format!("`{}` must hold a JSON array of conditions", path.display()))?;
+    for (i, c) in list.iter().enumerate() {
+        let kind = c.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+        if !CONDITION_KINDS.contains(&kind) {
+            bail!(
+                "`{}`: condition {} has kind `{kind}`; known kinds: {}",
+                path.display(),
+                i + 1,
+                CONDITION_KINDS.join(", ")
+            );
+        }
+    }
+    Ok(value)
+}
+
+pub fn consent(cli: &Cli, out: &Output, command: &ConsentCommand) -> Result<ExitCode> {
+    let (args, decision) = match command {
+        ConsentCommand::Grant(a) => (a, "grant"),
+        ConsentCommand::Refuse(a) => (a, "refuse"),
+    };
+    let (mut vault, actor) = write_vault(cli)?;
+    let who = vault.principal(&actor)?;
+    let originator = args.originator.clone().unwrap_or(who.organisation.clone());
+    // The originator decides through its liaison; nobody decides for another organisation.
+    if !(who.roles.contains(&Role::OriginatorLiaison) && who.organisation == originator) {
+        bail!(
+            "not permitted: consent for `{originator}` is decided by a liaison of `{originator}`, and `{actor}` is not one"
+        );
+    }
+    vault.recipient(&args.recipient)?;
+    let conditions = match &args.conditions {
+        Some(path) => read_conditions(path)?,
+        None => json!([]),
+    };
+    if decision == "refuse" && args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        bail!("a refusal needs a reason (`--reason TEXT`)");
+    }
+    let mut results = Vec::new();
+    for sha in &args.items {
+        let hash = parse_hash(sha)?;
+        vault.authorise(
+            &who,
+            custodia_vault::custodia_access::Action::ViewMetadata,
+            &hash,
+            None,
+        )?;
+        if !vault
+            .submissions(&hash)?
+            .iter()
+            .any(|s| s.originator == originator)
+        {
+            bail!("item {sha} was not supplied by `{originator}`; its decision is not theirs");
+        }
+        let index = vault.change_access(
+            &actor,
+            Change {
+                action: custody::action::CONSENT,
+                item: Some(hash.to_hex()),
+                details: json!({ "originator": originator, "recipient": args.recipient,
+                                 "decision": decision, "conditions": conditions, "reason": args.reason }),
+                rows: vec![AccessChange::RecordConsent(ConsentRow {
+                    id: 0,
+                    sha256: hash.to_hex(),
+                    originator: originator.clone(),
+                    recipient: args.recipient.clone(),
+                    decision: decision.into(),
+                    conditions: conditions.to_string(),
+                    decided_at: custody::now(),
+                    decided_by: actor.clone(),
+                    reason: args.reason.clone(),
+                })],
+            },
+        )?;
+        results.push(json!({ "sha256": hash.to_hex(), "ledger_index": index }));
+    }
+    out.message(&format!(
+        "{decision}: {} item(s) of `{originator}` to `{}`",
+        results.len(),
+        args.recipient
+    ));
+    out.print(
+        &json!({ "decision": decision, "originator": originator, "recipient": args.recipient,
+                 "conditions": conditions, "items": results }),
+        String::new,
+    );
+    Ok(ExitCode::SUCCESS)
+}
