@@ -321,6 +321,8 @@ fn ingest_member(
     depth: u32,
     budget: &Budget,
 ) -> Result<Option<String>> {
+    let mut child = child;
+    child.path = ingest.unique_path(&child.path);
     let shown = child.path.clone();
     let errors_before = ingest.report.errors.len();
     ingest.ingest_stream(reader, child, depth, budget)?;
@@ -343,9 +345,11 @@ fn expand_tar(
     let mut archive = tar::Archive::new(reader);
     let entries = match archive.entries() {
         Ok(e) => e,
-        Err(e) => return Ok(Err(format!(
+        Err(e) => {
+            return Ok(Err(format!(
             "not expanded: the tar archive cannot be read ({e}). The archive itself is preserved"
-        ))),
+        )))
+        }
     };
     let mut skipped = Vec::new();
     for (index, entry) in entries.enumerate() {

@@ -173,6 +173,8 @@ pub(crate) struct Ingest<'a> {
     pub limits: ArchiveLimits,
     batch: Vec<(IngestRecord, usize)>,
     batch_bytes: u64,
+    /// Every path this run has given an item so far: a submission names each path once.
+    used_paths: HashSet<String>,
     pub report: IngestReport,
     pub progress: &'a dyn IngestProgress,
 }
@@ -213,6 +215,7 @@ impl Vault {
             limits,
             batch: Vec::new(),
             batch_bytes: 0,
+            used_paths: HashSet::new(),
             report: IngestReport {
                 submission: submission_key,
                 items: Vec::new(),
@@ -224,6 +227,16 @@ impl Vault {
         let mut candidates = Vec::new();
         for input in inputs {
             walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
+        }
+        for candidate in &mut candidates {
+            candidate.display = ingest.unique_path(&candidate.display);
+            if candidate.name_not_utf8 {
+                ingest.reject(
+                    &candidate.display,
+                    "the name is not valid UTF-8: recorded with its invalid bytes written as `\\xNN`".into(),
+                    ErrorKind::Warning,
+                );
+            }
         }
         let planned_bytes = candidates.iter().map(|c| c.size).sum();
         tracing::debug!(
@@ -302,12 +315,26 @@ fn submission_key(inputs: &[PathBuf], options: &IngestOptions) -> String {
 pub(crate) struct Candidate {
     fs_path: PathBuf,
     display: String,
+    /// The name shown has bytes that are not UTF-8 (written as `\xNN` in `display`).
+    name_not_utf8: bool,
     size: u64,
     metadata: fs::Metadata,
 }
 
+/// The path as text; bytes that are not UTF-8 are written as `\xNN`, so no two names merge.
 fn display_path(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(text) = path.to_str() {
+        return text.to_owned();
+    }
+    let mut text = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    text
 }
 
 fn walk_input(
@@ -370,6 +397,7 @@ fn classify(
         out.push(Candidate {
             fs_path: fs_path.to_owned(),
             display: display_path(shown),
+            name_not_utf8: shown.to_str().is_none(),
             size: metadata.len(),
             metadata,
         });
@@ -630,6 +658,29 @@ impl Ingest<'_> {
             consumed.1.notify_all();
             outcome
         })
+    }
+
+    /// `path`, or, if this run already gave an item that path (an input named twice, a member
+    /// name repeated in an archive), `path (2)`, `path (3)`…, with a warning. The same inputs
+    /// always get the same paths, so a rerun resumes them.
+    pub(crate) fn unique_path(&mut self, path: &str) -> String {
+        if self.used_paths.insert(path.to_owned()) {
+            return path.to_owned();
+        }
+        let mut n = 2u64;
+        let unique = loop {
+            let candidate = format!("{path} ({n})");
+            if self.used_paths.insert(candidate.clone()) {
+                break candidate;
+            }
+            n += 1;
+        };
+        self.reject(
+            &unique,
+            format!("`{path}` occurs more than once in this submission; this one is recorded as `{unique}`"),
+            ErrorKind::Warning,
+        );
+        unique
     }
 
     pub(crate) fn reject(&mut self, path: &str, error: String, kind: ErrorKind) {

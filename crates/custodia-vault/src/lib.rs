@@ -435,32 +435,42 @@ impl Vault {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let mut tmp = tempfile_in(dir)?;
         let mut reader = self.blobs.open(hash)?;
-        let mut hasher = sha2::Sha256::default();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut written = 0u64;
-        loop {
-            let n = reader
-                .read(&mut buf)
-                .map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
-            if n == 0 {
-                break;
+        let mut tmp = tempfile_in(dir)?;
+        // Whatever fails on the way, no partial copy is left beside `out`.
+        let copied = (|| -> Result<u64> {
+            let mut hasher = sha2::Sha256::default();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut written = 0u64;
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
+                if n == 0 {
+                    break;
+                }
+                sha2::Digest::update(&mut hasher, &buf[..n]);
+                tmp.1
+                    .write_all(&buf[..n])
+                    .map_err(VaultError::io("write", &tmp.0))?;
+                written += n as u64;
             }
-            sha2::Digest::update(&mut hasher, &buf[..n]);
-            tmp.1
-                .write_all(&buf[..n])
-                .map_err(VaultError::io("write", &tmp.0))?;
-            written += n as u64;
-        }
-        let digest: [u8; 32] = sha2::Digest::finalize(hasher).into();
-        if digest != hash.0 || written != item.size {
-            let _ = fs::remove_file(&tmp.0);
-            return Err(VaultError::Invalid(format!(
-                "the stored bytes of item {hash} no longer match its SHA-256; nothing was written\n\nhint: run `custodia verify --deep`"
-            )));
-        }
-        tmp.1.sync_all().map_err(VaultError::io("sync", &tmp.0))?;
+            let digest: [u8; 32] = sha2::Digest::finalize(hasher).into();
+            if digest != hash.0 || written != item.size {
+                return Err(VaultError::Invalid(format!(
+                    "the stored bytes of item {hash} no longer match its SHA-256; nothing was written\n\nhint: run `custodia verify --deep`"
+                )));
+            }
+            tmp.1.sync_all().map_err(VaultError::io("sync", &tmp.0))?;
+            Ok(written)
+        })();
+        let written = match copied {
+            Ok(written) => written,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp.0);
+                return Err(e);
+            }
+        };
         let details = serde_json::json!({
             "reason": reason, "bytes": written, "organisation": who.organisation,
         })

@@ -1,0 +1,381 @@
+//! What the CLI end-to-end tests share: a vault in a temporary folder, commands run with
+//! `--json` whose stdout must be exactly one JSON document, and builders of test archives.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The `custodia` binary, with no vault or user chosen by the environment.
+pub fn custodia() -> Command {
+    let mut command = Command::cargo_bin("custodia").expect("the custodia binary is built");
+    command
+        .env_remove("CUSTODIA_DATA_DIR")
+        .env_remove("CUSTODIA_USER")
+        .env_remove("CUSTODIA_LOG")
+        .timeout(std::time::Duration::from_secs(120));
+    command
+}
+
+/// What one command did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub json: Value,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The command's result, after checking it succeeded.
+    pub fn ok(self) -> Value {
+        assert_eq!(
+            self.code, 0,
+            "the command failed\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self.json
+    }
+
+    /// The error document, after checking the command failed with exit status 1.
+    pub fn failed(self) -> Value {
+        assert_eq!(
+            self.code, 1,
+            "expected a failure (exit 1)\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self.json
+    }
+}
+
+/// Runs `command` and parses its stdout, which must hold exactly one JSON document.
+pub fn run(command: &mut Command) -> Run {
+    let output = command.output().expect("the custodia binary runs");
+    finish(output)
+}
+
+pub fn finish(output: Output) -> Run {
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let json =
+        single_json(&stdout).unwrap_or_else(|e| panic!("{e}\nstdout: {stdout}\nstderr: {stderr}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        json,
+        stdout,
+        stderr,
+    }
+}
+
+/// Parses `text` as exactly one JSON document (whitespace around it allowed).
+pub fn single_json(text: &str) -> Result<Value, String> {
+    let mut documents = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let first = match documents.next() {
+        Some(Ok(v)) => v,
+        Some(Err(e)) => return Err(format!("stdout is not JSON: {e}")),
+        None => return Err("stdout holds no JSON document".into()),
+    };
+    match documents.next() {
+        None => Ok(first),
+        Some(_) => Err("stdout holds more than one JSON document".into()),
+    }
+}
+
+/// A vault in its own temporary folder: `<tmp>/vault`, with `<tmp>` free for inputs and outputs.
+pub struct TestVault {
+    pub tmp: tempfile::TempDir,
+    pub dir: PathBuf,
+    /// What `init --json` printed.
+    pub init: Value,
+}
+
+impl TestVault {
+    pub fn new() -> Self {
+        Self::with_administrator("admin")
+    }
+
+    /// A vault whose administrator (the default actor of every command) is `name`.
+    pub fn with_administrator(name: &str) -> Self {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let dir = tmp.path().join("vault");
+        let init = run(custodia().arg("--data-dir").arg(&dir).args([
+            "--json",
+            "init",
+            "--administrator",
+            name,
+        ]))
+        .ok();
+        Self { tmp, dir, init }
+    }
+
+    /// A folder next to the vault (created if missing).
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let path = self.tmp.path().join(name);
+        fs::create_dir_all(&path).unwrap();
+        path
+    }
+
+    /// `custodia --data-dir <vault> --json` followed by `args`.
+    pub fn cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = custodia();
+        command.arg("--data-dir").arg(&self.dir).arg("--json");
+        command.args(args);
+        command
+    }
+
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        run(&mut self.cmd(args))
+    }
+
+    /// Runs a command that must succeed; returns its JSON.
+    pub fn ok<I, S>(&self, args: I) -> Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.run(args).ok()
+    }
+
+    /// `ingest PATHS --originator ORIGINATOR EXTRA…`, which must succeed.
+    pub fn ingest(&self, paths: &[&Path], originator: &str, extra: &[&str]) -> Value {
+        let mut args: Vec<&OsStr> = vec![OsStr::new("ingest")];
+        args.extend(paths.iter().map(|p| p.as_os_str()));
+        args.push(OsStr::new("--originator"));
+        args.push(OsStr::new(originator));
+        args.extend(extra.iter().map(OsStr::new));
+        let report = self.ok(args);
+        check_report_shape(&report);
+        report
+    }
+
+    pub fn show(&self, sha: &str) -> Value {
+        self.ok(["show", sha])
+    }
+
+    pub fn history(&self, sha: &str) -> Value {
+        self.ok(["history", sha])
+    }
+
+    /// `verify --json [--deep]`: (exit status, report).
+    pub fn verify(&self, deep: bool) -> (i32, Value) {
+        let mut args = vec!["verify"];
+        if deep {
+            args.push("--deep");
+        }
+        let run = self.run(args);
+        (run.code, run.json)
+    }
+
+    /// Every blob file of the store (not counting unfinished writes in `blobs/tmp`).
+    pub fn blob_files(&self) -> BTreeSet<PathBuf> {
+        let root = self.dir.join("blobs");
+        files_under(&root)
+            .into_iter()
+            .filter(|p| !p.starts_with(root.join("tmp")))
+            .collect()
+    }
+
+    /// Files left in `blobs/tmp` (unfinished writes).
+    pub fn blob_temporaries(&self) -> Vec<PathBuf> {
+        files_under(&self.dir.join("blobs/tmp"))
+    }
+}
+
+/// Checks what every ingest report holds, whatever was ingested.
+pub fn check_report_shape(report: &Value) {
+    assert!(report["submission"].is_string(), "{report:#}");
+    let items = report["items"].as_array().expect("items");
+    let errors = report["errors"].as_array().expect("errors");
+    for item in items {
+        let sha = item["sha256"].as_str().expect("sha256");
+        assert_eq!(sha.len(), 64, "{item}");
+        assert!(item["path"].is_string(), "{item}");
+        assert!(item["size"].is_u64(), "{item}");
+        assert!(item["mime"].is_string(), "{item}");
+        let status = item["status"].as_str().expect("status");
+        assert!(
+            ["stored", "duplicate", "already_recorded"].contains(&status),
+            "{item}"
+        );
+        if status == "already_recorded" {
+            assert!(item.get("ledger_index").is_none(), "{item}");
+        } else {
+            assert!(item["ledger_index"].is_u64(), "{item}");
+        }
+    }
+    for error in errors {
+        assert!(error["path"].is_string(), "{error}");
+        assert!(error["error"].is_string(), "{error}");
+        let kind = error["kind"].as_str().expect("kind");
+        assert!(
+            ["not_stored", "not_expanded", "warning"].contains(&kind),
+            "{error}"
+        );
+    }
+    let summary = &report["summary"];
+    assert_eq!(summary["items"].as_u64(), Some(items.len() as u64));
+    assert_eq!(summary["errors"].as_u64(), Some(errors.len() as u64));
+    let count = |status: &str| items.iter().filter(|i| i["status"] == status).count() as u64;
+    assert_eq!(summary["stored"].as_u64(), Some(count("stored")));
+    assert_eq!(summary["duplicates"].as_u64(), Some(count("duplicate")));
+    assert_eq!(
+        summary["already_recorded"].as_u64(),
+        Some(count("already_recorded"))
+    );
+}
+
+/// The items of a report.
+pub fn items(report: &Value) -> &Vec<Value> {
+    report["items"].as_array().expect("items")
+}
+
+/// The errors of a report.
+pub fn errors(report: &Value) -> &Vec<Value> {
+    report["errors"].as_array().expect("errors")
+}
+
+/// The item listed under exactly `path`.
+pub fn item_at<'a>(report: &'a Value, path: &str) -> &'a Value {
+    let found: Vec<&Value> = items(report).iter().filter(|i| i["path"] == path).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one item at `{path}` in {:#}",
+        report["items"]
+    );
+    found[0]
+}
+
+/// Whether any item is listed under `path`.
+pub fn has_item(report: &Value, path: &str) -> bool {
+    items(report).iter().any(|i| i["path"] == path)
+}
+
+/// The errors reported for exactly `path`.
+pub fn errors_at<'a>(report: &'a Value, path: &str) -> Vec<&'a Value> {
+    errors(report)
+        .iter()
+        .filter(|e| e["path"] == path)
+        .collect()
+}
+
+/// The one error of `kind` for `path`.
+pub fn error_at<'a>(report: &'a Value, path: &str, kind: &str) -> &'a Value {
+    let found: Vec<&Value> = errors_at(report, path)
+        .into_iter()
+        .filter(|e| e["kind"] == kind)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one `{kind}` error for `{path}` in {:#}",
+        report["errors"]
+    );
+    found[0]
+}
+
+/// How a path is shown in reports (inputs are given as absolute paths).
+pub fn shown(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Every regular file under `root`, recursively (symlinks not followed).
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry.unwrap();
+            let kind = entry.file_type().unwrap();
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Distinct bytes for a test: `label` followed by pseudo-random filler of `len` bytes.
+pub fn content(label: &str, len: usize) -> Vec<u8> {
+    let mut out = label.as_bytes().to_vec();
+    let mut state = sha256(label.as_bytes());
+    while out.len() < len {
+        state = sha256(&state);
+        out.extend_from_slice(&state);
+    }
+    out.truncate(len.max(label.len()));
+    out
+}
+
+/// A ZIP archive of `members` (name, bytes), deflated.
+pub fn zip_bytes(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in members {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A tar archive of `members` (name, bytes).
+pub fn tar_bytes(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, bytes) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_700_000_000);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut header, name, *bytes).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// `bytes` compressed with gzip.
+pub fn gzip_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// The smallest PNG header that content sniffing recognises.
+pub const PNG_HEAD: &[u8] =
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
+
+/// Is the test running as root (who can read files whatever their mode)?
+pub fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
