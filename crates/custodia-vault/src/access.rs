@@ -208,31 +208,42 @@ impl Vault {
     /// Records access changes and their custody entry, durably, in one catalog transaction
     /// followed by one log append. Returns the entry's log position.
     pub fn change_access(&mut self, actor: &str, change: Change) -> Result<u64> {
-        self.require_write()?;
-        let time = custody::now();
-        let details = change.details.to_string();
-        let entry = CustodyEntry::new(
-            &time,
-            actor,
-            change.action,
-            change.item.as_deref(),
-            &details,
-        );
-        let event = NewEvent {
-            time,
-            actor: actor.to_owned(),
-            action: change.action.to_owned(),
-            item: change.item,
-            details,
-            entry: entry.to_bytes(),
-        };
-        let pending = self.catalog.apply(&change.rows, &[event])?;
-        let indexes = self.append_pending(&pending)?;
-        self.checkpoint_if_due()?;
-        indexes
+        self.change_access_many(actor, vec![change])?
             .first()
             .copied()
             .ok_or_else(|| VaultError::Invalid("no custody entry was appended".into()))
+    }
+
+    /// Records several access changes, each with its own custody entry, in one catalog
+    /// transaction and one log append (all or none). Returns the entries' log positions.
+    pub fn change_access_many(&mut self, actor: &str, changes: Vec<Change>) -> Result<Vec<u64>> {
+        self.require_write()?;
+        let mut rows = Vec::new();
+        let mut events = Vec::with_capacity(changes.len());
+        for change in changes {
+            let time = custody::now();
+            let details = change.details.to_string();
+            let entry = CustodyEntry::new(
+                &time,
+                actor,
+                change.action,
+                change.item.as_deref(),
+                &details,
+            );
+            events.push(NewEvent {
+                time,
+                actor: actor.to_owned(),
+                action: change.action.to_owned(),
+                item: change.item,
+                details,
+                entry: entry.to_bytes(),
+            });
+            rows.extend(change.rows);
+        }
+        let pending = self.catalog.apply(&rows, &events)?;
+        let indexes = self.append_pending(&pending)?;
+        self.checkpoint_if_due()?;
+        Ok(indexes)
     }
 
     /// Creates the holder organisation and the administrator if the vault has no users yet

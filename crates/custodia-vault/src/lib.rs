@@ -27,6 +27,7 @@ mod archive;
 pub mod custody;
 mod ingest;
 mod keys;
+mod package;
 mod sniff;
 mod verify;
 
@@ -47,10 +48,12 @@ pub use custodia_access;
 pub use custodia_blobstore;
 pub use custodia_catalog;
 pub use custodia_ledger;
+pub use custodia_package;
 pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
 pub use keys::VaultKeys;
+pub use package::{PackageReceipt, PackageRequest};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
 
 use custody::{action, CustodyEntry};

@@ -122,7 +122,7 @@ pub struct ConsentArgs {
     reason: Option<String>,
 }
 
-fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
+pub(crate) fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
     let vault = open(cli, Access::ReadWrite)?;
     let actor = actor(cli, &vault);
     Ok((vault, actor))
@@ -498,7 +498,7 @@ const CONDITION_KINDS: &[&str] = &[
     "free_text",
 ];
 
-fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
+pub(crate) fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the conditions file `{}`", path.display()))?;
     let value: serde_json::Value =

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod output;
+mod package_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,9 @@ enum Command {
     /// Originators' consent decisions on letting items go to a recipient.
     #[command(subcommand)]
     Consent(access_cmd::ConsentCommand),
+    /// Disclosure packages: items, provenance, conditions and custody proofs for a recipient.
+    #[command(subcommand)]
+    Package(package_cmd::PackageCommand),
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -285,6 +289,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Case(command) => access_cmd::case(cli, out, command),
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
+        Command::Package(command) => package_cmd::package(cli, out, command),
         Command::Get {
             sha256,
             out: file,
