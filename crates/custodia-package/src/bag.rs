@@ -27,7 +27,7 @@ enum Target {
         path: PathBuf,
         /// The bag's folder inside the ZIP, with a trailing `/`.
         prefix: String,
-        writer: Mutex<Option<ZipWriter<BufWriter<File>>>>,
+        writer: Box<Mutex<Option<ZipWriter<BufWriter<File>>>>>,
     },
 }
 
@@ -63,10 +63,10 @@ impl BagWriter {
             target: Target::Zip {
                 path: path.to_owned(),
                 prefix: format!("{bag_name}/"),
-                writer: Mutex::new(Some(ZipWriter::new(BufWriter::with_capacity(
+                writer: Box::new(Mutex::new(Some(ZipWriter::new(BufWriter::with_capacity(
                     1 << 20,
                     file,
-                )))),
+                ))))),
             },
             payload: Mutex::new(Vec::new()),
             tags: Vec::new(),
@@ -138,7 +138,7 @@ impl BagWriter {
                 sync_dir_tree(&root)?;
             }
             Target::Zip { path, writer, .. } => {
-                let writer = writer
+                let writer = (*writer)
                     .into_inner()
                     .unwrap_or_else(|e| e.into_inner())
                     .ok_or_else(|| {

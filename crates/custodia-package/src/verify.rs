@@ -400,6 +400,16 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                 None
             }
         });
+    if let (Some(v), KeySource::Supplied) = (&verifier, key_source) {
+        if let Ok(package_key) = &package_vkey {
+            if package_key != v.vkey() {
+                run.fault(
+                    VKEY_FILE,
+                    format!("the package carries the key `{package_key}`, not the holder's key supplied for verification"),
+                );
+            }
+        }
+    }
     if let Some(v) = &verifier {
         report.key = Some(KeyReport {
             source: key_source,
