@@ -183,10 +183,8 @@ impl BagWriter {
                     path: full.display().to_string(),
                     source: e.into_error(),
                 })?;
-                if payload {
-                    // Written back now, while other payload files are still being produced.
-                    file.sync_data().map_err(PackageError::io(full.display()))?;
-                }
+                // Made durable all at once by `finish` (one `syncfs`, not one flush per file).
+                drop((file, payload));
                 Ok(WrittenPayload { sha256, size })
             }
             Target::Zip {
@@ -277,30 +275,14 @@ fn copy(reader: &mut dyn Read, out: &mut dyn Write) -> io::Result<u64> {
     Ok(total)
 }
 
-/// Flushes every file and folder of a freshly written bag to the disk.
+/// Flushes every file and folder of a freshly written bag to the disk: one `syncfs` of the file
+/// system holding it, which also covers the folders' entries.
 fn sync_dir_tree(root: &Path) -> Result<()> {
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).map_err(PackageError::io(dir.display()))? {
-            let entry = entry.map_err(PackageError::io(dir.display()))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .map_err(PackageError::io(path.display()))?;
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() && !path.starts_with(root.join("data")) {
-                // Payload files were synced as they were written.
-                File::open(&path)
-                    .and_then(|f| f.sync_all())
-                    .map_err(PackageError::io(path.display()))?;
-            }
-        }
-        File::open(&dir)
-            .and_then(|f| f.sync_all())
-            .map_err(PackageError::io(dir.display()))?;
-    }
-    Ok(())
+    let dir = File::open(root).map_err(PackageError::io(root.display()))?;
+    rustix::fs::syncfs(&dir).map_err(|e| PackageError::Io {
+        path: root.display().to_string(),
+        source: e.into(),
+    })
 }
 
 /// RFC 8493 §2.1.3: in manifests, CR, LF and `%` in a file path are percent-encoded.

@@ -33,7 +33,7 @@ pub struct VerifyOptions {
     /// package's checkpoint to it (the JSON document of `custodia log consistency --json`).
     pub newer_checkpoint: Option<Vec<u8>>,
     pub consistency_proof: Option<Vec<u8>>,
-    /// Threads hashing payload files (directory packages); 0 means one per core.
+    /// Threads hashing payload files (directory packages); 0 means one per core, at least 4.
     pub threads: usize,
 }
 
@@ -868,8 +868,9 @@ fn hash_payload(
             .map(|p| (p.clone(), source.hash(p).map_err(|e| e.to_string())))
             .collect();
     };
+    // Reading from a cold disk waits more than it hashes: more readers than cores keep it busy.
     let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()).max(4),
         n => n,
     };
     let next = Mutex::new(0usize);

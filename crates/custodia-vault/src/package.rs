@@ -321,7 +321,7 @@ impl Vault {
         })
     }
 
-    /// Decrypts every item into the bag, two at a time, checking each against its SHA-256.
+    /// Decrypts every item into the bag, several at a time, checking each against its SHA-256.
     fn write_payloads(
         &self,
         bag: &BagWriter,
@@ -333,9 +333,10 @@ impl Vault {
         let next = AtomicUsize::new(0);
         let written = AtomicU64::new(0);
         let failure: Mutex<Option<VaultError>> = Mutex::new(None);
+        // More workers than cores: reading cold blobs waits on the disk as much as it decrypts.
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .clamp(1, 4)
+            .max(4)
             .min(planned.len());
         std::thread::scope(|scope| {
             for _ in 0..workers {
