@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod requests;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
@@ -223,6 +224,80 @@ pub enum AccessChange {
     SetRegime(RegimeRow),
     RecordConsent(ConsentRow),
     RecordRelease(ReleaseRow),
+    FileRequest(RequestRow),
+    SetRequestState(RequestStateRow),
+    AddRequestItem(RequestItemRow),
+    AddPerson(PersonRow),
+    SetPersonScope(PersonScopeRow),
+    LinkStatement(StatementLinkRow),
+}
+
+/// A request for assistance from a requesting authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub id: String,
+    /// The requesting authority (an organisation).
+    pub authority: String,
+    pub filed_by: String,
+    pub filed_at: String,
+    pub legal_basis: String,
+    pub case_ref: Option<String>,
+    /// Suspects, crimes, period, places and free text, as JSON.
+    pub description: String,
+    /// YYYY-MM-DD.
+    pub deadline: Option<String>,
+}
+
+/// A state a request entered (`filed`, `scoped`, `awaiting_consent`, `ready`, `finalised`,
+/// `withdrawn`); the latest is the request's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStateRow {
+    pub id: i64,
+    pub request_id: String,
+    pub state: String,
+    pub at: String,
+    pub by: String,
+    pub note: Option<String>,
+}
+
+/// An item in a request's candidate set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestItemRow {
+    pub request_id: String,
+    pub sha256: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// A witness or survivor, known to most by a pseudonym.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub pseudonym: String,
+    /// The real identity (JSON), shown only to roles that need it.
+    pub identity: String,
+    /// Protective measures, a JSON array.
+    pub protective_measures: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A person's own consent scope for their statements (JSON); the latest is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonScopeRow {
+    pub id: i64,
+    pub pseudonym: String,
+    pub scope: String,
+    pub set_at: String,
+    pub set_by: String,
+}
+
+/// An item that is a statement of (or about) a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLinkRow {
+    pub sha256: String,
+    pub pseudonym: String,
+    pub linked_at: String,
+    pub linked_by: String,
 }
 
 /// The catalog interface the vault uses; every back-end runs the same tests.
@@ -278,6 +353,18 @@ pub trait Catalog: Send {
     fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>>;
     /// Releases of an item, oldest first.
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>>;
+
+    fn request(&self, id: &str) -> Result<Option<RequestRow>>;
+    fn requests(&self) -> Result<Vec<RequestRow>>;
+    /// States a request entered, oldest first.
+    fn request_states(&self, id: &str) -> Result<Vec<RequestStateRow>>;
+    fn request_items(&self, id: &str) -> Result<Vec<RequestItemRow>>;
+    fn person(&self, pseudonym: &str) -> Result<Option<PersonRow>>;
+    fn persons(&self) -> Result<Vec<PersonRow>>;
+    /// A person's consent scopes, oldest first.
+    fn person_scopes(&self, pseudonym: &str) -> Result<Vec<PersonScopeRow>>;
+    /// The persons whose statement (or whose account) an item is.
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>>;
 
     /// A small key-value store for the vault's own settings.
     fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -4,11 +4,12 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::access;
+use crate::{access, requests};
 use crate::{
     AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, EventRow, IngestCommit, IngestRecord,
-    ItemRow, NewEvent, OrganisationRow, PendingEvent, RegimeRow, ReleaseRow, Result, SubmissionRow,
-    UserRow,
+    ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow,
+    ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow,
+    SubmissionRow, UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -122,6 +123,58 @@ const MIGRATIONS: &[(i64, &str)] = &[
         released_by TEXT NOT NULL
     );
     CREATE INDEX releases_by_item ON releases (sha256);
+    "#,
+    ),
+    (
+        3,
+        r#"
+    CREATE TABLE requests (
+        id          TEXT PRIMARY KEY,
+        authority   TEXT NOT NULL REFERENCES organisations(name),
+        filed_by    TEXT NOT NULL,
+        filed_at    TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        case_ref    TEXT,
+        description TEXT NOT NULL,
+        deadline    TEXT
+    );
+    CREATE TABLE request_states (
+        id         INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES requests(id),
+        state      TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        by         TEXT NOT NULL,
+        note       TEXT
+    );
+    CREATE INDEX request_states_by_request ON request_states (request_id);
+    CREATE TABLE request_items (
+        request_id TEXT NOT NULL REFERENCES requests(id),
+        sha256     TEXT NOT NULL REFERENCES items(sha256),
+        added_at   TEXT NOT NULL,
+        added_by   TEXT NOT NULL,
+        PRIMARY KEY (request_id, sha256)
+    );
+    CREATE TABLE persons (
+        pseudonym           TEXT PRIMARY KEY,
+        identity            TEXT NOT NULL,
+        protective_measures TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        created_by          TEXT NOT NULL
+    );
+    CREATE TABLE person_scopes (
+        id        INTEGER PRIMARY KEY,
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        scope     TEXT NOT NULL,
+        set_at    TEXT NOT NULL,
+        set_by    TEXT NOT NULL
+    );
+    CREATE TABLE statement_witnesses (
+        sha256    TEXT NOT NULL REFERENCES items(sha256),
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        linked_at TEXT NOT NULL,
+        linked_by TEXT NOT NULL,
+        PRIMARY KEY (sha256, pseudonym)
+    );
     "#,
     ),
 ];
@@ -456,6 +509,30 @@ impl Catalog for SqliteCatalog {
     }
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
         access::releases_of(&self.conn, sha256)
+    }
+    fn request(&self, id: &str) -> Result<Option<RequestRow>> {
+        requests::request(&self.conn, id)
+    }
+    fn requests(&self) -> Result<Vec<RequestRow>> {
+        requests::requests(&self.conn)
+    }
+    fn request_states(&self, id: &str) -> Result<Vec<RequestStateRow>> {
+        requests::request_states(&self.conn, id)
+    }
+    fn request_items(&self, id: &str) -> Result<Vec<RequestItemRow>> {
+        requests::request_items(&self.conn, id)
+    }
+    fn person(&self, pseudonym: &str) -> Result<Option<PersonRow>> {
+        requests::person(&self.conn, pseudonym)
+    }
+    fn persons(&self) -> Result<Vec<PersonRow>> {
+        requests::persons(&self.conn)
+    }
+    fn person_scopes(&self, pseudonym: &str) -> Result<Vec<PersonScopeRow>> {
+        requests::person_scopes(&self.conn, pseudonym)
+    }
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>> {
+        requests::witnesses_of(&self.conn, sha256)
     }
 
     fn pending_events(&self) -> Result<Vec<PendingEvent>> {

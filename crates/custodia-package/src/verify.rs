@@ -870,7 +870,9 @@ fn hash_payload(
     };
     // Reading from a cold disk waits more than it hashes: more readers than cores keep it busy.
     let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()).max(4),
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .max(4),
         n => n,
     };
     let next = Mutex::new(0usize);

@@ -145,10 +145,15 @@ impl Vault {
             .into_iter()
             .map(|r| r.recipient)
             .collect();
+        let mut witnesses = Vec::new();
+        for link in self.catalog.witnesses_of(sha256)? {
+            witnesses.push(self.witness_scope(&link.pseudonym)?);
+        }
         Ok(Some(ItemFacts {
             submissions,
             consents,
             released_to,
+            witnesses,
         }))
     }
 
@@ -162,6 +167,7 @@ impl Vault {
         Ok(Recipient {
             organisation: org.name,
             approved_requester: org.approved_requester,
+            kind: org.kind.parse().ok(),
         })
     }
 

@@ -28,6 +28,7 @@ pub mod custody;
 mod ingest;
 mod keys;
 mod package;
+pub mod requests;
 mod sniff;
 mod verify;
 
@@ -54,6 +55,7 @@ pub use ingest::{
 };
 pub use keys::VaultKeys;
 pub use package::{PackageReceipt, PackageRequest};
+pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
 
 use custody::{action, CustodyEntry};

@@ -9,6 +9,7 @@
 mod access_cmd;
 mod output;
 mod package_cmd;
+mod request_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -98,6 +99,12 @@ enum Command {
     /// Disclosure packages: items, provenance, conditions and custody proofs for a recipient.
     #[command(subcommand)]
     Package(package_cmd::PackageCommand),
+    /// Requests for assistance: filing, scoping, consent, the disclosure package.
+    #[command(subcommand)]
+    Request(request_cmd::RequestCommand),
+    /// Witnesses and survivors: pseudonyms, protective measures, their own consent.
+    #[command(subcommand)]
+    Person(request_cmd::PersonCommand),
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -290,6 +297,8 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
         Command::Package(command) => package_cmd::package(cli, out, command),
+        Command::Request(command) => request_cmd::request(cli, out, command),
+        Command::Person(command) => request_cmd::person(cli, out, command),
         Command::Get {
             sha256,
             out: file,
