@@ -180,6 +180,15 @@ pub(crate) fn apply_change(tx: &Transaction<'_>, change: &AccessChange) -> Resul
         AccessChange::AddPerson(r) => crate::requests::add_person(tx, r)?,
         AccessChange::SetPersonScope(r) => crate::requests::set_person_scope(tx, r)?,
         AccessChange::LinkStatement(r) => crate::requests::link_statement(tx, r)?,
+        AccessChange::SetCredential(c) => crate::credentials::set_credential(tx, c)?,
+        AccessChange::RecordLoginFailure { user, at } => {
+            crate::credentials::record_login_failure(tx, user, *at)?
+        }
+        AccessChange::ClearLoginFailures(user) => {
+            crate::credentials::clear_login_failures(tx, user)?
+        }
+        AccessChange::IssueToken(t) => crate::credentials::issue_token(tx, t)?,
+        AccessChange::RevokeToken { id, at } => crate::credentials::revoke_token(tx, id, at)?,
     }
     Ok(())
 }

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod credentials;
 mod requests;
 mod sqlite;
 
@@ -230,6 +231,45 @@ pub enum AccessChange {
     AddPerson(PersonRow),
     SetPersonScope(PersonScopeRow),
     LinkStatement(StatementLinkRow),
+    SetCredential(CredentialRow),
+    RecordLoginFailure {
+        user: String,
+        /// Unix seconds.
+        at: u64,
+    },
+    ClearLoginFailures(String),
+    IssueToken(TokenRow),
+    RevokeToken {
+        id: String,
+        at: String,
+    },
+}
+
+/// A user's password hash (Argon2id, PHC string) and TOTP secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialRow {
+    pub user: String,
+    pub password_phc: Option<String>,
+    /// Base32; `None` when the user has no second factor.
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step used, so that each code signs in once.
+    pub totp_last_step: Option<u64>,
+    pub updated_at: String,
+}
+
+/// A session or API token; only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: String,
+    pub user: String,
+    /// `session` or `api`.
+    pub kind: String,
+    pub label: Option<String>,
+    pub hash: String,
+    pub created_at: String,
+    /// Unix seconds.
+    pub expires_at: Option<u64>,
+    pub revoked_at: Option<String>,
 }
 
 /// A request for assistance from a requesting authority.
@@ -365,6 +405,12 @@ pub trait Catalog: Send {
     fn person_scopes(&self, pseudonym: &str) -> Result<Vec<PersonScopeRow>>;
     /// The persons whose statement (or whose account) an item is.
     fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>>;
+
+    fn credential(&self, user: &str) -> Result<Option<CredentialRow>>;
+    /// Unix seconds of a user's failed sign-ins since their last success.
+    fn login_failures(&self, user: &str) -> Result<Vec<u64>>;
+    fn token(&self, id: &str) -> Result<Option<TokenRow>>;
+    fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>>;
 
     /// A small key-value store for the vault's own settings.
     fn meta(&self, key: &str) -> Result<Option<String>>;

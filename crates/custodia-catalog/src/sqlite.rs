@@ -4,12 +4,12 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::{access, requests};
+use crate::{access, credentials, requests};
 use crate::{
-    AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, EventRow, IngestCommit, IngestRecord,
-    ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow,
-    ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow,
-    SubmissionRow, UserRow,
+    AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, CredentialRow, EventRow,
+    IngestCommit, IngestRecord, ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow,
+    PersonScopeRow, RegimeRow, ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result,
+    StatementLinkRow, SubmissionRow, TokenRow, UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -175,6 +175,35 @@ const MIGRATIONS: &[(i64, &str)] = &[
         linked_by TEXT NOT NULL,
         PRIMARY KEY (sha256, pseudonym)
     );
+    "#,
+    ),
+    (
+        4,
+        r#"
+    CREATE TABLE credentials (
+        user_name      TEXT PRIMARY KEY REFERENCES users(name),
+        password_phc   TEXT,
+        totp_secret    TEXT,
+        totp_last_step INTEGER,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (
+        id        INTEGER PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        at        INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_by_user ON login_failures (user_name);
+    CREATE TABLE tokens (
+        id         TEXT PRIMARY KEY,
+        user_name  TEXT NOT NULL REFERENCES users(name),
+        kind       TEXT NOT NULL,
+        label      TEXT,
+        hash       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at INTEGER,
+        revoked_at TEXT
+    );
+    CREATE INDEX tokens_by_user ON tokens (user_name);
     "#,
     ),
 ];
@@ -533,6 +562,18 @@ impl Catalog for SqliteCatalog {
     }
     fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>> {
         requests::witnesses_of(&self.conn, sha256)
+    }
+    fn credential(&self, user: &str) -> Result<Option<CredentialRow>> {
+        credentials::credential(&self.conn, user)
+    }
+    fn login_failures(&self, user: &str) -> Result<Vec<u64>> {
+        credentials::login_failures(&self.conn, user)
+    }
+    fn token(&self, id: &str) -> Result<Option<TokenRow>> {
+        credentials::token(&self.conn, id)
+    }
+    fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>> {
+        credentials::tokens_of(&self.conn, user)
     }
 
     fn pending_events(&self) -> Result<Vec<PendingEvent>> {

@@ -24,6 +24,7 @@
 
 mod access;
 mod archive;
+pub mod auth;
 pub mod custody;
 mod ingest;
 mod keys;
@@ -46,6 +47,7 @@ use serde::{Deserialize, Serialize};
 pub use access::{action_name, Change, RegimeReport, SubmissionRegime, DEFAULT_REGIME};
 pub use archive::ArchiveLimits;
 pub use custodia_access;
+pub use custodia_auth;
 pub use custodia_blobstore;
 pub use custodia_catalog;
 pub use custodia_ledger;

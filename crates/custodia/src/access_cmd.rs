@@ -58,6 +58,18 @@ pub enum UserCommand {
     },
     /// List users.
     List,
+    /// Set a user's password for the API and web application (from `--password-file`, or from
+    /// stdin when it is not a terminal).
+    Password {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Turn on a TOTP second factor; prints the secret and `otpauth://` URL once.
+    Totp { name: String },
+    /// API tokens for other systems, and sessions.
+    #[command(subcommand)]
+    Token(crate::auth_cmd::TokenCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -285,6 +297,9 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
                 index,
                 json!({ "user": name, "roles": roles }),
             );
+        }
+        UserCommand::Password { .. } | UserCommand::Totp { .. } | UserCommand::Token(_) => {
+            return crate::auth_cmd::user(cli, out, command);
         }
         UserCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod access_cmd;
+mod auth_cmd;
 mod output;
 mod package_cmd;
 mod request_cmd;
@@ -99,6 +100,15 @@ enum Command {
     /// Disclosure packages: items, provenance, conditions and custody proofs for a recipient.
     #[command(subcommand)]
     Package(package_cmd::PackageCommand),
+    /// Sign in as the API does, and print a session token (password from a file or stdin).
+    Login {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The current code of the user's second factor, if they have one.
+        #[arg(long, value_name = "CODE")]
+        totp: Option<String>,
+    },
     /// Requests for assistance: filing, scoping, consent, the disclosure package.
     #[command(subcommand)]
     Request(request_cmd::RequestCommand),
@@ -297,6 +307,11 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
         Command::Package(command) => package_cmd::package(cli, out, command),
+        Command::Login {
+            name,
+            password_file,
+            totp,
+        } => auth_cmd::login(cli, out, name, password_file.as_deref(), totp.as_deref()),
         Command::Request(command) => request_cmd::request(cli, out, command),
         Command::Person(command) => request_cmd::person(cli, out, command),
         Command::Get {
