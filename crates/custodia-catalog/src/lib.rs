@@ -360,6 +360,8 @@ pub trait Catalog: Send {
     fn submitted_item(&self, submission_key: &str, path: &str) -> Result<Option<String>>;
     fn submission(&self, id: i64) -> Result<Option<SubmissionRow>>;
     fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>>;
+    /// Submissions of items made from (or expanded out of) `parent`, oldest first.
+    fn derived_from(&self, parent: &str) -> Result<Vec<SubmissionRow>>;
     /// Records that an archive item could not be (fully) expanded, and why.
     fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()>;
     fn expansion_error(&self, sha256: &str) -> Result<Option<String>>;

@@ -206,6 +206,12 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX tokens_by_user ON tokens (user_name);
     "#,
     ),
+    (
+        5,
+        r#"
+    CREATE INDEX submissions_by_parent ON submissions (parent_sha256);
+    "#,
+    ),
 ];
 
 /// The embedded catalog.
@@ -656,6 +662,20 @@ impl Catalog for SqliteCatalog {
             .map_err(query("list submissions"))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(query("list submissions"))
+    }
+
+    fn derived_from(&self, parent: &str) -> Result<Vec<SubmissionRow>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE parent_sha256 = ?1 ORDER BY id"
+            ))
+            .map_err(query("list derived items"))?;
+        let rows = stmt
+            .query_map([parent], submission_from_row)
+            .map_err(query("list derived items"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(query("list derived items"))
     }
 
     fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()> {

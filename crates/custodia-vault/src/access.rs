@@ -118,8 +118,25 @@ impl Vault {
             return Ok(None);
         }
         let mut submissions = Vec::new();
+        // A redacted derivative answers to its parent's consents and witnesses: what its
+        // originators and the persons in it decided about the content still holds.
+        let mut sources = vec![sha256.to_owned()];
         for s in self.catalog.submissions_of(sha256)? {
-            let (regime, _) = self.regime_in_force(&s.submission_key, sha256)?;
+            if let (Some(parent), Some(how)) = (&s.parent_sha256, &s.path_in_parent) {
+                if how.starts_with(crate::redact::REDACTED_PREFIX) && !sources.contains(parent) {
+                    sources.insert(0, parent.clone());
+                }
+            }
+        }
+        for s in self.catalog.submissions_of(sha256)? {
+            // A redacted derivative has the regime its parent has in that submission.
+            let regime_item = match (&s.parent_sha256, &s.path_in_parent) {
+                (Some(parent), Some(how)) if how.starts_with(crate::redact::REDACTED_PREFIX) => {
+                    parent.as_str()
+                }
+                _ => sha256,
+            };
+            let (regime, _) = self.regime_in_force(&s.submission_key, regime_item)?;
             submissions.push(SubmissionFacts {
                 originator: s.originator,
                 case: s.case_ref,
@@ -128,8 +145,10 @@ impl Vault {
         }
         // The latest decision per (originator, recipient) is in force.
         let mut latest: std::collections::BTreeMap<(String, String), String> = Default::default();
-        for c in self.catalog.consents_of(sha256)? {
-            latest.insert((c.originator, c.recipient), c.decision);
+        for source in &sources {
+            for c in self.catalog.consents_of(source)? {
+                latest.insert((c.originator, c.recipient), c.decision);
+            }
         }
         let consents = latest
             .into_iter()
@@ -146,8 +165,10 @@ impl Vault {
             .map(|r| r.recipient)
             .collect();
         let mut witnesses = Vec::new();
-        for link in self.catalog.witnesses_of(sha256)? {
-            witnesses.push(self.witness_scope(&link.pseudonym)?);
+        for source in &sources {
+            for link in self.catalog.witnesses_of(source)? {
+                witnesses.push(self.witness_scope(&link.pseudonym)?);
+            }
         }
         Ok(Some(ItemFacts {
             submissions,

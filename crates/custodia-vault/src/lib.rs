@@ -29,6 +29,7 @@ pub mod custody;
 mod ingest;
 mod keys;
 mod package;
+pub mod redact;
 pub mod requests;
 mod sniff;
 mod verify;

@@ -309,6 +309,24 @@ impl Vault {
                 }
             }
         }
+        // A condition that requires redaction sends the latest redacted derivative instead; with
+        // none made yet, nothing goes.
+        if conditions
+            .iter()
+            .any(|c| c.get("kind").and_then(|k| k.as_str()) == Some("redact_protected_witnesses"))
+        {
+            let derived = self.latest_redaction(&sha)?.ok_or_else(|| {
+                VaultError::Invalid(format!(
+                    "item {sha} may only be released redacted (a condition requires it), and has no redacted derivative yet\n\nhint: `custodia redact {sha} --text … | --region … --reason …`"
+                ))
+            })?;
+            let derived_hash: ContentHash = derived
+                .parse()
+                .map_err(|_| VaultError::Invalid(format!("a stored item hash `{derived}`")))?;
+            let mut planned = self.plan_item(&derived_hash, &PackageRequest::default())?;
+            planned.conditions = conditions;
+            return Ok(planned);
+        }
         Ok(Planned {
             hash: *hash,
             payload: format!("data/{sha}/{}", safe_file_name(&name)),
@@ -389,7 +407,7 @@ impl Vault {
             };
             let proof = self.ledger.inclusion_proof(index, tree_size)?;
             let disclosed = match event.action.as_str() {
-                action::INGEST => true,
+                action::INGEST | action::DERIVE => true,
                 action::RELEASE => serde_json::from_str::<serde_json::Value>(&event.details)
                     .ok()
                     .and_then(|d| d.get("package").and_then(|v| v.as_str()).map(str::to_owned))

@@ -109,6 +109,21 @@ enum Command {
         #[arg(long, value_name = "CODE")]
         totp: Option<String>,
     },
+    /// Make a redacted derivative of an item: text strings, or regions of an image or PDF pages,
+    /// burnt out (not overlaid).
+    Redact {
+        sha256: String,
+        /// A string to burn out of a text item, every occurrence (repeatable).
+        #[arg(long = "text", value_name = "STRING")]
+        texts: Vec<String>,
+        /// A region to burn out: `X,Y,W,H` in pixels for an image, `PAGE:X,Y,W,H` in PDF points
+        /// (from the page's top-left corner) for a PDF (repeatable).
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Why (recorded with the derived item).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// Requests for assistance: filing, scoping, consent, the disclosure package.
     #[command(subcommand)]
     Request(request_cmd::RequestCommand),
@@ -312,6 +327,12 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             password_file,
             totp,
         } => auth_cmd::login(cli, out, name, password_file.as_deref(), totp.as_deref()),
+        Command::Redact {
+            sha256,
+            texts,
+            regions,
+            reason,
+        } => request_cmd::redact(cli, out, sha256, texts, regions, reason),
         Command::Request(command) => request_cmd::request(cli, out, command),
         Command::Person(command) => request_cmd::person(cli, out, command),
         Command::Get {

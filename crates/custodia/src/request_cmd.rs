@@ -377,3 +377,38 @@ pub fn person(cli: &Cli, out: &Output, command: &PersonCommand) -> Result<ExitCo
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `custodia redact SHA256 …`: a redacted derivative, burnt in.
+pub fn redact(
+    cli: &Cli,
+    out: &Output,
+    sha256: &str,
+    texts: &[String],
+    regions: &[String],
+    reason: &str,
+) -> Result<ExitCode> {
+    let hash = parse_hash(sha256)?;
+    let regions = regions
+        .iter()
+        .map(|r| {
+            r.parse::<custodia_vault::redact::Region>()
+                .map_err(anyhow::Error::msg)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (mut vault, actor) = write_vault(cli)?;
+    let redacted = vault.redact(
+        &actor,
+        &hash,
+        &custodia_vault::redact::RedactionSpec {
+            texts: texts.to_vec(),
+            regions,
+            reason: reason.to_owned(),
+        },
+    )?;
+    out.message(&format!(
+        "redacted {} → {} ({} redaction(s), {})",
+        redacted.parent, redacted.sha256, redacted.redactions, redacted.method
+    ));
+    out.print(&redacted, || format!("{}\n", redacted.sha256));
+    Ok(ExitCode::SUCCESS)
+}
