@@ -351,10 +351,11 @@ impl Vault {
         let next = AtomicUsize::new(0);
         let written = AtomicU64::new(0);
         let failure: Mutex<Option<VaultError>> = Mutex::new(None);
-        // More workers than cores: reading cold blobs waits on the disk as much as it decrypts.
+        // One worker per core (at least two, so that one reads while the other writes): more
+        // only add contention for the disk, which bounds a package of large items.
         let workers = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .max(4)
+            .max(2)
             .min(planned.len());
         std::thread::scope(|scope| {
             for _ in 0..workers {

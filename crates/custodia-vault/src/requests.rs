@@ -793,7 +793,18 @@ impl Vault {
             .into_iter()
             .collect();
         if let Some(request) = request {
-            let released = self.catalog.releases_of(sha)?.iter().any(|r| {
+            // Released as itself, or as its redacted derivative.
+            let mut releases = self.catalog.releases_of(sha)?;
+            for derived in self.catalog.derived_from(sha)? {
+                if derived
+                    .path_in_parent
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(crate::redact::REDACTED_PREFIX))
+                {
+                    releases.extend(self.catalog.releases_of(&derived.sha256)?);
+                }
+            }
+            let released = releases.iter().any(|r| {
                 r.recipient == recipient.organisation
                     && self
                         .catalog

@@ -5,24 +5,15 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as StdCommand;
 
 use serde_json::Value;
+use support::package::verifier;
 use support::{files_under, TestVault};
 
 const NL: &str = "Netherlands Public Prosecution Service";
 const NAME: &str = "Khalida Haji Murad";
-
-fn verifier() -> PathBuf {
-    let path = Path::new(env!("CARGO_BIN_EXE_custodia")).with_file_name("custodia-verify");
-    assert!(
-        path.exists(),
-        "build the workspace first: {} is missing",
-        path.display()
-    );
-    path
-}
 
 fn only_item(report: &Value) -> String {
     report["items"][0]["sha256"].as_str().unwrap().to_owned()

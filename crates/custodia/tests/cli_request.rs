@@ -5,25 +5,15 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
 use serde_json::Value;
+use support::package::verifier;
 use support::TestVault;
 
 const NL: &str = "Netherlands Public Prosecution Service";
 const STATE_X: &str = "State X Prosecutor";
 const WITNESS_NAME: &str = "Khalida Haji Murad";
-
-fn verifier() -> PathBuf {
-    let path = Path::new(env!("CARGO_BIN_EXE_custodia")).with_file_name("custodia-verify");
-    assert!(
-        path.exists(),
-        "build the workspace first: {} is missing",
-        path.display()
-    );
-    path
-}
 
 fn sha_of(report: &Value, name: &str) -> String {
     report["items"]
@@ -69,7 +59,11 @@ struct Items {
 fn setup() -> (TestVault, Items) {
     let v = TestVault::new();
     let a = v.folder("government-a");
-    fs::write(a.join("a1-register.txt"), "Raqqa prison register, 2015").unwrap();
+    fs::write(
+        a.join("a1-register.txt"),
+        format!("Raqqa prison register, 2015; informant: {WITNESS_NAME}"),
+    )
+    .unwrap();
     fs::write(a.join("a2-intercept.txt"), "intercepted call, Mosul").unwrap();
     let u = v.folder("unitad");
     fs::write(u.join("u1-photo.jpg"), "photo of Sinjar, 2014").unwrap();
@@ -249,7 +243,7 @@ fn a_request_from_filing_to_a_verified_package() {
     let conditions = v.tmp.path().join("conditions.json");
     fs::write(
         &conditions,
-        r#"[{"kind":"no_death_penalty"},{"kind":"limited_use","case":"NL-2026-17"}]"#,
+        r#"[{"kind":"no_death_penalty"},{"kind":"redact_protected_witnesses"}]"#,
     )
     .unwrap();
     v.ok([
@@ -312,15 +306,24 @@ fn a_request_from_filing_to_a_verified_package() {
     let due = v.ok(["request", "list", "--due-within", "100000"]);
     assert_eq!(due["requests"][0]["id"], id.as_str());
 
-    // Finalised: the package holds exactly the ready items, and verifies.
+    // The grant binds redaction: nothing is finalised until the item is redacted.
     let package = v.tmp.path().join("rfa-package");
-    let done = v.ok([
-        "request",
-        "finalise",
-        &id,
-        "--out",
-        package.to_str().unwrap(),
+    let out = package.to_str().unwrap();
+    let refused = v.run(["request", "finalise", &id, "--out", out]).failed();
+    assert!(refused["error"].to_string().contains("redact"), "{refused}");
+    assert!(!package.exists());
+    let redacted = v.ok([
+        "redact",
+        &it.a1,
+        "--text",
+        WITNESS_NAME,
+        "--reason",
+        "informant",
     ]);
+    let a1_redacted = redacted["sha256"].as_str().unwrap().to_owned();
+
+    // Finalised: the package holds exactly the ready items (a1 redacted), and verifies.
+    let done = v.ok(["request", "finalise", &id, "--out", out]);
     assert_eq!(done["request"]["state"], "finalised");
     let mut packaged: Vec<String> = done["package"]["items"]
         .as_array()
@@ -329,7 +332,7 @@ fn a_request_from_filing_to_a_verified_package() {
         .map(|i| i["sha256"].as_str().unwrap().to_owned())
         .collect();
     packaged.sort();
-    let mut expected = vec![it.a1.clone(), it.u1.clone(), it.statement.clone()];
+    let mut expected = vec![a1_redacted.clone(), it.u1.clone(), it.statement.clone()];
     expected.sort();
     assert_eq!(packaged, expected);
     let verified = StdCommand::new(verifier())
@@ -343,13 +346,12 @@ fn a_request_from_filing_to_a_verified_package() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["sha256"] == it.a1.as_str())
+        .find(|i| i["sha256"] == a1_redacted.as_str())
         .unwrap();
-    assert!(
-        a1["conditions"].to_string().contains("no_death_penalty"),
-        "{a1}"
-    );
-    // The witness's real identity never leaves the vault.
+    let conditions = a1["conditions"].to_string();
+    assert!(conditions.contains("no_death_penalty"), "{a1}");
+    assert!(conditions.contains("redact_protected_witnesses"), "{a1}");
+    // Neither the witness's identity nor the redacted name leaves the vault.
     for file in support::files_under(&package) {
         let bytes = fs::read(&file).unwrap();
         assert!(
@@ -358,51 +360,61 @@ fn a_request_from_filing_to_a_verified_package() {
             file.display()
         );
     }
+    // Any change to the package is caught and named.
+    let key_file = v.tmp.path().join("holder.vkey");
+    let vkey = v.ok(["log", "public-key"])["vkey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    fs::write(&key_file, vkey).unwrap();
+    support::package::assert_tampering_caught(
+        &package,
+        v.tmp.path(),
+        key_file.to_str().unwrap(),
+        &a1_redacted,
+        &it.u1,
+        "no_death_penalty",
+    );
 
     // Now the requester sees what was released to them, and only that.
     let after = v.ok(["--as", "prosecutor-nl", "request", "show", &id]);
     let released: Vec<(String, String)> = statuses(&after);
     assert_eq!(released.len(), 3, "{after}");
     assert!(released.iter().all(|(_, s)| s == "released"));
-    let out = v.tmp.path().join("a1-copy");
-    v.ok([
-        "--as",
-        "prosecutor-nl",
-        "get",
+    let copy = v.tmp.path().join("a1-copy");
+    let copy = copy.to_str().unwrap();
+    let get = |user: &str, sha: &str, out: &str| {
+        v.run([
+            "--as",
+            user,
+            "get",
+            sha,
+            "--out",
+            out,
+            "--reason",
+            "trial exhibit",
+        ])
+    };
+    get("prosecutor-nl", &a1_redacted, copy).ok();
+    // …the redacted version only: the original is as unknown to them as a missing item, and
+    // another state's requester gets nothing, not even confirmation that it exists.
+    let same = |a: Value, a_sha: &str, b: Value, b_sha: &str| {
+        assert_eq!(
+            a["error"].as_str().unwrap().replace(a_sha, "<x>"),
+            b["error"].as_str().unwrap().replace(b_sha, "<x>")
+        )
+    };
+    same(
+        get("prosecutor-nl", &it.a1, "y").failed(),
         &it.a1,
-        "--out",
-        out.to_str().unwrap(),
-        "--reason",
-        "trial exhibit",
-    ]);
-    // …but another state's requester gets nothing, not even confirmation that it exists.
-    let theirs = v
-        .run([
-            "--as",
-            "prosecutor-x",
-            "get",
-            &it.a1,
-            "--out",
-            "x",
-            "--reason",
-            "curiosity",
-        ])
-        .failed();
-    let nothing = v
-        .run([
-            "--as",
-            "prosecutor-x",
-            "get",
-            &missing,
-            "--out",
-            "x",
-            "--reason",
-            "curiosity",
-        ])
-        .failed();
-    assert_eq!(
-        theirs["error"].as_str().unwrap().replace(&it.a1, "<x>"),
-        nothing["error"].as_str().unwrap().replace(&missing, "<x>")
+        get("prosecutor-nl", &missing, "y").failed(),
+        &missing,
+    );
+    same(
+        get("prosecutor-x", &a1_redacted, "y").failed(),
+        &a1_redacted,
+        get("prosecutor-x", &missing, "y").failed(),
+        &missing,
     );
     let log = v.ok(["log", "verify"]);
     assert_eq!(log["ok"], true);
