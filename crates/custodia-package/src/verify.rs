@@ -876,6 +876,18 @@ fn hash_payload(
             .max(4),
         n => n,
     };
+    let hash_one = |index: usize| {
+        std::fs::File::open(&disk[index])
+            .and_then(|mut f| hash_reader(&mut f as &mut dyn Read))
+            .map_err(|e| format!("cannot be read: {e}"))
+    };
+    if threads <= 1 || paths.len() <= 1 {
+        return paths
+            .iter()
+            .enumerate()
+            .map(|(index, path)| ((*path).clone(), hash_one(index)))
+            .collect();
+    }
     let next = Mutex::new(0usize);
     let results = Mutex::new(Hashed::new());
     std::thread::scope(|scope| {
@@ -888,9 +900,7 @@ fn hash_payload(
                     index
                 };
                 let Some(path) = paths.get(index) else { break };
-                let result = std::fs::File::open(&disk[index])
-                    .and_then(|mut f| hash_reader(&mut f as &mut dyn Read))
-                    .map_err(|e| format!("cannot be read: {e}"));
+                let result = hash_one(index);
                 results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
