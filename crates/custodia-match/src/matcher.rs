@@ -18,7 +18,7 @@ use crate::person::Person;
 use crate::score::{compare, parse, Comparison, Prepared, Vocabulary};
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
-const RARE_SHARE: f64 = 0.005;
+const RARE_SHARE: f64 = 0.01;
 /// Keys carried by more persons than this are not used for blocking.
 const MAX_BLOCK: usize = 4000;
 
@@ -52,29 +52,43 @@ fn hash_of<T: Hash>(value: T) -> u64 {
     h.finish()
 }
 
+/// The spellings of a part's key that blocking tries: the key, its Dutch `ch` reading, and the
+/// key without its initial-vowel mark (Ebrahim / Brahim, Ahmed / Hmed).
+fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
+    let unmarked = part
+        .key
+        .strip_prefix('a')
+        .filter(|rest| rest.len() >= 3);
+    std::iter::once(part.key.as_str())
+        .chain(part.alt_keys.iter().map(String::as_str))
+        .chain(unmarked)
+}
+
 fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec<u64>) {
     out.clear();
     for variant in &p.variants {
         for (i, a) in variant.iter().enumerate() {
             let count = vocabulary.counts[a.id as usize];
             if count <= rare || variant.len() == 1 {
-                out.push(hash_of((0u8, a.id)));
-                // Deletion neighbours catch a typo that changed the key.
-                let key = &a.part.key;
-                if key.len() >= 4 {
-                    for cut in 0..key.len() {
-                        if key.is_char_boundary(cut) && key.is_char_boundary(cut + 1) {
-                            let neighbour = format!("{}{}", &key[..cut], &key[cut + 1..]);
+                for form in forms(&a.part) {
+                    out.push(hash_of((0u8, form)));
+                    // Deletion neighbours catch a typo that changed the key.
+                    out.push(hash_of((1u8, form)));
+                    if form.len() >= 4 && form.is_ascii() {
+                        for cut in 0..form.len() {
+                            let neighbour = format!("{}{}", &form[..cut], &form[cut + 1..]);
                             out.push(hash_of((1u8, neighbour)));
                         }
                     }
-                    out.push(hash_of((1u8, key.as_str())));
                 }
             }
             for b in &variant[i + 1..] {
-                let (x, y) = (a.id.min(b.id), a.id.max(b.id));
-                if x != y {
-                    out.push(hash_of((2u8, x, y)));
+                for fa in forms(&a.part) {
+                    for fb in forms(&b.part) {
+                        if fa != fb {
+                            out.push(hash_of((2u8, fa.min(fb), fa.max(fb))));
+                        }
+                    }
                 }
             }
         }

@@ -9,8 +9,7 @@
 //!
 //! | class | Arabic | Latin spellings |
 //! |---|---|---|
-//! | `c` | ش | sh, ch (French), sch (German), sj, tsj (Dutch) |
-//! | `x` | خ | kh |
+//! | `c` | ش | sh, ch (French, English), sch (German), sj, tsj (Dutch) |
 //! | `j` | ج غ, initial ي | j, dj, g, gh, initial y (Dutch writes ي as j: Joesoef) |
 //! | `k` | ق ك | q, k, c, ck |
 //! | `t` | ت ط ث | t, th |
@@ -19,7 +18,7 @@
 //! | `z` | ز ظ | z |
 //! | `f` | ف | f, ph, v |
 //! | `b` | ب | b, p |
-//! | `h` | ح ه | h (dropped at the end of a part: Abdullah = Abdulla) |
+//! | `h` | ح ه خ | h, kh, ch (Dutch, German) (dropped at the end of a part: Abdullah = Abdulla) |
 //! | `w` | initial و | initial w |
 //! | `a` (mark) | initial ا أ إ آ ع | initial vowel |
 //!
@@ -28,6 +27,9 @@
 //! too; `Abd` + article + name becomes one part (Abd al-Rahman = Abdulrahman = Abderrahmane);
 //! `X al-Din` joins its first part (Nur al-Din = Noureddine); `Abu X` / `Umm X` is a kunya and
 //! `al-Hollandi` a nisba, both kept apart as weaker evidence.
+//!
+//! Latin `ch` is ش in French and English spellings (Chami) but ح or خ in Dutch and German ones
+//! (Achmed, Chalid): such a part carries a second key, `alt_key`, with the Dutch reading.
 //!
 //! For Latin spellings a second, vowel-aware *form* is kept (vowels reduced to a/i/u), to tell
 //! apart names with the same consonants (Amin, Iman, Mona) when both sides give vowels.
@@ -50,6 +52,10 @@ pub struct NamePart {
     pub key: String,
     /// The vowel-aware Latin form, when the part was written in Latin letters.
     pub form: Option<String>,
+    /// Other readings of the spelling, when they differ from `key`: Latin `ch` read the Dutch
+    /// and German way (as kh/h), `dh` and ذ ظ read as z (as Persian, Turkish and Egyptian
+    /// usage has it).
+    pub alt_keys: Vec<String>,
     pub kind: PartKind,
     /// The word as it was written (lower case), for explanations.
     pub word: String,
@@ -62,7 +68,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
     let words = join_compounds(words);
     let mut parts = Vec::with_capacity(words.len());
     let mut kunya_next = false;
-    for word in words {
+    for (word, had_article) in words {
         if is_kunya_marker(&word) {
             kunya_next = true;
             continue;
@@ -70,9 +76,16 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
         let Some((key, form)) = transliterate(&word) else {
             continue;
         };
+        let alt_keys = alternative_keys(&word, &key);
+        // A nisba carries its article (al-Hollandi); without it, Turki or Masri is a name.
+        let nisba = if had_article {
+            nisba_country(&key)
+        } else {
+            None
+        };
         let kind = if kunya_next {
             PartKind::Kunya
-        } else if let Some(country) = nisba_country(&key) {
+        } else if let Some(country) = nisba {
             PartKind::Nisba(country)
         } else {
             PartKind::Plain
@@ -81,6 +94,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
         parts.push(NamePart {
             key,
             form,
+            alt_keys,
             kind,
             word,
         });
@@ -92,7 +106,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
 pub fn text_keys(text: &str) -> Vec<String> {
     let mut keys: Vec<String> = drop_articles_and_particles(words(text))
         .iter()
-        .filter_map(|w| transliterate(w).map(|(k, _)| k))
+        .filter_map(|(w, _)| transliterate(w).map(|(k, _)| k))
         .collect();
     keys.sort();
     keys.dedup();
@@ -240,15 +254,18 @@ fn is_kunya_marker(word: &str) -> bool {
 /// Drops articles, `bin`-like particles and honorifics. An assimilated article (ash-, ad-,
 /// er-…) is dropped only before a word that begins with the consonant it copies, so that the
 /// name `Ash` or `Ad` standing alone is kept.
-fn drop_articles_and_particles(words: Vec<String>) -> Vec<String> {
+fn drop_articles_and_particles(words: Vec<String>) -> Vec<(String, bool)> {
     let mut out = Vec::with_capacity(words.len());
     let n = words.len();
+    let mut article = false;
     for (i, word) in words.iter().enumerate() {
         let has_next = i + 1 < n;
         if has_next && ARTICLES.contains(&word.as_str()) {
+            article = true;
             continue;
         }
         if has_next && is_assimilated_article(word, &words[i + 1]) {
+            article = true;
             continue;
         }
         // A particle is dropped between names (`Ahmed bin Ali`); a name never starts with one,
@@ -256,11 +273,13 @@ fn drop_articles_and_particles(words: Vec<String>) -> Vec<String> {
         if has_next && i > 0 && PARTICLES.contains(&word.as_str()) {
             continue;
         }
-        if (has_next || n == 1) && HONORIFICS.contains(&word.as_str()) && n > 1 {
+        if n > 1 && HONORIFICS.contains(&word.as_str()) {
             continue;
         }
-        let word = strip_arabic_article(word);
-        out.push(word);
+        let stripped = strip_arabic_article(word);
+        let had_article = article || stripped.len() != word.len();
+        article = false;
+        out.push((stripped, had_article));
     }
     out
 }
@@ -290,18 +309,18 @@ fn strip_arabic_article(word: &str) -> String {
 }
 
 /// Joins `Abd` with the name it governs and `X` with a following `Din`.
-fn join_compounds(words: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
+fn join_compounds(words: Vec<(String, bool)>) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let word = &words[i];
+        let (word, article) = &words[i];
         if i + 1 < words.len() && is_abd_prefix(word) {
-            out.push(format!("{}{}", word, words[i + 1]));
+            out.push((format!("{}{}", word, words[i + 1].0), false));
             i += 2;
             continue;
         }
         if is_din(word) {
-            if let Some(last) = out.last_mut() {
+            if let Some((last, _)) = out.last_mut() {
                 if !is_kunya_marker(last) {
                     last.push_str(if word.chars().all(|c| c.is_ascii()) {
                         "din"
@@ -313,7 +332,7 @@ fn join_compounds(words: Vec<String>) -> Vec<String> {
                 }
             }
         }
-        out.push(word.clone());
+        out.push((word.clone(), *article));
         i += 1;
     }
     out
@@ -369,6 +388,32 @@ pub(crate) fn transliterate(word: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     Some((key, latin.then_some(form)))
+}
+
+/// Keys of other readings of `word` (see [`NamePart::alt_keys`]).
+fn alternative_keys(word: &str, key: &str) -> Vec<String> {
+    let mut readings = Vec::new();
+    if word.chars().all(|c| c.is_ascii_lowercase()) {
+        if word.contains("ch") {
+            readings.push(
+                word.replace("sch", "\u{1}")
+                    .replace("ch", "kh")
+                    .replace('\u{1}', "sch"),
+            );
+        }
+        if word.contains("dh") {
+            readings.push(word.replace("dh", "z"));
+        }
+    } else if word.contains(['ذ', 'ظ']) {
+        readings.push(word.replace(['ذ', 'ظ'], "ز"));
+    }
+    let mut keys: Vec<String> = readings
+        .iter()
+        .filter_map(|w| transliterate(w).map(|(k, _)| k))
+        .filter(|k| k != key)
+        .collect();
+    keys.dedup();
+    keys
 }
 
 /// The key (consonant classes, initial-vowel mark) and the form (with vowels a/i/u).
@@ -455,7 +500,7 @@ fn latin_sounds(word: &str) -> Vec<Sound> {
         } else if starts(i, "sh") || starts(i, "ch") || starts(i, "sj") {
             (&[C(b'c')], 2)
         } else if starts(i, "kh") {
-            (&[C(b'x')], 2)
+            (&[C(b'h')], 2)
         } else if starts(i, "gh") || starts(i, "dj") {
             (&[C(b'j')], 2)
         } else if starts(i, "th") {
@@ -468,7 +513,7 @@ fn latin_sounds(word: &str) -> Vec<Sound> {
             (&[C(b'k')], 2)
         } else if starts(i, "ou") || starts(i, "oo") || starts(i, "oe") || starts(i, "uu") {
             (&[V(b'u')], 2)
-        } else if starts(i, "ee") || starts(i, "ie") || starts(i, "ii") || starts(i, "ij") {
+        } else if starts(i, "ee") || starts(i, "ie") || starts(i, "ii") {
             (&[V(b'i')], 2)
         } else if starts(i, "ai") || starts(i, "ay") || starts(i, "ei") || starts(i, "ey") {
             if i + 2 < w.len() && is_vowel(w[i + 2]) {
@@ -543,7 +588,7 @@ fn arabic_sounds(word: &str) -> Vec<Sound> {
             'ت' | 'ط' | 'ث' => &[C(b't')],
             'ج' | 'غ' | 'گ' | 'ژ' => &[C(b'j')],
             'ح' | 'ه' | 'ھ' => &[C(b'h')],
-            'خ' => &[C(b'x')],
+            'خ' => &[C(b'h')],
             'د' | 'ض' | 'ذ' => &[C(b'd')],
             'ر' | 'ڕ' => &[C(b'r')],
             'ز' | 'ظ' => &[C(b'z')],
@@ -633,30 +678,43 @@ fn nisba_country(key: &str) -> Option<&'static str> {
 /// How alike two parts are, in [0, 1]: 1 for equal keys with compatible vowels; less for one
 /// edit on longer keys (typos); 0 otherwise.
 pub fn part_similarity(a: &NamePart, b: &NamePart) -> f64 {
-    let key_sim = if a.key == b.key {
-        1.0
-    } else {
-        let (la, lb) = (a.key.chars().count(), b.key.chars().count());
-        if la.min(lb) < 3 {
-            return 0.0;
+    let mut best = key_similarity(&a.key, &b.key);
+    if best < 1.0 {
+        for x in std::iter::once(&a.key).chain(&a.alt_keys) {
+            for y in std::iter::once(&b.key).chain(&b.alt_keys) {
+                best = best.max(key_similarity(x, y));
+            }
         }
-        let distance = strsim::damerau_levenshtein(&a.key, &b.key);
-        if distance > 1 + usize::from(la.min(lb) >= 7) {
-            return 0.0;
-        }
-        1.0 - distance as f64 / la.max(lb) as f64
-    };
+    }
+    if best == 0.0 {
+        return 0.0;
+    }
     match (&a.form, &b.form) {
         (Some(fa), Some(fb)) if fa != fb => {
             let vowel_sim = strsim::jaro_winkler(fa, fb);
             if vowel_sim < 0.75 {
-                key_sim * 0.5
+                best * 0.5
             } else {
-                key_sim
+                best
             }
         }
-        _ => key_sim,
+        _ => best,
     }
+}
+
+fn key_similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if la.min(lb) < 3 {
+        return 0.0;
+    }
+    let distance = strsim::damerau_levenshtein(a, b);
+    if distance > 1 + usize::from(la.min(lb) >= 7) {
+        return 0.0;
+    }
+    1.0 - distance as f64 / la.max(lb) as f64
 }
 
 #[cfg(test)]
@@ -771,6 +829,30 @@ mod tests {
     }
 
     #[test]
+    fn dutch_ch_is_kh() {
+        let achmed = &parse_name("Achmed")[0];
+        let ahmed = &parse_name("أحمد")[0];
+        assert_eq!(part_similarity(achmed, ahmed), 1.0);
+        let chalid = &parse_name("Chalid")[0];
+        let khalid = &parse_name("Khalid")[0];
+        assert_eq!(part_similarity(chalid, khalid), 1.0);
+        // The French reading stays the main key.
+        same(&["Chami", "Shami"]);
+        same(&["Khadija", "Khadijah", "Khedidja", "خديجة"]);
+        same(&["Hijazi", "Hidjazi", "Hegazy", "حجازي"]);
+    }
+
+    #[test]
+    fn dh_and_z_readings() {
+        let dhafir = &parse_name("Dhafir")[0];
+        let zafir = &parse_name("Zafir")[0];
+        let arabic = &parse_name("ظافر")[0];
+        assert_eq!(part_similarity(dhafir, zafir), 1.0);
+        assert_eq!(part_similarity(arabic, zafir), 1.0);
+        assert_eq!(part_similarity(arabic, dhafir), 1.0);
+    }
+
+    #[test]
     fn initial_vowel_or_ayn_is_marked() {
         assert_ne!(keys("Ahmed"), keys("Hamid"));
         same(&["Ahmed", "Ahmad", "أحمد"]);
@@ -800,6 +882,9 @@ mod tests {
             PartKind::Nisba("FR")
         );
         assert_eq!(parse_name("al-Belgiki")[0].kind, PartKind::Nisba("BE"));
+        // Without its article, a nisba-like word is a name (Tariq is not al-Turki).
+        assert_eq!(parse_name("Rashid Turki")[1].kind, PartKind::Plain);
+        assert_eq!(parse_name("رشيد طارق")[1].kind, PartKind::Plain);
     }
 
     #[test]

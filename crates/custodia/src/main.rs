@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod access_cmd;
+mod match_cmd;
 mod output;
 
 use std::io::IsTerminal;
@@ -94,6 +95,9 @@ enum Command {
     /// Originators' consent decisions on letting items go to a recipient.
     #[command(subcommand)]
     Consent(access_cmd::ConsentCommand),
+    /// Find the same persons across two lists (or duplicates within one): ranked, explained
+    /// candidate pairs. Works on files; needs no vault.
+    Match(match_cmd::MatchArgs),
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -394,6 +398,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         }
         Command::Log(command) => log_command(cli, out, command),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
+        Command::Match(args) => match_cmd::run(cli, out, args),
     }
 }
 
