@@ -55,10 +55,7 @@ fn hash_of<T: Hash>(value: T) -> u64 {
 /// The spellings of a part's key that blocking tries: the key, its Dutch `ch` reading, and the
 /// key without its initial-vowel mark (Ebrahim / Brahim, Ahmed / Hmed).
 fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
-    let unmarked = part
-        .key
-        .strip_prefix('a')
-        .filter(|rest| rest.len() >= 3);
+    let unmarked = part.key.strip_prefix('a').filter(|rest| rest.len() >= 3);
     std::iter::once(part.key.as_str())
         .chain(part.alt_keys.iter().map(String::as_str))
         .chain(unmarked)

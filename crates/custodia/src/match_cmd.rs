@@ -73,7 +73,11 @@ pub fn run(_cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
             })
         })
         .collect();
-    let mode = if right.is_some() { "lists" } else { "duplicates" };
+    let mode = if right.is_some() {
+        "lists"
+    } else {
+        "duplicates"
+    };
     let document = json!({
         "threshold": threshold,
         "mode": mode,

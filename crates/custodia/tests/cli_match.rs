@@ -79,10 +79,18 @@ fn two_lists_across_scripts() {
     assert!(first["birth_date"].is_object(), "{first}");
 
     // Without --json: one block per pair on stdout.
-    let human = custodia().arg("match").arg(&left).arg(&right).output().unwrap();
+    let human = custodia()
+        .arg("match")
+        .arg(&left)
+        .arg(&right)
+        .output()
+        .unwrap();
     assert!(human.status.success());
     let text = String::from_utf8(human.stdout).unwrap();
-    assert!(text.contains("L3  ~  R3") && text.contains("name"), "{text}");
+    assert!(
+        text.contains("L3  ~  R3") && text.contains("name"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -90,18 +98,19 @@ fn threshold_is_applied_and_checked() {
     let tmp = tempfile::tempdir().unwrap();
     let left = write(tmp.path(), "left.csv", LEFT);
     let right = write(tmp.path(), "right.csv", RIGHT);
-    let all = run(custodia()
-        .arg("match")
-        .arg(&left)
-        .arg(&right)
-        .args(["--json", "--threshold", "0"]))
-    .ok();
+    let all =
+        run(custodia()
+            .arg("match")
+            .arg(&left)
+            .arg(&right)
+            .args(["--json", "--threshold", "0"]))
+        .ok();
     assert_eq!(all["threshold"].as_f64(), Some(0.0));
-    let some = run(custodia()
-        .arg("match")
-        .arg(&left)
-        .arg(&right)
-        .args(["--json", "--threshold", "0.999999"]))
+    let some = run(custodia().arg("match").arg(&left).arg(&right).args([
+        "--json",
+        "--threshold",
+        "0.999999",
+    ]))
     .ok();
     assert!(pairs(&all).len() > pairs(&some).len());
     assert!(pairs(&all).contains(&("L2".into(), "R2".into())));
@@ -170,15 +179,30 @@ fn bad_files_are_named_with_their_line() {
         "bad.csv",
         "id,name,birth_date\n1,Ali,1990\n2,Omar,last spring\n",
     );
-    let doc = run(custodia().arg("match").arg(&good).arg(&bad_date).arg("--json")).failed();
+    let doc = run(custodia()
+        .arg("match")
+        .arg(&good)
+        .arg(&bad_date)
+        .arg("--json"))
+    .failed();
     let error = doc["error"].as_str().unwrap();
-    assert!(error.contains("bad.csv") && error.contains("line 3"), "{error}");
+    assert!(
+        error.contains("bad.csv") && error.contains("line 3"),
+        "{error}"
+    );
 
     let no_header = write(tmp.path(), "nohead.csv", "who,when\nAli,1990\n");
     let doc = run(custodia().arg("match").arg(&no_header).arg("--json")).failed();
-    assert!(doc["error"].as_str().unwrap().contains("`name`") || doc["error"].as_str().unwrap().contains("`id`"));
+    assert!(
+        doc["error"].as_str().unwrap().contains("`name`")
+            || doc["error"].as_str().unwrap().contains("`id`")
+    );
 
-    let bad_json = write(tmp.path(), "bad.jsonl", "{\"id\":\"1\",\"schema\":\"Person\"}\n{oops\n");
+    let bad_json = write(
+        tmp.path(),
+        "bad.jsonl",
+        "{\"id\":\"1\",\"schema\":\"Person\"}\n{oops\n",
+    );
     let doc = run(custodia().arg("match").arg(&bad_json).arg("--json")).failed();
     assert!(doc["error"].as_str().unwrap().contains("line 2"), "{doc}");
 
