@@ -18,9 +18,9 @@ use crate::person::Person;
 use crate::score::{compare, parse, Comparison, Prepared, Vocabulary};
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
-const RARE_SHARE: f64 = 0.01;
+const RARE_SHARE: f64 = 0.003;
 /// Keys carried by more persons than this are not used for blocking.
-const MAX_BLOCK: usize = 4000;
+const MAX_BLOCK: usize = 1000;
 
 /// A proposed pair.
 #[derive(Clone, Debug, Serialize)]
@@ -162,8 +162,10 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
                 pool.dedup();
                 let mut found = Vec::new();
                 for &j in pool.iter() {
-                    let comparison = compare(p, &others[j as usize], &vocabulary);
-                    if comparison.score >= threshold {
+                    let quick = compare(p, &others[j as usize], &vocabulary, false);
+                    if quick.score >= threshold {
+                        // Explanations are written only for the pairs that are kept.
+                        let comparison = compare(p, &others[j as usize], &vocabulary, true);
                         let right_person = match right {
                             Some(r) => &r[j as usize],
                             None => &left[j as usize],
@@ -209,7 +211,7 @@ pub fn compare_persons(a: &Person, b: &Person) -> Comparison {
     let pa = vocabulary.prepare(a, parse(a));
     let pb = vocabulary.prepare(b, parse(b));
     vocabulary.finish();
-    compare(&pa, &pb, &vocabulary)
+    compare(&pa, &pb, &vocabulary, true)
 }
 
 #[cfg(test)]

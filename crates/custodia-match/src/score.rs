@@ -52,6 +52,8 @@ pub fn score_of(evidence_sum: f64) -> f64 {
 #[derive(Clone, Debug)]
 pub(crate) struct Part {
     pub id: u32,
+    /// The interned vowel-aware form (0 for none): equal ids and forms make equal parts.
+    pub form_id: u32,
     pub part: NamePart,
 }
 
@@ -109,6 +111,7 @@ pub(crate) fn parse(person: &Person) -> Parsed {
 pub(crate) struct Vocabulary {
     ids: HashMap<String, u32>,
     keys: Vec<String>,
+    forms: HashMap<String, u32>,
     /// Persons carrying each key (counted once per person).
     pub counts: Vec<u32>,
     /// Persons counted.
@@ -188,6 +191,18 @@ impl Vocabulary {
         id
     }
 
+    fn part(&mut self, part: NamePart) -> Part {
+        let id = self.intern(&part);
+        let form_id = match &part.form {
+            None => 0,
+            Some(form) => {
+                let next = self.forms.len() as u32 + 1;
+                *self.forms.entry(form.clone()).or_insert(next)
+            }
+        };
+        Part { id, form_id, part }
+    }
+
     pub fn prepare(&mut self, person: &Person, parsed: Parsed) -> Prepared {
         let mut variants = Vec::new();
         let mut kunyas = Vec::new();
@@ -195,10 +210,10 @@ impl Vocabulary {
         for name in parsed.names {
             let mut plain = Vec::new();
             for part in name {
-                let id = self.intern(&part);
-                match part.kind {
-                    PartKind::Plain => plain.push(Part { id, part }),
-                    PartKind::Kunya => kunyas.push(Part { id, part }),
+                let kind = part.kind;
+                match kind {
+                    PartKind::Plain => plain.push(self.part(part)),
+                    PartKind::Kunya => kunyas.push(self.part(part)),
                     PartKind::Nisba(country) => {
                         if !nisbas.contains(&country) {
                             nisbas.push(country);
@@ -213,10 +228,7 @@ impl Vocabulary {
         let fathers = parsed
             .fathers
             .into_iter()
-            .map(|part| Part {
-                id: self.intern(&part),
-                part,
-            })
+            .map(|part| self.part(part))
             .collect();
         // Each person counts once per key.
         let mut seen: Vec<u32> = variants
@@ -283,32 +295,53 @@ const NO_NAME: f64 = -6.0;
 /// Parts less alike than this do not pair.
 const PART_FLOOR: f64 = 0.7;
 
+/// `format!` when an explanation is wanted; an empty string (no allocation) otherwise, since
+/// most compared pairs are discarded.
+macro_rules! text {
+    ($explain:expr, $($arg:tt)*) => {
+        if $explain {
+            format!($($arg)*)
+        } else {
+            String::new()
+        }
+    };
+}
+
 struct NameMatch {
     weight: f64,
     detail: String,
 }
 
-fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary) -> NameMatch {
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: bool) -> NameMatch {
+    // Names have a handful of parts: pairs and flags live on the stack (this runs for every
+    // compared pair); longer names are cut to the first 16 parts.
+    const MAX_PARTS: usize = 16;
+    let a = &a[..a.len().min(MAX_PARTS)];
+    let b = &b[..b.len().min(MAX_PARTS)];
+    let mut pairs = [(0.0f64, 0u8, 0u8); MAX_PARTS * MAX_PARTS];
+    let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
-            let s = if pa.id == pb.id && pa.part.form == pb.part.form {
+            let s = if pa.id == pb.id && pa.form_id == pb.form_id {
                 1.0
             } else {
                 part_similarity(&pa.part, &pb.part)
             };
             if s >= PART_FLOOR {
-                pairs.push((s, i, j));
+                pairs[count] = (s, i as u8, j as u8);
+                count += 1;
             }
         }
     }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut used_a = vec![false; a.len()];
-    let mut used_b = vec![false; b.len()];
+    let pairs = &mut pairs[..count];
+    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut used_a = [false; MAX_PARTS];
+    let mut used_b = [false; MAX_PARTS];
     let mut weight = 0.0;
     let mut matched = 0usize;
     let mut detail = Vec::new();
-    for (s, i, j) in pairs {
+    for &(s, i, j) in pairs.iter() {
+        let (i, j) = (usize::from(i), usize::from(j));
         if used_a[i] || used_b[j] {
             continue;
         }
@@ -319,18 +352,20 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary) -> NameMatch
         // A near part (typo, one letter off) counts for less than an equal one.
         let strength = if s >= 0.999 { 1.0 } else { (s - 0.5) * 2.0 };
         weight += strength * information;
-        detail.push(format!(
-            "{} ~ {} ({:+.1}{})",
-            a[i].part.word,
-            b[j].part.word,
-            strength * information,
-            if s < 0.999 { ", near" } else { "" }
-        ));
+        if explain {
+            detail.push(format!(
+                "{} ~ {} ({:+.1}{})",
+                a[i].part.word,
+                b[j].part.word,
+                strength * information,
+                if s < 0.999 { ", near" } else { "" }
+            ));
+        }
     }
     if matched == 0 {
         return NameMatch {
             weight: NO_NAME,
-            detail: "no part of the names agrees".into(),
+            detail: text!(explain, "no part of the names agrees"),
         };
     }
     let short = a.len().min(b.len());
@@ -339,15 +374,19 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary) -> NameMatch
     let extra = (long - short).min(3);
     weight -= MISSING_PART * missing as f64 + EXTRA_PART * extra as f64;
     let mut text = detail.join(", ");
-    if missing > 0 || long > matched {
+    if explain && (missing > 0 || long > matched) {
         let unmatched: Vec<&str> = a
             .iter()
-            .zip(&used_a)
-            .chain(b.iter().zip(&used_b))
+            .zip(&used_a[..a.len()])
+            .chain(b.iter().zip(&used_b[..b.len()]))
             .filter(|(_, used)| !**used)
             .map(|(p, _)| p.part.word.as_str())
             .collect();
-        text.push_str(&format!("; not in the other: {}", unmatched.join(", ")));
+        text.push_str(&text!(
+            explain,
+            "; not in the other: {}",
+            unmatched.join(", ")
+        ));
     }
     NameMatch {
         weight,
@@ -356,14 +395,19 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary) -> NameMatch
 }
 
 /// Compares two prepared persons.
-pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Comparison {
+pub(crate) fn compare(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Comparison {
     let mut evidence = Vec::with_capacity(8);
 
     // Names: the best agreeing pair of name variants (main names and aliases).
     let mut best: Option<NameMatch> = None;
     for va in &a.variants {
         for vb in &b.variants {
-            let m = compare_variant(va, vb, vocabulary);
+            let m = compare_variant(va, vb, vocabulary, explain);
             if best.as_ref().is_none_or(|b| m.weight > b.weight) {
                 best = Some(m);
             }
@@ -386,7 +430,10 @@ pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Co
             if s >= 0.85 {
                 let w = (0.5 * vocabulary.weight(ka.id)).min(3.5) * s;
                 if kunya.as_ref().is_none_or(|k| w > k.0) {
-                    kunya = Some((w, format!("Abu/Umm {} ~ {}", ka.part.word, kb.part.word)));
+                    kunya = Some((
+                        w,
+                        text!(explain, "Abu/Umm {} ~ {}", ka.part.word, kb.part.word),
+                    ));
                 }
             }
         }
@@ -399,7 +446,7 @@ pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Co
             if !detail.is_empty() {
                 detail.push_str("; ");
             }
-            detail.push_str(&format!("same nisba ({country})"));
+            detail.push_str(&text!(explain, "same nisba ({country})"));
         }
         evidence.push(Evidence {
             feature: "kunya",
@@ -408,16 +455,16 @@ pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Co
         });
     }
 
-    if let Some(e) = father_evidence(a, b, vocabulary) {
+    if let Some(e) = father_evidence(a, b, vocabulary, explain) {
         evidence.push(e);
     }
-    if let Some(e) = date_evidence(&a.dates, &b.dates) {
+    if let Some(e) = date_evidence(&a.dates, &b.dates, explain) {
         evidence.push(e);
     }
-    if let Some(e) = place_evidence(&a.places, &b.places) {
+    if let Some(e) = place_evidence(&a.places, &b.places, explain) {
         evidence.push(e);
     }
-    if let Some(e) = nationality_evidence(a, b) {
+    if let Some(e) = nationality_evidence(a, b, explain) {
         evidence.push(e);
     }
     if let (Some(ga), Some(gb)) = (a.gender, b.gender) {
@@ -425,17 +472,17 @@ pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Co
             Evidence {
                 feature: "gender",
                 weight: 0.2,
-                detail: "same gender".into(),
+                detail: text!(explain, "same gender"),
             }
         } else {
             Evidence {
                 feature: "gender",
                 weight: -8.0,
-                detail: "different genders".into(),
+                detail: text!(explain, "different genders"),
             }
         });
     }
-    if let Some(e) = identifier_evidence(&a.identifiers, &b.identifiers) {
+    if let Some(e) = identifier_evidence(&a.identifiers, &b.identifiers, explain) {
         evidence.push(e);
     }
     let evidence_sum: f64 = evidence.iter().map(|e| e.weight).sum();
@@ -446,7 +493,12 @@ pub(crate) fn compare(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Co
     }
 }
 
-fn father_evidence(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Option<Evidence> {
+fn father_evidence(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
     match (a.fathers.first(), b.fathers.first()) {
         (Some(fa), Some(fb)) => {
             let s = part_similarity(&fa.part, &fb.part);
@@ -454,25 +506,30 @@ fn father_evidence(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Optio
                 Evidence {
                     feature: "father_name",
                     weight: vocabulary.weight(fa.id).min(4.0) * s,
-                    detail: format!("{} ~ {}", fa.part.word, fb.part.word),
+                    detail: text!(explain, "{} ~ {}", fa.part.word, fb.part.word),
                 }
             } else {
                 Evidence {
                     feature: "father_name",
                     weight: -3.0,
-                    detail: format!("{} ≠ {}", fa.part.word, fb.part.word),
+                    detail: text!(explain, "{} ≠ {}", fa.part.word, fb.part.word),
                 }
             })
         }
         // Arabic lists often write the father's name as the second part of the full name
         // (Mohammed Ahmed Hassan: Mohammed son of Ahmed).
-        (Some(f), None) => father_in_name(f, b, vocabulary),
-        (None, Some(f)) => father_in_name(f, a, vocabulary),
+        (Some(f), None) => father_in_name(f, b, vocabulary, explain),
+        (None, Some(f)) => father_in_name(f, a, vocabulary, explain),
         (None, None) => None,
     }
 }
 
-fn father_in_name(father: &Part, other: &Prepared, vocabulary: &Vocabulary) -> Option<Evidence> {
+fn father_in_name(
+    father: &Part,
+    other: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
     let name = other.variants.first()?;
     if name.len() < 3 {
         return None;
@@ -483,15 +540,19 @@ fn father_in_name(father: &Part, other: &Prepared, vocabulary: &Vocabulary) -> O
     found.then(|| Evidence {
         feature: "father_name",
         weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
-        detail: format!("{} is a part of the other's full name", father.part.word),
+        detail: text!(
+            explain,
+            "{} is a part of the other's full name",
+            father.part.word
+        ),
     })
 }
 
-fn date_evidence(a: &[BirthDate], b: &[BirthDate]) -> Option<Evidence> {
+fn date_evidence(a: &[BirthDate], b: &[BirthDate], explain: bool) -> Option<Evidence> {
     let mut best: Option<Evidence> = None;
     for da in a {
         for db in b {
-            let e = compare_dates(da, db);
+            let e = compare_dates(da, db, explain);
             if best.as_ref().is_none_or(|b| e.weight > b.weight) {
                 best = Some(e);
             }
@@ -512,9 +573,9 @@ fn show(date: &BirthDate) -> String {
 /// Weights are log-likelihood ratios, discounted for clustering of birthdays and clerical
 /// errors: a random other person shares a given day with odds of about 1 in 15,000, a month
 /// 1 in 500, a year 1 in 40.
-fn compare_dates(a: &BirthDate, b: &BirthDate) -> Evidence {
+fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
     use BirthDate::*;
-    let detail = |what: &str| format!("{} vs {}: {what}", show(a), show(b));
+    let detail = |what: &str| text!(explain, "{} vs {}: {what}", show(a), show(b));
     let e = |weight: f64, what: &str| Evidence {
         feature: "birth_date",
         weight,
@@ -595,7 +656,7 @@ fn compare_dates(a: &BirthDate, b: &BirthDate) -> Evidence {
     }
 }
 
-fn place_evidence(a: &[String], b: &[String]) -> Option<Evidence> {
+fn place_evidence(a: &[String], b: &[String], explain: bool) -> Option<Evidence> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
@@ -603,24 +664,24 @@ fn place_evidence(a: &[String], b: &[String]) -> Option<Evidence> {
         return Some(Evidence {
             feature: "birth_place",
             weight: 1.5,
-            detail: format!("same place ({shared})"),
+            detail: text!(explain, "same place ({shared})"),
         });
     }
     Some(Evidence {
         feature: "birth_place",
         weight: -0.3,
-        detail: "different places (or spellings not recognised)".into(),
+        detail: text!(explain, "different places (or spellings not recognised)"),
     })
 }
 
-fn nationality_evidence(a: &Prepared, b: &Prepared) -> Option<Evidence> {
+fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evidence> {
     let (na, nb) = (&a.nationalities, &b.nationalities);
     if !na.is_empty() && !nb.is_empty() {
         if let Some(shared) = na.iter().find(|n| nb.contains(n)) {
             return Some(Evidence {
                 feature: "nationality",
                 weight: 1.5,
-                detail: format!("shared nationality {shared}"),
+                detail: text!(explain, "shared nationality {shared}"),
             });
         }
         // Lists record one nationality of several (a Dutch-Moroccan is "Moroccan" on one list
@@ -628,7 +689,7 @@ fn nationality_evidence(a: &Prepared, b: &Prepared) -> Option<Evidence> {
         return Some(Evidence {
             feature: "nationality",
             weight: -0.7,
-            detail: format!("{} vs {}", na.join(";"), nb.join(";")),
+            detail: text!(explain, "{} vs {}", na.join(";"), nb.join(";")),
         });
     }
     let nisba_hint = a
@@ -639,16 +700,21 @@ fn nationality_evidence(a: &Prepared, b: &Prepared) -> Option<Evidence> {
     nisba_hint.map(|country| Evidence {
         feature: "nationality",
         weight: 0.7,
-        detail: format!("nisba points to {country}"),
+        detail: text!(explain, "nisba points to {country}"),
     })
 }
 
-fn identifier_evidence(a: &[Identifier], b: &[Identifier]) -> Option<Evidence> {
+fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Option<Evidence> {
     if let Some(shared) = a.iter().find(|ia| b.contains(ia)) {
         return Some(Evidence {
             feature: "identifier",
             weight: 9.0,
-            detail: format!("same {} number {}", kind_name(shared.kind), shared.value),
+            detail: text!(
+                explain,
+                "same {} number {}",
+                kind_name(shared.kind),
+                shared.value
+            ),
         });
     }
     for (kind, weight) in [
@@ -660,7 +726,7 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier]) -> Option<Evidence> {
             return Some(Evidence {
                 feature: "identifier",
                 weight,
-                detail: format!("different {} numbers", kind_name(kind)),
+                detail: text!(explain, "different {} numbers", kind_name(kind)),
             });
         }
     }
