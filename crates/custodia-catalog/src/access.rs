@@ -174,6 +174,7 @@ pub(crate) fn apply_change(tx: &Transaction<'_>, change: &AccessChange) -> Resul
             )
             .map_err(conflict(format!("no item {}", r.sha256)))?;
         }
+        AccessChange::RecordIdentityDecision(d) => crate::identity::record(tx, d)?,
     }
     Ok(())
 }

@@ -27,6 +27,8 @@ pub mod action {
     pub const REGIME_SET: &str = "regime_set";
     pub const CONSENT: &str = "consent";
     pub const RELEASE: &str = "release";
+    pub const IDENTITY_CONFIRM: &str = "identity_confirm";
+    pub const IDENTITY_REJECT: &str = "identity_reject";
 }
 
 /// One custody log entry, as appended to the ledger.

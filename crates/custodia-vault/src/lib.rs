@@ -25,6 +25,7 @@
 mod access;
 mod archive;
 pub mod custody;
+mod identity;
 mod ingest;
 mod keys;
 mod sniff;

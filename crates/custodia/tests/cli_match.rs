@@ -229,3 +229,60 @@ fn needs_no_vault() {
     .ok();
     assert!(!nowhere.exists());
 }
+
+#[test]
+fn review_decisions_are_logged_and_make_clusters() {
+    let vault = support::TestVault::new();
+    let decide = |args: &[&str]| {
+        run(custodia()
+            .arg("--data-dir")
+            .arg(&vault.dir)
+            .arg("--json")
+            .arg("match")
+            .args(args))
+        .ok()
+    };
+    let first = decide(&["confirm", "L1", "R1", "--note", "same passport photograph"]);
+    assert_eq!(first["decision"], "confirm");
+    assert_eq!(first["cluster"], "L1");
+    assert!(first["ledger_index"].is_u64());
+    decide(&["confirm", "R1", "X9"]);
+    decide(&["reject", "L2", "R2"]);
+    let clusters = decide(&["clusters"]);
+    assert_eq!(
+        clusters["clusters"],
+        serde_json::json!([{ "cluster": "L1", "members": ["L1", "R1", "X9"] }])
+    );
+    assert_eq!(clusters["decisions"].as_array().unwrap().len(), 3);
+    // A rejection undoes the link it concerns, and only that one.
+    decide(&["reject", "R1", "L1"]);
+    let clusters = decide(&["clusters"]);
+    assert_eq!(
+        clusters["clusters"],
+        serde_json::json!([{ "cluster": "R1", "members": ["R1", "X9"] }])
+    );
+    // Every decision is a custody entry that verifies.
+    let report = run(custodia()
+        .arg("--data-dir")
+        .arg(&vault.dir)
+        .args(["--json", "verify"]))
+    .ok();
+    assert_eq!(report["ok"], true, "{report}");
+    let bad = run(custodia()
+        .arg("--data-dir")
+        .arg(&vault.dir)
+        .args(["--json", "match", "confirm", "L1", "L1"]))
+    .failed();
+    assert!(bad["error"].as_str().unwrap().contains("L1"));
+}
+
+#[test]
+fn review_needs_a_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = run(custodia()
+        .arg("--data-dir")
+        .arg(tmp.path().join("none"))
+        .args(["--json", "match", "confirm", "A", "B"]))
+    .failed();
+    assert!(doc["error"].as_str().unwrap().contains("vault"));
+}
