@@ -16,7 +16,7 @@ use crate::name::{parse_name, part_similarity, text_keys, NamePart, PartKind};
 use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 
 /// The evidence sum at which the score is one half.
-pub const OFFSET: f64 = 8.5;
+pub const OFFSET: f64 = 9.0;
 /// How many units of evidence move the score from one half to about 0.73.
 pub const SCALE: f64 = 1.5;
 /// The calibrated default threshold: pairs scoring at least this are proposed.
@@ -292,6 +292,9 @@ const MISSING_PART: f64 = 2.5;
 const EXTRA_PART: f64 = 0.5;
 /// Evidence when no part of the names agrees.
 const NO_NAME: f64 = -6.0;
+/// Evidence when the first parts (the persons' own names) agree, and when they differ.
+const FIRST_AGREES: f64 = 1.0;
+const FIRST_DIFFERS: f64 = -1.5;
 /// Parts less alike than this do not pair.
 const PART_FLOOR: f64 = 0.7;
 
@@ -368,12 +371,30 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
             detail: text!(explain, "no part of the names agrees"),
         };
     }
+    // Arabic names lead with the person's own name (ism), then the father's and grandfather's or
+    // the family name: two men whose own names differ are rarely one, whatever else agrees.
+    let first = if a[0].id == b[0].id && a[0].form_id == b[0].form_id {
+        1.0
+    } else {
+        part_similarity(&a[0].part, &b[0].part)
+    };
+    let (first_weight, first_text) = if first >= PART_FLOOR {
+        (FIRST_AGREES, "own names agree")
+    } else if a.len() >= 2 && b.len() >= 2 {
+        (FIRST_DIFFERS, "own names differ")
+    } else {
+        (0.0, "")
+    };
+    weight += first_weight;
     let short = a.len().min(b.len());
     let long = a.len().max(b.len());
     let missing = short - matched;
     let extra = (long - short).min(3);
     weight -= MISSING_PART * missing as f64 + EXTRA_PART * extra as f64;
     let mut text = detail.join(", ");
+    if explain && !first_text.is_empty() {
+        text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
+    }
     if explain && (missing > 0 || long > matched) {
         let unmatched: Vec<&str> = a
             .iter()
