@@ -91,7 +91,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
         let alt_keys = alternative_keys(&word, &key);
         // A nisba carries its article (al-Hollandi); without it, Turki or Masri is a name.
         let nisba = if had_article {
-            nisba_country(&key)
+            nisba_country(&word, &key, form.as_deref())
         } else {
             None
         };
@@ -467,6 +467,16 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
                 readings.push(word.replace(from, to));
             }
         }
+        // c read as s (Faycal for Fayçal, Mouhcine).
+        if word.contains('c') {
+            let soft = word
+                .replace("ch", "\u{1}")
+                .replace("ck", "\u{2}")
+                .replace('c', "s");
+            if soft != word.replace("ch", "\u{1}").replace("ck", "\u{2}") {
+                readings.push(soft.replace('\u{1}', "ch").replace('\u{2}', "ck"));
+            }
+        }
         // Final -d written -t (Mehmet, Mohamet, Achmet).
         if let Some(stem) = word.strip_suffix('t') {
             if stem.len() >= 3 {
@@ -706,8 +716,61 @@ fn arabic_sounds(word: &str) -> Vec<Sound> {
 }
 
 /// Nisbas naming a country: the keys of their usual spellings, and the ISO 3166 alpha-2 code.
-fn nisba_country(key: &str) -> Option<&'static str> {
-    static TABLE: std::sync::OnceLock<Vec<(String, &'static str)>> = std::sync::OnceLock::new();
+fn nisba_country(word: &str, key: &str, form: Option<&str>) -> Option<&'static str> {
+    // Arabic script: the nisbas as written (after the article), since a consonant skeleton
+    // alone would take family names for nisbas (السعدي, Saadi, is not السعودي, Saudi).
+    const ARABIC: &[(&str, &str)] = &[
+        ("هولندي", "NL"),
+        ("بلجيكي", "BE"),
+        ("فرنسي", "FR"),
+        ("ألماني", "DE"),
+        ("الماني", "DE"),
+        ("بريطاني", "GB"),
+        ("أمريكي", "US"),
+        ("امريكي", "US"),
+        ("سويدي", "SE"),
+        ("دنماركي", "DK"),
+        ("نرويجي", "NO"),
+        ("نمساوي", "AT"),
+        ("سويسري", "CH"),
+        ("إسباني", "ES"),
+        ("اسباني", "ES"),
+        ("إيطالي", "IT"),
+        ("ايطالي", "IT"),
+        ("أسترالي", "AU"),
+        ("استرالي", "AU"),
+        ("كندي", "CA"),
+        ("تركي", "TR"),
+        ("روسي", "RU"),
+        ("شيشاني", "RU"),
+        ("أوزبكي", "UZ"),
+        ("اوزبكي", "UZ"),
+        ("طاجيكي", "TJ"),
+        ("تونسي", "TN"),
+        ("مغربي", "MA"),
+        ("جزائري", "DZ"),
+        ("ليبي", "LY"),
+        ("مصري", "EG"),
+        ("سوداني", "SD"),
+        ("أردني", "JO"),
+        ("اردني", "JO"),
+        ("لبناني", "LB"),
+        ("فلسطيني", "PS"),
+        ("عراقي", "IQ"),
+        ("سعودي", "SA"),
+        ("يمني", "YE"),
+        ("كويتي", "KW"),
+        ("أفغاني", "AF"),
+        ("افغاني", "AF"),
+        ("باكستاني", "PK"),
+        ("صومالي", "SO"),
+    ];
+    let Some(form) = form else {
+        return ARABIC.iter().find(|(w, _)| *w == word).map(|(_, c)| *c);
+    };
+    // Latin: the same key and the same vowels as a usual spelling.
+    static TABLE: std::sync::OnceLock<Vec<(String, String, &'static str)>> =
+        std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         const NISBAS: &[(&str, &str)] = &[
             ("hollandi", "NL"),
@@ -762,10 +825,15 @@ fn nisba_country(key: &str) -> Option<&'static str> {
         ];
         NISBAS
             .iter()
-            .filter_map(|(word, code)| transliterate(word).map(|(k, _)| (k, *code)))
+            .filter_map(|(word, code)| {
+                transliterate(word).and_then(|(k, f)| f.map(|f| (k, f, *code)))
+            })
             .collect()
     });
-    table.iter().find(|(k, _)| k == key).map(|(_, code)| *code)
+    table
+        .iter()
+        .find(|(k, f, _)| k == key && f == form)
+        .map(|(_, _, code)| *code)
 }
 
 /// How alike two parts are, in [0, 1]: 1 for equal keys with compatible vowels; less for one
@@ -1028,6 +1096,10 @@ mod tests {
             PartKind::Nisba("FR")
         );
         assert_eq!(parse_name("al-Belgiki")[0].kind, PartKind::Nisba("BE"));
+        // A family name with a nisba's consonants is not one.
+        assert_eq!(parse_name("al-Saadi")[0].kind, PartKind::Plain);
+        assert_eq!(parse_name("السعدي")[0].kind, PartKind::Plain);
+        assert_eq!(parse_name("السعودي")[0].kind, PartKind::Nisba("SA"));
         // Without its article, a nisba-like word is a name (Tariq is not al-Turki).
         assert_eq!(parse_name("Rashid Turki")[1].kind, PartKind::Plain);
         assert_eq!(parse_name("رشيد طارق")[1].kind, PartKind::Plain);

@@ -17,8 +17,9 @@ use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 
 /// The evidence sum at which the score is one half.
 pub const OFFSET: f64 = 9.0;
-/// How many units of evidence move the score from one half to about 0.73.
-pub const SCALE: f64 = 1.5;
+/// How many units of evidence move the score from one half to about 0.73 (a logistic fit of
+/// P(same person | evidence) on a tuning set of the benchmark, docs/BENCHMARKS.md).
+pub const SCALE: f64 = 1.0;
 /// The calibrated default threshold: pairs scoring at least this are proposed.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
