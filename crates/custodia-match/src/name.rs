@@ -171,10 +171,8 @@ fn words(name: &str) -> Vec<String> {
             let next_is_letter = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
             // An apostrophe after an article (l', al', el') separates the article.
             let article_before = matches!(current.as_str(), "l" | "al" | "el" | "d");
-            if current.is_empty() || !next_is_letter || article_before {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
-                }
+            if (!next_is_letter || article_before) && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
             }
         } else if !current.is_empty() {
             out.push(std::mem::take(&mut current));
@@ -369,7 +367,7 @@ fn join_compounds(words: Vec<(String, bool)>) -> Vec<(String, bool)> {
         if is_din(word) {
             if let Some((last, _)) = out.last_mut() {
                 if !is_kunya_marker(last) {
-                    last.push_str(if word.chars().all(|c| c.is_ascii()) {
+                    last.push_str(if word.is_ascii() {
                         "din"
                     } else {
                         "دين"
