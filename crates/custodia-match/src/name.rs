@@ -367,11 +367,7 @@ fn join_compounds(words: Vec<(String, bool)>) -> Vec<(String, bool)> {
         if is_din(word) {
             if let Some((last, _)) = out.last_mut() {
                 if !is_kunya_marker(last) {
-                    last.push_str(if word.is_ascii() {
-                        "din"
-                    } else {
-                        "دين"
-                    });
+                    last.push_str(if word.is_ascii() { "din" } else { "دين" });
                     i += 1;
                     continue;
                 }
