@@ -15,7 +15,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::person::Person;
-use crate::score::{compare, parse, Comparison, Prepared, Vocabulary};
+use crate::score::{
+    compare, evidence_bound, evidence_for, name_bound, parse, Comparison, Prepared, Vocabulary,
+};
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
 const RARE_SHARE: f64 = 0.003;
@@ -40,8 +42,11 @@ pub struct Candidate {
 #[derive(Clone, Debug, Serialize)]
 pub struct MatchRun {
     pub candidates: Vec<Candidate>,
-    /// Pairs scored after blocking.
+    /// Pairs that blocking put together.
     pub compared: u64,
+    /// Of those, pairs scored in full (the others could not reach the threshold, whatever
+    /// their names: birth years far apart, for instance).
+    pub scored: u64,
     pub prepare_seconds: f64,
     pub compare_seconds: f64,
 }
@@ -140,10 +145,17 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
             index.entry(k).or_default().push(i as u32);
         }
     }
+    let bounds_left: Vec<f64> = prepared_left
+        .iter()
+        .map(|p| name_bound(p, &vocabulary))
+        .collect();
+    let bounds_others: Vec<f64> = others.iter().map(|p| name_bound(p, &vocabulary)).collect();
+    // A little below the threshold's evidence, against rounding.
+    let needed = evidence_for(threshold) - 1e-9;
     let prepare_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let results: Vec<(u64, Vec<Candidate>)> = prepared_left
+    let results: Vec<(u64, u64, Vec<Candidate>)> = prepared_left
         .par_iter()
         .enumerate()
         .map_init(
@@ -161,8 +173,15 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
                 pool.sort_unstable();
                 pool.dedup();
                 let mut found = Vec::new();
+                let mut scored = 0u64;
                 for &j in pool.iter() {
-                    let quick = compare(p, &others[j as usize], &vocabulary, false);
+                    let other = &others[j as usize];
+                    if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize]) < needed
+                    {
+                        continue;
+                    }
+                    scored += 1;
+                    let quick = compare(p, other, &vocabulary, false);
                     if quick.score >= threshold {
                         // Explanations are written only for the pairs that are kept.
                         let comparison = compare(p, &others[j as usize], &vocabulary, true);
@@ -179,12 +198,13 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
                         });
                     }
                 }
-                (pool.len() as u64, found)
+                (pool.len() as u64, scored, found)
             },
         )
         .collect();
     let compared = results.iter().map(|r| r.0).sum();
-    let mut candidates: Vec<Candidate> = results.into_iter().flat_map(|r| r.1).collect();
+    let scored = results.iter().map(|r| r.1).sum();
+    let mut candidates: Vec<Candidate> = results.into_iter().flat_map(|r| r.2).collect();
     candidates.sort_by(|a, b| {
         b.comparison
             .score
@@ -200,6 +220,7 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
     MatchRun {
         candidates,
         compared,
+        scored,
         prepare_seconds,
         compare_seconds: started.elapsed().as_secs_f64(),
     }

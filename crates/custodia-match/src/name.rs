@@ -833,9 +833,14 @@ fn nisba_country(word: &str, key: &str, form: Option<&str>) -> Option<&'static s
 /// How alike two parts are, in [0, 1]: 1 for equal keys with compatible vowels; less for one
 /// edit on longer keys (typos); 0 otherwise.
 pub fn part_similarity(a: &NamePart, b: &NamePart) -> f64 {
+    part_similarity_given(a, b, a.key == b.key)
+}
+
+/// [`part_similarity`] when the caller already knows whether the keys are equal (interned ids).
+pub(crate) fn part_similarity_given(a: &NamePart, b: &NamePart, same_key: bool) -> f64 {
     // Arabic script writes long vowels: حسين (Husayn) has one after s, حسن (Hasan) none; a Latin
     // spelling without an i-sound there (Hassan) is not حسين, though the consonants agree.
-    if a.key == b.key && a.form.is_some() != b.form.is_some() {
+    if same_key && a.form.is_some() != b.form.is_some() {
         let (arabic, latin) = if a.form.is_none() { (a, b) } else { (b, a) };
         let clash = arabic
             .vowels
@@ -845,8 +850,12 @@ pub fn part_similarity(a: &NamePart, b: &NamePart) -> f64 {
             .any(|(&needed, &heard)| needed & !heard != 0 && heard != 0);
         return if clash { 0.5 } else { 1.0 };
     }
-    let mut best = key_similarity(&a.key, &b.key);
-    if best < 1.0 {
+    let mut best = if same_key {
+        1.0
+    } else {
+        key_similarity(&a.key, &b.key)
+    };
+    if best < 1.0 && !(a.alt_keys.is_empty() && b.alt_keys.is_empty()) {
         for x in std::iter::once(&a.key).chain(&a.alt_keys) {
             for y in std::iter::once(&b.key).chain(&b.alt_keys) {
                 best = best.max(key_similarity(x, y));

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::name::{parse_name, part_similarity, text_keys, NamePart, PartKind};
+use crate::name::{
+    parse_name, part_similarity, part_similarity_given, text_keys, NamePart, PartKind,
+};
 use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 
 /// The evidence sum at which the score is one half.
@@ -318,8 +320,8 @@ struct NameMatch {
 
 fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: bool) -> NameMatch {
     // Names have a handful of parts: pairs and flags live on the stack (this runs for every
-    // compared pair); longer names are cut to the first 16 parts.
-    const MAX_PARTS: usize = 16;
+    // compared pair); longer names are cut to the first 8 parts (given, father, grandfather, family and more).
+    const MAX_PARTS: usize = 8;
     let a = &a[..a.len().min(MAX_PARTS)];
     let b = &b[..b.len().min(MAX_PARTS)];
     let mut pairs = [(0.0f64, 0u8, 0u8); MAX_PARTS * MAX_PARTS];
@@ -329,7 +331,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
             let s = if pa.id == pb.id && pa.form_id == pb.form_id {
                 1.0
             } else {
-                part_similarity(&pa.part, &pb.part)
+                part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
             };
             if s >= PART_FLOOR {
                 pairs[count] = (s, i as u8, j as u8);
@@ -377,7 +379,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let first = if a[0].id == b[0].id && a[0].form_id == b[0].form_id {
         1.0
     } else {
-        part_similarity(&a[0].part, &b[0].part)
+        part_similarity_given(&a[0].part, &b[0].part, a[0].id == b[0].id)
     };
     let (first_weight, first_text) = if first >= PART_FLOOR {
         (FIRST_AGREES, "own names agree")
@@ -414,6 +416,56 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         weight,
         detail: text,
     }
+}
+
+/// The most evidence a name of `p` can contribute: every part matched at full weight (each
+/// pair is worth the mean of the two parts' weights, so a pair's bound is the sum of both
+/// halves), plus agreeing own names.
+pub(crate) fn name_bound(p: &Prepared, vocabulary: &Vocabulary) -> f64 {
+    p.variants
+        .iter()
+        .map(|v| v.iter().map(|x| vocabulary.weight(x.id)).sum::<f64>() / 2.0)
+        .fold(0.0, f64::max)
+        + FIRST_AGREES / 2.0
+}
+
+/// An upper bound of [`compare`]'s evidence sum, from the name bounds and the exact, cheap
+/// date evidence: pairs that cannot reach the threshold are not compared.
+pub(crate) fn evidence_bound(a: &Prepared, b: &Prepared, name_a: f64, name_b: f64) -> f64 {
+    let mut bound = name_a + name_b;
+    if (!a.kunyas.is_empty() || !a.nisbas.is_empty())
+        && (!b.kunyas.is_empty() || !b.nisbas.is_empty())
+    {
+        bound += 3.5 + 1.0;
+    }
+    if !a.fathers.is_empty() || !b.fathers.is_empty() {
+        bound += 4.0;
+    }
+    if !a.places.is_empty() && !b.places.is_empty() {
+        bound += 1.5;
+    }
+    bound += 1.5; // nationality, or a nisba pointing to it
+    if a.gender.is_some() && b.gender.is_some() {
+        bound += 0.2;
+    }
+    if !a.identifiers.is_empty() && !b.identifiers.is_empty() {
+        bound += 9.0;
+    }
+    if let Some(e) = date_evidence(&a.dates, &b.dates, false) {
+        bound += e.weight;
+    }
+    bound
+}
+
+/// The evidence sum at which the score reaches `threshold` (−∞ for 0).
+pub(crate) fn evidence_for(threshold: f64) -> f64 {
+    if threshold <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if threshold >= 1.0 {
+        return f64::INFINITY;
+    }
+    OFFSET + SCALE * (threshold / (1.0 - threshold)).ln()
 }
 
 /// Compares two prepared persons.

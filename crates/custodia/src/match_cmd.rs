@@ -190,6 +190,7 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
             "left": left.len(),
             "right": right.as_ref().map(Vec::len),
             "compared": run.compared,
+            "scored": run.scored,
             "pairs": pairs.len(),
         },
         "timing": {
