@@ -611,14 +611,29 @@ fn father_in_name(
     let found = name[1..]
         .iter()
         .any(|p| part_similarity(&p.part, &father.part) >= 0.85);
-    found.then(|| Evidence {
-        feature: "father_name",
-        weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
-        detail: text!(
-            explain,
-            "{} is a part of the other's full name",
-            father.part.word
-        ),
+    Some(if found {
+        Evidence {
+            feature: "father_name",
+            weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
+            detail: text!(
+                explain,
+                "{} is a part of the other's full name",
+                father.part.word
+            ),
+        }
+    } else {
+        // A full name of three or more parts carries the father's name second; a different
+        // one there speaks against, if less than a father's name given apart (it may be a
+        // family name instead).
+        Evidence {
+            feature: "father_name",
+            weight: -1.5,
+            detail: text!(
+                explain,
+                "{} is not among the other's name parts",
+                father.part.word
+            ),
+        }
     })
 }
 
@@ -677,9 +692,20 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             if ma == mb && da == db && (ya - yb).abs() == 1 {
                 return e(0.5, "same day and month, year one off");
             }
-            if ya == yb {
-                return e(0.0, "same year, other day");
+            if ya == yb && ma == mb {
+                return e(1.0, "same month, other day");
             }
+            if ya == yb {
+                return e(-1.0, "same year, other month and day");
+            }
+            // Two full dates that differ in every part: one of them would have to be wrong
+            // throughout.
+            return match (ya - yb).abs() {
+                1 => e(-2.5, "full dates differ, years one apart"),
+                2 => e(-3.5, "full dates differ, years two apart"),
+                3..=5 => e(-5.0, "full dates differ, years three to five apart"),
+                _ => e(-6.0, "full dates differ, years more than five apart"),
+            };
         }
         (
             Day {
