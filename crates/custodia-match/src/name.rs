@@ -28,11 +28,17 @@
 //! `X al-Din` joins its first part (Nur al-Din = Noureddine); `Abu X` / `Umm X` is a kunya and
 //! `al-Hollandi` a nisba, both kept apart as weaker evidence.
 //!
+//! Some spellings read two ways; such a part carries the other readings' keys (`alt_keys`):
 //! Latin `ch` is ش in French and English spellings (Chami) but ح or خ in Dutch and German ones
-//! (Achmed, Chalid): such a part carries a second key, `alt_key`, with the Dutch reading.
+//! (Achmed, Chalid); `th`, `sh`, `dh` may be two letters (Fathi, Ishaq, Adham); ث and ذ ظ are
+//! read s and z in Persian, Turkish and Egyptian usage (Osman, Zaki); `c` may stand for ç
+//! (Faycal); a final `t` for d (Mohamet).
 //!
 //! For Latin spellings a second, vowel-aware *form* is kept (vowels reduced to a/i/u), to tell
-//! apart names with the same consonants (Amin, Iman, Mona) when both sides give vowels.
+//! apart names with the same consonants (Amin, Iman, Mona) when both sides give vowels; against
+//! Arabic script, the long vowels it writes must be heard in the Latin spelling (حسين is
+//! Hussein, not Hassan). A part that drops an initial vowel is near, not equal (Smail,
+//! Ismail). Keys one edit apart (two for long keys) are near: typos.
 
 /// What a name part is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
