@@ -285,17 +285,26 @@ fn parse_json(path: &Path, text: &str) -> Result<Vec<Person>, MatchError> {
     let Value::Array(items) = value else {
         return Err(parse_error(path, 1, "expected a JSON array of persons"));
     };
-    // serde_json does not keep positions of values: errors name the element instead, as line
-    // numbers of a one-line array would not help.
+    // serde_json does not keep positions of values: errors name the record's index instead.
+    let record_error = |index: usize| {
+        move |e: MatchError| match e {
+            MatchError::Parse { path, message, .. } => MatchError::Record {
+                path,
+                index: index as u64,
+                message,
+            },
+            other => other,
+        }
+    };
     let mut people = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let line = index as u64 + 1;
         let Value::Object(object) = item else {
-            return Err(parse_error(
+            return Err(record_error(index)(parse_error(
                 path,
                 line,
-                format!("element {index} of the array is not an object"),
-            ));
+                "not an object",
+            )));
         };
         for key in [
             "id",
@@ -310,7 +319,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Vec<Person>, MatchError> {
             "passport",
             "national_id",
         ] {
-            check_strings(path, line, object, key)?;
+            check_strings(path, line, object, key).map_err(record_error(index))?;
         }
         let split = |key: &str| -> Vec<String> {
             strings(object.get(key))
@@ -331,7 +340,7 @@ fn parse_json(path: &Path, text: &str) -> Result<Vec<Person>, MatchError> {
             passports: split("passport"),
             national_ids: split("national_id"),
         };
-        people.push(build(path, line, fields)?);
+        people.push(build(path, line, fields).map_err(record_error(index))?);
     }
     Ok(people)
 }
@@ -450,7 +459,13 @@ mod tests {
         assert_eq!(people[0].id, "7");
         assert_eq!(people[0].nationalities, vec!["BE", "MA"]);
         assert!(parse_list(Path::new("l.json"), r#"{"a":1}"#, Format::Json).is_err());
-        assert!(parse_list(Path::new("l.json"), r#"[{"name": {"x":1}}]"#, Format::Json).is_err());
+        let e = parse_list(
+            Path::new("l.json"),
+            r#"[{"id": 1}, {"name": {"x":1}}]"#,
+            Format::Json,
+        )
+        .unwrap_err();
+        assert!(matches!(e, MatchError::Record { index: 1, .. }), "{e}");
     }
 
     #[test]

@@ -42,6 +42,14 @@ pub enum MatchError {
         line: u64,
         message: String,
     },
+    /// A record of a JSON array (serde_json keeps no positions of values: the record's index,
+    /// from 0, names it).
+    #[error("`{path}` record {index}: {message}")]
+    Record {
+        path: PathBuf,
+        index: u64,
+        message: String,
+    },
     #[error("`{path}` has no `{column}` column\n\nhint: a CSV list needs a header with at least `id` and `name`")]
     MissingColumn { path: PathBuf, column: String },
 }
