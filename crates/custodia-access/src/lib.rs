@@ -175,10 +175,10 @@ pub struct Principal {
 }
 
 impl Principal {
-    fn is(&self, role: Role) -> bool {
+    pub fn is(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
-    fn of_holder(&self) -> bool {
+    pub fn of_holder(&self) -> bool {
         self.organisation_kind == OrganisationKind::Holder
     }
 }
@@ -208,6 +208,21 @@ pub struct ItemFacts {
     pub consents: Vec<Consent>,
     /// Organisations the item was released to (a disclosure package delivered to them).
     pub released_to: BTreeSet<String>,
+    /// The persons whose statement the item is, each with their own consent scope.
+    #[serde(default)]
+    pub witnesses: Vec<WitnessScope>,
+}
+
+/// A witness's or survivor's own consent for their statements: to which kinds of organisation
+/// they may go, and which organisations never. A statement goes out only where both its
+/// originators and every witness of it allow it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessScope {
+    pub pseudonym: String,
+    /// Kinds of recipient allowed (empty until the person has agreed to anything: nothing goes).
+    pub allow_kinds: BTreeSet<OrganisationKind>,
+    /// Organisations excluded whatever their kind (e.g. "not to a named state").
+    pub exclude: BTreeSet<String>,
 }
 
 /// The organisation a package is for.
@@ -216,6 +231,9 @@ pub struct Recipient {
     pub organisation: String,
     /// Whether the holder approved it as a requester (open items need no consent for it).
     pub approved_requester: bool,
+    /// What kind of organisation it is (witnesses consent per kind of recipient).
+    #[serde(default)]
+    pub kind: Option<OrganisationKind>,
 }
 
 /// What a person wants to do with an item.
@@ -355,7 +373,20 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
             return Decision::deny("a supplier has not consented to this recipient");
         }
     }
-    Decision::allow("every supplier allows the item to go to the recipient")
+    for witness in &item.witnesses {
+        let Some(to) = recipient else {
+            return Decision::deny(
+                "a witness has not agreed to their statement going out unaddressed",
+            );
+        };
+        if witness.exclude.contains(&to.organisation) {
+            return Decision::deny("a witness excluded this recipient");
+        }
+        if !to.kind.is_some_and(|k| witness.allow_kinds.contains(&k)) {
+            return Decision::deny("a witness's consent does not extend to this kind of recipient");
+        }
+    }
+    Decision::allow("every supplier and every witness allows the item to go to the recipient")
 }
 
 #[cfg(test)]

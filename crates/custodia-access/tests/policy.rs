@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use custodia_access::{
     decide, releasable, Action, Consent, ItemFacts, OrganisationKind, Principal, Recipient, Regime,
-    Role, SubmissionFacts,
+    Role, SubmissionFacts, WitnessScope,
 };
 use proptest::prelude::*;
 
@@ -39,6 +39,7 @@ fn recipient(org: &str, approved: bool) -> Recipient {
     Recipient {
         organisation: org.into(),
         approved_requester: approved,
+        kind: Some(OrganisationKind::RequestingAuthority),
     }
 }
 
@@ -251,6 +252,10 @@ fn org() -> impl Strategy<Value = String> {
     prop::sample::select(ORGS.to_vec()).prop_map(String::from)
 }
 
+fn kind() -> impl Strategy<Value = OrganisationKind> {
+    prop::sample::select(OrganisationKind::ALL.to_vec())
+}
+
 fn principal() -> impl Strategy<Value = Principal> {
     (
         org(),
@@ -287,25 +292,39 @@ fn facts() -> impl Strategy<Value = ItemFacts> {
         originator,
         recipient,
     });
+    let witness = (
+        prop::collection::btree_set(kind(), 0..3),
+        prop::collection::btree_set(org(), 0..2),
+    )
+        .prop_map(|(allow_kinds, exclude)| WitnessScope {
+            pseudonym: "W".into(),
+            allow_kinds,
+            exclude,
+        });
     (
         prop::collection::vec(submission, 0..4),
         prop::collection::vec(consent, 0..4),
         prop::collection::btree_set(org(), 0..3),
+        prop::collection::vec(witness, 0..2),
     )
-        .prop_map(|(submissions, consents, released_to)| ItemFacts {
-            submissions,
-            consents,
-            released_to,
-        })
+        .prop_map(
+            |(submissions, consents, released_to, witnesses)| ItemFacts {
+                submissions,
+                consents,
+                released_to,
+                witnesses,
+            },
+        )
 }
 
 fn recipient_strategy() -> impl Strategy<Value = Option<Recipient>> {
-    prop::option::of(
-        (org(), any::<bool>()).prop_map(|(organisation, approved)| Recipient {
+    prop::option::of((org(), any::<bool>(), prop::option::of(kind())).prop_map(
+        |(organisation, approved, kind)| Recipient {
             organisation,
             approved_requester: approved,
-        }),
-    )
+            kind,
+        },
+    ))
 }
 
 fn is_holder(who: &Principal, role: Role) -> bool {
@@ -421,4 +440,55 @@ proptest! {
             prop_assert!(!decide(&auditor, action, &item, to.as_ref()).allowed);
         }
     }
+
+    /// A witness's scope only ever takes away: an item with a witness is releasable only if it
+    /// is without, and never to an organisation the witness excluded or of a kind not allowed.
+    #[test]
+    fn witnesses_only_narrow_releases(item in facts(), to in recipient_strategy(), excluded in org(), allowed in kind()) {
+        let mut with = item.clone();
+        with.witnesses.push(WitnessScope {
+            pseudonym: "W-extra".into(),
+            allow_kinds: [allowed].into_iter().collect(),
+            exclude: [excluded.clone()].into_iter().collect(),
+        });
+        let now = releasable(&with, to.as_ref()).allowed;
+        prop_assert!(!now || releasable(&item, to.as_ref()).allowed);
+        if let Some(to) = &to {
+            if to.organisation == excluded || to.kind != Some(allowed) {
+                prop_assert!(!now);
+            }
+        } else {
+            prop_assert!(!now, "a witness statement never goes out unaddressed");
+        }
+    }
+}
+
+#[test]
+fn a_witness_can_exclude_one_state_and_allow_prosecutors() {
+    let mut statement = item(vec![supplied("UN", None, Regime::Open)]);
+    statement.witnesses.push(WitnessScope {
+        pseudonym: "W-17".into(),
+        allow_kinds: [OrganisationKind::RequestingAuthority]
+            .into_iter()
+            .collect(),
+        exclude: ["Syria NGO".to_owned()].into_iter().collect(),
+    });
+    assert!(releasable(&statement, Some(&recipient("NL-OM", true))).allowed);
+    let mut excluded = recipient("Syria NGO", true);
+    assert!(!releasable(&statement, Some(&excluded)).allowed);
+    excluded.organisation = "Iraq".into();
+    excluded.kind = Some(OrganisationKind::Ngo);
+    assert!(
+        !releasable(&statement, Some(&excluded)).allowed,
+        "an NGO is not a prosecutor"
+    );
+    assert!(!releasable(&statement, None).allowed);
+    // Without the witness, the same open item goes to an approved NGO.
+    assert!(
+        releasable(
+            &item(vec![supplied("UN", None, Regime::Open)]),
+            Some(&excluded)
+        )
+        .allowed
+    );
 }

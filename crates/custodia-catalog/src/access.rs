@@ -174,6 +174,21 @@ pub(crate) fn apply_change(tx: &Transaction<'_>, change: &AccessChange) -> Resul
             )
             .map_err(conflict(format!("no item {}", r.sha256)))?;
         }
+        AccessChange::FileRequest(r) => crate::requests::file_request(tx, r)?,
+        AccessChange::SetRequestState(r) => crate::requests::set_request_state(tx, r)?,
+        AccessChange::AddRequestItem(r) => crate::requests::add_request_item(tx, r)?,
+        AccessChange::AddPerson(r) => crate::requests::add_person(tx, r)?,
+        AccessChange::SetPersonScope(r) => crate::requests::set_person_scope(tx, r)?,
+        AccessChange::LinkStatement(r) => crate::requests::link_statement(tx, r)?,
+        AccessChange::SetCredential(c) => crate::credentials::set_credential(tx, c)?,
+        AccessChange::RecordLoginFailure { user, at } => {
+            crate::credentials::record_login_failure(tx, user, *at)?
+        }
+        AccessChange::ClearLoginFailures(user) => {
+            crate::credentials::clear_login_failures(tx, user)?
+        }
+        AccessChange::IssueToken(t) => crate::credentials::issue_token(tx, t)?,
+        AccessChange::RevokeToken { id, at } => crate::credentials::revoke_token(tx, id, at)?,
         AccessChange::RecordIdentityDecision(d) => crate::identity::record(tx, d)?,
     }
     Ok(())

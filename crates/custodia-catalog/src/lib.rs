@@ -16,6 +16,8 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod credentials;
+mod requests;
 mod identity;
 mod sqlite;
 
@@ -248,6 +250,119 @@ pub enum AccessChange {
     RecordRelease(ReleaseRow),
     /// Records a decision on a pair of person records and rebuilds the identity clusters.
     RecordIdentityDecision(IdentityDecisionRow),
+    FileRequest(RequestRow),
+    SetRequestState(RequestStateRow),
+    AddRequestItem(RequestItemRow),
+    AddPerson(PersonRow),
+    SetPersonScope(PersonScopeRow),
+    LinkStatement(StatementLinkRow),
+    SetCredential(CredentialRow),
+    RecordLoginFailure {
+        user: String,
+        /// Unix seconds.
+        at: u64,
+    },
+    ClearLoginFailures(String),
+    IssueToken(TokenRow),
+    RevokeToken {
+        id: String,
+        at: String,
+    },
+}
+
+/// A user's password hash (Argon2id, PHC string) and TOTP secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialRow {
+    pub user: String,
+    pub password_phc: Option<String>,
+    /// Base32; `None` when the user has no second factor.
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step used, so that each code signs in once.
+    pub totp_last_step: Option<u64>,
+    pub updated_at: String,
+}
+
+/// A session or API token; only the SHA-256 of its secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: String,
+    pub user: String,
+    /// `session` or `api`.
+    pub kind: String,
+    pub label: Option<String>,
+    pub hash: String,
+    pub created_at: String,
+    /// Unix seconds.
+    pub expires_at: Option<u64>,
+    pub revoked_at: Option<String>,
+}
+
+/// A request for assistance from a requesting authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRow {
+    pub id: String,
+    /// The requesting authority (an organisation).
+    pub authority: String,
+    pub filed_by: String,
+    pub filed_at: String,
+    pub legal_basis: String,
+    pub case_ref: Option<String>,
+    /// Suspects, crimes, period, places and free text, as JSON.
+    pub description: String,
+    /// YYYY-MM-DD.
+    pub deadline: Option<String>,
+}
+
+/// A state a request entered (`filed`, `scoped`, `awaiting_consent`, `ready`, `finalised`,
+/// `withdrawn`); the latest is the request's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStateRow {
+    pub id: i64,
+    pub request_id: String,
+    pub state: String,
+    pub at: String,
+    pub by: String,
+    pub note: Option<String>,
+}
+
+/// An item in a request's candidate set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestItemRow {
+    pub request_id: String,
+    pub sha256: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// A witness or survivor, known to most by a pseudonym.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub pseudonym: String,
+    /// The real identity (JSON), shown only to roles that need it.
+    pub identity: String,
+    /// Protective measures, a JSON array.
+    pub protective_measures: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A person's own consent scope for their statements (JSON); the latest is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonScopeRow {
+    pub id: i64,
+    pub pseudonym: String,
+    pub scope: String,
+    pub set_at: String,
+    pub set_by: String,
+}
+
+/// An item that is a statement of (or about) a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLinkRow {
+    pub sha256: String,
+    pub pseudonym: String,
+    pub linked_at: String,
+    pub linked_by: String,
 }
 
 /// The catalog interface the vault uses; every back-end runs the same tests.
@@ -270,6 +385,8 @@ pub trait Catalog: Send {
     fn submitted_item(&self, submission_key: &str, path: &str) -> Result<Option<String>>;
     fn submission(&self, id: i64) -> Result<Option<SubmissionRow>>;
     fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>>;
+    /// Submissions of items made from (or expanded out of) `parent`, oldest first.
+    fn derived_from(&self, parent: &str) -> Result<Vec<SubmissionRow>>;
     /// Records that an archive item could not be (fully) expanded, and why.
     fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()>;
     fn expansion_error(&self, sha256: &str) -> Result<Option<String>>;
@@ -304,6 +421,23 @@ pub trait Catalog: Send {
     /// Releases of an item, oldest first.
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>>;
 
+    fn request(&self, id: &str) -> Result<Option<RequestRow>>;
+    fn requests(&self) -> Result<Vec<RequestRow>>;
+    /// States a request entered, oldest first.
+    fn request_states(&self, id: &str) -> Result<Vec<RequestStateRow>>;
+    fn request_items(&self, id: &str) -> Result<Vec<RequestItemRow>>;
+    fn person(&self, pseudonym: &str) -> Result<Option<PersonRow>>;
+    fn persons(&self) -> Result<Vec<PersonRow>>;
+    /// A person's consent scopes, oldest first.
+    fn person_scopes(&self, pseudonym: &str) -> Result<Vec<PersonScopeRow>>;
+    /// The persons whose statement (or whose account) an item is.
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>>;
+
+    fn credential(&self, user: &str) -> Result<Option<CredentialRow>>;
+    /// Unix seconds of a user's failed sign-ins since their last success.
+    fn login_failures(&self, user: &str) -> Result<Vec<u64>>;
+    fn token(&self, id: &str) -> Result<Option<TokenRow>>;
+    fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>>;
     /// Decisions on pairs of person records, oldest first.
     fn identity_decisions(&self) -> Result<Vec<IdentityDecisionRow>>;
     /// Identity clusters (only records confirmed to be someone else too), by cluster then member.

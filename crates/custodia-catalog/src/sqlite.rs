@@ -4,11 +4,13 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::access;
+use crate::{access, credentials, requests};
 use crate::{
-    AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, EventRow, IdentityDecisionRow,
-    IdentityMemberRow, IngestCommit, IngestRecord, ItemRow, NewEvent, OrganisationRow,
-    PendingEvent, RegimeRow, ReleaseRow, Result, SubmissionRow, UserRow,
+    AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, CredentialRow, EventRow,
+    IdentityDecisionRow, IdentityMemberRow, IngestCommit, IngestRecord, ItemRow, NewEvent,
+    OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow, ReleaseRow,
+    RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow, SubmissionRow, TokenRow,
+    UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -126,6 +128,93 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         3,
+        r#"
+    CREATE TABLE requests (
+        id          TEXT PRIMARY KEY,
+        authority   TEXT NOT NULL REFERENCES organisations(name),
+        filed_by    TEXT NOT NULL,
+        filed_at    TEXT NOT NULL,
+        legal_basis TEXT NOT NULL,
+        case_ref    TEXT,
+        description TEXT NOT NULL,
+        deadline    TEXT
+    );
+    CREATE TABLE request_states (
+        id         INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES requests(id),
+        state      TEXT NOT NULL,
+        at         TEXT NOT NULL,
+        by         TEXT NOT NULL,
+        note       TEXT
+    );
+    CREATE INDEX request_states_by_request ON request_states (request_id);
+    CREATE TABLE request_items (
+        request_id TEXT NOT NULL REFERENCES requests(id),
+        sha256     TEXT NOT NULL REFERENCES items(sha256),
+        added_at   TEXT NOT NULL,
+        added_by   TEXT NOT NULL,
+        PRIMARY KEY (request_id, sha256)
+    );
+    CREATE TABLE persons (
+        pseudonym           TEXT PRIMARY KEY,
+        identity            TEXT NOT NULL,
+        protective_measures TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        created_by          TEXT NOT NULL
+    );
+    CREATE TABLE person_scopes (
+        id        INTEGER PRIMARY KEY,
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        scope     TEXT NOT NULL,
+        set_at    TEXT NOT NULL,
+        set_by    TEXT NOT NULL
+    );
+    CREATE TABLE statement_witnesses (
+        sha256    TEXT NOT NULL REFERENCES items(sha256),
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        linked_at TEXT NOT NULL,
+        linked_by TEXT NOT NULL,
+        PRIMARY KEY (sha256, pseudonym)
+    );
+    "#,
+    ),
+    (
+        4,
+        r#"
+    CREATE TABLE credentials (
+        user_name      TEXT PRIMARY KEY REFERENCES users(name),
+        password_phc   TEXT,
+        totp_secret    TEXT,
+        totp_last_step INTEGER,
+        updated_at     TEXT NOT NULL
+    );
+    CREATE TABLE login_failures (
+        id        INTEGER PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        at        INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_by_user ON login_failures (user_name);
+    CREATE TABLE tokens (
+        id         TEXT PRIMARY KEY,
+        user_name  TEXT NOT NULL REFERENCES users(name),
+        kind       TEXT NOT NULL,
+        label      TEXT,
+        hash       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at INTEGER,
+        revoked_at TEXT
+    );
+    CREATE INDEX tokens_by_user ON tokens (user_name);
+    "#,
+    ),
+    (
+        5,
+        r#"
+    CREATE INDEX submissions_by_parent ON submissions (parent_sha256);
+    "#,
+    ),
+    (
+        6,
         r#"
     -- Decisions on candidate pairs of person records; the latest decision on a pair counts.
     CREATE TABLE identity_decisions (
@@ -486,6 +575,42 @@ impl Catalog for SqliteCatalog {
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
         access::releases_of(&self.conn, sha256)
     }
+    fn request(&self, id: &str) -> Result<Option<RequestRow>> {
+        requests::request(&self.conn, id)
+    }
+    fn requests(&self) -> Result<Vec<RequestRow>> {
+        requests::requests(&self.conn)
+    }
+    fn request_states(&self, id: &str) -> Result<Vec<RequestStateRow>> {
+        requests::request_states(&self.conn, id)
+    }
+    fn request_items(&self, id: &str) -> Result<Vec<RequestItemRow>> {
+        requests::request_items(&self.conn, id)
+    }
+    fn person(&self, pseudonym: &str) -> Result<Option<PersonRow>> {
+        requests::person(&self.conn, pseudonym)
+    }
+    fn persons(&self) -> Result<Vec<PersonRow>> {
+        requests::persons(&self.conn)
+    }
+    fn person_scopes(&self, pseudonym: &str) -> Result<Vec<PersonScopeRow>> {
+        requests::person_scopes(&self.conn, pseudonym)
+    }
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>> {
+        requests::witnesses_of(&self.conn, sha256)
+    }
+    fn credential(&self, user: &str) -> Result<Option<CredentialRow>> {
+        credentials::credential(&self.conn, user)
+    }
+    fn login_failures(&self, user: &str) -> Result<Vec<u64>> {
+        credentials::login_failures(&self.conn, user)
+    }
+    fn token(&self, id: &str) -> Result<Option<TokenRow>> {
+        credentials::token(&self.conn, id)
+    }
+    fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>> {
+        credentials::tokens_of(&self.conn, user)
+    }
 
     fn pending_events(&self) -> Result<Vec<PendingEvent>> {
         let mut stmt = self
@@ -567,6 +692,20 @@ impl Catalog for SqliteCatalog {
             .map_err(query("list submissions"))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(query("list submissions"))
+    }
+
+    fn derived_from(&self, parent: &str) -> Result<Vec<SubmissionRow>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE parent_sha256 = ?1 ORDER BY id"
+            ))
+            .map_err(query("list derived items"))?;
+        let rows = stmt
+            .query_map([parent], submission_from_row)
+            .map_err(query("list derived items"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(query("list derived items"))
     }
 
     fn set_expansion_error(&mut self, sha256: &str, error: &str) -> Result<()> {

@@ -118,8 +118,25 @@ impl Vault {
             return Ok(None);
         }
         let mut submissions = Vec::new();
+        // A redacted derivative answers to its parent's consents and witnesses: what its
+        // originators and the persons in it decided about the content still holds.
+        let mut sources = vec![sha256.to_owned()];
         for s in self.catalog.submissions_of(sha256)? {
-            let (regime, _) = self.regime_in_force(&s.submission_key, sha256)?;
+            if let (Some(parent), Some(how)) = (&s.parent_sha256, &s.path_in_parent) {
+                if how.starts_with(crate::redact::REDACTED_PREFIX) && !sources.contains(parent) {
+                    sources.insert(0, parent.clone());
+                }
+            }
+        }
+        for s in self.catalog.submissions_of(sha256)? {
+            // A redacted derivative has the regime its parent has in that submission.
+            let regime_item = match (&s.parent_sha256, &s.path_in_parent) {
+                (Some(parent), Some(how)) if how.starts_with(crate::redact::REDACTED_PREFIX) => {
+                    parent.as_str()
+                }
+                _ => sha256,
+            };
+            let (regime, _) = self.regime_in_force(&s.submission_key, regime_item)?;
             submissions.push(SubmissionFacts {
                 originator: s.originator,
                 case: s.case_ref,
@@ -128,8 +145,10 @@ impl Vault {
         }
         // The latest decision per (originator, recipient) is in force.
         let mut latest: std::collections::BTreeMap<(String, String), String> = Default::default();
-        for c in self.catalog.consents_of(sha256)? {
-            latest.insert((c.originator, c.recipient), c.decision);
+        for source in &sources {
+            for c in self.catalog.consents_of(source)? {
+                latest.insert((c.originator, c.recipient), c.decision);
+            }
         }
         let consents = latest
             .into_iter()
@@ -145,10 +164,17 @@ impl Vault {
             .into_iter()
             .map(|r| r.recipient)
             .collect();
+        let mut witnesses = Vec::new();
+        for source in &sources {
+            for link in self.catalog.witnesses_of(source)? {
+                witnesses.push(self.witness_scope(&link.pseudonym)?);
+            }
+        }
         Ok(Some(ItemFacts {
             submissions,
             consents,
             released_to,
+            witnesses,
         }))
     }
 
@@ -162,6 +188,7 @@ impl Vault {
         Ok(Recipient {
             organisation: org.name,
             approved_requester: org.approved_requester,
+            kind: org.kind.parse().ok(),
         })
     }
 
@@ -208,31 +235,42 @@ impl Vault {
     /// Records access changes and their custody entry, durably, in one catalog transaction
     /// followed by one log append. Returns the entry's log position.
     pub fn change_access(&mut self, actor: &str, change: Change) -> Result<u64> {
-        self.require_write()?;
-        let time = custody::now();
-        let details = change.details.to_string();
-        let entry = CustodyEntry::new(
-            &time,
-            actor,
-            change.action,
-            change.item.as_deref(),
-            &details,
-        );
-        let event = NewEvent {
-            time,
-            actor: actor.to_owned(),
-            action: change.action.to_owned(),
-            item: change.item,
-            details,
-            entry: entry.to_bytes(),
-        };
-        let pending = self.catalog.apply(&change.rows, &[event])?;
-        let indexes = self.append_pending(&pending)?;
-        self.checkpoint_if_due()?;
-        indexes
+        self.change_access_many(actor, vec![change])?
             .first()
             .copied()
             .ok_or_else(|| VaultError::Invalid("no custody entry was appended".into()))
+    }
+
+    /// Records several access changes, each with its own custody entry, in one catalog
+    /// transaction and one log append (all or none). Returns the entries' log positions.
+    pub fn change_access_many(&mut self, actor: &str, changes: Vec<Change>) -> Result<Vec<u64>> {
+        self.require_write()?;
+        let mut rows = Vec::new();
+        let mut events = Vec::with_capacity(changes.len());
+        for change in changes {
+            let time = custody::now();
+            let details = change.details.to_string();
+            let entry = CustodyEntry::new(
+                &time,
+                actor,
+                change.action,
+                change.item.as_deref(),
+                &details,
+            );
+            events.push(NewEvent {
+                time,
+                actor: actor.to_owned(),
+                action: change.action.to_owned(),
+                item: change.item,
+                details,
+                entry: entry.to_bytes(),
+            });
+            rows.extend(change.rows);
+        }
+        let pending = self.catalog.apply(&rows, &events)?;
+        let indexes = self.append_pending(&pending)?;
+        self.checkpoint_if_due()?;
+        Ok(indexes)
     }
 
     /// Creates the holder organisation and the administrator if the vault has no users yet

@@ -24,10 +24,14 @@
 
 mod access;
 mod archive;
+pub mod auth;
 pub mod custody;
 mod identity;
 mod ingest;
 mod keys;
+mod package;
+pub mod redact;
+pub mod requests;
 mod sniff;
 mod verify;
 
@@ -45,13 +49,17 @@ use serde::{Deserialize, Serialize};
 pub use access::{action_name, Change, RegimeReport, SubmissionRegime, DEFAULT_REGIME};
 pub use archive::ArchiveLimits;
 pub use custodia_access;
+pub use custodia_auth;
 pub use custodia_blobstore;
 pub use custodia_catalog;
 pub use custodia_ledger;
+pub use custodia_package;
 pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
 pub use keys::VaultKeys;
+pub use package::{PackageReceipt, PackageRequest};
+pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
 
 use custody::{action, CustodyEntry};

@@ -207,7 +207,8 @@ impl Vault {
                 "the event's details were edited after they were logged",
             ));
         }
-        if event.action == action::INGEST {
+        // A derived item's `derive` entry stands for its ingest: same details, same checks.
+        if event.action == action::INGEST || event.action == action::DERIVE {
             let Some(sha) = item else {
                 faults.push(fault(
                     "row_differs_from_log",

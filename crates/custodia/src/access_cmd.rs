@@ -58,6 +58,18 @@ pub enum UserCommand {
     },
     /// List users.
     List,
+    /// Set a user's password for the API and web application (from `--password-file`, or from
+    /// stdin when it is not a terminal).
+    Password {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Turn on a TOTP second factor; prints the secret and `otpauth://` URL once.
+    Totp { name: String },
+    /// API tokens for other systems, and sessions.
+    #[command(subcommand)]
+    Token(crate::auth_cmd::TokenCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,7 +134,7 @@ pub struct ConsentArgs {
     reason: Option<String>,
 }
 
-fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
+pub(crate) fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
     let vault = open(cli, Access::ReadWrite)?;
     let actor = actor(cli, &vault);
     Ok((vault, actor))
@@ -285,6 +297,9 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
                 index,
                 json!({ "user": name, "roles": roles }),
             );
+        }
+        UserCommand::Password { .. } | UserCommand::Totp { .. } | UserCommand::Token(_) => {
+            return crate::auth_cmd::user(cli, out, command);
         }
         UserCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
@@ -498,7 +513,7 @@ const CONDITION_KINDS: &[&str] = &[
     "free_text",
 ];
 
-fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
+pub(crate) fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the conditions file `{}`", path.display()))?;
     let value: serde_json::Value =

@@ -7,8 +7,11 @@
 #![forbid(unsafe_code)]
 
 mod access_cmd;
+mod auth_cmd;
 mod match_cmd;
 mod output;
+mod package_cmd;
+mod request_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -95,6 +98,39 @@ enum Command {
     /// Originators' consent decisions on letting items go to a recipient.
     #[command(subcommand)]
     Consent(access_cmd::ConsentCommand),
+    /// Disclosure packages: items, provenance, conditions and custody proofs for a recipient.
+    #[command(subcommand)]
+    Package(package_cmd::PackageCommand),
+    /// Sign in as the API does, and print a session token (password from a file or stdin).
+    Login {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// The current code of the user's second factor, if they have one.
+        #[arg(long, value_name = "CODE")]
+        totp: Option<String>,
+    },
+    /// Make a redacted derivative of an item: text strings, or regions of an image or PDF pages,
+    /// burnt out (not overlaid).
+    Redact {
+        sha256: String,
+        /// A string to burn out of a text item, every occurrence (repeatable).
+        #[arg(long = "text", value_name = "STRING")]
+        texts: Vec<String>,
+        /// A region to burn out: `X,Y,W,H` in pixels for an image, `PAGE:X,Y,W,H` in PDF points
+        /// (from the page's top-left corner) for a PDF (repeatable).
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Why (recorded with the derived item).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Requests for assistance: filing, scoping, consent, the disclosure package.
+    #[command(subcommand)]
+    Request(request_cmd::RequestCommand),
+    /// Witnesses and survivors: pseudonyms, protective measures, their own consent.
+    #[command(subcommand)]
+    Person(request_cmd::PersonCommand),
     /// Find the same persons across two lists (or duplicates within one): ranked, explained
     /// candidate pairs. Works on files; needs no vault.
     Match(match_cmd::MatchArgs),
@@ -289,6 +325,20 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Case(command) => access_cmd::case(cli, out, command),
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
+        Command::Package(command) => package_cmd::package(cli, out, command),
+        Command::Login {
+            name,
+            password_file,
+            totp,
+        } => auth_cmd::login(cli, out, name, password_file.as_deref(), totp.as_deref()),
+        Command::Redact {
+            sha256,
+            texts,
+            regions,
+            reason,
+        } => request_cmd::redact(cli, out, sha256, texts, regions, reason),
+        Command::Request(command) => request_cmd::request(cli, out, command),
+        Command::Person(command) => request_cmd::person(cli, out, command),
         Command::Get {
             sha256,
             out: file,

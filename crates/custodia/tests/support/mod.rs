@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod package;
+
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::fs;

@@ -1,0 +1,950 @@
+//! Checking a received package, offline, file by file and proof by proof.
+//!
+//! Every problem found is a [`Fault`] naming the file it was found in; verification goes on after
+//! a fault, so one report lists everything that is wrong. A package verifies only when there is
+//! no fault at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use custodia_ledger::{leaf_hash, verify_consistency, verify_inclusion, Hash, LedgerVerifier};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::bag::decode_path;
+use crate::format::{
+    ItemMetadata, PackageManifest, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,
+    PACKAGE_FILE, VKEY_FILE,
+};
+use crate::source::{hash_reader, PackageSource, SourceError};
+
+/// Tag files are small; anything larger is refused rather than read into memory.
+const TAG_FILE_LIMIT: u64 = 256 << 20;
+
+/// What to check a package against, beyond the package itself.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// The holder's verifier key (C2SP `vkey` text), obtained independently of the package.
+    pub key: Option<String>,
+    /// A newer signed checkpoint of the holder's log, and the consistency proof from the
+    /// package's checkpoint to it (the JSON document of `custodia log consistency --json`).
+    pub newer_checkpoint: Option<Vec<u8>>,
+    pub consistency_proof: Option<Vec<u8>>,
+    /// Threads hashing payload files (directory packages); 0 means one per core, at least 4.
+    pub threads: usize,
+}
+
+/// Which key the checkpoint signature was checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeySource {
+    /// A key the person verifying supplied.
+    Supplied,
+    /// The key inside the package: proves the package is whole and consistent, not who made it.
+    Package,
+}
+
+/// One named check and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// One problem, with the file of the package it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fault {
+    pub file: String,
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyReport {
+    pub source: KeySource,
+    pub name: String,
+    pub key_id: String,
+    pub vkey: String,
+    /// With a supplied key: whether the package carries the same key.
+    pub package_key_matches: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointReport {
+    pub origin: String,
+    pub tree_size: u64,
+    pub root_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemReport {
+    pub sha256: String,
+    pub payload: String,
+    pub size: u64,
+    pub ok: bool,
+    pub custody_entries: usize,
+    pub conditions: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewerCheckpointReport {
+    pub tree_size: u64,
+    pub root_hash: String,
+    pub consistent: bool,
+}
+
+/// Everything verification found.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub package: String,
+    pub package_id: Option<String>,
+    pub holder: Option<String>,
+    pub recipient: Option<String>,
+    pub purpose: Option<String>,
+    pub created_at: Option<String>,
+    pub conditions: Vec<serde_json::Value>,
+    pub key: Option<KeyReport>,
+    pub checkpoint: Option<CheckpointReport>,
+    pub newer_checkpoint: Option<NewerCheckpointReport>,
+    pub items: Vec<ItemReport>,
+    pub payload_files: usize,
+    pub payload_bytes: u64,
+    pub checks: Vec<Check>,
+    pub faults: Vec<Fault>,
+}
+
+struct Run {
+    faults: Vec<Fault>,
+    checks: Vec<Check>,
+}
+
+impl Run {
+    fn fault(&mut self, file: &str, problem: impl Into<String>) {
+        self.faults.push(Fault {
+            file: file.to_owned(),
+            problem: problem.into(),
+        });
+    }
+    /// Records a check whose outcome is whether no fault was added since `before`.
+    fn check(&mut self, name: &str, before: usize, detail: impl Into<String>) {
+        self.checks.push(Check {
+            name: name.to_owned(),
+            ok: self.faults.len() == before,
+            detail: detail.into(),
+        });
+    }
+}
+
+/// The custody entry fields the verifier relies on (`docs/PACKAGE.md`).
+#[derive(Debug, Deserialize)]
+struct EntryFields {
+    time: String,
+    action: String,
+    item: Option<String>,
+    details: String,
+}
+
+/// The JSON of `custodia log consistency --json`.
+#[derive(Debug, Deserialize)]
+struct ConsistencyDocument {
+    from: u64,
+    to: u64,
+    proof: Vec<String>,
+}
+
+/// Checks the package at `path`. `Err` only when it cannot be read at all; every problem
+/// inside it is a fault in the report.
+pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyReport, SourceError> {
+    let mut source = PackageSource::open(path)?;
+    let mut run = Run {
+        faults: Vec::new(),
+        checks: Vec::new(),
+    };
+    let listed = source.files()?;
+    let mut report = VerifyReport {
+        ok: false,
+        package: source.display(),
+        package_id: None,
+        holder: None,
+        recipient: None,
+        purpose: None,
+        created_at: None,
+        conditions: Vec::new(),
+        key: None,
+        checkpoint: None,
+        newer_checkpoint: None,
+        items: Vec::new(),
+        payload_files: 0,
+        payload_bytes: 0,
+        checks: Vec::new(),
+        faults: Vec::new(),
+    };
+
+    // 1. The bag's declaration.
+    let before = run.faults.len();
+    match source.read("bagit.txt", TAG_FILE_LIMIT) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let fields = parse_fields(&text);
+            if !matches!(
+                fields.get("BagIt-Version").map(String::as_str),
+                Some("1.0" | "0.97")
+            ) {
+                run.fault("bagit.txt", "no `BagIt-Version: 1.0` line");
+            }
+            if fields
+                .get("Tag-File-Character-Encoding")
+                .is_none_or(|e| !e.eq_ignore_ascii_case("UTF-8"))
+            {
+                run.fault("bagit.txt", "no `Tag-File-Character-Encoding: UTF-8` line");
+            }
+        }
+        Err(e) => run.fault("bagit.txt", missing_or(e)),
+    }
+    for file in listed.iter().filter(|f| f.problem.is_some()) {
+        run.fault(&file.path, file.problem.clone().unwrap_or_default());
+    }
+    run.check("bag declaration", before, "bagit.txt says BagIt 1.0, UTF-8");
+
+    // 2. Payload manifest: every payload file listed, present and unchanged; nothing added.
+    let before = run.faults.len();
+    let manifest = read_manifest(&mut source, "manifest-sha256.txt", &mut run);
+    let on_disk: BTreeSet<String> = listed
+        .iter()
+        .filter(|f| f.problem.is_none())
+        .map(|f| f.path.clone())
+        .collect();
+    for path in on_disk.iter().filter(|p| p.starts_with("data/")) {
+        if !manifest.contains_key(path) {
+            run.fault(
+                path,
+                "a payload file the manifest does not list (added to the package)",
+            );
+        }
+    }
+    let hashed = hash_payload(&mut source, &manifest, &on_disk, options.threads);
+    let mut payload_bytes = 0u64;
+    for (path, expected) in &manifest {
+        if !path.starts_with("data/") {
+            run.fault(
+                "manifest-sha256.txt",
+                format!("`{path}` is not under data/"),
+            );
+            continue;
+        }
+        match hashed.get(path) {
+            Some(Ok((actual, size))) => {
+                payload_bytes += size;
+                if !actual.eq_ignore_ascii_case(expected) {
+                    run.fault(
+                        path,
+                        format!("its SHA-256 is {actual}, the manifest says {expected}: the file was changed"),
+                    );
+                }
+            }
+            Some(Err(e)) => run.fault(path, e.clone()),
+            None => run.fault(path, "listed in the manifest but missing from the package"),
+        }
+    }
+    report.payload_files = manifest.len();
+    report.payload_bytes = payload_bytes;
+    run.check(
+        "payload manifest",
+        before,
+        format!(
+            "{} payload file(s), {payload_bytes} bytes, each matching manifest-sha256.txt",
+            manifest.len()
+        ),
+    );
+
+    // 3. bag-info.txt's Payload-Oxum.
+    let before = run.faults.len();
+    match source.read("bag-info.txt", TAG_FILE_LIMIT) {
+        Ok(bytes) => {
+            let fields = parse_fields(&String::from_utf8_lossy(&bytes));
+            let expected = format!("{payload_bytes}.{}", manifest.len());
+            match fields.get("Payload-Oxum") {
+                Some(oxum) if *oxum == expected => {}
+                Some(oxum) => run.fault(
+                    "bag-info.txt",
+                    format!("Payload-Oxum is {oxum}, the payload is {expected} (bytes.files)"),
+                ),
+                None => run.fault("bag-info.txt", "no Payload-Oxum line"),
+            }
+        }
+        Err(e) => run.fault("bag-info.txt", missing_or(e)),
+    }
+    run.check("payload size", before, "Payload-Oxum matches the payload");
+
+    // 4. Tag manifest: every tag file listed and unchanged.
+    let before = run.faults.len();
+    let tags = read_manifest(&mut source, "tagmanifest-sha256.txt", &mut run);
+    for (path, expected) in &tags {
+        match source.hash(path) {
+            Ok((actual, _)) if actual.eq_ignore_ascii_case(expected) => {}
+            Ok((actual, _)) => run.fault(
+                path,
+                format!("its SHA-256 is {actual}, the tag manifest says {expected}: the file was changed"),
+            ),
+            Err(e) => run.fault(path, missing_or(e)),
+        }
+    }
+    for path in on_disk
+        .iter()
+        .filter(|p| !p.starts_with("data/") && !p.starts_with("tagmanifest-"))
+    {
+        if !tags.contains_key(path) {
+            run.fault(path, "a tag file the tag manifest does not cover");
+        }
+    }
+    for required in [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        PACKAGE_FILE,
+        CHECKPOINT_FILE,
+        VKEY_FILE,
+        COVER_FILE,
+    ] {
+        if !tags.contains_key(required) {
+            run.fault(
+                "tagmanifest-sha256.txt",
+                format!("does not cover {required}"),
+            );
+        }
+    }
+    run.check(
+        "tag manifest",
+        before,
+        format!("{} tag file(s) matching tagmanifest-sha256.txt", tags.len()),
+    );
+
+    // 5. The package description.
+    let before = run.faults.len();
+    let package: Option<PackageManifest> = match source.read(PACKAGE_FILE, TAG_FILE_LIMIT) {
+        Ok(bytes) => match serde_json::from_slice::<PackageManifest>(&bytes) {
+            Ok(p) if p.format != FORMAT_NAME => {
+                run.fault(
+                    PACKAGE_FILE,
+                    format!("format is `{}`, not `{FORMAT_NAME}`", p.format),
+                );
+                None
+            }
+            Ok(p) if p.version != FORMAT_VERSION => {
+                run.fault(
+                    PACKAGE_FILE,
+                    format!(
+                        "format version {} is not one this verifier knows ({FORMAT_VERSION})",
+                        p.version
+                    ),
+                );
+                None
+            }
+            Ok(p) => Some(p),
+            Err(e) => {
+                run.fault(
+                    PACKAGE_FILE,
+                    format!("not a valid package description: {e}"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            run.fault(PACKAGE_FILE, missing_or(e));
+            None
+        }
+    };
+    if let Some(p) = &package {
+        report.package_id = Some(p.id.clone());
+        report.holder = Some(p.holder.clone());
+        report.recipient = p.recipient.clone();
+        report.purpose = p.purpose.clone();
+        report.created_at = Some(p.created_at.clone());
+        report.conditions = p.conditions.clone();
+    }
+    run.check(
+        "package description",
+        before,
+        "custodia/package.json is a version 1 package",
+    );
+
+    // 6. The signed checkpoint, against the supplied key or the package's own.
+    let before = run.faults.len();
+    let package_vkey = source
+        .read(VKEY_FILE, 64 << 10)
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned());
+    if let Err(e) = &package_vkey {
+        if options.key.is_none() {
+            run.fault(VKEY_FILE, missing_or_ref(e));
+        }
+    }
+    let (vkey, key_source) = match &options.key {
+        Some(key) => (Some(key.trim().to_owned()), KeySource::Supplied),
+        None => (package_vkey.as_ref().ok().cloned(), KeySource::Package),
+    };
+    let verifier = vkey
+        .as_ref()
+        .and_then(|vkey| match LedgerVerifier::from_vkey(vkey) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let file = if key_source == KeySource::Supplied {
+                    "--key"
+                } else {
+                    VKEY_FILE
+                };
+                run.fault(file, format!("not a verifier key: {e}"));
+                None
+            }
+        });
+    if let (Some(v), KeySource::Supplied) = (&verifier, key_source) {
+        if let Ok(package_key) = &package_vkey {
+            if package_key != v.vkey() {
+                run.fault(
+                    VKEY_FILE,
+                    format!("the package carries the key `{package_key}`, not the holder's key supplied for verification"),
+                );
+            }
+        }
+    }
+    if let Some(v) = &verifier {
+        report.key = Some(KeyReport {
+            source: key_source,
+            name: v.name().to_owned(),
+            key_id: format!("{:08x}", v.key_id()),
+            vkey: v.vkey().to_owned(),
+            package_key_matches: (key_source == KeySource::Supplied)
+                .then(|| package_vkey.as_ref().is_ok_and(|p| p == v.vkey())),
+        });
+    }
+    let checkpoint = match (source.read(CHECKPOINT_FILE, 64 << 10), &verifier) {
+        (Ok(text), Some(v)) => match v.verify(&text) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                run.fault(
+                    CHECKPOINT_FILE,
+                    format!("the signature does not verify: {e}"),
+                );
+                None
+            }
+        },
+        (Err(e), _) => {
+            run.fault(CHECKPOINT_FILE, missing_or(e));
+            None
+        }
+        (Ok(_), None) => None,
+    };
+    if let (Some(c), Some(p)) = (&checkpoint, &package) {
+        if c.origin() != p.log_origin || c.size() != p.tree_size {
+            run.fault(
+                PACKAGE_FILE,
+                format!(
+                    "names log `{}` at size {}, but the checkpoint is of `{}` at size {}",
+                    p.log_origin,
+                    p.tree_size,
+                    c.origin(),
+                    c.size()
+                ),
+            );
+        }
+    }
+    if let Some(c) = &checkpoint {
+        report.checkpoint = Some(CheckpointReport {
+            origin: c.origin().to_owned(),
+            tree_size: c.size(),
+            root_hash: b64(&c.root().0),
+        });
+    }
+    run.check(
+        "checkpoint signature",
+        before,
+        match key_source {
+            KeySource::Supplied => "signed by the key supplied for verification",
+            KeySource::Package => {
+                "signed by the key inside the package (supply the holder's key with --key to prove who signed it)"
+            }
+        },
+    );
+
+    // 7. Every item: payload, metadata, custody entries and their proofs.
+    let before = run.faults.len();
+    let mut described = BTreeSet::new();
+    if let Some(p) = &package {
+        let mut seen = BTreeSet::new();
+        for summary in &p.items {
+            let item_before = run.faults.len();
+            if !seen.insert(summary.sha256.to_ascii_lowercase()) {
+                run.fault(
+                    PACKAGE_FILE,
+                    format!("item {} is listed twice", summary.sha256),
+                );
+            }
+            described.insert(summary.payload.clone());
+            match manifest.get(&summary.payload) {
+                Some(hash) if hash.eq_ignore_ascii_case(&summary.sha256) => {}
+                Some(hash) => run.fault(
+                    &summary.payload,
+                    format!(
+                        "the manifest's SHA-256 {hash} is not the item's identity {}",
+                        summary.sha256
+                    ),
+                ),
+                None => run.fault(
+                    PACKAGE_FILE,
+                    format!(
+                        "item {}: its payload {} is not in the manifest",
+                        summary.sha256, summary.payload
+                    ),
+                ),
+            }
+            if let Some(Ok((_, size))) = hashed.get(&summary.payload) {
+                if *size != summary.size {
+                    run.fault(
+                        &summary.payload,
+                        format!(
+                            "{size} bytes, the package description says {}",
+                            summary.size
+                        ),
+                    );
+                }
+            }
+            let metadata = match source.read(&summary.metadata, TAG_FILE_LIMIT) {
+                Ok(bytes) => match serde_json::from_slice::<ItemMetadata>(&bytes) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        run.fault(&summary.metadata, format!("not valid item metadata: {e}"));
+                        None
+                    }
+                },
+                Err(e) => {
+                    run.fault(&summary.metadata, missing_or(e));
+                    None
+                }
+            };
+            let mut entries = 0;
+            let mut conditions = Vec::new();
+            if let Some(m) = metadata {
+                if !m.sha256.eq_ignore_ascii_case(&summary.sha256)
+                    || m.payload != summary.payload
+                    || m.size != summary.size
+                {
+                    run.fault(
+                        &summary.metadata,
+                        "describes another item than the package description lists here",
+                    );
+                }
+                entries = m.custody.len();
+                conditions = m.conditions.clone();
+                check_custody(&mut run, &summary.metadata, &m, checkpoint.as_ref(), p);
+            }
+            report.items.push(ItemReport {
+                sha256: summary.sha256.clone(),
+                payload: summary.payload.clone(),
+                size: summary.size,
+                ok: run.faults.len() == item_before,
+                custody_entries: entries,
+                conditions,
+            });
+        }
+        for path in manifest.keys() {
+            if !described.contains(path) {
+                run.fault(
+                    path,
+                    "a payload file that no item of the package description names",
+                );
+            }
+        }
+    }
+    run.check(
+        "items and custody proofs",
+        before,
+        format!(
+            "{} item(s): payload hash = identity, every custody entry proven in the checkpoint's tree, this release logged",
+            report.items.len()
+        ),
+    );
+
+    // 8. Optionally: the package's checkpoint is a prefix of a newer one from the holder.
+    if options.newer_checkpoint.is_some() || options.consistency_proof.is_some() {
+        let before = run.faults.len();
+        let newer = check_newer(&mut run, options, checkpoint.as_ref(), verifier.as_ref());
+        report.newer_checkpoint = newer;
+        run.check(
+            "consistency with a newer checkpoint",
+            before,
+            "the package's checkpoint is a prefix of the newer checkpoint's log",
+        );
+    }
+
+    report.ok = run.faults.is_empty();
+    report.checks = run.checks;
+    report.faults = run.faults;
+    Ok(report)
+}
+
+fn check_custody(
+    run: &mut Run,
+    file: &str,
+    item: &ItemMetadata,
+    checkpoint: Option<&custodia_ledger::SignedCheckpoint>,
+    package: &PackageManifest,
+) {
+    let mut ingest_disclosed = false;
+    let mut release_logged = false;
+    let mut last_index = None;
+    for record in &item.custody {
+        let at = format!("custody entry {}", record.index);
+        if last_index.is_some_and(|last| record.index <= last) {
+            run.fault(file, format!("{at}: entries are not in log order"));
+        }
+        last_index = Some(record.index);
+        let Ok(entry) = base64::engine::general_purpose::STANDARD.decode(&record.entry) else {
+            run.fault(file, format!("{at}: the entry is not base64"));
+            continue;
+        };
+        let fields: EntryFields = match serde_json::from_slice(&entry) {
+            Ok(f) => f,
+            Err(e) => {
+                run.fault(file, format!("{at}: not a custody entry: {e}"));
+                continue;
+            }
+        };
+        if !fields
+            .item
+            .as_deref()
+            .is_some_and(|i| i.eq_ignore_ascii_case(&item.sha256))
+        {
+            run.fault(file, format!("{at}: the entry is about another item"));
+        }
+        let mut proof = Vec::with_capacity(record.proof.len());
+        for hash in &record.proof {
+            match decode_hash(hash) {
+                Some(h) => proof.push(h),
+                None => {
+                    run.fault(
+                        file,
+                        format!("{at}: a proof hash is not 32 bytes of base64"),
+                    );
+                    proof.clear();
+                    break;
+                }
+            }
+        }
+        if let Some(c) = checkpoint {
+            if let Err(e) =
+                verify_inclusion(record.index, c.size(), leaf_hash(&entry), &proof, c.root())
+            {
+                run.fault(
+                    file,
+                    format!(
+                        "{at} ({} at {}): not in the signed log: {e}",
+                        fields.action, fields.time
+                    ),
+                );
+            }
+        }
+        if let Some(details) = &record.details {
+            let digest = hex::encode(Sha256::digest(details.as_bytes()));
+            if !digest.eq_ignore_ascii_case(&fields.details) {
+                run.fault(
+                    file,
+                    format!("{at}: its details are not those the log entry commits to"),
+                );
+                continue;
+            }
+            match fields.action.as_str() {
+                // A redacted derivative's `derive` entry is its ingest.
+                "ingest" | "derive" => ingest_disclosed = true,
+                "release" => {
+                    let logged: serde_json::Value =
+                        serde_json::from_str(details).unwrap_or_default();
+                    if logged.get("package").and_then(|p| p.as_str()) != Some(package.id.as_str()) {
+                        continue;
+                    }
+                    release_logged = true;
+                    // What the log says was released, to whom and under which conditions, is
+                    // what the package says.
+                    let text = |v: Option<&serde_json::Value>| {
+                        v.and_then(|v| v.as_str()).map(str::to_owned)
+                    };
+                    if text(logged.get("recipient")) != package.recipient {
+                        run.fault(
+                            PACKAGE_FILE,
+                            format!(
+                                "the recipient is not the one the release entry {} names",
+                                record.index
+                            ),
+                        );
+                    }
+                    if text(logged.get("purpose")) != package.purpose {
+                        run.fault(
+                            PACKAGE_FILE,
+                            format!(
+                                "the purpose is not the one the release entry {} names",
+                                record.index
+                            ),
+                        );
+                    }
+                    let conditions = logged.get("conditions").cloned().unwrap_or_default();
+                    if conditions != serde_json::Value::Array(item.conditions.clone()) {
+                        run.fault(
+                            file,
+                            format!(
+                                "the conditions are not those the release entry {} names",
+                                record.index
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if !ingest_disclosed {
+        run.fault(
+            file,
+            "no ingest (or derive) entry with its details: the item's provenance is not proven",
+        );
+    }
+    if !release_logged {
+        run.fault(
+            file,
+            "no release entry for this package: its release is not proven to be logged",
+        );
+    }
+}
+
+fn check_newer(
+    run: &mut Run,
+    options: &VerifyOptions,
+    checkpoint: Option<&custodia_ledger::SignedCheckpoint>,
+    verifier: Option<&LedgerVerifier>,
+) -> Option<NewerCheckpointReport> {
+    let (Some(text), Some(proof)) = (&options.newer_checkpoint, &options.consistency_proof) else {
+        run.fault(
+            "--newer-checkpoint",
+            "a newer checkpoint and a consistency proof go together: give both",
+        );
+        return None;
+    };
+    let (Some(old), Some(verifier)) = (checkpoint, verifier) else {
+        run.fault(
+            "--newer-checkpoint",
+            "the package's own checkpoint did not verify",
+        );
+        return None;
+    };
+    let newer = match verifier.verify(text) {
+        Ok(c) => c,
+        Err(e) => {
+            run.fault(
+                "--newer-checkpoint",
+                format!("the signature does not verify: {e}"),
+            );
+            return None;
+        }
+    };
+    let document: ConsistencyDocument = match serde_json::from_slice(proof) {
+        Ok(d) => d,
+        Err(e) => {
+            run.fault(
+                "--consistency-proof",
+                format!("not the JSON of `custodia log consistency --json`: {e}"),
+            );
+            return None;
+        }
+    };
+    if document.from != old.size() || document.to != newer.size() {
+        run.fault(
+            "--consistency-proof",
+            format!(
+                "proves {} → {}, but the checkpoints are of sizes {} and {}",
+                document.from,
+                document.to,
+                old.size(),
+                newer.size()
+            ),
+        );
+    }
+    let hashes: Option<Vec<Hash>> = document.proof.iter().map(|h| decode_hash(h)).collect();
+    let consistent = match hashes {
+        Some(hashes) => {
+            match verify_consistency(old.size(), newer.size(), old.root(), newer.root(), &hashes) {
+                Ok(()) => true,
+                Err(e) => {
+                    run.fault("--consistency-proof", format!("does not verify: {e}"));
+                    false
+                }
+            }
+        }
+        None => {
+            run.fault(
+                "--consistency-proof",
+                "a proof hash is not 32 bytes of base64",
+            );
+            false
+        }
+    };
+    Some(NewerCheckpointReport {
+        tree_size: newer.size(),
+        root_hash: b64(&newer.root().0),
+        consistent,
+    })
+}
+
+/// Parses a manifest (`<hex checksum> <path>` lines) into path → checksum, faulting bad lines.
+fn read_manifest(
+    source: &mut PackageSource,
+    name: &str,
+    run: &mut Run,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let bytes = match source.read(name, TAG_FILE_LIMIT) {
+        Ok(b) => b,
+        Err(e) => {
+            run.fault(name, missing_or(e));
+            return out;
+        }
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        run.fault(name, "not UTF-8 text");
+        return out;
+    };
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(2, [' ', '\t']);
+        let checksum = parts.next().unwrap_or_default();
+        let path = parts
+            .next()
+            .map(|p| p.trim_start_matches([' ', '\t']))
+            .unwrap_or_default();
+        let path = decode_path(path);
+        if checksum.len() != 64
+            || !checksum.bytes().all(|b| b.is_ascii_hexdigit())
+            || path.is_empty()
+        {
+            run.fault(name, format!("line {}: not `<SHA-256> <path>`", number + 1));
+            continue;
+        }
+        if path.starts_with('/')
+            || path
+                .split('/')
+                .any(|c| c == ".." || c == "." || c.is_empty())
+        {
+            run.fault(name, format!("line {}: unsafe path `{path}`", number + 1));
+            continue;
+        }
+        if out
+            .insert(path.clone(), checksum.to_ascii_lowercase())
+            .is_some()
+        {
+            run.fault(
+                name,
+                format!("line {}: `{path}` is listed twice", number + 1),
+            );
+        }
+    }
+    out
+}
+
+type Hashed = BTreeMap<String, Result<(String, u64), String>>;
+
+/// Hashes every payload file the manifest lists that exists, in parallel for a directory.
+fn hash_payload(
+    source: &mut PackageSource,
+    manifest: &BTreeMap<String, String>,
+    present: &BTreeSet<String>,
+    threads: usize,
+) -> Hashed {
+    let paths: Vec<&String> = manifest.keys().filter(|p| present.contains(*p)).collect();
+    let disk: Option<Vec<_>> = paths.iter().map(|p| source.disk_path(p)).collect();
+    let Some(disk) = disk else {
+        return paths
+            .into_iter()
+            .map(|p| (p.clone(), source.hash(p).map_err(|e| e.to_string())))
+            .collect();
+    };
+    // Reading from a cold disk waits more than it hashes: more readers than cores keep it busy.
+    let threads = match threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .max(4),
+        n => n,
+    };
+    let next = Mutex::new(0usize);
+    let results = Mutex::new(Hashed::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(paths.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = {
+                    let mut next = next.lock().unwrap_or_else(|e| e.into_inner());
+                    let index = *next;
+                    *next += 1;
+                    index
+                };
+                let Some(path) = paths.get(index) else { break };
+                let result = std::fs::File::open(&disk[index])
+                    .and_then(|mut f| hash_reader(&mut f as &mut dyn Read))
+                    .map_err(|e| format!("cannot be read: {e}"));
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert((*path).clone(), result);
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `Label: value` lines (continuation lines folded in), as in bagit.txt and bag-info.txt.
+fn parse_fields(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut last: Option<String> = None;
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        if line.starts_with([' ', '\t']) {
+            if let Some(label) = &last {
+                if let Some(value) = out.get_mut(label) {
+                    let value: &mut String = value;
+                    value.push(' ');
+                    value.push_str(line.trim());
+                }
+            }
+            continue;
+        }
+        if let Some((label, value)) = line.split_once(':') {
+            let label = label.trim().to_owned();
+            out.entry(label.clone())
+                .or_insert_with(|| value.trim().to_owned());
+            last = Some(label);
+        }
+    }
+    out
+}
+
+fn decode_hash(text: &str) -> Option<Hash> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    let array: [u8; 32] = bytes.try_into().ok()?;
+    Some(Hash(array))
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn missing_or(e: SourceError) -> String {
+    missing_or_ref(&e)
+}
+
+fn missing_or_ref(e: &SourceError) -> String {
+    match e {
+        SourceError::Missing { .. } => "missing from the package".into(),
+        other => other.to_string(),
+    }
+}

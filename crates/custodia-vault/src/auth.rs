@@ -1,0 +1,353 @@
+//! Who is calling: passwords, sessions, API tokens and second factors for the API and the web
+//! application (the CLI runs as a named local user instead). Built on [`custodia_auth`]; the
+//! catalog stores only hashes. Sign-ins, failures, password and token changes are custody log
+//! entries, without any secret in their details.
+
+use custodia_access::Role;
+use custodia_auth::{Lockout, SecondFactor};
+use custodia_catalog::{AccessChange, Catalog, CredentialRow, TokenRow};
+use serde::Serialize;
+
+use crate::access::Change;
+use crate::{custody, Result, Vault, VaultError};
+
+/// Custody actions of this module. Names are part of the log format: never rename.
+pub mod action {
+    pub const PASSWORD_SET: &str = "password_set";
+    pub const LOGIN: &str = "login";
+    pub const LOGIN_FAILED: &str = "login_failed";
+    pub const TOKEN_ISSUE: &str = "token_issue";
+    pub const TOKEN_REVOKE: &str = "token_revoke";
+    pub const TOTP_ENABLE: &str = "totp_enable";
+}
+
+/// How long a sign-in session lasts.
+pub const SESSION_SECS: u64 = 12 * 3600;
+
+/// The one answer to any failed sign-in, whatever failed: nothing tells an attacker whether the
+/// user exists, the password was wrong, the second factor was, or the account is locked.
+pub const SIGN_IN_FAILED: &str =
+    "sign-in failed: wrong user name, password or code, or too many recent failures (try again in 15 minutes)";
+
+/// A token handed to its owner once.
+#[derive(Clone, Serialize)]
+pub struct IssuedSecret {
+    pub id: String,
+    pub user: String,
+    pub kind: String,
+    /// The bearer secret; shown once, never stored.
+    pub token: String,
+    /// Unix seconds.
+    pub expires_at: Option<u64>,
+}
+
+impl std::fmt::Debug for IssuedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedSecret")
+            .field("id", &self.id)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A token as listed (never its secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub user: String,
+    pub kind: String,
+    pub label: Option<String>,
+    pub created_at: String,
+    pub expires_at: Option<u64>,
+    pub revoked_at: Option<String>,
+}
+
+/// A second factor just enabled: what the person enters in an authenticator app.
+#[derive(Clone, Serialize)]
+pub struct TotpEnrolment {
+    pub user: String,
+    pub secret_base32: String,
+    pub otpauth_url: String,
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl Vault {
+    /// Only the user themself or an administrator manages a user's credentials.
+    fn may_manage_credentials(&self, actor: &str, user: &str) -> Result<()> {
+        if actor == user {
+            self.principal(user)?;
+            return Ok(());
+        }
+        let who = self.principal(actor)?;
+        self.require_holder_role(
+            &who,
+            Role::Administrator,
+            "managing another user's credentials",
+        )?;
+        self.principal(user)?;
+        Ok(())
+    }
+
+    pub fn set_password(&mut self, actor: &str, user: &str, password: &str) -> Result<u64> {
+        self.may_manage_credentials(actor, user)?;
+        custodia_auth::check_new_password(user, password)
+            .map_err(|e| VaultError::Invalid(e.to_string()))?;
+        let phc = custodia_auth::hash_password(password)
+            .map_err(|e| VaultError::Invalid(e.to_string()))?;
+        let existing = self.catalog.credential(user)?;
+        self.change_access(
+            actor,
+            Change {
+                action: action::PASSWORD_SET,
+                item: None,
+                details: serde_json::json!({ "user": user }),
+                rows: vec![AccessChange::SetCredential(CredentialRow {
+                    user: user.to_owned(),
+                    password_phc: Some(phc),
+                    totp_secret: existing.as_ref().and_then(|c| c.totp_secret.clone()),
+                    totp_last_step: existing.as_ref().and_then(|c| c.totp_last_step),
+                    updated_at: custody::now(),
+                })],
+            },
+        )
+    }
+
+    /// Turns on a TOTP second factor for `user`; from now on a sign-in needs a code.
+    pub fn enable_totp(&mut self, actor: &str, user: &str) -> Result<TotpEnrolment> {
+        self.may_manage_credentials(actor, user)?;
+        let existing = self.catalog.credential(user)?;
+        let factor = SecondFactor::generate(user, &format!("Custodia {}", self.config.holder))
+            .map_err(|e| VaultError::Invalid(e.to_string()))?;
+        let enrolment = TotpEnrolment {
+            user: user.to_owned(),
+            secret_base32: factor.secret_base32(),
+            otpauth_url: factor
+                .url()
+                .map_err(|e| VaultError::Invalid(e.to_string()))?,
+        };
+        self.change_access(
+            actor,
+            Change {
+                action: action::TOTP_ENABLE,
+                item: None,
+                details: serde_json::json!({ "user": user }),
+                rows: vec![AccessChange::SetCredential(CredentialRow {
+                    user: user.to_owned(),
+                    password_phc: existing.and_then(|c| c.password_phc),
+                    totp_secret: Some(enrolment.secret_base32.clone()),
+                    totp_last_step: None,
+                    updated_at: custody::now(),
+                })],
+            },
+        )?;
+        Ok(enrolment)
+    }
+
+    /// Signs in with a password (and a TOTP code when the user has one) and opens a session.
+    /// Every outcome is logged; every failure gives the same [`SIGN_IN_FAILED`] answer.
+    pub fn sign_in(
+        &mut self,
+        user: &str,
+        password: &str,
+        code: Option<&str>,
+        lockout: Lockout,
+    ) -> Result<IssuedSecret> {
+        let now = unix_now();
+        let known = self.catalog.user(user)?.is_some();
+        let credential = if known {
+            self.catalog.credential(user)?
+        } else {
+            None
+        };
+        let failures = if known {
+            self.catalog.login_failures(user)?
+        } else {
+            Vec::new()
+        };
+        let locked = lockout.locked_until(&failures, now).is_some();
+        // The password is checked even for unknown users and locked accounts, against a decoy,
+        // so that the time taken says nothing.
+        let phc = credential
+            .as_ref()
+            .and_then(|c| c.password_phc.clone())
+            .unwrap_or_else(|| custodia_auth::decoy_hash().to_owned());
+        let password_ok = custodia_auth::verify_password(&phc, password)
+            && credential
+                .as_ref()
+                .is_some_and(|c| c.password_phc.is_some());
+        let mut step = None;
+        let factor_ok = match credential.as_ref().and_then(|c| c.totp_secret.as_deref()) {
+            None => true,
+            Some(secret) => {
+                let factor = SecondFactor::from_base32(secret, user, "Custodia")
+                    .map_err(|e| VaultError::Invalid(e.to_string()))?;
+                step = code.and_then(|c| {
+                    factor.check(c, now, credential.as_ref().and_then(|c| c.totp_last_step))
+                });
+                step.is_some()
+            }
+        };
+        if !(known && !locked && password_ok && factor_ok) {
+            if known {
+                let reason = if locked {
+                    "locked"
+                } else if !password_ok {
+                    "password"
+                } else {
+                    "second factor"
+                };
+                self.change_access(
+                    user,
+                    Change {
+                        action: action::LOGIN_FAILED,
+                        item: None,
+                        details: serde_json::json!({ "user": user, "failed": reason }),
+                        rows: vec![AccessChange::RecordLoginFailure {
+                            user: user.to_owned(),
+                            at: now,
+                        }],
+                    },
+                )?;
+            }
+            return Err(VaultError::NotPermitted(SIGN_IN_FAILED.into()));
+        }
+        let issued = custodia_auth::issue_token();
+        let expires_at = now + SESSION_SECS;
+        let mut rows = vec![
+            AccessChange::ClearLoginFailures(user.to_owned()),
+            AccessChange::IssueToken(TokenRow {
+                id: issued.id.clone(),
+                user: user.to_owned(),
+                kind: "session".into(),
+                label: None,
+                hash: issued.hash.clone(),
+                created_at: custody::now(),
+                expires_at: Some(expires_at),
+                revoked_at: None,
+            }),
+        ];
+        if let (Some(step), Some(c)) = (step, credential) {
+            rows.push(AccessChange::SetCredential(CredentialRow {
+                totp_last_step: Some(step),
+                updated_at: custody::now(),
+                ..c
+            }));
+        }
+        self.change_access(
+            user,
+            Change {
+                action: action::LOGIN,
+                item: None,
+                details: serde_json::json!({ "user": user, "session": issued.id }),
+                rows,
+            },
+        )?;
+        Ok(IssuedSecret {
+            id: issued.id,
+            user: user.to_owned(),
+            kind: "session".into(),
+            token: issued.secret,
+            expires_at: Some(expires_at),
+        })
+    }
+
+    /// Issues a long-lived API token for `user` (for other systems calling the API).
+    pub fn issue_api_token(
+        &mut self,
+        actor: &str,
+        user: &str,
+        label: &str,
+        days: Option<u64>,
+    ) -> Result<IssuedSecret> {
+        self.may_manage_credentials(actor, user)?;
+        let issued = custodia_auth::issue_token();
+        let expires_at = days.map(|d| unix_now() + d * 86_400);
+        self.change_access(
+            actor,
+            Change {
+                action: action::TOKEN_ISSUE,
+                item: None,
+                details: serde_json::json!({
+                    "user": user, "token": issued.id, "label": label, "expires_at": expires_at,
+                }),
+                rows: vec![AccessChange::IssueToken(TokenRow {
+                    id: issued.id.clone(),
+                    user: user.to_owned(),
+                    kind: "api".into(),
+                    label: Some(label.to_owned()),
+                    hash: issued.hash.clone(),
+                    created_at: custody::now(),
+                    expires_at,
+                    revoked_at: None,
+                })],
+            },
+        )?;
+        Ok(IssuedSecret {
+            id: issued.id,
+            user: user.to_owned(),
+            kind: "api".into(),
+            token: issued.secret,
+            expires_at,
+        })
+    }
+
+    /// Revokes a token or session (its owner, or an administrator).
+    pub fn revoke_token(&mut self, actor: &str, id: &str) -> Result<u64> {
+        let token = self
+            .catalog
+            .token(id)?
+            .ok_or_else(|| VaultError::Invalid(format!("no token `{id}`")))?;
+        self.may_manage_credentials(actor, &token.user)?;
+        self.change_access(
+            actor,
+            Change {
+                action: action::TOKEN_REVOKE,
+                item: None,
+                details: serde_json::json!({ "user": token.user, "token": id }),
+                rows: vec![AccessChange::RevokeToken {
+                    id: id.to_owned(),
+                    at: custody::now(),
+                }],
+            },
+        )
+    }
+
+    /// The user a bearer token (session or API) belongs to, if it is valid now.
+    pub fn authenticate(&self, secret: &str) -> Result<String> {
+        let denied = || VaultError::NotPermitted("the token is not valid".into());
+        let id = custodia_auth::token_id(secret).ok_or_else(denied)?;
+        let token = self.catalog.token(id)?.ok_or_else(denied)?;
+        if token.revoked_at.is_some()
+            || token.expires_at.is_some_and(|e| e <= unix_now())
+            || !custodia_auth::token_matches(&token.hash, secret)
+        {
+            return Err(denied());
+        }
+        Ok(token.user)
+    }
+
+    /// A user's tokens and sessions, without secrets.
+    pub fn tokens(&self, actor: &str, user: &str) -> Result<Vec<TokenInfo>> {
+        self.may_manage_credentials(actor, user)?;
+        Ok(self
+            .catalog
+            .tokens_of(user)?
+            .into_iter()
+            .map(|t| TokenInfo {
+                id: t.id,
+                user: t.user,
+                kind: t.kind,
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                revoked_at: t.revoked_at,
+            })
+            .collect())
+    }
+}

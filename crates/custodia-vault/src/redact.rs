@@ -1,0 +1,484 @@
+//! Redaction: a new, derived item whose content no longer holds what was redacted.
+//!
+//! Redaction burns; it never overlays. Text: every occurrence of each given string is replaced,
+//! character for character, by `█`. Images: the regions are painted black in the decoded pixels
+//! and the picture is written anew as PNG (which also drops EXIF/XMP, where a camera or GPS
+//! position could identify a witness). PDF: every page is rasterised (`pdftoppm`, 150 dpi), the
+//! regions painted black, and the pages reassembled into a PDF of images (`img2pdf`), so no text
+//! layer, annotation or hidden object survives.
+//!
+//! The derived item gets one submission per submission of its parent (same submission, originator,
+//! case and regime, so the sharing policy treats it like its parent), naming the parent, the
+//! method and the tool versions; its `derive` custody entry commits to those details.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use custodia_access::{Action, Role};
+use custodia_blobstore::{BlobStore, ContentHash, IfPresent};
+use custodia_catalog::{Catalog, IngestRecord, ItemRow, NewEvent, SubmissionRow};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::custody::{self, action, CustodyEntry};
+use crate::ingest::ingest_details;
+use crate::{Result, Vault, VaultError};
+
+/// `path_in_parent` of a redacted derivative begins with this.
+pub const REDACTED_PREFIX: &str = "redacted:";
+
+/// What to redact.
+#[derive(Debug, Clone, Default)]
+pub struct RedactionSpec {
+    /// Strings to burn out of a text item (every occurrence, case-sensitive).
+    pub texts: Vec<String>,
+    /// Regions to burn out of an image (`page` ignored) or a PDF (`page` from 1; coordinates in
+    /// PDF points from the page's top-left corner).
+    pub regions: Vec<Region>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Region {
+    pub page: u32,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl std::str::FromStr for Region {
+    type Err = String;
+
+    /// `X,Y,W,H` or `PAGE:X,Y,W,H`.
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        let (page, rest) = match text.split_once(':') {
+            Some((page, rest)) => (
+                page.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .ok_or_else(|| format!("`{text}`: the page must be a number from 1"))?,
+                rest,
+            ),
+            None => (1, text),
+        };
+        let numbers: Vec<f64> = rest
+            .split(',')
+            .map(|n| n.trim().parse::<f64>())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| {
+                format!("`{text}`: expected X,Y,WIDTH,HEIGHT (or PAGE:X,Y,WIDTH,HEIGHT)")
+            })?;
+        let [x, y, width, height] = numbers[..] else {
+            return Err(format!("`{text}`: expected four numbers X,Y,WIDTH,HEIGHT"));
+        };
+        if [x, y, width, height]
+            .iter()
+            .any(|n| !n.is_finite() || *n < 0.0)
+            || width == 0.0
+            || height == 0.0
+        {
+            return Err(format!(
+                "`{text}`: coordinates must be non-negative and the size not zero"
+            ));
+        }
+        Ok(Region {
+            page,
+            x,
+            y,
+            width,
+            height,
+        })
+    }
+}
+
+/// What `redact` made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Redacted {
+    pub parent: String,
+    pub sha256: String,
+    pub size: u64,
+    pub mime: String,
+    pub method: String,
+    pub tool_version: String,
+    pub ledger_indexes: Vec<u64>,
+    /// How many occurrences (text) or regions (images, PDF pages) were burnt.
+    pub redactions: usize,
+}
+
+const TOOL_TIMEOUT: Duration = Duration::from_secs(300);
+
+impl Vault {
+    /// Makes a redacted derivative of item `hash`. Needs the holder's custodian role.
+    pub fn redact(
+        &mut self,
+        actor: &str,
+        hash: &ContentHash,
+        spec: &RedactionSpec,
+    ) -> Result<Redacted> {
+        let who = self.principal(actor)?;
+        self.require_holder_role(&who, Role::Custodian, "redacting an item")?;
+        self.authorise(&who, Action::ViewContent, hash, None)?;
+        if spec.reason.trim().is_empty() {
+            return Err(VaultError::Invalid(
+                "a redaction needs a reason (`--reason TEXT`)".into(),
+            ));
+        }
+        if spec.texts.is_empty() && spec.regions.is_empty() {
+            return Err(VaultError::Invalid(
+                "nothing to redact: give `--text STRING` for text or `--region …` for images and PDF".into(),
+            ));
+        }
+        let item = self.item(hash)?;
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut self.blobs.open(hash)?, &mut content)
+            .map_err(|e| VaultError::Invalid(format!("reading item {hash}: {e}")))?;
+        let (bytes, mime, method, tool_version, count) =
+            if item.mime.starts_with("text/") || item.mime == "application/json" {
+                let (bytes, count) = redact_text(&content, &spec.texts, hash)?;
+                (
+                    bytes,
+                    item.mime.clone(),
+                    "text-replace",
+                    format!("custodia {}", env!("CARGO_PKG_VERSION")),
+                    count,
+                )
+            } else if item.mime.starts_with("image/") {
+                let bytes = redact_image(&content, &spec.regions, hash)?;
+                (
+                    bytes,
+                    "image/png".to_owned(),
+                    "image-burn",
+                    format!("custodia {} (image crate)", env!("CARGO_PKG_VERSION")),
+                    spec.regions.len(),
+                )
+            } else if item.mime == "application/pdf" {
+                let (bytes, version) = redact_pdf(&content, &spec.regions, hash)?;
+                (
+                    bytes,
+                    "application/pdf".to_owned(),
+                    "pdf-rasterise-burn",
+                    version,
+                    spec.regions.len(),
+                )
+            } else {
+                return Err(VaultError::Invalid(format!(
+                    "item {hash} is {}; redaction handles text, images and PDF",
+                    item.mime
+                )));
+            };
+        if count == 0 {
+            return Err(VaultError::Invalid(format!(
+                "none of the strings occurs in item {hash}; nothing was redacted"
+            )));
+        }
+        let derived = ContentHash(Sha256::digest(&bytes).into());
+        if derived == *hash {
+            return Err(VaultError::Invalid(format!(
+                "the redaction left item {hash} unchanged"
+            )));
+        }
+        let mut writer = self.blobs.writer()?;
+        writer
+            .write_all(&bytes)
+            .map_err(|e| VaultError::Invalid(format!("storing the redacted item: {e}")))?;
+        writer.finish(&derived, IfPresent::Keep)?;
+        self.blobs.sync()?;
+
+        let now = custody::now();
+        let derived_row = ItemRow {
+            sha256: derived.to_hex(),
+            size: bytes.len() as u64,
+            mime: mime.clone(),
+            stored_at: now.clone(),
+        };
+        let note = serde_json::json!({
+            "derivation": "redaction", "method": method, "tool_version": tool_version,
+            "reason": spec.reason, "texts_redacted": spec.texts.len(),
+            "regions": spec.regions,
+        })
+        .to_string();
+        let mut records = Vec::new();
+        for (n, parent) in self.submissions(hash)?.into_iter().enumerate() {
+            let submission = SubmissionRow {
+                id: 0,
+                submission_key: parent.submission_key.clone(),
+                sha256: derived.to_hex(),
+                originator: parent.originator.clone(),
+                case_ref: parent.case_ref.clone(),
+                collected_by: parent.collected_by.clone(),
+                collected_at: parent.collected_at.clone(),
+                collection_note: Some(note.clone()),
+                path: format!("{} [redacted {}]", parent.path, &derived.to_hex()[..12]),
+                original_name: redacted_name(&parent.original_name, &mime),
+                parent_sha256: Some(hash.to_hex()),
+                path_in_parent: Some(format!("{REDACTED_PREFIX}{method}:{n}")),
+                modified_at: None,
+                accessed_at: None,
+                created_at: Some(now.clone()),
+                submitted_at: now.clone(),
+                submitted_by: actor.to_owned(),
+            };
+            let details = ingest_details(&derived_row, &submission);
+            let entry = CustodyEntry::new(
+                &now,
+                actor,
+                action::DERIVE,
+                Some(&derived.to_hex()),
+                &details,
+            );
+            records.push(IngestRecord {
+                item: derived_row.clone(),
+                submission,
+                event: NewEvent {
+                    time: now.clone(),
+                    actor: actor.to_owned(),
+                    action: action::DERIVE.into(),
+                    item: Some(derived.to_hex()),
+                    details,
+                    entry: entry.to_bytes(),
+                },
+            });
+        }
+        let commit = self.catalog.commit_ingest(&records)?;
+        let ledger_indexes = self.append_pending(&commit.pending)?;
+        self.checkpoint_if_due()?;
+        Ok(Redacted {
+            parent: hash.to_hex(),
+            sha256: derived.to_hex(),
+            size: bytes.len() as u64,
+            mime,
+            method: method.to_owned(),
+            tool_version,
+            ledger_indexes,
+            redactions: count,
+        })
+    }
+
+    /// The latest redacted derivative of `parent`, if any.
+    pub fn latest_redaction(&self, parent: &str) -> Result<Option<String>> {
+        Ok(self
+            .catalog
+            .derived_from(parent)?
+            .into_iter()
+            .filter(|s| {
+                s.path_in_parent
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(REDACTED_PREFIX))
+            })
+            .max_by(|a, b| a.submitted_at.cmp(&b.submitted_at).then(a.id.cmp(&b.id)))
+            .map(|s| s.sha256))
+    }
+}
+
+fn redacted_name(original: &str, mime: &str) -> String {
+    let stem = original.rsplit_once('.').map_or(original, |(stem, _)| stem);
+    let extension = match mime {
+        "image/png" => "png",
+        "application/pdf" => "pdf",
+        _ => original.rsplit_once('.').map_or("txt", |(_, e)| e),
+    };
+    format!("{stem} (redacted).{extension}")
+}
+
+/// Replaces every occurrence of each string by as many `█` as it has characters.
+fn redact_text(content: &[u8], texts: &[String], hash: &ContentHash) -> Result<(Vec<u8>, usize)> {
+    let text = std::str::from_utf8(content).map_err(|_| {
+        VaultError::Invalid(format!(
+            "item {hash} is not UTF-8 text; redact its extracted text instead"
+        ))
+    })?;
+    let mut out = text.to_owned();
+    let mut count = 0;
+    for needle in texts.iter().filter(|t| !t.is_empty()) {
+        count += out.matches(needle.as_str()).count();
+        out = out.replace(needle.as_str(), &"█".repeat(needle.chars().count()));
+    }
+    Ok((out.into_bytes(), count))
+}
+
+/// Paints the regions black in the decoded image and writes it anew as PNG.
+fn redact_image(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<Vec<u8>> {
+    let decoded = image::load_from_memory(content).map_err(|e| {
+        VaultError::Invalid(format!("item {hash}: the image cannot be decoded: {e}"))
+    })?;
+    let mut pixels = decoded.to_rgba8();
+    burn(&mut pixels, regions.iter(), 1.0);
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(pixels)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .map_err(|e| VaultError::Invalid(format!("writing the redacted image: {e}")))?;
+    Ok(out)
+}
+
+fn burn<'a>(pixels: &mut image::RgbaImage, regions: impl Iterator<Item = &'a Region>, scale: f64) {
+    let (w, h) = pixels.dimensions();
+    for r in regions {
+        let x0 = ((r.x * scale).floor() as u32).min(w);
+        let y0 = ((r.y * scale).floor() as u32).min(h);
+        let x1 = (((r.x + r.width) * scale).ceil() as u32).min(w);
+        let y1 = (((r.y + r.height) * scale).ceil() as u32).min(h);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                pixels.put_pixel(x, y, image::Rgba([0, 0, 0, 255]));
+            }
+        }
+    }
+}
+
+/// Rasterises every page, burns the regions, reassembles a PDF of page images.
+fn redact_pdf(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<(Vec<u8>, String)> {
+    const DPI: f64 = 150.0;
+    let scratch = Scratch::new()?;
+    let work = scratch.0.clone();
+    let input = work.join("input.pdf");
+    std::fs::write(&input, content).map_err(VaultError::io("write", &input))?;
+    run_tool(
+        Command::new("pdftoppm")
+            .args(["-r", "150", "-png"])
+            .arg(&input)
+            .arg(work.join("page")),
+        "pdftoppm (Debian package poppler-utils)",
+        hash,
+    )?;
+    let mut pages: Vec<_> = std::fs::read_dir(&work)
+        .map_err(VaultError::io("list", &work))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    // pdftoppm numbers pages with zero padding that depends on the page count: sort by number.
+    pages.sort_by_key(|p| {
+        p.file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.rsplit('-').next())
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    if pages.is_empty() {
+        return Err(VaultError::Invalid(format!(
+            "item {hash}: the PDF has no page to redact"
+        )));
+    }
+    if let Some(r) = regions.iter().find(|r| r.page as usize > pages.len()) {
+        return Err(VaultError::Invalid(format!(
+            "item {hash}: page {} does not exist (the PDF has {} page(s))",
+            r.page,
+            pages.len()
+        )));
+    }
+    for (n, page) in pages.iter().enumerate() {
+        let mut pixels = image::open(page)
+            .map_err(|e| VaultError::Invalid(format!("reading a rasterised page: {e}")))?
+            .to_rgba8();
+        burn(
+            &mut pixels,
+            regions.iter().filter(|r| r.page as usize == n + 1),
+            DPI / 72.0,
+        );
+        // No alpha channel in the output: img2pdf would keep it as a separate mask.
+        image::DynamicImage::ImageRgba8(pixels)
+            .to_rgb8()
+            .save(page)
+            .map_err(|e| VaultError::Invalid(format!("writing a redacted page: {e}")))?;
+    }
+    // The pages keep their size: img2pdf takes it from the PNG's resolution (150 dpi).
+    let output = work.join("redacted.pdf");
+    run_tool(
+        Command::new("img2pdf").arg("-o").arg(&output).args(&pages),
+        "img2pdf (Debian package img2pdf)",
+        hash,
+    )?;
+    let bytes = std::fs::read(&output).map_err(VaultError::io("read", &output))?;
+    let version = format!(
+        "{}; {}",
+        tool_version(Command::new("pdftoppm").arg("-v")).unwrap_or_else(|| "pdftoppm".into()),
+        tool_version(Command::new("img2pdf").arg("--version")).unwrap_or_else(|| "img2pdf".into())
+    );
+    Ok((bytes, version))
+}
+
+fn run_tool(command: &mut Command, name: &str, hash: &ContentHash) -> Result<()> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            VaultError::Invalid(format!(
+                "cannot run {name}: {e}; `scripts/install-deps` installs it"
+            ))
+        })?;
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                return Err(VaultError::Invalid(format!(
+                    "item {hash}: {name} failed ({status}): {}",
+                    err.lines().next().unwrap_or("no message")
+                )));
+            }
+            Ok(None) if started.elapsed() > TOOL_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(VaultError::Invalid(format!(
+                    "item {hash}: {name} took longer than {} s and was stopped",
+                    TOOL_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(VaultError::Invalid(format!("waiting for {name}: {e}"))),
+        }
+    }
+}
+
+fn tool_version(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    let text = if out.stdout.is_empty() {
+        out.stderr
+    } else {
+        out.stdout
+    };
+    String::from_utf8_lossy(&text)
+        .lines()
+        .next()
+        .map(|l| l.trim().to_owned())
+}
+
+/// A private scratch folder for one redaction, in memory where the system offers it
+/// (`/dev/shm`), so that the evidence's plaintext pages do not reach a disk; removed when dropped,
+/// whatever happened.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Self> {
+        let mut random = [0u8; 8];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
+        let base = Path::new("/dev/shm");
+        let base = if base.is_dir() {
+            base.to_owned()
+        } else {
+            std::env::temp_dir()
+        };
+        let dir = base.join(format!("custodia-redact-{}", hex::encode(random)));
+        std::fs::create_dir(&dir).map_err(VaultError::io("create", &dir))?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(VaultError::io("protect", &dir))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
