@@ -17,8 +17,8 @@
 
 mod access;
 mod credentials;
-mod requests;
 mod identity;
+mod requests;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
