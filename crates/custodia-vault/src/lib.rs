@@ -516,6 +516,51 @@ impl Vault {
         })
     }
 
+    /// Lets `actor` read item `hash` as a stream (for the API's downloads): authorises the
+    /// download, records it with its purpose in the custody log, then hands out a reader of the
+    /// plaintext (which checks every chunk's authentication tag as it goes).
+    pub fn open_for_download(
+        &mut self,
+        hash: &ContentHash,
+        actor: &str,
+        purpose: &str,
+    ) -> Result<(ItemRow, Box<dyn custodia_blobstore::BlobReader>, u64)> {
+        self.require_write()?;
+        let who = self.principal(actor)?;
+        self.authorise(&who, custodia_access::Action::Download, hash, None)?;
+        let purpose = purpose.trim();
+        if purpose.is_empty() {
+            return Err(VaultError::Invalid(
+                "a purpose is required to take an item out of the vault".into(),
+            ));
+        }
+        let item = self.item(hash)?;
+        let reader = self.blobs.open(hash)?;
+        let details = serde_json::json!({
+            "reason": purpose, "bytes": item.size, "organisation": who.organisation,
+            "channel": "api",
+        })
+        .to_string();
+        let time = custody::now();
+        let entry = CustodyEntry::new(
+            &time,
+            actor,
+            action::DOWNLOAD,
+            Some(&hash.to_hex()),
+            &details,
+        );
+        let indexes = self.record(&[NewEvent {
+            time,
+            actor: actor.to_owned(),
+            action: action::DOWNLOAD.into(),
+            item: Some(hash.to_hex()),
+            details,
+            entry: entry.to_bytes(),
+        }])?;
+        self.checkpoint_if_due()?;
+        Ok((item, reader, indexes.first().copied().unwrap_or(0)))
+    }
+
     /// Finds the log position of the (first) ingest entry of an item.
     pub fn ingest_entry_index(&self, hash: &ContentHash) -> Result<Option<u64>> {
         Ok(self

@@ -12,6 +12,7 @@ mod match_cmd;
 mod output;
 mod package_cmd;
 mod request_cmd;
+mod serve_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,15 @@ enum Command {
     /// Disclosure packages: items, provenance, conditions and custody proofs for a recipient.
     #[command(subcommand)]
     Package(package_cmd::PackageCommand),
+    /// Serve the HTTP API on the embedded default (on first start: create the vault, load the
+    /// demonstration collection, print the first administrator's password).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: std::net::SocketAddr,
+        /// The collection loaded on first start (default: `samples/collection`, if present).
+        #[arg(long, value_name = "DIR")]
+        demo_collection: Option<PathBuf>,
+    },
     /// Sign in as the API does, and print a session token (password from a file or stdin).
     Login {
         name: String,
@@ -249,7 +259,7 @@ fn init_tracing() {
         .try_init();
 }
 
-fn data_dir(cli: &Cli) -> Result<PathBuf> {
+pub(crate) fn data_dir(cli: &Cli) -> Result<PathBuf> {
     if let Some(dir) = &cli.data_dir {
         return Ok(dir.clone());
     }
@@ -326,6 +336,10 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
         Command::Package(command) => package_cmd::package(cli, out, command),
+        Command::Serve {
+            listen,
+            demo_collection,
+        } => serve_cmd::serve(cli, out, *listen, demo_collection.as_deref()),
         Command::Login {
             name,
             password_file,

@@ -1,0 +1,715 @@
+//! Custodia's HTTP API: the vault's functions as JSON under `/api/v1/`, with sign-in, streamed
+//! downloads with ranges, health and readiness, and an OpenAPI 3 document generated from the
+//! routes themselves (`/api/openapi.json`), so the two cannot drift apart.
+//!
+//! One vault per server, opened for writing, behind a mutex: the vault's work is blocking
+//! (SQLite, files, fsync), so every handler hands it to Tokio's blocking pool. Authentication is a
+//! bearer token (API clients) or the session cookie (browsers); a browser's state-changing request
+//! must also carry the CSRF token from its non-HttpOnly cookie in `X-CSRF-Token`. Every route asks
+//! the vault, which asks the one policy function; errors never say more than "not found" about
+//! an item the caller may not know of.
+
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use custodia_vault::custodia_auth::Lockout;
+use custodia_vault::custodia_blobstore::ContentHash;
+use custodia_vault::{Vault, VaultError};
+use serde::Deserialize;
+use serde_json::json;
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The session cookie (HttpOnly) and the CSRF cookie (readable by the page's script).
+pub const SESSION_COOKIE: &str = "custodia_session";
+pub const CSRF_COOKIE: &str = "custodia_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Sign-in attempts allowed per client address per minute, before any password is checked.
+const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+/// Largest JSON body accepted.
+const BODY_LIMIT: usize = 1 << 20;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Custodia API",
+        description = "Preserve, prove and share evidence of international crimes.",
+        version = "1"
+    ),
+    components(schemas(LoginRequest))
+)]
+struct ApiDoc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    vault: Arc<Mutex<Vault>>,
+    limiter: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
+    lockout: Lockout,
+}
+
+impl AppState {
+    pub fn new(vault: Vault) -> Self {
+        Self {
+            vault: Arc::new(Mutex::new(vault)),
+            limiter: Arc::new(Mutex::new(HashMap::new())),
+            lockout: Lockout::default(),
+        }
+    }
+
+    /// Runs `work` on the vault in Tokio's blocking pool.
+    async fn with_vault<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vault) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let vault = Arc::clone(&self.vault);
+        tokio::task::spawn_blocking(move || {
+            let mut vault = vault.lock().unwrap_or_else(|e| e.into_inner());
+            work(&mut vault)
+        })
+        .await
+        .map_err(|_| ApiError::internal("a worker stopped"))?
+    }
+}
+
+/// An error as the API shows it: a status and a message that names what failed.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+    fn internal(message: &str) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+    fn unauthorised() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in first (POST /api/v1/auth/login), or send `Authorization: Bearer <token>`",
+        )
+    }
+}
+
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        let status = match &e {
+            VaultError::NoSuchItem(_) => StatusCode::NOT_FOUND,
+            VaultError::Denied { .. } | VaultError::NotPermitted(_) => StatusCode::FORBIDDEN,
+            VaultError::Invalid(_) => StatusCode::BAD_REQUEST,
+            VaultError::OutputExists(_) => StatusCode::CONFLICT,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %e, "request failed");
+        }
+        Self::new(status, e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The router with every route, and the OpenAPI document describing exactly those routes.
+pub fn router(state: AppState) -> axum::Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(item))
+        .routes(routes!(item_history))
+        .routes(routes!(item_content))
+        .routes(routes!(requests))
+        .routes(routes!(request))
+        .routes(routes!(checkpoint))
+        .routes(routes!(public_key))
+        .with_state(state)
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.route("/", axum::routing::get(front_page))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let openapi = Arc::clone(&openapi);
+                async move { Json(serde_json::to_value(&*openapi).unwrap_or_default()) }
+            }),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+}
+
+/// Serves until `shutdown` completes; then stops taking requests and lets those in flight
+/// finish (the caller bounds how long).
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// What a browser sees at `/` until the web application is part of the server: where the API
+/// and its documentation are. Plain HTML, no script (the Content-Security-Policy allows none).
+async fn front_page() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Custodia</title></head>\
+         <body><h1>Custodia</h1><p>This server offers the Custodia API under <code>/api/v1/</code>; \
+         its OpenAPI document is at <a href=\"/api/openapi.json\">/api/openapi.json</a>. \
+         Sign in with <code>POST /api/v1/auth/login</code>. The investigators' web application is \
+         not part of this version.</p></body></html>\n",
+    )
+        .into_response()
+}
+
+// --- who is calling ----------------------------------------------------------------------
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The bearer secret of the request, and whether it came from the browser's cookie.
+fn presented_token(headers: &HeaderMap) -> Option<(String, bool)> {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        return value
+            .strip_prefix("Bearer ")
+            .map(|t| (t.trim().to_owned(), false));
+    }
+    cookie(headers, SESSION_COOKIE).map(|t| (t.to_owned(), true))
+}
+
+/// The signed-in user; for cookie sessions, state-changing methods need the CSRF header.
+async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &Method,
+) -> Result<String, ApiError> {
+    let (token, from_cookie) = presented_token(headers).ok_or_else(ApiError::unauthorised)?;
+    if from_cookie && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        let expected = cookie(headers, CSRF_COOKIE);
+        if sent.is_none() || sent != expected {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "missing or wrong X-CSRF-Token header (copy it from the custodia_csrf cookie)",
+            ));
+        }
+    }
+    state
+        .with_vault(move |vault| {
+            vault
+                .authenticate(&token)
+                .map_err(|_| ApiError::unauthorised())
+        })
+        .await
+}
+
+fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("`{text}` is not a SHA-256"),
+        )
+    })
+}
+
+// --- routes ------------------------------------------------------------------------------
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is running")))]
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Readiness: the vault is open and answers.
+#[utoipa::path(get, path = "/readyz", responses(
+    (status = 200, description = "The vault answers"),
+    (status = 503, description = "The vault does not answer")
+))]
+async fn readyz(State(state): State<AppState>) -> Response {
+    let ready = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.with_vault(|vault| Ok(vault.ledger().size())),
+    )
+    .await;
+    match ready {
+        Ok(Ok(size)) => Json(json!({ "ready": true, "tree_size": size })).into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "ready": false })),
+        )
+            .into_response(),
+    }
+}
+
+/// Sign-in.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    user: String,
+    password: String,
+    /// The current code of the user's second factor, when they have one.
+    totp: Option<String>,
+}
+
+/// Signs in with a password (and TOTP code); sets the session and CSRF cookies and returns the
+/// session token for API clients.
+#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest, responses(
+    (status = 200, description = "Signed in"),
+    (status = 403, description = "Sign-in failed (the same answer for every reason)"),
+    (status = 429, description = "Too many attempts from this address")
+))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult {
+    {
+        let mut limiter = state.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let entry = limiter.entry(peer.ip()).or_insert((now, 0));
+        if now.duration_since(entry.0) > Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > LOGIN_ATTEMPTS_PER_MINUTE {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many sign-in attempts from this address; wait a minute",
+            ));
+        }
+    }
+    let lockout = state.lockout;
+    let session = state
+        .with_vault(move |vault| {
+            Ok(vault.sign_in(&body.user, &body.password, body.totp.as_deref(), lockout)?)
+        })
+        .await?;
+    let csrf = random_token();
+    let max_age = session
+        .expires_at
+        .map(|e| e.saturating_sub(unix_now()))
+        .unwrap_or(0);
+    let mut response = Json(json!({
+        "user": session.user, "token": session.token, "session": session.id,
+        "expires_at": session.expires_at, "csrf_token": csrf,
+    }))
+    .into_response();
+    let headers = response.headers_mut();
+    for cookie in [
+        format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}",
+            session.token
+        ),
+        format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; SameSite=Strict; Max-Age={max_age}"),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Ends the session (or revokes the bearer token used).
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses(
+    (status = 200, description = "Signed out"),
+    (status = 401, description = "Not signed in")
+))]
+async fn logout(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let (token, _) = presented_token(&headers).ok_or_else(ApiError::unauthorised)?;
+    let id = custodia_vault::custodia_auth::token_id(&token)
+        .ok_or_else(ApiError::unauthorised)?
+        .to_owned();
+    state
+        .with_vault(move |vault| Ok(vault.revoke_token(&user, &id)?))
+        .await?;
+    let mut response = Json(json!({ "signed_out": true })).into_response();
+    for name in [SESSION_COOKIE, CSRF_COOKIE] {
+        if let Ok(value) = HeaderValue::from_str(&format!(
+            "{name}=; Path=/; Secure; SameSite=Strict; Max-Age=0"
+        )) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
+
+/// The signed-in user, their organisation and roles.
+#[utoipa::path(get, path = "/api/v1/me", responses(
+    (status = 200, description = "The signed-in user"),
+    (status = 401, description = "Not signed in")
+))]
+async fn me(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let who = state
+        .with_vault(move |vault| Ok(vault.principal(&user)?))
+        .await?;
+    Ok(Json(json!({
+        "user": who.user, "organisation": who.organisation,
+        "organisation_kind": who.organisation_kind, "roles": who.roles, "cases": who.cases,
+    }))
+    .into_response())
+}
+
+/// An item's facts and every submission of it (provenance).
+#[utoipa::path(get, path = "/api/v1/items/{sha256}", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
+    (status = 200, description = "The item"),
+    (status = 404, description = "No such item (or none the caller may know of)")
+))]
+async fn item(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hash = parse_hash(&sha256)?;
+    let value = state
+        .with_vault(move |vault| {
+            let who = vault.principal(&user)?;
+            vault.authorise(
+                &who,
+                custodia_vault::custodia_access::Action::ViewMetadata,
+                &hash,
+                None,
+            )?;
+            let item = vault.item(&hash)?;
+            let submissions = vault.submissions(&hash)?;
+            let regimes = vault.regimes(&hash)?;
+            Ok(json!({ "item": item, "submissions": submissions, "regimes": regimes }))
+        })
+        .await?;
+    Ok(Json(value).into_response())
+}
+
+/// An item's custody history with log positions.
+#[utoipa::path(get, path = "/api/v1/items/{sha256}/history", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
+    (status = 200, description = "Custody events, oldest first"),
+    (status = 404, description = "No such item (or none the caller may know of)")
+))]
+async fn item_history(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hash = parse_hash(&sha256)?;
+    let value = state
+        .with_vault(move |vault| {
+            let who = vault.principal(&user)?;
+            vault.authorise(
+                &who,
+                custodia_vault::custodia_access::Action::ViewHistory,
+                &hash,
+                None,
+            )?;
+            let events: Vec<serde_json::Value> = vault
+                .history(&hash)?
+                .into_iter()
+                .map(|e| {
+                    json!({
+                        "ledger_index": e.ledger_index, "time": e.time, "actor": e.actor,
+                        "action": e.action, "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or_default(),
+                    })
+                })
+                .collect();
+            Ok(json!({ "sha256": hash.to_hex(), "events": events }))
+        })
+        .await?;
+    Ok(Json(value).into_response())
+}
+
+#[derive(Deserialize)]
+struct DownloadQuery {
+    purpose: Option<String>,
+}
+
+/// The item's bytes, streamed (one `Range: bytes=…` range supported). The download and its
+/// purpose are recorded in the custody log before the first byte leaves.
+#[utoipa::path(get, path = "/api/v1/items/{sha256}/content", params(
+    ("sha256" = String, Path, description = "The item's SHA-256"),
+    ("purpose" = String, Query, description = "Why the item is taken out (recorded in the custody log)")
+), responses(
+    (status = 200, description = "The whole item", content_type = "application/octet-stream"),
+    (status = 206, description = "The requested range", content_type = "application/octet-stream"),
+    (status = 400, description = "No purpose given"),
+    (status = 404, description = "No such item (or none the caller may know of)"),
+    (status = 416, description = "The range is outside the item")
+))]
+async fn item_content(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    Query(query): Query<DownloadQuery>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hash = parse_hash(&sha256)?;
+    let purpose = query.purpose.unwrap_or_default();
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (size, mut reader) = state
+        .with_vault(move |vault| {
+            let (item, reader, _) = vault.open_for_download(&hash, &user, &purpose)?;
+            Ok((item.size, reader))
+        })
+        .await?;
+    let (start, end, partial) = match range {
+        None => (0, size, false),
+        Some(text) => match parse_range(&text, size) {
+            Some((start, end)) => (start, end, true),
+            None => {
+                return Ok((
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+                )
+                    .into_response())
+            }
+        },
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = reader.seek(SeekFrom::Start(start)) {
+            let _ = tx.blocking_send(Err(e));
+            return;
+        }
+        let mut remaining = end - start;
+        while remaining > 0 {
+            let mut buf = vec![0u8; remaining.min(256 * 1024) as usize];
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    remaining -= n as u64;
+                    if tx.blocking_send(Ok(buf)).is_err() {
+                        break; // the client went away
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let mut response = Response::new(Body::from_stream(stream));
+    *response.status_mut() = if partial {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
+    let headers = response.headers_mut();
+    // Evidence is never rendered in the application's origin: always a download.
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", hash_name(&sha256)))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&(end - start).to_string()) {
+        headers.insert(header::CONTENT_LENGTH, v);
+    }
+    if partial {
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{size}", end - 1)) {
+            headers.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    Ok(response)
+}
+
+fn hash_name(sha: &str) -> String {
+    sha.chars().filter(|c| c.is_ascii_hexdigit()).collect()
+}
+
+/// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range of an item of `size` bytes, as a half-open
+/// interval; `None` when unsatisfiable or not understood.
+pub fn parse_range(text: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = text.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let (start, end) = if a.is_empty() {
+        let n: u64 = b.parse().ok()?;
+        if n == 0 {
+            return None;
+        }
+        (size.saturating_sub(n), size)
+    } else {
+        let start: u64 = a.parse().ok()?;
+        let end = if b.is_empty() {
+            size
+        } else {
+            b.parse::<u64>().ok()?.saturating_add(1).min(size)
+        };
+        (start, end)
+    };
+    (start < end && start < size).then_some((start, end))
+}
+
+/// Requests for assistance the caller has a part in.
+#[utoipa::path(get, path = "/api/v1/requests", responses(
+    (status = 200, description = "Requests, each trimmed to what the caller may see"),
+    (status = 401, description = "Not signed in")
+))]
+async fn requests(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let list = state
+        .with_vault(move |vault| Ok(vault.request_list(&user, None)?))
+        .await?;
+    Ok(Json(json!({ "requests": list })).into_response())
+}
+
+/// One request: state, time in each state, who it waits on, items.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = String, Path, description = "The request's id, e.g. RFA-0001")), responses(
+    (status = 200, description = "The request, trimmed to what the caller may see"),
+    (status = 400, description = "No such request (or none the caller has a part in)")
+))]
+async fn request(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let view = state
+        .with_vault(move |vault| Ok(vault.request_view(&user, &id)?))
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+/// A signed checkpoint of the custody log covering every entry so far (C2SP signed note).
+#[utoipa::path(get, path = "/api/v1/log/checkpoint", responses(
+    (status = 200, description = "The checkpoint", content_type = "text/plain")
+))]
+async fn checkpoint(State(state): State<AppState>) -> ApiResult {
+    let text = state
+        .with_vault(|vault| Ok(vault.checkpoint()?.text().to_owned()))
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// The custody log's verifier key (C2SP vkey).
+#[utoipa::path(get, path = "/api/v1/log/public-key", responses(
+    (status = 200, description = "The verifier key", content_type = "text/plain")
+))]
+async fn public_key(State(state): State<AppState>) -> ApiResult {
+    let vkey = state
+        .with_vault(|vault| Ok(format!("{}\n", vault.verifier().vkey())))
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], vkey).into_response())
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A random token for the CSRF cookie.
+fn random_token() -> String {
+    use base64::Engine as _;
+    let issued = custodia_vault::custodia_auth::issue_token();
+    // Only the random part: the CSRF token is not a credential, and must not look like one.
+    let random = issued
+        .secret
+        .rsplit('_')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=0-9", 100), Some((0, 10)));
+        assert_eq!(parse_range("bytes=90-", 100), Some((90, 100)));
+        assert_eq!(parse_range("bytes=-10", 100), Some((90, 100)));
+        assert_eq!(parse_range("bytes=95-200", 100), Some((95, 100)));
+        assert_eq!(parse_range("bytes=100-", 100), None);
+        assert_eq!(parse_range("bytes=5-2", 100), None);
+        assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(parse_range("items=0-1", 100), None);
+        assert_eq!(parse_range("bytes=-0", 100), None);
+        assert_eq!(
+            parse_range("bytes=0-18446744073709551615", 100),
+            Some((0, 100))
+        );
+    }
+}

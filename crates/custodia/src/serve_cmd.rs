@@ -1,0 +1,128 @@
+//! `custodia serve`: the HTTP API on the embedded default. On first start it creates the vault,
+//! loads the demonstration collection and gives the first administrator a password, printed once.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use custodia_vault::{Access, IngestOptions, Vault};
+use serde_json::json;
+
+use crate::output::{Output, Progress};
+use crate::{data_dir, Cli};
+
+/// How long requests in flight may take to finish after SIGTERM before the process exits anyway.
+const DRAIN: Duration = Duration::from_secs(8);
+
+pub fn serve(cli: &Cli, out: &Output, listen: SocketAddr, demo: Option<&Path>) -> Result<ExitCode> {
+    let dir = data_dir(cli)?;
+    let vault = if dir.join("vault.json").exists() {
+        Vault::open(&dir, Access::ReadWrite)
+            .with_context(|| format!("cannot open the vault in `{}`", dir.display()))?
+    } else {
+        first_start(&dir, demo, out)?
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let bound = listener.local_addr()?;
+        out.message(&format!(
+            "Custodia serves the vault in `{}` at http://{bound}/ (API under /api/v1/, OpenAPI at /api/openapi.json); SIGTERM or Ctrl-C stops it",
+            dir.display()
+        ));
+        out.print(
+            &json!({ "listen": bound.to_string(), "data_dir": dir.display().to_string() }),
+            String::new,
+        );
+        let state = custodia_server::AppState::new(vault);
+        custodia_server::serve(state, listener, stop_signal())
+            .await
+            .context("the server failed")?;
+        anyhow::Ok(())
+    })?;
+    out.message("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on SIGTERM or SIGINT; from then on, in-flight requests have [`DRAIN`] to finish.
+async fn stop_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("stopping: no new requests; letting those in flight finish");
+    std::thread::spawn(|| {
+        std::thread::sleep(DRAIN);
+        // Whatever is still running is aborted: acknowledged items are durable already, and
+        // an unfinished upload or download was never acknowledged.
+        eprintln!(
+            "stopping: requests still running after {} s were aborted",
+            DRAIN.as_secs()
+        );
+        std::process::exit(0);
+    });
+}
+
+/// Creates the vault, loads the demonstration collection if there is one, and sets a random
+/// password for the administrator, shown once on stderr.
+fn first_start(dir: &Path, demo: Option<&Path>, out: &Output) -> Result<Vault> {
+    out.message(&format!(
+        "first start: creating a vault in `{}`",
+        dir.display()
+    ));
+    let mut vault = Vault::init(dir, "admin")
+        .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
+    let collection: Option<PathBuf> = match demo {
+        Some(d) => Some(d.to_owned()),
+        None => Some(std::env::current_dir()?.join("samples/collection")).filter(|p| p.is_dir()),
+    };
+    if let Some(collection) = collection {
+        let options = IngestOptions {
+            originator: "Demonstration Originator".into(),
+            case_ref: Some("DEMO-001".into()),
+            collected_by: Some("Custodia sample collection".into()),
+            collected_at: None,
+            collection_note: Some(
+                "sample material shipped with Custodia; not evidence of anything".into(),
+            ),
+            actor: "admin".into(),
+            limits: None,
+            regime: None,
+        };
+        let progress = Progress::new(std::io::stderr().is_terminal());
+        let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
+        progress.finish()?;
+        out.message(&format!(
+            "loaded the demonstration collection `{}`: {} item(s)",
+            collection.display(),
+            report.summary.items
+        ));
+    }
+    let password = custodia_vault::custodia_auth::issue_token()
+        .secret
+        .rsplit('_')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(24)
+        .collect::<String>();
+    vault.set_password("admin", "admin", &password)?;
+    // Shown once, on the terminal of whoever started the server; never logged.
+    eprintln!(
+        "\nfirst administrator: user `admin`, password `{password}`\n(change it with `custodia --data-dir {} user password admin`)\n",
+        dir.display()
+    );
+    Ok(vault)
+}
