@@ -189,6 +189,7 @@ pub(crate) fn apply_change(tx: &Transaction<'_>, change: &AccessChange) -> Resul
         }
         AccessChange::IssueToken(t) => crate::credentials::issue_token(tx, t)?,
         AccessChange::RevokeToken { id, at } => crate::credentials::revoke_token(tx, id, at)?,
+        AccessChange::RecordIdentityDecision(d) => crate::identity::record(tx, d)?,
     }
     Ok(())
 }

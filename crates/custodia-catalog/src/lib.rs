@@ -17,6 +17,7 @@
 
 mod access;
 mod credentials;
+mod identity;
 mod requests;
 mod sqlite;
 
@@ -204,6 +205,28 @@ pub struct ReleaseRow {
     pub released_by: String,
 }
 
+/// A person's decision on a candidate pair of person records (from `custodia match`): the same
+/// person (`confirm`) or not (`reject`). Ids are the rows' ids as the lists give them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityDecisionRow {
+    pub id: i64,
+    pub left_id: String,
+    pub right_id: String,
+    /// `confirm` or `reject`.
+    pub decision: String,
+    pub note: Option<String>,
+    pub decided_at: String,
+    pub decided_by: String,
+}
+
+/// One member of an identity cluster: records confirmed, directly or through others, to be
+/// one person. The cluster is named by its smallest member id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityMemberRow {
+    pub cluster: String,
+    pub member: String,
+}
+
 /// A change to who may do what, applied with its custody events in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessChange {
@@ -225,6 +248,8 @@ pub enum AccessChange {
     SetRegime(RegimeRow),
     RecordConsent(ConsentRow),
     RecordRelease(ReleaseRow),
+    /// Records a decision on a pair of person records and rebuilds the identity clusters.
+    RecordIdentityDecision(IdentityDecisionRow),
     FileRequest(RequestRow),
     SetRequestState(RequestStateRow),
     AddRequestItem(RequestItemRow),
@@ -413,6 +438,10 @@ pub trait Catalog: Send {
     fn login_failures(&self, user: &str) -> Result<Vec<u64>>;
     fn token(&self, id: &str) -> Result<Option<TokenRow>>;
     fn tokens_of(&self, user: &str) -> Result<Vec<TokenRow>>;
+    /// Decisions on pairs of person records, oldest first.
+    fn identity_decisions(&self) -> Result<Vec<IdentityDecisionRow>>;
+    /// Identity clusters (only records confirmed to be someone else too), by cluster then member.
+    fn identity_clusters(&self) -> Result<Vec<IdentityMemberRow>>;
 
     /// A small key-value store for the vault's own settings.
     fn meta(&self, key: &str) -> Result<Option<String>>;

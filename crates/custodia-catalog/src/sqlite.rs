@@ -7,9 +7,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::{access, credentials, requests};
 use crate::{
     AccessChange, CaseRow, Catalog, CatalogError, ConsentRow, CredentialRow, EventRow,
-    IngestCommit, IngestRecord, ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow,
-    PersonScopeRow, RegimeRow, ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result,
-    StatementLinkRow, SubmissionRow, TokenRow, UserRow,
+    IdentityDecisionRow, IdentityMemberRow, IngestCommit, IngestRecord, ItemRow, NewEvent,
+    OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow, ReleaseRow,
+    RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow, SubmissionRow, TokenRow,
+    UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -210,6 +211,29 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         r#"
     CREATE INDEX submissions_by_parent ON submissions (parent_sha256);
+    "#,
+    ),
+    (
+        6,
+        r#"
+    -- Decisions on candidate pairs of person records; the latest decision on a pair counts.
+    CREATE TABLE identity_decisions (
+        id          INTEGER PRIMARY KEY,
+        left_id     TEXT NOT NULL,
+        right_id    TEXT NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('confirm', 'reject')),
+        note        TEXT,
+        decided_at  TEXT NOT NULL,
+        decided_by  TEXT NOT NULL
+    );
+    CREATE INDEX identity_decisions_by_pair ON identity_decisions (left_id, right_id);
+    -- Derived from the decisions in the same transaction: the connected components of the
+    -- confirmed pairs. A record is here only through a person's confirmation.
+    CREATE TABLE identity_clusters (
+        member      TEXT PRIMARY KEY,
+        cluster     TEXT NOT NULL
+    );
+    CREATE INDEX identity_clusters_by_cluster ON identity_clusters (cluster);
     "#,
     ),
 ];
@@ -541,6 +565,12 @@ impl Catalog for SqliteCatalog {
     }
     fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>> {
         access::consents_of(&self.conn, sha256)
+    }
+    fn identity_decisions(&self) -> Result<Vec<IdentityDecisionRow>> {
+        crate::identity::decisions(&self.conn)
+    }
+    fn identity_clusters(&self) -> Result<Vec<IdentityMemberRow>> {
+        crate::identity::clusters(&self.conn)
     }
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
         access::releases_of(&self.conn, sha256)

@@ -29,6 +29,8 @@ pub mod action {
     pub const RELEASE: &str = "release";
     /// A derived item made from another (a redaction); its details are those of an ingest.
     pub const DERIVE: &str = "derive";
+    pub const IDENTITY_CONFIRM: &str = "identity_confirm";
+    pub const IDENTITY_REJECT: &str = "identity_reject";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -26,6 +26,7 @@ mod access;
 mod archive;
 pub mod auth;
 pub mod custody;
+mod identity;
 mod ingest;
 mod keys;
 mod package;

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod auth_cmd;
+mod match_cmd;
 mod output;
 mod package_cmd;
 mod request_cmd;
@@ -140,6 +141,9 @@ enum Command {
     /// Witnesses and survivors: pseudonyms, protective measures, their own consent.
     #[command(subcommand)]
     Person(request_cmd::PersonCommand),
+    /// Find the same persons across two lists (or duplicates within one): ranked, explained
+    /// candidate pairs. Works on files; needs no vault.
+    Match(match_cmd::MatchArgs),
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -458,6 +462,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         }
         Command::Log(command) => log_command(cli, out, command),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
+        Command::Match(args) => match_cmd::run(cli, out, args),
     }
 }
 

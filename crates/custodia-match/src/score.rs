@@ -1,0 +1,841 @@
+//! Comparing two persons: each feature gives evidence as a log-likelihood ratio (how much more
+//! likely what we see is if both rows are the same person than if they are not); the sum,
+//! shifted and squashed by a logistic curve, is the score in [0, 1].
+//!
+//! Names weigh by the rarity of their parts: agreeing on a part that one person in `n` carries
+//! is worth about `ln n`. Rarity comes from the lists being matched, smoothed by a prior of how
+//! common the most frequent Arabic name parts are, so that a list of ten rows still knows that
+//! two men named Mohammed Ahmed prove little. Contradictions (birth years far apart, different
+//! genders, fathers or document numbers) subtract.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::name::{
+    parse_name, part_similarity, part_similarity_given, text_keys, NamePart, PartKind,
+};
+use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
+
+/// The evidence sum at which the score is one half.
+pub const OFFSET: f64 = 9.0;
+/// How many units of evidence move the score from one half to about 0.73 (a logistic fit of
+/// P(same person | evidence) on a tuning set of the benchmark, docs/BENCHMARKS.md).
+pub const SCALE: f64 = 1.0;
+/// The calibrated default threshold: pairs scoring at least this are proposed.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// One feature's contribution to a score.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Evidence {
+    /// `name`, `kunya`, `father_name`, `birth_date`, `birth_place`, `nationality`, `gender`,
+    /// `identifier`.
+    pub feature: &'static str,
+    /// Log-likelihood ratio: positive for the same person, negative against.
+    pub weight: f64,
+    /// What was compared, for a person deciding.
+    pub detail: String,
+}
+
+/// The outcome of comparing two persons.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Comparison {
+    pub score: f64,
+    /// The summed evidence before the logistic curve.
+    pub evidence_sum: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Maps summed evidence to the score.
+pub fn score_of(evidence_sum: f64) -> f64 {
+    1.0 / (1.0 + (-(evidence_sum - OFFSET) / SCALE).exp())
+}
+
+/// A name part with its interned key and weight.
+#[derive(Clone, Debug)]
+pub(crate) struct Part {
+    pub id: u32,
+    /// The interned vowel-aware form (0 for none): equal ids and forms make equal parts.
+    pub form_id: u32,
+    pub part: NamePart,
+}
+
+/// A person made ready for comparison.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Prepared {
+    /// Plain parts of each name and alias that has any.
+    pub variants: Vec<Vec<Part>>,
+    pub kunyas: Vec<Part>,
+    pub nisbas: Vec<&'static str>,
+    pub fathers: Vec<Part>,
+    pub dates: Vec<BirthDate>,
+    pub places: Vec<String>,
+    pub nationalities: Vec<String>,
+    pub gender: Option<Gender>,
+    pub identifiers: Vec<Identifier>,
+}
+
+/// The parsed but not yet interned form of a person (made in parallel).
+pub(crate) struct Parsed {
+    names: Vec<Vec<NamePart>>,
+    fathers: Vec<NamePart>,
+    places: Vec<String>,
+}
+
+pub(crate) fn parse(person: &Person) -> Parsed {
+    let names = person
+        .names
+        .iter()
+        .chain(&person.aliases)
+        .map(|n| parse_name(n))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let fathers = person
+        .father_names
+        .iter()
+        .flat_map(|n| parse_name(n).into_iter().take(1))
+        .collect();
+    let mut places: Vec<String> = person
+        .birth_places
+        .iter()
+        .flat_map(|p| text_keys(p))
+        .collect();
+    places.sort();
+    places.dedup();
+    Parsed {
+        names,
+        fathers,
+        places,
+    }
+}
+
+/// Name-part keys interned to numbers, with how many persons carry each.
+#[derive(Default)]
+pub(crate) struct Vocabulary {
+    ids: HashMap<String, u32>,
+    keys: Vec<String>,
+    forms: HashMap<String, u32>,
+    /// Persons carrying each key (counted once per person).
+    pub counts: Vec<u32>,
+    /// Persons counted.
+    pub persons: u32,
+    /// Information of each key, `-ln p` (filled by [`Vocabulary::finish`]).
+    pub weights: Vec<f64>,
+}
+
+/// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
+const PRIOR_PERSONS: f64 = 500.0;
+/// Prior share of persons carrying a name part the table does not list.
+const PRIOR_UNKNOWN: f64 = 2e-4;
+/// Approximate shares of men and women carrying each of the most common Arabic name parts
+/// (as given, father's or family name) on Middle Eastern and North African lists.
+const PRIOR_COMMON: &[(&str, f64)] = &[
+    ("Mohammed", 0.20),
+    ("Ahmed", 0.10),
+    ("Ali", 0.09),
+    ("Hassan", 0.06),
+    ("Hussein", 0.05),
+    ("Abdullah", 0.05),
+    ("Ibrahim", 0.045),
+    ("Mahmoud", 0.04),
+    ("Omar", 0.035),
+    ("Khalid", 0.03),
+    ("Youssef", 0.03),
+    ("Mustafa", 0.025),
+    ("Abd al-Rahman", 0.025),
+    ("Saleh", 0.02),
+    ("Salem", 0.02),
+    ("Jassim", 0.02),
+    ("Hamid", 0.02),
+    ("Karim", 0.015),
+    ("Said", 0.02),
+    ("Ismail", 0.015),
+    ("Abbas", 0.015),
+    ("Jamal", 0.015),
+    ("Nasser", 0.015),
+    ("Adel", 0.015),
+    ("Khalil", 0.012),
+    ("Hamza", 0.012),
+    ("Bilal", 0.01),
+    ("Yassin", 0.012),
+    ("Kamal", 0.012),
+    ("Walid", 0.012),
+    ("Tariq", 0.012),
+    ("Samir", 0.012),
+    ("Faisal", 0.01),
+    ("Rashid", 0.012),
+    ("Majid", 0.01),
+    ("Abd al-Aziz", 0.012),
+    ("Abd al-Karim", 0.01),
+    ("Abd al-Qadir", 0.01),
+    ("Musa", 0.012),
+    ("Issa", 0.01),
+    ("Yahya", 0.01),
+    ("Zakaria", 0.01),
+    ("Suleiman", 0.012),
+    ("Othman", 0.01),
+    ("Fatima", 0.05),
+    ("Aisha", 0.03),
+    ("Khadija", 0.025),
+    ("Maryam", 0.025),
+    ("Zainab", 0.02),
+    ("Amina", 0.015),
+];
+
+impl Vocabulary {
+    pub fn intern(&mut self, part: &NamePart) -> u32 {
+        if let Some(&id) = self.ids.get(&part.key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.ids.insert(part.key.clone(), id);
+        self.keys.push(part.key.clone());
+        self.counts.push(0);
+        id
+    }
+
+    fn part(&mut self, part: NamePart) -> Part {
+        let id = self.intern(&part);
+        let form_id = match &part.form {
+            None => 0,
+            Some(form) => {
+                let next = self.forms.len() as u32 + 1;
+                *self.forms.entry(form.clone()).or_insert(next)
+            }
+        };
+        Part { id, form_id, part }
+    }
+
+    pub fn prepare(&mut self, person: &Person, parsed: Parsed) -> Prepared {
+        let mut variants = Vec::new();
+        let mut kunyas = Vec::new();
+        let mut nisbas = Vec::new();
+        for name in parsed.names {
+            let mut plain = Vec::new();
+            for part in name {
+                let kind = part.kind;
+                match kind {
+                    PartKind::Plain => plain.push(self.part(part)),
+                    PartKind::Kunya => kunyas.push(self.part(part)),
+                    PartKind::Nisba(country) => {
+                        if !nisbas.contains(&country) {
+                            nisbas.push(country);
+                        }
+                    }
+                }
+            }
+            if !plain.is_empty() {
+                variants.push(plain);
+            }
+        }
+        let fathers = parsed
+            .fathers
+            .into_iter()
+            .map(|part| self.part(part))
+            .collect();
+        // Each person counts once per key.
+        let mut seen: Vec<u32> = variants
+            .iter()
+            .flatten()
+            .chain(&kunyas)
+            .map(|p| p.id)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for id in seen {
+            self.counts[id as usize] += 1;
+        }
+        self.persons += 1;
+        Prepared {
+            variants,
+            kunyas,
+            nisbas,
+            fathers,
+            dates: person.birth_dates.clone(),
+            places: parsed.places,
+            nationalities: person.nationalities.clone(),
+            gender: person.gender,
+            identifiers: person.identifiers.clone(),
+        }
+    }
+
+    /// Computes each key's information from the counts and the prior.
+    pub fn finish(&mut self) {
+        let mut prior: HashMap<String, f64> = HashMap::new();
+        for (name, share) in PRIOR_COMMON {
+            for part in parse_name(name) {
+                prior.insert(part.key, *share);
+            }
+        }
+        let n = f64::from(self.persons);
+        self.weights = self
+            .keys
+            .iter()
+            .zip(&self.counts)
+            .map(|(key, &count)| {
+                let p0 = prior.get(key).copied().unwrap_or(PRIOR_UNKNOWN);
+                // The two rows being compared are not evidence of how common their parts are
+                // among other persons.
+                let others = f64::from(count.saturating_sub(2));
+                let p = (others + PRIOR_PERSONS * p0) / (n + PRIOR_PERSONS);
+                -p.min(1.0).ln()
+            })
+            .collect();
+    }
+
+    pub fn weight(&self, id: u32) -> f64 {
+        self.weights.get(id as usize).copied().unwrap_or(0.0)
+    }
+}
+
+/// Evidence lost for a part of the shorter name that the other does not have.
+const MISSING_PART: f64 = 2.5;
+/// Evidence lost for each extra part of the longer name (a grandfather's or family name that
+/// one list leaves out), at most three.
+const EXTRA_PART: f64 = 0.5;
+/// Evidence when no part of the names agrees.
+const NO_NAME: f64 = -6.0;
+/// Evidence when the first parts (the persons' own names) agree, and when they differ.
+const FIRST_AGREES: f64 = 1.0;
+const FIRST_DIFFERS: f64 = -1.5;
+/// Parts less alike than this do not pair.
+const PART_FLOOR: f64 = 0.7;
+
+/// `format!` when an explanation is wanted; an empty string (no allocation) otherwise, since
+/// most compared pairs are discarded.
+macro_rules! text {
+    ($explain:expr, $($arg:tt)*) => {
+        if $explain {
+            format!($($arg)*)
+        } else {
+            String::new()
+        }
+    };
+}
+
+struct NameMatch {
+    weight: f64,
+    detail: String,
+}
+
+fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: bool) -> NameMatch {
+    // Names have a handful of parts: pairs and flags live on the stack (this runs for every
+    // compared pair); longer names are cut to the first 8 parts (given, father, grandfather, family and more).
+    const MAX_PARTS: usize = 8;
+    let a = &a[..a.len().min(MAX_PARTS)];
+    let b = &b[..b.len().min(MAX_PARTS)];
+    let mut pairs = [(0.0f64, 0u8, 0u8); MAX_PARTS * MAX_PARTS];
+    let mut count = 0;
+    for (i, pa) in a.iter().enumerate() {
+        for (j, pb) in b.iter().enumerate() {
+            let s = if pa.id == pb.id && pa.form_id == pb.form_id {
+                1.0
+            } else {
+                part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
+            };
+            if s >= PART_FLOOR {
+                pairs[count] = (s, i as u8, j as u8);
+                count += 1;
+            }
+        }
+    }
+    let pairs = &mut pairs[..count];
+    pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut used_a = [false; MAX_PARTS];
+    let mut used_b = [false; MAX_PARTS];
+    let mut weight = 0.0;
+    let mut matched = 0usize;
+    let mut detail = Vec::new();
+    for &(s, i, j) in pairs.iter() {
+        let (i, j) = (usize::from(i), usize::from(j));
+        if used_a[i] || used_b[j] {
+            continue;
+        }
+        used_a[i] = true;
+        used_b[j] = true;
+        matched += 1;
+        let information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
+        // A near part (typo, one letter off) counts for less than an equal one.
+        let strength = if s >= 0.999 { 1.0 } else { (s - 0.5) * 2.0 };
+        weight += strength * information;
+        if explain {
+            detail.push(format!(
+                "{} ~ {} ({:+.1}{})",
+                a[i].part.word,
+                b[j].part.word,
+                strength * information,
+                if s < 0.999 { ", near" } else { "" }
+            ));
+        }
+    }
+    if matched == 0 {
+        return NameMatch {
+            weight: NO_NAME,
+            detail: text!(explain, "no part of the names agrees"),
+        };
+    }
+    // Arabic names lead with the person's own name (ism), then the father's and grandfather's or
+    // the family name: two men whose own names differ are rarely one, whatever else agrees.
+    let first = if a[0].id == b[0].id && a[0].form_id == b[0].form_id {
+        1.0
+    } else {
+        part_similarity_given(&a[0].part, &b[0].part, a[0].id == b[0].id)
+    };
+    let (first_weight, first_text) = if first >= PART_FLOOR {
+        (FIRST_AGREES, "own names agree")
+    } else if a.len() >= 2 && b.len() >= 2 {
+        (FIRST_DIFFERS, "own names differ")
+    } else {
+        (0.0, "")
+    };
+    weight += first_weight;
+    let short = a.len().min(b.len());
+    let long = a.len().max(b.len());
+    let missing = short - matched;
+    let extra = (long - short).min(3);
+    weight -= MISSING_PART * missing as f64 + EXTRA_PART * extra as f64;
+    let mut text = detail.join(", ");
+    if explain && !first_text.is_empty() {
+        text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
+    }
+    if explain && (missing > 0 || long > matched) {
+        let unmatched: Vec<&str> = a
+            .iter()
+            .zip(&used_a[..a.len()])
+            .chain(b.iter().zip(&used_b[..b.len()]))
+            .filter(|(_, used)| !**used)
+            .map(|(p, _)| p.part.word.as_str())
+            .collect();
+        text.push_str(&text!(
+            explain,
+            "; not in the other: {}",
+            unmatched.join(", ")
+        ));
+    }
+    NameMatch {
+        weight,
+        detail: text,
+    }
+}
+
+/// The most evidence a name of `p` can contribute: every part matched at full weight (each
+/// pair is worth the mean of the two parts' weights, so a pair's bound is the sum of both
+/// halves), plus agreeing own names.
+pub(crate) fn name_bound(p: &Prepared, vocabulary: &Vocabulary) -> f64 {
+    p.variants
+        .iter()
+        .map(|v| v.iter().map(|x| vocabulary.weight(x.id)).sum::<f64>() / 2.0)
+        .fold(0.0, f64::max)
+        + FIRST_AGREES / 2.0
+}
+
+/// An upper bound of [`compare`]'s evidence sum, from the name bounds and the exact, cheap
+/// date evidence: pairs that cannot reach the threshold are not compared.
+pub(crate) fn evidence_bound(a: &Prepared, b: &Prepared, name_a: f64, name_b: f64) -> f64 {
+    let mut bound = name_a + name_b;
+    if (!a.kunyas.is_empty() || !a.nisbas.is_empty())
+        && (!b.kunyas.is_empty() || !b.nisbas.is_empty())
+    {
+        bound += 3.5 + 1.0;
+    }
+    if !a.fathers.is_empty() || !b.fathers.is_empty() {
+        bound += 4.0;
+    }
+    if !a.places.is_empty() && !b.places.is_empty() {
+        bound += 1.5;
+    }
+    bound += 1.5; // nationality, or a nisba pointing to it
+    if a.gender.is_some() && b.gender.is_some() {
+        bound += 0.2;
+    }
+    if !a.identifiers.is_empty() && !b.identifiers.is_empty() {
+        bound += 9.0;
+    }
+    if let Some(e) = date_evidence(&a.dates, &b.dates, false) {
+        bound += e.weight;
+    }
+    bound
+}
+
+/// The evidence sum at which the score reaches `threshold` (−∞ for 0).
+pub(crate) fn evidence_for(threshold: f64) -> f64 {
+    if threshold <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if threshold >= 1.0 {
+        return f64::INFINITY;
+    }
+    OFFSET + SCALE * (threshold / (1.0 - threshold)).ln()
+}
+
+/// Compares two prepared persons.
+pub(crate) fn compare(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Comparison {
+    let mut evidence = Vec::with_capacity(8);
+
+    // Names: the best agreeing pair of name variants (main names and aliases).
+    let mut best: Option<NameMatch> = None;
+    for va in &a.variants {
+        for vb in &b.variants {
+            let m = compare_variant(va, vb, vocabulary, explain);
+            if best.as_ref().is_none_or(|b| m.weight > b.weight) {
+                best = Some(m);
+            }
+        }
+    }
+    if let Some(m) = best {
+        evidence.push(Evidence {
+            feature: "name",
+            weight: m.weight,
+            detail: m.detail,
+        });
+    }
+
+    // Kunya and nisba: by-names, weaker than a name, and no evidence against when they differ
+    // (a person has several, and changes them).
+    let mut kunya: Option<(f64, String)> = None;
+    for ka in &a.kunyas {
+        for kb in &b.kunyas {
+            let s = part_similarity(&ka.part, &kb.part);
+            if s >= 0.85 {
+                let w = (0.5 * vocabulary.weight(ka.id)).min(3.5) * s;
+                if kunya.as_ref().is_none_or(|k| w > k.0) {
+                    kunya = Some((
+                        w,
+                        text!(explain, "Abu/Umm {} ~ {}", ka.part.word, kb.part.word),
+                    ));
+                }
+            }
+        }
+    }
+    let shared_nisba = a.nisbas.iter().find(|n| b.nisbas.contains(n));
+    if kunya.is_some() || shared_nisba.is_some() {
+        let (mut w, mut detail) = kunya.unwrap_or((0.0, String::new()));
+        if let Some(country) = shared_nisba {
+            w += 1.0;
+            if !detail.is_empty() {
+                detail.push_str("; ");
+            }
+            detail.push_str(&text!(explain, "same nisba ({country})"));
+        }
+        evidence.push(Evidence {
+            feature: "kunya",
+            weight: w,
+            detail,
+        });
+    }
+
+    if let Some(e) = father_evidence(a, b, vocabulary, explain) {
+        evidence.push(e);
+    }
+    if let Some(e) = date_evidence(&a.dates, &b.dates, explain) {
+        evidence.push(e);
+    }
+    if let Some(e) = place_evidence(&a.places, &b.places, explain) {
+        evidence.push(e);
+    }
+    if let Some(e) = nationality_evidence(a, b, explain) {
+        evidence.push(e);
+    }
+    if let (Some(ga), Some(gb)) = (a.gender, b.gender) {
+        evidence.push(if ga == gb {
+            Evidence {
+                feature: "gender",
+                weight: 0.2,
+                detail: text!(explain, "same gender"),
+            }
+        } else {
+            Evidence {
+                feature: "gender",
+                weight: -8.0,
+                detail: text!(explain, "different genders"),
+            }
+        });
+    }
+    if let Some(e) = identifier_evidence(&a.identifiers, &b.identifiers, explain) {
+        evidence.push(e);
+    }
+    let evidence_sum: f64 = evidence.iter().map(|e| e.weight).sum();
+    Comparison {
+        score: score_of(evidence_sum),
+        evidence_sum,
+        evidence,
+    }
+}
+
+fn father_evidence(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
+    match (a.fathers.first(), b.fathers.first()) {
+        (Some(fa), Some(fb)) => {
+            let s = part_similarity(&fa.part, &fb.part);
+            Some(if s >= 0.75 {
+                Evidence {
+                    feature: "father_name",
+                    weight: vocabulary.weight(fa.id).min(4.0) * s,
+                    detail: text!(explain, "{} ~ {}", fa.part.word, fb.part.word),
+                }
+            } else {
+                Evidence {
+                    feature: "father_name",
+                    weight: -3.0,
+                    detail: text!(explain, "{} ≠ {}", fa.part.word, fb.part.word),
+                }
+            })
+        }
+        // Arabic lists often write the father's name as the second part of the full name
+        // (Mohammed Ahmed Hassan: Mohammed son of Ahmed).
+        (Some(f), None) => father_in_name(f, b, vocabulary, explain),
+        (None, Some(f)) => father_in_name(f, a, vocabulary, explain),
+        (None, None) => None,
+    }
+}
+
+fn father_in_name(
+    father: &Part,
+    other: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
+    let name = other.variants.first()?;
+    if name.len() < 3 {
+        return None;
+    }
+    let found = name[1..]
+        .iter()
+        .any(|p| part_similarity(&p.part, &father.part) >= 0.85);
+    Some(if found {
+        Evidence {
+            feature: "father_name",
+            weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
+            detail: text!(
+                explain,
+                "{} is a part of the other's full name",
+                father.part.word
+            ),
+        }
+    } else {
+        // A full name of three or more parts carries the father's name second; a different
+        // one there speaks against, if less than a father's name given apart (it may be a
+        // family name instead).
+        Evidence {
+            feature: "father_name",
+            weight: -1.5,
+            detail: text!(
+                explain,
+                "{} is not among the other's name parts",
+                father.part.word
+            ),
+        }
+    })
+}
+
+fn date_evidence(a: &[BirthDate], b: &[BirthDate], explain: bool) -> Option<Evidence> {
+    let mut best: Option<Evidence> = None;
+    for da in a {
+        for db in b {
+            let e = compare_dates(da, db, explain);
+            if best.as_ref().is_none_or(|b| e.weight > b.weight) {
+                best = Some(e);
+            }
+        }
+    }
+    best
+}
+
+fn show(date: &BirthDate) -> String {
+    match *date {
+        BirthDate::Day { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        BirthDate::Month { year, month } => format!("{year:04}-{month:02}"),
+        BirthDate::Year { year } => format!("{year:04}"),
+        BirthDate::Range { from, to } => format!("{from}..{to}"),
+    }
+}
+
+/// Weights are log-likelihood ratios, discounted for clustering of birthdays and clerical
+/// errors: a random other person shares a given day with odds of about 1 in 15,000, a month
+/// 1 in 500, a year 1 in 40.
+fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
+    use BirthDate::*;
+    let detail = |what: &str| text!(explain, "{} vs {}: {what}", show(a), show(b));
+    let e = |weight: f64, what: &str| Evidence {
+        feature: "birth_date",
+        weight,
+        detail: detail(what),
+    };
+    match (*a, *b) {
+        (
+            Day {
+                year: ya,
+                month: ma,
+                day: da,
+            },
+            Day {
+                year: yb,
+                month: mb,
+                day: db,
+            },
+        ) => {
+            if (ya, ma, da) == (yb, mb, db) {
+                return e(6.5, "same day");
+            }
+            if ya == yb && ma == db && da == mb {
+                return e(3.5, "day and month swapped");
+            }
+            if ma == mb && da == db && (ya - yb).abs() == 1 {
+                return e(0.5, "same day and month, year one off");
+            }
+            if ya == yb && ma == mb {
+                return e(1.0, "same month, other day");
+            }
+            if ya == yb {
+                return e(-1.0, "same year, other month and day");
+            }
+            // Two full dates that differ in every part: one of them would have to be wrong
+            // throughout.
+            return match (ya - yb).abs() {
+                1 => e(-2.5, "full dates differ, years one apart"),
+                2 => e(-3.5, "full dates differ, years two apart"),
+                3..=5 => e(-5.0, "full dates differ, years three to five apart"),
+                _ => e(-6.0, "full dates differ, years more than five apart"),
+            };
+        }
+        (
+            Day {
+                year: ya,
+                month: ma,
+                ..
+            }
+            | Month {
+                year: ya,
+                month: ma,
+            },
+            Day {
+                year: yb,
+                month: mb,
+                ..
+            }
+            | Month {
+                year: yb,
+                month: mb,
+            },
+        ) => {
+            if ya == yb && ma == mb {
+                return e(3.5, "same month");
+            }
+            if ya == yb {
+                return e(0.3, "same year, other month");
+            }
+        }
+        _ => {}
+    }
+    let (fa, ta) = a.years();
+    let (fb, tb) = b.years();
+    let gap = if ta < fb {
+        fb - ta
+    } else if tb < fa {
+        fa - tb
+    } else {
+        0
+    };
+    let precise = fa == ta && fb == tb;
+    match gap {
+        0 if precise => e(2.3, "same year"),
+        0 => e(1.0, "years overlap"),
+        1 => e(-0.8, "years one apart"),
+        2 => e(-2.5, "years two apart"),
+        3..=5 => e(-4.0, "years three to five apart"),
+        _ => e(-6.0, "years more than five apart"),
+    }
+}
+
+fn place_evidence(a: &[String], b: &[String], explain: bool) -> Option<Evidence> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    if let Some(shared) = a.iter().find(|k| b.contains(k)) {
+        return Some(Evidence {
+            feature: "birth_place",
+            weight: 1.5,
+            detail: text!(explain, "same place ({shared})"),
+        });
+    }
+    Some(Evidence {
+        feature: "birth_place",
+        weight: -0.3,
+        detail: text!(explain, "different places (or spellings not recognised)"),
+    })
+}
+
+fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evidence> {
+    let (na, nb) = (&a.nationalities, &b.nationalities);
+    if !na.is_empty() && !nb.is_empty() {
+        if let Some(shared) = na.iter().find(|n| nb.contains(n)) {
+            return Some(Evidence {
+                feature: "nationality",
+                weight: 1.5,
+                detail: text!(explain, "shared nationality {shared}"),
+            });
+        }
+        // Lists record one nationality of several (a Dutch-Moroccan is "Moroccan" on one list
+        // and "Dutch" on another), or a residence: weak evidence against.
+        return Some(Evidence {
+            feature: "nationality",
+            weight: -0.7,
+            detail: text!(explain, "{} vs {}", na.join(";"), nb.join(";")),
+        });
+    }
+    let nisba_hint = a
+        .nisbas
+        .iter()
+        .find(|c| nb.iter().any(|n| n == *c))
+        .or_else(|| b.nisbas.iter().find(|c| na.iter().any(|n| n == *c)));
+    nisba_hint.map(|country| Evidence {
+        feature: "nationality",
+        weight: 0.7,
+        detail: text!(explain, "nisba points to {country}"),
+    })
+}
+
+fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Option<Evidence> {
+    if let Some(shared) = a.iter().find(|ia| b.contains(ia)) {
+        return Some(Evidence {
+            feature: "identifier",
+            weight: 9.0,
+            detail: text!(
+                explain,
+                "same {} number {}",
+                kind_name(shared.kind),
+                shared.value
+            ),
+        });
+    }
+    for (kind, weight) in [
+        (IdentifierKind::NationalId, -4.0),
+        (IdentifierKind::Passport, -2.5),
+    ] {
+        let has = |list: &[Identifier]| list.iter().any(|i| i.kind == kind);
+        if has(a) && has(b) {
+            return Some(Evidence {
+                feature: "identifier",
+                weight,
+                detail: text!(explain, "different {} numbers", kind_name(kind)),
+            });
+        }
+    }
+    None
+}
+
+fn kind_name(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Passport => "passport",
+        IdentifierKind::NationalId => "national ID",
+    }
+}

@@ -1,0 +1,229 @@
+//! `custodia match`: candidate pairs of persons across two lists, or duplicates within one.
+//! Matching works on files alone; no vault is opened. The review subcommands (`confirm`,
+//! `reject`, `clusters`) record and show people's decisions in a vault.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use custodia_match::{match_lists, read_list, Person, DEFAULT_THRESHOLD};
+use custodia_vault::Access;
+use serde_json::{json, Value};
+
+use crate::output::Output;
+use crate::{actor, open, Cli};
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct MatchArgs {
+    #[command(subcommand)]
+    pub review: Option<ReviewCommand>,
+    /// A list of persons: CSV with a header (`id`, `name`, …), a JSON array, or FollowTheMoney
+    /// `Person` entities in JSON lines.
+    #[arg(value_name = "LEFT", required = true)]
+    pub left: Option<PathBuf>,
+    /// The list to match against; without it, duplicates within LEFT are sought.
+    #[arg(value_name = "RIGHT")]
+    pub right: Option<PathBuf>,
+    /// Lowest score (0–1) of a proposed pair; default: the matcher's calibrated threshold.
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+}
+
+/// A person's review of proposed pairs, recorded in the vault.
+#[derive(Subcommand, Debug)]
+pub enum ReviewCommand {
+    /// Record that two records are one person: a custody log entry; the records join one
+    /// identity cluster.
+    Confirm {
+        /// The first record's id (as `match` printed it).
+        left_id: String,
+        /// The second record's id.
+        right_id: String,
+        /// Why (recorded with the decision).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Record that two records are not one person (undoes an earlier confirmation of the pair).
+    Reject {
+        left_id: String,
+        right_id: String,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// List the identity clusters (records confirmed to be one person) and the decisions.
+    Clusters,
+}
+
+fn review(cli: &Cli, out: &Output, command: &ReviewCommand) -> Result<ExitCode> {
+    match command {
+        ReviewCommand::Confirm {
+            left_id,
+            right_id,
+            note,
+        }
+        | ReviewCommand::Reject {
+            left_id,
+            right_id,
+            note,
+        } => {
+            let confirm = matches!(command, ReviewCommand::Confirm { .. });
+            let mut vault = open(cli, Access::ReadWrite)?;
+            let actor = actor(cli, &vault);
+            let index = vault
+                .decide_identity(&actor, left_id, right_id, confirm, note.as_deref())
+                .with_context(|| {
+                    format!("cannot record the decision on `{left_id}` and `{right_id}`")
+                })?;
+            let decision = if confirm { "confirm" } else { "reject" };
+            let cluster = vault
+                .catalog()
+                .identity_clusters()?
+                .into_iter()
+                .find(|m| m.member == *left_id)
+                .map(|m| m.cluster);
+            out.message(&format!(
+                "recorded `{decision}` for `{left_id}` and `{right_id}`; logged at position {index}"
+            ));
+            out.print(
+                &json!({
+                    "left": left_id,
+                    "right": right_id,
+                    "decision": decision,
+                    "note": note,
+                    "actor": actor,
+                    "ledger_index": index,
+                    "cluster": cluster,
+                }),
+                String::new,
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ReviewCommand::Clusters => {
+            let vault = open(cli, Access::ReadOnly)?;
+            let members = vault.catalog().identity_clusters()?;
+            let decisions = vault.catalog().identity_decisions()?;
+            let mut clusters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for m in members {
+                clusters.entry(m.cluster).or_default().push(m.member);
+            }
+            let list: Vec<Value> = clusters
+                .iter()
+                .map(|(cluster, members)| json!({ "cluster": cluster, "members": members }))
+                .collect();
+            out.print(&json!({ "clusters": list, "decisions": decisions }), || {
+                clusters
+                    .iter()
+                    .map(|(cluster, members)| format!("{cluster}: {}\n", members.join(", ")))
+                    .collect()
+            });
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<Person>> {
+    Ok(read_list(path)?)
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
+}
+
+pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
+    if let Some(command) = &args.review {
+        return review(cli, out, command);
+    }
+    let Some(left_path) = args.left.as_ref() else {
+        bail!("give a list of persons to match (LEFT)");
+    };
+    let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    if !(0.0..=1.0).contains(&threshold) {
+        bail!("`--threshold {threshold}` is outside 0–1\n\nhint: scores are in [0, 1]; the default is {DEFAULT_THRESHOLD}");
+    }
+    let started = Instant::now();
+    let left = read(left_path)?;
+    let right = args.right.as_deref().map(read).transpose()?;
+    let read_seconds = started.elapsed().as_secs_f64();
+    let run = match_lists(&left, right.as_deref(), threshold);
+    let total_seconds = started.elapsed().as_secs_f64();
+
+    let pairs: Vec<Value> = run
+        .candidates
+        .iter()
+        .map(|c| {
+            let explanation: BTreeMap<&str, Value> = c
+                .comparison
+                .evidence
+                .iter()
+                .map(|e| {
+                    (
+                        e.feature,
+                        json!({ "weight": round(e.weight, 3), "detail": e.detail }),
+                    )
+                })
+                .collect();
+            json!({
+                "left": c.left,
+                "right": c.right,
+                "score": round(c.comparison.score, 4),
+                "evidence": round(c.comparison.evidence_sum, 3),
+                "explanation": explanation,
+            })
+        })
+        .collect();
+    let mode = if right.is_some() {
+        "lists"
+    } else {
+        "duplicates"
+    };
+    let document = json!({
+        "threshold": threshold,
+        "mode": mode,
+        "left": left_path.display().to_string(),
+        "right": args.right.as_ref().map(|p| p.display().to_string()),
+        "counts": {
+            "left": left.len(),
+            "right": right.as_ref().map(Vec::len),
+            "compared": run.compared,
+            "scored": run.scored,
+            "pairs": pairs.len(),
+        },
+        "timing": {
+            "read_seconds": round(read_seconds, 4),
+            "prepare_seconds": round(run.prepare_seconds, 4),
+            "compare_seconds": round(run.compare_seconds, 4),
+            "total_seconds": round(total_seconds, 4),
+        },
+        "pairs": pairs,
+    });
+    out.message(&format!(
+        "{} pair(s) at or above {threshold} among {} compared ({} × {}) in {:.2}s",
+        run.candidates.len(),
+        run.compared,
+        left.len(),
+        right.as_ref().map(Vec::len).unwrap_or(left.len()),
+        total_seconds
+    ));
+    out.print(&document, || {
+        let mut text = String::new();
+        for c in &run.candidates {
+            text.push_str(&format!(
+                "{:.3}  {}  ~  {}\n",
+                c.comparison.score, c.left, c.right
+            ));
+            for e in &c.comparison.evidence {
+                text.push_str(&format!(
+                    "       {:<12} {:+6.1}  {}\n",
+                    e.feature, e.weight, e.detail
+                ));
+            }
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,288 @@
+//! `custodia match` end to end: two lists, one list, FollowTheMoney lines, empty columns,
+//! `--threshold`, bad files. The command needs no vault.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::{custodia, run};
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path
+}
+
+const LEFT: &str = "id,name,aliases,birth_date,birth_place,nationality,gender,father_name
+L1,عبد الرحمن الشامي,أبو إبراهيم الهولندي,1988-01-01,الموصل,هولندي,M,
+L2,Mohammed Ahmed Hassan,,1990,,Iraqi,M,
+L3,Yassine Bouchta,Abu Yahya al-Belgiki,14/03/1992,Tetouan,Moroccan,M,
+";
+
+const RIGHT: &str = "id,name,aliases,birth_date,birth_place,nationality,gender,father_name
+R1,Abderrahmane el Chami,,02-03-1988,Mossoul,Nederlandse;Marokkaanse,M,
+R2,Mohamed Ahmed,,1975-06-01,,Belgische,M,Ali
+R3,BOUCHTA Yacine,,14-03-1992,Tétouan,belge;marocain,M,
+R4,Fatima Zahra,,1990,,,F,
+";
+
+fn pairs(doc: &Value) -> Vec<(String, String)> {
+    doc["pairs"]
+        .as_array()
+        .expect("`pairs` is an array")
+        .iter()
+        .map(|p| {
+            (
+                p["left"].as_str().unwrap().to_string(),
+                p["right"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn check_shape(doc: &Value) {
+    assert!(doc["threshold"].is_number(), "{doc}");
+    assert!(doc["counts"]["compared"].is_number(), "{doc}");
+    assert!(doc["timing"]["total_seconds"].is_number(), "{doc}");
+    let mut last = f64::INFINITY;
+    for p in doc["pairs"].as_array().unwrap() {
+        let score = p["score"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert!(score <= last, "pairs are best first");
+        last = score;
+        let explanation = p["explanation"].as_object().unwrap();
+        assert!(explanation.contains_key("name"), "{p}");
+        for (_, e) in explanation {
+            assert!(e["weight"].is_number() && e["detail"].is_string(), "{p}");
+        }
+    }
+}
+
+#[test]
+fn two_lists_across_scripts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(tmp.path(), "left.csv", LEFT);
+    let right = write(tmp.path(), "right.csv", RIGHT);
+    let doc = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    check_shape(&doc);
+    assert_eq!(doc["threshold"].as_f64(), Some(0.5));
+    assert_eq!(doc["counts"]["left"], 3);
+    assert_eq!(doc["counts"]["right"], 4);
+    let found = pairs(&doc);
+    assert!(found.contains(&("L1".into(), "R1".into())), "{doc:#}");
+    assert!(found.contains(&("L3".into(), "R3".into())), "{doc:#}");
+    // Namesakes with a birth year fifteen years apart are not proposed.
+    assert!(!found.contains(&("L2".into(), "R2".into())), "{doc:#}");
+    let first = &doc["pairs"][0]["explanation"];
+    assert!(first["birth_date"].is_object(), "{first}");
+
+    // Without --json: one block per pair on stdout.
+    let human = custodia()
+        .arg("match")
+        .arg(&left)
+        .arg(&right)
+        .output()
+        .unwrap();
+    assert!(human.status.success());
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        text.contains("L3  ~  R3") && text.contains("name"),
+        "{text}"
+    );
+}
+
+#[test]
+fn threshold_is_applied_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(tmp.path(), "left.csv", LEFT);
+    let right = write(tmp.path(), "right.csv", RIGHT);
+    let all =
+        run(custodia()
+            .arg("match")
+            .arg(&left)
+            .arg(&right)
+            .args(["--json", "--threshold", "0"]))
+        .ok();
+    assert_eq!(all["threshold"].as_f64(), Some(0.0));
+    let some = run(custodia().arg("match").arg(&left).arg(&right).args([
+        "--json",
+        "--threshold",
+        "0.999999",
+    ]))
+    .ok();
+    assert!(pairs(&all).len() > pairs(&some).len());
+    assert!(pairs(&all).contains(&("L2".into(), "R2".into())));
+    let bad = run(custodia()
+        .arg("match")
+        .arg(&left)
+        .args(["--json", "--threshold", "7"]))
+    .failed();
+    assert!(bad["error"].as_str().unwrap().contains("threshold"));
+}
+
+#[test]
+fn duplicates_within_one_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from(RIGHT);
+    text.push_str("R5,Yassine Bouchta,,1992-03-14,,BE,M,\n");
+    let list = write(tmp.path(), "one.csv", &text);
+    let doc = run(custodia().arg("match").arg(&list).arg("--json")).ok();
+    check_shape(&doc);
+    assert_eq!(doc["mode"], "duplicates");
+    assert_eq!(pairs(&doc), vec![("R3".to_string(), "R5".to_string())]);
+}
+
+#[test]
+fn followthemoney_and_json_lists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ftm = write(
+        tmp.path(),
+        "persons.ftm",
+        r#"{"id":"os-1","schema":"Person","properties":{"name":["Yassin Boushta"],"birthDate":["1992-03-14"],"nationality":["be"],"gender":["male"],"passportNumber":["EM123456"]}}
+{"id":"os-2","schema":"Company","properties":{"name":["Bouchta Trading"]}}
+"#,
+    );
+    let json = write(
+        tmp.path(),
+        "list.json",
+        r#"[{"id": "J1", "name": "Yassine Bouchta", "birth_date": "1992", "nationality": ["Belgian"], "passport": "EM 123456"}]"#,
+    );
+    let doc = run(custodia().arg("match").arg(&json).arg(&ftm).arg("--json")).ok();
+    check_shape(&doc);
+    assert_eq!(doc["counts"]["right"], 1, "the company is skipped");
+    assert_eq!(pairs(&doc), vec![("J1".to_string(), "os-1".to_string())]);
+    assert!(doc["pairs"][0]["explanation"]["identifier"].is_object());
+}
+
+#[test]
+fn empty_columns_are_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(
+        tmp.path(),
+        "left.csv",
+        "id,name,aliases,birth_date,birth_place,nationality,gender,father_name\nA,,,,,,,\nB,Karim Benali,,,,,,\n,Karim Benali,,,,,,\n",
+    );
+    let doc = run(custodia().arg("match").arg(&left).arg("--json")).ok();
+    check_shape(&doc);
+    assert_eq!(doc["counts"]["left"], 3);
+    assert_eq!(pairs(&doc), vec![("B".to_string(), "line:4".to_string())]);
+}
+
+#[test]
+fn bad_files_are_named_with_their_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(tmp.path(), "good.csv", RIGHT);
+    let bad_date = write(
+        tmp.path(),
+        "bad.csv",
+        "id,name,birth_date\n1,Ali,1990\n2,Omar,last spring\n",
+    );
+    let doc = run(custodia()
+        .arg("match")
+        .arg(&good)
+        .arg(&bad_date)
+        .arg("--json"))
+    .failed();
+    let error = doc["error"].as_str().unwrap();
+    assert!(
+        error.contains("bad.csv") && error.contains("line 3"),
+        "{error}"
+    );
+
+    let no_header = write(tmp.path(), "nohead.csv", "who,when\nAli,1990\n");
+    let doc = run(custodia().arg("match").arg(&no_header).arg("--json")).failed();
+    assert!(
+        doc["error"].as_str().unwrap().contains("`name`")
+            || doc["error"].as_str().unwrap().contains("`id`")
+    );
+
+    let bad_json = write(
+        tmp.path(),
+        "bad.jsonl",
+        "{\"id\":\"1\",\"schema\":\"Person\"}\n{oops\n",
+    );
+    let doc = run(custodia().arg("match").arg(&bad_json).arg("--json")).failed();
+    assert!(doc["error"].as_str().unwrap().contains("line 2"), "{doc}");
+
+    let missing = tmp.path().join("missing.csv");
+    let doc = run(custodia().arg("match").arg(&missing).arg("--json")).failed();
+    assert!(doc["error"].as_str().unwrap().contains("missing.csv"));
+
+    let binary = tmp.path().join("binary.csv");
+    fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    run(custodia().arg("match").arg(&binary).arg("--json")).failed();
+}
+
+#[test]
+fn needs_no_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(tmp.path(), "left.csv", LEFT);
+    let nowhere = tmp.path().join("no-vault-here");
+    run(custodia()
+        .arg("--data-dir")
+        .arg(&nowhere)
+        .arg("match")
+        .arg(&left)
+        .arg("--json"))
+    .ok();
+    assert!(!nowhere.exists());
+}
+
+#[test]
+fn review_decisions_are_logged_and_make_clusters() {
+    let vault = support::TestVault::new();
+    let decide = |args: &[&str]| {
+        run(custodia()
+            .arg("--data-dir")
+            .arg(&vault.dir)
+            .arg("--json")
+            .arg("match")
+            .args(args))
+        .ok()
+    };
+    let first = decide(&["confirm", "L1", "R1", "--note", "same passport photograph"]);
+    assert_eq!(first["decision"], "confirm");
+    assert_eq!(first["cluster"], "L1");
+    assert!(first["ledger_index"].is_u64());
+    decide(&["confirm", "R1", "X9"]);
+    decide(&["reject", "L2", "R2"]);
+    let clusters = decide(&["clusters"]);
+    assert_eq!(
+        clusters["clusters"],
+        serde_json::json!([{ "cluster": "L1", "members": ["L1", "R1", "X9"] }])
+    );
+    assert_eq!(clusters["decisions"].as_array().unwrap().len(), 3);
+    // A rejection undoes the link it concerns, and only that one.
+    decide(&["reject", "R1", "L1"]);
+    let clusters = decide(&["clusters"]);
+    assert_eq!(
+        clusters["clusters"],
+        serde_json::json!([{ "cluster": "R1", "members": ["R1", "X9"] }])
+    );
+    // Every decision is a custody entry that verifies.
+    let report = run(custodia()
+        .arg("--data-dir")
+        .arg(&vault.dir)
+        .args(["--json", "verify"]))
+    .ok();
+    assert_eq!(report["ok"], true, "{report}");
+    let bad = run(custodia()
+        .arg("--data-dir")
+        .arg(&vault.dir)
+        .args(["--json", "match", "confirm", "L1", "L1"]))
+    .failed();
+    assert!(bad["error"].as_str().unwrap().contains("L1"));
+}
+
+#[test]
+fn review_needs_a_vault() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = run(custodia()
+        .arg("--data-dir")
+        .arg(tmp.path().join("none"))
+        .args(["--json", "match", "confirm", "A", "B"]))
+    .failed();
+    assert!(doc["error"].as_str().unwrap().contains("vault"));
+}
