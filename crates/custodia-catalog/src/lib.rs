@@ -16,10 +16,12 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod derived;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
+pub use derived::{DerivedRow, ExtractionRow};
 pub use sqlite::SqliteCatalog;
 
 /// Errors of the catalog.

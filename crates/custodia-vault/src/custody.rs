@@ -27,6 +27,10 @@ pub mod action {
     pub const REGIME_SET: &str = "regime_set";
     pub const CONSENT: &str = "consent";
     pub const RELEASE: &str = "release";
+    /// A derived item (extracted text, metadata, attachment) made from the entry's item.
+    pub const DERIVE: &str = "derive";
+    /// A full-text search; the details hold the query and what it returned.
+    pub const SEARCH: &str = "search";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod output;
+mod search_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -94,6 +95,13 @@ enum Command {
     /// Originators' consent decisions on letting items go to a recipient.
     #[command(subcommand)]
     Consent(access_cmd::ConsentCommand),
+    /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
+    /// items, and index them for search.
+    Extract(search_cmd::ExtractArgs),
+    /// Search the text of the items you may read (one query argument; see docs/CLI.md).
+    Search(search_cmd::SearchArgs),
+    /// Rebuild the search index from the catalog and the derived items.
+    Reindex,
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -393,6 +401,9 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             })
         }
         Command::Log(command) => log_command(cli, out, command),
+        Command::Extract(args) => search_cmd::extract(cli, out, args),
+        Command::Search(args) => search_cmd::search(cli, out, args),
+        Command::Reindex => search_cmd::reindex(cli, out),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
     }
 }
