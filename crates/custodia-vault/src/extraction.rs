@@ -66,6 +66,8 @@ impl Default for ExtractOptions {
 pub struct ExtractReport {
     pub items: u64,
     pub extracted: u64,
+    /// Items with no text or metadata of their own to extract (archives, unknown formats).
+    pub unsupported: u64,
     pub failed: Vec<ExtractFailure>,
     pub derived: u64,
     pub indexed: u64,
@@ -230,7 +232,13 @@ fn parse_loose_date(text: &str) -> Option<i64> {
 /// The outcome of one item's extraction, computed on a worker.
 struct Outcome {
     item: ItemRow,
-    result: std::result::Result<Vec<Derived>, String>,
+    result: std::result::Result<Vec<Derived>, Skip>,
+}
+
+/// Why an item yields nothing: a failure to report, or a format with no text of its own.
+enum Skip {
+    Failed(String),
+    Unsupported(String),
 }
 
 impl Vault {
@@ -264,10 +272,13 @@ impl Vault {
         for batch in pending.chunks(BATCH) {
             let outcomes = self.extract_batch(batch, options);
             let mut documents = Vec::new();
+            let mut derived_rows = 0u64;
             for outcome in outcomes {
                 let sha = outcome.item.sha256.clone();
-                match self.record_outcome(outcome, actor, &mut documents) {
+                let unsupported = matches!(outcome.result, Err(Skip::Unsupported(_)));
+                match self.record_outcome(outcome, actor, &mut documents, &mut derived_rows) {
                     Ok(Some(error)) => report.failed.push(ExtractFailure { sha256: sha, error }),
+                    Ok(None) if unsupported => report.unsupported += 1,
                     Ok(None) => report.extracted += 1,
                     Err(e) => report.failed.push(ExtractFailure {
                         sha256: sha,
@@ -275,7 +286,7 @@ impl Vault {
                     }),
                 }
             }
-            report.derived += documents.len() as u64;
+            report.derived += derived_rows;
             let mut update = index
                 .update()
                 .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?;
@@ -348,12 +359,14 @@ impl Vault {
         outcome: Outcome,
         actor: &str,
         documents: &mut Vec<IndexDocument>,
+        derived_rows: &mut u64,
     ) -> Result<Option<String>> {
         let now = custody::now();
         let parent = outcome.item.sha256.clone();
         let (status, error, derived) = match outcome.result {
             Ok(d) => ("done", None, d),
-            Err(e) => ("failed", Some(e), Vec::new()),
+            Err(Skip::Failed(e)) => ("failed", Some(e), Vec::new()),
+            Err(Skip::Unsupported(e)) => ("unsupported", Some(e), Vec::new()),
         };
         let mut rows = Vec::new();
         let mut events = Vec::new();
@@ -394,6 +407,7 @@ impl Vault {
             rows.push(row);
         }
         self.blobs.sync()?;
+        *derived_rows += rows.len() as u64;
         let pending = self.catalog.record_extraction(
             &ExtractionRow {
                 sha256: parent.clone(),
@@ -406,6 +420,9 @@ impl Vault {
         )?;
         if !pending.is_empty() {
             self.append_pending(&pending)?;
+        }
+        if status == "unsupported" {
+            return Ok(None);
         }
         if error.is_none() {
             let context = self.index_context(&outcome.item)?;
@@ -660,23 +677,28 @@ fn extract_one(
     item: &ItemRow,
     name: Option<&str>,
     options: &Options,
-) -> std::result::Result<Vec<Derived>, String> {
+) -> std::result::Result<Vec<Derived>, Skip> {
+    if crate::sniff::archive_kind(&item.mime).is_some() {
+        return Err(Skip::Unsupported(
+            "an archive: its members are items of their own".into(),
+        ));
+    }
     if item.size > MAX_EXTRACT_BYTES {
-        return Err(format!(
+        return Err(Skip::Failed(format!(
             "the item is {} bytes; extraction reads items up to {MAX_EXTRACT_BYTES} bytes",
             item.size
-        ));
+        )));
     }
     let hash: ContentHash = item
         .sha256
         .parse()
-        .map_err(|_| "the catalog holds an invalid hash".to_owned())?;
+        .map_err(|_| Skip::Failed("the catalog holds an invalid hash".to_owned()))?;
     let mut bytes = Vec::with_capacity(item.size as usize);
     blobs
         .open(&hash)
-        .map_err(|e| format!("cannot open the blob: {e}"))?
+        .map_err(|e| Skip::Failed(format!("cannot open the blob: {e}")))?
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the blob: {e}"))?;
+        .map_err(|e| Skip::Failed(format!("cannot read the blob: {e}")))?;
     let mime = item.mime.clone();
     let name = name.map(str::to_owned);
     let opts = options.clone();
@@ -684,7 +706,10 @@ fn extract_one(
     let extraction = custodia_extract::guarded("item", options.limits.timeout * 4, move || {
         custodia_extract::extract(&bytes, Some(&mime), name.as_deref(), &opts)
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| match e {
+        custodia_extract::ExtractError::Unsupported { .. } => Skip::Unsupported(e.to_string()),
+        e => Skip::Failed(e.to_string()),
+    })?;
     let mut derived = Vec::new();
     derived_of(&extraction, 0, &mut derived, "", options);
     Ok(derived)

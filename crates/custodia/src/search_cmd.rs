@@ -80,10 +80,11 @@ pub fn extract(cli: &Cli, out: &Output, args: &ExtractArgs) -> Result<ExitCode> 
     options.extract.limits.timeout = std::time::Duration::from_secs(args.timeout.max(1));
     let report = vault.extract_pending(&options, &who)?;
     out.message(&format!(
-        "extracted {} of {} item(s) in {:.2}s: {} derived item(s), {} indexed, {} failure(s)",
+        "extracted {} of {} item(s) in {:.2}s ({} with nothing to extract): {} derived item(s), {} indexed, {} failure(s)",
         report.extracted,
         report.items,
         report.seconds,
+        report.unsupported,
         report.derived,
         report.indexed,
         report.failed.len()
