@@ -182,7 +182,7 @@ fn corpus(n: usize) -> Vec<IndexDocument> {
             }
             let originator = rng.pick(ORIGINATORS);
             let case = rng.pick(CASES);
-            let regime = if rng.next() % 10 == 0 {
+            let regime = if rng.next().is_multiple_of(10) {
                 Regime::Restricted
             } else {
                 Regime::Consent

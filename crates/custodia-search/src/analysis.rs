@@ -217,8 +217,12 @@ pub fn query_stems(normalised: &str) -> Vec<String> {
     stems
 }
 
-/// Latin words that are the Arabic article written apart (`al-Baghdadi`); they have no key.
-const LATIN_ARTICLES: &[&str] = &["al", "el", "ul", "al'"];
+/// Latin words that are the Arabic article written apart (`al-Baghdadi`, and assimilated to the
+/// next consonant: `ar-Raqqa`, `ad-Dawla`, `ash-Sham`, `az-Zawr`); they have no key.
+const LATIN_ARTICLES: &[&str] = &[
+    "al", "el", "ul", "ar", "ad", "adh", "as", "ash", "at", "az", "ez", "an", "ed", "es", "et",
+    "er", "en",
+];
 
 /// The cross-script key of a normalised word; `None` for words that carry none (articles).
 pub fn key(normalised: &str) -> Option<String> {
@@ -322,14 +326,21 @@ fn latin_key(word: &str) -> String {
 
 /// The cross-script keys of a normalised word: of the word itself and, for Arabic script, of its
 /// light stem too (الايزيديين is keyed `zdn` and, through ايزيدي, `zd` like Yazidi; عثمان
-/// keeps `tmn` like Othman).
+/// keeps `tmn` like Othman); a Latin word ending in `s` also without it (Yazidis → `zd`).
 pub fn keys(normalised: &str) -> Vec<String> {
     let mut out: Vec<String> = key(normalised).into_iter().collect();
-    if is_arabic_script(normalised) {
-        if let Some(k) = key(&arabic_stem(normalised)) {
-            if !out.contains(&k) {
-                out.push(k);
-            }
+    let base = if is_arabic_script(normalised) {
+        Some(arabic_stem(normalised))
+    } else {
+        // A Latin plural (Yazidis) keys like its singular too.
+        normalised
+            .strip_suffix('s')
+            .filter(|b| b.len() >= 4 && !out.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(k) = base.as_deref().and_then(key) {
+        if !out.contains(&k) {
+            out.push(k);
         }
     }
     out

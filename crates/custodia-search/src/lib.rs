@@ -173,6 +173,13 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Checks that `text` is a valid query (the query parser alone; for the fuzz target and for
+/// callers that validate before searching).
+pub fn validate_query(text: &str) -> Result<()> {
+    let (_, fields) = schema();
+    query::parse(text, &fields).map(|_| ())
+}
+
 /// A search index.
 pub struct SearchIndex {
     index: Index,
