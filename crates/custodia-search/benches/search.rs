@@ -317,6 +317,7 @@ fn main() {
         })
         .collect();
     let mut ours_lat = Vec::new();
+    let mut plain_lat = Vec::new();
     let mut bare_lat = Vec::new();
     let mut per_kind: std::collections::BTreeMap<&str, (Vec<f64>, Vec<f64>)> = Default::default();
     // Warm both (first reads of each file).
@@ -331,6 +332,10 @@ fn main() {
         let t = Instant::now();
         let r = ours.search(q, rights, 10, Sort::Relevance).unwrap();
         let ours_ms = t.elapsed().as_secs_f64() * 1000.0;
+        std::hint::black_box(r);
+        let t = Instant::now();
+        let r = ours.search_with(q, rights, 10, Sort::Relevance, false).unwrap();
+        plain_lat.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(r);
         let t = Instant::now();
         let query = parser.parse_query(b).unwrap();
@@ -353,6 +358,7 @@ fn main() {
     let sort = |v: &mut Vec<f64>| v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     sort(&mut ours_lat);
     sort(&mut bare_lat);
+    sort(&mut plain_lat);
     println!("documents: {n}, text: {:.1} MB", text_bytes as f64 / 1e6);
     println!(
         "indexing  custodia: {:.1} s, {:.0} docs/s, {:.2} MB/s | bare tantivy: {:.1} s, {:.0} docs/s, {:.2} MB/s",
@@ -370,6 +376,8 @@ fn main() {
     let (om, op) = (percentile(&ours_lat, 0.5), percentile(&ours_lat, 0.99));
     let (bm, bp) = (percentile(&bare_lat, 0.5), percentile(&bare_lat, 0.99));
     println!("latency   custodia: median {om:.2} ms, p99 {op:.2} ms | bare tantivy: median {bm:.2} ms, p99 {bp:.2} ms | ratio median {:.2}, p99 {:.2}", om / bm, op / bp);
+    let (pm, pp) = (percentile(&plain_lat, 0.5), percentile(&plain_lat, 0.99));
+    println!("latency   custodia without facet counts: median {pm:.2} ms, p99 {pp:.2} ms | ratio to bare median {:.2}, p99 {:.2}", pm / bm, pp / bp);
     for (kind, (mut o, mut b)) in per_kind {
         sort(&mut o);
         sort(&mut b);

@@ -30,6 +30,7 @@ mod trimming;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::aggregation::agg_req::Aggregations;
@@ -197,7 +198,20 @@ impl std::fmt::Debug for SearchIndex {
 pub struct IndexUpdate<'a> {
     writer: IndexWriter,
     index: &'a SearchIndex,
+    /// Analysis of words already seen, per language: vocabularies repeat, analysis is the
+    /// costly part of indexing.
+    cache: std::collections::HashMap<(String, String), Rc<WordForms>>,
 }
+
+/// One word's forms, as indexed.
+struct WordForms {
+    normalised: String,
+    stem: String,
+    keys: Vec<String>,
+}
+
+/// Most cached words; the cache is emptied when full.
+const CACHE_WORDS: usize = 500_000;
 
 /// Memory the index writer may use (tantivy splits it among its threads).
 const WRITER_HEAP: usize = 128 << 20;
@@ -248,6 +262,7 @@ impl SearchIndex {
         Ok(IndexUpdate {
             writer,
             index: self,
+            cache: Default::default(),
         })
     }
 
@@ -256,13 +271,25 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Runs a query for a person with `rights`.
+    /// Runs a query for a person with `rights`, with facet counts.
     pub fn search(
         &self,
         text: &str,
         rights: &Rights,
         limit: usize,
         sort: Sort,
+    ) -> Result<SearchResults> {
+        self.search_with(text, rights, limit, sort, true)
+    }
+
+    /// Runs a query; facet counts (which read every match's field values) only if `facets`.
+    pub fn search_with(
+        &self,
+        text: &str,
+        rights: &Rights,
+        limit: usize,
+        sort: Sort,
+        facets: bool,
     ) -> Result<SearchResults> {
         let parsed = query::parse(text, &self.fields)?;
         let filter = rights.filter(&self.fields);
@@ -275,7 +302,7 @@ impl SearchIndex {
         ]);
         let searcher = self.reader.searcher();
         let mut aggs = serde_json::Map::new();
-        for name in FILTER_FIELDS {
+        for name in FILTER_FIELDS.iter().filter(|_| facets) {
             aggs.insert(
                 (*name).to_owned(),
                 serde_json::json!({ "terms": { "field": name, "size": 100 } }),
@@ -421,27 +448,46 @@ impl IndexUpdate<'_> {
             d.add_text(f.acl, label);
         }
         d.add_text(f.body, &doc.text);
-        let analysed = analysis::analyse(&doc.text, doc.language.as_deref());
-        let token = |a: &analysis::Analysed, text: String, position: usize| Token {
-            offset_from: a.start,
-            offset_to: a.end,
+        let language = doc.language.clone().unwrap_or_default();
+        let token = |w: &analysis::Word<'_>, text: String, position: usize| Token {
+            offset_from: w.start,
+            offset_to: w.end,
             position,
             text,
             position_length: 1,
         };
-        let mut text_tokens = Vec::with_capacity(analysed.len());
-        let mut stem_tokens = Vec::with_capacity(analysed.len());
-        let mut key_tokens = Vec::with_capacity(analysed.len());
+        let words = analysis::words(&doc.text);
+        let mut text_tokens = Vec::with_capacity(words.len());
+        let mut stem_tokens = Vec::with_capacity(words.len());
+        let mut key_tokens = Vec::with_capacity(words.len());
         let mut key_position = 0;
-        for a in &analysed {
-            text_tokens.push(token(a, a.normalised.clone(), a.position));
-            stem_tokens.push(token(a, a.stem.clone(), a.position));
+        if self.cache.len() > CACHE_WORDS {
+            self.cache.clear();
+        }
+        for w in &words {
+            let forms = self
+                .cache
+                .entry((language.clone(), w.text.to_owned()))
+                .or_insert_with(|| {
+                    let normalised = analysis::normalise(w.text);
+                    Rc::new(WordForms {
+                        stem: analysis::stem(&normalised, doc.language.as_deref()),
+                        keys: analysis::keys(&normalised),
+                        normalised,
+                    })
+                })
+                .clone();
+            if forms.normalised.is_empty() {
+                continue;
+            }
+            text_tokens.push(token(w, forms.normalised.clone(), w.position));
+            stem_tokens.push(token(w, forms.stem.clone(), w.position));
             // Key positions count keyed words only, so "al-Baghdadi" (two words, one keyless)
             // lines up with البغدادي (one word) in phrases; a word's keys share its position.
-            for k in &a.keys {
-                key_tokens.push(token(a, k.clone(), key_position));
+            for k in &forms.keys {
+                key_tokens.push(token(w, k.clone(), key_position));
             }
-            if !a.keys.is_empty() {
+            if !forms.keys.is_empty() {
                 key_position += 1;
             }
         }

@@ -33,20 +33,25 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 
 pub(crate) fn make(body: &str, language: Option<&str>, terms: &QueryTerms) -> Snippet {
     let scanned = &body[..floor_boundary(body, SCAN)];
-    let matched: Vec<(usize, usize)> = analysis::analyse(scanned, language)
-        .into_iter()
-        .filter(|a| {
-            terms.normalised.contains(&a.normalised)
-                || terms.stems.contains(&a.stem)
-                || a.keys.iter().any(|k| terms.keys.contains(k))
-                || terms
-                    .prefixes
+    // Words are analysed one by one, only as far as needed: up to the first match, then to the
+    // end of the passage around it.
+    let is_match = |word: &str| -> bool {
+        let normalised = analysis::normalise(word);
+        if normalised.is_empty() {
+            return false;
+        }
+        terms.normalised.contains(&normalised)
+            || terms.prefixes.iter().any(|p| normalised.starts_with(p.as_str()))
+            || (!terms.stems.is_empty()
+                && terms.stems.contains(&analysis::stem(&normalised, language)))
+            || (!terms.keys.is_empty()
+                && analysis::keys(&normalised)
                     .iter()
-                    .any(|p| a.normalised.starts_with(p.as_str()))
-        })
-        .map(|a| (a.start, a.end))
-        .collect();
-    let first = matched.first().map_or(0, |m| m.0);
+                    .any(|k| terms.keys.contains(k)))
+    };
+    let words = analysis::words(scanned);
+    let first_index = words.iter().position(|w| is_match(w.text));
+    let first = first_index.map_or(0, |i| words[i].start);
     let mut start = floor_boundary(body, first.saturating_sub(BEFORE));
     // Start at a word boundary.
     if start > 0 {
@@ -62,6 +67,15 @@ pub(crate) fn make(body: &str, language: Option<&str>, terms: &QueryTerms) -> Sn
             }
         }
     }
+    let matched: Vec<(usize, usize)> = match first_index {
+        None => Vec::new(),
+        Some(i) => words[i..]
+            .iter()
+            .take_while(|w| w.end <= end)
+            .filter(|w| w.start == first || is_match(w.text))
+            .map(|w| (w.start, w.end))
+            .collect(),
+    };
     let text = &body[start..end];
     let char_at = |byte: usize| text[..byte].chars().count();
     let highlights = matched
