@@ -334,7 +334,9 @@ fn main() {
         let ours_ms = t.elapsed().as_secs_f64() * 1000.0;
         std::hint::black_box(r);
         let t = Instant::now();
-        let r = ours.search_with(q, rights, 10, Sort::Relevance, false).unwrap();
+        let r = ours
+            .search_with(q, rights, 10, Sort::Relevance, false)
+            .unwrap();
         plain_lat.push(t.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(r);
         let t = Instant::now();

@@ -41,7 +41,10 @@ pub(crate) fn make(body: &str, language: Option<&str>, terms: &QueryTerms) -> Sn
             return false;
         }
         terms.normalised.contains(&normalised)
-            || terms.prefixes.iter().any(|p| normalised.starts_with(p.as_str()))
+            || terms
+                .prefixes
+                .iter()
+                .any(|p| normalised.starts_with(p.as_str()))
             || (!terms.stems.is_empty()
                 && terms.stems.contains(&analysis::stem(&normalised, language)))
             || (!terms.keys.is_empty()

@@ -687,6 +687,14 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
     let progress = Progress::new(std::io::stderr().is_terminal());
     let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
     progress.finish()?;
+    let who = actor(cli, &vault);
+    let extracted = vault.extract_pending(&custodia_vault::ExtractOptions::default(), &who)?;
+    out.message(&format!(
+        "extracted text and metadata from {} item(s) ({} failure(s)); {} document(s) indexed",
+        extracted.extracted,
+        extracted.failed.len(),
+        extracted.indexed
+    ));
     let checkpoint = vault.checkpoint()?;
     let verified = vault.verify(VerifyOptions { deep: true })?;
     out.message(&format!(
@@ -698,18 +706,19 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
         if verified.ok { "OK" } else { "FAILED" }
     ));
     out.print(
-        &json!({ "data_dir": dir.display().to_string(), "ingest": report, "verify": verified, "checkpoint": checkpoint.text() }),
+        &json!({ "data_dir": dir.display().to_string(), "ingest": report, "extract": extracted, "verify": verified, "checkpoint": checkpoint.text() }),
         || {
             let mut text = String::new();
             for e in &report.errors {
                 text.push_str(&format!("note: `{}`: {}\n", e.path, e.error));
             }
             text.push_str(&format!(
-                "\nvault: {}\nitems: {}\nverify --deep: {}\nlatest checkpoint:\n{}\ntry:\n  custodia --data-dir {} history {}\n  custodia --data-dir {} log prove --item {}\n",
+                "\nvault: {}\nitems: {}\nverify --deep: {}\nlatest checkpoint:\n{}\ntry:\n  custodia --data-dir {} search 'witness OR شاهد'\n  custodia --data-dir {} history {}\n  custodia --data-dir {} log prove --item {}\n",
                 dir.display(),
                 verified.items_checked,
                 if verified.ok { "OK" } else { "FAILED" },
                 checkpoint.text(),
+                dir.display(),
                 dir.display(),
                 report.items.first().map(|i| i.sha256.as_str()).unwrap_or("SHA256"),
                 dir.display(),
