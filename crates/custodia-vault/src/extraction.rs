@@ -532,7 +532,13 @@ impl Vault {
                 None => {
                     let details: serde_json::Value =
                         serde_json::from_str(&event.details).unwrap_or_default();
-                    if let Some(key) = details["submission"].as_str() {
+                    // A whole submission's regime: `submission` (set at ingest) or
+                    // `submissions` (`regime set --submission`).
+                    let mut keys: Vec<&str> = details["submission"].as_str().into_iter().collect();
+                    if let Some(list) = details["submissions"].as_array() {
+                        keys.extend(list.iter().filter_map(|k| k.as_str()));
+                    }
+                    for key in keys {
                         items.extend(self.catalog.items_of_submission(key)?);
                     }
                 }

@@ -110,6 +110,19 @@ fn extract_search_trim_and_reindex() {
     ]);
     let r = vault.ok(["--as", "ana", "search", "Sinjar"]);
     assert_eq!(r["total"], 1, "{r:#}");
+    // So does a regime set on the whole submission.
+    let submission = kocho["submission"].as_str().unwrap().to_owned();
+    vault.ok([
+        "regime",
+        "set",
+        "restricted",
+        "--submission",
+        &submission,
+        "--reason",
+        "originator's request",
+    ]);
+    assert_eq!(vault.ok(["--as", "ana", "search", "Sinjar"])["total"], 0);
+    assert_eq!(vault.ok(["search", "Sinjar"])["total"], 3);
     // An auditor reads no content.
     vault.ok(["user", "add", "aud", "--org", "Holder", "--role", "auditor"]);
     assert_eq!(vault.ok(["--as", "aud", "search", "Sinjar"])["total"], 0);
@@ -131,5 +144,5 @@ fn extract_search_trim_and_reindex() {
     let rebuilt = vault.ok(["reindex"]);
     assert!(rebuilt["documents"].as_u64().unwrap() >= 5, "{rebuilt:#}");
     assert_eq!(vault.ok(["search", "Sinjar"])["total"], 3);
-    assert_eq!(vault.ok(["--as", "ana", "search", "Sinjar"])["total"], 1);
+    assert_eq!(vault.ok(["--as", "ana", "search", "Sinjar"])["total"], 0);
 }
