@@ -6,7 +6,7 @@
 //! produced it. Formats: plain text in any common encoding (UTF-8 with or without BOM, UTF-16
 //! with BOM, Windows-1256, Windows-1252, ISO-8859-x: `chardetng` + `encoding_rs`), HTML (visible
 //! text only), PDF text layers (with OCR of pages that have none), DOCX/XLSX/PPTX and ODF, RTF,
-//! e-mail (RFC 5322 `.eml`), images (OCR with the `tesseract` command and EXIF), audio and video
+//! e-mail (RFC 5322 `.eml`, and mbox mailboxes whose messages become children), images (OCR with the `tesseract` command and EXIF), audio and video
 //! container metadata (`ffprobe`).
 //!
 //! What it leaves out: it knows nothing of the vault, custody or access. It never writes the
@@ -149,6 +149,7 @@ pub enum Format {
     Odf,
     Rtf,
     Email,
+    Mailbox,
     Image,
     Media,
     Unknown,
@@ -166,6 +167,7 @@ impl Format {
             Format::Odf => "odf",
             Format::Rtf => "rtf",
             Format::Email => "email",
+            Format::Mailbox => "mbox",
             Format::Image => "image",
             Format::Media => "media",
             Format::Unknown => "unknown",
@@ -294,6 +296,12 @@ pub fn detect_format(bytes: &[u8], mime: Option<&str>, name: Option<&str>) -> Fo
         .and_then(|n| n.rsplit_once('.'))
         .map(|(_, e)| e.to_ascii_lowercase());
     let mime = mime.unwrap_or("");
+    if mime == "application/mbox"
+        || matches!(ext.as_deref(), Some("mbox"))
+        || mail::looks_like_mbox(head)
+    {
+        return Format::Mailbox;
+    }
     if mime == "message/rfc822" || matches!(ext.as_deref(), Some("eml")) || mail::looks_like(head) {
         return Format::Email;
     }
@@ -333,6 +341,7 @@ pub fn extract(
         }
         Format::Rtf => rtf::extract(bytes, limits),
         Format::Email => mail::extract(bytes, limits),
+        Format::Mailbox => mail::extract_mbox(bytes, limits),
         Format::Image => image::extract(bytes, options),
         Format::Media => media::extract(bytes, options),
         Format::Unknown => Err(ExtractError::Unsupported {

@@ -123,3 +123,68 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction> {
     extraction.encoding = Some("UTF-8".into());
     Ok(extraction.with_text(format!("{header_text}\n{body}"), limits))
 }
+
+/// Whether the content is an mbox mailbox (messages each opened by a `From ` line).
+pub fn looks_like_mbox(head: &[u8]) -> bool {
+    head.starts_with(b"From ") && looks_like(head.splitn(2, |&b| b == b'\n').nth(1).unwrap_or(&[]))
+}
+
+/// A mailbox (mbox, the mboxrd and mboxo variants): every message becomes a child, unquoted
+/// (`>From ` back to `From `), for the vault to keep and extract like an `.eml`.
+pub fn extract_mbox(bytes: &[u8], limits: &Limits) -> Result<Extraction> {
+    let mut extraction = Extraction::new(Format::Mailbox, "mbox/custodia");
+    let mut messages: Vec<Vec<u8>> = Vec::new();
+    let mut current: Option<Vec<u8>> = None;
+    let mut previous_blank = true;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if previous_blank && line.starts_with(b"From ") {
+            if let Some(m) = current.take() {
+                messages.push(m);
+            }
+            current = Some(Vec::new());
+        } else if let Some(m) = current.as_mut() {
+            // mboxrd: one level of `>` before `From ` was added on writing.
+            let unquoted = match line.iter().position(|&b| b != b'>') {
+                Some(n) if n > 0 && line[n..].starts_with(b"From ") => &line[1..],
+                _ => line,
+            };
+            m.extend_from_slice(unquoted);
+        }
+        previous_blank = line.iter().all(|b| b.is_ascii_whitespace());
+    }
+    if let Some(m) = current.take() {
+        messages.push(m);
+    }
+    if messages.is_empty() {
+        return Err(ExtractError::Corrupt {
+            format: "mbox",
+            detail: "no message found".into(),
+        });
+    }
+    let total = messages.len();
+    let mut subjects = String::new();
+    for (i, message) in messages.into_iter().enumerate() {
+        if extraction.children.len() >= limits.max_children {
+            extraction.warnings.push(format!(
+                "{total} messages; only the first {} were reported",
+                limits.max_children
+            ));
+            break;
+        }
+        if let Some(subject) = MessageParser::default()
+            .parse(&message)
+            .and_then(|m| m.subject().map(str::to_owned))
+        {
+            subjects.push_str(&subject);
+            subjects.push('\n');
+        }
+        extraction.children.push(Child {
+            name: format!("message-{:05}.eml", i + 1),
+            mime: Some("message/rfc822".into()),
+            bytes: message,
+        });
+    }
+    extraction.meta("messages", total as u64);
+    extraction.tool_version = format!("custodia-extract {}; mail-parser 0.11", crate::VERSION);
+    Ok(extraction.with_text(subjects, limits))
+}

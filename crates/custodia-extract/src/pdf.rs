@@ -78,6 +78,20 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extraction> {
             )),
         }
     }
+    // Documents that mix languages page by page (an Arabic register with French annexes):
+    // the language of each page with enough text.
+    let page_languages: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|t| match crate::detect_language(t) {
+            Some(l) if t.chars().filter(|c| c.is_alphabetic()).count() >= 40 => {
+                serde_json::Value::String(l.code)
+            }
+            _ => serde_json::Value::Null,
+        })
+        .collect();
+    if page_languages.iter().any(|l| !l.is_null()) {
+        extraction.meta("page_languages", page_languages);
+    }
     // Pages are kept apart by form feeds, so a snippet can name its page.
     let text = texts.join("\n\u{c}\n");
     Ok(extraction.with_text(crate::html::tidy(&text), limits))

@@ -637,3 +637,40 @@ fn unknown_binary_is_unsupported() {
     let e = extract(&[0u8, 1, 2, 3, 0, 0, 9], None, Some("x.bin"), &no_ocr()).unwrap_err();
     assert!(matches!(e, ExtractError::Unsupported { .. }));
 }
+
+#[test]
+fn mbox_messages_become_children() {
+    let mbox = "From a@example.org Tue Aug  5 10:00:00 2014\nFrom: a@example.org\nSubject: first report\n\nBody one\n>From the field: quoted line\n\nFrom b@example.org Wed Aug  6 10:00:00 2014\nFrom: b@example.org\nSubject: second report\n\nBody two\n";
+    let e = extract(mbox.as_bytes(), None, Some("box.mbox"), &no_ocr()).unwrap();
+    assert_eq!(e.format, Format::Mailbox);
+    assert_eq!(e.metadata["messages"], 2);
+    assert_eq!(e.children.len(), 2);
+    assert_eq!(e.children[0].name, "message-00001.eml");
+    let first = String::from_utf8(e.children[0].bytes.clone()).unwrap();
+    assert!(
+        first.contains("From the field: quoted line") && !first.contains(">From"),
+        "{first}"
+    );
+    let inner = extract(
+        &e.children[1].bytes,
+        e.children[1].mime.as_deref(),
+        Some("m.eml"),
+        &no_ocr(),
+    )
+    .unwrap();
+    assert!(inner.text.unwrap().contains("Body two"));
+    assert!(e.text.unwrap().contains("second report"));
+}
+
+#[test]
+fn pdf_languages_per_page() {
+    let bytes = pdf(&[
+        "The witness stated that the prisoners were moved to another prison in the north",
+        "Le temoin a declare que les prisonniers ont ete transferes vers une autre prison",
+    ]);
+    let e = extract(&bytes, None, Some("mixed.pdf"), &no_ocr()).unwrap();
+    assert_eq!(
+        e.metadata["page_languages"],
+        serde_json::json!(["eng", "fra"])
+    );
+}
