@@ -17,12 +17,14 @@
 
 mod access;
 mod credentials;
+mod derived;
 mod identity;
 mod requests;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
+pub use derived::{DerivedRow, ExtractionRow};
 pub use sqlite::SqliteCatalog;
 
 /// Errors of the catalog.

@@ -656,8 +656,8 @@ fn check_custody(
                 continue;
             }
             match fields.action.as_str() {
-                // A redacted derivative's `derive` entry is its ingest.
-                "ingest" | "derive" => ingest_disclosed = true,
+                // A redacted derivative's `redact` entry is its ingest.
+                "ingest" | "redact" => ingest_disclosed = true,
                 "release" => {
                     let logged: serde_json::Value =
                         serde_json::from_str(details).unwrap_or_default();
@@ -706,7 +706,7 @@ fn check_custody(
     if !ingest_disclosed {
         run.fault(
             file,
-            "no ingest (or derive) entry with its details: the item's provenance is not proven",
+            "no ingest (or redact) entry with its details: the item's provenance is not proven",
         );
     }
     if !release_logged {

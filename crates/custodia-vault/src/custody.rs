@@ -27,10 +27,15 @@ pub mod action {
     pub const REGIME_SET: &str = "regime_set";
     pub const CONSENT: &str = "consent";
     pub const RELEASE: &str = "release";
-    /// A derived item made from another (a redaction); its details are those of an ingest.
-    pub const DERIVE: &str = "derive";
+    /// A redacted derivative made from another item; its details are those of an ingest (the
+    /// derivative is an item with its own submissions).
+    pub const REDACT: &str = "redact";
     pub const IDENTITY_CONFIRM: &str = "identity_confirm";
     pub const IDENTITY_REJECT: &str = "identity_reject";
+    /// A derived item (extracted text, metadata, attachment) made from the entry's item.
+    pub const DERIVE: &str = "derive";
+    /// A full-text search; the details hold the query and what it returned.
+    pub const SEARCH: &str = "search";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -17,6 +17,7 @@ pub struct VaultKeys {
     pub(crate) blob_wrap: [u8; 32],
     pub(crate) blob_name: [u8; 32],
     pub(crate) catalog: [u8; 32],
+    pub(crate) search_index: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -49,6 +50,7 @@ impl VaultKeys {
             blob_wrap: derive(master, "blob-wrap"),
             blob_name: derive(master, "blob-name"),
             catalog: derive(master, "catalog"),
+            search_index: derive(master, "search-index"),
         }
     }
 

@@ -8,9 +8,11 @@
 //!   catalog/          catalog.db: SQLCipher (items, submissions, custody events)
 //!   blobs/            encrypted, keyed-name blobs (custodia-blobstore)
 //!   ledger/           the custody log (custodia-ledger)
+//!   index/            the search index (custodia-search), every file encrypted; rebuildable
 //! ```
 //!
-//! What it leaves out: no HTTP, no users or policies yet, no text extraction. It depends on the
+//! What it leaves out: no HTTP. Text extraction and search are `custodia-extract` and
+//! `custodia-search`, driven from `extraction.rs`. It depends on the
 //! ledger, blob store and catalog crates only through their public interfaces.
 //!
 //! Invariants:
@@ -26,6 +28,7 @@ mod access;
 mod archive;
 pub mod auth;
 pub mod custody;
+mod extraction;
 mod identity;
 mod ingest;
 mod keys;
@@ -52,8 +55,13 @@ pub use custodia_access;
 pub use custodia_auth;
 pub use custodia_blobstore;
 pub use custodia_catalog;
+pub use custodia_extract;
 pub use custodia_ledger;
 pub use custodia_package;
+pub use custodia_search;
+pub use extraction::{
+    ExtractFailure, ExtractOptions, ExtractReport, ReindexReport, SearchReport, MAX_EXTRACT_BYTES,
+};
 pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
@@ -163,6 +171,8 @@ pub struct Vault {
     signer: Option<LedgerSigner>,
     verifier: LedgerVerifier,
     access: Access,
+    /// Key of the search index's files (derived from the master key for that use only).
+    search_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Vault {
@@ -291,6 +301,7 @@ impl Vault {
             signer,
             verifier,
             access,
+            search_key: keys.search_index,
         };
         if access == Access::ReadWrite {
             vault.blobs.clean_temporary()?;

@@ -408,7 +408,7 @@ impl Vault {
             };
             let proof = self.ledger.inclusion_proof(index, tree_size)?;
             let disclosed = match event.action.as_str() {
-                action::INGEST | action::DERIVE => true,
+                action::INGEST | action::REDACT => true,
                 action::RELEASE => serde_json::from_str::<serde_json::Value>(&event.details)
                     .ok()
                     .and_then(|d| d.get("package").and_then(|v| v.as_str()).map(str::to_owned))

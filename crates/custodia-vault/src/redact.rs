@@ -9,7 +9,7 @@
 //!
 //! The derived item gets one submission per submission of its parent (same submission, originator,
 //! case and regime, so the sharing policy treats it like its parent), naming the parent, the
-//! method and the tool versions; its `derive` custody entry commits to those details.
+//! method and the tool versions; its `redact` custody entry commits to those details.
 
 use std::io::Write;
 use std::path::Path;
@@ -226,7 +226,7 @@ impl Vault {
             let entry = CustodyEntry::new(
                 &now,
                 actor,
-                action::DERIVE,
+                action::REDACT,
                 Some(&derived.to_hex()),
                 &details,
             );
@@ -236,7 +236,7 @@ impl Vault {
                 event: NewEvent {
                     time: now.clone(),
                     actor: actor.to_owned(),
-                    action: action::DERIVE.into(),
+                    action: action::REDACT.into(),
                     item: Some(derived.to_hex()),
                     details,
                     entry: entry.to_bytes(),

@@ -110,7 +110,23 @@ impl Vault {
                 ));
             }
         }
-        let (blobs_checked, bytes_checked) = self.check_blobs(&items, options.deep, &mut faults)?;
+        // Derived items (extracted text, metadata, attachments) are blobs to check as well.
+        let mut blobs_to_check = items.clone();
+        let known: HashSet<String> = items.iter().map(|i| i.sha256.clone()).collect();
+        let mut derived_seen = HashSet::new();
+        self.catalog.for_each_derived(&mut |d| {
+            if !known.contains(&d.sha256) && derived_seen.insert(d.sha256.clone()) {
+                blobs_to_check.push(ItemRow {
+                    sha256: d.sha256,
+                    size: d.size,
+                    mime: "derived".into(),
+                    stored_at: d.created_at,
+                });
+            }
+            Ok(())
+        })?;
+        let (blobs_checked, bytes_checked) =
+            self.check_blobs(&blobs_to_check, options.deep, &mut faults)?;
         Ok(VerifyReport {
             ok: faults.is_empty(),
             deep: options.deep,
@@ -207,8 +223,8 @@ impl Vault {
                 "the event's details were edited after they were logged",
             ));
         }
-        // A derived item's `derive` entry stands for its ingest: same details, same checks.
-        if event.action == action::INGEST || event.action == action::DERIVE {
+        // A redacted derivative's `redact` entry stands for its ingest: same details, same checks.
+        if event.action == action::INGEST || event.action == action::REDACT {
             let Some(sha) = item else {
                 faults.push(fault(
                     "row_differs_from_log",

@@ -12,6 +12,7 @@ mod match_cmd;
 mod output;
 mod package_cmd;
 mod request_cmd;
+mod search_cmd;
 mod serve_cmd;
 
 use std::io::IsTerminal;
@@ -144,6 +145,13 @@ enum Command {
     /// Find the same persons across two lists (or duplicates within one): ranked, explained
     /// candidate pairs. Works on files; needs no vault.
     Match(match_cmd::MatchArgs),
+    /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
+    /// items, and index them for search.
+    Extract(search_cmd::ExtractArgs),
+    /// Search the text of the items you may read (one query argument; see docs/CLI.md).
+    Search(search_cmd::SearchArgs),
+    /// Rebuild the search index from the catalog and the derived items.
+    Reindex,
     /// Set up a demonstration vault from the sample collection and verify it.
     Demo {
         /// The sample collection to ingest (default: the one shipped in `samples/collection`).
@@ -461,6 +469,9 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             })
         }
         Command::Log(command) => log_command(cli, out, command),
+        Command::Extract(args) => search_cmd::extract(cli, out, args),
+        Command::Search(args) => search_cmd::search(cli, out, args),
+        Command::Reindex => search_cmd::reindex(cli, out),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
         Command::Match(args) => match_cmd::run(cli, out, args),
     }
@@ -745,6 +756,14 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
     let progress = Progress::new(std::io::stderr().is_terminal());
     let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
     progress.finish()?;
+    let who = actor(cli, &vault);
+    let extracted = vault.extract_pending(&custodia_vault::ExtractOptions::default(), &who)?;
+    out.message(&format!(
+        "extracted text and metadata from {} item(s) ({} failure(s)); {} document(s) indexed",
+        extracted.extracted,
+        extracted.failed.len(),
+        extracted.indexed
+    ));
     let checkpoint = vault.checkpoint()?;
     let verified = vault.verify(VerifyOptions { deep: true })?;
     out.message(&format!(
@@ -756,18 +775,19 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
         if verified.ok { "OK" } else { "FAILED" }
     ));
     out.print(
-        &json!({ "data_dir": dir.display().to_string(), "ingest": report, "verify": verified, "checkpoint": checkpoint.text() }),
+        &json!({ "data_dir": dir.display().to_string(), "ingest": report, "extract": extracted, "verify": verified, "checkpoint": checkpoint.text() }),
         || {
             let mut text = String::new();
             for e in &report.errors {
                 text.push_str(&format!("note: `{}`: {}\n", e.path, e.error));
             }
             text.push_str(&format!(
-                "\nvault: {}\nitems: {}\nverify --deep: {}\nlatest checkpoint:\n{}\ntry:\n  custodia --data-dir {} history {}\n  custodia --data-dir {} log prove --item {}\n",
+                "\nvault: {}\nitems: {}\nverify --deep: {}\nlatest checkpoint:\n{}\ntry:\n  custodia --data-dir {} search 'witness OR شاهد'\n  custodia --data-dir {} history {}\n  custodia --data-dir {} log prove --item {}\n",
                 dir.display(),
                 verified.items_checked,
                 if verified.ok { "OK" } else { "FAILED" },
                 checkpoint.text(),
+                dir.display(),
                 dir.display(),
                 report.items.first().map(|i| i.sha256.as_str()).unwrap_or("SHA256"),
                 dir.display(),

@@ -53,6 +53,7 @@ fn no_marker_is_stored_in_plaintext() {
         ("archive member name", marker()),
         ("archive member content", marker()),
         ("download reason", marker()),
+        ("search query", marker()),
     ];
     let marker_of = |what: &str| -> &str { &markers.iter().find(|(w, _)| *w == what).unwrap().1 };
 
@@ -148,6 +149,27 @@ fn no_marker_is_stored_in_plaintext() {
     assert!(
         found.is_empty(),
         "plaintext at rest after `get`: {found:#?}"
+    );
+
+    // Extract and index the texts, and search for one of them: the derived items and the
+    // search index hold every word, in lower case too, and the catalog the query.
+    let extracted = vault.ok(["extract", "--pending", "--no-ocr"]);
+    assert!(
+        extracted["failed"].as_array().unwrap().is_empty(),
+        "{extracted:#}"
+    );
+    let hits = vault.ok(["search", marker_of("content of a small file")]);
+    assert_eq!(hits["total"], 1, "{hits:#}");
+    vault.ok(["search", marker_of("search query")]);
+    assert!(vault.dir.join("index").read_dir().unwrap().count() > 2);
+    let lower: Vec<(&str, String)> = markers
+        .iter()
+        .map(|(what, m)| (*what, m.to_lowercase()))
+        .collect();
+    let found = files_holding(&vault.dir, &[&markers[..], &lower[..]].concat());
+    assert!(
+        found.is_empty(),
+        "plaintext at rest after extraction and search: {found:#?}"
     );
 
     // The search itself works: the copies taken out hold their markers.

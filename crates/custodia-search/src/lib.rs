@@ -1,0 +1,521 @@
+//! Full-text search over evidence, in Arabic, Kurdish, English, Dutch and French, across
+//! scripts, and only over what the person searching may see.
+//!
+//! A [`SearchIndex`] is a tantivy index of [`IndexDocument`]s: one per extracted text (the text
+//! of a PDF, the OCR of a scan, an e-mail with its attachments…), each naming the original item
+//! it came from. Words are analysed by [`analysis`] (Arabic normalisation and light stemming,
+//! Snowball stemming with accent folding, a cross-script key), and queries are read by [`query`]
+//! (tantivy's query grammar: words, `"phrases"`, `AND`/`OR`/`NOT`, `term*`, `term~N`, field
+//! filters, date ranges).
+//!
+//! **Security trimming is inside the query.** Each document carries the access labels of its
+//! original item ([`AccessLabels`], from the same facts `custodia_access::decide` reads) and
+//! every search takes a [`Rights`] filter built from the person ([`Rights::of`]); the filter is
+//! a required clause of the one query that produces hits, the total count and the facet counts,
+//! and snippets are made only from the hits. So nothing the person may not read can be counted,
+//! faceted or quoted. A property test checks the filter against `decide` for random people and
+//! items.
+//!
+//! What it leaves out: no knowledge of the vault, the catalog or extraction; the caller gives
+//! documents with their labels and rebuilds the index when labels change. The index is derived
+//! data: it can always be rebuilt. On disk it is encrypted ([`crypt::EncryptedDirectory`]).
+
+#![forbid(unsafe_code)]
+
+pub mod analysis;
+pub mod crypt;
+pub mod query;
+mod snippet;
+mod trimming;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::agg_result::AggregationResults;
+use tantivy::aggregation::{AggContextParams, AggregationCollector};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use snippet::Snippet;
+pub use trimming::{AccessLabels, Rights};
+
+/// Errors of the search index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("cannot read the query: {0}\n\nhint: words, \"phrases\", AND/OR/NOT, term*, term~1, field:value, date:[2014-01-01 TO 2015-12-31]")]
+    Query(String),
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("the search index is unreadable: {0}\n\nhint: rebuild it with `custodia reindex`")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// The fields the query language filters and facets on.
+pub const FILTER_FIELDS: &[&str] = &[
+    "originator",
+    "type",
+    "language",
+    "case",
+    "collection",
+    "kind",
+];
+
+/// One searchable text, with what it came from and who may read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexDocument {
+    /// Unique key: the SHA-256 of the derived text item.
+    pub id: String,
+    /// The original item the text was read from (what a hit names).
+    pub item: String,
+    /// The original item's path in its submission.
+    pub path: String,
+    /// What kind of text: `text`, `ocr`, `attachment`, `metadata`.
+    pub kind: String,
+    /// The original item's MIME type.
+    pub mime: String,
+    /// ISO 639-3 language code, if detected.
+    pub language: Option<String>,
+    pub originators: Vec<String>,
+    pub cases: Vec<String>,
+    pub collections: Vec<String>,
+    /// The document's own date (capture, creation, sending), Unix seconds.
+    pub date: Option<i64>,
+    pub text: String,
+    pub labels: AccessLabels,
+}
+
+/// What a search returns: only what the person may read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Matching documents the person may read.
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    /// Per filter field, value → matching documents, counted under the same trimming.
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub item: String,
+    pub path: String,
+    pub kind: String,
+    pub mime: String,
+    pub language: Option<String>,
+    pub date: Option<i64>,
+    pub score: f32,
+    pub snippet: Snippet,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    DateNewest,
+    DateOldest,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub item: Field,
+    pub path: Field,
+    pub kind: Field,
+    pub mime: Field,
+    pub language: Field,
+    pub originator: Field,
+    pub case: Field,
+    pub collection: Field,
+    pub date: Field,
+    pub acl: Field,
+    pub body: Field,
+    pub text: Field,
+    pub stem: Field,
+    pub translit: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let positions = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        item: b.add_text_field("item", STRING | STORED),
+        path: b.add_text_field("path", STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
+        mime: b.add_text_field("type", STRING | STORED | FAST),
+        language: b.add_text_field("language", STRING | STORED | FAST),
+        originator: b.add_text_field("originator", STRING | FAST),
+        case: b.add_text_field("case", STRING | FAST),
+        collection: b.add_text_field("collection", STRING | FAST),
+        date: b.add_date_field("date", INDEXED | STORED | FAST),
+        acl: b.add_text_field("acl", STRING),
+        body: b.add_text_field("body", STORED),
+        text: b.add_text_field("text", positions.clone()),
+        stem: b.add_text_field("stem", positions.clone()),
+        translit: b.add_text_field("translit", positions),
+    };
+    (b.build(), fields)
+}
+
+/// Checks that `text` is a valid query (the query parser alone; for the fuzz target and for
+/// callers that validate before searching).
+pub fn validate_query(text: &str) -> Result<()> {
+    let (_, fields) = schema();
+    query::parse(text, &fields).map(|_| ())
+}
+
+/// A search index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+/// Adds and removes documents; nothing is visible to searches before [`IndexUpdate::commit`].
+pub struct IndexUpdate<'a> {
+    writer: IndexWriter,
+    index: &'a SearchIndex,
+    /// Analysis of words already seen, per language: vocabularies repeat, analysis is the
+    /// costly part of indexing.
+    cache: std::collections::HashMap<(String, String), Rc<WordForms>>,
+}
+
+/// One word's forms, as indexed.
+struct WordForms {
+    normalised: String,
+    stem: String,
+    keys: Vec<String>,
+}
+
+/// Most cached words; the cache is emptied when full.
+const CACHE_WORDS: usize = 500_000;
+
+/// Memory the index writer may use (tantivy splits it among its threads).
+const WRITER_HEAP: usize = 128 << 20;
+
+impl SearchIndex {
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<Self> {
+        let (schema, fields) = schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    /// Opens (or creates) the index in `dir`, every file encrypted with `key`.
+    pub fn open_encrypted(dir: &Path, key: &[u8; 32]) -> Result<Self> {
+        let (schema, fields) = schema();
+        let directory = crypt::EncryptedDirectory::open(dir, key)
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::from_index(index, fields)
+    }
+
+    /// Opens (or creates) an unencrypted index in `dir` (benchmarks: the bare baseline).
+    pub fn open_plain(dir: &Path) -> Result<Self> {
+        let (schema, fields) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::from_index(index, fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<Self> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Starts an update (one writer at a time per index).
+    pub fn update(&self) -> Result<IndexUpdate<'_>> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(2))
+            .unwrap_or(1);
+        let writer = self.index.writer_with_num_threads(threads, WRITER_HEAP)?;
+        Ok(IndexUpdate {
+            writer,
+            index: self,
+            cache: Default::default(),
+        })
+    }
+
+    /// Number of documents (all, untrimmed: for the custodian's statistics only).
+    pub fn document_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a query for a person with `rights`, with facet counts.
+    pub fn search(
+        &self,
+        text: &str,
+        rights: &Rights,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<SearchResults> {
+        self.search_with(text, rights, limit, sort, true)
+    }
+
+    /// Runs a query; facet counts (which read every match's field values) only if `facets`.
+    pub fn search_with(
+        &self,
+        text: &str,
+        rights: &Rights,
+        limit: usize,
+        sort: Sort,
+        facets: bool,
+    ) -> Result<SearchResults> {
+        let parsed = query::parse(text, &self.fields)?;
+        let filter = rights.filter(&self.fields);
+        let combined = BooleanQuery::new(vec![
+            (Occur::Must, parsed.query.box_clone()),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(filter, 0.0)) as Box<dyn Query>,
+            ),
+        ]);
+        let searcher = self.reader.searcher();
+        let mut aggs = serde_json::Map::new();
+        for name in FILTER_FIELDS.iter().filter(|_| facets) {
+            aggs.insert(
+                (*name).to_owned(),
+                serde_json::json!({ "terms": { "field": name, "size": 100 } }),
+            );
+        }
+        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(aggs))
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let agg_collector = AggregationCollector::from_aggs(aggs, AggContextParams::default());
+        let limit = limit.max(1);
+        let (addresses, total, aggregations): (Vec<(f32, tantivy::DocAddress)>, usize, _) =
+            match sort {
+                Sort::Relevance => searcher.search(
+                    &combined,
+                    &(
+                        TopDocs::with_limit(limit).order_by_score(),
+                        Count,
+                        agg_collector,
+                    ),
+                )?,
+                Sort::DateNewest | Sort::DateOldest => {
+                    let order = if sort == Sort::DateNewest {
+                        tantivy::Order::Desc
+                    } else {
+                        tantivy::Order::Asc
+                    };
+                    let (dated, total, aggs) = searcher.search(
+                        &combined,
+                        &(
+                            TopDocs::with_limit(limit)
+                                .order_by_fast_field::<DateTime>("date", order),
+                            Count,
+                            agg_collector,
+                        ),
+                    )?;
+                    (
+                        dated.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                        total,
+                        aggs,
+                    )
+                }
+            };
+        let facets = facet_counts(&aggregations);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text_of = |f: Field| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let language = doc
+                .get_first(self.fields.language)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let body = text_of(self.fields.body);
+            hits.push(Hit {
+                id: text_of(self.fields.id),
+                item: text_of(self.fields.item),
+                path: text_of(self.fields.path),
+                kind: text_of(self.fields.kind),
+                mime: text_of(self.fields.mime),
+                date: doc
+                    .get_first(self.fields.date)
+                    .and_then(|v| v.as_datetime())
+                    .map(|d| d.into_timestamp_secs()),
+                snippet: snippet::make(&body, language.as_deref(), &parsed.terms),
+                language,
+                score,
+            });
+        }
+        Ok(SearchResults {
+            total: total as u64,
+            hits,
+            facets,
+        })
+    }
+
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+}
+
+fn facet_counts(results: &AggregationResults) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut out = BTreeMap::new();
+    let Ok(json) = serde_json::to_value(results) else {
+        return out;
+    };
+    for name in FILTER_FIELDS {
+        let mut counts = BTreeMap::new();
+        if let Some(buckets) = json[name]["buckets"].as_array() {
+            for bucket in buckets {
+                let key = match &bucket["key"] {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let count = bucket["doc_count"].as_u64().unwrap_or(0);
+                if count > 0 {
+                    counts.insert(key, count);
+                }
+            }
+        }
+        out.insert((*name).to_owned(), counts);
+    }
+    out
+}
+
+fn pre_tokenized(text: &str, tokens: Vec<Token>) -> PreTokenizedString {
+    PreTokenizedString {
+        text: text.to_owned(),
+        tokens,
+    }
+}
+
+impl IndexUpdate<'_> {
+    /// Adds (or replaces) a document.
+    pub fn add(&mut self, doc: &IndexDocument) -> Result<()> {
+        let f = *self.index.fields();
+        self.writer
+            .delete_term(Term::from_field_text(f.id, &doc.id));
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &doc.id);
+        d.add_text(f.item, &doc.item);
+        d.add_text(f.path, &doc.path);
+        d.add_text(f.kind, &doc.kind);
+        d.add_text(f.mime, &doc.mime);
+        if let Some(language) = &doc.language {
+            d.add_text(f.language, language);
+        }
+        for o in &doc.originators {
+            d.add_text(f.originator, o);
+        }
+        for c in &doc.cases {
+            d.add_text(f.case, c);
+        }
+        for c in &doc.collections {
+            d.add_text(f.collection, c);
+        }
+        if let Some(date) = doc.date {
+            d.add_date(f.date, DateTime::from_timestamp_secs(date));
+        }
+        for label in doc.labels.terms() {
+            d.add_text(f.acl, label);
+        }
+        d.add_text(f.body, &doc.text);
+        let language = doc.language.clone().unwrap_or_default();
+        let token = |w: &analysis::Word<'_>, text: String, position: usize| Token {
+            offset_from: w.start,
+            offset_to: w.end,
+            position,
+            text,
+            position_length: 1,
+        };
+        let words = analysis::words(&doc.text);
+        let mut text_tokens = Vec::with_capacity(words.len());
+        let mut stem_tokens = Vec::with_capacity(words.len());
+        let mut key_tokens = Vec::with_capacity(words.len());
+        let mut key_position = 0;
+        if self.cache.len() > CACHE_WORDS {
+            self.cache.clear();
+        }
+        for w in &words {
+            let forms = self
+                .cache
+                .entry((language.clone(), w.text.to_owned()))
+                .or_insert_with(|| {
+                    let normalised = analysis::normalise(w.text);
+                    Rc::new(WordForms {
+                        stem: analysis::stem(&normalised, doc.language.as_deref()),
+                        keys: analysis::keys(&normalised),
+                        normalised,
+                    })
+                })
+                .clone();
+            if forms.normalised.is_empty() {
+                continue;
+            }
+            text_tokens.push(token(w, forms.normalised.clone(), w.position));
+            stem_tokens.push(token(w, forms.stem.clone(), w.position));
+            // Key positions count keyed words only, so "al-Baghdadi" (two words, one keyless)
+            // lines up with البغدادي (one word) in phrases; a word's keys share its position.
+            for k in &forms.keys {
+                key_tokens.push(token(w, k.clone(), key_position));
+            }
+            if !forms.keys.is_empty() {
+                key_position += 1;
+            }
+        }
+        // The texts are stored once (in `body`); these carry only the tokens.
+        d.add_pre_tokenized_text(f.text, pre_tokenized("", text_tokens));
+        d.add_pre_tokenized_text(f.stem, pre_tokenized("", stem_tokens));
+        d.add_pre_tokenized_text(f.translit, pre_tokenized("", key_tokens));
+        self.writer.add_document(d)?;
+        Ok(())
+    }
+
+    /// Removes the document with key `id` (if any).
+    pub fn remove(&mut self, id: &str) {
+        let f = self.index.fields();
+        self.writer.delete_term(Term::from_field_text(f.id, id));
+    }
+
+    /// Removes every document.
+    pub fn clear(&mut self) -> Result<()> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the changes durable and visible to the next search.
+    pub fn commit(mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.index.reader.reload()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! Security trimming: access labels on documents, and the filter a person's rights make of them.
+//!
+//! The labels restate, term by term, the rules of `custodia_access::decide` for reading content
+//! ([`Action::ViewContent`]: a hit shows a snippet, so searching is reading):
+//!
+//! | rule in `decide` | label on the item | term the person's filter asks for |
+//! |---|---|---|
+//! | the item has a submission (else nobody reads it) | `any` | required of every filter |
+//! | the holder's custodians read everything | — | `any` |
+//! | analysts read items supplied for their cases, unless restricted | `case:<ref>` per unrestricted submission with a case | `case:<ref>` per case of the person |
+//! | a liaison reads what their organisation supplied | `originator:<org>` per submission | `originator:<own organisation>` |
+//! | a requesting authority's requester reads what was released to it | `released:<org>` | `released:<own organisation>` |
+//!
+//! Auditors read metadata, not content, so their filter matches nothing, as for anyone whom no
+//! rule lets in. `tests/trimming.rs` checks the equivalence against `decide` for random people
+//! and items.
+
+use std::collections::BTreeSet;
+
+use custodia_access::{ItemFacts, OrganisationKind, Principal, Regime, Role};
+use serde::{Deserialize, Serialize};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+use crate::Fields;
+
+/// The access labels of one item, as indexed with every text derived from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessLabels(BTreeSet<String>);
+
+impl AccessLabels {
+    /// Labels of an item with these facts (see the module's table).
+    pub fn of(facts: &ItemFacts) -> Self {
+        let mut labels = BTreeSet::new();
+        if facts.submissions.is_empty() {
+            return Self(labels);
+        }
+        labels.insert("any".to_owned());
+        for s in &facts.submissions {
+            labels.insert(format!("originator:{}", s.originator));
+            if s.regime != Regime::Restricted {
+                if let Some(case) = &s.case {
+                    labels.insert(format!("case:{case}"));
+                }
+            }
+        }
+        for org in &facts.released_to {
+            labels.insert(format!("released:{org}"));
+        }
+        Self(labels)
+    }
+
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+/// What one person may read, as a filter on labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rights {
+    /// The person may read items with any of these labels (and the `any` label).
+    any_of: BTreeSet<String>,
+}
+
+impl Rights {
+    /// The rights of `who` to read content.
+    pub fn of(who: &Principal) -> Self {
+        let mut any_of = BTreeSet::new();
+        let holder = who.organisation_kind == OrganisationKind::Holder;
+        if holder && who.roles.contains(&Role::Custodian) {
+            any_of.insert("any".to_owned());
+        }
+        if holder && who.roles.contains(&Role::Analyst) {
+            for case in &who.cases {
+                any_of.insert(format!("case:{case}"));
+            }
+        }
+        if who.roles.contains(&Role::OriginatorLiaison) {
+            any_of.insert(format!("originator:{}", who.organisation));
+        }
+        if who.roles.contains(&Role::Requester)
+            && who.organisation_kind == OrganisationKind::RequestingAuthority
+        {
+            any_of.insert(format!("released:{}", who.organisation));
+        }
+        Self { any_of }
+    }
+
+    /// Rights that read everything an item with a submission holds (the holder's custodians).
+    pub fn everything() -> Self {
+        Self {
+            any_of: ["any".to_owned()].into(),
+        }
+    }
+
+    /// Whether these rights read a document with `labels` (the same rule the filter applies).
+    pub fn allows(&self, labels: &AccessLabels) -> bool {
+        labels.0.contains("any") && self.any_of.iter().any(|l| labels.0.contains(l))
+    }
+
+    pub(crate) fn filter(&self, fields: &Fields) -> Box<dyn Query> {
+        if self.any_of.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let term = |label: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.acl, label),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let any_of: Vec<(Occur, Box<dyn Query>)> = self
+            .any_of
+            .iter()
+            .map(|l| (Occur::Should, term(l)))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, term("any")),
+            (Occur::Must, Box::new(BooleanQuery::new(any_of))),
+        ]))
+    }
+}

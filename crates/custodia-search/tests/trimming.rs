@@ -1,0 +1,159 @@
+//! Trimming: for random people and random items, search returns, counts and facets only what
+//! `custodia_access::decide` lets the person read, and snippets come only from those items.
+
+use std::collections::BTreeSet;
+
+use custodia_access::{
+    decide, Action, Consent, ItemFacts, OrganisationKind, Principal, Regime, Role, SubmissionFacts,
+};
+use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort};
+use proptest::prelude::*;
+
+const ORGS: &[&str] = &["Iraq", "UNITAD", "NGO", "OM", "BKA"];
+const CASES: &[&str] = &["C1", "C2", "C3"];
+
+fn regime() -> impl Strategy<Value = Regime> {
+    prop_oneof![
+        Just(Regime::Open),
+        Just(Regime::Consent),
+        Just(Regime::Restricted)
+    ]
+}
+
+fn facts() -> impl Strategy<Value = ItemFacts> {
+    (
+        prop::collection::vec(
+            (0..ORGS.len(), prop::option::of(0..CASES.len()), regime()),
+            0..3,
+        ),
+        prop::collection::btree_set(0..ORGS.len(), 0..2),
+        prop::collection::vec((0..ORGS.len(), 0..ORGS.len()), 0..2),
+    )
+        .prop_map(|(subs, released, consents)| ItemFacts {
+            submissions: subs
+                .into_iter()
+                .map(|(o, c, r)| SubmissionFacts {
+                    originator: ORGS[o].into(),
+                    case: c.map(|c| CASES[c].into()),
+                    regime: r,
+                })
+                .collect(),
+            consents: consents
+                .into_iter()
+                .map(|(o, r)| Consent {
+                    originator: ORGS[o].into(),
+                    recipient: ORGS[r].into(),
+                })
+                .collect(),
+            released_to: released.into_iter().map(|o| ORGS[o].to_owned()).collect(),
+            // Witnesses' scopes bound exports only; what may be seen does not depend on them.
+            witnesses: Vec::new(),
+        })
+}
+
+fn principal() -> impl Strategy<Value = Principal> {
+    (
+        0..ORGS.len(),
+        prop_oneof![
+            Just(OrganisationKind::Holder),
+            Just(OrganisationKind::Originator),
+            Just(OrganisationKind::RequestingAuthority),
+            Just(OrganisationKind::Ngo)
+        ],
+        prop::collection::btree_set(0..Role::ALL.len(), 0..3),
+        prop::collection::btree_set(0..CASES.len(), 0..3),
+        any::<bool>(),
+    )
+        .prop_map(|(org, kind, roles, cases, approved)| Principal {
+            user: "u".into(),
+            organisation: ORGS[org].into(),
+            organisation_kind: kind,
+            approved_requester: approved,
+            roles: roles.into_iter().map(|r| Role::ALL[r]).collect(),
+            cases: cases.into_iter().map(|c| CASES[c].to_owned()).collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn nothing_leaks(items in prop::collection::vec(facts(), 1..12), people in prop::collection::vec(principal(), 1..6)) {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut update = index.update().unwrap();
+        for (i, f) in items.iter().enumerate() {
+            update.add(&IndexDocument {
+                id: format!("d{i}"),
+                item: format!("i{i}"),
+                path: format!("p{i}"),
+                kind: "text".into(),
+                mime: "text/plain".into(),
+                language: Some("eng".into()),
+                originators: f.submissions.iter().map(|s| s.originator.clone()).collect(),
+                cases: f.submissions.iter().filter_map(|s| s.case.clone()).collect(),
+                collections: vec![],
+                date: None,
+                // Every document matches the query; each also holds its own secret word.
+                text: format!("massacre report secret{i}"),
+                labels: AccessLabels::of(f),
+            }).unwrap();
+        }
+        update.commit().unwrap();
+        for who in &people {
+            let allowed: BTreeSet<String> = items.iter().enumerate()
+                .filter(|(_, f)| decide(who, Action::ViewContent, f, None).allowed)
+                .map(|(i, _)| format!("d{i}"))
+                .collect();
+            let rights = Rights::of(who);
+            let r = index.search("massacre", &rights, 100, Sort::Relevance).unwrap();
+            let got: BTreeSet<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+            prop_assert_eq!(&got, &allowed, "person {:?}", who);
+            prop_assert_eq!(r.total as usize, allowed.len());
+            // Facet counts add up to what may be seen, value by value.
+            let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
+            for (i, f) in items.iter().enumerate() {
+                if allowed.contains(&format!("d{i}")) {
+                    let orgs: BTreeSet<&String> = f.submissions.iter().map(|s| &s.originator).collect();
+                    for o in orgs { *expected_orgs.entry(o.clone()).or_default() += 1; }
+                }
+            }
+            prop_assert_eq!(&r.facets["originator"], &expected_orgs);
+            for h in &r.hits {
+                let i: usize = h.id[1..].parse().unwrap();
+                let secret = format!("secret{}", i);
+                prop_assert!(h.snippet.text.contains(&secret));
+            }
+            // A secret of an item the person may not read finds nothing, not even a count.
+            for (i, _) in items.iter().enumerate() {
+                let id = format!("d{i}");
+                if !allowed.contains(&id) {
+                    let r = index.search(&format!("secret{i}"), &rights, 10, Sort::Relevance).unwrap();
+                    prop_assert_eq!(r.total, 0);
+                    prop_assert!(r.facets.values().all(|f| f.is_empty()));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn auditors_and_strangers_find_nothing() {
+    let f = ItemFacts {
+        submissions: vec![SubmissionFacts {
+            originator: "Iraq".into(),
+            case: None,
+            regime: Regime::Open,
+        }],
+        ..Default::default()
+    };
+    let auditor = Principal {
+        user: "a".into(),
+        organisation: "Holder".into(),
+        organisation_kind: OrganisationKind::Holder,
+        approved_requester: false,
+        roles: [Role::Auditor].into(),
+        cases: BTreeSet::new(),
+    };
+    assert!(!Rights::of(&auditor).allows(&AccessLabels::of(&f)));
+    assert!(Rights::everything().allows(&AccessLabels::of(&f)));
+    assert!(!Rights::everything().allows(&AccessLabels::of(&ItemFacts::default())));
+}
