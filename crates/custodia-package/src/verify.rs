@@ -33,7 +33,7 @@ pub struct VerifyOptions {
     /// package's checkpoint to it (the JSON document of `custodia log consistency --json`).
     pub newer_checkpoint: Option<Vec<u8>>,
     pub consistency_proof: Option<Vec<u8>>,
-    /// Threads hashing payload files (directory packages); 0 means one per core, at least 4.
+    /// Threads hashing payload files (directory packages); 0 means one per core, at least 8.
     pub threads: usize,
 }
 

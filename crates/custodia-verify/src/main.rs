@@ -39,6 +39,9 @@ struct Cli {
     /// Print one JSON document on stdout instead of the report.
     #[arg(long)]
     json: bool,
+    /// Threads reading and hashing payload files (default: one per core, at least eight).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
 }
 
 fn main() -> ExitCode {
@@ -104,7 +107,7 @@ fn run(cli: &Cli) -> Result<VerifyReport> {
         key,
         newer_checkpoint: read(&cli.newer_checkpoint)?,
         consistency_proof: read(&cli.consistency_proof)?,
-        threads: 0,
+        threads: cli.threads,
     };
     verify_package(&cli.package, &options)
         .with_context(|| format!("cannot read the package {}", cli.package.display()))
