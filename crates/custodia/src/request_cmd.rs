@@ -42,11 +42,16 @@ pub enum RequestCommand {
         #[arg(long, value_name = "DATE")]
         deadline: Option<String>,
     },
-    /// Add items to a request's candidate set (the holder's custodians).
+    /// Add items to a request's candidate set (the holder's custodians): hand-picked, and every
+    /// item a saved search finds (each search is itself logged).
     Scope {
         id: String,
-        #[arg(required = true, value_name = "SHA256")]
+        #[arg(value_name = "SHA256", required_unless_present = "searches")]
         items: Vec<String>,
+        /// A search (the `custodia search` query language) whose hits join the candidate set
+        /// (repeatable).
+        #[arg(long = "search", value_name = "QUERY")]
+        searches: Vec<String>,
     },
     /// An originator's liaison grants or refuses consent for its items in a request.
     Decide {
@@ -197,12 +202,29 @@ pub fn request(cli: &Cli, out: &Output, command: &RequestCommand) -> Result<Exit
             out.message(&format!("filed request {}", view.id));
             out.print(&view, || human(&view));
         }
-        RequestCommand::Scope { id, items } => {
-            let hashes = items
+        RequestCommand::Scope {
+            id,
+            items,
+            searches,
+        } => {
+            let mut hashes = items
                 .iter()
                 .map(|s| parse_hash(s))
                 .collect::<Result<Vec<_>>>()?;
             let (mut vault, actor) = write_vault(cli)?;
+            for query in searches {
+                let found = vault.search(&actor, query, 100_000, Default::default())?;
+                out.message(&format!(
+                    "search `{query}`: {} document(s)",
+                    found.results.total
+                ));
+                for hit in &found.results.hits {
+                    let hash = parse_hash(&hit.item)?;
+                    if !hashes.contains(&hash) {
+                        hashes.push(hash);
+                    }
+                }
+            }
             let view = vault.scope_request(&actor, id, &hashes)?;
             out.print(&view, || human(&view));
         }

@@ -484,3 +484,25 @@ fn a_protected_witness_is_known_by_pseudonym_only() {
         assert!(!String::from_utf8_lossy(&bytes).contains(WITNESS_NAME));
     }
 }
+
+#[test]
+fn a_saved_search_scopes_a_request() {
+    let (v, it) = setup();
+    v.ok(["extract", "--pending", "--no-ocr"]);
+    let filed = v.ok([
+        "--as",
+        "prosecutor-nl",
+        "request",
+        "file",
+        "--legal-basis",
+        "MLA treaty",
+    ]);
+    let id = filed["id"].as_str().unwrap().to_owned();
+    let scoped = v.ok([
+        "request", "scope", &id, "--search", "Sinjar", "--search", "Mosul",
+    ]);
+    let found: Vec<String> = statuses(&scoped).into_iter().map(|(s, _)| s).collect();
+    assert!(found.contains(&it.u1), "{scoped}");
+    assert!(found.contains(&it.a2), "{scoped}");
+    assert!(!found.contains(&it.restricted), "{scoped}");
+}
