@@ -8,12 +8,12 @@ use crate::{
     Result, UserRow,
 };
 
-fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> CatalogError {
+pub(crate) fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> CatalogError {
     move |source| CatalogError::Query { context, source }
 }
 
 /// Turns a constraint failure into a message naming what clashed.
-fn conflict(what: String) -> impl FnOnce(rusqlite::Error) -> CatalogError {
+pub(crate) fn conflict(what: String) -> impl FnOnce(rusqlite::Error) -> CatalogError {
     move |source| match source.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => CatalogError::Conflict(what),
         _ => CatalogError::Query {
@@ -260,7 +260,7 @@ fn release_row(r: &Row<'_>) -> rusqlite::Result<ReleaseRow> {
     })
 }
 
-fn all<T>(
+pub(crate) fn all<T>(
     conn: &Connection,
     context: &'static str,
     sql: &str,

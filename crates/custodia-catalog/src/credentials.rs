@@ -4,21 +4,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::access::{conflict, query};
 use crate::{CatalogError, CredentialRow, Result, TokenRow};
-
-fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> CatalogError {
-    move |source| CatalogError::Query { context, source }
-}
-
-fn conflict(what: String) -> impl FnOnce(rusqlite::Error) -> CatalogError {
-    move |source| match source.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => CatalogError::Conflict(what),
-        _ => CatalogError::Query {
-            context: "apply a credential change",
-            source,
-        },
-    }
-}
 
 pub(crate) fn set_credential(tx: &Transaction<'_>, c: &CredentialRow) -> Result<()> {
     tx.execute(

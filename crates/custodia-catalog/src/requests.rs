@@ -4,24 +4,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::access::{all, conflict, query};
 use crate::{
-    CatalogError, PersonRow, PersonScopeRow, RequestItemRow, RequestRow, RequestStateRow, Result,
+    PersonRow, PersonScopeRow, RequestItemRow, RequestRow, RequestStateRow, Result,
     StatementLinkRow,
 };
-
-fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> CatalogError {
-    move |source| CatalogError::Query { context, source }
-}
-
-fn conflict(what: String) -> impl FnOnce(rusqlite::Error) -> CatalogError {
-    move |source| match source.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => CatalogError::Conflict(what),
-        _ => CatalogError::Query {
-            context: "apply a request or person change",
-            source,
-        },
-    }
-}
 
 pub(crate) fn file_request(tx: &Transaction<'_>, r: &RequestRow) -> Result<()> {
     tx.execute(
@@ -107,19 +94,6 @@ pub(crate) fn link_statement(tx: &Transaction<'_>, l: &StatementLinkRow) -> Resu
         l.sha256, l.pseudonym
     )))?;
     Ok(())
-}
-
-fn all<T>(
-    conn: &Connection,
-    context: &'static str,
-    sql: &str,
-    args: impl rusqlite::Params,
-    map: fn(&Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql).map_err(query(context))?;
-    let rows = stmt.query_map(args, map).map_err(query(context))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(query(context))
 }
 
 const REQUEST: &str = "SELECT id, authority, filed_by, filed_at, legal_basis, case_ref,

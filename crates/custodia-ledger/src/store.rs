@@ -191,14 +191,27 @@ impl Ledger {
             .write(true)
             .open(&lock_path)
             .map_err(|e| not_a_ledger_or(dir, e, "open", &lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                return Err(LedgerError::Busy {
-                    path: dir.display().to_string(),
-                })
+        // A lock can also be held for a moment by a process that is being started from one that
+        // held it (the lock's descriptor is inherited between `fork` and `exec`), so a refusal is
+        // retried briefly before the ledger is reported busy.
+        let started = std::time::Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock)
+                    if started.elapsed() < std::time::Duration::from_millis(500) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(LedgerError::Busy {
+                        path: dir.display().to_string(),
+                    })
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(LedgerError::io("lock", &lock_path)(e))
+                }
             }
-            Err(fs::TryLockError::Error(e)) => return Err(LedgerError::io("lock", &lock_path)(e)),
         }
         let (origin, head) = read_head(dir)?;
         let _ = fs::remove_file(dir.join(HEAD_TMP));

@@ -491,10 +491,37 @@ impl Vault {
                 return Err(e);
             }
         };
-        let details = serde_json::json!({
-            "reason": reason, "bytes": written, "organisation": who.organisation,
+        let logged = self.record_download(
+            actor,
+            hash,
+            serde_json::json!({
+                "reason": reason, "bytes": written, "organisation": who.organisation,
+            }),
+        );
+        let ledger_index = match logged {
+            Ok(i) => i,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp.0);
+                return Err(e);
+            }
+        };
+        fs::rename(&tmp.0, out).map_err(VaultError::io("move into place", out))?;
+        self.checkpoint_if_due()?;
+        Ok(GetReceipt {
+            sha256: hash.to_hex(),
+            bytes: written,
+            ledger_index,
         })
-        .to_string();
+    }
+
+    /// Records that `actor` took item `hash` out, with `details` (reason, bytes, organisation…).
+    fn record_download(
+        &mut self,
+        actor: &str,
+        hash: &ContentHash,
+        details: serde_json::Value,
+    ) -> Result<u64> {
+        let details = details.to_string();
         let time = custody::now();
         let entry = CustodyEntry::new(
             &time,
@@ -510,21 +537,8 @@ impl Vault {
             item: Some(hash.to_hex()),
             details,
             entry: entry.to_bytes(),
-        }]);
-        let indexes = match indexes {
-            Ok(i) => i,
-            Err(e) => {
-                let _ = fs::remove_file(&tmp.0);
-                return Err(e);
-            }
-        };
-        fs::rename(&tmp.0, out).map_err(VaultError::io("move into place", out))?;
-        self.checkpoint_if_due()?;
-        Ok(GetReceipt {
-            sha256: hash.to_hex(),
-            bytes: written,
-            ledger_index: indexes.first().copied().unwrap_or(0),
-        })
+        }])?;
+        Ok(indexes.first().copied().unwrap_or(0))
     }
 
     /// Lets `actor` read item `hash` as a stream (for the API's downloads): authorises the
@@ -547,29 +561,16 @@ impl Vault {
         }
         let item = self.item(hash)?;
         let reader = self.blobs.open(hash)?;
-        let details = serde_json::json!({
-            "reason": purpose, "bytes": item.size, "organisation": who.organisation,
-            "channel": "api",
-        })
-        .to_string();
-        let time = custody::now();
-        let entry = CustodyEntry::new(
-            &time,
+        let ledger_index = self.record_download(
             actor,
-            action::DOWNLOAD,
-            Some(&hash.to_hex()),
-            &details,
-        );
-        let indexes = self.record(&[NewEvent {
-            time,
-            actor: actor.to_owned(),
-            action: action::DOWNLOAD.into(),
-            item: Some(hash.to_hex()),
-            details,
-            entry: entry.to_bytes(),
-        }])?;
+            hash,
+            serde_json::json!({
+                "reason": purpose, "bytes": item.size, "organisation": who.organisation,
+                "channel": "api",
+            }),
+        )?;
         self.checkpoint_if_due()?;
-        Ok((item, reader, indexes.first().copied().unwrap_or(0)))
+        Ok((item, reader, ledger_index))
     }
 
     /// Finds the log position of the (first) ingest entry of an item.
