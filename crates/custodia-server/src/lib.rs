@@ -22,6 +22,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use custodia_vault::custodia_access::Action;
 use custodia_vault::custodia_auth::Lockout;
 use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::{Vault, VaultError};
@@ -425,17 +426,18 @@ async fn item(
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
-            let who = vault.principal(&user)?;
-            vault.authorise(
-                &who,
-                custodia_vault::custodia_access::Action::ViewMetadata,
-                &hash,
-                None,
-            )?;
+            vault.authorise_as(&user, Action::ViewMetadata, &hash)?;
             let item = vault.item(&hash)?;
+            let expansion_error = vault
+                .catalog()
+                .expansion_error(&hash.to_hex())
+                .map_err(VaultError::from)?;
             let submissions = vault.submissions(&hash)?;
             let regimes = vault.regimes(&hash)?;
-            Ok(json!({ "item": item, "submissions": submissions, "regimes": regimes }))
+            Ok(json!({
+                "item": item, "expansion_error": expansion_error, "submissions": submissions,
+                "regimes": regimes,
+            }))
         })
         .await?;
     Ok(Json(value).into_response())
@@ -456,13 +458,7 @@ async fn item_history(
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
-            let who = vault.principal(&user)?;
-            vault.authorise(
-                &who,
-                custodia_vault::custodia_access::Action::ViewHistory,
-                &hash,
-                None,
-            )?;
+            vault.authorise_as(&user, Action::ViewHistory, &hash)?;
             let events: Vec<serde_json::Value> = vault
                 .history(&hash)?
                 .into_iter()

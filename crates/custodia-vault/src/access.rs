@@ -221,6 +221,18 @@ impl Vault {
         Err(VaultError::NoSuchItem(sha))
     }
 
+    /// [`Vault::authorise`] for the user named `user` (no recipient); returns who they are.
+    pub fn authorise_as(
+        &self,
+        user: &str,
+        action: Action,
+        hash: &ContentHash,
+    ) -> Result<Principal> {
+        let who = self.principal(user)?;
+        self.authorise(&who, action, hash, None)?;
+        Ok(who)
+    }
+
     /// Requires `who` to hold `role` in the holder organisation (for managing the vault).
     pub fn require_holder_role(&self, who: &Principal, role: Role, what: &str) -> Result<()> {
         if who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&role) {

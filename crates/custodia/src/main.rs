@@ -383,12 +383,10 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Show { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            vault.authorise(
-                &who,
+            vault.authorise_as(
+                &actor(cli, &vault),
                 custodia_vault::custodia_access::Action::ViewMetadata,
                 &hash,
-                None,
             )?;
             let item = vault.item(&hash)?;
             let submissions = vault.submissions(&hash)?;
