@@ -11,6 +11,9 @@
 
 #![forbid(unsafe_code)]
 
+mod api;
+mod web;
+
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::net::{IpAddr, SocketAddr};
@@ -60,6 +63,8 @@ pub struct AppState {
     vault: Arc<Mutex<Vault>>,
     limiter: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
     lockout: Lockout,
+    /// Set while a background extraction is queued, so uploads do not queue one each.
+    extraction_queued: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -68,11 +73,55 @@ impl AppState {
             vault: Arc::new(Mutex::new(vault)),
             limiter: Arc::new(Mutex::new(HashMap::new())),
             lockout: Lockout::default(),
+            extraction_queued: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
+    /// Counts a sign-in attempt from `ip`; refuses beyond the per-minute allowance.
+    pub(crate) fn admit_login(&self, ip: IpAddr) -> Result<(), ApiError> {
+        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let entry = limiter.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) > Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        if entry.1 > LOGIN_ATTEMPTS_PER_MINUTE {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many sign-in attempts from this address; wait a minute",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Extracts text and metadata of new items in the background (one run at a time), so that
+    /// uploads become searchable without the uploader waiting.
+    pub(crate) fn extract_in_background(&self) {
+        use std::sync::atomic::Ordering;
+        if self.extraction_queued.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            let outcome =
+                state
+                    .with_vault(|vault| {
+                        let actor = vault.config().administrator.clone();
+                        Ok(vault
+                            .extract_pending(&custodia_vault::ExtractOptions::default(), &actor)?)
+                    })
+                    .await;
+            state.extraction_queued.store(false, Ordering::SeqCst);
+            match outcome {
+                Ok(report) => tracing::info!(items = report.items, "background extraction done"),
+                Err(e) => tracing::error!(error = %e.message, "background extraction failed"),
+            }
+        });
+    }
+
     /// Runs `work` on the vault in Tokio's blocking pool.
-    async fn with_vault<T: Send + 'static>(
+    pub(crate) async fn with_vault<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Vault) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
@@ -89,21 +138,21 @@ impl AppState {
 /// An error as the API shows it: a status and a message that names what failed.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    message: String,
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
         }
     }
-    fn internal(message: &str) -> Self {
+    pub(crate) fn internal(message: &str) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }
-    fn unauthorised() -> Self {
+    pub(crate) fn unauthorised() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
             "sign in first (POST /api/v1/auth/login), or send `Authorization: Bearer <token>`",
@@ -117,7 +166,7 @@ impl From<VaultError> for ApiError {
             VaultError::NoSuchItem(_) => StatusCode::NOT_FOUND,
             VaultError::Denied { .. } | VaultError::NotPermitted(_) => StatusCode::FORBIDDEN,
             VaultError::Invalid(_) => StatusCode::BAD_REQUEST,
-            VaultError::OutputExists(_) => StatusCode::CONFLICT,
+            VaultError::OutputExists(_) | VaultError::Conflict(_) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -150,10 +199,34 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(request))
         .routes(routes!(checkpoint))
         .routes(routes!(public_key))
-        .with_state(state)
+        .routes(routes!(api::items))
+        .routes(routes!(api::item_check))
+        .routes(routes!(api::holdings))
+        .routes(routes!(api::activity))
+        .routes(routes!(api::search))
+        .routes(routes!(api::upload_begin))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(
+                    api::upload_status,
+                    api::upload_append,
+                    api::upload_cancel
+                ))
+                .layer(api::chunk_limit()),
+        )
+        .routes(routes!(api::upload_finish))
+        .routes(routes!(api::request_file))
+        .routes(routes!(api::request_scope))
+        .routes(routes!(api::request_decision))
+        .routes(routes!(api::request_finalise))
+        .routes(routes!(api::request_package))
+        .routes(routes!(api::organisations))
+        .routes(routes!(api::users))
+        .routes(routes!(api::inclusion_proof))
+        .with_state(state.clone())
         .split_for_parts();
     let openapi = Arc::new(openapi);
-    api.route("/", axum::routing::get(front_page))
+    api.merge(web::routes().with_state(state))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {
@@ -162,10 +235,11 @@ pub fn router(state: AppState) -> axum::Router {
             }),
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         ))
         .layer(SetResponseHeaderLayer::overriding(
@@ -180,6 +254,27 @@ pub fn router(state: AppState) -> axum::Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+}
+
+/// One structured log line per request: method, matched route (never the query string, which
+/// may hold search words), status and duration.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
 }
 
 /// Serves until `shutdown` completes; then stops taking requests and lets those in flight
@@ -197,23 +292,9 @@ pub async fn serve(
     .await
 }
 
-/// What a browser sees at `/` until the web application is part of the server: where the API
-/// and its documentation are. Plain HTML, no script (the Content-Security-Policy allows none).
-async fn front_page() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Custodia</title></head>\
-         <body><h1>Custodia</h1><p>This server offers the Custodia API under <code>/api/v1/</code>; \
-         its OpenAPI document is at <a href=\"/api/openapi.json\">/api/openapi.json</a>. \
-         Sign in with <code>POST /api/v1/auth/login</code>. The investigators' web application is \
-         not part of this version.</p></body></html>\n",
-    )
-        .into_response()
-}
-
 // --- who is calling ----------------------------------------------------------------------
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -238,7 +319,7 @@ fn presented_token(headers: &HeaderMap) -> Option<(String, bool)> {
 }
 
 /// The signed-in user; for cookie sessions, state-changing methods need the CSRF header.
-async fn caller(
+pub(crate) async fn caller(
     state: &AppState,
     headers: &HeaderMap,
     method: &Method,
@@ -263,7 +344,7 @@ async fn caller(
         .await
 }
 
-fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
+pub(crate) fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
     text.parse().map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -322,21 +403,7 @@ async fn login(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(body): Json<LoginRequest>,
 ) -> ApiResult {
-    {
-        let mut limiter = state.limiter.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let entry = limiter.entry(peer.ip()).or_insert((now, 0));
-        if now.duration_since(entry.0) > Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > LOGIN_ATTEMPTS_PER_MINUTE {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many sign-in attempts from this address; wait a minute",
-            ));
-        }
-    }
+    state.admit_login(peer.ip())?;
     let lockout = state.lockout;
     let session = state
         .with_vault(move |vault| {
@@ -344,23 +411,13 @@ async fn login(
         })
         .await?;
     let csrf = random_token();
-    let max_age = session
-        .expires_at
-        .map(|e| e.saturating_sub(unix_now()))
-        .unwrap_or(0);
     let mut response = Json(json!({
         "user": session.user, "token": session.token, "session": session.id,
         "expires_at": session.expires_at, "csrf_token": csrf,
     }))
     .into_response();
     let headers = response.headers_mut();
-    for cookie in [
-        format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}",
-            session.token
-        ),
-        format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; SameSite=Strict; Max-Age={max_age}"),
-    ] {
+    for cookie in session_cookies(&session, &csrf) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers.append(header::SET_COOKIE, value);
         }
@@ -506,12 +563,65 @@ async fn item_content(
         .get(header::RANGE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (size, mut reader) = state
+    stream_item(&state, user, hash, purpose, range, None).await
+}
+
+/// Streams an item to `user` after recording the download and its purpose: as an attachment,
+/// or with `inline` as that content type (previews). One range is honoured.
+pub(crate) async fn stream_item(
+    state: &AppState,
+    user: String,
+    hash: ContentHash,
+    purpose: String,
+    range: Option<String>,
+    inline: Option<String>,
+) -> ApiResult {
+    let (size, reader) = state
         .with_vault(move |vault| {
             let (item, reader, _) = vault.open_for_download(&hash, &user, &purpose)?;
             Ok((item.size, reader))
         })
         .await?;
+    let disposition = match &inline {
+        Some(_) => "inline".to_owned(),
+        None => format!("attachment; filename=\"{}\"", hash.to_hex()),
+    };
+    let content_type = inline.unwrap_or_else(|| "application/octet-stream".into());
+    stream_bytes(reader, size, range, &content_type, &disposition)
+}
+
+/// Streams a disclosure package of a request to someone of its recipient (or a custodian).
+pub(crate) async fn stream_package(
+    state: &AppState,
+    user: String,
+    id: String,
+    package: String,
+) -> ApiResult {
+    let name = package.clone();
+    let (file, size) = state
+        .with_vault(move |vault| Ok(vault.open_request_package(&user, &id, &package)?))
+        .await?;
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    stream_bytes(
+        file,
+        size,
+        None,
+        "application/zip",
+        &format!("attachment; filename=\"{safe}.zip\""),
+    )
+}
+
+/// Streams `reader` out: read in the blocking pool, sent in 256 KiB pieces, one range.
+fn stream_bytes<R: Read + Seek + Send + 'static>(
+    mut reader: R,
+    size: u64,
+    range: Option<String>,
+    content_type: &str,
+    disposition: &str,
+) -> ApiResult {
     let (start, end, partial) = match range {
         None => (0, size, false),
         Some(text) => match parse_range(&text, size) {
@@ -560,14 +670,10 @@ async fn item_content(
         StatusCode::OK
     };
     let headers = response.headers_mut();
-    // Evidence is never rendered in the application's origin: always a download.
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", hash_name(&sha256)))
-    {
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(disposition) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
@@ -581,10 +687,6 @@ async fn item_content(
         }
     }
     Ok(response)
-}
-
-fn hash_name(sha: &str) -> String {
-    sha.chars().filter(|c| c.is_ascii_hexdigit()).collect()
 }
 
 /// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range of an item of `size` bytes, as a half-open
@@ -667,6 +769,25 @@ async fn public_key(State(state): State<AppState>) -> ApiResult {
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], vkey).into_response())
 }
 
+/// The session cookie (HttpOnly) and the CSRF cookie (readable by the page's script) of a new
+/// session, both `Secure` and `SameSite=Strict`, living as long as the session.
+pub(crate) fn session_cookies(
+    session: &custodia_vault::auth::IssuedSecret,
+    csrf: &str,
+) -> [String; 2] {
+    let max_age = session
+        .expires_at
+        .map(|e| e.saturating_sub(unix_now()))
+        .unwrap_or(0);
+    [
+        format!(
+            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}",
+            session.token
+        ),
+        format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; SameSite=Strict; Max-Age={max_age}"),
+    ]
+}
+
 fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -675,7 +796,7 @@ fn unix_now() -> u64 {
 }
 
 /// A random token for the CSRF cookie.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     use base64::Engine as _;
     let issued = custodia_vault::custodia_auth::issue_token();
     // Only the random part: the CSRF token is not a credential, and must not look like one.

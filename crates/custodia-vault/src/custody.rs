@@ -36,6 +36,8 @@ pub mod action {
     pub const DERIVE: &str = "derive";
     /// A full-text search; the details hold the query and what it returned.
     pub const SEARCH: &str = "search";
+    /// A disclosure package taken from the server by someone of its receiving organisation.
+    pub const PACKAGE_DOWNLOAD: &str = "package_download";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -187,43 +187,9 @@ impl Vault {
         options: IngestOptions,
         progress: &dyn IngestProgress,
     ) -> Result<IngestReport> {
-        self.require_write()?;
-        if options.originator.trim().is_empty() {
-            return Err(VaultError::Invalid(
-                "an originator is required (`--originator NAME`)".into(),
-            ));
-        }
-        let who = self.principal(&options.actor)?;
-        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
         let started = Instant::now();
         let submission_key = submission_key(inputs, &options);
-        self.ensure_originator(&options.originator, &options.actor)?;
-        self.ensure_submission_regime(
-            &submission_key,
-            &options.originator,
-            options.regime.unwrap_or(crate::DEFAULT_REGIME),
-            &options.actor,
-        )?;
-        let limits = options
-            .limits
-            .clone()
-            .unwrap_or_else(|| self.config.archive_limits.clone());
-        let mut ingest = Ingest {
-            vault: self,
-            options,
-            submission_key: submission_key.clone(),
-            limits,
-            batch: Vec::new(),
-            batch_bytes: 0,
-            used_paths: HashSet::new(),
-            report: IngestReport {
-                submission: submission_key,
-                items: Vec::new(),
-                errors: Vec::new(),
-                summary: Summary::default(),
-            },
-            progress,
-        };
+        let mut ingest = self.begin_ingest(submission_key, options, progress)?;
         let mut candidates = Vec::new();
         for input in inputs {
             walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
@@ -250,6 +216,86 @@ impl Vault {
         let mut report = ingest.report;
         let vault = ingest.vault;
         vault.checkpoint_if_due()?;
+        summarise(&mut report, started);
+        Ok(report)
+    }
+
+    /// Checks the caller may ingest for the originator and prepares a run of submission
+    /// `submission_key`.
+    fn begin_ingest<'a>(
+        &'a mut self,
+        submission_key: String,
+        options: IngestOptions,
+        progress: &'a dyn IngestProgress,
+    ) -> Result<Ingest<'a>> {
+        self.require_write()?;
+        if options.originator.trim().is_empty() {
+            return Err(VaultError::Invalid(
+                "an originator is required (`--originator NAME`)".into(),
+            ));
+        }
+        let who = self.principal(&options.actor)?;
+        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
+        self.ensure_originator(&options.originator, &options.actor)?;
+        self.ensure_submission_regime(
+            &submission_key,
+            &options.originator,
+            options.regime.unwrap_or(crate::DEFAULT_REGIME),
+            &options.actor,
+        )?;
+        let limits = options
+            .limits
+            .clone()
+            .unwrap_or_else(|| self.config.archive_limits.clone());
+        Ok(Ingest {
+            vault: self,
+            options,
+            submission_key: submission_key.clone(),
+            limits,
+            batch: Vec::new(),
+            batch_bytes: 0,
+            used_paths: HashSet::new(),
+            report: IngestReport {
+                submission: submission_key,
+                items: Vec::new(),
+                errors: Vec::new(),
+                summary: Summary::default(),
+            },
+            progress,
+        })
+    }
+
+    /// Stores one stream (an upload received over HTTP) as the item `name` of the submission
+    /// `submission_key`, expanding it if it is an archive. A rerun with the same key and name
+    /// finds the item recorded and stores nothing twice.
+    pub fn ingest_reader(
+        &mut self,
+        name: &str,
+        reader: &mut dyn Read,
+        submission_key: &str,
+        options: IngestOptions,
+        progress: &dyn IngestProgress,
+    ) -> Result<IngestReport> {
+        let started = Instant::now();
+        let mut ingest = self.begin_ingest(submission_key.to_owned(), options, progress)?;
+        let path = ingest.unique_path(name);
+        let original_name = Path::new(name)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_owned());
+        let source = Source {
+            path,
+            original_name,
+            parent: None,
+            modified_at: None,
+            accessed_at: None,
+            created_at: None,
+        };
+        let budget = Budget::new(&ingest.limits);
+        ingest.ingest_stream(reader, source, 0, &budget)?;
+        ingest.flush()?;
+        let mut report = ingest.report;
+        ingest.vault.checkpoint_if_due()?;
         summarise(&mut report, started);
         Ok(report)
     }

@@ -18,6 +18,7 @@ pub struct VaultKeys {
     pub(crate) blob_name: [u8; 32],
     pub(crate) catalog: [u8; 32],
     pub(crate) search_index: [u8; 32],
+    pub(crate) upload_staging: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -51,6 +52,7 @@ impl VaultKeys {
             blob_name: derive(master, "blob-name"),
             catalog: derive(master, "catalog"),
             search_index: derive(master, "search-index"),
+            upload_staging: derive(master, "upload-staging"),
         }
     }
 

@@ -27,6 +27,7 @@
 mod access;
 mod archive;
 pub mod auth;
+pub mod browse;
 pub mod custody;
 mod extraction;
 mod identity;
@@ -36,6 +37,7 @@ mod package;
 pub mod redact;
 pub mod requests;
 mod sniff;
+pub mod uploads;
 mod verify;
 
 use std::fs;
@@ -99,6 +101,9 @@ pub enum VaultError {
     OutputExists(String),
     #[error("{0}")]
     Invalid(String),
+    /// The request does not fit the current state (e.g. an upload chunk at the wrong offset).
+    #[error("{0}")]
+    Conflict(String),
     #[error("cryptography failed: {0}")]
     Crypto(&'static str),
     #[error(transparent)]
@@ -173,6 +178,8 @@ pub struct Vault {
     access: Access,
     /// Key of the search index's files (derived from the master key for that use only).
     search_key: [u8; 32],
+    /// Key of partly received uploads (see [`uploads`]).
+    upload_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Vault {
@@ -302,6 +309,7 @@ impl Vault {
             verifier,
             access,
             search_key: keys.search_index,
+            upload_key: keys.upload_staging,
         };
         if access == Access::ReadWrite {
             vault.blobs.clean_temporary()?;

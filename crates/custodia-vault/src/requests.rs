@@ -537,6 +537,109 @@ impl Vault {
         self.request_view(actor, id)
     }
 
+    /// Where packages built for requests by the server are kept until their recipients take
+    /// them: `exports/` in the data directory (readable by the vault's user only).
+    pub fn exports_dir(&self) -> std::path::PathBuf {
+        self.root.join("exports")
+    }
+
+    /// Opens package `package` of request `id` for `actor`, who must see the request (its
+    /// authority's requesters, the holder's custodians), and records the download in the
+    /// custody log before a byte leaves.
+    pub fn open_request_package(
+        &mut self,
+        actor: &str,
+        id: &str,
+        package: &str,
+    ) -> Result<(std::fs::File, u64)> {
+        let view = self.request_view(actor, id)?;
+        let valid = !package.is_empty()
+            && package.len() <= 80
+            && package
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid || !view.packages.iter().any(|p| p == package) {
+            return Err(VaultError::Invalid(format!(
+                "request `{id}` has no package `{package}`"
+            )));
+        }
+        let path = self.exports_dir().join(format!("{package}.zip"));
+        let file = std::fs::File::open(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                VaultError::Invalid(format!(
+                    "package `{package}` of request `{id}` is not kept on this server (it was built elsewhere or removed)"
+                ))
+            } else {
+                VaultError::io("open", &path)(e)
+            }
+        })?;
+        let size = file
+            .metadata()
+            .map_err(VaultError::io("stat", &path))?
+            .len();
+        let who = self.principal(actor)?;
+        let details = serde_json::json!({
+            "request": id, "package": package, "bytes": size, "organisation": who.organisation,
+        })
+        .to_string();
+        let time = custody::now();
+        let entry = custody::CustodyEntry::new(
+            &time,
+            actor,
+            custody::action::PACKAGE_DOWNLOAD,
+            None,
+            &details,
+        );
+        self.record(&[custodia_catalog::NewEvent {
+            time,
+            actor: actor.to_owned(),
+            action: custody::action::PACKAGE_DOWNLOAD.into(),
+            item: None,
+            details,
+            entry: entry.to_bytes(),
+        }])?;
+        Ok((file, size))
+    }
+
+    /// Finalises request `id` into a ZIP package kept in [`Vault::exports_dir`] for its
+    /// recipients to download from the server.
+    pub fn finalise_request_for_download(
+        &mut self,
+        actor: &str,
+        id: &str,
+    ) -> Result<(RequestView, PackageReceipt)> {
+        let dir = self.exports_dir();
+        std::fs::create_dir_all(&dir).map_err(VaultError::io("create", &dir))?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(VaultError::io("restrict", &dir))?;
+        // Built under a temporary name, then named after the package id it was given.
+        let mut nonce = [0u8; 8];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut nonce)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
+        let building = dir.join(format!(".building-{}.zip", hex::encode(nonce)));
+        let result = self.finalise_request(
+            actor,
+            id,
+            PackageRequest {
+                out: building.clone(),
+                zip: true,
+                ..PackageRequest::default()
+            },
+        );
+        let (view, mut receipt) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = std::fs::remove_file(&building);
+                return Err(e);
+            }
+        };
+        let kept = dir.join(format!("{}.zip", receipt.id));
+        std::fs::rename(&building, &kept).map_err(VaultError::io("rename", &building))?;
+        receipt.path = kept.display().to_string();
+        Ok((view, receipt))
+    }
+
     /// Builds the disclosure package of every ready item of the request for its authority and
     /// marks the request finalised.
     pub fn finalise_request(

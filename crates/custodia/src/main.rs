@@ -259,8 +259,10 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing() {
+    // The server reports each request (method, route, status, time; never bodies, query
+    // strings or credentials) at `info`; other commands stay quiet unless asked.
     let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODIA_LOG")
-        .unwrap_or_else(|_| "warn".into());
+        .unwrap_or_else(|_| "warn,custodia_server=info".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

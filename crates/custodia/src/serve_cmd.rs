@@ -109,6 +109,14 @@ fn first_start(dir: &Path, demo: Option<&Path>, out: &Output) -> Result<Vault> {
             collection.display(),
             report.summary.items
         ));
+        // Searchable from the first page on: text, OCR and metadata of the sample items.
+        let extracted =
+            vault.extract_pending(&custodia_vault::ExtractOptions::default(), "admin")?;
+        out.message(&format!(
+            "extracted text and metadata: {} item(s), {} failed",
+            extracted.items,
+            extracted.failed.len()
+        ));
     }
     let password = custodia_vault::custodia_auth::issue_token()
         .secret

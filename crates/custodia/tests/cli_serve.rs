@@ -5,122 +5,13 @@
 mod support;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
+use support::server::Server;
 use support::TestVault;
 
-const PASSWORD: &str = "a long and private passphrase";
-
-struct Server {
-    child: Child,
-    base: String,
-    agent: ureq::Agent,
-}
-
-impl Server {
-    fn start(v: &TestVault) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_custodia"))
-            .arg("--data-dir")
-            .arg(&v.dir)
-            .args(["--json", "serve", "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // The one JSON document on stdout says where it listens.
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            text.push_str(&line);
-            if line == "}" {
-                break;
-            }
-        }
-        let started: Value = serde_json::from_str(&text).expect("serve prints its address");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        Self {
-            child,
-            base: format!("http://{}", started["listen"].as_str().unwrap()),
-            agent,
-        }
-    }
-
-    fn get(&self, path: &str, token: Option<&str>) -> (u16, Vec<u8>, ureq::http::HeaderMap) {
-        let mut request = self.agent.get(format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        let mut response = request.call().unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.body_mut().read_to_vec().unwrap();
-        (status, body, headers)
-    }
-
-    fn json(&self, path: &str, token: Option<&str>) -> (u16, Value) {
-        let (status, body, _) = self.get(path, token);
-        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-    }
-
-    fn login(&self, user: &str, password: &str) -> (u16, Value, Vec<String>) {
-        let mut response = self
-            .agent
-            .post(format!("{}/api/v1/auth/login", self.base))
-            .send_json(json!({ "user": user, "password": password }))
-            .unwrap();
-        let cookies = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .read_json::<Value>()
-            .unwrap_or(Value::Null);
-        (status, body, cookies)
-    }
-
-    fn stop(mut self) -> (Option<i32>, Duration) {
-        let started = Instant::now();
-        unsafe_free_sigterm(self.child.id());
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return (status.code(), started.elapsed());
-            }
-            if started.elapsed() > Duration::from_secs(15) {
-                let _ = self.child.kill();
-                return (None, started.elapsed());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Sends SIGTERM with the `kill` command (no unsafe code in the tests).
-fn unsafe_free_sigterm(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
+use support::server::PASSWORD;
 
 fn vault_with_item() -> (TestVault, String, Vec<u8>) {
     let v = TestVault::new();
@@ -294,7 +185,10 @@ fn the_openapi_document_matches_the_routes_and_logins_are_rate_limited() {
     // Every documented operation exists: a route that did not would answer 404 or 405.
     let sha = "0".repeat(64);
     for (path, operations) in paths {
-        let concrete = path.replace("{sha256}", &sha).replace("{id}", "RFA-0001");
+        let concrete = path
+            .replace("{sha256}", &sha)
+            .replace("{id}", "RFA-0001")
+            .replace("{package}", "PKG-1");
         for method in operations.as_object().unwrap().keys() {
             let url = format!("{}{concrete}", server.base);
             let status = match method.as_str() {
@@ -306,6 +200,14 @@ fn the_openapi_document_matches_the_routes_and_logins_are_rate_limited() {
                     .unwrap()
                     .status()
                     .as_u16(),
+                "patch" => server
+                    .agent
+                    .patch(&url)
+                    .send(&b""[..])
+                    .unwrap()
+                    .status()
+                    .as_u16(),
+                "delete" => server.agent.delete(&url).call().unwrap().status().as_u16(),
                 other => panic!("undocumented method {other}"),
             };
             assert!(status != 404 && status != 405, "{method} {path}: {status}");

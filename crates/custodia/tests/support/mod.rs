@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod package;
+pub mod server;
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;

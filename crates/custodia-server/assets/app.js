@@ -1,0 +1,110 @@
+// Custodia's one script: light enhancements of server-rendered pages, and resumable uploads.
+// Everything else works without it.
+"use strict";
+
+const CHUNK = 4 * 1024 * 1024;
+const HASH_LIMIT = 512 * 1024 * 1024; // files up to this size are hashed here and checked on arrival
+
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)custodia_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+async function api(method, path, body, headers) {
+  const init = { method, headers: Object.assign({ "X-CSRF-Token": csrfToken() }, headers || {}), credentials: "same-origin" };
+  if (body !== undefined) init.body = body;
+  const response = await fetch(path, init);
+  let json = null;
+  try { json = await response.json(); } catch (_) { json = null; }
+  if (!response.ok) {
+    const message = (json && json.error) || (response.status + " " + response.statusText);
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return json;
+}
+
+function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
+
+async function sha256Hex(file) {
+  if (!window.crypto || !crypto.subtle || file.size > HASH_LIMIT) return null;
+  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest)).map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function upload(form) {
+  const file = form.querySelector("input[type=file]").files[0];
+  const status = form.querySelector("#u-status");
+  const progress = form.querySelector("#u-progress");
+  const button = form.querySelector("button[type=submit]");
+  if (!file) return;
+  button.disabled = true;
+  progress.hidden = false;
+  const say = (text) => { status.textContent = text; };
+  try {
+    // An upload of the same file that was interrupted (page closed, connection lost) resumes.
+    const key = "custodia-upload:" + [file.name, file.size, file.lastModified].join(":");
+    let id = localStorage.getItem(key);
+    let offset = 0;
+    if (id) {
+      try { offset = (await api("GET", "/api/v1/uploads/" + id)).offset; } catch (_) { id = null; }
+    }
+    if (!id) {
+      say("Computing the file's SHA-256…");
+      const sha256 = await sha256Hex(file);
+      const plan = {
+        name: file.name, size: file.size, sha256,
+        originator: form.originator.value, case_ref: form.case_ref.value,
+        collection_note: form.collection_note.value,
+      };
+      const begun = await api("POST", "/api/v1/uploads", JSON.stringify(plan), { "Content-Type": "application/json" });
+      id = begun.id;
+      offset = begun.offset;
+      localStorage.setItem(key, id);
+    }
+    let failures = 0;
+    while (offset < file.size) {
+      progress.value = Math.floor((offset / file.size) * 100);
+      say("Sending… " + progress.value + "%");
+      const chunk = file.slice(offset, Math.min(offset + CHUNK, file.size));
+      try {
+        const sent = await api("PATCH", "/api/v1/uploads/" + id, chunk, {
+          "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream",
+        });
+        offset = sent.offset;
+        failures = 0;
+      } catch (e) {
+        failures += 1;
+        if (failures > 8 || (e.status && e.status !== 409 && e.status < 500)) throw e;
+        say("Connection lost; resuming…");
+        await sleep(Math.min(30000, 500 * 2 ** failures));
+        offset = (await api("GET", "/api/v1/uploads/" + id)).offset;
+      }
+    }
+    progress.value = 100;
+    say("Checking and storing…");
+    const report = await api("POST", "/api/v1/uploads/" + id + "/finish");
+    localStorage.removeItem(key);
+    const item = report.items && report.items[0];
+    if (item) {
+      say("Stored as item " + item.sha256 + ".");
+      window.location.assign("/items/" + item.sha256);
+    } else {
+      say("Nothing was stored.");
+    }
+  } catch (e) {
+    say("Upload failed: " + e.message);
+    button.disabled = false;
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+  const form = document.querySelector("form[data-upload]");
+  if (form) {
+    form.addEventListener("submit", (event) => { event.preventDefault(); upload(form); });
+  }
+});

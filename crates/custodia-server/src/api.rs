@@ -1,0 +1,586 @@
+//! The rest of the JSON API: browsing, checks, search with facets, resumable uploads, the
+//! request-for-assistance workflow, packages, organisations and users, and inclusion proofs.
+//! Each route finds the caller, then hands the work to the vault, which applies the policy.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use custodia_vault::browse::BrowseFilter;
+use custodia_vault::custodia_access::Role;
+use custodia_vault::custodia_search::Sort;
+use custodia_vault::requests::RequestFiling;
+use custodia_vault::uploads::{UploadPlan, MAX_CHUNK};
+use custodia_vault::{IngestProgress, VaultError};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::{caller, parse_hash, ApiError, ApiResult, AppState};
+
+struct Quiet;
+impl IngestProgress for Quiet {}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ItemsQuery {
+    originator: Option<String>,
+    kind: Option<String>,
+    /// Words the item's path must contain.
+    q: Option<String>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+}
+
+/// Items the caller may see, newest first, with filters.
+#[utoipa::path(get, path = "/api/v1/items", params(
+    ("originator" = Option<String>, Query, description = "Only items of this originator"),
+    ("kind" = Option<String>, Query, description = "document, image, video, audio, archive or other"),
+    ("q" = Option<String>, Query, description = "Words the item's path contains"),
+    ("offset" = Option<usize>, Query, description = "Items to skip"),
+    ("limit" = Option<usize>, Query, description = "Items to return (at most 1000, default 100)")
+), responses((status = 200, description = "The page of items and the total"), (status = 401, description = "Not signed in")))]
+pub(crate) async fn items(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<ItemsQuery>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let filter = BrowseFilter {
+        originator: q.originator,
+        kind: q.kind,
+        path_contains: q.q,
+    };
+    let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(100).min(1000));
+    let (items, total) = state
+        .with_vault(move |vault| Ok(vault.browse(&user, &filter, offset, limit)?))
+        .await?;
+    Ok(Json(json!({ "items": items, "total": total, "offset": offset })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct CheckQuery {
+    deep: Option<bool>,
+}
+
+/// Checks an item against its stored bytes and the signed custody log.
+#[utoipa::path(get, path = "/api/v1/items/{sha256}/check", params(
+    ("sha256" = String, Path, description = "The item's SHA-256"),
+    ("deep" = Option<bool>, Query, description = "Re-hash the content whatever its size")
+), responses((status = 200, description = "status: verified, not_rehashed or failed"), (status = 404, description = "No such item (or none the caller may know of)")))]
+pub(crate) async fn item_check(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    Query(q): Query<CheckQuery>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hash = parse_hash(&sha256)?;
+    let deep = q.deep.unwrap_or(false);
+    let check = state
+        .with_vault(move |vault| Ok(vault.check_item(&user, &hash, deep)?))
+        .await?;
+    Ok(Json(check).into_response())
+}
+
+/// Holdings by originator and type, over the items the caller may see.
+#[utoipa::path(get, path = "/api/v1/holdings", responses((status = 200, description = "Counts"), (status = 401, description = "Not signed in")))]
+pub(crate) async fn holdings(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let h = state
+        .with_vault(move |vault| Ok(vault.holdings(&user)?))
+        .await?;
+    Ok(Json(h).into_response())
+}
+
+/// The latest custody events the caller may know of.
+#[utoipa::path(get, path = "/api/v1/activity", responses((status = 200, description = "Events, newest first"), (status = 401, description = "Not signed in")))]
+pub(crate) async fn activity(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let events = state
+        .with_vault(move |vault| Ok(vault.recent_activity(&user, 50)?))
+        .await?;
+    let events: Vec<_> = events
+        .into_iter()
+        .map(|e| {
+            json!({
+                "ledger_index": e.ledger_index, "time": e.time, "actor": e.actor,
+                "action": e.action, "item": e.item,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "events": events })).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SearchQuery {
+    q: String,
+    limit: Option<usize>,
+    sort: Option<Sort>,
+}
+
+/// Full-text search over what the caller may read, with facets and highlighted snippets
+/// (same query language as `custodia search`). Recorded in the custody log.
+#[utoipa::path(get, path = "/api/v1/search", params(
+    ("q" = String, Query, description = "The query"),
+    ("limit" = Option<usize>, Query, description = "Hits to return (default 20, at most 1000)"),
+    ("sort" = Option<String>, Query, description = "relevance, date_newest or date_oldest")
+), responses((status = 200, description = "total, hits (sha256, path, score, snippet), facets"), (status = 400, description = "The query is not understood")))]
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let limit = q.limit.unwrap_or(20).min(1000);
+    let sort = q.sort.unwrap_or_default();
+    let report = state
+        .with_vault(move |vault| Ok(vault.search(&user, &q.q, limit, sort)?))
+        .await?;
+    let hits: Vec<_> = report
+        .results
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "sha256": h.item, "path": h.path, "score": h.score, "kind": h.kind,
+                "mime": h.mime, "language": h.language, "date": h.date,
+                "document": h.id, "snippet": h.snippet,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "query": report.query, "total": report.results.total, "hits": hits,
+        "facets": report.results.facets, "ledger_index": report.ledger_index,
+    }))
+    .into_response())
+}
+
+// --- uploads ----------------------------------------------------------------------------
+
+/// An upload to begin.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct UploadRequest {
+    /// The file name, recorded as the item's path.
+    name: String,
+    /// The size in bytes.
+    size: u64,
+    /// The file's SHA-256, if known: checked when the upload is finished.
+    sha256: Option<String>,
+    originator: String,
+    case_ref: Option<String>,
+    collected_by: Option<String>,
+    collection_note: Option<String>,
+}
+
+/// Begins a resumable upload. Send the bytes with `PATCH /api/v1/uploads/{id}` in chunks of at
+/// most 8 MiB, each with `Upload-Offset`; after a dropped connection, `GET` the upload for the
+/// offset to continue from; then `POST …/finish`.
+#[utoipa::path(post, path = "/api/v1/uploads", request_body = UploadRequest, responses(
+    (status = 201, description = "The upload: id and offset"),
+    (status = 400, description = "Bad name, size or hash"),
+    (status = 403, description = "The caller may not ingest")
+))]
+pub(crate) async fn upload_begin(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(body): Json<UploadRequest>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let plan = UploadPlan {
+        name: body.name,
+        size: body.size,
+        sha256: body.sha256.filter(|s| !s.is_empty()),
+        originator: body.originator,
+        case_ref: body.case_ref.filter(|s| !s.trim().is_empty()),
+        collected_by: body.collected_by.filter(|s| !s.trim().is_empty()),
+        collection_note: body.collection_note.filter(|s| !s.trim().is_empty()),
+    };
+    let upload = state
+        .with_vault(move |vault| Ok(vault.begin_upload(&user, plan)?))
+        .await?;
+    Ok((StatusCode::CREATED, Json(upload)).into_response())
+}
+
+/// An upload in progress: how many bytes arrived (the offset to continue from).
+#[utoipa::path(get, path = "/api/v1/uploads/{id}", params(("id" = String, Path, description = "The upload's id")), responses(
+    (status = 200, description = "The upload with its offset"),
+    (status = 400, description = "No such upload of the caller")
+))]
+pub(crate) async fn upload_status(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let upload = state
+        .with_vault(move |vault| Ok(vault.upload(&user, &id)?))
+        .await?;
+    Ok(Json(upload).into_response())
+}
+
+/// Appends one chunk (the request body, at most 8 MiB) at `Upload-Offset`; answers the new
+/// offset once the chunk is durable.
+#[utoipa::path(patch, path = "/api/v1/uploads/{id}", params(
+    ("id" = String, Path, description = "The upload's id"),
+    ("Upload-Offset" = u64, Header, description = "Where the chunk starts: the bytes received so far")
+), request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), responses(
+    (status = 200, description = "The new offset"),
+    (status = 409, description = "The offset is not where the upload stands (GET it first)"),
+    (status = 413, description = "The chunk is over 8 MiB")
+))]
+pub(crate) async fn upload_append(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let offset: u64 = headers
+        .get("upload-offset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "an `Upload-Offset` header (the bytes received so far) is required",
+            )
+        })?;
+    let offset = state
+        .with_vault(move |vault| Ok(vault.append_upload(&user, &id, offset, &body)?))
+        .await?;
+    Ok((
+        [("upload-offset", offset.to_string())],
+        Json(json!({ "offset": offset })),
+    )
+        .into_response())
+}
+
+/// Abandons an upload.
+#[utoipa::path(delete, path = "/api/v1/uploads/{id}", params(("id" = String, Path, description = "The upload's id")), responses(
+    (status = 200, description = "Removed"),
+    (status = 400, description = "No such upload of the caller")
+))]
+pub(crate) async fn upload_cancel(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    state
+        .with_vault(move |vault| Ok(vault.cancel_upload(&user, &id)?))
+        .await?;
+    Ok(Json(json!({ "cancelled": true })).into_response())
+}
+
+/// Finishes an upload: checks size and announced SHA-256, ingests it (an archive is expanded),
+/// and answers as `custodia ingest --json` does. Text extraction follows in the background.
+#[utoipa::path(post, path = "/api/v1/uploads/{id}/finish", params(("id" = String, Path, description = "The upload's id")), responses(
+    (status = 200, description = "The ingest report: submission, items, errors, summary"),
+    (status = 400, description = "Bytes missing, or not the announced SHA-256")
+))]
+pub(crate) async fn upload_finish(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let report = state
+        .with_vault(move |vault| Ok(vault.finish_upload(&user, &id, &Quiet)?))
+        .await?;
+    state.extract_in_background();
+    Ok(Json(report).into_response())
+}
+
+// --- requests for assistance ------------------------------------------------------------
+
+/// A request for assistance to file.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct RequestBody {
+    authority: String,
+    legal_basis: String,
+    case_ref: Option<String>,
+    #[serde(default)]
+    suspects: Vec<String>,
+    #[serde(default)]
+    crimes: Vec<String>,
+    period: Option<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    text: Option<String>,
+    /// YYYY-MM-DD
+    deadline: Option<String>,
+}
+
+/// Files a request for assistance (a requester of the authority, or a holder's custodian).
+#[utoipa::path(post, path = "/api/v1/requests", request_body = RequestBody, responses(
+    (status = 201, description = "The request as filed"),
+    (status = 403, description = "The caller may not file for that authority")
+))]
+pub(crate) async fn request_file(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(body): Json<RequestBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let filing = RequestFiling {
+        authority: body.authority,
+        legal_basis: body.legal_basis,
+        case_ref: body.case_ref,
+        suspects: body.suspects,
+        crimes: body.crimes,
+        period: body.period,
+        places: body.places,
+        text: body.text,
+        deadline: body.deadline,
+    };
+    let view = state
+        .with_vault(move |vault| Ok(vault.file_request(&user, &filing)?))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// Items to add to a request.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ScopeBody {
+    items: Vec<String>,
+}
+
+/// Adds items to a request (the holder's custodians).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/scope", params(("id" = String, Path, description = "The request's id")), request_body = ScopeBody, responses(
+    (status = 200, description = "The request"),
+    (status = 403, description = "Not a custodian of the holder")
+))]
+pub(crate) async fn request_scope(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ScopeBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hashes = body
+        .items
+        .iter()
+        .map(|s| parse_hash(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let view = state
+        .with_vault(move |vault| Ok(vault.scope_request(&user, &id, &hashes)?))
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+/// An originator's consent decision.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct DecisionBody {
+    /// `grant` or `refuse`.
+    decision: String,
+    /// The items decided on; all of the liaison's organisation's items when absent.
+    items: Option<Vec<String>>,
+    /// Conditions of a grant, from the documented vocabulary.
+    #[serde(default)]
+    conditions: serde_json::Value,
+    reason: Option<String>,
+}
+
+/// Decides consent on the caller's organisation's items in a request (originator liaisons).
+#[utoipa::path(post, path = "/api/v1/requests/{id}/decision", params(("id" = String, Path, description = "The request's id")), request_body = DecisionBody, responses(
+    (status = 200, description = "The request"),
+    (status = 403, description = "Not an originator liaison, or not of these items' originator")
+))]
+pub(crate) async fn request_decision(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<DecisionBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let grant = match body.decision.as_str() {
+        "grant" => true,
+        "refuse" => false,
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("`decision` is `grant` or `refuse`, not `{other}`"),
+            ))
+        }
+    };
+    let items = body
+        .items
+        .map(|list| {
+            list.iter()
+                .map(|s| parse_hash(s))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let view = state
+        .with_vault(move |vault| {
+            Ok(vault.decide_request(
+                &user,
+                &id,
+                grant,
+                items.as_deref(),
+                body.conditions,
+                body.reason.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(Json(view).into_response())
+}
+
+/// Builds the request's disclosure package (ZIP, kept for its recipients) and finalises it.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/finalise", params(("id" = String, Path, description = "The request's id")), responses(
+    (status = 200, description = "The request and the package receipt"),
+    (status = 400, description = "Nothing is ready to release"),
+    (status = 403, description = "Not a custodian of the holder")
+))]
+pub(crate) async fn request_finalise(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let (view, receipt) = state
+        .with_vault(move |vault| Ok(vault.finalise_request_for_download(&user, &id)?))
+        .await?;
+    Ok(Json(json!({ "request": view, "package": receipt })).into_response())
+}
+
+/// Downloads a package of a request (its authority's requesters, the holder's custodians);
+/// recorded in the custody log.
+#[utoipa::path(get, path = "/api/v1/requests/{id}/packages/{package}", params(
+    ("id" = String, Path, description = "The request's id"),
+    ("package" = String, Path, description = "The package's id")
+), responses(
+    (status = 200, description = "The package (ZIP)", content_type = "application/zip"),
+    (status = 400, description = "No such package of a request the caller has a part in")
+))]
+pub(crate) async fn request_package(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path((id, package)): Path<(String, String)>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    crate::stream_package(&state, user, id, package).await
+}
+
+// --- organisations and users ------------------------------------------------------------
+
+async fn require_admin_view(state: &AppState, user: String) -> Result<(), ApiError> {
+    state
+        .with_vault(move |vault| {
+            let who = vault.principal(&user)?;
+            if who.is(Role::Administrator) || (who.of_holder() && who.is(Role::Auditor)) {
+                Ok(())
+            } else {
+                Err(VaultError::NotPermitted(format!(
+                    "listing organisations and users needs the administrator role (or the holder's auditor); `{user}` holds neither"
+                ))
+                .into())
+            }
+        })
+        .await
+}
+
+/// Organisations (administrators, the holder's auditors).
+#[utoipa::path(get, path = "/api/v1/organisations", responses((status = 200, description = "Organisations"), (status = 403, description = "Not an administrator or auditor")))]
+pub(crate) async fn organisations(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    require_admin_view(&state, user).await?;
+    let orgs = state
+        .with_vault(|vault| Ok(vault.catalog().organisations().map_err(VaultError::from)?))
+        .await?;
+    let orgs: Vec<_> = orgs
+        .into_iter()
+        .map(|o| json!({"name": o.name, "kind": o.kind, "approved_requester": o.approved_requester, "created_at": o.created_at, "created_by": o.created_by}))
+        .collect();
+    Ok(Json(json!({ "organisations": orgs })).into_response())
+}
+
+/// Users with their organisations and roles (administrators, the holder's auditors).
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Users"), (status = 403, description = "Not an administrator or auditor")))]
+pub(crate) async fn users(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    require_admin_view(&state, user).await?;
+    let users = state
+        .with_vault(|vault| Ok(vault.catalog().users().map_err(VaultError::from)?))
+        .await?;
+    Ok(Json(json!({ "users": users })).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ProofQuery {
+    entry: u64,
+    tree_size: Option<u64>,
+}
+
+/// An inclusion proof of a custody entry in a tree size (default: a new signed checkpoint),
+/// with that checkpoint; anyone may verify it with the verifier key.
+#[utoipa::path(get, path = "/api/v1/log/proof", params(
+    ("entry" = u64, Query, description = "The entry's index"),
+    ("tree_size" = Option<u64>, Query, description = "The tree size to prove against")
+), responses((status = 200, description = "entry, tree_size, audit_path (hex), checkpoint"), (status = 400, description = "No such entry or size")))]
+pub(crate) async fn inclusion_proof(
+    State(state): State<AppState>,
+    Query(q): Query<ProofQuery>,
+) -> ApiResult {
+    let value = state
+        .with_vault(move |vault| {
+            let checkpoint = vault.checkpoint()?;
+            let size = q.tree_size.unwrap_or(checkpoint.size());
+            // The checkpoint goes with the proof only when it is of the proven size.
+            let signed = (size == checkpoint.size()).then(|| checkpoint.text().to_owned());
+            let proof = vault
+                .ledger()
+                .inclusion_proof(q.entry, size)
+                .map_err(VaultError::from)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+            let entry = vault.ledger().entry(q.entry).map_err(VaultError::from)?;
+            use base64::Engine as _;
+            Ok(json!({
+                "entry": q.entry, "tree_size": size,
+                "leaf": base64::engine::general_purpose::STANDARD.encode(&entry),
+                "audit_path": proof.audit_path.iter().map(|h| hex_of(&h.0)).collect::<Vec<_>>(),
+                "checkpoint": signed,
+            }))
+        })
+        .await?;
+    Ok(Json(value).into_response())
+}
+
+fn hex_of(hash: &[u8; 32]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The per-route body limit of chunk uploads (the API's default limit is 1 MiB).
+pub(crate) fn chunk_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(MAX_CHUNK + 64 * 1024)
+}

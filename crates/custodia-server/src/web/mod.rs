@@ -1,0 +1,376 @@
+//! The investigators' web application: server-rendered pages (maud), no script needed to read,
+//! one small script for uploads and conveniences, every asset served by the server itself (the
+//! product works offline; the Content-Security-Policy allows nothing from elsewhere).
+//!
+//! Pages use the API's session cookie. Every form that changes something carries the CSRF token
+//! of the non-HttpOnly cookie in a hidden field, checked against the cookie (double submit);
+//! every page asks the vault, which asks the one policy function, so a page never lists, counts
+//! or previews what its reader may not see.
+
+mod i18n;
+mod map;
+mod pages;
+
+use axum::extract::Query;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
+
+pub use i18n::Lang;
+
+use crate::{cookie, AppState, CSRF_COOKIE, SESSION_COOKIE};
+
+/// The language preference cookie.
+const LANG_COOKIE: &str = "custodia_lang";
+
+const STYLE: &str = include_str!("../../assets/app.css");
+const SCRIPT: &str = include_str!("../../assets/app.js");
+
+/// The web application's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout_submit))
+        .route("/language", get(set_language))
+        .route("/items", get(pages::items))
+        .route("/items/{sha256}", get(pages::item))
+        .route("/items/{sha256}/preview", get(pages::preview))
+        .route("/items/{sha256}/redact", post(pages::redact_submit))
+        .route("/upload", get(pages::upload_form))
+        .route("/search", get(pages::search))
+        .route("/requests", get(pages::requests))
+        .route(
+            "/requests/new",
+            get(pages::request_form).post(pages::request_submit),
+        )
+        .route("/requests/{id}", get(pages::request))
+        .route("/requests/{id}/scope", post(pages::request_scope))
+        .route("/requests/{id}/decide", post(pages::request_decide))
+        .route("/requests/{id}/finalise", post(pages::request_finalise))
+        .route(
+            "/requests/{id}/packages/{package}",
+            get(pages::package_download),
+        )
+        .route("/witnesses", get(pages::witnesses))
+        .route("/admin", get(pages::admin))
+        .route("/admin/checkpoint", post(pages::admin_checkpoint))
+        .route(
+            "/assets/app.css",
+            get(|| asset("text/css; charset=utf-8", STYLE)),
+        )
+        .route(
+            "/assets/app.js",
+            get(|| asset("text/javascript; charset=utf-8", SCRIPT)),
+        )
+        .route(
+            "/assets/world.svg",
+            get(|| asset("image/svg+xml", map::world_svg())),
+        )
+}
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Who is looking at a page, in which language.
+pub(crate) struct Viewer {
+    pub user: String,
+    pub who: custodia_vault::custodia_access::Principal,
+    pub lang: Lang,
+    pub csrf: String,
+}
+
+impl Viewer {
+    pub fn t(&self, key: &'static str) -> &'static str {
+        self.lang.t(key)
+    }
+    pub fn is(&self, role: custodia_vault::custodia_access::Role) -> bool {
+        self.who.is(role)
+    }
+    pub fn of_holder(&self) -> bool {
+        self.who.of_holder()
+    }
+}
+
+/// The page language: the cookie, else the browser's preference, else English.
+pub(crate) fn language(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::from_code)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::En)
+}
+
+/// The signed-in viewer, or a redirect to the sign-in page.
+pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+    let to_login = || Redirect::to("/login").into_response();
+    let token = cookie(headers, SESSION_COOKIE)
+        .map(str::to_owned)
+        .ok_or_else(to_login)?;
+    let csrf = cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned();
+    let lang = language(headers);
+    let found = state
+        .with_vault(move |vault| {
+            let user = vault
+                .authenticate(&token)
+                .map_err(|_| crate::ApiError::unauthorised())?;
+            let who = vault.principal(&user)?;
+            Ok((user, who))
+        })
+        .await;
+    match found {
+        Ok((user, who)) => Ok(Viewer {
+            user,
+            who,
+            lang,
+            csrf,
+        }),
+        Err(_) => Err(to_login()),
+    }
+}
+
+/// Checks a form's CSRF field against the cookie.
+pub(crate) fn check_csrf(headers: &HeaderMap, sent: &str) -> Result<(), Response> {
+    match cookie(headers, CSRF_COOKIE) {
+        Some(expected) if !sent.is_empty() && expected == sent => Ok(()),
+        _ => Err((
+            StatusCode::FORBIDDEN,
+            "the form's security token is missing or stale: reload the page and try again",
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+struct LanguageQuery {
+    lang: String,
+    next: Option<String>,
+}
+
+/// Sets the interface language and goes back to the page (a local path only).
+async fn set_language(Query(q): Query<LanguageQuery>) -> Response {
+    let lang = Lang::from_code(&q.lang).unwrap_or(Lang::En);
+    let next = q
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// The navigation entries and who sees them.
+fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
+    use custodia_vault::custodia_access::Role;
+    let mut nav = vec![
+        ("dashboard", "/", "nav.dashboard"),
+        ("items", "/items", "nav.items"),
+    ];
+    if v.of_holder() && v.is(Role::Custodian) {
+        nav.push(("upload", "/upload", "nav.upload"));
+    }
+    nav.push(("search", "/search", "nav.search"));
+    nav.push(("requests", "/requests", "nav.requests"));
+    if v.is(Role::VictimSupportOfficer) || (v.of_holder() && v.is(Role::Custodian)) {
+        nav.push(("witnesses", "/witnesses", "nav.witnesses"));
+    }
+    if v.is(Role::Administrator) || (v.of_holder() && v.is(Role::Auditor)) {
+        nav.push(("admin", "/admin", "nav.admin"));
+    }
+    nav
+}
+
+/// A whole page: header, navigation, the body, with the viewer's language and direction.
+pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang=(v.lang.code()) dir=(v.lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (v.t("app")) }
+                link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/app.js" defer {}
+            }
+            body {
+                a class="skip" href="#main" { (v.t("skip")) }
+                header class="top" {
+                    a class="brand" href="/" { (v.t("app")) }
+                    nav aria-label="main" {
+                        ul {
+                            @for (key, href, label) in navigation(v) {
+                                li {
+                                    a href=(href) aria-current=[(key == active).then_some("page")] { (v.t(label)) }
+                                }
+                            }
+                        }
+                    }
+                    div class="who" {
+                        span { (v.user) " · " (v.who.organisation) }
+                        form method="get" action="/language" class="inline" {
+                            input type="hidden" name="next" value=(here);
+                            label for="lang" class="visually-hidden" { (v.t("language")) }
+                            select id="lang" name="lang" data-autosubmit {
+                                @for l in Lang::ALL {
+                                    option value=(l.code()) selected[l == v.lang] { (l.name()) }
+                                }
+                            }
+                            noscript { button type="submit" { "OK" } }
+                        }
+                        form method="post" action="/logout" class="inline" {
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            button type="submit" { (v.t("signout")) }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    };
+    html_response(StatusCode::OK, markup)
+}
+
+pub(crate) fn html_response(status: StatusCode, markup: Markup) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        markup.into_string(),
+    )
+        .into_response()
+}
+
+/// A page that says what went wrong, in the layout.
+pub(crate) fn error_page(v: &Viewer, status: StatusCode, message: &str) -> Response {
+    let mut response = layout(
+        v,
+        status.canonical_reason().unwrap_or("Error"),
+        "",
+        "/",
+        html! { p class="error" role="alert" { (message) } p { a href="/" { (v.t("nav.dashboard")) } } },
+    );
+    *response.status_mut() = status;
+    response
+}
+
+/// `text` with the `[start, end)` character ranges marked.
+pub(crate) fn highlighted(text: &str, highlights: &[(usize, usize)]) -> Markup {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut at = 0usize;
+    let mut ranges: Vec<(usize, usize)> = highlights
+        .iter()
+        .map(|&(a, b)| (a.min(chars.len()), b.min(chars.len())))
+        .filter(|(a, b)| a < b)
+        .collect();
+    ranges.sort_unstable();
+    for (a, b) in ranges {
+        if a < at {
+            continue;
+        }
+        out.push_str(&escape(&chars[at..a].iter().collect::<String>()));
+        out.push_str("<mark>");
+        out.push_str(&escape(&chars[a..b].iter().collect::<String>()));
+        out.push_str("</mark>");
+        at = b;
+    }
+    out.push_str(&escape(&chars[at..].iter().collect::<String>()));
+    PreEscaped(out)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a text is mostly in Arabic script.
+pub(crate) fn mostly_arabic(text: &str) -> bool {
+    let (mut arabic, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{0600}'..='\u{06FF}'
+            | '\u{0750}'..='\u{077F}'
+            | '\u{FB50}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}' => arabic += 1,
+            c if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => latin += 1,
+            _ => {}
+        }
+    }
+    arabic > latin
+}
+
+/// A path segment for a link, percent-encoded.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlights_are_escaped_and_marked_by_characters() {
+        let m = highlighted("سنجار <b> Sinjar", &[(0, 5), (10, 16)]);
+        assert_eq!(
+            m.into_string(),
+            "<mark>سنجار</mark> &lt;b&gt; <mark>Sinjar</mark>"
+        );
+        // Out-of-range and overlapping highlights are ignored, never a panic.
+        let m = highlighted("abc", &[(1, 99), (0, 2), (5, 9)]);
+        assert_eq!(m.into_string(), "<mark>ab</mark>c");
+    }
+
+    #[test]
+    fn scripts() {
+        assert!(mostly_arabic("مقابلة مع شاهد من سنجار"));
+        assert!(!mostly_arabic("Interview with a witness from Sinjar"));
+    }
+
+    #[test]
+    fn encoding() {
+        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

@@ -1,0 +1,262 @@
+// End-to-end test of Custodia's web application in headless Chromium (Debian's package, driven
+// by playwright-core). It sets up a vault with the CLI (a holder custodian, an originator's
+// liaison, a prosecutor), starts `custodia serve`, and walks the main path through the browser:
+// sign in, upload a file and see it appear, search for an Arabic word and find it, file a request
+// as the prosecutor, add the item as custodian, grant consent as the liaison, build the package,
+// download it as the prosecutor and verify it with `custodia-verify`. Screenshots of each main
+// page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
+//
+// Usage: node e2e/run.mjs [--bin target/debug/custodia] [--verify target/debug/custodia-verify]
+//                         [--screenshots DIR]
+
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
+};
+const custodia = option("--bin", join(root, "target/debug/custodia"));
+const verifier = option("--verify", join(root, "target/debug/custodia-verify"));
+const shots = option("--screenshots", join(root, "e2e/output/screenshots"));
+mkdirSync(shots, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "custodia-e2e-"));
+const vault = join(work, "vault");
+const PASSWORD = "e2e: a long and private passphrase";
+const ORIGINATOR = "Sinjar Documentation Network";
+const AUTHORITY = "Netherlands Public Prosecution Service";
+const ARABIC_WORD = "بادوش";
+const ARABIC_TEXT = `شهادة عن سجن ${ARABIC_WORD} قرب الموصل، آب ٢٠١٤. نقل المحتجزون ليلاً.`;
+
+function cli(argv, input) {
+  const run = spawnSync(custodia, ["--data-dir", vault, "--json", ...argv], {
+    input: input ?? "", encoding: "utf8",
+  });
+  if (run.status !== 0) {
+    throw new Error(`custodia ${argv.join(" ")} failed (${run.status}): ${run.stderr}`);
+  }
+  return run.stdout ? JSON.parse(run.stdout) : null;
+}
+
+function step(name) {
+  console.error(`e2e: ${name}`);
+}
+
+async function startServer() {
+  const child = spawn(custodia, ["--data-dir", vault, "--json", "serve", "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  const lines = createInterface({ input: child.stdout });
+  let text = "";
+  for await (const line of lines) {
+    text += line;
+    if (line === "}") break;
+  }
+  const started = JSON.parse(text);
+  return { child, base: `http://${started.listen}`, stderr: () => stderr };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+async function signIn(browser, base, user) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel("User name").fill(user);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/`);
+  return { context, page };
+}
+
+async function main() {
+  step(`setting up a vault in ${vault}`);
+  cli(["init", "--administrator", "custodian"]);
+  cli(["org", "add", ORIGINATOR, "--kind", "originator"]);
+  cli(["org", "add", AUTHORITY, "--kind", "requesting_authority", "--approved-requester"]);
+  cli(["user", "add", "liaison", "--org", ORIGINATOR, "--role", "originator_liaison"]);
+  cli(["user", "add", "prosecutor", "--org", AUTHORITY, "--role", "requester"]);
+  for (const user of ["custodian", "liaison", "prosecutor"]) {
+    cli(["user", "password", user], PASSWORD);
+  }
+  cli(["ingest", join(root, "samples/collection"), "--originator", ORIGINATOR]);
+  cli(["extract", "--pending"]);
+
+  const server = await startServer();
+  const { base } = server;
+  step(`server at ${base}`);
+  const browser = await chromium.launch({
+    executablePath: process.env.CUSTODIA_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    // Sign-in page, and a wrong password refused.
+    {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${base}/login`);
+      await shot(page, "01-sign-in");
+      await page.getByLabel("User name").fill("custodian");
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").waitFor();
+      assert.match(await page.getByRole("alert").innerText(), /Sign-in failed/);
+      await context.close();
+    }
+
+    step("custodian: dashboard, upload, item page");
+    const custodian = await signIn(browser, base, "custodian");
+    let page = custodian.page;
+    assert.match(await page.locator("h1").innerText(), /Dashboard/);
+    assert.match(await page.content(), new RegExp(ORIGINATOR));
+    await shot(page, "02-dashboard");
+
+    const upload = join(work, "testimony-badush-ar.txt");
+    writeFileSync(upload, ARABIC_TEXT);
+    await page.getByRole("link", { name: "Upload" }).click();
+    await page.getByLabel("File").setInputFiles(upload);
+    await page.getByLabel("Originator").fill(ORIGINATOR);
+    await page.getByLabel("Case reference (optional)").fill("");
+    await shot(page, "03-upload");
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.waitForURL(/\/items\/[0-9a-f]{64}$/, { timeout: 30000 });
+    const sha = page.url().split("/").pop();
+    assert.match(await page.locator("h1").innerText(), /testimony-badush-ar\.txt/);
+    assert.match(await page.getByRole("status").first().innerText(), /Verified/);
+
+    // The new item is listed.
+    await page.goto(`${base}/items`);
+    await page.getByRole("link", { name: "testimony-badush-ar.txt" }).waitFor();
+    await shot(page, "04-items");
+
+    step("custodian: search in Arabic");
+    let found = false;
+    for (let attempt = 0; attempt < 60 && !found; attempt++) {
+      await page.goto(`${base}/search?q=${encodeURIComponent(ARABIC_WORD)}`);
+      found = (await page.locator("li.hit").count()) > 0;
+      if (!found) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(found, "the uploaded Arabic text is found by search");
+    const hit = page.locator("li.hit").first();
+    assert.match(await hit.locator(".hit-title").innerText(), /testimony-badush-ar\.txt/);
+    assert.equal(await hit.locator("p.snippet").getAttribute("dir"), "rtl");
+    assert.equal(await hit.locator("mark").first().innerText(), ARABIC_WORD);
+    await shot(page, "05-search-arabic");
+    // A Latin-script query finds Arabic-script mentions too, marked as such.
+    await page.goto(`${base}/search?q=Sinjar`);
+    await shot(page, "06-search-cross-script");
+
+    await page.goto(`${base}/items/${sha}`);
+    await shot(page, "07-item");
+
+    step("prosecutor: file a request");
+    const prosecutor = await signIn(browser, base, "prosecutor");
+    page = prosecutor.page;
+    await page.goto(`${base}/requests/new`);
+    await page.getByLabel("Legal basis").fill("Mutual legal assistance treaty, art. 3");
+    await page.getByLabel("Case reference").fill("NL-2026-017");
+    await page.getByLabel("Places (one per line)").fill("Badush\nMosul");
+    await page.getByLabel("What is asked").fill("Testimony about the Badush prison, August 2014.");
+    await shot(page, "08-request-new");
+    await page.getByRole("button", { name: "File the request" }).click();
+    await page.waitForURL(/\/requests\/RFA-/);
+    const requestUrl = page.url();
+    const requestId = decodeURIComponent(requestUrl.split("/").pop());
+    assert.match(await page.content(), /NL-2026-017/);
+
+    step(`custodian: scope ${requestId}`);
+    page = custodian.page;
+    await page.goto(requestUrl);
+    await page.getByLabel("Add items (SHA-256, one per line)").fill(sha);
+    await page.getByRole("button", { name: "Add to the request" }).click();
+    await page.waitForURL(requestUrl);
+    assert.match(await page.content(), new RegExp(sha.slice(0, 12)));
+    await shot(page, "09-request-custodian");
+
+    step("liaison: grant consent");
+    const liaison = await signIn(browser, base, "liaison");
+    page = liaison.page;
+    await page.goto(requestUrl);
+    await page.getByLabel("Grant").check();
+    await page.getByLabel("Reason").fill("the witness agreed to share with Dutch prosecutors");
+    await shot(page, "10-consent");
+    await page.getByRole("button", { name: "Consent decision" }).click();
+    await page.waitForURL(requestUrl);
+
+    step("custodian: build the package");
+    page = custodian.page;
+    await page.goto(requestUrl);
+    await page.getByRole("button", { name: "Build the disclosure package" }).click();
+    await page.waitForURL(requestUrl);
+    assert.match(await page.content(), /finalised/);
+
+    step("prosecutor: download and verify the package");
+    page = prosecutor.page;
+    await page.goto(requestUrl);
+    await shot(page, "11-request-finalised");
+    const downloading = page.waitForEvent("download");
+    await page.locator("a[href*='/packages/']").first().click();
+    const download = await downloading;
+    const packagePath = join(work, "package.zip");
+    await download.saveAs(packagePath);
+    const vkey = await (await fetch(`${base}/api/v1/log/public-key`)).text();
+    const keyFile = join(work, "holder.vkey");
+    writeFileSync(keyFile, vkey);
+    const verified = spawnSync(verifier, [packagePath, "--key", keyFile, "--json"], { encoding: "utf8" });
+    assert.equal(verified.status, 0, `custodia-verify: ${verified.stdout} ${verified.stderr}`);
+    const report = JSON.parse(verified.stdout);
+    assert.ok(JSON.stringify(report).includes(sha), "the package holds the granted item");
+
+    // The prosecutor may not see the holder's other items, nor the administration page.
+    await page.goto(`${base}/items/${sha}`);
+    const forbidden = await page.goto(`${base}/admin`);
+    assert.equal(forbidden.status(), 403);
+
+    step("other pages: witnesses, administration, Arabic layout");
+    page = custodian.page;
+    await page.goto(`${base}/witnesses`);
+    await shot(page, "12-witnesses");
+    await page.goto(`${base}/admin`);
+    await shot(page, "13-administration");
+    await page.goto(`${base}/language?lang=ar&next=/`);
+    assert.equal(await page.locator("html").getAttribute("dir"), "rtl");
+    await shot(page, "14-dashboard-arabic");
+    await page.goto(`${base}/language?lang=en&next=/`);
+
+    // Keyboard: the skip link is the first stop and leads to the content.
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
+
+    await custodian.context.close();
+    await prosecutor.context.close();
+    await liaison.context.close();
+  } finally {
+    await browser.close();
+    server.child.kill("SIGTERM");
+    const code = await new Promise((r) => server.child.on("exit", (c) => r(c)));
+    if (code !== 0) console.error(server.stderr());
+    assert.equal(code, 0, "the server stops cleanly on SIGTERM");
+  }
+  rmSync(work, { recursive: true, force: true });
+  console.error(`e2e: passed; screenshots in ${shots}`);
+}
+
+main().catch((e) => {
+  console.error(`e2e: FAILED: ${e.stack || e}`);
+  console.error(`e2e: the vault and files are kept in ${work}`);
+  process.exit(1);
+});
