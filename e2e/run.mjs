@@ -39,7 +39,7 @@ const ARABIC_TEXT = `شهادة عن سجن ${ARABIC_WORD} قرب الموصل،
 
 function cli(argv, input) {
   const run = spawnSync(custodia, ["--data-dir", vault, "--json", ...argv], {
-    input: input ?? "", encoding: "utf8",
+    input: input ?? "", encoding: "utf8", cwd: root,
   });
   if (run.status !== 0) {
     throw new Error(`custodia ${argv.join(" ")} failed (${run.status}): ${run.stderr}`);
@@ -92,7 +92,7 @@ async function main() {
   for (const user of ["custodian", "liaison", "prosecutor"]) {
     cli(["user", "password", user], PASSWORD);
   }
-  cli(["ingest", join(root, "samples/collection"), "--originator", ORIGINATOR]);
+  cli(["ingest", "samples/collection", "--originator", ORIGINATOR]);
   cli(["extract", "--pending"]);
 
   const server = await startServer();

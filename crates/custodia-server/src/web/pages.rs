@@ -516,7 +516,7 @@ pub async fn item(
                 }
                 @if let Some(err) = &d.extraction_error { p class="error" { "Extraction failed: " (err) } }
             }
-            @if let Some(meta) = &d.metadata {
+            @if let Some(meta) = d.metadata.as_ref().filter(|m| d.position.is_some() || m["metadata"].as_object().is_some_and(|f| !f.is_empty())) {
                 section {
                     h2 { (v.t("item.metadata")) }
                     @if let Some((lat, lon)) = d.position {
