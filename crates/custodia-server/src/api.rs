@@ -536,6 +536,81 @@ pub(crate) async fn users(
     Ok(Json(json!({ "users": users })).into_response())
 }
 
+/// An organisation to add.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct OrganisationBody {
+    name: String,
+    /// `holder`, `originator`, `requesting_authority` or `ngo`.
+    #[schema(value_type = String)]
+    kind: custodia_vault::custodia_access::OrganisationKind,
+    #[serde(default)]
+    approved_requester: bool,
+}
+
+/// Adds an organisation (the holder's administrators).
+#[utoipa::path(post, path = "/api/v1/organisations", request_body = OrganisationBody, responses(
+    (status = 201, description = "Added; the custody log position"),
+    (status = 400, description = "Bad name or kind"),
+    (status = 403, description = "Not an administrator of the holder")
+))]
+pub(crate) async fn organisation_add(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(body): Json<OrganisationBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let name = body.name.clone();
+    let index = state
+        .with_vault(move |vault| {
+            Ok(vault.add_organisation(&user, &body.name, body.kind, body.approved_requester)?)
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "organisation": name, "ledger_index": index })),
+    )
+        .into_response())
+}
+
+/// A user to add.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct UserBody {
+    name: String,
+    organisation: String,
+    /// Among `custodian`, `analyst`, `originator_liaison`, `requester`,
+    /// `victim_support_officer`, `auditor`, `administrator`.
+    #[schema(value_type = Vec<String>)]
+    roles: Vec<Role>,
+}
+
+/// Adds a user (the holder's administrators). The user signs in once an administrator sets a
+/// password (`custodia user password`).
+#[utoipa::path(post, path = "/api/v1/users", request_body = UserBody, responses(
+    (status = 201, description = "Added; the custody log position"),
+    (status = 400, description = "Bad name, organisation or roles"),
+    (status = 403, description = "Not an administrator of the holder")
+))]
+pub(crate) async fn user_add(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(body): Json<UserBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let name = body.name.clone();
+    let index = state
+        .with_vault(move |vault| {
+            Ok(vault.add_user(&user, &body.name, &body.organisation, &body.roles)?)
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "user": name, "ledger_index": index })),
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 pub(crate) struct ProofQuery {
     entry: u64,

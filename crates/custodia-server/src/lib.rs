@@ -166,7 +166,11 @@ impl From<VaultError> for ApiError {
             VaultError::NoSuchItem(_) => StatusCode::NOT_FOUND,
             VaultError::Denied { .. } | VaultError::NotPermitted(_) => StatusCode::FORBIDDEN,
             VaultError::Invalid(_) => StatusCode::BAD_REQUEST,
-            VaultError::OutputExists(_) | VaultError::Conflict(_) => StatusCode::CONFLICT,
+            VaultError::OutputExists(_)
+            | VaultError::Conflict(_)
+            | VaultError::Catalog(custodia_vault::custodia_catalog::CatalogError::Conflict(_)) => {
+                StatusCode::CONFLICT
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -220,8 +224,8 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(api::request_decision))
         .routes(routes!(api::request_finalise))
         .routes(routes!(api::request_package))
-        .routes(routes!(api::organisations))
-        .routes(routes!(api::users))
+        .routes(routes!(api::organisations, api::organisation_add))
+        .routes(routes!(api::users, api::user_add))
         .routes(routes!(api::inclusion_proof))
         .with_state(state.clone())
         .split_for_parts();

@@ -233,6 +233,78 @@ impl Vault {
         Ok(who)
     }
 
+    /// Adds an organisation (the holder's administrators); returns the custody log position.
+    pub fn add_organisation(
+        &mut self,
+        actor: &str,
+        name: &str,
+        kind: OrganisationKind,
+        approved_requester: bool,
+    ) -> Result<u64> {
+        let who = self.principal(actor)?;
+        self.require_holder_role(&who, Role::Administrator, "adding an organisation")?;
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 {
+            return Err(VaultError::Invalid(
+                "an organisation's name must not be empty (at most 200 bytes)".into(),
+            ));
+        }
+        self.change_access(
+            actor,
+            Change {
+                action: custody::action::ORGANISATION_ADD,
+                item: None,
+                details: serde_json::json!({ "organisation": name, "kind": kind.as_str(),
+                                             "approved_requester": approved_requester }),
+                rows: vec![AccessChange::AddOrganisation(OrganisationRow {
+                    name: name.to_owned(),
+                    kind: kind.as_str().into(),
+                    approved_requester,
+                    created_at: custody::now(),
+                    created_by: actor.to_owned(),
+                })],
+            },
+        )
+    }
+
+    /// Adds a user of an organisation with roles (the holder's administrators); returns the
+    /// custody log position.
+    pub fn add_user(
+        &mut self,
+        actor: &str,
+        name: &str,
+        organisation: &str,
+        roles: &[Role],
+    ) -> Result<u64> {
+        let who = self.principal(actor)?;
+        self.require_holder_role(&who, Role::Administrator, "adding a user")?;
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+            return Err(VaultError::Invalid(
+                "a user's name must not be empty, over 200 bytes or hold control characters".into(),
+            ));
+        }
+        if roles.is_empty() {
+            return Err(VaultError::Invalid("a user needs at least one role".into()));
+        }
+        let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+        self.change_access(
+            actor,
+            Change {
+                action: custody::action::USER_ADD,
+                item: None,
+                details: serde_json::json!({ "user": name, "organisation": organisation, "roles": roles }),
+                rows: vec![AccessChange::AddUser(UserRow {
+                    name: name.to_owned(),
+                    organisation: organisation.to_owned(),
+                    roles,
+                    created_at: custody::now(),
+                    created_by: actor.to_owned(),
+                })],
+            },
+        )
+    }
+
     /// Requires `who` to hold `role` in the holder organisation (for managing the vault).
     pub fn require_holder_role(&self, who: &Principal, role: Role, what: &str) -> Result<()> {
         if who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&role) {

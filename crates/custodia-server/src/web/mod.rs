@@ -58,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/witnesses", get(pages::witnesses))
         .route("/admin", get(pages::admin))
         .route("/admin/checkpoint", post(pages::admin_checkpoint))
+        .route("/admin/organisations", post(pages::admin_organisation))
+        .route("/admin/users", post(pages::admin_user))
         .route(
             "/assets/app.css",
             get(|| asset("text/css; charset=utf-8", STYLE)),

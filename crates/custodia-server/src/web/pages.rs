@@ -1407,7 +1407,37 @@ pub async fn admin(State(state): State<AppState>, headers: HeaderMap) -> Respons
                 thead { tr { th { "User" } th { "Organisation" } th { "Roles" } th { "Added" } } }
                 tbody { @for u in &users { tr { td { (u.name) } td { (u.organisation) } td { (u.roles.join(", ")) } td { (u.created_at) " by " (u.created_by) } } } }
             }
-            p class="note" { "Users, roles and organisations are managed with `custodia org`, `custodia user` and `custodia case` on the server." }
+            @if v.is(Role::Administrator) && v.of_holder() {
+                section class="cards" {
+                    form method="post" action="/admin/organisations" class="card" {
+                        h3 { "Add an organisation" }
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        label for="org-name" { "Name" }
+                        input id="org-name" name="name" required;
+                        label for="org-kind" { "Kind" }
+                        select id="org-kind" name="kind" {
+                            @for k in ["originator", "requesting_authority", "ngo", "holder"] { option value=(k) { (k) } }
+                        }
+                        label { input type="checkbox" name="approved_requester" value="true"; " Approved requester" }
+                        button type="submit" { "Add" }
+                    }
+                    form method="post" action="/admin/users" class="card" {
+                        h3 { "Add a user" }
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        label for="user-name" { "User name" }
+                        input id="user-name" name="name" required;
+                        label for="user-org" { "Organisation" }
+                        select id="user-org" name="organisation" { @for o in &orgs { option value=(o.name) { (o.name) } } }
+                        label for="user-role" { "Role" }
+                        select id="user-role" name="role" {
+                            @for r in Role::ALL { option value=(r.as_str()) { (r.as_str()) } }
+                        }
+                        button type="submit" { "Add" }
+                        p class="note" { "The user signs in once a password is set with `custodia user password` on the server." }
+                    }
+                }
+            }
+            p class="note" { "Roles, cases and approvals are also managed with `custodia user`, `custodia case` and `custodia org` on the server." }
         }
         section {
             h2 { (v.t("admin.cases")) }
@@ -1450,6 +1480,76 @@ pub async fn admin_checkpoint(
     }
     match state
         .with_vault(|vault| Ok(vault.checkpoint()?.text().to_owned()))
+        .await
+    {
+        Ok(_) => Redirect::to("/admin").into_response(),
+        Err(e) => refused(&v, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct OrganisationForm {
+    csrf: String,
+    name: String,
+    kind: String,
+    approved_requester: Option<String>,
+}
+
+pub async fn admin_organisation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<OrganisationForm>,
+) -> Response {
+    let v = match viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let Ok(kind) = serde_json::from_value(serde_json::Value::String(form.kind.clone())) else {
+        return error_page(&v, StatusCode::BAD_REQUEST, "unknown organisation kind");
+    };
+    let user = v.user.clone();
+    let approved = form.approved_requester.is_some();
+    match state
+        .with_vault(move |vault| Ok(vault.add_organisation(&user, &form.name, kind, approved)?))
+        .await
+    {
+        Ok(_) => Redirect::to("/admin").into_response(),
+        Err(e) => refused(&v, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    csrf: String,
+    name: String,
+    organisation: String,
+    role: String,
+}
+
+pub async fn admin_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<UserForm>,
+) -> Response {
+    let v = match viewer(&state, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_csrf(&headers, &form.csrf) {
+        return r;
+    }
+    let Ok(role) = serde_json::from_value::<Role>(serde_json::Value::String(form.role.clone()))
+    else {
+        return error_page(&v, StatusCode::BAD_REQUEST, "unknown role");
+    };
+    let user = v.user.clone();
+    match state
+        .with_vault(move |vault| {
+            Ok(vault.add_user(&user, &form.name, &form.organisation, &[role])?)
+        })
         .await
     {
         Ok(_) => Redirect::to("/admin").into_response(),
