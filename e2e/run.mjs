@@ -237,6 +237,18 @@ async function main() {
     await shot(page, "14-dashboard-arabic");
     await page.goto(`${base}/language?lang=en&next=/`);
 
+    // A tablet held upright: nothing wider than the screen.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    for (const path of ["/", `/search?q=${encodeURIComponent("Sinjar")}`, `/items/${sha}`, requestUrl.replace(base, "")]) {
+      await page.goto(`${base}${path}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path} is ${overflow}px wider than a tablet`);
+    }
+    await page.goto(`${base}/search?q=Sinjar`);
+    await shot(page, "15-search-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${base}/`);
+
     // Keyboard: the skip link is the first stop and leads to the content.
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
