@@ -163,6 +163,25 @@ async function main() {
     await page.goto(`${base}/items/${sha}`);
     await shot(page, "07-item");
 
+    step("custodian: a photo with a GPS position, on the map");
+    await page.goto(`${base}/upload`);
+    await page.getByLabel("File").setInputFiles(join(root, "e2e/fixtures/photo-sinjar-gps.jpg"));
+    await page.getByLabel("Originator").fill(ORIGINATOR);
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.waitForURL(/\/items\/[0-9a-f]{64}$/, { timeout: 30000 });
+    const photoUrl = page.url();
+    let mapped = false;
+    for (let attempt = 0; attempt < 60 && !mapped; attempt++) {
+      await page.goto(photoUrl);
+      mapped = (await page.locator("figure.map circle.pin").count()) > 0;
+      if (!mapped) await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(mapped, "the capture place is drawn on the map");
+    assert.match(await page.locator("figure.map figcaption").innerText(), /36\.325/);
+    assert.equal(await page.locator("img.preview").evaluate((img) => img.naturalWidth), 320);
+    await page.locator("figure.map").scrollIntoViewIfNeeded();
+    await shot(page, "07b-item-photo-map");
+
     step("prosecutor: file a request");
     const prosecutor = await signIn(browser, base, "prosecutor");
     page = prosecutor.page;

@@ -33,13 +33,21 @@ fn render(topojson: &str) -> Option<String> {
     for arc in topology["arcs"].as_array()? {
         // Arcs are delta-encoded quantised positions.
         let (mut qx, mut qy) = (0i64, 0i64);
-        for (i, point) in arc.as_array()?.iter().enumerate() {
+        let mut last_x: Option<f64> = None;
+        for point in arc.as_array()? {
             let p = point.as_array()?;
             qx += p.first()?.as_i64()?;
             qy += p.get(1)?.as_i64()?;
             let (lon, lat) = (qx as f64 * sx + tx, qy as f64 * sy + ty);
             let (x, y) = project(lat, lon);
-            let _ = write!(path, "{}{x:.2} {y:.2}", if i == 0 { "M" } else { "L" });
+            // A step across the antimeridian would draw a line across the whole map: the
+            // outline is lifted there instead.
+            let pen = match last_x {
+                Some(previous) if (x - previous).abs() < 180.0 => "L",
+                _ => "M",
+            };
+            let _ = write!(path, "{pen}{x:.2} {y:.2}");
+            last_x = Some(x);
         }
     }
     Some(format!(
@@ -60,6 +68,20 @@ mod tests {
         // Hundreds of arcs, thousands of points.
         assert!(svg.matches('M').count() > 500, "{}", &svg[..200]);
         assert!(svg.len() > 50_000);
+    }
+
+    #[test]
+    fn no_stroke_crosses_the_whole_map() {
+        // Every drawn segment is shorter than half the map's width.
+        for sub in world_svg().split('M').skip(1) {
+            let xs: Vec<f64> = sub
+                .split('L')
+                .filter_map(|p| p.split_whitespace().next()?.parse().ok())
+                .collect();
+            for pair in xs.windows(2) {
+                assert!((pair[1] - pair[0]).abs() < 180.0, "{pair:?}");
+            }
+        }
     }
 
     #[test]
