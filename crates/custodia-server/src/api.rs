@@ -611,6 +611,141 @@ pub(crate) async fn user_add(
         .into_response())
 }
 
+/// A redaction to make.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct RedactBody {
+    /// Strings to burn out of a text item (every occurrence).
+    #[serde(default)]
+    texts: Vec<String>,
+    /// Regions of an image, or of a PDF page (`page` from 1; PDF points from the top left):
+    /// `{"page", "x", "y", "width", "height"}`.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    regions: Vec<custodia_vault::redact::Region>,
+    reason: String,
+}
+
+/// Makes a redacted copy of an item (the holder's custodians): a new item naming its parent,
+/// with custody entries; the original is never changed.
+#[utoipa::path(post, path = "/api/v1/items/{sha256}/redact", params(("sha256" = String, Path, description = "The item's SHA-256")), request_body = RedactBody, responses(
+    (status = 200, description = "The redacted item: parent, sha256, size, mime, method, ledger_indexes"),
+    (status = 400, description = "Nothing to redact, no reason, or a type that cannot be redacted"),
+    (status = 403, description = "Not a custodian of the holder"),
+    (status = 404, description = "No such item (or none the caller may know of)")
+))]
+pub(crate) async fn item_redact(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    Json(body): Json<RedactBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hash = parse_hash(&sha256)?;
+    let spec = custodia_vault::redact::RedactionSpec {
+        texts: body.texts,
+        regions: body.regions,
+        reason: body.reason,
+    };
+    let done = state
+        .with_vault(move |vault| Ok(vault.redact(&user, &hash, &spec)?))
+        .await?;
+    state.extract_in_background();
+    Ok(Json(done).into_response())
+}
+
+/// Witnesses and survivors under pseudonym, as the caller may see them (victim support
+/// officers and custodians of the holder; identities only for victim support).
+#[utoipa::path(get, path = "/api/v1/persons", responses(
+    (status = 200, description = "Persons: pseudonym, identity (or identity_withheld), protective measures, scope, statements"),
+    (status = 403, description = "Not a victim support officer or custodian of the holder")
+))]
+pub(crate) async fn persons(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let persons = state
+        .with_vault(move |vault| {
+            let mut out = Vec::new();
+            for p in vault.person_list(&user)? {
+                out.push(vault.person_view(&user, &p)?);
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(json!({ "persons": persons })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct VerifyQuery {
+    deep: Option<bool>,
+}
+
+/// Verifies the whole vault (the holder's administrators, auditors and custodians): the log,
+/// every catalog event against it, every item's blob (re-hashed with `deep=true`). As
+/// `custodia verify --json`.
+#[utoipa::path(get, path = "/api/v1/verify", params(("deep" = Option<bool>, Query, description = "Re-hash every item")), responses(
+    (status = 200, description = "The verification report; `ok` says whether anything is wrong"),
+    (status = 403, description = "Not an administrator, auditor or custodian of the holder")
+))]
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Query(q): Query<VerifyQuery>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let deep = q.deep.unwrap_or(false);
+    let report = state
+        .with_vault(move |vault| {
+            let who = vault.principal(&user)?;
+            let allowed = who.of_holder()
+                && (who.is(Role::Administrator) || who.is(Role::Auditor) || who.is(Role::Custodian));
+            if !allowed {
+                return Err(VaultError::NotPermitted(format!(
+                    "verifying the vault needs the administrator, auditor or custodian role of the holder; `{user}` holds none"
+                ))
+                .into());
+            }
+            Ok(vault.verify(custodia_vault::VerifyOptions { deep })?)
+        })
+        .await?;
+    Ok(Json(report).into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ConsistencyQuery {
+    from: u64,
+    to: u64,
+}
+
+/// A consistency proof between two tree sizes (RFC 9162): the log of size `to` extends the
+/// log of size `from`.
+#[utoipa::path(get, path = "/api/v1/log/consistency", params(
+    ("from" = u64, Query, description = "The older tree size"),
+    ("to" = u64, Query, description = "The newer tree size")
+), responses((status = 200, description = "old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log")))]
+pub(crate) async fn consistency(
+    State(state): State<AppState>,
+    Query(q): Query<ConsistencyQuery>,
+) -> ApiResult {
+    let value = state
+        .with_vault(move |vault| {
+            let proof = vault
+                .ledger()
+                .consistency_proof(q.from, q.to)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+            Ok(json!({
+                "old_size": proof.old_size, "new_size": proof.new_size,
+                "hashes": proof.hashes.iter().map(|h| hex_of(&h.0)).collect::<Vec<_>>(),
+            }))
+        })
+        .await?;
+    Ok(Json(value).into_response())
+}
+
 #[derive(Deserialize)]
 pub(crate) struct ProofQuery {
     entry: u64,

@@ -227,6 +227,10 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(api::organisations, api::organisation_add))
         .routes(routes!(api::users, api::user_add))
         .routes(routes!(api::inclusion_proof))
+        .routes(routes!(api::consistency))
+        .routes(routes!(api::item_redact))
+        .routes(routes!(api::persons))
+        .routes(routes!(api::verify))
         .with_state(state.clone())
         .split_for_parts();
     let openapi = Arc::new(openapi);

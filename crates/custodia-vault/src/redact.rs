@@ -40,7 +40,7 @@ pub struct RedactionSpec {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct Region {
     pub page: u32,
     pub x: f64,

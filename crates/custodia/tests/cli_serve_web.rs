@@ -315,6 +315,40 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
         .map(|r| r.status().as_u16())
         .unwrap_or(413);
     assert_eq!(status, 413);
+    // Verification of the whole vault: the holder's staff only.
+    assert_eq!(server.json("/api/v1/verify", Some(&prosecutor)).0, 403);
+    let (status, verified) = server.json("/api/v1/verify?deep=true", Some(&admin));
+    assert_eq!(status, 200, "{verified}");
+    assert_eq!(verified["ok"], true, "{verified}");
+    // Witness records: victim support and custodians of the holder only.
+    assert_eq!(server.json("/api/v1/persons", Some(&prosecutor)).0, 403);
+    assert_eq!(server.json("/api/v1/persons", Some(&admin)).0, 200);
+    // Redaction makes a new item; only the holder's custodians redact.
+    let burn = json!({"texts": ["Badush"], "reason": "protect the place of detention"});
+    let redact = format!("/api/v1/items/{sha}/redact");
+    assert_eq!(
+        server.send("POST", &redact, &ana, burn.clone()).0,
+        403,
+        "not a custodian"
+    );
+    let (status, redacted) = server.send("POST", &redact, &admin, burn);
+    assert_eq!(status, 200, "{redacted}");
+    assert_eq!(redacted["parent"], sha.as_str());
+    let copy = redacted["sha256"].as_str().unwrap();
+    let (_, bytes, _) = server.get(
+        &format!("/api/v1/items/{copy}/content?purpose=check%20redaction"),
+        Some(&admin),
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("Badush") && text.contains("Mosul"), "{text}");
+    // The log only grew: a consistency proof between two sizes.
+    let (status, grew) = server.json("/api/v1/log/consistency?from=3&to=10", None);
+    assert_eq!(status, 200, "{grew}");
+    assert!(!grew["hashes"].as_array().unwrap().is_empty());
+    assert_eq!(
+        server.json("/api/v1/log/consistency?from=10&to=3", None).0,
+        400
+    );
     // Proofs for anyone holding the verifier key.
     let (status, proof) = server.json("/api/v1/log/proof?entry=0", None);
     assert_eq!(status, 200, "{proof}");
