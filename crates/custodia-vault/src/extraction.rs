@@ -243,9 +243,23 @@ enum Skip {
 
 impl Vault {
     /// The search index (created empty if missing), encrypted with the vault's index key.
-    pub fn search_index(&self) -> Result<SearchIndex> {
-        SearchIndex::open_encrypted(&self.root.join("index"), &self.search_key)
-            .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))
+    pub fn search_index(&self) -> Result<std::sync::Arc<SearchIndex>> {
+        // Opened once per open vault: opening decrypts the index's files, which a server
+        // answering many searches must not do for each one. Every update goes through this
+        // same instance, whose reader is reloaded on commit.
+        let mut cached = self
+            .search_index
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(index) = cached.as_ref() {
+            return Ok(std::sync::Arc::clone(index));
+        }
+        let index = std::sync::Arc::new(
+            SearchIndex::open_encrypted(&self.root.join("index"), &self.search_key)
+                .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?,
+        );
+        *cached = Some(std::sync::Arc::clone(&index));
+        Ok(index)
     }
 
     /// Extracts text and metadata from every item not yet extracted, stores the results as

@@ -180,6 +180,8 @@ pub struct Vault {
     search_key: [u8; 32],
     /// Key of partly received uploads (see [`uploads`]).
     upload_key: [u8; 32],
+    /// The search index, opened (and its files decrypted) once, on first use.
+    search_index: std::sync::Mutex<Option<std::sync::Arc<custodia_search::SearchIndex>>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -310,6 +312,7 @@ impl Vault {
             access,
             search_key: keys.search_index,
             upload_key: keys.upload_staging,
+            search_index: std::sync::Mutex::new(None),
         };
         if access == Access::ReadWrite {
             vault.blobs.clean_temporary()?;
