@@ -28,12 +28,14 @@
 
 #![forbid(unsafe_code)]
 
+mod format;
 mod local;
 
 use std::fmt;
 use std::io::{Read, Seek};
 use std::str::FromStr;
 
+pub use format::CHUNK_LEN;
 pub use local::LocalBlobStore;
 
 /// The SHA-256 of an item's bytes: its identity throughout Custodia.
