@@ -305,6 +305,21 @@ impl S3BlobStore {
         self.temporary_objects().map(drop)
     }
 
+    /// Whether anything is stored under the store's prefix. A new vault starts in an empty
+    /// location: two vaults sharing one would clean each other's temporary objects.
+    pub fn holds_objects(&self) -> Result<bool, BlobError> {
+        let prefix =
+            (!self.inner.prefix.is_empty()).then(|| Path::from(self.inner.prefix.as_str()));
+        let client = Arc::clone(&self.inner.client);
+        let p = prefix.clone();
+        let first = self.run(async move { client.list(p.as_ref()).next().await })?;
+        match first {
+            None => Ok(false),
+            Some(Ok(_)) => Ok(true),
+            Some(Err(e)) => Err(self.remote("list", &prefix.unwrap_or_default(), e)),
+        }
+    }
+
     /// The key in the bucket of the blob of `hash` (whether or not it exists).
     pub fn object_key(&self, hash: &ContentHash) -> String {
         self.key(&self.inner.keys.object_name(hash))
