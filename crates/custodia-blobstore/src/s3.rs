@@ -15,6 +15,11 @@
 //! appears under its name whole or not at all. A writer dropped unfinished aborts its upload;
 //! `clean_temporary` aborts uploads and deletes temporary objects that a killed process left.
 //!
+//! A process killed between starting an upload and storing its marker (one request) leaves an
+//! upload no marker names; a bucket lifecycle rule that aborts incomplete multipart uploads after
+//! a few days is the operator's backstop for that, and for buckets shared with other tools.
+//! AWS itself refuses a single `CopyObject` above 5 GiB; the tests use Garage and smaller blobs.
+//!
 //! **Memory.** A writer holds at most one part being filled and [`MAX_PARTS_IN_FLIGHT`] parts
 //! being sent; a reader holds one chunk and a bounded read-ahead window, whatever the blob's size.
 //!
