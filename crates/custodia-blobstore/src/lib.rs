@@ -6,8 +6,9 @@
 //!
 //! What it leaves out: it knows nothing of items, originators or the custody log; it does not
 //! compute the SHA-256 identity (the caller does, while streaming), but it refuses to name a blob
-//! by anything else. The [`BlobStore`] trait is all the vault sees; [`LocalBlobStore`] (a folder
-//! on the local file system) is the first implementation, an S3-compatible one is to follow.
+//! by anything else. The [`BlobStore`] trait is all the vault sees; [`LocalBlobStore`] keeps blobs
+//! in a folder of the local file system, [`S3BlobStore`] in a bucket of any S3-compatible service
+//! (tested against Garage). Both store the same bytes under the same names (`format.rs`).
 //!
 //! # Encryption (format `CUSTBLB1`)
 //!
@@ -28,13 +29,17 @@
 
 #![forbid(unsafe_code)]
 
+mod format;
 mod local;
+mod s3;
 
 use std::fmt;
 use std::io::{Read, Seek};
 use std::str::FromStr;
 
+pub use format::CHUNK_LEN;
 pub use local::LocalBlobStore;
+pub use s3::{S3BlobStore, S3Config};
 
 /// The SHA-256 of an item's bytes: its identity throughout Custodia.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +98,20 @@ pub enum BlobError {
     BadKey,
     #[error("encryption failed")]
     Crypto,
+    #[error("the blob store `{url}` cannot be used: {detail}\n\nhint: {hint}")]
+    Config {
+        url: String,
+        detail: String,
+        hint: &'static str,
+    },
+    #[error("cannot {action} `{object}` in bucket `{bucket}`: {source}\n\nhint: {hint}")]
+    Remote {
+        action: &'static str,
+        bucket: String,
+        object: String,
+        hint: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// What [`BlobWriter::finish`] did with the bytes.

@@ -16,8 +16,6 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use custodia_blobstore::BlobStore;
-
 use crate::ingest::{ErrorKind, Ingest, Source};
 use crate::sniff::ArchiveKind;
 use crate::{custody, Result};

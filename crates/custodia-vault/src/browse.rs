@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use custodia_access::{Action, Role};
-use custodia_blobstore::{BlobStore, ContentHash};
+use custodia_blobstore::ContentHash;
 use custodia_catalog::{Catalog, EventRow, ItemRow, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use custodia_blobstore::{BlobStore, ContentHash, LocalBlobStore};
+use custodia_blobstore::{BlobStore, ContentHash, LocalBlobStore, S3BlobStore, S3Config};
 use custodia_catalog::{Catalog, EventRow, ItemRow, NewEvent, SqliteCatalog, SubmissionRow};
 use custodia_ledger::{Ledger, LedgerSigner, LedgerVerifier};
 use serde::{Deserialize, Serialize};
@@ -148,6 +148,11 @@ pub struct VaultConfig {
     /// checkpoint is older than this many seconds.
     #[serde(default = "default_checkpoint_interval")]
     pub checkpoint_interval_secs: u64,
+    /// Where the blobs live: absent for the data directory's `blobs/` folder, or
+    /// `s3://BUCKET[/PREFIX]` in an S3-compatible service whose endpoint and credentials come
+    /// from the standard `AWS_*` variables (never from this file, which travels with the vault).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blobs: Option<String>,
 }
 
 fn default_holder() -> String {
@@ -170,7 +175,7 @@ pub enum Access {
 pub struct Vault {
     root: PathBuf,
     config: VaultConfig,
-    blobs: Arc<LocalBlobStore>,
+    blobs: Arc<dyn BlobStore>,
     catalog: SqliteCatalog,
     ledger: Ledger,
     signer: Option<LedgerSigner>,
@@ -195,6 +200,22 @@ impl std::fmt::Debug for Vault {
 
 const CONFIG: &str = "vault.json";
 
+/// The vault's blob store, where `vault.json` says it is.
+fn open_blobs(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Arc<dyn BlobStore>> {
+    Ok(match &config.blobs {
+        None => Arc::new(LocalBlobStore::open(
+            &root.join("blobs"),
+            &keys.blob_wrap,
+            &keys.blob_name,
+        )?),
+        Some(url) => Arc::new(S3BlobStore::open(
+            &S3Config::from_url(url)?,
+            &keys.blob_wrap,
+            &keys.blob_name,
+        )?),
+    })
+}
+
 impl Vault {
     /// Creates a new vault in `root` (which must not exist or be empty).
     pub fn init(root: &Path, administrator: &str) -> Result<Self> {
@@ -203,6 +224,29 @@ impl Vault {
 
     /// Creates a new vault held by the organisation `holder`, administered by `administrator`.
     pub fn init_for(root: &Path, administrator: &str, holder: &str) -> Result<Self> {
+        Self::init_with(root, administrator, holder, None)
+    }
+
+    /// Creates a new vault whose blobs live at `blobs` (`s3://BUCKET[/PREFIX]`; `None`: the data
+    /// directory's `blobs/` folder). An S3 location must be reachable and empty: two vaults
+    /// sharing one would remove each other's unfinished uploads.
+    pub fn init_with(
+        root: &Path,
+        administrator: &str,
+        holder: &str,
+        blobs: Option<&str>,
+    ) -> Result<Self> {
+        if let Some(url) = blobs {
+            // Before anything is created: a wrong URL, endpoint or key leaves no half-made vault.
+            let probe = S3BlobStore::open(&S3Config::from_url(url)?, &[0; 32], &[0; 32])?;
+            if probe.holds_objects()? {
+                return Err(VaultError::Invalid(format!(
+                    "`{url}` already holds objects\n\nhint: give each vault its own empty \
+                     location, e.g. `{}/vault-2`",
+                    probe.url()
+                )));
+            }
+        }
         if administrator.trim().is_empty() || holder.trim().is_empty() {
             return Err(VaultError::Invalid(
                 "the administrator's and the holder's names must not be empty".into(),
@@ -235,6 +279,7 @@ impl Vault {
             holder: holder.to_owned(),
             archive_limits: ArchiveLimits::default(),
             checkpoint_interval_secs: default_checkpoint_interval(),
+            blobs: blobs.map(str::to_owned),
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"))?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
@@ -243,7 +288,7 @@ impl Vault {
         fs::create_dir(&catalog_dir).map_err(VaultError::io("create", &catalog_dir))?;
         let mut catalog = SqliteCatalog::open(&catalog_dir.join("catalog.db"), &keys.catalog)?;
         catalog.set_meta("vault_id", &config.vault_id)?;
-        LocalBlobStore::open(&root.join("blobs"), &keys.blob_wrap, &keys.blob_name)?;
+        open_blobs(root, &config, &keys)?;
         drop(catalog);
         // vault.json last: its presence marks a complete vault.
         let json =
@@ -296,11 +341,7 @@ impl Vault {
             }
         };
         let catalog = SqliteCatalog::open(&root.join("catalog/catalog.db"), &keys.catalog)?;
-        let blobs = Arc::new(LocalBlobStore::open(
-            &root.join("blobs"),
-            &keys.blob_wrap,
-            &keys.blob_name,
-        )?);
+        let blobs = open_blobs(root, &config, &keys)?;
         let mut vault = Self {
             root: root.to_owned(),
             config,

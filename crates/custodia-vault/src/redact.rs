@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use custodia_access::{Action, Role};
-use custodia_blobstore::{BlobStore, ContentHash, IfPresent};
+use custodia_blobstore::{ContentHash, IfPresent};
 use custodia_catalog::{Catalog, IngestRecord, ItemRow, NewEvent, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};

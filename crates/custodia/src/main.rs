@@ -58,6 +58,11 @@ enum Command {
         /// Name of the organisation that holds the archive.
         #[arg(long, default_value = "Holder")]
         holder: String,
+        /// Keep the blobs in an S3-compatible bucket, `s3://BUCKET[/PREFIX]` (an empty location),
+        /// instead of the data directory's `blobs/` folder. Endpoint and credentials come from
+        /// AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.
+        #[arg(long, value_name = "URL", env = "CUSTODIA_BLOBS_URL")]
+        blobs: Option<String>,
     },
     /// Preserve files, folders and archives as items of one submission.
     Ingest(IngestArgs),
@@ -314,11 +319,15 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Init {
             administrator,
             holder,
+            blobs,
         } => {
             let dir = data_dir(cli)?;
-            let vault = Vault::init_for(&dir, administrator, holder)
+            let vault = Vault::init_with(&dir, administrator, holder, blobs.as_deref())
                 .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
             out.message(&format!("created a vault in `{}`", dir.display()));
+            if let Some(url) = &vault.config().blobs {
+                out.message(&format!("its blobs are kept in `{url}`"));
+            }
             out.print(
                 &json!({
                     "data_dir": dir.display().to_string(),

@@ -24,6 +24,7 @@ pub fn custodia() -> Command {
         .env_remove("CUSTODIA_DATA_DIR")
         .env_remove("CUSTODIA_USER")
         .env_remove("CUSTODIA_LOG")
+        .env_remove("CUSTODIA_BLOBS_URL")
         .timeout(std::time::Duration::from_secs(120));
     command
 }

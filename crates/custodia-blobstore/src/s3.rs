@@ -1,0 +1,998 @@
+//! [`S3BlobStore`]: blobs as objects in a bucket of an S3-compatible service (Garage, MinIO,
+//! Ceph, AWS).
+//!
+//! ```text
+//! <prefix>/ab/abcd…            a blob: the same bytes and name as in a LocalBlobStore
+//! <prefix>/tmp/<random>        a large blob's multipart upload, copied into place when finished
+//! <prefix>/tmp/<random>.upload the upload's id, so that an upload left by a killed process can be
+//!                              aborted by `clean_temporary` (S3 keeps unfinished parts otherwise)
+//! ```
+//!
+//! **Atomicity.** S3 has no rename, and a blob's name is known only once its last byte is
+//! written. A blob smaller than one part is kept in memory and stored with one `PUT` under its
+//! final name; larger ones are streamed as a multipart upload to a temporary object which is
+//! completed only in `finish` and then copied into place (`CopyObject`). Either way a blob
+//! appears under its name whole or not at all. A writer dropped unfinished aborts its upload;
+//! `clean_temporary` aborts uploads and deletes temporary objects that a killed process left.
+//!
+//! A process killed between starting an upload and storing its marker (one request) leaves an
+//! upload no marker names; a bucket lifecycle rule that aborts incomplete multipart uploads after
+//! a few days is the operator's backstop for that, and for buckets shared with other tools.
+//! AWS itself refuses a single `CopyObject` above 5 GiB; the tests use Garage and smaller blobs.
+//!
+//! **Memory.** A writer holds at most one part being filled and [`MAX_PARTS_IN_FLIGHT`] parts
+//! being sent; a reader holds one chunk and a bounded read-ahead window, whatever the blob's size.
+//!
+//! **Durability.** The service acknowledges a `PUT` or a completed upload once it has stored the
+//! object, so [`BlobStore::sync`] has nothing left to do. (Garage: set `data_fsync` and
+//! `metadata_fsync` so that an acknowledged object survives power loss, as `scripts/garage` does.)
+//!
+//! **Retries.** Every request is retried with exponential back-off (from 100 ms, doubling, at most
+//! 15 s apart) on server errors (5xx), throttling, timeouts and dropped connections, until
+//! [`S3Config::max_retries`] or [`S3Config::retry_timeout`] runs out; an interrupted download
+//! resumes where it stopped, checked against the object's ETag.
+//!
+//! **Threads.** The traits are synchronous and the S3 client is asynchronous: the store owns a
+//! small Tokio runtime, spawns every request on it and waits for the answer on a standard
+//! channel. It never enters a runtime from the caller's thread, so it may be called from any
+//! thread, including one that belongs to another Tokio runtime.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::multipart::{MultipartStore, PartId};
+use object_store::path::Path;
+use object_store::{
+    BackoffConfig, ClientOptions, GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload,
+    RetryConfig,
+};
+
+use crate::format::{BlobKeys, ChunkReader, ChunkSource, Sealer, HEADER_LEN, SEALED_CHUNK_LEN};
+use crate::{BlobError, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent, Stored};
+
+/// Parts a writer sends at once: enough to keep a link busy while the CPU encrypts.
+pub const MAX_PARTS_IN_FLIGHT: usize = 4;
+/// Bytes a reader fetches ahead of what it has read, when reading sequentially.
+const READ_AHEAD: usize = 8 << 20;
+/// The smallest part S3 accepts (all parts but the last).
+const MIN_PART_LEN: usize = 5 << 20;
+/// How long a dropped writer waits for its upload to be aborted before leaving it to
+/// `clean_temporary`.
+const ABORT_WAIT: Duration = Duration::from_secs(30);
+
+/// Where an S3 blob store lives and how to reach it. Secrets are never shown by `Debug`.
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    /// Folder inside the bucket, without leading or trailing `/`; empty for the bucket's root.
+    pub prefix: String,
+    /// e.g. `http://127.0.0.1:3900` for Garage; `None` for AWS itself.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+    /// Retries of one request on transient errors.
+    pub max_retries: usize,
+    /// No retry starts later than this after a request's first attempt.
+    pub retry_timeout: Duration,
+    /// Time allowed for one request (connecting, sending and receiving its body).
+    pub request_timeout: Duration,
+    /// Size of a multipart upload's parts (at least 5 MiB); blobs smaller than one part are
+    /// stored with a single `PUT`. Parts grow past 2,000 of them so that a blob can reach about
+    /// 500 GB within S3's 10,000 parts at the default 8 MiB.
+    pub part_len: usize,
+}
+
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("url", &self.url())
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("max_retries", &self.max_retries)
+            .field("retry_timeout", &self.retry_timeout)
+            .field("part_len", &self.part_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Config {
+    /// Reads `s3://BUCKET[/PREFIX]` and the standard variables: `AWS_ENDPOINT_URL` (optional, an
+    /// `http://` endpoint is allowed for a service on a trusted network such as loopback),
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (optional),
+    /// `AWS_REGION` (or `AWS_DEFAULT_REGION`; `us-east-1` if neither is set).
+    pub fn from_url(url: &str) -> Result<Self, BlobError> {
+        let (bucket, prefix) = parse_url(url)?;
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let missing = |name: &str| BlobError::Config {
+            url: url.to_owned(),
+            detail: format!("the variable `{name}` is not set"),
+            hint: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to a key that may read and \
+                   write the bucket, and AWS_ENDPOINT_URL to the service's address",
+        };
+        Ok(Self {
+            bucket,
+            prefix,
+            endpoint: var("AWS_ENDPOINT_URL"),
+            region: var("AWS_REGION")
+                .or_else(|| var("AWS_DEFAULT_REGION"))
+                .unwrap_or_else(|| "us-east-1".to_owned()),
+            access_key_id: var("AWS_ACCESS_KEY_ID").ok_or_else(|| missing("AWS_ACCESS_KEY_ID"))?,
+            secret_access_key: var("AWS_SECRET_ACCESS_KEY")
+                .ok_or_else(|| missing("AWS_SECRET_ACCESS_KEY"))?,
+            session_token: var("AWS_SESSION_TOKEN"),
+            max_retries: 10,
+            retry_timeout: Duration::from_secs(180),
+            request_timeout: Duration::from_secs(120),
+            part_len: 8 << 20,
+        })
+    }
+
+    /// `s3://BUCKET[/PREFIX]`.
+    pub fn url(&self) -> String {
+        if self.prefix.is_empty() {
+            format!("s3://{}", self.bucket)
+        } else {
+            format!("s3://{}/{}", self.bucket, self.prefix)
+        }
+    }
+}
+
+/// Splits `s3://BUCKET[/PREFIX]` into a bucket name and a prefix without surrounding `/`.
+fn parse_url(url: &str) -> Result<(String, String), BlobError> {
+    let bad = |detail: &str| BlobError::Config {
+        url: url.chars().take(200).collect(),
+        detail: detail.to_owned(),
+        hint: "write the location as s3://BUCKET or s3://BUCKET/PREFIX",
+    };
+    let rest = url
+        .strip_prefix("s3://")
+        .ok_or_else(|| bad("it does not start with `s3://`"))?;
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !bucket.starts_with(['-', '.'])
+        && !bucket.ends_with(['-', '.']);
+    if !bucket_ok {
+        return Err(bad(
+            "the bucket name must be 3 to 63 lower-case letters, digits, `-` or `.`",
+        ));
+    }
+    let prefix = prefix.trim_matches('/');
+    let prefix_ok = prefix.split('/').all(|part| {
+        part.is_empty()
+            || (part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)))
+    }) && !prefix.contains("//");
+    if !prefix_ok {
+        return Err(bad(
+            "the prefix must be folder names of letters, digits, `-`, `_` or `.` separated by `/`",
+        ));
+    }
+    Ok((bucket.to_owned(), prefix.to_owned()))
+}
+
+/// The part size for part `index`: `base` for the first 2,000 parts, then doubling every 2,000.
+fn part_len(base: usize, index: usize) -> usize {
+    base << (index / 2000).min(4)
+}
+
+/// Encrypted blobs in an S3 bucket. Cheap to clone; clones share one client and runtime.
+#[derive(Clone)]
+pub struct S3BlobStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Arc<AmazonS3>,
+    /// Always `Some` until dropped (see `Drop`).
+    runtime: Option<tokio::runtime::Runtime>,
+    keys: BlobKeys,
+    bucket: String,
+    prefix: String,
+    part_len: usize,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Dropping a runtime waits for its threads, which panics inside an asynchronous context
+        // (the store may be dropped by a task of the caller's runtime): let them end on their own.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl std::fmt::Debug for S3BlobStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3BlobStore")
+            .field("bucket", &self.inner.bucket)
+            .field("prefix", &self.inner.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3BlobStore {
+    /// Connects to the store described by `config` with the given 256-bit keys (as for
+    /// [`crate::LocalBlobStore::open`]). Nothing is sent until the first request: use
+    /// [`S3BlobStore::check`] to find a wrong endpoint, key or bucket at once.
+    pub fn open(
+        config: &S3Config,
+        wrap_key: &[u8; 32],
+        name_key: &[u8; 32],
+    ) -> Result<Self, BlobError> {
+        let url = config.url();
+        let config_error = |detail: String| BlobError::Config {
+            url: url.clone(),
+            detail,
+            hint: "check AWS_ENDPOINT_URL and AWS_REGION",
+        };
+        if config.part_len < MIN_PART_LEN {
+            return Err(config_error(format!(
+                "parts of {} bytes are below S3's minimum of 5 MiB",
+                config.part_len
+            )));
+        }
+        let mut builder = AmazonS3Builder::new()
+            .with_bucket_name(&config.bucket)
+            .with_region(&config.region)
+            .with_access_key_id(&config.access_key_id)
+            .with_secret_access_key(&config.secret_access_key)
+            // Path-style addressing (`endpoint/bucket/key`): what self-hosted services expect.
+            .with_virtual_hosted_style_request(false)
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig {
+                    init_backoff: Duration::from_millis(100),
+                    max_backoff: Duration::from_secs(15),
+                    base: 2.0,
+                },
+                max_retries: config.max_retries,
+                retry_timeout: config.retry_timeout,
+            })
+            .with_client_options(
+                ClientOptions::new()
+                    .with_timeout(config.request_timeout)
+                    .with_connect_timeout(Duration::from_secs(5)),
+            );
+        if let Some(endpoint) = &config.endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(token) = &config.session_token {
+            builder = builder.with_token(token);
+        }
+        let client = builder.build().map_err(|e| config_error(e.to_string()))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("custodia-s3")
+            .enable_all()
+            .build()
+            .map_err(|e| config_error(format!("cannot start the client's threads: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client: Arc::new(client),
+                runtime: Some(runtime),
+                keys: BlobKeys::new(wrap_key, name_key)?,
+                bucket: config.bucket.clone(),
+                prefix: config.prefix.clone(),
+                part_len: config.part_len,
+            }),
+        })
+    }
+
+    /// `s3://BUCKET[/PREFIX]`.
+    pub fn url(&self) -> String {
+        if self.inner.prefix.is_empty() {
+            format!("s3://{}", self.inner.bucket)
+        } else {
+            format!("s3://{}/{}", self.inner.bucket, self.inner.prefix)
+        }
+    }
+
+    /// Lists the store's temporary folder once: fails with a readable error if the endpoint does
+    /// not answer, the key is refused or the bucket does not exist.
+    pub fn check(&self) -> Result<(), BlobError> {
+        self.temporary_objects().map(drop)
+    }
+
+    /// Whether anything is stored under the store's prefix. A new vault starts in an empty
+    /// location: two vaults sharing one would clean each other's temporary objects.
+    pub fn holds_objects(&self) -> Result<bool, BlobError> {
+        let prefix =
+            (!self.inner.prefix.is_empty()).then(|| Path::from(self.inner.prefix.as_str()));
+        let client = Arc::clone(&self.inner.client);
+        let p = prefix.clone();
+        let first = self.run(async move { client.list(p.as_ref()).next().await })?;
+        match first {
+            None => Ok(false),
+            Some(Ok(_)) => Ok(true),
+            Some(Err(e)) => Err(self.remote("list", &prefix.unwrap_or_default(), e)),
+        }
+    }
+
+    /// The key in the bucket of the blob of `hash` (whether or not it exists).
+    pub fn object_key(&self, hash: &ContentHash) -> String {
+        self.key(&self.inner.keys.object_name(hash))
+    }
+
+    /// The stored (encrypted) bytes of a blob, as the bucket holds them. For tests and repair
+    /// tools; ordinary reads go through [`BlobStore::open`].
+    pub fn stored_bytes(&self, hash: &ContentHash) -> Result<Vec<u8>, BlobError> {
+        let path = Path::from(self.object_key(hash));
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        let got = self.run(async move { client.get(&p).await?.bytes().await })?;
+        match got {
+            Ok(bytes) => Ok(bytes.to_vec()),
+            Err(object_store::Error::NotFound { .. }) => Err(BlobError::NotFound(*hash)),
+            Err(e) => Err(self.remote("read", &path, e)),
+        }
+    }
+
+    /// Overwrites a blob's stored bytes as they are. For tests (damaging a blob on purpose).
+    #[doc(hidden)]
+    pub fn replace_stored_bytes(
+        &self,
+        hash: &ContentHash,
+        bytes: Vec<u8>,
+    ) -> Result<(), BlobError> {
+        let path = Path::from(self.object_key(hash));
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        self.run(async move { client.put(&p, PutPayload::from(bytes)).await })?
+            .map(drop)
+            .map_err(|e| self.remote("write", &path, e))
+    }
+
+    /// Keys of the objects in the temporary folder (unfinished uploads and their markers).
+    pub fn temporary_objects(&self) -> Result<Vec<String>, BlobError> {
+        let folder = Path::from(self.key("tmp"));
+        let client = Arc::clone(&self.inner.client);
+        let f = folder.clone();
+        let listed = self.run(async move {
+            let mut found = Vec::new();
+            let mut stream = client.list(Some(&f));
+            while let Some(meta) = stream.next().await {
+                found.push(meta?.location.to_string());
+            }
+            Ok::<_, object_store::Error>(found)
+        })?;
+        listed.map_err(|e| self.remote("list", &folder, e))
+    }
+
+    fn key(&self, name: &str) -> String {
+        if self.inner.prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}/{name}", self.inner.prefix)
+        }
+    }
+
+    /// Runs `future` on the store's runtime and waits for its output on a standard channel,
+    /// which is safe on any thread (see the module docs).
+    fn run<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, BlobError> {
+        self.spawn(future).recv().map_err(|_| self.stopped())
+    }
+
+    /// Starts `future` on the store's runtime; its output arrives on the returned channel.
+    fn spawn<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = T> + Send + 'static,
+    ) -> mpsc::Receiver<T> {
+        let (sender, receiver) = mpsc::sync_channel(1);
+        if let Some(runtime) = &self.inner.runtime {
+            runtime.spawn(async move {
+                // The receiver may be gone (a dropped reader): nobody needs the output then.
+                let _ = sender.send(future.await);
+            });
+        }
+        receiver
+    }
+
+    fn stopped(&self) -> BlobError {
+        BlobError::Remote {
+            action: "reach",
+            bucket: self.inner.bucket.clone(),
+            object: self.url(),
+            hint: "the S3 client stopped while a request was running; retry",
+            source: "request abandoned".into(),
+        }
+    }
+
+    fn remote(&self, action: &'static str, path: &Path, error: object_store::Error) -> BlobError {
+        let hint = match &error {
+            object_store::Error::Unauthenticated { .. }
+            | object_store::Error::PermissionDenied { .. } => {
+                "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that this key may read \
+                 and write the bucket"
+            }
+            object_store::Error::NotFound { .. } => {
+                "check that the bucket exists and AWS_ENDPOINT_URL names the right service"
+            }
+            _ => {
+                "the request was retried with back-off and still failed: check that the service \
+                 at AWS_ENDPOINT_URL is up and reachable, then retry"
+            }
+        };
+        BlobError::Remote {
+            action,
+            bucket: self.inner.bucket.clone(),
+            object: path.to_string(),
+            hint,
+            source: Box::new(error),
+        }
+    }
+
+    /// Whether an object exists.
+    fn exists(&self, path: &Path) -> Result<bool, BlobError> {
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        match self.run(async move { client.head(&p).await })? {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(self.remote("inspect", path, e)),
+        }
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), BlobError> {
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        match self.run(async move { client.delete(&p).await })? {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.remote("delete", path, e)),
+        }
+    }
+
+    /// Fetches bytes `range` of an object, which must still be version `e_tag`.
+    fn get_range(
+        &self,
+        path: &Path,
+        range: Range<u64>,
+        e_tag: Option<String>,
+    ) -> Result<Bytes, BlobError> {
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        let options = GetOptions::new()
+            .with_range(Some(GetRange::Bounded(range)))
+            .with_if_match(e_tag);
+        self.run(async move { client.get_opts(&p, options).await?.bytes().await })?
+            .map_err(|e| self.remote("read", path, e))
+    }
+}
+
+impl BlobStore for S3BlobStore {
+    fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError> {
+        let (header, sealer) = self.inner.keys.seal_new()?;
+        Ok(Box::new(S3Writer {
+            store: self.clone(),
+            sealer,
+            buffer: header,
+            upload: None,
+            failed: false,
+        }))
+    }
+
+    fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError> {
+        self.exists(&Path::from(self.object_key(hash)))
+    }
+
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        let path = Path::from(self.object_key(hash));
+        // The header and the first chunk in one request: most blobs are small and read whole.
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        let options =
+            GetOptions::new().with_range(Some(GetRange::Bounded(0..HEADER_LEN + SEALED_CHUNK_LEN)));
+        let first = self.run(async move {
+            let got = client.get_opts(&p, options).await?;
+            let meta = got.meta.clone();
+            Ok::<_, object_store::Error>((meta, got.bytes().await?))
+        })?;
+        let (meta, head) = match first {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Err(BlobError::NotFound(*hash)),
+            Err(e) => {
+                // A stored object shorter than the header (down to nothing, which a ranged
+                // request cannot even address) is damaged, not unreachable.
+                let client = Arc::clone(&self.inner.client);
+                let p = path.clone();
+                if let Ok(Ok(meta)) = self.run(async move { client.head(&p).await }) {
+                    if meta.size < HEADER_LEN {
+                        return Err(BlobError::Damaged {
+                            item: *hash,
+                            detail: "the header is truncated".into(),
+                        });
+                    }
+                }
+                return Err(self.remote("read", &path, e));
+            }
+        };
+        let opener = self.inner.keys.open_header(*hash, &head, meta.size)?;
+        let source = ObjectSource {
+            store: self.clone(),
+            path,
+            e_tag: meta.e_tag,
+            size: meta.size,
+            cached: head,
+            last_end: None,
+            ahead: None,
+        };
+        Ok(Box::new(ChunkReader::new(source, opener)))
+    }
+
+    fn sync(&self) -> Result<(), BlobError> {
+        // Every finished blob was acknowledged by the service (see the module docs).
+        Ok(())
+    }
+
+    fn clean_temporary(&self) -> Result<u64, BlobError> {
+        let mut removed = 0;
+        for key in self.temporary_objects()? {
+            let path = Path::from(key.as_str());
+            if let Some(upload) = key.strip_suffix(".upload") {
+                let id = self.get_range(&path, 0..1024, None)?;
+                let id = String::from_utf8_lossy(&id).trim().to_owned();
+                let client = Arc::clone(&self.inner.client);
+                let upload = Path::from(upload);
+                let u = upload.clone();
+                match self.run(async move { client.abort_multipart(&u, &id).await })? {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(self.remote("abort the upload of", &upload, e)),
+                }
+            }
+            self.delete(&path)?;
+            removed += 1;
+        }
+        Ok(removed)
+    }
+}
+
+/// A multipart upload under way, to a temporary object.
+struct Upload {
+    temp: Path,
+    marker: Path,
+    id: String,
+    next_part: usize,
+    /// Parts acknowledged, in order.
+    done: Vec<PartId>,
+    /// Parts being sent, oldest first.
+    in_flight: VecDeque<mpsc::Receiver<object_store::Result<PartId>>>,
+    /// The temporary object exists (the upload was completed but not yet copied into place).
+    completed: bool,
+}
+
+struct S3Writer {
+    store: S3BlobStore,
+    sealer: Sealer,
+    /// Sealed bytes not yet sent (the header first).
+    buffer: Vec<u8>,
+    upload: Option<Upload>,
+    /// A part failed: the blob can no longer be finished.
+    failed: bool,
+}
+
+impl S3Writer {
+    fn start_upload(&mut self) -> Result<(), BlobError> {
+        let name = self.store.inner.keys.random_name()?;
+        let temp = Path::from(self.store.key(&format!("tmp/{name}")));
+        let marker = Path::from(self.store.key(&format!("tmp/{name}.upload")));
+        let client = Arc::clone(&self.store.inner.client);
+        let t = temp.clone();
+        let id = self
+            .store
+            .run(async move { client.create_multipart(&t).await })?
+            .map_err(|e| self.store.remote("start an upload to", &temp, e))?;
+        let client = Arc::clone(&self.store.inner.client);
+        let (m, body) = (marker.clone(), PutPayload::from(id.clone().into_bytes()));
+        let marked = self.store.run(async move { client.put(&m, body).await })?;
+        let upload = Upload {
+            temp,
+            marker,
+            id,
+            next_part: 0,
+            done: Vec::new(),
+            in_flight: VecDeque::new(),
+            completed: false,
+        };
+        if let Err(e) = marked {
+            let error = self.store.remote("write", &upload.marker, e);
+            self.upload = Some(upload); // aborted by `Drop`
+            return Err(error);
+        }
+        self.upload = Some(upload);
+        Ok(())
+    }
+
+    /// Sends `len` bytes from the front of the buffer as the next part.
+    fn send_part(&mut self, len: usize) -> Result<(), BlobError> {
+        if self.upload.is_none() {
+            self.start_upload()?;
+        }
+        let rest = self.buffer.split_off(len);
+        let part = Bytes::from(std::mem::replace(&mut self.buffer, rest));
+        let Some(upload) = self.upload.as_mut() else {
+            return Ok(()); // unreachable: started above
+        };
+        if upload.in_flight.len() >= MAX_PARTS_IN_FLIGHT {
+            Self::wait_oldest(&self.store, upload)?;
+        }
+        let client = Arc::clone(&self.store.inner.client);
+        let (temp, id, index) = (upload.temp.clone(), upload.id.clone(), upload.next_part);
+        let receiver = self.store.spawn(async move {
+            client
+                .put_part(&temp, &id, index, PutPayload::from(part))
+                .await
+        });
+        upload.in_flight.push_back(receiver);
+        upload.next_part += 1;
+        Ok(())
+    }
+
+    fn wait_oldest(store: &S3BlobStore, upload: &mut Upload) -> Result<(), BlobError> {
+        if let Some(receiver) = upload.in_flight.pop_front() {
+            let part = receiver.recv().map_err(|_| store.stopped())?;
+            let part = part.map_err(|e| store.remote("upload a part of", &upload.temp, e))?;
+            upload.done.push(part);
+        }
+        Ok(())
+    }
+
+    /// Sends every full part the buffer holds.
+    fn send_full_parts(&mut self) -> Result<(), BlobError> {
+        loop {
+            let index = self.upload.as_ref().map_or(0, |u| u.next_part);
+            let len = part_len(self.store.inner.part_len, index);
+            if self.buffer.len() < len {
+                return Ok(());
+            }
+            self.send_part(len)?;
+        }
+    }
+
+    fn finish_inner(
+        &mut self,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<Stored, BlobError> {
+        if self.failed {
+            return Err(BlobError::Remote {
+                action: "finish",
+                bucket: self.store.inner.bucket.clone(),
+                object: self.store.object_key(hash),
+                hint: "an earlier write of this blob failed; write it again",
+                source: "the blob is incomplete".into(),
+            });
+        }
+        let Self { sealer, buffer, .. } = self;
+        sealer
+            .finish(&mut |sealed: &[u8]| {
+                buffer.extend_from_slice(sealed);
+                Ok(())
+            })
+            .map_err(|_| BlobError::Crypto)?;
+        let path = Path::from(self.store.object_key(hash));
+        let existed = self.store.exists(&path)?;
+        if existed && if_present == IfPresent::Keep {
+            return Ok(Stored::AlreadyPresent); // `Drop` aborts any upload
+        }
+        if self.upload.is_none() {
+            let client = Arc::clone(&self.store.inner.client);
+            let body = PutPayload::from(std::mem::take(&mut self.buffer));
+            let p = path.clone();
+            self.store
+                .run(async move { client.put(&p, body).await })?
+                .map_err(|e| self.store.remote("write", &path, e))?;
+        } else {
+            let len = self.buffer.len();
+            self.send_part(len)?;
+            let store = self.store.clone();
+            let Some(upload) = self.upload.as_mut() else {
+                return Ok(Stored::New); // unreachable: `send_part` keeps the upload
+            };
+            while !upload.in_flight.is_empty() {
+                Self::wait_oldest(&store, upload)?;
+            }
+            let client = Arc::clone(&store.inner.client);
+            let (temp, id, parts) = (upload.temp.clone(), upload.id.clone(), upload.done.clone());
+            store
+                .run(async move { client.complete_multipart(&temp, &id, parts).await })?
+                .map_err(|e| store.remote("complete the upload of", &upload.temp, e))?;
+            upload.completed = true;
+            let client = Arc::clone(&store.inner.client);
+            let (from, to) = (upload.temp.clone(), path.clone());
+            store
+                .run(async move { client.copy(&from, &to).await })?
+                .map_err(|e| store.remote("copy into place", &path, e))?;
+            // The blob is stored; a leftover temporary object is removed by `clean_temporary`.
+            let _ = store.delete(&upload.temp);
+            let _ = store.delete(&upload.marker);
+            self.upload = None;
+        }
+        Ok(if existed {
+            Stored::Replaced
+        } else {
+            Stored::New
+        })
+    }
+}
+
+impl Write for S3Writer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(io::Error::other("an earlier write of this blob failed"));
+        }
+        let Self { sealer, buffer, .. } = self;
+        sealer.write(buf, &mut |sealed: &[u8]| {
+            buffer.extend_from_slice(sealed);
+            Ok(())
+        })?;
+        if let Err(e) = self.send_full_parts() {
+            self.failed = true;
+            return Err(io::Error::other(e));
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl BlobWriter for S3Writer {
+    fn finish(
+        mut self: Box<Self>,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<Stored, BlobError> {
+        self.finish_inner(hash, if_present)
+    }
+}
+
+impl Drop for S3Writer {
+    fn drop(&mut self) {
+        // A finished writer has no upload left: this is an abandoned (or refused) blob.
+        let Some(upload) = self.upload.take() else {
+            return;
+        };
+        // Parts still being sent could land after the abort and linger: wait for them first.
+        for receiver in &upload.in_flight {
+            let _ = receiver.recv_timeout(ABORT_WAIT);
+        }
+        let client = Arc::clone(&self.store.inner.client);
+        let done = self.store.spawn(async move {
+            let cleaned = if upload.completed {
+                client.delete(&upload.temp).await
+            } else {
+                match client.abort_multipart(&upload.temp, &upload.id).await {
+                    Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    other => other,
+                }
+            };
+            // Keep the marker if the upload could not be aborted: `clean_temporary` will.
+            if cleaned.is_ok() {
+                let _ = client.delete(&upload.marker).await;
+            }
+        });
+        let _ = done.recv_timeout(ABORT_WAIT);
+    }
+}
+
+/// The bytes of one stored object, fetched by range as a [`ChunkReader`] asks for them.
+struct ObjectSource {
+    store: S3BlobStore,
+    path: Path,
+    /// The version read: every later request must find the same one.
+    e_tag: Option<String>,
+    size: u64,
+    /// The object's first bytes, fetched with the header.
+    cached: Bytes,
+    /// Where the previous read ended: a read starting there is part of a sequential pass.
+    last_end: Option<u64>,
+    ahead: Option<ReadAhead>,
+}
+
+/// A download of the rest of an object, running ahead of the reader by at most [`READ_AHEAD`]
+/// bytes: sequential reads then cost one request, not one per chunk.
+struct ReadAhead {
+    /// Offset of the next byte to come out.
+    offset: u64,
+    receiver: mpsc::Receiver<object_store::Result<Bytes>>,
+    /// Bytes the download may still fetch ahead; given back as the reader consumes them.
+    credits: Arc<tokio::sync::Semaphore>,
+    current: Bytes,
+    task: tokio::task::AbortHandle,
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl ReadAhead {
+    fn read_exact(&mut self, mut buf: &mut [u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            if self.current.is_empty() {
+                let next = self.receiver.recv().map_err(|_| {
+                    io::Error::new(io::ErrorKind::UnexpectedEof, "the object ended early")
+                })?;
+                self.current = next.map_err(io::Error::other)?;
+                self.credits.add_permits(self.current.len().min(READ_AHEAD));
+                continue;
+            }
+            let n = buf.len().min(self.current.len());
+            buf[..n].copy_from_slice(&self.current.split_to(n));
+            buf = &mut buf[n..];
+            self.offset += n as u64;
+        }
+        Ok(())
+    }
+}
+
+impl ObjectSource {
+    fn start_read_ahead(&mut self, offset: u64) -> Option<ReadAhead> {
+        let runtime = self.store.inner.runtime.as_ref()?;
+        let (sender, receiver) = mpsc::channel();
+        let credits = Arc::new(tokio::sync::Semaphore::new(READ_AHEAD));
+        let client = Arc::clone(&self.store.inner.client);
+        let path = self.path.clone();
+        let options = GetOptions::new()
+            .with_range(Some(GetRange::Bounded(offset..self.size)))
+            .with_if_match(self.e_tag.clone());
+        let permits = Arc::clone(&credits);
+        let task = runtime.spawn(async move {
+            let mut stream = match client.get_opts(&path, options).await {
+                Ok(got) => got.into_stream(),
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                    return;
+                }
+            };
+            while let Some(item) = stream.next().await {
+                let len = item.as_ref().map_or(0, |b| b.len().min(READ_AHEAD));
+                match permits.acquire_many(len as u32).await {
+                    Ok(permit) => permit.forget(),
+                    Err(_) => return,
+                }
+                if sender.send(item).is_err() {
+                    return;
+                }
+            }
+        });
+        Some(ReadAhead {
+            offset,
+            receiver,
+            credits,
+            current: Bytes::new(),
+            task: task.abort_handle(),
+        })
+    }
+
+    fn context(&self, error: impl std::fmt::Display) -> io::Error {
+        io::Error::other(format!(
+            "cannot read `{}` in bucket `{}`: {error}",
+            self.path, self.store.inner.bucket
+        ))
+    }
+}
+
+impl ChunkSource for ObjectSource {
+    fn read_exact_at(&mut self, buf: &mut [u8], offset: u64) -> io::Result<()> {
+        let end = offset + buf.len() as u64;
+        if end > self.size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "read past the end of the object",
+            ));
+        }
+        if end <= self.cached.len() as u64 {
+            buf.copy_from_slice(&self.cached[offset as usize..end as usize]);
+            self.last_end = Some(end);
+            return Ok(());
+        }
+        if self.ahead.as_ref().is_some_and(|a| a.offset != offset) {
+            self.ahead = None;
+        }
+        if self.ahead.is_none() && self.last_end == Some(offset) && end < self.size {
+            self.ahead = self.start_read_ahead(offset);
+        }
+        match self.ahead.as_mut() {
+            Some(ahead) => {
+                if let Err(e) = ahead.read_exact(buf) {
+                    self.ahead = None;
+                    return Err(self.context(e));
+                }
+            }
+            None => {
+                let got = self
+                    .store
+                    .get_range(&self.path, offset..end, self.e_tag.clone())
+                    .map_err(io::Error::other)?;
+                if got.len() != buf.len() {
+                    return Err(self.context("the object ended early"));
+                }
+                buf.copy_from_slice(&got);
+            }
+        }
+        self.last_end = Some(end);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_parsed_strictly() {
+        assert_eq!(
+            parse_url("s3://evidence").unwrap(),
+            ("evidence".into(), "".into())
+        );
+        assert_eq!(
+            parse_url("s3://evidence/vaults/centre-1/").unwrap(),
+            ("evidence".into(), "vaults/centre-1".into())
+        );
+        for bad in [
+            "evidence",
+            "https://evidence",
+            "s3://",
+            "s3://Evidence",
+            "s3://ab",
+            "s3://-evidence",
+            "s3://evidence/../x",
+            "s3://evidence/a//b",
+            "s3://evidence/a b",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad} was accepted");
+        }
+    }
+
+    #[test]
+    fn parts_grow_so_that_large_blobs_fit_in_10000_parts() {
+        let base = 8 << 20;
+        assert_eq!(part_len(base, 0), base);
+        assert_eq!(part_len(base, 1999), base);
+        assert_eq!(part_len(base, 2000), 2 * base);
+        let total: u64 = (0..10_000).map(|i| part_len(base, i) as u64).sum();
+        assert!(total > 400_000_000_000, "{total}");
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let config = S3Config {
+            bucket: "evidence".into(),
+            prefix: String::new(),
+            endpoint: Some("http://127.0.0.1:3900".into()),
+            region: "garage".into(),
+            access_key_id: "GK123".into(),
+            secret_access_key: "very-secret".into(),
+            session_token: Some("also-secret".into()),
+            max_retries: 1,
+            retry_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
+            part_len: 8 << 20,
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("very-secret") && !shown.contains("also-secret"));
+        let store = S3BlobStore::open(&config, &[1; 32], &[2; 32]).unwrap();
+        assert!(!format!("{store:?}").contains("secret"));
+    }
+}
