@@ -678,6 +678,137 @@ pub(crate) async fn persons(
     Ok(Json(json!({ "persons": persons })).into_response())
 }
 
+/// A witness or survivor to record under a pseudonym.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct PersonBody {
+    pseudonym: String,
+    /// The real identity (any JSON), seen only by victim support officers of the holder.
+    #[schema(value_type = Object)]
+    identity: serde_json::Value,
+    /// Protective measures, e.g. `voice distortion`, `no photographs`.
+    #[serde(default)]
+    protective_measures: Vec<String>,
+}
+
+/// Records a person (victim support officers and custodians of the holder).
+#[utoipa::path(post, path = "/api/v1/persons", request_body = PersonBody, responses(
+    (status = 201, description = "Recorded; the custody log position"),
+    (status = 400, description = "No pseudonym"),
+    (status = 403, description = "Not a victim support officer or custodian of the holder"),
+    (status = 409, description = "The pseudonym is taken")
+))]
+pub(crate) async fn person_add(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(body): Json<PersonBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let pseudonym = body.pseudonym.clone();
+    let index = state
+        .with_vault(move |vault| {
+            Ok(vault.add_person(
+                &user,
+                &body.pseudonym,
+                body.identity,
+                body.protective_measures,
+            )?)
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "pseudonym": pseudonym, "ledger_index": index })),
+    )
+        .into_response())
+}
+
+/// Records a person's consent scope: the kinds of organisation their statements may go to and
+/// the organisations excluded (`{"allow_kinds": [...], "exclude": [...], "note"?}`).
+#[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/scope", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body(content = Object, description = "The scope"), responses(
+    (status = 200, description = "Recorded; the custody log position"),
+    (status = 400, description = "No such person, or a bad scope"),
+    (status = 403, description = "Not a victim support officer or custodian of the holder")
+))]
+pub(crate) async fn person_scope(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(pseudonym): Path<String>,
+    Json(scope): Json<custodia_vault::ScopeSpec>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let index = state
+        .with_vault(move |vault| Ok(vault.set_person_scope(&user, &pseudonym, scope)?))
+        .await?;
+    Ok(Json(json!({ "ledger_index": index })).into_response())
+}
+
+/// Links items (statements) to a person: they go out only where the person's scope allows.
+#[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/statements", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body = ScopeBody, responses(
+    (status = 200, description = "Linked; the custody log positions"),
+    (status = 400, description = "No such person"),
+    (status = 403, description = "Not a victim support officer or custodian of the holder")
+))]
+pub(crate) async fn person_statements(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(pseudonym): Path<String>,
+    Json(body): Json<ScopeBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let hashes = body
+        .items
+        .iter()
+        .map(|s| parse_hash(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let indexes = state
+        .with_vault(move |vault| Ok(vault.link_statements(&user, &pseudonym, &hashes)?))
+        .await?;
+    Ok(Json(json!({ "ledger_indexes": indexes })).into_response())
+}
+
+/// An API token to issue.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct TokenBody {
+    /// What the token is for (shown in listings).
+    label: String,
+    /// Days until it expires; never when absent.
+    days: Option<u64>,
+}
+
+/// Issues a long-lived API token for a user (the user themself, or the holder's
+/// administrators). The secret is shown once, in this answer.
+#[utoipa::path(post, path = "/api/v1/users/{name}/tokens", params(("name" = String, Path, description = "The user")), request_body = TokenBody, responses(
+    (status = 201, description = "The token: id, user, kind, token (the secret), expires_at"),
+    (status = 403, description = "Not the user nor an administrator of the holder")
+))]
+pub(crate) async fn token_issue(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Json(body): Json<TokenBody>,
+) -> ApiResult {
+    let user = caller(&state, &headers, &method).await?;
+    let issued = state
+        .with_vault(move |vault| Ok(vault.issue_api_token(&user, &name, &body.label, body.days)?))
+        .await?;
+    let mut response = (
+        StatusCode::CREATED,
+        Json(json!({
+            "id": issued.id, "user": issued.user, "kind": issued.kind,
+            "token": issued.token, "expires_at": issued.expires_at,
+        })),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
 #[derive(Deserialize, Default)]
 pub(crate) struct VerifyQuery {
     deep: Option<bool>,

@@ -229,7 +229,10 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(api::inclusion_proof))
         .routes(routes!(api::consistency))
         .routes(routes!(api::item_redact))
-        .routes(routes!(api::persons))
+        .routes(routes!(api::persons, api::person_add))
+        .routes(routes!(api::person_scope))
+        .routes(routes!(api::person_statements))
+        .routes(routes!(api::token_issue))
         .routes(routes!(api::verify))
         .with_state(state.clone())
         .split_for_parts();

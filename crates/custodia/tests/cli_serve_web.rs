@@ -124,6 +124,21 @@ fn uploads_resume_check_their_hash_and_refuse_what_does_not_fit() {
     let (status, item) = server.json(&format!("/api/v1/items/{sha}"), Some(&admin));
     assert_eq!(status, 200, "{item}");
     assert_eq!(item["item"]["size"], content.len() as u64);
+    // Ranges outside the item, reversed or several at once are refused with its size.
+    for range in ["bytes=3000000-", "bytes=10-5", "bytes=0-1,5-6", "lines=1-2"] {
+        let response = server
+            .agent
+            .get(format!(
+                "{}/api/v1/items/{sha}/content?purpose=check",
+                server.base
+            ))
+            .header("Authorization", format!("Bearer {admin}"))
+            .header("Range", range)
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 416, "{range}");
+        assert_eq!(response.headers()["content-range"], "bytes */3000000");
+    }
     assert_eq!(
         server.json(&path, Some(&admin)).0,
         400,
@@ -323,6 +338,60 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     // Witness records: victim support and custodians of the holder only.
     assert_eq!(server.json("/api/v1/persons", Some(&prosecutor)).0, 403);
     assert_eq!(server.json("/api/v1/persons", Some(&admin)).0, 200);
+    let witness = json!({"pseudonym": "W-9", "identity": {"name": "withheld here"},
+                         "protective_measures": ["voice distortion"]});
+    assert_eq!(
+        server
+            .send("POST", "/api/v1/persons", &prosecutor, witness.clone())
+            .0,
+        403
+    );
+    assert_eq!(
+        server
+            .send("POST", "/api/v1/persons", &admin, witness.clone())
+            .0,
+        201
+    );
+    assert_eq!(
+        server.send("POST", "/api/v1/persons", &admin, witness).0,
+        409
+    );
+    let scope = json!({"allow_kinds": ["requesting_authority"], "exclude": []});
+    let (status, scoped) = server.send("POST", "/api/v1/persons/W-9/scope", &admin, scope);
+    assert_eq!(status, 200, "{scoped}");
+    let (status, linked) = server.send(
+        "POST",
+        "/api/v1/persons/W-9/statements",
+        &admin,
+        json!({ "items": [sha] }),
+    );
+    assert_eq!(status, 200, "{linked}");
+    let (_, persons) = server.json("/api/v1/persons", Some(&admin));
+    assert_eq!(persons["persons"][0]["statements"][0], sha.as_str());
+    // API tokens: for oneself, or by an administrator; shown once.
+    let (status, issued) = server.send(
+        "POST",
+        "/api/v1/users/prosecutor/tokens",
+        &prosecutor,
+        json!({"label": "case system", "days": 30}),
+    );
+    assert_eq!(status, 201, "{issued}");
+    let api_token = issued["token"].as_str().unwrap();
+    assert_eq!(
+        server.json("/api/v1/me", Some(api_token)).1["user"],
+        "prosecutor"
+    );
+    assert_eq!(
+        server
+            .send(
+                "POST",
+                "/api/v1/users/admin/tokens",
+                &prosecutor,
+                json!({"label": "x"})
+            )
+            .0,
+        403
+    );
     // Redaction makes a new item; only the holder's custodians redact.
     let burn = json!({"texts": ["Badush"], "reason": "protect the place of detention"});
     let redact = format!("/api/v1/items/{sha}/redact");

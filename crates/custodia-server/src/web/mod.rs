@@ -146,15 +146,17 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<View
     }
 }
 
-/// Checks a form's CSRF field against the cookie.
-pub(crate) fn check_csrf(headers: &HeaderMap, sent: &str) -> Result<(), Response> {
+/// Checks a form's CSRF field against the cookie: the refusal to send, if it does not match.
+pub(crate) fn csrf_refusal(headers: &HeaderMap, sent: &str) -> Option<Response> {
     match cookie(headers, CSRF_COOKIE) {
-        Some(expected) if !sent.is_empty() && expected == sent => Ok(()),
-        _ => Err((
-            StatusCode::FORBIDDEN,
-            "the form's security token is missing or stale: reload the page and try again",
-        )
-            .into_response()),
+        Some(expected) if !sent.is_empty() && expected == sent => None,
+        _ => Some(
+            (
+                StatusCode::FORBIDDEN,
+                "the form's security token is missing or stale: reload the page and try again",
+            )
+                .into_response(),
+        ),
     }
 }
 

@@ -22,7 +22,7 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 use super::{
-    check_csrf, encode, error_page, highlighted, html_response, language, layout, map,
+    csrf_refusal, encode, error_page, highlighted, html_response, language, layout, map,
     mostly_arabic, viewer, Lang, Viewer,
 };
 use crate::{cookie, random_token, session_cookies, ApiError, AppState, CSRF_COOKIE};
@@ -126,7 +126,7 @@ pub async fn login_submit(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     if let Err(e) = state.admit_login(peer.ip()) {
@@ -166,7 +166,7 @@ pub async fn logout_submit(
     headers: HeaderMap,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     if let Some(token) = cookie(&headers, crate::SESSION_COOKIE).map(str::to_owned) {
@@ -624,7 +624,7 @@ pub async fn redact_submit(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let Ok(hash) = sha256.parse::<ContentHash>() else {
@@ -1053,7 +1053,7 @@ pub async fn request_submit(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let filing = RequestFiling {
@@ -1205,7 +1205,7 @@ pub async fn request_scope(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let mut hashes = Vec::new();
@@ -1249,7 +1249,7 @@ pub async fn request_decide(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let grant = match form.decision.as_str() {
@@ -1288,7 +1288,7 @@ pub async fn request_finalise(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let user = v.user.clone();
@@ -1472,7 +1472,7 @@ pub async fn admin_checkpoint(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     if !v.is(Role::Administrator) {
@@ -1504,7 +1504,7 @@ pub async fn admin_organisation(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let Ok(kind) = serde_json::from_value(serde_json::Value::String(form.kind.clone())) else {
@@ -1538,7 +1538,7 @@ pub async fn admin_user(
         Ok(v) => v,
         Err(r) => return r,
     };
-    if let Err(r) = check_csrf(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
     let Ok(role) = serde_json::from_value::<Role>(serde_json::Value::String(form.role.clone()))
