@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use custodia_vault::browse::BrowseFilter;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::{caller, parse_hash, ApiError, ApiResult, AppState};
+use crate::{parse_hash, ApiError, ApiResult, AppState, Caller};
 
 struct Quiet;
 impl IngestProgress for Quiet {}
@@ -42,11 +42,9 @@ pub(crate) struct ItemsQuery {
 ), responses((status = 200, description = "The page of items and the total"), (status = 401, description = "Not signed in")))]
 pub(crate) async fn items(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Query(q): Query<ItemsQuery>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let filter = BrowseFilter {
         originator: q.originator,
         kind: q.kind,
@@ -71,12 +69,10 @@ pub(crate) struct CheckQuery {
 ), responses((status = 200, description = "status: verified, not_rehashed or failed"), (status = 404, description = "No such item (or none the caller may know of)")))]
 pub(crate) async fn item_check(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(sha256): Path<String>,
     Query(q): Query<CheckQuery>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hash = parse_hash(&sha256)?;
     let deep = q.deep.unwrap_or(false);
     let check = state
@@ -87,12 +83,7 @@ pub(crate) async fn item_check(
 
 /// Holdings by originator and type, over the items the caller may see.
 #[utoipa::path(get, path = "/api/v1/holdings", responses((status = 200, description = "Counts"), (status = 401, description = "Not signed in")))]
-pub(crate) async fn holdings(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+pub(crate) async fn holdings(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let h = state
         .with_vault(move |vault| Ok(vault.holdings(&user)?))
         .await?;
@@ -101,12 +92,7 @@ pub(crate) async fn holdings(
 
 /// The latest custody events the caller may know of.
 #[utoipa::path(get, path = "/api/v1/activity", responses((status = 200, description = "Events, newest first"), (status = 401, description = "Not signed in")))]
-pub(crate) async fn activity(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+pub(crate) async fn activity(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let events = state
         .with_vault(move |vault| Ok(vault.recent_activity(&user, 50)?))
         .await?;
@@ -138,11 +124,9 @@ pub(crate) struct SearchQuery {
 ), responses((status = 200, description = "total, hits (sha256, path, score, snippet), facets"), (status = 400, description = "The query is not understood")))]
 pub(crate) async fn search(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let limit = q.limit.unwrap_or(20).min(1000);
     let sort = q.sort.unwrap_or_default();
     let report = state
@@ -194,11 +178,9 @@ pub(crate) struct UploadRequest {
 ))]
 pub(crate) async fn upload_begin(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Json(body): Json<UploadRequest>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let plan = UploadPlan {
         name: body.name,
         size: body.size,
@@ -221,11 +203,9 @@ pub(crate) async fn upload_begin(
 ))]
 pub(crate) async fn upload_status(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let upload = state
         .with_vault(move |vault| Ok(vault.upload(&user, &id)?))
         .await?;
@@ -244,12 +224,11 @@ pub(crate) async fn upload_status(
 ))]
 pub(crate) async fn upload_append(
     State(state): State<AppState>,
-    method: Method,
+    Caller(user): Caller,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let offset: u64 = headers
         .get("upload-offset")
         .and_then(|v| v.to_str().ok())
@@ -277,11 +256,9 @@ pub(crate) async fn upload_append(
 ))]
 pub(crate) async fn upload_cancel(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     state
         .with_vault(move |vault| Ok(vault.cancel_upload(&user, &id)?))
         .await?;
@@ -296,11 +273,9 @@ pub(crate) async fn upload_cancel(
 ))]
 pub(crate) async fn upload_finish(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let report = state
         .with_vault(move |vault| Ok(vault.finish_upload(&user, &id, &Quiet)?))
         .await?;
@@ -335,11 +310,9 @@ pub(crate) struct RequestBody {
 ))]
 pub(crate) async fn request_file(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Json(body): Json<RequestBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let filing = RequestFiling {
         authority: body.authority,
         legal_basis: body.legal_basis,
@@ -370,12 +343,10 @@ pub(crate) struct ScopeBody {
 ))]
 pub(crate) async fn request_scope(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
     Json(body): Json<ScopeBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hashes = body
         .items
         .iter()
@@ -407,12 +378,10 @@ pub(crate) struct DecisionBody {
 ))]
 pub(crate) async fn request_decision(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
     Json(body): Json<DecisionBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let grant = match body.decision.as_str() {
         "grant" => true,
         "refuse" => false,
@@ -454,11 +423,9 @@ pub(crate) async fn request_decision(
 ))]
 pub(crate) async fn request_finalise(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let (view, receipt) = state
         .with_vault(move |vault| Ok(vault.finalise_request_for_download(&user, &id)?))
         .await?;
@@ -476,11 +443,9 @@ pub(crate) async fn request_finalise(
 ))]
 pub(crate) async fn request_package(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path((id, package)): Path<(String, String)>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     crate::stream_package(&state, user, id, package).await
 }
 
@@ -506,10 +471,8 @@ async fn require_admin_view(state: &AppState, user: String) -> Result<(), ApiErr
 #[utoipa::path(get, path = "/api/v1/organisations", responses((status = 200, description = "Organisations"), (status = 403, description = "Not an administrator or auditor")))]
 pub(crate) async fn organisations(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     require_admin_view(&state, user).await?;
     let orgs = state
         .with_vault(|vault| Ok(vault.catalog().organisations().map_err(VaultError::from)?))
@@ -523,12 +486,7 @@ pub(crate) async fn organisations(
 
 /// Users with their organisations and roles (administrators, the holder's auditors).
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Users"), (status = 403, description = "Not an administrator or auditor")))]
-pub(crate) async fn users(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+pub(crate) async fn users(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     require_admin_view(&state, user).await?;
     let users = state
         .with_vault(|vault| Ok(vault.catalog().users().map_err(VaultError::from)?))
@@ -555,11 +513,9 @@ pub(crate) struct OrganisationBody {
 ))]
 pub(crate) async fn organisation_add(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Json(body): Json<OrganisationBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let name = body.name.clone();
     let index = state
         .with_vault(move |vault| {
@@ -593,11 +549,9 @@ pub(crate) struct UserBody {
 ))]
 pub(crate) async fn user_add(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Json(body): Json<UserBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let name = body.name.clone();
     let index = state
         .with_vault(move |vault| {
@@ -635,12 +589,10 @@ pub(crate) struct RedactBody {
 ))]
 pub(crate) async fn item_redact(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(sha256): Path<String>,
     Json(body): Json<RedactBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hash = parse_hash(&sha256)?;
     let spec = custodia_vault::redact::RedactionSpec {
         texts: body.texts,
@@ -660,12 +612,7 @@ pub(crate) async fn item_redact(
     (status = 200, description = "Persons: pseudonym, identity (or identity_withheld), protective measures, scope, statements"),
     (status = 403, description = "Not a victim support officer or custodian of the holder")
 ))]
-pub(crate) async fn persons(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+pub(crate) async fn persons(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let persons = state
         .with_vault(move |vault| {
             let mut out = Vec::new();
@@ -699,11 +646,9 @@ pub(crate) struct PersonBody {
 ))]
 pub(crate) async fn person_add(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Json(body): Json<PersonBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let pseudonym = body.pseudonym.clone();
     let index = state
         .with_vault(move |vault| {
@@ -731,12 +676,10 @@ pub(crate) async fn person_add(
 ))]
 pub(crate) async fn person_scope(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(pseudonym): Path<String>,
     Json(scope): Json<custodia_vault::ScopeSpec>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let index = state
         .with_vault(move |vault| Ok(vault.set_person_scope(&user, &pseudonym, scope)?))
         .await?;
@@ -751,12 +694,10 @@ pub(crate) async fn person_scope(
 ))]
 pub(crate) async fn person_statements(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(pseudonym): Path<String>,
     Json(body): Json<ScopeBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hashes = body
         .items
         .iter()
@@ -785,12 +726,10 @@ pub(crate) struct TokenBody {
 ))]
 pub(crate) async fn token_issue(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(name): Path<String>,
     Json(body): Json<TokenBody>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let issued = state
         .with_vault(move |vault| Ok(vault.issue_api_token(&user, &name, &body.label, body.days)?))
         .await?;
@@ -823,11 +762,9 @@ pub(crate) struct VerifyQuery {
 ))]
 pub(crate) async fn verify(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Query(q): Query<VerifyQuery>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let deep = q.deep.unwrap_or(false);
     let report = state
         .with_vault(move |vault| {

@@ -355,6 +355,22 @@ pub(crate) async fn caller(
         .await
 }
 
+/// The signed-in caller of an API route (see [`caller`]).
+pub(crate) struct Caller(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        caller(state, &parts.headers, &parts.method)
+            .await
+            .map(Caller)
+    }
+}
+
 pub(crate) fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
     text.parse().map_err(|_| {
         ApiError::new(
@@ -467,8 +483,7 @@ async fn logout(State(state): State<AppState>, method: Method, headers: HeaderMa
     (status = 200, description = "The signed-in user"),
     (status = 401, description = "Not signed in")
 ))]
-async fn me(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+async fn me(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let who = state
         .with_vault(move |vault| Ok(vault.principal(&user)?))
         .await?;
@@ -486,11 +501,9 @@ async fn me(State(state): State<AppState>, method: Method, headers: HeaderMap) -
 ))]
 async fn item(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(sha256): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
@@ -518,11 +531,9 @@ async fn item(
 ))]
 async fn item_history(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(sha256): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
@@ -562,12 +573,11 @@ struct DownloadQuery {
 ))]
 async fn item_content(
     State(state): State<AppState>,
-    method: Method,
+    Caller(user): Caller,
     headers: HeaderMap,
     Path(sha256): Path<String>,
     Query(query): Query<DownloadQuery>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let hash = parse_hash(&sha256)?;
     let purpose = query.purpose.unwrap_or_default();
     let range = headers
@@ -732,8 +742,7 @@ pub fn parse_range(text: &str, size: u64) -> Option<(u64, u64)> {
     (status = 200, description = "Requests, each trimmed to what the caller may see"),
     (status = 401, description = "Not signed in")
 ))]
-async fn requests(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
+async fn requests(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let list = state
         .with_vault(move |vault| Ok(vault.request_list(&user, None)?))
         .await?;
@@ -747,11 +756,9 @@ async fn requests(State(state): State<AppState>, method: Method, headers: Header
 ))]
 async fn request(
     State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
+    Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
     let view = state
         .with_vault(move |vault| Ok(vault.request_view(&user, &id)?))
         .await?;

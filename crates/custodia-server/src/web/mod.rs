@@ -118,6 +118,18 @@ pub(crate) fn language(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::En)
 }
 
+impl axum::extract::FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    /// A page's viewer: the signed-in person, or a redirect to the sign-in page.
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        viewer(state, &parts.headers).await
+    }
+}
+
 /// The signed-in viewer, or a redirect to the sign-in page.
 pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let to_login = || Redirect::to("/login").into_response();

@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{
     csrf_refusal, encode, error_page, highlighted, html_response, language, layout, map,
-    mostly_arabic, viewer, Lang, Viewer,
+    mostly_arabic, Lang, Viewer,
 };
 use crate::{cookie, random_token, session_cookies, ApiError, AppState, CSRF_COOKIE};
 
@@ -195,11 +195,7 @@ pub async fn logout_submit(
 
 // --- dashboard --------------------------------------------------------------------------
 
-pub async fn dashboard(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
     let data = state
         .with_vault(move |vault| {
@@ -305,13 +301,9 @@ pub struct ItemsQuery {
 
 pub async fn items(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    v: Viewer,
     Query(q): Query<ItemsQuery>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let filter = BrowseFilter {
         originator: q.originator.clone().filter(|s| !s.is_empty()),
         kind: q.kind.clone().filter(|s| !s.is_empty()),
@@ -397,14 +389,10 @@ pub struct ItemQuery {
 
 pub async fn item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    v: Viewer,
     Path(sha256): Path<String>,
     Query(q): Query<ItemQuery>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Ok(hash) = sha256.parse::<ContentHash>() else {
         return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
     };
@@ -617,13 +605,10 @@ pub struct RedactForm {
 pub async fn redact_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Path(sha256): Path<String>,
     Form(form): Form<RedactForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -657,12 +642,9 @@ pub async fn redact_submit(
 pub async fn preview(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Path(sha256): Path<String>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Ok(hash) = sha256.parse::<ContentHash>() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -792,11 +774,7 @@ fn render_pdf_page(pdf: &[u8]) -> Result<Vec<u8>, ApiError> {
 
 // --- upload -----------------------------------------------------------------------------
 
-pub async fn upload_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn upload_form(State(state): State<AppState>, v: Viewer) -> Response {
     if !(v.of_holder() && v.is(Role::Custodian)) {
         return error_page(&v, StatusCode::FORBIDDEN, v.t("forbidden"));
     }
@@ -835,13 +813,9 @@ pub struct SearchQuery {
 
 pub async fn search(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    v: Viewer,
     Query(q): Query<SearchQuery>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let query = q.q.clone().unwrap_or_default();
     let sort_key = q.sort.clone().unwrap_or_else(|| "relevance".into());
     let sort = match sort_key.as_str() {
@@ -928,11 +902,7 @@ pub async fn search(
 
 // --- requests ---------------------------------------------------------------------------
 
-pub async fn requests(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
     let list = match state
         .with_vault(move |vault| Ok(vault.request_list(&user, None)?))
@@ -965,11 +935,7 @@ pub async fn requests(State(state): State<AppState>, headers: HeaderMap) -> Resp
     layout(&v, v.t("req.title"), "requests", "/requests", body)
 }
 
-pub async fn request_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn request_form(State(state): State<AppState>, v: Viewer) -> Response {
     let authorities: Vec<String> = if v.of_holder() && v.is(Role::Custodian) {
         state
             .with_vault(|vault| {
@@ -1047,12 +1013,9 @@ fn some(text: Option<String>) -> Option<String> {
 pub async fn request_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Form(form): Form<RequestForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1077,15 +1040,7 @@ pub async fn request_submit(
     }
 }
 
-pub async fn request(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<String>) -> Response {
     let user = v.user.clone();
     let rid = id.clone();
     let view = match state
@@ -1198,13 +1153,10 @@ pub struct ScopeForm {
 pub async fn request_scope(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Path(id): Path<String>,
     Form(form): Form<ScopeForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1242,13 +1194,10 @@ pub struct DecideForm {
 pub async fn request_decide(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Path(id): Path<String>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1281,13 +1230,10 @@ pub async fn request_decide(
 pub async fn request_finalise(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1304,13 +1250,9 @@ pub async fn request_finalise(
 
 pub async fn package_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    v: Viewer,
     Path((id, package)): Path<(String, String)>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     crate::stream_package(&state, v.user, id, package)
         .await
         .unwrap_or_else(IntoResponse::into_response)
@@ -1318,11 +1260,7 @@ pub async fn package_download(
 
 // --- witnesses --------------------------------------------------------------------------
 
-pub async fn witnesses(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
     let persons = match state
         .with_vault(move |vault| {
@@ -1363,11 +1301,7 @@ pub async fn witnesses(State(state): State<AppState>, headers: HeaderMap) -> Res
 
 // --- administration ---------------------------------------------------------------------
 
-pub async fn admin(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
     if !(v.is(Role::Administrator) || (v.of_holder() && v.is(Role::Auditor))) {
         return error_page(&v, StatusCode::FORBIDDEN, v.t("forbidden"));
     }
@@ -1466,12 +1400,9 @@ pub async fn admin(State(state): State<AppState>, headers: HeaderMap) -> Respons
 pub async fn admin_checkpoint(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1498,12 +1429,9 @@ pub struct OrganisationForm {
 pub async fn admin_organisation(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Form(form): Form<OrganisationForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
@@ -1532,12 +1460,9 @@ pub struct UserForm {
 pub async fn admin_user(
     State(state): State<AppState>,
     headers: HeaderMap,
+    v: Viewer,
     Form(form): Form<UserForm>,
 ) -> Response {
-    let v = match viewer(&state, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     if let Some(r) = csrf_refusal(&headers, &form.csrf) {
         return r;
     }
