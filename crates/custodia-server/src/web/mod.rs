@@ -16,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 pub use i18n::Lang;
@@ -294,44 +294,32 @@ pub(crate) fn error_page(v: &Viewer, status: StatusCode, message: &str) -> Respo
     response
 }
 
-/// `text` with the `[start, end)` character ranges marked.
+/// `text` with the `[start, end)` character ranges marked (maud escapes every piece).
 pub(crate) fn highlighted(text: &str, highlights: &[(usize, usize)]) -> Markup {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    let mut at = 0usize;
     let mut ranges: Vec<(usize, usize)> = highlights
         .iter()
         .map(|&(a, b)| (a.min(chars.len()), b.min(chars.len())))
         .filter(|(a, b)| a < b)
         .collect();
     ranges.sort_unstable();
+    // Plain and marked pieces in order; overlapping ranges are skipped.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut at = 0usize;
     for (a, b) in ranges {
         if a < at {
             continue;
         }
-        out.push_str(&escape(&chars[at..a].iter().collect::<String>()));
-        out.push_str("<mark>");
-        out.push_str(&escape(&chars[a..b].iter().collect::<String>()));
-        out.push_str("</mark>");
+        pieces.push((chars[at..a].iter().collect(), false));
+        pieces.push((chars[a..b].iter().collect(), true));
         at = b;
     }
-    out.push_str(&escape(&chars[at..].iter().collect::<String>()));
-    PreEscaped(out)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    pieces.push((chars[at..].iter().collect(), false));
+    html! {
+        @for (piece, marked) in &pieces {
+            @if *marked { mark { (piece) } } @else { (piece) }
         }
     }
-    out
 }
 
 /// Whether a text is mostly in Arabic script.
