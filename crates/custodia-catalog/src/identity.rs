@@ -6,15 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::{params, Connection, Row, Transaction};
-
+use crate::db::{all, args, exec, Db, Row};
 use crate::{CatalogError, IdentityDecisionRow, IdentityMemberRow, Result};
 
-fn query(context: &'static str) -> impl FnOnce(rusqlite::Error) -> CatalogError {
-    move |source| CatalogError::Query { context, source }
-}
-
-pub(crate) fn record(tx: &Transaction<'_>, d: &IdentityDecisionRow) -> Result<()> {
+pub(crate) fn record(db: &dyn Db, d: &IdentityDecisionRow) -> Result<()> {
     if d.decision != "confirm" && d.decision != "reject" {
         return Err(CatalogError::Conflict(format!(
             "`{}` is not a decision (confirm or reject)",
@@ -27,10 +22,12 @@ pub(crate) fn record(tx: &Transaction<'_>, d: &IdentityDecisionRow) -> Result<()
             d.left_id
         )));
     }
-    tx.execute(
+    exec(
+        db,
+        "record an identity decision",
         "INSERT INTO identity_decisions (left_id, right_id, decision, note, decided_at, decided_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
+        args![
             d.left_id,
             d.right_id,
             d.decision,
@@ -38,32 +35,23 @@ pub(crate) fn record(tx: &Transaction<'_>, d: &IdentityDecisionRow) -> Result<()
             d.decided_at,
             d.decided_by
         ],
-    )
-    .map_err(query("record an identity decision"))?;
-    rebuild_clusters(tx)
+    )?;
+    rebuild_clusters(db)
 }
 
 /// Union of the confirmed pairs (latest decision per unordered pair).
-fn rebuild_clusters(tx: &Transaction<'_>) -> Result<()> {
+fn rebuild_clusters(db: &dyn Db) -> Result<()> {
     let mut latest: BTreeMap<(String, String), String> = BTreeMap::new();
-    {
-        let mut statement = tx
-            .prepare("SELECT left_id, right_id, decision FROM identity_decisions ORDER BY id")
-            .map_err(query("read identity decisions"))?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(query("read identity decisions"))?;
-        for row in rows {
-            let (a, b, decision) = row.map_err(query("read identity decisions"))?;
-            let pair = if a <= b { (a, b) } else { (b, a) };
-            latest.insert(pair, decision);
-        }
+    let decisions = all(
+        db,
+        "read identity decisions",
+        "SELECT left_id, right_id, decision FROM identity_decisions ORDER BY id",
+        &[],
+        |mut r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)),
+    )?;
+    for (a, b, decision) in decisions {
+        let pair = if a <= b { (a, b) } else { (b, a) };
+        latest.insert(pair, decision);
     }
     let mut parent: BTreeMap<String, String> = BTreeMap::new();
     fn find(parent: &mut BTreeMap<String, String>, x: &str) -> String {
@@ -91,57 +79,58 @@ fn rebuild_clusters(tx: &Transaction<'_>) -> Result<()> {
         }
     }
     let members: BTreeSet<String> = parent.keys().cloned().collect();
-    tx.execute("DELETE FROM identity_clusters", [])
-        .map_err(query("clear identity clusters"))?;
+    exec(
+        db,
+        "clear identity clusters",
+        "DELETE FROM identity_clusters",
+        &[],
+    )?;
     for member in members {
         let cluster = find(&mut parent, &member);
-        tx.execute(
+        exec(
+            db,
+            "write identity clusters",
             "INSERT INTO identity_clusters (member, cluster) VALUES (?1, ?2)",
-            params![member, cluster],
-        )
-        .map_err(query("write identity clusters"))?;
+            args![member, cluster],
+        )?;
     }
     Ok(())
 }
 
-fn decision_row(r: &Row<'_>) -> rusqlite::Result<IdentityDecisionRow> {
+fn decision_row(mut r: Row) -> Result<IdentityDecisionRow> {
     Ok(IdentityDecisionRow {
-        id: r.get(0)?,
-        left_id: r.get(1)?,
-        right_id: r.get(2)?,
-        decision: r.get(3)?,
-        note: r.get(4)?,
-        decided_at: r.get(5)?,
-        decided_by: r.get(6)?,
+        id: r.int(0)?,
+        left_id: r.text(1)?,
+        right_id: r.text(2)?,
+        decision: r.text(3)?,
+        note: r.opt_text(4)?,
+        decided_at: r.text(5)?,
+        decided_by: r.text(6)?,
     })
 }
 
-pub(crate) fn decisions(conn: &Connection) -> Result<Vec<IdentityDecisionRow>> {
-    let mut statement = conn
-        .prepare(
-            "SELECT id, left_id, right_id, decision, note, decided_at, decided_by
-             FROM identity_decisions ORDER BY id",
-        )
-        .map_err(query("read identity decisions"))?;
-    let rows = statement
-        .query_map([], decision_row)
-        .map_err(query("read identity decisions"))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(query("read identity decisions"))
+pub(crate) fn decisions(db: &dyn Db) -> Result<Vec<IdentityDecisionRow>> {
+    all(
+        db,
+        "read identity decisions",
+        "SELECT id, left_id, right_id, decision, note, decided_at, decided_by
+         FROM identity_decisions ORDER BY id",
+        &[],
+        decision_row,
+    )
 }
 
-pub(crate) fn clusters(conn: &Connection) -> Result<Vec<IdentityMemberRow>> {
-    let mut statement = conn
-        .prepare("SELECT cluster, member FROM identity_clusters ORDER BY cluster, member")
-        .map_err(query("read identity clusters"))?;
-    let rows = statement
-        .query_map([], |r| {
+pub(crate) fn clusters(db: &dyn Db) -> Result<Vec<IdentityMemberRow>> {
+    all(
+        db,
+        "read identity clusters",
+        "SELECT cluster, member FROM identity_clusters ORDER BY cluster, member",
+        &[],
+        |mut r| {
             Ok(IdentityMemberRow {
-                cluster: r.get(0)?,
-                member: r.get(1)?,
+                cluster: r.text(0)?,
+                member: r.text(1)?,
             })
-        })
-        .map_err(query("read identity clusters"))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(query("read identity clusters"))
+        },
+    )
 }

@@ -3,10 +3,12 @@
 //!
 //! What it leaves out: no file I/O on evidence, no cryptography of its own beyond opening an
 //! encrypted database, no knowledge of the log's format: the vault builds log entries and hands
-//! them over as bytes. The [`Catalog`] trait is what the vault uses; [`SqliteCatalog`] is the
-//! embedded implementation (SQLCipher: the whole database, its WAL and journals are encrypted, so
-//! a seized laptop reveals neither names nor hashes). SQL is kept portable where it costs little,
-//! so that a PostgreSQL implementation can run the same statements.
+//! them over as bytes. The [`Catalog`] trait is what the vault uses. One implementation,
+//! [`SqlCatalog`], holds the catalog's logic and SQL, written once in the dialect SQLite and
+//! PostgreSQL share, over two engines ([`db`]): [`SqliteCatalog`] is the embedded default
+//! (SQLCipher: the whole database, its WAL and journals are encrypted, so a seized laptop reveals
+//! neither names nor hashes); [`PostgresCatalog`] is for vaults that scale out to a PostgreSQL
+//! server. The same migrations build both schemas and the same test suite runs on both.
 //!
 //! Invariant: an event row is written in the same transaction as the rows it describes, before
 //! its entry reaches the log (`ledger_index` is then NULL, "pending"); the vault appends pending
@@ -16,15 +18,22 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod copy;
 mod credentials;
+pub mod db;
 mod derived;
 mod identity;
+mod postgres;
 mod requests;
+mod sql;
 mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
+pub use copy::{CopyReport, TableCopy, MIGRATION_MARKER};
 pub use derived::{DerivedRow, ExtractionRow};
+pub use postgres::{PostgresCatalog, PostgresTarget};
+pub use sql::{latest_schema_version, SqlCatalog};
 pub use sqlite::SqliteCatalog;
 
 /// Errors of the catalog.
@@ -37,7 +46,7 @@ pub enum CatalogError {
     #[error("catalog query failed ({context}): {source}")]
     Query {
         context: &'static str,
-        source: rusqlite::Error,
+        source: db::DbError,
     },
     #[error("the catalog holds invalid data ({0})")]
     Invalid(String),
@@ -448,4 +457,38 @@ pub trait Catalog: Send {
     /// A small key-value store for the vault's own settings.
     fn meta(&self, key: &str) -> Result<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
+    /// Items not yet extracted (and, with `retry_failed`, those whose extraction failed), in
+    /// SHA-256 order.
+    fn items_to_extract(&self, retry_failed: bool) -> Result<Vec<ItemRow>>;
+    /// Records an item's extraction outcome, its derived items and their custody events in one
+    /// transaction; returns the events now pending.
+    fn record_extraction(
+        &mut self,
+        outcome: &ExtractionRow,
+        derived: &[DerivedRow],
+        events: &[NewEvent],
+    ) -> Result<Vec<PendingEvent>>;
+    fn extraction(&self, sha256: &str) -> Result<Option<ExtractionRow>>;
+    /// The items derived from `parent`, by kind and hash.
+    fn derived_of(&self, parent: &str) -> Result<Vec<DerivedRow>>;
+    /// Every derived row, by parent, kind and hash, passed to `visit` one at a time.
+    fn for_each_derived(&self, visit: &mut dyn FnMut(DerivedRow) -> Result<()>) -> Result<()>;
+    /// Whether `sha256` was derived from another item.
+    fn is_derived(&self, sha256: &str) -> Result<bool>;
+    /// Items whose extraction is done, failed, and still pending.
+    fn extraction_counts(&self) -> Result<(u64, u64, u64)>;
+    /// The id of the latest event whose action is one of `actions` (0 if none).
+    fn last_event_id(&self, actions: &[&str]) -> Result<i64>;
+    /// Events after the event `id` whose action is one of `actions`, oldest first.
+    fn events_after(&self, id: i64, actions: &[&str]) -> Result<Vec<EventRow>>;
+    /// The distinct items a submission recorded, in SHA-256 order.
+    fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;
+}
+
+/// The current time as RFC 3339 in UTC, for rows the catalog dates itself.
+pub(crate) fn now_utc() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }

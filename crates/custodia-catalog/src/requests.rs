@@ -1,21 +1,19 @@
 //! Requests for assistance and the persons behind statements (witnesses, survivors), in the
-//! SQLite catalog. Like every access change, each is written in one transaction with its custody
+//! catalog. Like every access change, each is written in one transaction with its custody
 //! events; rows are only added, so the history of states and scopes is kept.
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
-
-use crate::access::{all, conflict, query};
+use crate::db::{all, args, conflict, one, Db, Row};
 use crate::{
     PersonRow, PersonScopeRow, RequestItemRow, RequestRow, RequestStateRow, Result,
     StatementLinkRow,
 };
 
-pub(crate) fn file_request(tx: &Transaction<'_>, r: &RequestRow) -> Result<()> {
-    tx.execute(
+pub(crate) fn file_request(db: &dyn Db, r: &RequestRow) -> Result<()> {
+    db.execute(
         "INSERT INTO requests (id, authority, filed_by, filed_at, legal_basis, case_ref,
                                description, deadline)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+        args![
             r.id,
             r.authority,
             r.filed_by,
@@ -26,40 +24,49 @@ pub(crate) fn file_request(tx: &Transaction<'_>, r: &RequestRow) -> Result<()> {
             r.deadline
         ],
     )
-    .map_err(conflict(format!(
-        "request `{}` exists already, or `{}` is not an organisation",
-        r.id, r.authority
-    )))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!(
+            "request `{}` exists already, or `{}` is not an organisation",
+            r.id, r.authority
+        ),
+    ))?;
     Ok(())
 }
 
-pub(crate) fn set_request_state(tx: &Transaction<'_>, s: &RequestStateRow) -> Result<()> {
-    tx.execute(
+pub(crate) fn set_request_state(db: &dyn Db, s: &RequestStateRow) -> Result<()> {
+    db.execute(
         "INSERT INTO request_states (request_id, state, at, by, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![s.request_id, s.state, s.at, s.by, s.note],
+        args![s.request_id, s.state, s.at, s.by, s.note],
     )
-    .map_err(conflict(format!("no request `{}`", s.request_id)))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!("no request `{}`", s.request_id),
+    ))?;
     Ok(())
 }
 
-pub(crate) fn add_request_item(tx: &Transaction<'_>, i: &RequestItemRow) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO request_items (request_id, sha256, added_at, added_by)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![i.request_id, i.sha256, i.added_at, i.added_by],
+pub(crate) fn add_request_item(db: &dyn Db, i: &RequestItemRow) -> Result<()> {
+    db.execute(
+        "INSERT INTO request_items (request_id, sha256, added_at, added_by)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        args![i.request_id, i.sha256, i.added_at, i.added_by],
     )
-    .map_err(conflict(format!(
-        "cannot add item {} to request `{}`: both must exist",
-        i.sha256, i.request_id
-    )))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!(
+            "cannot add item {} to request `{}`: both must exist",
+            i.sha256, i.request_id
+        ),
+    ))?;
     Ok(())
 }
 
-pub(crate) fn add_person(tx: &Transaction<'_>, p: &PersonRow) -> Result<()> {
-    tx.execute(
+pub(crate) fn add_person(db: &dyn Db, p: &PersonRow) -> Result<()> {
+    db.execute(
         "INSERT INTO persons (pseudonym, identity, protective_measures, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+        args![
             p.pseudonym,
             p.identity,
             p.protective_measures,
@@ -67,173 +74,179 @@ pub(crate) fn add_person(tx: &Transaction<'_>, p: &PersonRow) -> Result<()> {
             p.created_by
         ],
     )
-    .map_err(conflict(format!(
-        "a person `{}` exists already",
-        p.pseudonym
-    )))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!("a person `{}` exists already", p.pseudonym),
+    ))?;
     Ok(())
 }
 
-pub(crate) fn set_person_scope(tx: &Transaction<'_>, s: &PersonScopeRow) -> Result<()> {
-    tx.execute(
+pub(crate) fn set_person_scope(db: &dyn Db, s: &PersonScopeRow) -> Result<()> {
+    db.execute(
         "INSERT INTO person_scopes (pseudonym, scope, set_at, set_by) VALUES (?1, ?2, ?3, ?4)",
-        params![s.pseudonym, s.scope, s.set_at, s.set_by],
+        args![s.pseudonym, s.scope, s.set_at, s.set_by],
     )
-    .map_err(conflict(format!("no person `{}`", s.pseudonym)))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!("no person `{}`", s.pseudonym),
+    ))?;
     Ok(())
 }
 
-pub(crate) fn link_statement(tx: &Transaction<'_>, l: &StatementLinkRow) -> Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO statement_witnesses (sha256, pseudonym, linked_at, linked_by)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![l.sha256, l.pseudonym, l.linked_at, l.linked_by],
+pub(crate) fn link_statement(db: &dyn Db, l: &StatementLinkRow) -> Result<()> {
+    db.execute(
+        "INSERT INTO statement_witnesses (sha256, pseudonym, linked_at, linked_by)
+         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        args![l.sha256, l.pseudonym, l.linked_at, l.linked_by],
     )
-    .map_err(conflict(format!(
-        "cannot link item {} to `{}`: both must exist",
-        l.sha256, l.pseudonym
-    )))?;
+    .map_err(conflict(
+        "apply an access change",
+        format!(
+            "cannot link item {} to `{}`: both must exist",
+            l.sha256, l.pseudonym
+        ),
+    ))?;
     Ok(())
 }
 
 const REQUEST: &str = "SELECT id, authority, filed_by, filed_at, legal_basis, case_ref,
                               description, deadline FROM requests";
 
-fn request_row(r: &Row<'_>) -> rusqlite::Result<RequestRow> {
+fn request_row(mut r: Row) -> Result<RequestRow> {
     Ok(RequestRow {
-        id: r.get(0)?,
-        authority: r.get(1)?,
-        filed_by: r.get(2)?,
-        filed_at: r.get(3)?,
-        legal_basis: r.get(4)?,
-        case_ref: r.get(5)?,
-        description: r.get(6)?,
-        deadline: r.get(7)?,
+        id: r.text(0)?,
+        authority: r.text(1)?,
+        filed_by: r.text(2)?,
+        filed_at: r.text(3)?,
+        legal_basis: r.text(4)?,
+        case_ref: r.opt_text(5)?,
+        description: r.text(6)?,
+        deadline: r.opt_text(7)?,
     })
 }
 
-pub(crate) fn request(conn: &Connection, id: &str) -> Result<Option<RequestRow>> {
-    let mut stmt = conn
-        .prepare_cached(&format!("{REQUEST} WHERE id = ?1"))
-        .map_err(query("read a request"))?;
-    stmt.query_row([id], request_row)
-        .optional()
-        .map_err(query("read a request"))
-}
-
-pub(crate) fn requests(conn: &Connection) -> Result<Vec<RequestRow>> {
-    all(
-        conn,
-        "list requests",
-        &format!("{REQUEST} ORDER BY filed_at, id"),
-        [],
+pub(crate) fn request(db: &dyn Db, id: &str) -> Result<Option<RequestRow>> {
+    one(
+        db,
+        "read a request",
+        &format!("{REQUEST} WHERE id = ?1"),
+        args![id],
         request_row,
     )
 }
 
-pub(crate) fn request_states(conn: &Connection, id: &str) -> Result<Vec<RequestStateRow>> {
+pub(crate) fn requests(db: &dyn Db) -> Result<Vec<RequestRow>> {
     all(
-        conn,
+        db,
+        "list requests",
+        &format!("{REQUEST} ORDER BY filed_at, id"),
+        &[],
+        request_row,
+    )
+}
+
+pub(crate) fn request_states(db: &dyn Db, id: &str) -> Result<Vec<RequestStateRow>> {
+    all(
+        db,
         "list request states",
         "SELECT id, request_id, state, at, by, note FROM request_states
          WHERE request_id = ?1 ORDER BY id",
-        [id],
-        |r| {
+        args![id],
+        |mut r| {
             Ok(RequestStateRow {
-                id: r.get(0)?,
-                request_id: r.get(1)?,
-                state: r.get(2)?,
-                at: r.get(3)?,
-                by: r.get(4)?,
-                note: r.get(5)?,
+                id: r.int(0)?,
+                request_id: r.text(1)?,
+                state: r.text(2)?,
+                at: r.text(3)?,
+                by: r.text(4)?,
+                note: r.opt_text(5)?,
             })
         },
     )
 }
 
-pub(crate) fn request_items(conn: &Connection, id: &str) -> Result<Vec<RequestItemRow>> {
+pub(crate) fn request_items(db: &dyn Db, id: &str) -> Result<Vec<RequestItemRow>> {
     all(
-        conn,
+        db,
         "list request items",
         "SELECT request_id, sha256, added_at, added_by FROM request_items
          WHERE request_id = ?1 ORDER BY added_at, sha256",
-        [id],
-        |r| {
+        args![id],
+        |mut r| {
             Ok(RequestItemRow {
-                request_id: r.get(0)?,
-                sha256: r.get(1)?,
-                added_at: r.get(2)?,
-                added_by: r.get(3)?,
+                request_id: r.text(0)?,
+                sha256: r.text(1)?,
+                added_at: r.text(2)?,
+                added_by: r.text(3)?,
             })
         },
     )
 }
 
-fn person_row(r: &Row<'_>) -> rusqlite::Result<PersonRow> {
+fn person_row(mut r: Row) -> Result<PersonRow> {
     Ok(PersonRow {
-        pseudonym: r.get(0)?,
-        identity: r.get(1)?,
-        protective_measures: r.get(2)?,
-        created_at: r.get(3)?,
-        created_by: r.get(4)?,
+        pseudonym: r.text(0)?,
+        identity: r.text(1)?,
+        protective_measures: r.text(2)?,
+        created_at: r.text(3)?,
+        created_by: r.text(4)?,
     })
 }
 
-pub(crate) fn person(conn: &Connection, pseudonym: &str) -> Result<Option<PersonRow>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT pseudonym, identity, protective_measures, created_at, created_by FROM persons
-             WHERE pseudonym = ?1",
-        )
-        .map_err(query("read a person"))?;
-    stmt.query_row([pseudonym], person_row)
-        .optional()
-        .map_err(query("read a person"))
-}
-
-pub(crate) fn persons(conn: &Connection) -> Result<Vec<PersonRow>> {
-    all(
-        conn,
-        "list persons",
+pub(crate) fn person(db: &dyn Db, pseudonym: &str) -> Result<Option<PersonRow>> {
+    one(
+        db,
+        "read a person",
         "SELECT pseudonym, identity, protective_measures, created_at, created_by FROM persons
-         ORDER BY pseudonym",
-        [],
+         WHERE pseudonym = ?1",
+        args![pseudonym],
         person_row,
     )
 }
 
-pub(crate) fn person_scopes(conn: &Connection, pseudonym: &str) -> Result<Vec<PersonScopeRow>> {
+pub(crate) fn persons(db: &dyn Db) -> Result<Vec<PersonRow>> {
     all(
-        conn,
+        db,
+        "list persons",
+        "SELECT pseudonym, identity, protective_measures, created_at, created_by FROM persons
+         ORDER BY pseudonym",
+        &[],
+        person_row,
+    )
+}
+
+pub(crate) fn person_scopes(db: &dyn Db, pseudonym: &str) -> Result<Vec<PersonScopeRow>> {
+    all(
+        db,
         "list a person's consent scopes",
         "SELECT id, pseudonym, scope, set_at, set_by FROM person_scopes
          WHERE pseudonym = ?1 ORDER BY id",
-        [pseudonym],
-        |r| {
+        args![pseudonym],
+        |mut r| {
             Ok(PersonScopeRow {
-                id: r.get(0)?,
-                pseudonym: r.get(1)?,
-                scope: r.get(2)?,
-                set_at: r.get(3)?,
-                set_by: r.get(4)?,
+                id: r.int(0)?,
+                pseudonym: r.text(1)?,
+                scope: r.text(2)?,
+                set_at: r.text(3)?,
+                set_by: r.text(4)?,
             })
         },
     )
 }
 
-pub(crate) fn witnesses_of(conn: &Connection, sha256: &str) -> Result<Vec<StatementLinkRow>> {
+pub(crate) fn witnesses_of(db: &dyn Db, sha256: &str) -> Result<Vec<StatementLinkRow>> {
     all(
-        conn,
+        db,
         "list an item's witnesses",
         "SELECT sha256, pseudonym, linked_at, linked_by FROM statement_witnesses
          WHERE sha256 = ?1 ORDER BY pseudonym",
-        [sha256],
-        |r| {
+        args![sha256],
+        |mut r| {
             Ok(StatementLinkRow {
-                sha256: r.get(0)?,
-                pseudonym: r.get(1)?,
-                linked_at: r.get(2)?,
-                linked_by: r.get(3)?,
+                sha256: r.text(0)?,
+                pseudonym: r.text(1)?,
+                linked_at: r.text(2)?,
+                linked_by: r.text(3)?,
             })
         },
     )

@@ -12,7 +12,7 @@ use custodia_access::{
     SubmissionFacts,
 };
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{AccessChange, Catalog, NewEvent, OrganisationRow, RegimeRow, UserRow};
+use custodia_catalog::{AccessChange, NewEvent, OrganisationRow, RegimeRow, UserRow};
 use serde::Serialize;
 
 use crate::custody::{self, CustodyEntry};

@@ -5,7 +5,7 @@
 
 use custodia_access::Role;
 use custodia_auth::{Lockout, SecondFactor};
-use custodia_catalog::{AccessChange, Catalog, CredentialRow, TokenRow};
+use custodia_catalog::{AccessChange, CredentialRow, TokenRow};
 use serde::Serialize;
 
 use crate::access::Change;

@@ -8,7 +8,7 @@ use std::io::Read;
 
 use custodia_access::{Action, Role};
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{Catalog, EventRow, ItemRow, SubmissionRow};
+use custodia_catalog::{EventRow, ItemRow, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -38,6 +38,8 @@ pub mod action {
     pub const SEARCH: &str = "search";
     /// A disclosure package taken from the server by someone of its receiving organisation.
     pub const PACKAGE_DOWNLOAD: &str = "package_download";
+    /// The vault's catalog or blobs moved to another placement (`custodia migrate`).
+    pub const MIGRATE: &str = "migrate";
 }
 
 /// One custody log entry, as appended to the ledger.

@@ -20,7 +20,7 @@ use std::sync::mpsc;
 use std::sync::Mutex;
 
 use custodia_blobstore::{BlobStore, ContentHash, IfPresent};
-use custodia_catalog::{Catalog, DerivedRow, ExtractionRow, ItemRow, NewEvent};
+use custodia_catalog::{DerivedRow, ExtractionRow, ItemRow, NewEvent};
 use custodia_extract::{Extraction, Options};
 use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, SearchResults, Sort};
 use serde::Serialize;

@@ -20,7 +20,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use custodia_blobstore::{BlobStore, BlobWriter, ContentHash, IfPresent};
-use custodia_catalog::{Catalog, IngestRecord, ItemRow, NewEvent, SubmissionRow};
+use custodia_catalog::{IngestRecord, ItemRow, NewEvent, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

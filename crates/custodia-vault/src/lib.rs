@@ -5,7 +5,8 @@
 //! <data dir>/
 //!   vault.json        format version, vault id, log origin, limits (no absolute paths)
 //!   keys/             master.key and ledger.key, owner-only (0600, folder 0700)
-//!   catalog/          catalog.db: SQLCipher (items, submissions, custody events)
+//!   catalog/          catalog.db: SQLCipher (items, submissions, custody events), unless
+//!                     vault.json names a PostgreSQL catalog
 //!   blobs/            encrypted, keyed-name blobs (custodia-blobstore)
 //!   ledger/           the custody log (custodia-ledger)
 //!   index/            the search index (custodia-search), every file encrypted; rebuildable
@@ -33,6 +34,7 @@ mod extraction;
 mod identity;
 mod ingest;
 mod keys;
+mod migrate;
 mod package;
 pub mod redact;
 pub mod requests;
@@ -47,7 +49,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use custodia_blobstore::{BlobStore, ContentHash, LocalBlobStore, S3BlobStore, S3Config};
-use custodia_catalog::{Catalog, EventRow, ItemRow, NewEvent, SqliteCatalog, SubmissionRow};
+use custodia_catalog::{
+    Catalog, EventRow, ItemRow, NewEvent, PostgresCatalog, PostgresTarget, SqliteCatalog,
+    SubmissionRow,
+};
 use custodia_ledger::{Ledger, LedgerSigner, LedgerVerifier};
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +73,9 @@ pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
 pub use keys::VaultKeys;
+pub use migrate::{
+    placed_at, MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport,
+};
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
@@ -153,6 +161,11 @@ pub struct VaultConfig {
     /// from the standard `AWS_*` variables (never from this file, which travels with the vault).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blobs: Option<String>,
+    /// Where the catalog lives: absent for the data directory's encrypted `catalog/catalog.db`,
+    /// or a `postgres://USER@HOST:PORT/DB` URL (never with its password, which comes from
+    /// `PGPASSWORD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<String>,
 }
 
 fn default_holder() -> String {
@@ -176,7 +189,7 @@ pub struct Vault {
     root: PathBuf,
     config: VaultConfig,
     blobs: Arc<dyn BlobStore>,
-    catalog: SqliteCatalog,
+    catalog: Box<dyn Catalog>,
     ledger: Ledger,
     signer: Option<LedgerSigner>,
     verifier: LedgerVerifier,
@@ -216,6 +229,43 @@ fn open_blobs(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Arc
     })
 }
 
+/// Reads and checks `vault.json`.
+pub(crate) fn read_config(root: &Path) -> Result<VaultConfig> {
+    let config_path = root.join(CONFIG);
+    let config: VaultConfig = match fs::read(&config_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            VaultError::Invalid(format!(
+                "`{}` is not a valid vault.json: {e}",
+                config_path.display()
+            ))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(VaultError::NotAVault {
+                path: root.display().to_string(),
+            })
+        }
+        Err(e) => return Err(VaultError::io("read", &config_path)(e)),
+    };
+    if config.format != 1 {
+        return Err(VaultError::Invalid(format!(
+            "unsupported vault format {}",
+            config.format
+        )));
+    }
+    Ok(config)
+}
+
+/// The vault's catalog, where `vault.json` says it is.
+fn open_catalog(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Box<dyn Catalog>> {
+    Ok(match &config.catalog {
+        None => Box::new(SqliteCatalog::open(
+            &root.join("catalog/catalog.db"),
+            &keys.catalog,
+        )?),
+        Some(url) => Box::new(PostgresCatalog::connect(&PostgresTarget::parse(url)?)?),
+    })
+}
+
 impl Vault {
     /// Creates a new vault in `root` (which must not exist or be empty).
     pub fn init(root: &Path, administrator: &str) -> Result<Self> {
@@ -236,6 +286,31 @@ impl Vault {
         holder: &str,
         blobs: Option<&str>,
     ) -> Result<Self> {
+        Self::init_scaled(root, administrator, holder, blobs, None)
+    }
+
+    /// Creates a new vault whose blobs live at `blobs` (as for [`Vault::init_with`]) and whose
+    /// catalog lives in the PostgreSQL database `catalog` (`postgres://USER@HOST:PORT/DB`;
+    /// `None`: the data directory's encrypted SQLite catalog). The database must not hold
+    /// another vault's catalog.
+    pub fn init_scaled(
+        root: &Path,
+        administrator: &str,
+        holder: &str,
+        blobs: Option<&str>,
+        catalog: Option<&str>,
+    ) -> Result<Self> {
+        let catalog_target = catalog.map(PostgresTarget::parse).transpose()?;
+        if let Some(target) = &catalog_target {
+            // Before anything is created, as for the blobs below.
+            let probe = PostgresCatalog::connect(target)?;
+            if let Some(other) = probe.meta("vault_id")? {
+                return Err(VaultError::Invalid(format!(
+                    "the database `{target}` already holds the catalog of vault {other}\n\n\
+                     hint: give each vault its own empty database (createdb)"
+                )));
+            }
+        }
         if let Some(url) = blobs {
             // Before anything is created: a wrong URL, endpoint or key leaves no half-made vault.
             let probe = S3BlobStore::open(&S3Config::from_url(url)?, &[0; 32], &[0; 32])?;
@@ -280,13 +355,16 @@ impl Vault {
             archive_limits: ArchiveLimits::default(),
             checkpoint_interval_secs: default_checkpoint_interval(),
             blobs: blobs.map(str::to_owned),
+            catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"))?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
         Ledger::create(&root.join("ledger"), &config.origin)?;
-        let catalog_dir = root.join("catalog");
-        fs::create_dir(&catalog_dir).map_err(VaultError::io("create", &catalog_dir))?;
-        let mut catalog = SqliteCatalog::open(&catalog_dir.join("catalog.db"), &keys.catalog)?;
+        if config.catalog.is_none() {
+            let catalog_dir = root.join("catalog");
+            fs::create_dir(&catalog_dir).map_err(VaultError::io("create", &catalog_dir))?;
+        }
+        let mut catalog = open_catalog(root, &config, &keys)?;
         catalog.set_meta("vault_id", &config.vault_id)?;
         open_blobs(root, &config, &keys)?;
         drop(catalog);
@@ -301,27 +379,17 @@ impl Vault {
     /// left: temporary blobs are removed, and custody events committed to the catalog but not yet
     /// in the log are appended (or matched, if they reached the log before the crash).
     pub fn open(root: &Path, access: Access) -> Result<Self> {
-        let config_path = root.join(CONFIG);
-        let config: VaultConfig = match fs::read(&config_path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                VaultError::Invalid(format!(
-                    "`{}` is not a valid vault.json: {e}",
-                    config_path.display()
-                ))
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(VaultError::NotAVault {
-                    path: root.display().to_string(),
-                })
-            }
-            Err(e) => return Err(VaultError::io("read", &config_path)(e)),
-        };
-        if config.format != 1 {
-            return Err(VaultError::Invalid(format!(
-                "unsupported vault format {}",
-                config.format
-            )));
-        }
+        let config = read_config(root)?;
+        Self::open_with_config(root, config, access)
+    }
+
+    /// Opens the vault in `root` with `config` in place of its `vault.json` (to check a new
+    /// placement before it is written there).
+    pub(crate) fn open_with_config(
+        root: &Path,
+        config: VaultConfig,
+        access: Access,
+    ) -> Result<Self> {
         let keys = VaultKeys::load(&root.join("keys/master.key"))?;
         let ledger = match access {
             Access::ReadWrite => Ledger::open(&root.join("ledger"))?.0,
@@ -340,7 +408,19 @@ impl Vault {
                 (None, signer.verifier().clone())
             }
         };
-        let catalog = SqliteCatalog::open(&root.join("catalog/catalog.db"), &keys.catalog)?;
+        let catalog = open_catalog(root, &config, &keys)?;
+        if let Some(url) = &config.catalog {
+            // A data directory pointed at another vault's database would mix two custody
+            // records: refuse before anything is read or written.
+            let held = catalog.meta("vault_id")?;
+            if held.as_deref() != Some(config.vault_id.as_str()) {
+                return Err(VaultError::Invalid(format!(
+                    "the database `{url}` holds the catalog of {}, not of this vault ({})",
+                    held.map_or_else(|| "no vault".to_owned(), |id| format!("vault {id}")),
+                    config.vault_id
+                )));
+            }
+        }
         let blobs = open_blobs(root, &config, &keys)?;
         let mut vault = Self {
             root: root.to_owned(),
@@ -436,7 +516,7 @@ impl Vault {
         &self.ledger
     }
     pub fn catalog(&self) -> &dyn Catalog {
-        &self.catalog
+        self.catalog.as_ref()
     }
     pub fn blobs(&self) -> &dyn BlobStore {
         self.blobs.as_ref()

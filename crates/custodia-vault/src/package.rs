@@ -18,7 +18,7 @@ use base64::Engine as _;
 use custodia_access::{Action, Role};
 use custodia_blobstore::BlobStore;
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{AccessChange, Catalog, ReleaseRow};
+use custodia_catalog::{AccessChange, ReleaseRow};
 use custodia_package::{
     describe_condition, safe_file_name, BagWriter, CustodyRecord, ItemMetadata, ItemSummary,
     PackageManifest, Provenance, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,

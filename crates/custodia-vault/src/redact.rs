@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use custodia_access::{Action, Role};
 use custodia_blobstore::{ContentHash, IfPresent};
-use custodia_catalog::{Catalog, IngestRecord, ItemRow, NewEvent, SubmissionRow};
+use custodia_catalog::{IngestRecord, ItemRow, NewEvent, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -20,7 +20,7 @@ use custodia_access::{
 };
 use custodia_blobstore::ContentHash;
 use custodia_catalog::{
-    AccessChange, Catalog, ConsentRow, PersonRow, PersonScopeRow, RequestItemRow, RequestRow,
+    AccessChange, ConsentRow, PersonRow, PersonScopeRow, RequestItemRow, RequestRow,
     RequestStateRow, StatementLinkRow,
 };
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use custodia_blobstore::{BlobStore, ContentHash};
-use custodia_catalog::{Catalog, EventRow, ItemRow};
+use custodia_catalog::{EventRow, ItemRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

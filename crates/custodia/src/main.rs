@@ -63,6 +63,11 @@ enum Command {
         /// AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION.
         #[arg(long, value_name = "URL", env = "CUSTODIA_BLOBS_URL")]
         blobs: Option<String>,
+        /// Keep the catalog in a PostgreSQL database, `postgres://USER@HOST:PORT/DB` (an empty
+        /// database), instead of the data directory's encrypted SQLite file. The password comes
+        /// from PGPASSWORD and is never stored.
+        #[arg(long, value_name = "URL", env = "CUSTODIA_CATALOG_URL")]
+        catalog: Option<String>,
     },
     /// Preserve files, folders and archives as items of one submission.
     Ingest(IngestArgs),
@@ -86,6 +91,18 @@ enum Command {
         /// Also decrypt and re-hash every blob.
         #[arg(long)]
         deep: bool,
+    },
+    /// Move the catalog and blobs to PostgreSQL and S3, or back into the data directory;
+    /// resumable, checked on arrival. Stop `custodia serve` first.
+    Migrate {
+        /// Where the catalog goes: `postgres://USER@HOST:PORT/DB` (an empty database; password
+        /// from PGPASSWORD), or `data-dir`.
+        #[arg(long = "to", value_name = "URL")]
+        to: String,
+        /// Where the blobs go: `s3://BUCKET[/PREFIX]` (endpoint and keys from the AWS_*
+        /// variables), or `data-dir`. Default: where they are now.
+        #[arg(long, value_name = "URL")]
+        blobs: Option<String>,
     },
     /// The custody log: checkpoints, proofs, verification.
     #[command(subcommand)]
@@ -320,13 +337,23 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             administrator,
             holder,
             blobs,
+            catalog,
         } => {
             let dir = data_dir(cli)?;
-            let vault = Vault::init_with(&dir, administrator, holder, blobs.as_deref())
-                .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
+            let vault = Vault::init_scaled(
+                &dir,
+                administrator,
+                holder,
+                blobs.as_deref(),
+                catalog.as_deref(),
+            )
+            .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
             out.message(&format!("created a vault in `{}`", dir.display()));
             if let Some(url) = &vault.config().blobs {
                 out.message(&format!("its blobs are kept in `{url}`"));
+            }
+            if let Some(url) = &vault.config().catalog {
+                out.message(&format!("its catalog is kept in `{url}`"));
             }
             out.print(
                 &json!({
@@ -335,6 +362,8 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                     "origin": vault.config().origin,
                     "administrator": vault.config().administrator,
                     "holder": vault.config().holder,
+                    "blobs": vault.config().blobs,
+                    "catalog": vault.config().catalog,
                     "vkey": vault.verifier().vkey(),
                 }),
                 || {
@@ -452,6 +481,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             });
             Ok(ExitCode::SUCCESS)
         }
+        Command::Migrate { to, blobs } => migrate(cli, out, to, blobs.as_deref()),
         Command::Verify { deep } => {
             let vault = open_preferring_write(cli)?;
             if *deep {
@@ -810,4 +840,66 @@ fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> 
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `data-dir` (or `local`) for the data directory, else the location itself.
+fn placement(text: &str) -> Option<String> {
+    match text {
+        "data-dir" | "data_dir" | "local" => None,
+        other => Some(other.to_owned()),
+    }
+}
+
+fn migrate(cli: &Cli, out: &Output, to: &str, blobs: Option<&str>) -> Result<ExitCode> {
+    let dir = data_dir(cli)?;
+    let current = Vault::open(&dir, Access::ReadOnly)
+        .with_context(|| format!("cannot open the vault in `{}`", dir.display()))?
+        .config()
+        .clone();
+    let target = custodia_vault::Placement {
+        catalog: placement(to),
+        blobs: blobs.map_or(current.blobs.clone(), placement),
+    };
+    let mut last_table = String::new();
+    let report = Vault::migrate(
+        &dir,
+        &target,
+        cli.actor.as_deref(),
+        &mut |step| match step {
+            custodia_vault::MigrateProgress::Table { table, rows_copied } => {
+                if table != last_table || rows_copied % 100_000 < 2000 {
+                    out.message(&format!("catalog: {table}: {rows_copied} rows copied"));
+                    last_table = table.to_owned();
+                }
+            }
+            custodia_vault::MigrateProgress::Blobs {
+                checked,
+                copied,
+                bytes,
+            } => out.message(&format!(
+                "blobs: {checked} checked, {copied} copied ({:.1} MB)",
+                bytes as f64 / 1e6
+            )),
+            custodia_vault::MigrateProgress::Verifying => {
+                out.message("verifying the vault on its new placement…")
+            }
+        },
+    )
+    .with_context(|| format!("cannot migrate the vault in `{}`", dir.display()))?;
+    out.print(&report, || {
+        format!(
+            "migrated: catalog {} → {}, blobs {} → {}\n{} blob(s) copied ({:.1} MB), {} table(s); verified {} items and {} events in {:.1}s\nthe old placement is left as it was: remove it once the new one is backed up\n",
+            report.from.catalog,
+            report.to.catalog,
+            report.from.blobs,
+            report.to.blobs,
+            report.blobs_copied,
+            report.bytes_copied as f64 / 1e6,
+            report.tables.len(),
+            report.verify.items_checked,
+            report.verify.events_checked,
+            report.seconds
+        )
+    });
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,1001 @@
+//! The catalog's conformance suite: every test body runs on both back-ends, the embedded
+//! SQLite catalog and PostgreSQL. The PostgreSQL runs need a server: `scripts/test-postgres`
+//! starts a throw-away one and sets `CUSTODIA_TEST_POSTGRES_URL`; without it they are skipped
+//! (and say so).
+
+use custodia_catalog::*;
+
+fn record(sha: &str, key: &str, path: &str) -> IngestRecord {
+    IngestRecord {
+        item: ItemRow {
+            sha256: sha.into(),
+            size: 3,
+            mime: "text/plain".into(),
+            stored_at: "t".into(),
+        },
+        submission: SubmissionRow {
+            id: 0,
+            submission_key: key.into(),
+            sha256: sha.into(),
+            originator: "Originator".into(),
+            case_ref: None,
+            collected_by: None,
+            collected_at: None,
+            collection_note: None,
+            path: path.into(),
+            original_name: path.into(),
+            parent_sha256: None,
+            path_in_parent: None,
+            modified_at: None,
+            accessed_at: None,
+            created_at: None,
+            submitted_at: "t".into(),
+            submitted_by: "admin".into(),
+        },
+        event: NewEvent {
+            time: "t".into(),
+            actor: "admin".into(),
+            action: "ingest".into(),
+            item: Some(sha.into()),
+            details: "{}".into(),
+            entry: format!("entry {sha} {path}").into_bytes(),
+        },
+    }
+}
+
+fn event(action: &str) -> NewEvent {
+    NewEvent {
+        time: "t".into(),
+        actor: "admin".into(),
+        action: action.into(),
+        item: None,
+        details: "{}".into(),
+        entry: action.as_bytes().to_vec(),
+    }
+}
+
+fn ingest_pending_and_logged_events(c: &mut dyn Catalog) {
+    assert!(!c.submission_started("k").unwrap());
+    let commit = c
+        .commit_ingest(&[record("aa", "k", "a"), record("aa", "k2", "a")])
+        .unwrap();
+    assert_eq!(
+        commit.new_items,
+        vec![true, false],
+        "the second copy is a duplicate"
+    );
+    assert!(c.submission_started("k").unwrap());
+    let pending = commit.pending;
+    assert_eq!(pending.len(), 2);
+    assert_eq!(c.item_count().unwrap(), 1, "same bytes, one item");
+    assert_eq!(c.submissions_of("aa").unwrap().len(), 2, "two submissions");
+    assert_eq!(c.pending_events().unwrap(), pending);
+    c.mark_logged(&[(pending[0].id, 0), (pending[1].id, 1)])
+        .unwrap();
+    assert!(c.pending_events().unwrap().is_empty());
+    assert!(
+        c.mark_logged(&[(pending[0].id, 5)]).is_err(),
+        "an event is logged once"
+    );
+    assert_eq!(c.history("aa").unwrap().len(), 2);
+    assert_eq!(c.submitted_item("k", "a").unwrap().as_deref(), Some("aa"));
+    assert!(
+        c.commit_ingest(&[record("bb", "k", "a")]).is_err(),
+        "a path is submitted once per submission"
+    );
+}
+
+fn access_changes_are_atomic_with_their_events(c: &mut dyn Catalog) {
+    let org = |name: &str, kind: &str| {
+        AccessChange::AddOrganisation(OrganisationRow {
+            name: name.into(),
+            kind: kind.into(),
+            approved_requester: false,
+            created_at: "t".into(),
+            created_by: "admin".into(),
+        })
+    };
+    let user = |name: &str, org: &str| {
+        AccessChange::AddUser(UserRow {
+            name: name.into(),
+            organisation: org.into(),
+            roles: vec!["custodian".into(), "auditor".into()],
+            created_at: "t".into(),
+            created_by: "admin".into(),
+        })
+    };
+    let pending = c
+        .apply(
+            &[org("UN", "holder"), user("ana", "UN")],
+            &[event("user_add")],
+        )
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        c.user("ana").unwrap().unwrap().roles,
+        ["custodian", "auditor"]
+    );
+
+    // A user of an unknown organisation fails the whole change, event included.
+    let before = c.pending_events().unwrap().len();
+    let e = c
+        .apply(
+            &[org("NL", "requesting_authority"), user("bob", "nowhere")],
+            &[event("x")],
+        )
+        .unwrap_err();
+    assert!(matches!(e, CatalogError::Conflict(_)), "{e}");
+    assert!(c.organisation("NL").unwrap().is_none(), "rolled back");
+    assert_eq!(c.pending_events().unwrap().len(), before);
+    // Names are unique.
+    assert!(matches!(
+        c.apply(&[org("UN", "holder")], &[event("x")]),
+        Err(CatalogError::Conflict(_))
+    ));
+
+    c.apply(
+        &[
+            AccessChange::AddCase(CaseRow {
+                reference: "C1".into(),
+                title: None,
+                created_at: "t".into(),
+                created_by: "admin".into(),
+            }),
+            AccessChange::AddCaseMember {
+                case_ref: "C1".into(),
+                user: "ana".into(),
+            },
+            AccessChange::SetApprovedRequester {
+                organisation: "UN".into(),
+                approved: true,
+            },
+        ],
+        &[event("case_add")],
+    )
+    .unwrap();
+    assert_eq!(c.cases_of("ana").unwrap(), ["C1"]);
+    assert!(c.organisation("UN").unwrap().unwrap().approved_requester);
+    assert!(matches!(
+        c.apply(
+            &[AccessChange::AddCaseMember {
+                case_ref: "C9".into(),
+                user: "ana".into()
+            }],
+            &[]
+        ),
+        Err(CatalogError::Conflict(_))
+    ));
+
+    // Regimes keep their history; consents and releases need the item.
+    c.commit_ingest(&[record("aa", "k", "a")]).unwrap();
+    assert_eq!(
+        c.submission_originator("k").unwrap().as_deref(),
+        Some("Originator")
+    );
+    for regime in ["consent", "restricted"] {
+        c.apply(
+            &[AccessChange::SetRegime(RegimeRow {
+                id: 0,
+                submission_key: "k".into(),
+                sha256: None,
+                regime: regime.into(),
+                set_at: "t".into(),
+                set_by: "admin".into(),
+                reason: None,
+            })],
+            &[event("regime_set")],
+        )
+        .unwrap();
+    }
+    let regimes: Vec<_> = c
+        .regimes_of_submission("k")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.regime)
+        .collect();
+    assert_eq!(regimes, ["consent", "restricted"]);
+    let consent = |sha: &str| {
+        AccessChange::RecordConsent(ConsentRow {
+            id: 0,
+            sha256: sha.into(),
+            originator: "org".into(),
+            recipient: "NL".into(),
+            decision: "grant".into(),
+            conditions: "[]".into(),
+            decided_at: "t".into(),
+            decided_by: "liaison".into(),
+            reason: None,
+        })
+    };
+    c.apply(&[consent("aa")], &[event("consent")]).unwrap();
+    assert_eq!(c.consents_of("aa").unwrap().len(), 1);
+    assert!(c.apply(&[consent("zz")], &[event("consent")]).is_err());
+    c.apply(
+        &[AccessChange::RecordRelease(ReleaseRow {
+            id: 0,
+            sha256: "aa".into(),
+            recipient: "NL".into(),
+            package: "p1".into(),
+            released_at: "t".into(),
+            released_by: "admin".into(),
+        })],
+        &[event("release")],
+    )
+    .unwrap();
+    assert_eq!(c.releases_of("aa").unwrap()[0].recipient, "NL");
+}
+
+fn scans_page_through_large_catalogs(c: &mut dyn Catalog) {
+    // More rows than one page of a scan, in several ingest batches.
+    let hashes: Vec<String> = (0..2345).map(|i| format!("{:064x}", i * 7919)).collect();
+    for chunk in hashes.chunks(500) {
+        let records: Vec<_> = chunk.iter().map(|h| record(h, "bulk", h)).collect();
+        c.commit_ingest(&records).unwrap();
+    }
+    assert_eq!(c.item_count().unwrap(), 2345);
+    let mut seen = Vec::new();
+    c.for_each_item(&mut |item| {
+        seen.push(item.sha256);
+        Ok(())
+    })
+    .unwrap();
+    let mut sorted = hashes.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted, "every item once, in SHA-256 order");
+    let mut ids = Vec::new();
+    c.for_each_event(&mut |e| {
+        ids.push(e.id);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(ids.len(), 2345);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "events in id order");
+    // A visitor's error ends the scan and is returned as it was.
+    let mut visited = 0;
+    let e = c
+        .for_each_item(&mut |_| {
+            visited += 1;
+            if visited == 1500 {
+                Err(CatalogError::Invalid("stop here".into()))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+    assert!(e.to_string().contains("stop here"));
+    assert_eq!(visited, 1500);
+    assert_eq!(c.items_of_submission("bulk").unwrap().len(), 2345);
+}
+
+fn organisation(name: &str, kind: &str) -> AccessChange {
+    AccessChange::AddOrganisation(OrganisationRow {
+        name: name.into(),
+        kind: kind.into(),
+        approved_requester: false,
+        created_at: "t".into(),
+        created_by: "admin".into(),
+    })
+}
+
+fn user(name: &str, org: &str) -> AccessChange {
+    AccessChange::AddUser(UserRow {
+        name: name.into(),
+        organisation: org.into(),
+        roles: vec!["custodian".into()],
+        created_at: "t".into(),
+        created_by: "admin".into(),
+    })
+}
+
+fn requests_and_persons(c: &mut dyn Catalog) {
+    c.commit_ingest(&[record("aa", "k", "a"), record("bb", "k", "b")])
+        .unwrap();
+    c.apply(&[organisation("NL-OM", "requesting_authority")], &[])
+        .unwrap();
+    let request = |id: &str, authority: &str, filed_at: &str| {
+        AccessChange::FileRequest(RequestRow {
+            id: id.into(),
+            authority: authority.into(),
+            filed_by: "prosecutor".into(),
+            filed_at: filed_at.into(),
+            legal_basis: "MLA treaty".into(),
+            case_ref: None,
+            description: "{}".into(),
+            deadline: Some("2027-01-31".into()),
+        })
+    };
+    c.apply(
+        &[
+            request("R2", "NL-OM", "2026-02-01"),
+            request("R1", "NL-OM", "2026-01-01"),
+        ],
+        &[event("request_file")],
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            c.apply(&[request("R3", "Nobody", "t")], &[event("x")]),
+            Err(CatalogError::Conflict(_))
+        ),
+        "the authority must be an organisation"
+    );
+    assert!(matches!(
+        c.apply(&[request("R1", "NL-OM", "t")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+    let ids: Vec<_> = c.requests().unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["R1", "R2"], "by filing date");
+    assert_eq!(
+        c.request("R2").unwrap().unwrap().deadline.as_deref(),
+        Some("2027-01-31")
+    );
+    assert!(c.request("R9").unwrap().is_none());
+    for state in ["scoped", "awaiting_consent"] {
+        c.apply(
+            &[AccessChange::SetRequestState(RequestStateRow {
+                id: 0,
+                request_id: "R1".into(),
+                state: state.into(),
+                at: "t".into(),
+                by: "custodian".into(),
+                note: None,
+            })],
+            &[],
+        )
+        .unwrap();
+    }
+    let states: Vec<_> = c
+        .request_states("R1")
+        .unwrap()
+        .into_iter()
+        .map(|s| s.state)
+        .collect();
+    assert_eq!(states, ["scoped", "awaiting_consent"]);
+    let add = |sha: &str| {
+        AccessChange::AddRequestItem(RequestItemRow {
+            request_id: "R1".into(),
+            sha256: sha.into(),
+            added_at: "t".into(),
+            added_by: "custodian".into(),
+        })
+    };
+    c.apply(&[add("bb"), add("aa"), add("aa")], &[]).unwrap();
+    let items: Vec<_> = c
+        .request_items("R1")
+        .unwrap()
+        .into_iter()
+        .map(|i| i.sha256)
+        .collect();
+    assert_eq!(items, ["aa", "bb"], "added once each");
+    assert!(matches!(
+        c.apply(&[add("zz")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+
+    let person = |p: &str| {
+        AccessChange::AddPerson(PersonRow {
+            pseudonym: p.into(),
+            identity: r#"{"name":"real name"}"#.into(),
+            protective_measures: "[]".into(),
+            created_at: "t".into(),
+            created_by: "admin".into(),
+        })
+    };
+    c.apply(&[person("W-2"), person("W-1")], &[]).unwrap();
+    assert!(matches!(
+        c.apply(&[person("W-1")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+    let names: Vec<_> = c
+        .persons()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.pseudonym)
+        .collect();
+    assert_eq!(names, ["W-1", "W-2"]);
+    c.apply(
+        &[
+            AccessChange::SetPersonScope(PersonScopeRow {
+                id: 0,
+                pseudonym: "W-1".into(),
+                scope: r#"{"share":"none"}"#.into(),
+                set_at: "t".into(),
+                set_by: "liaison".into(),
+            }),
+            AccessChange::LinkStatement(StatementLinkRow {
+                sha256: "aa".into(),
+                pseudonym: "W-1".into(),
+                linked_at: "t".into(),
+                linked_by: "liaison".into(),
+            }),
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(c.person_scopes("W-1").unwrap().len(), 1);
+    assert_eq!(c.witnesses_of("aa").unwrap()[0].pseudonym, "W-1");
+    assert!(c.witnesses_of("bb").unwrap().is_empty());
+    assert!(c.person("W-3").unwrap().is_none());
+}
+
+fn credentials_and_tokens(c: &mut dyn Catalog) {
+    c.apply(&[organisation("UN", "holder"), user("ana", "UN")], &[])
+        .unwrap();
+    let credential = |phc: &str, step: Option<u64>| {
+        AccessChange::SetCredential(CredentialRow {
+            user: "ana".into(),
+            password_phc: Some(phc.into()),
+            totp_secret: None,
+            totp_last_step: step,
+            updated_at: "t".into(),
+        })
+    };
+    c.apply(&[credential("phc-1", None)], &[]).unwrap();
+    c.apply(&[credential("phc-2", Some(56_000_000))], &[])
+        .unwrap();
+    let stored = c.credential("ana").unwrap().unwrap();
+    assert_eq!(stored.password_phc.as_deref(), Some("phc-2"), "replaced");
+    assert_eq!(stored.totp_last_step, Some(56_000_000));
+    assert!(c.credential("bob").unwrap().is_none());
+
+    for at in [30, 10, 20] {
+        c.apply(
+            &[AccessChange::RecordLoginFailure {
+                user: "ana".into(),
+                at,
+            }],
+            &[],
+        )
+        .unwrap();
+    }
+    assert_eq!(c.login_failures("ana").unwrap(), [10, 20, 30]);
+    c.apply(&[AccessChange::ClearLoginFailures("ana".into())], &[])
+        .unwrap();
+    assert!(c.login_failures("ana").unwrap().is_empty());
+
+    let token = |id: &str, created_at: &str| {
+        AccessChange::IssueToken(TokenRow {
+            id: id.into(),
+            user: "ana".into(),
+            kind: "api".into(),
+            label: Some("laptop".into()),
+            hash: format!("hash-of-{id}"),
+            created_at: created_at.into(),
+            expires_at: Some(1_900_000_000),
+            revoked_at: None,
+        })
+    };
+    c.apply(&[token("t2", "2026-02"), token("t1", "2026-01")], &[])
+        .unwrap();
+    let ids: Vec<_> = c
+        .tokens_of("ana")
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(ids, ["t1", "t2"]);
+    assert!(matches!(
+        c.apply(&[token("t1", "x")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+    let revoke = AccessChange::RevokeToken {
+        id: "t1".into(),
+        at: "later".into(),
+    };
+    c.apply(std::slice::from_ref(&revoke), &[]).unwrap();
+    assert_eq!(
+        c.token("t1").unwrap().unwrap().revoked_at.as_deref(),
+        Some("later")
+    );
+    assert!(
+        matches!(c.apply(&[revoke], &[]), Err(CatalogError::Conflict(_))),
+        "a token is revoked once"
+    );
+    assert_eq!(
+        c.token("t2").unwrap().unwrap().expires_at,
+        Some(1_900_000_000)
+    );
+}
+
+fn identity_decisions_make_clusters(c: &mut dyn Catalog) {
+    let decide = |a: &str, b: &str, decision: &str| {
+        AccessChange::RecordIdentityDecision(IdentityDecisionRow {
+            id: 0,
+            left_id: a.into(),
+            right_id: b.into(),
+            decision: decision.into(),
+            note: None,
+            decided_at: "t".into(),
+            decided_by: "analyst".into(),
+        })
+    };
+    c.apply(
+        &[decide("p3", "p2", "confirm"), decide("p2", "p1", "confirm")],
+        &[],
+    )
+    .unwrap();
+    let clusters: Vec<_> = c
+        .identity_clusters()
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.cluster, m.member))
+        .collect();
+    assert_eq!(
+        clusters,
+        [
+            ("p1".to_string(), "p1".to_string()),
+            ("p1".into(), "p2".into()),
+            ("p1".into(), "p3".into())
+        ]
+    );
+    c.apply(&[decide("p2", "p3", "reject")], &[]).unwrap();
+    assert_eq!(c.identity_clusters().unwrap().len(), 2, "p3 split off");
+    assert_eq!(c.identity_decisions().unwrap().len(), 3);
+    assert!(matches!(
+        c.apply(&[decide("p1", "p1", "confirm")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+    assert!(matches!(
+        c.apply(&[decide("p1", "p2", "maybe")], &[]),
+        Err(CatalogError::Conflict(_))
+    ));
+}
+
+fn extractions_and_derived_items(c: &mut dyn Catalog) {
+    c.commit_ingest(&[
+        record("aa", "k", "a"),
+        record("bb", "k", "b"),
+        record("cc", "k", "c"),
+    ])
+    .unwrap();
+    let pending: Vec<_> = c
+        .items_to_extract(false)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.sha256)
+        .collect();
+    assert_eq!(pending, ["aa", "bb", "cc"]);
+    let derived = |sha: &str, parent: &str, kind: &str| DerivedRow {
+        sha256: sha.into(),
+        parent_sha256: parent.into(),
+        kind: kind.into(),
+        name: None,
+        method: "pdf-text".into(),
+        tool_version: "1.0".into(),
+        language: Some("ar".into()),
+        size: 12,
+        created_at: "t".into(),
+    };
+    let outcome = |sha: &str, status: &str| ExtractionRow {
+        sha256: sha.into(),
+        status: status.into(),
+        error: (status == "failed").then(|| "corrupt".to_string()),
+        attempted_at: "t".into(),
+    };
+    // A derived item is an item of its own too.
+    c.commit_ingest(&[record("dd", "derived", "aa/text")])
+        .unwrap();
+    let events = c
+        .record_extraction(
+            &outcome("aa", "done"),
+            &[derived("dd", "aa", "text"), derived("dd", "aa", "text")],
+            &[event("extract")],
+        )
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    c.record_extraction(&outcome("bb", "failed"), &[], &[event("extract_failed")])
+        .unwrap();
+    assert!(c.is_derived("dd").unwrap());
+    assert!(!c.is_derived("aa").unwrap());
+    assert_eq!(c.derived_of("aa").unwrap(), [derived("dd", "aa", "text")]);
+    assert_eq!(
+        c.extraction("bb").unwrap().unwrap().error.as_deref(),
+        Some("corrupt")
+    );
+    assert_eq!(
+        c.extraction_counts().unwrap(),
+        (1, 1, 2),
+        "cc and dd pending"
+    );
+    let retry: Vec<_> = c
+        .items_to_extract(true)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.sha256)
+        .collect();
+    assert_eq!(retry, ["bb", "cc", "dd"]);
+    // A retry replaces the outcome.
+    c.record_extraction(&outcome("bb", "done"), &[], &[])
+        .unwrap();
+    assert_eq!(c.extraction_counts().unwrap(), (2, 0, 2));
+    let mut all = Vec::new();
+    c.for_each_derived(&mut |d| {
+        all.push(d.sha256);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(all, ["dd"]);
+
+    let first = c.last_event_id(&["extract", "extract_failed"]).unwrap();
+    assert!(first > 0);
+    assert_eq!(c.last_event_id(&[]).unwrap(), 0);
+    assert_eq!(c.last_event_id(&["never"]).unwrap(), 0);
+    c.record_events(&[event("regime_set"), event("other")])
+        .unwrap();
+    let after: Vec<_> = c
+        .events_after(first, &["regime_set", "extract"])
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(after, ["regime_set"]);
+}
+
+fn settings_and_expansion_errors(c: &mut dyn Catalog) {
+    assert!(c.meta("vault_id").unwrap().is_none());
+    c.set_meta("vault_id", "v1").unwrap();
+    c.set_meta("vault_id", "v2").unwrap();
+    assert_eq!(c.meta("vault_id").unwrap().as_deref(), Some("v2"));
+    c.commit_ingest(&[record("aa", "k", "archive.zip")])
+        .unwrap();
+    assert!(c.expansion_error("aa").unwrap().is_none());
+    c.set_expansion_error("aa", "a member's path leaves the archive")
+        .unwrap();
+    assert_eq!(
+        c.expansion_error("aa").unwrap().as_deref(),
+        Some("a member's path leaves the archive")
+    );
+    assert!(c.expansion_error("zz").unwrap().is_none());
+    assert!(c.item("zz").unwrap().is_none());
+    assert_eq!(c.item("aa").unwrap().unwrap().size, 3);
+    assert!(c.submission(999_999).unwrap().is_none());
+    let id = c.submissions_of("aa").unwrap()[0].id;
+    assert_eq!(c.submission(id).unwrap().unwrap().path, "archive.zip");
+}
+
+fn text_is_ordered_by_bytes(c: &mut dyn Catalog) {
+    // Both engines order text byte-wise (no locale), so listings agree between back-ends.
+    for name in ["b", "é", "B", "a", "Z"] {
+        c.apply(&[organisation(name, "ngo")], &[]).unwrap();
+    }
+    let names: Vec<_> = c
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(names, ["B", "Z", "a", "b", "é"]);
+    // Text with a NUL is refused by both engines (PostgreSQL cannot store it), clearly.
+    let e = c.set_meta("k", "a\u{0}b").unwrap_err();
+    assert!(e.to_string().contains("NUL"), "{e}");
+    // Everything else round-trips exactly, entries' bytes included.
+    let odd = "شنگال \u{1F600} '\"; DROP TABLE items; --";
+    let pending = c
+        .record_events(&[NewEvent {
+            time: "t".into(),
+            actor: odd.into(),
+            action: "note".into(),
+            item: None,
+            details: odd.into(),
+            entry: (0..=255u8).collect(),
+        }])
+        .unwrap();
+    let mut found = None;
+    c.for_each_event(&mut |e| {
+        if e.id == pending[0].id {
+            found = Some(e);
+        }
+        Ok(())
+    })
+    .unwrap();
+    let found = found.unwrap();
+    assert_eq!(found.actor, odd);
+    assert_eq!(found.entry, (0..=255u8).collect::<Vec<_>>());
+}
+
+/// A fresh, empty PostgreSQL database for one test, or `None` (with a note) without a server.
+fn postgres_target(test: &str) -> Option<PostgresTarget> {
+    let Ok(url) = std::env::var("CUSTODIA_TEST_POSTGRES_URL") else {
+        eprintln!("{test}: skipped on PostgreSQL (CUSTODIA_TEST_POSTGRES_URL is not set; run scripts/test-postgres)");
+        return None;
+    };
+    let admin = PostgresTarget::parse(&url).unwrap();
+    let mut client = admin.config().connect(::postgres::NoTls).unwrap();
+    let database = format!("conformance_{test}");
+    // One statement per call: several in one string would run as one transaction, which
+    // neither statement allows.
+    client
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        .unwrap();
+    client
+        .batch_execute(&format!("CREATE DATABASE {database}"))
+        .unwrap();
+    let base = url.rsplit_once('/').unwrap().0;
+    Some(PostgresTarget::parse(&format!("{base}/{database}")).unwrap())
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let mut c = custodia_catalog::SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
+                    super::$name(&mut c);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    let Some(target) = super::postgres_target(stringify!($name)) else { return };
+                    let mut c = custodia_catalog::PostgresCatalog::connect(&target).unwrap();
+                    super::$name(&mut c);
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    ingest_pending_and_logged_events,
+    access_changes_are_atomic_with_their_events,
+    scans_page_through_large_catalogs,
+    requests_and_persons,
+    credentials_and_tokens,
+    identity_decisions_make_clusters,
+    extractions_and_derived_items,
+    settings_and_expansion_errors,
+    text_is_ordered_by_bytes,
+);
+
+// PostgreSQL only: what several servers sharing one database rely on.
+
+#[test]
+fn servers_starting_together_migrate_once() {
+    let Some(target) = postgres_target("migrate_once") else {
+        return;
+    };
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                PostgresCatalog::connect(&target)
+                    .unwrap()
+                    .schema_version()
+                    .unwrap()
+            })
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.join().unwrap(), latest_schema_version());
+    }
+}
+
+#[test]
+fn a_dropped_connection_is_opened_again() {
+    let Some(target) = postgres_target("reconnect") else {
+        return;
+    };
+    let mut c = PostgresCatalog::connect(&target).unwrap();
+    c.set_meta("k", "v").unwrap();
+    // The server ends the catalog's session, as a restart or a fail-over would.
+    let mut admin = target.config().connect(::postgres::NoTls).unwrap();
+    let ended = admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE application_name = 'custodia' AND datname = 'conformance_reconnect'
+               AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(ended, 1);
+    // The next statement outside a transaction goes through on a new connection.
+    assert_eq!(c.meta("k").unwrap().as_deref(), Some("v"));
+    c.set_meta("k", "w").unwrap();
+    assert_eq!(c.meta("k").unwrap().as_deref(), Some("w"));
+}
+
+/// Everything a catalog answers about the rows the tests above make, for comparing two copies.
+fn snapshot(c: &dyn Catalog) -> String {
+    let mut out = String::new();
+    c.for_each_item(&mut |i| {
+        out += &format!(
+            "{i:?}\n{:?}\n{:?}\n{:?}\n",
+            c.submissions_of(&i.sha256)?,
+            c.history(&i.sha256)?,
+            c.derived_of(&i.sha256)?
+        );
+        out += &format!(
+            "{:?}{:?}{:?}\n",
+            c.consents_of(&i.sha256)?,
+            c.releases_of(&i.sha256)?,
+            c.witnesses_of(&i.sha256)?
+        );
+        Ok(())
+    })
+    .unwrap();
+    out += &format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n",
+        c.organisations().unwrap(),
+        c.users().unwrap(),
+        c.cases().unwrap(),
+        c.requests().unwrap(),
+        c.persons().unwrap(),
+        c.identity_decisions().unwrap(),
+        c.identity_clusters().unwrap(),
+        c.pending_events().unwrap(),
+    );
+    for r in c.requests().unwrap() {
+        out += &format!(
+            "{:?}{:?}\n",
+            c.request_states(&r.id).unwrap(),
+            c.request_items(&r.id).unwrap()
+        );
+    }
+    out += &format!(
+        "{:?}{:?}\n",
+        c.tokens_of("ana").unwrap(),
+        c.credential("ana").unwrap()
+    );
+    out += &format!("{:?}\n", c.regimes_of_submission("k").unwrap());
+    out
+}
+
+fn fill(c: &mut dyn Catalog) {
+    c.set_meta("vault_id", "v-copy").unwrap();
+    access_changes_are_atomic_with_their_events(c);
+    identity_decisions_make_clusters(c);
+    c.commit_ingest(&[record("dd", "derived", "aa/text")])
+        .unwrap();
+    c.apply(
+        &[
+            AccessChange::FileRequest(RequestRow {
+                id: "R1".into(),
+                authority: "UN".into(),
+                filed_by: "prosecutor".into(),
+                filed_at: "t".into(),
+                legal_basis: "treaty".into(),
+                case_ref: Some("C1".into()),
+                description: "{}".into(),
+                deadline: None,
+            }),
+            AccessChange::SetRequestState(RequestStateRow {
+                id: 0,
+                request_id: "R1".into(),
+                state: "scoped".into(),
+                at: "t".into(),
+                by: "ana".into(),
+                note: Some("two items".into()),
+            }),
+            AccessChange::AddRequestItem(RequestItemRow {
+                request_id: "R1".into(),
+                sha256: "aa".into(),
+                added_at: "t".into(),
+                added_by: "ana".into(),
+            }),
+            AccessChange::AddPerson(PersonRow {
+                pseudonym: "W-1".into(),
+                identity: "{}".into(),
+                protective_measures: "[]".into(),
+                created_at: "t".into(),
+                created_by: "ana".into(),
+            }),
+            AccessChange::SetPersonScope(PersonScopeRow {
+                id: 0,
+                pseudonym: "W-1".into(),
+                scope: "{}".into(),
+                set_at: "t".into(),
+                set_by: "ana".into(),
+            }),
+            AccessChange::LinkStatement(StatementLinkRow {
+                sha256: "aa".into(),
+                pseudonym: "W-1".into(),
+                linked_at: "t".into(),
+                linked_by: "ana".into(),
+            }),
+            AccessChange::SetCredential(CredentialRow {
+                user: "ana".into(),
+                password_phc: Some("phc".into()),
+                totp_secret: Some("BASE32".into()),
+                totp_last_step: Some(7),
+                updated_at: "t".into(),
+            }),
+            AccessChange::RecordLoginFailure {
+                user: "ana".into(),
+                at: 99,
+            },
+            AccessChange::IssueToken(TokenRow {
+                id: "t1".into(),
+                user: "ana".into(),
+                kind: "api".into(),
+                label: None,
+                hash: "h".into(),
+                created_at: "t".into(),
+                expires_at: None,
+                revoked_at: None,
+            }),
+        ],
+        &[event("request_file")],
+    )
+    .unwrap();
+    let outcome = |sha: &str| ExtractionRow {
+        sha256: sha.into(),
+        status: "done".into(),
+        error: None,
+        attempted_at: "t".into(),
+    };
+    c.record_extraction(
+        &outcome("aa"),
+        &[DerivedRow {
+            sha256: "dd".into(),
+            parent_sha256: "aa".into(),
+            kind: "text".into(),
+            name: None,
+            method: "plain".into(),
+            tool_version: "1".into(),
+            language: None,
+            size: 3,
+            created_at: "t".into(),
+        }],
+        &[event("extract")],
+    )
+    .unwrap();
+    c.record_extraction(&outcome("dd"), &[], &[]).unwrap();
+    let hashes: Vec<String> = (0..4321).map(|i| format!("{:064x}", i * 104_729)).collect();
+    for chunk in hashes.chunks(1000) {
+        let records: Vec<_> = chunk.iter().map(|h| record(h, "bulk", h)).collect();
+        c.commit_ingest(&records).unwrap();
+    }
+}
+
+#[test]
+fn a_catalog_copies_between_engines_and_resumes() {
+    let Some(target) = postgres_target("copy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite = SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
+    fill(&mut sqlite);
+    let mut postgres = PostgresCatalog::connect(&target).unwrap();
+    let report = sqlite.copy_into(&mut postgres, &mut |_, _| {}).unwrap();
+    let events = report.tables.iter().find(|t| t.table == "events").unwrap();
+    assert!(
+        events.rows > 4321 && events.copied == events.rows,
+        "{report:?}"
+    );
+    assert_eq!(snapshot(&sqlite), snapshot(&postgres));
+
+    // Interrupted: the target lacks the tail of some tables; a second run copies just that.
+    let mut admin = target.config().connect(::postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DELETE FROM derived; DELETE FROM extractions;
+             DELETE FROM events WHERE id > (SELECT max(id) - 700 FROM events)",
+        )
+        .unwrap();
+    let again = sqlite.copy_into(&mut postgres, &mut |_, _| {}).unwrap();
+    let copied: u64 = again.tables.iter().map(|t| t.copied).sum();
+    assert_eq!(copied, 700 + 1 + 2, "only what was missing: {again:?}");
+    assert_eq!(snapshot(&sqlite), snapshot(&postgres));
+
+    // New rows get new ids after the copied ones, on the copy.
+    let next = postgres.record_events(&[event("after_copy")]).unwrap();
+    let last = sqlite.record_events(&[event("after_copy")]).unwrap();
+    assert_eq!(next[0].id, last[0].id);
+
+    // And back, into a fresh embedded catalog.
+    let mut back = SqliteCatalog::open(&dir.path().join("back.db"), &[2; 32]).unwrap();
+    postgres.copy_into(&mut back, &mut |_, _| {}).unwrap();
+    assert_eq!(snapshot(&postgres), snapshot(&back));
+
+    // A catalog of another vault is never mixed into.
+    let mut other = SqliteCatalog::open(&dir.path().join("other.db"), &[3; 32]).unwrap();
+    other.set_meta("vault_id", "v-other").unwrap();
+    assert!(matches!(
+        sqlite.copy_into(&mut other, &mut |_, _| {}),
+        Err(CatalogError::Conflict(_))
+    ));
+}
