@@ -194,14 +194,25 @@ pub enum DbError {
     Type(String),
 }
 
-/// PostgreSQL's own message, with its detail: `postgres::Error`'s display says only "db error".
+/// PostgreSQL's own message, with its detail, or the whole chain of causes (a TLS handshake
+/// names the certificate problem only in its source): `postgres::Error`'s display says only
+/// "db error" or "error performing TLS handshake".
 fn postgres_message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{} ({detail})", db.message()),
             None => db.message().to_owned(),
         },
-        None => e.to_string(),
+        None => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            message
+        }
     }
 }
 
@@ -457,6 +468,8 @@ impl Db for SqliteDb {
 /// transaction was under way: that transaction is lost and its caller sees the error.
 pub struct PostgresDb {
     config: postgres::Config,
+    /// The TLS connector (verifying the server's certificate), unless TLS is disabled.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
     in_transaction: Cell<bool>,
@@ -469,11 +482,15 @@ impl std::fmt::Debug for PostgresDb {
 }
 
 impl PostgresDb {
-    /// Connects with `config` (no TLS: see docs/DEPLOY.md for the network the catalog needs).
-    pub fn connect(config: postgres::Config) -> Result<Self, DbError> {
-        let client = config.connect(postgres::NoTls)?;
+    /// Connects with `config`, over TLS with `tls` (or in plain text when it is `None`).
+    pub fn connect(
+        config: postgres::Config,
+        tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    ) -> Result<Self, DbError> {
+        let client = Self::open(&config, &tls)?;
         Ok(Self {
             config,
+            tls,
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
             in_transaction: Cell::new(false),
@@ -501,8 +518,18 @@ impl PostgresDb {
         }
     }
 
+    fn open(
+        config: &postgres::Config,
+        tls: &Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    ) -> Result<postgres::Client, DbError> {
+        Ok(match tls {
+            Some(tls) => config.connect(tls.clone())?,
+            None => config.connect(postgres::NoTls)?,
+        })
+    }
+
     fn reconnect(&self) -> Result<(), DbError> {
-        let client = self.config.connect(postgres::NoTls)?;
+        let client = Self::open(&self.config, &self.tls)?;
         *self.client.borrow_mut() = client;
         self.statements.borrow_mut().clear();
         Ok(())

@@ -41,6 +41,10 @@ pub use sqlite::SqliteCatalog;
 pub enum CatalogError {
     #[error("cannot open the catalog `{path}`: {detail}\n\nhint: is this the right data directory, with its keys?")]
     Open { path: String, detail: String },
+    #[error("cannot connect to the catalog `{target}`: {detail}\n\nhint: is the server running and reachable, and are the user, database, password (PGPASSWORD) and, for TLS, the server's CA (PGSSLROOTCERT) right?")]
+    Connect { target: String, detail: String },
+    #[error("`{target}` is not a usable PostgreSQL location: {detail}")]
+    Location { target: String, detail: String },
     #[error("the catalog's schema version {found} is newer than this program knows ({known})\n\nhint: upgrade custodia")]
     TooNew { found: i64, known: i64 },
     #[error("catalog query failed ({context}): {source}")]

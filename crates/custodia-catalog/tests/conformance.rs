@@ -999,3 +999,98 @@ fn a_catalog_copies_between_engines_and_resumes() {
         Err(CatalogError::Conflict(_))
     ));
 }
+
+/// Runs `work` with `PGSSLROOTCERT` set to `ca` (tests that touch it run one at a time).
+fn with_root_certificate<T>(ca: &str, work: impl FnOnce() -> T) -> T {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    std::env::set_var("PGSSLROOTCERT", ca);
+    let result = work();
+    std::env::remove_var("PGSSLROOTCERT");
+    result
+}
+
+#[test]
+fn tls_connections_verify_the_server() {
+    let (Some(target), Ok(ca)) = (
+        postgres_target("tls"),
+        std::env::var("CUSTODIA_TEST_POSTGRES_CA"),
+    ) else {
+        eprintln!("skipped: no PostgreSQL with TLS (CUSTODIA_TEST_POSTGRES_CA)");
+        return;
+    };
+    let plain = PostgresCatalog::connect(&target).unwrap();
+    assert!(!target.uses_tls(), "loopback without sslmode: plain");
+    assert!(!plain.connection_encrypted().unwrap());
+
+    let url = format!("{target}?sslmode=require");
+    let encrypted = with_root_certificate(&ca, || {
+        PostgresCatalog::connect(&PostgresTarget::parse(&url).unwrap())
+    })
+    .unwrap();
+    assert!(encrypted.connection_encrypted().unwrap());
+    for mode in ["verify-full", "verify-ca", "prefer"] {
+        let url = format!("{target}?sslmode={mode}");
+        let c = with_root_certificate(&ca, || {
+            PostgresCatalog::connect(&PostgresTarget::parse(&url).unwrap())
+        })
+        .unwrap();
+        assert!(c.connection_encrypted().unwrap(), "{mode}");
+    }
+
+    // A certificate from a CA not trusted is refused, and the error says so.
+    let dir = tempfile::tempdir().unwrap();
+    let other_ca = dir.path().join("other-ca.crt");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args(["-days", "1", "-subj", "/CN=another CA", "-keyout"])
+        .arg(dir.path().join("other-ca.key"))
+        .arg("-out")
+        .arg(&other_ca)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let refused = with_root_certificate(other_ca.to_str().unwrap(), || {
+        PostgresCatalog::connect(&PostgresTarget::parse(&url).unwrap())
+    })
+    .unwrap_err();
+    assert!(
+        refused.to_string().to_lowercase().contains("certificate"),
+        "{refused}"
+    );
+
+    // The certificate names 127.0.0.1 and localhost, not another name for the same server.
+    let renamed = url.replace("127.0.0.1", "127.0.0.2");
+    let mut admin = target.config().connect(::postgres::NoTls).unwrap();
+    let listens: String = admin
+        .query_one("SHOW listen_addresses", &[])
+        .unwrap()
+        .get(0);
+    if listens.contains('*') || listens.contains("127.0.0.2") {
+        assert!(with_root_certificate(&ca, || {
+            PostgresCatalog::connect(&PostgresTarget::parse(&renamed).unwrap())
+        })
+        .is_err());
+    }
+
+    // A server elsewhere is reached with TLS even when the URL does not ask for it.
+    assert!(PostgresTarget::parse("postgres://u@db.example:5432/c")
+        .unwrap()
+        .uses_tls());
+    assert!(
+        !PostgresTarget::parse("postgres://u@db.example/c?sslmode=disable")
+            .unwrap()
+            .uses_tls()
+    );
+    assert!(!PostgresTarget::parse("postgres://u@localhost/c")
+        .unwrap()
+        .uses_tls());
+}
