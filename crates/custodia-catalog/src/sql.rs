@@ -357,17 +357,36 @@ fn schema_version(db: &dyn Db) -> Result<i64> {
     .map(|v| v.unwrap_or(0))
 }
 
+/// Events per `INSERT` statement: one round trip for many rows (what PostgreSQL's throughput
+/// depends on), well under either engine's limit on parameters.
+const EVENTS_PER_STATEMENT: usize = 100;
+
+/// Inserts events (each with its submission, if any) as pending; returns them with their ids, in
+/// the order given.
 pub(crate) fn insert_events(
     db: &dyn Db,
     events: &[(NewEvent, Option<i64>)],
 ) -> Result<Vec<PendingEvent>> {
     let mut pending = Vec::with_capacity(events.len());
-    for (event, submission_id) in events {
-        let id = one(
-            db,
-            "insert an event",
-            "INSERT INTO events (time, actor, action, item, submission_id, details, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-            args![
+    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let p = r * 7;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6,
+                    p + 7
+                )
+            })
+            .collect();
+        let mut values = Vec::with_capacity(chunk.len() * 7);
+        for (event, submission_id) in chunk {
+            values.extend_from_slice(args![
                 event.time,
                 event.actor,
                 event.action,
@@ -375,14 +394,33 @@ pub(crate) fn insert_events(
                 submission_id,
                 event.details,
                 event.entry
-            ],
+            ]);
+        }
+        let mut ids = db::all(
+            db,
+            "insert events",
+            &format!(
+                "INSERT INTO events (time, actor, action, item, submission_id, details, entry) VALUES {} RETURNING id",
+                rows.join(", ")
+            ),
+            &values,
             |mut r| r.int(0),
-        )?
-        .ok_or_else(|| CatalogError::Invalid("an event insert returned no id".into()))?;
-        pending.push(PendingEvent {
-            id,
-            entry: event.entry.clone(),
-        });
+        )?;
+        if ids.len() != chunk.len() {
+            return Err(CatalogError::Invalid(format!(
+                "inserting {} events returned {} ids",
+                chunk.len(),
+                ids.len()
+            )));
+        }
+        // Ids are drawn in the order of the VALUES rows; RETURNING may list them in any order.
+        ids.sort_unstable();
+        for ((event, _), id) in chunk.iter().zip(ids) {
+            pending.push(PendingEvent {
+                id,
+                entry: event.entry.clone(),
+            });
+        }
     }
     Ok(pending)
 }

@@ -228,10 +228,21 @@ fn access_changes_are_atomic_with_their_events(c: &mut dyn Catalog) {
 fn scans_page_through_large_catalogs(c: &mut dyn Catalog) {
     // More rows than one page of a scan, in several ingest batches.
     let hashes: Vec<String> = (0..2345).map(|i| format!("{:064x}", i * 7919)).collect();
+    let mut entries = std::collections::HashMap::new();
     for chunk in hashes.chunks(500) {
         let records: Vec<_> = chunk.iter().map(|h| record(h, "bulk", h)).collect();
-        c.commit_ingest(&records).unwrap();
+        let commit = c.commit_ingest(&records).unwrap();
+        // Each pending event is returned with its own id, in the order of the records.
+        for (record, pending) in records.iter().zip(&commit.pending) {
+            assert_eq!(pending.entry, record.event.entry);
+            entries.insert(pending.id, pending.entry.clone());
+        }
     }
+    c.for_each_event(&mut |e| {
+        assert_eq!(entries[&e.id], e.entry, "event {} holds another's entry", e.id);
+        Ok(())
+    })
+    .unwrap();
     assert_eq!(c.item_count().unwrap(), 2345);
     let mut seen = Vec::new();
     c.for_each_item(&mut |item| {
