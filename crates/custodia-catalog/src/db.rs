@@ -466,13 +466,83 @@ impl Db for SqliteDb {
 /// A connection to PostgreSQL. Statements are prepared once per connection; a connection that
 /// the server closed (a restart, a fail-over) is opened again before the next statement, unless a
 /// transaction was under way: that transaction is lost and its caller sees the error.
+///
+/// The connection lives on a thread of its own, and each statement is handed to it: the
+/// `postgres` client blocks on a runtime of its own, which may not happen on a thread that
+/// drives asynchronous tasks (as the server's do, even while opening or dropping a vault).
 pub struct PostgresDb {
-    config: postgres::Config,
-    /// The TLS connector (verifying the server's certificate), unless TLS is disabled.
-    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
-    client: RefCell<postgres::Client>,
-    statements: RefCell<HashMap<String, postgres::Statement>>,
-    in_transaction: Cell<bool>,
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+type Job = Box<dyn FnOnce(&Session) + Send>;
+
+fn connection_thread_stopped() -> DbError {
+    DbError::Type("the PostgreSQL connection's thread has stopped".into())
+}
+
+impl PostgresDb {
+    /// Connects with `config`, over TLS with `tls` (or in plain text when it is `None`).
+    pub fn connect(
+        config: postgres::Config,
+        tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    ) -> Result<Self, DbError> {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let (ready, started) = std::sync::mpsc::channel::<Result<(), DbError>>();
+        let worker = std::thread::Builder::new()
+            .name("custodia-postgres".into())
+            .spawn(move || {
+                let session = match Session::connect(config, tls) {
+                    Ok(session) => session,
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = ready.send(Ok(()));
+                for job in queue {
+                    job(&session);
+                }
+            })
+            .map_err(|e| DbError::Type(format!("cannot start a thread for PostgreSQL: {e}")))?;
+        match started.recv() {
+            Ok(Ok(())) => Ok(Self {
+                jobs: Some(jobs),
+                worker: Some(worker),
+            }),
+            Ok(Err(e)) => {
+                let _ = worker.join();
+                Err(e)
+            }
+            Err(_) => Err(connection_thread_stopped()),
+        }
+    }
+
+    /// Runs `work` on the connection's thread and waits for its result.
+    fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Session) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let (answer, result) = std::sync::mpsc::sync_channel(1);
+        self.jobs
+            .as_ref()
+            .ok_or_else(connection_thread_stopped)?
+            .send(Box::new(move |session| {
+                let _ = answer.send(work(session));
+            }))
+            .map_err(|_| connection_thread_stopped())?;
+        result.recv().map_err(|_| connection_thread_stopped())?
+    }
+}
+
+impl Drop for PostgresDb {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread, which closes the connection where it lives.
+        self.jobs.take();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
 }
 
 impl std::fmt::Debug for PostgresDb {
@@ -481,9 +551,51 @@ impl std::fmt::Debug for PostgresDb {
     }
 }
 
-impl PostgresDb {
-    /// Connects with `config`, over TLS with `tls` (or in plain text when it is `None`).
-    pub fn connect(
+impl Db for PostgresDb {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
+        let (sql, args) = (sql.to_owned(), args.to_vec());
+        self.run(move |session| session.execute(&sql, &args))
+    }
+
+    fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let (sql, args) = (sql.to_owned(), args.to_vec());
+        self.run(move |session| session.query(&sql, &args))
+    }
+
+    fn batch(&self, sql: &str) -> Result<(), DbError> {
+        let sql = sql.to_owned();
+        self.run(move |session| session.batch(&sql))
+    }
+
+    fn begin(&self) -> Result<(), DbError> {
+        self.run(|session| session.begin())
+    }
+
+    fn commit(&self) -> Result<(), DbError> {
+        self.run(|session| session.commit())
+    }
+
+    fn rollback(&self) -> Result<(), DbError> {
+        self.run(|session| session.rollback())
+    }
+}
+
+/// The connection itself, on its thread.
+struct Session {
+    config: postgres::Config,
+    /// The TLS connector (verifying the server's certificate), unless TLS is disabled.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    client: RefCell<postgres::Client>,
+    statements: RefCell<HashMap<String, postgres::Statement>>,
+    in_transaction: Cell<bool>,
+}
+
+impl Session {
+    fn connect(
         config: postgres::Config,
         tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     ) -> Result<Self, DbError> {
@@ -554,15 +666,6 @@ impl PostgresDb {
         args.iter()
             .map(|a| a as &(dyn postgres::types::ToSql + Sync))
             .collect()
-    }
-
-    /// Runs `work` with the client (for what the interface above does not cover).
-    pub fn with_client<T>(
-        &self,
-        work: impl FnOnce(&mut postgres::Client) -> Result<T, postgres::Error>,
-    ) -> Result<T, DbError> {
-        self.reconnect_if_closed()?;
-        Ok(work(&mut self.client.borrow_mut())?)
     }
 }
 
@@ -643,11 +746,7 @@ fn postgres_row(row: &postgres::Row) -> Result<Row, DbError> {
     Ok(Row(values))
 }
 
-impl Db for PostgresDb {
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
+impl Session {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
         check_text(args)?;
         self.retrying(|| {

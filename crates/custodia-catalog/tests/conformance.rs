@@ -239,7 +239,11 @@ fn scans_page_through_large_catalogs(c: &mut dyn Catalog) {
         }
     }
     c.for_each_event(&mut |e| {
-        assert_eq!(entries[&e.id], e.entry, "event {} holds another's entry", e.id);
+        assert_eq!(
+            entries[&e.id], e.entry,
+            "event {} holds another's entry",
+            e.id
+        );
         Ok(())
     })
     .unwrap();
@@ -1104,4 +1108,22 @@ fn tls_connections_verify_the_server() {
     assert!(!PostgresTarget::parse("postgres://u@localhost/c")
         .unwrap()
         .uses_tls());
+}
+
+#[test]
+fn usable_from_inside_an_asynchronous_runtime() {
+    let Some(target) = postgres_target("in_runtime") else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        // Connecting, querying and dropping on a thread that drives asynchronous tasks.
+        let mut c = PostgresCatalog::connect(&target).unwrap();
+        c.set_meta("k", "v").unwrap();
+        assert_eq!(c.meta("k").unwrap().as_deref(), Some("v"));
+        drop(c);
+    });
 }

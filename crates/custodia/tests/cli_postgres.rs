@@ -387,3 +387,27 @@ fn an_embedded_vault_migrates_to_postgres_and_back() {
     let log = vault.ok(["log", "verify"]);
     assert!(log.to_string().contains("true"), "{log}");
 }
+
+#[test]
+fn the_server_runs_on_a_vault_with_its_catalog_in_postgres() {
+    use support::server::{set_password, Server};
+    let Some(url) = fresh_database("cli_serve") else {
+        return;
+    };
+    let vault = init_vault(&url);
+    let input = vault.folder("in");
+    fs::write(input.join("register.txt"), "prison register of Raqqa").unwrap();
+    vault.ingest(&[&input], "Yazda", &[]);
+    vault.ok(["extract", "--pending"]);
+    set_password(&vault, "admin");
+    // The server opens, uses and finally drops the catalog from its asynchronous runtime.
+    let server = Server::start(&vault);
+    let token = server.token("admin");
+    let (status, found) = server.json("/api/v1/search?q=Raqqa", Some(&token));
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["total"], 1, "{found}");
+    let (status, items) = server.json("/api/v1/items", Some(&token));
+    assert_eq!(status, 200, "{items}");
+    let (code, _) = server.stop();
+    assert_eq!(code, Some(0), "SIGTERM ends the server cleanly");
+}
