@@ -77,17 +77,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("  {to} items, {:.0} s", fill.elapsed().as_secs_f64());
             from = to + 1;
         }
-        raw.batch_execute(
-            "SELECT setval(pg_get_serial_sequence('submissions', 'id'), (SELECT max(id) FROM submissions));
-             SELECT setval(pg_get_serial_sequence('events', 'id'), (SELECT max(id) FROM events));
-             VACUUM ANALYZE items; VACUUM ANALYZE submissions; VACUUM ANALYZE events;",
-        )?;
         println!(
             "filled {} items in {:.0} s",
             items - held,
             fill.elapsed().as_secs_f64()
         );
     }
+    // Each its own statement: VACUUM may not run inside a transaction, which one string of
+    // several statements would be.
+    for table in ["submissions", "events"] {
+        raw.execute(
+            &format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(max(id), 0) + 1 FROM {table}), false)"
+            ),
+            &[],
+        )?;
+    }
+    let maintenance = Instant::now();
+    for table in ["items", "submissions", "events"] {
+        raw.batch_execute(&format!("VACUUM ANALYZE {table}"))?;
+    }
+    eprintln!(
+        "vacuum and analyze: {:.0} s",
+        maintenance.elapsed().as_secs_f64()
+    );
     let sizes = raw.query_one(
         "SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM events),
                 pg_size_pretty(pg_database_size(current_database()))",
