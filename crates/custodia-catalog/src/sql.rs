@@ -1,6 +1,6 @@
 //! [`SqlCatalog`]: the catalog's logic, written once over [`Db`] and run by both engines.
 
-use crate::db::{self, args, exec, one, query, transaction, Db, Dialect, Row};
+use crate::db::{self, args, exec, one, query, transaction, Db, Dialect, Row, Value};
 use crate::{
     access, credentials, requests, AccessChange, CaseRow, Catalog, CatalogError, ConsentRow,
     CredentialRow, DerivedRow, EventRow, ExtractionRow, IdentityDecisionRow, IdentityMemberRow,
@@ -357,9 +357,59 @@ fn schema_version(db: &dyn Db) -> Result<i64> {
     .map(|v| v.unwrap_or(0))
 }
 
-/// Events per `INSERT` statement: one round trip for many rows (what PostgreSQL's throughput
+/// Rows per `INSERT` statement: one round trip for many rows (what PostgreSQL's throughput
 /// depends on), well under either engine's limit on parameters.
-const EVENTS_PER_STATEMENT: usize = 100;
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Inserts `rows` (each with the same number of values) with as few statements as possible:
+/// `INSERT INTO {into} VALUES (…), (…) {suffix}`. Returns, per statement, the rows its `suffix`
+/// (a `RETURNING` clause) gave back, with the number of rows that statement inserted.
+fn insert_many(
+    db: &dyn Db,
+    context: &'static str,
+    into: &str,
+    rows: &[Vec<Value>],
+    suffix: &str,
+) -> Result<Vec<(usize, Vec<Row>)>> {
+    let mut out = Vec::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let width = chunk.first().map_or(0, Vec::len);
+        let tuples: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let marks: Vec<String> =
+                    (1..=width).map(|c| format!("?{}", r * width + c)).collect();
+                format!("({})", marks.join(", "))
+            })
+            .collect();
+        let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        let returned = db::all(
+            db,
+            context,
+            &format!("INSERT INTO {into} VALUES {} {suffix}", tuples.join(", ")),
+            &values,
+            Ok,
+        )?;
+        out.push((chunk.len(), returned));
+    }
+    Ok(out)
+}
+
+/// The ids a chunk's `RETURNING id` gave, in the order of its VALUES rows: ids are drawn in that
+/// order, while RETURNING may list them in any.
+fn ids_in_order(inserted: usize, returned: Vec<Row>, what: &str) -> Result<Vec<i64>> {
+    let mut ids = returned
+        .into_iter()
+        .map(|mut r| r.int(0))
+        .collect::<Result<Vec<_>>>()?;
+    if ids.len() != inserted {
+        return Err(CatalogError::Invalid(format!(
+            "inserting {inserted} {what} returned {} ids",
+            ids.len()
+        )));
+    }
+    ids.sort_unstable();
+    Ok(ids)
+}
 
 /// Inserts events (each with its submission, if any) as pending; returns them with their ids, in
 /// the order given.
@@ -367,26 +417,10 @@ pub(crate) fn insert_events(
     db: &dyn Db,
     events: &[(NewEvent, Option<i64>)],
 ) -> Result<Vec<PendingEvent>> {
-    let mut pending = Vec::with_capacity(events.len());
-    for chunk in events.chunks(EVENTS_PER_STATEMENT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|r| {
-                let p = r * 7;
-                format!(
-                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5,
-                    p + 6,
-                    p + 7
-                )
-            })
-            .collect();
-        let mut values = Vec::with_capacity(chunk.len() * 7);
-        for (event, submission_id) in chunk {
-            values.extend_from_slice(args![
+    let rows: Vec<Vec<Value>> = events
+        .iter()
+        .map(|(event, submission_id)| {
+            args![
                 event.time,
                 event.actor,
                 event.action,
@@ -394,35 +428,28 @@ pub(crate) fn insert_events(
                 submission_id,
                 event.details,
                 event.entry
-            ]);
-        }
-        let mut ids = db::all(
-            db,
-            "insert events",
-            &format!(
-                "INSERT INTO events (time, actor, action, item, submission_id, details, entry) VALUES {} RETURNING id",
-                rows.join(", ")
-            ),
-            &values,
-            |mut r| r.int(0),
-        )?;
-        if ids.len() != chunk.len() {
-            return Err(CatalogError::Invalid(format!(
-                "inserting {} events returned {} ids",
-                chunk.len(),
-                ids.len()
-            )));
-        }
-        // Ids are drawn in the order of the VALUES rows; RETURNING may list them in any order.
-        ids.sort_unstable();
-        for ((event, _), id) in chunk.iter().zip(ids) {
-            pending.push(PendingEvent {
-                id,
-                entry: event.entry.clone(),
-            });
-        }
+            ]
+            .to_vec()
+        })
+        .collect();
+    let mut ids = Vec::with_capacity(events.len());
+    for (inserted, returned) in insert_many(
+        db,
+        "insert events",
+        "events (time, actor, action, item, submission_id, details, entry)",
+        &rows,
+        "RETURNING id",
+    )? {
+        ids.extend(ids_in_order(inserted, returned, "events")?);
     }
-    Ok(pending)
+    Ok(events
+        .iter()
+        .zip(ids)
+        .map(|((event, _), id)| PendingEvent {
+            id,
+            entry: event.entry.clone(),
+        })
+        .collect())
 }
 
 const SUBMISSION_COLUMNS: &str = "id, submission_key, sha256, originator, case_ref, collected_by, collected_at, collection_note, path, original_name, parent_sha256, path_in_parent, modified_at, accessed_at, created_at, submitted_at, submitted_by";
@@ -480,22 +507,34 @@ pub(crate) fn item_from_row(mut r: Row) -> Result<ItemRow> {
 impl<D: Db> Catalog for SqlCatalog<D> {
     fn commit_ingest(&mut self, records: &[IngestRecord]) -> Result<IngestCommit> {
         transaction(&self.db, "commit an ingest batch", |db| {
-            let mut events = Vec::with_capacity(records.len());
-            let mut new_items = Vec::with_capacity(records.len());
-            for record in records {
-                let item = &record.item;
-                let inserted = exec(
-                    db,
-                    "insert an item",
-                    "INSERT INTO items (sha256, size, mime, stored_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (sha256) DO NOTHING",
-                    args![item.sha256, item.size as i64, item.mime, item.stored_at],
-                )?;
-                new_items.push(inserted == 1);
-                let s = &record.submission;
-                let id = one(
-                    db,
-                    "insert a submission",
-                    "INSERT INTO submissions (submission_key, sha256, originator, case_ref, collected_by, collected_at, collection_note, path, original_name, parent_sha256, path_in_parent, modified_at, accessed_at, created_at, submitted_at, submitted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) RETURNING id",
+            let items: Vec<Vec<Value>> = records
+                .iter()
+                .map(|r| {
+                    let item = &r.item;
+                    args![item.sha256, item.size as i64, item.mime, item.stored_at].to_vec()
+                })
+                .collect();
+            let mut fresh = std::collections::HashSet::new();
+            for (_, returned) in insert_many(
+                db,
+                "insert items",
+                "items (sha256, size, mime, stored_at)",
+                &items,
+                "ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
+            )? {
+                for mut row in returned {
+                    fresh.insert(row.text(0)?);
+                }
+            }
+            // New to the catalog: the first record of bytes it did not hold before.
+            let new_items = records
+                .iter()
+                .map(|r| fresh.remove(&r.item.sha256))
+                .collect();
+            let submissions: Vec<Vec<Value>> = records
+                .iter()
+                .map(|r| {
+                    let s = &r.submission;
                     args![
                         s.submission_key,
                         s.sha256,
@@ -513,12 +552,25 @@ impl<D: Db> Catalog for SqlCatalog<D> {
                         s.created_at,
                         s.submitted_at,
                         s.submitted_by
-                    ],
-                    |mut r| r.int(0),
-                )?
-                .ok_or_else(|| CatalogError::Invalid("a submission insert returned no id".into()))?;
-                events.push((record.event.clone(), Some(id)));
+                    ]
+                    .to_vec()
+                })
+                .collect();
+            let mut ids = Vec::with_capacity(records.len());
+            for (inserted, returned) in insert_many(
+                db,
+                "insert submissions",
+                "submissions (submission_key, sha256, originator, case_ref, collected_by, collected_at, collection_note, path, original_name, parent_sha256, path_in_parent, modified_at, accessed_at, created_at, submitted_at, submitted_by)",
+                &submissions,
+                "RETURNING id",
+            )? {
+                ids.extend(ids_in_order(inserted, returned, "submissions")?);
             }
+            let events: Vec<_> = records
+                .iter()
+                .zip(ids)
+                .map(|(r, id)| (r.event.clone(), Some(id)))
+                .collect();
             let pending = insert_events(db, &events)?;
             Ok(IngestCommit { pending, new_items })
         })
