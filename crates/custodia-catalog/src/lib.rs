@@ -488,6 +488,15 @@ pub trait Catalog: Send {
     fn events_after(&self, id: i64, actions: &[&str]) -> Result<Vec<EventRow>>;
     /// The distinct items a submission recorded, in SHA-256 order.
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;
+
+    /// Gives every pending event the next positions of the custody log, in id order, in one
+    /// transaction that holds the sequencing lock (on PostgreSQL an advisory lock, so that
+    /// several servers keep one gap-free sequence); returns how many it sequenced.
+    fn sequence_pending(&mut self) -> Result<u64>;
+    /// Entries of sequenced events from log position `from` on, in log order, at most `limit`.
+    fn logged_entries(&self, from: u64, limit: u64) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// The log positions of the events `ids` (`None`: still pending), in the order given.
+    fn ledger_positions(&self, ids: &[i64]) -> Result<Vec<Option<u64>>>;
 }
 
 /// The current time as RFC 3339 in UTC, for rows the catalog dates itself.

@@ -276,6 +276,9 @@ impl<D: Db> std::fmt::Debug for SqlCatalog<D> {
     }
 }
 
+/// A stable number for PostgreSQL's advisory lock that serialises the custody log's sequencing.
+const SEQUENCE_LOCK: i64 = 0x4375_7374_6f64_6971; // "Custodiq"
+
 /// A stable number for PostgreSQL's advisory lock that serialises migrations between servers.
 const MIGRATION_LOCK: i64 = 0x4375_7374_6f64_6961; // "Custodia"
 
@@ -914,6 +917,73 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     }
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>> {
         crate::derived::items_of_submission(&self.db, submission_key)
+    }
+
+    fn sequence_pending(&mut self) -> Result<u64> {
+        transaction(&self.db, "sequence custody events", |db| {
+            if db.dialect() == Dialect::Postgres {
+                // Held to the end of this transaction: one sequencer at a time, and a server
+                // that dies holding it releases it with its connection.
+                exec(
+                    db,
+                    "take the sequencing lock",
+                    "SELECT pg_advisory_xact_lock(?1)",
+                    args![SEQUENCE_LOCK],
+                )?;
+            }
+            let next = one(
+                db,
+                "find the log's next position",
+                "SELECT COALESCE(MAX(ledger_index) + 1, 0) FROM events",
+                &[],
+                |mut r| r.int(0),
+            )?
+            .unwrap_or(0);
+            exec(
+                db,
+                "sequence custody events",
+                "UPDATE events SET ledger_index = ?1 + pending.rank - 1
+                 FROM (SELECT id, row_number() OVER (ORDER BY id) AS rank
+                       FROM events WHERE ledger_index IS NULL) AS pending
+                 WHERE events.id = pending.id",
+                args![next],
+            )
+        })
+    }
+
+    fn logged_entries(&self, from: u64, limit: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+        db::all(
+            &self.db,
+            "read logged entries",
+            "SELECT ledger_index, entry FROM events WHERE ledger_index >= ?1
+             ORDER BY ledger_index LIMIT ?2",
+            args![from as i64, limit as i64],
+            |mut r| Ok((r.count(0)?, r.bytes(1)?)),
+        )
+    }
+
+    fn ledger_positions(&self, ids: &[i64]) -> Result<Vec<Option<u64>>> {
+        let mut positions = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let values: Vec<Value> = chunk.iter().map(|id| Value::Int(*id)).collect();
+            for (id, position) in db::all(
+                &self.db,
+                "read events' log positions",
+                &format!(
+                    "SELECT id, ledger_index FROM events WHERE id IN ({})",
+                    marks.join(", ")
+                ),
+                &values,
+                |mut r| Ok((r.int(0)?, r.opt_count(1)?)),
+            )? {
+                positions.insert(id, position);
+            }
+        }
+        Ok(ids
+            .iter()
+            .map(|id| positions.get(id).copied().flatten())
+            .collect())
     }
 }
 

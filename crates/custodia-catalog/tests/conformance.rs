@@ -729,6 +729,32 @@ fn postgres_target(test: &str) -> Option<PostgresTarget> {
     Some(PostgresTarget::parse(&format!("{base}/{database}")).unwrap())
 }
 
+fn sequencing_gives_consecutive_positions(c: &mut dyn Catalog) {
+    assert_eq!(c.sequence_pending().unwrap(), 0, "nothing pending");
+    let first = c
+        .record_events(&[event("a"), event("b"), event("c")])
+        .unwrap();
+    let ids: Vec<i64> = first.iter().map(|p| p.id).collect();
+    assert_eq!(c.ledger_positions(&ids).unwrap(), [None, None, None]);
+    assert_eq!(c.sequence_pending().unwrap(), 3);
+    assert_eq!(
+        c.ledger_positions(&ids).unwrap(),
+        [Some(0), Some(1), Some(2)]
+    );
+    assert!(c.pending_events().unwrap().is_empty());
+    let more = c.record_events(&[event("d"), event("e")]).unwrap();
+    assert_eq!(c.sequence_pending().unwrap(), 2);
+    let logged = c.logged_entries(0, 100).unwrap();
+    let positions: Vec<u64> = logged.iter().map(|(i, _)| *i).collect();
+    assert_eq!(positions, [0, 1, 2, 3, 4]);
+    assert_eq!(logged[4].1, more[1].entry);
+    assert_eq!(
+        c.logged_entries(3, 1).unwrap(),
+        [(3, more[0].entry.clone())]
+    );
+    assert!(c.logged_entries(5, 10).unwrap().is_empty());
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -764,7 +790,46 @@ on_both_backends!(
     extractions_and_derived_items,
     settings_and_expansion_errors,
     text_is_ordered_by_bytes,
+    sequencing_gives_consecutive_positions,
 );
+
+#[test]
+fn servers_sequencing_at_once_keep_one_gap_free_log() {
+    let Some(target) = postgres_target("sequencing") else {
+        return;
+    };
+    drop(PostgresCatalog::connect(&target).unwrap());
+    // Four servers record and sequence events at the same time.
+    let threads: Vec<_> = (0..4)
+        .map(|server| {
+            let target = target.clone();
+            std::thread::spawn(move || {
+                let mut c = PostgresCatalog::connect(&target).unwrap();
+                for round in 0..25 {
+                    let events: Vec<_> = (0..8)
+                        .map(|i| event(&format!("s{server}-r{round}-e{i}")))
+                        .collect();
+                    c.record_events(&events).unwrap();
+                    c.sequence_pending().unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let c = PostgresCatalog::connect(&target).unwrap();
+    let logged = c.logged_entries(0, 10_000).unwrap();
+    assert_eq!(logged.len(), 4 * 25 * 8);
+    assert!(
+        logged
+            .iter()
+            .enumerate()
+            .all(|(i, (at, _))| *at == i as u64),
+        "positions 0..n without a gap or a repeat"
+    );
+    assert!(c.pending_events().unwrap().is_empty());
+}
 
 // PostgreSQL only: what several servers sharing one database rely on.
 

@@ -391,6 +391,22 @@ impl Vault {
         access: Access,
     ) -> Result<Self> {
         let keys = VaultKeys::load(&root.join("keys/master.key"))?;
+        let ledger_dir = root.join("ledger");
+        if config.catalog.is_some() && access == Access::ReadWrite && !ledger_dir.exists() {
+            // Another server of a vault whose log is sequenced in its catalog: this data
+            // directory starts an empty copy of the log, filled from the catalog on opening.
+            // Its blobs must be where every server finds them.
+            if config.blobs.is_none() {
+                return Err(VaultError::Invalid(format!(
+                    "`{}` has no custody log: a further server of this vault needs the blobs in \
+                     a shared S3 bucket, not in a data directory\n\nhint: move the blobs with \
+                     `custodia migrate --to <catalog URL> --blobs s3://BUCKET/PREFIX` on the first \
+                     server",
+                    root.display()
+                )));
+            }
+            Ledger::create(&ledger_dir, &config.origin)?;
+        }
         let ledger = match access {
             Access::ReadWrite => Ledger::open(&root.join("ledger"))?.0,
             Access::ReadOnly => Ledger::open_read_only(&root.join("ledger"))?,
@@ -445,6 +461,11 @@ impl Vault {
 
     /// Appends to the log every event the catalog holds as pending, recording their positions.
     fn reconcile(&mut self) -> Result<()> {
+        if self.shared_sequence() {
+            // Whatever any server left pending is sequenced now; this copy then catches up.
+            self.catalog.sequence_pending()?;
+            return self.catch_up();
+        }
         let pending = self.catalog.pending_events()?;
         if pending.is_empty() {
             return Ok(());
@@ -480,7 +501,68 @@ impl Vault {
         Ok(())
     }
 
+    /// Whether the custody log's order is kept by the catalog, shared by every server of the
+    /// vault (a PostgreSQL catalog), rather than by this data directory's ledger alone.
+    fn shared_sequence(&self) -> bool {
+        self.config.catalog.is_some()
+    }
+
+    /// Appends to this data directory's copy of the custody log every entry the shared sequence
+    /// holds beyond it, after checking that the copy is a prefix of that sequence.
+    fn catch_up(&mut self) -> Result<()> {
+        let size = self.ledger.size();
+        if size > 0 {
+            let shared = self.catalog.logged_entries(size - 1, 1)?;
+            let local = self.ledger.entry(size - 1)?;
+            if !matches!(shared.first(), Some((at, entry)) if *at == size - 1 && *entry == local) {
+                return Err(VaultError::Invalid(format!(
+                    "this data directory's custody log ({size} entries) is not a prefix of the \
+                     log sequenced in the catalog: it belongs to another vault, or was altered"
+                )));
+            }
+        }
+        let mut next = size;
+        loop {
+            let batch = self.catalog.logged_entries(next, 10_000)?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            if let Some((i, (at, _))) = batch
+                .iter()
+                .enumerate()
+                .find(|(i, (at, _))| *at != next + *i as u64)
+            {
+                return Err(VaultError::Invalid(format!(
+                    "the catalog's log sequence has a gap: position {} holds no entry (the next \
+                     is {at})",
+                    next + i as u64
+                )));
+            }
+            let entries: Vec<&[u8]> = batch.iter().map(|(_, e)| e.as_slice()).collect();
+            self.ledger.append(&entries)?;
+            next += batch.len() as u64;
+        }
+    }
+
     fn append_pending(&mut self, pending: &[custodia_catalog::PendingEvent]) -> Result<Vec<u64>> {
+        if self.shared_sequence() {
+            // Several servers may write this vault: the catalog gives the positions (in one
+            // locked transaction for all servers), and this server's copy of the log follows.
+            self.catalog.sequence_pending()?;
+            self.catch_up()?;
+            let ids: Vec<i64> = pending.iter().map(|e| e.id).collect();
+            return self
+                .catalog
+                .ledger_positions(&ids)?
+                .into_iter()
+                .zip(pending)
+                .map(|(position, event)| {
+                    position.ok_or_else(|| {
+                        VaultError::Invalid(format!("custody event {} was not sequenced", event.id))
+                    })
+                })
+                .collect();
+        }
         let entries: Vec<&[u8]> = pending.iter().map(|e| e.entry.as_slice()).collect();
         let range = self.ledger.append(&entries)?;
         let logged: Vec<_> = pending

@@ -411,3 +411,188 @@ fn the_server_runs_on_a_vault_with_its_catalog_in_postgres() {
     let (code, _) = server.stop();
     assert_eq!(code, Some(0), "SIGTERM ends the server cleanly");
 }
+
+/// Another server's data directory for the same vault: the first one's keys and `vault.json`;
+/// its copy of the custody log is filled from the catalog when it first opens.
+fn second_server(first: &TestVault) -> TestVault {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("vault");
+    fs::create_dir_all(dir.join("keys")).unwrap();
+    fs::set_permissions(dir.join("keys"), fs::Permissions::from_mode(0o700)).unwrap();
+    for key in ["master.key", "ledger.key"] {
+        fs::copy(first.dir.join("keys").join(key), dir.join("keys").join(key)).unwrap();
+        fs::set_permissions(
+            dir.join("keys").join(key),
+            fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    fs::copy(first.dir.join("vault.json"), dir.join("vault.json")).unwrap();
+    TestVault {
+        tmp,
+        dir,
+        init: first.init.clone(),
+    }
+}
+
+fn spawn_ingest(vault: &TestVault, folder: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_custodia"))
+        .arg("--data-dir")
+        .arg(&vault.dir)
+        .args(["--json", "ingest"])
+        .arg(folder)
+        .args(["--originator", "Yazda"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn write_files(folder: &std::path::Path, label: &str, count: usize) {
+    for i in 0..count {
+        fs::write(
+            folder.join(format!("{label}-{i:05}.txt")),
+            format!("{label} statement {i}"),
+        )
+        .unwrap();
+    }
+}
+
+/// A vault for several servers: its catalog in PostgreSQL, its blobs in the test bucket.
+fn shared_vault(database: &str) -> Option<TestVault> {
+    let url = fresh_database(database)?;
+    let Some(blobs) = s3_location(database) else {
+        eprintln!(
+            "skipped: CUSTODIA_TEST_S3_BUCKET is not set (scripts/test-postgres starts Garage)"
+        );
+        return None;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("vault");
+    let init = run(custodia().arg("--data-dir").arg(&dir).args([
+        "--json",
+        "init",
+        "--catalog",
+        &url,
+        "--blobs",
+        &blobs,
+    ]))
+    .ok();
+    Some(TestVault { tmp, dir, init })
+}
+
+#[test]
+fn a_further_server_needs_shared_blobs() {
+    let Some(url) = fresh_database("cli_local_blobs") else {
+        return;
+    };
+    let a = init_vault(&url);
+    let b = second_server(&a);
+    let refused = b.run(["verify"]).failed();
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("shared S3 bucket"),
+        "{refused}"
+    );
+}
+
+#[test]
+fn two_servers_write_one_vault_with_one_log() {
+    let Some(a) = shared_vault("cli_two_servers") else {
+        return;
+    };
+    let b = second_server(&a);
+    let (in_a, in_b) = (a.folder("a"), b.folder("b"));
+    write_files(&in_a, "a", 1500);
+    write_files(&in_b, "b", 1500);
+    // Both servers ingest at the same time, into one catalog, each with its copy of the log.
+    let (first, second) = (spawn_ingest(&a, &in_a), spawn_ingest(&b, &in_b));
+    let (first, second) = (
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    );
+    for out in [&first, &second] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let report_b: Value = serde_json::from_slice(&second.stdout).unwrap();
+    let sha_b = report_b["items"][0]["sha256"].as_str().unwrap().to_owned();
+
+    // One log: both copies verify, hold the same tree, and sign the same checkpoint.
+    let (code, verified_a) = a.verify(true);
+    assert_eq!(code, 0, "{verified_a}");
+    let (code, verified_b) = b.verify(true);
+    assert_eq!(code, 0, "{verified_b}");
+    assert_eq!(verified_a["log_size"], verified_b["log_size"]);
+    assert_eq!(verified_a["log_root"], verified_b["log_root"]);
+    assert!(verified_a["log_size"].as_u64().unwrap() >= 3000);
+    let (checkpoint_a, checkpoint_b) = (a.ok(["log", "checkpoint"]), b.ok(["log", "checkpoint"]));
+    assert_eq!(checkpoint_a["tree_size"], checkpoint_b["tree_size"]);
+    assert_eq!(checkpoint_a["root_hash"], checkpoint_b["root_hash"]);
+    // What one server ingested, the other shows, with its custody entry's proof.
+    a.show(&sha_b);
+    let proof = a.ok(["log", "prove", "--item", &sha_b]);
+    assert!(
+        proof.to_string().contains("audit_path") || proof.is_object(),
+        "{proof}"
+    );
+}
+
+#[test]
+fn a_server_killed_mid_ingest_does_not_hold_up_the_other() {
+    let Some(a) = shared_vault("cli_takeover") else {
+        return;
+    };
+    let b = second_server(&a);
+    let (in_a, in_b) = (a.folder("a"), b.folder("b"));
+    write_files(&in_a, "a", 6000);
+    write_files(&in_b, "b", 50);
+    let mut first = spawn_ingest(&a, &in_a);
+    let database_url = {
+        let admin = std::env::var("CUSTODIA_TEST_POSTGRES_URL").unwrap();
+        format!("{}/cli_takeover", admin.rsplit_once('/').unwrap().0)
+    };
+    let waited = Instant::now();
+    loop {
+        let out = Command::new("psql")
+            .args([&database_url, "-Atq", "-c", "SELECT count(*) FROM events"])
+            .output()
+            .unwrap();
+        let events: u64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+        if events >= 4000 {
+            break;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(60),
+            "the ingest never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // The other server goes on at once: nothing it needs stays locked by the dead one.
+    let started = Instant::now();
+    let report = b.ingest(&[&in_b], "Yazda", &[]);
+    assert_eq!(items(&report).len(), 50);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    // The killed server resumes its ingest; afterwards both copies of the log agree.
+    a.ingest(&[&in_a], "Yazda", &[]);
+    let (code, verified_a) = a.verify(true);
+    assert_eq!(code, 0, "{verified_a}");
+    let (code, verified_b) = b.verify(false);
+    assert_eq!(code, 0, "{verified_b}");
+    assert_eq!(verified_a["log_root"], verified_b["log_root"]);
+}
