@@ -801,6 +801,7 @@ pub(crate) async fn consistency(
 ) -> ApiResult {
     let value = state
         .with_vault(move |vault| {
+            vault.follow_log()?;
             let proof = vault
                 .ledger()
                 .consistency_proof(q.from, q.to)

@@ -509,7 +509,7 @@ impl Vault {
 
     /// Appends to this data directory's copy of the custody log every entry the shared sequence
     /// holds beyond it, after checking that the copy is a prefix of that sequence.
-    fn catch_up(&mut self) -> Result<()> {
+    fn catch_up(&self) -> Result<()> {
         let size = self.ledger.size();
         if size > 0 {
             let shared = self.catalog.logged_entries(size - 1, 1)?;
@@ -608,8 +608,20 @@ impl Vault {
         &self.verifier
     }
 
+    /// With a log sequenced in the catalog (a vault written by several servers), brings this
+    /// data directory's copy up to the last sequenced entry, so that what other servers logged
+    /// can be proved here too; otherwise nothing to do.
+    pub fn follow_log(&self) -> Result<()> {
+        if self.shared_sequence() && self.access == Access::ReadWrite {
+            self.catch_up()
+        } else {
+            Ok(())
+        }
+    }
+
     /// A checkpoint covering the whole log (signing a new one if the log grew).
     pub fn checkpoint(&self) -> Result<custodia_ledger::SignedCheckpoint> {
+        self.follow_log()?;
         match &self.signer {
             Some(signer) => Ok(self.ledger.checkpoint(signer)?),
             None => Err(VaultError::Invalid(
