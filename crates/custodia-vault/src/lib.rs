@@ -73,9 +73,7 @@ pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
 pub use keys::VaultKeys;
-pub use migrate::{
-    placed_at, MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport,
-};
+pub use migrate::{MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport};
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};

@@ -27,8 +27,8 @@ use sha2::{Digest, Sha256};
 
 use crate::verify::{VerifyOptions, VerifyReport};
 use crate::{
-    open_blobs, read_config, write_file_durably, Access, Result, Vault, VaultConfig, VaultError,
-    VaultKeys, CONFIG,
+    open_blobs, write_file_durably, Access, Result, Vault, VaultConfig, VaultError, VaultKeys,
+    CONFIG,
 };
 
 /// Where a vault's catalog and blobs are to live (`None`: in the data directory).
@@ -375,10 +375,4 @@ impl Vault {
             seconds: started.elapsed().as_secs_f64(),
         })
     }
-}
-
-/// Whether `root`'s vault.json names the placement `to` (for callers that resume).
-pub fn placed_at(root: &Path, to: &Placement) -> Result<bool> {
-    let config = read_config(root)?;
-    Ok(config.catalog == stored_catalog(to.catalog.as_deref())? && config.blobs == to.blobs)
 }
