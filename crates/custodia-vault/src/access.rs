@@ -407,7 +407,7 @@ impl Vault {
         if self.catalog.organisation(name)?.is_some() {
             return Ok(());
         }
-        self.change_access(
+        let added = self.change_access(
             actor,
             Change {
                 action: custody::action::ORGANISATION_ADD,
@@ -424,8 +424,16 @@ impl Vault {
                     created_by: actor.to_owned(),
                 })],
             },
-        )?;
-        Ok(())
+        );
+        match added {
+            // Another server of the vault added it between the look-up and the insert.
+            Err(VaultError::Catalog(custodia_catalog::CatalogError::Conflict(_)))
+                if self.catalog.organisation(name)?.is_some() =>
+            {
+                Ok(())
+            }
+            other => other.map(|_| ()),
+        }
     }
 
     /// Sets the regime of a whole submission when it has none yet (the first run of an ingest).
