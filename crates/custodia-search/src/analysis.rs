@@ -35,38 +35,49 @@ pub struct Word<'a> {
 pub const MAX_WORD_BYTES: usize = 100;
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || is_combining_mark(c) || matches!(c, '\u{0640}' | '\u{200C}' | '\u{200D}')
 }
 
 /// Splits text into words: runs of letters, digits and combining marks (so that a vowelled
 /// Arabic word stays one word).
 pub fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut start = None;
+    word_iter(text).collect()
+}
+
+/// The words of a text one by one (see [`words`]), for readers that stop early.
+pub fn word_iter(text: &str) -> impl Iterator<Item = Word<'_>> + '_ {
+    let mut chars = text.char_indices().peekable();
     let mut position = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        let inside = i < text.len() && is_word_char(c);
-        match (start, inside) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                if i - s <= MAX_WORD_BYTES {
-                    out.push(Word {
-                        text: &text[s..i],
-                        start: s,
-                        end: i,
-                        position,
-                    });
-                    position += 1;
-                }
-                start = None;
+    std::iter::from_fn(move || loop {
+        // Skip to the next word character.
+        let start = loop {
+            let (i, c) = chars.next()?;
+            if is_word_char(c) {
+                break i;
             }
-            _ => {}
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !is_word_char(c) {
+                end = i;
+                break;
+            }
+            chars.next();
         }
-    }
-    out
+        if end - start <= MAX_WORD_BYTES {
+            let word = Word {
+                text: &text[start..end],
+                start,
+                end,
+                position,
+            };
+            position += 1;
+            return Some(word);
+        }
+    })
 }
 
 /// Whether a word is written in Arabic script (Arabic, Persian, Kurdish).
@@ -77,6 +88,10 @@ pub fn is_arabic_script(word: &str) -> bool {
 
 /// The normalised form of one word (see the module documentation).
 pub fn normalise(word: &str) -> String {
+    // ASCII has no marks to remove and nothing to map but case.
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.nfkd() {
         if is_combining_mark(c) {

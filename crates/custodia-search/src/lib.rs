@@ -23,26 +23,25 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+mod collect;
 pub mod crypt;
 pub mod query;
 mod snippet;
+mod tokens;
 mod trimming;
+mod union;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::agg_result::AggregationResults;
-use tantivy::aggregation::{AggContextParams, AggregationCollector};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
     STRING,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{DateTime, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 pub use snippet::Snippet;
@@ -57,6 +56,8 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("the search index is unreadable: {0}\n\nhint: rebuild it with `custodia reindex`")]
     Corrupt(String),
+    #[error("the search index was built by an earlier version of Custodia\n\nhint: rebuild it with `custodia reindex`")]
+    Outdated,
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -145,13 +146,18 @@ pub(crate) struct Fields {
     pub text: Field,
     pub stem: Field,
     pub translit: Field,
+    /// Pairs of adjacent normalised words (`the witness`), for phrases: a phrase's pairs are
+    /// far rarer than its words, so few documents need their positions read.
+    pub text_pairs: Field,
+    /// Pairs of adjacent cross-script keys, for phrases across scripts.
+    pub translit_pairs: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer("raw")
+            .set_tokenizer(tokens::TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
@@ -169,7 +175,9 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", STORED),
         text: b.add_text_field("text", positions.clone()),
         stem: b.add_text_field("stem", positions.clone()),
-        translit: b.add_text_field("translit", positions),
+        translit: b.add_text_field("translit", positions.clone()),
+        text_pairs: b.add_text_field("text_pairs", positions.clone()),
+        translit_pairs: b.add_text_field("translit_pairs", positions),
     };
     (b.build(), fields)
 }
@@ -223,13 +231,32 @@ impl SearchIndex {
         Self::from_index(Index::create_in_ram(schema), fields)
     }
 
-    /// Opens (or creates) the index in `dir`, every file encrypted with `key`.
+    /// Opens (or creates) the index in `dir`, every file encrypted with `key`. An index whose
+    /// fields differ from this version's is [`SearchError::Outdated`].
     pub fn open_encrypted(dir: &Path, key: &[u8; 32]) -> Result<Self> {
         let (schema, fields) = schema();
         let directory = crypt::EncryptedDirectory::open(dir, key)
             .map_err(|e| SearchError::Corrupt(e.to_string()))?;
-        let index = Index::open_or_create(directory, schema)?;
+        let index = match Index::open_or_create(directory, schema) {
+            Err(tantivy::TantivyError::SchemaError(_)) => return Err(SearchError::Outdated),
+            other => other?,
+        };
         Self::from_index(index, fields)
+    }
+
+    /// Discards the index in `dir` (it is derived data) and creates it empty.
+    pub fn recreate_encrypted(dir: &Path, key: &[u8; 32]) -> Result<Self> {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(SearchError::Corrupt(format!(
+                    "cannot remove {}: {e}",
+                    dir.display()
+                )))
+            }
+        }
+        Self::open_encrypted(dir, key)
     }
 
     /// Opens (or creates) an unencrypted index in `dir` (benchmarks: the bare baseline).
@@ -242,6 +269,9 @@ impl SearchIndex {
     }
 
     fn from_index(index: Index, fields: Fields) -> Result<Self> {
+        index
+            .tokenizers()
+            .register(tokens::TOKENIZER, tokens::TokensTokenizer::default());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -297,54 +327,58 @@ impl SearchIndex {
             (Occur::Must, parsed.query.box_clone()),
             (
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(filter, 0.0)) as Box<dyn Query>,
+                Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)) as Box<dyn Query>,
             ),
         ]);
         let searcher = self.reader.searcher();
-        let mut aggs = serde_json::Map::new();
-        for name in FILTER_FIELDS.iter().filter(|_| facets) {
-            aggs.insert(
-                (*name).to_owned(),
-                serde_json::json!({ "terms": { "field": name, "size": 100 } }),
-            );
-        }
-        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(aggs))
-            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
-        let agg_collector = AggregationCollector::from_aggs(aggs, AggContextParams::default());
+        let facet_fields: &'static [&'static str] = if facets { FILTER_FIELDS } else { &[] };
+        let facet_collector = collect::FacetCounts {
+            fields: facet_fields,
+        };
         let limit = limit.max(1);
-        let (addresses, total, aggregations): (Vec<(f32, tantivy::DocAddress)>, usize, _) =
-            match sort {
-                Sort::Relevance => searcher.search(
+        let (addresses, total, facets): (Vec<(f32, tantivy::DocAddress)>, usize, _) = match sort {
+            // One word: the best hits by block-max WAND, each checked against the rights,
+            // then total and facets counted without scores (see `collect`).
+            Sort::Relevance if parsed.prunable => {
+                let top = searcher.search(
+                    &parsed.query,
+                    &collect::TrimmedTop {
+                        limit,
+                        filter: filter.weight(EnableScoring::disabled_from_searcher(&searcher))?,
+                    },
+                )?;
+                let (total, facets) = searcher.search(&combined, &(Count, facet_collector))?;
+                (top, total, facets)
+            }
+            Sort::Relevance => searcher.search(
+                &combined,
+                &(
+                    TopDocs::with_limit(limit).order_by_score(),
+                    Count,
+                    facet_collector,
+                ),
+            )?,
+            Sort::DateNewest | Sort::DateOldest => {
+                let order = if sort == Sort::DateNewest {
+                    tantivy::Order::Desc
+                } else {
+                    tantivy::Order::Asc
+                };
+                let (dated, total, facets) = searcher.search(
                     &combined,
                     &(
-                        TopDocs::with_limit(limit).order_by_score(),
+                        TopDocs::with_limit(limit).order_by_fast_field::<DateTime>("date", order),
                         Count,
-                        agg_collector,
+                        facet_collector,
                     ),
-                )?,
-                Sort::DateNewest | Sort::DateOldest => {
-                    let order = if sort == Sort::DateNewest {
-                        tantivy::Order::Desc
-                    } else {
-                        tantivy::Order::Asc
-                    };
-                    let (dated, total, aggs) = searcher.search(
-                        &combined,
-                        &(
-                            TopDocs::with_limit(limit)
-                                .order_by_fast_field::<DateTime>("date", order),
-                            Count,
-                            agg_collector,
-                        ),
-                    )?;
-                    (
-                        dated.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                        total,
-                        aggs,
-                    )
-                }
-            };
-        let facets = facet_counts(&aggregations);
+                )?;
+                (
+                    dated.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                    total,
+                    facets,
+                )
+            }
+        };
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -386,35 +420,12 @@ impl SearchIndex {
     }
 }
 
-fn facet_counts(results: &AggregationResults) -> BTreeMap<String, BTreeMap<String, u64>> {
-    let mut out = BTreeMap::new();
-    let Ok(json) = serde_json::to_value(results) else {
-        return out;
-    };
-    for name in FILTER_FIELDS {
-        let mut counts = BTreeMap::new();
-        if let Some(buckets) = json[name]["buckets"].as_array() {
-            for bucket in buckets {
-                let key = match &bucket["key"] {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                let count = bucket["doc_count"].as_u64().unwrap_or(0);
-                if count > 0 {
-                    counts.insert(key, count);
-                }
-            }
-        }
-        out.insert((*name).to_owned(), counts);
-    }
-    out
-}
+/// Joins two adjacent words (or keys) into one term; it never occurs inside one.
+pub(crate) const PAIR_SEPARATOR: char = ' ';
 
-fn pre_tokenized(text: &str, tokens: Vec<Token>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: text.to_owned(),
-        tokens,
-    }
+/// The term of two adjacent words (or keys).
+pub(crate) fn pair(first: &str, second: &str) -> String {
+    format!("{first}{PAIR_SEPARATOR}{second}")
 }
 
 impl IndexUpdate<'_> {
@@ -449,22 +460,20 @@ impl IndexUpdate<'_> {
         }
         d.add_text(f.body, &doc.text);
         let language = doc.language.clone().unwrap_or_default();
-        let token = |w: &analysis::Word<'_>, text: String, position: usize| Token {
-            offset_from: w.start,
-            offset_to: w.end,
-            position,
-            text,
-            position_length: 1,
-        };
-        let words = analysis::words(&doc.text);
-        let mut text_tokens = Vec::with_capacity(words.len());
-        let mut stem_tokens = Vec::with_capacity(words.len());
-        let mut key_tokens = Vec::with_capacity(words.len());
+        let bytes = doc.text.len() * 2;
+        let mut text_tokens = tokens::TokenList::with_capacity(bytes);
+        let mut stem_tokens = tokens::TokenList::with_capacity(bytes);
+        let mut key_tokens = tokens::TokenList::with_capacity(bytes);
+        let mut text_pairs = tokens::TokenList::with_capacity(bytes * 2);
+        let mut key_pairs = tokens::TokenList::with_capacity(bytes * 2);
         let mut key_position = 0;
+        // The previous word (its forms and position) and the previous keyed word's forms.
+        let mut previous: Option<(Rc<WordForms>, usize)> = None;
+        let mut previous_keyed: Option<Rc<WordForms>> = None;
         if self.cache.len() > CACHE_WORDS {
             self.cache.clear();
         }
-        for w in &words {
+        for w in analysis::word_iter(&doc.text) {
             let forms = self
                 .cache
                 .entry((language.clone(), w.text.to_owned()))
@@ -480,21 +489,37 @@ impl IndexUpdate<'_> {
             if forms.normalised.is_empty() {
                 continue;
             }
-            text_tokens.push(token(w, forms.normalised.clone(), w.position));
-            stem_tokens.push(token(w, forms.stem.clone(), w.position));
+            text_tokens.push(w.position, &forms.normalised);
+            stem_tokens.push(w.position, &forms.stem);
+            if let Some((before, position)) = &previous {
+                if position + 1 == w.position {
+                    text_pairs.push_pair(*position, &before.normalised, &forms.normalised);
+                }
+            }
             // Key positions count keyed words only, so "al-Baghdadi" (two words, one keyless)
             // lines up with البغدادي (one word) in phrases; a word's keys share its position.
-            for k in &forms.keys {
-                key_tokens.push(token(w, k.clone(), key_position));
-            }
             if !forms.keys.is_empty() {
+                for k in &forms.keys {
+                    key_tokens.push(key_position, k);
+                }
+                if let Some(before) = &previous_keyed {
+                    for a in &before.keys {
+                        for b in &forms.keys {
+                            key_pairs.push_pair(key_position - 1, a, b);
+                        }
+                    }
+                }
+                previous_keyed = Some(Rc::clone(&forms));
                 key_position += 1;
             }
+            previous = Some((forms, w.position));
         }
         // The texts are stored once (in `body`); these carry only the tokens.
-        d.add_pre_tokenized_text(f.text, pre_tokenized("", text_tokens));
-        d.add_pre_tokenized_text(f.stem, pre_tokenized("", stem_tokens));
-        d.add_pre_tokenized_text(f.translit, pre_tokenized("", key_tokens));
+        d.add_text(f.text, text_tokens.into_text());
+        d.add_text(f.stem, stem_tokens.into_text());
+        d.add_text(f.translit, key_tokens.into_text());
+        d.add_text(f.text_pairs, text_pairs.into_text());
+        d.add_text(f.translit_pairs, key_pairs.into_text());
         self.writer.add_document(d)?;
         Ok(())
     }
@@ -517,5 +542,34 @@ impl IndexUpdate<'_> {
         self.writer.wait_merging_threads()?;
         self.index.reader.reload()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_of_other_fields_is_outdated_and_recreated_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = [3u8; 32];
+        {
+            // An index as an earlier version wrote it: other fields.
+            let mut b = Schema::builder();
+            let text = b.add_text_field("text", STORED);
+            let directory = crypt::EncryptedDirectory::open(dir.path(), &key).unwrap();
+            let index = Index::create(directory, b.build(), Default::default()).unwrap();
+            let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+            writer.add_document(tantivy::doc!(text => "old")).unwrap();
+            writer.commit().unwrap();
+        }
+        assert!(matches!(
+            SearchIndex::open_encrypted(dir.path(), &key),
+            Err(SearchError::Outdated)
+        ));
+        let index = SearchIndex::recreate_encrypted(dir.path(), &key).unwrap();
+        assert_eq!(index.document_count(), 0);
+        drop(index);
+        assert!(SearchIndex::open_encrypted(dir.path(), &key).is_ok());
     }
 }

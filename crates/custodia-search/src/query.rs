@@ -4,6 +4,8 @@
 //! - `word`: the normalised word, or any of its stems (English, Dutch, French or Arabic light),
 //!   or (weighted lower) its cross-script key: `Sinjar` finds سنجار.
 //! - `"a phrase"`, `"a phrase"~2`: the words in order (normalised), or their keys in order.
+//!   Exact phrases are looked up as their pairs of adjacent words (and keys), indexed beside the
+//!   words, so that a phrase of common words reads the positions of few documents.
 //! - `AND`, `OR`, `NOT`, `+`, `-`, parentheses; words side by side must all match.
 //! - `term*`: words starting with the term (normalised), or keys starting with its key.
 //! - `term~N`: words within N edits (N ≤ 2) of the term.
@@ -22,6 +24,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
 use crate::analysis::{self, normalise};
+use crate::union::UnionQuery;
 use crate::{Fields, Result, SearchError};
 
 /// Weight of a cross-script key match relative to a match of the word itself.
@@ -41,6 +44,9 @@ pub struct QueryTerms {
 pub struct ParsedQuery {
     pub query: Box<dyn Query>,
     pub terms: QueryTerms,
+    /// Whether the query is one word's union of terms, whose best hits block-max WAND finds
+    /// without scoring every match.
+    pub prunable: bool,
 }
 
 /// Parses a query for the index with `fields`.
@@ -52,7 +58,12 @@ pub(crate) fn parse(text: &str, fields: &Fields) -> Result<ParsedQuery> {
         .map_err(|_| SearchError::Query(format!("`{text}` is not a valid query")))?;
     let mut terms = QueryTerms::default();
     let query = build(&ast, fields, &mut terms, 0)?;
-    Ok(ParsedQuery { query, terms })
+    let prunable = matches!(&ast, UserInputAst::Leaf(leaf) if is_plain_word(leaf));
+    Ok(ParsedQuery {
+        query,
+        terms,
+        prunable,
+    })
 }
 
 /// Deepest nesting of parentheses accepted.
@@ -86,13 +97,19 @@ fn build(
             if !parts.is_empty() && parts.iter().all(|(o, _)| *o == Occur::MustNot) {
                 parts.push((Occur::Must, Box::new(AllQuery)));
             }
+            // `a OR b` inside a larger query is jumped through, like a word's forms.
+            if depth > 0 && parts.len() > 1 && parts.iter().all(|(o, _)| *o == Occur::Should) {
+                return Ok(Box::new(UnionQuery::new(
+                    parts.into_iter().map(|(_, q)| q).collect(),
+                )));
+            }
             Ok(Box::new(BooleanQuery::new(parts)))
         }
         UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
             build(sub, fields, terms, depth + 1)?,
             boost.into_inner() as f32,
         ))),
-        UserInputAst::Leaf(leaf) => leaf_query(leaf, fields, terms),
+        UserInputAst::Leaf(leaf) => leaf_query(leaf, fields, terms, depth == 0),
     }
 }
 
@@ -110,10 +127,16 @@ fn filter_field(name: &str, fields: &Fields) -> Option<Field> {
 }
 
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ));
+    boosted(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        )),
+        boost,
+    )
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     if (boost - 1.0).abs() < f32::EPSILON {
         q
     } else {
@@ -130,16 +153,33 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
 }
 
+/// One word's (or phrase's) forms, any of which matches. As the whole query, tantivy's union,
+/// whose best hits block-max WAND finds; inside a larger query, a [`UnionQuery`], which jumps
+/// through the forms' postings where tantivy's union would refill a window at every jump.
+fn forms_of_word(forms: Vec<Box<dyn Query>>, top: bool) -> Box<dyn Query> {
+    match forms.len() {
+        0 => Box::new(EmptyQuery),
+        1 => forms
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        _ if top => any_of(forms),
+        _ => Box::new(UnionQuery::new(forms)),
+    }
+}
+
 fn unknown_field(name: &str) -> SearchError {
     SearchError::Query(format!(
         "unknown field `{name}`; fields are originator, type, language, case, collection, kind, item and date"
     ))
 }
 
+/// `top`: the leaf is the whole query (see [`forms_of_word`]).
 fn leaf_query(
     leaf: &UserInputLeaf,
     fields: &Fields,
     terms: &mut QueryTerms,
+    top: bool,
 ) -> Result<Box<dyn Query>> {
     match leaf {
         UserInputLeaf::All => Ok(Box::new(AllQuery)),
@@ -161,7 +201,7 @@ fn leaf_query(
             } else {
                 bare_operators(&literal.phrase, literal.slop, literal.prefix)
             };
-            text_query(phrase, quoted, slop, prefix, fields, terms)
+            text_query(phrase, quoted, slop, prefix, fields, terms, top)
         }
         UserInputLeaf::Set { field, elements } => {
             let name = field.as_deref().unwrap_or("text");
@@ -172,7 +212,7 @@ fn leaf_query(
                 None => {
                     let mut qs = Vec::new();
                     for e in elements {
-                        qs.push(text_query(e, false, 0, false, fields, terms)?);
+                        qs.push(text_query(e, false, 0, false, fields, terms, false)?);
                     }
                     Ok(any_of(qs))
                 }
@@ -211,6 +251,21 @@ fn leaf_query(
     }
 }
 
+/// Whether a leaf is one unquoted word without a field, prefix or edit distance (read as a
+/// union of term queries).
+fn is_plain_word(leaf: &UserInputLeaf) -> bool {
+    let UserInputLeaf::Literal(literal) = leaf else {
+        return false;
+    };
+    if literal.field_name.as_deref().is_some_and(|f| f != "text")
+        || literal.delimiter != Delimiter::None
+    {
+        return false;
+    }
+    let (phrase, slop, prefix) = bare_operators(&literal.phrase, literal.slop, literal.prefix);
+    slop == 0 && !prefix && analysis::words(phrase).len() == 1
+}
+
 /// Reads `term*` and `term~N` written on a bare word (the grammar keeps them in the word).
 fn bare_operators(phrase: &str, slop: u32, prefix: bool) -> (&str, u32, bool) {
     if let Some(stem) = phrase.strip_suffix('*') {
@@ -239,6 +294,7 @@ fn text_query(
     prefix: bool,
     fields: &Fields,
     terms: &mut QueryTerms,
+    top: bool,
 ) -> Result<Box<dyn Query>> {
     let words: Vec<String> = analysis::words(phrase)
         .into_iter()
@@ -288,7 +344,7 @@ fn text_query(
                 terms.keys.insert(k.clone());
                 qs.push(term_query(fields.translit, &k, KEY_BOOST));
             }
-            Ok(any_of(qs))
+            Ok(forms_of_word(qs, top))
         }
         _ => {
             terms.normalised.extend(words.iter().cloned());
@@ -305,6 +361,15 @@ fn text_query(
                     fields.text,
                     &words,
                 ))));
+            } else if slop == 0 {
+                // Exact phrases run on the pairs of adjacent words: "a b c" is the pair
+                // "a b" followed by the pair "b c".
+                qs.push(pairs_query(fields.text_pairs, &words, 1.0));
+                match keys.len() {
+                    0 => {}
+                    1 => qs.push(term_query(fields.translit, &keys[0], KEY_BOOST)),
+                    _ => qs.push(pairs_query(fields.translit_pairs, &keys, KEY_BOOST)),
+                }
             } else {
                 qs.push(Box::new(PhraseQuery::new_with_offset_and_slop(
                     positioned(fields.text, &words),
@@ -322,9 +387,30 @@ fn text_query(
                     ))),
                 }
             }
-            Ok(any_of(qs))
+            Ok(forms_of_word(qs, top))
         }
     }
+}
+
+/// The exact phrase of two or more `words` as the sequence of their adjacent pairs in `field`.
+fn pairs_query(field: Field, words: &[String], boost: f32) -> Box<dyn Query> {
+    let pairs: Vec<String> = words
+        .windows(2)
+        .map(|w| crate::pair(&w[0], &w[1]))
+        .collect();
+    if let [only] = pairs.as_slice() {
+        return term_query(field, only, boost);
+    }
+    boosted(
+        Box::new(PhraseQuery::new_with_offset(
+            pairs
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, Term::from_field_text(field, p)))
+                .collect(),
+        )),
+        boost,
+    )
 }
 
 fn regex_prefix(field: Field, prefix: &str) -> Result<Box<dyn Query>> {

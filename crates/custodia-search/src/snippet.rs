@@ -3,6 +3,8 @@
 //! passage correct for right-to-left text: the caller wraps each range in its own markup (and
 //! bidirectional isolates), and Arabic words are never split by a marker.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::analysis;
@@ -31,30 +33,31 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-pub(crate) fn make(body: &str, language: Option<&str>, terms: &QueryTerms) -> Snippet {
+pub(crate) fn make<'a>(body: &'a str, language: Option<&str>, terms: &QueryTerms) -> Snippet {
     let scanned = &body[..floor_boundary(body, SCAN)];
     // Words are analysed one by one, only as far as needed: up to the first match, then to the
-    // end of the passage around it.
-    let is_match = |word: &str| -> bool {
-        let normalised = analysis::normalise(word);
-        if normalised.is_empty() {
-            return false;
-        }
-        terms.normalised.contains(&normalised)
-            || terms
-                .prefixes
-                .iter()
-                .any(|p| normalised.starts_with(p.as_str()))
-            || (!terms.stems.is_empty()
-                && terms.stems.contains(&analysis::stem(&normalised, language)))
-            || (!terms.keys.is_empty()
-                && analysis::keys(&normalised)
-                    .iter()
-                    .any(|k| terms.keys.contains(k)))
+    // end of the passage around it; each distinct word once.
+    let mut seen: HashMap<&'a str, bool> = HashMap::new();
+    let mut is_match = |word: &'a str| -> bool {
+        *seen.entry(word).or_insert_with_key(|word| {
+            let normalised = analysis::normalise(word);
+            !normalised.is_empty()
+                && (terms.normalised.contains(&normalised)
+                    || terms
+                        .prefixes
+                        .iter()
+                        .any(|p| normalised.starts_with(p.as_str()))
+                    || (!terms.stems.is_empty()
+                        && terms.stems.contains(&analysis::stem(&normalised, language)))
+                    || (!terms.keys.is_empty()
+                        && analysis::keys(&normalised)
+                            .iter()
+                            .any(|k| terms.keys.contains(k))))
+        })
     };
-    let words = analysis::words(scanned);
-    let first_index = words.iter().position(|w| is_match(w.text));
-    let first = first_index.map_or(0, |i| words[i].start);
+    let mut words = analysis::word_iter(scanned);
+    let first_word = words.by_ref().find(|w| is_match(w.text));
+    let first = first_word.as_ref().map_or(0, |w| w.start);
     let mut start = floor_boundary(body, first.saturating_sub(BEFORE));
     // Start at a word boundary.
     if start > 0 {
@@ -70,13 +73,15 @@ pub(crate) fn make(body: &str, language: Option<&str>, terms: &QueryTerms) -> Sn
             }
         }
     }
-    let matched: Vec<(usize, usize)> = match first_index {
+    let matched: Vec<(usize, usize)> = match first_word {
         None => Vec::new(),
-        Some(i) => words[i..]
-            .iter()
-            .take_while(|w| w.end <= end)
-            .filter(|w| w.start == first || is_match(w.text))
-            .map(|w| (w.start, w.end))
+        Some(first) => std::iter::once((first.start, first.end))
+            .chain(
+                words
+                    .take_while(|w| w.end <= end)
+                    .filter(|w| is_match(w.text))
+                    .map(|w| (w.start, w.end)),
+            )
             .collect(),
     };
     let text = &body[start..end];

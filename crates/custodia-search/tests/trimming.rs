@@ -104,23 +104,32 @@ proptest! {
                 .map(|(i, _)| format!("d{i}"))
                 .collect();
             let rights = Rights::of(who);
-            let r = index.search("massacre", &rights, 100, Sort::Relevance).unwrap();
-            let got: BTreeSet<String> = r.hits.iter().map(|h| h.id.clone()).collect();
-            prop_assert_eq!(&got, &allowed, "person {:?}", who);
-            prop_assert_eq!(r.total as usize, allowed.len());
-            // Facet counts add up to what may be seen, value by value.
-            let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
-            for (i, f) in items.iter().enumerate() {
-                if allowed.contains(&format!("d{i}")) {
-                    let orgs: BTreeSet<&String> = f.submissions.iter().map(|s| &s.originator).collect();
-                    for o in orgs { *expected_orgs.entry(o.clone()).or_default() += 1; }
+            // One word (best hits by pruning, then counts), several words and a phrase (one
+            // scored pass), and by date: each plan trims alike.
+            for (query, sort) in [
+                ("massacre", Sort::Relevance),
+                ("massacre report", Sort::Relevance),
+                ("\"massacre report\"", Sort::Relevance),
+                ("massacre", Sort::DateNewest),
+            ] {
+                let r = index.search(query, &rights, 100, sort).unwrap();
+                let got: BTreeSet<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+                prop_assert_eq!(&got, &allowed, "person {:?}", who);
+                prop_assert_eq!(r.total as usize, allowed.len());
+                // Facet counts add up to what may be seen, value by value.
+                let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
+                for (i, f) in items.iter().enumerate() {
+                    if allowed.contains(&format!("d{i}")) {
+                        let orgs: BTreeSet<&String> = f.submissions.iter().map(|s| &s.originator).collect();
+                        for o in orgs { *expected_orgs.entry(o.clone()).or_default() += 1; }
+                    }
                 }
-            }
-            prop_assert_eq!(&r.facets["originator"], &expected_orgs);
-            for h in &r.hits {
-                let i: usize = h.id[1..].parse().unwrap();
-                let secret = format!("secret{}", i);
-                prop_assert!(h.snippet.text.contains(&secret));
+                prop_assert_eq!(&r.facets["originator"], &expected_orgs);
+                for h in &r.hits {
+                    let i: usize = h.id[1..].parse().unwrap();
+                    let secret = format!("secret{}", i);
+                    prop_assert!(h.snippet.text.contains(&secret));
+                }
             }
             // A secret of an item the person may not read finds nothing, not even a count.
             for (i, _) in items.iter().enumerate() {
@@ -156,4 +165,50 @@ fn auditors_and_strangers_find_nothing() {
     assert!(!Rights::of(&auditor).allows(&AccessLabels::of(&f)));
     assert!(Rights::everything().allows(&AccessLabels::of(&f)));
     assert!(!Rights::everything().allows(&AccessLabels::of(&ItemFacts::default())));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// The best hits of one word, found by pruning with the rights checked per candidate, are
+    /// those the one scored pass finds (the word joined to `*` takes that plan).
+    #[test]
+    fn pruned_best_hits_are_the_scored_best_hits(
+        items in prop::collection::vec((facts(), 1..6usize, 0..40usize), 1..40),
+        who in principal(),
+        limit in 1..6usize,
+    ) {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut update = index.update().unwrap();
+        for (i, (f, times, filler)) in items.iter().enumerate() {
+            let text = format!(
+                "{} {}",
+                "massacre ".repeat(*times),
+                "report ".repeat(*filler)
+            );
+            update.add(&IndexDocument {
+                id: format!("d{i}"),
+                item: format!("i{i}"),
+                path: format!("p{i}"),
+                kind: "text".into(),
+                mime: "text/plain".into(),
+                language: Some("eng".into()),
+                originators: f.submissions.iter().map(|s| s.originator.clone()).collect(),
+                cases: vec![],
+                collections: vec![],
+                date: None,
+                text,
+                labels: AccessLabels::of(f),
+            }).unwrap();
+        }
+        update.commit().unwrap();
+        let rights = Rights::of(&who);
+        let pruned = index.search("massacre", &rights, limit, Sort::Relevance).unwrap();
+        let scored = index.search("massacre AND *", &rights, limit, Sort::Relevance).unwrap();
+        let key = |r: &custodia_search::SearchResults| -> Vec<String> {
+            r.hits.iter().map(|h| h.id.clone()).collect()
+        };
+        prop_assert_eq!(key(&pruned), key(&scored));
+        prop_assert_eq!(pruned.total, scored.total);
+        prop_assert_eq!(&pruned.facets, &scored.facets);
+    }
 }

@@ -254,11 +254,24 @@ impl Vault {
         if let Some(index) = cached.as_ref() {
             return Ok(std::sync::Arc::clone(index));
         }
-        let index = std::sync::Arc::new(
-            SearchIndex::open_encrypted(&self.root.join("index"), &self.search_key)
-                .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?,
-        );
+        let dir = self.root.join("index");
+        let opened = SearchIndex::open_encrypted(&dir, &self.search_key);
+        // An index of an earlier version is rebuilt from the catalog by a writer (it is derived
+        // data); a reader is told how to rebuild it.
+        let outdated = matches!(opened, Err(custodia_search::SearchError::Outdated))
+            && self.require_write().is_ok();
+        let index = if outdated {
+            SearchIndex::recreate_encrypted(&dir, &self.search_key)
+        } else {
+            opened
+        }
+        .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?;
+        let index = std::sync::Arc::new(index);
         *cached = Some(std::sync::Arc::clone(&index));
+        drop(cached);
+        if outdated {
+            self.fill_index(&index)?;
+        }
         Ok(index)
     }
 
@@ -454,8 +467,20 @@ impl Vault {
     pub fn reindex(&mut self) -> Result<ReindexReport> {
         self.require_write()?;
         let started = std::time::Instant::now();
-        let epoch = self.catalog.last_event_id(LABEL_ACTIONS)?;
         let index = self.search_index()?;
+        let (documents, epoch) = self.fill_index(&index)?;
+        self.catalog.set_meta(LABELS_EPOCH, &epoch.to_string())?;
+        Ok(ReindexReport {
+            documents,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Empties `index` and adds every derived text again, with the access labels in force now.
+    /// Returns the documents added and the last label change they include (the caller records
+    /// it; an index filled without recording it only re-adds some items at the next refresh).
+    fn fill_index(&self, index: &SearchIndex) -> Result<(u64, i64)> {
+        let epoch = self.catalog.last_event_id(LABEL_ACTIONS)?;
         let mut update = index
             .update()
             .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?;
@@ -473,11 +498,7 @@ impl Vault {
         update
             .commit()
             .map_err(|e| VaultError::Invalid(format!("committing the index: {e}")))?;
-        self.catalog.set_meta(LABELS_EPOCH, &epoch.to_string())?;
-        Ok(ReindexReport {
-            documents,
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        Ok((documents, epoch))
     }
 
     /// (Re)adds the documents of the derived texts of `parents`, with their labels now.
