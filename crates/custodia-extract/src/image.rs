@@ -62,6 +62,7 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extraction> {
             languages: out.languages,
             missing_languages: out.missing_languages,
             pages: 1,
+            scripts: out.script.into_iter().collect(),
         });
         extraction.set_text(crate::html::tidy(&out.text), &options.limits);
     }

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 
 pub use guard::guarded;
 pub use language::{detect_language, Language};
-pub use tool::{ocr_image, tesseract_version, OcrOutput};
+pub use tool::{ocr_image, tesseract_version, OcrOutput, DETECT, DETECTION_POOL};
 
 /// The version of this crate, recorded with every extraction.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -117,7 +117,8 @@ impl Default for Limits {
 pub struct Options {
     pub limits: Limits,
     /// Tesseract languages to read scans with (those installed are used; the rest are reported
-    /// missing). Default: Arabic, English, Dutch, French.
+    /// missing). Default `["auto"]` ([`DETECT`]): each page's script is detected first and the
+    /// page is read in the languages of that script among [`DETECTION_POOL`].
     pub ocr_languages: Vec<String>,
     /// Whether to run OCR at all (images, PDF pages without a text layer).
     pub ocr: bool,
@@ -129,7 +130,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             limits: Limits::default(),
-            ocr_languages: ["ara", "eng", "nld", "fra"].map(String::from).to_vec(),
+            ocr_languages: vec![DETECT.to_owned()],
             ocr: true,
             media: true,
         }
@@ -230,6 +231,10 @@ pub struct OcrInfo {
     /// Languages asked for but not installed.
     pub missing_languages: Vec<String>,
     pub pages: u32,
+    /// The scripts detected on the pages, when the languages were chosen from them (empty when
+    /// they came from the settings, or detection could not tell).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<String>,
 }
 
 impl Extraction {

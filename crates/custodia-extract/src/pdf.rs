@@ -130,13 +130,25 @@ fn ocr_pages(
         let out = ocr_image(&png, &options.ocr_languages, &options.limits)?;
         let _ = std::fs::remove_file(&png);
         read.push((page, out.text.clone()));
-        info.get_or_insert(OcrInfo {
+        // Pages may be read in different languages (each page's script chooses them).
+        let seen = info.get_or_insert(OcrInfo {
             engine: "tesseract".into(),
             version: out.version,
-            languages: out.languages,
+            languages: Vec::new(),
             missing_languages: out.missing_languages,
             pages: 0,
+            scripts: Vec::new(),
         });
+        for language in out.languages {
+            if !seen.languages.contains(&language) {
+                seen.languages.push(language);
+            }
+        }
+        if let Some(script) = out.script {
+            if !seen.scripts.contains(&script) {
+                seen.scripts.push(script);
+            }
+        }
     }
     let mut info = info.ok_or_else(|| ExtractError::Tool {
         tool: "tesseract",

@@ -162,13 +162,104 @@ pub struct OcrOutput {
     pub version: String,
     pub languages: Vec<String>,
     pub missing_languages: Vec<String>,
+    /// The script Tesseract's orientation and script detection saw, when the languages were
+    /// chosen from it (`Arabic`, `Latin`…).
+    pub script: Option<String>,
 }
 
-/// Reads the text of an image file with Tesseract in the wanted languages (those installed).
+/// The value of `ocr_languages` that chooses the languages from the page itself.
+pub const DETECT: &str = "auto";
+
+/// The languages a page may be read in when they are chosen from its script: those of the
+/// collections held (Arabic, Sorani and Kurmanji Kurdish, English, Dutch, French), as installed.
+pub const DETECTION_POOL: &[&str] = &["ara", "ckb", "kmr", "eng", "nld", "fra"];
+
+/// The script of a Tesseract language, as its script detection names it.
+fn script_of(language: &str) -> &'static str {
+    match language {
+        "ara" | "ckb" | "fas" | "urd" | "pus" | "snd" | "uig" => "Arabic",
+        "rus" | "ukr" | "bel" | "bul" | "srp" | "mkd" => "Cyrillic",
+        "heb" | "yid" => "Hebrew",
+        "syr" => "Syriac",
+        "ell" | "grc" => "Greek",
+        _ => "Latin",
+    }
+}
+
+/// The languages to read a page in: those wanted (the installed ones), or with [`DETECT`] those
+/// of the page's script among [`DETECTION_POOL`]. Returns the languages, those missing, and the
+/// script when detection chose.
+fn choose_languages(
+    path: &Path,
+    wanted: &[String],
+    installed: &[String],
+    limits: &Limits,
+) -> (Vec<String>, Vec<String>, Option<String>) {
+    if wanted.iter().any(|l| l != DETECT) {
+        let (languages, missing) = wanted
+            .iter()
+            .filter(|l| *l != DETECT)
+            .cloned()
+            .partition(|l| installed.contains(l));
+        return (languages, missing, None);
+    }
+    let pool: Vec<String> = DETECTION_POOL
+        .iter()
+        .filter(|l| installed.iter().any(|i| i == *l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    let Some(script) = detect_script(path, installed, limits) else {
+        // Too little text to tell, or no detection data: every language of the pool.
+        return (pool, Vec::new(), None);
+    };
+    let of_script: Vec<String> = pool
+        .iter()
+        .filter(|l| script_of(l) == script)
+        .cloned()
+        .collect();
+    if of_script.is_empty() {
+        (pool, Vec::new(), Some(script))
+    } else {
+        (of_script, Vec::new(), Some(script))
+    }
+}
+
+/// The script of the text on an image, by Tesseract's orientation and script detection
+/// (`--psm 0`, the `osd` data). `None` when it cannot tell.
+fn detect_script(path: &Path, installed: &[String], limits: &Limits) -> Option<String> {
+    if !installed.iter().any(|l| l == "osd") {
+        return None;
+    }
+    let path_text = path.to_string_lossy();
+    let out = run(
+        "tesseract",
+        &[&path_text, "stdout", "--psm", "0", "-l", "osd"],
+        limits,
+    )
+    .ok()?;
+    parse_script(&String::from_utf8_lossy(&out))
+}
+
+/// Reads `Script: Arabic` and its confidence from Tesseract's detection report; a script
+/// detected with confidence under 1 is not trusted.
+fn parse_script(report: &str) -> Option<String> {
+    let field = |name: &str| {
+        report.lines().find_map(|l| {
+            l.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .map(|v| v.trim().to_owned())
+        })
+    };
+    let script = field("Script")?;
+    let confidence: f32 = field("Script confidence")?.parse().ok()?;
+    (confidence >= 1.0 && !script.is_empty()).then_some(script)
+}
+
+/// Reads the text of an image file with Tesseract in the wanted languages (those installed), or
+/// with `["auto"]` ([`DETECT`]) in the languages of its script.
 pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrOutput> {
     let (version, installed) = tesseract_info().as_ref().map_err(Clone::clone)?;
-    let (languages, missing): (Vec<String>, Vec<String>) =
-        wanted.iter().cloned().partition(|l| installed.contains(l));
+    let (languages, missing, script) = choose_languages(path, wanted, installed, limits);
     if languages.is_empty() {
         return Err(ExtractError::ToolMissing {
             tool: "tesseract",
@@ -187,5 +278,29 @@ pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrO
         version: version.clone(),
         languages,
         missing_languages: missing,
+        script,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_is_read_from_the_detection_report() {
+        let report = "Page number: 0\nOrientation in degrees: 0\nRotate: 0\n\
+            Orientation confidence: 2.37\nScript: Arabic\nScript confidence: 3.33\n";
+        assert_eq!(parse_script(report), Some("Arabic".to_owned()));
+        let unsure = "Script: Latin\nScript confidence: 0.40\n";
+        assert_eq!(parse_script(unsure), None);
+        assert_eq!(parse_script("Too few characters. Skipping this page"), None);
+    }
+
+    #[test]
+    fn languages_of_a_script() {
+        assert_eq!(script_of("ara"), "Arabic");
+        assert_eq!(script_of("ckb"), "Arabic");
+        assert_eq!(script_of("kmr"), "Latin");
+        assert_eq!(script_of("nld"), "Latin");
+    }
 }

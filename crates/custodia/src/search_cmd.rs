@@ -22,8 +22,10 @@ pub struct ExtractArgs {
     /// Parallel extractions.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub workers: usize,
-    /// Tesseract languages for OCR, joined with `+`.
-    #[arg(long, value_name = "LANGS", default_value = "ara+eng+nld+fra")]
+    /// Tesseract languages for OCR, joined with `+` (e.g. `ara+eng`), or `auto`: detect each
+    /// page's script and read it in the installed languages of that script among Arabic,
+    /// Sorani and Kurmanji Kurdish, English, Dutch and French.
+    #[arg(long, value_name = "LANGS", default_value = "auto")]
     pub ocr_languages: String,
     /// Skip OCR (images and PDF pages without text then give metadata only).
     #[arg(long)]
