@@ -170,9 +170,10 @@ pub struct OcrOutput {
 /// The value of `ocr_languages` that chooses the languages from the page itself.
 pub const DETECT: &str = "auto";
 
-/// The languages a page may be read in when they are chosen from its script: those of the
-/// collections held (Arabic, Sorani and Kurmanji Kurdish, English, Dutch, French), as installed.
-pub const DETECTION_POOL: &[&str] = &["ara", "ckb", "kmr", "eng", "nld", "fra"];
+/// The languages a page may be read in when they are chosen from the page: those of the
+/// collections held, as installed, each script's first language first (Arabic, then Sorani
+/// Kurdish; English, then Dutch, French and Kurmanji Kurdish).
+pub const DETECTION_POOL: &[&str] = &["ara", "ckb", "eng", "nld", "fra", "kmr"];
 
 /// The script of a Tesseract language, as its script detection names it.
 fn script_of(language: &str) -> &'static str {
@@ -183,44 +184,6 @@ fn script_of(language: &str) -> &'static str {
         "syr" => "Syriac",
         "ell" | "grc" => "Greek",
         _ => "Latin",
-    }
-}
-
-/// The languages to read a page in: those wanted (the installed ones), or with [`DETECT`] those
-/// of the page's script among [`DETECTION_POOL`]. Returns the languages, those missing, and the
-/// script when detection chose.
-fn choose_languages(
-    path: &Path,
-    wanted: &[String],
-    installed: &[String],
-    limits: &Limits,
-) -> (Vec<String>, Vec<String>, Option<String>) {
-    if wanted.iter().any(|l| l != DETECT) {
-        let (languages, missing) = wanted
-            .iter()
-            .filter(|l| *l != DETECT)
-            .cloned()
-            .partition(|l| installed.contains(l));
-        return (languages, missing, None);
-    }
-    let pool: Vec<String> = DETECTION_POOL
-        .iter()
-        .filter(|l| installed.iter().any(|i| i == *l))
-        .map(|l| (*l).to_owned())
-        .collect();
-    let Some(script) = detect_script(path, installed, limits) else {
-        // Too little text to tell, or no detection data: every language of the pool.
-        return (pool, Vec::new(), None);
-    };
-    let of_script: Vec<String> = pool
-        .iter()
-        .filter(|l| script_of(l) == script)
-        .cloned()
-        .collect();
-    if of_script.is_empty() {
-        (pool, Vec::new(), Some(script))
-    } else {
-        (of_script, Vec::new(), Some(script))
     }
 }
 
@@ -255,17 +218,11 @@ fn parse_script(report: &str) -> Option<String> {
     (confidence >= 1.0 && !script.is_empty()).then_some(script)
 }
 
-/// Reads the text of an image file with Tesseract in the wanted languages (those installed), or
-/// with `["auto"]` ([`DETECT`]) in the languages of its script.
-pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrOutput> {
-    let (version, installed) = tesseract_info().as_ref().map_err(Clone::clone)?;
-    let (languages, missing, script) = choose_languages(path, wanted, installed, limits);
-    if languages.is_empty() {
-        return Err(ExtractError::ToolMissing {
-            tool: "tesseract",
-            detail: format!("none of the OCR languages {wanted:?} is installed"),
-        });
-    }
+/// How sure the language detector must be of a first reading's language to read the page again
+/// in that language alone.
+const LANGUAGE_CONFIDENCE: f64 = 0.5;
+
+fn read_in(path: &Path, languages: &[String], limits: &Limits) -> Result<String> {
     let path_text = path.to_string_lossy();
     let joined = languages.join("+");
     let out = run(
@@ -273,13 +230,90 @@ pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrO
         &[&path_text, "stdout", "-l", &joined, "--psm", "3"],
         limits,
     )?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Reads the text of an image file with Tesseract in the wanted languages (those installed), or
+/// with `["auto"]` ([`DETECT`]) in languages chosen from the page (see [`read_detecting`]).
+pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrOutput> {
+    let (version, installed) = tesseract_info().as_ref().map_err(Clone::clone)?;
+    if wanted.iter().all(|l| l == DETECT) {
+        let (text, languages, script) = read_detecting(path, installed, limits)?;
+        return Ok(OcrOutput {
+            text,
+            version: version.clone(),
+            languages,
+            missing_languages: Vec::new(),
+            script,
+        });
+    }
+    let (languages, missing): (Vec<String>, Vec<String>) = wanted
+        .iter()
+        .filter(|l| *l != DETECT)
+        .cloned()
+        .partition(|l| installed.contains(l));
+    if languages.is_empty() {
+        return Err(ExtractError::ToolMissing {
+            tool: "tesseract",
+            detail: format!("none of the OCR languages {wanted:?} is installed"),
+        });
+    }
     Ok(OcrOutput {
-        text: String::from_utf8_lossy(&out).into_owned(),
+        text: read_in(path, &languages, limits)?,
         version: version.clone(),
         languages,
         missing_languages: missing,
-        script,
+        script: None,
     })
+}
+
+/// Chooses the languages from the page: its script first (Tesseract's detection), then a first
+/// reading in that script's first language of [`DETECTION_POOL`], whose detected language
+/// decides the reading kept. A page in that first language is kept as read; a page in another
+/// language of the pool is read again in it alone; a page whose language cannot be told (too
+/// little text, or a language the detector does not know, such as Kurmanji) is read again in
+/// every language of its script. Reading one language instead of four is about twice as fast.
+fn read_detecting(
+    path: &Path,
+    installed: &[String],
+    limits: &Limits,
+) -> Result<(String, Vec<String>, Option<String>)> {
+    let pool: Vec<String> = DETECTION_POOL
+        .iter()
+        .filter(|l| installed.iter().any(|i| i == *l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    if pool.is_empty() {
+        return Err(ExtractError::ToolMissing {
+            tool: "tesseract",
+            detail: format!("none of the OCR languages {DETECTION_POOL:?} is installed"),
+        });
+    }
+    let script = detect_script(path, installed, limits);
+    let of_script: Vec<String> = pool
+        .iter()
+        .filter(|l| Some(script_of(l)) == script.as_deref())
+        .cloned()
+        .collect();
+    if of_script.is_empty() {
+        // No script told, or none of the pool's: every language, in one reading.
+        return Ok((read_in(path, &pool, limits)?, pool, script));
+    }
+    let first = vec![of_script[0].clone()];
+    let text = read_in(path, &first, limits)?;
+    if of_script.len() == 1 {
+        return Ok((text, first, script));
+    }
+    match crate::language::detect_language(&text) {
+        Some(l) if l.confidence >= LANGUAGE_CONFIDENCE && l.code == first[0] => {
+            Ok((text, first, script))
+        }
+        Some(l) if l.confidence >= LANGUAGE_CONFIDENCE && of_script.contains(&l.code) => {
+            let languages = vec![l.code];
+            Ok((read_in(path, &languages, limits)?, languages, script))
+        }
+        _ => Ok((read_in(path, &of_script, limits)?, of_script, script)),
+    }
 }
 
 #[cfg(test)]

@@ -153,7 +153,9 @@ fn pdf(pages: &[&str]) -> Vec<u8> {
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
             5 + 2 * i
         ));
-        let content = format!("BT /F1 24 Tf 72 700 Td ({text}) Tj ET");
+        // One line per `\n`, 28 points apart.
+        let lines: Vec<String> = text.split('\n').map(|l| format!("({l}) Tj T*")).collect();
+        let content = format!("BT /F1 24 Tf 72 700 Td 28 TL {} ET", lines.join(" "));
         objects.push(format!(
             "<< /Length {} >>\nstream\n{content}\nendstream",
             content.len()
@@ -583,6 +585,72 @@ fn ocr_of_an_image_records_engine_and_languages() {
     let text = e.text.unwrap();
     assert!(text.contains("Prisoners moved to Badush"), "{text:?}");
     assert!(e.tool_version.contains("tesseract"));
+}
+
+#[test]
+fn ocr_languages_follow_the_script_detected_on_the_page() {
+    if !has("tesseract") {
+        return;
+    }
+    let Some((w, h, pixels)) = scan_of(
+        "The prisoners were moved to Badush\nprison in June 2014 and registered\nby the guards of the prison, who\nkept their papers and their names",
+    ) else {
+        return;
+    };
+    let mut pgm = format!("P5\n{w} {h}\n255\n").into_bytes();
+    pgm.extend_from_slice(&pixels);
+    let read = |languages: &[&str]| {
+        let options = Options {
+            ocr_languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+            ..Options::default()
+        };
+        extract(
+            &pgm,
+            Some("image/x-portable-graymap"),
+            Some("scan.pgm"),
+            &options,
+        )
+        .unwrap()
+        .ocr
+        .unwrap()
+    };
+    // By default the page's script chooses: a Latin page is not read as Arabic.
+    let detected = read(&[custodia_extract::DETECT]);
+    assert_eq!(detected.scripts, ["Latin"], "{detected:?}");
+    assert!(
+        detected.languages.contains(&"eng".to_owned()),
+        "{detected:?}"
+    );
+    assert!(
+        !detected.languages.contains(&"ara".to_owned()),
+        "{detected:?}"
+    );
+    // A Dutch page: the first reading (English) is Dutch, so the page is read again in Dutch.
+    let Some((w, h, pixels)) = scan_of(
+        "De gevangenen werden in juni 2014\nnaar de gevangenis van Badush\novergebracht en daar door de\nbewakers geregistreerd, die hun\npapieren en hun namen bewaarden",
+    ) else {
+        return;
+    };
+    let mut dutch = format!("P5\n{w} {h}\n255\n").into_bytes();
+    dutch.extend_from_slice(&pixels);
+    let options = Options {
+        ocr_languages: vec![custodia_extract::DETECT.to_owned()],
+        ..Options::default()
+    };
+    let e = extract(
+        &dutch,
+        Some("image/x-portable-graymap"),
+        Some("nl.pgm"),
+        &options,
+    )
+    .unwrap();
+    let ocr = e.ocr.unwrap();
+    assert_eq!(ocr.languages, ["nld"], "{ocr:?}");
+    assert!(e.text.unwrap().contains("gevangenis"));
+    // Languages named in the settings are used as they are, and recorded as such.
+    let fixed = read(&["ara", "eng"]);
+    assert_eq!(fixed.languages, ["ara", "eng"]);
+    assert!(fixed.scripts.is_empty());
 }
 
 #[test]

@@ -797,6 +797,63 @@ fn metadata_date(vault: &Vault, parent: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use crate::{Access, IngestOptions, Vault};
+
+    struct Quiet;
+    impl crate::IngestProgress for Quiet {}
+
+    /// An index written by an earlier version (other fields) is rebuilt from the catalog when
+    /// the vault is opened for writing: searches find what they found before.
+    #[test]
+    fn an_outdated_index_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("v");
+        let mut vault = Vault::init(&root, "admin").unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        std::fs::write(input.join("a.txt"), "register of Badush prison").unwrap();
+        let options = IngestOptions {
+            originator: "UNITAD".into(),
+            actor: "admin".into(),
+            ..IngestOptions::default()
+        };
+        vault.ingest(&[input], options, &Quiet).unwrap();
+        vault
+            .extract_pending(&crate::ExtractOptions::default(), "admin")
+            .unwrap();
+        let search = |vault: &mut Vault| {
+            vault
+                .search("admin", "Badush", 10, custodia_search::Sort::Relevance)
+                .unwrap()
+                .results
+                .total
+        };
+        assert_eq!(search(&mut vault), 1);
+        let key = vault.search_key;
+        drop(vault);
+
+        // The index as an earlier version wrote it: other fields, same key.
+        std::fs::remove_dir_all(root.join("index")).unwrap();
+        {
+            let mut b = tantivy::schema::Schema::builder();
+            let text = b.add_text_field("text", tantivy::schema::STORED);
+            let directory =
+                custodia_search::crypt::EncryptedDirectory::open(&root.join("index"), &key)
+                    .unwrap();
+            let index = tantivy::Index::create(directory, b.build(), Default::default()).unwrap();
+            let mut writer: tantivy::IndexWriter =
+                index.writer_with_num_threads(1, 15_000_000).unwrap();
+            writer.add_document(tantivy::doc!(text => "old")).unwrap();
+            writer.commit().unwrap();
+        }
+        let reader = Vault::open(&root, Access::ReadOnly).unwrap();
+        let refused = reader.search_index().unwrap_err().to_string();
+        assert!(refused.contains("custodia reindex"), "{refused}");
+        drop(reader);
+        let mut vault = Vault::open(&root, Access::ReadWrite).unwrap();
+        assert_eq!(search(&mut vault), 1);
+    }
+
     #[test]
     fn loose_dates() {
         let d = super::parse_loose_date;
