@@ -499,15 +499,22 @@ impl IndexUpdate<'_> {
             // Key positions count keyed words only, so "al-Baghdadi" (two words, one keyless)
             // lines up with البغدادي (one word) in phrases; a word's keys share its position.
             if !forms.keys.is_empty() {
-                for k in &forms.keys {
-                    key_tokens.push(key_position, k);
-                }
                 if let Some(before) = &previous_keyed {
                     for a in &before.keys {
                         for b in &forms.keys {
                             key_pairs.push_pair(key_position - 1, a, b);
+                            // A name written as two words in one script and one in the other
+                            // (Tal Afar, تلعفر): the two keys joined, at the first word's place
+                            // (before this word's keys, so positions never go back). Keys of
+                            // one letter are left out: they join into too many words.
+                            if a.len() >= 2 && b.len() >= 2 {
+                                key_tokens.push_joined(key_position - 1, a, b);
+                            }
                         }
                     }
+                }
+                for k in &forms.keys {
+                    key_tokens.push(key_position, k);
                 }
                 previous_keyed = Some(Rc::clone(&forms));
                 key_position += 1;

@@ -5,7 +5,9 @@
 //!   or (weighted lower) its cross-script key: `Sinjar` finds سنجار.
 //! - `"a phrase"`, `"a phrase"~2`: the words in order (normalised), or their keys in order.
 //!   Exact phrases are looked up as their pairs of adjacent words (and keys), indexed beside the
-//!   words, so that a phrase of common words reads the positions of few documents.
+//!   words, so that a phrase of common words reads the positions of few documents; a phrase's
+//!   keys joined also find the name written as one word in the other script (`"Tal Afar"`,
+//!   تلعفر), and the index holds adjacent words' keys joined for the reverse.
 //! - `AND`, `OR`, `NOT`, `+`, `-`, parentheses; words side by side must all match.
 //! - `term*`: words starting with the term (normalised), or keys starting with its key.
 //! - `term~N`: words within N edits (N ≤ 2) of the term.
@@ -368,7 +370,13 @@ fn text_query(
                 match keys.len() {
                     0 => {}
                     1 => qs.push(term_query(fields.translit, &keys[0], KEY_BOOST)),
-                    _ => qs.push(pairs_query(fields.translit_pairs, &keys, KEY_BOOST)),
+                    _ => {
+                        qs.push(pairs_query(fields.translit_pairs, &keys, KEY_BOOST));
+                        // The name written as one word in the other script (Tal Afar, تلعفر).
+                        let joined = keys.concat();
+                        terms.keys.insert(joined.clone());
+                        qs.push(term_query(fields.translit, &joined, KEY_BOOST));
+                    }
                 }
             } else {
                 qs.push(Box::new(PhraseQuery::new_with_offset_and_slop(

@@ -39,6 +39,12 @@ impl TokenList {
         );
     }
 
+    /// Two terms joined into one, with nothing between.
+    pub fn push_joined(&mut self, position: usize, first: &str, second: &str) {
+        use std::fmt::Write;
+        let _ = write!(self.0, "{position}{POSITION_END}{first}{second}{ENTRY_END}");
+    }
+
     pub fn into_text(self) -> String {
         self.0
     }

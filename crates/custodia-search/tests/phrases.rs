@@ -63,19 +63,38 @@ fn holds(text: &str, phrase: &[String]) -> bool {
             .enumerate()
             .all(|(i, word)| by_position.get(&(start + i)) == Some(word))
     });
-    // Keys: keyless words are skipped, a word's keys share its place.
+    // Keys: keyless words are skipped, a word's keys share its place; two adjacent keyed words
+    // also hold their keys joined (keys of two letters or more), for names written as one word
+    // in the other script.
     let keyed: Vec<Vec<String>> = by_position
         .values()
         .map(|n| keys(n))
         .filter(|k| !k.is_empty())
         .collect();
+    let joined: Vec<String> = keyed
+        .windows(2)
+        .flat_map(|pair| {
+            pair[0]
+                .iter()
+                .flat_map(|a| pair[1].iter().map(move |b| (a, b)))
+                .filter(|(a, b)| a.len() >= 2 && b.len() >= 2)
+                .map(|(a, b)| format!("{a}{b}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let has_key = |k: &str| {
+        keyed.iter().any(|word| word.iter().any(|w| w == k)) || joined.iter().any(|j| j == k)
+    };
     let wanted: Vec<String> = phrase.iter().filter_map(|w| key(w)).collect();
     let keys_in_order = match wanted.len() {
         0 => false,
-        1 => keyed.iter().any(|k| k.contains(&wanted[0])),
-        n => keyed
-            .windows(n)
-            .any(|window| window.iter().zip(&wanted).all(|(k, w)| k.contains(w))),
+        1 => has_key(&wanted[0]),
+        n => {
+            keyed
+                .windows(n)
+                .any(|window| window.iter().zip(&wanted).all(|(k, w)| k.contains(w)))
+                || has_key(&wanted.concat())
+        }
     };
     in_order || keys_in_order
 }
