@@ -380,6 +380,7 @@ impl SearchIndex {
             }
         };
         let mut hits = Vec::with_capacity(addresses.len());
+        let mut matches = snippet::Matches::default();
         for (score, address) in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text_of = |f: Field| {
@@ -403,7 +404,7 @@ impl SearchIndex {
                     .get_first(self.fields.date)
                     .and_then(|v| v.as_datetime())
                     .map(|d| d.into_timestamp_secs()),
-                snippet: snippet::make(&body, language.as_deref(), &parsed.terms),
+                snippet: snippet::make(&body, language.as_deref(), &parsed.terms, &mut matches),
                 language,
                 score,
             });

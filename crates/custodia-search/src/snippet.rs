@@ -33,27 +33,40 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-pub(crate) fn make<'a>(body: &'a str, language: Option<&str>, terms: &QueryTerms) -> Snippet {
+/// Whether a word matches the query, per language and word: the hits of one search share most
+/// of their words, and analysing a word (normalising, stemming, keys) is the costly part.
+#[derive(Default)]
+pub(crate) struct Matches(HashMap<String, HashMap<String, bool>>);
+
+pub(crate) fn make(
+    body: &str,
+    language: Option<&str>,
+    terms: &QueryTerms,
+    matches: &mut Matches,
+) -> Snippet {
     let scanned = &body[..floor_boundary(body, SCAN)];
     // Words are analysed one by one, only as far as needed: up to the first match, then to the
-    // end of the passage around it; each distinct word once.
-    let mut seen: HashMap<&'a str, bool> = HashMap::new();
-    let mut is_match = |word: &'a str| -> bool {
-        *seen.entry(word).or_insert_with_key(|word| {
-            let normalised = analysis::normalise(word);
-            !normalised.is_empty()
-                && (terms.normalised.contains(&normalised)
-                    || terms
-                        .prefixes
+    // end of the passage around it; each distinct word once per search.
+    let known = matches.0.entry(language.unwrap_or("").to_owned()).or_default();
+    let mut is_match = |word: &str| -> bool {
+        if let Some(&known) = known.get(word) {
+            return known;
+        }
+        let normalised = analysis::normalise(word);
+        let matched = !normalised.is_empty()
+            && (terms.normalised.contains(&normalised)
+                || terms
+                    .prefixes
+                    .iter()
+                    .any(|p| normalised.starts_with(p.as_str()))
+                || (!terms.stems.is_empty()
+                    && terms.stems.contains(&analysis::stem(&normalised, language)))
+                || (!terms.keys.is_empty()
+                    && analysis::keys(&normalised)
                         .iter()
-                        .any(|p| normalised.starts_with(p.as_str()))
-                    || (!terms.stems.is_empty()
-                        && terms.stems.contains(&analysis::stem(&normalised, language)))
-                    || (!terms.keys.is_empty()
-                        && analysis::keys(&normalised)
-                            .iter()
-                            .any(|k| terms.keys.contains(k))))
-        })
+                        .any(|k| terms.keys.contains(k))));
+        known.insert(word.to_owned(), matched);
+        matched
     };
     let mut words = analysis::word_iter(scanned);
     let first_word = words.by_ref().find(|w| is_match(w.text));
