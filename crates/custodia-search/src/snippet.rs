@@ -47,7 +47,10 @@ pub(crate) fn make(
     let scanned = &body[..floor_boundary(body, SCAN)];
     // Words are analysed one by one, only as far as needed: up to the first match, then to the
     // end of the passage around it; each distinct word once per search.
-    let known = matches.0.entry(language.unwrap_or("").to_owned()).or_default();
+    let known = matches
+        .0
+        .entry(language.unwrap_or("").to_owned())
+        .or_default();
     let mut is_match = |word: &str| -> bool {
         if let Some(&known) = known.get(word) {
             return known;

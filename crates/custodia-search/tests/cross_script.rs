@@ -3,9 +3,10 @@
 //! (a name of several words as a phrase). The rates are reported in docs/BENCHMARKS.md; the test
 //! fails if they drop, so a change to the keys that loses names is seen.
 
-use custodia_access::{ItemFacts, Regime, SubmissionFacts};
+mod support;
+
 use custodia_search::analysis::words;
-use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort};
+use custodia_search::{Rights, Sort};
 
 /// (Arabic script, Latin spellings)
 const NAMES: &[(&str, &[&str])] = &[
@@ -55,17 +56,6 @@ const NAMES: &[(&str, &[&str])] = &[
     ("سبايكر", &["Speicher", "Spiker"]),
 ];
 
-fn labels() -> AccessLabels {
-    AccessLabels::of(&ItemFacts {
-        submissions: vec![SubmissionFacts {
-            originator: "Iraq".into(),
-            case: None,
-            regime: Regime::Open,
-        }],
-        ..Default::default()
-    })
-}
-
 /// A query for a name as an investigator would write it: a word alone, several as a phrase.
 fn query_for(name: &str) -> String {
     if words(name).len() > 1 {
@@ -80,33 +70,24 @@ fn query_for(name: &str) -> String {
 /// find each Latin spelling's document.
 #[test]
 fn cross_script_rate() {
-    let index = SearchIndex::in_memory().unwrap();
-    let mut update = index.update().unwrap();
-    let mut add = |id: String, text: &str| {
-        update
-            .add(&IndexDocument {
-                id: id.clone(),
-                item: id.clone(),
-                path: id,
-                kind: "text".into(),
-                mime: "text/plain".into(),
-                language: None,
-                originators: vec!["Iraq".into()],
-                cases: vec![],
-                collections: vec![],
-                date: None,
-                text: format!("the register names {text} in its list"),
-                labels: labels(),
-            })
-            .unwrap();
-    };
+    // Each name in a sentence, in each spelling, as its own document.
+    let mut documents = Vec::new();
     for (n, (arabic, spellings)) in NAMES.iter().enumerate() {
-        add(format!("ar{n}"), arabic);
+        documents.push((
+            format!("ar{n}"),
+            format!("the register names {arabic} in its list"),
+        ));
         for (s, latin) in spellings.iter().enumerate() {
-            add(format!("la{n}-{s}"), latin);
+            documents.push((
+                format!("la{n}-{s}"),
+                format!("the register names {latin} in its list"),
+            ));
         }
     }
-    update.commit().unwrap();
+    let index = support::index_of(
+        None,
+        documents.iter().map(|(id, t)| (id.clone(), t.as_str())),
+    );
     let found = |query: &str, id: &str| -> bool {
         index
             .search(

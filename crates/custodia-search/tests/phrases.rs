@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use custodia_access::{ItemFacts, Regime, SubmissionFacts};
+mod support;
+
 use custodia_search::analysis::{key, keys, normalise, words};
-use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort};
+use custodia_search::{Rights, SearchIndex, Sort};
 use proptest::prelude::*;
 
 /// Words whose forms and keys meet: names in both scripts, words with two keys (plurals),
@@ -38,17 +39,6 @@ const VOCABULARY: &[&str] = &[
     "Témoin",
     "temoin",
 ];
-
-fn labels() -> AccessLabels {
-    AccessLabels::of(&ItemFacts {
-        submissions: vec![SubmissionFacts {
-            originator: "Iraq".into(),
-            case: None,
-            regime: Regime::Open,
-        }],
-        ..Default::default()
-    })
-}
 
 /// Whether `text` holds `phrase` (normalised words, at least two) as the index defines it.
 fn holds(text: &str, phrase: &[String]) -> bool {
@@ -100,28 +90,10 @@ fn holds(text: &str, phrase: &[String]) -> bool {
 }
 
 fn index_of(texts: &[&str]) -> SearchIndex {
-    let index = SearchIndex::in_memory().unwrap();
-    let mut update = index.update().unwrap();
-    for (i, text) in texts.iter().enumerate() {
-        update
-            .add(&IndexDocument {
-                id: format!("d{i}"),
-                item: format!("i{i}"),
-                path: format!("p{i}"),
-                kind: "text".into(),
-                mime: "text/plain".into(),
-                language: Some("eng".into()),
-                originators: vec!["Iraq".into()],
-                cases: vec![],
-                collections: vec![],
-                date: None,
-                text: (*text).to_owned(),
-                labels: labels(),
-            })
-            .unwrap();
-    }
-    update.commit().unwrap();
-    index
+    support::index_of(
+        Some("eng"),
+        texts.iter().enumerate().map(|(i, t)| (format!("d{i}"), *t)),
+    )
 }
 
 /// A word that normalises to nothing still stands between its neighbours: they are not a pair.
