@@ -8,7 +8,8 @@
 //!   words, so that a phrase of common words reads the positions of few documents; a phrase's
 //!   keys joined also find the name written as one word in the other script (`"Tal Afar"`,
 //!   تلعفر), and the index holds adjacent words' keys joined for the reverse.
-//! - `AND`, `OR`, `NOT`, `+`, `-`, parentheses; words side by side must all match.
+//! - `AND`, `OR`, `NOT`, `+`, `-`, parentheses; words side by side must all match (two or
+//!   three words side by side also find their keys joined: `Tal Afar` finds تلعفر).
 //! - `term*`: words starting with the term (normalised), or keys starting with its key.
 //! - `term~N`: words within N edits (N ≤ 2) of the term.
 //! - `originator:X`, `type:X`, `language:X`, `case:X`, `collection:X`, `kind:X`, `item:SHA256`.
@@ -105,7 +106,18 @@ fn build(
                     parts.into_iter().map(|(_, q)| q).collect(),
                 )));
             }
-            Ok(Box::new(BooleanQuery::new(parts)))
+            let words: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
+            // A name of two or three words may be one word in the other script.
+            match joined_key(clauses) {
+                Some(joined) => {
+                    terms.keys.insert(joined.clone());
+                    Ok(any_of(vec![
+                        words,
+                        term_query(fields.translit, &joined, KEY_BOOST),
+                    ]))
+                }
+                None => Ok(words),
+            }
         }
         UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
             build(sub, fields, terms, depth + 1)?,
@@ -256,16 +268,41 @@ fn leaf_query(
 /// Whether a leaf is one unquoted word without a field, prefix or edit distance (read as a
 /// union of term queries).
 fn is_plain_word(leaf: &UserInputLeaf) -> bool {
+    plain_word(leaf).is_some()
+}
+
+/// The word of a leaf that is one unquoted word without a field, prefix or edit distance.
+fn plain_word(leaf: &UserInputLeaf) -> Option<&str> {
     let UserInputLeaf::Literal(literal) = leaf else {
-        return false;
+        return None;
     };
     if literal.field_name.as_deref().is_some_and(|f| f != "text")
         || literal.delimiter != Delimiter::None
     {
-        return false;
+        return None;
     }
     let (phrase, slop, prefix) = bare_operators(&literal.phrase, literal.slop, literal.prefix);
-    slop == 0 && !prefix && analysis::words(phrase).len() == 1
+    (slop == 0 && !prefix && analysis::words(phrase).len() == 1).then_some(phrase)
+}
+
+/// For two or three plain words side by side (`Tal Afar`), their cross-script keys joined: the
+/// name as one word in the other script (تلعفر). `None` for anything else, or a word without a
+/// key.
+fn joined_key(clauses: &[(Option<Occur>, UserInputAst)]) -> Option<String> {
+    if !(2..=3).contains(&clauses.len()) {
+        return None;
+    }
+    let mut joined = String::new();
+    for (occur, sub) in clauses {
+        let UserInputAst::Leaf(leaf) = sub else {
+            return None;
+        };
+        if occur.is_some() {
+            return None;
+        }
+        joined.push_str(&analysis::key(&normalise(plain_word(leaf)?))?);
+    }
+    Some(joined)
 }
 
 /// Reads `term*` and `term~N` written on a bare word (the grammar keeps them in the word).

@@ -158,6 +158,20 @@ const CORPUS: &[(&str, &str, &str, &str, &str)] = &[
         "2019-01-01",
         "The statement names Mohammed and the prison of Badush",
     ),
+    (
+        "ar-talafar",
+        "ara",
+        "Iraq",
+        "2014-08-20",
+        "نقل المعتقلون إلى سجن في تلعفر",
+    ),
+    (
+        "en-talafar",
+        "eng",
+        "Iraq",
+        "2014-08-21",
+        "The detainees were held in Tal Afar for a week",
+    ),
 ];
 
 fn index() -> SearchIndex {
@@ -372,6 +386,14 @@ fn across_scripts() {
         ("\"Abu Bakr al-Baghdadi\"", &["ar-baghdadi"], &["ar-sinjar"]),
         ("Yazidi", &["ar-sinjar", "ckb-shingal", "fr-accents"], &[]),
         ("Shingal", &["ckb-shingal"], &[]),
+        // A name in two words in one script and one in the other, quoted or not, both ways.
+        ("Tal Afar", &["ar-talafar", "en-talafar"], &["ar-sinjar"]),
+        (
+            "\"Tal Afar\"",
+            &["ar-talafar", "en-talafar"],
+            &["ar-sinjar"],
+        ),
+        ("تلعفر", &["en-talafar", "ar-talafar"], &[]),
         // … and Arabic-script queries find Latin ones.
         ("سنجار", &["en-killing", "ar-sinjar"], &[]),
         ("محمد", &["mixed", "ar-tashkeel"], &[]),
