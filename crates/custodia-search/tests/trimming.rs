@@ -74,14 +74,14 @@ fn principal() -> impl Strategy<Value = Principal> {
         })
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
-    #[test]
-    fn nothing_leaks(items in prop::collection::vec(facts(), 1..12), people in prop::collection::vec(principal(), 1..6)) {
-        let index = SearchIndex::in_memory().unwrap();
-        let mut update = index.update().unwrap();
-        for (i, f) in items.iter().enumerate() {
-            update.add(&IndexDocument {
+/// An index of one document per item (`d0`, `d1`, …) with the item's labels, originators and
+/// cases, holding the text given for it.
+fn index_of<'a>(items: impl Iterator<Item = (&'a ItemFacts, String)>) -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut update = index.update().unwrap();
+    for (i, (f, text)) in items.enumerate() {
+        update
+            .add(&IndexDocument {
                 id: format!("d{i}"),
                 item: format!("i{i}"),
                 path: format!("p{i}"),
@@ -89,15 +89,30 @@ proptest! {
                 mime: "text/plain".into(),
                 language: Some("eng".into()),
                 originators: f.submissions.iter().map(|s| s.originator.clone()).collect(),
-                cases: f.submissions.iter().filter_map(|s| s.case.clone()).collect(),
+                cases: f
+                    .submissions
+                    .iter()
+                    .filter_map(|s| s.case.clone())
+                    .collect(),
                 collections: vec![],
                 date: None,
-                // Every document matches the query; each also holds its own secret word.
-                text: format!("massacre report secret{i}"),
+                text,
                 labels: AccessLabels::of(f),
-            }).unwrap();
-        }
-        update.commit().unwrap();
+            })
+            .unwrap();
+    }
+    update.commit().unwrap();
+    index
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn nothing_leaks(items in prop::collection::vec(facts(), 1..12), people in prop::collection::vec(principal(), 1..6)) {
+        // Every document matches the query; each also holds its own secret word.
+        let index = index_of(
+            items.iter().enumerate().map(|(i, f)| (f, format!("massacre report secret{i}"))),
+        );
         for who in &people {
             let allowed: BTreeSet<String> = items.iter().enumerate()
                 .filter(|(_, f)| decide(who, Action::ViewContent, f, None).allowed)
@@ -177,30 +192,9 @@ proptest! {
         who in principal(),
         limit in 1..6usize,
     ) {
-        let index = SearchIndex::in_memory().unwrap();
-        let mut update = index.update().unwrap();
-        for (i, (f, times, filler)) in items.iter().enumerate() {
-            let text = format!(
-                "{} {}",
-                "massacre ".repeat(*times),
-                "report ".repeat(*filler)
-            );
-            update.add(&IndexDocument {
-                id: format!("d{i}"),
-                item: format!("i{i}"),
-                path: format!("p{i}"),
-                kind: "text".into(),
-                mime: "text/plain".into(),
-                language: Some("eng".into()),
-                originators: f.submissions.iter().map(|s| s.originator.clone()).collect(),
-                cases: vec![],
-                collections: vec![],
-                date: None,
-                text,
-                labels: AccessLabels::of(f),
-            }).unwrap();
-        }
-        update.commit().unwrap();
+        let index = index_of(items.iter().map(|(f, times, filler)| {
+            (f, format!("{} {}", "massacre ".repeat(*times), "report ".repeat(*filler)))
+        }));
         let rights = Rights::of(&who);
         let pruned = index.search("massacre", &rights, limit, Sort::Relevance).unwrap();
         let scored = index.search("massacre AND *", &rights, limit, Sort::Relevance).unwrap();

@@ -423,29 +423,11 @@ mod tests {
 
 #[cfg(test)]
 mod vault_tests {
-    use crate::{IngestOptions, Vault};
-
-    struct Quiet;
-    impl crate::IngestProgress for Quiet {}
-
     #[test]
     fn holdings_count_what_the_caller_may_see() {
         let dir = tempfile::tempdir().unwrap();
-        let mut vault = Vault::init(&dir.path().join("v"), "admin").unwrap();
-        let input = dir.path().join("in");
-        std::fs::create_dir(&input).unwrap();
-        std::fs::write(input.join("a.txt"), "register of Badush prison").unwrap();
-        let options = IngestOptions {
-            originator: "UNITAD".into(),
-            case_ref: Some("C-1".into()),
-            actor: "admin".into(),
-            ..IngestOptions::default()
-        };
-        vault.ingest(&[input], options, &Quiet).unwrap();
         // The extracted text of a UTF-8 file has the file's own bytes: still one item.
-        vault
-            .extract_pending(&crate::ExtractOptions::default(), "admin")
-            .unwrap();
+        let vault = crate::test_support::vault_with_one_text(dir.path());
         let h = vault.holdings("admin").unwrap();
         assert_eq!(h.items, 1, "{h:?}");
         assert_eq!(h.by_originator.get("UNITAD"), Some(&1));

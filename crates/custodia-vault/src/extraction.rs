@@ -797,10 +797,7 @@ fn metadata_date(vault: &Vault, parent: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Access, IngestOptions, Vault};
-
-    struct Quiet;
-    impl crate::IngestProgress for Quiet {}
+    use crate::{Access, Vault};
 
     /// An index written by an earlier version (other fields) is rebuilt from the catalog when
     /// the vault is opened for writing: searches find what they found before.
@@ -808,19 +805,7 @@ mod tests {
     fn an_outdated_index_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("v");
-        let mut vault = Vault::init(&root, "admin").unwrap();
-        let input = dir.path().join("in");
-        std::fs::create_dir(&input).unwrap();
-        std::fs::write(input.join("a.txt"), "register of Badush prison").unwrap();
-        let options = IngestOptions {
-            originator: "UNITAD".into(),
-            actor: "admin".into(),
-            ..IngestOptions::default()
-        };
-        vault.ingest(&[input], options, &Quiet).unwrap();
-        vault
-            .extract_pending(&crate::ExtractOptions::default(), "admin")
-            .unwrap();
+        let mut vault = crate::test_support::vault_with_one_text(dir.path());
         let search = |vault: &mut Vault| {
             vault
                 .search("admin", "Badush", 10, custodia_search::Sort::Relevance)

@@ -844,3 +844,32 @@ pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(VaultError::io("sync", dir))?;
     Ok(())
 }
+
+/// What the vault's own tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::{ExtractOptions, IngestOptions, IngestProgress, Vault};
+
+    struct Quiet;
+    impl IngestProgress for Quiet {}
+
+    /// A vault in `dir/v` holding one text file (`dir/in/a.txt`, "register of Badush prison",
+    /// supplied by UNITAD for case C-1), extracted and indexed.
+    pub fn vault_with_one_text(dir: &std::path::Path) -> Vault {
+        let mut vault = Vault::init(&dir.join("v"), "admin").unwrap();
+        let input = dir.join("in");
+        std::fs::create_dir(&input).unwrap();
+        std::fs::write(input.join("a.txt"), "register of Badush prison").unwrap();
+        let options = IngestOptions {
+            originator: "UNITAD".into(),
+            case_ref: Some("C-1".into()),
+            actor: "admin".into(),
+            ..IngestOptions::default()
+        };
+        vault.ingest(&[input], options, &Quiet).unwrap();
+        vault
+            .extract_pending(&ExtractOptions::default(), "admin")
+            .unwrap();
+        vault
+    }
+}
