@@ -389,6 +389,162 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
     Decision::allow("every supplier and every witness allows the item to go to the recipient")
 }
 
+/// An administrative act, as [`may_administer`] needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminAction<'a> {
+    /// List organisations, users and cases.
+    ViewAccounts,
+    /// Add an organisation.
+    AddOrganisation,
+    /// Approve an organisation as a requester, or withdraw the approval.
+    ApproveRequester,
+    /// Add a case, or a member to one.
+    ManageCases,
+    /// Give a user these roles (adding the user, or replacing their roles).
+    GrantRoles(&'a [Role]),
+    /// Set a user's password.
+    SetPassword,
+    /// Turn on a user's second factor (the secret is shown to whoever does it).
+    EnableSecondFactor,
+    /// Issue a long-lived API token for a user (the secret is shown to whoever does it).
+    IssueToken,
+    /// List a user's tokens and sessions (never their secrets).
+    ListTokens,
+    /// Revoke a user's token or session.
+    RevokeToken,
+    /// Sign a checkpoint of the custody log now.
+    SignCheckpoint,
+}
+
+/// Whom or what an administrative act concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminTarget<'a> {
+    /// The vault as a whole (its lists, its log).
+    Vault,
+    /// An organisation of this kind (an approval; the organisation a user is given roles in).
+    Organisation(OrganisationKind),
+    /// A user.
+    User {
+        name: &'a str,
+        /// Whether the user has a password already (`false`: not yet enrolled).
+        has_password: bool,
+    },
+}
+
+/// The roles that act for the holder: [`decide`] and the vault honour them only in the holder
+/// organisation, and they open the archive (custodians), its cases (analysts), its log
+/// (auditors), its witnesses (victim support) or its accounts (administrators).
+pub const HOLDER_ROLES: [Role; 5] = [
+    Role::Custodian,
+    Role::Analyst,
+    Role::Auditor,
+    Role::VictimSupportOfficer,
+    Role::Administrator,
+];
+
+/// Whether `role` may be held by a user of an organisation of `kind`.
+pub fn role_fits(role: Role, kind: OrganisationKind) -> bool {
+    match role {
+        r if HOLDER_ROLES.contains(&r) => kind == OrganisationKind::Holder,
+        // Only a requesting authority files requests; elsewhere the role would be dead weight
+        // that a later change of kind could bring to life.
+        Role::Requester => kind == OrganisationKind::RequestingAuthority,
+        _ => true,
+    }
+}
+
+/// Decides whether `who` may take an administrative `action` on `target`: the one rule the
+/// command line, the API and the web pages all ask, beside [`decide`] for evidence.
+///
+/// Deny by default. The holder's administrators manage organisations, users, roles and cases;
+/// the holder's auditors may also read the lists. Nobody acts *as* someone else: a token or a
+/// second factor is issued only to its own user, and a password is set by its user, except the
+/// first one of a user who has none yet (enrolment, logged like every change). An administrator
+/// who could mint a victim support officer's token or replace their password could read
+/// witnesses' identities under that officer's name; the log would then name the wrong person.
+/// Holder roles go only to users of the holder, so that no outside organisation's user acts for
+/// the archive.
+pub fn may_administer(
+    who: &Principal,
+    action: AdminAction<'_>,
+    target: AdminTarget<'_>,
+) -> Decision {
+    let admin = who.of_holder() && who.is(Role::Administrator);
+    let own = matches!(target, AdminTarget::User { name, .. } if name == who.user);
+    match action {
+        AdminAction::ViewAccounts => {
+            if admin || (who.of_holder() && who.is(Role::Auditor)) {
+                Decision::allow("the holder's administrators and auditors read the accounts")
+            } else {
+                Decision::deny(
+                    "reading the accounts needs the administrator or auditor role of the holder",
+                )
+            }
+        }
+        AdminAction::AddOrganisation
+        | AdminAction::ApproveRequester
+        | AdminAction::ManageCases
+        | AdminAction::SignCheckpoint => {
+            if admin {
+                Decision::allow("the holder's administrators manage the vault")
+            } else {
+                Decision::deny("this needs the administrator role of the holder")
+            }
+        }
+        AdminAction::GrantRoles(roles) => {
+            if !admin {
+                return Decision::deny("giving roles needs the administrator role of the holder");
+            }
+            let AdminTarget::Organisation(kind) = target else {
+                return Decision::deny("roles are given within an organisation");
+            };
+            if roles
+                .iter()
+                .any(|r| HOLDER_ROLES.contains(r) && !role_fits(*r, kind))
+            {
+                return Decision::deny("holder roles go only to users of the holder");
+            }
+            if roles.iter().any(|r| !role_fits(*r, kind)) {
+                return Decision::deny(
+                    "the requester role goes only to users of a requesting authority",
+                );
+            }
+            Decision::allow("the holder's administrators give roles that fit the organisation")
+        }
+        AdminAction::SetPassword => match target {
+            AdminTarget::User { .. } if own => Decision::allow("users set their own password"),
+            AdminTarget::User {
+                has_password: false,
+                ..
+            } if admin => {
+                Decision::allow("the holder's administrators enrol a user without a password")
+            }
+            AdminTarget::User { .. } if admin => Decision::deny(
+                "an administrator does not replace another user's password (the user changes it)",
+            ),
+            _ => Decision::deny(
+                "only the user sets their password (the holder's administrators only a first one)",
+            ),
+        },
+        AdminAction::EnableSecondFactor | AdminAction::IssueToken => {
+            if own {
+                Decision::allow("users hold their own tokens and second factors")
+            } else {
+                Decision::deny("tokens and second factors are issued only to their own user")
+            }
+        }
+        AdminAction::ListTokens | AdminAction::RevokeToken => {
+            if own {
+                Decision::allow("users manage their own tokens")
+            } else if admin && matches!(target, AdminTarget::User { .. }) {
+                Decision::allow("the holder's administrators list and revoke tokens")
+            } else {
+                Decision::deny("only the user or the holder's administrators manage tokens")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,6 +564,214 @@ mod tests {
         assert!(e.to_string().contains("custodian"), "{e}");
         for role in Role::ALL {
             assert_eq!(role.to_string().parse::<Role>(), Ok(role));
+        }
+    }
+
+    fn person(user: &str, kind: OrganisationKind, roles: &[Role]) -> Principal {
+        Principal {
+            user: user.into(),
+            organisation: format!("{kind} org"),
+            organisation_kind: kind,
+            approved_requester: false,
+            roles: roles.iter().copied().collect(),
+            cases: BTreeSet::new(),
+        }
+    }
+
+    /// Who may administer what: every row is one question and its answer.
+    #[test]
+    fn administration_table() {
+        use AdminAction as A;
+        use OrganisationKind as K;
+        let admin = person("admin", K::Holder, &[Role::Administrator, Role::Custodian]);
+        let auditor = person("aud", K::Holder, &[Role::Auditor]);
+        let vso = person("vso", K::Holder, &[Role::VictimSupportOfficer]);
+        // An administrator in name only: the role outside the holder counts for nothing.
+        let outside_admin = person("x", K::Originator, &[Role::Administrator]);
+        let prosecutor = person("pro", K::RequestingAuthority, &[Role::Requester]);
+        let vso_user = AdminTarget::User {
+            name: "vso",
+            has_password: true,
+        };
+        let new_user = AdminTarget::User {
+            name: "newcomer",
+            has_password: false,
+        };
+        let own = |p: &Principal| AdminTarget::User {
+            name: Box::leak(p.user.clone().into_boxed_str()),
+            has_password: true,
+        };
+        let holder_roles: &[Role] = &[Role::Custodian];
+        let auditor_role: &[Role] = &[Role::Auditor];
+        let vso_role: &[Role] = &[Role::VictimSupportOfficer];
+        let requester: &[Role] = &[Role::Requester];
+        let liaison: &[Role] = &[Role::OriginatorLiaison];
+        let admin_role: &[Role] = &[Role::Administrator];
+        let none: &[Role] = &[];
+        let rows: Vec<(&Principal, AdminAction, AdminTarget, bool)> = vec![
+            // Reading the accounts.
+            (&admin, A::ViewAccounts, AdminTarget::Vault, true),
+            (&auditor, A::ViewAccounts, AdminTarget::Vault, true),
+            (&vso, A::ViewAccounts, AdminTarget::Vault, false),
+            (&outside_admin, A::ViewAccounts, AdminTarget::Vault, false),
+            (&prosecutor, A::ViewAccounts, AdminTarget::Vault, false),
+            // Managing the vault.
+            (&admin, A::AddOrganisation, AdminTarget::Vault, true),
+            (&auditor, A::AddOrganisation, AdminTarget::Vault, false),
+            (
+                &outside_admin,
+                A::AddOrganisation,
+                AdminTarget::Vault,
+                false,
+            ),
+            (
+                &admin,
+                A::ApproveRequester,
+                AdminTarget::Organisation(K::RequestingAuthority),
+                true,
+            ),
+            (
+                &prosecutor,
+                A::ApproveRequester,
+                AdminTarget::Organisation(K::RequestingAuthority),
+                false,
+            ),
+            (&admin, A::ManageCases, AdminTarget::Vault, true),
+            (&auditor, A::ManageCases, AdminTarget::Vault, false),
+            (&admin, A::SignCheckpoint, AdminTarget::Vault, true),
+            (&auditor, A::SignCheckpoint, AdminTarget::Vault, false),
+            (&outside_admin, A::SignCheckpoint, AdminTarget::Vault, false),
+            // Roles fit the organisation.
+            (
+                &admin,
+                A::GrantRoles(holder_roles),
+                AdminTarget::Organisation(K::Holder),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(vso_role),
+                AdminTarget::Organisation(K::Holder),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(holder_roles),
+                AdminTarget::Organisation(K::RequestingAuthority),
+                false,
+            ),
+            (
+                &admin,
+                A::GrantRoles(auditor_role),
+                AdminTarget::Organisation(K::Originator),
+                false,
+            ),
+            (
+                &admin,
+                A::GrantRoles(admin_role),
+                AdminTarget::Organisation(K::Ngo),
+                false,
+            ),
+            (
+                &admin,
+                A::GrantRoles(vso_role),
+                AdminTarget::Organisation(K::Ngo),
+                false,
+            ),
+            (
+                &admin,
+                A::GrantRoles(requester),
+                AdminTarget::Organisation(K::RequestingAuthority),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(requester),
+                AdminTarget::Organisation(K::Originator),
+                false,
+            ),
+            (
+                &admin,
+                A::GrantRoles(liaison),
+                AdminTarget::Organisation(K::Originator),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(liaison),
+                AdminTarget::Organisation(K::Ngo),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(none),
+                AdminTarget::Organisation(K::Ngo),
+                true,
+            ),
+            (
+                &admin,
+                A::GrantRoles(holder_roles),
+                AdminTarget::Vault,
+                false,
+            ),
+            (
+                &auditor,
+                A::GrantRoles(liaison),
+                AdminTarget::Organisation(K::Originator),
+                false,
+            ),
+            (
+                &outside_admin,
+                A::GrantRoles(liaison),
+                AdminTarget::Organisation(K::Originator),
+                false,
+            ),
+            // Nobody becomes someone else.
+            (&admin, A::IssueToken, vso_user, false),
+            (&admin, A::IssueToken, new_user, false),
+            (&admin, A::IssueToken, own(&admin), true),
+            (&prosecutor, A::IssueToken, own(&prosecutor), true),
+            (&vso, A::IssueToken, own(&vso), true),
+            (&admin, A::EnableSecondFactor, vso_user, false),
+            (&vso, A::EnableSecondFactor, own(&vso), true),
+            (&admin, A::SetPassword, vso_user, false),
+            (&admin, A::SetPassword, new_user, true),
+            (&auditor, A::SetPassword, new_user, false),
+            (&outside_admin, A::SetPassword, new_user, false),
+            (&vso, A::SetPassword, own(&vso), true),
+            (&prosecutor, A::SetPassword, vso_user, false),
+            (&admin, A::SetPassword, AdminTarget::Vault, false),
+            // Tokens are listed and revoked by their user or the holder's administrators.
+            (&admin, A::ListTokens, vso_user, true),
+            (&admin, A::RevokeToken, vso_user, true),
+            (&vso, A::RevokeToken, own(&vso), true),
+            (&prosecutor, A::RevokeToken, vso_user, false),
+            (&auditor, A::ListTokens, vso_user, false),
+            (&admin, A::RevokeToken, AdminTarget::Vault, false),
+        ];
+        for (who, action, target, expected) in rows {
+            let decision = may_administer(who, action, target);
+            assert_eq!(
+                decision.allowed, expected,
+                "{} {action:?} {target:?}: {}",
+                who.user, decision.reason
+            );
+            assert!(!decision.reason.is_empty());
+        }
+    }
+
+    #[test]
+    fn holder_roles_fit_only_the_holder() {
+        for role in Role::ALL {
+            for kind in OrganisationKind::ALL {
+                if HOLDER_ROLES.contains(&role) && kind != OrganisationKind::Holder {
+                    assert!(!role_fits(role, kind), "{role} in {kind}");
+                }
+            }
+            assert_eq!(
+                role_fits(role, OrganisationKind::Holder),
+                role != Role::Requester
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Authentication primitives for Custodia's API and web application, with no storage of their
-//! own: Argon2id password hashes, random bearer tokens stored only as hashes, a lock-out rule
-//! after repeated failures, and TOTP second factors (RFC 6238) that accept each code once.
+//! own: Argon2id password hashes, random bearer tokens stored only as hashes, a back-off rule
+//! for repeated failures, CSRF tokens bound to a session, and TOTP second factors (RFC 6238)
+//! that accept each code once.
 //!
 //! Secrets never appear in `Debug` output or errors: a token is identified by its public `id`.
 
@@ -121,42 +122,96 @@ pub fn token_matches(stored: &str, secret: &str) -> bool {
             == 0
 }
 
-/// Lock-out after repeated failures: `max_failures` within `window_secs` lock the account for
-/// `lock_secs` after the last of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lockout {
-    pub max_failures: usize,
-    pub window_secs: u64,
-    pub lock_secs: u64,
+/// The server's key for CSRF tokens: a token is the HMAC-SHA256 of the session's bearer secret
+/// under it, so that a token belongs to one session and cannot be planted by an attacker who
+/// can set cookies (a sibling site can write a cookie, but cannot compute this).
+pub struct CsrfKey(ring::hmac::Key);
+
+impl CsrfKey {
+    /// A random key (256 bits).
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        Self::from_bytes(&bytes)
+    }
+
+    pub fn from_bytes(bytes: &[u8; 32]) -> Self {
+        Self(ring::hmac::Key::new(ring::hmac::HMAC_SHA256, bytes))
+    }
+
+    /// The CSRF token of the session whose bearer secret is `session`.
+    pub fn token(&self, session: &str) -> String {
+        let tag = ring::hmac::sign(&self.0, &Self::message(session));
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(tag.as_ref())
+    }
+
+    /// Whether `sent` is the CSRF token of `session`, compared in constant time.
+    pub fn matches(&self, session: &str, sent: &str) -> bool {
+        let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sent.trim()) else {
+            return false;
+        };
+        ring::hmac::verify(&self.0, &Self::message(session), &tag).is_ok()
+    }
+
+    fn message(session: &str) -> Vec<u8> {
+        let mut message = b"custodia csrf v1\0".to_vec();
+        message.extend_from_slice(session.as_bytes());
+        message
+    }
 }
 
-impl Default for Lockout {
+impl std::fmt::Debug for CsrfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfKey { .. }")
+    }
+}
+
+/// Slowing down repeated sign-in failures, instead of locking an account: after
+/// `free_failures` failures within `window_ms`, each further attempt waits `base_ms`, doubling
+/// with every failure, never more than `max_ms`, counted from the last failure.
+///
+/// A hard lock-out after a few failures lets anyone shut a colleague out with five wrong
+/// passwords; a delay capped at a minute costs a guesser nearly everything and the real user
+/// at most a minute. The server keeps the failures per account name (known or not, so that
+/// the delay itself says nothing about who exists) and per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub free_failures: usize,
+    pub base_ms: u64,
+    pub max_ms: u64,
+    pub window_ms: u64,
+}
+
+impl Default for Backoff {
     fn default() -> Self {
         Self {
-            max_failures: 5,
-            window_secs: 15 * 60,
-            lock_secs: 15 * 60,
+            free_failures: 3,
+            base_ms: 1_000,
+            max_ms: 60_000,
+            window_ms: 15 * 60 * 1_000,
         }
     }
 }
 
-impl Lockout {
-    /// Until when (Unix seconds) the account is locked at `now`, given its recent failures
-    /// (Unix seconds, any order); `None` when it is not.
-    pub fn locked_until(&self, failures: &[u64], now: u64) -> Option<u64> {
-        let mut recent: Vec<u64> = failures
+impl Backoff {
+    /// How long (milliseconds) an attempt at `now` must still wait, given the recent failures
+    /// (milliseconds, any order); 0 when it may go ahead.
+    pub fn wait_ms(&self, failures: &[u64], now: u64) -> u64 {
+        let recent: Vec<u64> = failures
             .iter()
             .copied()
-            .filter(|&t| t <= now && now - t <= self.window_secs + self.lock_secs)
+            .filter(|&t| t <= now && now - t <= self.window_ms)
             .collect();
-        recent.sort_unstable();
-        // Any run of `max_failures` inside one window locks until `lock_secs` after its last.
-        let until = recent
-            .windows(self.max_failures.max(1))
-            .filter(|run| run[run.len() - 1] - run[0] <= self.window_secs)
-            .map(|run| run[run.len() - 1] + self.lock_secs)
-            .max()?;
-        (until > now).then_some(until)
+        let Some(&last) = recent.iter().max() else {
+            return 0;
+        };
+        let over = recent.len().saturating_sub(self.free_failures);
+        if over == 0 {
+            return 0;
+        }
+        let shift = u32::try_from(over - 1).unwrap_or(u32::MAX).min(32);
+        let delay = self.base_ms.saturating_mul(1u64 << shift).min(self.max_ms);
+        (last + delay).saturating_sub(now)
     }
 }
 
@@ -277,18 +332,40 @@ mod tests {
     }
 
     #[test]
-    fn five_failures_in_fifteen_minutes_lock_for_fifteen() {
-        let rule = Lockout::default();
-        let t0 = 1_000_000;
-        let four: Vec<u64> = (0..4).map(|i| t0 + i * 60).collect();
-        assert_eq!(rule.locked_until(&four, t0 + 300), None);
-        let mut five = four.clone();
-        five.push(t0 + 240);
-        assert_eq!(rule.locked_until(&five, t0 + 300), Some(t0 + 240 + 900));
-        assert_eq!(rule.locked_until(&five, t0 + 240 + 901), None);
-        // Spread over more than the window: no lock.
-        let spread: Vec<u64> = (0..5).map(|i| t0 + i * 400).collect();
-        assert_eq!(rule.locked_until(&spread, t0 + 1700), None);
+    fn csrf_tokens_belong_to_one_session_and_one_key() {
+        let key = CsrfKey::generate();
+        let a = issue_token().secret;
+        let b = issue_token().secret;
+        let token = key.token(&a);
+        assert!(key.matches(&a, &token));
+        assert!(!key.matches(&b, &token), "another session's token");
+        assert!(!CsrfKey::generate().matches(&a, &token), "another key");
+        assert!(!key.matches(&a, ""));
+        assert!(!key.matches(&a, "not base64 !"));
+        assert!(!key.matches(&a, &token[..token.len() - 2]));
+        assert!(!token.contains(&a) && !format!("{key:?}").contains(&token));
+    }
+
+    #[test]
+    fn failures_slow_down_doubling_and_capped() {
+        let rule = Backoff::default();
+        let t0 = 10_000_000;
+        let at = |n: u64| -> Vec<u64> { (0..n).map(|i| t0 + i * 10).collect() };
+        // The first three failures cost nothing.
+        assert_eq!(rule.wait_ms(&at(3), t0 + 30), 0);
+        // Then 1 s, 2 s, 4 s… from the last failure.
+        assert_eq!(rule.wait_ms(&at(4), t0 + 30), 1_000);
+        assert_eq!(rule.wait_ms(&at(5), t0 + 40), 2_000);
+        assert_eq!(rule.wait_ms(&at(6), t0 + 50), 4_000);
+        assert_eq!(rule.wait_ms(&at(6), t0 + 50 + 1_500), 2_500);
+        assert_eq!(rule.wait_ms(&at(6), t0 + 50 + 4_000), 0);
+        // Never more than a minute, however many failures: no lock-out.
+        assert_eq!(rule.wait_ms(&at(500), t0 + 4_990), 60_000);
+        assert_eq!(rule.wait_ms(&at(500), t0 + 4_990 + 60_000), 0);
+        // Failures older than the window are forgotten; future ones are ignored.
+        assert_eq!(rule.wait_ms(&at(10), t0 + 90 + 15 * 60 * 1_000 + 100), 0);
+        assert_eq!(rule.wait_ms(&[t0 + 1, t0 + 2, t0 + 3, t0 + 4], t0), 0);
+        assert_eq!(rule.wait_ms(&[], t0), 0);
     }
 
     #[test]
