@@ -5,14 +5,14 @@ use std::io::Cursor;
 
 use exif::{In, Tag, Value};
 
-use crate::tool::{ocr_image, Scratch};
+use crate::tool::ocr_image;
 use crate::{Extraction, Format, OcrInfo, Options, Result};
 
 pub fn is_image(head: &[u8]) -> bool {
     image_extension(head).is_some()
 }
 
-/// The file extension Tesseract (Leptonica) needs to read the image.
+/// The kind of image, as a file extension.
 fn image_extension(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("jpg")
@@ -46,10 +46,8 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extraction> {
         Err(None) => {}
     }
     if options.ocr {
-        let ext = image_extension(bytes).unwrap_or("img");
-        let scratch = Scratch::new()?;
-        let path = scratch.write(&format!("page.{ext}"), bytes)?;
-        let out = ocr_image(&path, &options.ocr_languages, &options.limits)?;
+        // Through a pipe: Leptonica tells the format from the bytes themselves.
+        let out = ocr_image(bytes, &options.ocr_languages, &options.limits)?;
         extraction.method = "ocr/tesseract".into();
         extraction.tool_version = format!(
             "custodia-extract {}; tesseract {}; kamadak-exif 0.6",

@@ -10,8 +10,9 @@
 //! container metadata (`ffprobe`).
 //!
 //! What it leaves out: it knows nothing of the vault, custody or access. It never writes the
-//! input anywhere but to a private temporary file for an external tool (OCR, `ffprobe`), removed
-//! when the tool ends.
+//! input to a disk: external tools read it through a pipe (Tesseract, `pdftoppm`) or, when they
+//! must seek (`ffprobe`), from a private folder of this process in memory-backed storage
+//! ([`scratch`]), removed when the tool ends; folders left by killed processes are swept.
 //!
 //! Hostile input is the normal case for seized material. Every extractor has limits
 //! ([`Limits`]): bytes read, text kept, ZIP members and expansion (the vault's bomb limits),
@@ -30,6 +31,7 @@ mod media;
 mod office;
 mod pdf;
 mod rtf;
+pub mod scratch;
 mod text;
 mod tool;
 
@@ -40,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 pub use guard::guarded;
 pub use language::{detect_language, Language};
-pub use tool::{ocr_image, tesseract_version, OcrOutput, DETECT, DETECTION_POOL};
+pub use tool::{ocr_image, run_tool, tesseract_version, OcrOutput, DETECT, DETECTION_POOL};
 
 /// The version of this crate, recorded with every extraction.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

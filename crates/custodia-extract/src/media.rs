@@ -1,7 +1,10 @@
 //! Audio and video: container metadata from `ffprobe` (duration, creation time, codecs, and the
-//! GPS position phones write into QuickTime/MP4 as `location` / ISO 6709).
+//! GPS position phones write into QuickTime/MP4 as `location` / ISO 6709). `ffprobe` must seek
+//! (an MP4's index is often at its end), so it reads a copy in a private memory-backed folder
+//! ([`crate::scratch`]), removed as soon as it is done.
 
-use crate::tool::{run, Scratch};
+use crate::scratch::Scratch;
+use crate::tool::run;
 use crate::{ExtractError, Extraction, Format, Options, Result};
 
 pub fn is_media(head: &[u8]) -> bool {

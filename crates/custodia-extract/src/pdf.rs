@@ -1,5 +1,7 @@
 //! PDF: the text layer of each page (`pdf-extract` over `lopdf`), document properties, and OCR
 //! of pages that have no text layer (scans): `pdftoppm` renders them at 300 dpi for Tesseract.
+//! The document goes to `pdftoppm` through a pipe and the page image from it to Tesseract through
+//! another: no decrypted byte of a scan is written to any file.
 //!
 //! Both parsers run behind [`guarded`]: a panic or a run past the time limit on a hostile file
 //! (reference loops, broken streams) is an error for this item only.
@@ -7,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::guard::guarded;
-use crate::tool::{ocr_image, run, Scratch};
+use crate::tool::{ocr_image, run_tool};
 use crate::{ExtractError, Extraction, Format, OcrInfo, Options, Result};
 
 /// A page with fewer visible characters than this is taken for a scan and read by OCR.
@@ -102,14 +104,13 @@ fn ocr_pages(
     pages: &[usize],
     options: &Options,
 ) -> Result<(Vec<(usize, String)>, OcrInfo)> {
-    let scratch = Scratch::new()?;
-    let pdf = scratch.write("input.pdf", bytes)?;
     let mut read = Vec::new();
     let mut info = None;
     for &page in pages {
         let n = (page + 1).to_string();
-        let prefix = scratch.path().join(format!("page-{n}"));
-        run(
+        // `-` reads the document from standard input; with `-singlefile` and no output root,
+        // the page image goes to standard output.
+        let png = run_tool(
             "pdftoppm",
             &[
                 "-r",
@@ -121,14 +122,12 @@ fn ocr_pages(
                 &n,
                 "-l",
                 &n,
-                &pdf.to_string_lossy(),
-                &prefix.to_string_lossy(),
+                "-",
             ],
+            Some(bytes),
             &options.limits,
         )?;
-        let png = prefix.with_extension("png");
         let out = ocr_image(&png, &options.ocr_languages, &options.limits)?;
-        let _ = std::fs::remove_file(&png);
         read.push((page, out.text.clone()));
         // Pages may be read in different languages (each page's script chooses them).
         let seen = info.get_or_insert(OcrInfo {

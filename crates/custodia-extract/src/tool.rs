@@ -1,52 +1,30 @@
 //! External tools (Tesseract for OCR, `ffprobe`, `pdftoppm`): run with a time limit and an
-//! address-space limit, on a private temporary copy of the input that is removed afterwards.
+//! address-space limit. Their input comes through a pipe wherever the tool reads one (Tesseract,
+//! `pdftoppm`), so no decrypted byte is written anywhere; a tool that must seek in a file gets a
+//! copy in a private memory-backed folder ([`crate::scratch`]).
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::{ExtractError, Limits, Result};
 
-/// A private temporary folder (0700), removed on drop.
-pub(crate) struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    pub fn new() -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("custodia-extract-")
-            .tempdir()
-            .map_err(|e| ExtractError::Tool {
-                tool: "scratch",
-                detail: format!("cannot create a temporary folder: {e}"),
-            })?;
-        Ok(Self { dir })
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-        let path = self.dir.path().join(name);
-        let mut file = std::fs::File::create(&path).map_err(|e| ExtractError::Tool {
-            tool: "scratch",
-            detail: format!("cannot write `{}`: {e}", path.display()),
-        })?;
-        file.write_all(bytes).map_err(|e| ExtractError::Tool {
-            tool: "scratch",
-            detail: e.to_string(),
-        })?;
-        Ok(path)
-    }
-}
-
 /// Runs `program args…` under `sh -c 'ulimit -v …; exec …'`, killing it after the time limit.
 /// Returns its stdout.
 pub(crate) fn run(tool: &'static str, args: &[&str], limits: &Limits) -> Result<Vec<u8>> {
+    run_tool(tool, args, None, limits)
+}
+
+/// Runs `tool args…` as [`run`] does, with `input` (if any) written to its standard input
+/// through a pipe, and returns its standard output. For callers outside this crate (the vault's
+/// redaction) as for its own formats: the one way Custodia hands evidence to a program.
+pub fn run_tool(
+    tool: &'static str,
+    args: &[&str],
+    input: Option<&[u8]>,
+    limits: &Limits,
+) -> Result<Vec<u8>> {
     let kib = (limits.tool_memory_bytes / 1024).max(1);
     let mut command = Command::new("sh");
     command
@@ -54,7 +32,11 @@ pub(crate) fn run(tool: &'static str, args: &[&str], limits: &Limits) -> Result<
         .arg(format!("ulimit -v {kib}; exec \"$0\" \"$@\""))
         .arg(tool)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("OMP_THREAD_LIMIT", "1");
@@ -64,6 +46,18 @@ pub(crate) fn run(tool: &'static str, args: &[&str], limits: &Limits) -> Result<
     })?;
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
+    // The input goes in from its own thread, so that a tool writing before it has read
+    // everything cannot block both sides; a tool that stops reading early (an error) closes the
+    // pipe, which ends the writer.
+    let feeder = match (child.stdin.take(), input) {
+        (Some(mut stdin), Some(bytes)) => {
+            let bytes = bytes.to_vec();
+            Some(std::thread::spawn(move || {
+                let _ = stdin.write_all(&bytes);
+            }))
+        }
+        _ => None,
+    };
     let out_thread = std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(s) = stdout.as_mut() {
@@ -101,6 +95,9 @@ pub(crate) fn run(tool: &'static str, args: &[&str], limits: &Limits) -> Result<
     };
     let out = out_thread.join().unwrap_or_default();
     let err = err_thread.join().unwrap_or_default();
+    if let Some(feeder) = feeder {
+        let _ = feeder.join();
+    }
     if status.code() == Some(127) {
         return Err(ExtractError::ToolMissing {
             tool,
@@ -189,14 +186,14 @@ fn script_of(language: &str) -> &'static str {
 
 /// The script of the text on an image, by Tesseract's orientation and script detection
 /// (`--psm 0`, the `osd` data). `None` when it cannot tell.
-fn detect_script(path: &Path, installed: &[String], limits: &Limits) -> Option<String> {
+fn detect_script(image: &[u8], installed: &[String], limits: &Limits) -> Option<String> {
     if !installed.iter().any(|l| l == "osd") {
         return None;
     }
-    let path_text = path.to_string_lossy();
-    let out = run(
+    let out = run_tool(
         "tesseract",
-        &[&path_text, "stdout", "--psm", "0", "-l", "osd"],
+        &["stdin", "stdout", "--psm", "0", "-l", "osd"],
+        Some(image),
         limits,
     )
     .ok()?;
@@ -222,23 +219,24 @@ fn parse_script(report: &str) -> Option<String> {
 /// in that language alone.
 const LANGUAGE_CONFIDENCE: f64 = 0.5;
 
-fn read_in(path: &Path, languages: &[String], limits: &Limits) -> Result<String> {
-    let path_text = path.to_string_lossy();
+fn read_in(image: &[u8], languages: &[String], limits: &Limits) -> Result<String> {
     let joined = languages.join("+");
-    let out = run(
+    let out = run_tool(
         "tesseract",
-        &[&path_text, "stdout", "-l", &joined, "--psm", "3"],
+        &["stdin", "stdout", "-l", &joined, "--psm", "3"],
+        Some(image),
         limits,
     )?;
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// Reads the text of an image file with Tesseract in the wanted languages (those installed), or
-/// with `["auto"]` ([`DETECT`]) in languages chosen from the page (see [`read_detecting`]).
-pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrOutput> {
+/// Reads the text of an image (its encoded bytes: PNG, JPEG, TIFF, PNM…, handed to Tesseract
+/// through a pipe) in the wanted languages (those installed), or with `["auto"]` ([`DETECT`]) in
+/// languages chosen from the page (see [`read_detecting`]).
+pub fn ocr_image(image: &[u8], wanted: &[String], limits: &Limits) -> Result<OcrOutput> {
     let (version, installed) = tesseract_info().as_ref().map_err(Clone::clone)?;
     if wanted.iter().all(|l| l == DETECT) {
-        let (text, languages, script) = read_detecting(path, installed, limits)?;
+        let (text, languages, script) = read_detecting(image, installed, limits)?;
         return Ok(OcrOutput {
             text,
             version: version.clone(),
@@ -259,7 +257,7 @@ pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrO
         });
     }
     Ok(OcrOutput {
-        text: read_in(path, &languages, limits)?,
+        text: read_in(image, &languages, limits)?,
         version: version.clone(),
         languages,
         missing_languages: missing,
@@ -274,7 +272,7 @@ pub fn ocr_image(path: &Path, wanted: &[String], limits: &Limits) -> Result<OcrO
 /// little text, or a language the detector does not know, such as Kurmanji) is read again in
 /// every language of its script. Reading one language instead of four is about twice as fast.
 fn read_detecting(
-    path: &Path,
+    image: &[u8],
     installed: &[String],
     limits: &Limits,
 ) -> Result<(String, Vec<String>, Option<String>)> {
@@ -289,7 +287,7 @@ fn read_detecting(
             detail: format!("none of the OCR languages {DETECTION_POOL:?} is installed"),
         });
     }
-    let script = detect_script(path, installed, limits);
+    let script = detect_script(image, installed, limits);
     let of_script: Vec<String> = pool
         .iter()
         .filter(|l| Some(script_of(l)) == script.as_deref())
@@ -297,10 +295,10 @@ fn read_detecting(
         .collect();
     if of_script.is_empty() {
         // No script told, or none of the pool's: every language, in one reading.
-        return Ok((read_in(path, &pool, limits)?, pool, script));
+        return Ok((read_in(image, &pool, limits)?, pool, script));
     }
     let first = vec![of_script[0].clone()];
-    let text = read_in(path, &first, limits)?;
+    let text = read_in(image, &first, limits)?;
     if of_script.len() == 1 {
         return Ok((text, first, script));
     }
@@ -310,9 +308,9 @@ fn read_detecting(
         }
         Some(l) if l.confidence >= LANGUAGE_CONFIDENCE && of_script.contains(&l.code) => {
             let languages = vec![l.code];
-            Ok((read_in(path, &languages, limits)?, languages, script))
+            Ok((read_in(image, &languages, limits)?, languages, script))
         }
-        _ => Ok((read_in(path, &of_script, limits)?, of_script, script)),
+        _ => Ok((read_in(image, &of_script, limits)?, of_script, script)),
     }
 }
 

@@ -28,6 +28,11 @@ fn has(tool: &str) -> bool {
             .output()
             .is_ok_and(|o| o.status.success());
     if !ok {
+        // On CI a missing tool is a failure: a skipped OCR test would hide a broken OCR path.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`{tool}` is not installed, and CI is set: run scripts/install-deps"
+        );
         eprintln!("skipped: `{tool}` is not installed (run scripts/install-deps)");
     }
     ok
