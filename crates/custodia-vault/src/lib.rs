@@ -44,6 +44,7 @@ mod verify;
 
 use std::fs;
 use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -72,7 +73,10 @@ pub use extraction::{
 pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
 };
-pub use keys::VaultKeys;
+pub use keys::{
+    key_protection, passphrase_file_from_env, wrap_master_key, KeyProtection, VaultKeys,
+    MIN_PASSPHRASE_CHARS, PASSPHRASE_FILE_VAR,
+};
 pub use migrate::{MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport};
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
@@ -97,6 +101,10 @@ pub enum VaultError {
     },
     #[error("the key file `{path}` can be read by other users (mode {mode:o})\n\nhint: run `chmod 600 {path}`")]
     KeyTooOpen { path: String, mode: u32 },
+    #[error("the master key `{path}` is wrapped by a passphrase, and no passphrase file was given\n\nhint: set CUSTODIA_PASSPHRASE_FILE to the file that holds the passphrase (under systemd, a credential: `LoadCredential=` and `%d/NAME`)")]
+    PassphraseRequired { path: String },
+    #[error("the passphrase in `{file}` does not unwrap the master key `{path}` (a wrong passphrase, or an altered key file)\n\nhint: check that CUSTODIA_PASSPHRASE_FILE names this vault's passphrase file; a lost passphrase is recovered only from a backup of the key (docs/DEPLOY.md)")]
+    WrongPassphrase { path: String, file: String },
     #[error("no item {0} in the vault")]
     NoSuchItem(String),
     #[error("not permitted to do this with item {item}: {reason}")]
@@ -154,6 +162,10 @@ pub struct VaultConfig {
     /// checkpoint is older than this many seconds.
     #[serde(default = "default_checkpoint_interval")]
     pub checkpoint_interval_secs: u64,
+    /// An upload with no chunk received for this many days is abandoned: its staging files are
+    /// removed when the vault is next opened for writing or an upload begins.
+    #[serde(default = "default_upload_expiry_days")]
+    pub upload_expiry_days: u64,
     /// Where the blobs live: absent for the data directory's `blobs/` folder, or
     /// `s3://BUCKET[/PREFIX]` in an S3-compatible service whose endpoint and credentials come
     /// from the standard `AWS_*` variables (never from this file, which travels with the vault).
@@ -168,6 +180,10 @@ pub struct VaultConfig {
 
 fn default_holder() -> String {
     "Holder".into()
+}
+
+fn default_upload_expiry_days() -> u64 {
+    7
 }
 
 fn default_checkpoint_interval() -> u64 {
@@ -290,13 +306,36 @@ impl Vault {
     /// Creates a new vault whose blobs live at `blobs` (as for [`Vault::init_with`]) and whose
     /// catalog lives in the PostgreSQL database `catalog` (`postgres://USER@HOST:PORT/DB`;
     /// `None`: the data directory's encrypted SQLite catalog). The database must not hold
-    /// another vault's catalog.
+    /// another vault's catalog. The master key is wrapped by the passphrase in the file named by
+    /// `CUSTODIA_PASSPHRASE_FILE`, if that is set.
     pub fn init_scaled(
         root: &Path,
         administrator: &str,
         holder: &str,
         blobs: Option<&str>,
         catalog: Option<&str>,
+    ) -> Result<Self> {
+        let passphrase_file = passphrase_file_from_env();
+        Self::init_keyed(
+            root,
+            administrator,
+            holder,
+            blobs,
+            catalog,
+            passphrase_file.as_deref(),
+        )
+    }
+
+    /// Creates a new vault as [`Vault::init_scaled`] does, its master key wrapped by the
+    /// passphrase in `passphrase_file` if one is given (`None`: a bare key, readable by the
+    /// owner only).
+    pub fn init_keyed(
+        root: &Path,
+        administrator: &str,
+        holder: &str,
+        blobs: Option<&str>,
+        catalog: Option<&str>,
+        passphrase_file: Option<&Path>,
     ) -> Result<Self> {
         let catalog_target = catalog.map(PostgresTarget::parse).transpose()?;
         if let Some(target) = &catalog_target {
@@ -334,9 +373,13 @@ impl Vault {
             }
         }
         fs::create_dir_all(root).map_err(VaultError::io("create", root))?;
+        use std::os::unix::fs::PermissionsExt;
+        // Nobody but the vault's user enters the data directory, whatever the modes of the files
+        // other code makes in it.
+        fs::set_permissions(root, fs::Permissions::from_mode(0o700))
+            .map_err(VaultError::io("restrict", root))?;
         let keys_dir = root.join("keys");
         fs::create_dir(&keys_dir).map_err(VaultError::io("create", &keys_dir))?;
-        use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(&keys_dir, fs::Permissions::from_mode(0o700))
             .map_err(VaultError::io("restrict", &keys_dir))?;
         let mut id = [0u8; 8];
@@ -352,15 +395,25 @@ impl Vault {
             holder: holder.to_owned(),
             archive_limits: ArchiveLimits::default(),
             checkpoint_interval_secs: default_checkpoint_interval(),
+            upload_expiry_days: default_upload_expiry_days(),
             blobs: blobs.map(str::to_owned),
             catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
         };
-        let keys = VaultKeys::create(&keys_dir.join("master.key"))?;
+        let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
         Ledger::create(&root.join("ledger"), &config.origin)?;
         if config.catalog.is_none() {
             let catalog_dir = root.join("catalog");
             fs::create_dir(&catalog_dir).map_err(VaultError::io("create", &catalog_dir))?;
+            // SQLite gives its WAL and shared-memory files the database file's mode: an empty
+            // file made here owner-only (SQLite takes it for a new database) keeps all three so.
+            let db = catalog_dir.join("catalog.db");
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&db)
+                .map_err(VaultError::io("create", &db))?;
         }
         let mut catalog = open_catalog(root, &config, &keys)?;
         catalog.set_meta("vault_id", &config.vault_id)?;
@@ -450,11 +503,41 @@ impl Vault {
             search_index: std::sync::Mutex::new(None),
         };
         if access == Access::ReadWrite {
+            vault.settle_private_files();
             vault.blobs.clean_temporary()?;
             vault.reconcile()?;
             vault.ensure_administrator()?;
         }
         Ok(vault)
+    }
+
+    /// What opening for writing settles so that nothing decrypted or readable by others stays in
+    /// the data directory: the folder is made owner-only again if it was opened up; external
+    /// tools' folders left by killed processes are removed (the data directory's `tmp/` being the
+    /// last place for them, see `custodia_extract::scratch`); abandoned uploads expire. Each is
+    /// reported, none stops the vault from opening.
+    fn settle_private_files(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(&self.root) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(
+                    path = %self.root.display(),
+                    "the data directory could be entered by other users; it is made owner-only (0700)"
+                );
+                let _ = fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700));
+            }
+        }
+        custodia_extract::scratch::set_fallback(&self.root.join("tmp"));
+        let swept = custodia_extract::scratch::sweep();
+        if swept > 0 {
+            tracing::warn!(
+                folders = swept,
+                "removed external tools' folders left by processes that were killed"
+            );
+        }
+        if let Err(e) = self.expire_uploads() {
+            tracing::warn!(error = %e, "abandoned uploads could not be expired");
+        }
     }
 
     /// Appends to the log every event the catalog holds as pending, recording their positions.
@@ -830,11 +913,17 @@ fn tempfile_in(dir: &Path) -> Result<(PathBuf, fs::File)> {
     Ok((path, file))
 }
 
-/// temp file → fsync → rename → fsync folder.
+/// temp file (owner-only) → fsync → rename → fsync folder.
 pub(crate) fn write_file_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = path.with_extension("tmp");
-    let mut file = fs::File::create(&tmp).map_err(VaultError::io("create", &tmp))?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(VaultError::io("create", &tmp))?;
     file.write_all(bytes)
         .and_then(|_| file.sync_all())
         .map_err(VaultError::io("write", &tmp))?;

@@ -12,8 +12,7 @@
 //! method and the tool versions; its `redact` custody entry commits to those details.
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use custodia_access::{Action, Role};
@@ -332,16 +331,16 @@ fn burn<'a>(pixels: &mut image::RgbaImage, regions: impl Iterator<Item = &'a Reg
 /// Rasterises every page, burns the regions, reassembles a PDF of page images.
 fn redact_pdf(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<(Vec<u8>, String)> {
     const DPI: f64 = 150.0;
-    let scratch = Scratch::new()?;
-    let work = scratch.0.clone();
-    let input = work.join("input.pdf");
-    std::fs::write(&input, content).map_err(VaultError::io("write", &input))?;
+    // The document goes to pdftoppm through a pipe (`-`); its page images, which img2pdf reads
+    // from files, go to a private folder in memory-backed storage, removed when this returns.
+    let scratch = custodia_extract::scratch::Scratch::new()
+        .map_err(|e| VaultError::Invalid(format!("item {hash}: {e}")))?;
+    let work = scratch.path().to_owned();
+    let prefix = work.join("page");
     run_tool(
-        Command::new("pdftoppm")
-            .args(["-r", "150", "-png"])
-            .arg(&input)
-            .arg(work.join("page")),
-        "pdftoppm (Debian package poppler-utils)",
+        "pdftoppm",
+        &["-r", "150", "-png", "-", &prefix.to_string_lossy()],
+        Some(content),
         hash,
     )?;
     let mut pages: Vec<_> = std::fs::read_dir(&work)
@@ -385,13 +384,13 @@ fn redact_pdf(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<
             .map_err(|e| VaultError::Invalid(format!("writing a redacted page: {e}")))?;
     }
     // The pages keep their size: img2pdf takes it from the PNG's resolution (150 dpi).
-    let output = work.join("redacted.pdf");
-    run_tool(
-        Command::new("img2pdf").arg("-o").arg(&output).args(&pages),
-        "img2pdf (Debian package img2pdf)",
-        hash,
-    )?;
-    let bytes = std::fs::read(&output).map_err(VaultError::io("read", &output))?;
+    // Without `-o`, the PDF comes back through standard output.
+    let page_names: Vec<String> = pages
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let page_args: Vec<&str> = page_names.iter().map(String::as_str).collect();
+    let bytes = run_tool("img2pdf", &page_args, None, hash)?;
     let version = format!(
         "{}; {}",
         tool_version(Command::new("pdftoppm").arg("-v")).unwrap_or_else(|| "pdftoppm".into()),
@@ -400,43 +399,26 @@ fn redact_pdf(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<
     Ok((bytes, version))
 }
 
-fn run_tool(command: &mut Command, name: &str, hash: &ContentHash) -> Result<()> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            VaultError::Invalid(format!(
-                "cannot run {name}: {e}; `scripts/install-deps` installs it"
-            ))
-        })?;
-    let started = std::time::Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => {
-                let mut err = String::new();
-                if let Some(mut stderr) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
-                }
-                return Err(VaultError::Invalid(format!(
-                    "item {hash}: {name} failed ({status}): {}",
-                    err.lines().next().unwrap_or("no message")
-                )));
-            }
-            Ok(None) if started.elapsed() > TOOL_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(VaultError::Invalid(format!(
-                    "item {hash}: {name} took longer than {} s and was stopped",
-                    TOOL_TIMEOUT.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(VaultError::Invalid(format!("waiting for {name}: {e}"))),
-        }
-    }
+/// Runs a tool through `custodia_extract::run_tool` (time and memory limits, input through a
+/// pipe), naming the item and the Debian package that provides the tool if it fails.
+fn run_tool(
+    tool: &'static str,
+    args: &[&str],
+    input: Option<&[u8]>,
+    hash: &ContentHash,
+) -> Result<Vec<u8>> {
+    let limits = custodia_extract::Limits {
+        timeout: TOOL_TIMEOUT,
+        ..custodia_extract::Limits::default()
+    };
+    custodia_extract::run_tool(tool, args, input, &limits).map_err(|e| {
+        let package = if tool == "pdftoppm" {
+            "poppler-utils"
+        } else {
+            tool
+        };
+        VaultError::Invalid(format!("item {hash}: {e} (Debian package {package})"))
+    })
 }
 
 fn tool_version(command: &mut Command) -> Option<String> {
@@ -450,35 +432,4 @@ fn tool_version(command: &mut Command) -> Option<String> {
         .lines()
         .next()
         .map(|l| l.trim().to_owned())
-}
-
-/// A private scratch folder for one redaction, in memory where the system offers it
-/// (`/dev/shm`), so that the evidence's plaintext pages do not reach a disk; removed when dropped,
-/// whatever happened.
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new() -> Result<Self> {
-        let mut random = [0u8; 8];
-        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut random)
-            .map_err(|_| VaultError::Crypto("no system randomness"))?;
-        let base = Path::new("/dev/shm");
-        let base = if base.is_dir() {
-            base.to_owned()
-        } else {
-            std::env::temp_dir()
-        };
-        let dir = base.join(format!("custodia-redact-{}", hex::encode(random)));
-        std::fs::create_dir(&dir).map_err(VaultError::io("create", &dir))?;
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(VaultError::io("protect", &dir))?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -1,10 +1,11 @@
 //! Resumable uploads: a file sent over HTTP in chunks, across dropped connections and server
 //! restarts, then checked against the hash its sender announced and ingested as one item.
 //!
-//! Until it is finished, an upload lives in `uploads/` beside the catalog: `ID.json` says what it
-//! is (name, size, announced SHA-256, originator, who sends it) and `ID.part` holds the bytes
-//! received so far, never in plaintext. Each chunk is one record sealed with AES-256-GCM under the
-//! vault's upload key:
+//! Until it is finished, an upload lives in `uploads/` beside the catalog (files 0600), never in
+//! plaintext: `ID.meta` says what it is (name, size, announced SHA-256, originator, collection
+//! note, who sends it), sealed as one AES-256-GCM record under the vault's upload key
+//! (`CUSTUPM1`, 12-byte nonce, ciphertext and tag; AAD = `meta` || upload id), and `ID.part`
+//! holds the bytes received so far. Each chunk is one record sealed under the same key:
 //!
 //! ```text
 //! 4   plaintext length n (u32 LE, at most MAX_CHUNK)
@@ -17,6 +18,12 @@
 //! mid-write) is cut on the next append, so the offset a client is told is always durable.
 //! Nothing in `uploads/` is evidence yet: only [`Vault::finish_upload`] makes an item, through
 //! the same ingest path (and custody entries) as every other input.
+//!
+//! An upload that receives nothing for `upload_expiry_days` (vault.json, default 7; 0: never) is
+//! abandoned: [`Vault::expire_uploads`] (run when the vault is opened for writing and when an
+//! upload begins) removes its files and leaves `ID.expired` (the time it expired, nothing else),
+//! so that its sender is told why it is gone; the status of a live upload says when it will
+//! expire. Staging files written before sealing existed (`ID.json`) are sealed on that pass.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -29,6 +36,12 @@ use sha2::{Digest, Sha256};
 
 use crate::ingest::{IngestOptions, IngestProgress, IngestReport};
 use crate::{custody, write_file_durably, Result, Vault, VaultError};
+
+/// The first bytes of a sealed `ID.meta`.
+const META_MAGIC: &[u8; 8] = b"CUSTUPM1";
+/// How long the note that an upload expired is kept.
+const EXPIRED_NOTE_DAYS: u64 = 30;
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Largest chunk accepted in one request.
 pub const MAX_CHUNK: usize = 8 << 20;
@@ -64,6 +77,17 @@ pub struct UploadState {
     /// Bytes received and durable.
     #[serde(default)]
     pub offset: u64,
+    /// When the upload expires if nothing more is received (empty: never).
+    #[serde(default)]
+    pub expires_at: String,
+}
+
+/// An upload removed because nothing was received for too long.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ExpiredUpload {
+    pub id: String,
+    /// The last time a chunk (or the announcement) was received.
+    pub last_activity: String,
 }
 
 fn valid_id(id: &str) -> bool {
@@ -112,7 +136,11 @@ impl Vault {
         SystemRandom::new()
             .fill(&mut id)
             .map_err(|_| VaultError::Crypto("no system randomness"))?;
-        let state = UploadState {
+        // A server runs for months: abandoned uploads expire here too, not only at start.
+        if let Err(e) = self.expire_uploads() {
+            tracing::warn!(error = %e, "abandoned uploads could not be expired");
+        }
+        let mut state = UploadState {
             id: hex::encode(id),
             user: user.to_owned(),
             created_at: custody::now(),
@@ -122,14 +150,187 @@ impl Vault {
                 ..plan
             },
             offset: 0,
+            expires_at: String::new(),
         };
         let dir = self.uploads_dir();
-        fs::create_dir_all(&dir).map_err(VaultError::io("create", &dir))?;
+        create_private_dir(&dir)?;
         let part = dir.join(format!("{}.part", state.id));
-        File::create(&part).map_err(VaultError::io("create", &part))?;
-        let json = serde_json::to_vec(&state).map_err(|e| VaultError::Invalid(e.to_string()))?;
-        write_file_durably(&dir.join(format!("{}.json", state.id)), &json)?;
+        private_file(&part)?;
+        self.write_meta(&state)?;
+        state.expires_at = self.expiry_after(std::time::SystemTime::now());
         Ok(state)
+    }
+
+    /// Seals what an upload is into `ID.meta`.
+    fn write_meta(&self, state: &UploadState) -> Result<()> {
+        let json = serde_json::to_vec(state).map_err(|e| VaultError::Invalid(e.to_string()))?;
+        let mut nonce = [0u8; NONCE_LEN];
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
+        let mut sealed = json;
+        self.upload_cipher()?
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(meta_aad(&state.id)),
+                &mut sealed,
+            )
+            .map_err(|_| VaultError::Crypto("sealing an upload's description failed"))?;
+        let mut record = META_MAGIC.to_vec();
+        record.extend_from_slice(&nonce);
+        record.extend_from_slice(&sealed);
+        write_file_durably(
+            &self.uploads_dir().join(format!("{}.meta", state.id)),
+            &record,
+        )
+    }
+
+    /// Opens a sealed `ID.meta`.
+    fn read_meta(&self, id: &str, path: &Path) -> Result<UploadState> {
+        let damaged = |why: &str| {
+            VaultError::Invalid(format!(
+                "`{}` is damaged ({why}): cancel upload `{id}` and send the file again",
+                path.display()
+            ))
+        };
+        let bytes = fs::read(path).map_err(VaultError::io("read", path))?;
+        if bytes.len() < META_MAGIC.len() + NONCE_LEN + TAG || !bytes.starts_with(META_MAGIC) {
+            return Err(damaged("not a sealed upload description"));
+        }
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce.copy_from_slice(&bytes[META_MAGIC.len()..META_MAGIC.len() + NONCE_LEN]);
+        let mut sealed = bytes[META_MAGIC.len() + NONCE_LEN..].to_vec();
+        let plain = self
+            .upload_cipher()?
+            .open_in_place(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(meta_aad(id)),
+                &mut sealed,
+            )
+            .map_err(|_| damaged("it does not decrypt"))?;
+        serde_json::from_slice(plain).map_err(|e| damaged(&e.to_string()))
+    }
+
+    /// When an upload last active at `last` expires (empty: never).
+    fn expiry_after(&self, last: std::time::SystemTime) -> String {
+        match self.config.upload_expiry_days {
+            0 => String::new(),
+            days => custody::format_time(time::OffsetDateTime::from(
+                last + DAY * u32::try_from(days).unwrap_or(u32::MAX),
+            )),
+        }
+    }
+
+    /// Removes every upload that received nothing for `upload_expiry_days`, leaving a note that
+    /// it expired; seals staging descriptions written in plaintext by earlier versions. Each
+    /// expiry is reported in the server's log (the upload's id, never its name).
+    pub fn expire_uploads(&self) -> Result<Vec<ExpiredUpload>> {
+        let dir = self.uploads_dir();
+        let listing = match fs::read_dir(&dir) {
+            Ok(l) => l,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(VaultError::io("list", &dir)(e)),
+        };
+        let now = std::time::SystemTime::now();
+        let mut ids = std::collections::BTreeSet::new();
+        for entry in listing.flatten() {
+            let name = entry.file_name();
+            let Some((id, ext)) = name.to_str().and_then(|n| n.split_once('.')) else {
+                continue;
+            };
+            if !valid_id(id) {
+                continue;
+            }
+            if ext == "expired" {
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|m| now.duration_since(m).ok())
+                    .is_some_and(|age| age > DAY * EXPIRED_NOTE_DAYS as u32);
+                if old {
+                    let _ = fs::remove_file(entry.path());
+                }
+                continue;
+            }
+            ids.insert(id.to_owned());
+        }
+        let mut expired = Vec::new();
+        for id in ids {
+            self.seal_legacy_meta(&id)?;
+            let Some(last) = self.last_activity(&id) else {
+                continue;
+            };
+            let days = self.config.upload_expiry_days;
+            let idle = now.duration_since(last).unwrap_or_default();
+            if days == 0 || idle <= DAY * u32::try_from(days).unwrap_or(u32::MAX) {
+                continue;
+            }
+            let last_activity = custody::format_time(time::OffsetDateTime::from(last));
+            self.remove_upload_files(&id)?;
+            let note = dir.join(format!("{id}.expired"));
+            write_file_durably(&note, format!("{}\n", custody::now()).as_bytes())?;
+            tracing::warn!(
+                upload = %id,
+                last_activity = %last_activity,
+                expiry_days = days,
+                "an abandoned upload expired: its staging files were removed"
+            );
+            expired.push(ExpiredUpload { id, last_activity });
+        }
+        Ok(expired)
+    }
+
+    /// The latest modification of an upload's staging files.
+    fn last_activity(&self, id: &str) -> Option<std::time::SystemTime> {
+        ["part", "meta", "json"]
+            .iter()
+            .filter_map(|ext| {
+                fs::metadata(self.uploads_dir().join(format!("{id}.{ext}")))
+                    .and_then(|m| m.modified())
+                    .ok()
+            })
+            .max()
+    }
+
+    /// Seals an `ID.json` left in plaintext by an earlier version into `ID.meta`, then
+    /// overwrites and removes it.
+    fn seal_legacy_meta(&self, id: &str) -> Result<()> {
+        let legacy = self.uploads_dir().join(format!("{id}.json"));
+        let Ok(bytes) = fs::read(&legacy) else {
+            return Ok(());
+        };
+        if let Ok(state) = serde_json::from_slice::<UploadState>(&bytes) {
+            if state.id == id {
+                let activity = self.last_activity(id);
+                self.write_meta(&state)?;
+                // Keep the upload's age: sealing is not activity.
+                if let Some(last) = activity {
+                    let meta = self.uploads_dir().join(format!("{id}.meta"));
+                    if let Ok(file) = File::options().write(true).open(&meta) {
+                        let _ = file.set_modified(last);
+                    }
+                }
+            }
+        }
+        if let Ok(mut file) = OpenOptions::new().write(true).open(&legacy) {
+            let _ = file
+                .write_all(&vec![0u8; bytes.len()])
+                .and_then(|_| file.sync_all());
+        }
+        fs::remove_file(&legacy).map_err(VaultError::io("remove", &legacy))
+    }
+
+    fn remove_upload_files(&self, id: &str) -> Result<()> {
+        for ext in ["part", "meta", "json"] {
+            let path = self.uploads_dir().join(format!("{id}.{ext}"));
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(VaultError::io("remove", &path)(e)),
+            }
+        }
+        Ok(())
     }
 
     /// The upload `id` of `user`, with the offset of the bytes durably received.
@@ -138,6 +339,9 @@ impl Vault {
         let part = self.uploads_dir().join(format!("{id}.part"));
         let mut file = File::open(&part).map_err(VaultError::io("open", &part))?;
         state.offset = scan_records(&mut file, &part)?.0;
+        if let Some(last) = self.last_activity(id) {
+            state.expires_at = self.expiry_after(last);
+        }
         Ok(state)
     }
 
@@ -147,16 +351,25 @@ impl Vault {
         if !valid_id(id) {
             return Err(missing());
         }
-        let path = self.uploads_dir().join(format!("{id}.json"));
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(missing()),
-            Err(e) => return Err(VaultError::io("read", &path)(e)),
-        };
-        let state: UploadState = serde_json::from_slice(&bytes)
-            .map_err(|e| VaultError::Invalid(format!("`{}` is damaged: {e}", path.display())))?;
+        // Expired since the last pass: expire it now, so that nothing is added to it.
+        self.expire_uploads()?;
+        self.seal_legacy_meta(id)?;
+        let path = self.uploads_dir().join(format!("{id}.meta"));
+        if !path.exists() {
+            let note = self.uploads_dir().join(format!("{id}.expired"));
+            if let Ok(when) = fs::read_to_string(&note) {
+                return Err(VaultError::Invalid(format!(
+                    "upload `{id}` expired at {}: nothing was received for {} day(s), so what \
+                     had arrived was removed\n\nhint: start the upload again",
+                    when.trim(),
+                    self.config.upload_expiry_days
+                )));
+            }
+            return Err(missing());
+        }
+        let state = self.read_meta(id, &path)?;
         // Another user's upload is not theirs to see or continue.
-        if state.user != user {
+        if state.user != user || state.id != id {
             return Err(missing());
         }
         Ok(state)
@@ -285,7 +498,7 @@ impl Vault {
                 why.join("; ")
             )));
         }
-        for path in [part, self.uploads_dir().join(format!("{id}.json"))] {
+        for path in [part, self.uploads_dir().join(format!("{id}.meta"))] {
             if let Err(e) = fs::remove_file(&path) {
                 tracing::warn!(path = %path.display(), error = %e, "an upload's staging file was not removed");
             }
@@ -296,15 +509,7 @@ impl Vault {
     /// Abandons an upload and removes what was received.
     pub fn cancel_upload(&self, user: &str, id: &str) -> Result<()> {
         self.load_upload(user, id)?;
-        for ext in ["part", "json"] {
-            let path = self.uploads_dir().join(format!("{id}.{ext}"));
-            match fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(VaultError::io("remove", &path)(e)),
-            }
-        }
-        Ok(())
+        self.remove_upload_files(id)
     }
 
     fn upload_reader(&self, id: &str, part: &Path) -> Result<UploadReader> {
@@ -318,6 +523,33 @@ impl Vault {
             position: 0,
         })
     }
+}
+
+/// Makes `dir` (and its parents) with mode 0700.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(VaultError::io("create", dir))
+}
+
+/// Creates an empty owner-only file.
+fn private_file(path: &Path) -> Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(VaultError::io("create", path))
+}
+
+fn meta_aad(id: &str) -> Vec<u8> {
+    let mut aad = b"meta".to_vec();
+    aad.extend_from_slice(id.as_bytes());
+    aad
 }
 
 fn aad(id: &str, offset: u64) -> Vec<u8> {
@@ -523,5 +755,137 @@ mod tests {
         assert!(vault.upload("admin", &id.to_uppercase()).is_err());
         vault.cancel_upload("admin", &id).unwrap();
         assert!(vault.upload("admin", &id).is_err());
+    }
+
+    /// Moves an upload's last activity `days` into the past.
+    fn age(vault: &Vault, id: &str, days: u64) {
+        let then = std::time::SystemTime::now() - DAY * days as u32;
+        for ext in ["part", "meta", "json"] {
+            let path = vault.uploads_dir().join(format!("{id}.{ext}"));
+            if let Ok(file) = File::options().write(true).open(&path) {
+                file.set_modified(then).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn the_announced_name_and_note_are_sealed() {
+        let (_dir, mut vault) = vault();
+        let mut p = plan(b"abc");
+        p.name = "statement-of-witness-Q7XK2.txt".into();
+        p.collection_note = Some("met in the camp at Sinjar, QZW9 tent".into());
+        p.collected_by = Some("investigator RVX81".into());
+        let id = vault.begin_upload("admin", p).unwrap().id;
+        vault.append_upload("admin", &id, 0, b"ab").unwrap();
+        let mut files = 0;
+        for entry in fs::read_dir(vault.uploads_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = fs::read(&path).unwrap();
+            for secret in ["Q7XK2", "QZW9", "RVX81", "Witness NGO", "admin"] {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "`{secret}` in {}",
+                    path.display()
+                );
+            }
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", path.display());
+            files += 1;
+        }
+        assert_eq!(files, 2);
+        // The vault reads them back.
+        let state = vault.upload("admin", &id).unwrap();
+        assert_eq!(state.plan.name, "statement-of-witness-Q7XK2.txt");
+        assert_eq!(state.offset, 2);
+        assert!(!state.expires_at.is_empty());
+        // A description altered on disk is refused, not believed.
+        let meta = vault.uploads_dir().join(format!("{id}.meta"));
+        let mut sealed = fs::read(&meta).unwrap();
+        let last = sealed.len() - 1;
+        sealed[last] ^= 1;
+        fs::write(&meta, sealed).unwrap();
+        let error = vault.upload("admin", &id).unwrap_err().to_string();
+        assert!(error.contains("damaged"), "{error}");
+    }
+
+    #[test]
+    fn abandoned_uploads_expire_and_say_so() {
+        let (_dir, mut vault) = vault();
+        let old = vault.begin_upload("admin", plan(b"abcdef")).unwrap().id;
+        vault.append_upload("admin", &old, 0, b"abc").unwrap();
+        let recent = vault.begin_upload("admin", plan(b"abcdef")).unwrap().id;
+        age(&vault, &old, 8);
+        age(&vault, &recent, 6);
+        let expired = vault.expire_uploads().unwrap();
+        assert_eq!(
+            expired.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            [old.as_str()]
+        );
+        for ext in ["part", "meta"] {
+            assert!(!vault.uploads_dir().join(format!("{old}.{ext}")).exists());
+        }
+        // Its sender is told why it is gone.
+        let error = vault.upload("admin", &old).unwrap_err().to_string();
+        assert!(
+            error.contains("expired") && error.contains("7 day"),
+            "{error}"
+        );
+        let error = vault.append_upload("admin", &old, 3, b"def").unwrap_err();
+        assert!(error.to_string().contains("expired"));
+        // The other one goes on, and its status says when it would expire.
+        let state = vault.upload("admin", &recent).unwrap();
+        assert!(state.expires_at.as_str() > custody::now().as_str());
+        vault.append_upload("admin", &recent, 0, b"abcdef").unwrap();
+        assert_eq!(
+            vault
+                .finish_upload("admin", &recent, &Quiet)
+                .unwrap()
+                .items
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_expiry_is_configurable_and_applied_when_the_vault_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("v");
+        let mut vault = Vault::init(&root, "admin").unwrap();
+        let id = vault.begin_upload("admin", plan(b"abc")).unwrap().id;
+        age(&vault, &id, 10);
+        drop(vault);
+        // Thirty days in vault.json: ten days idle is not abandoned.
+        let config_path = root.join("vault.json");
+        let mut config: serde_json::Value =
+            serde_json::from_slice(&fs::read(&config_path).unwrap()).unwrap();
+        assert_eq!(config["upload_expiry_days"], 7);
+        config["upload_expiry_days"] = 30.into();
+        fs::write(&config_path, serde_json::to_vec(&config).unwrap()).unwrap();
+        let vault = Vault::open(&root, crate::Access::ReadWrite).unwrap();
+        assert_eq!(vault.upload("admin", &id).unwrap().offset, 0);
+        drop(vault);
+        // Back to the default: opening the vault expires it.
+        config["upload_expiry_days"] = 7.into();
+        fs::write(&config_path, serde_json::to_vec(&config).unwrap()).unwrap();
+        let vault = Vault::open(&root, crate::Access::ReadWrite).unwrap();
+        assert!(!vault.uploads_dir().join(format!("{id}.part")).exists());
+        assert!(vault.uploads_dir().join(format!("{id}.expired")).exists());
+    }
+
+    #[test]
+    fn a_plaintext_description_of_an_earlier_version_is_sealed() {
+        let (_dir, mut vault) = vault();
+        let state = vault.begin_upload("admin", plan(b"abc")).unwrap();
+        let id = state.id.clone();
+        // As an earlier version wrote it.
+        let meta = vault.uploads_dir().join(format!("{id}.meta"));
+        fs::remove_file(&meta).unwrap();
+        let legacy = vault.uploads_dir().join(format!("{id}.json"));
+        fs::write(&legacy, serde_json::to_vec(&state).unwrap()).unwrap();
+        vault.expire_uploads().unwrap();
+        assert!(!legacy.exists());
+        assert!(meta.exists());
+        assert_eq!(vault.upload("admin", &id).unwrap().plan, state.plan);
     }
 }
