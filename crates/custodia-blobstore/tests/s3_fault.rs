@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use backends::{pattern, read_all, s3_config, NAME_KEY, WRAP_KEY};
+use backends::{pattern, read_all, s3_config, service_missing, NAME_KEY, WRAP_KEY};
 use custodia_blobstore::{BlobStore, ContentHash, IfPresent, S3BlobStore, Stored, CHUNK_LEN};
 
 fn garage_script() -> PathBuf {
@@ -47,7 +47,7 @@ fn start_garage(dir: &Path) {
 #[test]
 fn garage_killed_mid_upload_then_restarted() {
     let Some(dir) = std::env::var_os("CUSTODIA_TEST_GARAGE_DIR").map(PathBuf::from) else {
-        eprintln!("skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)");
+        service_missing("s3", "skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)");
         return;
     };
     let mut config = s3_config().expect("CUSTODIA_TEST_S3_BUCKET must be set with the Garage");
@@ -101,3 +101,4 @@ fn garage_killed_mid_upload_then_restarted() {
     assert_eq!(writer.finish(&hash, IfPresent::Keep).unwrap(), Stored::New);
     assert!(read_all(&store, &hash).unwrap() == bytes);
 }
+

@@ -12,6 +12,9 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod guard;
+mod openapi;
+mod signin;
 mod web;
 
 use std::collections::HashMap;
@@ -21,12 +24,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use custodia_vault::custodia_access::Action;
-use custodia_vault::custodia_auth::Lockout;
+use custodia_vault::custodia_auth::{Backoff, CsrfKey};
 use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::{Vault, VaultError};
 use serde::Deserialize;
@@ -36,7 +38,8 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The session cookie (HttpOnly) and the CSRF cookie (readable by the page's script).
+/// The session cookie (HttpOnly) and the CSRF cookie (readable by the page's script) over plain
+/// HTTP; behind a trusted proxy that says HTTPS they carry the `__Host-` prefix.
 pub const SESSION_COOKIE: &str = "custodia_session";
 pub const CSRF_COOKIE: &str = "custodia_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -62,9 +65,17 @@ struct ApiDoc;
 pub struct AppState {
     vault: Arc<Mutex<Vault>>,
     limiter: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
-    lockout: Lockout,
-    /// Set while a background extraction is queued, so uploads do not queue one each.
-    extraction_queued: Arc<std::sync::atomic::AtomicBool>,
+    /// How repeated sign-in failures are slowed down, and the failures per account and address.
+    backoff: Backoff,
+    failures: Arc<Mutex<signin::Failures>>,
+    /// This server's key for CSRF tokens (drawn at start: a token lives as long as the process).
+    csrf_key: Arc<CsrfKey>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-*` headers are believed.
+    trusted_proxies: Arc<Vec<IpAddr>>,
+    /// Set while a background extraction runs, so uploads do not start one each.
+    extraction_running: Arc<std::sync::atomic::AtomicBool>,
+    /// Set when new items arrived since the running extraction took its list.
+    extraction_requested: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -72,9 +83,21 @@ impl AppState {
         Self {
             vault: Arc::new(Mutex::new(vault)),
             limiter: Arc::new(Mutex::new(HashMap::new())),
-            lockout: Lockout::default(),
-            extraction_queued: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            backoff: Backoff::default(),
+            failures: Arc::new(Mutex::new(signin::Failures::default())),
+            csrf_key: Arc::new(CsrfKey::generate()),
+            trusted_proxies: Arc::new(Vec::new()),
+            extraction_running: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            extraction_requested: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
+    }
+
+    /// Believes the client address and protocol that these reverse proxies pass on
+    /// (`Forwarded`, `X-Forwarded-For`, `X-Forwarded-Proto`); from anyone else those headers
+    /// are ignored.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     /// Counts a sign-in attempt from `ip`; refuses beyond the per-minute allowance.
@@ -97,27 +120,77 @@ impl AppState {
 
     /// Extracts text and metadata of new items in the background (one run at a time), so that
     /// uploads become searchable without the uploader waiting.
+    ///
+    /// The vault is held only to take a batch and to record it: parsers and external tools
+    /// (an OCR run can last minutes) work on a detached [`custodia_vault::ExtractionJob`] while
+    /// every other request is answered.
     pub(crate) fn extract_in_background(&self) {
         use std::sync::atomic::Ordering;
-        if self.extraction_queued.swap(true, Ordering::SeqCst) {
-            return;
+        self.extraction_requested.store(true, Ordering::SeqCst);
+        if self.extraction_running.swap(true, Ordering::SeqCst) {
+            return; // the running extraction goes round again for these items
         }
         let state = self.clone();
         tokio::spawn(async move {
-            let outcome =
-                state
-                    .with_vault(|vault| {
-                        let actor = vault.config().administrator.clone();
-                        Ok(vault
-                            .extract_pending(&custodia_vault::ExtractOptions::default(), &actor)?)
-                    })
-                    .await;
-            state.extraction_queued.store(false, Ordering::SeqCst);
-            match outcome {
-                Ok(report) => tracing::info!(items = report.items, "background extraction done"),
-                Err(e) => tracing::error!(error = %e.message, "background extraction failed"),
+            loop {
+                while state.extraction_requested.swap(false, Ordering::SeqCst) {
+                    match state.extract_detached().await {
+                        Ok(report) => tracing::info!(
+                            items = report.items,
+                            failed = report.failed.len(),
+                            "background extraction done"
+                        ),
+                        Err(e) => {
+                            tracing::error!(error = %e.message, "background extraction failed")
+                        }
+                    }
+                }
+                state.extraction_running.store(false, Ordering::SeqCst);
+                // A request that came between the last round and the flag's release.
+                if !state.extraction_requested.load(Ordering::SeqCst)
+                    || state.extraction_running.swap(true, Ordering::SeqCst)
+                {
+                    break;
+                }
             }
         });
+    }
+
+    /// The batches of a background extraction: taken and recorded with the vault, run without.
+    async fn extract_detached(&self) -> Result<custodia_vault::ExtractReport, ApiError> {
+        let options = custodia_vault::ExtractOptions::default();
+        // Small batches: each becomes searchable as soon as it is read.
+        let batch = options.workers.max(1) * 2;
+        let mut report = custodia_vault::ExtractReport::default();
+        let started = Instant::now();
+        let opts = options.clone();
+        let pending = self
+            .with_vault(move |vault| Ok(vault.pending_extractions(&opts)?))
+            .await?;
+        report.items = pending.len() as u64;
+        for chunk in pending.chunks(batch) {
+            let chunk = chunk.to_vec();
+            let opts = options.clone();
+            let job = self
+                .with_vault(move |vault| Ok(vault.prepare_extraction(&chunk, &opts)?))
+                .await?;
+            let done = tokio::task::spawn_blocking(move || job.run())
+                .await
+                .map_err(|_| ApiError::internal("an extraction worker stopped"))?;
+            let so_far = std::mem::take(&mut report);
+            report = self
+                .with_vault(move |vault| {
+                    let mut so_far = so_far;
+                    let actor = vault.config().administrator.clone();
+                    vault.record_extractions(done, &actor, &mut so_far)?;
+                    Ok(so_far)
+                })
+                .await?;
+        }
+        self.with_vault(|vault| Ok(vault.finish_extractions()?))
+            .await?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
     }
 
     /// Runs `work` on the vault in Tokio's blocking pool.
@@ -182,7 +255,7 @@ impl From<VaultError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        guard::error_response(self.status, &self.message)
     }
 }
 
@@ -190,6 +263,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// The router with every route, and the OpenAPI document describing exactly those routes.
 pub fn router(state: AppState) -> axum::Router {
+    let context = state.clone();
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .routes(routes!(readyz))
@@ -236,6 +310,8 @@ pub fn router(state: AppState) -> axum::Router {
         .routes(routes!(api::verify))
         .with_state(state.clone())
         .split_for_parts();
+    let mut openapi = openapi;
+    openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);
     api.merge(web::routes().with_state(state))
         .route(
@@ -246,6 +322,8 @@ pub fn router(state: AppState) -> axum::Router {
             }),
         )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(guard::refuse_unstorable_input))
+        .layer(axum::middleware::from_fn(guard::json_errors))
         .layer(axum::middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -264,6 +342,11 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Outermost: the client's address and protocol, before anything reads them.
+        .layer(axum::middleware::from_fn_with_state(
+            context,
+            signin::client_context,
         ))
 }
 
@@ -326,7 +409,7 @@ fn presented_token(headers: &HeaderMap) -> Option<(String, bool)> {
             .strip_prefix("Bearer ")
             .map(|t| (t.trim().to_owned(), false));
     }
-    cookie(headers, SESSION_COOKIE).map(|t| (t.to_owned(), true))
+    cookie(headers, signin::session_cookie(headers)).map(|t| (t.to_owned(), true))
 }
 
 /// The signed-in user; for cookie sessions, state-changing methods need the CSRF header.
@@ -337,9 +420,13 @@ pub(crate) async fn caller(
 ) -> Result<String, ApiError> {
     let (token, from_cookie) = presented_token(headers).ok_or_else(ApiError::unauthorised)?;
     if from_cookie && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        let expected = cookie(headers, CSRF_COOKIE);
-        if sent.is_none() || sent != expected {
+        // The token is bound to this session (an HMAC of it under the server's key), so a
+        // cookie planted by another site cannot be matched by a header it chose.
+        let sent = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !signin::csrf_matches(state, headers, sent) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "missing or wrong X-CSRF-Token header (copy it from the custodia_csrf cookie)",
@@ -396,7 +483,7 @@ async fn healthz() -> &'static str {
 async fn readyz(State(state): State<AppState>) -> Response {
     let ready = tokio::time::timeout(
         Duration::from_secs(5),
-        state.with_vault(|vault| Ok(vault.ledger().size())),
+        state.with_vault(|vault| Ok(vault.ready()?)),
     )
     .await;
     match ready {
@@ -427,24 +514,29 @@ pub struct LoginRequest {
 ))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request_headers: HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> ApiResult {
-    state.admit_login(peer.ip())?;
-    let lockout = state.lockout;
-    let session = state
-        .with_vault(move |vault| {
-            Ok(vault.sign_in(&body.user, &body.password, body.totp.as_deref(), lockout)?)
-        })
-        .await?;
-    let csrf = random_token();
+    let session = match signin::sign_in(
+        &state,
+        &request_headers,
+        body.user,
+        body.password,
+        body.totp,
+    )
+    .await
+    {
+        Ok(session) => session,
+        Err(refusal) => return Ok(refusal.into_response()),
+    };
+    let csrf = state.csrf_key.token(&session.token);
     let mut response = Json(json!({
         "user": session.user, "token": session.token, "session": session.id,
         "expires_at": session.expires_at, "csrf_token": csrf,
     }))
     .into_response();
     let headers = response.headers_mut();
-    for cookie in session_cookies(&session, &csrf) {
+    for cookie in signin::session_cookies(&state, &request_headers, &session) {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers.append(header::SET_COOKIE, value);
         }
@@ -468,10 +560,11 @@ async fn logout(State(state): State<AppState>, method: Method, headers: HeaderMa
         .with_vault(move |vault| Ok(vault.revoke_token(&user, &id)?))
         .await?;
     let mut response = Json(json!({ "signed_out": true })).into_response();
-    for name in [SESSION_COOKIE, CSRF_COOKIE] {
-        if let Ok(value) = HeaderValue::from_str(&format!(
-            "{name}=; Path=/; Secure; SameSite=Strict; Max-Age=0"
-        )) {
+    for name in [
+        signin::session_cookie(&headers),
+        signin::csrf_cookie(&headers),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&signin::set_cookie(name, "", false, 0)) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
@@ -507,14 +600,14 @@ async fn item(
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
-            vault.authorise_as(&user, Action::ViewMetadata, &hash)?;
+            let who = vault.principal(&user)?;
+            let submissions = vault.submissions_for(&who, &hash)?;
+            let regimes = vault.regimes_for(&who, &hash)?;
             let item = vault.item(&hash)?;
             let expansion_error = vault
                 .catalog()
                 .expansion_error(&hash.to_hex())
                 .map_err(VaultError::from)?;
-            let submissions = vault.submissions(&hash)?;
-            let regimes = vault.regimes(&hash)?;
             Ok(json!({
                 "item": item, "expansion_error": expansion_error, "submissions": submissions,
                 "regimes": regimes,
@@ -537,9 +630,8 @@ async fn item_history(
     let hash = parse_hash(&sha256)?;
     let value = state
         .with_vault(move |vault| {
-            vault.authorise_as(&user, Action::ViewHistory, &hash)?;
             let events: Vec<serde_json::Value> = vault
-                .history(&hash)?
+                .history_for(&user, &hash)?
                 .into_iter()
                 .map(|e| {
                     json!({
@@ -750,7 +842,7 @@ async fn requests(State(state): State<AppState>, Caller(user): Caller) -> ApiRes
 }
 
 /// One request: state, time in each state, who it waits on, items.
-#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = String, Path, description = "The request's id, e.g. RFA-0001")), responses(
+#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = String, Path, description = "The request's id, e.g. RFA-3F09A1C27B")), responses(
     (status = 200, description = "The request, trimmed to what the caller may see"),
     (status = 400, description = "No such request (or none the caller has a part in)")
 ))]
@@ -765,11 +857,29 @@ async fn request(
     Ok(Json(view).into_response())
 }
 
+/// Lets the caller read checkpoints and consistency proofs (the log's sizes and roots): anyone
+/// signed in, or anyone at all when `vault.json` says `"public_checkpoints": true`.
+pub(crate) async fn checkpoint_reader(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &Method,
+) -> Result<(), ApiError> {
+    let public = state
+        .with_vault(|vault| Ok(vault.config().public_checkpoints))
+        .await?;
+    if !public {
+        caller(state, headers, method).await?;
+    }
+    Ok(())
+}
+
 /// A signed checkpoint of the custody log covering every entry so far (C2SP signed note).
 #[utoipa::path(get, path = "/api/v1/log/checkpoint", responses(
-    (status = 200, description = "The checkpoint", content_type = "text/plain")
+    (status = 200, description = "The checkpoint", content_type = "text/plain"),
+    (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")
 ))]
-async fn checkpoint(State(state): State<AppState>) -> ApiResult {
+async fn checkpoint(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
+    checkpoint_reader(&state, &headers, &method).await?;
     let text = state
         .with_vault(|vault| Ok(vault.checkpoint()?.text().to_owned()))
         .await?;
@@ -787,25 +897,6 @@ async fn public_key(State(state): State<AppState>) -> ApiResult {
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], vkey).into_response())
 }
 
-/// The session cookie (HttpOnly) and the CSRF cookie (readable by the page's script) of a new
-/// session, both `Secure` and `SameSite=Strict`, living as long as the session.
-pub(crate) fn session_cookies(
-    session: &custodia_vault::auth::IssuedSecret,
-    csrf: &str,
-) -> [String; 2] {
-    let max_age = session
-        .expires_at
-        .map(|e| e.saturating_sub(unix_now()))
-        .unwrap_or(0);
-    [
-        format!(
-            "{SESSION_COOKIE}={}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}",
-            session.token
-        ),
-        format!("{CSRF_COOKIE}={csrf}; Path=/; Secure; SameSite=Strict; Max-Age={max_age}"),
-    ]
-}
-
 fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -813,7 +904,7 @@ fn unix_now() -> u64 {
         .unwrap_or(0)
 }
 
-/// A random token for the CSRF cookie.
+/// A random token for the sign-in form's CSRF cookie (before there is a session to bind to).
 pub(crate) fn random_token() -> String {
     use base64::Engine as _;
     let issued = custodia_vault::custodia_auth::issue_token();

@@ -26,7 +26,7 @@ use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, SearchRe
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::custody::{self, action, CustodyEntry};
+use crate::custody::{self, action};
 use crate::{Result, Vault, VaultError};
 
 /// Items larger than this are not read into memory for extraction (recorded as failed).
@@ -241,6 +241,73 @@ enum Skip {
     Unsupported(String),
 }
 
+/// Extraction of a batch of items, detached from the vault: it holds the items, their names and
+/// the blob store, so that parsers and external tools (OCR can take minutes) run while the vault
+/// answers others. Nothing it computes is recorded until [`Vault::record_extractions`].
+pub struct ExtractionJob {
+    work: Vec<(ItemRow, Option<String>)>,
+    blobs: std::sync::Arc<dyn BlobStore>,
+    options: ExtractOptions,
+}
+
+/// The outcomes of an [`ExtractionJob`], ready to be recorded.
+pub struct ExtractedBatch {
+    outcomes: Vec<Outcome>,
+}
+
+impl ExtractedBatch {
+    /// How many items the batch holds.
+    pub fn len(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty()
+    }
+}
+
+impl ExtractionJob {
+    /// The items of the job.
+    pub fn items(&self) -> impl Iterator<Item = &ItemRow> {
+        self.work.iter().map(|(item, _)| item)
+    }
+
+    /// Extracts every item on `options.workers` threads, which read blobs only.
+    pub fn run(self) -> ExtractedBatch {
+        let blobs: &dyn BlobStore = self.blobs.as_ref();
+        let options = &self.options;
+        let work = &self.work;
+        let next = Mutex::new(0usize);
+        let (tx, rx) = mpsc::channel();
+        std::thread::scope(|scope| {
+            for _ in 0..options.workers.max(1) {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || loop {
+                    let i = {
+                        let mut n = next.lock().unwrap_or_else(|p| p.into_inner());
+                        let i = *n;
+                        *n += 1;
+                        i
+                    };
+                    let Some((item, name)) = work.get(i) else {
+                        break;
+                    };
+                    let result = extract_one(blobs, item, name.as_deref(), &options.extract);
+                    let _ = tx.send(Outcome {
+                        item: item.clone(),
+                        result,
+                    });
+                });
+            }
+        });
+        drop(tx);
+        let mut outcomes: Vec<Outcome> = rx.into_iter().collect();
+        outcomes.sort_by(|a, b| a.item.sha256.cmp(&b.item.sha256));
+        ExtractedBatch { outcomes }
+    }
+}
+
 impl Vault {
     /// The search index (created empty if missing), encrypted with the vault's index key.
     pub fn search_index(&self) -> Result<std::sync::Arc<SearchIndex>> {
@@ -278,65 +345,48 @@ impl Vault {
     /// Extracts text and metadata from every item not yet extracted, stores the results as
     /// derived items with custody entries, and updates the index. Returns when everything is
     /// recorded and the index committed.
+    ///
+    /// This holds the vault throughout; a server, which must keep answering while a scan is
+    /// read, uses the three steps it is made of instead: [`Vault::pending_extractions`] and
+    /// [`Vault::prepare_extraction`] with the vault, [`ExtractionJob::run`] without it, and
+    /// [`Vault::record_extractions`] with it again.
     pub fn extract_pending(
         &mut self,
         options: &ExtractOptions,
         actor: &str,
     ) -> Result<ExtractReport> {
-        self.require_write()?;
         let started = std::time::Instant::now();
-        let pending = self.catalog.items_to_extract(options.retry_failed)?;
+        let pending = self.pending_extractions(options)?;
         let mut report = ExtractReport {
             items: pending.len() as u64,
             ..Default::default()
         };
-        if pending.is_empty() {
-            self.refresh_labels_if_stale()?;
-            report.seconds = started.elapsed().as_secs_f64();
-            return Ok(report);
-        }
-        let index = self.search_index()?;
         for batch in pending.chunks(BATCH) {
-            let outcomes = self.extract_batch(batch, options);
-            let mut documents = Vec::new();
-            let mut derived_rows = 0u64;
-            for outcome in outcomes {
-                let sha = outcome.item.sha256.clone();
-                let unsupported = matches!(outcome.result, Err(Skip::Unsupported(_)));
-                match self.record_outcome(outcome, actor, &mut documents, &mut derived_rows) {
-                    Ok(Some(error)) => report.failed.push(ExtractFailure { sha256: sha, error }),
-                    Ok(None) if unsupported => report.unsupported += 1,
-                    Ok(None) => report.extracted += 1,
-                    Err(e) => report.failed.push(ExtractFailure {
-                        sha256: sha,
-                        error: format!("recording failed: {e}"),
-                    }),
-                }
-            }
-            report.derived += derived_rows;
-            let mut update = index
-                .update()
-                .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?;
-            for doc in &documents {
-                update
-                    .add(doc)
-                    .map_err(|e| VaultError::Invalid(format!("indexing: {e}")))?;
-            }
-            update
-                .commit()
-                .map_err(|e| VaultError::Invalid(format!("committing the index: {e}")))?;
-            report.indexed += documents.len() as u64;
+            let job = self.prepare_extraction(batch, options)?;
+            let done = job.run();
+            self.record_extractions(done, actor, &mut report)?;
         }
-        self.checkpoint_if_due()?;
-        self.refresh_labels_if_stale()?;
+        self.finish_extractions()?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
 
-    /// Runs extraction of `batch` on `options.workers` threads (which read blobs only; the
-    /// catalog stays on this thread).
-    fn extract_batch(&self, batch: &[ItemRow], options: &ExtractOptions) -> Vec<Outcome> {
-        let work: Vec<(ItemRow, Option<String>)> = batch
+    /// The items whose extraction is still to be done (with `retry_failed`, also those that
+    /// failed before), in catalog order.
+    pub fn pending_extractions(&self, options: &ExtractOptions) -> Result<Vec<ItemRow>> {
+        self.require_write()?;
+        Ok(self.catalog.items_to_extract(options.retry_failed)?)
+    }
+
+    /// Gathers what extracting `batch` needs (each item's first name, the blob store), so that
+    /// the work itself can run without the vault.
+    pub fn prepare_extraction(
+        &self,
+        batch: &[ItemRow],
+        options: &ExtractOptions,
+    ) -> Result<ExtractionJob> {
+        self.require_write()?;
+        let work = batch
             .iter()
             .map(|item| {
                 let name = self
@@ -347,36 +397,64 @@ impl Vault {
                 (item.clone(), name)
             })
             .collect();
-        let blobs: &dyn BlobStore = self.blobs.as_ref();
-        let next = Mutex::new(0usize);
-        let (tx, rx) = mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..options.workers.max(1) {
-                let tx = tx.clone();
-                let next = &next;
-                let work = &work;
-                scope.spawn(move || loop {
-                    let i = {
-                        let mut n = next.lock().unwrap_or_else(|p| p.into_inner());
-                        let i = *n;
-                        *n += 1;
-                        i
-                    };
-                    let Some((item, name)) = work.get(i) else {
-                        break;
-                    };
-                    let result = extract_one(blobs, item, name.as_deref(), &options.extract);
-                    let _ = tx.send(Outcome {
-                        item: item.clone(),
-                        result,
-                    });
-                });
+        Ok(ExtractionJob {
+            work,
+            blobs: std::sync::Arc::clone(&self.blobs),
+            options: options.clone(),
+        })
+    }
+
+    /// Stores the derived items of a finished job with their custody entries (one catalog
+    /// transaction and one log append per item) and commits their texts to the index; adds what
+    /// happened to `report`.
+    pub fn record_extractions(
+        &mut self,
+        done: ExtractedBatch,
+        actor: &str,
+        report: &mut ExtractReport,
+    ) -> Result<()> {
+        self.require_write()?;
+        let index = self.search_index()?;
+        let mut documents = Vec::new();
+        let mut derived_rows = 0u64;
+        for outcome in done.outcomes {
+            let sha = outcome.item.sha256.clone();
+            let unsupported = matches!(outcome.result, Err(Skip::Unsupported(_)));
+            match self.record_outcome(outcome, actor, &mut documents, &mut derived_rows) {
+                Ok(Some(error)) => report.failed.push(ExtractFailure { sha256: sha, error }),
+                Ok(None) if unsupported => report.unsupported += 1,
+                Ok(None) => report.extracted += 1,
+                Err(e) => report.failed.push(ExtractFailure {
+                    sha256: sha,
+                    error: format!("recording failed: {e}"),
+                }),
             }
-        });
-        drop(tx);
-        let mut outcomes: Vec<Outcome> = rx.into_iter().collect();
-        outcomes.sort_by(|a, b| a.item.sha256.cmp(&b.item.sha256));
-        outcomes
+        }
+        report.derived += derived_rows;
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let mut update = index
+            .update()
+            .map_err(|e| VaultError::Invalid(format!("the search index: {e}")))?;
+        for doc in &documents {
+            update
+                .add(doc)
+                .map_err(|e| VaultError::Invalid(format!("indexing: {e}")))?;
+        }
+        update
+            .commit()
+            .map_err(|e| VaultError::Invalid(format!("committing the index: {e}")))?;
+        report.indexed += documents.len() as u64;
+        Ok(())
+    }
+
+    /// After a run of extractions: a checkpoint if one is due, and the index's labels brought
+    /// up to date.
+    pub fn finish_extractions(&mut self) -> Result<()> {
+        self.require_write()?;
+        self.checkpoint_if_due()?;
+        self.refresh_labels_if_stale()
     }
 
     /// Stores one item's derived blobs and records the outcome; returns the failure, if any, and
@@ -422,18 +500,19 @@ impl Vault {
                 "method": row.method, "tool_version": row.tool_version, "bytes": row.size,
             })
             .to_string();
-            let entry = CustodyEntry::new(&now, actor, action::DERIVE, Some(&parent), &details);
             events.push(NewEvent {
                 time: now.clone(),
                 actor: actor.to_owned(),
                 action: action::DERIVE.into(),
                 item: Some(parent.clone()),
                 details,
-                entry: entry.to_bytes(),
+                // Sealed below, with the others.
+                entry: Vec::new(),
             });
             rows.push(row);
         }
         self.blobs.sync()?;
+        self.sealer.seal_events(&mut events)?;
         *derived_rows += rows.len() as u64;
         let pending = self.catalog.record_extraction(
             &ExtractionRow {
@@ -623,15 +702,14 @@ impl Vault {
             "shown": shown,
         })
         .to_string();
-        let time = custody::now();
-        let entry = CustodyEntry::new(&time, actor, action::SEARCH, None, &details);
         let indexes = self.record(&[NewEvent {
-            time,
+            time: custody::now(),
             actor: actor.to_owned(),
             action: action::SEARCH.into(),
             item: None,
             details,
-            entry: entry.to_bytes(),
+            // Sealed by `record`.
+            entry: Vec::new(),
         }])?;
         self.checkpoint_if_due()?;
         Ok(SearchReport {

@@ -29,7 +29,9 @@ mod access;
 mod archive;
 pub mod auth;
 pub mod browse;
+pub mod conditions;
 pub mod custody;
+mod custody_log;
 mod extraction;
 mod identity;
 mod ingest;
@@ -40,6 +42,7 @@ pub mod redact;
 pub mod requests;
 mod sniff;
 pub mod uploads;
+mod views;
 mod verify;
 
 use std::fs;
@@ -68,7 +71,8 @@ pub use custodia_ledger;
 pub use custodia_package;
 pub use custodia_search;
 pub use extraction::{
-    ExtractFailure, ExtractOptions, ExtractReport, ReindexReport, SearchReport, MAX_EXTRACT_BYTES,
+    ExtractFailure, ExtractOptions, ExtractReport, ExtractedBatch, ExtractionJob, ReindexReport,
+    SearchReport, MAX_EXTRACT_BYTES,
 };
 pub use ingest::{
     IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
@@ -78,11 +82,12 @@ pub use keys::{
     MIN_PASSPHRASE_CHARS, PASSPHRASE_FILE_VAR,
 };
 pub use migrate::{MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport};
+pub use custody_log::LogEntryView;
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
 
-use custody::{action, CustodyEntry};
+use custody::action;
 
 /// Errors of the vault, each naming what failed and on which input.
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +181,10 @@ pub struct VaultConfig {
     /// `PGPASSWORD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
+    /// Whether checkpoints and consistency proofs (which reveal only the log's size and root)
+    /// are served to anyone, signed in or not. Off by default: then only to signed-in users.
+    #[serde(default)]
+    pub public_checkpoints: bool,
 }
 
 fn default_holder() -> String {
@@ -212,6 +221,10 @@ pub struct Vault {
     search_key: [u8; 32],
     /// Key of partly received uploads (see [`uploads`]).
     upload_key: [u8; 32],
+    /// Seals custody entries (version 2) and opens their fields (see [`custody`]).
+    sealer: custody::EntrySealer,
+    /// Key of witnesses' identity digests (HMAC-SHA256; see [`requests`]).
+    identity_key: [u8; 32],
     /// The search index, opened (and its files decrypted) once, on first use.
     search_index: std::sync::Mutex<Option<std::sync::Arc<custodia_search::SearchIndex>>>,
 }
@@ -398,6 +411,7 @@ impl Vault {
             upload_expiry_days: default_upload_expiry_days(),
             blobs: blobs.map(str::to_owned),
             catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
+            public_checkpoints: false,
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
@@ -500,6 +514,8 @@ impl Vault {
             access,
             search_key: keys.search_index,
             upload_key: keys.upload_staging,
+            sealer: custody::EntrySealer::new(&keys.custody_salt),
+            identity_key: keys.witness_identity,
             search_index: std::sync::Mutex::new(None),
         };
         if access == Access::ReadWrite {
@@ -658,7 +674,9 @@ impl Vault {
     /// Records custody events for existing items (views, downloads) and appends them to the log.
     pub(crate) fn record(&mut self, events: &[NewEvent]) -> Result<Vec<u64>> {
         self.require_write()?;
-        let pending = self.catalog.record_events(events)?;
+        let mut events = events.to_vec();
+        self.sealer.seal_events(&mut events)?;
+        let pending = self.catalog.record_events(&events)?;
         self.append_pending(&pending)
     }
 
@@ -677,6 +695,12 @@ impl Vault {
     }
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+    /// Whether the vault can serve: the catalog answers a query and the log its size. Returns
+    /// the log's size.
+    pub fn ready(&self) -> Result<u64> {
+        self.catalog.meta("format")?;
+        Ok(self.ledger.size())
     }
     pub fn catalog(&self) -> &dyn Catalog {
         self.catalog.as_ref()
@@ -829,21 +853,14 @@ impl Vault {
         details: serde_json::Value,
     ) -> Result<u64> {
         let details = details.to_string();
-        let time = custody::now();
-        let entry = CustodyEntry::new(
-            &time,
-            actor,
-            action::DOWNLOAD,
-            Some(&hash.to_hex()),
-            &details,
-        );
         let indexes = self.record(&[NewEvent {
-            time,
+            time: custody::now(),
             actor: actor.to_owned(),
             action: action::DOWNLOAD.into(),
             item: Some(hash.to_hex()),
             details,
-            entry: entry.to_bytes(),
+            // Sealed by `record`.
+            entry: Vec::new(),
         }])?;
         Ok(indexes.first().copied().unwrap_or(0))
     }

@@ -20,14 +20,14 @@ use custodia_blobstore::BlobStore;
 use custodia_blobstore::ContentHash;
 use custodia_catalog::{AccessChange, ReleaseRow};
 use custodia_package::{
-    describe_condition, safe_file_name, BagWriter, CustodyRecord, ItemMetadata, ItemSummary,
+    render_cover, safe_file_name, BagWriter, CustodyRecord, ItemMetadata, ItemSummary,
     PackageManifest, Provenance, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,
     ITEMS_DIR, PACKAGE_FILE, VKEY_FILE,
 };
 use serde::Serialize;
 
 use crate::access::Change;
-use crate::custody::{self, action};
+use crate::custody::{self, action, field, LoggedEntry};
 use crate::{Result, Vault, VaultError};
 
 /// What to put in a package, and for whom.
@@ -132,9 +132,12 @@ impl Vault {
             let bytes = self.write_payloads(&bag, &planned, progress)?;
 
             // 3. The releases, logged before anything is handed over.
+            // Each release entry commits to everything the package will claim about its item
+            // and about itself (`docs/PACKAGE.md`, *Custody entries*), so that a verifier can
+            // check every claim against the signed log and believe none unchecked.
             let recipient_name = request.recipient.clone().unwrap_or_default();
-            let conditions_json = serde_json::Value::Array(request.conditions.clone());
             let now = custody::now();
+            let holder = self.config.holder.clone();
             let changes = planned
                 .iter()
                 .map(|p| Change {
@@ -144,6 +147,10 @@ impl Vault {
                         "package": id, "recipient": request.recipient,
                         "purpose": request.purpose, "organisation": who.organisation,
                         "conditions": p.conditions,
+                        "holder": holder, "built_by": actor, "created_at": now,
+                        "package_conditions": request.conditions,
+                        "size": p.size, "mime": p.mime, "stored_at": p.stored_at,
+                        "payload": p.payload, "provenance": p.provenance,
                     }),
                     rows: vec![AccessChange::RecordRelease(ReleaseRow {
                         id: 0,
@@ -163,11 +170,13 @@ impl Vault {
 
             // 5. Metadata, proofs, the description, the key, the cover sheet, the manifests.
             let mut summaries = Vec::with_capacity(planned.len());
+            let mut metadata_list = Vec::with_capacity(planned.len());
             for p in &planned {
                 let metadata = self.item_metadata(p, &id, tree_size)?;
                 let path = format!("{ITEMS_DIR}/{}.json", p.sha);
                 bag.add_tag(&path, &to_json(&metadata)?)
                     .map_err(package_error)?;
+                metadata_list.push(metadata);
                 summaries.push(ItemSummary {
                     sha256: p.sha.clone(),
                     size: p.size,
@@ -195,7 +204,7 @@ impl Vault {
                 .map_err(package_error)?;
             bag.add_tag(VKEY_FILE, format!("{}\n", self.verifier.vkey()).as_bytes())
                 .map_err(package_error)?;
-            let cover = cover_sheet(&manifest, &planned, self.verifier.vkey(), &conditions_json);
+            let cover = render_cover(&manifest, &metadata_list, self.verifier.vkey());
             bag.add_tag(COVER_FILE, cover.as_bytes())
                 .map_err(package_error)?;
             bag.finish(&[
@@ -299,8 +308,10 @@ impl Vault {
                 if consent.decision != "grant" {
                     continue;
                 }
-                let list: Vec<serde_json::Value> =
-                    serde_json::from_str(&consent.conditions).unwrap_or_default();
+                let list = crate::conditions::stored_conditions(
+                    &consent.conditions,
+                    &format!("the consent of {originator} for item {sha}"),
+                )?;
                 for c in list {
                     conditions.push(with_source(
                         &c,
@@ -415,10 +426,24 @@ impl Vault {
                     .is_some_and(|id| id == package_id),
                 _ => false,
             };
+            // Format 2 entries are commitments: the recipient gets the openings of the item and,
+            // where the details are disclosed, of who acted and the details.
+            let openings = match LoggedEntry::parse(&event.entry) {
+                Ok(LoggedEntry::V2(v2)) => {
+                    let fields: &[&str] = if disclosed {
+                        &field::ALL
+                    } else {
+                        &[field::ITEM]
+                    };
+                    self.sealer.openings(&v2, &event, fields)
+                }
+                _ => Default::default(),
+            };
             custody.push(CustodyRecord {
                 index,
                 entry: b64(&event.entry),
                 details: disclosed.then(|| event.details.clone()),
+                openings,
                 proof: proof.audit_path.iter().map(|h| b64(&h.0)).collect(),
             });
         }
@@ -466,98 +491,4 @@ fn b64(bytes: &[u8]) -> String {
 
 fn package_error(e: custodia_package::PackageError) -> VaultError {
     VaultError::Invalid(format!("writing the package: {e}"))
-}
-
-/// The human-readable cover sheet: what the package holds and what binds its recipient.
-fn cover_sheet(
-    manifest: &PackageManifest,
-    planned: &[Planned],
-    vkey: &str,
-    package_conditions: &serde_json::Value,
-) -> String {
-    let e = html_escape;
-    let mut rows = String::new();
-    for p in planned {
-        let originators: BTreeSet<&str> =
-            p.provenance.iter().map(|s| s.originator.as_str()).collect();
-        let conditions: String = p
-            .conditions
-            .iter()
-            .map(|c| format!("<li>{}</li>", e(&describe_condition(c))))
-            .collect();
-        rows.push_str(&format!(
-            "<tr><td><code>{}</code></td><td dir=\"auto\">{}</td><td>{}</td><td>{}</td><td dir=\"auto\">{}</td><td><ul>{}</ul></td></tr>\n",
-            e(&p.sha),
-            e(&p.payload),
-            p.size,
-            e(&p.mime),
-            e(&originators.into_iter().collect::<Vec<_>>().join(", ")),
-            conditions
-        ));
-    }
-    let package_conditions: String = package_conditions
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|c| format!("<li>{}</li>", e(&describe_condition(c))))
-                .collect()
-        })
-        .unwrap_or_default();
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Disclosure package {id}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:4px;vertical-align:top}}code{{font-size:85%}}</style>
-</head><body>
-<h1>Disclosure package</h1>
-<table>
-<tr><th>Identifier</th><td><code>{id}</code></td></tr>
-<tr><th>Holder</th><td>{holder}</td></tr>
-<tr><th>Recipient</th><td>{recipient}</td></tr>
-<tr><th>Purpose</th><td>{purpose}</td></tr>
-<tr><th>Built</th><td>{created} by {built_by}</td></tr>
-<tr><th>Items</th><td>{count}</td></tr>
-<tr><th>Custody log</th><td>{origin}, checkpoint at {size} entries</td></tr>
-<tr><th>Holder's key</th><td><code>{vkey}</code></td></tr>
-</table>
-<h2>Conditions binding the recipient</h2>
-<ul>{package_conditions}</ul>
-<p>Each item below also lists the conditions of the consent decisions it was released under.
-The recipient is bound by every condition listed, for every copy made of the item.</p>
-<h2>Contents</h2>
-<table>
-<tr><th>SHA-256</th><th>File</th><th>Bytes</th><th>Type</th><th>Supplied by</th><th>Conditions</th></tr>
-{rows}</table>
-<h2>How to check this package</h2>
-<p>Run <code>custodia-verify PACKAGE --key HOLDER.vkey</code> with the holder's key obtained
-independently of this package. It checks every file against the BagIt manifests, every item
-against its SHA-256, and every custody entry against the holder's signed checkpoint.</p>
-</body></html>
-"#,
-        id = e(&manifest.id),
-        holder = e(&manifest.holder),
-        recipient = e(manifest.recipient.as_deref().unwrap_or("(none named)")),
-        purpose = e(manifest.purpose.as_deref().unwrap_or("(not given)")),
-        created = e(&manifest.created_at),
-        built_by = e(&manifest.built_by),
-        count = planned.len(),
-        origin = e(&manifest.log_origin),
-        size = manifest.tree_size,
-        vkey = e(vkey),
-    )
-}
-
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -1,7 +1,8 @@
 //! Redaction: a new, derived item whose content no longer holds what was redacted.
 //!
-//! Redaction burns; it never overlays. Text: every occurrence of each given string is replaced,
-//! character for character, by `█`. Images: the regions are painted black in the decoded pixels
+//! Redaction burns; it never overlays. Text: every occurrence of each given string is replaced
+//! by one mask of fixed length ([`TEXT_MASK`]), so the result does not tell how long what it hides
+//! was. Images: the regions are painted black in the decoded pixels
 //! and the picture is written anew as PNG (which also drops EXIF/XMP, where a camera or GPS
 //! position could identify a witness). PDF: every page is rasterised (`pdftoppm`, 150 dpi), the
 //! regions painted black, and the pages reassembled into a PDF of images (`img2pdf`), so no text
@@ -21,7 +22,7 @@ use custodia_catalog::{IngestRecord, ItemRow, NewEvent, SubmissionRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::custody::{self, action, CustodyEntry};
+use crate::custody::{self, action};
 use crate::ingest::ingest_details;
 use crate::{Result, Vault, VaultError};
 
@@ -222,13 +223,6 @@ impl Vault {
                 submitted_by: actor.to_owned(),
             };
             let details = ingest_details(&derived_row, &submission);
-            let entry = CustodyEntry::new(
-                &now,
-                actor,
-                action::REDACT,
-                Some(&derived.to_hex()),
-                &details,
-            );
             records.push(IngestRecord {
                 item: derived_row.clone(),
                 submission,
@@ -238,10 +232,13 @@ impl Vault {
                     action: action::REDACT.into(),
                     item: Some(derived.to_hex()),
                     details,
-                    entry: entry.to_bytes(),
+                    // Sealed below.
+                    entry: Vec::new(),
                 },
             });
         }
+        self.sealer
+            .seal_events(records.iter_mut().map(|r: &mut IngestRecord| &mut r.event))?;
         let commit = self.catalog.commit_ingest(&records)?;
         let ledger_indexes = self.append_pending(&commit.pending)?;
         self.checkpoint_if_due()?;
@@ -283,18 +280,25 @@ fn redacted_name(original: &str, mime: &str) -> String {
     format!("{stem} (redacted).{extension}")
 }
 
-/// Replaces every occurrence of each string by as many `█` as it has characters.
+/// What every redacted span of text becomes, whatever its length: a mask as long as what it
+/// hides would let a recipient try names of the right length against the original.
+pub const TEXT_MASK: &str = "████████";
+
+/// Replaces every occurrence of each string by [`TEXT_MASK`]. Longer strings go first, so that
+/// a name redacted whole is not left half-masked by a shorter string it contains.
 fn redact_text(content: &[u8], texts: &[String], hash: &ContentHash) -> Result<(Vec<u8>, usize)> {
     let text = std::str::from_utf8(content).map_err(|_| {
         VaultError::Invalid(format!(
             "item {hash} is not UTF-8 text; redact its extracted text instead"
         ))
     })?;
+    let mut needles: Vec<&String> = texts.iter().filter(|t| !t.is_empty()).collect();
+    needles.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
     let mut out = text.to_owned();
     let mut count = 0;
-    for needle in texts.iter().filter(|t| !t.is_empty()) {
+    for needle in needles {
         count += out.matches(needle.as_str()).count();
-        out = out.replace(needle.as_str(), &"█".repeat(needle.chars().count()));
+        out = out.replace(needle.as_str(), TEXT_MASK);
     }
     Ok((out.into_bytes(), count))
 }
@@ -310,7 +314,7 @@ fn redact_image(content: &[u8], regions: &[Region], hash: &ContentHash) -> Resul
     image::DynamicImage::ImageRgba8(pixels)
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
         .map_err(|e| VaultError::Invalid(format!("writing the redacted image: {e}")))?;
-    Ok(out)
+    Ok(pad_png(out))
 }
 
 fn burn<'a>(pixels: &mut image::RgbaImage, regions: impl Iterator<Item = &'a Region>, scale: f64) {
@@ -396,7 +400,7 @@ fn redact_pdf(content: &[u8], regions: &[Region], hash: &ContentHash) -> Result<
         tool_version(Command::new("pdftoppm").arg("-v")).unwrap_or_else(|| "pdftoppm".into()),
         tool_version(Command::new("img2pdf").arg("--version")).unwrap_or_else(|| "img2pdf".into())
     );
-    Ok((bytes, version))
+    Ok((pad_pdf(bytes), version))
 }
 
 /// Runs a tool through `custodia_extract::run_tool` (time and memory limits, input through a
@@ -432,4 +436,104 @@ fn tool_version(command: &mut Command) -> Option<String> {
         .lines()
         .next()
         .map(|l| l.trim().to_owned())
+}
+
+/// The size a redacted image or PDF is padded to: the next multiple of an eighth of the power of
+/// two at or above `len` (at least 64 KiB). A compressed picture's size follows what it shows, so
+/// an exact size would let a recipient compare guesses of what was burnt; padded, sizes within
+/// about an eighth of each other look the same.
+fn padded_size(len: usize) -> usize {
+    let step = (len.next_power_of_two() / 8).max(64 << 10);
+    len.div_ceil(step) * step
+}
+
+/// Pads a PNG to [`padded_size`] with a private ancillary chunk (`cuPd`, zeros) before `IEND`,
+/// which every decoder skips.
+fn pad_png(png: Vec<u8>) -> Vec<u8> {
+    const IEND_CHUNK: usize = 12;
+    const CHUNK_OVERHEAD: usize = 12;
+    if png.len() < 8 + IEND_CHUNK || &png[png.len() - 8..png.len() - 4] != b"IEND" {
+        return png;
+    }
+    let target = padded_size(png.len() + CHUNK_OVERHEAD);
+    let fill = target - png.len() - CHUNK_OVERHEAD;
+    let mut chunk = Vec::with_capacity(fill + CHUNK_OVERHEAD);
+    chunk.extend_from_slice(&(fill as u32).to_be_bytes());
+    chunk.extend_from_slice(b"cuPd");
+    chunk.resize(8 + fill, 0);
+    let crc = crc32fast::hash(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    let at = png.len() - IEND_CHUNK;
+    let mut out = Vec::with_capacity(target);
+    out.extend_from_slice(&png[..at]);
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[at..]);
+    out
+}
+
+/// Pads a PDF to [`padded_size`] with comment lines before its last `startxref`, where they
+/// move no object and no cross-reference offset.
+fn pad_pdf(pdf: Vec<u8>) -> Vec<u8> {
+    let Some(at) = pdf.windows(9).rposition(|w| w == b"startxref") else {
+        return pdf;
+    };
+    let mut fill = padded_size(pdf.len() + 2) - pdf.len();
+    let mut padding = Vec::with_capacity(fill);
+    while fill > 0 {
+        // Lines of at most 200 bytes: `%`, spaces, end of line.
+        let line = fill.min(200);
+        if line < 2 {
+            padding.push(b'\n');
+            break;
+        }
+        padding.push(b'%');
+        padding.resize(padding.len() + line - 2, b' ');
+        padding.push(b'\n');
+        fill -= line;
+    }
+    let mut out = Vec::with_capacity(pdf.len() + padding.len());
+    out.extend_from_slice(&pdf[..at]);
+    out.extend_from_slice(&padding);
+    out.extend_from_slice(&pdf[at..]);
+    out
+}
+
+#[cfg(test)]
+mod padding_tests {
+    use super::*;
+
+    #[test]
+    fn redacted_images_and_pdfs_are_padded_to_buckets() {
+        assert_eq!(padded_size(1), 64 << 10);
+        assert_eq!(padded_size(64 << 10), 64 << 10);
+        assert_eq!(padded_size((64 << 10) + 1), 128 << 10);
+        assert_eq!(padded_size(3_000_000), 3_145_728);
+        // Two images of different content and size land on one size, and still decode.
+        let mut sizes = Vec::new();
+        for seed in [1u32, 7] {
+            let mut pixels = image::RgbaImage::new(120, 80);
+            for (x, y, p) in pixels.enumerate_pixels_mut() {
+                let v = ((x * seed + y * 3) % 256) as u8;
+                *p = image::Rgba([v, v / 2, 255 - v, 255]);
+            }
+            let mut png = Vec::new();
+            image::DynamicImage::ImageRgba8(pixels)
+                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                .unwrap();
+            let padded = pad_png(png.clone());
+            assert_eq!(padded.len(), padded_size(padded.len()));
+            let back = image::load_from_memory(&padded).unwrap().to_rgba8();
+            assert_eq!(back, image::load_from_memory(&png).unwrap().to_rgba8());
+            sizes.push((png.len(), padded.len()));
+        }
+        assert_ne!(sizes[0].0, sizes[1].0);
+        assert_eq!(sizes[0].1, sizes[1].1);
+        let pdf =
+            b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n30\n%%EOF\n"
+                .to_vec();
+        let padded = pad_pdf(pdf.clone());
+        assert_eq!(padded.len(), 64 << 10);
+        assert!(padded.starts_with(&pdf[..pdf.len() - 22]));
+        assert!(padded.ends_with(b"startxref\n30\n%%EOF\n"));
+    }
 }

@@ -167,6 +167,14 @@ impl Vault {
         )))
     }
 
+    /// The digest of a witness's identity (its JSON text) that custody details may carry:
+    /// HMAC-SHA256 under the vault's witness identity key (hex). A plain hash would let anyone
+    /// who reads the details confirm a guessed name offline.
+    pub(crate) fn identity_digest(&self, identity: &str) -> String {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.identity_key);
+        hex::encode(ring::hmac::sign(&key, identity.as_bytes()).as_ref())
+    }
+
     /// Records a witness or survivor under a pseudonym, with their real identity (JSON) and
     /// protective measures. Their statements go nowhere until their consent scope is set.
     pub fn add_person(
@@ -188,10 +196,11 @@ impl Vault {
             Change {
                 action: action::PERSON_ADD,
                 item: None,
-                // The log commits to the record without the identity in the details text.
+                // The log commits to the record without the identity in the details text, and
+                // the digest is keyed: nobody can confirm a guessed identity against it.
                 details: serde_json::json!({
                     "pseudonym": pseudonym, "protective_measures": measures,
-                    "identity_sha256": custody::details_hash(&identity.to_string()),
+                    "identity_hmac": self.identity_digest(&identity.to_string()),
                 }),
                 rows: vec![AccessChange::AddPerson(PersonRow {
                     pseudonym: pseudonym.to_owned(),
@@ -376,7 +385,16 @@ impl Vault {
         if let Some(deadline) = &filing.deadline {
             parse_date(deadline)?;
         }
-        let id = format!("RFA-{:04}", self.catalog.requests()?.len() + 1);
+        // A random id: a sequence number would tell every state how many requests others made.
+        let id = loop {
+            let mut bytes = [0u8; 5];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+                .map_err(|_| VaultError::Crypto("no system randomness"))?;
+            let id = format!("RFA-{}", hex::encode_upper(bytes));
+            if self.catalog.request(&id)?.is_none() {
+                break id;
+            }
+        };
         let now = custody::now();
         let description = serde_json::json!({
             "suspects": filing.suspects, "crimes": filing.crimes, "period": filing.period,
@@ -469,6 +487,13 @@ impl Vault {
                 "a refusal needs a reason (`--reason TEXT`)".into(),
             ));
         }
+        let conditions =
+            serde_json::Value::Array(crate::conditions::validate_conditions(&conditions)?);
+        if !grant && conditions.as_array().is_some_and(|c| !c.is_empty()) {
+            return Err(VaultError::Invalid(
+                "a refusal carries no conditions; `conditions` is for a grant".into(),
+            ));
+        }
         let request = self.open_request(id)?;
         let in_request: BTreeSet<String> = self
             .catalog
@@ -543,9 +568,11 @@ impl Vault {
         self.root.join("exports")
     }
 
-    /// Opens package `package` of request `id` for `actor`, who must see the request (its
-    /// authority's requesters, the holder's custodians), and records the download in the
-    /// custody log before a byte leaves.
+    /// Opens package `package` of request `id` for `actor`, who must be one of its recipients
+    /// (the requesting authority's requesters) or the holder's custodians, and records the
+    /// download in the custody log before a byte leaves. Others who see the request (an
+    /// originator's liaison, an auditor) get the answer of a missing package: a package holds
+    /// every originator's released items, which only its recipient may read.
     pub fn open_request_package(
         &mut self,
         actor: &str,
@@ -553,6 +580,14 @@ impl Vault {
         package: &str,
     ) -> Result<(std::fs::File, u64)> {
         let view = self.request_view(actor, id)?;
+        let who = self.principal(actor)?;
+        let recipient = who.is(Role::Requester) && who.organisation == view.authority;
+        let custodian = who.of_holder() && who.is(Role::Custodian);
+        if !(recipient || custodian) {
+            return Err(VaultError::Invalid(format!(
+                "request `{id}` has no package `{package}`"
+            )));
+        }
         let valid = !package.is_empty()
             && package.len() <= 80
             && package
@@ -577,26 +612,18 @@ impl Vault {
             .metadata()
             .map_err(VaultError::io("stat", &path))?
             .len();
-        let who = self.principal(actor)?;
         let details = serde_json::json!({
             "request": id, "package": package, "bytes": size, "organisation": who.organisation,
         })
         .to_string();
-        let time = custody::now();
-        let entry = custody::CustodyEntry::new(
-            &time,
-            actor,
-            custody::action::PACKAGE_DOWNLOAD,
-            None,
-            &details,
-        );
         self.record(&[custodia_catalog::NewEvent {
-            time,
+            time: custody::now(),
             actor: actor.to_owned(),
             action: custody::action::PACKAGE_DOWNLOAD.into(),
             item: None,
             details,
-            entry: entry.to_bytes(),
+            // Sealed by `record`.
+            entry: Vec::new(),
         }])?;
         Ok((file, size))
     }
@@ -740,10 +767,31 @@ impl Vault {
         let states = self.catalog.request_states(id)?;
         let state = states.last().map(|s| s.state.clone()).unwrap_or_default();
         let now = time::OffsetDateTime::now_utc();
+        // Who moved a request on is named only to the holder's people and to the mover's own
+        // organisation; a note (a reason) only to the holder's people, except the package id
+        // of a finalised request, which its recipient needs.
+        let mut mover_organisation: BTreeMap<String, Option<String>> = BTreeMap::new();
         let state_views = states
             .iter()
             .enumerate()
             .map(|(i, s)| {
+                let by = if custodian {
+                    s.by.clone()
+                } else {
+                    let org = mover_organisation
+                        .entry(s.by.clone())
+                        .or_insert_with(|| self.principal(&s.by).ok().map(|p| p.organisation));
+                    if org.as_deref() == Some(who.organisation.as_str()) {
+                        s.by.clone()
+                    } else {
+                        "(another organisation)".to_owned()
+                    }
+                };
+                let note = if custodian || s.state == "finalised" {
+                    s.note.clone()
+                } else {
+                    None
+                };
                 let start = parse_time(&s.at);
                 let end = states
                     .get(i + 1)
@@ -752,8 +800,8 @@ impl Vault {
                 StateView {
                     state: s.state.clone(),
                     at: s.at.clone(),
-                    by: s.by.clone(),
-                    note: s.note.clone(),
+                    by,
+                    note,
                     seconds: match (start, end) {
                         (Some(a), Some(b)) => (b - a).as_seconds_f64().max(0.0),
                         _ => 0.0,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
+use custodia_vault::custodia_access::{AdminAction, AdminTarget, OrganisationKind, Regime, Role};
 use custodia_vault::custodia_catalog::{AccessChange, CaseRow, ConsentRow, RegimeRow};
 use custodia_vault::{custody, Access, Change, Vault};
 use serde_json::json;
@@ -138,9 +138,10 @@ pub(crate) fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
     Ok((vault, actor))
 }
 
-fn require_admin(vault: &Vault, actor: &str, what: &str) -> Result<()> {
-    let who = vault.principal(actor)?;
-    vault.require_holder_role(&who, Role::Administrator, what)?;
+/// Asks the one administration rule (`custodia_access::may_administer`), as the API and the
+/// web pages do.
+fn require_admin(vault: &Vault, actor: &str, action: AdminAction, target: AdminTarget) -> Result<()> {
+    vault.require_administer(actor, action, target)?;
     Ok(())
 }
 
@@ -169,7 +170,13 @@ pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
         }
         OrgCommand::Approve { name, withdraw } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "approving a requester")?;
+            let kind = vault.organisation_kind(name)?;
+            require_admin(
+                &vault,
+                &actor,
+                AdminAction::ApproveRequester,
+                AdminTarget::Organisation(kind),
+            )?;
             let approved = !withdraw;
             let index = vault.change_access(
                 &actor,
@@ -192,8 +199,12 @@ pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
         }
         OrgCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            vault.require_holder_role(&who, Role::Administrator, "listing organisations")?;
+            require_admin(
+                &vault,
+                &actor(cli, &vault),
+                AdminAction::ViewAccounts,
+                AdminTarget::Vault,
+            )?;
             let rows = vault.catalog().organisations()?;
             out.print(&json!({ "organisations": rows }), || {
                 rows.iter()
@@ -238,7 +249,15 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
         }
         UserCommand::Roles { name, roles } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "changing roles")?;
+            // The roles must fit the user's organisation: holder roles go only to the holder.
+            let organisation = vault.principal(name)?.organisation;
+            let kind = vault.organisation_kind(&organisation)?;
+            require_admin(
+                &vault,
+                &actor,
+                AdminAction::GrantRoles(roles),
+                AdminTarget::Organisation(kind),
+            )?;
             let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
             let index = vault.change_access(
                 &actor,
@@ -264,8 +283,12 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
         }
         UserCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            vault.require_holder_role(&who, Role::Administrator, "listing users")?;
+            require_admin(
+                &vault,
+                &actor(cli, &vault),
+                AdminAction::ViewAccounts,
+                AdminTarget::Vault,
+            )?;
             let rows = vault.catalog().users()?;
             out.print(&json!({ "users": rows }), || {
                 rows.iter()
@@ -281,7 +304,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
     match command {
         CaseCommand::Add { reference, title } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "adding a case")?;
+            require_admin(&vault, &actor, AdminAction::ManageCases, AdminTarget::Vault)?;
             if reference.trim().is_empty() {
                 bail!("a case's reference must not be empty");
             }
@@ -308,7 +331,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
         }
         CaseCommand::AddMember { reference, user } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, "adding a case member")?;
+            require_admin(&vault, &actor, AdminAction::ManageCases, AdminTarget::Vault)?;
             if vault.catalog().case(reference)?.is_none() {
                 bail!("no case `{reference}`\n\nhint: add it with `custodia case add {reference}`");
             }
@@ -336,8 +359,12 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
         }
         CaseCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            vault.require_holder_role(&who, Role::Administrator, "listing cases")?;
+            require_admin(
+                &vault,
+                &actor(cli, &vault),
+                AdminAction::ViewAccounts,
+                AdminTarget::Vault,
+            )?;
             let rows = vault.catalog().cases()?;
             out.print(&json!({ "cases": rows }), || {
                 rows.iter()
@@ -463,37 +490,16 @@ pub fn regime(cli: &Cli, out: &Output, command: &RegimeCommand) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// The vocabulary of conditions (see docs/CLI.md); anything else is refused.
-const CONDITION_KINDS: &[&str] = &[
-    "limited_use",
-    "no_onward_transfer",
-    "no_death_penalty",
-    "redact_protected_witnesses",
-    "return_or_destroy",
-    "confidential_until",
-    "free_text",
-];
-
+/// Reads a conditions file: a JSON array from the documented vocabulary (see docs/CLI.md),
+/// checked by the vault's one validator; anything else is refused.
 pub(crate) fn read_conditions(path: &std::path::Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the conditions file `{}`", path.display()))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
-    let list = value
-        .as_array()
-        .with_context(|| format!("`{}` must hold a JSON array of conditions", path.display()))?;
-    for (i, c) in list.iter().enumerate() {
-        let kind = c.get("kind").and_then(|k| k.as_str()).unwrap_or("");
-        if !CONDITION_KINDS.contains(&kind) {
-            bail!(
-                "`{}`: condition {} has kind `{kind}`; known kinds: {}",
-                path.display(),
-                i + 1,
-                CONDITION_KINDS.join(", ")
-            );
-        }
-    }
-    Ok(value)
+    let list = custodia_vault::conditions::validate_conditions(&value)
+        .with_context(|| format!("the conditions file `{}`", path.display()))?;
+    Ok(serde_json::Value::Array(list))
 }
 
 pub fn consent(cli: &Cli, out: &Output, command: &ConsentCommand) -> Result<ExitCode> {

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod auth_cmd;
+mod key_cmd;
 mod match_cmd;
 mod output;
 mod package_cmd;
@@ -68,7 +69,15 @@ enum Command {
         /// from PGPASSWORD and is never stored.
         #[arg(long, value_name = "URL", env = "CUSTODIA_CATALOG_URL")]
         catalog: Option<String>,
+        /// Wrap the master key by the passphrase in FILE (Argon2id; at least 12 characters), so
+        /// that a copy of the data directory decrypts nothing without it. Every later command
+        /// then needs CUSTODIA_PASSPHRASE_FILE naming that file.
+        #[arg(long, value_name = "FILE", env = "CUSTODIA_PASSPHRASE_FILE")]
+        passphrase_file: Option<PathBuf>,
     },
+    /// The master key: whether a passphrase wraps it; wrapping it.
+    #[command(subcommand)]
+    Key(key_cmd::KeyCommand),
     /// Preserve files, folders and archives as items of one submission.
     Ingest(IngestArgs),
     /// Decrypt an item to a file; the download and its reason go into the custody log.
@@ -133,6 +142,11 @@ enum Command {
         /// The collection loaded on first start (default: `samples/collection`, if present).
         #[arg(long, value_name = "DIR")]
         demo_collection: Option<PathBuf>,
+        /// A reverse proxy whose `Forwarded` / `X-Forwarded-For` / `X-Forwarded-Proto` headers
+        /// are believed (the client's address; HTTPS, which switches to `__Host-` cookies);
+        /// repeatable. From anyone else those headers are ignored.
+        #[arg(long = "trusted-proxy", value_name = "ADDR")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Sign in as the API does, and print a session token (password from a file or stdin).
     Login {
@@ -256,6 +270,15 @@ enum LogCommand {
 }
 
 fn main() -> ExitCode {
+    // Whatever Custodia writes (data directory, packages, downloads) is its user's alone.
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    let code = main_inner();
+    // The private folder external tools read from (empty unless a tool is running).
+    custodia_vault::custodia_extract::scratch::remove_process_dir();
+    code
+}
+
+fn main_inner() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -338,14 +361,16 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             holder,
             blobs,
             catalog,
+            passphrase_file,
         } => {
             let dir = data_dir(cli)?;
-            let vault = Vault::init_scaled(
+            let vault = Vault::init_keyed(
                 &dir,
                 administrator,
                 holder,
                 blobs.as_deref(),
                 catalog.as_deref(),
+                passphrase_file.as_deref(),
             )
             .with_context(|| format!("cannot create a vault in `{}`", dir.display()))?;
             out.message(&format!("created a vault in `{}`", dir.display()));
@@ -364,6 +389,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                     "holder": vault.config().holder,
                     "blobs": vault.config().blobs,
                     "catalog": vault.config().catalog,
+                    "key_wrapped": passphrase_file.is_some(),
                     "vkey": vault.verifier().vkey(),
                 }),
                 || {
@@ -387,7 +413,14 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Serve {
             listen,
             demo_collection,
-        } => serve_cmd::serve(cli, out, *listen, demo_collection.as_deref()),
+            trusted_proxies,
+        } => serve_cmd::serve(
+            cli,
+            out,
+            *listen,
+            demo_collection.as_deref(),
+            trusted_proxies.clone(),
+        ),
         Command::Login {
             name,
             password_file,
@@ -428,8 +461,9 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                 custodia_vault::custodia_access::Action::ViewMetadata,
                 &hash,
             )?;
+            let who = vault.principal(&actor(cli, &vault))?;
+            let submissions = vault.submissions_for(&who, &hash)?;
             let item = vault.item(&hash)?;
-            let submissions = vault.submissions(&hash)?;
             let expansion_error = vault.catalog().expansion_error(&hash.to_hex())?;
             out.print(&json!({ "item": item, "expansion_error": expansion_error, "submissions": submissions }), || {
                 let mut text = format!("{}  {} bytes  {}\n", item.sha256, item.size, item.mime);
@@ -446,14 +480,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::History { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            vault.authorise(
-                &who,
-                custodia_vault::custodia_access::Action::ViewHistory,
-                &hash,
-                None,
-            )?;
-            let events = vault.history(&hash)?;
+            let events = vault.history_for(&actor(cli, &vault), &hash)?;
             let rows: Vec<_> = events
                 .iter()
                 .map(|e| {
@@ -513,6 +540,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Reindex => search_cmd::reindex(cli, out),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
         Command::Match(args) => match_cmd::run(cli, out, args),
+        Command::Key(command) => key_cmd::key(cli, out, command),
     }
 }
 
@@ -641,39 +669,41 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
                 }
                 (None, None) => bail!("give `--entry N` or `--item SHA256`"),
             };
-            let size = vault.ledger().size();
-            if index >= size {
-                bail!("entry {index} does not exist: the log holds {size} entries");
-            }
-            let checkpoint = latest_checkpoint_covering(&vault, index)?;
-            let proof = vault.ledger().inclusion_proof(index, checkpoint.size())?;
-            let entry_bytes = vault.ledger().entry(index)?;
-            let leaf = custodia_vault::custodia_ledger::leaf_hash(&entry_bytes);
-            proof
-                .verify(leaf, checkpoint.root())
-                .context("the proof the log produced does not verify; run `custodia log verify`")?;
-            let path: Vec<String> = proof.audit_path.iter().map(|h| b64(&h.0)).collect();
-            out.print(
-                &json!({
-                    "leaf_index": index,
-                    "tree_size": checkpoint.size(),
-                    "entry": b64(&entry_bytes),
-                    "leaf_hash": b64(&leaf.0),
-                    "audit_path": path,
-                    "root_hash": checkpoint.root().to_string(),
-                    "checkpoint": checkpoint.text(),
-                }),
-                || {
-                    format!(
-                        "leaf index: {index}\ntree size: {}\nentry: {}\nleaf hash: {}\naudit path:\n{}checkpoint:\n{}",
-                        checkpoint.size(),
-                        String::from_utf8_lossy(&entry_bytes),
-                        leaf,
-                        path.iter().map(|h| format!("  {h}\n")).collect::<String>(),
-                        checkpoint.text()
-                    )
-                },
-            );
+            // The same document as `GET /api/v1/log/proof`, opened for the acting user.
+            let user = actor(cli, &vault);
+            let view = vault.log_entry_for(&user, index, None)?;
+            let entry_bytes = b64_decode(&view.entry)?;
+            let root = parse_hex_hash(&view.root_hash)?;
+            let audit_path = view
+                .audit_path
+                .iter()
+                .map(|h| parse_hex_hash(h))
+                .collect::<Result<Vec<_>>>()?;
+            custodia_vault::custodia_ledger::verify_inclusion(
+                view.leaf_index,
+                view.tree_size,
+                custodia_vault::custodia_ledger::leaf_hash(&entry_bytes),
+                &audit_path,
+                root,
+            )
+            .context("the proof the log produced does not verify; run `custodia log verify`")?;
+            out.print(&view, || {
+                format!(
+                    "leaf index: {index}\ntree size: {}\nentry (v{}): {}\nleaf hash: {}\nroot hash: {}\naudit path:\n{}opened:\n{}withheld: {}\ncheckpoint:\n{}",
+                    view.tree_size,
+                    view.version,
+                    String::from_utf8_lossy(&entry_bytes),
+                    view.leaf_hash,
+                    view.root_hash,
+                    view.audit_path.iter().map(|h| format!("  {h}\n")).collect::<String>(),
+                    view.openings
+                        .iter()
+                        .map(|(f, o)| format!("  {f} = {} (salt {})\n", o.value, o.salt))
+                        .collect::<String>(),
+                    if view.withheld.is_empty() { "none".to_owned() } else { view.withheld.join(", ") },
+                    view.checkpoint.as_deref().unwrap_or("(none issued at this size)\n")
+                )
+            });
             Ok(ExitCode::SUCCESS)
         }
         LogCommand::Consistency { from, to } => {
@@ -750,18 +780,26 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
     }
 }
 
-/// The latest checkpoint, signing a new one if the latest does not cover entry `index`.
-fn latest_checkpoint_covering(
-    vault: &Vault,
-    index: u64,
-) -> Result<custodia_vault::custodia_ledger::SignedCheckpoint> {
-    let latest = vault.ledger().latest_checkpoint(vault.verifier())?;
-    match latest {
-        Some(c) if c.size() > index => Ok(c),
-        _ => vault
-            .checkpoint()
-            .context("no checkpoint covers this entry yet, and another process holds the vault for writing\n\nhint: run `custodia log checkpoint` when it is done"),
+fn b64_decode(text: &str) -> Result<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .context("a proof document's entry is not base64")
+}
+
+fn parse_hex_hash(text: &str) -> Result<custodia_vault::custodia_ledger::Hash> {
+    let mut hash = [0u8; 32];
+    hex_decode(text, &mut hash).with_context(|| format!("`{text}` is not a hex SHA-256"))?;
+    Ok(custodia_vault::custodia_ledger::Hash(hash))
+}
+
+fn hex_decode(text: &str, out: &mut [u8; 32]) -> Option<()> {
+    if text.len() != 64 {
+        return None;
     }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(())
 }
 
 fn demo(cli: &Cli, out: &Output, collection: Option<&Path>) -> Result<ExitCode> {

@@ -27,7 +27,7 @@ fn shared_cluster() -> std::sync::RwLockReadGuard<'static, ()> {
 /// the server's trust authentication ignores and the vault must not store).
 fn fresh_database(name: &str) -> Option<String> {
     let Ok(url) = std::env::var("CUSTODIA_TEST_POSTGRES_URL") else {
-        eprintln!("skipped: CUSTODIA_TEST_POSTGRES_URL is not set (run scripts/test-postgres)");
+        service_missing("postgres", "skipped: CUSTODIA_TEST_POSTGRES_URL is not set (run scripts/test-postgres)");
         return None;
     };
     for sql in [
@@ -171,7 +171,7 @@ fn a_database_that_holds_another_vault_is_refused() {
 fn an_unreachable_server_is_named_in_the_error() {
     let _cluster = shared_cluster();
     if std::env::var("CUSTODIA_TEST_POSTGRES_URL").is_err() {
-        eprintln!("skipped: CUSTODIA_TEST_POSTGRES_URL is not set");
+        service_missing("postgres", "skipped: CUSTODIA_TEST_POSTGRES_URL is not set");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -200,7 +200,7 @@ fn postgres_script() -> PathBuf {
 fn postgres_killed_mid_ingest_loses_nothing_acknowledged() {
     let _alone = CLUSTER.write().unwrap_or_else(|e| e.into_inner());
     let Ok(cluster) = std::env::var("CUSTODIA_TEST_POSTGRES_DIR") else {
-        eprintln!("skipped: CUSTODIA_TEST_POSTGRES_DIR is not set (run scripts/test-postgres)");
+        service_missing("postgres", "skipped: CUSTODIA_TEST_POSTGRES_DIR is not set (run scripts/test-postgres)");
         return;
     };
     let Some(url) = fresh_database("cli_fault") else {
@@ -477,8 +477,9 @@ fn write_files(folder: &std::path::Path, label: &str, count: usize) {
 fn shared_vault(database: &str) -> Option<TestVault> {
     let url = fresh_database(database)?;
     let Some(blobs) = s3_location(database) else {
-        eprintln!(
-            "skipped: CUSTODIA_TEST_S3_BUCKET is not set (scripts/test-postgres starts Garage)"
+        service_missing(
+            "postgres",
+            "skipped: CUSTODIA_TEST_S3_BUCKET is not set (scripts/test-postgres starts Garage)",
         );
         return None;
     };

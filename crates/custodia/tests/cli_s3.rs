@@ -14,7 +14,7 @@ use support::*;
 /// A fresh, empty location in the test bucket, if S3 tests are enabled.
 fn s3_location() -> Option<String> {
     let Ok(bucket) = std::env::var("CUSTODIA_TEST_S3_BUCKET") else {
-        eprintln!("skipped: CUSTODIA_TEST_S3_BUCKET is not set");
+        service_missing("s3", "skipped: CUSTODIA_TEST_S3_BUCKET is not set");
         return None;
     };
     let nanos = SystemTime::now()

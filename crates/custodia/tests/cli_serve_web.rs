@@ -228,6 +228,12 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     let (status, filed) = server.send("POST", "/api/v1/requests", &prosecutor, filing);
     assert_eq!(status, 201, "{filed}");
     let id = filed["id"].as_str().unwrap().to_owned();
+    // Request ids do not count requests (a sequence number would tell each state how many
+    // requests the others made).
+    assert!(
+        id.len() == 14 && id.starts_with("RFA-") && id[4..].bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
     let scope = json!({ "items": [sha] });
     let scope_path = format!("/api/v1/requests/{id}/scope");
     assert_eq!(
@@ -252,6 +258,23 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
             .0,
         400
     );
+    // Conditions are checked against the one vocabulary: an object instead of a list, an
+    // unknown kind or a field of the wrong type is refused naming it, never dropped (a dropped
+    // `redact_protected_witnesses` would send a witness's name out).
+    for (conditions, named) in [
+        (json!({"kind": "redact_protected_witnesses"}), "array"),
+        (json!([{"kind": "redact_witnesses"}]), "conditions[0].kind"),
+        (json!([{"kind": "limited_use", "case": 7}]), "conditions[0].case"),
+    ] {
+        let (status, refused) = server.send(
+            "POST",
+            &decision,
+            &liaison,
+            json!({"decision": "grant", "conditions": conditions}),
+        );
+        assert_eq!(status, 400, "{refused}");
+        assert!(refused["error"].as_str().unwrap().contains(named), "{refused}");
+    }
     let finalise = format!("/api/v1/requests/{id}/finalise");
     let (status, early) = server.send("POST", &finalise, &admin, json!({}));
     assert_eq!(status, 400, "nothing is ready before consent: {early}");
@@ -277,6 +300,17 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     assert!(zip.starts_with(b"PK"));
     assert_eq!(headers["content-type"], "application/zip");
     assert_ne!(server.get(&url, Some(&ana)).0, 200);
+    // The originator's liaison sees the request, but the package is the recipient's: it holds
+    // every originator's released items.
+    let (status, refused, _) = server.get(&url, Some(&liaison));
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&refused));
+    // The requester's views name nobody of the originator and carry no one else's reasons.
+    for path in [format!("/api/v1/requests/{id}"), format!("/api/v1/items/{sha}/history")] {
+        let (_, body, _) = server.get(&path, Some(&prosecutor));
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("witness agreed"), "{path}: {body}");
+        assert!(!body.contains("\"liaison\""), "{path}: {body}");
+    }
     let traversal = format!("/api/v1/requests/{id}/packages/..%2F..%2Fkeys%2Fmaster");
     assert_eq!(server.get(&traversal, Some(&prosecutor)).0, 400);
     // The download is in the custody log.
@@ -410,22 +444,32 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     );
     let text = String::from_utf8(bytes).unwrap();
     assert!(!text.contains("Badush") && text.contains("Mosul"), "{text}");
-    // The log only grew: a consistency proof between two sizes.
-    let (status, grew) = server.json("/api/v1/log/consistency?from=3&to=10", None);
+    // The log only grew: a consistency proof between two sizes (for anyone signed in; without
+    // a session only where the operator made checkpoints public).
+    assert_eq!(
+        server.json("/api/v1/log/consistency?from=3&to=10", None).0,
+        401
+    );
+    let (status, grew) = server.json("/api/v1/log/consistency?from=3&to=10", Some(&admin));
     assert_eq!(status, 200, "{grew}");
     assert!(!grew["hashes"].as_array().unwrap().is_empty());
     assert_eq!(
-        server.json("/api/v1/log/consistency?from=10&to=3", None).0,
+        server.json("/api/v1/log/consistency?from=10&to=3", Some(&admin)).0,
         400
     );
-    // Proofs for anyone holding the verifier key.
-    let (status, proof) = server.json("/api/v1/log/proof?entry=0", None);
+    // Inclusion proofs of entries for those who may see what the entry concerns; none without
+    // a session; a missing entry is not proven.
+    assert_eq!(server.json("/api/v1/log/proof?entry=0", None).0, 401);
+    let (status, proof) = server.json("/api/v1/log/proof?entry=0", Some(&admin));
     assert_eq!(status, 200, "{proof}");
     assert!(proof["checkpoint"]
         .as_str()
         .unwrap()
         .contains("custodia.vault/"));
-    assert_eq!(server.json("/api/v1/log/proof?entry=999999", None).0, 400);
+    assert_ne!(
+        server.json("/api/v1/log/proof?entry=999999", Some(&admin)).0,
+        200
+    );
     let (code, _) = server.stop();
     assert_eq!(code, Some(0));
 }

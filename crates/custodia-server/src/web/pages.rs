@@ -3,16 +3,15 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use custodia_vault::browse::{BrowseFilter, DerivedView, ItemCheck};
-use custodia_vault::custodia_access::{Action, Role};
+use custodia_vault::custodia_access::{may_administer, Action, AdminAction, AdminTarget, Role};
 use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::custodia_search::Sort;
 use custodia_vault::redact::RedactionSpec;
@@ -22,10 +21,10 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 use super::{
-    csrf_refusal, encode, error_page, highlighted, html_response, language, layout, map,
-    mostly_arabic, Lang, Viewer,
+    csrf_refusal, encode, error_page, highlighted, html_response, language, layout,
+    login_csrf_refusal, map, mostly_arabic, Lang, Viewer,
 };
-use crate::{cookie, random_token, session_cookies, ApiError, AppState, CSRF_COOKIE};
+use crate::{cookie, random_token, ApiError, AppState};
 
 const PAGE_SIZE: usize = 50;
 
@@ -58,14 +57,13 @@ fn short(sha: &str) -> &str {
 pub async fn login_form(headers: HeaderMap) -> Response {
     let lang = language(&headers);
     // A CSRF cookie before sign-in, so that the sign-in form itself cannot be forged.
-    let csrf = cookie(&headers, CSRF_COOKIE)
+    let name = crate::signin::csrf_cookie(&headers);
+    let csrf = cookie(&headers, name)
         .map(str::to_owned)
         .unwrap_or_else(random_token);
     let mut response = login_page(lang, &csrf, false);
-    if cookie(&headers, CSRF_COOKIE).is_none() {
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{CSRF_COOKIE}={csrf}; Path=/; Secure; SameSite=Strict; Max-Age=3600"
-        )) {
+    if cookie(&headers, name).is_none() {
+        if let Ok(v) = HeaderValue::from_str(&crate::signin::set_cookie(name, &csrf, false, 3600)) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -122,37 +120,37 @@ pub struct LoginForm {
 
 pub async fn login_submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = login_csrf_refusal(&headers, &form.csrf) {
         return r;
     }
-    if let Err(e) = state.admit_login(peer.ip()) {
-        return e.into_response();
-    }
     let lang = language(&headers);
-    let lockout = state.lockout;
     let totp = form.totp.filter(|t| !t.trim().is_empty());
-    let user = form.user.clone();
-    let session = state
-        .with_vault(move |vault| {
-            Ok(vault.sign_in(&user, &form.password, totp.as_deref(), lockout)?)
-        })
-        .await;
+    let session = crate::signin::sign_in(&state, &headers, form.user, form.password, totp).await;
     match session {
         Ok(session) => {
-            let csrf = random_token();
             let mut response = Redirect::to("/").into_response();
-            for c in session_cookies(&session, &csrf) {
+            for c in crate::signin::session_cookies(&state, &headers, &session) {
                 if let Ok(v) = HeaderValue::from_str(&c) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
             }
             response
         }
-        Err(_) => login_page(lang, &form.csrf, true),
+        Err(crate::signin::Refusal::Wait(seconds)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, seconds.to_string())],
+            format!("too many failed sign-ins from this address; try again in {seconds} s"),
+        )
+            .into_response(),
+        Err(crate::signin::Refusal::Failed(e)) if e.status == StatusCode::FORBIDDEN => {
+            login_page(lang, &form.csrf, true)
+        }
+        Err(crate::signin::Refusal::Failed(e)) => {
+            (e.status, crate::web::shown_message(e.status, &e.message)).into_response()
+        }
     }
 }
 
@@ -166,10 +164,12 @@ pub async fn logout_submit(
     headers: HeaderMap,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
-    if let Some(token) = cookie(&headers, crate::SESSION_COOKIE).map(str::to_owned) {
+    if let Some(token) =
+        cookie(&headers, crate::signin::session_cookie(&headers)).map(str::to_owned)
+    {
         let _ = state
             .with_vault(move |vault| {
                 let user = vault
@@ -183,10 +183,11 @@ pub async fn logout_submit(
             .await;
     }
     let mut response = Redirect::to("/login").into_response();
-    for name in [crate::SESSION_COOKIE, CSRF_COOKIE] {
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "{name}=; Path=/; Secure; SameSite=Strict; Max-Age=0"
-        )) {
+    for name in [
+        crate::signin::session_cookie(&headers),
+        crate::signin::csrf_cookie(&headers),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&crate::signin::set_cookie(name, "", false, 0)) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -402,13 +403,14 @@ pub async fn item(
         .with_vault(move |vault| {
             vault.authorise_as(&user, Action::ViewMetadata, &hash)?;
             let item = vault.item(&hash)?;
-            let submissions = vault.submissions(&hash)?;
-            let regimes = vault.regimes(&hash)?;
+            let who = vault.principal(&user)?;
+            let submissions = vault.submissions_for(&who, &hash)?;
+            let regimes = vault.regimes_for(&who, &hash)?;
             let history = if vault
                 .authorise_as(&user, Action::ViewHistory, &hash)
                 .is_ok()
             {
-                Some(vault.history(&hash)?)
+                Some(vault.history_for(&user, &hash)?)
             } else {
                 None
             };
@@ -609,7 +611,7 @@ pub async fn redact_submit(
     Path(sha256): Path<String>,
     Form(form): Form<RedactForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let Ok(hash) = sha256.parse::<ContentHash>() else {
@@ -858,7 +860,7 @@ pub async fn search(
         }
         @match &results {
             None => {}
-            Some(Err(e)) => { p class="error" role="alert" { (e.message) } }
+            Some(Err(e)) => { p class="error" role="alert" { (crate::web::shown_message(e.status, &e.message)) } }
             Some(Ok(report)) => {
                 div class="results-layout" {
                     aside class="facets" aria-label=(v.t("search.facets")) {
@@ -1016,7 +1018,7 @@ pub async fn request_submit(
     v: Viewer,
     Form(form): Form<RequestForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let filing = RequestFiling {
@@ -1157,7 +1159,7 @@ pub async fn request_scope(
     Path(id): Path<String>,
     Form(form): Form<ScopeForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let mut hashes = Vec::new();
@@ -1198,7 +1200,7 @@ pub async fn request_decide(
     Path(id): Path<String>,
     Form(form): Form<DecideForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let grant = match form.decision.as_str() {
@@ -1234,7 +1236,7 @@ pub async fn request_finalise(
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let user = v.user.clone();
@@ -1301,8 +1303,14 @@ pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
 
 // --- administration ---------------------------------------------------------------------
 
+/// Whether the viewer may take an administrative action on the vault, by the one rule the CLI
+/// and the API ask too.
+fn may(v: &Viewer, action: AdminAction) -> bool {
+    may_administer(&v.who, action, AdminTarget::Vault).allowed
+}
+
 pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
-    if !(v.is(Role::Administrator) || (v.of_holder() && v.is(Role::Auditor))) {
+    if !may(&v, AdminAction::ViewAccounts) {
         return error_page(&v, StatusCode::FORBIDDEN, v.t("forbidden"));
     }
     let data = state
@@ -1341,7 +1349,7 @@ pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
                 thead { tr { th { "User" } th { "Organisation" } th { "Roles" } th { "Added" } } }
                 tbody { @for u in &users { tr { td { (u.name) } td { (u.organisation) } td { (u.roles.join(", ")) } td { (u.created_at) " by " (u.created_by) } } } }
             }
-            @if v.is(Role::Administrator) && v.of_holder() {
+            @if may(&v, AdminAction::AddOrganisation) {
                 section class="cards" {
                     form method="post" action="/admin/organisations" class="card" {
                         h3 { "Add an organisation" }
@@ -1386,7 +1394,7 @@ pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
                 dt { "Verifier key" } dd class="mono" { (vkey) }
             }
             p { a href="/api/v1/log/checkpoint" { "Latest signed checkpoint" } " · " a href="/api/v1/log/public-key" { "Verifier key (text)" } }
-            @if v.is(Role::Administrator) {
+            @if may(&v, AdminAction::SignCheckpoint) {
                 form method="post" action="/admin/checkpoint" {
                     input type="hidden" name="csrf" value=(v.csrf);
                     button type="submit" { (v.t("admin.sign")) }
@@ -1403,10 +1411,10 @@ pub async fn admin_checkpoint(
     v: Viewer,
     Form(form): Form<CsrfOnly>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
-    if !v.is(Role::Administrator) {
+    if !may(&v, AdminAction::SignCheckpoint) {
         return error_page(&v, StatusCode::FORBIDDEN, v.t("forbidden"));
     }
     match state
@@ -1432,7 +1440,7 @@ pub async fn admin_organisation(
     v: Viewer,
     Form(form): Form<OrganisationForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let Ok(kind) = serde_json::from_value(serde_json::Value::String(form.kind.clone())) else {
@@ -1463,7 +1471,7 @@ pub async fn admin_user(
     v: Viewer,
     Form(form): Form<UserForm>,
 ) -> Response {
-    if let Some(r) = csrf_refusal(&headers, &form.csrf) {
+    if let Some(r) = csrf_refusal(&state, &headers, &form.csrf) {
         return r;
     }
     let Ok(role) = serde_json::from_value::<Role>(serde_json::Value::String(form.role.clone()))

@@ -383,3 +383,133 @@ pub fn running_as_root() -> bool {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() == 0 }
 }
+
+/// Whether `tool` can be run. Under `CI` a missing tool fails the test that needs it (a test
+/// must never pass by skipping there); elsewhere the test is skipped with a note.
+pub fn tool_or_skip(tool: &str) -> bool {
+    let found = std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        || std::process::Command::new(tool)
+            .arg("-v")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "`{tool}` is not installed and CI is set: run scripts/install-deps"
+        );
+        eprintln!("skipped: `{tool}` is not installed (run scripts/install-deps)");
+    }
+    found
+}
+
+/// A PDF whose pages are pictures of `pages` (one line of text each), with no text layer: a
+/// scan, which extraction can only read by OCR. Made with `pdftoppm` at `dpi`.
+pub fn scanned_pdf(pages: &[&str], dpi: u32) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut images = Vec::new();
+    for (n, text) in pages.iter().enumerate() {
+        let input = dir.path().join(format!("in{n}.pdf"));
+        fs::write(&input, text_pdf(text)).unwrap();
+        let out = dir.path().join(format!("page{n}"));
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-r", &dpi.to_string(), "-gray", "-singlefile"])
+            .arg(&input)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "pdftoppm");
+        let pgm = fs::read(out.with_extension("pgm")).unwrap();
+        // P5\n<w> <h>\n255\n<pixels>
+        let mut fields = Vec::new();
+        let mut i = 0;
+        while fields.len() < 4 {
+            while pgm[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let start = i;
+            while !pgm[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            fields.push(String::from_utf8_lossy(&pgm[start..i]).into_owned());
+        }
+        let w: usize = fields[1].parse().unwrap();
+        let h: usize = fields[2].parse().unwrap();
+        images.push((w, h, pgm[i + 1..].to_vec()));
+    }
+    // Objects: 1 catalog, 2 pages, then per page: page, image, content.
+    let n = images.len();
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
+    ];
+    for (i, (w, h, pixels)) in images.iter().enumerate() {
+        let (page, image, content) = (3 + 3 * i, 4 + 3 * i, 5 + 3 * i);
+        let _ = page;
+        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Resources << /XObject << /Im1 {image} 0 R >> >> /Contents {content} 0 R >>").into_bytes());
+        let mut object = format!("<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {} >>\nstream\n", pixels.len()).into_bytes();
+        object.extend_from_slice(pixels);
+        object.extend_from_slice(b"\nendstream");
+        objects.push(object);
+        let draw = format!("q {w} 0 0 {h} 0 0 cm /Im1 Do Q");
+        objects
+            .push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
+    }
+    pdf_of(&objects)
+}
+
+/// A one-page PDF of `text` in Helvetica, with a text layer.
+fn text_pdf(text: &str) -> Vec<u8> {
+    let content = format!("BT /F1 24 Tf 72 700 Td ({text}) Tj ET");
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+    ];
+    pdf_of(&objects)
+}
+
+/// A PDF file of numbered `objects` (1 is the catalog), with its cross-reference table.
+fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A test that needs `service` and finds it missing: under `CI` that fails the test, unless the
+/// suite runs it later with the service (`CUSTODIA_TEST_DEFERRED=s3,postgres`, set by
+/// `scripts/test` for the run before `scripts/test-s3` and `scripts/test-postgres`); elsewhere
+/// the test is skipped with `note`.
+pub fn service_missing(service: &str, note: &str) {
+    let deferred = std::env::var("CUSTODIA_TEST_DEFERRED").unwrap_or_default();
+    assert!(
+        std::env::var_os("CI").is_none() || deferred.split(',').any(|d| d.trim() == service),
+        "{note}, and CI is set: this test needs {service} (scripts/test starts it)"
+    );
+    eprintln!("{note}");
+}

@@ -1,0 +1,133 @@
+//! What each party may see of an item's custody history and provenance: one place, used by the
+//! CLI, the API and the pages alike.
+//!
+//! The policy (`decide`) says whether a person may see an item's history at all; this module
+//! trims what that history and the item's submissions show, because the entries of one item
+//! concern several parties (the originators who supplied it, the states that asked for it):
+//! - the holder's people see everything;
+//! - an originator's liaison sees the entries of its own organisation's submissions, consent
+//!   decisions and regimes, the entries its own people made, and the releases of the item (its
+//!   own material's fate), never another originator's provenance, decisions or refusal reasons;
+//! - a requester sees the entries of its own authority's requests and releases and its own
+//!   people's actions, never another state's requests or anyone's reasons; who decided for the
+//!   holder or an originator is not named;
+//! - anyone else sees only what their own organisation did.
+
+use std::collections::BTreeMap;
+
+use custodia_access::{Principal, Role};
+use custodia_blobstore::ContentHash;
+use custodia_catalog::{EventRow, SubmissionRow};
+use serde_json::Value;
+
+use crate::{Result, Vault};
+
+/// The name shown instead of a person outside the viewer's organisation.
+const SOMEONE_ELSE: &str = "(another organisation)";
+
+impl Vault {
+    /// Item `hash`'s custody history as `actor` may see it: authorised (`ViewHistory`), then
+    /// trimmed to the entries that concern `actor`'s organisation.
+    pub fn history_for(&self, actor: &str, hash: &ContentHash) -> Result<Vec<EventRow>> {
+        let who = self.principal(actor)?;
+        self.authorise(&who, custodia_access::Action::ViewHistory, hash, None)?;
+        let events = self.history(hash)?;
+        if who.of_holder() {
+            return Ok(events);
+        }
+        let mut organisations: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut authorities: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut shown = Vec::new();
+        for mut event in events {
+            let by = organisations
+                .entry(event.actor.clone())
+                .or_insert_with(|| self.principal(&event.actor).ok().map(|p| p.organisation))
+                .clone();
+            let ours = by.as_deref() == Some(who.organisation.as_str());
+            let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
+            let field = |name: &str| {
+                details
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            let originator = field("originator").or_else(|| {
+                details
+                    .pointer("/submission/originator")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+            let request_authority = field("request").and_then(|id| {
+                authorities
+                    .entry(id.clone())
+                    .or_insert_with(|| {
+                        self.catalog
+                            .request(&id)
+                            .ok()
+                            .flatten()
+                            .map(|r| r.authority)
+                    })
+                    .clone()
+            });
+            let concerns = |org: &Option<String>| org.as_deref() == Some(who.organisation.as_str());
+            let visible = ours
+                || (who.is(Role::OriginatorLiaison)
+                    && (concerns(&originator)
+                        || event.action == crate::custody::action::RELEASE))
+                || (who.is(Role::Requester)
+                    && (concerns(&field("recipient"))
+                        || concerns(&field("authority"))
+                        || concerns(&request_authority)));
+            if !visible {
+                continue;
+            }
+            if !ours {
+                event.actor = SOMEONE_ELSE.to_owned();
+                // Reasons and notes of others' decisions are theirs.
+                if let Value::Object(mut map) = details {
+                    for private in ["reason", "note", "decided_by"] {
+                        map.remove(private);
+                    }
+                    event.details = Value::Object(map).to_string();
+                }
+            }
+            shown.push(event);
+        }
+        Ok(shown)
+    }
+
+    /// Item `hash`'s submissions (provenance) as `who` may see them: all for the holder's people,
+    /// otherwise only those of `who`'s own organisation.
+    pub fn submissions_for(
+        &self,
+        who: &Principal,
+        hash: &ContentHash,
+    ) -> Result<Vec<SubmissionRow>> {
+        self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
+        let all = self.submissions(hash)?;
+        if who.of_holder() {
+            return Ok(all);
+        }
+        Ok(all
+            .into_iter()
+            .filter(|s| s.originator == who.organisation)
+            .collect())
+    }
+
+    /// Item `hash`'s regimes as `who` may see them: the holder's people see every
+    /// originator's; others only their own organisation's.
+    pub fn regimes_for(
+        &self,
+        who: &Principal,
+        hash: &ContentHash,
+    ) -> Result<crate::RegimeReport> {
+        self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
+        let mut report = self.regimes(hash)?;
+        if !who.of_holder() {
+            report
+                .submissions
+                .retain(|s| s.originator == who.organisation);
+        }
+        Ok(report)
+    }
+}

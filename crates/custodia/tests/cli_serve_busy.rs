@@ -1,0 +1,216 @@
+//! `custodia serve` while the vault works, and the API's answers to hostile input: reads are
+//! answered during the OCR of an uploaded scan; every API error is JSON with an id; input no
+//! field can store is refused naming the field.
+
+mod support;
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::server::{set_password, Server};
+use support::{scanned_pdf, sha256_hex, tool_or_skip, TestVault};
+
+/// A vault with one extracted text item of UNITAD; the administrator can sign in.
+fn vault() -> TestVault {
+    let v = TestVault::new();
+    let folder = v.folder("collection");
+    fs::write(
+        folder.join("register.txt"),
+        "Register of detainees at Badush prison near Mosul, August 2014.",
+    )
+    .unwrap();
+    v.ingest(&[&folder], "UNITAD", &["--case", "C-1"]);
+    v.ok(["extract", "--pending"]);
+    set_password(&v, "admin");
+    v
+}
+
+/// Uploads `content` as `name` through the resumable upload API and finishes it.
+fn upload(server: &Server, token: &str, name: &str, content: &[u8]) {
+    let plan = json!({
+        "name": name, "size": content.len(), "sha256": sha256_hex(content),
+        "originator": "UNITAD", "case_ref": "C-1",
+    });
+    let (status, begun) = server.send("POST", "/api/v1/uploads", token, plan);
+    assert_eq!(status, 201, "{begun}");
+    let path = format!("/api/v1/uploads/{}", begun["id"].as_str().unwrap());
+    for (n, chunk) in content.chunks(4 << 20).enumerate() {
+        let offset = (n * (4 << 20)).to_string();
+        let (status, sent) = server.patch(&path, token, &[("Upload-Offset", &offset)], chunk);
+        assert_eq!(status, 200, "{sent}");
+    }
+    let (status, report) = server.send("POST", &format!("{path}/finish"), token, json!({}));
+    assert_eq!(status, 200, "{report}");
+}
+
+fn timed_get(server: &Server, path: &str, token: Option<&str>) -> (u16, Value, Duration) {
+    let started = Instant::now();
+    let (status, body) = server.json(path, token);
+    (status, body, started.elapsed())
+}
+
+#[test]
+fn reads_are_answered_while_an_uploaded_scan_is_read() {
+    if !(tool_or_skip("tesseract") && tool_or_skip("pdftoppm")) {
+        return;
+    }
+    let v = vault();
+    let server = Server::start(&v);
+    let admin = server.token("admin");
+    // Three pages of scan: their OCR takes seconds, during which the vault must answer.
+    let pages: Vec<String> = (1..=3)
+        .map(|n| format!("Page {n} of the Sinjar transfer ledger Kocho"))
+        .collect();
+    let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let scan = scanned_pdf(&pages, 150);
+    upload(&server, &admin, "ledger-scan.pdf", &scan);
+
+    // While the scan is read: health, readiness, search and item pages all answer at once.
+    let mut slowest = Duration::ZERO;
+    let mut reads_during_ocr = 0;
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let (status, found, _) = timed_get(&server, "/api/v1/search?q=ledger", Some(&admin));
+        assert_eq!(status, 200, "{found}");
+        if found["total"].as_u64().unwrap_or(0) > 0 {
+            break; // the scan has been read, recorded and indexed
+        }
+        for path in ["/readyz", "/api/v1/search?q=Badush", "/api/v1/holdings"] {
+            let (status, body, took) = timed_get(&server, path, Some(&admin));
+            assert_eq!(status, 200, "{path}: {body}");
+            slowest = slowest.max(took);
+        }
+        reads_during_ocr += 1;
+        assert!(
+            Instant::now() < deadline,
+            "the uploaded scan was never indexed"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The reads really happened during the OCR run, and none of them waited for it (the whole
+    // run takes several seconds; before the vault was released during extraction, every read
+    // waited for its end and `/readyz` gave up with 503 after 5 s).
+    assert!(
+        reads_during_ocr >= 3,
+        "only {reads_during_ocr} rounds of reads before the scan was indexed"
+    );
+    assert!(
+        slowest < Duration::from_secs(3),
+        "a read waited {slowest:?} for the extraction"
+    );
+    let (status, found, _) = timed_get(&server, "/api/v1/search?q=Kocho", Some(&admin));
+    assert_eq!((status, found["total"].as_u64()), (200, Some(1)), "{found}");
+}
+
+#[test]
+fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
+    let v = vault();
+    let server = Server::start(&v);
+    let admin = server.token("admin");
+    let agent = &server.agent;
+    let base = &server.base;
+    let json_of = |mut response: ureq::http::Response<ureq::Body>| -> (u16, String, Value) {
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body: Value = response.body_mut().read_json().unwrap_or(Value::Null);
+        (status, kind, body)
+    };
+    let assert_error = |(status, kind, body): (u16, String, Value), expected: u16| -> Value {
+        assert_eq!(status, expected, "{body}");
+        assert!(kind.starts_with("application/json"), "{status}: {kind}");
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        let id = body["id"].as_str().unwrap_or_default();
+        assert!(id.len() >= 8 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{body}");
+        body
+    };
+
+    // A NUL in sign-in (no token needed): 400 naming the field, not 500.
+    let refused = assert_error(
+        json_of(
+            agent
+                .post(format!("{base}/api/v1/auth/login"))
+                .send_json(json!({"user": "ad\u{0}min", "password": "x"}))
+                .unwrap(),
+        ),
+        400,
+    );
+    assert!(refused["error"].as_str().unwrap().contains("body.user"), "{refused}");
+    // In a nested field of an authenticated route, and in a query parameter.
+    let (status, refused) = server.send(
+        "POST",
+        "/api/v1/requests",
+        &admin,
+        json!({"authority": "X", "legal_basis": "MLA", "description": {"text": "a\u{1}b"}}),
+    );
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["error"].as_str().unwrap().contains("body.description.text"), "{refused}");
+    let refused = assert_error(
+        json_of(
+            agent
+                .get(format!("{base}/api/v1/search?q=Bad%00ush"))
+                .header("Authorization", format!("Bearer {admin}"))
+                .call()
+                .unwrap(),
+        ),
+        400,
+    );
+    assert!(refused["error"].as_str().unwrap().contains("`q`"), "{refused}");
+    // In the path.
+    assert_error(
+        json_of(
+            agent
+                .get(format!("{base}/api/v1/requests/RFA%00X"))
+                .header("Authorization", format!("Bearer {admin}"))
+                .call()
+                .unwrap(),
+        ),
+        400,
+    );
+
+    // The framework's own refusals come in the same shape: a body that is not JSON, JSON of the
+    // wrong shape, the wrong content type, an unknown route, a wrong method.
+    assert_error(
+        json_of(
+            agent
+                .post(format!("{base}/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .send(&b"{\"user\": "[..])
+                .unwrap(),
+        ),
+        400,
+    );
+    assert_error(
+        json_of(
+            agent
+                .post(format!("{base}/api/v1/auth/login"))
+                .send_json(json!({"user": 3}))
+                .unwrap(),
+        ),
+        422,
+    );
+    assert_error(
+        json_of(
+            agent
+                .post(format!("{base}/api/v1/auth/login"))
+                .header("content-type", "text/plain")
+                .send(&b"user=admin"[..])
+                .unwrap(),
+        ),
+        415,
+    );
+    assert_error(
+        json_of(agent.get(format!("{base}/api/v1/no-such-route")).call().unwrap()),
+        404,
+    );
+    assert_error(
+        json_of(agent.delete(format!("{base}/api/v1/me")).call().unwrap()),
+        405,
+    );
+    // Not signed in.
+    assert_error(json_of(agent.get(format!("{base}/api/v1/me")).call().unwrap()), 401);
+}
