@@ -28,6 +28,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod custody_log;
+pub use custody_log::{log_entry_fields, LogFields, LogSubject};
+
 /// What a person does in the system; one person may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -407,6 +407,8 @@ pub trait Catalog: Send {
     fn expansion_error(&self, sha256: &str) -> Result<Option<String>>;
     /// Custody events of one item, oldest first.
     fn history(&self, sha256: &str) -> Result<Vec<EventRow>>;
+    /// The event logged at position `ledger_index` of the custody log, if any.
+    fn event_at(&self, ledger_index: u64) -> Result<Option<EventRow>>;
 
     /// Every item, in SHA-256 order, passed to `visit` one at a time (bounded memory).
     fn for_each_item(&self, visit: &mut dyn FnMut(ItemRow) -> Result<()>) -> Result<()>;

@@ -808,6 +808,16 @@ impl<D: Db> Catalog for SqlCatalog<D> {
         )
     }
 
+    fn event_at(&self, ledger_index: u64) -> Result<Option<EventRow>> {
+        one(
+            &self.db,
+            "read a logged event",
+            &format!("SELECT {EVENT_COLUMNS} FROM events WHERE ledger_index = ?1"),
+            args![ledger_index as i64],
+            event_from_row,
+        )
+    }
+
     fn for_each_item(&self, visit: &mut dyn FnMut(ItemRow) -> Result<()>) -> Result<()> {
         let mut after = String::new();
         loop {

@@ -91,9 +91,14 @@ pub struct CustodyRecord {
     pub index: u64,
     /// The exact bytes of the log entry, base64 (standard alphabet, padded).
     pub entry: String,
-    /// The details the entry commits to (its `details` field is their SHA-256), where the holder
-    /// discloses them: the ingest and this package's release. `None` for other events.
+    /// The details the entry commits to, where the holder discloses them: the ingest and this
+    /// package's release. `None` for other events.
     pub details: Option<String>,
+    /// Openings of the fields disclosed to the recipient (format 2 entries, whose fields are
+    /// commitments; see [`crate::entry`]): always the item, and the actor and details where the
+    /// details are disclosed.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub openings: crate::entry::Openings,
     /// The RFC 9162 inclusion proof of the entry in the tree of `tree_size` entries, from the
     /// leaf upwards, each hash base64.
     pub proof: Vec<String>,

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod bag;
+pub mod entry;
 mod format;
 mod source;
 mod verify;

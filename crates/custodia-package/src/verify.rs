@@ -12,9 +12,9 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use custodia_ledger::{leaf_hash, verify_consistency, verify_inclusion, Hash, LedgerVerifier};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::bag::decode_path;
+use crate::entry::{field, Entry};
 use crate::format::{
     ItemMetadata, PackageManifest, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,
     PACKAGE_FILE, VKEY_FILE,
@@ -137,15 +137,6 @@ impl Run {
             detail: detail.into(),
         });
     }
-}
-
-/// The custody entry fields the verifier relies on (`docs/PACKAGE.md`).
-#[derive(Debug, Deserialize)]
-struct EntryFields {
-    time: String,
-    action: String,
-    item: Option<String>,
-    details: String,
 }
 
 /// The JSON of `custodia log consistency --json`.
@@ -605,18 +596,34 @@ fn check_custody(
             run.fault(file, format!("{at}: the entry is not base64"));
             continue;
         };
-        let fields: EntryFields = match serde_json::from_slice(&entry) {
+        let fields = match Entry::parse(&entry) {
             Ok(f) => f,
             Err(e) => {
-                run.fault(file, format!("{at}: not a custody entry: {e}"));
+                run.fault(file, format!("{at}: {e}"));
                 continue;
             }
         };
-        if !fields
-            .item
-            .as_deref()
-            .is_some_and(|i| i.eq_ignore_ascii_case(&item.sha256))
-        {
+        // Every opening must open its field's commitment (format 2 entries only have any).
+        for (name, opening) in &record.openings {
+            let opens = match &fields {
+                Entry::V2(e) => e.committed(name).is_some_and(|c| opening.opens(name, c)),
+                Entry::V1(_) => false,
+            };
+            if !opens {
+                run.fault(
+                    file,
+                    format!("{at}: the opening of `{name}` is not of the entry's commitment"),
+                );
+            }
+        }
+        let about_item = match &fields {
+            Entry::V1(e) => e
+                .item
+                .as_deref()
+                .is_some_and(|i| i.eq_ignore_ascii_case(&item.sha256)),
+            Entry::V2(_) => fields.states(field::ITEM, &item.sha256, &record.openings),
+        };
+        if !about_item {
             run.fault(file, format!("{at}: the entry is about another item"));
         }
         let mut proof = Vec::with_capacity(record.proof.len());
@@ -641,21 +648,21 @@ fn check_custody(
                     file,
                     format!(
                         "{at} ({} at {}): not in the signed log: {e}",
-                        fields.action, fields.time
+                        fields.action(),
+                        fields.time()
                     ),
                 );
             }
         }
         if let Some(details) = &record.details {
-            let digest = hex::encode(Sha256::digest(details.as_bytes()));
-            if !digest.eq_ignore_ascii_case(&fields.details) {
+            if !fields.states(field::DETAILS, details, &record.openings) {
                 run.fault(
                     file,
                     format!("{at}: its details are not those the log entry commits to"),
                 );
                 continue;
             }
-            match fields.action.as_str() {
+            match fields.action() {
                 // A redacted derivative's `redact` entry is its ingest.
                 "ingest" | "redact" => ingest_disclosed = true,
                 "release" => {

@@ -794,11 +794,15 @@ pub(crate) struct ConsistencyQuery {
 #[utoipa::path(get, path = "/api/v1/log/consistency", params(
     ("from" = u64, Query, description = "The older tree size"),
     ("to" = u64, Query, description = "The newer tree size")
-), responses((status = 200, description = "old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log")))]
+), responses((status = 200, description = "old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log"), (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")))]
 pub(crate) async fn consistency(
     State(state): State<AppState>,
+    method: axum::http::Method,
+    headers: HeaderMap,
     Query(q): Query<ConsistencyQuery>,
 ) -> ApiResult {
+    // Sizes and roots only: to anyone signed in, to the public if the operator says so.
+    crate::checkpoint_reader(&state, &headers, &method).await?;
     let value = state
         .with_vault(move |vault| {
             vault.follow_log()?;
@@ -821,38 +825,23 @@ pub(crate) struct ProofQuery {
     tree_size: Option<u64>,
 }
 
-/// An inclusion proof of a custody entry in a tree size (default: a new signed checkpoint),
-/// with that checkpoint; anyone may verify it with the verifier key.
+/// A custody entry with its inclusion proof in a tree size (default: the newest checkpoint
+/// covering it) and the openings of the fields the caller may see: only for a caller who may
+/// see the item the entry concerns (entries about no item: the holder's custodians and
+/// auditors); any other entry is answered as one that does not exist.
 #[utoipa::path(get, path = "/api/v1/log/proof", params(
     ("entry" = u64, Query, description = "The entry's index"),
     ("tree_size" = Option<u64>, Query, description = "The tree size to prove against")
-), responses((status = 200, description = "entry, tree_size, audit_path (hex), checkpoint"), (status = 400, description = "No such entry or size")))]
+), responses((status = 200, description = "leaf_index, tree_size, entry (base64), version, leaf_hash, audit_path, root_hash (hex), checkpoint, openings, withheld"), (status = 400, description = "No such entry (or none the caller may see), or no such size"), (status = 401, description = "Not signed in")))]
 pub(crate) async fn inclusion_proof(
     State(state): State<AppState>,
+    Caller(user): Caller,
     Query(q): Query<ProofQuery>,
 ) -> ApiResult {
-    let value = state
-        .with_vault(move |vault| {
-            let checkpoint = vault.checkpoint()?;
-            let size = q.tree_size.unwrap_or(checkpoint.size());
-            // The checkpoint goes with the proof only when it is of the proven size.
-            let signed = (size == checkpoint.size()).then(|| checkpoint.text().to_owned());
-            let proof = vault
-                .ledger()
-                .inclusion_proof(q.entry, size)
-                .map_err(VaultError::from)
-                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
-            let entry = vault.ledger().entry(q.entry).map_err(VaultError::from)?;
-            use base64::Engine as _;
-            Ok(json!({
-                "entry": q.entry, "tree_size": size,
-                "leaf": base64::engine::general_purpose::STANDARD.encode(&entry),
-                "audit_path": proof.audit_path.iter().map(|h| hex_of(&h.0)).collect::<Vec<_>>(),
-                "checkpoint": signed,
-            }))
-        })
+    let view = state
+        .with_vault(move |vault| Ok(vault.log_entry_for(&user, q.entry, q.tree_size)?))
         .await?;
-    Ok(Json(value).into_response())
+    Ok(Json(view).into_response())
 }
 
 fn hex_of(hash: &[u8; 32]) -> String {

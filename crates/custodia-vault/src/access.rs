@@ -15,7 +15,7 @@ use custodia_blobstore::ContentHash;
 use custodia_catalog::{AccessChange, NewEvent, OrganisationRow, RegimeRow, UserRow};
 use serde::Serialize;
 
-use crate::custody::{self, CustodyEntry};
+use crate::custody;
 use crate::{Result, Vault, VaultError};
 
 /// The regime of a submission when nobody set one: nothing leaves without a decision.
@@ -334,23 +334,18 @@ impl Vault {
         for change in changes {
             let time = custody::now();
             let details = change.details.to_string();
-            let entry = CustodyEntry::new(
-                &time,
-                actor,
-                change.action,
-                change.item.as_deref(),
-                &details,
-            );
             events.push(NewEvent {
                 time,
                 actor: actor.to_owned(),
                 action: change.action.to_owned(),
                 item: change.item,
                 details,
-                entry: entry.to_bytes(),
+                // Sealed below.
+                entry: Vec::new(),
             });
             rows.extend(change.rows);
         }
+        self.sealer.seal_events(&mut events)?;
         let pending = self.catalog.apply(&rows, &events)?;
         let indexes = self.append_pending(&pending)?;
         self.checkpoint_if_due()?;

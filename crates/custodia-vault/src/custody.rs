@@ -1,18 +1,42 @@
 //! Custody log entries: what the vault appends to the ledger for every action.
 //!
 //! An entry is compact JSON with a fixed field order, so its bytes (and leaf hash) are exactly
-//! reproducible:
+//! reproducible. Entries written now are version 2 (`custodia_package::entry` specifies both
+//! versions and checks openings):
 //!
 //! ```json
-//! {"v":1,"time":"2026-11-24T10:00:00.000000Z","actor":"admin","action":"ingest","item":"<sha256>","details":"<sha256 of the details>"}
+//! {"v":2,"time":"2026-12-04T10:00:00.000000Z","action":"ingest","nonce":"<32 hex>","actor":"<commitment>","item":"<commitment>","details":"<commitment>"}
 //! ```
 //!
-//! The details themselves (originator, paths, reasons…) stay in the encrypted catalog; the log
-//! commits to them by hash, so a defence lawyer given the details can check them against the log,
-//! and the log alone reveals no names.
+//! `time` and `action` stay plain; `actor`, `item` and `details` are salted commitments, so the
+//! log file names no item, person, organisation or request in any form, and an entry of one item
+//! cannot be linked to another entry of the same item. The values (the *openings*) are the
+//! catalog's event row of the entry, which holds time, actor, action, item and details already.
+//!
+//! **Why salts are derived, not stored.** Each field's salt is HMAC-SHA256(custody salt key,
+//! nonce ‖ field name), the key derived from the master key for this use only and the nonce 16
+//! random bytes per entry. A salt is as unpredictable as a random one to anyone without the key,
+//! yet the vault re-derives it whenever it must open a field (for `verify`, a proof served to
+//! someone allowed to see the item, a disclosure package), so the catalog needs no new column
+//! and no migration, every server of a scaled-out vault (which share the master key) can open
+//! every entry, and disclosing one salt reveals nothing of the key or of the other fields' salts.
+//! A salt stored per field would have cost a schema change and three more secrets per event to
+//! keep in step with the log, for no gain in secrecy.
+//!
+//! Version 1 entries (`{"v":1,"time","actor","action","item","details"}`, with the item's plain
+//! SHA-256, the user name and the SHA-256 of the details) stay in older logs as they were: the
+//! log never rewrites. [`CustodyEntry`] still builds and reads them.
 
+use ring::hmac;
+use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub use custodia_package::entry::{
+    commitment, field, Entry as LoggedEntry, EntryError, EntryV2, Opening, Openings, ENTRY_VERSION,
+};
+
+use crate::VaultError;
 
 /// The actions recorded in the custody log. Names are part of the log format: never rename.
 pub mod action {
@@ -42,7 +66,9 @@ pub mod action {
     pub const MIGRATE: &str = "migrate";
 }
 
-/// One custody log entry, as appended to the ledger.
+/// A version 1 custody log entry (every field plain but the details). Entries are no longer
+/// written in this form (the vault seals version 2 entries, see [`EntrySealer`]); it reads and
+/// builds the entries of older logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustodyEntry {
     pub v: u32,
@@ -78,11 +104,129 @@ impl CustodyEntry {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
+    /// Reads a version 1 entry (`None` for anything else, version 2 entries included).
     pub fn parse(bytes: &[u8]) -> Option<Self> {
-        serde_json::from_slice(bytes).ok()
+        serde_json::from_slice(bytes)
+            .ok()
+            .filter(|e: &Self| e.v == 1)
     }
 }
 
+/// Makes version 2 entries and re-derives the salts of their commitments.
+pub(crate) struct EntrySealer {
+    key: hmac::Key,
+    random: SystemRandom,
+}
+
+/// Bytes of an entry's nonce.
+const NONCE_BYTES: usize = 16;
+
+impl EntrySealer {
+    pub(crate) fn new(key: &[u8; 32]) -> Self {
+        Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, key),
+            random: SystemRandom::new(),
+        }
+    }
+
+    /// The salt of `field` in the entry whose nonce is `nonce`.
+    fn salt(&self, nonce: &[u8], field: &str) -> [u8; 32] {
+        let mut context = hmac::Context::with_key(&self.key);
+        context.update(nonce);
+        context.update(field.as_bytes());
+        let tag = context.sign();
+        let mut salt = [0u8; 32];
+        salt.copy_from_slice(tag.as_ref());
+        salt
+    }
+
+    /// The version 2 entry of an event whose nonce is `nonce`.
+    fn seal_with(
+        &self,
+        nonce: &[u8],
+        time: &str,
+        actor: &str,
+        action: &str,
+        item: Option<&str>,
+        details_json: &str,
+    ) -> Vec<u8> {
+        let commit =
+            |name: &str, value: &str| hex::encode(commitment(name, &self.salt(nonce, name), value));
+        EntryV2 {
+            v: ENTRY_VERSION,
+            time: time.to_owned(),
+            action: action.to_owned(),
+            nonce: hex::encode(nonce),
+            actor: commit(field::ACTOR, actor),
+            item: item.map(|sha| commit(field::ITEM, sha)),
+            details: commit(field::DETAILS, details_json),
+        }
+        .to_bytes()
+    }
+
+    /// Seals each event's entry from the event's own fields with a fresh random nonce,
+    /// replacing whatever `entry` held: the one place where entries are made, so row and entry
+    /// agree by construction. (One call to the system's random source for all the nonces: an
+    /// ingest batch holds thousands of events.)
+    pub(crate) fn seal_events<'a>(
+        &self,
+        events: impl IntoIterator<Item = &'a mut custodia_catalog::NewEvent>,
+    ) -> Result<(), VaultError> {
+        let events: Vec<&mut custodia_catalog::NewEvent> = events.into_iter().collect();
+        let mut nonces = vec![0u8; NONCE_BYTES * events.len()];
+        self.random
+            .fill(&mut nonces)
+            .map_err(|_| VaultError::Crypto("no system randomness"))?;
+        for (event, nonce) in events.into_iter().zip(nonces.chunks_exact(NONCE_BYTES)) {
+            event.entry = self.seal_with(
+                nonce,
+                &event.time,
+                &event.actor,
+                &event.action,
+                event.item.as_deref(),
+                &event.details,
+            );
+        }
+        Ok(())
+    }
+
+    /// The opening of `field` as `value` in `entry`, or `None` when the entry's nonce is not
+    /// hex (then nothing in it can be opened).
+    pub(crate) fn open(&self, entry: &EntryV2, field: &str, value: &str) -> Option<Opening> {
+        let nonce = hex::decode(&entry.nonce).ok()?;
+        Some(Opening {
+            salt: hex::encode(self.salt(&nonce, field)),
+            value: value.to_owned(),
+        })
+    }
+
+    /// The openings of `fields` of a version 2 entry from its event row's values (fields the
+    /// entry does not commit to are left out).
+    pub(crate) fn openings(
+        &self,
+        entry: &EntryV2,
+        event: &custodia_catalog::EventRow,
+        fields: &[&str],
+    ) -> Openings {
+        let mut openings = Openings::new();
+        for &name in fields {
+            let value = match name {
+                field::ACTOR => Some(event.actor.as_str()),
+                field::ITEM => event.item.as_deref(),
+                field::DETAILS => Some(event.details.as_str()),
+                _ => None,
+            };
+            if let (Some(value), Some(_)) = (value, entry.committed(name)) {
+                if let Some(opening) = self.open(entry, name, value) {
+                    openings.insert(name.to_owned(), opening);
+                }
+            }
+        }
+        openings
+    }
+}
+
+/// The SHA-256 (hex) of a details text: what a version 1 entry's `details` holds.
 pub fn details_hash(details_json: &str) -> String {
     hex::encode(Sha256::digest(details_json.as_bytes()))
 }
@@ -109,4 +253,100 @@ pub fn format_time(t: time::OffsetDateTime) -> String {
 
 pub fn format_system_time(t: std::time::SystemTime) -> String {
     format_time(time::OffsetDateTime::from(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use custodia_catalog::{EventRow, NewEvent};
+
+    fn event(item: Option<&str>) -> NewEvent {
+        NewEvent {
+            time: "2026-12-04T10:00:00.000000Z".into(),
+            actor: "liaison-a".into(),
+            action: action::DOWNLOAD.into(),
+            item: item.map(str::to_owned),
+            details: r#"{"reason":"review","organisation":"Government A"}"#.into(),
+            entry: Vec::new(),
+        }
+    }
+
+    fn row(event: &NewEvent) -> EventRow {
+        EventRow {
+            id: 1,
+            ledger_index: Some(0),
+            time: event.time.clone(),
+            actor: event.actor.clone(),
+            action: event.action.clone(),
+            item: event.item.clone(),
+            submission_id: None,
+            details: event.details.clone(),
+            entry: event.entry.clone(),
+        }
+    }
+
+    #[test]
+    fn sealed_entries_name_nothing_and_open_field_by_field() {
+        let sealer = EntrySealer::new(&[9u8; 32]);
+        let sha = "ab".repeat(32);
+        let mut events = vec![event(Some(&sha)), event(Some(&sha)), event(None)];
+        sealer.seal_events(&mut events).unwrap();
+        for e in &events {
+            let text = String::from_utf8(e.entry.clone()).unwrap();
+            for plain in ["liaison-a", "Government A", "review", sha.as_str()] {
+                assert!(!text.contains(plain), "{text} holds {plain}");
+            }
+            assert!(!text.contains(&details_hash(&e.details)), "{text}");
+        }
+        // Two entries of one item share no commitment: they cannot be linked.
+        let (one, two) = (&events[0].entry, &events[1].entry);
+        let (LoggedEntry::V2(one), LoggedEntry::V2(two)) = (
+            LoggedEntry::parse(one).unwrap(),
+            LoggedEntry::parse(two).unwrap(),
+        ) else {
+            panic!("version 2 entries");
+        };
+        assert_ne!(one.item, two.item);
+        assert_ne!(one.actor, two.actor);
+        assert_ne!(one.nonce, two.nonce);
+        // The vault opens any field again; each opening checks against its commitment only.
+        let openings = sealer.openings(&one, &row(&events[0]), &field::ALL);
+        assert_eq!(openings.len(), 3);
+        let parsed = LoggedEntry::V2(one.clone());
+        assert!(parsed.states(field::ITEM, &sha, &openings));
+        assert!(parsed.states(field::ACTOR, "liaison-a", &openings));
+        assert!(parsed.states(field::DETAILS, &events[0].details, &openings));
+        assert!(!parsed.states(field::ACTOR, "liaison-b", &openings));
+        let only_item = sealer.openings(&one, &row(&events[0]), &[field::ITEM]);
+        assert!(!parsed.states(field::ACTOR, "liaison-a", &only_item));
+        // Another vault's key opens nothing.
+        let other = EntrySealer::new(&[8u8; 32]).openings(&one, &row(&events[0]), &field::ALL);
+        assert!(!parsed.states(field::ITEM, &sha, &other));
+        // An entry about no item commits to no item.
+        let LoggedEntry::V2(none) = LoggedEntry::parse(&events[2].entry).unwrap() else {
+            panic!("version 2");
+        };
+        assert!(none.item.is_none());
+        assert_eq!(
+            sealer.openings(&none, &row(&events[2]), &field::ALL).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn version_1_entries_still_build_and_read() {
+        let entry = CustodyEntry::new("t", "admin", action::SEARCH, None, "{}");
+        let bytes = entry.to_bytes();
+        assert_eq!(CustodyEntry::parse(&bytes), Some(entry));
+        let logged = LoggedEntry::parse(&bytes).unwrap();
+        assert_eq!(logged.version(), 1);
+        assert!(logged.states(field::ACTOR, "admin", &Openings::new()));
+        assert!(logged.states(field::DETAILS, "{}", &Openings::new()));
+        // A version 2 entry is not read as a version 1 one.
+        let mut sealed = vec![event(None)];
+        EntrySealer::new(&[1u8; 32])
+            .seal_events(&mut sealed)
+            .unwrap();
+        assert_eq!(CustodyEntry::parse(&sealed[0].entry), None);
+    }
 }

@@ -25,7 +25,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::archive::{self, ArchiveLimits, Budget};
-use crate::custody::{self, action, CustodyEntry};
+use crate::custody::{self, action};
 use crate::sniff::{self, SNIFF_LEN};
 use crate::{Result, Vault, VaultError};
 
@@ -865,20 +865,14 @@ impl Ingest<'_> {
             submitted_by: self.options.actor.clone(),
         };
         let details = ingest_details(&item, &submission);
-        let entry = CustodyEntry::new(
-            &time,
-            &self.options.actor,
-            action::INGEST,
-            Some(&sha),
-            &details,
-        );
         let event = NewEvent {
             time,
             actor: self.options.actor.clone(),
             action: action::INGEST.into(),
             item: Some(sha.clone()),
             details,
-            entry: entry.to_bytes(),
+            // Sealed when the batch is flushed.
+            entry: Vec::new(),
         };
         self.report.items.push(IngestedItem {
             sha256: sha.clone(),
@@ -940,7 +934,10 @@ impl Ingest<'_> {
         let started = Instant::now();
         self.vault.blobs.sync()?;
         let synced = started.elapsed();
-        let records: Vec<IngestRecord> = self.batch.iter().map(|(r, _)| r.clone()).collect();
+        let mut records: Vec<IngestRecord> = self.batch.iter().map(|(r, _)| r.clone()).collect();
+        self.vault
+            .sealer
+            .seal_events(records.iter_mut().map(|r| &mut r.event))?;
         let commit = self.vault.catalog.commit_ingest(&records)?;
         let committed = started.elapsed();
         let indexes = self.vault.append_pending(&commit.pending)?;

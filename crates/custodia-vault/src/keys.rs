@@ -37,6 +37,12 @@ pub struct VaultKeys {
     pub(crate) catalog: [u8; 32],
     pub(crate) search_index: [u8; 32],
     pub(crate) upload_staging: [u8; 32],
+    /// Key of the custody log's commitment salts (`custody.rs`): each v2 entry's salts are
+    /// HMAC-SHA256 under it, so the vault can open any field and nobody else can guess one.
+    pub(crate) custody_salt: [u8; 32],
+    /// Key of witnesses' identity digests: HMAC-SHA256 under it, so that a guessed name cannot
+    /// be confirmed against a digest without the vault.
+    pub(crate) witness_identity: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -71,6 +77,8 @@ impl VaultKeys {
             catalog: derive(master, "catalog"),
             search_index: derive(master, "search-index"),
             upload_staging: derive(master, "upload-staging"),
+            custody_salt: derive(master, "custody-salt"),
+            witness_identity: derive(master, "witness-identity"),
         }
     }
 

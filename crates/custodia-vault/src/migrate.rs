@@ -341,21 +341,14 @@ impl Vault {
             "blobs_copied": copied,
         });
         let details = details.to_string();
-        let time = crate::custody::now();
-        let entry = crate::custody::CustodyEntry::new(
-            &time,
-            &actor,
-            crate::custody::action::MIGRATE,
-            None,
-            &details,
-        );
         moved.record(&[custodia_catalog::NewEvent {
-            time,
+            time: crate::custody::now(),
             actor: actor.clone(),
             action: crate::custody::action::MIGRATE.into(),
             item: None,
             details,
-            entry: entry.to_bytes(),
+            // Sealed by `record`.
+            entry: Vec::new(),
         }])?;
         moved.checkpoint()?;
         Ok(MigrateReport {

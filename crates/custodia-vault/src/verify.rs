@@ -11,7 +11,7 @@ use custodia_catalog::{EventRow, ItemRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::custody::{action, details_hash, CustodyEntry};
+use crate::custody::{action, field, LoggedEntry};
 use crate::ingest::ingest_details;
 use crate::{Result, Vault};
 
@@ -79,13 +79,17 @@ impl Vault {
             self.check_event(&event, log_size, &mut logged, &mut ingested, &mut faults)?;
             Ok(())
         })?;
+        let mut items = Vec::new();
+        self.catalog.for_each_item(&mut |item| {
+            items.push(item);
+            Ok(())
+        })?;
         for (index, seen) in logged.iter().enumerate() {
             if !seen {
                 let entry = self.ledger.entry(index as u64).ok();
                 let item = entry
                     .as_deref()
-                    .and_then(CustodyEntry::parse)
-                    .and_then(|e| e.item);
+                    .and_then(|bytes| self.orphan_item(bytes, &items));
                 faults.push(fault(
                     "log_entry_without_row",
                     item.as_deref(),
@@ -94,11 +98,6 @@ impl Vault {
                 ));
             }
         }
-        let mut items = Vec::new();
-        self.catalog.for_each_item(&mut |item| {
-            items.push(item);
-            Ok(())
-        })?;
         let items_checked = items.len() as u64;
         for item in &items {
             if !ingested.contains(&item.sha256) {
@@ -199,33 +198,24 @@ impl Vault {
             ));
             return Ok(());
         }
-        let Some(entry) = CustodyEntry::parse(&entry_bytes) else {
-            faults.push(fault(
-                "row_differs_from_log",
-                item,
-                Some(index),
-                "the log entry is not a custody entry",
-            ));
-            return Ok(());
+        let entry = match LoggedEntry::parse(&entry_bytes) {
+            Ok(entry) => entry,
+            Err(e) => {
+                faults.push(fault(
+                    "row_differs_from_log",
+                    item,
+                    Some(index),
+                    format!("log entry {index}: {e}"),
+                ));
+                return Ok(());
+            }
         };
-        if entry.item.as_deref() != item
-            || entry.action != event.action
-            || entry.actor != event.actor
-            || entry.time != event.time
-        {
+        for problem in self.disagreements(&entry, event) {
             faults.push(fault(
                 "row_differs_from_log",
                 item,
                 Some(index),
-                "the event row's item, action, actor or time differs from the log entry",
-            ));
-        }
-        if entry.details != details_hash(&event.details) {
-            faults.push(fault(
-                "row_differs_from_log",
-                item,
-                Some(index),
-                "the event's details were edited after they were logged",
+                format!("log entry {index} (v{}): {problem}", entry.version()),
             ));
         }
         // A redacted derivative's `redact` entry stands for its ingest: same details, same checks.
@@ -271,6 +261,71 @@ impl Vault {
             }
         }
         Ok(())
+    }
+
+    /// The item a log entry without a catalog row names: plain in format 1; in format 2 the
+    /// catalog item whose SHA-256 opens the entry's item commitment (tried against every item:
+    /// such entries exist only where rows were deleted).
+    fn orphan_item(&self, bytes: &[u8], items: &[ItemRow]) -> Option<String> {
+        match LoggedEntry::parse(bytes).ok()? {
+            LoggedEntry::V1(e) => e.item,
+            LoggedEntry::V2(e) => {
+                let committed = e.item.as_deref()?;
+                items
+                    .iter()
+                    .find(|i| {
+                        self.sealer
+                            .open(&e, field::ITEM, &i.sha256)
+                            .is_some_and(|o| o.opens(field::ITEM, committed))
+                    })
+                    .map(|i| i.sha256.clone())
+            }
+        }
+    }
+
+    /// Where the catalog's event row and its log entry disagree, field by field: `time` and
+    /// `action` are plain in both versions; `actor`, `item` and `details` are plain (details
+    /// hashed) in version 1 and opened from the row's values through their commitments in
+    /// version 2.
+    fn disagreements(&self, entry: &LoggedEntry, event: &EventRow) -> Vec<String> {
+        let mut problems = Vec::new();
+        if entry.time() != event.time {
+            problems.push("the event row's `time` is not the entry's".to_owned());
+        }
+        if entry.action() != event.action {
+            problems.push("the event row's `action` is not the entry's".to_owned());
+        }
+        if entry.concerns_item() != event.item.is_some() {
+            problems.push(if event.item.is_some() {
+                "the event row names an item, the entry none".to_owned()
+            } else {
+                "the entry names an item, the event row none".to_owned()
+            });
+        }
+        let openings = match entry {
+            LoggedEntry::V1(_) => Default::default(),
+            LoggedEntry::V2(v2) => {
+                self.sealer
+                    .openings(v2, event, &[field::ACTOR, field::ITEM, field::DETAILS])
+            }
+        };
+        let values = [
+            (field::ACTOR, Some(event.actor.as_str())),
+            (field::ITEM, event.item.as_deref()),
+            (field::DETAILS, Some(event.details.as_str())),
+        ];
+        for (name, value) in values {
+            let Some(value) = value else { continue };
+            if !entry.states(name, value, &openings) {
+                problems.push(match name {
+                    field::DETAILS => {
+                        "the event's `details` were edited after they were logged".to_owned()
+                    }
+                    _ => format!("the event row's `{name}` is not the one the entry commits to"),
+                });
+            }
+        }
+        problems
     }
 
     /// Checks each item's blob exists; with `deep`, decrypts and re-hashes it. Two workers share

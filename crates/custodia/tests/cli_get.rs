@@ -68,14 +68,17 @@ fn get_writes_the_exact_bytes_and_logs_the_reason() {
     assert_eq!(download["actor"], "admin");
     let entry: Value = serde_json::from_str(download["entry"].as_str().unwrap()).unwrap();
     assert_eq!(entry["action"], "download");
-    assert_eq!(entry["item"], sha.as_str());
-    // The reason is in the catalog; the log holds only its hash.
+    // The entry commits to the item (entry format 2); the proof document opens it.
+    assert_ne!(entry["item"], sha.as_str());
+    assert_eq!(entry["v"], 2);
+    // The reason is in the catalog; the log holds only a commitment to it.
     assert!(!download["entry"].as_str().unwrap().contains("defence"));
 
     // The logged entry is the log's entry at that position.
     let proof = vault.ok(["log", "prove", "--entry", &index.to_string()]);
     let logged = base64_decode(proof["entry"].as_str().unwrap());
     assert_eq!(logged, download["entry"].as_str().unwrap().as_bytes());
+    assert_eq!(proof["openings"]["item"]["value"], sha.as_str());
 
     // A second download is a second entry.
     let out2 = vault.folder("out").join("copy2.bin");

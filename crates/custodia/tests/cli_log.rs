@@ -136,6 +136,10 @@ fn b64(text: &str) -> Vec<u8> {
         .unwrap_or_else(|e| panic!("`{text}` is not base64: {e}"))
 }
 
+fn hex_hash(text: &str) -> H {
+    hex::decode(text).unwrap().try_into().unwrap()
+}
+
 fn b64_hash(text: &str) -> H {
     b64(text).try_into().expect("a 32-byte hash")
 }
@@ -321,15 +325,16 @@ fn check_inclusion(proof: &Value, vkey: &VKey, leaves: Option<&[H]>) -> usize {
     let size = proof["tree_size"].as_u64().unwrap() as usize;
     let entry = b64(proof["entry"].as_str().unwrap());
     let leaf = leaf_hash(&entry);
-    assert_eq!(b64_hash(proof["leaf_hash"].as_str().unwrap()), leaf);
+    // The proof document gives hashes in hex (the same document as `GET /api/v1/log/proof`).
+    assert_eq!(hex_hash(proof["leaf_hash"].as_str().unwrap()), leaf);
     let audit: Vec<H> = proof["audit_path"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| b64_hash(h.as_str().unwrap()))
+        .map(|h| hex_hash(h.as_str().unwrap()))
         .collect();
     let root = root_from_path(index, size, leaf, &audit).expect("a path of the right length");
-    assert_eq!(root, b64_hash(proof["root_hash"].as_str().unwrap()));
+    assert_eq!(root, hex_hash(proof["root_hash"].as_str().unwrap()));
     let checkpoint = verify_note(proof["checkpoint"].as_str().unwrap(), vkey).unwrap();
     assert_eq!(checkpoint.size, size);
     assert_eq!(checkpoint.root, root, "the checkpoint's root line");
@@ -406,7 +411,10 @@ fn item_proof_is_of_its_ingest_entry() {
     // No checkpoint covered the download yet, but the proof still is against a signed one.
     check_inclusion(&proof, &vkey, None);
     let entry: Value = serde_json::from_slice(&b64(proof["entry"].as_str().unwrap())).unwrap();
-    assert_eq!(entry["item"], sha);
+    // The entry commits to its item; the proof document opens it for the custodian.
+    assert_eq!(entry["v"], 2);
+    assert_ne!(entry["item"], sha);
+    assert_eq!(proof["openings"]["item"]["value"], sha);
     assert_eq!(entry["action"], "ingest");
     let unknown = sha256_hex(b"not in this vault");
     assert!(vault.run(["log", "prove", "--item", &unknown]).failed()["error"].is_string());
