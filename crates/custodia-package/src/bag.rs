@@ -315,11 +315,11 @@ pub(crate) fn decode_path(path: &str) -> String {
     out
 }
 
-fn one_line(value: &str) -> String {
+pub(crate) fn one_line(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;

@@ -10,18 +10,21 @@
 #![forbid(unsafe_code)]
 
 mod bag;
+mod cover;
 pub mod entry;
 mod format;
 mod source;
 mod verify;
+mod zip_members;
 
 pub use bag::{safe_file_name, BagWriter, WrittenPayload};
+pub use cover::render_cover;
 pub use format::{
     describe_condition, CustodyRecord, ItemMetadata, ItemSummary, PackageManifest, Provenance,
     CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION, ITEMS_DIR, PACKAGE_FILE, VKEY_FILE,
 };
 pub use source::{PackageSource, SourceError};
-pub use verify::{verify_package, Check, Fault, KeySource, VerifyOptions, VerifyReport};
+pub use verify::{verify_package, Check, Fault, FaultKind, KeySource, VerifyOptions, VerifyReport};
 
 /// Why a package could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use zip::ZipArchive;
 
+use crate::verify::{Fault, FaultKind};
+use crate::zip_members;
+
 /// Why a package cannot be read at all (as opposed to a fault found in it).
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -91,6 +94,41 @@ impl PackageSource {
             archive: Box::new(archive),
             prefix,
         })
+    }
+
+    pub fn is_zip(&self) -> bool {
+        matches!(self, Self::Zip { .. })
+    }
+
+    /// Faults of a zipped package's own structure: a name given to two members, a local header
+    /// that disagrees with its central directory entry (`zip_members`), and what the ZIP library
+    /// finds besides (members that overlap, local headers the central directory does not list).
+    /// None for a directory.
+    pub(crate) fn structure_faults(&mut self) -> Vec<Fault> {
+        let Self::Zip {
+            path,
+            archive,
+            prefix,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut faults = zip_members::member_faults(
+            path,
+            archive.central_directory_start(),
+            archive.offset(),
+            prefix,
+        );
+        if faults.is_empty() {
+            if let Err(e) = archive.validate_header_consistency() {
+                faults.push(Fault {
+                    file: path.display().to_string(),
+                    problem: format!("the ZIP file's headers are inconsistent: {e}"),
+                    kind: FaultKind::ZipHeaderMismatch,
+                });
+            }
+        }
+        faults
     }
 
     /// How the package is named in messages.

@@ -13,7 +13,8 @@ use base64::Engine as _;
 use custodia_ledger::{leaf_hash, verify_consistency, verify_inclusion, Hash, LedgerVerifier};
 use serde::{Deserialize, Serialize};
 
-use crate::bag::decode_path;
+use crate::bag::{decode_path, human_size, one_line};
+use crate::cover::render_cover;
 use crate::entry::{field, Entry};
 use crate::format::{
     ItemMetadata, PackageManifest, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,
@@ -29,6 +30,11 @@ const TAG_FILE_LIMIT: u64 = 256 << 20;
 pub struct VerifyOptions {
     /// The holder's verifier key (C2SP `vkey` text), obtained independently of the package.
     pub key: Option<String>,
+    /// Without `key`: the person verifying chose to trust the key inside the package. Without
+    /// either, the signature is checked against the package's key but reported as not checked
+    /// against a trusted key, a fault: anyone who makes a package can sign it with a key of
+    /// their own and put that key inside.
+    pub trust_package_key: bool,
     /// A newer signed checkpoint of the holder's log, and the consistency proof from the
     /// package's checkpoint to it (the JSON document of `custodia log consistency --json`).
     pub newer_checkpoint: Option<Vec<u8>>,
@@ -60,6 +66,133 @@ pub struct Check {
 pub struct Fault {
     pub file: String,
     pub problem: String,
+    /// What kind of problem it is, by a name that stays the same across versions.
+    pub kind: FaultKind,
+}
+
+/// The kinds of fault, each with a stable name (`docs/PACKAGE.md`, *Faults*): add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FaultKind {
+    /// `bagit.txt` is missing or does not declare BagIt 1.0 (or 0.97) and UTF-8.
+    BagDeclaration,
+    /// An entry that cannot be a file of a package: a symbolic link, a device, a ZIP name that
+    /// is absolute, has `..`, is not text or lies outside the bag's folder.
+    UnsafeEntry,
+    /// Two members of the ZIP file have the same name.
+    ZipDuplicateMember,
+    /// A ZIP member's local header disagrees with its central directory entry (name, sizes,
+    /// CRC-32, compression), or members overlap or hide outside the central directory.
+    ZipHeaderMismatch,
+    /// A manifest line that is not `<SHA-256> <path>`, names an unsafe path, or repeats one.
+    ManifestLine,
+    /// A file listed or required that is not in the package, or cannot be read.
+    MissingFile,
+    /// A file whose SHA-256 is not the one its manifest lists.
+    FileChanged,
+    /// A file no manifest covers (added to the package).
+    UnlistedFile,
+    /// `Payload-Oxum` is not the payload's size and file count.
+    PayloadOxum,
+    /// `bag-info.txt` says something the package description does not, or repeats or adds a
+    /// label.
+    BagInfoNotAsReleased,
+    /// `custodia/package.json` is not a package description this verifier knows.
+    PackageDescription,
+    /// A verifier key that cannot be parsed.
+    KeyInvalid,
+    /// The package carries another key than the one supplied for verification.
+    KeyMismatch,
+    /// No key was supplied and the package's own was not explicitly trusted: the signature was
+    /// not checked against a trusted key.
+    KeyNotTrusted,
+    /// The checkpoint's signature does not verify, or it is missing.
+    CheckpointSignature,
+    /// The package names another log or tree size than its checkpoint.
+    CheckpointMismatch,
+    /// An item of the package description that is inconsistent with its payload or metadata.
+    ItemDescription,
+    /// A custody record that is not a custody entry of this item, or out of log order.
+    CustodyEntry,
+    /// A custody entry not proven to be in the signed log.
+    InclusionProof,
+    /// Disclosed details that are not those their custody entry commits to.
+    DetailsMismatch,
+    /// No ingest (or redact) entry with its details: the item's provenance is not proven.
+    IngestNotDisclosed,
+    /// No release entry of this package for the item.
+    ReleaseNotLogged,
+    /// The package's recipient is not the one its release entries logged.
+    RecipientNotAsReleased,
+    /// The package's purpose is not the one its release entries logged.
+    PurposeNotAsReleased,
+    /// The package's or an item's conditions are not those the release entries logged.
+    ConditionsNotAsReleased,
+    /// The holder named by the package is not the one its release entries logged.
+    HolderNotAsReleased,
+    /// An item's provenance is not the one its release entry logged.
+    ProvenanceNotAsReleased,
+    /// An item's size, type, storage time or payload name is not what its release entry logged.
+    ItemFactsNotAsReleased,
+    /// Who built the package, or when, is not what its release entries logged.
+    PackageFactsNotAsReleased,
+    /// `cover.html` is not the cover sheet of the package's checked contents.
+    CoverSheetNotAsReleased,
+    /// A payload file that no item of the package description names.
+    PayloadNotDescribed,
+    /// The newer checkpoint or the consistency proof does not verify.
+    NewerCheckpoint,
+}
+
+impl FaultKind {
+    /// The kind's stable name, as in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BagDeclaration => "bag_declaration",
+            Self::UnsafeEntry => "unsafe_entry",
+            Self::ZipDuplicateMember => "zip_duplicate_member",
+            Self::ZipHeaderMismatch => "zip_header_mismatch",
+            Self::ManifestLine => "manifest_line",
+            Self::MissingFile => "missing_file",
+            Self::FileChanged => "file_changed",
+            Self::UnlistedFile => "unlisted_file",
+            Self::PayloadOxum => "payload_oxum",
+            Self::BagInfoNotAsReleased => "bag_info_not_as_released",
+            Self::PackageDescription => "package_description",
+            Self::KeyInvalid => "key_invalid",
+            Self::KeyMismatch => "key_mismatch",
+            Self::KeyNotTrusted => "key_not_trusted",
+            Self::CheckpointSignature => "checkpoint_signature",
+            Self::CheckpointMismatch => "checkpoint_mismatch",
+            Self::ItemDescription => "item_description",
+            Self::CustodyEntry => "custody_entry",
+            Self::InclusionProof => "inclusion_proof",
+            Self::DetailsMismatch => "details_mismatch",
+            Self::IngestNotDisclosed => "ingest_not_disclosed",
+            Self::ReleaseNotLogged => "release_not_logged",
+            Self::RecipientNotAsReleased => "recipient_not_as_released",
+            Self::PurposeNotAsReleased => "purpose_not_as_released",
+            Self::ConditionsNotAsReleased => "conditions_not_as_released",
+            Self::HolderNotAsReleased => "holder_not_as_released",
+            Self::ProvenanceNotAsReleased => "provenance_not_as_released",
+            Self::ItemFactsNotAsReleased => "item_facts_not_as_released",
+            Self::PackageFactsNotAsReleased => "package_facts_not_as_released",
+            Self::CoverSheetNotAsReleased => "cover_sheet_not_as_released",
+            Self::PayloadNotDescribed => "payload_not_described",
+            Self::NewerCheckpoint => "newer_checkpoint",
+        }
+    }
+}
+
+impl std::fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for FaultKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +203,9 @@ pub struct KeyReport {
     pub vkey: String,
     /// With a supplied key: whether the package carries the same key.
     pub package_key_matches: Option<bool>,
+    /// Whether the key is one the person verifying supplied or explicitly chose to trust; only
+    /// then can the package verify.
+    pub trusted: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,11 +259,18 @@ struct Run {
 }
 
 impl Run {
-    fn fault(&mut self, file: &str, problem: impl Into<String>) {
+    fn fault(&mut self, kind: FaultKind, file: &str, problem: impl Into<String>) {
         self.faults.push(Fault {
             file: file.to_owned(),
             problem: problem.into(),
+            kind,
         });
+    }
+    /// A fault about the package as a whole, found once per item: reported once.
+    fn fault_once(&mut self, kind: FaultKind, file: &str, problem: impl Into<String>) {
+        if !self.faults.iter().any(|f| f.kind == kind && f.file == file) {
+            self.fault(kind, file, problem);
+        }
     }
     /// Records a check whose outcome is whether no fault was added since `before`.
     fn check(&mut self, name: &str, before: usize, detail: impl Into<String>) {
@@ -175,7 +318,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         faults: Vec::new(),
     };
 
-    // 1. The bag's declaration.
+    // 1. The bag's declaration, and (in a ZIP) one member per name, described alike twice.
     let before = run.faults.len();
     match source.read("bagit.txt", TAG_FILE_LIMIT) {
         Ok(bytes) => {
@@ -185,21 +328,42 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                 fields.get("BagIt-Version").map(String::as_str),
                 Some("1.0" | "0.97")
             ) {
-                run.fault("bagit.txt", "no `BagIt-Version: 1.0` line");
+                run.fault(
+                    FaultKind::BagDeclaration,
+                    "bagit.txt",
+                    "no `BagIt-Version: 1.0` line",
+                );
             }
             if fields
                 .get("Tag-File-Character-Encoding")
                 .is_none_or(|e| !e.eq_ignore_ascii_case("UTF-8"))
             {
-                run.fault("bagit.txt", "no `Tag-File-Character-Encoding: UTF-8` line");
+                run.fault(
+                    FaultKind::BagDeclaration,
+                    "bagit.txt",
+                    "no `Tag-File-Character-Encoding: UTF-8` line",
+                );
             }
         }
-        Err(e) => run.fault("bagit.txt", missing_or(e)),
+        Err(e) => run.fault(FaultKind::BagDeclaration, "bagit.txt", missing_or(e)),
     }
     for file in listed.iter().filter(|f| f.problem.is_some()) {
-        run.fault(&file.path, file.problem.clone().unwrap_or_default());
+        run.fault(
+            FaultKind::UnsafeEntry,
+            &file.path,
+            file.problem.clone().unwrap_or_default(),
+        );
     }
     run.check("bag declaration", before, "bagit.txt says BagIt 1.0, UTF-8");
+    if source.is_zip() {
+        let before = run.faults.len();
+        run.faults.extend(source.structure_faults());
+        run.check(
+            "ZIP members",
+            before,
+            "every member named once, its local header saying what the central directory says",
+        );
+    }
 
     // 2. Payload manifest: every payload file listed, present and unchanged; nothing added.
     let before = run.faults.len();
@@ -212,6 +376,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
     for path in on_disk.iter().filter(|p| p.starts_with("data/")) {
         if !manifest.contains_key(path) {
             run.fault(
+                FaultKind::UnlistedFile,
                 path,
                 "a payload file the manifest does not list (added to the package)",
             );
@@ -222,6 +387,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
     for (path, expected) in &manifest {
         if !path.starts_with("data/") {
             run.fault(
+                FaultKind::ManifestLine,
                 "manifest-sha256.txt",
                 format!("`{path}` is not under data/"),
             );
@@ -232,13 +398,18 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                 payload_bytes += size;
                 if !actual.eq_ignore_ascii_case(expected) {
                     run.fault(
+                        FaultKind::FileChanged,
                         path,
                         format!("its SHA-256 is {actual}, the manifest says {expected}: the file was changed"),
                     );
                 }
             }
-            Some(Err(e)) => run.fault(path, e.clone()),
-            None => run.fault(path, "listed in the manifest but missing from the package"),
+            Some(Err(e)) => run.fault(FaultKind::MissingFile, path, e.clone()),
+            None => run.fault(
+                FaultKind::MissingFile,
+                path,
+                "listed in the manifest but missing from the package",
+            ),
         }
     }
     report.payload_files = manifest.len();
@@ -252,23 +423,34 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         ),
     );
 
-    // 3. bag-info.txt's Payload-Oxum.
+    // 3. bag-info.txt's Payload-Oxum (its other labels are checked against the package
+    // description below).
     let before = run.faults.len();
-    match source.read("bag-info.txt", TAG_FILE_LIMIT) {
+    let bag_info = match source.read("bag-info.txt", TAG_FILE_LIMIT) {
         Ok(bytes) => {
-            let fields = parse_fields(&String::from_utf8_lossy(&bytes));
+            let lines = parse_field_lines(&String::from_utf8_lossy(&bytes));
+            let fields: BTreeMap<String, String> = lines.iter().cloned().rev().collect();
             let expected = format!("{payload_bytes}.{}", manifest.len());
             match fields.get("Payload-Oxum") {
                 Some(oxum) if *oxum == expected => {}
                 Some(oxum) => run.fault(
+                    FaultKind::PayloadOxum,
                     "bag-info.txt",
                     format!("Payload-Oxum is {oxum}, the payload is {expected} (bytes.files)"),
                 ),
-                None => run.fault("bag-info.txt", "no Payload-Oxum line"),
+                None => run.fault(
+                    FaultKind::PayloadOxum,
+                    "bag-info.txt",
+                    "no Payload-Oxum line",
+                ),
             }
+            Some(lines)
         }
-        Err(e) => run.fault("bag-info.txt", missing_or(e)),
-    }
+        Err(e) => {
+            run.fault(FaultKind::MissingFile, "bag-info.txt", missing_or(e));
+            None
+        }
+    };
     run.check("payload size", before, "Payload-Oxum matches the payload");
 
     // 4. Tag manifest: every tag file listed and unchanged.
@@ -278,10 +460,11 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         match source.hash(path) {
             Ok((actual, _)) if actual.eq_ignore_ascii_case(expected) => {}
             Ok((actual, _)) => run.fault(
+                FaultKind::FileChanged,
                 path,
                 format!("its SHA-256 is {actual}, the tag manifest says {expected}: the file was changed"),
             ),
-            Err(e) => run.fault(path, missing_or(e)),
+            Err(e) => run.fault(FaultKind::MissingFile, path, missing_or(e)),
         }
     }
     for path in on_disk
@@ -289,7 +472,11 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         .filter(|p| !p.starts_with("data/") && !p.starts_with("tagmanifest-"))
     {
         if !tags.contains_key(path) {
-            run.fault(path, "a tag file the tag manifest does not cover");
+            run.fault(
+                FaultKind::UnlistedFile,
+                path,
+                "a tag file the tag manifest does not cover",
+            );
         }
     }
     for required in [
@@ -303,6 +490,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
     ] {
         if !tags.contains_key(required) {
             run.fault(
+                FaultKind::UnlistedFile,
                 "tagmanifest-sha256.txt",
                 format!("does not cover {required}"),
             );
@@ -320,6 +508,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         Ok(bytes) => match serde_json::from_slice::<PackageManifest>(&bytes) {
             Ok(p) if p.format != FORMAT_NAME => {
                 run.fault(
+                    FaultKind::PackageDescription,
                     PACKAGE_FILE,
                     format!("format is `{}`, not `{FORMAT_NAME}`", p.format),
                 );
@@ -327,6 +516,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             }
             Ok(p) if p.version != FORMAT_VERSION => {
                 run.fault(
+                    FaultKind::PackageDescription,
                     PACKAGE_FILE,
                     format!(
                         "format version {} is not one this verifier knows ({FORMAT_VERSION})",
@@ -338,6 +528,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             Ok(p) => Some(p),
             Err(e) => {
                 run.fault(
+                    FaultKind::PackageDescription,
                     PACKAGE_FILE,
                     format!("not a valid package description: {e}"),
                 );
@@ -345,7 +536,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             }
         },
         Err(e) => {
-            run.fault(PACKAGE_FILE, missing_or(e));
+            run.fault(FaultKind::MissingFile, PACKAGE_FILE, missing_or(e));
             None
         }
     };
@@ -363,20 +554,22 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         "custodia/package.json is a version 1 package",
     );
 
-    // 6. The signed checkpoint, against the supplied key or the package's own.
+    // 6. The signed checkpoint, against the supplied key, or the package's own when the person
+    // verifying chose to trust it.
     let before = run.faults.len();
     let package_vkey = source
         .read(VKEY_FILE, 64 << 10)
         .map(|b| String::from_utf8_lossy(&b).trim().to_owned());
     if let Err(e) = &package_vkey {
         if options.key.is_none() {
-            run.fault(VKEY_FILE, missing_or_ref(e));
+            run.fault(FaultKind::MissingFile, VKEY_FILE, missing_or_ref(e));
         }
     }
     let (vkey, key_source) = match &options.key {
         Some(key) => (Some(key.trim().to_owned()), KeySource::Supplied),
         None => (package_vkey.as_ref().ok().cloned(), KeySource::Package),
     };
+    let trusted = key_source == KeySource::Supplied || options.trust_package_key;
     let verifier = vkey
         .as_ref()
         .and_then(|vkey| match LedgerVerifier::from_vkey(vkey) {
@@ -387,7 +580,11 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                 } else {
                     VKEY_FILE
                 };
-                run.fault(file, format!("not a verifier key: {e}"));
+                run.fault(
+                    FaultKind::KeyInvalid,
+                    file,
+                    format!("not a verifier key: {e}"),
+                );
                 None
             }
         });
@@ -395,11 +592,22 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         if let Ok(package_key) = &package_vkey {
             if package_key != v.vkey() {
                 run.fault(
+                    FaultKind::KeyMismatch,
                     VKEY_FILE,
                     format!("the package carries the key `{package_key}`, not the holder's key supplied for verification"),
                 );
             }
         }
+    }
+    if !trusted {
+        run.fault(
+            FaultKind::KeyNotTrusted,
+            VKEY_FILE,
+            "signature not checked against a trusted key: the checkpoint was checked only against \
+             the key inside the package, which whoever made the package chose; obtain the \
+             holder's key independently and pass it with --key (or, knowingly, trust the \
+             package's key with --trust-package-key)",
+        );
     }
     if let Some(v) = &verifier {
         report.key = Some(KeyReport {
@@ -409,6 +617,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             vkey: v.vkey().to_owned(),
             package_key_matches: (key_source == KeySource::Supplied)
                 .then(|| package_vkey.as_ref().is_ok_and(|p| p == v.vkey())),
+            trusted,
         });
     }
     let checkpoint = match (source.read(CHECKPOINT_FILE, 64 << 10), &verifier) {
@@ -416,6 +625,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             Ok(c) => Some(c),
             Err(e) => {
                 run.fault(
+                    FaultKind::CheckpointSignature,
                     CHECKPOINT_FILE,
                     format!("the signature does not verify: {e}"),
                 );
@@ -423,7 +633,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             }
         },
         (Err(e), _) => {
-            run.fault(CHECKPOINT_FILE, missing_or(e));
+            run.fault(FaultKind::MissingFile, CHECKPOINT_FILE, missing_or(e));
             None
         }
         (Ok(_), None) => None,
@@ -431,6 +641,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
     if let (Some(c), Some(p)) = (&checkpoint, &package) {
         if c.origin() != p.log_origin || c.size() != p.tree_size {
             run.fault(
+                FaultKind::CheckpointMismatch,
                 PACKAGE_FILE,
                 format!(
                     "names log `{}` at size {}, but the checkpoint is of `{}` at size {}",
@@ -452,23 +663,31 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
     run.check(
         "checkpoint signature",
         before,
-        match key_source {
-            KeySource::Supplied => "signed by the key supplied for verification",
-            KeySource::Package => {
-                "signed by the key inside the package (supply the holder's key with --key to prove who signed it)"
+        match (key_source, trusted) {
+            (KeySource::Supplied, _) => "signed by the key supplied for verification",
+            (KeySource::Package, true) => {
+                "signed by the key inside the package, trusted by choice (--trust-package-key): \
+                 this does not prove who signed it"
+            }
+            (KeySource::Package, false) => {
+                "signature not checked against a trusted key (supply the holder's key with --key)"
             }
         },
     );
 
-    // 7. Every item: payload, metadata, custody entries and their proofs.
+    // 7. Every item: payload, metadata, custody entries and their proofs, and every claim the
+    // package makes about it against what its release entry logged.
     let before = run.faults.len();
     let mut described = BTreeSet::new();
+    // Every item's metadata, for the cover sheet; `None` once one cannot be read.
+    let mut all_metadata: Option<Vec<ItemMetadata>> = Some(Vec::new());
     if let Some(p) = &package {
         let mut seen = BTreeSet::new();
         for summary in &p.items {
             let item_before = run.faults.len();
             if !seen.insert(summary.sha256.to_ascii_lowercase()) {
                 run.fault(
+                    FaultKind::ItemDescription,
                     PACKAGE_FILE,
                     format!("item {} is listed twice", summary.sha256),
                 );
@@ -477,6 +696,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             match manifest.get(&summary.payload) {
                 Some(hash) if hash.eq_ignore_ascii_case(&summary.sha256) => {}
                 Some(hash) => run.fault(
+                    FaultKind::ItemDescription,
                     &summary.payload,
                     format!(
                         "the manifest's SHA-256 {hash} is not the item's identity {}",
@@ -484,6 +704,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                     ),
                 ),
                 None => run.fault(
+                    FaultKind::ItemDescription,
                     PACKAGE_FILE,
                     format!(
                         "item {}: its payload {} is not in the manifest",
@@ -494,6 +715,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
             if let Some(Ok((_, size))) = hashed.get(&summary.payload) {
                 if *size != summary.size {
                     run.fault(
+                        FaultKind::ItemDescription,
                         &summary.payload,
                         format!(
                             "{size} bytes, the package description says {}",
@@ -503,33 +725,54 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                 }
             }
             let metadata = match source.read(&summary.metadata, TAG_FILE_LIMIT) {
-                Ok(bytes) => match serde_json::from_slice::<ItemMetadata>(&bytes) {
-                    Ok(m) => Some(m),
-                    Err(e) => {
-                        run.fault(&summary.metadata, format!("not valid item metadata: {e}"));
+                Ok(bytes) => match (
+                    serde_json::from_slice::<ItemMetadata>(&bytes),
+                    serde_json::from_slice::<serde_json::Value>(&bytes),
+                ) {
+                    (Ok(m), Ok(raw)) => Some((m, raw)),
+                    (Err(e), _) | (_, Err(e)) => {
+                        run.fault(
+                            FaultKind::ItemDescription,
+                            &summary.metadata,
+                            format!("not valid item metadata: {e}"),
+                        );
                         None
                     }
                 },
                 Err(e) => {
-                    run.fault(&summary.metadata, missing_or(e));
+                    run.fault(FaultKind::MissingFile, &summary.metadata, missing_or(e));
                     None
                 }
             };
             let mut entries = 0;
             let mut conditions = Vec::new();
-            if let Some(m) = metadata {
-                if !m.sha256.eq_ignore_ascii_case(&summary.sha256)
-                    || m.payload != summary.payload
-                    || m.size != summary.size
-                {
-                    run.fault(
+            match metadata {
+                Some((m, raw)) => {
+                    if !m.sha256.eq_ignore_ascii_case(&summary.sha256)
+                        || m.payload != summary.payload
+                        || m.size != summary.size
+                    {
+                        run.fault(
+                            FaultKind::ItemDescription,
+                            &summary.metadata,
+                            "describes another item than the package description lists here",
+                        );
+                    }
+                    entries = m.custody.len();
+                    conditions = m.conditions.clone();
+                    check_custody(
+                        &mut run,
                         &summary.metadata,
-                        "describes another item than the package description lists here",
+                        &m,
+                        &raw,
+                        checkpoint.as_ref(),
+                        p,
                     );
+                    if let Some(list) = &mut all_metadata {
+                        list.push(m);
+                    }
                 }
-                entries = m.custody.len();
-                conditions = m.conditions.clone();
-                check_custody(&mut run, &summary.metadata, &m, checkpoint.as_ref(), p);
+                None => all_metadata = None,
             }
             report.items.push(ItemReport {
                 sha256: summary.sha256.clone(),
@@ -543,6 +786,7 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         for path in manifest.keys() {
             if !described.contains(path) {
                 run.fault(
+                    FaultKind::PayloadNotDescribed,
                     path,
                     "a payload file that no item of the package description names",
                 );
@@ -553,12 +797,51 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
         "items and custody proofs",
         before,
         format!(
-            "{} item(s): payload hash = identity, every custody entry proven in the checkpoint's tree, this release logged",
+            "{} item(s): payload hash = identity, every custody entry proven in the checkpoint's tree, \
+             this release logged, and the package's holder, conditions and each item's provenance as logged",
             report.items.len()
         ),
     );
 
-    // 8. Optionally: the package's checkpoint is a prefix of a newer one from the holder.
+    // 8. What people read: bag-info.txt and the cover sheet say what the checked package
+    // description and item metadata say, and nothing else.
+    let before = run.faults.len();
+    if let Some(p) = &package {
+        if let Some(lines) = &bag_info {
+            check_bag_info(&mut run, lines, p, payload_bytes);
+        }
+        match (&all_metadata, source.read(COVER_FILE, TAG_FILE_LIMIT)) {
+            (Some(items), Ok(cover)) => {
+                let vkey = package_vkey
+                    .as_ref()
+                    .ok()
+                    .cloned()
+                    .or_else(|| verifier.as_ref().map(|v| v.vkey().to_owned()))
+                    .unwrap_or_default();
+                let expected = render_cover(p, items, &vkey);
+                if cover != expected.as_bytes() {
+                    run.fault(
+                        FaultKind::CoverSheetNotAsReleased,
+                        COVER_FILE,
+                        format!(
+                            "is not the cover sheet of the package's checked contents: {}",
+                            first_difference(&String::from_utf8_lossy(&cover), &expected)
+                        ),
+                    );
+                }
+            }
+            (_, Err(e)) => run.fault(FaultKind::MissingFile, COVER_FILE, missing_or(e)),
+            // An item's metadata could not be read: that fault is reported already.
+            (None, Ok(_)) => {}
+        }
+    }
+    run.check(
+        "bag-info and cover sheet",
+        before,
+        "bag-info.txt and cover.html say what the checked package description says",
+    );
+
+    // 9. Optionally: the package's checkpoint is a prefix of a newer one from the holder.
     if options.newer_checkpoint.is_some() || options.consistency_proof.is_some() {
         let before = run.faults.len();
         let newer = check_newer(&mut run, options, checkpoint.as_ref(), verifier.as_ref());
@@ -580,6 +863,7 @@ fn check_custody(
     run: &mut Run,
     file: &str,
     item: &ItemMetadata,
+    raw: &serde_json::Value,
     checkpoint: Option<&custodia_ledger::SignedCheckpoint>,
     package: &PackageManifest,
 ) {
@@ -589,17 +873,25 @@ fn check_custody(
     for record in &item.custody {
         let at = format!("custody entry {}", record.index);
         if last_index.is_some_and(|last| record.index <= last) {
-            run.fault(file, format!("{at}: entries are not in log order"));
+            run.fault(
+                FaultKind::CustodyEntry,
+                file,
+                format!("{at}: entries are not in log order"),
+            );
         }
         last_index = Some(record.index);
         let Ok(entry) = base64::engine::general_purpose::STANDARD.decode(&record.entry) else {
-            run.fault(file, format!("{at}: the entry is not base64"));
+            run.fault(
+                FaultKind::CustodyEntry,
+                file,
+                format!("{at}: the entry is not base64"),
+            );
             continue;
         };
         let fields = match Entry::parse(&entry) {
             Ok(f) => f,
             Err(e) => {
-                run.fault(file, format!("{at}: {e}"));
+                run.fault(FaultKind::CustodyEntry, file, format!("{at}: {e}"));
                 continue;
             }
         };
@@ -611,6 +903,7 @@ fn check_custody(
             };
             if !opens {
                 run.fault(
+                    FaultKind::CustodyEntry,
                     file,
                     format!("{at}: the opening of `{name}` is not of the entry's commitment"),
                 );
@@ -624,7 +917,11 @@ fn check_custody(
             Entry::V2(_) => fields.states(field::ITEM, &item.sha256, &record.openings),
         };
         if !about_item {
-            run.fault(file, format!("{at}: the entry is about another item"));
+            run.fault(
+                FaultKind::CustodyEntry,
+                file,
+                format!("{at}: the entry is about another item"),
+            );
         }
         let mut proof = Vec::with_capacity(record.proof.len());
         for hash in &record.proof {
@@ -632,6 +929,7 @@ fn check_custody(
                 Some(h) => proof.push(h),
                 None => {
                     run.fault(
+                        FaultKind::InclusionProof,
                         file,
                         format!("{at}: a proof hash is not 32 bytes of base64"),
                     );
@@ -645,6 +943,7 @@ fn check_custody(
                 verify_inclusion(record.index, c.size(), leaf_hash(&entry), &proof, c.root())
             {
                 run.fault(
+                    FaultKind::InclusionProof,
                     file,
                     format!(
                         "{at} ({} at {}): not in the signed log: {e}",
@@ -657,6 +956,7 @@ fn check_custody(
         if let Some(details) = &record.details {
             if !fields.states(field::DETAILS, details, &record.openings) {
                 run.fault(
+                    FaultKind::DetailsMismatch,
                     file,
                     format!("{at}: its details are not those the log entry commits to"),
                 );
@@ -672,39 +972,7 @@ fn check_custody(
                         continue;
                     }
                     release_logged = true;
-                    // What the log says was released, to whom and under which conditions, is
-                    // what the package says.
-                    let text = |v: Option<&serde_json::Value>| {
-                        v.and_then(|v| v.as_str()).map(str::to_owned)
-                    };
-                    if text(logged.get("recipient")) != package.recipient {
-                        run.fault(
-                            PACKAGE_FILE,
-                            format!(
-                                "the recipient is not the one the release entry {} names",
-                                record.index
-                            ),
-                        );
-                    }
-                    if text(logged.get("purpose")) != package.purpose {
-                        run.fault(
-                            PACKAGE_FILE,
-                            format!(
-                                "the purpose is not the one the release entry {} names",
-                                record.index
-                            ),
-                        );
-                    }
-                    let conditions = logged.get("conditions").cloned().unwrap_or_default();
-                    if conditions != serde_json::Value::Array(item.conditions.clone()) {
-                        run.fault(
-                            file,
-                            format!(
-                                "the conditions are not those the release entry {} names",
-                                record.index
-                            ),
-                        );
-                    }
+                    check_release(run, file, record.index, &logged, package, item, raw);
                 }
                 _ => {}
             }
@@ -712,16 +980,257 @@ fn check_custody(
     }
     if !ingest_disclosed {
         run.fault(
+            FaultKind::IngestNotDisclosed,
             file,
             "no ingest (or redact) entry with its details: the item's provenance is not proven",
         );
     }
     if !release_logged {
         run.fault(
+            FaultKind::ReleaseNotLogged,
             file,
             "no release entry for this package: its release is not proven to be logged",
         );
     }
+}
+
+/// What the log says was released, by whom, to whom, under which conditions and with which
+/// provenance is what the package says: each claim of the package description and of the item's
+/// metadata against the details of the item's release entry (`docs/PACKAGE.md`).
+fn check_release(
+    run: &mut Run,
+    file: &str,
+    index: u64,
+    logged: &serde_json::Value,
+    package: &PackageManifest,
+    item: &ItemMetadata,
+    raw: &serde_json::Value,
+) {
+    use serde_json::{json, Value};
+    // The item's claims as its metadata file holds them, not as this verifier's types read
+    // them: a field the types do not know is still a claim someone may read.
+    let claimed = |key: &str, typed: Value| raw.get(key).cloned().unwrap_or(typed);
+    let claims: [(FaultKind, &str, &str, &str, Value); 11] = [
+        (
+            FaultKind::HolderNotAsReleased,
+            PACKAGE_FILE,
+            "holder",
+            "the holder",
+            json!(package.holder),
+        ),
+        (
+            FaultKind::RecipientNotAsReleased,
+            PACKAGE_FILE,
+            "recipient",
+            "the recipient",
+            json!(package.recipient),
+        ),
+        (
+            FaultKind::PurposeNotAsReleased,
+            PACKAGE_FILE,
+            "purpose",
+            "the purpose",
+            json!(package.purpose),
+        ),
+        (
+            FaultKind::ConditionsNotAsReleased,
+            PACKAGE_FILE,
+            "package_conditions",
+            "the package's conditions",
+            json!(package.conditions),
+        ),
+        (
+            FaultKind::PackageFactsNotAsReleased,
+            PACKAGE_FILE,
+            "built_by",
+            "who built the package",
+            json!(package.built_by),
+        ),
+        (
+            FaultKind::PackageFactsNotAsReleased,
+            PACKAGE_FILE,
+            "created_at",
+            "when the package was built",
+            json!(package.created_at),
+        ),
+        (
+            FaultKind::ConditionsNotAsReleased,
+            file,
+            "conditions",
+            "the conditions",
+            claimed("conditions", json!(item.conditions)),
+        ),
+        (
+            FaultKind::ProvenanceNotAsReleased,
+            file,
+            "provenance",
+            "the provenance",
+            claimed("provenance", json!(item.provenance)),
+        ),
+        (
+            FaultKind::ItemFactsNotAsReleased,
+            file,
+            "mime",
+            "the type",
+            claimed("mime", json!(item.mime)),
+        ),
+        (
+            FaultKind::ItemFactsNotAsReleased,
+            file,
+            "stored_at",
+            "the time it was stored",
+            claimed("stored_at", json!(item.stored_at)),
+        ),
+        (
+            FaultKind::ItemFactsNotAsReleased,
+            file,
+            "payload",
+            "the payload file",
+            claimed("payload", json!(item.payload)),
+        ),
+    ];
+    for (kind, at, key, what, value) in claims {
+        let problem = match logged.get(key) {
+            None => format!(
+                "the release entry {index} does not commit to {what} (the package was built \
+                 before Custodia logged it): it cannot be checked; ask the holder for a new package"
+            ),
+            Some(logged) if *logged != value => {
+                let shown = match logged {
+                    Value::String(s) => format!(" (`{s}`)"),
+                    Value::Null => " (none)".to_owned(),
+                    _ => String::new(),
+                };
+                format!("{what} is not what the release entry {index} logged{shown}")
+            }
+            Some(_) => continue,
+        };
+        if at == PACKAGE_FILE {
+            run.fault_once(kind, at, problem);
+        } else {
+            run.fault(kind, at, problem);
+        }
+    }
+    if logged.get("size").and_then(Value::as_u64) != Some(item.size) {
+        run.fault(
+            FaultKind::ItemFactsNotAsReleased,
+            file,
+            format!("the size is not what the release entry {index} logged"),
+        );
+    }
+}
+
+/// bag-info.txt holds exactly the labels the holder writes, each once, with the values the
+/// package description implies (RFC 8493 §2.2.2; `docs/PACKAGE.md`).
+fn check_bag_info(
+    run: &mut Run,
+    lines: &[(String, String)],
+    package: &PackageManifest,
+    payload_bytes: u64,
+) {
+    let expected: BTreeMap<&str, String> = [
+        ("Source-Organization", one_line(&package.holder)),
+        (
+            "Bagging-Date",
+            package
+                .created_at
+                .get(..10)
+                .unwrap_or(&package.created_at)
+                .to_owned(),
+        ),
+        ("External-Identifier", package.id.clone()),
+        (
+            "External-Description",
+            one_line(&format!(
+                "Custodia disclosure package for {}",
+                package.recipient.as_deref().unwrap_or("no named recipient")
+            )),
+        ),
+        ("Custodia-Package-Format", FORMAT_VERSION.to_string()),
+        ("Bag-Size", human_size(payload_bytes)),
+    ]
+    .into_iter()
+    .collect();
+    let mut seen = BTreeSet::new();
+    for (label, value) in lines {
+        if !seen.insert(label.as_str()) {
+            run.fault(
+                FaultKind::BagInfoNotAsReleased,
+                "bag-info.txt",
+                format!("`{label}` is given twice"),
+            );
+            continue;
+        }
+        match expected.get(label.as_str()) {
+            Some(want) if want == value => {}
+            Some(want) => run.fault(
+                FaultKind::BagInfoNotAsReleased,
+                "bag-info.txt",
+                format!("{label} is `{value}`, the package description implies `{want}`"),
+            ),
+            // Checked above.
+            None if label == "Payload-Oxum" => {}
+            None => run.fault(
+                FaultKind::BagInfoNotAsReleased,
+                "bag-info.txt",
+                format!("`{label}` is not a label the holder writes"),
+            ),
+        }
+    }
+    for label in expected.keys() {
+        if !seen.contains(label) {
+            run.fault(
+                FaultKind::BagInfoNotAsReleased,
+                "bag-info.txt",
+                format!("no {label} line"),
+            );
+        }
+    }
+}
+
+/// Where two texts first differ, by line and around the first differing character, for a
+/// report a person reads.
+fn first_difference(found: &str, expected: &str) -> String {
+    // A window of the line around byte `at`, cut at character boundaries.
+    let around = |line: &str, at: usize| -> String {
+        let mut start = at.saturating_sub(40).min(line.len());
+        while !line.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (at + 80).min(line.len());
+        while !line.is_char_boundary(end) {
+            end += 1;
+        }
+        format!(
+            "{}{}{}",
+            if start > 0 { "…" } else { "" },
+            &line[start..end],
+            if end < line.len() { "…" } else { "" }
+        )
+    };
+    let mut found_lines = found.lines();
+    let mut expected_lines = expected.lines();
+    for number in 1.. {
+        match (found_lines.next(), expected_lines.next()) {
+            (Some(f), Some(e)) if f == e => continue,
+            (Some(f), Some(e)) => {
+                let at = f
+                    .bytes()
+                    .zip(e.bytes())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(f.len().min(e.len()));
+                return format!(
+                    "line {number} reads `{}` where it should read `{}`",
+                    around(f, at),
+                    around(e, at)
+                );
+            }
+            (Some(f), None) => return format!("line {number} `{}` is added", around(f, 0)),
+            (None, Some(e)) => return format!("line {number} `{}` is missing", around(e, 0)),
+            (None, None) => break,
+        }
+    }
+    "the line ends differ".into()
 }
 
 fn check_newer(
@@ -732,6 +1241,7 @@ fn check_newer(
 ) -> Option<NewerCheckpointReport> {
     let (Some(text), Some(proof)) = (&options.newer_checkpoint, &options.consistency_proof) else {
         run.fault(
+            FaultKind::NewerCheckpoint,
             "--newer-checkpoint",
             "a newer checkpoint and a consistency proof go together: give both",
         );
@@ -739,6 +1249,7 @@ fn check_newer(
     };
     let (Some(old), Some(verifier)) = (checkpoint, verifier) else {
         run.fault(
+            FaultKind::NewerCheckpoint,
             "--newer-checkpoint",
             "the package's own checkpoint did not verify",
         );
@@ -748,6 +1259,7 @@ fn check_newer(
         Ok(c) => c,
         Err(e) => {
             run.fault(
+                FaultKind::NewerCheckpoint,
                 "--newer-checkpoint",
                 format!("the signature does not verify: {e}"),
             );
@@ -758,6 +1270,7 @@ fn check_newer(
         Ok(d) => d,
         Err(e) => {
             run.fault(
+                FaultKind::NewerCheckpoint,
                 "--consistency-proof",
                 format!("not the JSON of `custodia log consistency --json`: {e}"),
             );
@@ -766,6 +1279,7 @@ fn check_newer(
     };
     if document.from != old.size() || document.to != newer.size() {
         run.fault(
+            FaultKind::NewerCheckpoint,
             "--consistency-proof",
             format!(
                 "proves {} → {}, but the checkpoints are of sizes {} and {}",
@@ -782,13 +1296,18 @@ fn check_newer(
             match verify_consistency(old.size(), newer.size(), old.root(), newer.root(), &hashes) {
                 Ok(()) => true,
                 Err(e) => {
-                    run.fault("--consistency-proof", format!("does not verify: {e}"));
+                    run.fault(
+                        FaultKind::NewerCheckpoint,
+                        "--consistency-proof",
+                        format!("does not verify: {e}"),
+                    );
                     false
                 }
             }
         }
         None => {
             run.fault(
+                FaultKind::NewerCheckpoint,
                 "--consistency-proof",
                 "a proof hash is not 32 bytes of base64",
             );
@@ -812,12 +1331,12 @@ fn read_manifest(
     let bytes = match source.read(name, TAG_FILE_LIMIT) {
         Ok(b) => b,
         Err(e) => {
-            run.fault(name, missing_or(e));
+            run.fault(FaultKind::MissingFile, name, missing_or(e));
             return out;
         }
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        run.fault(name, "not UTF-8 text");
+        run.fault(FaultKind::ManifestLine, name, "not UTF-8 text");
         return out;
     };
     for (number, line) in text.lines().enumerate() {
@@ -835,7 +1354,11 @@ fn read_manifest(
             || !checksum.bytes().all(|b| b.is_ascii_hexdigit())
             || path.is_empty()
         {
-            run.fault(name, format!("line {}: not `<SHA-256> <path>`", number + 1));
+            run.fault(
+                FaultKind::ManifestLine,
+                name,
+                format!("line {}: not `<SHA-256> <path>`", number + 1),
+            );
             continue;
         }
         if path.starts_with('/')
@@ -843,7 +1366,11 @@ fn read_manifest(
                 .split('/')
                 .any(|c| c == ".." || c == "." || c.is_empty())
         {
-            run.fault(name, format!("line {}: unsafe path `{path}`", number + 1));
+            run.fault(
+                FaultKind::ManifestLine,
+                name,
+                format!("line {}: unsafe path `{path}`", number + 1),
+            );
             continue;
         }
         if out
@@ -851,6 +1378,7 @@ fn read_manifest(
             .is_some()
         {
             run.fault(
+                FaultKind::ManifestLine,
                 name,
                 format!("line {}: `{path}` is listed twice", number + 1),
             );
@@ -918,26 +1446,25 @@ fn hash_payload(
     results.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `Label: value` lines (continuation lines folded in), as in bagit.txt and bag-info.txt.
+/// `Label: value` lines (continuation lines folded in), as in bagit.txt and bag-info.txt; the
+/// first value of a repeated label.
 fn parse_fields(text: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut last: Option<String> = None;
+    parse_field_lines(text).into_iter().rev().collect()
+}
+
+/// `Label: value` lines in order, repeated labels included, continuation lines folded in.
+fn parse_field_lines(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
     for line in text.trim_start_matches('\u{feff}').lines() {
         if line.starts_with([' ', '\t']) {
-            if let Some(label) = &last {
-                if let Some(value) = out.get_mut(label) {
-                    let value: &mut String = value;
-                    value.push(' ');
-                    value.push_str(line.trim());
-                }
+            if let Some((_, value)) = out.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
             }
             continue;
         }
         if let Some((label, value)) = line.split_once(':') {
-            let label = label.trim().to_owned();
-            out.entry(label.clone())
-                .or_insert_with(|| value.trim().to_owned());
-            last = Some(label);
+            out.push((label.trim().to_owned(), value.trim().to_owned()));
         }
     }
     out

@@ -1,8 +1,10 @@
 //! `custodia-verify`: checks a Custodia disclosure package on the recipient's own machine, with
 //! no database, no server and no secret, and prints a report a judge can read.
 //!
-//! Exit status: 0 when everything verifies, 1 when anything does not (each problem is named),
-//! 2 when the package cannot be read at all or the command line is wrong.
+//! Exit status: 0 when everything verifies against a trusted key (one supplied with `--key`, or
+//! the package's own when `--trust-package-key` says so), 1 when anything does not (each problem
+//! is named, a signature not checked against a trusted key included), 2 when the package cannot
+//! be read at all or the command line is wrong.
 
 #![forbid(unsafe_code)]
 
@@ -12,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Parser;
 use custodia_package::{
-    describe_condition, verify_package, KeySource, VerifyOptions, VerifyReport,
+    describe_condition, verify_package, FaultKind, KeySource, VerifyOptions, VerifyReport,
 };
 
 #[derive(Parser, Debug)]
@@ -24,10 +26,15 @@ use custodia_package::{
 struct Cli {
     /// The package: a bag directory, or a ZIP file holding one.
     package: PathBuf,
-    /// The holder's verifier key (C2SP vkey), as a file or as the key text itself. Without it
-    /// the key inside the package is used, which proves the package whole but not who made it.
+    /// The holder's verifier key (C2SP vkey), as a file or as the key text itself, obtained
+    /// independently of the package. Without it (or --trust-package-key) the package does not
+    /// verify: its signature is not checked against a trusted key.
     #[arg(long, value_name = "VKEY")]
     key: Option<String>,
+    /// Trust the key inside the package instead of supplying one: the package is then checked
+    /// to be whole and consistent, which does not prove who made it.
+    #[arg(long, conflicts_with = "key")]
+    trust_package_key: bool,
     /// A newer signed checkpoint of the holder's custody log, to check that the log the package
     /// was proven against has only grown since.
     #[arg(long, value_name = "FILE", requires = "consistency_proof")]
@@ -105,6 +112,7 @@ fn run(cli: &Cli) -> Result<VerifyReport> {
     };
     let options = VerifyOptions {
         key,
+        trust_package_key: cli.trust_package_key,
         newer_checkpoint: read(&cli.newer_checkpoint)?,
         consistency_proof: read(&cli.consistency_proof)?,
         threads: cli.threads,
@@ -139,9 +147,13 @@ fn human_report(r: &VerifyReport) -> String {
                 Some(true) => "supplied for this verification (the package carries the same key)",
                 _ => "supplied for this verification (the package carries a different key or none)",
             },
+            KeySource::Package if key.trusted => {
+                "the one inside the package, trusted by choice (--trust-package-key): this \
+                 shows the package is whole and consistent, not who made it"
+            }
             KeySource::Package => {
-                "the one inside the package: this shows the package is whole and consistent, \
-                 not who made it; obtain the holder's key independently and pass it with --key"
+                "the one inside the package, NOT TRUSTED: the signature was not checked against \
+                 a trusted key; obtain the holder's key independently and pass it with --key"
             }
         };
         t.push_str(&format!(
@@ -199,13 +211,18 @@ fn human_report(r: &VerifyReport) -> String {
     if !r.faults.is_empty() {
         t.push_str(&format!("\nProblems found ({}):\n", r.faults.len()));
         for f in &r.faults {
-            t.push_str(&format!("  - {}: {}\n", f.file, f.problem));
+            t.push_str(&format!("  - {}: {} [{}]\n", f.file, f.problem, f.kind));
         }
     }
+    let untrusted = r.faults.iter().any(|f| f.kind == FaultKind::KeyNotTrusted);
     t.push_str(&format!(
         "\nResult: {}\n",
         if r.ok {
             "VERIFIED. Every file is as the holder packaged it, and every custody entry is in the signed log."
+        } else if untrusted && r.faults.len() == 1 {
+            "NOT VERIFIED: signature not checked against a trusted key. The package is whole and \
+             consistent with the key inside it, which proves nothing about who made it; run again \
+             with --key and the holder's key obtained independently."
         } else {
             "NOT VERIFIED. See the problems above."
         }

@@ -231,10 +231,11 @@ fn a_package_verifies_offline_and_every_kind_of_tampering_is_caught() {
             && kinds.contains(&"return_or_destroy"),
         "{kinds:?}"
     );
-    // Without a key, the package's own is used, and the report says so.
-    let own = verify(&package, &[]);
-    assert_eq!(own.code, 0);
+    // Trusting the package's own key is an explicit choice, and the report says so.
+    let own = verify(&package, &["--trust-package-key"]);
+    assert_eq!(own.code, 0, "{:#}", own.report);
     assert_eq!(own.report["key"]["source"], "package");
+    assert_eq!(own.report["key"]["trusted"], true);
     // The human report says what was verified.
     let human = StdCommand::new(verifier())
         .arg(&package)
@@ -271,7 +272,7 @@ fn a_package_verifies_offline_and_every_kind_of_tampering_is_caught() {
     )
     .unwrap();
     support::package::reseal_tag_manifest(&swapped);
-    for args in [&["--key", key][..], &[][..]] {
+    for args in [&["--key", key][..], &["--trust-package-key"][..]] {
         let result = verify(&swapped, args);
         assert_eq!(result.code, 1, "{args:?}: {:#}", result.report);
         assert!(
@@ -301,7 +302,7 @@ fn a_package_verifies_offline_and_every_kind_of_tampering_is_caught() {
         forged.to_str().unwrap(),
     ]);
     assert_eq!(
-        verify(&forged, &[]).code,
+        verify(&forged, &["--trust-package-key"]).code,
         0,
         "a forger's package is whole in itself"
     );
@@ -408,4 +409,302 @@ fn zip_packages_and_newer_checkpoints_verify() {
         error["error"].as_str().unwrap().contains("junk.bin"),
         "{error}"
     );
+}
+
+/// A package for NL of a consented item, under the consent's conditions and one of the
+/// package's own, and of an open item; as a directory, or a ZIP file `package.zip`.
+fn conditioned_package(s: &Scenario, zip: bool) -> PathBuf {
+    let v = &s.vault;
+    let conditions = v.tmp.path().join("conditions.json");
+    fs::write(
+        &conditions,
+        r#"[{"kind":"no_death_penalty"},{"kind":"limited_use","case":"NL-2026-17"}]"#,
+    )
+    .unwrap();
+    v.ok([
+        "--as",
+        "liaison-a",
+        "consent",
+        "grant",
+        &s.consent_items[0],
+        "--to",
+        NL,
+        "--conditions",
+        conditions.to_str().unwrap(),
+    ]);
+    let package_conditions = v.tmp.path().join("package-conditions.json");
+    fs::write(&package_conditions, r#"[{"kind":"return_or_destroy"}]"#).unwrap();
+    let package = v
+        .tmp
+        .path()
+        .join(if zip { "package.zip" } else { "package" });
+    let mut args = vec![
+        "package",
+        "build",
+        &s.consent_items[0],
+        &s.open_item,
+        "--out",
+        package.to_str().unwrap(),
+        "--for",
+        NL,
+        "--purpose",
+        "RFA 2026/17",
+        "--conditions",
+        package_conditions.to_str().unwrap(),
+    ];
+    if zip {
+        args.push("--zip");
+    }
+    v.ok(args);
+    let good = verify(&package, &["--key", s.vkey_file.to_str().unwrap()]);
+    assert_eq!(good.code, 0, "{:#}", good.report);
+    package
+}
+
+/// Copies the directory `package`, lets `forge` change the copy, rewrites the tag manifest as a
+/// forger would, and verifies the copy with the holder's key.
+fn forge(s: &Scenario, package: &std::path::Path, forge: &dyn Fn(&std::path::Path)) -> Value {
+    let copy = s.vault.tmp.path().join("forged-copy");
+    copy_dir(package, &copy);
+    forge(&copy);
+    support::package::reseal_tag_manifest(&copy);
+    let result = verify(&copy, &["--key", s.vkey_file.to_str().unwrap()]);
+    assert_eq!(
+        result.code, 1,
+        "the forgery was not caught: {:#}",
+        result.report
+    );
+    assert_eq!(result.report["ok"], false);
+    result.report
+}
+
+/// The report holds a fault of `kind` naming `file`.
+fn assert_fault(report: &Value, kind: &str, file: &str) {
+    let found: Vec<&Value> = report["faults"].as_array().unwrap().iter().collect();
+    assert!(
+        found
+            .iter()
+            .any(|f| f["kind"] == kind && f["file"].as_str().unwrap().starts_with(file)),
+        "no `{kind}` fault naming {file}: {found:#?}"
+    );
+}
+
+fn edit_json(path: &std::path::Path, change: &dyn Fn(&mut Value)) {
+    let mut value: Value = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
+    change(&mut value);
+    fs::write(path, serde_json::to_vec_pretty(&value).unwrap()).unwrap();
+}
+
+#[test]
+fn a_forged_provenance_is_refused() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    let metadata = format!("custodia/items/{}.json", s.consent_items[0]);
+    // Another originator and collector claimed for the item, the cover sheet made to agree.
+    let report = forge(&s, &package, &|d| {
+        edit_json(&d.join(&metadata), &|m| {
+            m["provenance"][0]["originator"] = "NGO B".into();
+            m["provenance"][0]["collected_by"] = "an NGO B investigator".into();
+        });
+        let cover = fs::read_to_string(d.join("cover.html")).unwrap();
+        fs::write(
+            d.join("cover.html"),
+            cover.replacen("Government A", "NGO B", 1),
+        )
+        .unwrap();
+    });
+    assert_fault(&report, "provenance_not_as_released", &metadata);
+}
+
+#[test]
+fn a_forged_holder_is_refused() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    let report = forge(&s, &package, &|d| {
+        edit_json(&d.join("custodia/package.json"), &|m| {
+            m["holder"] = "International Criminal Court".into();
+        });
+    });
+    assert_fault(&report, "holder_not_as_released", "custodia/package.json");
+    // bag-info.txt names the holder too, for BagIt tools: it is held to the same.
+    let report = forge(&s, &package, &|d| {
+        let info = fs::read_to_string(d.join("bag-info.txt")).unwrap();
+        let forged: String = info
+            .lines()
+            .map(|l| {
+                if l.starts_with("Source-Organization:") {
+                    "Source-Organization: International Criminal Court\n".to_owned()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        fs::write(d.join("bag-info.txt"), forged).unwrap();
+    });
+    assert_fault(&report, "bag_info_not_as_released", "bag-info.txt");
+}
+
+#[test]
+fn forged_package_conditions_are_refused() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    // The package's own condition struck from its description (the items' lists untouched).
+    let report = forge(&s, &package, &|d| {
+        edit_json(&d.join("custodia/package.json"), &|m| {
+            m["conditions"] = serde_json::json!([]);
+        });
+    });
+    assert_fault(
+        &report,
+        "conditions_not_as_released",
+        "custodia/package.json",
+    );
+    // A condition added to the package's description.
+    let report = forge(&s, &package, &|d| {
+        edit_json(&d.join("custodia/package.json"), &|m| {
+            m["conditions"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({"kind": "free_text", "text": "may be published"}));
+        });
+    });
+    assert_fault(
+        &report,
+        "conditions_not_as_released",
+        "custodia/package.json",
+    );
+}
+
+#[test]
+fn a_forged_cover_sheet_is_refused() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    let cover = fs::read_to_string(package.join("cover.html")).unwrap();
+    let condition = "Not for use in proceedings that can impose the death penalty";
+    assert!(cover.contains(condition), "{cover}");
+    // The JSON files untouched; the sheet people read says the condition is gone.
+    let report = forge(&s, &package, &|d| {
+        fs::write(
+            d.join("cover.html"),
+            cover.replace(condition, "No restriction"),
+        )
+        .unwrap();
+    });
+    assert_fault(&report, "cover_sheet_not_as_released", "cover.html");
+    let faults = report["faults"].as_array().unwrap();
+    assert_eq!(faults.len(), 1, "{faults:#?}");
+    assert!(
+        faults[0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("No restriction"),
+        "{faults:#?}"
+    );
+}
+
+/// The offsets of every occurrence of `needle` in `bytes`.
+fn occurrences(bytes: &[u8], needle: &[u8]) -> Vec<usize> {
+    bytes
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(at, _)| at)
+        .collect()
+}
+
+#[test]
+fn a_zip_with_two_members_of_one_name_is_refused() {
+    let s = scenario();
+    let zip = conditioned_package(&s, true);
+    let mut bytes = fs::read(&zip).unwrap();
+    // The open item's metadata renamed as the consented item's, in its local header and its
+    // central directory entry: two members of one name, each reader free to take either.
+    let (kept, renamed) = (
+        format!("package/custodia/items/{}.json", s.consent_items[0]),
+        format!("package/custodia/items/{}.json", s.open_item),
+    );
+    let at = occurrences(&bytes, renamed.as_bytes());
+    assert_eq!(
+        at.len(),
+        2,
+        "the name is in a local header and a central entry"
+    );
+    for at in at {
+        bytes[at..at + kept.len()].copy_from_slice(kept.as_bytes());
+    }
+    let forged = s.vault.tmp.path().join("duplicate.zip");
+    fs::write(&forged, bytes).unwrap();
+    let result = verify(&forged, &["--key", s.vkey_file.to_str().unwrap()]);
+    assert_eq!(result.code, 1, "{:#}", result.report);
+    assert_fault(
+        &result.report,
+        "zip_duplicate_member",
+        &kept["package/".len()..],
+    );
+}
+
+#[test]
+fn a_zip_whose_local_and_central_headers_disagree_is_refused() {
+    let s = scenario();
+    let zip = conditioned_package(&s, true);
+    let good = fs::read(&zip).unwrap();
+    let name = b"package/cover.html";
+    let local = occurrences(&good, name)[0];
+    // Local header: signature, versions, flags, method at +8, CRC-32 at +14, sizes at +18 and
+    // +22, then the name at +30.
+    let header = local - 30;
+    assert_eq!(&good[header..header + 4], b"PK\x03\x04");
+    let variants: [(&str, Box<dyn Fn(&mut Vec<u8>)>); 3] = [
+        ("name", Box::new(|b| b[local + name.len() - 1] = b'x')),
+        ("CRC-32", Box::new(|b| b[header + 14] ^= 0xff)),
+        ("size", Box::new(|b| b[header + 22] ^= 0x01)),
+    ];
+    for (what, change) in variants {
+        let mut bytes = good.clone();
+        change(&mut bytes);
+        let forged = s.vault.tmp.path().join("mismatch.zip");
+        fs::write(&forged, bytes).unwrap();
+        let result = verify(&forged, &["--key", s.vkey_file.to_str().unwrap()]);
+        assert_eq!(result.code, 1, "{what}: {:#}", result.report);
+        assert_fault(&result.report, "zip_header_mismatch", "cover.html");
+    }
+}
+
+#[test]
+fn a_package_key_nobody_trusted_does_not_verify() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    // No key supplied: the signature is checked only against the package's own key, which
+    // whoever made the package chose. Not verified, and said so.
+    let untrusted = verify(&package, &[]);
+    assert_eq!(untrusted.code, 1, "{:#}", untrusted.report);
+    assert_eq!(untrusted.report["ok"], false);
+    assert_eq!(untrusted.report["key"]["source"], "package");
+    assert_eq!(untrusted.report["key"]["trusted"], false);
+    assert_fault(&untrusted.report, "key_not_trusted", "custodia/holder.vkey");
+    assert_eq!(untrusted.report["faults"].as_array().unwrap().len(), 1);
+    let human = StdCommand::new(verifier()).arg(&package).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("signature not checked against a trusted key") && !text.contains("VERIFIED."),
+        "{text}"
+    );
+    // The explicit choice to trust it, or the holder's key supplied: verified.
+    let trusted = verify(&package, &["--trust-package-key"]);
+    assert_eq!(trusted.code, 0, "{:#}", trusted.report);
+    assert_eq!(trusted.report["key"]["trusted"], true);
+    let supplied = verify(&package, &["--key", s.vkey_file.to_str().unwrap()]);
+    assert_eq!(supplied.code, 0, "{:#}", supplied.report);
+    assert_eq!(supplied.report["key"]["trusted"], true);
+    // Both at once is a contradiction, refused as a usage error.
+    let both = StdCommand::new(verifier())
+        .arg(&package)
+        .args(["--json", "--trust-package-key", "--key"])
+        .arg(&s.vkey_file)
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&both.stdout).unwrap();
+    assert_eq!(error["ok"], false);
 }

@@ -335,9 +335,14 @@ fn a_request_from_filing_to_a_verified_package() {
     let mut expected = vec![a1_redacted.clone(), it.u1.clone(), it.statement.clone()];
     expected.sort();
     assert_eq!(packaged, expected);
+    let holder_key = v.ok(["log", "public-key"])["vkey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let verified = StdCommand::new(verifier())
         .arg(&package)
         .arg("--json")
+        .args(["--key", &holder_key])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&verified.stdout).unwrap();
