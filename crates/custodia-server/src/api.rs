@@ -129,9 +129,11 @@ pub(crate) async fn search(
 ) -> ApiResult {
     let limit = q.limit.unwrap_or(20).min(1000);
     let sort = q.sort.unwrap_or_default();
-    let report = state
-        .with_vault(move |vault| Ok(vault.search(&user, &q.q, limit, sort)?))
+    let (mut report, event) = state
+        .with_vault(move |vault| Ok(vault.search_unrecorded(&user, &q.q, limit, sort)?))
         .await?;
+    // Nothing is shown before the search is in the custody log.
+    report.ledger_index = state.record_read(event).await?;
     let hits: Vec<_> = report
         .results
         .hits
@@ -155,10 +157,12 @@ pub(crate) async fn search(
 
 /// An upload to begin.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct UploadRequest {
     /// The file name, recorded as the item's path.
     name: String,
     /// The size in bytes.
+    #[serde(deserialize_with = "whole")]
     size: u64,
     /// The file's SHA-256, if known: checked when the upload is finished.
     sha256: Option<String>,
@@ -287,6 +291,7 @@ pub(crate) async fn upload_finish(
 
 /// A request for assistance to file.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RequestBody {
     authority: String,
     legal_basis: String,
@@ -332,6 +337,7 @@ pub(crate) async fn request_file(
 
 /// Items to add to a request.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ScopeBody {
     items: Vec<String>,
 }
@@ -360,6 +366,7 @@ pub(crate) async fn request_scope(
 
 /// An originator's consent decision.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct DecisionBody {
     /// `grant` or `refuse`.
     decision: String,
@@ -454,15 +461,13 @@ pub(crate) async fn request_package(
 async fn require_admin_view(state: &AppState, user: String) -> Result<(), ApiError> {
     state
         .with_vault(move |vault| {
-            let who = vault.principal(&user)?;
-            if who.is(Role::Administrator) || (who.of_holder() && who.is(Role::Auditor)) {
-                Ok(())
-            } else {
-                Err(VaultError::NotPermitted(format!(
-                    "listing organisations and users needs the administrator role (or the holder's auditor); `{user}` holds neither"
-                ))
-                .into())
-            }
+            // The one administration rule, as the CLI and the pages ask it.
+            vault.require_administer(
+                &user,
+                custodia_vault::custodia_access::AdminAction::ViewAccounts,
+                custodia_vault::custodia_access::AdminTarget::Vault,
+            )?;
+            Ok(())
         })
         .await
 }
@@ -496,6 +501,7 @@ pub(crate) async fn users(State(state): State<AppState>, Caller(user): Caller) -
 
 /// An organisation to add.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct OrganisationBody {
     name: String,
     /// `holder`, `originator`, `requesting_authority` or `ngo`.
@@ -509,7 +515,8 @@ pub(crate) struct OrganisationBody {
 #[utoipa::path(post, path = "/api/v1/organisations", request_body = OrganisationBody, responses(
     (status = 201, description = "Added; the custody log position"),
     (status = 400, description = "Bad name or kind"),
-    (status = 403, description = "Not an administrator of the holder")
+    (status = 403, description = "Not an administrator of the holder"),
+    (status = 409, description = "An organisation of that name exists")
 ))]
 pub(crate) async fn organisation_add(
     State(state): State<AppState>,
@@ -531,6 +538,7 @@ pub(crate) async fn organisation_add(
 
 /// A user to add.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct UserBody {
     name: String,
     organisation: String,
@@ -545,7 +553,8 @@ pub(crate) struct UserBody {
 #[utoipa::path(post, path = "/api/v1/users", request_body = UserBody, responses(
     (status = 201, description = "Added; the custody log position"),
     (status = 400, description = "Bad name, organisation or roles"),
-    (status = 403, description = "Not an administrator of the holder")
+    (status = 403, description = "Not an administrator of the holder"),
+    (status = 409, description = "A user of that name exists")
 ))]
 pub(crate) async fn user_add(
     State(state): State<AppState>,
@@ -567,6 +576,7 @@ pub(crate) async fn user_add(
 
 /// A redaction to make.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RedactBody {
     /// Strings to burn out of a text item (every occurrence).
     #[serde(default)]
@@ -574,9 +584,50 @@ pub(crate) struct RedactBody {
     /// Regions of an image, or of a PDF page (`page` from 1; PDF points from the top left):
     /// `{"page", "x", "y", "width", "height"}`.
     #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    regions: Vec<custodia_vault::redact::Region>,
+    regions: Vec<RegionBody>,
     reason: String,
+}
+
+/// A region of an image, or of a PDF page (`page` from 1; PDF points from the top left).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegionBody {
+    #[serde(deserialize_with = "whole")]
+    page: u32,
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+/// A whole number as JSON may write it: `5` and `5.0` are one number in JSON's model of
+/// numbers (and in JSON Schema's `integer`), so both are taken; a fraction or a number beyond
+/// the field's range is refused.
+fn whole<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<u64>,
+{
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let value = number.as_u64().or_else(|| {
+        number
+            .as_f64()
+            // `u64::MAX as f64` is 2^64, one past the largest `u64`.
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64)
+            .map(|f| f as u64)
+    });
+    value
+        .and_then(|v| T::try_from(v).ok())
+        .ok_or_else(|| serde::de::Error::custom(format!("`{number}` is not a whole number in range")))
+}
+
+fn whole_or_none<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] u64);
+    Ok(Option::<Whole>::deserialize(deserializer)?.map(|w| w.0))
 }
 
 /// Makes a redacted copy of an item (the holder's custodians): a new item naming its parent,
@@ -596,7 +647,17 @@ pub(crate) async fn item_redact(
     let hash = parse_hash(&sha256)?;
     let spec = custodia_vault::redact::RedactionSpec {
         texts: body.texts,
-        regions: body.regions,
+        regions: body
+            .regions
+            .iter()
+            .map(|r| custodia_vault::redact::Region {
+                page: r.page,
+                x: r.x,
+                y: r.y,
+                width: r.width,
+                height: r.height,
+            })
+            .collect(),
         reason: body.reason,
     };
     let done = state
@@ -627,6 +688,7 @@ pub(crate) async fn persons(State(state): State<AppState>, Caller(user): Caller)
 
 /// A witness or survivor to record under a pseudonym.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct PersonBody {
     pseudonym: String,
     /// The real identity (any JSON), seen only by victim support officers of the holder.
@@ -711,10 +773,12 @@ pub(crate) async fn person_statements(
 
 /// An API token to issue.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct TokenBody {
     /// What the token is for (shown in listings).
     label: String,
     /// Days until it expires; never when absent.
+    #[serde(default, deserialize_with = "whole_or_none")]
     days: Option<u64>,
 }
 

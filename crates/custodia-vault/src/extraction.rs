@@ -686,6 +686,23 @@ impl Vault {
         limit: usize,
         sort: Sort,
     ) -> Result<SearchReport> {
+        let (mut report, event) = self.search_unrecorded(actor, query, limit, sort)?;
+        let indexes = self.record_reads(vec![event])?;
+        report.ledger_index = indexes.first().copied().unwrap_or(0);
+        Ok(report)
+    }
+
+    /// Searches as `actor` like [`Vault::search`], but returns the search's custody event
+    /// instead of recording it, so that a server can record the searches of many people in one
+    /// append ([`Vault::record_reads`]). The caller must record the event before it shows the
+    /// results to anyone: nothing is read unlogged. `ledger_index` is 0 until then.
+    pub fn search_unrecorded(
+        &mut self,
+        actor: &str,
+        query: &str,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<(SearchReport, NewEvent)> {
         self.require_write()?;
         let who = self.principal(actor)?;
         self.refresh_labels_if_stale()?;
@@ -702,7 +719,7 @@ impl Vault {
             "shown": shown,
         })
         .to_string();
-        let indexes = self.record(&[NewEvent {
+        let event = NewEvent {
             time: custody::now(),
             actor: actor.to_owned(),
             action: action::SEARCH.into(),
@@ -710,14 +727,31 @@ impl Vault {
             details,
             // Sealed by `record`.
             entry: Vec::new(),
-        }])?;
+        };
+        Ok((
+            SearchReport {
+                query: query.to_owned(),
+                user: who.user,
+                results,
+                ledger_index: 0,
+            },
+            event,
+        ))
+    }
+
+    /// Records the custody events of reads (searches) made by many people, in one catalog
+    /// transaction and one log append: one group of fsyncs for all of them. Returns each
+    /// event's position in the log, in order.
+    pub fn record_reads(&mut self, events: Vec<NewEvent>) -> Result<Vec<u64>> {
+        self.require_write()?;
+        if events.iter().any(|e| e.action != action::SEARCH) {
+            return Err(VaultError::Invalid(
+                "only the custody events of reads are recorded in groups".into(),
+            ));
+        }
+        let indexes = self.record(&events)?;
         self.checkpoint_if_due()?;
-        Ok(SearchReport {
-            query: query.to_owned(),
-            user: who.user,
-            results,
-            ledger_index: indexes.first().copied().unwrap_or(0),
-        })
+        Ok(indexes)
     }
 
     /// What every document of one original item shares: path, type, labels, provenance.

@@ -214,3 +214,40 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
     // Not signed in.
     assert_error(json_of(agent.get(format!("{base}/api/v1/me")).call().unwrap()), 401);
 }
+
+#[test]
+fn concurrent_searches_are_each_in_the_custody_log() {
+    let v = vault();
+    let server = Server::start(&v);
+    let admin = server.token("admin");
+    // Twenty people searching at once: their entries are written in groups, and each answer
+    // comes only once its own entry is in the log, at a position of its own.
+    let positions: Vec<u64> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..20)
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..5)
+                        .map(|_| {
+                            let (status, found) =
+                                server.json("/api/v1/search?q=Badush", Some(&admin));
+                            assert_eq!(status, 200, "{found}");
+                            assert_eq!(found["total"], 1, "{found}");
+                            found["ledger_index"].as_u64().unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let distinct: std::collections::BTreeSet<_> = positions.iter().collect();
+    assert_eq!(distinct.len(), 100, "every search has its own entry: {positions:?}");
+    let (code, _) = server.stop();
+    assert_eq!(code, Some(0));
+    // Every one of them is a `search` entry that the log and the catalog agree on.
+    let (code, report) = v.verify(false);
+    assert_eq!(code, 0, "{report}");
+}

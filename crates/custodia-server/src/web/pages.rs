@@ -830,11 +830,17 @@ pub async fn search(
     } else {
         let user = v.user.clone();
         let text = query.clone();
-        Some(
-            state
-                .with_vault(move |vault| Ok(vault.search(&user, &text, 50, sort)?))
-                .await,
-        )
+        let searched = state
+            .with_vault(move |vault| Ok(vault.search_unrecorded(&user, &text, 50, sort)?))
+            .await;
+        // Nothing is shown before the search is in the custody log.
+        Some(match searched {
+            Ok((mut report, event)) => state.record_read(event).await.map(|position| {
+                report.ledger_index = position;
+                report
+            }),
+            Err(e) => Err(e),
+        })
     };
     let query_arabic = mostly_arabic(&query);
     let refine = |field: &str, value: &str| {
