@@ -127,11 +127,31 @@ impl VaultKeys {
 /// The environment variable naming the file that holds the master key's passphrase.
 pub const PASSPHRASE_FILE_VAR: &str = "CUSTODIA_PASSPHRASE_FILE";
 
-/// The passphrase file named by `CUSTODIA_PASSPHRASE_FILE`, if set and not empty.
+/// The name of the systemd credential used when `CUSTODIA_PASSPHRASE_FILE` is not set.
+pub const PASSPHRASE_CREDENTIAL: &str = "custodia-passphrase";
+
+/// The passphrase file named by `CUSTODIA_PASSPHRASE_FILE`, if set and not empty; else the
+/// systemd credential `custodia-passphrase` of the running unit
+/// (`$CREDENTIALS_DIRECTORY/custodia-passphrase`, from `LoadCredential=` or
+/// `LoadCredentialEncrypted=`), if there is one.
 pub fn passphrase_file_from_env() -> Option<PathBuf> {
-    std::env::var_os(PASSPHRASE_FILE_VAR)
+    passphrase_file_in(
+        std::env::var_os(PASSPHRASE_FILE_VAR),
+        std::env::var_os("CREDENTIALS_DIRECTORY"),
+    )
+}
+
+fn passphrase_file_in(
+    named: Option<std::ffi::OsString>,
+    credentials: Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    if let Some(named) = named.filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(named));
+    }
+    credentials
         .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
+        .map(|dir| PathBuf::from(dir).join(PASSPHRASE_CREDENTIAL))
+        .filter(|file| file.is_file())
 }
 
 /// The shortest passphrase accepted for wrapping (an Argon2id hash slows guessing; it cannot
@@ -522,6 +542,22 @@ mod tests {
             bare.catalog
         );
         assert!(VaultKeys::load_with(&key, Some(&first)).is_err());
+    }
+
+    #[test]
+    fn the_passphrase_file_is_named_or_a_systemd_credential() {
+        let dir = tempfile::tempdir().unwrap();
+        let named = Some(std::ffi::OsString::from("/etc/custodia/passphrase"));
+        let credentials = Some(dir.path().as_os_str().to_owned());
+        assert_eq!(
+            passphrase_file_in(named.clone(), credentials.clone()),
+            Some(PathBuf::from("/etc/custodia/passphrase"))
+        );
+        // No credential of that name: nothing.
+        assert_eq!(passphrase_file_in(None, credentials.clone()), None);
+        let credential = secret(dir.path(), PASSPHRASE_CREDENTIAL, "a long passphrase here");
+        assert_eq!(passphrase_file_in(None, credentials), Some(credential));
+        assert_eq!(passphrase_file_in(None, None), None);
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub mod redact;
 pub mod requests;
 mod sniff;
 pub mod uploads;
-mod views;
 mod verify;
+mod views;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -70,6 +70,7 @@ pub use custodia_extract;
 pub use custodia_ledger;
 pub use custodia_package;
 pub use custodia_search;
+pub use custody_log::LogEntryView;
 pub use extraction::{
     ExtractFailure, ExtractOptions, ExtractReport, ExtractedBatch, ExtractionJob, ReindexReport,
     SearchReport, MAX_EXTRACT_BYTES,
@@ -79,10 +80,9 @@ pub use ingest::{
 };
 pub use keys::{
     key_protection, passphrase_file_from_env, wrap_master_key, KeyProtection, VaultKeys,
-    MIN_PASSPHRASE_CHARS, PASSPHRASE_FILE_VAR,
+    MIN_PASSPHRASE_CHARS, PASSPHRASE_CREDENTIAL, PASSPHRASE_FILE_VAR,
 };
 pub use migrate::{MigrateProgress, MigrateReport, Placement, PlacementReport, TableReport};
-pub use custody_log::LogEntryView;
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
@@ -437,7 +437,7 @@ impl Vault {
         let json =
             serde_json::to_vec_pretty(&config).map_err(|e| VaultError::Invalid(e.to_string()))?;
         write_file_durably(&root.join(CONFIG), &json)?;
-        Self::open(root, Access::ReadWrite)
+        Self::open_keyed(root, Access::ReadWrite, passphrase_file)
     }
 
     /// Opens the vault in `root`. Opening for writing first settles what an interrupted process
@@ -448,6 +448,18 @@ impl Vault {
         Self::open_with_config(root, config, access)
     }
 
+    /// Opens the vault in `root` as [`Vault::open`] does, unwrapping a wrapped master key with
+    /// the passphrase in `passphrase_file` (`None`: the file named by `CUSTODIA_PASSPHRASE_FILE`).
+    pub fn open_keyed(root: &Path, access: Access, passphrase_file: Option<&Path>) -> Result<Self> {
+        let config = read_config(root)?;
+        let from_env = passphrase_file_from_env();
+        let keys = VaultKeys::load_with(
+            &root.join("keys/master.key"),
+            passphrase_file.or(from_env.as_deref()),
+        )?;
+        Self::open_with_keys(root, config, access, keys)
+    }
+
     /// Opens the vault in `root` with `config` in place of its `vault.json` (to check a new
     /// placement before it is written there).
     pub(crate) fn open_with_config(
@@ -456,6 +468,15 @@ impl Vault {
         access: Access,
     ) -> Result<Self> {
         let keys = VaultKeys::load(&root.join("keys/master.key"))?;
+        Self::open_with_keys(root, config, access, keys)
+    }
+
+    fn open_with_keys(
+        root: &Path,
+        config: VaultConfig,
+        access: Access,
+        keys: VaultKeys,
+    ) -> Result<Self> {
         let ledger_dir = root.join("ledger");
         if config.catalog.is_some() && access == Access::ReadWrite && !ledger_dir.exists() {
             // Another server of a vault whose log is sequenced in its catalog: this data

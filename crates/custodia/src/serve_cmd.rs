@@ -71,6 +71,7 @@ async fn stop_signal() {
             "stopping: requests still running after {} s were aborted",
             DRAIN.as_secs()
         );
+        custodia_vault::custodia_extract::scratch::remove_process_dir();
         std::process::exit(0);
     });
 }
