@@ -35,6 +35,10 @@ pub struct PackageManifest {
     pub log_origin: String,
     pub tree_size: u64,
     pub items: Vec<ItemSummary>,
+    /// The salt (64 hex digits) of the claim digests the release entries commit to
+    /// ([`crate::claims`]): only the package carries it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims_salt: Option<String>,
 }
 
 /// One item of `package.json`'s `items`.

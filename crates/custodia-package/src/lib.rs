@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod bag;
+pub mod claims;
 mod cover;
 pub mod entry;
 mod format;

@@ -14,6 +14,7 @@ use custodia_ledger::{leaf_hash, verify_consistency, verify_inclusion, Hash, Led
 use serde::{Deserialize, Serialize};
 
 use crate::bag::{decode_path, human_size, one_line};
+use crate::claims::{claim, claim_digest, parse_salt};
 use crate::cover::render_cover;
 use crate::entry::{field, Entry};
 use crate::format::{
@@ -1007,17 +1008,9 @@ fn check_release(
     raw: &serde_json::Value,
 ) {
     use serde_json::{json, Value};
-    // The item's claims as its metadata file holds them, not as this verifier's types read
-    // them: a field the types do not know is still a claim someone may read.
-    let claimed = |key: &str, typed: Value| raw.get(key).cloned().unwrap_or(typed);
-    let claims: [(FaultKind, &str, &str, &str, Value); 11] = [
-        (
-            FaultKind::HolderNotAsReleased,
-            PACKAGE_FILE,
-            "holder",
-            "the holder",
-            json!(package.holder),
-        ),
+    let text = |key: &str| logged.get(key).map_or(Value::Null, Value::clone);
+    // Recipient, purpose and conditions are in the release details themselves.
+    let plain = [
         (
             FaultKind::RecipientNotAsReleased,
             PACKAGE_FILE,
@@ -1034,89 +1027,120 @@ fn check_release(
         ),
         (
             FaultKind::ConditionsNotAsReleased,
+            file,
+            "conditions",
+            "the conditions",
+            raw.get("conditions")
+                .cloned()
+                .unwrap_or_else(|| json!(item.conditions)),
+        ),
+    ];
+    for (kind, at, key, what, value) in plain {
+        if text(key) != value {
+            let problem = format!("{what} is not what the release entry {index} logged");
+            if at == PACKAGE_FILE {
+                run.fault_once(kind, at, problem);
+            } else {
+                run.fault(kind, at, problem);
+            }
+        }
+    }
+    // Every other claim through its salted digest (`claims`). The item's claims are taken as its
+    // metadata file holds them, not as this verifier's types read them: a field the types do not
+    // know is still a claim someone may read.
+    let salt = package.claims_salt.as_deref().and_then(parse_salt);
+    let committed = logged.get("claims").and_then(Value::as_object);
+    let (Some(salt), Some(committed)) = (salt, committed) else {
+        run.fault_once(
+            FaultKind::PackageFactsNotAsReleased,
             PACKAGE_FILE,
-            "package_conditions",
-            "the package's conditions",
-            json!(package.conditions),
+            format!(
+                "the release entry {index} commits to none of the package's claims (holder, \
+                 provenance, conditions…), or the package carries no claims_salt: built before \
+                 Custodia logged them, the package cannot be checked; ask the holder for a new one"
+            ),
+        );
+        return;
+    };
+    let claimed = |key: &str, typed: Value| raw.get(key).cloned().unwrap_or(typed);
+    let claims: [(FaultKind, &str, &str, &str, Value); 9] = [
+        (
+            FaultKind::HolderNotAsReleased,
+            PACKAGE_FILE,
+            claim::HOLDER,
+            "the holder",
+            json!(package.holder),
         ),
         (
             FaultKind::PackageFactsNotAsReleased,
             PACKAGE_FILE,
-            "built_by",
+            claim::BUILT_BY,
             "who built the package",
             json!(package.built_by),
         ),
         (
             FaultKind::PackageFactsNotAsReleased,
             PACKAGE_FILE,
-            "created_at",
+            claim::CREATED_AT,
             "when the package was built",
             json!(package.created_at),
         ),
         (
             FaultKind::ConditionsNotAsReleased,
-            file,
-            "conditions",
-            "the conditions",
-            claimed("conditions", json!(item.conditions)),
+            PACKAGE_FILE,
+            claim::PACKAGE_CONDITIONS,
+            "the package's conditions",
+            json!(package.conditions),
         ),
         (
             FaultKind::ProvenanceNotAsReleased,
             file,
-            "provenance",
+            claim::PROVENANCE,
             "the provenance",
             claimed("provenance", json!(item.provenance)),
         ),
         (
             FaultKind::ItemFactsNotAsReleased,
             file,
-            "mime",
+            claim::SIZE,
+            "the size",
+            claimed("size", json!(item.size)),
+        ),
+        (
+            FaultKind::ItemFactsNotAsReleased,
+            file,
+            claim::MIME,
             "the type",
             claimed("mime", json!(item.mime)),
         ),
         (
             FaultKind::ItemFactsNotAsReleased,
             file,
-            "stored_at",
+            claim::STORED_AT,
             "the time it was stored",
             claimed("stored_at", json!(item.stored_at)),
         ),
         (
             FaultKind::ItemFactsNotAsReleased,
             file,
-            "payload",
+            claim::PAYLOAD,
             "the payload file",
             claimed("payload", json!(item.payload)),
         ),
     ];
-    for (kind, at, key, what, value) in claims {
-        let problem = match logged.get(key) {
-            None => format!(
-                "the release entry {index} does not commit to {what} (the package was built \
-                 before Custodia logged it): it cannot be checked; ask the holder for a new package"
-            ),
-            Some(logged) if *logged != value => {
-                let shown = match logged {
-                    Value::String(s) => format!(" (`{s}`)"),
-                    Value::Null => " (none)".to_owned(),
-                    _ => String::new(),
-                };
-                format!("{what} is not what the release entry {index} logged{shown}")
+    for (kind, at, name, what, value) in claims {
+        let problem = match committed.get(name).and_then(Value::as_str) {
+            None => format!("the release entry {index} does not commit to {what}"),
+            Some(digest) if digest.eq_ignore_ascii_case(&claim_digest(&salt, name, &value)) => {
+                continue
             }
-            Some(_) => continue,
+            Some(_) => format!("{what} is not what the release entry {index} logged"),
         };
         if at == PACKAGE_FILE {
             run.fault_once(kind, at, problem);
         } else {
             run.fault(kind, at, problem);
         }
-    }
-    if logged.get("size").and_then(Value::as_u64) != Some(item.size) {
-        run.fault(
-            FaultKind::ItemFactsNotAsReleased,
-            file,
-            format!("the size is not what the release entry {index} logged"),
-        );
     }
 }
 

@@ -19,6 +19,7 @@ use custodia_access::{Action, Role};
 use custodia_blobstore::BlobStore;
 use custodia_blobstore::ContentHash;
 use custodia_catalog::{AccessChange, ReleaseRow};
+use custodia_package::claims::{claim, claim_digest};
 use custodia_package::{
     render_cover, safe_file_name, BagWriter, CustodyRecord, ItemMetadata, ItemSummary,
     PackageManifest, Provenance, CHECKPOINT_FILE, COVER_FILE, FORMAT_NAME, FORMAT_VERSION,
@@ -135,31 +136,57 @@ impl Vault {
             // Each release entry commits to everything the package will claim about its item
             // and about itself (`docs/PACKAGE.md`, *Custody entries*), so that a verifier can
             // check every claim against the signed log and believe none unchecked.
+            // The claims are salted digests (`custodia_package::claims`): the details are shown,
+            // trimmed, in the item's history to others than the recipient, and must not hand
+            // them another originator's provenance.
             let recipient_name = request.recipient.clone().unwrap_or_default();
             let now = custody::now();
-            let holder = self.config.holder.clone();
+            let mut salt = [0u8; 32];
+            ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut salt)
+                .map_err(|_| VaultError::Crypto("no system randomness for the package's claims"))?;
+            let package_claims = [
+                (claim::HOLDER, serde_json::json!(self.config.holder)),
+                (claim::BUILT_BY, serde_json::json!(actor)),
+                (claim::CREATED_AT, serde_json::json!(now)),
+                (
+                    claim::PACKAGE_CONDITIONS,
+                    serde_json::json!(request.conditions),
+                ),
+            ];
             let changes = planned
                 .iter()
-                .map(|p| Change {
-                    action: action::RELEASE,
-                    item: Some(p.sha.clone()),
-                    details: serde_json::json!({
-                        "package": id, "recipient": request.recipient,
-                        "purpose": request.purpose, "organisation": who.organisation,
-                        "conditions": p.conditions,
-                        "holder": holder, "built_by": actor, "created_at": now,
-                        "package_conditions": request.conditions,
-                        "size": p.size, "mime": p.mime, "stored_at": p.stored_at,
-                        "payload": p.payload, "provenance": p.provenance,
-                    }),
-                    rows: vec![AccessChange::RecordRelease(ReleaseRow {
-                        id: 0,
-                        sha256: p.sha.clone(),
-                        recipient: recipient_name.clone(),
-                        package: id.clone(),
-                        released_at: now.clone(),
-                        released_by: actor.to_owned(),
-                    })],
+                .map(|p| {
+                    let item_claims = [
+                        (claim::PROVENANCE, serde_json::json!(p.provenance)),
+                        (claim::SIZE, serde_json::json!(p.size)),
+                        (claim::MIME, serde_json::json!(p.mime)),
+                        (claim::STORED_AT, serde_json::json!(p.stored_at)),
+                        (claim::PAYLOAD, serde_json::json!(p.payload)),
+                    ];
+                    let claims: serde_json::Map<String, serde_json::Value> = package_claims
+                        .iter()
+                        .chain(&item_claims)
+                        .map(|(name, value)| {
+                            ((*name).to_owned(), claim_digest(&salt, name, value).into())
+                        })
+                        .collect();
+                    Change {
+                        action: action::RELEASE,
+                        item: Some(p.sha.clone()),
+                        details: serde_json::json!({
+                            "package": id, "recipient": request.recipient,
+                            "purpose": request.purpose, "organisation": who.organisation,
+                            "conditions": p.conditions, "claims": claims,
+                        }),
+                        rows: vec![AccessChange::RecordRelease(ReleaseRow {
+                            id: 0,
+                            sha256: p.sha.clone(),
+                            recipient: recipient_name.clone(),
+                            package: id.clone(),
+                            released_at: now.clone(),
+                            released_by: actor.to_owned(),
+                        })],
+                    }
                 })
                 .collect();
             let release_entries = self.change_access_many(actor, changes)?;
@@ -197,6 +224,7 @@ impl Vault {
                 log_origin: checkpoint.origin().to_owned(),
                 tree_size,
                 items: summaries.clone(),
+                claims_salt: Some(hex::encode(salt)),
             };
             bag.add_tag(PACKAGE_FILE, &to_json(&manifest)?)
                 .map_err(package_error)?;

@@ -708,3 +708,34 @@ fn a_package_key_nobody_trusted_does_not_verify() {
     let error: Value = serde_json::from_slice(&both.stdout).unwrap();
     assert_eq!(error["ok"], false);
 }
+
+#[test]
+fn release_entries_commit_to_provenance_without_showing_it() {
+    let s = scenario();
+    let package = conditioned_package(&s, false);
+    let metadata: Value = serde_json::from_slice(
+        &fs::read(package.join(format!("custodia/items/{}.json", s.consent_items[0]))).unwrap(),
+    )
+    .unwrap();
+    let name = metadata["provenance"][0]["original_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The item's history (shown, trimmed, to others than the recipient, such as an originator's
+    // liaison) holds the release with digests of the claims, not the claims.
+    let history = s.vault.history(&s.consent_items[0]).to_string();
+    assert!(history.contains("release"), "{history}");
+    assert!(history.contains("claims"), "{history}");
+    let releases: Vec<&str> = history
+        .split("\"action\"")
+        .filter(|part| part.contains("release"))
+        .collect();
+    assert!(!releases.is_empty());
+    for release in releases {
+        let details_start = release.find("claims").unwrap();
+        assert!(
+            !release[details_start..].contains(&name),
+            "the release details name the item's original name {name}: {release}"
+        );
+    }
+}
