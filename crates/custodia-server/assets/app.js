@@ -5,8 +5,11 @@
 const CHUNK = 4 * 1024 * 1024;
 const HASH_LIMIT = 512 * 1024 * 1024; // files up to this size are hashed here and checked on arrival
 
+// The page's token (bound to the session); the cookie's as a fallback.
 function csrfToken() {
-  const m = document.cookie.match(/(?:^|;\s*)custodia_csrf=([^;]+)/);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) return meta.content;
+  const m = document.cookie.match(/(?:^|;\s*)(?:__Host-)?custodia_csrf=([^;]+)/);
   return m ? decodeURIComponent(m[1]) : "";
 }
 

@@ -241,8 +241,11 @@ impl Vault {
         kind: OrganisationKind,
         approved_requester: bool,
     ) -> Result<u64> {
-        let who = self.principal(actor)?;
-        self.require_holder_role(&who, Role::Administrator, "adding an organisation")?;
+        self.require_administer(
+            actor,
+            custodia_access::AdminAction::AddOrganisation,
+            custodia_access::AdminTarget::Vault,
+        )?;
         let name = name.trim();
         if name.is_empty() || name.len() > 200 {
             return Err(VaultError::Invalid(
@@ -276,8 +279,21 @@ impl Vault {
         organisation: &str,
         roles: &[Role],
     ) -> Result<u64> {
-        let who = self.principal(actor)?;
-        self.require_holder_role(&who, Role::Administrator, "adding a user")?;
+        // The organisation must exist and the roles fit it: holder roles go only to the holder.
+        if self.catalog.organisation(organisation)?.is_none() {
+            // Only an administrator learns that the organisation does not exist.
+            self.require_administer(
+                actor,
+                custodia_access::AdminAction::AddOrganisation,
+                custodia_access::AdminTarget::Vault,
+            )?;
+        }
+        let kind = self.organisation_kind(organisation)?;
+        self.require_administer(
+            actor,
+            custodia_access::AdminAction::GrantRoles(roles),
+            custodia_access::AdminTarget::Organisation(kind),
+        )?;
         let name = name.trim();
         if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
             return Err(VaultError::Invalid(

@@ -3,8 +3,8 @@
 //! catalog stores only hashes. Sign-ins, failures, password and token changes are custody log
 //! entries, without any secret in their details.
 
-use custodia_access::Role;
-use custodia_auth::{Lockout, SecondFactor};
+use custodia_access::{may_administer, AdminAction, AdminTarget, OrganisationKind, Principal};
+use custodia_auth::SecondFactor;
 use custodia_catalog::{AccessChange, CredentialRow, TokenRow};
 use serde::Serialize;
 
@@ -23,11 +23,13 @@ pub mod action {
 
 /// How long a sign-in session lasts.
 pub const SESSION_SECS: u64 = 12 * 3600;
+/// The longest life of an API token, in days (a hundred years: beyond it the expiry would
+/// outrun the clock's arithmetic).
+pub const MAX_TOKEN_DAYS: u64 = 36_500;
 
 /// The one answer to any failed sign-in, whatever failed: nothing tells an attacker whether the
-/// user exists, the password was wrong, the second factor was, or the account is locked.
-pub const SIGN_IN_FAILED: &str =
-    "sign-in failed: wrong user name, password or code, or too many recent failures (try again in 15 minutes)";
+/// user exists, the password was wrong or the second factor was.
+pub const SIGN_IN_FAILED: &str = "sign-in failed: wrong user name, password or code";
 
 /// A token handed to its owner once.
 #[derive(Clone, Serialize)]
@@ -78,24 +80,69 @@ fn unix_now() -> u64 {
 }
 
 impl Vault {
-    /// Only the user themself or an administrator manages a user's credentials.
-    fn may_manage_credentials(&self, actor: &str, user: &str) -> Result<()> {
-        if actor == user {
-            self.principal(user)?;
-            return Ok(());
-        }
+    /// Requires `actor` to be allowed `action` on `target` by the one administration rule
+    /// ([`custodia_access::may_administer`]), which the command line, the API and the web
+    /// pages all ask through here; returns the actor as the policy knows them.
+    pub fn require_administer(
+        &self,
+        actor: &str,
+        action: AdminAction,
+        target: AdminTarget,
+    ) -> Result<Principal> {
         let who = self.principal(actor)?;
-        self.require_holder_role(
-            &who,
-            Role::Administrator,
-            "managing another user's credentials",
-        )?;
+        let decision = may_administer(&who, action, target);
+        if decision.allowed {
+            Ok(who)
+        } else {
+            Err(VaultError::NotPermitted(format!(
+                "`{actor}` may not do this: {}",
+                decision.reason
+            )))
+        }
+    }
+
+    /// The organisation kind a user belongs to (the target of a change of their roles).
+    pub fn organisation_kind(&self, organisation: &str) -> Result<OrganisationKind> {
+        let row = self.catalog.organisation(organisation)?.ok_or_else(|| {
+            VaultError::Invalid(format!(
+                "no organisation `{organisation}`\n\nhint: `custodia org list` shows them; `custodia org add` adds one"
+            ))
+        })?;
+        row.kind.parse().map_err(|e: custodia_access::UnknownName| {
+            VaultError::Invalid(format!("organisation `{organisation}`: {e}"))
+        })
+    }
+
+    /// Whether `actor` may take `action` on `user`'s credentials, by the one administration
+    /// rule ([`custodia_access::may_administer`]): nobody is issued another user's token or
+    /// second factor, nor replaces another user's password.
+    fn may_manage_credentials(&self, actor: &str, action: AdminAction, user: &str) -> Result<()> {
+        let who = self.principal(actor)?;
         self.principal(user)?;
-        Ok(())
+        let has_password = self
+            .catalog
+            .credential(user)?
+            .is_some_and(|c| c.password_phc.is_some());
+        let decision = may_administer(
+            &who,
+            action,
+            AdminTarget::User {
+                name: user,
+                has_password,
+            },
+        );
+        if decision.allowed {
+            Ok(())
+        } else {
+            Err(VaultError::NotPermitted(format!(
+                "`{actor}` may not do this for `{user}`: {}",
+                decision.reason
+            )))
+        }
     }
 
     pub fn set_password(&mut self, actor: &str, user: &str, password: &str) -> Result<u64> {
-        self.may_manage_credentials(actor, user)?;
+        self.may_manage_credentials(actor, AdminAction::SetPassword, user)?;
         custodia_auth::check_new_password(user, password)
             .map_err(|e| VaultError::Invalid(e.to_string()))?;
         let phc = custodia_auth::hash_password(password)
@@ -106,7 +153,12 @@ impl Vault {
             Change {
                 action: action::PASSWORD_SET,
                 item: None,
-                details: serde_json::json!({ "user": user }),
+                // Set by someone else: the first password of a user who had none (enrolment).
+                details: if actor == user {
+                    serde_json::json!({ "user": user })
+                } else {
+                    serde_json::json!({ "user": user, "enrolment": true })
+                },
                 rows: vec![AccessChange::SetCredential(CredentialRow {
                     user: user.to_owned(),
                     password_phc: Some(phc),
@@ -120,7 +172,7 @@ impl Vault {
 
     /// Turns on a TOTP second factor for `user`; from now on a sign-in needs a code.
     pub fn enable_totp(&mut self, actor: &str, user: &str) -> Result<TotpEnrolment> {
-        self.may_manage_credentials(actor, user)?;
+        self.may_manage_credentials(actor, AdminAction::EnableSecondFactor, user)?;
         let existing = self.catalog.credential(user)?;
         let factor = SecondFactor::generate(user, &format!("Custodia {}", self.config.holder))
             .map_err(|e| VaultError::Invalid(e.to_string()))?;
@@ -151,12 +203,17 @@ impl Vault {
 
     /// Signs in with a password (and a TOTP code when the user has one) and opens a session.
     /// Every outcome is logged; every failure gives the same [`SIGN_IN_FAILED`] answer.
+    ///
+    /// No account is ever locked: slowing repeated failures down is the server's work
+    /// (`custodia_auth::Backoff`), so that nobody can shut a colleague out by failing on
+    /// purpose. A name that is no user costs the same work as a user's wrong password — a
+    /// password check against a decoy hash and a logged failure — so that neither time nor
+    /// behaviour tells whether an account exists.
     pub fn sign_in(
         &mut self,
         user: &str,
         password: &str,
         code: Option<&str>,
-        lockout: Lockout,
     ) -> Result<IssuedSecret> {
         let now = unix_now();
         let known = self.catalog.user(user)?.is_some();
@@ -165,14 +222,6 @@ impl Vault {
         } else {
             None
         };
-        let failures = if known {
-            self.catalog.login_failures(user)?
-        } else {
-            Vec::new()
-        };
-        let locked = lockout.locked_until(&failures, now).is_some();
-        // The password is checked even for unknown users and locked accounts, against a decoy,
-        // so that the time taken says nothing.
         let phc = credential
             .as_ref()
             .and_then(|c| c.password_phc.clone())
@@ -193,28 +242,34 @@ impl Vault {
                 step.is_some()
             }
         };
-        if !(known && !locked && password_ok && factor_ok) {
-            if known {
-                let reason = if locked {
-                    "locked"
-                } else if !password_ok {
-                    "password"
-                } else {
-                    "second factor"
-                };
-                self.change_access(
-                    user,
-                    Change {
-                        action: action::LOGIN_FAILED,
-                        item: None,
-                        details: serde_json::json!({ "user": user, "failed": reason }),
-                        rows: vec![AccessChange::RecordLoginFailure {
-                            user: user.to_owned(),
-                            at: now,
-                        }],
-                    },
-                )?;
-            }
+        if !(known && password_ok && factor_ok) {
+            let reason = if !known {
+                "unknown user"
+            } else if !password_ok {
+                "password"
+            } else {
+                "second factor"
+            };
+            let rows = if known {
+                vec![AccessChange::RecordLoginFailure {
+                    user: user.to_owned(),
+                    at: now,
+                }]
+            } else {
+                Vec::new()
+            };
+            // The name as typed, bounded: a failed attempt is evidence of an attack, but a
+            // password typed into the name field must not fill the log.
+            let shown: String = user.chars().take(200).collect();
+            self.change_access(
+                &shown,
+                Change {
+                    action: action::LOGIN_FAILED,
+                    item: None,
+                    details: serde_json::json!({ "user": shown, "failed": reason }),
+                    rows,
+                },
+            )?;
             return Err(VaultError::NotPermitted(SIGN_IN_FAILED.into()));
         }
         let issued = custodia_auth::issue_token();
@@ -265,7 +320,12 @@ impl Vault {
         label: &str,
         days: Option<u64>,
     ) -> Result<IssuedSecret> {
-        self.may_manage_credentials(actor, user)?;
+        self.may_manage_credentials(actor, AdminAction::IssueToken, user)?;
+        if let Some(d) = days.filter(|d| *d > MAX_TOKEN_DAYS) {
+            return Err(VaultError::Invalid(format!(
+                "a token lasts at most {MAX_TOKEN_DAYS} days, not {d}; give no days for a token that does not expire"
+            )));
+        }
         let issued = custodia_auth::issue_token();
         let expires_at = days.map(|d| unix_now() + d * 86_400);
         self.change_access(
@@ -303,7 +363,7 @@ impl Vault {
             .catalog
             .token(id)?
             .ok_or_else(|| VaultError::Invalid(format!("no token `{id}`")))?;
-        self.may_manage_credentials(actor, &token.user)?;
+        self.may_manage_credentials(actor, AdminAction::RevokeToken, &token.user)?;
         self.change_access(
             actor,
             Change {
@@ -334,7 +394,7 @@ impl Vault {
 
     /// A user's tokens and sessions, without secrets.
     pub fn tokens(&self, actor: &str, user: &str) -> Result<Vec<TokenInfo>> {
-        self.may_manage_credentials(actor, user)?;
+        self.may_manage_credentials(actor, AdminAction::ListTokens, user)?;
         Ok(self
             .catalog
             .tokens_of(user)?

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use custodia_vault::custodia_auth::Lockout;
 use custodia_vault::Access;
 use serde_json::json;
 
@@ -141,7 +140,7 @@ pub fn login(
 ) -> Result<ExitCode> {
     let password = read_secret(password_file, "password")?;
     let (mut vault, _) = write_vault(cli)?;
-    let session = vault.sign_in(name, &password, code, Lockout::default())?;
+    let session = vault.sign_in(name, &password, code)?;
     out.print(&session, || format!("{}\n", session.token));
     Ok(ExitCode::SUCCESS)
 }

@@ -17,7 +17,13 @@ use crate::{data_dir, Cli};
 /// How long requests in flight may take to finish after SIGTERM before the process exits anyway.
 const DRAIN: Duration = Duration::from_secs(8);
 
-pub fn serve(cli: &Cli, out: &Output, listen: SocketAddr, demo: Option<&Path>) -> Result<ExitCode> {
+pub fn serve(
+    cli: &Cli,
+    out: &Output,
+    listen: SocketAddr,
+    demo: Option<&Path>,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<ExitCode> {
     let dir = data_dir(cli)?;
     let vault = if dir.join("vault.json").exists() {
         Vault::open(&dir, Access::ReadWrite)
@@ -42,7 +48,7 @@ pub fn serve(cli: &Cli, out: &Output, listen: SocketAddr, demo: Option<&Path>) -
             &json!({ "listen": bound.to_string(), "data_dir": dir.display().to_string() }),
             String::new,
         );
-        let state = custodia_server::AppState::new(vault);
+        let state = custodia_server::AppState::new(vault).with_trusted_proxies(trusted_proxies);
         custodia_server::serve(state, listener, stop_signal())
             .await
             .context("the server failed")?;

@@ -1,5 +1,5 @@
 //! Sign-in for the API and web application, through the CLI: Argon2id passwords, one answer for
-//! every failure, lock-out, sessions and API tokens stored as hashes, TOTP codes used once.
+//! every failure, no lock-out, sessions and API tokens stored as hashes, TOTP codes used once.
 
 mod support;
 
@@ -48,7 +48,7 @@ fn passwords_sessions_and_one_answer_for_every_failure() {
     assert!(e["error"].as_str().unwrap().contains("too short"), "{e}");
     let good = secret_file(&v, "good", &format!("{PASSWORD}\n"));
     v.ok(["user", "password", "ana", "--password-file", &good]);
-    // Only the user or an administrator sets a password.
+    // Only the user sets a password (the holder's administrator only a first one).
     let e = v
         .run([
             "--as",
@@ -98,20 +98,16 @@ fn passwords_sessions_and_one_answer_for_every_failure() {
 }
 
 #[test]
-fn five_failures_lock_the_account() {
+fn failures_never_lock_the_account() {
     let v = setup();
     let good = secret_file(&v, "good", PASSWORD);
     v.ok(["user", "password", "ana", "--password-file", &good]);
-    for _ in 0..5 {
+    for _ in 0..6 {
         login(&v, "ana", "guess guess guess", None).failed();
     }
-    let locked = login(&v, "ana", PASSWORD, None).failed();
-    let wrong = login(&v, "ana", "guess guess guess", None).failed();
-    assert_eq!(
-        locked["error"], wrong["error"],
-        "a lock-out looks like any failure"
-    );
-    // Every attempt is in the custody log; a successful sign-in for another user still works.
+    // Nobody can shut ana out by failing on purpose: her password still works (the server
+    // slows repeated failures down instead, per account and per address).
+    login(&v, "ana", PASSWORD, None).ok();
     v.ok(["user", "password", "bob", "--password-file", &good]);
     login(&v, "bob", PASSWORD, None).ok();
 }
@@ -119,7 +115,12 @@ fn five_failures_lock_the_account() {
 #[test]
 fn api_tokens_and_second_factors() {
     let v = setup();
+    // Tokens and second factors are issued to their own user only.
+    v.run(["user", "token", "create", "ana", "--label", "x"])
+        .failed();
     let issued = v.ok([
+        "--as",
+        "ana",
         "user",
         "token",
         "create",
@@ -140,7 +141,8 @@ fn api_tokens_and_second_factors() {
 
     let good = secret_file(&v, "good", PASSWORD);
     v.ok(["user", "password", "ana", "--password-file", &good]);
-    let enrolment: Value = v.ok(["user", "totp", "ana"]);
+    v.run(["user", "totp", "ana"]).failed();
+    let enrolment: Value = v.ok(["--as", "ana", "user", "totp", "ana"]);
     assert!(enrolment["otpauth_url"]
         .as_str()
         .unwrap()

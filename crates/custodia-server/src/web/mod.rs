@@ -21,7 +21,8 @@ use serde::Deserialize;
 
 pub use i18n::Lang;
 
-use crate::{cookie, AppState, CSRF_COOKIE, SESSION_COOKIE};
+use crate::signin::{csrf_cookie, csrf_matches, session_cookie};
+use crate::{cookie, AppState};
 
 /// The language preference cookie.
 const LANG_COOKIE: &str = "custodia_lang";
@@ -133,10 +134,12 @@ impl axum::extract::FromRequestParts<AppState> for Viewer {
 /// The signed-in viewer, or a redirect to the sign-in page.
 pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     let to_login = || Redirect::to("/login").into_response();
-    let token = cookie(headers, SESSION_COOKIE)
+    let token = cookie(headers, session_cookie(headers))
         .map(str::to_owned)
         .ok_or_else(to_login)?;
-    let csrf = cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned();
+    // The forms' token is computed from the session, not read back from the cookie: it is
+    // right even when the cookie is stale (a restarted server) or was planted.
+    let csrf = state.csrf_key.token(&token);
     let lang = language(headers);
     let found = state
         .with_vault(move |vault| {
@@ -158,18 +161,39 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<View
     }
 }
 
-/// Checks a form's CSRF field against the cookie: the refusal to send, if it does not match.
-pub(crate) fn csrf_refusal(headers: &HeaderMap, sent: &str) -> Option<Response> {
-    match cookie(headers, CSRF_COOKIE) {
-        Some(expected) if !sent.is_empty() && expected == sent => None,
-        _ => Some(
-            (
-                StatusCode::FORBIDDEN,
-                "the form's security token is missing or stale: reload the page and try again",
-            )
-                .into_response(),
-        ),
+/// Checks a signed-in form's CSRF field: it must be the token of the session presented (an HMAC
+/// of it under the server's key, compared in constant time). The refusal to send, if not.
+pub(crate) fn csrf_refusal(state: &AppState, headers: &HeaderMap, sent: &str) -> Option<Response> {
+    if csrf_matches(state, headers, sent) {
+        None
+    } else {
+        Some(stale_form())
     }
+}
+
+/// Checks the sign-in form's CSRF field against its cookie (there is no session yet to bind
+/// to: double submit, with the `__Host-` cookie over HTTPS).
+pub(crate) fn login_csrf_refusal(headers: &HeaderMap, sent: &str) -> Option<Response> {
+    match cookie(headers, csrf_cookie(headers)) {
+        Some(expected)
+            if !sent.is_empty()
+                && custodia_vault::custodia_auth::token_matches(
+                    &custodia_vault::custodia_auth::token_hash(expected),
+                    sent,
+                ) =>
+        {
+            None
+        }
+        _ => Some(stale_form()),
+    }
+}
+
+fn stale_form() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "the form's security token is missing or stale: reload the page and try again",
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -183,8 +207,10 @@ async fn set_language(Query(q): Query<LanguageQuery>) -> Response {
     let lang = Lang::from_code(&q.lang).unwrap_or(Lang::En);
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or("/")
+        .to_owned();
     let mut response = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
@@ -193,6 +219,17 @@ async fn set_language(Query(q): Query<LanguageQuery>) -> Response {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// `next` if it is a path on this site, else `None`. Browsers drop tabs and line breaks from
+/// URLs and read `\\` as `/`, so `/\t/evil.example` and `/\\evil.example` lead off the site just
+/// like `//evil.example`; anything but printable ASCII (percent-encoded text stays allowed)
+/// is refused outright, and so is any path whose second character could start an authority.
+pub(crate) fn local_path(next: &str) -> Option<&str> {
+    let bytes = next.as_bytes();
+    let printable = bytes.iter().all(|b| b.is_ascii_graphic()) && !next.contains('\\');
+    let rooted = bytes.first() == Some(&b'/') && !matches!(bytes.get(1), Some(b'/' | b'\\'));
+    (printable && rooted && next.len() <= 2048).then_some(next)
 }
 
 /// The navigation entries and who sees them.
@@ -210,7 +247,12 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     if v.is(Role::VictimSupportOfficer) || (v.of_holder() && v.is(Role::Custodian)) {
         nav.push(("witnesses", "/witnesses", "nav.witnesses"));
     }
-    if v.is(Role::Administrator) || (v.of_holder() && v.is(Role::Auditor)) {
+    let accounts = custodia_vault::custodia_access::may_administer(
+        &v.who,
+        custodia_vault::custodia_access::AdminAction::ViewAccounts,
+        custodia_vault::custodia_access::AdminTarget::Vault,
+    );
+    if accounts.allowed {
         nav.push(("admin", "/admin", "nav.admin"));
     }
     nav
@@ -224,6 +266,7 @@ pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Ma
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="csrf-token" content=(v.csrf);
                 title { (title) " · " (v.t("app")) }
                 link rel="stylesheet" href="/assets/app.css";
                 script src="/assets/app.js" defer {}
@@ -281,8 +324,21 @@ pub(crate) fn html_response(status: StatusCode, markup: Markup) -> Response {
         .into_response()
 }
 
+/// What a page may say of an error: the message itself, except for a server error, whose
+/// message (paths, SQL) is logged under an id and only the id is shown, to quote to the operator.
+pub(crate) fn shown_message(status: StatusCode, message: &str) -> String {
+    if status.is_server_error() {
+        let id = crate::guard::error_id();
+        tracing::error!(error_id = %id, status = status.as_u16(), error = %message, "server error");
+        format!("the server could not complete the request; quote error id {id} to its operator")
+    } else {
+        message.to_owned()
+    }
+}
+
 /// A page that says what went wrong, in the layout.
 pub(crate) fn error_page(v: &Viewer, status: StatusCode, message: &str) -> Response {
+    let message = shown_message(status, message);
     let mut response = layout(
         v,
         status.canonical_reason().unwrap_or("Error"),
@@ -371,6 +427,32 @@ mod tests {
     fn scripts() {
         assert!(mostly_arabic("مقابلة مع شاهد من سنجار"));
         assert!(!mostly_arabic("Interview with a witness from Sinjar"));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for good in [
+            "/",
+            "/items?page=2",
+            "/search?q=%D8%B3%D9%86",
+            "/items/abc#x",
+        ] {
+            assert_eq!(local_path(good), Some(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil",
+            "/é",
+            "",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
