@@ -446,7 +446,7 @@ fn check_proof(proof: &Value) {
         if index % 2 == 1 || index == last {
             node.extend_from_slice(&sibling);
             node.extend_from_slice(&hash);
-            while index % 2 == 0 && index != 0 {
+            while index.is_multiple_of(2) && index != 0 {
                 index /= 2;
                 last /= 2;
             }
