@@ -174,10 +174,43 @@ pub fn remove_process_dir() {
 
 /// Removes the folders that dead processes left in every base (a process killed while a tool
 /// read its input): called when a vault is opened for writing and before a process makes its
-/// own folder. Folders of living processes, of other users, and anything else are left alone.
+/// own folder; and this user's folders of earlier versions (`custodia-extract-*` in the system
+/// temporary folder, `custodia-redact-*`). Folders of living processes, of other users, and
+/// anything else are left alone.
 /// Returns how many were removed.
 pub fn sweep() -> usize {
-    bases().iter().map(|b| sweep_in(b)).sum()
+    let mut bases = bases();
+    let legacy = LEGACY_PREFIXES
+        .iter()
+        .map(|p| sweep_legacy(&std::env::temp_dir(), p))
+        .sum::<usize>()
+        + sweep_legacy(Path::new("/dev/shm"), "custodia-redact-");
+    bases.dedup();
+    bases.iter().map(|b| sweep_in(b)).sum::<usize>() + legacy
+}
+
+/// The folders earlier versions copied evidence into for their tools (the system temporary
+/// folder, 0755, left behind by a killed process; redaction's in `/dev/shm`).
+const LEGACY_PREFIXES: &[&str] = &["custodia-extract-", "custodia-redact-"];
+
+/// Removes this user's folders named `prefix…` in `base`, as earlier versions left them.
+fn sweep_legacy(base: &Path, prefix: &str) -> usize {
+    let Ok(listing) = fs::read_dir(base) else {
+        return 0;
+    };
+    let uid = own_uid();
+    let mut removed = 0;
+    for entry in listing.flatten() {
+        let named = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(prefix));
+        let ours = fs::symlink_metadata(entry.path()).is_ok_and(|m| m.is_dir() && m.uid() == uid);
+        if named && ours && fs::remove_dir_all(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 fn sweep_in(base: &Path) -> usize {
@@ -347,6 +380,23 @@ mod tests {
         assert!(!dead.exists());
         assert!(!reused.exists());
         assert!(alive.exists());
+        assert!(other.exists());
+    }
+
+    #[test]
+    fn folders_of_earlier_versions_are_swept() {
+        let base = tempfile::tempdir().unwrap();
+        let old = base.path().join("custodia-extract-Ab12Cd");
+        fs::create_dir(&old).unwrap();
+        fs::write(
+            old.join("input.pdf"),
+            b"a scan copied by an earlier version",
+        )
+        .unwrap();
+        let other = base.path().join("unrelated");
+        fs::create_dir(&other).unwrap();
+        assert_eq!(sweep_legacy(base.path(), "custodia-extract-"), 1);
+        assert!(!old.exists());
         assert!(other.exists());
     }
 
