@@ -729,9 +729,21 @@ pub(crate) async fn person_add(
         .into_response())
 }
 
+/// A person's consent scope.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PersonScopeBody {
+    /// The kinds of organisation the person's statements may go to.
+    #[schema(value_type = Vec<String>)]
+    allow_kinds: std::collections::BTreeSet<custodia_vault::custodia_access::OrganisationKind>,
+    /// Organisations excluded whatever their kind.
+    exclude: std::collections::BTreeSet<String>,
+    note: Option<String>,
+}
+
 /// Records a person's consent scope: the kinds of organisation their statements may go to and
 /// the organisations excluded (`{"allow_kinds": [...], "exclude": [...], "note"?}`).
-#[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/scope", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body(content = Object, description = "The scope"), responses(
+#[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/scope", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body = PersonScopeBody, responses(
     (status = 200, description = "Recorded; the custody log position"),
     (status = 400, description = "No such person, or a bad scope"),
     (status = 403, description = "Not a victim support officer or custodian of the holder")
@@ -740,8 +752,13 @@ pub(crate) async fn person_scope(
     State(state): State<AppState>,
     Caller(user): Caller,
     Path(pseudonym): Path<String>,
-    Json(scope): Json<custodia_vault::ScopeSpec>,
+    Json(body): Json<PersonScopeBody>,
 ) -> ApiResult {
+    let scope = custodia_vault::ScopeSpec {
+        allow_kinds: body.allow_kinds,
+        exclude: body.exclude,
+        note: body.note,
+    };
     let index = state
         .with_vault(move |vault| Ok(vault.set_person_scope(&user, &pseudonym, scope)?))
         .await?;
