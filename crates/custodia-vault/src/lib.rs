@@ -1000,3 +1000,36 @@ pub(crate) mod test_support {
         vault
     }
 }
+
+#[cfg(test)]
+mod private_files_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use crate::{Access, Vault};
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Whatever the process's umask (a library user may not set one), the vault's own files are
+    /// owner-only, and the folder is made so again when it was opened up.
+    #[test]
+    fn the_vault_makes_its_own_files_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("v");
+        let vault = Vault::init(&root, "admin").unwrap();
+        assert_eq!(mode(&root), 0o700);
+        assert_eq!(mode(&root.join("vault.json")), 0o600);
+        assert_eq!(mode(&root.join("keys/master.key")), 0o600);
+        let catalog = root.join("catalog");
+        for name in ["catalog.db", "catalog.db-wal", "catalog.db-shm"] {
+            if catalog.join(name).exists() {
+                assert_eq!(mode(&catalog.join(name)), 0o600, "{name}");
+            }
+        }
+        drop(vault);
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+        drop(Vault::open(&root, Access::ReadWrite).unwrap());
+        assert_eq!(mode(&root), 0o700);
+    }
+}
