@@ -280,8 +280,16 @@ pub(crate) async fn upload_finish(
     Caller(user): Caller,
     Path(id): Path<String>,
 ) -> ApiResult {
+    // The upload is read back against its SHA-256 without the vault, then ingested with it.
+    let (who, upload) = (user.clone(), id.clone());
+    let check = state
+        .with_vault(move |vault| Ok(vault.check_upload(&who, &upload)?))
+        .await?;
+    tokio::task::spawn_blocking(move || check.run())
+        .await
+        .map_err(|_| ApiError::internal("a worker stopped"))??;
     let report = state
-        .with_vault(move |vault| Ok(vault.finish_upload(&user, &id, &Quiet)?))
+        .with_vault(move |vault| Ok(vault.finish_checked_upload(&user, &id, &Quiet)?))
         .await?;
     state.extract_in_background();
     Ok(Json(report).into_response())

@@ -442,6 +442,15 @@ impl Vault {
         id: &str,
         progress: &dyn IngestProgress,
     ) -> Result<IngestReport> {
+        self.check_upload(user, id)?.run()?;
+        self.finish_checked_upload(user, id, progress)
+    }
+
+    /// The first half of [`Vault::finish_upload`], detached from the vault: checks that every
+    /// announced byte arrived, and returns the reading of the whole upload against its
+    /// announced SHA-256 as a job that runs without the vault (a server keeps answering while
+    /// a large upload is read back). Then [`Vault::finish_checked_upload`].
+    pub fn check_upload(&self, user: &str, id: &str) -> Result<UploadCheck> {
         let state = self.upload(user, id)?;
         if state.offset != state.plan.size {
             return Err(VaultError::Invalid(format!(
@@ -450,27 +459,35 @@ impl Vault {
             )));
         }
         let part = self.uploads_dir().join(format!("{id}.part"));
-        if let Some(expected) = &state.plan.sha256 {
-            let mut hasher = Sha256::new();
-            let mut reader = self.upload_reader(id, &part)?;
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = reader
-                    .read(&mut buf)
-                    .map_err(VaultError::io("read", &part))?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-            }
-            let got = hex::encode(hasher.finalize());
-            if &got != expected {
-                return Err(VaultError::Invalid(format!(
-                    "upload `{id}` (`{}`) has SHA-256 {got}, not the announced {expected}: the file changed or was damaged in transit; start the upload again",
-                    state.plan.name
-                )));
-            }
+        let reader = match &state.plan.sha256 {
+            Some(_) => Some(self.upload_reader(id, &part)?),
+            None => None,
+        };
+        Ok(UploadCheck {
+            reader,
+            part,
+            id: id.to_owned(),
+            name: state.plan.name.clone(),
+            expected: state.plan.sha256.clone(),
+        })
+    }
+
+    /// The second half of [`Vault::finish_upload`], once its [`UploadCheck`] passed: ingests
+    /// the upload and removes its staging files.
+    pub fn finish_checked_upload(
+        &mut self,
+        user: &str,
+        id: &str,
+        progress: &dyn IngestProgress,
+    ) -> Result<IngestReport> {
+        let state = self.upload(user, id)?;
+        if state.offset != state.plan.size {
+            return Err(VaultError::Invalid(format!(
+                "upload `{id}` has {} of its {} bytes; send the rest first",
+                state.offset, state.plan.size
+            )));
         }
+        let part = self.uploads_dir().join(format!("{id}.part"));
         let options = IngestOptions {
             originator: state.plan.originator.clone(),
             case_ref: state.plan.case_ref.clone(),
@@ -588,6 +605,45 @@ fn scan_records(file: &mut File, path: &Path) -> Result<(u64, u64)> {
 }
 
 /// The plaintext of an upload, record by record.
+/// The reading of a complete upload against its announced SHA-256, holding nothing of the
+/// vault: the staging file and the key to open its records.
+pub struct UploadCheck {
+    reader: Option<UploadReader>,
+    part: std::path::PathBuf,
+    id: String,
+    name: String,
+    expected: Option<String>,
+}
+
+impl UploadCheck {
+    /// Reads the whole upload back and compares its SHA-256 with the announced one (nothing to
+    /// compare when none was announced).
+    pub fn run(self) -> Result<()> {
+        let (Some(mut reader), Some(expected)) = (self.reader, self.expected) else {
+            return Ok(());
+        };
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 20];
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .map_err(VaultError::io("read", &self.part))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        let got = hex::encode(hasher.finalize());
+        if got != expected {
+            return Err(VaultError::Invalid(format!(
+                "upload `{}` (`{}`) has SHA-256 {got}, not the announced {expected}: the file changed or was damaged in transit; start the upload again",
+                self.id, self.name
+            )));
+        }
+        Ok(())
+    }
+}
+
 struct UploadReader {
     file: io::BufReader<File>,
     cipher: LessSafeKey,
