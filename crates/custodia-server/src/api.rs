@@ -644,7 +644,8 @@ where
     (status = 200, description = "The redacted item: parent, sha256, size, mime, method, ledger_indexes"),
     (status = 400, description = "Nothing to redact, no reason, or a type that cannot be redacted"),
     (status = 403, description = "Not a custodian of the holder"),
-    (status = 404, description = "No such item (or none the caller may know of)")
+    (status = 404, description = "No such item (or none the caller may know of)"),
+    (status = 409, description = "The same redaction of this item exists (the message names its copy)")
 ))]
 pub(crate) async fn item_redact(
     State(state): State<AppState>,

@@ -356,8 +356,411 @@ fn property_overrides() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-/// Says of every input what the server takes.
+// --- what every success answers ---------------------------------------------------------
+
+/// An object with these properties, all present; others may follow (views grow).
+fn object(properties: &[(&str, Value)]) -> Value {
+    let map: Map<String, Value> = properties
+        .iter()
+        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
+        .collect();
+    let required: Vec<&str> = properties.iter().map(|(name, _)| *name).collect();
+    json!({ "type": "object", "properties": map, "required": required })
+}
+
+fn t(kind: &str) -> Value {
+    json!({ "type": kind })
+}
+
+fn maybe(kind: &str) -> Value {
+    json!({ "type": [kind, "null"] })
+}
+
+fn list(items: Value) -> Value {
+    json!({ "type": "array", "items": items })
+}
+
+/// The bodies of the answers routes build themselves: (method, path, status, media type,
+/// schema). The test of the API (`scripts/test-api`) checks every answer against them.
+fn responses() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Value,
+)> {
+    let text = json!({ "type": "string" });
+    let binary = json!({ "type": "string", "format": "binary" });
+    let position = object(&[("ledger_index", t("integer"))]);
+    let event = object(&[
+        ("ledger_index", t("integer")),
+        ("time", t("string")),
+        ("actor", t("string")),
+        ("action", t("string")),
+    ]);
+    let upload = object(&[
+        ("id", t("string")),
+        ("user", t("string")),
+        ("name", t("string")),
+        ("size", t("integer")),
+        ("offset", t("integer")),
+    ]);
+    let request = t("object");
+    const J: &str = "application/json";
+    vec![
+        ("get", "/healthz", "200", "text/plain", text.clone()),
+        (
+            "get",
+            "/readyz",
+            "200",
+            J,
+            object(&[
+                ("ready", json!({ "const": true })),
+                ("tree_size", t("integer")),
+            ]),
+        ),
+        (
+            "get",
+            "/readyz",
+            "503",
+            J,
+            object(&[("ready", json!({ "const": false }))]),
+        ),
+        (
+            "post",
+            "/api/v1/auth/login",
+            "200",
+            J,
+            object(&[
+                ("user", t("string")),
+                ("token", t("string")),
+                ("session", t("string")),
+                ("expires_at", maybe("integer")),
+                ("csrf_token", t("string")),
+            ]),
+        ),
+        (
+            "post",
+            "/api/v1/auth/logout",
+            "200",
+            J,
+            object(&[("signed_out", t("boolean"))]),
+        ),
+        (
+            "get",
+            "/api/v1/me",
+            "200",
+            J,
+            object(&[
+                ("user", t("string")),
+                ("organisation", t("string")),
+                ("organisation_kind", organisation_kinds()),
+                ("roles", list(roles())),
+                ("cases", t("array")),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/items/{sha256}",
+            "200",
+            J,
+            object(&[
+                ("item", t("object")),
+                ("expansion_error", maybe("string")),
+                ("submissions", t("array")),
+                ("regimes", json!({})),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/items/{sha256}/history",
+            "200",
+            J,
+            object(&[("sha256", t("string")), ("events", list(event.clone()))]),
+        ),
+        (
+            "get",
+            "/api/v1/items/{sha256}/content",
+            "200",
+            "application/octet-stream",
+            binary.clone(),
+        ),
+        (
+            "get",
+            "/api/v1/items/{sha256}/content",
+            "206",
+            "application/octet-stream",
+            binary.clone(),
+        ),
+        (
+            "get",
+            "/api/v1/requests",
+            "200",
+            J,
+            object(&[("requests", list(request.clone()))]),
+        ),
+        ("get", "/api/v1/requests/{id}", "200", J, request.clone()),
+        (
+            "get",
+            "/api/v1/log/checkpoint",
+            "200",
+            "text/plain",
+            text.clone(),
+        ),
+        ("get", "/api/v1/log/public-key", "200", "text/plain", text),
+        (
+            "get",
+            "/api/v1/items",
+            "200",
+            J,
+            object(&[
+                (
+                    "items",
+                    list(object(&[("sha256", t("string")), ("size", t("integer"))])),
+                ),
+                ("total", t("integer")),
+                ("offset", t("integer")),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/items/{sha256}/check",
+            "200",
+            J,
+            object(&[
+                (
+                    "status",
+                    json!({ "type": "string", "enum": ["verified", "not_rehashed", "failed"] }),
+                ),
+                ("rehashed", t("boolean")),
+                ("entries_proven", t("integer")),
+                ("tree_size", t("integer")),
+                ("problems", list(t("string"))),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/holdings",
+            "200",
+            J,
+            object(&[
+                ("items", t("integer")),
+                ("bytes", t("integer")),
+                (
+                    "by_originator",
+                    json!({ "type": "object", "additionalProperties": t("integer") }),
+                ),
+                (
+                    "by_kind",
+                    json!({ "type": "object", "additionalProperties": t("integer") }),
+                ),
+                ("truncated", t("boolean")),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/activity",
+            "200",
+            J,
+            object(&[("events", list(event))]),
+        ),
+        (
+            "get",
+            "/api/v1/search",
+            "200",
+            J,
+            object(&[
+                ("query", t("string")),
+                ("total", t("integer")),
+                (
+                    "hits",
+                    list(object(&[("sha256", t("string")), ("score", t("number"))])),
+                ),
+                ("facets", t("object")),
+                ("ledger_index", maybe("integer")),
+            ]),
+        ),
+        ("post", "/api/v1/uploads", "201", J, upload.clone()),
+        ("get", "/api/v1/uploads/{id}", "200", J, upload),
+        (
+            "patch",
+            "/api/v1/uploads/{id}",
+            "200",
+            J,
+            object(&[("offset", t("integer"))]),
+        ),
+        (
+            "delete",
+            "/api/v1/uploads/{id}",
+            "200",
+            J,
+            object(&[("cancelled", t("boolean"))]),
+        ),
+        ("post", "/api/v1/uploads/{id}/finish", "200", J, t("object")),
+        ("post", "/api/v1/requests", "201", J, request.clone()),
+        (
+            "post",
+            "/api/v1/requests/{id}/scope",
+            "200",
+            J,
+            request.clone(),
+        ),
+        (
+            "post",
+            "/api/v1/requests/{id}/decision",
+            "200",
+            J,
+            request.clone(),
+        ),
+        (
+            "post",
+            "/api/v1/requests/{id}/finalise",
+            "200",
+            J,
+            object(&[("request", request), ("package", t("object"))]),
+        ),
+        (
+            "get",
+            "/api/v1/requests/{id}/packages/{package}",
+            "200",
+            "application/zip",
+            binary,
+        ),
+        (
+            "get",
+            "/api/v1/organisations",
+            "200",
+            J,
+            object(&[(
+                "organisations",
+                list(object(&[
+                    ("name", t("string")),
+                    ("kind", organisation_kinds()),
+                ])),
+            )]),
+        ),
+        (
+            "post",
+            "/api/v1/organisations",
+            "201",
+            J,
+            object(&[
+                ("organisation", t("string")),
+                ("ledger_index", t("integer")),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/users",
+            "200",
+            J,
+            object(&[(
+                "users",
+                list(object(&[
+                    ("name", t("string")),
+                    ("organisation", t("string")),
+                ])),
+            )]),
+        ),
+        (
+            "post",
+            "/api/v1/users",
+            "201",
+            J,
+            object(&[("user", t("string")), ("ledger_index", t("integer"))]),
+        ),
+        (
+            "get",
+            "/api/v1/log/proof",
+            "200",
+            J,
+            object(&[("tree_size", t("integer"))]),
+        ),
+        (
+            "get",
+            "/api/v1/log/consistency",
+            "200",
+            J,
+            object(&[
+                ("old_size", t("integer")),
+                ("new_size", t("integer")),
+                ("hashes", list(t("string"))),
+            ]),
+        ),
+        (
+            "post",
+            "/api/v1/items/{sha256}/redact",
+            "200",
+            J,
+            object(&[("sha256", t("string"))]),
+        ),
+        (
+            "get",
+            "/api/v1/persons",
+            "200",
+            J,
+            object(&[("persons", list(t("object")))]),
+        ),
+        (
+            "post",
+            "/api/v1/persons",
+            "201",
+            J,
+            object(&[("pseudonym", t("string")), ("ledger_index", t("integer"))]),
+        ),
+        (
+            "post",
+            "/api/v1/persons/{pseudonym}/scope",
+            "200",
+            J,
+            position,
+        ),
+        (
+            "post",
+            "/api/v1/persons/{pseudonym}/statements",
+            "200",
+            J,
+            object(&[("ledger_indexes", list(t("integer")))]),
+        ),
+        (
+            "post",
+            "/api/v1/users/{name}/tokens",
+            "201",
+            J,
+            object(&[
+                ("id", t("string")),
+                ("user", t("string")),
+                ("kind", t("string")),
+                ("token", t("string")),
+                ("expires_at", maybe("integer")),
+            ]),
+        ),
+        (
+            "get",
+            "/api/v1/verify",
+            "200",
+            J,
+            object(&[("ok", t("boolean"))]),
+        ),
+    ]
+}
+
+/// Gives each answer in [`responses`] its body.
+fn describe_responses(doc: &mut Value) {
+    for (method, path, status, media, schema) in responses() {
+        let pointer = format!(
+            "/paths/{}/{method}/responses/{status}",
+            path.replace('/', "~1")
+        );
+        if let Some(response) = doc.pointer_mut(&pointer) {
+            response["content"] = json!({ media: { "schema": schema } });
+        }
+    }
+}
+
+/// Says of every input what the server takes, and of every success what it answers.
 fn refine(doc: &mut Value) {
+    describe_responses(doc);
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -421,16 +824,22 @@ fn refine_operation(path: &str, method: &str, operation: &mut Value, bodies: &mu
                 ("query", "sort") => *schema = json!({ "type": "string", "enum": SORTS }),
                 // An empty query is not understood.
                 ("query", "q") if path == "/api/v1/search" => *schema = non_blank(),
+                // Nothing leaves the vault without a purpose for the custody log.
+                ("query", "purpose") => {
+                    *schema = non_blank();
+                    parameter["required"] = json!(true);
+                }
                 _ => refine_strings(schema),
             }
         }
     }
-    // A chunk is raw bytes; the server takes any content type for it.
+    // A chunk is raw bytes; the server takes any content type for it, and an empty one.
     if path == "/api/v1/uploads/{id}" && method == "patch" {
         if let Some(body) = operation.get_mut("requestBody") {
             body["content"] = json!({
                 "application/octet-stream": { "schema": { "type": "string", "format": "binary" } }
             });
+            body["required"] = json!(false);
         }
     }
     if let Some(content) = operation

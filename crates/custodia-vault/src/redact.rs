@@ -181,6 +181,16 @@ impl Vault {
                 "the redaction left item {hash} unchanged"
             )));
         }
+        // The same redaction made again yields the same copy: it is recorded once.
+        if self
+            .submissions(&derived)?
+            .iter()
+            .any(|s| s.parent_sha256.as_deref() == Some(hash.to_hex().as_str()))
+        {
+            return Err(VaultError::Conflict(format!(
+                "item {hash} was already redacted this way: the redacted copy is item {derived}"
+            )));
+        }
         let mut writer = self.blobs.writer()?;
         writer
             .write_all(&bytes)
