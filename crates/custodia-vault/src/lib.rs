@@ -185,6 +185,10 @@ pub struct VaultConfig {
     /// are served to anyone, signed in or not. Off by default: then only to signed-in users.
     #[serde(default)]
     pub public_checkpoints: bool,
+    /// Reverse proxies in front of `custodia serve` whose `Forwarded` / `X-Forwarded-*` headers
+    /// are believed (the client's address, HTTPS); with `serve --trusted-proxy` added to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn default_holder() -> String {
@@ -412,6 +416,7 @@ impl Vault {
             blobs: blobs.map(str::to_owned),
             catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
             public_checkpoints: false,
+            trusted_proxies: Vec::new(),
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;

@@ -31,6 +31,13 @@ pub fn serve(
     } else {
         first_start(&dir, demo, out)?
     };
+    // The proxies named in vault.json, and those given on the command line.
+    let mut trusted_proxies = trusted_proxies;
+    for proxy in &vault.config().trusted_proxies {
+        if !trusted_proxies.contains(proxy) {
+            trusted_proxies.push(*proxy);
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -266,6 +266,28 @@ fn forwarded_addresses_count_only_from_a_named_proxy() {
         "{:?}",
         signed.cookies()
     );
+    // A proxy named in vault.json is believed like one on the command line: each forwarded
+    // address has its own back-off.
+    drop(server);
+    let config_path = v.dir.join("vault.json");
+    let mut config: Value =
+        serde_json::from_str(&fs::read_to_string(&config_path).unwrap()).unwrap();
+    config["trusted_proxies"] = json!(["127.0.0.1"]);
+    fs::write(&config_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let server = Serve::start(&v, &[]);
+    for i in 0..4 {
+        let from = format!("203.0.113.{}", 20 + i);
+        assert_eq!(
+            server
+                .login("emil", "wrong wrong wrong", Some(&from))
+                .status,
+            403
+        );
+    }
+    assert_eq!(
+        server.login("carl", PASSWORD, Some("198.51.100.99")).status,
+        200
+    );
 }
 
 #[test]
