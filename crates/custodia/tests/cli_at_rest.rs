@@ -215,7 +215,7 @@ fn a_killed_ocr_leaves_no_decrypted_byte_on_disk() {
     let v = TestVault::new();
     let secret = marker();
     let input = v.folder("scans");
-    let pdf = scanned_pdf(6, &secret);
+    let pdf = scanned_pdf(3, &secret);
     fs::write(input.join("register.pdf"), &pdf).unwrap();
     v.ingest(&[&input], "UNITAD", &[]);
     // The input was given to the vault; from here on only the vault holds it.
