@@ -494,6 +494,9 @@ impl Vault {
                 "a refusal carries no conditions; `conditions` is for a grant".into(),
             ));
         }
+        // A request the liaison may not see answers exactly like one that does not exist:
+        // neither its existence nor its state is theirs to learn.
+        self.request_view(actor, id)?;
         let request = self.open_request(id)?;
         let in_request: BTreeSet<String> = self
             .catalog
