@@ -219,20 +219,34 @@ impl Vault {
             events.push(e);
             Ok(())
         })?;
+        // Everyone else sees an item's entries as its history shows them to them (trimmed to
+        // their own organisation's part, others' actors unnamed): the same view, never more.
+        let mut trimmed: BTreeMap<String, Vec<EventRow>> = BTreeMap::new();
         let mut out = Vec::new();
         for e in events.into_iter().rev() {
             if out.len() >= limit {
                 break;
             }
-            let allowed = sees_all
-                || e.actor == actor
-                || (sees_accounts && e.item.is_none())
-                || e.item
-                    .as_deref()
-                    .and_then(|s| s.parse::<ContentHash>().ok())
-                    .is_some_and(|h| self.authorise(&who, Action::ViewHistory, &h, None).is_ok());
-            if allowed {
+            if sees_all || (sees_accounts && e.item.is_none()) {
                 out.push(e);
+                continue;
+            }
+            let shown = match e.item.as_deref() {
+                Some(sha) => {
+                    let history = trimmed.entry(sha.to_owned()).or_insert_with(|| {
+                        sha.parse::<ContentHash>()
+                            .ok()
+                            .and_then(|h| self.history_for(actor, &h).ok())
+                            .unwrap_or_default()
+                    });
+                    history.iter().find(|h| h.id == e.id).cloned()
+                }
+                None => None,
+            };
+            match shown {
+                Some(shown) => out.push(shown),
+                None if e.actor == actor => out.push(e),
+                None => {}
             }
         }
         Ok(out)

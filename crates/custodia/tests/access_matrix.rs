@@ -244,6 +244,19 @@ const TABLE: &[Row] = &[
     page("POST", "/logout", "", "csrf={csrf}", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "403"]),
 ];
 
+/// The totals and lists each signed-in caller may see (columns as in [`TABLE`], nobody aside):
+/// (path, JSON pointer to a number or an array, expected count). A count of what one may not
+/// see tells of it as surely as its name.
+#[rustfmt::skip]
+const COUNTS: &[(&str, &str, [u64; 9])] = &[
+    ("/api/v1/holdings", "/items", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
+    ("/api/v1/items", "/total", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
+    ("/api/v1/items", "/items", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
+    // Auditors never read content, so search (over the text) finds nothing for them.
+    ("/api/v1/search?q=register", "/total", [0, 4, 0, 2, 0, 2, 2, 1, 0]),
+    ("/api/v1/requests", "/requests", [0, 2, 2, 0, 0, 1, 2, 1, 1]),
+];
+
 /// Cells known to fail today, as (`METHOD PATH CALLER`, part of the failure): reported, not
 /// failed. Each is a leak or a wrong status still to fix; one that stops happening fails the test
 /// until it is removed from here.
@@ -490,6 +503,14 @@ fn forbidden(who: Who, w: &World) -> Vec<(&'static str, String)> {
     deny("the witness's birth date", WITNESS_BORN, &[Vso]);
     deny("State X's request", &w.request_x, &[Cus, Aud, La, Lb, Rx]);
     deny("State Y's request", &w.request_y, &[Cus, Aud, Lb, Ry]);
+    // Who decided for an originator or acted for the holder is not named to other parties.
+    deny("A's liaison", "liaison-a", &[Adm, Cus, Aud, Ana, La]);
+    deny("B's liaison", "liaison-b", &[Adm, Cus, Aud, Lb]);
+    deny(
+        "the holder's custodian",
+        "h-custodian",
+        &[Adm, Cus, Aud, Ana, Vso],
+    );
     // The log's size is a count of everything done: only for the signed-in (checkpoints).
     deny(
         "the log's size",
@@ -769,6 +790,32 @@ fn every_role_reaches_exactly_what_it_may_and_learns_nothing_else() {
 
     let record = std::env::var_os("CUSTODIA_MATRIX_PRINT").is_some();
     let mut failures = Vec::new();
+    // Totals and lists count only what the caller may see (before any row changes the vault).
+    for (path, pointer, expected) in COUNTS {
+        let mut observed = Vec::new();
+        for (column, &who) in CALLERS.iter().enumerate().take(9) {
+            let token = &w.tokens[&who].0;
+            let (status, answer) = server.json(path, Some(token));
+            let found = &answer.pointer(pointer).unwrap_or(&Value::Null);
+            let n = found
+                .as_u64()
+                .or(found.as_array().map(|a| a.len() as u64))
+                .unwrap_or(u64::MAX);
+            observed.push(n.to_string());
+            if (status, n) != (200, expected[column]) && !record {
+                failures.push((
+                    format!("COUNT {path} {who:?}"),
+                    format!(
+                        "{path} as {who:?}: {status}, {pointer} = {n}, expected {}",
+                        expected[column]
+                    ),
+                ));
+            }
+        }
+        if record {
+            eprintln!("COUNT {path} {pointer}: [{}]", observed.join(", "));
+        }
+    }
     for row in TABLE {
         let mut observed = Vec::new();
         for (column, &who) in CALLERS.iter().enumerate() {
