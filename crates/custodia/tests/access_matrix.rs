@@ -166,9 +166,12 @@ const fn page(
 
 use Target as T;
 
-/// The matrix. Columns: adm, cus, aud, ana, vso, la, lb, rx, ry, nobody. Bodies and queries may
-/// name `{sha}` (the row's item), `{entry}`, `{user}` (the caller) and `{csrf}` (pages).
-/// Rows that change the vault come after those that read it.
+/// The matrix. Columns: adm, cus, aud, ana, vso, la, lb, rx, ry, nobody; a row with a target
+/// gives each caller three statuses: its own, another's, one that does not exist. Paths, queries
+/// and bodies may name the target (`{sha256}`, `{entry}`, `{id}`, `{package}`, `{pseudonym}`,
+/// `{name}`), the caller (`{user}`), `{state_x}` and the page's `{csrf}`. Rows that change the
+/// vault come after those that read it. `CUSTODIA_MATRIX_PRINT=1` prints what each row observed,
+/// in the table's shape, without failing on statuses (never copy it in unread).
 #[rustfmt::skip]
 const TABLE: &[Row] = &[
     // --- reading, API ---
