@@ -47,7 +47,10 @@ fn start_garage(dir: &Path) {
 #[test]
 fn garage_killed_mid_upload_then_restarted() {
     let Some(dir) = std::env::var_os("CUSTODIA_TEST_GARAGE_DIR").map(PathBuf::from) else {
-        service_missing("s3", "skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)");
+        service_missing(
+            "s3",
+            "skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)",
+        );
         return;
     };
     let mut config = s3_config().expect("CUSTODIA_TEST_S3_BUCKET must be set with the Garage");
@@ -101,4 +104,3 @@ fn garage_killed_mid_upload_then_restarted() {
     assert_eq!(writer.finish(&hash, IfPresent::Keep).unwrap(), Stored::New);
     assert!(read_all(&store, &hash).unwrap() == bytes);
 }
-

@@ -1096,7 +1096,10 @@ fn tls_connections_verify_the_server() {
         postgres_target("tls"),
         std::env::var("CUSTODIA_TEST_POSTGRES_CA"),
     ) else {
-        service_missing("postgres", "skipped: no PostgreSQL with TLS (CUSTODIA_TEST_POSTGRES_CA)");
+        service_missing(
+            "postgres",
+            "skipped: no PostgreSQL with TLS (CUSTODIA_TEST_POSTGRES_CA)",
+        );
         return;
     };
     let plain = PostgresCatalog::connect(&target).unwrap();

@@ -132,7 +132,8 @@ pub(crate) async fn refuse_unstorable_input(request: Request, next: Next) -> Res
     if let Some(place) = place {
         return refusal(api, &place);
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// A new id for an error answer: 16 hex digits, random, quoted by a user to an operator.
@@ -159,10 +160,9 @@ pub(crate) fn error_response(status: StatusCode, message: &str) -> Response {
         message.to_owned()
     };
     let mut response = (status, axum::Json(json!({ "error": shown, "id": id }))).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 
@@ -224,11 +224,17 @@ mod tests {
     #[test]
     fn unstorable_strings_are_found_with_their_place() {
         let value = json!({"a": "fine", "b": [{"c": "bad\u{0}"}]});
-        assert_eq!(unstorable_in(&value, "body").as_deref(), Some("body.b[0].c"));
+        assert_eq!(
+            unstorable_in(&value, "body").as_deref(),
+            Some("body.b[0].c")
+        );
         let value = json!({"note": "line\nbreak\ttab\r"});
         assert_eq!(unstorable_in(&value, "body"), None);
         let value = json!({"k\u{1}": 1});
-        assert_eq!(unstorable_in(&value, "body").as_deref(), Some("body.k\\u{1}"));
+        assert_eq!(
+            unstorable_in(&value, "body").as_deref(),
+            Some("body.k\\u{1}")
+        );
         assert_eq!(
             unstorable_pair(b"q=a%00b", "the query parameter").as_deref(),
             Some("the query parameter `q`")

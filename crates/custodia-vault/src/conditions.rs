@@ -146,11 +146,26 @@ mod tests {
             (json!({"kind": "redact_protected_witnesses"}), "array"),
             (json!(["redact_protected_witnesses"]), "conditions[0]"),
             (json!([{"kind": "redact_witnesses"}]), "conditions[0].kind"),
-            (json!([{"kind": "no_death_penalty", "extra": "x"}]), "conditions[0].extra"),
-            (json!([{"kind": "limited_use", "case": 3}]), "conditions[0].case"),
-            (json!([{"kind": "confidential_until"}]), "conditions[0].date"),
-            (json!([{"kind": "confidential_until", "date": "2030-02-30"}]), "conditions[0].date"),
-            (json!([{"kind": "free_text", "text": " "}]), "conditions[0].text"),
+            (
+                json!([{"kind": "no_death_penalty", "extra": "x"}]),
+                "conditions[0].extra",
+            ),
+            (
+                json!([{"kind": "limited_use", "case": 3}]),
+                "conditions[0].case",
+            ),
+            (
+                json!([{"kind": "confidential_until"}]),
+                "conditions[0].date",
+            ),
+            (
+                json!([{"kind": "confidential_until", "date": "2030-02-30"}]),
+                "conditions[0].date",
+            ),
+            (
+                json!([{"kind": "free_text", "text": " "}]),
+                "conditions[0].text",
+            ),
             (json!("no_death_penalty"), "array"),
         ] {
             let message = validate_conditions(&bad).unwrap_err().to_string();

@@ -45,12 +45,7 @@ impl Vault {
                 .clone();
             let ours = by.as_deref() == Some(who.organisation.as_str());
             let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
-            let field = |name: &str| {
-                details
-                    .get(name)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            };
+            let field = |name: &str| details.get(name).and_then(Value::as_str).map(str::to_owned);
             let originator = field("originator").or_else(|| {
                 details
                     .pointer("/submission/originator")
@@ -72,8 +67,7 @@ impl Vault {
             let concerns = |org: &Option<String>| org.as_deref() == Some(who.organisation.as_str());
             let visible = ours
                 || (who.is(Role::OriginatorLiaison)
-                    && (concerns(&originator)
-                        || event.action == crate::custody::action::RELEASE))
+                    && (concerns(&originator) || event.action == crate::custody::action::RELEASE))
                 || (who.is(Role::Requester)
                     && (concerns(&field("recipient"))
                         || concerns(&field("authority"))
@@ -116,11 +110,7 @@ impl Vault {
 
     /// Item `hash`'s regimes as `who` may see them: the holder's people see every
     /// originator's; others only their own organisation's.
-    pub fn regimes_for(
-        &self,
-        who: &Principal,
-        hash: &ContentHash,
-    ) -> Result<crate::RegimeReport> {
+    pub fn regimes_for(&self, who: &Principal, hash: &ContentHash) -> Result<crate::RegimeReport> {
         self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
         let mut report = self.regimes(hash)?;
         if !who.of_holder() {

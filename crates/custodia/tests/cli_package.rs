@@ -654,8 +654,8 @@ fn a_zip_whose_local_and_central_headers_disagree_is_refused() {
     // +22, then the name at +30.
     let header = local - 30;
     assert_eq!(&good[header..header + 4], b"PK\x03\x04");
-    type Damage = Box<dyn Fn(&mut Vec<u8>)>;
-    let variants: [(&str, Damage); 3] = [
+    type Damage<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
+    let variants: [(&str, Damage<'_>); 3] = [
         ("name", Box::new(|b| b[local + name.len() - 1] = b'x')),
         ("CRC-32", Box::new(|b| b[header + 14] ^= 0xff)),
         ("size", Box::new(|b| b[header + 22] ^= 0x01)),

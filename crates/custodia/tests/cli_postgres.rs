@@ -27,7 +27,10 @@ fn shared_cluster() -> std::sync::RwLockReadGuard<'static, ()> {
 /// the server's trust authentication ignores and the vault must not store).
 fn fresh_database(name: &str) -> Option<String> {
     let Ok(url) = std::env::var("CUSTODIA_TEST_POSTGRES_URL") else {
-        service_missing("postgres", "skipped: CUSTODIA_TEST_POSTGRES_URL is not set (run scripts/test-postgres)");
+        service_missing(
+            "postgres",
+            "skipped: CUSTODIA_TEST_POSTGRES_URL is not set (run scripts/test-postgres)",
+        );
         return None;
     };
     for sql in [
@@ -200,7 +203,10 @@ fn postgres_script() -> PathBuf {
 fn postgres_killed_mid_ingest_loses_nothing_acknowledged() {
     let _alone = CLUSTER.write().unwrap_or_else(|e| e.into_inner());
     let Ok(cluster) = std::env::var("CUSTODIA_TEST_POSTGRES_DIR") else {
-        service_missing("postgres", "skipped: CUSTODIA_TEST_POSTGRES_DIR is not set (run scripts/test-postgres)");
+        service_missing(
+            "postgres",
+            "skipped: CUSTODIA_TEST_POSTGRES_DIR is not set (run scripts/test-postgres)",
+        );
         return;
     };
     let Some(url) = fresh_database("cli_fault") else {

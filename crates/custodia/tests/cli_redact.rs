@@ -154,7 +154,11 @@ fn a_condition_to_redact_sends_the_burnt_version_only() {
     // mask as long as the name would let a recipient try names of that length.
     assert_eq!(text.matches("████████").count(), 2, "{text}");
     assert_eq!(text.matches('█').count(), 16, "{text}");
-    assert_ne!(NAME.chars().count(), 8, "the test needs a name whose length is not the mask's");
+    assert_ne!(
+        NAME.chars().count(),
+        8,
+        "the test needs a name whose length is not the mask's"
+    );
     assert!(
         text.contains("Kocho"),
         "only what was named is burnt: {text}"

@@ -43,7 +43,10 @@ fn garage_killed_mid_ingest_then_the_same_ingest_completes() {
         std::env::var_os("CUSTODIA_TEST_GARAGE_DIR").map(PathBuf::from),
         std::env::var("CUSTODIA_TEST_S3_BUCKET"),
     ) else {
-        service_missing("s3", "skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)");
+        service_missing(
+            "s3",
+            "skipped: CUSTODIA_TEST_GARAGE_DIR is not set (see scripts/test-s3)",
+        );
         return;
     };
     let nanos = SystemTime::now()

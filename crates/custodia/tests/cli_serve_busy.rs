@@ -123,9 +123,15 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
     let assert_error = |(status, kind, body): (u16, String, Value), expected: u16| -> Value {
         assert_eq!(status, expected, "{body}");
         assert!(kind.starts_with("application/json"), "{status}: {kind}");
-        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        assert!(
+            body["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{body}"
+        );
         let id = body["id"].as_str().unwrap_or_default();
-        assert!(id.len() >= 8 && id.bytes().all(|b| b.is_ascii_hexdigit()), "{body}");
+        assert!(
+            id.len() >= 8 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{body}"
+        );
         body
     };
 
@@ -139,7 +145,10 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
         ),
         400,
     );
-    assert!(refused["error"].as_str().unwrap().contains("body.user"), "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("body.user"),
+        "{refused}"
+    );
     // In a nested field of an authenticated route, and in a query parameter.
     let (status, refused) = server.send(
         "POST",
@@ -148,7 +157,13 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
         json!({"authority": "X", "legal_basis": "MLA", "description": {"text": "a\u{1}b"}}),
     );
     assert_eq!(status, 400, "{refused}");
-    assert!(refused["error"].as_str().unwrap().contains("body.description.text"), "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("body.description.text"),
+        "{refused}"
+    );
     let refused = assert_error(
         json_of(
             agent
@@ -159,7 +174,10 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
         ),
         400,
     );
-    assert!(refused["error"].as_str().unwrap().contains("`q`"), "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("`q`"),
+        "{refused}"
+    );
     // In the path.
     assert_error(
         json_of(
@@ -204,7 +222,12 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
         415,
     );
     assert_error(
-        json_of(agent.get(format!("{base}/api/v1/no-such-route")).call().unwrap()),
+        json_of(
+            agent
+                .get(format!("{base}/api/v1/no-such-route"))
+                .call()
+                .unwrap(),
+        ),
         404,
     );
     assert_error(
@@ -212,7 +235,10 @@ fn api_errors_are_json_with_an_id_and_unstorable_input_is_refused() {
         405,
     );
     // Not signed in.
-    assert_error(json_of(agent.get(format!("{base}/api/v1/me")).call().unwrap()), 401);
+    assert_error(
+        json_of(agent.get(format!("{base}/api/v1/me")).call().unwrap()),
+        401,
+    );
 }
 
 #[test]
@@ -244,7 +270,11 @@ fn concurrent_searches_are_each_in_the_custody_log() {
             .collect()
     });
     let distinct: std::collections::BTreeSet<_> = positions.iter().collect();
-    assert_eq!(distinct.len(), 100, "every search has its own entry: {positions:?}");
+    assert_eq!(
+        distinct.len(),
+        100,
+        "every search has its own entry: {positions:?}"
+    );
     let (code, _) = server.stop();
     assert_eq!(code, Some(0));
     // Every one of them is a `search` entry that the log and the catalog agree on.

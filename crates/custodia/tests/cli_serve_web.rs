@@ -264,7 +264,10 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     for (conditions, named) in [
         (json!({"kind": "redact_protected_witnesses"}), "array"),
         (json!([{"kind": "redact_witnesses"}]), "conditions[0].kind"),
-        (json!([{"kind": "limited_use", "case": 7}]), "conditions[0].case"),
+        (
+            json!([{"kind": "limited_use", "case": 7}]),
+            "conditions[0].case",
+        ),
     ] {
         let (status, refused) = server.send(
             "POST",
@@ -273,7 +276,10 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
             json!({"decision": "grant", "conditions": conditions}),
         );
         assert_eq!(status, 400, "{refused}");
-        assert!(refused["error"].as_str().unwrap().contains(named), "{refused}");
+        assert!(
+            refused["error"].as_str().unwrap().contains(named),
+            "{refused}"
+        );
     }
     let finalise = format!("/api/v1/requests/{id}/finalise");
     let (status, early) = server.send("POST", &finalise, &admin, json!({}));
@@ -305,7 +311,10 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     let (status, refused, _) = server.get(&url, Some(&liaison));
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&refused));
     // The requester's views name nobody of the originator and carry no one else's reasons.
-    for path in [format!("/api/v1/requests/{id}"), format!("/api/v1/items/{sha}/history")] {
+    for path in [
+        format!("/api/v1/requests/{id}"),
+        format!("/api/v1/items/{sha}/history"),
+    ] {
         let (_, body, _) = server.get(&path, Some(&prosecutor));
         let body = String::from_utf8_lossy(&body);
         assert!(!body.contains("witness agreed"), "{path}: {body}");
@@ -454,7 +463,9 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
     assert_eq!(status, 200, "{grew}");
     assert!(!grew["hashes"].as_array().unwrap().is_empty());
     assert_eq!(
-        server.json("/api/v1/log/consistency?from=10&to=3", Some(&admin)).0,
+        server
+            .json("/api/v1/log/consistency?from=10&to=3", Some(&admin))
+            .0,
         400
     );
     // Inclusion proofs of entries for those who may see what the entry concerns; none without
@@ -467,7 +478,9 @@ fn search_and_the_request_workflow_over_the_api_respect_every_role() {
         .unwrap()
         .contains("custodia.vault/"));
     assert_ne!(
-        server.json("/api/v1/log/proof?entry=999999", Some(&admin)).0,
+        server
+            .json("/api/v1/log/proof?entry=999999", Some(&admin))
+            .0,
         200
     );
     let (code, _) = server.stop();
