@@ -91,6 +91,8 @@ enum Target {
     None,
     /// `{sha256}`: an item.
     Item,
+    /// `{sha256}`: a picture (which has a preview).
+    Image,
     /// `{id}`: a request.
     Request,
     /// `{id}` and `{package}`: the package of State X's request.
@@ -204,7 +206,7 @@ const TABLE: &[Row] = &[
     page("GET", "/", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
     page("GET", "/items", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
     page("GET", "/items/{sha256}", "", "", T::Item, ["404 404 404", "200 200 404", "200 200 404", "200 404 404", "404 404 404", "200 404 404", "200 404 404", "200 404 404", "404 404 404", "303 303 303"]),
-    page("GET", "/items/{sha256}/preview", "", "", T::Item, ["404 404 404", "404 404 404", "403 403 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404", "404 404 404", "303 303 303"]),
+    page("GET", "/items/{sha256}/preview", "", "", T::Image, ["404 404 404", "200 200 404", "403 403 404", "200 404 404", "404 404 404", "200 404 404", "200 404 404", "404 404 404", "404 404 404", "303 303 303"]),
     page("GET", "/upload", "", "", T::None, ["403", "200", "403", "403", "403", "403", "403", "403", "403", "303"]),
     page("GET", "/search", "q=register", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
     page("GET", "/requests", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
@@ -252,9 +254,9 @@ const TABLE: &[Row] = &[
 /// see tells of it as surely as its name.
 #[rustfmt::skip]
 const COUNTS: &[(&str, &str, [u64; 9])] = &[
-    ("/api/v1/holdings", "/items", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
-    ("/api/v1/items", "/total", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
-    ("/api/v1/items", "/items", [0, 4, 4, 2, 0, 2, 2, 1, 0]),
+    ("/api/v1/holdings", "/items", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
+    ("/api/v1/items", "/total", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
+    ("/api/v1/items", "/items", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
     // Auditors never read content, so search (over the text) finds nothing for them.
     ("/api/v1/search?q=register", "/total", [0, 4, 0, 2, 0, 2, 2, 1, 0]),
     ("/api/v1/requests", "/requests", [0, 2, 2, 0, 0, 1, 2, 1, 1]),
@@ -283,6 +285,8 @@ struct World {
     a2: String,
     b1: String,
     b2: String,
+    a3: String,
+    b3: String,
     entry_a1: u64,
     entry_b1: u64,
     request_x: String,
@@ -350,6 +354,36 @@ fn scenario() -> (TestVault, World) {
         &["--regime", "consent", "--collection-note", NOTE_B],
     );
     v.ok(["extract", "--pending"]);
+    // A picture of each, for the previews (ingested after extraction: nothing to read in them).
+    let pictures = |name: &str, file: &str, originator: &str, extra: &[&str]| {
+        let folder = v.folder(name);
+        fs::write(
+            folder.join(file),
+            [support::PNG_HEAD, file.as_bytes()].concat(),
+        )
+        .unwrap();
+        let report = v.ingest(&[&folder], originator, extra);
+        sha_at(&report, file).0
+    };
+    let a3 = pictures(
+        "arcadia-pictures",
+        "a3-photo.png",
+        ORIGINATOR_A,
+        &[
+            "--regime",
+            "consent",
+            "--case",
+            "C-A",
+            "--collection-note",
+            NOTE_A,
+        ],
+    );
+    let b3 = pictures(
+        "borealis-pictures",
+        "b3-photo.png",
+        ORIGINATOR_B,
+        &["--regime", "consent", "--collection-note", NOTE_B],
+    );
     let (a1, entry_a1) = sha_at(&ra, "a1-register.txt");
     let (a2, _) = sha_at(&ra, "a2-statement.txt");
     let (b1, entry_b1) = sha_at(&rb, "b1-ledger.txt");
@@ -463,6 +497,8 @@ fn scenario() -> (TestVault, World) {
         a2,
         b1,
         b2,
+        a3,
+        b3,
         entry_a1,
         entry_b1,
         request_x,
@@ -491,6 +527,8 @@ fn forbidden(who: Who, w: &World) -> Vec<(&'static str, String)> {
     deny("item a2", &w.a2, &[Cus, Aud, Ana, La, Vso]);
     deny("item b1", &w.b1, &[Cus, Aud, Lb]);
     deny("item b2", &w.b2, &[Cus, Aud, Lb]);
+    deny("item a3", &w.a3, &[Cus, Aud, Ana, La]);
+    deny("item b3", &w.b3, &[Cus, Aud, Lb]);
     deny(
         "originator A",
         ORIGINATOR_A,
@@ -544,6 +582,13 @@ fn target(w: &World, who: Who, t: Target, which: usize) -> BTreeMap<&'static str
                 "entry",
                 pick(&own_entry.to_string(), &other_entry.to_string(), "999999"),
             );
+        }
+        T::Image => {
+            let (own, other) = match who {
+                Lb | Ry => (&w.b3, &w.a3),
+                _ => (&w.a3, &w.b3),
+            };
+            m.insert("sha256", pick(own, other, MISSING_SHA));
         }
         T::Request => {
             let (own, other) = match who {
