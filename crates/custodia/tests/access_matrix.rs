@@ -813,11 +813,7 @@ fn every_role_reaches_exactly_what_it_may_and_learns_nothing_else() {
         json!({}),
     );
     assert_eq!(status, 200, "{done}");
-    w.package_x = done["package"]["id"]
-        .as_str()
-        .or(done["package"]["package"].as_str())
-        .unwrap_or_else(|| panic!("no package id in {done}"))
-        .to_owned();
+    w.package_x = done["package"]["id"].as_str().unwrap().to_owned();
     let (status, begun) = server.send(
         "POST",
         "/api/v1/uploads",
