@@ -598,10 +598,15 @@ fn target(w: &World, who: Who, t: Target, which: usize) -> BTreeMap<&'static str
             m.insert("id", pick(own, other, "RFA-00000000AA"));
         }
         T::Package => {
-            m.insert("id", pick(&w.request_x, &w.request_y, &w.request_x));
+            // State X's package, asked of the caller's own request, another's, and of none.
+            let (own, other) = match who {
+                Lb | Ry => (&w.request_y, &w.request_x),
+                _ => (&w.request_x, &w.request_y),
+            };
+            m.insert("id", pick(own, other, "RFA-00000000AA"));
             m.insert(
                 "package",
-                pick(&w.package_x, &w.package_x, "PKG-00000000AA"),
+                pick(&w.package_x, &w.package_x, "00000000000000000000000000aa"),
             );
         }
         T::Upload => {
@@ -619,6 +624,19 @@ fn target(w: &World, who: Who, t: Target, which: usize) -> BTreeMap<&'static str
         }
     }
     m
+}
+
+/// The names under which a target's values go into a row.
+fn target_names(t: Target) -> &'static [&'static str] {
+    match t {
+        T::None => &[],
+        T::Item | T::Image => &["sha256"],
+        T::Entry => &["entry"],
+        T::Request | T::Upload => &["id"],
+        T::Package => &["id", "package"],
+        T::Person => &["pseudonym"],
+        T::User => &["name"],
+    }
 }
 
 fn fill(text: &str, values: &BTreeMap<&'static str, String>) -> String {
@@ -866,6 +884,8 @@ fn every_role_reaches_exactly_what_it_may_and_learns_nothing_else() {
             let cells = if row.target == T::None { 1 } else { 3 };
             let expected: Vec<&str> = row.expect[column].split_whitespace().collect();
             let mut seen = Vec::new();
+            // Per target: (status, the error message with the target's names masked).
+            let mut refusals: Vec<(u16, String)> = Vec::new();
             for which in 0..cells {
                 let mut values = target(&w, who, row.target, which);
                 // Signing out ends the session: it is done with the caller's second one.
@@ -887,6 +907,17 @@ fn every_role_reaches_exactly_what_it_may_and_learns_nothing_else() {
                 let body = fill(row.body, &values);
                 let (status, text) = call(&agent, &base, row, &path, &body, token.as_deref());
                 seen.push(status.to_string());
+                let answer = text.split_once("\n\n").map_or("", |(_, b)| b);
+                let mut message = serde_json::from_str::<Value>(answer).unwrap_or(Value::Null)
+                    ["error"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                let named: &[&str] = target_names(row.target);
+                for name in named {
+                    message = message.replace(values[name].as_str(), "<target>");
+                }
+                refusals.push((status, message));
                 let cell = format!("{} {path} as {who:?}", row.method);
                 let key = format!("{} {} {who:?}", row.method, row.path);
                 match expected.get(which) {
@@ -903,6 +934,31 @@ fn every_role_reaches_exactly_what_it_may_and_learns_nothing_else() {
                     if !sent && text.contains(value.as_str()) {
                         failures.push((key.clone(), format!("{cell}: learns {what} (`{value}`)")));
                     }
+                }
+            }
+            // Another's target the caller may not know of is refused exactly like one that does
+            // not exist.
+            let other = target(&w, who, row.target, 1);
+            let unknown = forbidden(who, &w).iter().any(|(_, value)| {
+                target_names(row.target)
+                    .iter()
+                    .any(|name| other[name] == *value)
+            });
+            if row.via == Via::Api
+                && unknown
+                && refusals.len() == 3
+                && refusals[1].0 == refusals[2].0
+            {
+                let (status, other) = &refusals[1];
+                let missing = &refusals[2].1;
+                if *status >= 400 && other != missing {
+                    failures.push((
+                        format!("{} {} {who:?}", row.method, row.path),
+                        format!(
+                            "{} {} as {who:?}: another's answers `{other}`, a missing one `{missing}`",
+                            row.method, row.path
+                        ),
+                    ));
                 }
             }
             observed.push(format!("\"{}\"", seen.join(" ")));
