@@ -333,6 +333,53 @@ mod tests {
         );
     }
 
+    /// What sealing costs per entry against format 1 (run with `--release --ignored
+    /// --nocapture`; docs/BENCHMARKS.md): ingest details of a realistic size, batches of 4,000
+    /// as an ingest commits them.
+    #[test]
+    #[ignore]
+    fn sealing_cost_per_entry() {
+        let details = format!(
+            r#"{{"item":{{"sha256":"{}","size":12345,"mime":"application/pdf"}},"submission":{{"originator":"Government A","case":"NL-2026-17","collected_by":"field team 3","path":"collection/2015/raqqa/register-0001.pdf","original_name":"register-0001.pdf","submitted_at":"2026-12-04T10:00:00.000000Z","submitted_by":"custodian-1"}}}}"#,
+            "ab".repeat(32)
+        );
+        let sha = "cd".repeat(32);
+        let batch = 4_000;
+        let rounds = 25;
+        let make = || -> Vec<NewEvent> {
+            (0..batch)
+                .map(|_| NewEvent {
+                    details: details.clone(),
+                    ..event(Some(&sha))
+                })
+                .collect()
+        };
+        let sealer = EntrySealer::new(&[3u8; 32]);
+        let mut v1 = std::time::Duration::ZERO;
+        let mut v2 = std::time::Duration::ZERO;
+        for _ in 0..rounds {
+            let mut events = make();
+            let started = std::time::Instant::now();
+            for e in &mut events {
+                e.entry =
+                    CustodyEntry::new(&e.time, &e.actor, &e.action, e.item.as_deref(), &e.details)
+                        .to_bytes();
+            }
+            v1 += started.elapsed();
+            let mut events = make();
+            let started = std::time::Instant::now();
+            sealer.seal_events(&mut events).unwrap();
+            v2 += started.elapsed();
+        }
+        let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / f64::from(batch * rounds);
+        println!(
+            "format 1: {:.2} µs/entry; format 2: {:.2} µs/entry ({} entries)",
+            per(v1),
+            per(v2),
+            batch * rounds
+        );
+    }
+
     #[test]
     fn version_1_entries_still_build_and_read() {
         let entry = CustodyEntry::new("t", "admin", action::SEARCH, None, "{}");
