@@ -624,9 +624,9 @@ where
             .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64)
             .map(|f| f as u64)
     });
-    value
-        .and_then(|v| T::try_from(v).ok())
-        .ok_or_else(|| serde::de::Error::custom(format!("`{number}` is not a whole number in range")))
+    value.and_then(|v| T::try_from(v).ok()).ok_or_else(|| {
+        serde::de::Error::custom(format!("`{number}` is not a whole number in range"))
+    })
 }
 
 fn whole_or_none<'de, D>(deserializer: D) -> Result<Option<u64>, D::Error>

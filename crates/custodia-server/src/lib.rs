@@ -939,7 +939,11 @@ pub(crate) async fn checkpoint_reader(
     (status = 200, description = "The checkpoint", content_type = "text/plain"),
     (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")
 ))]
-async fn checkpoint(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
+async fn checkpoint(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
     checkpoint_reader(&state, &headers, &method).await?;
     let text = state
         .with_vault(|vault| Ok(vault.checkpoint()?.text().to_owned()))

@@ -140,7 +140,12 @@ pub(crate) fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
 
 /// Asks the one administration rule (`custodia_access::may_administer`), as the API and the
 /// web pages do.
-fn require_admin(vault: &Vault, actor: &str, action: AdminAction, target: AdminTarget) -> Result<()> {
+fn require_admin(
+    vault: &Vault,
+    actor: &str,
+    action: AdminAction,
+    target: AdminTarget,
+) -> Result<()> {
     vault.require_administer(actor, action, target)?;
     Ok(())
 }

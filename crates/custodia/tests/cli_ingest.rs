@@ -135,7 +135,10 @@ fn provenance_is_recorded_and_shown() {
     // Format 2: the entry commits to the item without naming it (salted commitment).
     assert_eq!(entry["v"], 2, "{entry}");
     assert_eq!(entry["action"], "ingest");
-    assert!(entry["item"].is_string() && entry["item"] != sha.as_str(), "{entry}");
+    assert!(
+        entry["item"].is_string() && entry["item"] != sha.as_str(),
+        "{entry}"
+    );
     assert!(!events[0]["entry"].as_str().unwrap().contains(&sha));
 }
 
