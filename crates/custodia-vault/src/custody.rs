@@ -118,6 +118,9 @@ pub(crate) struct EntrySealer {
     random: SystemRandom,
 }
 
+/// The field name under which a redacted derivative's original is committed to in packages.
+const REDACTION_PARENT: &str = "redaction_parent";
+
 /// Bytes of an entry's nonce.
 const NONCE_BYTES: usize = 16;
 
@@ -138,6 +141,27 @@ impl EntrySealer {
         let mut salt = [0u8; 32];
         salt.copy_from_slice(tag.as_ref());
         salt
+    }
+
+    /// What a recipient's package shows instead of the SHA-256 of a redacted derivative's
+    /// original: a salted commitment to it (`commitment:` and 64 hex digits), whose salt is
+    /// derived from the derivative's own hash under this key. A recipient cannot test a guessed
+    /// original against it; the holder can re-derive the salt and open it to a court.
+    pub(crate) fn redaction_parent_commitment(&self, derived: &str, parent: &str) -> String {
+        let salt = self.salt(derived.as_bytes(), REDACTION_PARENT);
+        format!(
+            "commitment:{}",
+            hex::encode(custodia_package::entry::commitment(
+                REDACTION_PARENT,
+                &salt,
+                parent
+            ))
+        )
+    }
+
+    /// The salt that opens [`EntrySealer::redaction_parent_commitment`] of `derived`.
+    pub(crate) fn redaction_parent_salt(&self, derived: &str) -> [u8; 32] {
+        self.salt(derived.as_bytes(), REDACTION_PARENT)
     }
 
     /// The version 2 entry of an event whose nonce is `nonce`.

@@ -306,7 +306,16 @@ impl Vault {
                 collection_note: s.collection_note.clone(),
                 path: s.path.clone(),
                 original_name: s.original_name.clone(),
-                parent_sha256: s.parent_sha256.clone(),
+                // A redacted derivative never names its original to the recipient: the
+                // original's hash would let them test guesses of what was burnt.
+                parent_sha256: match (&s.parent_sha256, &s.path_in_parent) {
+                    (Some(parent), Some(inside))
+                        if inside.starts_with(crate::redact::REDACTED_PREFIX) =>
+                    {
+                        Some(self.sealer.redaction_parent_commitment(&sha, parent))
+                    }
+                    (parent, _) => parent.clone(),
+                },
                 path_in_parent: s.path_in_parent.clone(),
                 modified_at: s.modified_at.clone(),
                 created_at: s.created_at.clone(),

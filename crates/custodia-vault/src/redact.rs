@@ -26,6 +26,18 @@ use crate::custody::{self, action};
 use crate::ingest::ingest_details;
 use crate::{Result, Vault, VaultError};
 
+/// The opening of a package's commitment to a redacted derivative's original.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedactionParentOpening {
+    pub derived_sha256: String,
+    pub parent_sha256: String,
+    /// Hex of the 32-byte salt.
+    pub salt: String,
+    /// As the package shows it: `commitment:` and the hex of
+    /// SHA-256 over the commitment label, `redaction_parent`, the salt and the parent's hex.
+    pub commitment: String,
+}
+
 /// `path_in_parent` of a redacted derivative begins with this.
 pub const REDACTED_PREFIX: &str = "redacted:";
 
@@ -261,6 +273,42 @@ impl Vault {
             tool_version,
             ledger_indexes,
             redactions: count,
+        })
+    }
+
+    /// Opens, for the holder's custodians (to a court), the commitment that a package shows
+    /// instead of the original of redacted derivative `derived`: the original's SHA-256 and the
+    /// salt, with which anyone can recompute the commitment (`docs/PACKAGE.md`).
+    pub fn open_redaction_parent(
+        &self,
+        actor: &str,
+        derived: &ContentHash,
+    ) -> Result<RedactionParentOpening> {
+        let who = self.principal(actor)?;
+        if !(who.of_holder() && who.is(Role::Custodian)) {
+            return Err(VaultError::NotPermitted(format!(
+                "opening a redaction's link to its original is for the holder's custodians; `{actor}` is not one"
+            )));
+        }
+        self.authorise(&who, Action::ViewMetadata, derived, None)?;
+        let sha = derived.to_hex();
+        let parent = self
+            .submissions(derived)?
+            .into_iter()
+            .find(|s| {
+                s.path_in_parent
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(REDACTED_PREFIX))
+            })
+            .and_then(|s| s.parent_sha256)
+            .ok_or_else(|| {
+                VaultError::Invalid(format!("item {sha} is not a redacted derivative"))
+            })?;
+        Ok(RedactionParentOpening {
+            commitment: self.sealer.redaction_parent_commitment(&sha, &parent),
+            salt: hex::encode(self.sealer.redaction_parent_salt(&sha)),
+            parent_sha256: parent,
+            derived_sha256: sha,
         })
     }
 

@@ -172,6 +172,9 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         reason: String,
     },
+    /// Open, for a court, the commitment a disclosure package shows instead of a redacted
+    /// derivative's original: the original's SHA-256 and the salt (the holder's custodians).
+    RedactionParent { sha256: String },
     /// Requests for assistance: filing, scoping, consent, the disclosure package.
     #[command(subcommand)]
     Request(request_cmd::RequestCommand),
@@ -432,6 +435,18 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             regions,
             reason,
         } => request_cmd::redact(cli, out, sha256, texts, regions, reason),
+        Command::RedactionParent { sha256 } => {
+            let hash = parse_hash(sha256)?;
+            let vault = open(cli, Access::ReadOnly)?;
+            let opening = vault.open_redaction_parent(&actor(cli, &vault), &hash)?;
+            out.print(&opening, || {
+                format!(
+                    "{}\n  original  {}\n  salt      {}\n  package   {}\n",
+                    opening.derived_sha256, opening.parent_sha256, opening.salt, opening.commitment
+                )
+            });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Request(command) => request_cmd::request(cli, out, command),
         Command::Person(command) => request_cmd::person(cli, out, command),
         Command::Get {

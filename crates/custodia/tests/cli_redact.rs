@@ -179,12 +179,27 @@ fn a_condition_to_redact_sends_the_burnt_version_only() {
     assert_eq!(built["items"][0]["sha256"], derived.as_str());
     for file in files_under(&package) {
         let bytes = fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(NAME), "{} holds the name", file.display());
+        // Nor the original's hash, against which a recipient could test guesses of the name.
         assert!(
-            !String::from_utf8_lossy(&bytes).contains(NAME),
-            "{} holds the name",
-            file.display()
+            !text.contains(&statement) && !text.contains(&statement.to_uppercase()),
+            "{} names the original: {}",
+            file.display(),
+            text.find(&statement)
+                .map(|i| text[i.saturating_sub(300)..(i + 80).min(text.len())].to_owned())
+                .unwrap_or_default()
         );
     }
+    // The link to the original is a commitment the holder opens to a court.
+    let opened = v.ok(["redaction-parent", &derived]);
+    assert_eq!(opened["parent_sha256"], statement.as_str());
+    let commitment = opened["commitment"].as_str().unwrap();
+    assert!(commitment.starts_with("commitment:"), "{opened}");
+    let shown_in_package = files_under(&package)
+        .iter()
+        .any(|f| String::from_utf8_lossy(&fs::read(f).unwrap()).contains(commitment));
+    assert!(shown_in_package, "the package shows the commitment");
     let holder_key = v.ok(["log", "public-key"])["vkey"]
         .as_str()
         .unwrap()
