@@ -447,7 +447,8 @@ impl Vault {
     }
 
     /// The item's custody entries up to `tree_size`, each with its inclusion proof; the details
-    /// of its ingest entries and of this package's release are disclosed, others only hashed.
+    /// of its ingest entries and of this package's release are disclosed, others (a redaction's
+    /// among them) only committed to.
     fn item_metadata(&self, p: &Planned, package_id: &str, tree_size: u64) -> Result<ItemMetadata> {
         let mut custody = Vec::new();
         for event in self.catalog.history(&p.sha)? {
@@ -456,7 +457,10 @@ impl Vault {
             };
             let proof = self.ledger.inclusion_proof(index, tree_size)?;
             let disclosed = match event.action.as_str() {
-                action::INGEST | action::REDACT => true,
+                action::INGEST => true,
+                // A redaction's details name the original, whose hash would let a recipient
+                // test guesses of what was burnt: only its commitment goes out.
+                action::REDACT => false,
                 action::RELEASE => serde_json::from_str::<serde_json::Value>(&event.details)
                     .ok()
                     .and_then(|d| d.get("package").and_then(|v| v.as_str()).map(str::to_owned))
