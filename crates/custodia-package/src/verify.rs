@@ -990,7 +990,8 @@ fn check_custody(
             .as_deref()
             .is_some_and(|i| i.starts_with("redacted:"))
     });
-    if !ingest_disclosed && !(redacted && redaction_logged && release_logged) {
+    let provenance_proven = ingest_disclosed || (redacted && redaction_logged && release_logged);
+    if !provenance_proven {
         run.fault(
             FaultKind::IngestNotDisclosed,
             file,
