@@ -32,70 +32,6 @@ fn marker() -> String {
         .collect()
 }
 
-/// Whether `tool` runs; on CI (`CI` set) a missing tool fails the test instead of skipping it.
-fn has(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success())
-        || Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "`{tool}` is not installed, and CI is set: run scripts/install-deps"
-        );
-        eprintln!("skipped: `{tool}` is not installed (run scripts/install-deps)");
-    }
-    ok
-}
-
-/// A one-page text PDF (Helvetica, 24 pt).
-fn text_pdf(lines: &[&str]) -> Vec<u8> {
-    let body: Vec<String> = lines.iter().map(|l| format!("({l}) Tj T*")).collect();
-    let content = format!("BT /F1 24 Tf 72 700 Td 28 TL {} ET", body.join(" "));
-    let objects: Vec<Vec<u8>> = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_owned(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-    ]
-    .into_iter()
-    .map(String::into_bytes)
-    .collect();
-    pdf_of(&objects, "")
-}
-
-/// A PDF of `objects` (numbered from 1), with `comment` after the header.
-fn pdf_of(objects: &[Vec<u8>], comment: &str) -> Vec<u8> {
-    let mut out = format!("%PDF-1.4\n%{comment}\n").into_bytes();
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 /// The grey pixels of `pdf`'s first page at 150 dpi (pdftoppm, through pipes).
 fn render(pdf: &[u8]) -> (usize, usize, Vec<u8>) {
     let mut child = Command::new("pdftoppm")
@@ -209,7 +145,7 @@ fn children_of(parent: u32) -> Vec<(u32, String)> {
 
 #[test]
 fn a_killed_ocr_leaves_no_decrypted_byte_on_disk() {
-    if !has("pdftoppm") || !has("tesseract") {
+    if !tool_or_skip("pdftoppm") || !tool_or_skip("tesseract") {
         return;
     }
     let v = TestVault::new();

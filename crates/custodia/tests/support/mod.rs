@@ -412,7 +412,7 @@ pub fn scanned_pdf(pages: &[&str], dpi: u32) -> Vec<u8> {
     let mut images = Vec::new();
     for (n, text) in pages.iter().enumerate() {
         let input = dir.path().join(format!("in{n}.pdf"));
-        fs::write(&input, text_pdf(text)).unwrap();
+        fs::write(&input, text_pdf(&[text])).unwrap();
         let out = dir.path().join(format!("page{n}"));
         let status = std::process::Command::new("pdftoppm")
             .args(["-r", &dpi.to_string(), "-gray", "-singlefile"])
@@ -458,12 +458,13 @@ pub fn scanned_pdf(pages: &[&str], dpi: u32) -> Vec<u8> {
         objects
             .push(format!("<< /Length {} >>\nstream\n{draw}\nendstream", draw.len()).into_bytes());
     }
-    pdf_of(&objects)
+    pdf_of(&objects, "")
 }
 
-/// A one-page PDF of `text` in Helvetica, with a text layer.
-fn text_pdf(text: &str) -> Vec<u8> {
-    let content = format!("BT /F1 24 Tf 72 700 Td ({text}) Tj ET");
+/// A one-page PDF of `lines` in Helvetica 24 pt, with a text layer.
+pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
+    let body: Vec<String> = lines.iter().map(|l| format!("({l}) Tj T*")).collect();
+    let content = format!("BT /F1 24 Tf 72 700 Td 28 TL {} ET", body.join(" "));
     let objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -471,12 +472,13 @@ fn text_pdf(text: &str) -> Vec<u8> {
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
     ];
-    pdf_of(&objects)
+    pdf_of(&objects, "")
 }
 
-/// A PDF file of numbered `objects` (1 is the catalog), with its cross-reference table.
-fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
+/// A PDF file of numbered `objects` (1 is the catalog), with its cross-reference table and
+/// `comment` after the header.
+pub fn pdf_of(objects: &[Vec<u8>], comment: &str) -> Vec<u8> {
+    let mut out = format!("%PDF-1.4\n%{comment}\n").into_bytes();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         offsets.push(out.len());
