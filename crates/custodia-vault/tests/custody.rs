@@ -1,0 +1,280 @@
+//! Every action on the vault is one custody entry (or the documented few), made by the person
+//! who acted; every refusal leaves the log as it was; and each party reads of the log only its
+//! own part.
+
+mod support;
+
+use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
+use custodia_vault::VaultError;
+use serde_json::json;
+use support::{TestVault, ADMIN};
+
+const NL: &str = "Netherlands Public Prosecution Service";
+
+/// Runs `step` and asserts that it appended exactly `actions`, each by `actor`.
+fn logs(v: &mut TestVault, actor: &str, actions: &[&str], step: impl FnOnce(&mut TestVault)) {
+    let before = v.log_size();
+    step(v);
+    let entries = v.entries_since(before);
+    let got: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(got, actions);
+    for entry in &entries {
+        assert_eq!(entry.actor, actor, "{entry:?}");
+        assert!(entry.ledger_index.is_some(), "{entry:?}");
+    }
+}
+
+#[test]
+fn every_step_of_a_case_is_in_the_custody_log() {
+    let mut v = TestVault::new();
+    logs(&mut v, ADMIN, &["organisation_add"], |v| {
+        v.authority(NL, false);
+    });
+    logs(&mut v, ADMIN, &["organisation_approve"], |v| {
+        v.vault.approve_requester(ADMIN, NL, true).unwrap();
+    });
+    logs(&mut v, ADMIN, &["organisation_add", "user_add"], |v| {
+        v.liaison("liaison-a", "Government A");
+    });
+    logs(&mut v, ADMIN, &["user_add"], |v| {
+        v.requester("prosecutor-nl", NL);
+    });
+    logs(
+        &mut v,
+        ADMIN,
+        &["user_add", "case_add", "case_member_add"],
+        |v| {
+            v.analyst("analyst", &["C-1"]);
+        },
+    );
+    logs(&mut v, ADMIN, &["user_add", "user_roles"], |v| {
+        v.custodian("custodian");
+        v.vault
+            .set_roles(ADMIN, "custodian", &[Role::Custodian, Role::Auditor])
+            .unwrap();
+    });
+    let mut item = None;
+    logs(&mut v, "custodian", &["regime_set", "ingest"], |v| {
+        item = Some(
+            v.item("register.txt", "register of Badush prison")
+                .case("C-1")
+                .by("custodian")
+                .store(),
+        );
+    });
+    let item = item.unwrap();
+    logs(&mut v, "liaison-a", &["regime_set"], |v| {
+        v.set_regime("liaison-a", &item, None, Regime::Consent)
+            .unwrap();
+    });
+    logs(&mut v, "analyst", &["download"], |v| {
+        v.as_user("analyst").download(&item).unwrap();
+    });
+    let mut id = String::new();
+    logs(&mut v, "prosecutor-nl", &["request_file"], |v| {
+        id = v.as_user("prosecutor-nl").file_request(NL).unwrap().id;
+    });
+    logs(
+        &mut v,
+        "custodian",
+        &["request_scope", "request_state"],
+        |v| {
+            v.as_user("custodian").scope(&id, &[item]).unwrap();
+        },
+    );
+    logs(&mut v, "liaison-a", &["consent", "request_state"], |v| {
+        v.as_user("liaison-a").grant(&id, None, json!([])).unwrap();
+    });
+    logs(&mut v, "custodian", &["redact"], |v| {
+        v.as_user("custodian")
+            .redact_text(&item, &["Badush"], "a place named by a witness")
+            .unwrap();
+    });
+    logs(&mut v, "custodian", &["release", "request_state"], |v| {
+        v.as_user("custodian").finalise(&id).unwrap();
+    });
+    logs(&mut v, "prosecutor-nl", &["download"], |v| {
+        v.as_user("prosecutor-nl").download(&item).unwrap();
+    });
+
+    // The download's entry says who took what, why and for whom.
+    let size = v.log_size();
+    let download = v.assert_logged(size - 1, "download", "prosecutor-nl", Some(&item));
+    assert_eq!(download["organisation"], NL);
+    assert_eq!(download["reason"], "examination for proceedings");
+    assert_eq!(download["bytes"], "register of Badush prison".len());
+    // The holder's auditor reads the whole log; the log, catalog and blobs agree.
+    v.auditor("auditor");
+    let all = v.vault.recent_activity("auditor", usize::MAX).unwrap();
+    assert_eq!(all.len() as u64, v.log_size());
+    v.assert_verifies();
+}
+
+#[test]
+fn a_refusal_leaves_no_entry() {
+    let mut v = TestVault::new();
+    v.authority(NL, true)
+        .requester("prosecutor-nl", NL)
+        .liaison("liaison-a", "Government A")
+        .liaison("liaison-u", "UNITAD")
+        .auditor("auditor")
+        .analyst("analyst", &["C-1"]);
+    let item = v.item("register.txt", "register of Badush prison").store();
+    let id = v.as_user(ADMIN).file_request(NL).unwrap().id;
+    let before = v.log_size();
+
+    let vault = &mut v.vault;
+    let refusals: Vec<(&str, VaultError)> = vec![
+        (
+            "an organisation added by an auditor",
+            vault
+                .add_organisation("auditor", "NGO C", OrganisationKind::Ngo, false)
+                .unwrap_err(),
+        ),
+        (
+            "a holder role given outside the holder",
+            vault
+                .add_user(ADMIN, "x", "Government A", &[Role::Custodian])
+                .unwrap_err(),
+        ),
+        (
+            "a requester role given to an originator",
+            vault
+                .add_user(ADMIN, "y", "Government A", &[Role::Requester])
+                .unwrap_err(),
+        ),
+        (
+            "a case added by an analyst",
+            vault.add_case("analyst", "C-9", None).unwrap_err(),
+        ),
+        (
+            "an approval by a liaison",
+            vault.approve_requester("liaison-a", NL, false).unwrap_err(),
+        ),
+        (
+            "a download without a reason",
+            vault
+                .open_for_download(&item, ADMIN, "  ")
+                .map(|_| ())
+                .unwrap_err(),
+        ),
+        (
+            "a download by an auditor",
+            vault
+                .open_for_download(&item, "auditor", "audit")
+                .map(|_| ())
+                .unwrap_err(),
+        ),
+        (
+            "a download by a state before release",
+            vault
+                .open_for_download(&item, "prosecutor-nl", "proceedings")
+                .map(|_| ())
+                .unwrap_err(),
+        ),
+        (
+            "a scope by a liaison",
+            vault.scope_request("liaison-a", &id, &[item]).unwrap_err(),
+        ),
+        (
+            "a package of an item nobody consented to",
+            v.package(&[item], NL).unwrap_err(),
+        ),
+    ];
+    for (what, error) in &refusals {
+        assert!(
+            matches!(
+                error,
+                VaultError::NotPermitted(_)
+                    | VaultError::Denied { .. }
+                    | VaultError::NoSuchItem(_)
+                    | VaultError::Invalid(_)
+            ),
+            "{what}: {error:?}"
+        );
+    }
+    assert_eq!(v.log_size(), before, "{refusals:?}");
+    // The refused download by the state answers like a missing item, the auditor's as denied.
+    assert!(matches!(refusals[6].1, VaultError::Denied { .. }));
+    assert!(matches!(refusals[7].1, VaultError::NoSuchItem(_)));
+}
+
+#[test]
+fn each_party_reads_its_own_part_of_the_log() {
+    let mut v = TestVault::new();
+    v.authority(NL, true)
+        .requester("prosecutor-nl", NL)
+        .administrator("accounts")
+        .liaison("liaison-a", "Government A")
+        .liaison("liaison-u", "UNITAD");
+    let a = v
+        .item("a.txt", "Government A's register")
+        .from("Government A")
+        .store();
+    let u = v
+        .item("u.txt", "UNITAD's photograph")
+        .from("UNITAD")
+        .regime(Regime::Open)
+        .store();
+    let request = v.as_user("prosecutor-nl").file_request(NL).unwrap().id;
+    v.as_user(ADMIN).scope(&request, &[a, u]).unwrap();
+    v.as_user("liaison-a")
+        .grant(&request, None, json!([]))
+        .unwrap();
+
+    // An administrator keeps the accounts: the entries about no item, none about evidence.
+    let accounts = v.vault.recent_activity("accounts", usize::MAX).unwrap();
+    assert!(!accounts.is_empty());
+    assert!(accounts.iter().all(|e| e.item.is_none()), "{accounts:?}");
+    // The state sees its own filing, and nothing of the items before they are released.
+    let state = v
+        .vault
+        .recent_activity("prosecutor-nl", usize::MAX)
+        .unwrap();
+    let actions: Vec<&str> = state.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["request_file"]);
+    // A liaison sees its own item's entries and its own decision, not the other originator's
+    // item; whoever acted for the holder is not named to it.
+    let liaison = v.vault.recent_activity("liaison-a", usize::MAX).unwrap();
+    assert!(liaison.iter().any(|e| e.item == Some(a.to_hex())));
+    assert!(
+        liaison.iter().all(|e| e.item != Some(u.to_hex())),
+        "{liaison:?}"
+    );
+    let ingest = liaison
+        .iter()
+        .find(|e| e.action == "ingest" && e.item == Some(a.to_hex()))
+        .expect("the liaison sees its item's ingest");
+    assert_eq!(ingest.actor, "(another organisation)");
+    let consent = liaison
+        .iter()
+        .find(|e| e.action == "consent")
+        .expect("the liaison sees its decision");
+    assert_eq!(consent.actor, "liaison-a");
+
+    // Once released, the state sees what concerns its request on each item (scoped, decided,
+    // released), never the ingest or the regimes; and not who acted for others, nor why.
+    v.as_user(ADMIN).finalise(&request).unwrap();
+    let state = v
+        .vault
+        .recent_activity("prosecutor-nl", usize::MAX)
+        .unwrap();
+    let mut actions: Vec<&str> = state.iter().map(|e| e.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        [
+            "consent",
+            "release",
+            "release",
+            "request_file",
+            "request_scope",
+            "request_scope"
+        ]
+    );
+    for entry in state.iter().filter(|e| e.action != "request_file") {
+        assert_eq!(entry.actor, "(another organisation)", "{entry:?}");
+        let details: serde_json::Value = serde_json::from_str(&entry.details).unwrap();
+        assert!(details.get("reason").is_none(), "{entry:?}");
+    }
+}
