@@ -23,8 +23,14 @@ pub mod score;
 
 use std::path::PathBuf;
 
-pub use import::{detect_format, parse_list, read_list, Format};
-pub use matcher::{compare_persons, match_lists, Candidate, MatchRun};
+pub use import::{
+    detect_format, parse_list, parse_list_with, read_list, read_list_with, Format, ListRead,
+    Problem, ProblemAction,
+};
+pub use matcher::{
+    compare_persons, match_lists, match_lists_with, Candidate, MatchOptions, MatchRun,
+    BLOCKING_KEYS,
+};
 pub use person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 pub use score::{Comparison, Evidence, DEFAULT_THRESHOLD};
 
@@ -52,4 +58,18 @@ pub enum MatchError {
     },
     #[error("`{path}` has no `{column}` column\n\nhint: a CSV list needs a header with at least `id` and `name`")]
     MissingColumn { path: PathBuf, column: String },
+    /// A bad value or row, when problems stop the list (strict reading).
+    #[error(
+        "{0}\n\nhint: correct the value, or read without --strict to have the row read without it"
+    )]
+    Invalid(Box<Problem>),
+    #[error("`{path}` {unit} {second}: the id `{id}` is already that of {unit} {first}\n\nhint: ids must be unique within a list; give one of the two rows another id")]
+    DuplicateId {
+        path: PathBuf,
+        id: String,
+        /// `line`, or `record` for a JSON array.
+        unit: &'static str,
+        first: u64,
+        second: u64,
+    },
 }

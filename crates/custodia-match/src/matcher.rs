@@ -1,28 +1,80 @@
 //! Matching two lists, or one list against itself, without comparing all pairs.
 //!
-//! Blocking: a pair is compared only if the two persons share a *blocking key*: a rare name
-//! part (or a rare part one letter off, through deletion neighbours), two name parts of one
-//! name together (so that two men called Mohammed Ahmed meet without every Mohammed meeting
-//! every other), a kunya with its nisba, or a document number. Keys carried by more persons
-//! than [`MAX_BLOCK`] are not used.
+//! Blocking: a pair is compared only if the two persons share a *blocking key*. Several kinds
+//! of key work side by side, each cheap, and the union of the pairs they find is scored:
+//!
+//! - `rare_part`: a rare name part, or a rare part one letter off (deletion neighbours);
+//! - `part_pair`: two name parts of one name together (so that two men called Mohammed Ahmed
+//!   meet without every Mohammed meeting every other);
+//! - `part_pair_typo`: one part and another one letter off (deletion neighbours), so that a
+//!   typo in a common part still meets;
+//! - `kunya`: a kunya with its nisba, or with the birth year;
+//! - `identifier`: a document number, or one a character off (deletion neighbours);
+//! - `birth_date`: the full date (day and month in either order), or the birth year with the
+//!   first letters of a name part;
+//! - `residence`: the postcode with a name part's initial, or the whole address.
+//!
+//! Name parts read with fused or split particles (Benamin / Ben Amine) give keys of both
+//! readings. Keys carried by more persons than [`MAX_BLOCK`] are not used, which bounds the work.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::person::Person;
+use crate::person::{BirthDate, Person};
 use crate::score::{
-    compare, evidence_bound, evidence_for, name_bound, parse, Comparison, Prepared, Vocabulary,
+    compare, evidence_bound, evidence_for, name_bound, parse, Comparison, Prepared, Residence,
+    Vocabulary,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
 const RARE_SHARE: f64 = 0.003;
 /// Keys carried by more persons than this are not used for blocking.
 const MAX_BLOCK: usize = 1000;
+
+/// The kinds of blocking key, in the order of [`MatchRun::blocking`].
+pub const BLOCKING_KEYS: [&str; 7] = [
+    "rare_part",
+    "part_pair",
+    "part_pair_typo",
+    "kunya",
+    "identifier",
+    "birth_date",
+    "residence",
+];
+const RARE_PART: u8 = 0;
+const PART_PAIR: u8 = 1;
+const PART_PAIR_TYPO: u8 = 2;
+const KUNYA: u8 = 3;
+const IDENTIFIER: u8 = 4;
+const BIRTH_DATE: u8 = 5;
+const RESIDENCE: u8 = 6;
+
+/// A worker's reusable buffers: the blocking keys of one person (kind, hash) and the pool of
+/// others they meet (row, kind).
+type Scratch = (Vec<(u8, u64)>, Vec<(u32, u8)>);
+
+/// How a run chooses among candidates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MatchOptions {
+    /// Lowest score of a proposed pair.
+    pub threshold: f64,
+    /// Each record in at most one pair: the best assignment, greedily by score.
+    pub one_to_one: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            threshold: crate::score::DEFAULT_THRESHOLD,
+            one_to_one: false,
+        }
+    }
+}
 
 /// A proposed pair.
 #[derive(Clone, Debug, Serialize)]
@@ -36,17 +88,25 @@ pub struct Candidate {
     pub right: String,
     #[serde(flatten)]
     pub comparison: Comparison,
+    /// A better-scoring candidate of the left record (its other record's id), if any.
+    pub better_for_left: Option<String>,
+    /// A better-scoring candidate of the right record, if any.
+    pub better_for_right: Option<String>,
 }
 
 /// What a run did.
 #[derive(Clone, Debug, Serialize)]
 pub struct MatchRun {
     pub candidates: Vec<Candidate>,
-    /// Pairs that blocking put together.
+    /// Pairs that blocking put together (the union over all kinds of key).
     pub compared: u64,
     /// Of those, pairs scored in full (the others could not reach the threshold, whatever
     /// their names: birth years far apart, for instance).
     pub scored: u64,
+    /// Pairs each kind of blocking key put together (a pair found by several counts for each).
+    pub blocking: BTreeMap<&'static str, u64>,
+    /// Pairs at or above the threshold before the one-to-one assignment.
+    pub above_threshold: u64,
     pub prepare_seconds: f64,
     pub compare_seconds: f64,
 }
@@ -57,30 +117,42 @@ fn hash_of<T: Hash>(value: T) -> u64 {
     h.finish()
 }
 
-/// The spellings of a part's key that blocking tries: the key, its Dutch `ch` reading, and the
-/// key without its initial-vowel mark (Ebrahim / Brahim, Ahmed / Hmed).
+/// The spellings of a part's key that blocking tries: the key, its other readings (Dutch `ch`,
+/// fused or split particles), and the key without its initial-vowel mark (Ebrahim / Brahim,
+/// Ahmed / Hmed).
 fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
     let unmarked = part.key.strip_prefix('a').filter(|rest| rest.len() >= 3);
     std::iter::once(part.key.as_str())
         .chain(part.alt_keys.iter().map(String::as_str))
+        .chain(part.split_keys.iter().map(String::as_str))
         .chain(unmarked)
 }
 
-fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec<u64>) {
+/// `text` and every string one character shorter (ASCII keys; others only themselves).
+fn deletions(text: &str, min_len: usize) -> impl Iterator<Item = String> + '_ {
+    let cut = text.is_ascii() && text.len() >= min_len;
+    std::iter::once(text.to_string()).chain(
+        (0..if cut { text.len() } else { 0 })
+            .map(move |i| format!("{}{}", &text[..i], &text[i + 1..])),
+    )
+}
+
+fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec<(u8, u64)>) {
     out.clear();
+    let mut initials: Vec<&str> = Vec::new();
     for variant in &p.variants {
         for (i, a) in variant.iter().enumerate() {
             let count = vocabulary.counts[a.id as usize];
+            let prefix = a.part.key.get(..2).unwrap_or(&a.part.key);
+            if !initials.contains(&prefix) {
+                initials.push(prefix);
+            }
             if count <= rare || variant.len() == 1 {
                 for form in forms(&a.part) {
-                    out.push(hash_of((0u8, form)));
+                    out.push((RARE_PART, hash_of((0u8, form))));
                     // Deletion neighbours catch a typo that changed the key.
-                    out.push(hash_of((1u8, form)));
-                    if form.len() >= 4 && form.is_ascii() {
-                        for cut in 0..form.len() {
-                            let neighbour = format!("{}{}", &form[..cut], &form[cut + 1..]);
-                            out.push(hash_of((1u8, neighbour)));
-                        }
+                    for neighbour in deletions(form, 4) {
+                        out.push((RARE_PART, hash_of((1u8, neighbour))));
                     }
                 }
             }
@@ -88,26 +160,70 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                 for fa in forms(&a.part) {
                     for fb in forms(&b.part) {
                         if fa != fb {
-                            out.push(hash_of((2u8, fa.min(fb), fa.max(fb))));
+                            out.push((PART_PAIR, hash_of((2u8, fa.min(fb), fa.max(fb)))));
                         }
+                    }
+                }
+                // One part exact, the other one letter off, in either order.
+                for (x, y) in [(&a.part, &b.part), (&b.part, &a.part)] {
+                    for neighbour in deletions(&y.key, 3) {
+                        out.push((PART_PAIR_TYPO, hash_of((5u8, &x.key, neighbour))));
                     }
                 }
             }
         }
     }
+    let years: Vec<i32> = p
+        .dates
+        .iter()
+        .filter_map(|d| match *d {
+            BirthDate::Range { .. } => None,
+            other => Some(other.years().0),
+        })
+        .collect();
     for k in &p.kunyas {
         if p.nisbas.is_empty() {
             if vocabulary.counts[k.id as usize] <= rare {
-                out.push(hash_of((3u8, k.id, "")));
+                out.push((KUNYA, hash_of((3u8, k.id, ""))));
             }
         } else {
             for n in &p.nisbas {
-                out.push(hash_of((3u8, k.id, *n)));
+                out.push((KUNYA, hash_of((3u8, k.id, *n))));
             }
+        }
+        for year in &years {
+            out.push((KUNYA, hash_of((7u8, k.id, *year))));
         }
     }
     for id in &p.identifiers {
-        out.push(hash_of((4u8, &id.value)));
+        for neighbour in deletions(&id.value, 5) {
+            out.push((IDENTIFIER, hash_of((4u8, neighbour))));
+        }
+    }
+    for date in &p.dates {
+        if let BirthDate::Day { year, month, day } = *date {
+            // Day and month in either order.
+            out.push((
+                BIRTH_DATE,
+                hash_of((6u8, year, month.min(day), month.max(day))),
+            ));
+        }
+    }
+    for year in &years {
+        for prefix in &initials {
+            out.push((BIRTH_DATE, hash_of((8u8, *year, *prefix))));
+        }
+    }
+    for (kind, value) in &p.residence {
+        match kind {
+            Residence::Postcode => {
+                for prefix in &initials {
+                    out.push((RESIDENCE, hash_of((9u8, *value, &prefix[..1]))));
+                }
+            }
+            Residence::Address => out.push((RESIDENCE, hash_of((10u8, *value)))),
+            _ => {}
+        }
     }
     out.sort_unstable();
     out.dedup();
@@ -116,6 +232,23 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
 /// Matches `left` against `right`, or `left` against itself when `right` is `None`; returns
 /// the pairs scoring at least `threshold`, best first.
 pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) -> MatchRun {
+    match_lists_with(
+        left,
+        right,
+        &MatchOptions {
+            threshold,
+            one_to_one: false,
+        },
+    )
+}
+
+/// [`match_lists`] with all options.
+pub fn match_lists_with(
+    left: &[Person],
+    right: Option<&[Person]>,
+    options: &MatchOptions,
+) -> MatchRun {
+    let threshold = options.threshold;
     let started = Instant::now();
     let parsed_left: Vec<_> = left.par_iter().map(parse).collect();
     let parsed_right: Vec<_> = right.unwrap_or(&[]).par_iter().map(parse).collect();
@@ -141,7 +274,7 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
     let mut keys = Vec::new();
     for (i, p) in others.iter().enumerate() {
         blocking_keys(p, &vocabulary, rare, &mut keys);
-        for &k in &keys {
+        for &(_, k) in &keys {
             index.entry(k).or_default().push(i as u32);
         }
     }
@@ -155,26 +288,41 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
     let prepare_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let results: Vec<(u64, u64, Vec<Candidate>)> = prepared_left
+    struct Found {
+        compared: u64,
+        scored: u64,
+        by_key: [u64; BLOCKING_KEYS.len()],
+        candidates: Vec<Candidate>,
+    }
+    let results: Vec<Found> = prepared_left
         .par_iter()
         .enumerate()
         .map_init(
             || (Vec::new(), Vec::new()),
-            |(keys, pool): &mut (Vec<u64>, Vec<u32>), (i, p)| {
+            |(keys, pool): &mut Scratch, (i, p)| {
                 blocking_keys(p, &vocabulary, rare, keys);
                 pool.clear();
-                for k in keys.iter() {
-                    if let Some(list) = index.get(k) {
+                for &(family, k) in keys.iter() {
+                    if let Some(list) = index.get(&k) {
                         if list.len() <= MAX_BLOCK {
-                            pool.extend(list.iter().filter(|&&j| !same_list || j as usize > i));
+                            pool.extend(
+                                list.iter()
+                                    .filter(|&&j| !same_list || j as usize > i)
+                                    .map(|&j| (j, family)),
+                            );
                         }
                     }
                 }
                 pool.sort_unstable();
                 pool.dedup();
-                let mut found = Vec::new();
+                let mut by_key = [0u64; BLOCKING_KEYS.len()];
+                for &(_, family) in pool.iter() {
+                    by_key[family as usize] += 1;
+                }
+                pool.dedup_by_key(|x| x.0);
+                let mut candidates = Vec::new();
                 let mut scored = 0u64;
-                for &j in pool.iter() {
+                for &(j, _) in pool.iter() {
                     let other = &others[j as usize];
                     if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize]) < needed
                     {
@@ -184,27 +332,38 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
                     let quick = compare(p, other, &vocabulary, false);
                     if quick.score >= threshold {
                         // Explanations are written only for the pairs that are kept.
-                        let comparison = compare(p, &others[j as usize], &vocabulary, true);
+                        let comparison = compare(p, other, &vocabulary, true);
                         let right_person = match right {
                             Some(r) => &r[j as usize],
                             None => &left[j as usize],
                         };
-                        found.push(Candidate {
+                        candidates.push(Candidate {
                             left_index: i,
                             right_index: j as usize,
                             left: left[i].id.clone(),
                             right: right_person.id.clone(),
                             comparison,
+                            better_for_left: None,
+                            better_for_right: None,
                         });
                     }
                 }
-                (pool.len() as u64, scored, found)
+                Found {
+                    compared: pool.len() as u64,
+                    scored,
+                    by_key,
+                    candidates,
+                }
             },
         )
         .collect();
-    let compared = results.iter().map(|r| r.0).sum();
-    let scored = results.iter().map(|r| r.1).sum();
-    let mut candidates: Vec<Candidate> = results.into_iter().flat_map(|r| r.2).collect();
+    let compared = results.iter().map(|r| r.compared).sum();
+    let scored = results.iter().map(|r| r.scored).sum();
+    let mut blocking = BTreeMap::new();
+    for (k, name) in BLOCKING_KEYS.iter().enumerate() {
+        blocking.insert(*name, results.iter().map(|r| r.by_key[k]).sum());
+    }
+    let mut candidates: Vec<Candidate> = results.into_iter().flat_map(|r| r.candidates).collect();
     candidates.sort_by(|a, b| {
         b.comparison
             .score
@@ -217,13 +376,74 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
             .then(a.left_index.cmp(&b.left_index))
             .then(a.right_index.cmp(&b.right_index))
     });
+    let above_threshold = candidates.len() as u64;
+    mark_better(&mut candidates, same_list);
+    if options.one_to_one {
+        candidates = one_to_one(candidates, same_list);
+    }
     MatchRun {
         candidates,
         compared,
         scored,
+        blocking,
+        above_threshold,
         prepare_seconds,
         compare_seconds: started.elapsed().as_secs_f64(),
     }
+}
+
+/// The record a candidate's side names: (list, row); one list when seeking duplicates.
+fn sides(c: &Candidate, same_list: bool) -> [(bool, usize); 2] {
+    [(false, c.left_index), (!same_list, c.right_index)]
+}
+
+/// Notes on each pair (of candidates sorted best first) a better candidate of either record.
+fn mark_better(candidates: &mut [Candidate], same_list: bool) {
+    // The first candidate met of a record is its best.
+    let mut best: HashMap<(bool, usize), usize> = HashMap::new();
+    for (n, c) in candidates.iter().enumerate() {
+        for side in sides(c, same_list) {
+            best.entry(side).or_insert(n);
+        }
+    }
+    let other_id = |c: &Candidate, side: (bool, usize)| -> String {
+        if (false, c.left_index) == side {
+            c.right.clone()
+        } else {
+            c.left.clone()
+        }
+    };
+    let notes: Vec<[Option<String>; 2]> = candidates
+        .iter()
+        .map(|c| {
+            sides(c, same_list).map(|side| {
+                let b = &candidates[best[&side]];
+                (b.comparison.score > c.comparison.score).then(|| other_id(b, side))
+            })
+        })
+        .collect();
+    for (c, [l, r]) in candidates.iter_mut().zip(notes) {
+        c.better_for_left = l;
+        c.better_for_right = r;
+    }
+}
+
+/// The best assignment in which each record has at most one pair: greedily, best score first
+/// (candidates come sorted so).
+fn one_to_one(candidates: Vec<Candidate>, same_list: bool) -> Vec<Candidate> {
+    let mut used: std::collections::HashSet<(bool, usize)> = std::collections::HashSet::new();
+    candidates
+        .into_iter()
+        .filter(|c| {
+            let [a, b] = sides(c, same_list);
+            if used.contains(&a) || used.contains(&b) {
+                return false;
+            }
+            used.insert(a);
+            used.insert(b);
+            true
+        })
+        .collect()
 }
 
 /// Compares two persons directly (with name-part rarity from these two alone and the prior).
@@ -238,7 +458,8 @@ pub fn compare_persons(a: &Person, b: &Person) -> Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::person::{BirthDate, Gender, Identifier, IdentifierKind};
+    use crate::person::{Gender, Identifier, IdentifierKind};
+    use crate::score::DEFAULT_THRESHOLD;
 
     fn person(id: &str, name: &str, year: Option<i32>) -> Person {
         Person {
@@ -291,6 +512,114 @@ mod tests {
         assert!(compare_persons(&pa, &pb).score < base.score);
         pb.identifiers = pa.identifiers.clone();
         assert!(compare_persons(&pa, &pb).score > base.score);
+    }
+
+    fn day(year: i32, month: u8, d: u8) -> BirthDate {
+        BirthDate::Day {
+            year,
+            month,
+            day: d,
+        }
+    }
+
+    fn dated(id: &str, name: &str, date: BirthDate) -> Person {
+        Person {
+            id: id.into(),
+            names: vec![name.into()],
+            birth_dates: vec![date],
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn full_dates_years_apart_weigh_against_unless_a_typing_slip() {
+        let a = dated("a", "Bram van den Berg", day(1983, 5, 17));
+        let far = compare_persons(&a, &dated("b", "Bram van den Berg", day(1974, 9, 2)));
+        assert!(far.score < 0.5, "{far:?}");
+        let b = dated("a", "Pierre Fournier", day(1937, 6, 12));
+        for (other, what) in [
+            (day(1973, 6, 12), "swapped digits"),
+            (day(1937, 12, 6), "day and month swapped"),
+            (day(1937, 6, 13), "one digit off"),
+        ] {
+            let c = compare_persons(&b, &dated("b", "Pierre Fournier", other));
+            let e = c
+                .evidence
+                .iter()
+                .find(|e| e.feature == "birth_date")
+                .unwrap();
+            assert!(e.weight > 0.0, "{what}: {c:?}");
+        }
+    }
+
+    #[test]
+    fn brothers_fall_below_the_threshold() {
+        let mut a = person("a", "Yassine Ahmed Bouchta", Some(1990));
+        a.father_names = vec!["Ahmed".into()];
+        let mut b = person("b", "Karim Ahmed Bouchta", Some(1990));
+        b.father_names = vec!["Ahmed".into()];
+        let c = compare_persons(&a, &b);
+        assert!(c.score < 0.5, "{c:?}");
+        // A missing value is neutral.
+        let plain = compare_persons(
+            &person("a", "Yassine Bouchta", Some(1990)),
+            &person("b", "Yassine Bouchta", None),
+        );
+        assert!(plain.evidence.iter().all(|e| e.feature != "birth_date"));
+    }
+
+    #[test]
+    fn identifiers_one_character_off_still_agree() {
+        let mut a = person("a", "Ann Lee", None);
+        a.identifiers = vec![Identifier::new(IdentifierKind::NationalId, "5304218").unwrap()];
+        let mut b = person("b", "Anne Lee", None);
+        b.identifiers = vec![Identifier::new(IdentifierKind::NationalId, "5302418").unwrap()];
+        let c = compare_persons(&a, &b);
+        let e = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "identifier")
+            .unwrap();
+        assert!(e.weight > 0.0, "{c:?}");
+        // And blocking finds them through the typo-tolerant key alone.
+        let run = match_lists(&[a], Some(&[b]), 0.0);
+        assert!(run.blocking["identifier"] >= 1, "{:?}", run.blocking);
+    }
+
+    #[test]
+    fn fused_particles_meet_in_blocking_and_scoring() {
+        let left = vec![dated("l", "Karim Ben Amine", day(1980, 3, 4))];
+        let right = vec![
+            dated("r", "Karim Benamin", day(1980, 3, 4)),
+            dated("x", "Samir Haddad", day(1970, 1, 9)),
+        ];
+        let run = match_lists(&left, Some(&right), DEFAULT_THRESHOLD);
+        assert_eq!(run.candidates.len(), 1, "{run:?}");
+        assert_eq!(run.candidates[0].right, "r");
+    }
+
+    #[test]
+    fn one_to_one_and_better_candidates() {
+        let left = vec![dated("l", "Yassine Bouchta", day(1992, 3, 14))];
+        let right = vec![
+            dated("r1", "Yassine Bouchta", day(1992, 3, 14)),
+            person("r2", "Yacine Bouchta", Some(1992)),
+        ];
+        let all = match_lists(&left, Some(&right), 0.3);
+        assert_eq!(all.candidates.len(), 2);
+        assert_eq!(all.candidates[1].better_for_left.as_deref(), Some("r1"));
+        assert_eq!(all.candidates[0].better_for_left, None);
+        let one = match_lists_with(
+            &left,
+            Some(&right),
+            &MatchOptions {
+                threshold: 0.3,
+                one_to_one: true,
+            },
+        );
+        assert_eq!(one.candidates.len(), 1);
+        assert_eq!(one.candidates[0].right, "r1");
+        assert_eq!(one.above_threshold, 2);
     }
 
     #[test]

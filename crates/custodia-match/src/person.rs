@@ -19,6 +19,13 @@ pub struct Person {
     pub nationalities: Vec<String>,
     pub gender: Option<Gender>,
     pub identifiers: Vec<Identifier>,
+    /// Street addresses (weak evidence: people move, families share one).
+    pub addresses: Vec<String>,
+    /// Towns or suburbs of residence.
+    pub cities: Vec<String>,
+    pub postcodes: Vec<String>,
+    /// States, provinces, regions.
+    pub regions: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -82,7 +89,7 @@ pub enum BirthDate {
 }
 
 impl BirthDate {
-    /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`,
+    /// Parses `YYYY-MM-DD`, `YYYYMMDD`, `YYYY-MM`, `YYYY`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`,
     /// `YYYY/MM/DD`, ranges `YYYY..YYYY` / `YYYY-YYYY` / `YYYY/YYYY`, `ca. YYYY`, in Latin or
     /// Arabic-Indic digits. `Ok(None)` for an empty or unknown value (`unknown`, `?`, `-`).
     pub fn parse(text: &str) -> Result<Option<BirthDate>, String> {
@@ -125,7 +132,7 @@ impl BirthDate {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ' ' | 't' | ':' | 'z'));
         let bad = || {
-            format!("`{text}` is not a date of birth (expected YYYY-MM-DD, YYYY-MM, YYYY or YYYY..YYYY)")
+            format!("`{text}` is not a date of birth (expected a real date as YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, YYYY-MM, YYYY or YYYY..YYYY)")
         };
         if !separators_ok || numbers.is_empty() {
             return Err(bad());
@@ -139,6 +146,13 @@ impl BirthDate {
         };
         let date = match numbers {
             [y] if y.len() == 4 => BirthDate::Year { year: num(y)? },
+            // ISO 8601 basic: YYYYMMDD.
+            [compact] if compact.len() == 8 && lower.len() == 8 => day(
+                num(&compact[..4])?,
+                num(&compact[4..6])?,
+                num(&compact[6..])?,
+            )
+            .ok_or_else(bad)?,
             [a, b] if a.len() == 4 && b.len() == 4 => {
                 let (from, to) = (num(a)?, num(b)?);
                 BirthDate::Range {
@@ -181,8 +195,18 @@ impl BirthDate {
     }
 }
 
+/// Days in `month` of `year` (Gregorian).
+pub(crate) fn days_in_month(year: i32, month: i32) -> i32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
 fn day(year: i32, month: i32, day: i32) -> Option<BirthDate> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
     if month == 1 && day == 1 {
@@ -267,6 +291,60 @@ mod tests {
     fn nonsense_is_an_error() {
         for s in ["1990-13-01", "yesterday", "12", "1990-02-40", "0001"] {
             assert!(BirthDate::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for s in [
+            "1945-02-30",
+            "1945-04-93",
+            "1945-04-31",
+            "30/02/1945",
+            "1900-02-29",
+            "19451301",
+            "19450230",
+            "1945023",
+        ] {
+            assert!(BirthDate::parse(s).is_err(), "{s}");
+        }
+        assert_eq!(
+            p("2000-02-29"),
+            Some(BirthDate::Day {
+                year: 2000,
+                month: 2,
+                day: 29
+            })
+        );
+        assert_eq!(
+            p("19560409"),
+            Some(BirthDate::Day {
+                year: 1956,
+                month: 4,
+                day: 9
+            })
+        );
+    }
+
+    proptest::proptest! {
+        /// Every real day parses, in every written form, to itself; no day past the month's end does.
+        #[test]
+        fn real_days_and_only_real_days(year in 1800i32..2100, month in 1i32..=12, d in 1i32..=31) {
+            let real = d <= days_in_month(year, month);
+            for text in [
+                format!("{year:04}-{month:02}-{d:02}"),
+                format!("{year:04}{month:02}{d:02}"),
+                format!("{d:02}/{month:02}/{year:04}"),
+            ] {
+                let parsed = BirthDate::parse(&text);
+                proptest::prop_assert_eq!(parsed.is_ok(), real, "{}", text);
+                if real && (month, d) != (1, 1) {
+                    proptest::prop_assert_eq!(
+                        parsed.unwrap(),
+                        Some(BirthDate::Day { year, month: month as u8, day: d as u8 })
+                    );
+                }
+            }
         }
     }
 

@@ -73,6 +73,45 @@ pub(crate) struct Prepared {
     pub nationalities: Vec<String>,
     pub gender: Option<Gender>,
     pub identifiers: Vec<Identifier>,
+    /// Interned residence values (postcode, town, region, whole address), with their kinds.
+    pub residence: Vec<(Residence, u32)>,
+    /// Words of the street addresses (lower case, letters and digits).
+    pub address_words: Vec<Vec<String>>,
+}
+
+/// The parts of a residence, compared apart and weighed by how many persons share each value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Residence {
+    Address,
+    Postcode,
+    City,
+    Region,
+}
+
+impl Residence {
+    fn name(self) -> &'static str {
+        match self {
+            Residence::Address => "address",
+            Residence::Postcode => "postcode",
+            Residence::City => "town",
+            Residence::Region => "region",
+        }
+    }
+}
+
+/// A residence value as compared: lower case letters and digits, words separated by one space.
+pub(crate) fn normalise_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
 }
 
 /// The parsed but not yet interned form of a person (made in parallel).
@@ -80,6 +119,7 @@ pub(crate) struct Parsed {
     names: Vec<Vec<NamePart>>,
     fathers: Vec<NamePart>,
     places: Vec<String>,
+    residence: Vec<(Residence, String)>,
 }
 
 pub(crate) fn parse(person: &Person) -> Parsed {
@@ -102,10 +142,25 @@ pub(crate) fn parse(person: &Person) -> Parsed {
         .collect();
     places.sort();
     places.dedup();
+    let mut residence = Vec::new();
+    for (kind, values) in [
+        (Residence::Address, &person.addresses),
+        (Residence::Postcode, &person.postcodes),
+        (Residence::City, &person.cities),
+        (Residence::Region, &person.regions),
+    ] {
+        for v in values {
+            let v = normalise_value(v);
+            if !v.is_empty() && !residence.contains(&(kind, v.clone())) {
+                residence.push((kind, v));
+            }
+        }
+    }
     Parsed {
         names,
         fathers,
         places,
+        residence,
     }
 }
 
@@ -121,6 +176,9 @@ pub(crate) struct Vocabulary {
     pub persons: u32,
     /// Information of each key, `-ln p` (filled by [`Vocabulary::finish`]).
     pub weights: Vec<f64>,
+    /// Residence values interned, with how many persons carry each.
+    values: HashMap<(Residence, String), u32>,
+    pub value_counts: Vec<u32>,
 }
 
 /// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
@@ -180,6 +238,14 @@ const PRIOR_COMMON: &[(&str, f64)] = &[
     ("Maryam", 0.025),
     ("Zainab", 0.02),
     ("Amina", 0.015),
+    // Particles that stay name parts (Dutch, French, German family names; a Maghrebi `Ben`
+    // leading a name).
+    ("van", 0.03),
+    ("de", 0.03),
+    ("den", 0.02),
+    ("der", 0.02),
+    ("von", 0.01),
+    ("ben", 0.02),
 ];
 
 impl Vocabulary {
@@ -233,6 +299,20 @@ impl Vocabulary {
             .into_iter()
             .map(|part| self.part(part))
             .collect();
+        let mut address_words = Vec::new();
+        let mut residence = Vec::with_capacity(parsed.residence.len());
+        for (kind, value) in parsed.residence {
+            if kind == Residence::Address {
+                address_words.push(value.split(' ').map(str::to_string).collect());
+            }
+            let next = self.value_counts.len() as u32;
+            let id = *self.values.entry((kind, value)).or_insert(next);
+            if id == next {
+                self.value_counts.push(0);
+            }
+            self.value_counts[id as usize] += 1;
+            residence.push((kind, id));
+        }
         // Each person counts once per key.
         let mut seen: Vec<u32> = variants
             .iter()
@@ -256,6 +336,8 @@ impl Vocabulary {
             nationalities: person.nationalities.clone(),
             gender: person.gender,
             identifiers: person.identifiers.clone(),
+            residence,
+            address_words,
         }
     }
 
@@ -297,9 +379,12 @@ const EXTRA_PART: f64 = 0.5;
 const NO_NAME: f64 = -6.0;
 /// Evidence when the first parts (the persons' own names) agree, and when they differ.
 const FIRST_AGREES: f64 = 1.0;
-const FIRST_DIFFERS: f64 = -1.5;
+const FIRST_DIFFERS: f64 = -4.0;
 /// Parts less alike than this do not pair.
 const PART_FLOOR: f64 = 0.7;
+/// The most evidence a name gives, however many rare parts agree: namesakes and relatives
+/// share whole names, so that one conflicting full date of birth outweighs any name.
+const NAME_CAP: f64 = 15.0;
 
 /// `format!` when an explanation is wanted; an empty string (no allocation) otherwise, since
 /// most compared pairs are discarded.
@@ -375,13 +460,21 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         };
     }
     // Arabic names lead with the person's own name (ism), then the father's and grandfather's or
-    // the family name: two men whose own names differ are rarely one, whatever else agrees.
-    let first = if a[0].id == b[0].id && a[0].form_id == b[0].form_id {
-        1.0
-    } else {
-        part_similarity_given(&a[0].part, &b[0].part, a[0].id == b[0].id)
+    // the family name: two men whose own names differ are rarely one, whatever else agrees
+    // (brothers share all the rest). A list that puts the family name first without a comma
+    // (`BOUCHTA Yacine`) pairs one side's first part with the other's last.
+    let own_agrees = |x: &[Part], y: &[Part]| -> bool {
+        let last = y.len() - 1;
+        [0, last].iter().any(|&j| {
+            let s = if x[0].id == y[j].id && x[0].form_id == y[j].form_id {
+                1.0
+            } else {
+                part_similarity_given(&x[0].part, &y[j].part, x[0].id == y[j].id)
+            };
+            s >= PART_FLOOR
+        })
     };
-    let (first_weight, first_text) = if first >= PART_FLOOR {
+    let (first_weight, first_text) = if own_agrees(a, b) || own_agrees(b, a) {
         (FIRST_AGREES, "own names agree")
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
@@ -422,11 +515,12 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
 /// pair is worth the mean of the two parts' weights, so a pair's bound is the sum of both
 /// halves), plus agreeing own names.
 pub(crate) fn name_bound(p: &Prepared, vocabulary: &Vocabulary) -> f64 {
-    p.variants
+    (p.variants
         .iter()
         .map(|v| v.iter().map(|x| vocabulary.weight(x.id)).sum::<f64>() / 2.0)
         .fold(0.0, f64::max)
-        + FIRST_AGREES / 2.0
+        + FIRST_AGREES / 2.0)
+        .min(NAME_CAP)
 }
 
 /// An upper bound of [`compare`]'s evidence sum, from the name bounds and the exact, cheap
@@ -450,6 +544,9 @@ pub(crate) fn evidence_bound(a: &Prepared, b: &Prepared, name_a: f64, name_b: f6
     }
     if !a.identifiers.is_empty() && !b.identifiers.is_empty() {
         bound += 9.0;
+    }
+    if !a.residence.is_empty() && !b.residence.is_empty() {
+        bound += 8.0 + 0.75 * 3.0;
     }
     if let Some(e) = date_evidence(&a.dates, &b.dates, false) {
         bound += e.weight;
@@ -488,10 +585,14 @@ pub(crate) fn compare(
         }
     }
     if let Some(m) = best {
+        let mut detail = m.detail;
+        if explain && m.weight > NAME_CAP {
+            detail.push_str(&format!("; at most {NAME_CAP:+.1} for a name"));
+        }
         evidence.push(Evidence {
             feature: "name",
-            weight: m.weight,
-            detail: m.detail,
+            weight: m.weight.min(NAME_CAP),
+            detail,
         });
     }
 
@@ -557,6 +658,9 @@ pub(crate) fn compare(
         });
     }
     if let Some(e) = identifier_evidence(&a.identifiers, &b.identifiers, explain) {
+        evidence.push(e);
+    }
+    if let Some(e) = residence_evidence(a, b, vocabulary, explain) {
         evidence.push(e);
     }
     let evidence_sum: f64 = evidence.iter().map(|e| e.weight).sum();
@@ -689,6 +793,21 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             if ya == yb && ma == db && da == mb {
                 return e(3.5, "day and month swapped");
             }
+            // A clerk's or a scan's slip: one digit of YYYYMMDD off, or two neighbours swapped
+            // (1937 / 1973).
+            let digits = |y: i32, m: u8, d: u8| format!("{y:04}{m:02}{d:02}").into_bytes();
+            let (x, z) = (digits(ya, ma, da), digits(yb, mb, db));
+            let differing: Vec<usize> = (0..x.len()).filter(|&i| x[i] != z[i]).collect();
+            let swapped = differing.len() == 2
+                && differing[1] == differing[0] + 1
+                && x[differing[0]] == z[differing[1]]
+                && x[differing[1]] == z[differing[0]];
+            if swapped {
+                return e(3.0, "two neighbouring digits swapped");
+            }
+            if differing.len() == 1 {
+                return e(3.0, "one digit off");
+            }
             if ma == mb && da == db && (ya - yb).abs() == 1 {
                 return e(0.5, "same day and month, year one off");
             }
@@ -698,13 +817,13 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             if ya == yb {
                 return e(-1.0, "same year, other month and day");
             }
-            // Two full dates that differ in every part: one of them would have to be wrong
-            // throughout.
+            // Two full dates that differ in every part, and not by a typing slip: one of them
+            // would have to be wrong throughout.
             return match (ya - yb).abs() {
-                1 => e(-2.5, "full dates differ, years one apart"),
-                2 => e(-3.5, "full dates differ, years two apart"),
-                3..=5 => e(-5.0, "full dates differ, years three to five apart"),
-                _ => e(-6.0, "full dates differ, years more than five apart"),
+                1 => e(-4.0, "full dates differ, years one apart"),
+                2 => e(-6.0, "full dates differ, years two apart"),
+                3..=5 => e(-9.0, "full dates differ, years three to five apart"),
+                _ => e(-12.0, "full dates differ, years more than five apart"),
             };
         }
         (
@@ -746,13 +865,26 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
         0
     };
     let precise = fa == ta && fb == tb;
+    // Years that differ by a typing slip (one digit, or two neighbours swapped).
+    let slip = precise && {
+        let (x, z) = (
+            format!("{fa:04}").into_bytes(),
+            format!("{fb:04}").into_bytes(),
+        );
+        let differing: Vec<usize> = (0..4).filter(|&i| x[i] != z[i]).collect();
+        differing.len() == 1
+            || (differing.len() == 2
+                && differing[1] == differing[0] + 1
+                && x[differing[0]] == z[differing[1]])
+    };
     match gap {
         0 if precise => e(2.3, "same year"),
         0 => e(1.0, "years overlap"),
         1 => e(-0.8, "years one apart"),
+        _ if slip => e(-1.0, "years differ by a typing slip"),
         2 => e(-2.5, "years two apart"),
-        3..=5 => e(-4.0, "years three to five apart"),
-        _ => e(-6.0, "years more than five apart"),
+        3..=5 => e(-5.0, "years three to five apart"),
+        _ => e(-7.0, "years more than five apart"),
     }
 }
 
@@ -817,6 +949,27 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
             ),
         });
     }
+    // One character typed wrong, left out or added, or two neighbours swapped.
+    for ia in a {
+        for ib in b {
+            if ia.kind == ib.kind
+                && ia.value.len().min(ib.value.len()) >= 5
+                && strsim::osa_distance(&ia.value, &ib.value) == 1
+            {
+                return Some(Evidence {
+                    feature: "identifier",
+                    weight: 5.0,
+                    detail: text!(
+                        explain,
+                        "{} numbers one character apart ({} / {})",
+                        kind_name(ia.kind),
+                        ia.value,
+                        ib.value
+                    ),
+                });
+            }
+        }
+    }
     for (kind, weight) in [
         (IdentifierKind::NationalId, -4.0),
         (IdentifierKind::Passport, -2.5),
@@ -831,6 +984,119 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
         }
     }
     None
+}
+
+/// Most evidence one residence value gives (an address shared by few is strong; a region
+/// weak), and the probability that a person's value is the same on two lists (m).
+fn residence_limits(kind: Residence) -> (f64, f64) {
+    match kind {
+        Residence::Address => (8.0, 0.85),
+        Residence::Postcode => (6.0, 0.9),
+        Residence::City => (5.0, 0.9),
+        Residence::Region => (1.5, 0.95),
+    }
+}
+
+/// Evidence for agreeing on `id`: `ln(m / u)`, with `u` the share of other persons carrying
+/// the value (term frequency).
+fn residence_weight(kind: Residence, id: u32, vocabulary: &Vocabulary) -> f64 {
+    let (cap, m) = residence_limits(kind);
+    let n = f64::from(vocabulary.persons.max(2));
+    let count = f64::from(vocabulary.value_counts[id as usize]);
+    let u = ((count - 1.0).max(0.5) / n).min(1.0);
+    (m / u).ln().clamp(0.0, cap)
+}
+
+/// Two addresses of several words that mostly agree (a typo, a word left out).
+fn addresses_near(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    let meets = |x: &String| {
+        long.iter()
+            .any(|y| x == y || (x.len().min(y.len()) >= 4 && strsim::osa_distance(x, y) <= 1))
+    };
+    let met = short.iter().filter(|w| meets(w)).count();
+    met * 2 > short.len() && met >= 2.min(short.len())
+}
+
+fn residence_evidence(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
+    if a.residence.is_empty() || b.residence.is_empty() {
+        return None;
+    }
+    let mut weights: Vec<(f64, String)> = Vec::new();
+    let mut compared = 0;
+    let mut differing = Vec::new();
+    for kind in [
+        Residence::Address,
+        Residence::Postcode,
+        Residence::City,
+        Residence::Region,
+    ] {
+        let va: Vec<u32> = a
+            .residence
+            .iter()
+            .filter(|r| r.0 == kind)
+            .map(|r| r.1)
+            .collect();
+        let vb: Vec<u32> = b
+            .residence
+            .iter()
+            .filter(|r| r.0 == kind)
+            .map(|r| r.1)
+            .collect();
+        if va.is_empty() || vb.is_empty() {
+            continue;
+        }
+        compared += 1;
+        if let Some(&shared) = va.iter().find(|x| vb.contains(x)) {
+            weights.push((
+                residence_weight(kind, shared, vocabulary),
+                text!(explain, "same {}", kind.name()),
+            ));
+        } else if kind == Residence::Address
+            && a.address_words
+                .iter()
+                .any(|x| b.address_words.iter().any(|y| addresses_near(x, y)))
+        {
+            weights.push((3.0, text!(explain, "addresses nearly the same")));
+        } else {
+            differing.push(kind.name());
+        }
+    }
+    if compared == 0 {
+        return None;
+    }
+    if weights.is_empty() {
+        return Some(Evidence {
+            feature: "residence",
+            weight: -2.0,
+            detail: text!(explain, "different {}", differing.join(", ")),
+        });
+    }
+    // Town, postcode and address say much the same thing: the strongest counts in full, each
+    // further one a little.
+    weights.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let weight = weights[0].0 + 0.75 * (weights.len() - 1) as f64 - 0.5 * differing.len() as f64;
+    let mut detail = weights
+        .iter()
+        .map(|w| w.1.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if explain && !differing.is_empty() {
+        detail.push_str(&format!("; different {}", differing.join(", ")));
+    }
+    Some(Evidence {
+        feature: "residence",
+        weight,
+        detail,
+    })
 }
 
 fn kind_name(kind: IdentifierKind) -> &'static str {

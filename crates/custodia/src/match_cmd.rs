@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use custodia_match::{match_lists, read_list, Person, DEFAULT_THRESHOLD};
+use custodia_match::{match_lists_with, read_list_with, ListRead, MatchOptions, DEFAULT_THRESHOLD};
 use custodia_vault::Access;
 use serde_json::{json, Value};
 
@@ -31,6 +31,13 @@ pub struct MatchArgs {
     /// Lowest score (0–1) of a proposed pair; default: the matcher's calibrated threshold.
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,
+    /// Each record in at most one pair: the best assignment by score (for lists without
+    /// duplicates of their own); by default every pair at or above the threshold is proposed.
+    #[arg(long)]
+    pub one_to_one: bool,
+    /// Stop at the first bad value or row instead of reporting it and reading on.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// A person's review of proposed pairs, recorded in the vault.
@@ -125,13 +132,25 @@ fn review(cli: &Cli, out: &Output, command: &ReviewCommand) -> Result<ExitCode> 
     }
 }
 
-fn read(path: &Path) -> Result<Vec<Person>> {
-    Ok(read_list(path)?)
+fn read(path: &Path, strict: bool) -> Result<ListRead> {
+    Ok(read_list_with(path, strict)?)
 }
 
 fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
+}
+
+/// The note on a pair whose records have better candidates elsewhere.
+fn better_text(c: &custodia_match::Candidate) -> Option<String> {
+    let mut notes = Vec::new();
+    if let Some(other) = &c.better_for_left {
+        notes.push(format!("`{}` has a better candidate: `{other}`", c.left));
+    }
+    if let Some(other) = &c.better_for_right {
+        notes.push(format!("`{}` has a better candidate: `{other}`", c.right));
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
@@ -146,17 +165,34 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
         bail!("`--threshold {threshold}` is outside 0–1\n\nhint: scores are in [0, 1]; the default is {DEFAULT_THRESHOLD}");
     }
     let started = Instant::now();
-    let left = read(left_path)?;
-    let right = args.right.as_deref().map(read).transpose()?;
+    let left_read = read(left_path, args.strict)?;
+    let right_read = args
+        .right
+        .as_deref()
+        .map(|p| read(p, args.strict))
+        .transpose()?;
     let read_seconds = started.elapsed().as_secs_f64();
-    let run = match_lists(&left, right.as_deref(), threshold);
+    let mut problems = left_read.problems.clone();
+    if let Some(r) = &right_read {
+        problems.extend(r.problems.iter().cloned());
+    }
+    for problem in &problems {
+        eprintln!("warning: {problem}");
+    }
+    let left = left_read.persons;
+    let right = right_read.map(|r| r.persons);
+    let options = MatchOptions {
+        threshold,
+        one_to_one: args.one_to_one,
+    };
+    let run = match_lists_with(&left, right.as_deref(), &options);
     let total_seconds = started.elapsed().as_secs_f64();
 
     let pairs: Vec<Value> = run
         .candidates
         .iter()
         .map(|c| {
-            let explanation: BTreeMap<&str, Value> = c
+            let mut explanation: BTreeMap<&str, Value> = c
                 .comparison
                 .evidence
                 .iter()
@@ -167,12 +203,20 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
                     )
                 })
                 .collect();
+            if let Some(detail) = better_text(c) {
+                explanation.insert(
+                    "better_candidate",
+                    json!({ "weight": 0.0, "detail": detail }),
+                );
+            }
             json!({
                 "left": c.left,
                 "right": c.right,
                 "score": round(c.comparison.score, 4),
                 "evidence": round(c.comparison.evidence_sum, 3),
                 "explanation": explanation,
+                "better_for_left": c.better_for_left,
+                "better_for_right": c.better_for_right,
             })
         })
         .collect();
@@ -184,6 +228,7 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
     let document = json!({
         "threshold": threshold,
         "mode": mode,
+        "one_to_one": args.one_to_one,
         "left": left_path.display().to_string(),
         "right": args.right.as_ref().map(|p| p.display().to_string()),
         "counts": {
@@ -191,8 +236,12 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
             "right": right.as_ref().map(Vec::len),
             "compared": run.compared,
             "scored": run.scored,
+            "blocking": run.blocking,
+            "above_threshold": run.above_threshold,
             "pairs": pairs.len(),
+            "problems": problems.len(),
         },
+        "problems": problems,
         "timing": {
             "read_seconds": round(read_seconds, 4),
             "prepare_seconds": round(run.prepare_seconds, 4),
@@ -201,6 +250,12 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
         },
         "pairs": pairs,
     });
+    if !problems.is_empty() {
+        out.message(&format!(
+            "{} value(s) or row(s) could not be read (listed above); --strict stops at the first",
+            problems.len()
+        ));
+    }
     out.message(&format!(
         "{} pair(s) at or above {threshold} among {} compared ({} × {}) in {:.2}s",
         run.candidates.len(),
@@ -221,6 +276,9 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
                     "       {:<12} {:+6.1}  {}\n",
                     e.feature, e.weight, e.detail
                 ));
+            }
+            if let Some(detail) = better_text(c) {
+                text.push_str(&format!("       {detail}\n"));
             }
         }
         text

@@ -171,6 +171,178 @@ fn empty_columns_are_allowed() {
 }
 
 #[test]
+fn bad_rows_are_reported_and_the_list_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(tmp.path(), "good.csv", RIGHT);
+    let bad = write(
+        tmp.path(),
+        "bad.csv",
+        "id,name,birth_date,gender\nB1,Yassine Bouchta,1945-02-30,M\nB2,Omar\nB3,Karim Benali,1945-04-93,M\nB4,Fatima Zahra,19900101,F\n",
+    );
+    let output = custodia()
+        .arg("match")
+        .arg(&good)
+        .arg(&bad)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    check_shape(&doc);
+    assert_eq!(doc["counts"]["right"], 3, "the short row is skipped");
+    let problems = doc["problems"].as_array().unwrap();
+    let seen: Vec<(u64, Value, &str)> = problems
+        .iter()
+        .map(|p| {
+            assert!(p["file"].as_str().unwrap().ends_with("bad.csv"), "{p}");
+            assert!(p["reason"].is_string(), "{p}");
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].clone(),
+                p["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (2, Value::from("birth_date"), "value_ignored"),
+            (3, Value::Null, "row_skipped"),
+            (4, Value::from("birth_date"), "value_ignored"),
+        ]
+    );
+    assert_eq!(doc["counts"]["problems"], 3);
+    // The row read without its impossible date still matches.
+    assert!(pairs(&doc).contains(&("R3".into(), "B1".into())), "{doc:#}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("bad.csv") && stderr.contains("line 4") && stderr.contains("birth_date"),
+        "{stderr}"
+    );
+
+    // --strict stops at the first.
+    let doc = run(custodia()
+        .arg("match")
+        .arg(&good)
+        .arg(&bad)
+        .args(["--json", "--strict"]))
+    .failed();
+    let error = doc["error"].as_str().unwrap();
+    assert!(
+        error.contains("bad.csv") && error.contains("line 2") && error.contains("1945-02-30"),
+        "{error}"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_an_error_naming_both_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write(
+        tmp.path(),
+        "dup.csv",
+        "id,name\nA,Yassine Bouchta\nB,Karim Benali\nA,Yassine Bouchta\n",
+    );
+    for strict in [false, true] {
+        let mut command = custodia();
+        command.arg("match").arg(&list).arg("--json");
+        if strict {
+            command.arg("--strict");
+        }
+        let doc = run(&mut command).failed();
+        let error = doc["error"].as_str().unwrap();
+        assert!(
+            error.contains("dup.csv") && error.contains("line 2") && error.contains("line 4"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn one_to_one_keeps_the_best_pair_of_each_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(
+        tmp.path(),
+        "left.csv",
+        "id,name,birth_date\nL1,Yassine Bouchta,1992-03-14\n",
+    );
+    let right = write(
+        tmp.path(),
+        "right.csv",
+        "id,name,birth_date\nR1,Yassine Bouchta,1992-03-14\nR2,Yacine Bouchta,1992\n",
+    );
+    let all = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    check_shape(&all);
+    assert_eq!(all["one_to_one"], false);
+    let found = pairs(&all);
+    assert_eq!(found.len(), 2, "{all:#}");
+    assert_eq!(found[0], ("L1".to_string(), "R1".to_string()));
+    // The weaker pair says that its left record has a better candidate.
+    let weaker = &all["pairs"][1];
+    assert_eq!(weaker["better_for_left"], "R1", "{weaker}");
+    assert!(weaker["explanation"]["better_candidate"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("R1"));
+    assert!(all["pairs"][0]["better_for_left"].is_null());
+    assert_eq!(all["counts"]["above_threshold"], 2);
+
+    let one = run(custodia()
+        .arg("match")
+        .arg(&left)
+        .arg(&right)
+        .args(["--json", "--one-to-one"]))
+    .ok();
+    assert_eq!(one["one_to_one"], true);
+    assert_eq!(pairs(&one), vec![("L1".to_string(), "R1".to_string())]);
+    assert_eq!(one["counts"]["above_threshold"], 2);
+    assert_eq!(one["counts"]["pairs"], 1);
+}
+
+#[test]
+fn counts_name_each_blocking_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let left = write(tmp.path(), "left.csv", LEFT);
+    let right = write(tmp.path(), "right.csv", RIGHT);
+    let doc = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    let blocking = doc["counts"]["blocking"].as_object().unwrap();
+    for key in [
+        "rare_part",
+        "part_pair",
+        "part_pair_typo",
+        "kunya",
+        "identifier",
+        "birth_date",
+        "residence",
+    ] {
+        assert!(blocking[key].is_u64(), "{key}: {doc:#}");
+    }
+    let compared = doc["counts"]["compared"].as_u64().unwrap();
+    let scored = doc["counts"]["scored"].as_u64().unwrap();
+    assert!(scored <= compared);
+    // Each pair is counted once in `compared`, and once per kind of key that found it.
+    let by_key: u64 = blocking.values().map(|v| v.as_u64().unwrap()).sum();
+    assert!(by_key >= compared && compared > 0, "{doc:#}");
+}
+
+#[test]
+fn impossible_dates_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let list = write(
+        tmp.path(),
+        "dates.csv",
+        "id,name,birth_date\nA,Yassine Bouchta,1945-02-30\nB,Yassine Bouchta,1945-02-28\nC,Karim Benali,19560409\n",
+    );
+    let doc = run(custodia().arg("match").arg(&list).arg("--json")).ok();
+    let problems = doc["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{doc:#}");
+    assert_eq!(problems[0]["line"], 2);
+    assert!(problems[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("1945-02-30"));
+}
+
+#[test]
 fn bad_files_are_named_with_their_line() {
     let tmp = tempfile::tempdir().unwrap();
     let good = write(tmp.path(), "good.csv", RIGHT);
@@ -183,7 +355,7 @@ fn bad_files_are_named_with_their_line() {
         .arg("match")
         .arg(&good)
         .arg(&bad_date)
-        .arg("--json"))
+        .args(["--json", "--strict"]))
     .failed();
     let error = doc["error"].as_str().unwrap();
     assert!(
@@ -203,7 +375,11 @@ fn bad_files_are_named_with_their_line() {
         "bad.jsonl",
         "{\"id\":\"1\",\"schema\":\"Person\"}\n{oops\n",
     );
-    let doc = run(custodia().arg("match").arg(&bad_json).arg("--json")).failed();
+    let doc = run(custodia()
+        .arg("match")
+        .arg(&bad_json)
+        .args(["--json", "--strict"]))
+    .failed();
     assert!(doc["error"].as_str().unwrap().contains("line 2"), "{doc}");
 
     let missing = tmp.path().join("missing.csv");
