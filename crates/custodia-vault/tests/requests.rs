@@ -482,3 +482,25 @@ fn only_an_originators_liaison_decides_and_only_on_its_own_items() {
         .may(Action::ViewContent, &u2)
         .is_ok());
 }
+
+#[test]
+#[ignore = "file_request looks the authority up before it checks the filer, so anyone learns which organisations exist"]
+fn a_filer_who_may_not_file_learns_nothing_of_other_organisations() {
+    let World { mut v, .. } = world();
+    let existing = v
+        .as_user("prosecutor-nl")
+        .file_request(STATE_X)
+        .unwrap_err();
+    let unknown = v
+        .as_user("prosecutor-nl")
+        .file_request("State Y")
+        .unwrap_err();
+    assert!(
+        matches!(existing, VaultError::NotPermitted(_)),
+        "{existing:?}"
+    );
+    assert!(
+        matches!(unknown, VaultError::NotPermitted(_)),
+        "{unknown:?}"
+    );
+}
