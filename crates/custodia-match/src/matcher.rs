@@ -11,7 +11,7 @@
 //! - `kunya`: a kunya with its nisba, or with the birth year;
 //! - `identifier`: a document number, or one a character off (deletion neighbours);
 //! - `birth_date`: the full date (day and month in either order), or the birth year with the
-//!   first letters of a name part;
+//!   first letters of two name parts;
 //! - `residence`: the postcode with a name part's initial, or the whole address.
 //!
 //! Name parts read with fused or split particles (Benamin / Ben Amine) give keys of both
@@ -166,7 +166,7 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                 }
                 // One part exact, the other one letter off, in either order.
                 for (x, y) in [(&a.part, &b.part), (&b.part, &a.part)] {
-                    for neighbour in deletions(&y.key, 3) {
+                    for neighbour in deletions(&y.key, 4) {
                         out.push((PART_PAIR_TYPO, hash_of((5u8, &x.key, neighbour))));
                     }
                 }
@@ -209,9 +209,16 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
             ));
         }
     }
+    // The year with the first letters of two parts of one name (in either order).
     for year in &years {
-        for prefix in &initials {
-            out.push((BIRTH_DATE, hash_of((8u8, *year, *prefix))));
+        for variant in &p.variants {
+            for (i, a) in variant.iter().enumerate() {
+                for b in &variant[i + 1..] {
+                    let pa = a.part.key.get(..2).unwrap_or(&a.part.key);
+                    let pb = b.part.key.get(..2).unwrap_or(&b.part.key);
+                    out.push((BIRTH_DATE, hash_of((8u8, *year, pa.min(pb), pa.max(pb)))));
+                }
+            }
         }
     }
     for (kind, value) in &p.residence {
