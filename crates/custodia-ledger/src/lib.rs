@@ -28,11 +28,13 @@
 #![forbid(unsafe_code)]
 
 mod checkpoint;
+mod document;
 mod error;
 pub mod merkle;
 mod store;
 
 pub use checkpoint::{CheckpointError, LedgerSigner, LedgerVerifier, SignedCheckpoint};
+pub use document::{ConsistencyProofDocument, DocumentHashError};
 pub use error::{Fault, LedgerError};
 pub use merkle::{
     leaf_hash, node_hash, verify_consistency, verify_inclusion, ConsistencyProof, Hash,

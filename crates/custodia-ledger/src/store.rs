@@ -11,7 +11,9 @@
 //! hashes          every node of the Merkle tree that is final, 32 bytes each, in the order of
 //!                 `tlog_tiles::stored_hash_index` (Crosby & Wallach §3.3, as C2SP tlog-tiles uses)
 //! checkpoints/    every checkpoint ever issued, `<tree size, 20 digits>.note`, C2SP signed-note text
-//! LOCK            held (flock) by the one process that may append; released by the kernel on exit
+//! LOCK            held (flock) by whoever appends: for its life by an exclusive writer
+//!                 ([`Ledger::open`]), for each append by shared writers ([`Ledger::open_shared`]);
+//!                 released by the kernel on exit
 //! ```
 //!
 //! `HEAD`, little-endian:
@@ -118,13 +120,53 @@ struct Writer {
     frontier: Frontier,
     /// Set when a write or sync failed: the files' state is then unknown until reopened.
     poisoned: bool,
-    _lock: File,
+    /// The folder's `LOCK`: held for the writer's life ([`Ledger::open`]), or for each append
+    /// and checkpoint only ([`Ledger::open_shared`]).
+    lock: File,
+    shared: bool,
+}
+
+/// How long an append from a shared writer waits for another process's append to finish.
+const SHARED_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// `LOCK` held by a shared writer for one append or checkpoint; released when dropped. (A
+/// duplicate of the writer's descriptor: a lock belongs to the open file both share.)
+struct FolderLock(Option<File>);
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        if let Some(file) = &self.0 {
+            let _ = file.unlock();
+        }
+    }
+}
+
+/// Takes `lock` exclusively, waiting at most `wait` for another process to release it.
+fn acquire(lock: &File, dir: &Path, wait: Duration) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(LedgerError::Busy {
+                    path: dir.display().to_string(),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(LedgerError::io("lock", &dir.join(LOCK))(e))
+            }
+        }
+    }
 }
 
 /// An append-only Merkle log of opaque entries.
 ///
 /// Invariants: entries are never changed or removed once committed; readers (any number, any
-/// thread) see only committed prefixes; at most one `Ledger` per folder, in one process, appends.
+/// thread) see only committed prefixes; one process appends at a time: an exclusive writer for
+/// its life, shared writers one append at a time, each after re-reading the committed head.
 pub struct Ledger {
     dir: PathBuf,
     origin: String,
@@ -184,35 +226,44 @@ impl Ledger {
     ///
     /// Fails with [`LedgerError::Busy`] while another process holds it for appending.
     pub fn open(dir: &Path) -> Result<(Self, Recovery)> {
+        // A lock can also be held for a moment by a process that is being started from one that
+        // held it (the lock's descriptor is inherited between `fork` and `exec`), so a refusal is
+        // retried briefly before the ledger is reported busy.
+        let lock = Self::open_lock(dir)?;
+        acquire(&lock, dir, Duration::from_millis(500))?;
+        Self::open_locked(dir, lock, false)
+    }
+
+    /// Opens a ledger for appending alongside other processes that do the same (a server and
+    /// a command-line ingest on one data directory): each append and each checkpoint takes the
+    /// folder's `LOCK`, re-reads the committed head (another process may have appended) and
+    /// writes past it; between them the lock is free. Opening cuts a torn tail as
+    /// [`Ledger::open`] does, under the lock.
+    pub fn open_shared(dir: &Path) -> Result<(Self, Recovery)> {
+        let lock = Self::open_lock(dir)?;
+        acquire(&lock, dir, SHARED_LOCK_WAIT)?;
+        let opened = Self::open_locked(dir, lock, true);
+        if let Ok((ledger, _)) = &opened {
+            if let Some(writer) = &ledger.writer {
+                let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+                let _ = writer.lock.unlock();
+            }
+        }
+        opened
+    }
+
+    fn open_lock(dir: &Path) -> Result<File> {
         let lock_path = dir.join(LOCK);
-        let lock = OpenOptions::new()
+        OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| not_a_ledger_or(dir, e, "open", &lock_path))?;
-        // A lock can also be held for a moment by a process that is being started from one that
-        // held it (the lock's descriptor is inherited between `fork` and `exec`), so a refusal is
-        // retried briefly before the ledger is reported busy.
-        let started = std::time::Instant::now();
-        loop {
-            match lock.try_lock() {
-                Ok(()) => break,
-                Err(fs::TryLockError::WouldBlock)
-                    if started.elapsed() < std::time::Duration::from_millis(500) =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                Err(fs::TryLockError::WouldBlock) => {
-                    return Err(LedgerError::Busy {
-                        path: dir.display().to_string(),
-                    })
-                }
-                Err(fs::TryLockError::Error(e)) => {
-                    return Err(LedgerError::io("lock", &lock_path)(e))
-                }
-            }
-        }
+            .map_err(|e| not_a_ledger_or(dir, e, "open", &lock_path))
+    }
+
+    /// Opens for appending with `LOCK` held: cuts a torn tail and checks the committed end.
+    fn open_locked(dir: &Path, lock: File, shared: bool) -> Result<(Self, Recovery)> {
         let (origin, head) = read_head(dir)?;
         let _ = fs::remove_file(dir.join(HEAD_TMP));
         let entries = open_data_file(dir, ENTRIES, true)?;
@@ -261,9 +312,54 @@ impl Ledger {
         ledger.writer = Some(Mutex::new(Writer {
             frontier,
             poisoned: false,
-            _lock: lock,
+            lock,
+            shared,
         }));
         Ok((ledger, recovery))
+    }
+
+    /// For a shared writer: takes `LOCK` and brings this handle to the committed state another
+    /// process may have moved on (its head and frontier), cutting whatever lies past the
+    /// committed end (the torn tail of a process that died while appending: nobody else
+    /// appends while the lock is held). For an exclusive writer: nothing to do.
+    fn lock_and_sync(&self, writer: &Writer) -> Result<FolderLock> {
+        if !writer.shared {
+            return Ok(FolderLock(None));
+        }
+        let lock = writer
+            .lock
+            .try_clone()
+            .map_err(LedgerError::io("open", &self.dir.join(LOCK)))?;
+        acquire(&lock, &self.dir, SHARED_LOCK_WAIT)?;
+        let guard = FolderLock(Some(lock));
+        let (_, head) = read_head(&self.dir)?;
+        for (name, file, committed) in [
+            (ENTRIES, &self.entries, head.entries_len),
+            (INDEX, &self.index, head.size * INDEX_WIDTH),
+            (
+                HASHES,
+                &self.hashes,
+                merkle::stored_hash_count(head.size) * HASH_LEN as u64,
+            ),
+        ] {
+            let path = self.dir.join(name);
+            let len = file
+                .metadata()
+                .map_err(LedgerError::io("inspect", &path))?
+                .len();
+            if len < committed {
+                return Err(short_file(name, len, committed));
+            }
+            if len > committed {
+                file.set_len(committed)
+                    .map_err(LedgerError::io("cut the torn tail of", &path))?;
+                file.sync_all().map_err(LedgerError::io("sync", &path))?;
+            }
+        }
+        if head != self.head() {
+            *self.head.write().unwrap_or_else(|p| p.into_inner()) = head;
+        }
+        Ok(guard)
     }
 
     /// Opens a ledger for reading only, as of its committed `HEAD`; never changes a byte, and works
@@ -300,9 +396,19 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// Re-reads `HEAD` of a read-only ledger to see entries committed since it was opened.
+    /// Re-reads `HEAD` to see entries committed since it was opened: by the appending process
+    /// (a read-only ledger), or by the other processes appending too (a shared writer).
     pub fn refresh(&self) -> Result<TreeHead> {
-        if self.writer.is_some() {
+        if let Some(writer) = &self.writer {
+            let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+            if !writer.shared {
+                return Ok(self.head());
+            }
+            // `HEAD` is replaced by rename: what is read is a committed head, never half of one.
+            let (_, head) = read_head(&self.dir)?;
+            if head.size > self.head().size {
+                *self.head.write().unwrap_or_else(|p| p.into_inner()) = head;
+            }
             return Ok(self.head());
         }
         let (_, head) = read_head(&self.dir)?;
@@ -390,9 +496,16 @@ impl Ledger {
                 max: MAX_ENTRY_LEN,
             });
         }
-        let old = self.head();
         if entries.is_empty() {
-            return Ok(old.size..old.size);
+            let size = self.head().size;
+            return Ok(size..size);
+        }
+        let _guard = self.lock_and_sync(&writer)?;
+        let old = self.head();
+        if writer.frontier.size() != old.size || writer.frontier.root() != old.root {
+            // Another process appended since this handle last wrote: its frontier is rebuilt
+            // from the stored subtree roots (checked against the head's root).
+            writer.frontier = self.check_tail()?;
         }
         let payload_bytes: usize = entries.iter().map(|e| e.as_ref().len()).sum();
         let mut frames = Vec::with_capacity(payload_bytes + entries.len() * FRAME_HEADER as usize);
@@ -610,7 +723,8 @@ impl Ledger {
     pub fn checkpoint(&self, signer: &LedgerSigner) -> Result<SignedCheckpoint> {
         let writer = self.writer.as_ref().ok_or(LedgerError::ReadOnly)?;
         // Holding the writer lock keeps the head still while it is signed and stored.
-        let _writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _guard = self.lock_and_sync(&writer)?;
         let head = self.head();
         if let Some(latest) = self.latest_checkpoint(signer.verifier())? {
             if latest.size() == head.size {
@@ -628,7 +742,8 @@ impl Ledger {
         interval: Duration,
     ) -> Result<Option<SignedCheckpoint>> {
         let writer = self.writer.as_ref().ok_or(LedgerError::ReadOnly)?;
-        let _writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _guard = self.lock_and_sync(&writer)?;
         let head = self.head();
         let latest = self.checkpoint_sizes()?.last().copied();
         if let Some(size) = latest {

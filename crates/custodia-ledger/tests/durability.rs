@@ -375,6 +375,79 @@ fn a_second_writer_is_refused_while_the_first_lives() {
 }
 
 #[test]
+fn shared_writers_append_in_turn_and_the_log_stays_one_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, signer) = new_ledger(tmp.path());
+    // Two shared writers on one folder: separate handles, as two processes would hold.
+    let (first, _) = Ledger::open_shared(&path).unwrap();
+    let (second, _) = Ledger::open_shared(&path).unwrap();
+    let threads: Vec<_> = [first, second]
+        .into_iter()
+        .enumerate()
+        .map(|(w, ledger)| {
+            std::thread::spawn(move || {
+                let mut positions = Vec::new();
+                for batch in 0..20u64 {
+                    let entries: Vec<Vec<u8>> = (0..5)
+                        .map(|i| entry_bytes(w as u64 * 1_000_000 + batch * 10 + i))
+                        .collect();
+                    positions.push((ledger.append(&entries).unwrap(), entries));
+                }
+                (ledger, positions)
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let reader = Ledger::open_read_only(&path).unwrap();
+    assert_eq!(reader.size(), 200);
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, positions) in &results {
+        for (range, entries) in positions {
+            for (index, entry) in range.clone().zip(entries) {
+                assert_eq!(&reader.entry(index).unwrap(), entry, "entry {index}");
+                assert!(seen.insert(index), "position {index} given twice");
+            }
+        }
+    }
+    // Each handle sees the other's appends after a refresh, and signs the whole tree.
+    let (first, _) = &results[0];
+    assert_eq!(first.refresh().unwrap().size, 200);
+    let checkpoint = first.checkpoint(&signer).unwrap();
+    assert_eq!(checkpoint.size(), 200);
+    assert_eq!(checkpoint.root(), reader.refresh().unwrap().root);
+    drop(results);
+    let report = Ledger::open_read_only(&path)
+        .unwrap()
+        .verify(signer.verifier())
+        .unwrap();
+    assert!(report.is_ok(), "{:?}", report.faults);
+}
+
+#[test]
+fn a_shared_writer_cuts_the_torn_tail_another_process_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (path, signer) = new_ledger(tmp.path());
+    let (writer, _) = Ledger::open_shared(&path).unwrap();
+    writer.append(&[entry_bytes(1)]).unwrap();
+    // A process that died mid-append leaves bytes past the committed end of `entries`.
+    let mut entries = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path.join("entries"))
+        .unwrap();
+    entries
+        .write_all(b"torn garbage of a batch never acknowledged")
+        .unwrap();
+    drop(entries);
+    writer.append(&[entry_bytes(2)]).unwrap();
+    let report = Ledger::open_read_only(&path)
+        .unwrap()
+        .verify(signer.verifier())
+        .unwrap();
+    assert!(report.is_ok(), "{:?}", report.faults);
+    assert_eq!(writer.entry(1).unwrap(), entry_bytes(2));
+}
+
+#[test]
 fn checkpoints_are_kept_and_signed_only_when_the_log_grew() {
     let tmp = tempfile::tempdir().unwrap();
     let (path, signer) = new_ledger(tmp.path());

@@ -10,8 +10,11 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use base64::Engine as _;
-use custodia_ledger::{leaf_hash, verify_consistency, verify_inclusion, Hash, LedgerVerifier};
-use serde::{Deserialize, Serialize};
+use custodia_ledger::{
+    leaf_hash, verify_consistency, verify_inclusion, ConsistencyProof, ConsistencyProofDocument,
+    Hash, LedgerVerifier,
+};
+use serde::Serialize;
 
 use crate::bag::{decode_path, human_size, one_line};
 use crate::claims::{claim, claim_digest, parse_salt};
@@ -281,14 +284,6 @@ impl Run {
             detail: detail.into(),
         });
     }
-}
-
-/// The JSON of `custodia log consistency --json`.
-#[derive(Debug, Deserialize)]
-struct ConsistencyDocument {
-    from: u64,
-    to: u64,
-    proof: Vec<String>,
 }
 
 /// Checks the package at `path`. `Err` only when it cannot be read at all; every problem
@@ -1302,7 +1297,7 @@ fn check_newer(
             return None;
         }
     };
-    let document: ConsistencyDocument = match serde_json::from_slice(proof) {
+    let document: ConsistencyProofDocument = match serde_json::from_slice(proof) {
         Ok(d) => d,
         Err(e) => {
             run.fault(
@@ -1326,9 +1321,8 @@ fn check_newer(
             ),
         );
     }
-    let hashes: Option<Vec<Hash>> = document.proof.iter().map(|h| decode_hash(h)).collect();
-    let consistent = match hashes {
-        Some(hashes) => {
+    let consistent = match document.to_proof() {
+        Ok(ConsistencyProof { hashes, .. }) => {
             match verify_consistency(old.size(), newer.size(), old.root(), newer.root(), &hashes) {
                 Ok(()) => true,
                 Err(e) => {
@@ -1341,11 +1335,11 @@ fn check_newer(
                 }
             }
         }
-        None => {
+        Err(e) => {
             run.fault(
                 FaultKind::NewerCheckpoint,
                 "--consistency-proof",
-                "a proof hash is not 32 bytes of base64",
+                e.to_string(),
             );
             false
         }

@@ -10,7 +10,9 @@
 //! as with a memory-mapped one that is fully read). `meta.json` and other atomic files follow
 //! the same format.
 //!
-//! Locking is not done here: one process writes a vault at a time (the vault's ledger lock).
+//! Tantivy's locks (one index writer at a time, and the lock around `meta.json`) are
+//! operating-system locks on plain files beside the encrypted ones, so that several processes
+//! writing one vault (a server and a command-line ingest) update its index in turn.
 
 use std::collections::HashMap;
 use std::fs;
@@ -242,9 +244,27 @@ impl Directory for EncryptedDirectory {
         fs::File::open(&self.inner.root)?.sync_all()
     }
 
-    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
-        // One writer per vault is the vault's own lock (see the module documentation).
-        Ok(DirectoryLock::from(Box::new(())))
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        // An operating-system lock on a plain file beside the index's files: several processes
+        // (a server and a command-line ingest) may update one vault's index, one at a time.
+        // The lock goes with the open file: dropping the `DirectoryLock` closes it.
+        let path = self.inner.root.join(&lock.filepath);
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| LockError::IoError(Arc::new(e)))?;
+        if lock.is_blocking {
+            file.lock().map_err(|e| LockError::IoError(Arc::new(e)))?;
+        } else {
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => return Err(LockError::LockBusy),
+                Err(fs::TryLockError::Error(e)) => return Err(LockError::IoError(Arc::new(e))),
+            }
+        }
+        Ok(DirectoryLock::from(Box::new(file)))
     }
 
     fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {

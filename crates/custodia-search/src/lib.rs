@@ -194,7 +194,16 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// When the reader last looked for commits made by another process.
+    looked: std::sync::Mutex<std::time::Instant>,
 }
+
+/// How often a search looks for commits another process made to the index (a command-line
+/// ingest beside a server); commits through this instance are seen at once.
+const LOOK_FOR_COMMITS: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long an update waits for another process's update of the index to finish.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,7 +289,19 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            looked: std::sync::Mutex::new(std::time::Instant::now()),
         })
+    }
+
+    /// Reloads the reader if another process may have committed since it last looked.
+    fn look_for_commits(&self) {
+        let mut looked = self.looked.lock().unwrap_or_else(|p| p.into_inner());
+        if looked.elapsed() >= LOOK_FOR_COMMITS {
+            *looked = std::time::Instant::now();
+            // A failed reload leaves the reader at the commit it had: searches go on, and the
+            // next look tries again.
+            let _ = self.reader.reload();
+        }
     }
 
     /// Starts an update (one writer at a time per index).
@@ -288,7 +309,20 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().min(2))
             .unwrap_or(1);
-        let writer = self.index.writer_with_num_threads(threads, WRITER_HEAP)?;
+        // Another process (a server, a command-line ingest) may be updating the index: wait
+        // for it rather than fail.
+        let started = std::time::Instant::now();
+        let writer = loop {
+            match self.index.writer_with_num_threads(threads, WRITER_HEAP) {
+                Err(tantivy::TantivyError::LockFailure(
+                    tantivy::directory::error::LockError::LockBusy,
+                    _,
+                )) if started.elapsed() < WRITER_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
         Ok(IndexUpdate {
             writer,
             index: self,
@@ -330,6 +364,7 @@ impl SearchIndex {
                 Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)) as Box<dyn Query>,
             ),
         ]);
+        self.look_for_commits();
         let searcher = self.reader.searcher();
         let facet_fields: &'static [&'static str] = if facets { FILTER_FIELDS } else { &[] };
         let facet_collector = collect::FacetCounts {

@@ -52,7 +52,7 @@ pub(crate) async fn items(
     };
     let (offset, limit) = (q.offset.unwrap_or(0), q.limit.unwrap_or(100).min(1000));
     let (items, total) = state
-        .with_vault(move |vault| Ok(vault.browse(&user, &filter, offset, limit)?))
+        .with_reader(move |vault| Ok(vault.browse(&user, &filter, offset, limit)?))
         .await?;
     Ok(Json(json!({ "items": items, "total": total, "offset": offset })).into_response())
 }
@@ -76,6 +76,7 @@ pub(crate) async fn item_check(
     let hash = parse_hash(&sha256)?;
     let deep = q.deep.unwrap_or(false);
     let check = state
+        // On the writing handle: the check is against a checkpoint, signed now if the log grew.
         .with_vault(move |vault| Ok(vault.check_item(&user, &hash, deep)?))
         .await?;
     Ok(Json(check).into_response())
@@ -85,7 +86,7 @@ pub(crate) async fn item_check(
 #[utoipa::path(get, path = "/api/v1/holdings", responses((status = 200, description = "Counts"), (status = 401, description = "Not signed in")))]
 pub(crate) async fn holdings(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let h = state
-        .with_vault(move |vault| Ok(vault.holdings(&user)?))
+        .with_reader(move |vault| Ok(vault.holdings(&user)?))
         .await?;
     Ok(Json(h).into_response())
 }
@@ -94,7 +95,7 @@ pub(crate) async fn holdings(State(state): State<AppState>, Caller(user): Caller
 #[utoipa::path(get, path = "/api/v1/activity", responses((status = 200, description = "Events, newest first"), (status = 401, description = "Not signed in")))]
 pub(crate) async fn activity(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let events = state
-        .with_vault(move |vault| Ok(vault.recent_activity(&user, 50)?))
+        .with_reader(move |vault| Ok(vault.recent_activity(&user, 50)?))
         .await?;
     let events: Vec<_> = events
         .into_iter()
@@ -129,9 +130,7 @@ pub(crate) async fn search(
 ) -> ApiResult {
     let limit = q.limit.unwrap_or(20).min(1000);
     let sort = q.sort.unwrap_or_default();
-    let (mut report, event) = state
-        .with_vault(move |vault| Ok(vault.search_unrecorded(&user, &q.q, limit, sort)?))
-        .await?;
+    let (mut report, event) = state.search_unrecorded(user, q.q, limit, sort).await?;
     // Nothing is shown before the search is in the custody log.
     report.ledger_index = state.record_read(event).await?;
     let hits: Vec<_> = report
@@ -466,29 +465,14 @@ pub(crate) async fn request_package(
 
 // --- organisations and users ------------------------------------------------------------
 
-async fn require_admin_view(state: &AppState, user: String) -> Result<(), ApiError> {
-    state
-        .with_vault(move |vault| {
-            // The one administration rule, as the CLI and the pages ask it.
-            vault.require_administer(
-                &user,
-                custodia_vault::custodia_access::AdminAction::ViewAccounts,
-                custodia_vault::custodia_access::AdminTarget::Vault,
-            )?;
-            Ok(())
-        })
-        .await
-}
-
 /// Organisations (administrators, the holder's auditors).
 #[utoipa::path(get, path = "/api/v1/organisations", responses((status = 200, description = "Organisations"), (status = 403, description = "Not an administrator or auditor")))]
 pub(crate) async fn organisations(
     State(state): State<AppState>,
     Caller(user): Caller,
 ) -> ApiResult {
-    require_admin_view(&state, user).await?;
     let orgs = state
-        .with_vault(|vault| Ok(vault.catalog().organisations().map_err(VaultError::from)?))
+        .with_reader(move |vault| Ok(vault.organisations_for(&user)?))
         .await?;
     let orgs: Vec<_> = orgs
         .into_iter()
@@ -500,9 +484,8 @@ pub(crate) async fn organisations(
 /// Users with their organisations and roles (administrators, the holder's auditors).
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, description = "Users"), (status = 403, description = "Not an administrator or auditor")))]
 pub(crate) async fn users(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
-    require_admin_view(&state, user).await?;
     let users = state
-        .with_vault(|vault| Ok(vault.catalog().users().map_err(VaultError::from)?))
+        .with_reader(move |vault| Ok(vault.users_for(&user)?))
         .await?;
     Ok(Json(json!({ "users": users })).into_response())
 }
@@ -884,7 +867,7 @@ pub(crate) struct ConsistencyQuery {
 #[utoipa::path(get, path = "/api/v1/log/consistency", params(
     ("from" = u64, Query, description = "The older tree size"),
     ("to" = u64, Query, description = "The newer tree size")
-), responses((status = 200, description = "old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log"), (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")))]
+), responses((status = 200, description = "The consistency proof document: from, to, proof (base64), from_checkpoint, to_checkpoint, and old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log"), (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")))]
 pub(crate) async fn consistency(
     State(state): State<AppState>,
     method: axum::http::Method,
@@ -894,17 +877,7 @@ pub(crate) async fn consistency(
     // Sizes and roots only: to anyone signed in, to the public if the operator says so.
     crate::checkpoint_reader(&state, &headers, &method).await?;
     let value = state
-        .with_vault(move |vault| {
-            vault.follow_log()?;
-            let proof = vault
-                .ledger()
-                .consistency_proof(q.from, q.to)
-                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
-            Ok(json!({
-                "old_size": proof.old_size, "new_size": proof.new_size,
-                "hashes": proof.hashes.iter().map(|h| hex_of(&h.0)).collect::<Vec<_>>(),
-            }))
-        })
+        .with_vault(move |vault| Ok(vault.consistency_document(q.from, q.to)?))
         .await?;
     Ok(Json(value).into_response())
 }
@@ -932,10 +905,6 @@ pub(crate) async fn inclusion_proof(
         .with_vault(move |vault| Ok(vault.log_entry_for(&user, q.entry, q.tree_size)?))
         .await?;
     Ok(Json(view).into_response())
-}
-
-fn hex_of(hash: &[u8; 32]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The per-route body limit of chunk uploads (the API's default limit is 1 MiB).

@@ -63,7 +63,11 @@ struct ApiDoc;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    /// The writing handle: every change, one at a time, in short transactions.
     vault: Arc<Mutex<Vault>>,
+    /// Reading handles ([`Vault::reader`]): searches, pages and health checks run on these, side
+    /// by side and while the writing handle is busy.
+    readers: Arc<Readers>,
     limiter: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
     /// How repeated sign-in failures are slowed down, and the failures per account and address.
     backoff: Backoff,
@@ -83,8 +87,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(vault: Vault) -> Self {
+        let readers = Readers::open(&vault);
         Self {
             vault: Arc::new(Mutex::new(vault)),
+            readers: Arc::new(readers),
             limiter: Arc::new(Mutex::new(HashMap::new())),
             backoff: Backoff::default(),
             failures: Arc::new(Mutex::new(signin::Failures::default())),
@@ -247,6 +253,58 @@ impl AppState {
         }
     }
 
+    /// A search on a reading handle, not yet in the custody log (see [`AppState::record_read`]).
+    /// When access changes have not reached the index's labels yet, the writing handle brings
+    /// them up to date first: a search never runs on labels older than the access rules.
+    pub(crate) async fn search_unrecorded(
+        &self,
+        user: String,
+        query: String,
+        limit: usize,
+        sort: custodia_vault::custodia_search::Sort,
+    ) -> Result<
+        (
+            custodia_vault::SearchReport,
+            custodia_vault::custodia_catalog::NewEvent,
+        ),
+        ApiError,
+    > {
+        for _ in 0..3 {
+            let (u, q) = (user.clone(), query.clone());
+            let searched = self
+                .with_reader(move |vault| Ok(vault.search_read(&u, &q, limit, sort)?))
+                .await?;
+            if let Some(found) = searched {
+                return Ok(found);
+            }
+            self.with_vault(|vault| Ok(vault.refresh_search_labels()?))
+                .await?;
+        }
+        // Access keeps changing under the searches: search on the writing handle.
+        self.with_vault(move |vault| Ok(vault.search_unrecorded(&user, &query, limit, sort)?))
+            .await
+    }
+
+    /// Runs `work` on a reading handle of the vault in Tokio's blocking pool: a free one if
+    /// any, else the next in turn. Reads never wait for the writing handle; without reading
+    /// handles (they could not be opened) they run on the writing one.
+    pub(crate) async fn with_reader<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Vault) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        if self.readers.handles.is_empty() {
+            return self.with_vault(move |vault| work(vault)).await;
+        }
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let vault = readers.take();
+            vault.refresh()?;
+            work(&vault)
+        })
+        .await
+        .map_err(|_| ApiError::internal("a worker stopped"))?
+    }
+
     /// Runs `work` on the vault in Tokio's blocking pool.
     pub(crate) async fn with_vault<T: Send + 'static>(
         &self,
@@ -259,6 +317,56 @@ impl AppState {
         })
         .await
         .map_err(|_| ApiError::internal("a worker stopped"))?
+    }
+}
+
+/// The server's reading handles on the vault.
+struct Readers {
+    handles: Vec<Mutex<Vault>>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Readers {
+    /// Enough handles for every core to read, and some waiting on the disk.
+    fn open(vault: &Vault) -> Self {
+        let count = std::thread::available_parallelism()
+            .map(|n| n.get() * 2)
+            .unwrap_or(4)
+            .clamp(4, 16);
+        // The search index is opened (and rebuilt if outdated) by the writing handle, so the
+        // readers share it from the start.
+        if let Err(e) = vault.search_index() {
+            tracing::warn!(error = %e, "the search index could not be opened yet");
+        }
+        let mut handles = Vec::with_capacity(count);
+        for _ in 0..count {
+            match vault.reader() {
+                Ok(reader) => handles.push(Mutex::new(reader)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "reads go through the writing handle: a reading handle could not be opened");
+                    handles.clear();
+                    break;
+                }
+            }
+        }
+        Self {
+            handles,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// A free handle, or (all busy) the next in turn once it is free.
+    fn take(&self) -> std::sync::MutexGuard<'_, Vault> {
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let count = self.handles.len();
+        for i in 0..count {
+            if let Ok(handle) = self.handles[(start + i) % count].try_lock() {
+                return handle;
+            }
+        }
+        self.handles[start % count]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -492,7 +600,7 @@ pub(crate) async fn caller(
         }
     }
     state
-        .with_vault(move |vault| {
+        .with_reader(move |vault| {
             vault
                 .authenticate(&token)
                 .map_err(|_| ApiError::unauthorised())
@@ -541,7 +649,7 @@ async fn healthz() -> &'static str {
 async fn readyz(State(state): State<AppState>) -> Response {
     let ready = tokio::time::timeout(
         Duration::from_secs(5),
-        state.with_vault(|vault| Ok(vault.ready()?)),
+        state.with_reader(|vault| Ok(vault.ready()?)),
     )
     .await;
     match ready {
@@ -639,7 +747,7 @@ async fn logout(State(state): State<AppState>, method: Method, headers: HeaderMa
 ))]
 async fn me(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let who = state
-        .with_vault(move |vault| Ok(vault.principal(&user)?))
+        .with_reader(move |vault| Ok(vault.principal(&user)?))
         .await?;
     Ok(Json(json!({
         "user": who.user, "organisation": who.organisation,
@@ -660,20 +768,7 @@ async fn item(
 ) -> ApiResult {
     let hash = parse_hash(&sha256)?;
     let value = state
-        .with_vault(move |vault| {
-            let who = vault.principal(&user)?;
-            let submissions = vault.submissions_for(&who, &hash)?;
-            let regimes = vault.regimes_for(&who, &hash)?;
-            let item = vault.item(&hash)?;
-            let expansion_error = vault
-                .catalog()
-                .expansion_error(&hash.to_hex())
-                .map_err(VaultError::from)?;
-            Ok(json!({
-                "item": item, "expansion_error": expansion_error, "submissions": submissions,
-                "regimes": regimes,
-            }))
-        })
+        .with_reader(move |vault| Ok(vault.item_view(&user, &hash)?))
         .await?;
     Ok(Json(value).into_response())
 }
@@ -690,7 +785,7 @@ async fn item_history(
 ) -> ApiResult {
     let hash = parse_hash(&sha256)?;
     let value = state
-        .with_vault(move |vault| {
+        .with_reader(move |vault| {
             let events: Vec<serde_json::Value> = vault
                 .history_for(&user, &hash)?
                 .into_iter()
@@ -897,7 +992,7 @@ pub fn parse_range(text: &str, size: u64) -> Option<(u64, u64)> {
 ))]
 async fn requests(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let list = state
-        .with_vault(move |vault| Ok(vault.request_list(&user, None)?))
+        .with_reader(move |vault| Ok(vault.request_list(&user, None)?))
         .await?;
     Ok(Json(json!({ "requests": list })).into_response())
 }
@@ -913,7 +1008,7 @@ async fn request(
     Path(id): Path<String>,
 ) -> ApiResult {
     let view = state
-        .with_vault(move |vault| Ok(vault.request_view(&user, &id)?))
+        .with_reader(move |vault| Ok(vault.request_view(&user, &id)?))
         .await?;
     Ok(Json(view).into_response())
 }
@@ -926,7 +1021,7 @@ pub(crate) async fn checkpoint_reader(
     method: &Method,
 ) -> Result<(), ApiError> {
     let public = state
-        .with_vault(|vault| Ok(vault.config().public_checkpoints))
+        .with_reader(|vault| Ok(vault.config().public_checkpoints))
         .await?;
     if !public {
         caller(state, headers, method).await?;
@@ -957,7 +1052,7 @@ async fn checkpoint(
 ))]
 async fn public_key(State(state): State<AppState>) -> ApiResult {
     let vkey = state
-        .with_vault(|vault| Ok(format!("{}\n", vault.verifier().vkey())))
+        .with_reader(|vault| Ok(format!("{}\n", vault.verifier().vkey())))
         .await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], vkey).into_response())
 }

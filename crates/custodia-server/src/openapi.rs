@@ -682,6 +682,11 @@ fn responses() -> Vec<Answer> {
             "200",
             J,
             object(&[
+                ("from", t("integer")),
+                ("to", t("integer")),
+                ("proof", list(t("string"))),
+                ("from_checkpoint", maybe("string")),
+                ("to_checkpoint", maybe("string")),
                 ("old_size", t("integer")),
                 ("new_size", t("integer")),
                 ("hashes", list(t("string"))),

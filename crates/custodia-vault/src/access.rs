@@ -129,14 +129,7 @@ impl Vault {
             }
         }
         for s in self.catalog.submissions_of(sha256)? {
-            // A redacted derivative has the regime its parent has in that submission.
-            let regime_item = match (&s.parent_sha256, &s.path_in_parent) {
-                (Some(parent), Some(how)) if how.starts_with(crate::redact::REDACTED_PREFIX) => {
-                    parent.as_str()
-                }
-                _ => sha256,
-            };
-            let (regime, _) = self.regime_in_force(&s.submission_key, regime_item)?;
+            let (regime, _) = self.regime_in_force(&s.submission_key, regime_item(&s, sha256))?;
             submissions.push(SubmissionFacts {
                 originator: s.originator,
                 case: s.case_ref,
@@ -334,7 +327,7 @@ impl Vault {
 
     /// Records access changes and their custody entry, durably, in one catalog transaction
     /// followed by one log append. Returns the entry's log position.
-    pub fn change_access(&mut self, actor: &str, change: Change) -> Result<u64> {
+    pub(crate) fn change_access(&mut self, actor: &str, change: Change) -> Result<u64> {
         self.change_access_many(actor, vec![change])?
             .first()
             .copied()
@@ -343,7 +336,11 @@ impl Vault {
 
     /// Records several access changes, each with its own custody entry, in one catalog
     /// transaction and one log append (all or none). Returns the entries' log positions.
-    pub fn change_access_many(&mut self, actor: &str, changes: Vec<Change>) -> Result<Vec<u64>> {
+    pub(crate) fn change_access_many(
+        &mut self,
+        actor: &str,
+        changes: Vec<Change>,
+    ) -> Result<Vec<u64>> {
         self.require_write()?;
         let mut rows = Vec::new();
         let mut events = Vec::with_capacity(changes.len());
@@ -486,11 +483,12 @@ impl Vault {
     }
 
     /// The regimes of an item, per submission, with their history.
-    pub fn regimes(&self, hash: &ContentHash) -> Result<RegimeReport> {
+    pub(crate) fn regimes(&self, hash: &ContentHash) -> Result<RegimeReport> {
         let sha = hash.to_hex();
         let mut submissions = Vec::new();
         for s in self.catalog.submissions_of(&sha)? {
-            let (regime, history) = self.regime_in_force(&s.submission_key, &sha)?;
+            let (regime, history) =
+                self.regime_in_force(&s.submission_key, regime_item(&s, &sha))?;
             submissions.push(SubmissionRegime {
                 submission_key: s.submission_key,
                 originator: s.originator,
@@ -507,9 +505,19 @@ impl Vault {
 
     /// Whether `who` may set the regime of a submission from `originator`: the holder's
     /// custodians, or a liaison of that originator.
-    pub fn may_set_regime(&self, who: &Principal, originator: &str) -> bool {
+    pub(crate) fn may_set_regime(&self, who: &Principal, originator: &str) -> bool {
         (who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&Role::Custodian))
             || (who.roles.contains(&Role::OriginatorLiaison) && who.organisation == originator)
+    }
+}
+
+/// The item whose regime governs submission `s` of item `sha256`: a redacted derivative has the
+/// regime its original has in that submission (one rule for the policy and for what is shown;
+/// a derivative's own regime is never set, see `set_regime`).
+pub(crate) fn regime_item<'a>(s: &'a custodia_catalog::SubmissionRow, sha256: &'a str) -> &'a str {
+    match (&s.parent_sha256, &s.path_in_parent) {
+        (Some(parent), Some(how)) if how.starts_with(crate::redact::REDACTED_PREFIX) => parent,
+        _ => sha256,
     }
 }
 

@@ -113,6 +113,7 @@ impl CustodyEntry {
 }
 
 /// Makes version 2 entries and re-derives the salts of their commitments.
+#[derive(Clone)]
 pub(crate) struct EntrySealer {
     key: hmac::Key,
     random: SystemRandom,

@@ -343,8 +343,8 @@ impl Vault {
     }
 
     /// Extracts text and metadata from every item not yet extracted, stores the results as
-    /// derived items with custody entries, and updates the index. Returns when everything is
-    /// recorded and the index committed.
+    /// derived items with custody entries, and updates the index, for `actor`, a custodian of
+    /// the holder. Returns when everything is recorded and the index committed.
     ///
     /// This holds the vault throughout; a server, which must keep answering while a scan is
     /// read, uses the three steps it is made of instead: [`Vault::pending_extractions`] and
@@ -355,6 +355,8 @@ impl Vault {
         options: &ExtractOptions,
         actor: &str,
     ) -> Result<ExtractReport> {
+        let who = self.principal(actor)?;
+        self.require_holder_role(&who, custodia_access::Role::Custodian, "extracting text")?;
         let started = std::time::Instant::now();
         let pending = self.pending_extractions(options)?;
         let mut report = ExtractReport {
@@ -543,7 +545,13 @@ impl Vault {
 
     /// Rebuilds the whole index from the catalog and the derived blobs, with the access labels
     /// in force now.
-    pub fn reindex(&mut self) -> Result<ReindexReport> {
+    pub fn reindex(&mut self, actor: &str) -> Result<ReindexReport> {
+        let who = self.principal(actor)?;
+        self.require_holder_role(
+            &who,
+            custodia_access::Role::Custodian,
+            "rebuilding the search index",
+        )?;
         self.require_write()?;
         let started = std::time::Instant::now();
         let index = self.search_index()?;
@@ -704,8 +712,52 @@ impl Vault {
         sort: Sort,
     ) -> Result<(SearchReport, NewEvent)> {
         self.require_write()?;
-        let who = self.principal(actor)?;
         self.refresh_labels_if_stale()?;
+        self.search_fresh(actor, query, limit, sort)
+    }
+
+    /// [`Vault::search_unrecorded`] on a reading handle ([`Vault::reader`]): `None` when
+    /// access changes since the index's labels were last brought up to date must first reach
+    /// the index — the writing handle does that ([`Vault::refresh_search_labels`]) and the
+    /// search is asked again. A search never runs on labels older than the access rules.
+    pub fn search_read(
+        &self,
+        actor: &str,
+        query: &str,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<Option<(SearchReport, NewEvent)>> {
+        if self.labels_stale()? {
+            return Ok(None);
+        }
+        self.search_fresh(actor, query, limit, sort).map(Some)
+    }
+
+    /// Brings the index's access labels up to the access rules in force (the writing handle).
+    pub fn refresh_search_labels(&mut self) -> Result<()> {
+        self.require_write()?;
+        self.refresh_labels_if_stale()
+    }
+
+    /// Whether access changes were recorded since the index's labels were last updated.
+    fn labels_stale(&self) -> Result<bool> {
+        let indexed: i64 = self
+            .catalog
+            .meta(LABELS_EPOCH)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(self.catalog.last_event_id(LABEL_ACTIONS)? > indexed)
+    }
+
+    /// The search itself, on labels known to be current.
+    fn search_fresh(
+        &self,
+        actor: &str,
+        query: &str,
+        limit: usize,
+        sort: Sort,
+    ) -> Result<(SearchReport, NewEvent)> {
+        let who = self.principal(actor)?;
         let rights = Rights::of(&who);
         let index = self.search_index()?;
         let results = index

@@ -26,12 +26,14 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod administration;
 mod archive;
 pub mod auth;
 pub mod browse;
 pub mod conditions;
 pub mod custody;
 mod custody_log;
+mod directory;
 mod extraction;
 mod identity;
 mod ingest;
@@ -61,6 +63,9 @@ use custodia_ledger::{Ledger, LedgerSigner, LedgerVerifier};
 use serde::{Deserialize, Serialize};
 
 pub use access::{action_name, Change, RegimeReport, SubmissionRegime, DEFAULT_REGIME};
+pub use administration::{
+    ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
+};
 pub use archive::ArchiveLimits;
 pub use custodia_access;
 pub use custodia_auth;
@@ -86,6 +91,7 @@ pub use migrate::{MigrateProgress, MigrateReport, Placement, PlacementReport, Ta
 pub use package::{PackageReceipt, PackageRequest};
 pub use requests::{RequestFiling, RequestView, ScopeSpec};
 pub use verify::{VerifyFault, VerifyOptions, VerifyReport};
+pub use views::ItemView;
 
 use custody::action;
 
@@ -229,9 +235,92 @@ pub struct Vault {
     sealer: custody::EntrySealer,
     /// Key of witnesses' identity digests (HMAC-SHA256; see [`requests`]).
     identity_key: [u8; 32],
-    /// The search index, opened (and its files decrypted) once, on first use.
-    search_index: std::sync::Mutex<Option<std::sync::Arc<custodia_search::SearchIndex>>>,
+    /// The search index, opened (and its files decrypted) once, on first use; shared with the
+    /// vault's readers ([`Vault::reader`]), so a writer's commit is what they search next.
+    search_index: SharedIndex,
+    /// Key of the embedded catalog (for readers' own connections).
+    catalog_key: [u8; 32],
+    /// A writing handle's share of `writers.lock` (see [`WriterLock`]).
+    _writers: Option<WriterLock>,
 }
+
+/// `writers.lock` in the data directory: every process that opens the vault for writing holds
+/// it shared for as long as it is open; one that can take it exclusively at opening is the
+/// only writer, and only then settles what interrupted processes left (temporary blobs, custody
+/// events committed to the catalog but not yet in the log), which with another writer alive
+/// would be that writer's work in progress.
+struct WriterLock {
+    file: fs::File,
+    path: PathBuf,
+    alone: bool,
+}
+
+impl WriterLock {
+    /// How long opening waits while another process settles the vault alone.
+    const WAIT: Duration = Duration::from_secs(120);
+
+    fn join(root: &Path) -> Result<Self> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = root.join("writers.lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(VaultError::io("open", &path))?;
+        match file.try_lock() {
+            Ok(()) => {
+                return Ok(Self {
+                    file,
+                    path,
+                    alone: true,
+                })
+            }
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(VaultError::io("lock", &path)(e)),
+        }
+        let mut lock = Self {
+            file,
+            path,
+            alone: false,
+        };
+        lock.share()?;
+        Ok(lock)
+    }
+
+    /// Holds the lock shared (after settling alone, or beside other writers), waiting while a
+    /// process that opened alone settles.
+    fn share(&mut self) -> Result<()> {
+        if self.alone {
+            self.file
+                .unlock()
+                .map_err(VaultError::io("unlock", &self.path))?;
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match self.file.try_lock_shared() {
+                Ok(()) => return Ok(()),
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < Self::WAIT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(VaultError::Invalid(format!(
+                        "`{}` stays locked: another process has been settling the vault for over {} s\n\nhint: wait for it, or stop it",
+                        self.path.display(),
+                        Self::WAIT.as_secs()
+                    )))
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(VaultError::io("lock", &self.path)(e))
+                }
+            }
+        }
+    }
+}
+
+/// The search index as the handles on one vault share it.
+type SharedIndex = Arc<std::sync::Mutex<Option<Arc<custodia_search::SearchIndex>>>>;
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,11 +377,16 @@ pub(crate) fn read_config(root: &Path) -> Result<VaultConfig> {
 
 /// The vault's catalog, where `vault.json` says it is.
 fn open_catalog(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Box<dyn Catalog>> {
+    open_catalog_keyed(root, config, &keys.catalog)
+}
+
+fn open_catalog_keyed(
+    root: &Path,
+    config: &VaultConfig,
+    key: &[u8; 32],
+) -> Result<Box<dyn Catalog>> {
     Ok(match &config.catalog {
-        None => Box::new(SqliteCatalog::open(
-            &root.join("catalog/catalog.db"),
-            &keys.catalog,
-        )?),
+        None => Box::new(SqliteCatalog::open(&root.join("catalog/catalog.db"), key)?),
         Some(url) => Box::new(PostgresCatalog::connect(&PostgresTarget::parse(url)?)?),
     })
 }
@@ -498,8 +592,16 @@ impl Vault {
             }
             Ledger::create(&ledger_dir, &config.origin)?;
         }
+        // Several processes may write one vault (a server, and a command-line ingest beside it):
+        // the log takes its lock per append, the catalog per transaction, the index per update.
+        // What only a vault's sole writer may settle (below) waits until a process opens it
+        // alone.
+        let writers = match access {
+            Access::ReadWrite => Some(WriterLock::join(root)?),
+            Access::ReadOnly => None,
+        };
         let ledger = match access {
-            Access::ReadWrite => Ledger::open(&root.join("ledger"))?.0,
+            Access::ReadWrite => Ledger::open_shared(&root.join("ledger"))?.0,
             Access::ReadOnly => Ledger::open_read_only(&root.join("ledger"))?,
         };
         let (signer, verifier) = match access {
@@ -542,15 +644,65 @@ impl Vault {
             upload_key: keys.upload_staging,
             sealer: custody::EntrySealer::new(&keys.custody_salt),
             identity_key: keys.witness_identity,
-            search_index: std::sync::Mutex::new(None),
+            search_index: Arc::new(std::sync::Mutex::new(None)),
+            catalog_key: keys.catalog,
+            _writers: None,
         };
-        if access == Access::ReadWrite {
-            vault.settle_private_files();
-            vault.blobs.clean_temporary()?;
-            vault.reconcile()?;
+        if let Some(mut writers) = writers {
+            if writers.alone {
+                // Nobody else writes: what an interrupted process left is settled now. (With
+                // another writer alive, its unfinished blobs and its custody events between
+                // catalog and log are not leftovers.)
+                vault.settle_private_files();
+                vault.blobs.clean_temporary()?;
+                vault.reconcile()?;
+            }
             vault.ensure_administrator()?;
+            writers.share()?;
+            vault._writers = Some(writers);
         }
         Ok(vault)
+    }
+
+    /// Another handle on this vault, for reading only: its own catalog connection and its own
+    /// read-only view of the custody log, sharing this handle's keys, blob store and search
+    /// index. A server answers reads (searches, pages, health) on such handles while its
+    /// writing handle ingests, finishes uploads or records extractions; SQLite's WAL lets
+    /// them read the last committed state meanwhile. [`Vault::refresh`] brings a reader's view
+    /// of the log up to date before each use.
+    pub fn reader(&self) -> Result<Vault> {
+        Ok(Vault {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            blobs: Arc::clone(&self.blobs),
+            catalog: open_catalog_keyed(&self.root, &self.config, &self.catalog_key)?,
+            ledger: Ledger::open_read_only(&self.root.join("ledger"))?,
+            signer: None,
+            verifier: self.verifier.clone(),
+            access: Access::ReadOnly,
+            search_key: self.search_key,
+            upload_key: self.upload_key,
+            sealer: self.sealer.clone(),
+            identity_key: self.identity_key,
+            search_index: Arc::clone(&self.search_index),
+            catalog_key: self.catalog_key,
+            _writers: None,
+        })
+    }
+
+    /// Picks up what was committed since this handle last looked: a reading handle's view of
+    /// the custody log (the catalog's connection sees each commit by itself). Nothing to do for
+    /// the writing handle, which made those commits.
+    pub fn refresh(&self) -> Result<()> {
+        if self.access == Access::ReadOnly {
+            self.ledger.refresh()?;
+        }
+        Ok(())
+    }
+
+    /// Whether this handle may write (opened with [`Access::ReadWrite`]).
+    pub fn writable(&self) -> bool {
+        self.access == Access::ReadWrite
     }
 
     /// What opening for writing settles so that nothing decrypted or readable by others stays in
@@ -719,20 +871,11 @@ impl Vault {
     pub fn config(&self) -> &VaultConfig {
         &self.config
     }
-    pub fn ledger(&self) -> &Ledger {
-        &self.ledger
-    }
     /// Whether the vault can serve: the catalog answers a query and the log its size. Returns
     /// the log's size.
     pub fn ready(&self) -> Result<u64> {
         self.catalog.meta("format")?;
         Ok(self.ledger.size())
-    }
-    pub fn catalog(&self) -> &dyn Catalog {
-        self.catalog.as_ref()
-    }
-    pub fn blobs(&self) -> &dyn BlobStore {
-        self.blobs.as_ref()
     }
     /// The verifier key of the vault's custody log.
     pub fn verifier(&self) -> &LedgerVerifier {
@@ -770,18 +913,18 @@ impl Vault {
         Ok(())
     }
 
-    pub fn item(&self, hash: &ContentHash) -> Result<ItemRow> {
+    pub(crate) fn item(&self, hash: &ContentHash) -> Result<ItemRow> {
         self.catalog
             .item(&hash.to_hex())?
             .ok_or_else(|| VaultError::NoSuchItem(hash.to_hex()))
     }
 
-    pub fn submissions(&self, hash: &ContentHash) -> Result<Vec<SubmissionRow>> {
+    pub(crate) fn submissions(&self, hash: &ContentHash) -> Result<Vec<SubmissionRow>> {
         Ok(self.catalog.submissions_of(&hash.to_hex())?)
     }
 
     /// The item's custody events, oldest first, with their log positions.
-    pub fn history(&self, hash: &ContentHash) -> Result<Vec<EventRow>> {
+    pub(crate) fn history(&self, hash: &ContentHash) -> Result<Vec<EventRow>> {
         self.item(hash)?;
         Ok(self.catalog.history(&hash.to_hex())?)
     }
@@ -923,14 +1066,25 @@ impl Vault {
         Ok((item, reader, ledger_index))
     }
 
-    /// Finds the log position of the (first) ingest entry of an item.
-    pub fn ingest_entry_index(&self, hash: &ContentHash) -> Result<Option<u64>> {
-        Ok(self
-            .catalog
+    /// The log position of the (first) ingest entry of item `hash`, for `actor` who may read
+    /// its custody history; an item `actor` may not read is reported like one without one.
+    pub fn ingest_entry_for(&self, actor: &str, hash: &ContentHash) -> Result<u64> {
+        let none = || {
+            VaultError::Invalid(format!(
+                "item {hash} has no logged ingest entry that you may see"
+            ))
+        };
+        match self.authorise_as(actor, custodia_access::Action::ViewHistory, hash) {
+            Ok(_) => {}
+            Err(VaultError::Denied { .. } | VaultError::NoSuchItem(_)) => return Err(none()),
+            Err(e) => return Err(e),
+        }
+        self.catalog
             .history(&hash.to_hex())?
             .into_iter()
             .find(|e| e.action == action::INGEST)
-            .and_then(|e| e.ledger_index))
+            .and_then(|e| e.ledger_index)
+            .ok_or_else(none)
     }
 }
 

@@ -363,7 +363,8 @@ impl Vault {
     /// holder's custodians may file on an authority's behalf (a request received on paper).
     pub fn file_request(&mut self, actor: &str, filing: &RequestFiling) -> Result<RequestView> {
         let who = self.principal(actor)?;
-        let authority = self.recipient(&filing.authority)?;
+        // Who may file is decided before the authority is looked up: someone who may not file
+        // learns nothing of which organisations exist.
         let files_own = who.is(Role::Requester) && who.organisation == filing.authority;
         if !(files_own || (who.of_holder() && who.is(Role::Custodian))) {
             return Err(VaultError::NotPermitted(format!(
@@ -371,6 +372,7 @@ impl Vault {
                 filing.authority
             )));
         }
+        let authority = self.recipient(&filing.authority)?;
         if authority.kind != Some(OrganisationKind::RequestingAuthority) {
             return Err(VaultError::Invalid(format!(
                 "`{}` is not a requesting authority\n\nhint: `custodia org add NAME --kind requesting_authority`",
@@ -755,8 +757,16 @@ impl Vault {
             liaison_part |= ours;
             let visible = custodian || ours || (requester && status == ItemStatus::Released);
             if visible {
+                // A state that received a redacted derivative is shown that derivative, never the
+                // original (whose hash would let it test guesses of what was burnt).
+                let sha256 = if custodian || ours {
+                    item.sha256.clone()
+                } else {
+                    self.released_as(&item.sha256, &recipient, &request.id)?
+                        .unwrap_or_else(|| item.sha256.clone())
+                };
                 views.push(RequestItemView {
-                    sha256: item.sha256.clone(),
+                    sha256,
                     status,
                     // A liaison learns nothing of other originators' material.
                     originators: if custodian { originators } else { vec![] },
@@ -930,6 +940,41 @@ impl Vault {
 
     /// An item's standing for a recipient: status, originators, and the reason (for
     /// `AwaitingConsent`: "awaiting consent of A, B").
+    /// The item that went to `recipient` for `request` in place of item `sha`: the item itself,
+    /// or its redacted derivative; `None` if neither was released for that request.
+    fn released_as(
+        &self,
+        sha: &str,
+        recipient: &Recipient,
+        request: &str,
+    ) -> Result<Option<String>> {
+        let packages: BTreeSet<String> = self
+            .catalog
+            .request_states(request)?
+            .into_iter()
+            .filter_map(|s| s.note)
+            .collect();
+        let went =
+            |item: &str| -> Result<bool> {
+                Ok(self.catalog.releases_of(item)?.iter().any(|r| {
+                    r.recipient == recipient.organisation && packages.contains(&r.package)
+                }))
+            };
+        if went(sha)? {
+            return Ok(Some(sha.to_owned()));
+        }
+        for derived in self.catalog.derived_from(sha)? {
+            let redacted = derived
+                .path_in_parent
+                .as_deref()
+                .is_some_and(|p| p.starts_with(crate::redact::REDACTED_PREFIX));
+            if redacted && went(&derived.sha256)? {
+                return Ok(Some(derived.sha256));
+            }
+        }
+        Ok(None)
+    }
+
     fn item_status(
         &self,
         sha: &str,
@@ -947,29 +992,7 @@ impl Vault {
             .into_iter()
             .collect();
         if let Some(request) = request {
-            // Released as itself, or as its redacted derivative.
-            let mut releases = self.catalog.releases_of(sha)?;
-            for derived in self.catalog.derived_from(sha)? {
-                if derived
-                    .path_in_parent
-                    .as_deref()
-                    .is_some_and(|p| p.starts_with(crate::redact::REDACTED_PREFIX))
-                {
-                    releases.extend(self.catalog.releases_of(&derived.sha256)?);
-                }
-            }
-            let released = releases.iter().any(|r| {
-                r.recipient == recipient.organisation
-                    && self
-                        .catalog
-                        .request_states(request)
-                        .map(|s| {
-                            s.iter()
-                                .any(|s| s.note.as_deref() == Some(r.package.as_str()))
-                        })
-                        .unwrap_or(false)
-            });
-            if released {
+            if self.released_as(sha, recipient, request)?.is_some() {
                 return Ok((ItemStatus::Released, originators, None));
             }
         }

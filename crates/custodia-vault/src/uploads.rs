@@ -782,7 +782,7 @@ mod tests {
         vault.append_upload("admin", &id, 0, &bytes).unwrap();
         let wrong = vault.finish_upload("admin", &id, &Quiet);
         assert!(matches!(wrong, Err(VaultError::Invalid(m)) if m.contains("not the announced")));
-        assert_eq!(vault.catalog().item_count().unwrap(), 0);
+        assert_eq!(vault.catalog.item_count().unwrap(), 0);
         // Too many bytes for the announced size.
         let over = vault.append_upload("admin", &id, bytes.len() as u64, b"x");
         assert!(over.is_err());
@@ -799,7 +799,7 @@ mod tests {
         staged[HEADER + 10] ^= 1;
         fs::write(&part, staged).unwrap();
         assert!(vault.finish_upload("admin", &id, &Quiet).is_err());
-        assert_eq!(vault.catalog().item_count().unwrap(), 0);
+        assert_eq!(vault.catalog.item_count().unwrap(), 0);
     }
 
     #[test]

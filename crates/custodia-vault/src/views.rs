@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 
 use custodia_access::{Principal, Role};
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{EventRow, SubmissionRow};
+use custodia_catalog::{EventRow, ItemRow, SubmissionRow};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::{Result, Vault};
@@ -120,4 +121,44 @@ impl Vault {
         }
         Ok(report)
     }
+
+    /// Item `hash` as `actor` may see it: its metadata, why it was not expanded if it was not,
+    /// its submissions and regimes trimmed to what concern `actor`. Authorised
+    /// (`ViewMetadata`) first: an item `actor` may not see is refused like one that does not
+    /// exist to them. The one item view of `custodia show --json`, `GET /api/v1/items/{sha256}`
+    /// and the item page.
+    pub fn item_view(&self, actor: &str, hash: &ContentHash) -> Result<ItemView> {
+        let who = self.principal(actor)?;
+        self.authorise(&who, custodia_access::Action::ViewMetadata, hash, None)?;
+        Ok(ItemView {
+            item: self.item(hash)?,
+            expansion_error: self.catalog.expansion_error(&hash.to_hex())?,
+            submissions: self.submissions_for(&who, hash)?,
+            regimes: self.regimes_for(&who, hash)?,
+        })
+    }
+
+    /// Item `hash`'s metadata row, for `actor` authorised to take `action` on it (a preview
+    /// needs `ViewContent`, a page `ViewMetadata`).
+    pub fn item_for(
+        &self,
+        actor: &str,
+        action: custodia_access::Action,
+        hash: &ContentHash,
+    ) -> Result<ItemRow> {
+        self.authorise_as(actor, action, hash)?;
+        self.item(hash)
+    }
+}
+
+/// One item as a reader may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub item: ItemRow,
+    /// Why a container was not expanded (a zip bomb, a corrupt archive), if it was not.
+    pub expansion_error: Option<String>,
+    /// The submissions of these bytes the reader may see.
+    pub submissions: Vec<SubmissionRow>,
+    /// Their sharing regimes.
+    pub regimes: crate::RegimeReport,
 }

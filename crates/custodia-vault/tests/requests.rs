@@ -484,7 +484,6 @@ fn only_an_originators_liaison_decides_and_only_on_its_own_items() {
 }
 
 #[test]
-#[ignore = "file_request looks the authority up before it checks the filer, so anyone learns which organisations exist"]
 fn a_filer_who_may_not_file_learns_nothing_of_other_organisations() {
     let World { mut v, .. } = world();
     let existing = v

@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Subcommand;
-use custodia_vault::custodia_access::{AdminAction, AdminTarget, OrganisationKind, Regime, Role};
-use custodia_vault::custodia_catalog::{AccessChange, CaseRow, ConsentRow, RegimeRow};
-use custodia_vault::{custody, Access, Change, Vault};
+use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
+use custodia_vault::{Access, ConsentDecision, RegimeChange, Vault};
 use serde_json::json;
 
 use crate::output::Output;
@@ -138,18 +137,6 @@ pub(crate) fn write_vault(cli: &Cli) -> Result<(Vault, String)> {
     Ok((vault, actor))
 }
 
-/// Asks the one administration rule (`custodia_access::may_administer`), as the API and the
-/// web pages do.
-fn require_admin(
-    vault: &Vault,
-    actor: &str,
-    action: AdminAction,
-    target: AdminTarget,
-) -> Result<()> {
-    vault.require_administer(actor, action, target)?;
-    Ok(())
-}
-
 fn logged(out: &Output, what: String, index: u64, value: serde_json::Value) {
     out.message(&format!("{what}; logged at position {index}"));
     let mut value = value;
@@ -175,26 +162,8 @@ pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
         }
         OrgCommand::Approve { name, withdraw } => {
             let (mut vault, actor) = write_vault(cli)?;
-            let kind = vault.organisation_kind(name)?;
-            require_admin(
-                &vault,
-                &actor,
-                AdminAction::ApproveRequester,
-                AdminTarget::Organisation(kind),
-            )?;
             let approved = !withdraw;
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::ORGANISATION_APPROVE,
-                    item: None,
-                    details: json!({ "organisation": name, "approved_requester": approved }),
-                    rows: vec![AccessChange::SetApprovedRequester {
-                        organisation: name.clone(),
-                        approved,
-                    }],
-                },
-            )?;
+            let index = vault.approve_requester(&actor, name, approved)?;
             logged(
                 out,
                 format!("`{name}` approved as a requester: {approved}"),
@@ -204,13 +173,7 @@ pub fn org(cli: &Cli, out: &Output, command: &OrgCommand) -> Result<ExitCode> {
         }
         OrgCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            require_admin(
-                &vault,
-                &actor(cli, &vault),
-                AdminAction::ViewAccounts,
-                AdminTarget::Vault,
-            )?;
-            let rows = vault.catalog().organisations()?;
+            let rows = vault.organisations_for(&actor(cli, &vault))?;
             out.print(&json!({ "organisations": rows }), || {
                 rows.iter()
                     .map(|o| {
@@ -254,28 +217,8 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
         }
         UserCommand::Roles { name, roles } => {
             let (mut vault, actor) = write_vault(cli)?;
-            // The roles must fit the user's organisation: holder roles go only to the holder.
-            let organisation = vault.principal(name)?.organisation;
-            let kind = vault.organisation_kind(&organisation)?;
-            require_admin(
-                &vault,
-                &actor,
-                AdminAction::GrantRoles(roles),
-                AdminTarget::Organisation(kind),
-            )?;
+            let index = vault.set_roles(&actor, name, roles)?;
             let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::USER_ROLES,
-                    item: None,
-                    details: json!({ "user": name, "roles": roles }),
-                    rows: vec![AccessChange::SetRoles {
-                        user: name.clone(),
-                        roles: roles.clone(),
-                    }],
-                },
-            )?;
             logged(
                 out,
                 format!("roles of `{name}`: {}", roles.join(", ")),
@@ -288,13 +231,7 @@ pub fn user(cli: &Cli, out: &Output, command: &UserCommand) -> Result<ExitCode> 
         }
         UserCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            require_admin(
-                &vault,
-                &actor(cli, &vault),
-                AdminAction::ViewAccounts,
-                AdminTarget::Vault,
-            )?;
-            let rows = vault.catalog().users()?;
+            let rows = vault.users_for(&actor(cli, &vault))?;
             out.print(&json!({ "users": rows }), || {
                 rows.iter()
                     .map(|u| format!("{}  {}  {}\n", u.name, u.organisation, u.roles.join(",")))
@@ -309,24 +246,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
     match command {
         CaseCommand::Add { reference, title } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, AdminAction::ManageCases, AdminTarget::Vault)?;
-            if reference.trim().is_empty() {
-                bail!("a case's reference must not be empty");
-            }
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::CASE_ADD,
-                    item: None,
-                    details: json!({ "case": reference, "title": title }),
-                    rows: vec![AccessChange::AddCase(CaseRow {
-                        reference: reference.clone(),
-                        title: title.clone(),
-                        created_at: custody::now(),
-                        created_by: actor.clone(),
-                    })],
-                },
-            )?;
+            let index = vault.add_case(&actor, reference, title.as_deref())?;
             logged(
                 out,
                 format!("added case `{reference}`"),
@@ -336,25 +256,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
         }
         CaseCommand::AddMember { reference, user } => {
             let (mut vault, actor) = write_vault(cli)?;
-            require_admin(&vault, &actor, AdminAction::ManageCases, AdminTarget::Vault)?;
-            if vault.catalog().case(reference)?.is_none() {
-                bail!("no case `{reference}`\n\nhint: add it with `custodia case add {reference}`");
-            }
-            if vault.catalog().user(user)?.is_none() {
-                bail!("no user `{user}`");
-            }
-            let index = vault.change_access(
-                &actor,
-                Change {
-                    action: custody::action::CASE_MEMBER_ADD,
-                    item: None,
-                    details: json!({ "case": reference, "user": user }),
-                    rows: vec![AccessChange::AddCaseMember {
-                        case_ref: reference.clone(),
-                        user: user.clone(),
-                    }],
-                },
-            )?;
+            let index = vault.add_case_member(&actor, reference, user)?;
             logged(
                 out,
                 format!("`{user}` is a member of case `{reference}`"),
@@ -364,13 +266,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
         }
         CaseCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
-            require_admin(
-                &vault,
-                &actor(cli, &vault),
-                AdminAction::ViewAccounts,
-                AdminTarget::Vault,
-            )?;
-            let rows = vault.catalog().cases()?;
+            let rows = vault.cases_for(&actor(cli, &vault))?;
             out.print(&json!({ "cases": rows }), || {
                 rows.iter()
                     .map(|c| format!("{}  {}\n", c.reference, c.title.as_deref().unwrap_or("")))
@@ -391,90 +287,31 @@ pub fn regime(cli: &Cli, out: &Output, command: &RegimeCommand) -> Result<ExitCo
             reason,
         } => {
             let (mut vault, actor) = write_vault(cli)?;
-            let who = vault.principal(&actor)?;
-            // The submissions this change applies to, and the item (None: whole submissions).
-            let (targets, sha) = match item {
-                Some(sha) => {
-                    let hash = parse_hash(sha)?;
-                    vault.authorise(
-                        &who,
-                        custodia_vault::custodia_access::Action::ViewMetadata,
-                        &hash,
-                        None,
-                    )?;
-                    let subs: Vec<_> = vault
-                        .submissions(&hash)?
-                        .into_iter()
-                        .filter(|s| submission.as_ref().is_none_or(|k| &s.submission_key == k))
-                        .filter(|s| originator.as_ref().is_none_or(|o| &s.originator == o))
-                        .map(|s| (s.submission_key, s.originator))
-                        .collect();
-                    (subs, Some(hash.to_hex()))
-                }
-                None => {
-                    let key = submission
-                        .as_deref()
-                        .context("give `--item` or `--submission`")?;
-                    let subs: Vec<_> = vault
-                        .catalog()
-                        .submission_originator(key)?
-                        .map(|o| (key.to_owned(), o))
-                        .into_iter()
-                        .collect();
-                    (subs, None)
-                }
-            };
-            if targets.is_empty() {
-                bail!("no submission matches; `custodia regime show SHA256` lists an item's submissions");
-            }
-            let mut seen = std::collections::BTreeSet::new();
-            let mut rows = Vec::new();
-            for (key, supplier) in &targets {
-                if !vault.may_set_regime(&who, supplier) {
-                    bail!(
-                        "not permitted: the regime of `{supplier}`'s submission is set by the holder's custodians or that originator's liaison"
-                    );
-                }
-                if seen.insert(key.clone()) {
-                    rows.push(AccessChange::SetRegime(RegimeRow {
-                        id: 0,
-                        submission_key: key.clone(),
-                        sha256: sha.clone(),
-                        regime: regime.as_str().into(),
-                        set_at: custody::now(),
-                        set_by: actor.clone(),
-                        reason: reason.clone(),
-                    }));
-                }
-            }
-            let keys: Vec<String> = seen.into_iter().collect();
-            let index = vault.change_access(
+            let changed = vault.set_regime(
                 &actor,
-                Change {
-                    action: custody::action::REGIME_SET,
-                    item: sha.clone(),
-                    details: json!({ "submissions": keys, "item": sha, "regime": regime.as_str(), "reason": reason }),
-                    rows,
+                &RegimeChange {
+                    regime: *regime,
+                    item: item.as_deref().map(parse_hash).transpose()?,
+                    submission: submission.clone(),
+                    originator: originator.clone(),
+                    reason: reason.clone(),
                 },
             )?;
             logged(
                 out,
-                format!("regime `{regime}` set on {} submission(s)", keys.len()),
-                index,
-                json!({ "submissions": keys, "item": sha, "regime": regime.as_str() }),
+                format!(
+                    "regime `{regime}` set on {} submission(s)",
+                    changed.submissions.len()
+                ),
+                changed.ledger_index,
+                json!({ "submissions": changed.submissions, "item": changed.item, "regime": changed.regime }),
             );
         }
         RegimeCommand::Show { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
             let who = vault.principal(&actor(cli, &vault))?;
-            vault.authorise(
-                &who,
-                custodia_vault::custodia_access::Action::ViewMetadata,
-                &hash,
-                None,
-            )?;
-            let report = vault.regimes(&hash)?;
+            let report = vault.regimes_for(&who, &hash)?;
             out.print(&report, || {
                 report
                     .submissions
@@ -513,69 +350,32 @@ pub fn consent(cli: &Cli, out: &Output, command: &ConsentCommand) -> Result<Exit
         ConsentCommand::Refuse(a) => (a, "refuse"),
     };
     let (mut vault, actor) = write_vault(cli)?;
-    let who = vault.principal(&actor)?;
-    let originator = args.originator.clone().unwrap_or(who.organisation.clone());
-    // The originator decides through its liaison; nobody decides for another organisation.
-    if !(who.roles.contains(&Role::OriginatorLiaison) && who.organisation == originator) {
-        bail!(
-            "not permitted: consent for `{originator}` is decided by a liaison of `{originator}`, and `{actor}` is not one"
-        );
-    }
-    vault.recipient(&args.recipient)?;
     let conditions = match &args.conditions {
         Some(path) => read_conditions(path)?,
         None => json!([]),
     };
-    if decision == "refuse" && args.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        bail!("a refusal needs a reason (`--reason TEXT`)");
-    }
-    let mut results = Vec::new();
-    for sha in &args.items {
-        let hash = parse_hash(sha)?;
-        vault.authorise(
-            &who,
-            custodia_vault::custodia_access::Action::ViewMetadata,
-            &hash,
-            None,
-        )?;
-        if !vault
-            .submissions(&hash)?
-            .iter()
-            .any(|s| s.originator == originator)
-        {
-            bail!("item {sha} was not supplied by `{originator}`; its decision is not theirs");
-        }
-        let index = vault.change_access(
-            &actor,
-            Change {
-                action: custody::action::CONSENT,
-                item: Some(hash.to_hex()),
-                details: json!({ "originator": originator, "recipient": args.recipient,
-                                 "decision": decision, "conditions": conditions, "reason": args.reason }),
-                rows: vec![AccessChange::RecordConsent(ConsentRow {
-                    id: 0,
-                    sha256: hash.to_hex(),
-                    originator: originator.clone(),
-                    recipient: args.recipient.clone(),
-                    decision: decision.into(),
-                    conditions: conditions.to_string(),
-                    decided_at: custody::now(),
-                    decided_by: actor.clone(),
-                    reason: args.reason.clone(),
-                })],
-            },
-        )?;
-        results.push(json!({ "sha256": hash.to_hex(), "ledger_index": index }));
-    }
+    let items = args
+        .items
+        .iter()
+        .map(|sha| parse_hash(sha))
+        .collect::<Result<Vec<_>>>()?;
+    let recorded = vault.decide_consent(
+        &actor,
+        &ConsentDecision {
+            originator: args.originator.clone(),
+            recipient: args.recipient.clone(),
+            grant: decision == "grant",
+            conditions,
+            reason: args.reason.clone(),
+            items,
+        },
+    )?;
     out.message(&format!(
-        "{decision}: {} item(s) of `{originator}` to `{}`",
-        results.len(),
-        args.recipient
+        "{decision}: {} item(s) of `{}` to `{}`",
+        recorded.items.len(),
+        recorded.originator,
+        recorded.recipient
     ));
-    out.print(
-        &json!({ "decision": decision, "originator": originator, "recipient": args.recipient,
-                 "conditions": conditions, "items": results }),
-        String::new,
-    );
+    out.print(&recorded, String::new);
     Ok(ExitCode::SUCCESS)
 }

@@ -471,22 +471,22 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Show { sha256 } => {
             let hash = parse_hash(sha256)?;
             let vault = open(cli, Access::ReadOnly)?;
-            vault.authorise_as(
-                &actor(cli, &vault),
-                custodia_vault::custodia_access::Action::ViewMetadata,
-                &hash,
-            )?;
-            let who = vault.principal(&actor(cli, &vault))?;
-            let submissions = vault.submissions_for(&who, &hash)?;
-            let item = vault.item(&hash)?;
-            let expansion_error = vault.catalog().expansion_error(&hash.to_hex())?;
-            out.print(&json!({ "item": item, "expansion_error": expansion_error, "submissions": submissions }), || {
+            let view = vault.item_view(&actor(cli, &vault), &hash)?;
+            let (item, expansion_error, submissions) =
+                (&view.item, &view.expansion_error, &view.submissions);
+            out.print(&view, || {
                 let mut text = format!("{}  {} bytes  {}\n", item.sha256, item.size, item.mime);
-                if let Some(e) = &expansion_error {
+                if let Some(e) = expansion_error {
                     text.push_str(&format!("  not expanded: {e}\n"));
                 }
-                for s in &submissions {
-                    text.push_str(&format!("  from {} ({}) at `{}`, submitted {}\n", s.originator, s.case_ref.as_deref().unwrap_or("no case"), s.path, s.submitted_at));
+                for s in submissions {
+                    text.push_str(&format!(
+                        "  from {} ({}) at `{}`, submitted {}\n",
+                        s.originator,
+                        s.case_ref.as_deref().unwrap_or("no case"),
+                        s.path,
+                        s.submitted_at
+                    ));
                 }
                 text
             });
@@ -647,10 +647,6 @@ fn override_limits(limits: &mut ArchiveLimits, args: &IngestArgs) {
     }
 }
 
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
 fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode> {
     match command {
         LogCommand::Checkpoint => {
@@ -677,10 +673,7 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
                 (Some(n), _) => *n,
                 (None, Some(sha)) => {
                     let hash = parse_hash(sha)?;
-                    vault.item(&hash)?;
-                    vault
-                        .ingest_entry_index(&hash)?
-                        .with_context(|| format!("item {hash} has no logged ingest entry yet"))?
+                    vault.ingest_entry_for(&actor(cli, &vault), &hash)?
                 }
                 (None, None) => bail!("give `--entry N` or `--item SHA256`"),
             };
@@ -723,48 +716,31 @@ fn log_command(cli: &Cli, out: &Output, command: &LogCommand) -> Result<ExitCode
         }
         LogCommand::Consistency { from, to } => {
             let vault = open(cli, Access::ReadOnly)?;
-            let verifier = vault.verifier();
-            let old = vault
-                .ledger()
-                .checkpoint_at(*from, verifier)
-                .with_context(|| {
-                    format!(
-                        "no checkpoint at tree size {from}; `custodia log checkpoint` issues one"
-                    )
-                })?;
-            let new = vault
-                .ledger()
-                .checkpoint_at(*to, verifier)
-                .with_context(|| {
-                    format!("no checkpoint at tree size {to}; `custodia log checkpoint` issues one")
-                })?;
-            let proof = vault.ledger().consistency_proof(*from, *to)?;
-            proof
-                .verify(old.root(), new.root())
-                .context("the consistency proof does not verify; run `custodia log verify`")?;
-            let hashes: Vec<String> = proof.hashes.iter().map(|h| b64(&h.0)).collect();
-            out.print(
-                &json!({
-                    "from": from,
-                    "to": to,
-                    "proof": hashes,
-                    "from_checkpoint": old.text(),
-                    "to_checkpoint": new.text(),
-                }),
-                || {
-                    format!(
-                        "consistency proof {from} → {to}:\n{}from checkpoint:\n{}\nto checkpoint:\n{}",
-                        hashes.iter().map(|h| format!("  {h}\n")).collect::<String>(),
-                        old.text(),
-                        new.text()
-                    )
-                },
-            );
+            // The one proof document of the CLI, the API and `custodia-verify`.
+            let document = vault.consistency_document(*from, *to)?;
+            let old = document.from_checkpoint.as_deref().with_context(|| {
+                format!("no checkpoint at tree size {from}; `custodia log checkpoint` issues one")
+            })?;
+            let new = document.to_checkpoint.as_deref().with_context(|| {
+                format!("no checkpoint at tree size {to}; `custodia log checkpoint` issues one")
+            })?;
+            out.print(&document, || {
+                format!(
+                    "consistency proof {from} → {to}:\n{}from checkpoint:\n{}\nto checkpoint:\n{}",
+                    document
+                        .proof
+                        .iter()
+                        .map(|h| format!("  {h}\n"))
+                        .collect::<String>(),
+                    old,
+                    new
+                )
+            });
             Ok(ExitCode::SUCCESS)
         }
         LogCommand::Verify => {
             let vault = open(cli, Access::ReadOnly)?;
-            let report = vault.ledger().verify(vault.verifier())?;
+            let report = vault.verify_log()?;
             let faults: Vec<String> = report.faults.iter().map(|f| f.to_string()).collect();
             out.print(
                 &json!({

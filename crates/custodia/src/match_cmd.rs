@@ -87,8 +87,8 @@ fn review(cli: &Cli, out: &Output, command: &ReviewCommand) -> Result<ExitCode> 
                 })?;
             let decision = if confirm { "confirm" } else { "reject" };
             let cluster = vault
-                .catalog()
-                .identity_clusters()?
+                .identity_review_for(&actor)?
+                .0
                 .into_iter()
                 .find(|m| m.member == *left_id)
                 .map(|m| m.cluster);
@@ -111,8 +111,7 @@ fn review(cli: &Cli, out: &Output, command: &ReviewCommand) -> Result<ExitCode> 
         }
         ReviewCommand::Clusters => {
             let vault = open(cli, Access::ReadOnly)?;
-            let members = vault.catalog().identity_clusters()?;
-            let decisions = vault.catalog().identity_decisions()?;
+            let (members, decisions) = vault.identity_review_for(&actor(cli, &vault))?;
             let mut clusters: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for m in members {
                 clusters.entry(m.cluster).or_default().push(m.member);

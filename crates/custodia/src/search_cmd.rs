@@ -61,12 +61,6 @@ pub fn extract(cli: &Cli, out: &Output, args: &ExtractArgs) -> Result<ExitCode> 
     }
     let mut vault = open(cli, Access::ReadWrite)?;
     let who = actor(cli, &vault);
-    let principal = vault.principal(&who)?;
-    vault.require_holder_role(
-        &principal,
-        custodia_vault::custodia_access::Role::Custodian,
-        "extracting text",
-    )?;
     let mut options = ExtractOptions {
         workers: args.workers.clamp(1, 64),
         retry_failed: args.retry_failed,
@@ -181,14 +175,7 @@ pub fn search(cli: &Cli, out: &Output, args: &SearchArgs) -> Result<ExitCode> {
 
 pub fn reindex(cli: &Cli, out: &Output) -> Result<ExitCode> {
     let mut vault = open(cli, Access::ReadWrite)?;
-    let who = actor(cli, &vault);
-    let principal = vault.principal(&who)?;
-    vault.require_holder_role(
-        &principal,
-        custodia_vault::custodia_access::Role::Custodian,
-        "rebuilding the search index",
-    )?;
-    let report = vault.reindex()?;
+    let report = vault.reindex(&actor(cli, &vault))?;
     out.message(&format!(
         "indexed {} document(s) in {:.2}s",
         report.documents, report.seconds

@@ -72,7 +72,7 @@ fn garage_killed_mid_ingest_then_the_same_ingest_completes() {
         .unwrap();
     }
 
-    let child = Command::new(env!("CARGO_BIN_EXE_custodia"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custodia"))
         .arg("--data-dir")
         .arg(&vault.dir)
         .args(["--json", "ingest"])
@@ -83,10 +83,26 @@ fn garage_killed_mid_ingest_then_the_same_ingest_completes() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
+    // The kill must hit the ingest while it runs: 160 MiB to encrypt and upload take longer
+    // than the wait above, and a test whose ingest was over would prove nothing.
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the ingest ended before Garage was killed; nothing was interrupted"
+    );
     garage("kill", &garage_dir);
+    let running_after_kill = child.try_wait().unwrap().is_none();
     std::thread::sleep(Duration::from_secs(2));
     garage("start", &garage_dir);
     let first = child.wait_with_output().unwrap();
+    let first_report: Value = serde_json::from_slice(&first.stdout).unwrap_or(Value::Null);
+    // Interrupted for real: still running when its store vanished, and either it failed or it
+    // got through the outage by retrying (then everything it reports is stored, checked below).
+    assert!(running_after_kill, "the ingest ended as Garage was killed");
+    assert!(
+        !first.status.success() || items(&first_report).len() == FILES,
+        "an ingest that reports success reported {} of {FILES} items: {first_report}",
+        items(&first_report).len()
+    );
     eprintln!(
         "the interrupted ingest ended with {}: {}",
         first.status,

@@ -1,6 +1,7 @@
 //! `custodia serve` while the vault works, and the API's answers to hostile input: reads are
-//! answered during the OCR of an uploaded scan; every API error is JSON with an id; input no
-//! field can store is refused naming the field.
+//! answered during the OCR of an uploaded scan and during a command-line ingest into the vault
+//! being served; every API error is JSON with an id; input no field can store is refused naming
+//! the field.
 
 mod support;
 
@@ -280,4 +281,93 @@ fn concurrent_searches_are_each_in_the_custody_log() {
     // Every one of them is a `search` entry that the log and the catalog agree on.
     let (code, report) = v.verify(false);
     assert_eq!(code, 0, "{report}");
+}
+
+#[test]
+fn a_command_line_ingest_into_a_served_vault_works_and_the_server_keeps_answering() {
+    let v = vault();
+    let server = Server::start(&v);
+    let admin = server.token("admin");
+    // A collection big enough for the ingest to take a while: many small text files.
+    let folder = v.folder("second-collection");
+    for n in 0..400 {
+        fs::write(
+            folder.join(format!("statement-{n:03}.txt")),
+            format!("Statement {n} on the Tal Afar checkpoint, witness number {n}."),
+        )
+        .unwrap();
+    }
+    let mut ingest = std::process::Command::new(assert_cmd::cargo::cargo_bin("custodia"))
+        .arg("--data-dir")
+        .arg(&v.dir)
+        .args([
+            "--json",
+            "ingest",
+            folder.to_str().unwrap(),
+            "--originator",
+            "UNITAD",
+            "--case",
+            "C-1",
+        ])
+        .env_remove("CUSTODIA_DATA_DIR")
+        .env_remove("CUSTODIA_USER")
+        // To files, not pipes: nobody reads a pipe until the ingest ends.
+        .stdout(fs::File::create(v.dir.with_extension("ingest.out")).unwrap())
+        .stderr(fs::File::create(v.dir.with_extension("ingest.err")).unwrap())
+        .spawn()
+        .unwrap();
+    // While it runs, the server answers reads and records their custody entries.
+    let mut answered = 0;
+    let mut slowest = Duration::ZERO;
+    let ingest_status = loop {
+        for path in ["/readyz", "/api/v1/search?q=Badush", "/api/v1/holdings"] {
+            let (status, body, took) = timed_get(&server, path, Some(&admin));
+            assert_eq!(status, 200, "{path} during a command-line ingest: {body}");
+            slowest = slowest.max(took);
+            answered += 1;
+        }
+        if let Some(status) = ingest.try_wait().unwrap() {
+            break status;
+        }
+    };
+    assert!(
+        ingest_status.success(),
+        "the command-line ingest failed while the vault was served:\n{}",
+        fs::read_to_string(v.dir.with_extension("ingest.err")).unwrap_or_default()
+    );
+    assert!(answered >= 3);
+    assert!(
+        slowest < Duration::from_secs(5),
+        "a read took {slowest:?} during the ingest"
+    );
+    // The command line extracts what it ingested; the server's searches find it.
+    v.ok(["extract", "--pending"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, found, _) = timed_get(&server, "/api/v1/search?q=Tal+Afar", Some(&admin));
+        assert_eq!(status, 200, "{found}");
+        if found["total"].as_u64() == Some(400) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server does not find what the command line ingested: {found}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Both processes wrote one custody log: it verifies, and the server proves the newest entry.
+    let (code, report) = v.verify(false);
+    assert_eq!(code, 0, "{report}");
+    let (status, body, _) = server.get("/api/v1/log/checkpoint", Some(&admin));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let size: u64 = String::from_utf8_lossy(&body)
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap();
+    let (status, proof) = server.json(
+        &format!("/api/v1/log/proof?entry={}", size - 1),
+        Some(&admin),
+    );
+    assert_eq!(status, 200, "{proof}");
 }

@@ -16,7 +16,6 @@ use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::custodia_search::Sort;
 use custodia_vault::redact::RedactionSpec;
 use custodia_vault::requests::RequestFiling;
-use custodia_vault::VaultError;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
@@ -199,7 +198,7 @@ pub async fn logout_submit(
 pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
     let data = state
-        .with_vault(move |vault| {
+        .with_reader(move |vault| {
             let holdings = vault.holdings(&user)?;
             let requests = vault.request_list(&user, None)?;
             let activity = vault.recent_activity(&user, 15)?;
@@ -313,7 +312,7 @@ pub async fn items(
     let page = q.page.unwrap_or(0);
     let user = v.user.clone();
     let data = state
-        .with_vault(move |vault| {
+        .with_reader(move |vault| {
             let holdings = vault.holdings(&user)?;
             let listed = vault.browse(&user, &filter, page * PAGE_SIZE, PAGE_SIZE)?;
             Ok((holdings, listed))
@@ -401,8 +400,7 @@ pub async fn item(
     let deep = q.deep.is_some();
     let data = state
         .with_vault(move |vault| {
-            vault.authorise_as(&user, Action::ViewMetadata, &hash)?;
-            let item = vault.item(&hash)?;
+            let item = vault.item_for(&user, Action::ViewMetadata, &hash)?;
             let who = vault.principal(&user)?;
             let submissions = vault.submissions_for(&who, &hash)?;
             let regimes = vault.regimes_for(&who, &hash)?;
@@ -652,10 +650,7 @@ pub async fn preview(
     };
     let user = v.user.clone();
     let mime = match state
-        .with_vault(move |vault| {
-            vault.authorise_as(&user, Action::ViewContent, &hash)?;
-            Ok(vault.item(&hash)?.mime)
-        })
+        .with_reader(move |vault| Ok(vault.item_for(&user, Action::ViewContent, &hash)?.mime))
         .await
     {
         Ok(m) => m,
@@ -782,7 +777,7 @@ pub async fn upload_form(State(state): State<AppState>, v: Viewer) -> Response {
     }
     let user = v.user.clone();
     let originators = state
-        .with_vault(move |vault| Ok(vault.holdings(&user)?.by_originator))
+        .with_reader(move |vault| Ok(vault.holdings(&user)?.by_originator))
         .await
         .unwrap_or_default();
     let body = html! {
@@ -830,9 +825,7 @@ pub async fn search(
     } else {
         let user = v.user.clone();
         let text = query.clone();
-        let searched = state
-            .with_vault(move |vault| Ok(vault.search_unrecorded(&user, &text, 50, sort)?))
-            .await;
+        let searched = state.search_unrecorded(user, text, 50, sort).await;
         // Nothing is shown before the search is in the custody log.
         Some(match searched {
             Ok((mut report, event)) => state.record_read(event).await.map(|position| {
@@ -913,7 +906,7 @@ pub async fn search(
 pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
     let list = match state
-        .with_vault(move |vault| Ok(vault.request_list(&user, None)?))
+        .with_reader(move |vault| Ok(vault.request_list(&user, None)?))
         .await
     {
         Ok(l) => l,
@@ -945,17 +938,9 @@ pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
 
 pub async fn request_form(State(state): State<AppState>, v: Viewer) -> Response {
     let authorities: Vec<String> = if v.of_holder() && v.is(Role::Custodian) {
+        let user = v.user.clone();
         state
-            .with_vault(|vault| {
-                Ok(vault
-                    .catalog()
-                    .organisations()
-                    .map_err(VaultError::from)?
-                    .into_iter()
-                    .filter(|o| o.kind == "requesting_authority")
-                    .map(|o| o.name)
-                    .collect())
-            })
+            .with_reader(move |vault| Ok(vault.requesting_authorities_for(&user)?))
             .await
             .unwrap_or_default()
     } else {
@@ -1052,7 +1037,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
     let user = v.user.clone();
     let rid = id.clone();
     let view = match state
-        .with_vault(move |vault| Ok(vault.request_view(&user, &rid)?))
+        .with_reader(move |vault| Ok(vault.request_view(&user, &rid)?))
         .await
     {
         Ok(view) => view,
@@ -1319,14 +1304,14 @@ pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
     if !may(&v, AdminAction::ViewAccounts) {
         return error_page(&v, StatusCode::FORBIDDEN, v.t("forbidden"));
     }
+    let user = v.user.clone();
     let data = state
-        .with_vault(|vault| {
-            let c = vault.catalog();
-            let orgs = c.organisations().map_err(VaultError::from)?;
-            let users = c.users().map_err(VaultError::from)?;
-            let cases = c.cases().map_err(VaultError::from)?;
+        .with_reader(move |vault| {
+            let orgs = vault.organisations_for(&user)?;
+            let users = vault.users_for(&user)?;
+            let cases = vault.cases_for(&user)?;
             let vkey = vault.verifier().vkey().to_string();
-            let tree = vault.ledger().size();
+            let tree = vault.log_size()?;
             Ok((
                 orgs,
                 users,
