@@ -2,8 +2,7 @@
 //! viewer may see, and renders it; forms post back, are checked for CSRF, and redirect.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::io::Read;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -728,43 +727,29 @@ async fn pdf_first_page(
 }
 
 fn render_pdf_page(pdf: &[u8]) -> Result<Vec<u8>, ApiError> {
-    let failed = |why: String| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why);
-    let mut child = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| failed(format!("cannot run pdftoppm (poppler-utils): {e}")))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| failed("no pipe".into()))?;
-    let input = pdf.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| failed("no pipe".into()))?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut png = Vec::new();
-        let r = stdout.read_to_end(&mut png).map(|_| png);
-        let _ = tx.send(r);
-    });
-    let png = match rx.recv_timeout(Duration::from_secs(20)) {
-        Ok(Ok(png)) => png,
-        _ => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(failed("the PDF could not be rendered in 20 s".into()));
-        }
+    // The one runner of external tools (time and memory limits, input through a pipe), as
+    // extraction and redaction use it.
+    let limits = custodia_vault::custodia_extract::Limits {
+        timeout: Duration::from_secs(20),
+        ..Default::default()
     };
-    let _ = writer.join();
-    let status = child
-        .wait()
-        .map_err(|e| failed(format!("pdftoppm failed: {e}")))?;
-    if !status.success() || !png.starts_with(b"\x89PNG") {
-        return Err(failed("the PDF's first page could not be rendered".into()));
+    let png = custodia_vault::custodia_extract::run_tool(
+        "pdftoppm",
+        &["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "-"],
+        Some(pdf),
+        &limits,
+    )
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("the PDF's first page could not be rendered: {e}"),
+        )
+    })?;
+    if !png.starts_with(b"\x89PNG") {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the PDF's first page could not be rendered",
+        ));
     }
     Ok(png)
 }
