@@ -690,13 +690,11 @@ impl Vault {
         })
     }
 
-    /// Picks up what was committed since this handle last looked: a reading handle's view of
-    /// the custody log (the catalog's connection sees each commit by itself). Nothing to do for
-    /// the writing handle, which made those commits.
+    /// Picks up what was committed since this handle last looked: its view of the custody log,
+    /// which another handle or process may have appended to (the catalog's connection sees
+    /// each commit by itself).
     pub fn refresh(&self) -> Result<()> {
-        if self.access == Access::ReadOnly {
-            self.ledger.refresh()?;
-        }
+        self.ledger.refresh()?;
         Ok(())
     }
 
@@ -889,6 +887,8 @@ impl Vault {
         if self.shared_sequence() && self.access == Access::ReadWrite {
             self.catch_up()
         } else {
+            // Another process writing this data directory may have appended since.
+            self.ledger.refresh()?;
             Ok(())
         }
     }

@@ -391,6 +391,10 @@ impl Vault {
             .write(true)
             .open(&part)
             .map_err(VaultError::io("open", &part))?;
+        // Appends to one upload take turns (two handles of a server, or two processes, may be
+        // sent chunks of it at once): the offset is read and written under the file's lock,
+        // which closing the file releases.
+        file.lock().map_err(VaultError::io("lock", &part))?;
         let (received, end) = scan_records(&mut file, &part)?;
         if offset != received {
             return Err(VaultError::Conflict(format!(

@@ -1,0 +1,107 @@
+//! Several handles on one vault: reading handles beside the writing one (what a server answers
+//! searches and pages on), and two writing handles, as a server and a command-line ingest hold.
+
+mod support;
+
+use custodia_vault::custodia_access::Regime;
+use custodia_vault::custodia_search::Sort;
+use custodia_vault::{Access, ExtractOptions, Vault};
+use support::{TestVault, ADMIN};
+
+#[test]
+fn a_reading_handle_sees_the_writers_commits_after_a_refresh() {
+    let mut tv = TestVault::new();
+    let reader = tv.vault.reader().unwrap();
+    assert!(!reader.writable());
+    let before = reader.log_size().unwrap();
+    let hash = tv
+        .item("register.txt", "Register of detainees at Badush, 2014.")
+        .regime(Regime::Open)
+        .store();
+    // The catalog's connection sees the commit; the log's view moves on at the refresh (which
+    // reading the log's size makes).
+    reader.refresh().unwrap();
+    assert!(reader.log_size().unwrap() > before);
+    let view = reader.item_view(ADMIN, &hash).unwrap();
+    assert_eq!(view.item.sha256, hash.to_hex());
+    // A reading handle writes nothing.
+    assert!(reader.checkpoint().is_err());
+}
+
+#[test]
+fn a_search_on_a_reading_handle_waits_for_labels_that_lag_behind_access() {
+    let mut tv = TestVault::new();
+    tv.originator("Government A")
+        .case("C-1")
+        .analyst("analyst", &["C-1"]);
+    let hash = tv
+        .item(
+            "statement.txt",
+            "Statement about the Kocho massacre in Sinjar.",
+        )
+        .case("C-1")
+        .store();
+    tv.vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    let reader = tv.vault.reader().unwrap();
+    reader.refresh().unwrap();
+    let (found, event) = reader
+        .search_read("analyst", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .expect("labels are current");
+    assert_eq!(found.results.total, 1);
+    assert_eq!(event.actor, "analyst");
+    // An access change the index has not taken in yet: the reading handle does not search on
+    // the old labels.
+    tv.set_regime(ADMIN, &hash, None, Regime::Restricted)
+        .unwrap();
+    assert!(reader
+        .search_read("analyst", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .is_none());
+    tv.vault.refresh_search_labels().unwrap();
+    let (found, _) = reader
+        .search_read("analyst", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .expect("labels brought up to date");
+    assert_eq!(
+        found.results.total, 0,
+        "a restricted item is not found by an analyst"
+    );
+}
+
+#[test]
+fn two_writing_handles_take_turns_and_the_log_stays_whole() {
+    let mut tv = TestVault::new();
+    tv.originator("Government A");
+    // A second process's handle on the same data directory.
+    let mut second = Vault::open(&tv.root(), Access::ReadWrite).unwrap();
+    let first_item = tv.item("a.txt", "first handle's item").store();
+    let options = custodia_vault::IngestOptions {
+        originator: "Government A".into(),
+        actor: ADMIN.into(),
+        ..Default::default()
+    };
+    let report = second
+        .ingest_reader(
+            "b.txt",
+            &mut &b"second handle's item"[..],
+            "second-sub",
+            options,
+            &(),
+        )
+        .unwrap();
+    assert_eq!(report.items.len(), 1);
+    let third = tv.item("c.txt", "first handle again").store();
+    // Every entry of both is in the one log, which verifies, and each handle proves the other's.
+    tv.assert_verifies();
+    let second_item = report.items[0].sha256.parse().unwrap();
+    for handle in [&tv.vault, &second] {
+        for hash in [&first_item, &second_item, &third] {
+            handle.refresh().unwrap();
+            let index = handle.ingest_entry_for(ADMIN, hash).unwrap();
+            handle.log_entry_for(ADMIN, index, None).unwrap();
+        }
+    }
+}
