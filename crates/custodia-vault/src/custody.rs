@@ -64,6 +64,10 @@ pub mod action {
     pub const PACKAGE_DOWNLOAD: &str = "package_download";
     /// The vault's catalog or blobs moved to another placement (`custodia migrate`).
     pub const MIGRATE: &str = "migrate";
+    /// A resumable upload begun (its id, size and originator; its name stays sealed).
+    pub const UPLOAD_BEGIN: &str = "upload_begin";
+    /// A resumable upload abandoned by its sender, and what had arrived removed.
+    pub const UPLOAD_CANCEL: &str = "upload_cancel";
 }
 
 /// A version 1 custody log entry (every field plain but the details). Entries are no longer

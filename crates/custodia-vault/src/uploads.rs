@@ -17,7 +17,10 @@
 //! A record is appended and fsynced before the chunk is acknowledged; a torn last record (a crash
 //! mid-write) is cut on the next append, so the offset a client is told is always durable.
 //! Nothing in `uploads/` is evidence yet: only [`Vault::finish_upload`] makes an item, through
-//! the same ingest path (and custody entries) as every other input.
+//! the same ingest path (and custody entries) as every other input. Beginning and cancelling an
+//! upload are custody entries of their own (`upload_begin`, `upload_cancel`: who, the upload's
+//! id, its size and originator, never its name); chunks are not (the finished item's ingest
+//! entry covers every byte).
 //!
 //! An upload that receives nothing for `upload_expiry_days` (vault.json, default 7; 0: never) is
 //! abandoned: [`Vault::expire_uploads`] (run when the vault is opened for writing and when an
@@ -36,6 +39,30 @@ use sha2::{Digest, Sha256};
 
 use crate::ingest::{IngestOptions, IngestProgress, IngestReport};
 use crate::{custody, write_file_durably, Result, Vault, VaultError};
+
+/// The custody event of an upload's step (no item yet: an upload is not evidence until it is
+/// finished, and then its ingest entry names the item).
+fn upload_event(
+    user: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> custodia_catalog::NewEvent {
+    custodia_catalog::NewEvent {
+        time: custody::now(),
+        actor: user.to_owned(),
+        action: action.to_owned(),
+        item: None,
+        details: details.to_string(),
+        // Sealed by `record`.
+        entry: Vec::new(),
+    }
+}
+
+/// The bytes an upload's `ID.part` holds.
+fn scan_received(part: &Path) -> Result<u64> {
+    let mut file = File::open(part).map_err(VaultError::io("open", part))?;
+    Ok(scan_records(&mut file, part)?.0)
+}
 
 /// The first bytes of a sealed `ID.meta`.
 const META_MAGIC: &[u8; 8] = b"CUSTUPM1";
@@ -157,6 +184,20 @@ impl Vault {
         let part = dir.join(format!("{}.part", state.id));
         private_file(&part)?;
         self.write_meta(&state)?;
+        // Logged like every action; the file's name and note stay sealed in `ID.meta` (they are
+        // the ingest's to record, once the bytes are checked).
+        let logged = self.record(&[upload_event(
+            user,
+            custody::action::UPLOAD_BEGIN,
+            serde_json::json!({
+                "upload": state.id, "size": state.plan.size, "originator": state.plan.originator,
+                "case": state.plan.case_ref,
+            }),
+        )]);
+        if let Err(e) = logged {
+            let _ = self.remove_upload_files(&state.id);
+            return Err(e);
+        }
         state.expires_at = self.expiry_after(std::time::SystemTime::now());
         Ok(state)
     }
@@ -527,9 +568,14 @@ impl Vault {
         Ok(report)
     }
 
-    /// Abandons an upload and removes what was received.
-    pub fn cancel_upload(&self, user: &str, id: &str) -> Result<()> {
-        self.load_upload(user, id)?;
+    /// Abandons an upload and removes what was received; the cancellation is logged.
+    pub fn cancel_upload(&mut self, user: &str, id: &str) -> Result<()> {
+        let state = self.load_upload(user, id)?;
+        self.record(&[upload_event(
+            user,
+            custody::action::UPLOAD_CANCEL,
+            serde_json::json!({ "upload": id, "received": scan_received(&self.uploads_dir().join(format!("{id}.part")))?, "size": state.plan.size }),
+        )])?;
         self.remove_upload_files(id)
     }
 

@@ -48,6 +48,17 @@ fn an_upload_arrives_in_order_and_becomes_one_logged_item() {
     assert_eq!(state.plan.size, bytes.len() as u64);
     assert!(!state.expires_at.is_empty());
     let id = state.id;
+    // Beginning is logged (who, the upload, its size and originator; never its name), and
+    // nothing is an item yet.
+    assert_eq!(v.log_size(), before + 1, "the beginning is logged");
+    let details = v.assert_logged(before, "upload_begin", "custodian", None);
+    assert_eq!(details["upload"], id.as_str());
+    assert_eq!(details["size"], 250_000);
+    assert!(
+        !details.to_string().contains("witness-statement"),
+        "the name stays sealed: {details}"
+    );
+    let before = v.log_size();
     let vault = &v.vault;
 
     assert_eq!(
@@ -244,7 +255,11 @@ fn bytes_that_do_not_match_the_announced_hash_are_not_stored() {
         v.vault.upload("custodian", &id).unwrap().offset,
         sent.len() as u64
     );
+    let before = v.log_size();
     v.vault.cancel_upload("custodian", &id).unwrap();
+    let details = v.assert_logged(before, "upload_cancel", "custodian", None);
+    assert_eq!(details["upload"], id.as_str());
+    assert_eq!(details["received"], sent.len() as u64);
     let gone = v.vault.upload("custodian", &id).unwrap_err();
     assert!(no_upload(&gone, &id), "{gone:?}");
 }
