@@ -13,28 +13,29 @@
 
 mod api;
 mod guard;
+mod health;
 mod openapi;
 mod signin;
+mod stream;
 mod web;
 
+pub use api::auth::LoginRequest;
+pub use stream::parse_range;
+
 use std::collections::HashMap;
-use std::io::{Read, Seek, SeekFrom};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use custodia_vault::custodia_auth::{Backoff, CsrfKey};
 use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::{Vault, VaultError};
-use serde::Deserialize;
-use serde_json::json;
 use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -433,49 +434,9 @@ type ApiResult = Result<Response, ApiError>;
 pub fn router(state: AppState) -> axum::Router {
     let context = state.clone();
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(me))
-        .routes(routes!(item))
-        .routes(routes!(item_history))
-        .routes(routes!(item_content))
-        .routes(routes!(requests))
-        .routes(routes!(request))
-        .routes(routes!(checkpoint))
-        .routes(routes!(public_key))
-        .routes(routes!(api::items))
-        .routes(routes!(api::item_check))
-        .routes(routes!(api::holdings))
-        .routes(routes!(api::activity))
-        .routes(routes!(api::search))
-        .routes(routes!(api::upload_begin))
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(
-                    api::upload_status,
-                    api::upload_append,
-                    api::upload_cancel
-                ))
-                .layer(api::chunk_limit()),
-        )
-        .routes(routes!(api::upload_finish))
-        .routes(routes!(api::request_file))
-        .routes(routes!(api::request_scope))
-        .routes(routes!(api::request_decision))
-        .routes(routes!(api::request_finalise))
-        .routes(routes!(api::request_package))
-        .routes(routes!(api::organisations, api::organisation_add))
-        .routes(routes!(api::users, api::user_add))
-        .routes(routes!(api::inclusion_proof))
-        .routes(routes!(api::consistency))
-        .routes(routes!(api::item_redact))
-        .routes(routes!(api::persons, api::person_add))
-        .routes(routes!(api::person_scope))
-        .routes(routes!(api::person_statements))
-        .routes(routes!(api::token_issue))
-        .routes(routes!(api::verify))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .merge(api::routes())
         .with_state(state.clone())
         .split_for_parts();
     let openapi = Arc::new(openapi::complete(openapi));
@@ -624,6 +585,7 @@ impl axum::extract::FromRequestParts<AppState> for Caller {
     }
 }
 
+/// A SHA-256 given in a path or a body, or 400 naming it.
 pub(crate) fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
     text.parse().map_err(|_| {
         ApiError::new(
@@ -633,428 +595,31 @@ pub(crate) fn parse_hash(text: &str) -> Result<ContentHash, ApiError> {
     })
 }
 
-// --- routes ------------------------------------------------------------------------------
-
-/// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The server is running")))]
-async fn healthz() -> &'static str {
-    "ok\n"
+/// Every SHA-256 of a list, or 400 naming the first that is not one.
+pub(crate) fn parse_hashes(texts: &[String]) -> Result<Vec<ContentHash>, ApiError> {
+    texts.iter().map(|s| parse_hash(s)).collect()
 }
 
-/// Readiness: the vault is open and answers.
-#[utoipa::path(get, path = "/readyz", responses(
-    (status = 200, description = "The vault answers"),
-    (status = 503, description = "The vault does not answer")
-))]
-async fn readyz(State(state): State<AppState>) -> Response {
-    let ready = tokio::time::timeout(
-        Duration::from_secs(5),
-        state.with_reader(|vault| Ok(vault.ready()?)),
-    )
-    .await;
-    match ready {
-        // Nothing more than readiness: the log's size is for signed-in readers (or the public
-        // only where `vault.json` makes checkpoints public), and a probe needs no sign-in.
-        Ok(Ok(_)) => Json(json!({ "ready": true })).into_response(),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "ready": false })),
-        )
-            .into_response(),
+/// The item named by the route's `{sha256}` path segment. A segment that is not a SHA-256 is
+/// answered 400 `{"error", "id"}` before the handler runs; other path faults as axum's own
+/// rejection (made JSON by `guard::json_errors`).
+pub(crate) struct Sha256Path(pub ContentHash);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Sha256Path {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        parse_hash(&text)
+            .map(Sha256Path)
+            .map_err(IntoResponse::into_response)
     }
-}
-
-/// Sign-in.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    user: String,
-    password: String,
-    /// The current code of the user's second factor, when they have one.
-    totp: Option<String>,
-}
-
-/// Signs in with a password (and TOTP code); sets the session and CSRF cookies and returns the
-/// session token for API clients.
-#[utoipa::path(post, path = "/api/v1/auth/login", request_body = LoginRequest, responses(
-    (status = 200, description = "Signed in"),
-    (status = 403, description = "Sign-in failed (the same answer for every reason)"),
-    (status = 429, description = "Too many attempts from this address")
-))]
-async fn login(
-    State(state): State<AppState>,
-    request_headers: HeaderMap,
-    Json(body): Json<LoginRequest>,
-) -> ApiResult {
-    let session = match signin::sign_in(
-        &state,
-        &request_headers,
-        body.user,
-        body.password,
-        body.totp,
-    )
-    .await
-    {
-        Ok(session) => session,
-        Err(refusal) => return Ok(refusal.into_response()),
-    };
-    let csrf = state.csrf_key.token(&session.token);
-    let mut response = Json(json!({
-        "user": session.user, "token": session.token, "session": session.id,
-        "expires_at": session.expires_at, "csrf_token": csrf,
-    }))
-    .into_response();
-    let headers = response.headers_mut();
-    for cookie in signin::session_cookies(&state, &request_headers, &session) {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            headers.append(header::SET_COOKIE, value);
-        }
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
-}
-
-/// Ends the session (or revokes the bearer token used).
-#[utoipa::path(post, path = "/api/v1/auth/logout", responses(
-    (status = 200, description = "Signed out"),
-    (status = 401, description = "Not signed in")
-))]
-async fn logout(State(state): State<AppState>, method: Method, headers: HeaderMap) -> ApiResult {
-    let user = caller(&state, &headers, &method).await?;
-    let (token, _) = presented_token(&headers).ok_or_else(ApiError::unauthorised)?;
-    let id = custodia_vault::custodia_auth::token_id(&token)
-        .ok_or_else(ApiError::unauthorised)?
-        .to_owned();
-    state
-        .with_vault(move |vault| Ok(vault.revoke_token(&user, &id)?))
-        .await?;
-    let mut response = Json(json!({ "signed_out": true })).into_response();
-    for name in [
-        signin::session_cookie(&headers),
-        signin::csrf_cookie(&headers),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&signin::set_cookie(name, "", false, 0)) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    Ok(response)
-}
-
-/// The signed-in user, their organisation and roles.
-#[utoipa::path(get, path = "/api/v1/me", responses(
-    (status = 200, description = "The signed-in user"),
-    (status = 401, description = "Not signed in")
-))]
-async fn me(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
-    let who = state
-        .with_reader(move |vault| Ok(vault.principal(&user)?))
-        .await?;
-    Ok(Json(json!({
-        "user": who.user, "organisation": who.organisation,
-        "organisation_kind": who.organisation_kind, "roles": who.roles, "cases": who.cases,
-    }))
-    .into_response())
-}
-
-/// An item's facts and every submission of it (provenance).
-#[utoipa::path(get, path = "/api/v1/items/{sha256}", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
-    (status = 200, description = "The item"),
-    (status = 404, description = "No such item (or none the caller may know of)")
-))]
-async fn item(
-    State(state): State<AppState>,
-    Caller(user): Caller,
-    Path(sha256): Path<String>,
-) -> ApiResult {
-    let hash = parse_hash(&sha256)?;
-    let value = state
-        .with_reader(move |vault| Ok(vault.item_view(&user, &hash)?))
-        .await?;
-    Ok(Json(value).into_response())
-}
-
-/// An item's custody history with log positions.
-#[utoipa::path(get, path = "/api/v1/items/{sha256}/history", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
-    (status = 200, description = "Custody events, oldest first"),
-    (status = 404, description = "No such item (or none the caller may know of)")
-))]
-async fn item_history(
-    State(state): State<AppState>,
-    Caller(user): Caller,
-    Path(sha256): Path<String>,
-) -> ApiResult {
-    let hash = parse_hash(&sha256)?;
-    let value = state
-        .with_reader(move |vault| {
-            let events: Vec<serde_json::Value> = vault
-                .history_for(&user, &hash)?
-                .into_iter()
-                .map(|e| {
-                    json!({
-                        "ledger_index": e.ledger_index, "time": e.time, "actor": e.actor,
-                        "action": e.action, "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            Ok(json!({ "sha256": hash.to_hex(), "events": events }))
-        })
-        .await?;
-    Ok(Json(value).into_response())
-}
-
-#[derive(Deserialize)]
-struct DownloadQuery {
-    purpose: Option<String>,
-}
-
-/// The item's bytes, streamed (one `Range: bytes=…` range supported). The download and its
-/// purpose are recorded in the custody log before the first byte leaves.
-#[utoipa::path(get, path = "/api/v1/items/{sha256}/content", params(
-    ("sha256" = String, Path, description = "The item's SHA-256"),
-    ("purpose" = String, Query, description = "Why the item is taken out (recorded in the custody log)")
-), responses(
-    (status = 200, description = "The whole item", content_type = "application/octet-stream"),
-    (status = 206, description = "The requested range", content_type = "application/octet-stream"),
-    (status = 400, description = "No purpose given"),
-    (status = 404, description = "No such item (or none the caller may know of)"),
-    (status = 416, description = "The range is outside the item")
-))]
-async fn item_content(
-    State(state): State<AppState>,
-    Caller(user): Caller,
-    headers: HeaderMap,
-    Path(sha256): Path<String>,
-    Query(query): Query<DownloadQuery>,
-) -> ApiResult {
-    let hash = parse_hash(&sha256)?;
-    let purpose = query.purpose.unwrap_or_default();
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    stream_item(&state, user, hash, purpose, range, None).await
-}
-
-/// Streams an item to `user` after recording the download and its purpose: as an attachment,
-/// or with `inline` as that content type (previews). One range is honoured.
-pub(crate) async fn stream_item(
-    state: &AppState,
-    user: String,
-    hash: ContentHash,
-    purpose: String,
-    range: Option<String>,
-    inline: Option<String>,
-) -> ApiResult {
-    let (size, reader) = state
-        .with_vault(move |vault| {
-            let (item, reader, _) = vault.open_for_download(&hash, &user, &purpose)?;
-            Ok((item.size, reader))
-        })
-        .await?;
-    let disposition = match &inline {
-        Some(_) => "inline".to_owned(),
-        None => format!("attachment; filename=\"{}\"", hash.to_hex()),
-    };
-    let content_type = inline.unwrap_or_else(|| "application/octet-stream".into());
-    stream_bytes(reader, size, range, &content_type, &disposition)
-}
-
-/// Streams a disclosure package of a request to someone of its recipient (or a custodian).
-pub(crate) async fn stream_package(
-    state: &AppState,
-    user: String,
-    id: String,
-    package: String,
-) -> ApiResult {
-    let name = package.clone();
-    let (file, size) = state
-        .with_vault(move |vault| Ok(vault.open_request_package(&user, &id, &package)?))
-        .await?;
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    stream_bytes(
-        file,
-        size,
-        None,
-        "application/zip",
-        &format!("attachment; filename=\"{safe}.zip\""),
-    )
-}
-
-/// Streams `reader` out: read in the blocking pool, sent in 256 KiB pieces, one range.
-fn stream_bytes<R: Read + Seek + Send + 'static>(
-    mut reader: R,
-    size: u64,
-    range: Option<String>,
-    content_type: &str,
-    disposition: &str,
-) -> ApiResult {
-    let (start, end, partial) = match range {
-        None => (0, size, false),
-        Some(text) => match parse_range(&text, size) {
-            Some((start, end)) => (start, end, true),
-            None => {
-                return Ok((
-                    StatusCode::RANGE_NOT_SATISFIABLE,
-                    [(header::CONTENT_RANGE, format!("bytes */{size}"))],
-                )
-                    .into_response())
-            }
-        },
-    };
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = reader.seek(SeekFrom::Start(start)) {
-            let _ = tx.blocking_send(Err(e));
-            return;
-        }
-        let mut remaining = end - start;
-        while remaining > 0 {
-            let mut buf = vec![0u8; remaining.min(256 * 1024) as usize];
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    buf.truncate(n);
-                    remaining -= n as u64;
-                    if tx.blocking_send(Ok(buf)).is_err() {
-                        break; // the client went away
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.blocking_send(Err(e));
-                    break;
-                }
-            }
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
-    let mut response = Response::new(Body::from_stream(stream));
-    *response.status_mut() = if partial {
-        StatusCode::PARTIAL_CONTENT
-    } else {
-        StatusCode::OK
-    };
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&(end - start).to_string()) {
-        headers.insert(header::CONTENT_LENGTH, v);
-    }
-    if partial {
-        if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{}/{size}", end - 1)) {
-            headers.insert(header::CONTENT_RANGE, v);
-        }
-    }
-    Ok(response)
-}
-
-/// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range of an item of `size` bytes, as a half-open
-/// interval; `None` when unsatisfiable or not understood.
-pub fn parse_range(text: &str, size: u64) -> Option<(u64, u64)> {
-    let spec = text.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') {
-        return None;
-    }
-    let (a, b) = spec.split_once('-')?;
-    let (a, b) = (a.trim(), b.trim());
-    let (start, end) = if a.is_empty() {
-        let n: u64 = b.parse().ok()?;
-        if n == 0 {
-            return None;
-        }
-        (size.saturating_sub(n), size)
-    } else {
-        let start: u64 = a.parse().ok()?;
-        let end = if b.is_empty() {
-            size
-        } else {
-            b.parse::<u64>().ok()?.saturating_add(1).min(size)
-        };
-        (start, end)
-    };
-    (start < end && start < size).then_some((start, end))
-}
-
-/// Requests for assistance the caller has a part in.
-#[utoipa::path(get, path = "/api/v1/requests", responses(
-    (status = 200, description = "Requests, each trimmed to what the caller may see"),
-    (status = 401, description = "Not signed in")
-))]
-async fn requests(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
-    let list = state
-        .with_reader(move |vault| Ok(vault.request_list(&user, None)?))
-        .await?;
-    Ok(Json(json!({ "requests": list })).into_response())
-}
-
-/// One request: state, time in each state, who it waits on, items.
-#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = String, Path, description = "The request's id, e.g. RFA-3F09A1C27B")), responses(
-    (status = 200, description = "The request, trimmed to what the caller may see"),
-    (status = 400, description = "No such request (or none the caller has a part in)")
-))]
-async fn request(
-    State(state): State<AppState>,
-    Caller(user): Caller,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let view = state
-        .with_reader(move |vault| Ok(vault.request_view(&user, &id)?))
-        .await?;
-    Ok(Json(view).into_response())
-}
-
-/// Lets the caller read checkpoints and consistency proofs (the log's sizes and roots): anyone
-/// signed in, or anyone at all when `vault.json` says `"public_checkpoints": true`.
-pub(crate) async fn checkpoint_reader(
-    state: &AppState,
-    headers: &HeaderMap,
-    method: &Method,
-) -> Result<(), ApiError> {
-    let public = state
-        .with_reader(|vault| Ok(vault.config().public_checkpoints))
-        .await?;
-    if !public {
-        caller(state, headers, method).await?;
-    }
-    Ok(())
-}
-
-/// A signed checkpoint of the custody log covering every entry so far (C2SP signed note).
-#[utoipa::path(get, path = "/api/v1/log/checkpoint", responses(
-    (status = 200, description = "The checkpoint", content_type = "text/plain"),
-    (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")
-))]
-async fn checkpoint(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    checkpoint_reader(&state, &headers, &method).await?;
-    let text = state
-        .with_vault(|vault| Ok(vault.checkpoint()?.text().to_owned()))
-        .await?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
-}
-
-/// The custody log's verifier key (C2SP vkey).
-#[utoipa::path(get, path = "/api/v1/log/public-key", responses(
-    (status = 200, description = "The verifier key", content_type = "text/plain")
-))]
-async fn public_key(State(state): State<AppState>) -> ApiResult {
-    let vkey = state
-        .with_reader(|vault| Ok(format!("{}\n", vault.verifier().vkey())))
-        .await?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], vkey).into_response())
 }
 
 fn unix_now() -> u64 {
@@ -1076,26 +641,4 @@ pub(crate) fn random_token() -> String {
         .unwrap_or_default()
         .to_owned();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random.as_bytes())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_range;
-
-    #[test]
-    fn ranges() {
-        assert_eq!(parse_range("bytes=0-9", 100), Some((0, 10)));
-        assert_eq!(parse_range("bytes=90-", 100), Some((90, 100)));
-        assert_eq!(parse_range("bytes=-10", 100), Some((90, 100)));
-        assert_eq!(parse_range("bytes=95-200", 100), Some((95, 100)));
-        assert_eq!(parse_range("bytes=100-", 100), None);
-        assert_eq!(parse_range("bytes=5-2", 100), None);
-        assert_eq!(parse_range("bytes=0-1,5-6", 100), None);
-        assert_eq!(parse_range("items=0-1", 100), None);
-        assert_eq!(parse_range("bytes=-0", 100), None);
-        assert_eq!(
-            parse_range("bytes=0-18446744073709551615", 100),
-            Some((0, 100))
-        );
-    }
 }

@@ -667,7 +667,7 @@ pub async fn preview(
         } else {
             mime.clone()
         };
-        crate::stream_item(
+        crate::stream::stream_item(
             &state,
             v.user.clone(),
             hash,
@@ -1231,7 +1231,7 @@ pub async fn package_download(
     v: Viewer,
     Path((id, package)): Path<(String, String)>,
 ) -> Response {
-    crate::stream_package(&state, v.user, id, package)
+    crate::stream::stream_package(&state, v.user, id, package)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
