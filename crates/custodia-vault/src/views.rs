@@ -4,7 +4,9 @@
 //! The policy (`decide`) says whether a person may see an item's history at all; this module
 //! trims what that history and the item's submissions show, because the entries of one item
 //! concern several parties (the originators who supplied it, the states that asked for it):
-//! - the holder's people see everything;
+//! - the holder's custodians and auditors see everything; its analysts (and other people)
+//!   every entry, with the details of provenance and processing only (not who asked for the
+//!   item, consented to or received it);
 //! - an originator's liaison sees the entries of its own organisation's submissions, consent
 //!   decisions and regimes, the entries its own people made, and the releases of the item (its
 //!   own material's fate), never another originator's provenance, decisions or refusal reasons;
@@ -23,6 +25,18 @@ use serde_json::Value;
 
 use crate::{Result, Vault};
 
+/// The actions whose details the holder's analysts see in an item's history: what the item is
+/// and how it was made, kept and processed.
+const PROCESSING: [&str; 5] = [
+    crate::custody::action::INGEST,
+    crate::custody::action::DERIVE,
+    crate::custody::action::REDACT,
+    crate::custody::action::REGIME_SET,
+    crate::custody::action::DOWNLOAD,
+];
+// (A download's details go to the holder's analysts only when one of the holder's people took
+// the item out: one by a state names that state.)
+
 /// The name shown instead of a person outside the viewer's organisation.
 const SOMEONE_ELSE: &str = "(another organisation)";
 
@@ -33,8 +47,33 @@ impl Vault {
         let who = self.principal(actor)?;
         self.authorise(&who, custodia_access::Action::ViewHistory, hash, None)?;
         let events = self.history(hash)?;
-        if who.of_holder() {
+        if who.of_holder() && (who.is(Role::Custodian) || who.is(Role::Auditor)) {
             return Ok(events);
+        }
+        if who.of_holder() {
+            // The holder's other people (analysts, victim support) work on the evidence, not on
+            // who asked for it: they see every entry, with the details of the item's provenance
+            // and processing by the holder's people, but not those of consents, requests and
+            // releases, nor who outside the holder acted (which would name the states that
+            // asked, their requests and conditions), as proofs of the log show them.
+            let mut colleague: BTreeMap<String, bool> = BTreeMap::new();
+            return Ok(events
+                .into_iter()
+                .map(|mut event| {
+                    let ours = *colleague.entry(event.actor.clone()).or_insert_with(|| {
+                        self.principal(&event.actor)
+                            .is_ok_and(|p| p.organisation == who.organisation)
+                    });
+                    if !ours {
+                        event.actor = SOMEONE_ELSE.to_owned();
+                    }
+                    let processing = PROCESSING.contains(&event.action.as_str());
+                    if !(ours && processing) && event.actor != who.user {
+                        event.details = "{}".to_owned();
+                    }
+                    event
+                })
+                .collect());
         }
         let mut organisations: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut authorities: BTreeMap<String, Option<String>> = BTreeMap::new();

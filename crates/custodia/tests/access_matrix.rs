@@ -265,19 +265,7 @@ const COUNTS: &[(&str, &str, [u64; 9])] = &[
 /// Cells known to fail today, as (`METHOD PATH CALLER`, part of the failure): reported, not
 /// failed. Each is a leak or a wrong status still to fix; one that stops happening fails the test
 /// until it is removed from here.
-const KNOWN: &[(&str, &str)] = &[
-    // LEAK: the holder's analysts read an item's custody history whole ("the holder's people
-    // see everything": custodia-vault views.rs, docs/CLI.md), so an analyst of the case learns
-    // which state asked for the item and the request's id, while the request itself answers
-    // them as one that does not exist. Trimming it is a change of the documented policy.
-    ("GET /api/v1/items/{sha256}/history Ana", "learns state X"),
-    (
-        "GET /api/v1/items/{sha256}/history Ana",
-        "learns State X's request",
-    ),
-    ("GET /items/{sha256} Ana", "learns state X"),
-    ("GET /items/{sha256} Ana", "learns State X's request"),
-];
+const KNOWN: &[(&str, &str)] = &[];
 
 /// What the scenario made, for choosing targets and forbidden values.
 struct World {
