@@ -88,7 +88,7 @@ pub(crate) async fn upload_status(
     Path(id): Path<String>,
 ) -> ApiResult {
     let upload = state
-        .with_vault(move |vault| Ok(vault.upload(&user, &id)?))
+        .with_reader(move |vault| Ok(vault.upload(&user, &id)?))
         .await?;
     Ok(Json(upload).into_response())
 }
@@ -121,7 +121,9 @@ pub(crate) async fn upload_append(
             )
         })?;
     let offset = state
-        .with_vault(move |vault| Ok(vault.append_upload(&user, &id, offset, &body)?))
+        // On a reading handle: a chunk is sealed and fsynced into the upload's own file (appends
+        // to one upload take turns under that file's lock), and the writer stays free.
+        .with_reader(move |vault| Ok(vault.append_upload(&user, &id, offset, &body)?))
         .await?;
     Ok((
         [("upload-offset", offset.to_string())],
@@ -160,7 +162,7 @@ pub(crate) async fn upload_finish(
     // The upload is read back against its SHA-256 without the vault, then ingested with it.
     let (who, upload) = (user.clone(), id.clone());
     let check = state
-        .with_vault(move |vault| Ok(vault.check_upload(&who, &upload)?))
+        .with_reader(move |vault| Ok(vault.check_upload(&who, &upload)?))
         .await?;
     tokio::task::spawn_blocking(move || check.run())
         .await
