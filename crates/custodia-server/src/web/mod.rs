@@ -33,34 +33,46 @@ const SCRIPT: &str = include_str!("../../assets/app.js");
 /// The web application's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login_submit))
-        .route("/logout", post(pages::logout_submit))
+        .route("/", get(pages::dashboard::dashboard))
+        .route(
+            "/login",
+            get(pages::signin::login_form).post(pages::signin::login_submit),
+        )
+        .route("/logout", post(pages::signin::logout_submit))
         .route("/language", get(set_language))
-        .route("/items", get(pages::items))
-        .route("/items/{sha256}", get(pages::item))
-        .route("/items/{sha256}/preview", get(pages::preview))
-        .route("/items/{sha256}/redact", post(pages::redact_submit))
-        .route("/upload", get(pages::upload_form))
-        .route("/search", get(pages::search))
-        .route("/requests", get(pages::requests))
+        .route("/items", get(pages::items::items))
+        .route("/items/{sha256}", get(pages::items::item))
+        .route("/items/{sha256}/preview", get(pages::items::preview))
+        .route("/items/{sha256}/redact", post(pages::items::redact_submit))
+        .route("/upload", get(pages::uploads::upload_form))
+        .route("/search", get(pages::search::search))
+        .route("/requests", get(pages::requests::requests))
         .route(
             "/requests/new",
-            get(pages::request_form).post(pages::request_submit),
+            get(pages::requests::request_form).post(pages::requests::request_submit),
         )
-        .route("/requests/{id}", get(pages::request))
-        .route("/requests/{id}/scope", post(pages::request_scope))
-        .route("/requests/{id}/decide", post(pages::request_decide))
-        .route("/requests/{id}/finalise", post(pages::request_finalise))
+        .route("/requests/{id}", get(pages::requests::request))
+        .route("/requests/{id}/scope", post(pages::requests::request_scope))
+        .route(
+            "/requests/{id}/decide",
+            post(pages::requests::request_decide),
+        )
+        .route(
+            "/requests/{id}/finalise",
+            post(pages::requests::request_finalise),
+        )
         .route(
             "/requests/{id}/packages/{package}",
-            get(pages::package_download),
+            get(pages::requests::package_download),
         )
-        .route("/witnesses", get(pages::witnesses))
-        .route("/admin", get(pages::admin))
-        .route("/admin/checkpoint", post(pages::admin_checkpoint))
-        .route("/admin/organisations", post(pages::admin_organisation))
-        .route("/admin/users", post(pages::admin_user))
+        .route("/witnesses", get(pages::witnesses::witnesses))
+        .route("/admin", get(pages::admin::admin))
+        .route("/admin/checkpoint", post(pages::admin::admin_checkpoint))
+        .route(
+            "/admin/organisations",
+            post(pages::admin::admin_organisation),
+        )
+        .route("/admin/users", post(pages::admin::admin_user))
         .route(
             "/assets/app.css",
             get(|| asset("text/css; charset=utf-8", STYLE)),

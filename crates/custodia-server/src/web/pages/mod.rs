@@ -1,0 +1,93 @@
+//! The pages, one module per feature. Each handler finds the viewer, asks the vault (in the
+//! blocking pool) for what the viewer may see, and renders it; forms post back, are checked
+//! for CSRF, and redirect.
+
+pub(crate) mod admin;
+pub(crate) mod dashboard;
+pub(crate) mod items;
+pub(crate) mod requests;
+pub(crate) mod search;
+pub(crate) mod signin;
+pub(crate) mod uploads;
+pub(crate) mod witnesses;
+
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Response};
+use axum::Form;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::{csrf_refusal, error_page, Viewer};
+use crate::{ApiError, AppState};
+
+pub(crate) const PAGE_SIZE: usize = 50;
+
+/// Turns a vault refusal into a page.
+pub(crate) fn refused(v: &Viewer, e: ApiError) -> Response {
+    error_page(v, e.status, &e.message)
+}
+
+pub(crate) fn bytes_text(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+pub(crate) fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfOnly {
+    csrf: String,
+}
+
+/// A form posted by a signed-in page, with the CSRF field every such form carries.
+pub(crate) trait CsrfField {
+    fn csrf(&self) -> &str;
+}
+
+/// A posted form whose CSRF field is the token of the session presented (see
+/// [`csrf_refusal`]); a missing or stale one is refused before the handler runs.
+pub(crate) struct CsrfForm<T>(pub T);
+
+impl<T> FromRequest<AppState> for CsrfForm<T>
+where
+    T: DeserializeOwned + CsrfField + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let Form(form) = Form::<T>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match csrf_refusal(state, &headers, form.csrf()) {
+            Some(refusal) => Err(refusal),
+            None => Ok(CsrfForm(form)),
+        }
+    }
+}
+
+/// Forms whose CSRF field is `csrf`.
+macro_rules! csrf_field {
+    ($($form:ty),* $(,)?) => {
+        $(impl $crate::web::pages::CsrfField for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })*
+    };
+}
+pub(crate) use csrf_field;
+
+csrf_field!(CsrfOnly);
