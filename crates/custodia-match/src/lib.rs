@@ -17,6 +17,7 @@
 pub mod country;
 pub mod import;
 pub mod matcher;
+pub mod model;
 pub mod name;
 pub mod person;
 pub mod score;
@@ -31,6 +32,7 @@ pub use matcher::{
     compare_persons, match_lists, match_lists_with, Candidate, MatchOptions, MatchRun,
     BLOCKING_KEYS,
 };
+pub use model::{Factors, LevelWeight, Model, LEVELS};
 pub use person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 pub use score::{Comparison, Evidence, DEFAULT_THRESHOLD};
 

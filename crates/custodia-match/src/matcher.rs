@@ -25,16 +25,20 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::{estimate, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
-    compare, evidence_bound, evidence_for, name_bound, parse, Comparison, Prepared, Residence,
-    Vocabulary,
+    compare, evidence_bound, evidence_for, name_bound, parse, reweigh, Comparison, Prepared,
+    Residence, Vocabulary,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
 const RARE_SHARE: f64 = 0.003;
 /// Keys carried by more persons than this are not used for blocking.
 const MAX_BLOCK: usize = 1000;
+/// Pairs whose hand-set evidence cannot come within this of the threshold's are not scored:
+/// learned weights move a pair by a few units, not by more.
+const PRUNE_MARGIN: f64 = 6.0;
 
 /// The kinds of blocking key, in the order of [`MatchRun::blocking`].
 pub const BLOCKING_KEYS: [&str; 7] = [
@@ -65,6 +69,9 @@ pub struct MatchOptions {
     pub threshold: f64,
     /// Each record in at most one pair: the best assignment, greedily by score.
     pub one_to_one: bool,
+    /// Learn the weights from the lists (EM over the compared pairs); otherwise the hand-set
+    /// weights.
+    pub learn: bool,
 }
 
 impl Default for MatchOptions {
@@ -72,6 +79,7 @@ impl Default for MatchOptions {
         MatchOptions {
             threshold: crate::score::DEFAULT_THRESHOLD,
             one_to_one: false,
+            learn: true,
         }
     }
 }
@@ -109,6 +117,8 @@ pub struct MatchRun {
     pub above_threshold: u64,
     pub prepare_seconds: f64,
     pub compare_seconds: f64,
+    /// The weights scored with: learned from the lists, or the hand-set ones.
+    pub model: Model,
 }
 
 fn hash_of<T: Hash>(value: T) -> u64 {
@@ -244,7 +254,7 @@ pub fn match_lists(left: &[Person], right: Option<&[Person]>, threshold: f64) ->
         right,
         &MatchOptions {
             threshold,
-            one_to_one: false,
+            ..MatchOptions::default()
         },
     )
 }
@@ -290,24 +300,35 @@ pub fn match_lists_with(
         .map(|p| name_bound(p, &vocabulary))
         .collect();
     let bounds_others: Vec<f64> = others.iter().map(|p| name_bound(p, &vocabulary)).collect();
-    // A little below the threshold's evidence, against rounding.
-    let needed = evidence_for(threshold) - 1e-9;
+    // Pairs are scored if their hand-set evidence could come near the threshold's.
+    let needed = evidence_for(threshold) - PRUNE_MARGIN;
     let prepare_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
     struct Found {
         compared: u64,
-        scored: u64,
         by_key: [u64; BLOCKING_KEYS.len()],
-        candidates: Vec<Candidate>,
+        /// (left row, other row) of each scored pair, in the order of `training`.
+        pairs: Vec<(u32, u32)>,
+        training: Training,
     }
     let results: Vec<Found> = prepared_left
         .par_iter()
         .enumerate()
-        .map_init(
-            || (Vec::new(), Vec::new()),
-            |(keys, pool): &mut Scratch, (i, p)| {
-                blocking_keys(p, &vocabulary, rare, keys);
+        .fold(
+            || {
+                (
+                    (Vec::new(), Vec::new()),
+                    Found {
+                        compared: 0,
+                        by_key: [0; BLOCKING_KEYS.len()],
+                        pairs: Vec::new(),
+                        training: Training::default(),
+                    },
+                )
+            },
+            |((mut keys, mut pool), mut found): (Scratch, Found), (i, p)| {
+                blocking_keys(p, &vocabulary, rare, &mut keys);
                 pool.clear();
                 for &(family, k) in keys.iter() {
                     if let Some(list) = index.get(&k) {
@@ -322,55 +343,82 @@ pub fn match_lists_with(
                 }
                 pool.sort_unstable();
                 pool.dedup();
-                let mut by_key = [0u64; BLOCKING_KEYS.len()];
                 for &(_, family) in pool.iter() {
-                    by_key[family as usize] += 1;
+                    found.by_key[family as usize] += 1;
                 }
                 pool.dedup_by_key(|x| x.0);
-                let mut candidates = Vec::new();
-                let mut scored = 0u64;
+                found.compared += pool.len() as u64;
                 for &(j, _) in pool.iter() {
                     let other = &others[j as usize];
                     if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize]) < needed
                     {
                         continue;
                     }
-                    scored += 1;
                     let quick = compare(p, other, &vocabulary, false);
-                    if quick.score >= threshold {
-                        // Explanations are written only for the pairs that are kept.
-                        let comparison = compare(p, other, &vocabulary, true);
-                        let right_person = match right {
-                            Some(r) => &r[j as usize],
-                            None => &left[j as usize],
-                        };
-                        candidates.push(Candidate {
-                            left_index: i,
-                            right_index: j as usize,
-                            left: left[i].id.clone(),
-                            right: right_person.id.clone(),
-                            comparison,
-                            better_for_left: None,
-                            better_for_right: None,
-                        });
-                    }
+                    found.pairs.push((i as u32, j));
+                    found.training.push(
+                        quick.evidence_sum,
+                        quick.evidence.iter().flat_map(|e| e.factors.iter()),
+                    );
                 }
-                Found {
-                    compared: pool.len() as u64,
-                    scored,
-                    by_key,
-                    candidates,
-                }
+                ((keys, pool), found)
             },
         )
+        .map(|(_, found)| found)
         .collect();
     let compared = results.iter().map(|r| r.compared).sum();
-    let scored = results.iter().map(|r| r.scored).sum();
     let mut blocking = BTreeMap::new();
     for (k, name) in BLOCKING_KEYS.iter().enumerate() {
         blocking.insert(*name, results.iter().map(|r| r.by_key[k]).sum());
     }
-    let mut candidates: Vec<Candidate> = results.into_iter().flat_map(|r| r.candidates).collect();
+    let mut pairs = Vec::new();
+    let mut training = Training::default();
+    for r in results {
+        pairs.extend(r.pairs);
+        training.append(r.training);
+    }
+    let scored = pairs.len() as u64;
+    let model = if options.learn {
+        estimate(&training, Some((&pairs, same_list)))
+    } else {
+        Model::prior("hand-set weights asked for")
+    };
+    // A little below the threshold's evidence, against rounding.
+    let needed = model.evidence_for(threshold) - 1e-9;
+    let mut candidates: Vec<Candidate> = (0..pairs.len())
+        .into_par_iter()
+        .filter_map(|k| {
+            let range = training.range(k);
+            let evidence: f64 = range
+                .map(|n| model.weight(training.levels[n], f64::from(training.priors[n])))
+                .sum();
+            if evidence < needed {
+                return None;
+            }
+            let (i, j) = (pairs[k].0 as usize, pairs[k].1 as usize);
+            // Explanations are written only for the pairs that are kept.
+            let comparison = reweigh(
+                compare(&prepared_left[i], &others[j], &vocabulary, true),
+                &model,
+            );
+            if comparison.score < threshold {
+                return None;
+            }
+            let right_person = match right {
+                Some(r) => &r[j],
+                None => &left[j],
+            };
+            Some(Candidate {
+                left_index: i,
+                right_index: j,
+                left: left[i].id.clone(),
+                right: right_person.id.clone(),
+                comparison,
+                better_for_left: None,
+                better_for_right: None,
+            })
+        })
+        .collect();
     candidates.sort_by(|a, b| {
         b.comparison
             .score
@@ -396,6 +444,7 @@ pub fn match_lists_with(
         above_threshold,
         prepare_seconds,
         compare_seconds: started.elapsed().as_secs_f64(),
+        model,
     }
 }
 
@@ -622,6 +671,7 @@ mod tests {
             &MatchOptions {
                 threshold: 0.3,
                 one_to_one: true,
+                ..MatchOptions::default()
             },
         );
         assert_eq!(one.candidates.len(), 1);
@@ -659,5 +709,149 @@ mod tests {
             ),
             ("l1", "r1")
         );
+    }
+
+    /// Lists with errors the hand-set weights do not expect: given names left out, and dates
+    /// that are often not the date of birth at all.
+    fn residence_lists() -> (Vec<Person>, Vec<Person>, usize) {
+        let mut rng = crate::model::tests::Rng::new(3);
+        let word = |rng: &mut crate::model::tests::Rng| -> String {
+            let (c, v) = ("bdfgklmnprstvz", "aeiou");
+            (0..3)
+                .map(|_| {
+                    let x = c.as_bytes()[(rng.next() * 14.0) as usize] as char;
+                    let y = v.as_bytes()[(rng.next() * 5.0) as usize] as char;
+                    format!("{x}{y}")
+                })
+                .collect()
+        };
+        let givens: Vec<String> = (0..60).map(|_| word(&mut rng)).collect();
+        let families: Vec<String> = (0..60).map(|_| word(&mut rng)).collect();
+        let towns: Vec<(String, String)> = (0..40)
+            .map(|n| (word(&mut rng), format!("{}", 2000 + n * 37)))
+            .collect();
+        let person = |id: String, rng: &mut crate::model::tests::Rng| -> Person {
+            let pick =
+                |rng: &mut crate::model::tests::Rng, n: usize| (rng.next() * n as f64) as usize;
+            let (town, postcode) = towns[pick(rng, towns.len())].clone();
+            Person {
+                id,
+                names: vec![format!(
+                    "{} {}",
+                    givens[pick(rng, 60)],
+                    families[pick(rng, 60)]
+                )],
+                birth_dates: vec![BirthDate::Day {
+                    year: 1940 + pick(rng, 60) as i32,
+                    month: 2 + pick(rng, 10) as u8,
+                    day: 2 + pick(rng, 26) as u8,
+                }],
+                cities: vec![town],
+                postcodes: vec![postcode],
+                addresses: vec![format!("{} {} street", 1 + pick(rng, 200), word(rng))],
+                ..Person::default()
+            }
+        };
+        let left: Vec<Person> = (0..600)
+            .map(|n| person(format!("L{n}"), &mut rng))
+            .collect();
+        let mut right = Vec::new();
+        for l in &left[..300] {
+            let mut r = l.clone();
+            r.id = format!("R{}", right.len());
+            if rng.next() < 0.7 {
+                // The given name left out.
+                r.names = vec![l.names[0].split(' ').nth(1).unwrap().to_string()];
+            }
+            if rng.next() < 0.6 {
+                // A list whose dates are often another date (of registration, of arrival).
+                r.birth_dates = vec![BirthDate::Day {
+                    year: 1940 + (rng.next() * 60.0) as i32,
+                    month: 2 + (rng.next() * 10.0) as u8,
+                    day: 2 + (rng.next() * 26.0) as u8,
+                }];
+            }
+            if rng.next() < 0.5 {
+                // Moved within the town.
+                r.addresses = vec![format!("{} {}", r.addresses[0], "flat 2")];
+            }
+            right.push(r);
+        }
+        for _ in 0..300 {
+            let id = format!("R{}", right.len());
+            right.push(person(id, &mut rng));
+        }
+        (left, right, 300)
+    }
+
+    fn f1(run: &MatchRun, truth: usize) -> f64 {
+        let right = run
+            .candidates
+            .iter()
+            .filter(|c| c.right_index < 300 && c.left_index == c.right_index)
+            .count() as f64;
+        2.0 * right / (run.candidates.len() + truth) as f64
+    }
+
+    #[test]
+    fn a_new_list_recalibrates_itself() {
+        let (left, right, truth) = residence_lists();
+        let fixed = match_lists_with(
+            &left,
+            Some(&right),
+            &MatchOptions {
+                learn: false,
+                ..MatchOptions::default()
+            },
+        );
+        let learned = match_lists_with(&left, Some(&right), &MatchOptions::default());
+        assert!(!fixed.model.learned);
+        assert!(learned.model.learned, "{:?}", learned.model.reason);
+        let (f_fixed, f_learned) = (f1(&fixed, truth), f1(&learned, truth));
+        assert!(
+            f_learned > 0.95 && f_learned > f_fixed + 0.05,
+            "learned F1 {f_learned}, hand-set {f_fixed}"
+        );
+    }
+
+    #[test]
+    fn explanations_list_the_learned_weights() {
+        let (left, right, _) = residence_lists();
+        let run = match_lists_with(&left, Some(&right), &MatchOptions::default());
+        assert!(run.model.learned);
+        let c = &run.candidates[0];
+        let sum: f64 = c.comparison.evidence.iter().map(|e| e.weight).sum();
+        assert!((sum - c.comparison.evidence_sum).abs() < 1e-9);
+        let score = 1.0 / (1.0 + (-(c.comparison.base_log_odds + sum)).exp());
+        assert!((score - c.comparison.score).abs() < 1e-9);
+        assert_eq!(c.comparison.base_log_odds, run.model.base_log_odds);
+        for e in &c.comparison.evidence {
+            assert!(
+                (e.weight - run.model.weight_of(&e.factors)).abs() < 1e-9,
+                "{e:?}"
+            );
+            assert!(!e.factors.names().is_empty(), "{e:?}");
+        }
+        assert!(
+            c.comparison
+                .evidence
+                .iter()
+                .any(|e| (e.weight - e.prior_weight).abs() > 0.1),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn small_lists_keep_the_hand_set_weights() {
+        let left = vec![dated("l", "Karim Ben Amine", day(1980, 3, 4))];
+        let right = vec![dated("r", "Karim Benamin", day(1980, 3, 4))];
+        let run = match_lists(&left, Some(&right), DEFAULT_THRESHOLD);
+        assert!(!run.model.learned);
+        let c = &run.candidates[0];
+        assert!(c
+            .comparison
+            .evidence
+            .iter()
+            .all(|e| e.weight == e.prior_weight));
     }
 }

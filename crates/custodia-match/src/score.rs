@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::model::{Factors, Level};
 use crate::name::{
     parse_name, part_similarity, part_similarity_given, text_keys, NamePart, PartKind,
 };
@@ -35,12 +36,20 @@ pub struct Evidence {
     pub weight: f64,
     /// What was compared, for a person deciding.
     pub detail: String,
+    /// The comparison levels behind the weight, with their hand-set weights.
+    #[serde(skip)]
+    pub factors: Factors,
+    /// The hand-set weight (equal to `weight` unless weights were learned from the lists).
+    pub prior_weight: f64,
 }
 
 /// The outcome of comparing two persons.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Comparison {
     pub score: f64,
+    /// Log-odds that a compared pair is one person before its evidence: the score is
+    /// `logistic(base_log_odds + evidence_sum)`.
+    pub base_log_odds: f64,
     /// The summed evidence before the logistic curve.
     pub evidence_sum: f64,
     pub evidence: Vec<Evidence>,
@@ -75,6 +84,8 @@ pub(crate) struct Prepared {
     pub identifiers: Vec<Identifier>,
     /// Interned residence values (postcode, town, region, whole address), with their kinds.
     pub residence: Vec<(Residence, u32)>,
+    /// The residence values as compared, in the order of `residence`.
+    pub residence_values: Vec<String>,
     /// Words of the street addresses (lower case, letters and digits).
     pub address_words: Vec<Vec<String>>,
 }
@@ -301,10 +312,12 @@ impl Vocabulary {
             .collect();
         let mut address_words = Vec::new();
         let mut residence = Vec::with_capacity(parsed.residence.len());
+        let mut residence_values = Vec::with_capacity(parsed.residence.len());
         for (kind, value) in parsed.residence {
             if kind == Residence::Address {
                 address_words.push(value.split(' ').map(str::to_string).collect());
             }
+            residence_values.push(value.clone());
             let next = self.value_counts.len() as u32;
             let id = *self.values.entry((kind, value)).or_insert(next);
             if id == next {
@@ -337,6 +350,7 @@ impl Vocabulary {
             gender: person.gender,
             identifiers: person.identifiers.clone(),
             residence,
+            residence_values,
             address_words,
         }
     }
@@ -401,6 +415,7 @@ macro_rules! text {
 struct NameMatch {
     weight: f64,
     detail: String,
+    level: Level,
 }
 
 fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: bool) -> NameMatch {
@@ -430,6 +445,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let mut used_b = [false; MAX_PARTS];
     let mut weight = 0.0;
     let mut matched = 0usize;
+    let mut near = false;
     let mut detail = Vec::new();
     for &(s, i, j) in pairs.iter() {
         let (i, j) = (usize::from(i), usize::from(j));
@@ -442,6 +458,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         let information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
         // A near part (typo, one letter off) counts for less than an equal one.
         let strength = if s >= 0.999 { 1.0 } else { (s - 0.5) * 2.0 };
+        near |= s < 0.999;
         weight += strength * information;
         if explain {
             detail.push(format!(
@@ -457,6 +474,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         return NameMatch {
             weight: NO_NAME,
             detail: text!(explain, "no part of the names agrees"),
+            level: Level::NameNone,
         };
     }
     // Arabic names lead with the person's own name (ism), then the father's and grandfather's or
@@ -481,6 +499,7 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     } else {
         (0.0, "")
     };
+    let own_differs = first_weight < 0.0;
     weight += first_weight;
     let short = a.len().min(b.len());
     let long = a.len().max(b.len());
@@ -505,9 +524,20 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
             unmatched.join(", ")
         ));
     }
+    let level = match (short - matched, own_differs) {
+        (0, false) if long == short && !near => Level::NameEqual,
+        (0, false) if long == short => Level::NameNear,
+        (0, false) => Level::NameExtra,
+        (0, true) => Level::NameExtraOwnDiffers,
+        (1, false) => Level::NameOneMissing,
+        (1, true) => Level::NameOneMissingOwnDiffers,
+        (_, false) => Level::NameSeveralMissing,
+        (_, true) => Level::NameSeveralMissingOwnDiffers,
+    };
     NameMatch {
         weight,
         detail: text,
+        level,
     }
 }
 
@@ -589,10 +619,13 @@ pub(crate) fn compare(
         if explain && m.weight > NAME_CAP {
             detail.push_str(&format!("; at most {NAME_CAP:+.1} for a name"));
         }
+        let weight = m.weight.min(NAME_CAP);
         evidence.push(Evidence {
             feature: "name",
-            weight: m.weight.min(NAME_CAP),
+            weight,
             detail,
+            factors: Factors::one(m.level, weight),
+            prior_weight: 0.0,
         });
     }
 
@@ -615,6 +648,11 @@ pub(crate) fn compare(
     }
     let shared_nisba = a.nisbas.iter().find(|n| b.nisbas.contains(n));
     if kunya.is_some() || shared_nisba.is_some() {
+        let level = match (kunya.is_some(), shared_nisba.is_some()) {
+            (true, true) => Level::KunyaNisba,
+            (true, false) => Level::Kunya,
+            _ => Level::Nisba,
+        };
         let (mut w, mut detail) = kunya.unwrap_or((0.0, String::new()));
         if let Some(country) = shared_nisba {
             w += 1.0;
@@ -627,6 +665,8 @@ pub(crate) fn compare(
             feature: "kunya",
             weight: w,
             detail,
+            factors: Factors::one(level, w),
+            prior_weight: 0.0,
         });
     }
 
@@ -648,12 +688,16 @@ pub(crate) fn compare(
                 feature: "gender",
                 weight: 0.2,
                 detail: text!(explain, "same gender"),
+                factors: Factors::one(Level::GenderSame, 0.2),
+                prior_weight: 0.0,
             }
         } else {
             Evidence {
                 feature: "gender",
                 weight: -8.0,
                 detail: text!(explain, "different genders"),
+                factors: Factors::one(Level::GenderDiffers, -8.0),
+                prior_weight: 0.0,
             }
         });
     }
@@ -663,12 +707,29 @@ pub(crate) fn compare(
     if let Some(e) = residence_evidence(a, b, vocabulary, explain) {
         evidence.push(e);
     }
+    for e in &mut evidence {
+        e.prior_weight = e.weight;
+    }
     let evidence_sum: f64 = evidence.iter().map(|e| e.weight).sum();
     Comparison {
         score: score_of(evidence_sum),
+        base_log_odds: -OFFSET,
         evidence_sum,
         evidence,
     }
+}
+
+/// A comparison re-weighed by `model` (learned weights, if any).
+pub(crate) fn reweigh(mut comparison: Comparison, model: &crate::model::Model) -> Comparison {
+    if model.learned {
+        for e in &mut comparison.evidence {
+            e.weight = model.weight_of(&e.factors);
+        }
+    }
+    comparison.evidence_sum = comparison.evidence.iter().map(|e| e.weight).sum();
+    comparison.base_log_odds = model.base_log_odds;
+    comparison.score = model.score(comparison.evidence_sum);
+    comparison
 }
 
 fn father_evidence(
@@ -685,12 +746,19 @@ fn father_evidence(
                     feature: "father_name",
                     weight: vocabulary.weight(fa.id).min(4.0) * s,
                     detail: text!(explain, "{} ~ {}", fa.part.word, fb.part.word),
+                    factors: Factors::one(
+                        Level::FatherAgrees,
+                        vocabulary.weight(fa.id).min(4.0) * s,
+                    ),
+                    prior_weight: 0.0,
                 }
             } else {
                 Evidence {
                     feature: "father_name",
                     weight: -3.0,
                     detail: text!(explain, "{} ≠ {}", fa.part.word, fb.part.word),
+                    factors: Factors::one(Level::FatherDiffers, -3.0),
+                    prior_weight: 0.0,
                 }
             })
         }
@@ -724,6 +792,11 @@ fn father_in_name(
                 "{} is a part of the other's full name",
                 father.part.word
             ),
+            factors: Factors::one(
+                Level::FatherInName,
+                (0.5 * vocabulary.weight(father.id)).min(2.0),
+            ),
+            prior_weight: 0.0,
         }
     } else {
         // A full name of three or more parts carries the father's name second; a different
@@ -737,6 +810,8 @@ fn father_in_name(
                 "{} is not among the other's name parts",
                 father.part.word
             ),
+            factors: Factors::one(Level::FatherNotInName, -1.5),
+            prior_weight: 0.0,
         }
     })
 }
@@ -769,10 +844,12 @@ fn show(date: &BirthDate) -> String {
 fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
     use BirthDate::*;
     let detail = |what: &str| text!(explain, "{} vs {}: {what}", show(a), show(b));
-    let e = |weight: f64, what: &str| Evidence {
+    let e = |level: Level, weight: f64, what: &str| Evidence {
         feature: "birth_date",
         weight,
         detail: detail(what),
+        factors: Factors::one(level, weight),
+        prior_weight: 0.0,
     };
     match (*a, *b) {
         (
@@ -788,10 +865,10 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             },
         ) => {
             if (ya, ma, da) == (yb, mb, db) {
-                return e(6.5, "same day");
+                return e(Level::DateSameDay, 6.5, "same day");
             }
             if ya == yb && ma == db && da == mb {
-                return e(3.5, "day and month swapped");
+                return e(Level::DateDayMonthSwapped, 3.5, "day and month swapped");
             }
             // A clerk's or a scan's slip: one digit of YYYYMMDD off, or two neighbours swapped
             // (1937 / 1973).
@@ -803,27 +880,55 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
                 && x[differing[0]] == z[differing[1]]
                 && x[differing[1]] == z[differing[0]];
             if swapped {
-                return e(3.0, "two neighbouring digits swapped");
+                return e(
+                    Level::DateDigitsSwapped,
+                    3.0,
+                    "two neighbouring digits swapped",
+                );
             }
             if differing.len() == 1 {
-                return e(3.0, "one digit off");
+                return e(Level::DateOneDigit, 3.0, "one digit off");
             }
             if ma == mb && da == db && (ya - yb).abs() == 1 {
-                return e(0.5, "same day and month, year one off");
+                return e(
+                    Level::DateYearOneOffSameDay,
+                    0.5,
+                    "same day and month, year one off",
+                );
             }
             if ya == yb && ma == mb {
-                return e(1.0, "same month, other day");
+                return e(Level::DateSameMonthOtherDay, 1.0, "same month, other day");
             }
             if ya == yb {
-                return e(-1.0, "same year, other month and day");
+                return e(
+                    Level::DateSameYearOtherMonthDay,
+                    -1.0,
+                    "same year, other month and day",
+                );
             }
             // Two full dates that differ in every part, and not by a typing slip: one of them
             // would have to be wrong throughout.
             return match (ya - yb).abs() {
-                1 => e(-4.0, "full dates differ, years one apart"),
-                2 => e(-6.0, "full dates differ, years two apart"),
-                3..=5 => e(-9.0, "full dates differ, years three to five apart"),
-                _ => e(-12.0, "full dates differ, years more than five apart"),
+                1 => e(
+                    Level::DateFullOneApart,
+                    -4.0,
+                    "full dates differ, years one apart",
+                ),
+                2 => e(
+                    Level::DateFullTwoApart,
+                    -6.0,
+                    "full dates differ, years two apart",
+                ),
+                3..=5 => e(
+                    Level::DateFullFewApart,
+                    -9.0,
+                    "full dates differ, years three to five apart",
+                ),
+                _ => e(
+                    Level::DateFullFarApart,
+                    -12.0,
+                    "full dates differ, years more than five apart",
+                ),
             };
         }
         (
@@ -847,10 +952,10 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             },
         ) => {
             if ya == yb && ma == mb {
-                return e(3.5, "same month");
+                return e(Level::DateSameMonth, 3.5, "same month");
             }
             if ya == yb {
-                return e(0.3, "same year, other month");
+                return e(Level::DateSameYearOtherMonth, 0.3, "same year, other month");
             }
         }
         _ => {}
@@ -878,13 +983,13 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
                 && x[differing[0]] == z[differing[1]])
     };
     match gap {
-        0 if precise => e(2.3, "same year"),
-        0 => e(1.0, "years overlap"),
-        1 => e(-0.8, "years one apart"),
-        _ if slip => e(-1.0, "years differ by a typing slip"),
-        2 => e(-2.5, "years two apart"),
-        3..=5 => e(-5.0, "years three to five apart"),
-        _ => e(-7.0, "years more than five apart"),
+        0 if precise => e(Level::DateSameYear, 2.3, "same year"),
+        0 => e(Level::DateYearsOverlap, 1.0, "years overlap"),
+        1 => e(Level::DateYearsOneApart, -0.8, "years one apart"),
+        _ if slip => e(Level::DateYearsSlip, -1.0, "years differ by a typing slip"),
+        2 => e(Level::DateYearsTwoApart, -2.5, "years two apart"),
+        3..=5 => e(Level::DateYearsFewApart, -5.0, "years three to five apart"),
+        _ => e(Level::DateYearsFarApart, -7.0, "years more than five apart"),
     }
 }
 
@@ -897,12 +1002,16 @@ fn place_evidence(a: &[String], b: &[String], explain: bool) -> Option<Evidence>
             feature: "birth_place",
             weight: 1.5,
             detail: text!(explain, "same place ({shared})"),
+            factors: Factors::one(Level::PlaceSame, 1.5),
+            prior_weight: 0.0,
         });
     }
     Some(Evidence {
         feature: "birth_place",
         weight: -0.3,
         detail: text!(explain, "different places (or spellings not recognised)"),
+        factors: Factors::one(Level::PlaceDiffers, -0.3),
+        prior_weight: 0.0,
     })
 }
 
@@ -914,6 +1023,8 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
                 feature: "nationality",
                 weight: 1.5,
                 detail: text!(explain, "shared nationality {shared}"),
+                factors: Factors::one(Level::NationalityShared, 1.5),
+                prior_weight: 0.0,
             });
         }
         // Lists record one nationality of several (a Dutch-Moroccan is "Moroccan" on one list
@@ -922,6 +1033,8 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
             feature: "nationality",
             weight: -0.7,
             detail: text!(explain, "{} vs {}", na.join(";"), nb.join(";")),
+            factors: Factors::one(Level::NationalityDisjoint, -0.7),
+            prior_weight: 0.0,
         });
     }
     let nisba_hint = a
@@ -933,6 +1046,8 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
         feature: "nationality",
         weight: 0.7,
         detail: text!(explain, "nisba points to {country}"),
+        factors: Factors::one(Level::NationalityNisba, 0.7),
+        prior_weight: 0.0,
     })
 }
 
@@ -947,6 +1062,8 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
                 kind_name(shared.kind),
                 shared.value
             ),
+            factors: Factors::one(Level::IdentifierSame, 9.0),
+            prior_weight: 0.0,
         });
     }
     // One character typed wrong, left out or added, or two neighbours swapped.
@@ -966,6 +1083,8 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
                         ia.value,
                         ib.value
                     ),
+                    factors: Factors::one(Level::IdentifierOneOff, 5.0),
+                    prior_weight: 0.0,
                 });
             }
         }
@@ -980,6 +1099,15 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
                 feature: "identifier",
                 weight,
                 detail: text!(explain, "different {} numbers", kind_name(kind)),
+                factors: Factors::one(
+                    if kind == IdentifierKind::NationalId {
+                        Level::IdentifierNationalDiffers
+                    } else {
+                        Level::IdentifierPassportDiffers
+                    },
+                    weight,
+                ),
+                prior_weight: 0.0,
             });
         }
     }
@@ -1021,6 +1149,17 @@ fn addresses_near(a: &[String], b: &[String]) -> bool {
     met * 2 > short.len() && met >= 2.min(short.len())
 }
 
+/// A postcode one digit off, or a town one letter off (typed wrong, left out, two swapped).
+fn values_near(kind: Residence, a: &str, b: &str) -> bool {
+    match kind {
+        Residence::Postcode => {
+            a.len() == b.len() && a.len() >= 3 && strsim::osa_distance(a, b) == 1
+        }
+        Residence::City => a.len().min(b.len()) >= 4 && strsim::osa_distance(a, b) == 1,
+        _ => false,
+    }
+}
+
 fn residence_evidence(
     a: &Prepared,
     b: &Prepared,
@@ -1033,40 +1172,68 @@ fn residence_evidence(
     let mut weights: Vec<(f64, String)> = Vec::new();
     let mut compared = 0;
     let mut differing = Vec::new();
+    let mut factors = Factors::default();
     for kind in [
         Residence::Address,
         Residence::Postcode,
         Residence::City,
         Residence::Region,
     ] {
-        let va: Vec<u32> = a
-            .residence
-            .iter()
-            .filter(|r| r.0 == kind)
-            .map(|r| r.1)
-            .collect();
-        let vb: Vec<u32> = b
-            .residence
-            .iter()
-            .filter(|r| r.0 == kind)
-            .map(|r| r.1)
-            .collect();
+        let values = |p: &'_ Prepared| -> Vec<(u32, usize)> {
+            p.residence
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.0 == kind)
+                .map(|(n, r)| (r.1, n))
+                .collect()
+        };
+        let (va, vb) = (values(a), values(b));
         if va.is_empty() || vb.is_empty() {
             continue;
         }
         compared += 1;
-        if let Some(&shared) = va.iter().find(|x| vb.contains(x)) {
-            weights.push((
-                residence_weight(kind, shared, vocabulary),
-                text!(explain, "same {}", kind.name()),
-            ));
+        let (same, near, differs) = match kind {
+            Residence::Address => (
+                Level::AddressSame,
+                Level::AddressNear,
+                Level::AddressDiffers,
+            ),
+            Residence::Postcode => (
+                Level::PostcodeSame,
+                Level::PostcodeNear,
+                Level::PostcodeDiffers,
+            ),
+            Residence::City => (Level::TownSame, Level::TownNear, Level::TownDiffers),
+            Residence::Region => (
+                Level::RegionSame,
+                Level::RegionDiffers,
+                Level::RegionDiffers,
+            ),
+        };
+        if let Some(&(shared, _)) = va.iter().find(|x| vb.iter().any(|y| y.0 == x.0)) {
+            let w = residence_weight(kind, shared, vocabulary);
+            factors.push(same, w);
+            weights.push((w, text!(explain, "same {}", kind.name())));
         } else if kind == Residence::Address
             && a.address_words
                 .iter()
                 .any(|x| b.address_words.iter().any(|y| addresses_near(x, y)))
         {
+            factors.push(near, 3.0);
             weights.push((3.0, text!(explain, "addresses nearly the same")));
+        } else if va.iter().any(|x| {
+            vb.iter()
+                .any(|y| values_near(kind, &a.residence_values[x.1], &b.residence_values[y.1]))
+        }) {
+            factors.push(near, 1.0);
+            weights.push((1.0, text!(explain, "{} one character off", kind.name())));
         } else {
+            let w = if kind == Residence::Region {
+                -0.5
+            } else {
+                -1.0
+            };
+            factors.push(differs, w);
             differing.push(kind.name());
         }
     }
@@ -1078,6 +1245,8 @@ fn residence_evidence(
             feature: "residence",
             weight: -2.0,
             detail: text!(explain, "different {}", differing.join(", ")),
+            factors,
+            prior_weight: 0.0,
         });
     }
     // Town, postcode and address say much the same thing: the strongest counts in full, each
@@ -1096,6 +1265,8 @@ fn residence_evidence(
         feature: "residence",
         weight,
         detail,
+        factors,
+        prior_weight: 0.0,
     })
 }
 

@@ -38,6 +38,10 @@ pub struct MatchArgs {
     /// Stop at the first bad value or row instead of reporting it and reading on.
     #[arg(long)]
     pub strict: bool,
+    /// Score with the hand-set weights; by default the weights are learned from the lists
+    /// (expectation–maximisation over the compared pairs), starting from the hand-set ones.
+    #[arg(long)]
+    pub fixed_weights: bool,
 }
 
 /// A person's review of proposed pairs, recorded in the vault.
@@ -135,6 +139,19 @@ fn read(path: &Path, strict: bool) -> Result<ListRead> {
     Ok(read_list_with(path, strict)?)
 }
 
+/// What the base rate of a run's scores is.
+fn base_rate_text(model: &custodia_match::Model) -> String {
+    let odds = model.base_log_odds.exp();
+    if model.learned {
+        format!(
+            "prior odds that a compared pair is one person, learned from the lists: 1 to {:.0}",
+            1.0 / odds
+        )
+    } else {
+        format!("prior odds, hand-set: 1 to {:.0}", 1.0 / odds)
+    }
+}
+
 fn round(x: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (x * f).round() / f
@@ -183,6 +200,7 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
     let options = MatchOptions {
         threshold,
         one_to_one: args.one_to_one,
+        learn: !args.fixed_weights,
     };
     let run = match_lists_with(&left, right.as_deref(), &options);
     let total_seconds = started.elapsed().as_secs_f64();
@@ -198,10 +216,22 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
                 .map(|e| {
                     (
                         e.feature,
-                        json!({ "weight": round(e.weight, 3), "detail": e.detail }),
+                        json!({
+                            "weight": round(e.weight, 3),
+                            "detail": e.detail,
+                            "prior_weight": round(e.prior_weight, 3),
+                            "levels": e.factors.names(),
+                        }),
                     )
                 })
                 .collect();
+            explanation.insert(
+                "base_rate",
+                json!({
+                    "weight": round(c.comparison.base_log_odds, 3),
+                    "detail": base_rate_text(&run.model),
+                }),
+            );
             if let Some(detail) = better_text(c) {
                 explanation.insert(
                     "better_candidate",
@@ -247,6 +277,7 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
             "compare_seconds": round(run.compare_seconds, 4),
             "total_seconds": round(total_seconds, 4),
         },
+        "model": run.model,
         "pairs": pairs,
     });
     if !problems.is_empty() {
@@ -276,6 +307,12 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
                     e.feature, e.weight, e.detail
                 ));
             }
+            text.push_str(&format!(
+                "       {:<12} {:+6.1}  {}\n",
+                "base_rate",
+                c.comparison.base_log_odds,
+                base_rate_text(&run.model)
+            ));
             if let Some(detail) = better_text(c) {
                 text.push_str(&format!("       {detail}\n"));
             }

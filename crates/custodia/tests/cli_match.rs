@@ -462,3 +462,121 @@ fn review_needs_a_vault() {
     .failed();
     assert!(doc["error"].as_str().unwrap().contains("vault"));
 }
+
+/// A list large enough to learn from: 400 persons with addresses, and a second list of 200 of
+/// them (given names often left out, dates often another date) and 200 others.
+fn learnable_lists(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut state = 17u64;
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let syllables = ["ba", "ko", "mi", "du", "re", "sa", "ti", "lo", "ne", "vu"];
+    let word = |next: &mut dyn FnMut(u64) -> u64| -> String {
+        (0..3)
+            .map(|_| syllables[next(10) as usize])
+            .collect::<String>()
+    };
+    let header = "id,name,birth_date,address,city,postcode\n";
+    let (mut left, mut right) = (header.to_string(), header.to_string());
+    let mut people = Vec::new();
+    for n in 0..400 {
+        let town = next(40);
+        let row = (
+            word(&mut next),
+            word(&mut next),
+            format!(
+                "{}-{:02}-{:02}",
+                1940 + next(60),
+                2 + next(10),
+                2 + next(26)
+            ),
+            format!("{} {} street", 1 + next(200), word(&mut next)),
+            format!("town{town}"),
+            format!("{}", 2000 + town * 37),
+        );
+        left.push_str(&format!(
+            "L{n},{} {},{},{},{},{}\n",
+            row.0, row.1, row.2, row.3, row.4, row.5
+        ));
+        people.push(row);
+    }
+    for (n, p) in people.iter().enumerate() {
+        if n < 200 {
+            let name = if next(10) < 7 {
+                p.1.clone()
+            } else {
+                format!("{} {}", p.0, p.1)
+            };
+            let date = if next(10) < 6 {
+                format!(
+                    "{}-{:02}-{:02}",
+                    1940 + next(60),
+                    2 + next(10),
+                    2 + next(26)
+                )
+            } else {
+                p.2.clone()
+            };
+            right.push_str(&format!("R{n},{name},{date},{},{},{}\n", p.3, p.4, p.5));
+        } else {
+            let town = next(40);
+            right.push_str(&format!(
+                "R{n},{} {},{}-03-04,{} {} road,town{town},{}\n",
+                word(&mut next),
+                word(&mut next),
+                1940 + next(60),
+                1 + next(200),
+                word(&mut next),
+                2000 + town * 37
+            ));
+        }
+    }
+    (
+        write(dir, "learn-left.csv", &left),
+        write(dir, "learn-right.csv", &right),
+    )
+}
+
+#[test]
+fn weights_are_learned_from_the_lists_and_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (left, right) = learnable_lists(tmp.path());
+    let learned = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    check_shape(&learned);
+    assert_eq!(learned["model"]["learned"], true, "{}", learned["model"]);
+    assert!(learned["model"]["levels"].as_array().unwrap().len() > 10);
+    let pair = &learned["pairs"][0];
+    let explanation = pair["explanation"].as_object().unwrap();
+    assert!(explanation["base_rate"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("learned"));
+    let name = &explanation["name"];
+    assert!(name["prior_weight"].is_number(), "{pair}");
+    assert!(!name["levels"].as_array().unwrap().is_empty(), "{pair}");
+    let fixed = run(custodia()
+        .arg("match")
+        .arg(&left)
+        .arg(&right)
+        .args(["--json", "--fixed-weights"]))
+    .ok();
+    assert_eq!(fixed["model"]["learned"], false);
+    let right_pairs = |doc: &Value| pairs(doc).iter().filter(|(l, r)| l[1..] == r[1..]).count();
+    assert!(
+        right_pairs(&learned) > right_pairs(&fixed) + 20,
+        "learned {} vs hand-set {}",
+        right_pairs(&learned),
+        right_pairs(&fixed)
+    );
+    // Three rows are too few to learn from.
+    let small = run(custodia()
+        .arg("match")
+        .arg(write(tmp.path(), "l.csv", LEFT))
+        .arg(write(tmp.path(), "r.csv", RIGHT))
+        .arg("--json"))
+    .ok();
+    assert_eq!(small["model"]["learned"], false);
+}
