@@ -63,6 +63,22 @@ fn fault(
 }
 
 impl Vault {
+    /// [`Vault::verify`] for `actor`: the holder's administrators, auditors and custodians
+    /// (the operator runs `custodia verify` on the data directory itself).
+    pub fn verify_for(&self, actor: &str, options: VerifyOptions) -> Result<VerifyReport> {
+        let who = self.principal(actor)?;
+        let allowed = who.of_holder()
+            && (who.is(custodia_access::Role::Administrator)
+                || who.is(custodia_access::Role::Auditor)
+                || who.is(custodia_access::Role::Custodian));
+        if !allowed {
+            return Err(crate::VaultError::NotPermitted(format!(
+                "verifying the vault needs the administrator, auditor or custodian role of the holder; `{actor}` holds none"
+            )));
+        }
+        self.verify(options)
+    }
+
     pub fn verify(&self, options: VerifyOptions) -> Result<VerifyReport> {
         let started = Instant::now();
         let mut faults = Vec::new();

@@ -5,8 +5,6 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use custodia_vault::custodia_access::Role;
-use custodia_vault::VaultError;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,18 +79,10 @@ pub(crate) async fn verify(
     Query(q): Query<DeepQuery>,
 ) -> ApiResult {
     let deep = q.deep.unwrap_or(false);
+    // On a reading handle: a deep verification reads every blob, and writes go on meanwhile.
     let report = state
-        .with_vault(move |vault| {
-            let who = vault.principal(&user)?;
-            let allowed = who.of_holder()
-                && (who.is(Role::Administrator) || who.is(Role::Auditor) || who.is(Role::Custodian));
-            if !allowed {
-                return Err(VaultError::NotPermitted(format!(
-                    "verifying the vault needs the administrator, auditor or custodian role of the holder; `{user}` holds none"
-                ))
-                .into());
-            }
-            Ok(vault.verify(custodia_vault::VerifyOptions { deep })?)
+        .with_reader(move |vault| {
+            Ok(vault.verify_for(&user, custodia_vault::VerifyOptions { deep })?)
         })
         .await?;
     Ok(Json(report).into_response())
