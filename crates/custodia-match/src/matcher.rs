@@ -25,11 +25,11 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{estimate, Model, Training};
+use crate::model::{drifted, estimate, pair_hash, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
     compare, evidence_bound, evidence_for, name_bound, parse, reweigh, Comparison, Prepared,
-    Residence, Vocabulary,
+    Residence, Vocabulary, DEFAULT_THRESHOLD,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
@@ -39,6 +39,108 @@ const MAX_BLOCK: usize = 1000;
 /// Pairs whose hand-set evidence cannot come within this of the threshold's are not scored:
 /// learned weights move a pair by a few units, not by more.
 const PRUNE_MARGIN: f64 = 6.0;
+/// EM learns from at most about this many of the scored pairs (see [`em_sample`]).
+const EM_SAMPLE: usize = 200_000;
+/// The weights are learned from the pairs of a sample of the left rows, taken this many rows
+/// at a time until they have at least [`SAMPLE_PAIRS`] scored pairs.
+const SAMPLE_ROWS_STEP: usize = 256;
+const SAMPLE_PAIRS: usize = 2 * EM_SAMPLE;
+
+/// The pairs EM learns from: every scored pair near even odds under the hand-set weights
+/// (evidence at least `near`) and the others, each group thinned (by the pairs' hash) when
+/// there are more than [`EM_SAMPLE`] in all, its pairs weighted by the thinning; the clear
+/// non-matches keep at least a quarter of the sample. `compare` gives a pair's levels and
+/// hand-set weights again.
+fn em_sample(
+    all: &Scored,
+    near: f64,
+    compare: impl Fn(usize, usize) -> Comparison + Sync,
+) -> Training {
+    let n = all.pairs.len();
+    let near_count = all
+        .initial
+        .iter()
+        .filter(|&&e| f64::from(e) >= near)
+        .count();
+    let far_count = n - near_count;
+    let far_take = far_count.min(EM_SAMPLE.saturating_sub(near_count).max(EM_SAMPLE / 4));
+    let near_take = near_count.min(EM_SAMPLE - far_take);
+    let rate = |take: usize, count: usize| {
+        if count == 0 {
+            1.0
+        } else {
+            take as f64 / count as f64
+        }
+    };
+    let (near_rate, far_rate) = (rate(near_take, near_count), rate(far_take, far_count));
+    let parts: Vec<Training> = (0..n)
+        .into_par_iter()
+        .fold(Training::default, |mut t, k| {
+            let rate = if f64::from(all.initial[k]) >= near {
+                near_rate
+            } else {
+                far_rate
+            };
+            if rate >= 1.0 || (pair_hash(all.pairs[k]) as f64) < rate * u64::MAX as f64 {
+                let (i, j) = all.pairs[k];
+                let quick = compare(i as usize, j as usize);
+                t.push_pair(
+                    all.pairs[k],
+                    1.0 / rate,
+                    quick.evidence_sum,
+                    quick.evidence.iter().flat_map(|e| e.factors.iter()),
+                );
+            }
+            t
+        })
+        .collect();
+    let mut training = Training::default();
+    for t in parts {
+        training.append(t);
+    }
+    training
+}
+
+/// Every scored pair, compactly: its records, its hand-set evidence and its levels (a learned
+/// model moves the evidence level by level).
+#[derive(Default)]
+struct Scored {
+    pairs: Vec<(u32, u32)>,
+    initial: Vec<f32>,
+    starts: Vec<u32>,
+    levels: Vec<u8>,
+    /// Pairs compared in full (kept here or not).
+    compared_in_full: u64,
+}
+
+impl Scored {
+    fn push(&mut self, pair: (u32, u32), initial: f64, levels: &[u8]) {
+        self.pairs.push(pair);
+        self.initial.push(initial as f32);
+        self.starts.push(self.levels.len() as u32);
+        self.levels.extend_from_slice(levels);
+    }
+    fn append(&mut self, other: Scored) {
+        self.compared_in_full += other.compared_in_full;
+        let base = self.levels.len() as u32;
+        self.starts.extend(other.starts.iter().map(|s| s + base));
+        self.pairs.extend(other.pairs);
+        self.initial.extend(other.initial);
+        self.levels.extend(other.levels);
+    }
+    /// The pair's evidence under `model`, before the bounds on single weights.
+    fn evidence(&self, k: usize, model: &Model) -> f64 {
+        let end = self
+            .starts
+            .get(k + 1)
+            .map_or(self.levels.len(), |&e| e as usize);
+        f64::from(self.initial[k])
+            + self.levels[self.starts[k] as usize..end]
+                .iter()
+                .map(|&l| model.shift(l))
+                .sum::<f64>()
+    }
+}
 
 /// The kinds of blocking key, in the order of [`MatchRun::blocking`].
 pub const BLOCKING_KEYS: [&str; 7] = [
@@ -59,8 +161,8 @@ const BIRTH_DATE: u8 = 5;
 const RESIDENCE: u8 = 6;
 
 /// A worker's reusable buffers: the blocking keys of one person (kind, hash) and the pool of
-/// others they meet (row, kind).
-type Scratch = (Vec<(u8, u64)>, Vec<(u32, u8)>);
+/// others they meet (row, kind), and a pair's levels.
+type Scratch = (Vec<(u8, u64)>, Vec<(u32, u8)>, Vec<u8>);
 
 /// How a run chooses among candidates.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -302,97 +404,165 @@ pub fn match_lists_with(
     let bounds_others: Vec<f64> = others.iter().map(|p| name_bound(p, &vocabulary)).collect();
     // Pairs are scored if their hand-set evidence could come near the threshold's.
     let needed = evidence_for(threshold) - PRUNE_MARGIN;
+    // Pairs EM learns from in full: those near even odds under the hand-set weights.
+    let near = evidence_for(DEFAULT_THRESHOLD).min(evidence_for(threshold)) - PRUNE_MARGIN;
     let prepare_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
     struct Found {
         compared: u64,
         by_key: [u64; BLOCKING_KEYS.len()],
-        /// (left row, other row) of each scored pair, in the order of `training`.
-        pairs: Vec<(u32, u32)>,
-        training: Training,
+        scored: Scored,
     }
-    let results: Vec<Found> = prepared_left
-        .par_iter()
-        .enumerate()
-        .fold(
-            || {
-                (
-                    (Vec::new(), Vec::new()),
-                    Found {
-                        compared: 0,
-                        by_key: [0; BLOCKING_KEYS.len()],
-                        pairs: Vec::new(),
-                        training: Training::default(),
-                    },
-                )
-            },
-            |((mut keys, mut pool), mut found): (Scratch, Found), (i, p)| {
-                blocking_keys(p, &vocabulary, rare, &mut keys);
-                pool.clear();
-                for &(family, k) in keys.iter() {
-                    if let Some(list) = index.get(&k) {
-                        if list.len() <= MAX_BLOCK {
-                            pool.extend(
-                                list.iter()
-                                    .filter(|&&j| !same_list || j as usize > i)
-                                    .map(|&j| (j, family)),
-                            );
+    // Blocking and scoring of some rows: pairs whose hand-set bound is below `bound_needed`
+    // are not compared, and of the others those `keep` accepts (hand-set evidence, levels)
+    // are kept.
+    let pass = |rows: &[u32], bound_needed: f64, keep: &(dyn Fn(f64, &[u8]) -> bool + Sync)| {
+        let results: Vec<Found> = rows
+            .par_iter()
+            .fold(
+                || {
+                    (
+                        (Vec::new(), Vec::new(), Vec::new()),
+                        Found {
+                            compared: 0,
+                            by_key: [0; BLOCKING_KEYS.len()],
+                            scored: Scored::default(),
+                        },
+                    )
+                },
+                |((mut keys, mut pool, mut levels), mut found): (Scratch, Found), &row| {
+                    let i = row as usize;
+                    let p = &prepared_left[i];
+                    blocking_keys(p, &vocabulary, rare, &mut keys);
+                    pool.clear();
+                    for &(family, k) in keys.iter() {
+                        if let Some(list) = index.get(&k) {
+                            if list.len() <= MAX_BLOCK {
+                                pool.extend(
+                                    list.iter()
+                                        .filter(|&&j| !same_list || j as usize > i)
+                                        .map(|&j| (j, family)),
+                                );
+                            }
                         }
                     }
-                }
-                pool.sort_unstable();
-                pool.dedup();
-                for &(_, family) in pool.iter() {
-                    found.by_key[family as usize] += 1;
-                }
-                pool.dedup_by_key(|x| x.0);
-                found.compared += pool.len() as u64;
-                for &(j, _) in pool.iter() {
-                    let other = &others[j as usize];
-                    if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize]) < needed
-                    {
-                        continue;
+                    pool.sort_unstable();
+                    pool.dedup();
+                    for &(_, family) in pool.iter() {
+                        found.by_key[family as usize] += 1;
                     }
-                    let quick = compare(p, other, &vocabulary, false);
-                    found.pairs.push((i as u32, j));
-                    found.training.push(
-                        quick.evidence_sum,
-                        quick.evidence.iter().flat_map(|e| e.factors.iter()),
-                    );
-                }
-                ((keys, pool), found)
-            },
-        )
-        .map(|(_, found)| found)
-        .collect();
-    let compared = results.iter().map(|r| r.compared).sum();
-    let mut blocking = BTreeMap::new();
-    for (k, name) in BLOCKING_KEYS.iter().enumerate() {
-        blocking.insert(*name, results.iter().map(|r| r.by_key[k]).sum());
+                    pool.dedup_by_key(|x| x.0);
+                    found.compared += pool.len() as u64;
+                    for &(j, _) in pool.iter() {
+                        let other = &others[j as usize];
+                        if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize])
+                            < bound_needed
+                        {
+                            continue;
+                        }
+                        let quick = compare(p, other, &vocabulary, false);
+                        levels.clear();
+                        levels.extend(
+                            quick
+                                .evidence
+                                .iter()
+                                .flat_map(|e| e.factors.iter())
+                                .map(|(l, _)| l as u8),
+                        );
+                        found.scored.compared_in_full += 1;
+                        if keep(quick.evidence_sum, &levels) {
+                            found.scored.push((row, j), quick.evidence_sum, &levels);
+                        }
+                    }
+                    ((keys, pool, levels), found)
+                },
+            )
+            .map(|(_, found)| found)
+            .collect();
+        let mut all = Found {
+            compared: 0,
+            by_key: [0; BLOCKING_KEYS.len()],
+            scored: Scored::default(),
+        };
+        for r in results {
+            all.compared += r.compared;
+            for k in 0..BLOCKING_KEYS.len() {
+                all.by_key[k] += r.by_key[k];
+            }
+            all.scored.append(r.scored);
+        }
+        all
+    };
+    // Rows in an order of their own (by hash), so that the first ones are a sample.
+    let mut rows: Vec<u32> = (0..prepared_left.len() as u32).collect();
+    rows.sort_by_key(|&r| (pair_hash((r, u32::MAX)), r));
+    // The weights are learned from the pairs of a sample of the rows (all of them for small
+    // lists), compared with a margin below the threshold.
+    let mut sample = Found {
+        compared: 0,
+        by_key: [0; BLOCKING_KEYS.len()],
+        scored: Scored::default(),
+    };
+    let mut sampled = 0;
+    if options.learn {
+        while sampled < rows.len() && sample.scored.pairs.len() < SAMPLE_PAIRS {
+            let end = (sampled + SAMPLE_ROWS_STEP).min(rows.len());
+            let found = pass(&rows[sampled..end], needed, &|_, _| true);
+            sample.compared += found.compared;
+            for k in 0..BLOCKING_KEYS.len() {
+                sample.by_key[k] += found.by_key[k];
+            }
+            sample.scored.append(found.scored);
+            sampled = end;
+        }
     }
-    let mut pairs = Vec::new();
-    let mut training = Training::default();
-    for r in results {
-        pairs.extend(r.pairs);
-        training.append(r.training);
-    }
-    let scored = pairs.len() as u64;
     let model = if options.learn {
-        estimate(&training, Some((&pairs, same_list)))
+        let training = em_sample(&sample.scored, near, |i, j| {
+            compare(&prepared_left[i], &others[j], &vocabulary, false)
+        });
+        let model = estimate(&training, None);
+        // Whether the model drifted is judged on every pair of the sampled rows.
+        let all = &sample.scored;
+        let proposed: Vec<(u32, u32)> = if model.learned {
+            (0..all.pairs.len())
+                .into_par_iter()
+                .filter(|&k| all.evidence(k, &model) + model.base_log_odds >= 0.0)
+                .map(|k| all.pairs[k])
+                .collect()
+        } else {
+            Vec::new()
+        };
+        match drifted(&proposed, same_list) {
+            Some(reason) => Model::prior(&reason),
+            None => model,
+        }
     } else {
         Model::prior("hand-set weights asked for")
     };
-    // A little below the threshold's evidence, against rounding.
-    let needed = model.evidence_for(threshold) - 1e-9;
+    // A unit below the threshold's evidence (the bounds on single weights, rounding): the
+    // pairs that pass are compared again in full and kept by their exact score.
+    let needed = model.evidence_for(threshold) - 1.0;
+    // The other rows: a pair is compared if its hand-set bound, raised by the most the
+    // learned weights can raise a pair, reaches that.
+    let rest = pass(
+        &rows[sampled..],
+        needed - model.most_raised(),
+        &|initial, levels| initial + levels.iter().map(|&l| model.shift(l)).sum::<f64>() >= needed,
+    );
+    let compared = sample.compared + rest.compared;
+    let scored = sample.scored.compared_in_full + rest.scored.compared_in_full;
+    let mut blocking = BTreeMap::new();
+    for (k, name) in BLOCKING_KEYS.iter().enumerate() {
+        blocking.insert(*name, sample.by_key[k] + rest.by_key[k]);
+    }
+    let mut all = sample.scored;
+    all.append(rest.scored);
+    let pairs = &all.pairs;
     let mut candidates: Vec<Candidate> = (0..pairs.len())
         .into_par_iter()
         .filter_map(|k| {
-            let range = training.range(k);
-            let evidence: f64 = range
-                .map(|n| model.weight(training.levels[n], f64::from(training.priors[n])))
-                .sum();
-            if evidence < needed {
+            if all.evidence(k, &model) < needed {
                 return None;
             }
             let (i, j) = (pairs[k].0 as usize, pairs[k].1 as usize);
@@ -839,6 +1009,62 @@ mod tests {
                 .any(|e| (e.weight - e.prior_weight).abs() > 0.1),
             "{c:?}"
         );
+    }
+
+    #[test]
+    fn em_learns_from_a_weighted_sample_of_many_pairs() {
+        let comparison = compare_persons(
+            &person("a", "Yassine Bouchta", Some(1990)),
+            &person("b", "Karim Haddad", Some(1950)),
+        );
+        let levels: Vec<u8> = comparison
+            .evidence
+            .iter()
+            .flat_map(|e| e.factors.iter())
+            .map(|(l, _)| l as u8)
+            .collect();
+        let mut all = Scored::default();
+        let (near, far) = (1_000u32, 3 * EM_SAMPLE as u32);
+        for k in 0..near + far {
+            let initial = if k < near { 5.0 } else { -20.0 };
+            all.push((k / 50, k), initial, &levels);
+        }
+        let training = em_sample(&all, 0.0, |_, _| comparison.clone());
+        assert!(
+            training.len() <= EM_SAMPLE + EM_SAMPLE / 50,
+            "{}",
+            training.len()
+        );
+        // Every pair near even odds is kept, standing for itself; the others stand for the
+        // pairs thinned away.
+        let kept_near: Vec<usize> = (0..training.len())
+            .filter(|&i| training.pairs[i].1 < near)
+            .collect();
+        assert_eq!(kept_near.len(), near as usize);
+        assert!(kept_near.iter().all(|&i| training.weights[i] == 1.0));
+        let represented = training.represented();
+        let total = f64::from(near + far);
+        assert!((represented - total).abs() < 0.02 * total, "{represented}");
+        assert!(training.levels.len() == training.len() * levels.len());
+    }
+
+    #[test]
+    fn a_learned_model_never_raises_a_pair_more_than_its_bound() {
+        let (left, right, _) = residence_lists();
+        let run = match_lists_with(&left, Some(&right), &MatchOptions::default());
+        assert!(run.model.learned);
+        let most = run.model.most_raised();
+        assert!(most > 0.0);
+        for c in &run.candidates {
+            let rise: f64 = c
+                .comparison
+                .evidence
+                .iter()
+                .flat_map(|e| e.factors.iter())
+                .map(|(l, _)| run.model.shift(l as u8))
+                .sum();
+            assert!(rise <= most + 1e-9, "{rise} > {most}");
+        }
     }
 
     #[test]

@@ -157,8 +157,10 @@ pub struct Model {
     pub reason: Option<String>,
     /// EM iterations run.
     pub iterations: usize,
-    /// Pairs the model was estimated on.
+    /// Pairs the model was estimated on (a sample of the scored pairs when there are many).
     pub pairs: u64,
+    /// Scored pairs those stand for (the sample's thinning undone).
+    pub pairs_represented: u64,
     /// Log-odds that a compared pair is one person before its evidence (`ln λ/(1−λ)`).
     pub base_log_odds: f64,
     /// `ln(m/u)` of each level ([`LEVELS`] order; the hand-set level average when not learned).
@@ -190,6 +192,7 @@ impl Model {
             reason: Some(reason.to_string()),
             iterations: 0,
             pairs: 0,
+            pairs_represented: 0,
             base_log_odds: -crate::score::OFFSET,
             level_weights: Vec::new(),
             centers: Vec::new(),
@@ -205,6 +208,34 @@ impl Model {
         }
         let l = level as usize;
         (self.level_weights[l] + (prior - self.centers[l])).clamp(-MAX_WEIGHT, MAX_WEIGHT)
+    }
+
+    /// How far a level's learned weight moves a pair from its hand-set one (before the
+    /// weights' bounds).
+    #[inline]
+    pub fn shift(&self, level: u8) -> f64 {
+        if !self.learned {
+            return 0.0;
+        }
+        let l = level as usize;
+        self.level_weights[l] - self.centers[l]
+    }
+
+    /// The most the learned weights raise a pair above its hand-set evidence: per feature,
+    /// the largest rise of one of its levels.
+    pub fn most_raised(&self) -> f64 {
+        if !self.learned {
+            return 0.0;
+        }
+        let mut rise: Vec<(&str, f64)> = Vec::new();
+        for (l, (feature, _)) in LEVELS.iter().enumerate() {
+            let up = self.shift(l as u8).max(0.0);
+            match rise.iter_mut().find(|(f, _)| f == feature) {
+                Some((_, r)) => *r = r.max(up),
+                None => rise.push((feature, up)),
+            }
+        }
+        rise.iter().map(|(_, r)| r).sum()
     }
 
     pub fn weight_of(&self, factors: &Factors) -> f64 {
@@ -228,22 +259,52 @@ impl Model {
     }
 }
 
-/// The compared pairs as EM sees them: each pair's factors (level, hand-set weight), flat.
+// Level indices are stored as bytes.
+const _: () = assert!(LEVELS.len() <= 256);
+
+/// The pairs EM learns from: each pair's factors (level, hand-set weight), flat, with how
+/// many scored pairs it stands for (a sample of the clear non-matches is thinned, its pairs
+/// weighted by the thinning).
 #[derive(Default)]
 pub struct Training {
     /// Each pair's summed hand-set evidence (EM's starting point).
     pub initial: Vec<f32>,
     pub starts: Vec<u32>,
-    pub levels: Vec<u16>,
+    pub levels: Vec<u8>,
     pub priors: Vec<f32>,
+    /// How many scored pairs each pair stands for.
+    pub weights: Vec<f32>,
+    /// The records of each pair (left row, other row).
+    pub pairs: Vec<(u32, u32)>,
+}
+
+/// Deterministic hash of a pair of rows, for thinning (SplitMix64).
+pub fn pair_hash(pair: (u32, u32)) -> u64 {
+    let mut z = (u64::from(pair.0) << 32 | u64::from(pair.1)).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 impl Training {
     pub fn push(&mut self, initial: f64, factors: impl Iterator<Item = (u16, f64)>) {
+        let n = self.len() as u32;
+        self.push_pair((n, n), 1.0, initial, factors);
+    }
+    /// A pair of rows standing for `weight` scored pairs.
+    pub fn push_pair(
+        &mut self,
+        pair: (u32, u32),
+        weight: f64,
+        initial: f64,
+        factors: impl Iterator<Item = (u16, f64)>,
+    ) {
         self.initial.push(initial as f32);
         self.starts.push(self.levels.len() as u32);
+        self.weights.push(weight as f32);
+        self.pairs.push(pair);
         for (l, w) in factors {
-            self.levels.push(l);
+            self.levels.push(l as u8);
             self.priors.push(w as f32);
         }
     }
@@ -260,12 +321,18 @@ impl Training {
             .map_or(self.levels.len(), |&e| e as usize);
         self.starts[i] as usize..end
     }
+    /// The scored pairs the sample stands for.
+    pub fn represented(&self) -> f64 {
+        self.weights.iter().map(|&w| f64::from(w)).sum()
+    }
     pub fn append(&mut self, other: Training) {
         let base = self.levels.len() as u32;
         self.starts.extend(other.starts.iter().map(|s| s + base));
         self.initial.extend(other.initial);
         self.levels.extend(other.levels);
         self.priors.extend(other.priors);
+        self.weights.extend(other.weights);
+        self.pairs.extend(other.pairs);
     }
 }
 
@@ -278,6 +345,8 @@ fn logistic(x: f64) -> f64 {
 pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model {
     use rayon::prelude::*;
     let n = data.len();
+    let weight = |i: usize| f64::from(data.weights[i]);
+    let total = data.represented();
     if n < MIN_PAIRS {
         return Model::prior(&format!(
             "{n} compared pairs, fewer than {MIN_PAIRS}: hand-set weights"
@@ -307,7 +376,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
         .into_par_iter()
         .map(|i| logistic(f64::from(data.initial[i]) - crate::score::OFFSET))
         .collect();
-    let prior_matches: f64 = p.iter().sum();
+    let prior_matches: f64 = p.iter().enumerate().map(|(i, x)| x * weight(i)).sum();
     if prior_matches < MIN_MATCHES {
         return Model::prior(&format!(
             "about {prior_matches:.0} likely pairs among {n} compared, fewer than {MIN_MATCHES}: hand-set weights"
@@ -322,11 +391,12 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
             .fold(
                 || (vec![0.0; levels], vec![0.0; levels], vec![0.0; levels]),
                 |(mut m, mut u, mut c), i| {
+                    let (pm, pu) = (p[i] * weight(i), (1.0 - p[i]) * weight(i));
                     for k in data.range(i) {
                         let l = data.levels[k] as usize;
-                        m[l] += p[i];
-                        u[l] += 1.0 - p[i];
-                        c[l] += (1.0 - p[i]) * f64::from(data.priors[k]);
+                        m[l] += pm;
+                        u[l] += pu;
+                        c[l] += pu * f64::from(data.priors[k]);
                     }
                     (m, u, c)
                 },
@@ -377,6 +447,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
         reason: None,
         iterations: 0,
         pairs: n as u64,
+        pairs_represented: total.round() as u64,
         base_log_odds: 0.0,
         level_weights: vec![0.0; levels],
         centers,
@@ -410,8 +481,8 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
             change = change.max((w - model.level_weights[l]).abs());
             model.level_weights[l] = w;
         }
-        let matches: f64 = p.iter().sum();
-        let lambda = (matches / n as f64).clamp(1e-9, 1.0 - 1e-9);
+        let matches: f64 = p.iter().enumerate().map(|(i, x)| x * weight(i)).sum();
+        let lambda = (matches / total).clamp(1e-9, 1.0 - 1e-9);
         let base = (lambda / (1.0 - lambda)).ln();
         change = change.max((base - model.base_log_odds).abs());
         model.base_log_odds = base;
@@ -421,7 +492,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
             .map(|i| {
                 let sum: f64 = data
                     .range(i)
-                    .map(|k| model.weight(data.levels[k], f64::from(data.priors[k])))
+                    .map(|k| model.weight(u16::from(data.levels[k]), f64::from(data.priors[k])))
                     .sum();
                 logistic(sum + model.base_log_odds)
             })
@@ -430,7 +501,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
             break;
         }
     }
-    let matches: f64 = p.iter().sum();
+    let matches: f64 = p.iter().enumerate().map(|(i, x)| x * weight(i)).sum();
     if matches < MIN_MATCHES {
         return Model::prior(&format!(
             "EM found about {matches:.0} likely pairs among {n}, fewer than {MIN_MATCHES}: hand-set weights"
@@ -441,39 +512,6 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
     // "one person" and "two", and the learned "one person" class gathers many pairs per
     // record. A person has few records: a model that proposes more than a few pairs per
     // record involved has drifted, and is not used.
-    if let Some((pairs, same_list)) = sides {
-        let proposed: Vec<(u32, u32)> = p
-            .iter()
-            .zip(pairs)
-            .filter(|(&x, _)| x >= 0.5)
-            .map(|(_, &pair)| pair)
-            .collect();
-        let distinct = |side: &mut dyn Iterator<Item = u32>| -> usize {
-            let mut v: Vec<u32> = side.collect();
-            v.sort_unstable();
-            v.dedup();
-            v.len().max(1)
-        };
-        let per_record = if same_list {
-            let records = distinct(&mut proposed.iter().flat_map(|&(a, b)| [a, b]));
-            proposed.len() as f64 / records as f64
-        } else {
-            let left = distinct(&mut proposed.iter().map(|&(a, _)| a));
-            let right = distinct(&mut proposed.iter().map(|&(_, b)| b));
-            proposed.len() as f64 / left.min(right) as f64
-        };
-        let most = if same_list {
-            MAX_PAIRS_PER_RECORD_ONE_LIST
-        } else {
-            MAX_PAIRS_PER_RECORD
-        };
-        if per_record > most {
-            return Model::prior(&format!(
-                "EM drifted ({} pairs at one half, {per_record:.1} per record): hand-set weights",
-                proposed.len()
-            ));
-        }
-    }
     model.levels = (0..levels)
         .map(|l| LevelWeight {
             feature: LEVELS[l].0,
@@ -484,7 +522,48 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
             prior_weight: prior_weight[l],
         })
         .collect();
+    if let Some((pairs, same_list)) = sides {
+        let proposed: Vec<(u32, u32)> = p
+            .iter()
+            .zip(pairs)
+            .filter(|(&x, _)| x >= 0.5)
+            .map(|(_, &pair)| pair)
+            .collect();
+        if let Some(reason) = drifted(&proposed, same_list) {
+            return Model::prior(&reason);
+        }
+    }
     model
+}
+
+/// Why a model that proposes these pairs (at one half or more) has drifted, if it has: more
+/// pairs per record than a person has records.
+pub fn drifted(proposed: &[(u32, u32)], same_list: bool) -> Option<String> {
+    let distinct = |side: &mut dyn Iterator<Item = u32>| -> usize {
+        let mut v: Vec<u32> = side.collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len().max(1)
+    };
+    let per_record = if same_list {
+        let records = distinct(&mut proposed.iter().flat_map(|&(a, b)| [a, b]));
+        proposed.len() as f64 / records as f64
+    } else {
+        let left = distinct(&mut proposed.iter().map(|&(a, _)| a));
+        let right = distinct(&mut proposed.iter().map(|&(_, b)| b));
+        proposed.len() as f64 / left.min(right) as f64
+    };
+    let most = if same_list {
+        MAX_PAIRS_PER_RECORD_ONE_LIST
+    } else {
+        MAX_PAIRS_PER_RECORD
+    };
+    (per_record > most).then(|| {
+        format!(
+            "EM drifted ({} pairs at one half, {per_record:.1} per record): hand-set weights",
+            proposed.len()
+        )
+    })
 }
 
 #[cfg(test)]
