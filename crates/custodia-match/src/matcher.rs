@@ -367,6 +367,18 @@ pub fn match_lists_with(
     right: Option<&[Person]>,
     options: &MatchOptions,
 ) -> MatchRun {
+    match_sampled(left, right, options, SAMPLE_PAIRS, SAMPLE_ROWS_STEP)
+}
+
+/// [`match_lists_with`], the weights learned from the pairs of left rows taken `step` at a
+/// time until `sample_pairs` pairs are scored.
+fn match_sampled(
+    left: &[Person],
+    right: Option<&[Person]>,
+    options: &MatchOptions,
+    sample_pairs: usize,
+    step: usize,
+) -> MatchRun {
     let threshold = options.threshold;
     let started = Instant::now();
     let parsed_left: Vec<_> = left.par_iter().map(parse).collect();
@@ -506,8 +518,8 @@ pub fn match_lists_with(
     };
     let mut sampled = 0;
     if options.learn {
-        while sampled < rows.len() && sample.scored.pairs.len() < SAMPLE_PAIRS {
-            let end = (sampled + SAMPLE_ROWS_STEP).min(rows.len());
+        while sampled < rows.len() && sample.scored.pairs.len() < sample_pairs {
+            let end = (sampled + step).min(rows.len());
             let found = pass(&rows[sampled..end], needed, &|_, _| true);
             sample.compared += found.compared;
             for k in 0..BLOCKING_KEYS.len() {
@@ -1046,6 +1058,32 @@ mod tests {
         let total = f64::from(near + far);
         assert!((represented - total).abs() < 0.02 * total, "{represented}");
         assert!(training.levels.len() == training.len() * levels.len());
+    }
+
+    #[test]
+    fn weights_learned_from_a_sample_of_rows_find_the_pairs_of_the_others() {
+        let (left, right, truth) = residence_lists();
+        let whole = match_lists_with(&left, Some(&right), &MatchOptions::default());
+        let sampled = match_sampled(&left, Some(&right), &MatchOptions::default(), 3_000, 16);
+        assert!(sampled.model.learned, "{:?}", sampled.model.reason);
+        // The sample is a part of the rows' pairs...
+        assert!(
+            sampled.model.pairs_represented < whole.model.pairs_represented / 2,
+            "{} of {}",
+            sampled.model.pairs_represented,
+            whole.model.pairs_represented
+        );
+        // ...the other rows compare no more pairs in full...
+        assert!(
+            sampled.scored <= whole.scored,
+            "{} {}",
+            sampled.scored,
+            whole.scored
+        );
+        assert_eq!(sampled.compared, whole.compared);
+        // ...and the pairs found are as good.
+        let f = f1(&sampled, truth);
+        assert!(f > 0.95 && f > f1(&whole, truth) - 0.02, "F1 {f}");
     }
 
     #[test]
