@@ -1071,7 +1071,8 @@ fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Opt
         for ib in b {
             if ia.kind == ib.kind
                 && ia.value.len().min(ib.value.len()) >= 5
-                && strsim::osa_distance(&ia.value, &ib.value) == 1
+                && ia.value != ib.value
+                && within_one_edit(&ia.value, &ib.value)
             {
                 return Some(Evidence {
                     feature: "identifier",
@@ -1135,6 +1136,39 @@ fn residence_weight(kind: Residence, id: u32, vocabulary: &Vocabulary) -> f64 {
     (m / u).ln().clamp(0.0, cap)
 }
 
+/// Whether two strings are at most one edit apart (a character replaced, left out or added, or
+/// two neighbours swapped: optimal string alignment distance ≤ 1), without allocating for
+/// ASCII text; this runs for many of the compared pairs.
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
+    fn check<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+        let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        if long.len() - short.len() > 1 {
+            return false;
+        }
+        let i = match short.iter().zip(long).position(|(x, y)| x != y) {
+            Some(i) => i,
+            None => return true,
+        };
+        if short.len() == long.len() {
+            // Replaced, or swapped with the next.
+            short[i + 1..] == long[i + 1..]
+                || (i + 1 < short.len()
+                    && short[i] == long[i + 1]
+                    && short[i + 1] == long[i]
+                    && short[i + 2..] == long[i + 2..])
+        } else {
+            // Added in the longer.
+            short[i..] == long[i + 1..]
+        }
+    }
+    if a.is_ascii() && b.is_ascii() {
+        check(a.as_bytes(), b.as_bytes())
+    } else {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        check(&a, &b)
+    }
+}
+
 /// Two addresses of several words that mostly agree (a typo, a word left out).
 fn addresses_near(a: &[String], b: &[String]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -1143,7 +1177,7 @@ fn addresses_near(a: &[String], b: &[String]) -> bool {
     }
     let meets = |x: &String| {
         long.iter()
-            .any(|y| x == y || (x.len().min(y.len()) >= 4 && strsim::osa_distance(x, y) <= 1))
+            .any(|y| x == y || (x.len().min(y.len()) >= 4 && within_one_edit(x, y)))
     };
     let met = short.iter().filter(|w| meets(w)).count();
     met * 2 > short.len() && met >= 2.min(short.len())
@@ -1153,9 +1187,9 @@ fn addresses_near(a: &[String], b: &[String]) -> bool {
 fn values_near(kind: Residence, a: &str, b: &str) -> bool {
     match kind {
         Residence::Postcode => {
-            a.len() == b.len() && a.len() >= 3 && strsim::osa_distance(a, b) == 1
+            a.len() == b.len() && a.len() >= 3 && a != b && within_one_edit(a, b)
         }
-        Residence::City => a.len().min(b.len()) >= 4 && strsim::osa_distance(a, b) == 1,
+        Residence::City => a.len().min(b.len()) >= 4 && a != b && within_one_edit(a, b),
         _ => false,
     }
 }
@@ -1274,5 +1308,41 @@ fn kind_name(kind: IdentifierKind) -> &'static str {
     match kind {
         IdentifierKind::Passport => "passport",
         IdentifierKind::NationalId => "national ID",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_one_edit;
+
+    #[test]
+    fn within_one_edit_is_osa_distance_at_most_one() {
+        let mut rng = crate::model::tests::Rng::new(11);
+        let alphabet: Vec<char> = "abcé1".chars().collect();
+        for _ in 0..20_000 {
+            let mut word = |n: f64| -> String {
+                let len = (rng.next() * n) as usize;
+                (0..len)
+                    .map(|_| alphabet[(rng.next() * alphabet.len() as f64) as usize])
+                    .collect()
+            };
+            let (a, b) = (word(6.0), word(6.0));
+            assert_eq!(
+                within_one_edit(&a, &b),
+                strsim::osa_distance(&a, &b) <= 1,
+                "{a:?} {b:?}"
+            );
+        }
+        for (a, b, near) in [
+            ("75001", "75010", true),
+            ("75001", "75002", true),
+            ("75001", "7501", true),
+            ("75001", "57010", false),
+            ("paris", "pairs", true),
+            ("paris", "piras", false),
+            ("", "a", true),
+        ] {
+            assert_eq!(within_one_edit(a, b), near, "{a} {b}");
+        }
     }
 }
