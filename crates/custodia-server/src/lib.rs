@@ -84,12 +84,24 @@ pub struct AppState {
     /// The writer of reads' custody entries (started on first use): searches hand it their
     /// events and wait for their log positions, so that many searches share one append.
     read_log: Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<PendingRead>>>,
+    /// A second writing handle ([`Vault::another_writer`]) for those entries alone, so that a
+    /// search's entry never queues behind an ingest or an extraction on the main one (`None`:
+    /// they go through the main handle).
+    read_log_writer: Option<Arc<Mutex<Vault>>>,
 }
 
 impl AppState {
     pub fn new(vault: Vault) -> Self {
         let readers = Readers::open(&vault);
+        let read_log_writer = match vault.another_writer() {
+            Ok(writer) => writer.map(|w| Arc::new(Mutex::new(w))),
+            Err(e) => {
+                tracing::warn!(error = %e, "reads' custody entries go through the main writing handle");
+                None
+            }
+        };
         Self {
+            read_log_writer,
             vault: Arc::new(Mutex::new(vault)),
             readers: Arc::new(readers),
             limiter: Arc::new(Mutex::new(HashMap::new())),
@@ -236,10 +248,22 @@ impl AppState {
                 }
             }
             let (events, waiters): (Vec<_>, Vec<_>) = group.into_iter().unzip();
-            match self
-                .with_vault(move |vault| Ok(vault.record_reads(events)?))
-                .await
-            {
+            let recorded = match &self.read_log_writer {
+                Some(writer) => {
+                    let writer = Arc::clone(writer);
+                    tokio::task::spawn_blocking(move || {
+                        let mut vault = writer.lock().unwrap_or_else(|e| e.into_inner());
+                        Ok::<_, ApiError>(vault.record_reads(events)?)
+                    })
+                    .await
+                    .unwrap_or_else(|_| Err(ApiError::internal("a worker stopped")))
+                }
+                None => {
+                    self.with_vault(move |vault| Ok(vault.record_reads(events)?))
+                        .await
+                }
+            };
+            match recorded {
                 Ok(positions) => {
                     for (waiter, position) in waiters.into_iter().zip(positions) {
                         let _ = waiter.send(Ok(position));

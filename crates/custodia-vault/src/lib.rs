@@ -690,6 +690,42 @@ impl Vault {
         })
     }
 
+    /// A second writing handle on this vault, as another process would hold: its own catalog
+    /// connection and its own shared appends to the log, taking turns with this handle per
+    /// step (see `Ledger::open_shared`). A server records the custody entries of reads on such
+    /// a handle, so that they never queue behind an ingest on the main one. `None` for a vault
+    /// whose log is sequenced in a shared catalog (there each server keeps one writer, which
+    /// catches its copy of the log up).
+    pub fn another_writer(&self) -> Result<Option<Vault>> {
+        self.require_write()?;
+        if self.shared_sequence() {
+            return Ok(None);
+        }
+        let writers = WriterLock::join(&self.root)?;
+        let signer = LedgerSigner::load_key_file(&self.root.join("keys/ledger.key"))?;
+        let mut writer = Vault {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            blobs: Arc::clone(&self.blobs),
+            catalog: open_catalog_keyed(&self.root, &self.config, &self.catalog_key)?,
+            ledger: Ledger::open_shared(&self.root.join("ledger"))?.0,
+            signer: Some(signer),
+            verifier: self.verifier.clone(),
+            access: Access::ReadWrite,
+            search_key: self.search_key,
+            upload_key: self.upload_key,
+            sealer: self.sealer.clone(),
+            identity_key: self.identity_key,
+            search_index: Arc::clone(&self.search_index),
+            catalog_key: self.catalog_key,
+            _writers: None,
+        };
+        let mut writers = writers;
+        writers.share()?;
+        writer._writers = Some(writers);
+        Ok(Some(writer))
+    }
+
     /// Picks up what was committed since this handle last looked: its view of the custody log,
     /// which another handle or process may have appended to (the catalog's connection sees
     /// each commit by itself).
