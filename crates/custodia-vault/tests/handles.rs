@@ -105,3 +105,46 @@ fn two_writing_handles_take_turns_and_the_log_stays_whole() {
         }
     }
 }
+
+#[test]
+fn a_second_writing_handle_records_reads_while_the_first_ingests() {
+    let mut tv = TestVault::new();
+    tv.originator("Government A");
+    tv.item("first.txt", "Statement on the Tal Afar checkpoint.")
+        .store();
+    tv.vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    let mut second = tv
+        .vault
+        .another_writer()
+        .unwrap()
+        .expect("an embedded vault gives a second writing handle");
+    assert!(second.writable());
+    // Searches recorded on the second handle, ingests on the first, interleaved.
+    for n in 0..5 {
+        // An ingest is an access change for the index's labels: the main handle brings them
+        // up to date, as the server does, and the search is asked again.
+        let found = match second
+            .search_read(ADMIN, "Tal Afar", 10, Sort::Relevance)
+            .unwrap()
+        {
+            Some(found) => found,
+            None => {
+                tv.vault.refresh_search_labels().unwrap();
+                second
+                    .search_read(ADMIN, "Tal Afar", 10, Sort::Relevance)
+                    .unwrap()
+                    .expect("labels brought up to date")
+            }
+        };
+        let (_, event) = found;
+        let positions = second.record_reads(vec![event]).unwrap();
+        assert_eq!(positions.len(), 1);
+        tv.item(&format!("more-{n}.txt"), format!("Statement number {n}."))
+            .store();
+    }
+    tv.assert_verifies();
+    // A reading handle is no writer.
+    assert!(tv.vault.reader().unwrap().another_writer().is_err());
+}
