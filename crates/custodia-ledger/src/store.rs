@@ -141,6 +141,44 @@ impl Drop for FolderLock {
     }
 }
 
+/// Cuts whatever lies past the committed end of `entries`, `entries.idx` and `hashes` (the torn
+/// tail of a batch never acknowledged); a file shorter than `head` says is corruption. Returns
+/// `(file, bytes cut)` for each file cut. Only whoever holds `LOCK` may call it.
+fn cut_torn_tails(
+    dir: &Path,
+    files: [(&'static str, &File); 3],
+    head: &TreeHead,
+) -> Result<Vec<(String, u64)>> {
+    let committed = [
+        head.entries_len,
+        head.size * INDEX_WIDTH,
+        merkle::stored_hash_count(head.size) * HASH_LEN as u64,
+    ];
+    let mut cut = Vec::new();
+    for ((name, file), committed) in files.into_iter().zip(committed) {
+        let path = dir.join(name);
+        let len = file
+            .metadata()
+            .map_err(LedgerError::io("inspect", &path))?
+            .len();
+        if len < committed {
+            return Err(short_file(name, len, committed));
+        }
+        if len > committed {
+            file.set_len(committed)
+                .map_err(LedgerError::io("cut the torn tail of", &path))?;
+            file.sync_all().map_err(LedgerError::io("sync", &path))?;
+            tracing::warn!(
+                file = name,
+                bytes = len - committed,
+                "cut the torn tail of an unacknowledged batch"
+            );
+            cut.push((name.to_owned(), len - committed));
+        }
+    }
+    Ok(cut)
+}
+
 /// Takes `lock` exclusively, waiting at most `wait` for another process to release it.
 fn acquire(lock: &File, dir: &Path, wait: Duration) -> Result<()> {
     let started = std::time::Instant::now();
@@ -269,36 +307,13 @@ impl Ledger {
         let entries = open_data_file(dir, ENTRIES, true)?;
         let index = open_data_file(dir, INDEX, true)?;
         let hashes = open_data_file(dir, HASHES, true)?;
-        let mut recovery = Recovery::default();
-        for (name, file, committed) in [
-            (ENTRIES, &entries, head.entries_len),
-            (INDEX, &index, head.size * INDEX_WIDTH),
-            (
-                HASHES,
-                &hashes,
-                merkle::stored_hash_count(head.size) * HASH_LEN as u64,
-            ),
-        ] {
-            let path = dir.join(name);
-            let len = file
-                .metadata()
-                .map_err(LedgerError::io("inspect", &path))?
-                .len();
-            if len < committed {
-                return Err(short_file(name, len, committed));
-            }
-            if len > committed {
-                file.set_len(committed)
-                    .map_err(LedgerError::io("cut the torn tail of", &path))?;
-                file.sync_all().map_err(LedgerError::io("sync", &path))?;
-                tracing::warn!(
-                    file = name,
-                    bytes = len - committed,
-                    "cut the torn tail of an unacknowledged batch"
-                );
-                recovery.cut.push((name.to_owned(), len - committed));
-            }
-        }
+        let recovery = Recovery {
+            cut: cut_torn_tails(
+                dir,
+                [(ENTRIES, &entries), (INDEX, &index), (HASHES, &hashes)],
+                &head,
+            )?,
+        };
         let mut ledger = Self {
             dir: dir.to_owned(),
             origin,
@@ -333,29 +348,15 @@ impl Ledger {
         acquire(&lock, &self.dir, SHARED_LOCK_WAIT)?;
         let guard = FolderLock(Some(lock));
         let (_, head) = read_head(&self.dir)?;
-        for (name, file, committed) in [
-            (ENTRIES, &self.entries, head.entries_len),
-            (INDEX, &self.index, head.size * INDEX_WIDTH),
-            (
-                HASHES,
-                &self.hashes,
-                merkle::stored_hash_count(head.size) * HASH_LEN as u64,
-            ),
-        ] {
-            let path = self.dir.join(name);
-            let len = file
-                .metadata()
-                .map_err(LedgerError::io("inspect", &path))?
-                .len();
-            if len < committed {
-                return Err(short_file(name, len, committed));
-            }
-            if len > committed {
-                file.set_len(committed)
-                    .map_err(LedgerError::io("cut the torn tail of", &path))?;
-                file.sync_all().map_err(LedgerError::io("sync", &path))?;
-            }
-        }
+        cut_torn_tails(
+            &self.dir,
+            [
+                (ENTRIES, &self.entries),
+                (INDEX, &self.index),
+                (HASHES, &self.hashes),
+            ],
+            &head,
+        )?;
         if head != self.head() {
             *self.head.write().unwrap_or_else(|p| p.into_inner()) = head;
         }
