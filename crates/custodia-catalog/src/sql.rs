@@ -256,6 +256,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE INDEX derived_by_hash ON derived (sha256);
     "#,
     ),
+    (
+        8,
+        // Every search asks for the latest access change (`last_event_id`) to know whether the
+        // index's labels are current. Without this index that question scanned every custody
+        // event, reads included: each search cost more than the one before it.
+        r#"
+    CREATE INDEX events_by_action ON events (action, id);
+    "#,
+    ),
 ];
 
 /// How many rows a scan (`for_each_*`) reads per query: a page is read, its rows visited, then

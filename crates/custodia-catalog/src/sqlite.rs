@@ -129,6 +129,37 @@ mod tests {
         );
     }
 
+    /// Every search asks for the latest access change; on a vault with millions of custody
+    /// events that must be an index lookup, never a scan of the events.
+    #[test]
+    fn the_latest_access_change_is_looked_up_not_scanned() {
+        use crate::db::{Db, Value};
+        let dir = tempfile::tempdir().unwrap();
+        let c = SqliteCatalog::open(&dir.path().join("c.db"), &[1; 32]).unwrap();
+        let sql = crate::derived::last_event_id_sql(3);
+        let args: Vec<Value> = ["a", "b", "c"]
+            .iter()
+            .map(|a| Value::Text((*a).to_owned()))
+            .collect();
+        let plan: Vec<String> =
+            c.db.query(&format!("EXPLAIN QUERY PLAN {sql}"), &args)
+                .unwrap()
+                .into_iter()
+                .map(|mut row| row.text(3).unwrap())
+                .collect();
+        assert!(
+            plan.iter().all(|step| !step.starts_with("SCAN events")),
+            "{plan:?}"
+        );
+        assert_eq!(
+            plan.iter()
+                .filter(|step| step.contains("events_by_action"))
+                .count(),
+            3,
+            "{plan:?}"
+        );
+    }
+
     #[test]
     fn the_file_holds_no_plaintext() {
         let dir = tempfile::tempdir().unwrap();
