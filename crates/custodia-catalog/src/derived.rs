@@ -245,14 +245,21 @@ pub(crate) fn last_event_id_sql(count: usize) -> String {
     )
 }
 
-/// Events after `id` with one of `actions`, oldest first.
-pub(crate) fn events_after(db: &dyn Db, id: i64, actions: &[&str]) -> Result<Vec<EventRow>> {
+/// The first `limit` events after `id` with one of `actions`, oldest first.
+pub(crate) fn events_after(
+    db: &dyn Db,
+    id: i64,
+    actions: &[&str],
+    limit: u64,
+) -> Result<Vec<EventRow>> {
     let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE id > ?1 AND action IN ({}) ORDER BY id",
-        placeholders(2, actions.len())
+        "SELECT {EVENT_COLUMNS} FROM events WHERE id > ?1 AND action IN ({}) ORDER BY id LIMIT ?{}",
+        placeholders(2, actions.len()),
+        2 + actions.len().max(1)
     );
     let mut values = vec![crate::db::Value::Int(id)];
     values.extend(action_values(actions));
+    values.push(crate::db::Value::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     all(db, "list recent events", &sql, &values, event_from_row)
 }
 

@@ -486,8 +486,9 @@ pub trait Catalog: Send {
     fn extraction_counts(&self) -> Result<(u64, u64, u64)>;
     /// The id of the latest event whose action is one of `actions` (0 if none).
     fn last_event_id(&self, actions: &[&str]) -> Result<i64>;
-    /// Events after the event `id` whose action is one of `actions`, oldest first.
-    fn events_after(&self, id: i64, actions: &[&str]) -> Result<Vec<EventRow>>;
+    /// The first `limit` events after the event `id` whose action is one of `actions`,
+    /// oldest first.
+    fn events_after(&self, id: i64, actions: &[&str], limit: u64) -> Result<Vec<EventRow>>;
     /// The distinct items a submission recorded, in SHA-256 order.
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;
 

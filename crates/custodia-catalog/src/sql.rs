@@ -931,8 +931,8 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     fn last_event_id(&self, actions: &[&str]) -> Result<i64> {
         crate::derived::last_event_id(&self.db, actions)
     }
-    fn events_after(&self, id: i64, actions: &[&str]) -> Result<Vec<EventRow>> {
-        crate::derived::events_after(&self.db, id, actions)
+    fn events_after(&self, id: i64, actions: &[&str], limit: u64) -> Result<Vec<EventRow>> {
+        crate::derived::events_after(&self.db, id, actions, limit)
     }
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>> {
         crate::derived::items_of_submission(&self.db, submission_key)

@@ -635,15 +635,22 @@ fn extractions_and_derived_items(c: &mut dyn Catalog) {
     assert!(first > 0);
     assert_eq!(c.last_event_id(&[]).unwrap(), 0);
     assert_eq!(c.last_event_id(&["never"]).unwrap(), 0);
-    c.record_events(&[event("regime_set"), event("other")])
+    c.record_events(&[event("regime_set"), event("other"), event("extract")])
         .unwrap();
     let after: Vec<_> = c
-        .events_after(first, &["regime_set", "extract"])
+        .events_after(first, &["regime_set", "extract"], 10)
         .unwrap()
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(after, ["regime_set"]);
+    assert_eq!(after, ["regime_set", "extract"]);
+    let first_only: Vec<_> = c
+        .events_after(first, &["regime_set", "extract"], 1)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(first_only, ["regime_set"], "at most `limit` events, oldest first");
 }
 
 fn settings_and_expansion_errors(c: &mut dyn Catalog) {

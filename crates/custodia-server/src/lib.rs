@@ -88,6 +88,9 @@ pub struct AppState {
     /// search's entry never queues behind an ingest or an extraction on the main one (`None`:
     /// they go through the main handle).
     read_log_writer: Option<Arc<Mutex<Vault>>>,
+    /// Set while the writing handle has been asked to bring the index's labels up to date
+    /// after access was granted (one request at a time, however many searches noticed).
+    labels_refresh_queued: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -112,6 +115,7 @@ impl AppState {
             extraction_running: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             extraction_requested: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             read_log: Arc::new(std::sync::OnceLock::new()),
+            labels_refresh_queued: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
@@ -300,6 +304,9 @@ impl AppState {
                 .with_reader(move |vault| Ok(vault.search_read(&u, &q, limit, sort)?))
                 .await?;
             if let Some(found) = searched {
+                if found.0.labels_behind {
+                    self.queue_labels_refresh();
+                }
                 return Ok(found);
             }
             self.with_vault(|vault| Ok(vault.refresh_search_labels()?))
@@ -308,6 +315,26 @@ impl AppState {
         // Access keeps changing under the searches: search on the writing handle.
         self.with_vault(move |vault| Ok(vault.search_unrecorded(&user, &query, limit, sort)?))
             .await
+    }
+
+    /// Asks the writing handle, in the background, to bring the index's labels up to access
+    /// granted since they were computed. Nobody waits for it: until it is done, searches show
+    /// less than the rules allow, never more (see `Vault::search_read`).
+    fn queue_labels_refresh(&self) {
+        use std::sync::atomic::Ordering;
+        if self.labels_refresh_queued.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            let refreshed = state
+                .with_vault(|vault| Ok(vault.refresh_search_labels()?))
+                .await;
+            state.labels_refresh_queued.store(false, Ordering::Release);
+            if let Err(e) = refreshed {
+                tracing::warn!(error = %e.message, "the search index's labels could not be brought up to date");
+            }
+        });
     }
 
     /// Runs `work` on a reading handle of the vault in Tokio's blocking pool: a free one if

@@ -467,6 +467,9 @@ impl Vault {
                 details: serde_json::json!({
                     "submission": submission_key, "originator": originator,
                     "regime": regime.as_str(), "reason": "set at ingest",
+                    // The submission's first regime: it takes no access away from anyone
+                    // (the search index relies on this, see `Vault::search_read`).
+                    "initial": true,
                 }),
                 rows: vec![AccessChange::SetRegime(RegimeRow {
                     id: 0,

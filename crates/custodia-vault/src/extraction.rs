@@ -41,6 +41,13 @@ const LABELS_EPOCH: &str = "search_labels_event";
 /// such as roles and case membership, are read from the catalog at each search).
 const LABEL_ACTIONS: &[&str] = &[action::REGIME_SET, action::RELEASE, action::INGEST];
 
+/// The access changes that can take a label away from a document: a regime set (restricting
+/// a submission drops its case's label), except a new submission's first one (marked
+/// `"initial": true`). The others only add labels — a new submission adds its originator and
+/// case, a release its requesting authority (`AccessLabels::of` is a union) — so labels that
+/// miss them show a person less than the rules allow, never more.
+const NARROWING_ACTIONS: &[&str] = &[action::REGIME_SET];
+
 /// How to run `extract_pending`.
 #[derive(Debug, Clone)]
 pub struct ExtractOptions {
@@ -95,6 +102,21 @@ pub struct SearchReport {
     pub results: SearchResults,
     /// The custody log position of the search's entry.
     pub ledger_index: u64,
+    /// Whether the index's labels missed access granted since they were last updated (the
+    /// search showed no more than the rules allow, perhaps less): the writing handle should
+    /// bring them up to date ([`Vault::refresh_search_labels`]).
+    #[serde(skip)]
+    pub labels_behind: bool,
+}
+
+/// The index's labels against the access rules in force.
+enum LabelState {
+    /// Up to date.
+    Current,
+    /// Behind only by changes that grant access: searching on them shows less, never more.
+    MissingGrants,
+    /// Behind by a change that may take access away: not to be searched on.
+    Stale,
 }
 
 /// A text to store and index, from one item.
@@ -646,7 +668,7 @@ impl Vault {
             return Ok(());
         }
         let mut items = std::collections::BTreeSet::new();
-        for event in self.catalog.events_after(indexed, LABEL_ACTIONS)? {
+        for event in self.catalog.events_after(indexed, LABEL_ACTIONS, u64::MAX)? {
             match &event.item {
                 Some(item) => {
                     items.insert(item.clone());
@@ -720,6 +742,11 @@ impl Vault {
     /// access changes since the index's labels were last brought up to date must first reach
     /// the index — the writing handle does that ([`Vault::refresh_search_labels`]) and the
     /// search is asked again. A search never runs on labels older than the access rules.
+    ///
+    /// Labels behind only by changes that add access (new submissions, releases) are safe to
+    /// search on — they show less than the rules allow, never more — so the search goes on and
+    /// the report says so ([`SearchReport::labels_behind`]): the writing handle should then
+    /// bring them up to date soon, without anyone waiting for it.
     pub fn search_read(
         &self,
         actor: &str,
@@ -727,10 +754,14 @@ impl Vault {
         limit: usize,
         sort: Sort,
     ) -> Result<Option<(SearchReport, NewEvent)>> {
-        if self.labels_stale()? {
-            return Ok(None);
-        }
-        self.search_fresh(actor, query, limit, sort).map(Some)
+        let labels_behind = match self.label_state()? {
+            LabelState::Current => false,
+            LabelState::MissingGrants => true,
+            LabelState::Stale => return Ok(None),
+        };
+        let (mut report, event) = self.search_fresh(actor, query, limit, sort)?;
+        report.labels_behind = labels_behind;
+        Ok(Some((report, event)))
     }
 
     /// Brings the index's access labels up to the access rules in force (the writing handle).
@@ -739,14 +770,35 @@ impl Vault {
         self.refresh_labels_if_stale()
     }
 
-    /// Whether access changes were recorded since the index's labels were last updated.
-    fn labels_stale(&self) -> Result<bool> {
+    /// How the index's labels stand against the access changes recorded since they were
+    /// last updated.
+    fn label_state(&self) -> Result<LabelState> {
         let indexed: i64 = self
             .catalog
             .meta(LABELS_EPOCH)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        Ok(self.catalog.last_event_id(LABEL_ACTIONS)? > indexed)
+        if self.catalog.last_event_id(LABEL_ACTIONS)? <= indexed {
+            return Ok(LabelState::Current);
+        }
+        // Regimes set since: each new submission's first one (a regime that takes access
+        // from nobody) is a grant; any other may narrow. Past a few, the writing handle is
+        // asked instead of reading them all on every search.
+        const MOST_CHECKED: u64 = 64;
+        let regimes = self
+            .catalog
+            .events_after(indexed, NARROWING_ACTIONS, MOST_CHECKED + 1)?;
+        let only_initial = regimes.len() as u64 <= MOST_CHECKED
+            && regimes.iter().all(|event| {
+                serde_json::from_str::<serde_json::Value>(&event.details)
+                    .map(|details| details["initial"] == serde_json::Value::Bool(true))
+                    .unwrap_or(false)
+            });
+        Ok(if only_initial {
+            LabelState::MissingGrants
+        } else {
+            LabelState::Stale
+        })
     }
 
     /// The search itself, on labels known to be current.
@@ -786,6 +838,7 @@ impl Vault {
                 user: who.user,
                 results,
                 ledger_index: 0,
+                labels_behind: false,
             },
             event,
         ))

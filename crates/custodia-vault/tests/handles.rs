@@ -72,6 +72,45 @@ fn a_search_on_a_reading_handle_waits_for_labels_that_lag_behind_access() {
 }
 
 #[test]
+fn labels_behind_only_by_granted_access_are_searched_on_and_show_no_more() {
+    let mut tv = TestVault::new();
+    tv.originator("Government A")
+        .originator("NGO B")
+        .liaison("liaison-b", "NGO B");
+    let text = "Statement about the Kocho massacre in Sinjar.";
+    tv.item("statement.txt", text).from("Government A").store();
+    tv.vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    let reader = tv.vault.reader().unwrap();
+    let (found, _) = reader
+        .search_read("liaison-b", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .expect("labels are current");
+    assert_eq!(found.results.total, 0, "NGO B supplied nothing yet");
+    assert!(!found.labels_behind);
+    // NGO B supplies the same bytes: its liaison may now read them, but the index's labels
+    // do not say so yet. A new submission only grants access, so the reading handle searches
+    // on (no waiting for the writing handle), shows no more than before, and says the labels
+    // are behind.
+    tv.item("statement.txt", text).from("NGO B").store();
+    reader.refresh().unwrap();
+    let (found, _) = reader
+        .search_read("liaison-b", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .expect("labels behind by a grant are searched on");
+    assert!(found.labels_behind);
+    assert_eq!(found.results.total, 0, "less than the rules allow, never more");
+    tv.vault.refresh_search_labels().unwrap();
+    let (found, _) = reader
+        .search_read("liaison-b", "Kocho", 10, Sort::Relevance)
+        .unwrap()
+        .expect("labels brought up to date");
+    assert!(!found.labels_behind);
+    assert_eq!(found.results.total, 1, "the grant reached the index");
+}
+
+#[test]
 fn two_writing_handles_take_turns_and_the_log_stays_whole() {
     let mut tv = TestVault::new();
     tv.originator("Government A");
