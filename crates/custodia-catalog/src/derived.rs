@@ -259,7 +259,9 @@ pub(crate) fn events_after(
     );
     let mut values = vec![crate::db::Value::Int(id)];
     values.extend(action_values(actions));
-    values.push(crate::db::Value::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    values.push(crate::db::Value::Int(
+        i64::try_from(limit).unwrap_or(i64::MAX),
+    ));
     all(db, "list recent events", &sql, &values, event_from_row)
 }
 

@@ -650,7 +650,11 @@ fn extractions_and_derived_items(c: &mut dyn Catalog) {
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(first_only, ["regime_set"], "at most `limit` events, oldest first");
+    assert_eq!(
+        first_only,
+        ["regime_set"],
+        "at most `limit` events, oldest first"
+    );
 }
 
 fn settings_and_expansion_errors(c: &mut dyn Catalog) {

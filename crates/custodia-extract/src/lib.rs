@@ -92,12 +92,24 @@ pub struct Limits {
     pub max_zip_expanded_bytes: u64,
     /// Largest expansion ratio of a ZIP member above 1 MiB expanded.
     pub max_zip_ratio: u64,
-    /// Time limit of one parser or tool run.
+    /// Time limit of one parser or tool run (for an external tool: its processor time; see
+    /// [`Limits::background`]).
     pub timeout: Duration,
     /// Address-space limit of external tools, in bytes.
     pub tool_memory_bytes: u64,
     /// Deepest nesting of e-mails within e-mails whose attachments are reported.
     pub max_children: usize,
+    /// Whether external tools run as background work (extraction, OCR): at a lower processor
+    /// priority (`nice 10`), so that the people searching and reading while the vault works are
+    /// served first. Their processor time is still limited by `timeout`; the time on the clock,
+    /// which waiting for the processor lengthens, only by four times that. Off for work a person
+    /// waits for (previews, redaction).
+    #[serde(default = "background_by_default")]
+    pub background: bool,
+}
+
+fn background_by_default() -> bool {
+    true
 }
 
 impl Default for Limits {
@@ -110,6 +122,7 @@ impl Default for Limits {
             timeout: Duration::from_secs(120),
             tool_memory_bytes: 4 << 30,
             max_children: 1000,
+            background: true,
         }
     }
 }

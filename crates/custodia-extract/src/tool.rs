@@ -26,10 +26,22 @@ pub fn run_tool(
     limits: &Limits,
 ) -> Result<Vec<u8>> {
     let kib = (limits.tool_memory_bytes / 1024).max(1);
+    // The processor time limit is the kernel's (`ulimit -t`: SIGXCPU at the soft limit, SIGKILL
+    // five seconds later for a tool that ignores it); the clock
+    // limit below is the backstop for a tool that waits on something instead of working.
+    let cpu_seconds = limits.timeout.as_secs().max(1);
+    let (priority, clock_limit) = if limits.background {
+        ("nice -n 10 ", limits.timeout.saturating_mul(4))
+    } else {
+        ("", limits.timeout)
+    };
     let mut command = Command::new("sh");
     command
         .arg("-c")
-        .arg(format!("ulimit -v {kib}; exec \"$0\" \"$@\""))
+        .arg(format!(
+            "ulimit -v {kib}; ulimit -H -t {}; ulimit -S -t {cpu_seconds}; exec {priority}\"$0\" \"$@\"",
+            cpu_seconds + 5
+        ))
         .arg(tool)
         .args(args)
         .stdin(if input.is_some() {
@@ -76,7 +88,7 @@ pub fn run_tool(
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > limits.timeout => {
+            Ok(None) if started.elapsed() > clock_limit => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(ExtractError::Timeout {
@@ -97,6 +109,13 @@ pub fn run_tool(
     let err = err_thread.join().unwrap_or_default();
     if let Some(feeder) = feeder {
         let _ = feeder.join();
+    }
+    // SIGXCPU: the processor time limit was reached.
+    if std::os::unix::process::ExitStatusExt::signal(&status) == Some(SIGXCPU) {
+        return Err(ExtractError::Timeout {
+            format: tool,
+            seconds: limits.timeout.as_secs(),
+        });
     }
     if status.code() == Some(127) {
         return Err(ExtractError::ToolMissing {
@@ -119,6 +138,9 @@ pub fn run_tool(
     }
     Ok(out)
 }
+
+/// The signal the kernel sends a process past its processor time limit (Linux).
+const SIGXCPU: i32 = 24;
 
 /// Tesseract's version (`5.3.0`) and installed languages, asked once per process.
 fn tesseract_info() -> &'static Result<(String, Vec<String>)> {
@@ -326,6 +348,43 @@ mod tests {
         let unsure = "Script: Latin\nScript confidence: 0.40\n";
         assert_eq!(parse_script(unsure), None);
         assert_eq!(parse_script("Too few characters. Skipping this page"), None);
+    }
+
+    fn limits(timeout_secs: u64, background: bool) -> Limits {
+        Limits {
+            timeout: Duration::from_secs(timeout_secs),
+            background,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn background_tools_yield_the_processor_and_others_do_not() {
+        // `nice` without arguments prints the niceness it runs at.
+        let niceness = |background| {
+            let out = run_tool("nice", &[], None, &limits(10, background)).unwrap();
+            String::from_utf8(out)
+                .unwrap()
+                .trim()
+                .parse::<i32>()
+                .unwrap()
+        };
+        let own = niceness(false);
+        assert_eq!(niceness(true), (own + 10).min(19));
+    }
+
+    #[test]
+    fn a_tool_that_computes_past_its_time_limit_is_stopped() {
+        let started = Instant::now();
+        let e = run_tool("sh", &["-c", "while :; do :; done"], None, &limits(1, true)).unwrap_err();
+        assert!(matches!(e, ExtractError::Timeout { seconds: 1, .. }), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_missing_tool_is_named_in_the_background_too() {
+        let e = run_tool("no-such-tool-here", &[], None, &limits(10, true)).unwrap_err();
+        assert!(matches!(e, ExtractError::ToolMissing { .. }), "{e}");
     }
 
     #[test]

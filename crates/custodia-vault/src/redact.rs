@@ -108,7 +108,7 @@ impl std::str::FromStr for Region {
 }
 
 /// What `redact` made.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Redacted {
     pub parent: String,
     pub sha256: String,
@@ -471,6 +471,8 @@ fn run_tool(
 ) -> Result<Vec<u8>> {
     let limits = custodia_extract::Limits {
         timeout: TOOL_TIMEOUT,
+        // Someone is waiting for the redacted copy.
+        background: false,
         ..custodia_extract::Limits::default()
     };
     custodia_extract::run_tool(tool, args, input, &limits).map_err(|e| {

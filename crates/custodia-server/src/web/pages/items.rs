@@ -455,6 +455,8 @@ fn render_pdf_page(pdf: &[u8]) -> Result<Vec<u8>, ApiError> {
     // extraction and redaction use it.
     let limits = custodia_vault::custodia_extract::Limits {
         timeout: Duration::from_secs(20),
+        // Someone is waiting for this page.
+        background: false,
         ..Default::default()
     };
     let png = custodia_vault::custodia_extract::run_tool(
