@@ -61,7 +61,7 @@ pub enum CatalogError {
 pub type Result<T, E = CatalogError> = std::result::Result<T, E>;
 
 /// One preserved item: identified by the SHA-256 of its bytes, stored once however often supplied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemRow {
     pub sha256: String,
     pub size: u64,
@@ -71,7 +71,7 @@ pub struct ItemRow {
 }
 
 /// One submission of an item: who supplied it, how it was collected, and where it sat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SubmissionRow {
     /// Assigned by the catalog; 0 in a row not yet written.
     pub id: i64,
@@ -79,18 +79,27 @@ pub struct SubmissionRow {
     pub submission_key: String,
     pub sha256: String,
     pub originator: String,
+    #[schema(required)]
     pub case_ref: Option<String>,
+    #[schema(required)]
     pub collected_by: Option<String>,
+    #[schema(required)]
     pub collected_at: Option<String>,
+    #[schema(required)]
     pub collection_note: Option<String>,
     /// Path within the collection, as given on the command line and walked.
     pub path: String,
     pub original_name: String,
     /// The archive this item was expanded from, and its path inside it.
+    #[schema(required)]
     pub parent_sha256: Option<String>,
+    #[schema(required)]
     pub path_in_parent: Option<String>,
+    #[schema(required)]
     pub modified_at: Option<String>,
+    #[schema(required)]
     pub accessed_at: Option<String>,
+    #[schema(required)]
     pub created_at: Option<String>,
     pub submitted_at: String,
     pub submitted_by: String,
@@ -180,16 +189,18 @@ pub struct CaseRow {
 
 /// A sharing regime set for a whole submission (`sha256` = None) or one item of it. Rows are
 /// never changed: the latest row in force is the regime, the others its history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegimeRow {
     /// Assigned by the catalog; 0 in a row not yet written.
     pub id: i64,
     pub submission_key: String,
+    #[schema(required)]
     pub sha256: Option<String>,
     /// `open`, `consent` or `restricted`.
     pub regime: String,
     pub set_at: String,
     pub set_by: String,
+    #[schema(required)]
     pub reason: Option<String>,
 }
 
@@ -362,7 +373,7 @@ pub struct PersonRow {
 }
 
 /// A person's own consent scope for their statements (JSON); the latest is in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PersonScopeRow {
     pub id: i64,
     pub pseudonym: String,

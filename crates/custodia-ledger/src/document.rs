@@ -14,7 +14,10 @@ use crate::{ConsistencyProof, Hash};
 
 /// RFC 9162 §2.1.4 consistency proof from the log of `from` entries to the log of `to` entries,
 /// with the signed checkpoints at either size when there are.
+///
+/// Every field is always written (the defaults serve readers of older documents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsistencyProofDocument {
     /// The older tree size.
     pub from: u64,
@@ -22,21 +25,27 @@ pub struct ConsistencyProofDocument {
     pub to: u64,
     /// The proof's hashes, base64.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub proof: Vec<String>,
     /// The C2SP signed checkpoint of `from` entries, when one was issued at that size.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub from_checkpoint: Option<String>,
     /// The C2SP signed checkpoint of `to` entries, when one was issued at that size.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub to_checkpoint: Option<String>,
     /// `from` again, under the API's first name for it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub old_size: Option<u64>,
     /// `to` again, under the API's first name for it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub new_size: Option<u64>,
     /// The proof's hashes again, lower-case hex.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required))]
     pub hashes: Vec<String>,
 }
 

@@ -57,8 +57,11 @@ pub fn commitment(field: &str, salt: &[u8; 32], value: &str) -> [u8; 32] {
 
 /// One opened field of a version 2 entry: its salt (64 hex digits) and its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Opening {
+    /// The commitment's salt, 64 hexadecimal digits.
     pub salt: String,
+    /// The field's value as committed.
     pub value: String,
 }
 

@@ -43,6 +43,7 @@ pub struct PackageManifest {
 
 /// One item of `package.json`'s `items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PackageItem))]
 pub struct ItemSummary {
     pub sha256: String,
     pub size: u64,

@@ -16,7 +16,8 @@ const LENGTH: usize = 240;
 /// Bytes of a text scanned for matches (long texts: the first megabyte).
 const SCAN: usize = 1 << 20;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// A passage of a hit's text around its first match, with the matched words marked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Snippet {
     pub text: String,
     /// `[start, end)` character offsets of matched words in `text`.

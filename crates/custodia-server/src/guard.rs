@@ -16,7 +16,9 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 /// Largest body inspected (the JSON and form routes' own limit; larger bodies are refused by
 /// the body limit anyway).
@@ -150,16 +152,25 @@ pub(crate) fn error_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The body of every API error (the document's `Error` schema).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    /// What failed, on which input, and what to do.
+    error: String,
+    /// The error's id (16 hexadecimal digits), to quote to the operator.
+    id: String,
+}
+
 /// The API's error answer: `{"error": message, "id": …}`; a 5xx shows only the id.
 pub(crate) fn error_response(status: StatusCode, message: &str) -> Response {
     let id = error_id();
-    let shown = if status.is_server_error() {
+    let error = if status.is_server_error() {
         tracing::error!(error_id = %id, status = status.as_u16(), error = %message, "server error");
         format!("the server could not complete the request; quote error id {id} to its operator")
     } else {
         message.to_owned()
     };
-    let mut response = (status, axum::Json(json!({ "error": shown, "id": id }))).into_response();
+    let mut response = (status, axum::Json(ErrorBody { error, id })).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -220,6 +231,7 @@ pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn unstorable_strings_are_found_with_their_place() {

@@ -1,11 +1,13 @@
 //! What the OpenAPI document says of every route besides what each route declares: how to
 //! authenticate, and the error answers the server's own layers give on any route.
 //!
-//! The routes declare their successes and their own refusals; this adds, once for all, the
-//! answers no route writes itself but every client can meet: 400 (input no field can store,
-//! a body that is not JSON), 401 (not signed in, on every route that needs it), 413/415/422 on
-//! routes with a JSON body, 404 on routes with a path parameter, 500 (with an id to quote), and
-//! the one shape of every error (`Error`).
+//! The routes declare their own refusals and their successes, each success with the schema of
+//! the type its handler answers with (the views of `custodia-vault`, the answers of `api/*`,
+//! [`Bytes`] for downloads), so that a body and its schema cannot drift apart. This adds, once
+//! for all, the answers no route writes itself but every client can meet: 400 (input no field
+//! can store, a body that is not JSON), 401 (not signed in, on every route that needs it),
+//! 413/415/422 on routes with a JSON body, 404 on routes with a path parameter, 500 (with an id
+//! to quote), and the one shape of every error (`Error`, the schema of `guard::ErrorBody`).
 //!
 //! Then it says of every input what the server really takes, where the Rust types cannot: a
 //! string holds no control character (`guard.rs` refuses them), a SHA-256 is 64 hexadecimal
@@ -15,10 +17,12 @@
 
 use serde_json::{json, Map, Value};
 use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, ResponseBuilder, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 /// Routes anyone may call, signed in or not.
 const PUBLIC: &[&str] = &[
@@ -61,27 +65,9 @@ fn add_common_parts(doc: &mut OpenApi) {
             "The browser session set by sign-in; state-changing requests also send the CSRF token in X-CSRF-Token",
         ))),
     );
-    components.schemas.insert(
-        ERROR.to_owned(),
-        RefOr::T(
-            ObjectBuilder::new()
-                .property(
-                    "error",
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .description(Some("What failed, on which input, and what to do")),
-                )
-                .property(
-                    "id",
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .description(Some("The error's id, to quote to the operator")),
-                )
-                .required("error")
-                .required("id")
-                .into(),
-        ),
-    );
+    components
+        .schemas
+        .insert(ERROR.to_owned(), crate::guard::ErrorBody::schema());
     for (path, item) in doc.paths.paths.iter_mut() {
         let api = path.starts_with("/api/");
         let public = PUBLIC.contains(&path.as_str());
@@ -356,416 +342,26 @@ fn property_overrides() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
-// --- what every success answers ---------------------------------------------------------
+// --- raw bytes ------------------------------------------------------------------------------
 
-/// An object with these properties, all present; others may follow (views grow).
-fn object(properties: &[(&str, Value)]) -> Value {
-    let map: Map<String, Value> = properties
-        .iter()
-        .map(|(name, schema)| ((*name).to_owned(), schema.clone()))
-        .collect();
-    let required: Vec<&str> = properties.iter().map(|(name, _)| *name).collect();
-    json!({ "type": "object", "properties": map, "required": required })
-}
+/// The body of a download: the bytes as stored (`application/octet-stream`, a package's
+/// `application/zip`). Routes declare it with `body = Bytes`.
+pub(crate) struct Bytes;
 
-fn t(kind: &str) -> Value {
-    json!({ "type": kind })
-}
-
-fn maybe(kind: &str) -> Value {
-    json!({ "type": [kind, "null"] })
-}
-
-fn list(items: Value) -> Value {
-    json!({ "type": "array", "items": items })
-}
-
-/// One answer's body: method, path, status, media type, schema.
-type Answer = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    Value,
-);
-
-/// The bodies of the answers routes build themselves. The test of the API (`scripts/test-api`)
-/// checks every answer against them.
-fn responses() -> Vec<Answer> {
-    let text = json!({ "type": "string" });
-    let binary = json!({ "type": "string", "format": "binary" });
-    let position = object(&[("ledger_index", t("integer"))]);
-    let event = object(&[
-        ("ledger_index", t("integer")),
-        ("time", t("string")),
-        ("actor", t("string")),
-        ("action", t("string")),
-    ]);
-    let upload = object(&[
-        ("id", t("string")),
-        ("user", t("string")),
-        ("name", t("string")),
-        ("size", t("integer")),
-        ("offset", t("integer")),
-    ]);
-    let request = t("object");
-    const J: &str = "application/json";
-    vec![
-        ("get", "/healthz", "200", "text/plain", text.clone()),
-        (
-            "get",
-            "/readyz",
-            "200",
-            J,
-            object(&[("ready", json!({ "const": true }))]),
-        ),
-        (
-            "get",
-            "/readyz",
-            "503",
-            J,
-            object(&[("ready", json!({ "const": false }))]),
-        ),
-        (
-            "post",
-            "/api/v1/auth/login",
-            "200",
-            J,
-            object(&[
-                ("user", t("string")),
-                ("token", t("string")),
-                ("session", t("string")),
-                ("expires_at", maybe("integer")),
-                ("csrf_token", t("string")),
-            ]),
-        ),
-        (
-            "post",
-            "/api/v1/auth/logout",
-            "200",
-            J,
-            object(&[("signed_out", t("boolean"))]),
-        ),
-        (
-            "get",
-            "/api/v1/me",
-            "200",
-            J,
-            object(&[
-                ("user", t("string")),
-                ("organisation", t("string")),
-                ("organisation_kind", organisation_kinds()),
-                ("roles", list(roles())),
-                ("cases", t("array")),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/items/{sha256}",
-            "200",
-            J,
-            object(&[
-                ("item", t("object")),
-                ("expansion_error", maybe("string")),
-                ("submissions", t("array")),
-                ("regimes", json!({})),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/items/{sha256}/history",
-            "200",
-            J,
-            object(&[("sha256", t("string")), ("events", list(event.clone()))]),
-        ),
-        (
-            "get",
-            "/api/v1/items/{sha256}/content",
-            "200",
-            "application/octet-stream",
-            binary.clone(),
-        ),
-        (
-            "get",
-            "/api/v1/items/{sha256}/content",
-            "206",
-            "application/octet-stream",
-            binary.clone(),
-        ),
-        (
-            "get",
-            "/api/v1/requests",
-            "200",
-            J,
-            object(&[("requests", list(request.clone()))]),
-        ),
-        ("get", "/api/v1/requests/{id}", "200", J, request.clone()),
-        (
-            "get",
-            "/api/v1/log/checkpoint",
-            "200",
-            "text/plain",
-            text.clone(),
-        ),
-        ("get", "/api/v1/log/public-key", "200", "text/plain", text),
-        (
-            "get",
-            "/api/v1/items",
-            "200",
-            J,
-            object(&[
-                (
-                    "items",
-                    list(object(&[("sha256", t("string")), ("size", t("integer"))])),
-                ),
-                ("total", t("integer")),
-                ("offset", t("integer")),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/items/{sha256}/check",
-            "200",
-            J,
-            object(&[
-                (
-                    "status",
-                    json!({ "type": "string", "enum": ["verified", "not_rehashed", "failed"] }),
-                ),
-                ("rehashed", t("boolean")),
-                ("entries_proven", t("integer")),
-                ("tree_size", t("integer")),
-                ("problems", list(t("string"))),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/holdings",
-            "200",
-            J,
-            object(&[
-                ("items", t("integer")),
-                ("bytes", t("integer")),
-                (
-                    "by_originator",
-                    json!({ "type": "object", "additionalProperties": t("integer") }),
-                ),
-                (
-                    "by_kind",
-                    json!({ "type": "object", "additionalProperties": t("integer") }),
-                ),
-                ("truncated", t("boolean")),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/activity",
-            "200",
-            J,
-            object(&[("events", list(event))]),
-        ),
-        (
-            "get",
-            "/api/v1/search",
-            "200",
-            J,
-            object(&[
-                ("query", t("string")),
-                ("total", t("integer")),
-                (
-                    "hits",
-                    list(object(&[("sha256", t("string")), ("score", t("number"))])),
-                ),
-                ("facets", t("object")),
-                ("ledger_index", maybe("integer")),
-            ]),
-        ),
-        ("post", "/api/v1/uploads", "201", J, upload.clone()),
-        ("get", "/api/v1/uploads/{id}", "200", J, upload),
-        (
-            "patch",
-            "/api/v1/uploads/{id}",
-            "200",
-            J,
-            object(&[("offset", t("integer"))]),
-        ),
-        (
-            "delete",
-            "/api/v1/uploads/{id}",
-            "200",
-            J,
-            object(&[("cancelled", t("boolean"))]),
-        ),
-        ("post", "/api/v1/uploads/{id}/finish", "200", J, t("object")),
-        ("post", "/api/v1/requests", "201", J, request.clone()),
-        (
-            "post",
-            "/api/v1/requests/{id}/scope",
-            "200",
-            J,
-            request.clone(),
-        ),
-        (
-            "post",
-            "/api/v1/requests/{id}/decision",
-            "200",
-            J,
-            request.clone(),
-        ),
-        (
-            "post",
-            "/api/v1/requests/{id}/finalise",
-            "200",
-            J,
-            object(&[("request", request), ("package", t("object"))]),
-        ),
-        (
-            "get",
-            "/api/v1/requests/{id}/packages/{package}",
-            "200",
-            "application/zip",
-            binary,
-        ),
-        (
-            "get",
-            "/api/v1/organisations",
-            "200",
-            J,
-            object(&[(
-                "organisations",
-                list(object(&[
-                    ("name", t("string")),
-                    ("kind", organisation_kinds()),
-                ])),
-            )]),
-        ),
-        (
-            "post",
-            "/api/v1/organisations",
-            "201",
-            J,
-            object(&[
-                ("organisation", t("string")),
-                ("ledger_index", t("integer")),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/users",
-            "200",
-            J,
-            object(&[(
-                "users",
-                list(object(&[
-                    ("name", t("string")),
-                    ("organisation", t("string")),
-                ])),
-            )]),
-        ),
-        (
-            "post",
-            "/api/v1/users",
-            "201",
-            J,
-            object(&[("user", t("string")), ("ledger_index", t("integer"))]),
-        ),
-        (
-            "get",
-            "/api/v1/log/proof",
-            "200",
-            J,
-            object(&[("tree_size", t("integer"))]),
-        ),
-        (
-            "get",
-            "/api/v1/log/consistency",
-            "200",
-            J,
-            object(&[
-                ("from", t("integer")),
-                ("to", t("integer")),
-                ("proof", list(t("string"))),
-                ("from_checkpoint", maybe("string")),
-                ("to_checkpoint", maybe("string")),
-                ("old_size", t("integer")),
-                ("new_size", t("integer")),
-                ("hashes", list(t("string"))),
-            ]),
-        ),
-        (
-            "post",
-            "/api/v1/items/{sha256}/redact",
-            "200",
-            J,
-            object(&[("sha256", t("string"))]),
-        ),
-        (
-            "get",
-            "/api/v1/persons",
-            "200",
-            J,
-            object(&[("persons", list(t("object")))]),
-        ),
-        (
-            "post",
-            "/api/v1/persons",
-            "201",
-            J,
-            object(&[("pseudonym", t("string")), ("ledger_index", t("integer"))]),
-        ),
-        (
-            "post",
-            "/api/v1/persons/{pseudonym}/scope",
-            "200",
-            J,
-            position,
-        ),
-        (
-            "post",
-            "/api/v1/persons/{pseudonym}/statements",
-            "200",
-            J,
-            object(&[("ledger_indexes", list(t("integer")))]),
-        ),
-        (
-            "post",
-            "/api/v1/users/{name}/tokens",
-            "201",
-            J,
-            object(&[
-                ("id", t("string")),
-                ("user", t("string")),
-                ("kind", t("string")),
-                ("token", t("string")),
-                ("expires_at", maybe("integer")),
-            ]),
-        ),
-        (
-            "get",
-            "/api/v1/verify",
-            "200",
-            J,
-            object(&[("ok", t("boolean"))]),
-        ),
-    ]
-}
-
-/// Gives each answer in [`responses`] its body.
-fn describe_responses(doc: &mut Value) {
-    for (method, path, status, media, schema) in responses() {
-        let pointer = format!(
-            "/paths/{}/{method}/responses/{status}",
-            path.replace('/', "~1")
-        );
-        if let Some(response) = doc.pointer_mut(&pointer) {
-            response["content"] = json!({ media: { "schema": schema } });
-        }
+impl PartialSchema for Bytes {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("The bytes as stored"))
+            .into()
     }
 }
 
-/// Says of every input what the server takes, and of every success what it answers.
+impl ToSchema for Bytes {}
+
+/// Says of every input what the server takes.
 fn refine(doc: &mut Value) {
-    describe_responses(doc);
     let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)

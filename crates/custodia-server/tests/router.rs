@@ -334,6 +334,149 @@ async fn the_openapi_document_lists_every_route_and_the_schemes() {
     assert_eq!(routes, expected);
 }
 
+/// The schema `schema` stands for: the component it refers to, or itself.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => doc
+            .pointer(reference.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("`{reference}` refers to nothing")),
+        None => schema,
+    }
+}
+
+/// Every `$ref` under `value`, with where it is.
+fn references(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner.as_str()) {
+                    ("$ref", Some(reference)) => found.push((at.to_owned(), reference.to_owned())),
+                    _ => references(inner, &format!("{at}/{key}"), found),
+                }
+            }
+        }
+        Value::Array(list) => {
+            for (i, inner) in list.iter().enumerate() {
+                references(inner, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a JSON body's schema says what the body is: an object with its properties, an
+/// array, a composition of such, or a scalar type; not "any JSON" (`{}`).
+fn says_what(doc: &Value, schema: &Value) -> bool {
+    let schema = resolve(doc, schema);
+    let composed = ["allOf", "oneOf", "anyOf"].iter().any(|key| {
+        schema[key]
+            .as_array()
+            .is_some_and(|parts| !parts.is_empty() && parts.iter().all(|p| says_what(doc, p)))
+    });
+    composed
+        || match schema["type"].as_str() {
+            Some("object") => schema["properties"]
+                .as_object()
+                .is_some_and(|p| !p.is_empty()),
+            Some(_) => true,
+            None => false,
+        }
+}
+
+/// Every success in the OpenAPI document says what its body is: a JSON answer the schema of
+/// the type its handler answers with, text a string, a download its media type with a binary
+/// string; only a 204 has no body. A success without a schema would make the API test's check
+/// of answers against the document vacuous.
+#[tokio::test]
+async fn every_success_in_the_document_has_a_body_schema() {
+    let app = App::new();
+    let (status, doc) = app.get_json("/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut faults = Vec::new();
+    let mut successes = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let Some(responses) = operation["responses"].as_object() else {
+                continue;
+            };
+            for (status, response) in responses {
+                if !status.starts_with('2') || status == "204" {
+                    continue;
+                }
+                successes += 1;
+                let what = format!("{} {path} {status}", method.to_uppercase());
+                let content = resolve(&doc, response)["content"].as_object();
+                let Some(content) = content.filter(|c| !c.is_empty()) else {
+                    faults.push(format!("{what}: no content"));
+                    continue;
+                };
+                for (media, body) in content {
+                    let Some(schema) = body.get("schema") else {
+                        faults.push(format!("{what} {media}: no schema"));
+                        continue;
+                    };
+                    let described = if media == "application/json" {
+                        says_what(&doc, schema)
+                    } else if media.starts_with("text/") {
+                        resolve(&doc, schema)["type"] == "string"
+                    } else {
+                        let schema = resolve(&doc, schema);
+                        schema["type"] == "string" && schema["format"] == "binary"
+                    };
+                    if !described {
+                        faults.push(format!("{what} {media}: the schema says nothing: {schema}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(successes >= 40, "{successes} successes");
+    assert!(faults.is_empty(), "{faults:#?}");
+
+    // And every schema a body refers to is in the document.
+    let mut found = Vec::new();
+    references(&doc, "", &mut found);
+    let dangling: Vec<_> = found
+        .iter()
+        .filter(|(_, reference)| doc.pointer(reference.trim_start_matches('#')).is_none())
+        .collect();
+    assert!(dangling.is_empty(), "{dangling:#?}");
+}
+
+/// Every error answer under `/api/` is declared with the one error schema, `{"error", "id"}`.
+#[tokio::test]
+async fn every_api_error_in_the_document_has_the_error_schema() {
+    let app = App::new();
+    let (_, doc) = app.get_json("/api/openapi.json", None).await;
+    let error = &doc["components"]["schemas"]["Error"];
+    assert_eq!(
+        error["required"],
+        serde_json::json!(["error", "id"]),
+        "{error}"
+    );
+    let mut faults = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        for (method, operation) in item.as_object().expect("a path item") {
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                if schema != "#/components/schemas/Error" {
+                    faults.push(format!(
+                        "{} {path} {status}: {response}",
+                        method.to_uppercase()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{faults:#?}");
+}
+
 #[tokio::test]
 async fn administration_is_for_the_administrator() {
     let app = App::new();
@@ -370,6 +513,33 @@ async fn administration_is_for_the_administrator() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["organisation"], "Yazda");
     assert!(body["ledger_index"].is_u64(), "{body}");
+}
+
+/// Roles are a set: a role given twice is held (and listed) once, as the document says.
+#[tokio::test]
+async fn a_role_given_twice_is_held_once() {
+    let app = App::new();
+    let (status, body) = app
+        .post_json(
+            "/api/v1/users",
+            &app.admin,
+            serde_json::json!({ "name": "clerk", "organisation": HOLDER, "roles": ["analyst", "auditor", "analyst"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app.get_json("/api/v1/users", Some(&app.admin)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let clerk = body["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["name"] == "clerk")
+        .expect("the clerk");
+    assert_eq!(
+        clerk["roles"],
+        serde_json::json!(["analyst", "auditor"]),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -31,18 +31,30 @@ pub struct Change {
     pub rows: Vec<AccessChange>,
 }
 
+/// The names of `roles` as a user holds them: each once, in the order first given.
+pub(crate) fn role_names(roles: &[Role]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(roles.len());
+    for role in roles {
+        if !names.iter().any(|n| n == role.as_str()) {
+            names.push(role.as_str().to_owned());
+        }
+    }
+    names
+}
+
 /// An item's sharing regimes now, per submission, and the history of each.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegimeReport {
     pub sha256: String,
     pub submissions: Vec<SubmissionRegime>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SubmissionRegime {
     pub submission_key: String,
     pub originator: String,
     pub path: String,
+    #[schema(schema_with = crate::schema::regime)]
     pub regime: Regime,
     /// Every regime set for this submission (whole or this item), oldest first.
     pub history: Vec<RegimeRow>,
@@ -296,7 +308,7 @@ impl Vault {
         if roles.is_empty() {
             return Err(VaultError::Invalid("a user needs at least one role".into()));
         }
-        let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+        let roles = role_names(roles);
         self.change_access(
             actor,
             Change {

@@ -114,7 +114,7 @@ impl Vault {
         if roles.is_empty() {
             return Err(VaultError::Invalid("a user needs at least one role".into()));
         }
-        let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+        let roles = crate::access::role_names(roles);
         self.change_access(
             actor,
             Change {

@@ -22,20 +22,22 @@ const PREVIEW_TEXT: usize = 64 * 1024;
 pub const QUICK_CHECK_BYTES: u64 = 64 << 20;
 
 /// One item as a list shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemSummary {
     pub sha256: String,
     pub path: String,
     pub originator: String,
+    #[schema(required)]
     pub case_ref: Option<String>,
     pub mime: String,
+    /// `document`, `image`, `video`, `audio`, `archive` or `other`.
     pub kind: &'static str,
     pub size: u64,
     pub stored_at: String,
 }
 
 /// Holdings counted over the items the caller may see.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Holdings {
     pub items: u64,
     pub bytes: u64,
@@ -55,7 +57,7 @@ pub struct BrowseFilter {
 }
 
 /// The outcome of checking one item against its blob and the signed log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemCheck {
     /// `verified`, `not_rehashed` (too big to re-hash on a page view; its blob is present) or
     /// `failed`.

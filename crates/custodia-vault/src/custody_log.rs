@@ -16,7 +16,7 @@ use crate::{Result, Vault, VaultError};
 
 /// One custody log entry, proven, with the openings its reader may see. Hashes are lower-case
 /// hex; the entry's bytes base64 (standard alphabet, padded).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LogEntryView {
     pub leaf_index: u64,
     pub tree_size: u64,
@@ -31,8 +31,10 @@ pub struct LogEntryView {
     /// The root of the tree of `tree_size` entries.
     pub root_hash: String,
     /// The signed checkpoint (C2SP signed note) of `tree_size`, when one was issued at that size.
+    #[schema(required)]
     pub checkpoint: Option<String>,
     /// The openings (salt and value) of the committed fields the reader may see.
+    #[schema(value_type = std::collections::BTreeMap<String, custodia_package::entry::Opening>)]
     pub openings: Openings,
     /// The committed fields left closed for this reader.
     pub withheld: Vec<&'static str>,

@@ -61,8 +61,9 @@ pub trait IngestProgress: Sync {
 
 impl IngestProgress for () {}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = IngestedItemStatus)]
 pub enum ItemStatus {
     /// New bytes, stored now.
     Stored,
@@ -73,7 +74,7 @@ pub enum ItemStatus {
 }
 
 /// One input stored (or found stored).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IngestedItem {
     pub sha256: String,
     pub path: String,
@@ -89,8 +90,9 @@ pub struct IngestedItem {
     pub ledger_index: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = InputErrorKind)]
 pub enum ErrorKind {
     /// The input was not stored.
     NotStored,
@@ -101,14 +103,15 @@ pub enum ErrorKind {
 }
 
 /// One input that was rejected or needs attention.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InputError {
     pub path: String,
     pub error: String,
     pub kind: ErrorKind,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[schema(as = IngestSummary)]
 pub struct Summary {
     pub items: u64,
     pub stored: u64,
@@ -121,7 +124,7 @@ pub struct Summary {
 }
 
 /// The outcome of an ingest: every input, stored or not.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IngestReport {
     pub submission: String,
     pub items: Vec<IngestedItem>,

@@ -42,6 +42,7 @@ mod migrate;
 mod package;
 pub mod redact;
 pub mod requests;
+pub mod schema;
 mod sniff;
 pub mod uploads;
 mod verify;

@@ -46,11 +46,12 @@ pub struct PackageRequest {
 }
 
 /// What was built.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PackageReceipt {
     pub id: String,
     pub path: String,
     pub zip: bool,
+    #[schema(required)]
     pub recipient: Option<String>,
     pub items: Vec<ItemSummary>,
     pub bytes: u64,

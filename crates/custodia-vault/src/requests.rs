@@ -56,8 +56,9 @@ pub struct RequestFiling {
 }
 
 /// An item's standing in a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RequestItemStatus)]
 pub enum ItemStatus {
     Ready,
     AwaitingConsent,
@@ -78,27 +79,29 @@ impl ItemStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestItemView {
     pub sha256: String,
     pub status: ItemStatus,
     pub originators: Vec<String>,
     /// Why it is not ready (refusal reason, restriction, witness scope), or whose consent waits.
+    #[schema(required)]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StateView {
     pub state: String,
     pub at: String,
     pub by: String,
+    #[schema(required)]
     pub note: Option<String>,
     /// Time spent in this state (until the next, or until now).
     pub seconds: f64,
 }
 
 /// Who a request waits on: an originator whose liaison must decide on `items` items.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Waiting {
     pub organisation: String,
     pub liaisons: Vec<String>,
@@ -106,17 +109,20 @@ pub struct Waiting {
 }
 
 /// A request as the caller may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     pub id: String,
     pub authority: String,
     pub filed_by: String,
     pub filed_at: String,
     pub legal_basis: String,
+    #[schema(required)]
     pub case_ref: Option<String>,
     pub description: serde_json::Value,
+    #[schema(required)]
     pub deadline: Option<String>,
     /// Whole days until the deadline (negative when past).
+    #[schema(required)]
     pub days_left: Option<i64>,
     pub state: String,
     pub states: Vec<StateView>,
@@ -132,13 +138,15 @@ pub struct RequestView {
 }
 
 /// A person's record as the caller may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PersonView {
     pub pseudonym: String,
     /// The real identity, only for the holder's victim support officers; otherwise `None`.
+    #[schema(required)]
     pub identity: Option<serde_json::Value>,
     pub identity_withheld: bool,
     pub protective_measures: serde_json::Value,
+    #[schema(required)]
     pub scope: Option<serde_json::Value>,
     pub scope_history: Vec<PersonScopeRow>,
     pub statements: Vec<String>,

@@ -79,22 +79,26 @@ const TAG: usize = 16;
 const HEADER: usize = 4 + NONCE_LEN;
 
 /// What an upload is, as its sender announced it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct UploadPlan {
     /// The file's name, recorded as the item's path.
     pub name: String,
     /// Its size in bytes.
     pub size: u64,
     /// Its SHA-256, if the sender knows it: the upload is refused on finish if the bytes differ.
+    #[schema(required)]
     pub sha256: Option<String>,
     pub originator: String,
+    #[schema(required)]
     pub case_ref: Option<String>,
+    #[schema(required)]
     pub collected_by: Option<String>,
+    #[schema(required)]
     pub collection_note: Option<String>,
 }
 
 /// An upload in progress.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct UploadState {
     pub id: String,
     pub user: String,
@@ -103,9 +107,11 @@ pub struct UploadState {
     pub plan: UploadPlan,
     /// Bytes received and durable.
     #[serde(default)]
+    #[schema(required)]
     pub offset: u64,
     /// When the upload expires if nothing more is received (empty: never).
     #[serde(default)]
+    #[schema(required)]
     pub expires_at: String,
 }
 

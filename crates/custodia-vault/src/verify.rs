@@ -22,7 +22,7 @@ pub struct VerifyOptions {
 }
 
 /// One discrepancy, named by item (where there is one), kind and log position.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VerifyFault {
     /// Machine-readable kind, e.g. `missing_blob`, `blob_changed`, `log_entry_without_row`.
     pub kind: &'static str,
@@ -33,7 +33,7 @@ pub struct VerifyFault {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VerifyReport {
     pub ok: bool,
     pub deep: bool,

@@ -191,10 +191,11 @@ impl Vault {
 }
 
 /// One item as a reader may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
     pub item: ItemRow,
     /// Why a container was not expanded (a zip bomb, a corrupt archive), if it was not.
+    #[schema(required)]
     pub expansion_error: Option<String>,
     /// The submissions of these bytes the reader may see.
     pub submissions: Vec<SubmissionRow>,

@@ -5,14 +5,17 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;
 use axum::Json;
-use custodia_vault::browse::BrowseFilter;
-use serde::Deserialize;
-use serde_json::json;
+use custodia_vault::browse::{BrowseFilter, Holdings, ItemCheck, ItemSummary};
+use custodia_vault::custodia_catalog::EventRow;
+use custodia_vault::redact::Redacted;
+use custodia_vault::ItemView;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{whole, DeepQuery};
+use crate::openapi::Bytes;
 use crate::stream::stream_item;
 use crate::{ApiResult, AppState, Caller, Sha256Path};
 
@@ -39,6 +42,16 @@ pub(crate) struct ItemsQuery {
     limit: Option<usize>,
 }
 
+/// A page of the items the caller may see.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ItemPage {
+    items: Vec<ItemSummary>,
+    /// How many items pass the filters in all.
+    total: usize,
+    /// Items skipped before this page.
+    offset: usize,
+}
+
 /// Items the caller may see, newest first, with filters.
 #[utoipa::path(get, path = "/api/v1/items", params(
     ("originator" = Option<String>, Query, description = "Only items of this originator"),
@@ -46,7 +59,7 @@ pub(crate) struct ItemsQuery {
     ("q" = Option<String>, Query, description = "Words the item's path contains"),
     ("offset" = Option<usize>, Query, description = "Items to skip"),
     ("limit" = Option<usize>, Query, description = "Items to return (at most 1000, default 100)")
-), responses((status = 200, description = "The page of items and the total"), (status = 401, description = "Not signed in")))]
+), responses((status = 200, description = "The page of items and the total", body = ItemPage), (status = 401, description = "Not signed in")))]
 pub(crate) async fn items(
     State(state): State<AppState>,
     Caller(user): Caller,
@@ -61,14 +74,19 @@ pub(crate) async fn items(
     let (items, total) = state
         .with_reader(move |vault| Ok(vault.browse(&user, &filter, offset, limit)?))
         .await?;
-    Ok(Json(json!({ "items": items, "total": total, "offset": offset })).into_response())
+    Ok(Json(ItemPage {
+        items,
+        total,
+        offset,
+    })
+    .into_response())
 }
 
 /// Checks an item against its stored bytes and the signed custody log.
 #[utoipa::path(get, path = "/api/v1/items/{sha256}/check", params(
     ("sha256" = String, Path, description = "The item's SHA-256"),
     ("deep" = Option<bool>, Query, description = "Re-hash the content whatever its size")
-), responses((status = 200, description = "status: verified, not_rehashed or failed"), (status = 404, description = "No such item (or none the caller may know of)")))]
+), responses((status = 200, description = "status: verified, not_rehashed or failed", body = ItemCheck), (status = 404, description = "No such item (or none the caller may know of)")))]
 pub(crate) async fn item_check(
     State(state): State<AppState>,
     Caller(user): Caller,
@@ -84,7 +102,7 @@ pub(crate) async fn item_check(
 }
 
 /// Holdings by originator and type, over the items the caller may see.
-#[utoipa::path(get, path = "/api/v1/holdings", responses((status = 200, description = "Counts"), (status = 401, description = "Not signed in")))]
+#[utoipa::path(get, path = "/api/v1/holdings", responses((status = 200, description = "Counts", body = Holdings), (status = 401, description = "Not signed in")))]
 pub(crate) async fn holdings(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let h = state
         .with_reader(move |vault| Ok(vault.holdings(&user)?))
@@ -92,27 +110,48 @@ pub(crate) async fn holdings(State(state): State<AppState>, Caller(user): Caller
     Ok(Json(h).into_response())
 }
 
+/// One custody event of the recent activity.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ActivityEvent {
+    /// The entry's position in the custody log; `null` while it is being appended.
+    #[schema(required)]
+    ledger_index: Option<u64>,
+    time: String,
+    actor: String,
+    action: String,
+    /// The item's SHA-256, for an event about an item.
+    #[schema(required)]
+    item: Option<String>,
+}
+
+/// The recent custody events the caller may know of.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Activity {
+    events: Vec<ActivityEvent>,
+}
+
 /// The latest custody events the caller may know of.
-#[utoipa::path(get, path = "/api/v1/activity", responses((status = 200, description = "Events, newest first"), (status = 401, description = "Not signed in")))]
+#[utoipa::path(get, path = "/api/v1/activity", responses((status = 200, description = "Events, newest first", body = Activity), (status = 401, description = "Not signed in")))]
 pub(crate) async fn activity(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let events = state
         .with_reader(move |vault| Ok(vault.recent_activity(&user, 50)?))
         .await?;
-    let events: Vec<_> = events
+    let events = events
         .into_iter()
-        .map(|e| {
-            json!({
-                "ledger_index": e.ledger_index, "time": e.time, "actor": e.actor,
-                "action": e.action, "item": e.item,
-            })
+        .map(|e| ActivityEvent {
+            ledger_index: e.ledger_index,
+            time: e.time,
+            actor: e.actor,
+            action: e.action,
+            item: e.item,
         })
         .collect();
-    Ok(Json(json!({ "events": events })).into_response())
+    Ok(Json(Activity { events }).into_response())
 }
 
 /// An item's facts and every submission of it (provenance).
 #[utoipa::path(get, path = "/api/v1/items/{sha256}", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
-    (status = 200, description = "The item"),
+    (status = 200, description = "The item", body = ItemView),
     (status = 404, description = "No such item (or none the caller may know of)")
 ))]
 pub(crate) async fn item(
@@ -126,9 +165,43 @@ pub(crate) async fn item(
     Ok(Json(value).into_response())
 }
 
+/// One custody event of an item, as the caller may see it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct HistoryEvent {
+    /// The entry's position in the custody log; `null` while it is being appended.
+    #[schema(required)]
+    ledger_index: Option<u64>,
+    time: String,
+    /// Who acted (or `(another organisation)`).
+    actor: String,
+    action: String,
+    /// The details the entry commits to, as far as the caller may see them (`{}` when none).
+    details: serde_json::Value,
+}
+
+impl From<EventRow> for HistoryEvent {
+    fn from(e: EventRow) -> Self {
+        Self {
+            ledger_index: e.ledger_index,
+            time: e.time,
+            actor: e.actor,
+            action: e.action,
+            details: serde_json::from_str(&e.details).unwrap_or_default(),
+        }
+    }
+}
+
+/// An item's custody history.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ItemHistory {
+    sha256: String,
+    /// Oldest first.
+    events: Vec<HistoryEvent>,
+}
+
 /// An item's custody history with log positions.
 #[utoipa::path(get, path = "/api/v1/items/{sha256}/history", params(("sha256" = String, Path, description = "The item's SHA-256")), responses(
-    (status = 200, description = "Custody events, oldest first"),
+    (status = 200, description = "Custody events, oldest first", body = ItemHistory),
     (status = 404, description = "No such item (or none the caller may know of)")
 ))]
 pub(crate) async fn item_history(
@@ -138,17 +211,11 @@ pub(crate) async fn item_history(
 ) -> ApiResult {
     let value = state
         .with_reader(move |vault| {
-            let events: Vec<serde_json::Value> = vault
-                .history_for(&user, &hash)?
-                .into_iter()
-                .map(|e| {
-                    json!({
-                        "ledger_index": e.ledger_index, "time": e.time, "actor": e.actor,
-                        "action": e.action, "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or_default(),
-                    })
-                })
-                .collect();
-            Ok(json!({ "sha256": hash.to_hex(), "events": events }))
+            let events = vault.history_for(&user, &hash)?;
+            Ok(ItemHistory {
+                sha256: hash.to_hex(),
+                events: events.into_iter().map(HistoryEvent::from).collect(),
+            })
         })
         .await?;
     Ok(Json(value).into_response())
@@ -165,8 +232,8 @@ pub(crate) struct DownloadQuery {
     ("sha256" = String, Path, description = "The item's SHA-256"),
     ("purpose" = String, Query, description = "Why the item is taken out (recorded in the custody log)")
 ), responses(
-    (status = 200, description = "The whole item", content_type = "application/octet-stream"),
-    (status = 206, description = "The requested range", content_type = "application/octet-stream"),
+    (status = 200, description = "The whole item", body = Bytes, content_type = "application/octet-stream"),
+    (status = 206, description = "The requested range", body = Bytes, content_type = "application/octet-stream"),
     (status = 400, description = "No purpose given"),
     (status = 404, description = "No such item (or none the caller may know of)"),
     (status = 416, description = "The range is outside the item")
@@ -215,7 +282,7 @@ pub(crate) struct RegionBody {
 /// Makes a redacted copy of an item (the holder's custodians): a new item naming its parent,
 /// with custody entries; the original is never changed.
 #[utoipa::path(post, path = "/api/v1/items/{sha256}/redact", params(("sha256" = String, Path, description = "The item's SHA-256")), request_body = RedactBody, responses(
-    (status = 200, description = "The redacted item: parent, sha256, size, mime, method, ledger_indexes"),
+    (status = 200, description = "The redacted copy", body = Redacted),
     (status = 400, description = "Nothing to redact, no reason, or a type that cannot be redacted"),
     (status = 403, description = "Not a custodian of the holder"),
     (status = 404, description = "No such item (or none the caller may know of)"),

@@ -5,6 +5,8 @@ use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
+use custodia_vault::custodia_ledger::ConsistencyProofDocument;
+use custodia_vault::{LogEntryView, VerifyReport};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,7 +47,7 @@ impl FromRequestParts<AppState> for CheckpointReader {
 
 /// A signed checkpoint of the custody log covering every entry so far (C2SP signed note).
 #[utoipa::path(get, path = "/api/v1/log/checkpoint", responses(
-    (status = 200, description = "The checkpoint", content_type = "text/plain"),
+    (status = 200, description = "The checkpoint", body = String, content_type = "text/plain"),
     (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")
 ))]
 pub(crate) async fn checkpoint(State(state): State<AppState>, _: CheckpointReader) -> ApiResult {
@@ -57,7 +59,7 @@ pub(crate) async fn checkpoint(State(state): State<AppState>, _: CheckpointReade
 
 /// The custody log's verifier key (C2SP vkey).
 #[utoipa::path(get, path = "/api/v1/log/public-key", responses(
-    (status = 200, description = "The verifier key", content_type = "text/plain")
+    (status = 200, description = "The verifier key", body = String, content_type = "text/plain")
 ))]
 pub(crate) async fn public_key(State(state): State<AppState>) -> ApiResult {
     let vkey = state
@@ -70,7 +72,7 @@ pub(crate) async fn public_key(State(state): State<AppState>) -> ApiResult {
 /// every catalog event against it, every item's blob (re-hashed with `deep=true`). As
 /// `custodia verify --json`.
 #[utoipa::path(get, path = "/api/v1/verify", params(("deep" = Option<bool>, Query, description = "Re-hash every item")), responses(
-    (status = 200, description = "The verification report; `ok` says whether anything is wrong"),
+    (status = 200, description = "The verification report; `ok` says whether anything is wrong", body = VerifyReport),
     (status = 403, description = "Not an administrator, auditor or custodian of the holder")
 ))]
 pub(crate) async fn verify(
@@ -99,7 +101,7 @@ pub(crate) struct ConsistencyQuery {
 #[utoipa::path(get, path = "/api/v1/log/consistency", params(
     ("from" = u64, Query, description = "The older tree size"),
     ("to" = u64, Query, description = "The newer tree size")
-), responses((status = 200, description = "The consistency proof document: from, to, proof (base64), from_checkpoint, to_checkpoint, and old_size, new_size, hashes (hex)"), (status = 400, description = "Sizes out of order or beyond the log"), (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")))]
+), responses((status = 200, description = "The consistency proof document: from, to, proof (base64), from_checkpoint, to_checkpoint, and old_size, new_size, hashes (hex)", body = ConsistencyProofDocument), (status = 400, description = "Sizes out of order or beyond the log"), (status = 401, description = "Not signed in, and the vault does not serve checkpoints publicly")))]
 pub(crate) async fn consistency(
     State(state): State<AppState>,
     Query(q): Query<ConsistencyQuery>,
@@ -126,7 +128,7 @@ pub(crate) struct ProofQuery {
 #[utoipa::path(get, path = "/api/v1/log/proof", params(
     ("entry" = u64, Query, description = "The entry's index"),
     ("tree_size" = Option<u64>, Query, description = "The tree size to prove against")
-), responses((status = 200, description = "leaf_index, tree_size, entry (base64), version, leaf_hash, audit_path, root_hash (hex), checkpoint, openings, withheld"), (status = 400, description = "No such entry (or none the caller may see), or no such size"), (status = 401, description = "Not signed in")))]
+), responses((status = 200, description = "The entry, its inclusion proof and the openings the caller may see", body = LogEntryView), (status = 400, description = "No such entry (or none the caller may see), or no such size"), (status = 401, description = "Not signed in")))]
 pub(crate) async fn inclusion_proof(
     State(state): State<AppState>,
     Caller(user): Caller,

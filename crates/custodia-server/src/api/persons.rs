@@ -4,8 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::json;
+use custodia_vault::requests::PersonView;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,10 +21,16 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(person_statements))
 }
 
+/// The persons the caller may see.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PersonList {
+    persons: Vec<PersonView>,
+}
+
 /// Witnesses and survivors under pseudonym, as the caller may see them (victim support
 /// officers and custodians of the holder; identities only for victim support).
 #[utoipa::path(get, path = "/api/v1/persons", responses(
-    (status = 200, description = "Persons: pseudonym, identity (or identity_withheld), protective measures, scope, statements"),
+    (status = 200, description = "Persons: pseudonym, identity (or identity_withheld), protective measures, scope, statements", body = PersonList),
     (status = 403, description = "Not a victim support officer or custodian of the holder")
 ))]
 pub(crate) async fn persons(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
@@ -37,7 +43,7 @@ pub(crate) async fn persons(State(state): State<AppState>, Caller(user): Caller)
             Ok(out)
         })
         .await?;
-    Ok(Json(json!({ "persons": persons })).into_response())
+    Ok(Json(PersonList { persons }).into_response())
 }
 
 /// A witness or survivor to record under a pseudonym.
@@ -53,9 +59,17 @@ pub(crate) struct PersonBody {
     protective_measures: Vec<String>,
 }
 
+/// A person recorded.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PersonAdded {
+    pseudonym: String,
+    /// The custody log position of the record.
+    ledger_index: u64,
+}
+
 /// Records a person (victim support officers and custodians of the holder).
 #[utoipa::path(post, path = "/api/v1/persons", request_body = PersonBody, responses(
-    (status = 201, description = "Recorded; the custody log position"),
+    (status = 201, description = "Recorded; the custody log position", body = PersonAdded),
     (status = 400, description = "No pseudonym"),
     (status = 403, description = "Not a victim support officer or custodian of the holder"),
     (status = 409, description = "The pseudonym is taken")
@@ -78,7 +92,10 @@ pub(crate) async fn person_add(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "pseudonym": pseudonym, "ledger_index": index })),
+        Json(PersonAdded {
+            pseudonym,
+            ledger_index: index,
+        }),
     )
         .into_response())
 }
@@ -95,10 +112,17 @@ pub(crate) struct PersonScopeBody {
     note: Option<String>,
 }
 
+/// A change recorded in the custody log.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LedgerPosition {
+    /// The custody log position of the change.
+    ledger_index: u64,
+}
+
 /// Records a person's consent scope: the kinds of organisation their statements may go to and
 /// the organisations excluded (`{"allow_kinds": [...], "exclude": [...], "note"?}`).
 #[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/scope", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body = PersonScopeBody, responses(
-    (status = 200, description = "Recorded; the custody log position"),
+    (status = 200, description = "Recorded; the custody log position", body = LedgerPosition),
     (status = 400, description = "No such person, or a bad scope"),
     (status = 403, description = "Not a victim support officer or custodian of the holder")
 ))]
@@ -116,12 +140,22 @@ pub(crate) async fn person_scope(
     let index = state
         .with_vault(move |vault| Ok(vault.set_person_scope(&user, &pseudonym, scope)?))
         .await?;
-    Ok(Json(json!({ "ledger_index": index })).into_response())
+    Ok(Json(LedgerPosition {
+        ledger_index: index,
+    })
+    .into_response())
+}
+
+/// Statements linked.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StatementsLinked {
+    /// The custody log positions of the links, one per item.
+    ledger_indexes: Vec<u64>,
 }
 
 /// Links items (statements) to a person: they go out only where the person's scope allows.
 #[utoipa::path(post, path = "/api/v1/persons/{pseudonym}/statements", params(("pseudonym" = String, Path, description = "The person's pseudonym")), request_body = ScopeBody, responses(
-    (status = 200, description = "Linked; the custody log positions"),
+    (status = 200, description = "Linked; the custody log positions", body = StatementsLinked),
     (status = 400, description = "No such person"),
     (status = 403, description = "Not a victim support officer or custodian of the holder")
 ))]
@@ -135,5 +169,8 @@ pub(crate) async fn person_statements(
     let indexes = state
         .with_vault(move |vault| Ok(vault.link_statements(&user, &pseudonym, &hashes)?))
         .await?;
-    Ok(Json(json!({ "ledger_indexes": indexes })).into_response())
+    Ok(Json(StatementsLinked {
+        ledger_indexes: indexes,
+    })
+    .into_response())
 }

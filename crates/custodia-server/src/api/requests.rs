@@ -6,13 +6,14 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use custodia_vault::requests::RequestFiling;
-use serde::Deserialize;
-use serde_json::json;
+use custodia_vault::{PackageReceipt, RequestView};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::ScopeBody;
+use crate::openapi::Bytes;
 use crate::stream::stream_package;
 use crate::{parse_hashes, ApiError, ApiResult, AppState, Caller};
 
@@ -27,21 +28,27 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(request_package))
 }
 
+/// The requests the caller has a part in.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct RequestList {
+    requests: Vec<RequestView>,
+}
+
 /// Requests for assistance the caller has a part in.
 #[utoipa::path(get, path = "/api/v1/requests", responses(
-    (status = 200, description = "Requests, each trimmed to what the caller may see"),
+    (status = 200, description = "Requests, each trimmed to what the caller may see", body = RequestList),
     (status = 401, description = "Not signed in")
 ))]
 pub(crate) async fn requests(State(state): State<AppState>, Caller(user): Caller) -> ApiResult {
     let list = state
         .with_reader(move |vault| Ok(vault.request_list(&user, None)?))
         .await?;
-    Ok(Json(json!({ "requests": list })).into_response())
+    Ok(Json(RequestList { requests: list }).into_response())
 }
 
 /// One request: state, time in each state, who it waits on, items.
 #[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = String, Path, description = "The request's id, e.g. RFA-3F09A1C27B")), responses(
-    (status = 200, description = "The request, trimmed to what the caller may see"),
+    (status = 200, description = "The request, trimmed to what the caller may see", body = RequestView),
     (status = 400, description = "No such request (or none the caller has a part in)")
 ))]
 pub(crate) async fn request(
@@ -76,7 +83,7 @@ pub(crate) struct RequestBody {
 
 /// Files a request for assistance (a requester of the authority, or a holder's custodian).
 #[utoipa::path(post, path = "/api/v1/requests", request_body = RequestBody, responses(
-    (status = 201, description = "The request as filed"),
+    (status = 201, description = "The request as filed", body = RequestView),
     (status = 403, description = "The caller may not file for that authority")
 ))]
 pub(crate) async fn request_file(
@@ -103,7 +110,7 @@ pub(crate) async fn request_file(
 
 /// Adds items to a request (the holder's custodians).
 #[utoipa::path(post, path = "/api/v1/requests/{id}/scope", params(("id" = String, Path, description = "The request's id")), request_body = ScopeBody, responses(
-    (status = 200, description = "The request"),
+    (status = 200, description = "The request", body = RequestView),
     (status = 403, description = "Not a custodian of the holder")
 ))]
 pub(crate) async fn request_scope(
@@ -135,7 +142,7 @@ pub(crate) struct DecisionBody {
 
 /// Decides consent on the caller's organisation's items in a request (originator liaisons).
 #[utoipa::path(post, path = "/api/v1/requests/{id}/decision", params(("id" = String, Path, description = "The request's id")), request_body = DecisionBody, responses(
-    (status = 200, description = "The request"),
+    (status = 200, description = "The request", body = RequestView),
     (status = 403, description = "Not an originator liaison, or not of these items' originator")
 ))]
 pub(crate) async fn request_decision(
@@ -170,9 +177,16 @@ pub(crate) async fn request_decision(
     Ok(Json(view).into_response())
 }
 
+/// A request finalised, and the receipt of its package.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Finalised {
+    request: RequestView,
+    package: PackageReceipt,
+}
+
 /// Builds the request's disclosure package (ZIP, kept for its recipients) and finalises it.
 #[utoipa::path(post, path = "/api/v1/requests/{id}/finalise", params(("id" = String, Path, description = "The request's id")), responses(
-    (status = 200, description = "The request and the package receipt"),
+    (status = 200, description = "The request and the package receipt", body = Finalised),
     (status = 400, description = "Nothing is ready to release"),
     (status = 403, description = "Not a custodian of the holder")
 ))]
@@ -184,7 +198,11 @@ pub(crate) async fn request_finalise(
     let (view, receipt) = state
         .with_vault(move |vault| Ok(vault.finalise_request_for_download(&user, &id)?))
         .await?;
-    Ok(Json(json!({ "request": view, "package": receipt })).into_response())
+    Ok(Json(Finalised {
+        request: view,
+        package: receipt,
+    })
+    .into_response())
 }
 
 /// Downloads a package of a request (its authority's requesters, the holder's custodians);
@@ -193,7 +211,7 @@ pub(crate) async fn request_finalise(
     ("id" = String, Path, description = "The request's id"),
     ("package" = String, Path, description = "The package's id")
 ), responses(
-    (status = 200, description = "The package (ZIP)", content_type = "application/zip"),
+    (status = 200, description = "The package (ZIP)", body = Bytes, content_type = "application/zip"),
     (status = 400, description = "No such package of a request the caller has a part in")
 ))]
 pub(crate) async fn request_package(

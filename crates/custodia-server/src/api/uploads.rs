@@ -6,10 +6,9 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use custodia_vault::uploads::{UploadPlan, MAX_CHUNK};
-use custodia_vault::IngestProgress;
-use serde::Deserialize;
-use serde_json::json;
+use custodia_vault::uploads::{UploadPlan, UploadState, MAX_CHUNK};
+use custodia_vault::{IngestProgress, IngestReport};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -53,7 +52,7 @@ pub(crate) struct UploadRequest {
 /// most 8 MiB, each with `Upload-Offset`; after a dropped connection, `GET` the upload for the
 /// offset to continue from; then `POST …/finish`.
 #[utoipa::path(post, path = "/api/v1/uploads", request_body = UploadRequest, responses(
-    (status = 201, description = "The upload: id and offset"),
+    (status = 201, description = "The upload, at offset 0", body = UploadState),
     (status = 400, description = "Bad name, size or hash"),
     (status = 403, description = "The caller may not ingest")
 ))]
@@ -79,7 +78,7 @@ pub(crate) async fn upload_begin(
 
 /// An upload in progress: how many bytes arrived (the offset to continue from).
 #[utoipa::path(get, path = "/api/v1/uploads/{id}", params(("id" = String, Path, description = "The upload's id")), responses(
-    (status = 200, description = "The upload with its offset"),
+    (status = 200, description = "The upload with its offset", body = UploadState),
     (status = 400, description = "No such upload of the caller")
 ))]
 pub(crate) async fn upload_status(
@@ -93,13 +92,20 @@ pub(crate) async fn upload_status(
     Ok(Json(upload).into_response())
 }
 
+/// Where an upload stands.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadOffset {
+    /// The bytes received and durable: where the next chunk starts.
+    offset: u64,
+}
+
 /// Appends one chunk (the request body, at most 8 MiB) at `Upload-Offset`; answers the new
 /// offset once the chunk is durable.
 #[utoipa::path(patch, path = "/api/v1/uploads/{id}", params(
     ("id" = String, Path, description = "The upload's id"),
     ("Upload-Offset" = u64, Header, description = "Where the chunk starts: the bytes received so far")
 ), request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), responses(
-    (status = 200, description = "The new offset"),
+    (status = 200, description = "The new offset", body = UploadOffset),
     (status = 409, description = "The offset is not where the upload stands (GET it first)"),
     (status = 413, description = "The chunk is over 8 MiB")
 ))]
@@ -127,14 +133,21 @@ pub(crate) async fn upload_append(
         .await?;
     Ok((
         [("upload-offset", offset.to_string())],
-        Json(json!({ "offset": offset })),
+        Json(UploadOffset { offset }),
     )
         .into_response())
 }
 
+/// An upload abandoned.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadCancelled {
+    /// Always `true`.
+    cancelled: bool,
+}
+
 /// Abandons an upload.
 #[utoipa::path(delete, path = "/api/v1/uploads/{id}", params(("id" = String, Path, description = "The upload's id")), responses(
-    (status = 200, description = "Removed"),
+    (status = 200, description = "Removed", body = UploadCancelled),
     (status = 400, description = "No such upload of the caller")
 ))]
 pub(crate) async fn upload_cancel(
@@ -145,13 +158,13 @@ pub(crate) async fn upload_cancel(
     state
         .with_vault(move |vault| Ok(vault.cancel_upload(&user, &id)?))
         .await?;
-    Ok(Json(json!({ "cancelled": true })).into_response())
+    Ok(Json(UploadCancelled { cancelled: true }).into_response())
 }
 
 /// Finishes an upload: checks size and announced SHA-256, ingests it (an archive is expanded),
 /// and answers as `custodia ingest --json` does. Text extraction follows in the background.
 #[utoipa::path(post, path = "/api/v1/uploads/{id}/finish", params(("id" = String, Path, description = "The upload's id")), responses(
-    (status = 200, description = "The ingest report: submission, items, errors, summary"),
+    (status = 200, description = "The ingest report: submission, items, errors, summary", body = IngestReport),
     (status = 400, description = "Bytes missing, or not the announced SHA-256")
 ))]
 pub(crate) async fn upload_finish(
