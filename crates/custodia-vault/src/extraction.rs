@@ -668,7 +668,10 @@ impl Vault {
             return Ok(());
         }
         let mut items = std::collections::BTreeSet::new();
-        for event in self.catalog.events_after(indexed, LABEL_ACTIONS, u64::MAX)? {
+        for event in self
+            .catalog
+            .events_after(indexed, LABEL_ACTIONS, u64::MAX)?
+        {
             match &event.item {
                 Some(item) => {
                     items.insert(item.clone());

@@ -100,7 +100,10 @@ fn labels_behind_only_by_granted_access_are_searched_on_and_show_no_more() {
         .unwrap()
         .expect("labels behind by a grant are searched on");
     assert!(found.labels_behind);
-    assert_eq!(found.results.total, 0, "less than the rules allow, never more");
+    assert_eq!(
+        found.results.total, 0,
+        "less than the rules allow, never more"
+    );
     tv.vault.refresh_search_labels().unwrap();
     let (found, _) = reader
         .search_read("liaison-b", "Kocho", 10, Sort::Relevance)
