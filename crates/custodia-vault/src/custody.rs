@@ -68,6 +68,9 @@ pub mod action {
     pub const UPLOAD_BEGIN: &str = "upload_begin";
     /// A resumable upload abandoned by its sender, and what had arrived removed.
     pub const UPLOAD_CANCEL: &str = "upload_cancel";
+    /// A resumable upload that received nothing for the vault's expiry period, and what had
+    /// arrived removed (recorded in the name of the vault's administrator account).
+    pub const UPLOAD_EXPIRE: &str = "upload_expire";
 }
 
 /// A version 1 custody log entry (every field plain but the details). Entries are no longer

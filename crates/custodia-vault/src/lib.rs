@@ -657,6 +657,10 @@ impl Vault {
                 vault.settle_private_files();
                 vault.blobs.clean_temporary()?;
                 vault.reconcile()?;
+                // After the reconciliation: each expiry is a custody entry of its own.
+                if let Err(e) = vault.expire_uploads() {
+                    tracing::warn!(error = %e, "abandoned uploads could not be expired");
+                }
             }
             vault.ensure_administrator()?;
             writers.share()?;
@@ -743,8 +747,8 @@ impl Vault {
     /// What opening for writing settles so that nothing decrypted or readable by others stays in
     /// the data directory: the folder is made owner-only again if it was opened up; external
     /// tools' folders left by killed processes are removed (the data directory's `tmp/` being the
-    /// last place for them, see `custodia_extract::scratch`); abandoned uploads expire. Each is
-    /// reported, none stops the vault from opening.
+    /// last place for them, see `custodia_extract::scratch`). Each is reported, none stops the
+    /// vault from opening. (Abandoned uploads expire just after, once the log is reconciled.)
     fn settle_private_files(&self) {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(meta) = fs::metadata(&self.root) {
@@ -763,9 +767,6 @@ impl Vault {
                 folders = swept,
                 "removed external tools' folders left by processes that were killed"
             );
-        }
-        if let Err(e) = self.expire_uploads() {
-            tracing::warn!(error = %e, "abandoned uploads could not be expired");
         }
     }
 

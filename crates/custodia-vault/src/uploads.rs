@@ -270,8 +270,11 @@ impl Vault {
 
     /// Removes every upload that received nothing for `upload_expiry_days`, leaving a note that
     /// it expired; seals staging descriptions written in plaintext by earlier versions. Each
-    /// expiry is reported in the server's log (the upload's id, never its name).
-    pub fn expire_uploads(&self) -> Result<Vec<ExpiredUpload>> {
+    /// expiry is a custody entry (`upload_expire`: the upload's id, its last activity and how
+    /// many bytes had arrived, never its name), recorded before anything is removed, and is
+    /// reported in the server's log. Only a writing handle expires uploads.
+    pub fn expire_uploads(&mut self) -> Result<Vec<ExpiredUpload>> {
+        self.require_write()?;
         let dir = self.uploads_dir();
         let listing = match fs::read_dir(&dir) {
             Ok(l) => l,
@@ -314,6 +317,16 @@ impl Vault {
                 continue;
             }
             let last_activity = custody::format_time(time::OffsetDateTime::from(last));
+            let received = scan_received(&dir.join(format!("{id}.part"))).unwrap_or(0);
+            let actor = self.config.administrator.clone();
+            self.record(&[upload_event(
+                &actor,
+                custody::action::UPLOAD_EXPIRE,
+                serde_json::json!({
+                    "upload": id, "last_activity": last_activity, "expiry_days": days,
+                    "received": received,
+                }),
+            )])?;
             self.remove_upload_files(&id)?;
             let note = dir.join(format!("{id}.expired"));
             write_file_durably(&note, format!("{}\n", custody::now()).as_bytes())?;
@@ -329,6 +342,18 @@ impl Vault {
     }
 
     /// The latest modification of an upload's staging files.
+    /// When upload `id` expired, if it is past the expiry period (its files not yet removed).
+    fn expired_at(&self, id: &str) -> Option<String> {
+        let days = self.config.upload_expiry_days;
+        let last = self.last_activity(id)?;
+        let period = DAY * u32::try_from(days).unwrap_or(u32::MAX);
+        let idle = std::time::SystemTime::now()
+            .duration_since(last)
+            .unwrap_or_default();
+        (days != 0 && idle > period)
+            .then(|| custody::format_time(time::OffsetDateTime::from(last + period)))
+    }
+
     fn last_activity(&self, id: &str) -> Option<std::time::SystemTime> {
         ["part", "meta", "json"]
             .iter()
@@ -398,21 +423,26 @@ impl Vault {
         if !valid_id(id) {
             return Err(missing());
         }
-        // Expired since the last pass: expire it now, so that nothing is added to it.
-        self.expire_uploads()?;
+        let expired = |when: &str| {
+            VaultError::Invalid(format!(
+                "upload `{id}` expired at {when}: nothing was received for {} day(s), so what \
+                 had arrived was removed\n\nhint: start the upload again",
+                self.config.upload_expiry_days
+            ))
+        };
         self.seal_legacy_meta(id)?;
         let path = self.uploads_dir().join(format!("{id}.meta"));
         if !path.exists() {
             let note = self.uploads_dir().join(format!("{id}.expired"));
             if let Ok(when) = fs::read_to_string(&note) {
-                return Err(VaultError::Invalid(format!(
-                    "upload `{id}` expired at {}: nothing was received for {} day(s), so what \
-                     had arrived was removed\n\nhint: start the upload again",
-                    when.trim(),
-                    self.config.upload_expiry_days
-                )));
+                return Err(expired(when.trim()));
             }
             return Err(missing());
+        }
+        // Expired since the last pass (a writing handle removes it and logs that at the next):
+        // nothing more is added to it, nor is it finished.
+        if let Some(at) = self.expired_at(id) {
+            return Err(expired(&at));
         }
         let state = self.read_meta(id, &path)?;
         // Another user's upload is not theirs to see or continue.

@@ -332,9 +332,25 @@ fn an_abandoned_upload_expires_and_its_sender_is_told() {
     // Seven days without a chunk (the default) is abandoned; six is not.
     v.age_upload(&old, 8);
     v.age_upload(&recent, 6);
+    // Past its period, the upload is refused even where nothing may be removed (a reading
+    // handle): nothing more is added to it.
+    let reader = v.vault.reader().unwrap();
+    let refused = reader.upload("custodian", &old).unwrap_err();
+    assert!(
+        matches!(&refused, VaultError::Invalid(m) if m.contains("expired")),
+        "{refused:?}"
+    );
+    let before = v.log_size();
     let expired = v.vault.expire_uploads().unwrap();
     let ids: Vec<&str> = expired.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, [old.as_str()]);
+    // The expiry is in the custody log: which upload, its last activity, what had arrived.
+    assert_eq!(v.log_size(), before + 1);
+    let details = v.assert_logged(before, "upload_expire", support::ADMIN, None);
+    assert_eq!(details["upload"], old.as_str());
+    assert_eq!(details["received"], 300);
+    assert_eq!(details["expiry_days"], 7);
+    assert_eq!(details["last_activity"], expired[0].last_activity.as_str());
     assert!(expired[0].last_activity.as_str() < custodia_vault::custody::now().as_str());
     for refused in [
         v.vault.upload("custodian", &old).unwrap_err(),
