@@ -341,6 +341,37 @@ pub(crate) fn transaction<T>(
     }
 }
 
+/// Like [`transaction`], but the commit does not wait for the disk: it becomes durable with
+/// the next ordinary commit on any connection (SQLite's write-ahead log is one file, written in
+/// commit order; PostgreSQL's asynchronous commit flushes its log within a fraction of a second
+/// and in order). Only for what a crash may lose because opening the vault rebuilds it: the log
+/// positions of the last batch of custody events (see `Vault::reconcile`).
+pub(crate) fn lazily_durable_transaction<T>(
+    db: &dyn Db,
+    context: &'static str,
+    work: impl FnOnce(&dyn Db) -> Result<T>,
+) -> Result<T> {
+    match db.dialect() {
+        Dialect::Sqlite => {
+            db.batch("PRAGMA synchronous = NORMAL")
+                .map_err(query(context))?;
+            let done = transaction(db, context, work);
+            // Back to a durable commit for everything else, whatever happened.
+            let restored = db
+                .batch("PRAGMA synchronous = FULL")
+                .map_err(query(context));
+            let value = done?;
+            restored?;
+            Ok(value)
+        }
+        Dialect::Postgres => transaction(db, context, |db| {
+            db.batch("SET LOCAL synchronous_commit TO OFF")
+                .map_err(query(context))?;
+            work(db)
+        }),
+    }
+}
+
 /// Rewrites migration DDL written for SQLite into PostgreSQL's: rowid keys become identity
 /// columns, integers 64-bit, `BLOB` `BYTEA`, and text compares byte-wise (`COLLATE "C"`), as in
 /// SQLite, so that both engines order rows the same way.

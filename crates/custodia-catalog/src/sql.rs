@@ -718,7 +718,9 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     }
 
     fn mark_logged(&mut self, logged: &[(i64, u64)]) -> Result<()> {
-        transaction(&self.db, "mark events logged", |db| {
+        // The entries are already durable in the log; if a crash loses these marks, opening
+        // the vault finds the batch at the log's end and marks it then (`Vault::reconcile`).
+        crate::db::lazily_durable_transaction(&self.db, "mark events logged", |db| {
             for (id, index) in logged {
                 let changed = exec(
                     db,

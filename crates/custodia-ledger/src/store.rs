@@ -557,14 +557,31 @@ impl Ledger {
             file.write_all_at(bytes, at)
                 .map_err(LedgerError::io("write", &self.dir.join(name)))?;
         }
-        for (name, file) in [
-            (ENTRIES, &self.entries),
-            (INDEX, &self.index),
-            (HASHES, &self.hashes),
-        ] {
-            file.sync_data()
-                .map_err(LedgerError::io("sync", &self.dir.join(name)))?;
-        }
+        // The three files are made durable side by side (the disk's queue takes them
+        // together), then the head that commits them: a batch waits for about one flush before
+        // its head instead of three in a row.
+        std::thread::scope(|scope| {
+            let syncs: Vec<_> = [
+                (ENTRIES, &self.entries),
+                (INDEX, &self.index),
+                (HASHES, &self.hashes),
+            ]
+            .into_iter()
+            .map(|(name, file)| {
+                scope.spawn(move || {
+                    file.sync_data()
+                        .map_err(LedgerError::io("sync", &self.dir.join(name)))
+                })
+            })
+            .collect();
+            syncs.into_iter().try_for_each(|sync| {
+                sync.join().unwrap_or_else(|_| {
+                    Err(LedgerError::io("sync", &self.dir)(std::io::Error::other(
+                        "the thread syncing one of the log's files stopped",
+                    )))
+                })
+            })
+        })?;
         write_head(&self.dir, &self.origin, new)
     }
 

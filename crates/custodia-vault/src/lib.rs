@@ -781,25 +781,30 @@ impl Vault {
         if pending.is_empty() {
             return Ok(());
         }
-        // A crash between appending a batch and recording its positions leaves exactly that batch
-        // at the end of the log: match it rather than log it twice.
+        // A crash between appending batches and recording their positions (recorded without
+        // waiting for the disk, see `mark_logged`) leaves exactly those batches at the end of
+        // the log — in the order the writing handles appended them, which need not be the
+        // order their events were recorded in: match them rather than log them twice.
         let size = self.ledger.size();
         let k = pending.len() as u64;
         if size >= k {
             let start = size - k;
-            let mut matches = true;
-            for (i, event) in pending.iter().enumerate() {
-                if self.ledger.entry(start + i as u64)? != event.entry {
-                    matches = false;
-                    break;
-                }
+            let mut positions: std::collections::HashMap<Vec<u8>, Vec<u64>> =
+                std::collections::HashMap::new();
+            for index in (start..size).rev() {
+                positions
+                    .entry(self.ledger.entry(index)?)
+                    .or_default()
+                    .push(index);
             }
-            if matches {
-                let logged: Vec<_> = pending
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.id, start + i as u64))
-                    .collect();
+            let logged: Option<Vec<(i64, u64)>> = pending
+                .iter()
+                .map(|e| {
+                    let index = positions.get_mut(&e.entry)?.pop()?;
+                    Some((e.id, index))
+                })
+                .collect();
+            if let Some(logged) = logged {
                 self.catalog.mark_logged(&logged)?;
                 return Ok(());
             }
@@ -1195,6 +1200,58 @@ pub(crate) mod test_support {
             .extract_pending(&ExtractOptions::default(), "admin")
             .unwrap();
         vault
+    }
+}
+
+#[cfg(test)]
+mod reconcile_tests {
+    use crate::custody::action;
+    use crate::{Access, Vault};
+
+    fn read_event(actor: &str, query: &str) -> custodia_catalog::NewEvent {
+        custodia_catalog::NewEvent {
+            time: crate::custody::now(),
+            actor: actor.into(),
+            action: action::SEARCH.into(),
+            item: None,
+            details: serde_json::json!({ "query": query }).to_string(),
+            entry: Vec::new(),
+        }
+    }
+
+    /// Two writing handles' batches reach the log in the other order than their events were
+    /// recorded, and the process dies before either batch's positions are durable: opening
+    /// the vault marks both batches where they are, logging nothing twice.
+    #[test]
+    fn batches_appended_but_not_marked_are_found_in_any_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("v");
+        let mut vault = Vault::init(&root, "admin").unwrap();
+        let mut first = vec![read_event("admin", "Badush"), read_event("admin", "Sinjar")];
+        let mut second = vec![read_event("admin", "Mosul")];
+        vault.sealer.seal_events(&mut first).unwrap();
+        vault.sealer.seal_events(&mut second).unwrap();
+        let first = vault.catalog.record_events(&first).unwrap();
+        let second = vault.catalog.record_events(&second).unwrap();
+        for batch in [&second, &first] {
+            let entries: Vec<&[u8]> = batch.iter().map(|e| e.entry.as_slice()).collect();
+            vault.ledger.append(&entries).unwrap();
+        }
+        let size = vault.ledger.size();
+        drop(vault);
+
+        let vault = Vault::open(&root, Access::ReadWrite).unwrap();
+        assert_eq!(vault.ledger.size(), size, "nothing was logged twice");
+        assert!(vault.catalog.pending_events().unwrap().is_empty());
+        let positions = vault
+            .catalog
+            .ledger_positions(&[first[0].id, first[1].id, second[0].id])
+            .unwrap();
+        assert_eq!(
+            positions,
+            [Some(size - 2), Some(size - 1), Some(size - 3)],
+            "each event is marked where its entry is"
+        );
     }
 }
 
