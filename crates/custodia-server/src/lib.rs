@@ -344,7 +344,7 @@ impl AppState {
         &self,
         work: impl FnOnce(&Vault) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        if self.readers.handles.is_empty() {
+        if self.readers.count == 0 {
             return self.with_vault(move |vault| work(vault)).await;
         }
         let readers = Arc::clone(&self.readers);
@@ -372,10 +372,14 @@ impl AppState {
     }
 }
 
-/// The server's reading handles on the vault.
+/// The server's reading handles on the vault: a pool from which each read takes whichever
+/// handle is free, or waits for the first one to be given back (never for one chosen in advance
+/// that a long read may hold).
 struct Readers {
-    handles: Vec<Mutex<Vault>>,
-    next: std::sync::atomic::AtomicUsize,
+    free: Mutex<Vec<Vault>>,
+    returned: std::sync::Condvar,
+    /// How many handles were opened (0: reads go through the writing handle).
+    count: usize,
 }
 
 impl Readers {
@@ -393,7 +397,7 @@ impl Readers {
         let mut handles = Vec::with_capacity(count);
         for _ in 0..count {
             match vault.reader() {
-                Ok(reader) => handles.push(Mutex::new(reader)),
+                Ok(reader) => handles.push(reader),
                 Err(e) => {
                     tracing::warn!(error = %e, "reads go through the writing handle: a reading handle could not be opened");
                     handles.clear();
@@ -402,23 +406,54 @@ impl Readers {
             }
         }
         Self {
-            handles,
-            next: std::sync::atomic::AtomicUsize::new(0),
+            count: handles.len(),
+            free: Mutex::new(handles),
+            returned: std::sync::Condvar::new(),
         }
     }
 
-    /// A free handle, or (all busy) the next in turn once it is free.
-    fn take(&self) -> std::sync::MutexGuard<'_, Vault> {
-        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let count = self.handles.len();
-        for i in 0..count {
-            if let Ok(handle) = self.handles[(start + i) % count].try_lock() {
-                return handle;
+    /// A free handle, or the first one given back; it returns to the pool when dropped.
+    fn take(&self) -> ReaderGuard<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(vault) = free.pop() {
+                return ReaderGuard {
+                    pool: self,
+                    vault: Some(vault),
+                };
             }
+            free = self
+                .returned
+                .wait(free)
+                .unwrap_or_else(|e| e.into_inner());
         }
-        self.handles[start % count]
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A reading handle taken from [`Readers`], given back when dropped (a read that fails or
+/// panics included).
+struct ReaderGuard<'a> {
+    pool: &'a Readers,
+    vault: Option<Vault>,
+}
+
+impl std::ops::Deref for ReaderGuard<'_> {
+    type Target = Vault;
+    fn deref(&self) -> &Vault {
+        self.vault.as_ref().expect("a taken handle is held until dropped")
+    }
+}
+
+impl Drop for ReaderGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(vault) = self.vault.take() {
+            self.pool
+                .free
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(vault);
+            self.pool.returned.notify_one();
+        }
     }
 }
 
