@@ -422,10 +422,7 @@ impl Readers {
                     vault: Some(vault),
                 };
             }
-            free = self
-                .returned
-                .wait(free)
-                .unwrap_or_else(|e| e.into_inner());
+            free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
         }
     }
 }
@@ -440,7 +437,9 @@ struct ReaderGuard<'a> {
 impl std::ops::Deref for ReaderGuard<'_> {
     type Target = Vault;
     fn deref(&self) -> &Vault {
-        self.vault.as_ref().expect("a taken handle is held until dropped")
+        self.vault
+            .as_ref()
+            .expect("a taken handle is held until dropped")
     }
 }
 
