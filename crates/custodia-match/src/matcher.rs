@@ -17,9 +17,8 @@
 //! Name parts read with fused or split particles (Benamin / Ben Amine) give keys of both
 //! readings. Keys carried by more persons than [`MAX_BLOCK`] are not used, which bounds the work.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -28,34 +27,34 @@ use serde::Serialize;
 use crate::model::{drifted, estimate, pair_hash, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
-    compare, evidence_bound, evidence_for, name_bound, parse, reweigh, Comparison, Prepared,
-    Residence, Vocabulary, DEFAULT_THRESHOLD,
+    compare, compare_into, could_reach, evidence_for, name_bound, parse, reweigh, Comparison,
+    Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
 const RARE_SHARE: f64 = 0.003;
 /// Keys carried by more persons than this are not used for blocking.
 const MAX_BLOCK: usize = 1000;
+/// The shortest street (letters of its words run together) that is a blocking key with its
+/// town.
+const STREET_MIN: usize = 6;
 /// Pairs whose hand-set evidence cannot come within this of the threshold's are not scored:
 /// learned weights move a pair by a few units, not by more.
 const PRUNE_MARGIN: f64 = 6.0;
 /// EM learns from at most about this many of the scored pairs (see [`em_sample`]).
 const EM_SAMPLE: usize = 200_000;
 /// The weights are learned from the pairs of a sample of the left rows, taken this many rows
-/// at a time until they have at least [`SAMPLE_PAIRS`] scored pairs.
+/// at first, then twice as many each time, until they have at least [`SAMPLE_PAIRS`] scored
+/// pairs.
 const SAMPLE_ROWS_STEP: usize = 256;
 const SAMPLE_PAIRS: usize = 2 * EM_SAMPLE;
 
 /// The pairs EM learns from: every scored pair near even odds under the hand-set weights
 /// (evidence at least `near`) and the others, each group thinned (by the pairs' hash) when
 /// there are more than [`EM_SAMPLE`] in all, its pairs weighted by the thinning; the clear
-/// non-matches keep at least a quarter of the sample. `compare` gives a pair's levels and
-/// hand-set weights again.
-fn em_sample(
-    all: &Scored,
-    near: f64,
-    compare: impl Fn(usize, usize) -> Comparison + Sync,
-) -> Training {
+/// non-matches keep at least a quarter of the sample. Each pair's levels and their hand-set
+/// weights are those kept when it was scored (nothing is compared again).
+fn em_sample(all: &Scored, near: f64) -> Training {
     let n = all.pairs.len();
     let near_count = all
         .initial
@@ -82,13 +81,15 @@ fn em_sample(
                 far_rate
             };
             if rate >= 1.0 || (pair_hash(all.pairs[k]) as f64) < rate * u64::MAX as f64 {
-                let (i, j) = all.pairs[k];
-                let quick = compare(i as usize, j as usize);
+                let range = all.range(k);
                 t.push_pair(
                     all.pairs[k],
                     1.0 / rate,
-                    quick.evidence_sum,
-                    quick.evidence.iter().flat_map(|e| e.factors.iter()),
+                    f64::from(all.initial[k]),
+                    all.levels[range.clone()]
+                        .iter()
+                        .zip(&all.priors[range])
+                        .map(|(&l, &w)| (u16::from(l), f64::from(w))),
                 );
             }
             t
@@ -101,24 +102,34 @@ fn em_sample(
     training
 }
 
-/// Every scored pair, compactly: its records, its hand-set evidence and its levels (a learned
-/// model moves the evidence level by level).
+/// Every scored pair, compactly: its records, its hand-set evidence and its levels with their
+/// hand-set weights (a learned model moves the evidence level by level; EM learns from them).
 #[derive(Default)]
 struct Scored {
     pairs: Vec<(u32, u32)>,
     initial: Vec<f32>,
     starts: Vec<u32>,
     levels: Vec<u8>,
+    priors: Vec<f32>,
     /// Pairs compared in full (kept here or not).
     compared_in_full: u64,
 }
 
 impl Scored {
-    fn push(&mut self, pair: (u32, u32), initial: f64, levels: &[u8]) {
+    fn push(&mut self, pair: (u32, u32), initial: f64, levels: &[(u8, f32)]) {
         self.pairs.push(pair);
         self.initial.push(initial as f32);
         self.starts.push(self.levels.len() as u32);
-        self.levels.extend_from_slice(levels);
+        self.levels.extend(levels.iter().map(|l| l.0));
+        self.priors.extend(levels.iter().map(|l| l.1));
+    }
+    /// Room for `pairs` more pairs with `levels` more levels.
+    fn reserve(&mut self, pairs: usize, levels: usize) {
+        self.pairs.reserve(pairs);
+        self.initial.reserve(pairs);
+        self.starts.reserve(pairs);
+        self.levels.reserve(levels);
+        self.priors.reserve(levels);
     }
     fn append(&mut self, other: Scored) {
         self.compared_in_full += other.compared_in_full;
@@ -127,19 +138,39 @@ impl Scored {
         self.pairs.extend(other.pairs);
         self.initial.extend(other.initial);
         self.levels.extend(other.levels);
+        self.priors.extend(other.priors);
     }
-    /// The pair's evidence under `model`, before the bounds on single weights.
-    fn evidence(&self, k: usize, model: &Model) -> f64 {
+    fn range(&self, k: usize) -> std::ops::Range<usize> {
         let end = self
             .starts
             .get(k + 1)
             .map_or(self.levels.len(), |&e| e as usize);
-        f64::from(self.initial[k])
-            + self.levels[self.starts[k] as usize..end]
-                .iter()
-                .map(|&l| model.shift(l))
-                .sum::<f64>()
+        self.starts[k] as usize..end
     }
+    /// The pair's evidence under `model`.
+    fn evidence(&self, k: usize, model: &Model) -> f64 {
+        let range = self.range(k);
+        learned_evidence(
+            f64::from(self.initial[k]),
+            self.levels[range.clone()]
+                .iter()
+                .zip(&self.priors[range])
+                .map(|(&l, &w)| (l, w)),
+            model,
+        )
+    }
+}
+
+/// A pair's evidence under `model` from its hand-set evidence and its levels with their
+/// hand-set weights: what [`reweigh`] sums (each level's weight learned apart: the residence's
+/// agreeing parts add up, where the hand-set weights count the strongest in full).
+fn learned_evidence(initial: f64, levels: impl Iterator<Item = (u8, f32)>, model: &Model) -> f64 {
+    if !model.learned {
+        return initial;
+    }
+    levels
+        .map(|(l, w)| model.weight(u16::from(l), f64::from(w)))
+        .sum()
 }
 
 /// The kinds of blocking key, in the order of [`MatchRun::blocking`].
@@ -160,9 +191,14 @@ const IDENTIFIER: u8 = 4;
 const BIRTH_DATE: u8 = 5;
 const RESIDENCE: u8 = 6;
 
-/// A worker's reusable buffers: the blocking keys of one person (kind, hash) and the pool of
-/// others they meet (row, kind), and a pair's levels.
-type Scratch = (Vec<(u8, u64)>, Vec<(u32, u8)>, Vec<u8>);
+/// Which scored pairs a pass keeps, from their hand-set evidence and levels.
+type Keep<'a> = dyn Fn(f64, &[(u8, f32)]) -> bool + Sync + 'a;
+
+/// A worker's reusable buffers: the other rows a person meets, the kinds of key that met each
+/// other row (a bit per kind; zero between persons), a pair's evidence and its levels with their
+/// hand-set weights.
+type Scratch = (Vec<u32>, Vec<u8>, Vec<Evidence>, Vec<(u8, f32)>);
+const _: () = assert!(BLOCKING_KEYS.len() <= 8);
 
 /// How a run chooses among candidates.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -223,10 +259,121 @@ pub struct MatchRun {
     pub model: Model,
 }
 
+/// The hash of a blocking key: FNV-1a over the bytes written, then mixed (SplitMix64's
+/// finaliser). Bytes are taken one at a time, so that writing a string in pieces hashes as
+/// writing it whole: a string one character shorter is hashed without being made.
+#[derive(Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Default for KeyHasher {
+    fn default() -> Self {
+        KeyHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+impl KeyHasher {
+    /// Writes `text` as `str` hashes it, leaving out the byte at `skip`.
+    fn write_str_without(&mut self, text: &str, skip: Option<usize>) {
+        match skip {
+            None => self.write(text.as_bytes()),
+            Some(i) => {
+                self.write(&text.as_bytes()[..i]);
+                self.write(&text.as_bytes()[i + 1..]);
+            }
+        }
+        self.write_u8(0xff);
+    }
+}
+
 fn hash_of<T: Hash>(value: T) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::default();
     value.hash(&mut h);
     h.finish()
+}
+
+/// Blocking keys are hashes already: the index uses them as they are (turned round).
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        // The leading bits choose the map (see `KeyIndex`), and a map's own table reads the
+        // leading bits too: turned round, they are the key's middle bits.
+        self.0 = value.rotate_left(32);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The rows carrying each blocking key: every (key, row) sorted once, the rows of a key side
+/// by side (no list of its own per key). Keys are looked up in maps by their leading bits
+/// (built side by side: the sorted keys of a map are one stretch).
+struct KeyIndex {
+    /// Key → (first, count) in `rows`, one map per value of the key's leading bits.
+    blocks: Vec<HashMap<u64, (u32, u32), BuildHasherDefault<IdentityHasher>>>,
+    rows: Vec<u32>,
+}
+
+/// Leading bits of a key that choose its map in [`KeyIndex`].
+const INDEX_SHARD_BITS: u32 = 6;
+
+impl KeyIndex {
+    fn new(keys: &[Vec<(u8, u64)>]) -> KeyIndex {
+        let mut entries: Vec<(u64, u32)> = keys
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(row, keys)| keys.iter().map(move |&(_, k)| (k, row as u32)))
+            .collect();
+        entries.par_sort_unstable();
+        let entries = &entries;
+        let blocks = (0..1u64 << INDEX_SHARD_BITS)
+            .into_par_iter()
+            .map(|shard| {
+                let shard_of = |key: u64| key >> (64 - INDEX_SHARD_BITS);
+                let mut start = entries.partition_point(|e| shard_of(e.0) < shard);
+                let end = entries.partition_point(|e| shard_of(e.0) <= shard);
+                let mut blocks = HashMap::default();
+                while start < end {
+                    let key = entries[start].0;
+                    let next = start + entries[start..end].partition_point(|e| e.0 == key);
+                    blocks.insert(key, (start as u32, (next - start) as u32));
+                    start = next;
+                }
+                blocks
+            })
+            .collect();
+        let rows = entries.iter().map(|e| e.1).collect();
+        KeyIndex { blocks, rows }
+    }
+
+    /// The rows carrying `key`, in order.
+    fn get(&self, key: u64) -> Option<&[u32]> {
+        self.blocks[(key >> (64 - INDEX_SHARD_BITS)) as usize]
+            .get(&key)
+            .map(|&(start, count)| &self.rows[start as usize..(start + count) as usize])
+    }
 }
 
 /// The spellings of a part's key that blocking tries: the key, its other readings (Dutch `ch`,
@@ -240,13 +387,35 @@ fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
         .chain(unmarked)
 }
 
-/// `text` and every string one character shorter (ASCII keys; others only themselves).
-fn deletions(text: &str, min_len: usize) -> impl Iterator<Item = String> + '_ {
+/// `text` and every string one character shorter (ASCII text of at least `min_len` bytes;
+/// other text only itself), as the byte each leaves out (`None`: the whole text), for
+/// [`KeyHasher::write_str_without`].
+fn deletions(text: &str, min_len: usize) -> impl Iterator<Item = Option<usize>> {
     let cut = text.is_ascii() && text.len() >= min_len;
-    std::iter::once(text.to_string()).chain(
-        (0..if cut { text.len() } else { 0 })
-            .map(move |i| format!("{}{}", &text[..i], &text[i + 1..])),
-    )
+    std::iter::once(None).chain((0..if cut { text.len() } else { 0 }).map(Some))
+}
+
+/// The hash of `(tag, before…, text without the byte at skip)`, as [`hash_of`] hashes the
+/// tuple with the shortened text in its place.
+fn hash_deleted(tag: u8, before: &[&str], text: &str, skip: Option<usize>) -> u64 {
+    let mut h = KeyHasher::default();
+    tag.hash(&mut h);
+    for b in before {
+        b.hash(&mut h);
+    }
+    h.write_str_without(text, skip);
+    h.finish()
+}
+
+/// The street of an address, as blocking reads it: its words without those holding digits
+/// (house numbers, flats), run together (so that `woronora street` and `woronorastreet` agree).
+fn street_of(words: &[String], out: &mut String) {
+    out.clear();
+    for w in words {
+        if !w.bytes().any(|b| b.is_ascii_digit()) {
+            out.push_str(w);
+        }
+    }
 }
 
 fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec<(u8, u64)>) {
@@ -263,8 +432,8 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                 for form in forms(&a.part) {
                     out.push((RARE_PART, hash_of((0u8, form))));
                     // Deletion neighbours catch a typo that changed the key.
-                    for neighbour in deletions(form, 4) {
-                        out.push((RARE_PART, hash_of((1u8, neighbour))));
+                    for skip in deletions(form, 4) {
+                        out.push((RARE_PART, hash_deleted(1, &[], form, skip)));
                     }
                 }
             }
@@ -278,8 +447,8 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                 }
                 // One part exact, the other one letter off, in either order.
                 for (x, y) in [(&a.part, &b.part), (&b.part, &a.part)] {
-                    for neighbour in deletions(&y.key, 4) {
-                        out.push((PART_PAIR_TYPO, hash_of((5u8, &x.key, neighbour))));
+                    for skip in deletions(&y.key, 4) {
+                        out.push((PART_PAIR_TYPO, hash_deleted(5, &[&x.key], &y.key, skip)));
                     }
                 }
             }
@@ -308,8 +477,8 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
         }
     }
     for id in &p.identifiers {
-        for neighbour in deletions(&id.value, 5) {
-            out.push((IDENTIFIER, hash_of((4u8, neighbour))));
+        for skip in deletions(&id.value, 5) {
+            out.push((IDENTIFIER, hash_deleted(4, &[], &id.value, skip)));
         }
     }
     for date in &p.dates {
@@ -344,6 +513,37 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
             _ => {}
         }
     }
+    // The street with the town, one letter off in either (a house number that differs, or
+    // none, still meets).
+    let towns = p
+        .residence
+        .iter()
+        .zip(&p.residence_values)
+        .filter(|((kind, _), _)| *kind == Residence::City);
+    let (mut street, mut town) = (String::new(), String::new());
+    for (_, value) in towns {
+        town.clear();
+        town.extend(value.split(' '));
+        for words in &p.address_words {
+            street_of(words, &mut street);
+            if street.len() < STREET_MIN {
+                continue;
+            }
+            let key = |street_skip, town_skip| {
+                let mut h = KeyHasher::default();
+                11u8.hash(&mut h);
+                h.write_str_without(&street, street_skip);
+                h.write_str_without(&town, town_skip);
+                h.finish()
+            };
+            for skip in deletions(&street, STREET_MIN) {
+                out.push((RESIDENCE, key(skip, None)));
+            }
+            for skip in deletions(&town, 4).skip(1) {
+                out.push((RESIDENCE, key(None, skip)));
+            }
+        }
+    }
     out.sort_unstable();
     out.dedup();
 }
@@ -370,8 +570,8 @@ pub fn match_lists_with(
     match_sampled(left, right, options, SAMPLE_PAIRS, SAMPLE_ROWS_STEP)
 }
 
-/// [`match_lists_with`], the weights learned from the pairs of left rows taken `step` at a
-/// time until `sample_pairs` pairs are scored.
+/// [`match_lists_with`], the weights learned from the pairs of left rows taken `step` at
+/// first, then twice as many each time, until `sample_pairs` pairs are scored.
 fn match_sampled(
     left: &[Person],
     right: Option<&[Person]>,
@@ -401,19 +601,30 @@ fn match_sampled(
         Some(_) => (&prepared_right, false),
         None => (&prepared_left, true),
     };
-    let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut keys = Vec::new();
-    for (i, p) in others.iter().enumerate() {
-        blocking_keys(p, &vocabulary, rare, &mut keys);
-        for &(_, k) in &keys {
-            index.entry(k).or_default().push(i as u32);
-        }
-    }
+    // Each person's blocking keys, made once (in parallel): the left rows' are kept for the
+    // passes below, the others' only until they are indexed.
+    let keys_of = |list: &[Prepared]| -> Vec<Vec<(u8, u64)>> {
+        list.par_iter()
+            .map_init(Vec::new, |keys, p| {
+                blocking_keys(p, &vocabulary, rare, keys);
+                keys.to_vec()
+            })
+            .collect()
+    };
+    let left_keys = keys_of(&prepared_left);
+    let index = if same_list {
+        KeyIndex::new(&left_keys)
+    } else {
+        KeyIndex::new(&keys_of(others))
+    };
     let bounds_left: Vec<f64> = prepared_left
-        .iter()
+        .par_iter()
         .map(|p| name_bound(p, &vocabulary))
         .collect();
-    let bounds_others: Vec<f64> = others.iter().map(|p| name_bound(p, &vocabulary)).collect();
+    let bounds_others: Vec<f64> = others
+        .par_iter()
+        .map(|p| name_bound(p, &vocabulary))
+        .collect();
     // Pairs are scored if their hand-set evidence could come near the threshold's.
     let needed = evidence_for(threshold) - PRUNE_MARGIN;
     // Pairs EM learns from in full: those near even odds under the hand-set weights.
@@ -428,14 +639,18 @@ fn match_sampled(
     }
     // Blocking and scoring of some rows: pairs whose hand-set bound is below `bound_needed`
     // are not compared, and of the others those `keep` accepts (hand-set evidence, levels)
-    // are kept.
-    let pass = |rows: &[u32], bound_needed: f64, keep: &(dyn Fn(f64, &[u8]) -> bool + Sync)| {
+    // are kept, added to `all`.
+    let pass = |rows: &[u32],
+                bound_needed: f64,
+                levels_apart: bool,
+                keep: &Keep<'_>,
+                all: &mut Found| {
         let results: Vec<Found> = rows
             .par_iter()
             .fold(
                 || {
                     (
-                        (Vec::new(), Vec::new(), Vec::new()),
+                        (Vec::new(), vec![0; others.len()], Vec::new(), Vec::new()),
                         Found {
                             compared: 0,
                             by_key: [0; BLOCKING_KEYS.len()],
@@ -443,60 +658,69 @@ fn match_sampled(
                         },
                     )
                 },
-                |((mut keys, mut pool, mut levels), mut found): (Scratch, Found), &row| {
+                |((mut pool, mut kinds, mut evidence, mut levels), mut found): (Scratch, Found),
+                 &row| {
                     let i = row as usize;
                     let p = &prepared_left[i];
-                    blocking_keys(p, &vocabulary, rare, &mut keys);
+                    // Each other row met once, with the kinds of key that met it.
                     pool.clear();
-                    for &(family, k) in keys.iter() {
-                        if let Some(list) = index.get(&k) {
+                    for &(kind, k) in left_keys[i].iter() {
+                        if let Some(list) = index.get(k) {
                             if list.len() <= MAX_BLOCK {
-                                pool.extend(
-                                    list.iter()
-                                        .filter(|&&j| !same_list || j as usize > i)
-                                        .map(|&j| (j, family)),
-                                );
+                                for &j in list {
+                                    if same_list && j as usize <= i {
+                                        continue;
+                                    }
+                                    let met = &mut kinds[j as usize];
+                                    if *met == 0 {
+                                        pool.push(j);
+                                    }
+                                    *met |= 1 << kind;
+                                }
                             }
                         }
                     }
                     pool.sort_unstable();
-                    pool.dedup();
-                    for &(_, family) in pool.iter() {
-                        found.by_key[family as usize] += 1;
+                    for &j in pool.iter() {
+                        let met = std::mem::take(&mut kinds[j as usize]);
+                        for (kind, count) in found.by_key.iter_mut().enumerate() {
+                            *count += u64::from(met >> kind & 1);
+                        }
                     }
-                    pool.dedup_by_key(|x| x.0);
                     found.compared += pool.len() as u64;
-                    for &(j, _) in pool.iter() {
+                    for &j in pool.iter() {
                         let other = &others[j as usize];
-                        if evidence_bound(p, other, bounds_left[i], bounds_others[j as usize])
-                            < bound_needed
-                        {
+                        if !could_reach(
+                            p,
+                            other,
+                            (bounds_left[i], bounds_others[j as usize]),
+                            levels_apart,
+                            bound_needed,
+                        ) {
                             continue;
                         }
-                        let quick = compare(p, other, &vocabulary, false);
+                        let sum = compare_into(p, other, &vocabulary, false, &mut evidence);
                         levels.clear();
                         levels.extend(
-                            quick
-                                .evidence
+                            evidence
                                 .iter()
                                 .flat_map(|e| e.factors.iter())
-                                .map(|(l, _)| l as u8),
+                                .map(|(l, w)| (l as u8, w as f32)),
                         );
                         found.scored.compared_in_full += 1;
-                        if keep(quick.evidence_sum, &levels) {
-                            found.scored.push((row, j), quick.evidence_sum, &levels);
+                        if keep(sum, &levels) {
+                            found.scored.push((row, j), sum, &levels);
                         }
                     }
-                    ((keys, pool, levels), found)
+                    ((pool, kinds, evidence, levels), found)
                 },
             )
             .map(|(_, found)| found)
             .collect();
-        let mut all = Found {
-            compared: 0,
-            by_key: [0; BLOCKING_KEYS.len()],
-            scored: Scored::default(),
-        };
+        all.scored.reserve(
+            results.iter().map(|r| r.scored.pairs.len()).sum(),
+            results.iter().map(|r| r.scored.levels.len()).sum(),
+        );
         for r in results {
             all.compared += r.compared;
             for k in 0..BLOCKING_KEYS.len() {
@@ -504,38 +728,32 @@ fn match_sampled(
             }
             all.scored.append(r.scored);
         }
-        all
     };
     // Rows in an order of their own (by hash), so that the first ones are a sample.
     let mut rows: Vec<u32> = (0..prepared_left.len() as u32).collect();
     rows.sort_by_key(|&r| (pair_hash((r, u32::MAX)), r));
     // The weights are learned from the pairs of a sample of the rows (all of them for small
     // lists), compared with a margin below the threshold.
-    let mut sample = Found {
+    let mut found = Found {
         compared: 0,
         by_key: [0; BLOCKING_KEYS.len()],
         scored: Scored::default(),
     };
     let mut sampled = 0;
+    let mut step = step;
     if options.learn {
-        while sampled < rows.len() && sample.scored.pairs.len() < sample_pairs {
+        while sampled < rows.len() && found.scored.pairs.len() < sample_pairs {
             let end = (sampled + step).min(rows.len());
-            let found = pass(&rows[sampled..end], needed, &|_, _| true);
-            sample.compared += found.compared;
-            for k in 0..BLOCKING_KEYS.len() {
-                sample.by_key[k] += found.by_key[k];
-            }
-            sample.scored.append(found.scored);
+            step *= 2;
+            pass(&rows[sampled..end], needed, false, &|_, _| true, &mut found);
             sampled = end;
         }
     }
     let model = if options.learn {
-        let training = em_sample(&sample.scored, near, |i, j| {
-            compare(&prepared_left[i], &others[j], &vocabulary, false)
-        });
+        let training = em_sample(&found.scored, near);
         let model = estimate(&training, None);
         // Whether the model drifted is judged on every pair of the sampled rows.
-        let all = &sample.scored;
+        let all = &found.scored;
         let proposed: Vec<(u32, u32)> = if model.learned {
             (0..all.pairs.len())
                 .into_par_iter()
@@ -557,19 +775,20 @@ fn match_sampled(
     let needed = model.evidence_for(threshold) - 1.0;
     // The other rows: a pair is compared if its hand-set bound, raised by the most the
     // learned weights can raise a pair, reaches that.
-    let rest = pass(
+    pass(
         &rows[sampled..],
         needed - model.most_raised(),
-        &|initial, levels| initial + levels.iter().map(|&l| model.shift(l)).sum::<f64>() >= needed,
+        model.learned,
+        &|initial, levels| learned_evidence(initial, levels.iter().copied(), &model) >= needed,
+        &mut found,
     );
-    let compared = sample.compared + rest.compared;
-    let scored = sample.scored.compared_in_full + rest.scored.compared_in_full;
+    let compared = found.compared;
+    let scored = found.scored.compared_in_full;
     let mut blocking = BTreeMap::new();
     for (k, name) in BLOCKING_KEYS.iter().enumerate() {
-        blocking.insert(*name, sample.by_key[k] + rest.by_key[k]);
+        blocking.insert(*name, found.by_key[k]);
     }
-    let mut all = sample.scored;
-    all.append(rest.scored);
+    let all = found.scored;
     let pairs = &all.pairs;
     let mut candidates: Vec<Candidate> = (0..pairs.len())
         .into_par_iter()
@@ -618,6 +837,18 @@ fn match_sampled(
     if options.one_to_one {
         candidates = one_to_one(candidates, same_list);
     }
+    // What the run built is freed in the background (many small allocations), while the
+    // caller goes on with the pairs.
+    rayon::spawn(move || {
+        drop((
+            vocabulary,
+            prepared_left,
+            prepared_right,
+            index,
+            left_keys,
+            all,
+        ))
+    });
     MatchRun {
         candidates,
         compared,
@@ -1029,11 +1260,11 @@ mod tests {
             &person("a", "Yassine Bouchta", Some(1990)),
             &person("b", "Karim Haddad", Some(1950)),
         );
-        let levels: Vec<u8> = comparison
+        let levels: Vec<(u8, f32)> = comparison
             .evidence
             .iter()
             .flat_map(|e| e.factors.iter())
-            .map(|(l, _)| l as u8)
+            .map(|(l, w)| (l as u8, w as f32))
             .collect();
         let mut all = Scored::default();
         let (near, far) = (1_000u32, 3 * EM_SAMPLE as u32);
@@ -1041,7 +1272,7 @@ mod tests {
             let initial = if k < near { 5.0 } else { -20.0 };
             all.push((k / 50, k), initial, &levels);
         }
-        let training = em_sample(&all, 0.0, |_, _| comparison.clone());
+        let training = em_sample(&all, 0.0);
         assert!(
             training.len() <= EM_SAMPLE + EM_SAMPLE / 50,
             "{}",
@@ -1064,7 +1295,7 @@ mod tests {
     fn weights_learned_from_a_sample_of_rows_find_the_pairs_of_the_others() {
         let (left, right, truth) = residence_lists();
         let whole = match_lists_with(&left, Some(&right), &MatchOptions::default());
-        let sampled = match_sampled(&left, Some(&right), &MatchOptions::default(), 3_000, 16);
+        let sampled = match_sampled(&left, Some(&right), &MatchOptions::default(), 1_500, 16);
         assert!(sampled.model.learned, "{:?}", sampled.model.reason);
         // The sample is a part of the rows' pairs...
         assert!(
@@ -1103,6 +1334,103 @@ mod tests {
                 .sum();
             assert!(rise <= most + 1e-9, "{rise} > {most}");
         }
+    }
+
+    fn resident(id: &str, name: &str, address: &str, town: &str, postcode: &str) -> Person {
+        Person {
+            id: id.into(),
+            names: vec![name.into()],
+            addresses: vec![address.into()],
+            cities: vec![town.into()],
+            postcodes: vec![postcode.into()],
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn the_street_with_the_town_meets_one_letter_off() {
+        // Names with nothing in common, another house number, another postcode: the street
+        // (a letter left out, or written as one word) in the same town still meets.
+        for (street, town) in [
+            ("7 studley street", "riverwood"),
+            ("7 studleystreet", "riverwood"),
+            ("12 studley steet", "rivrewood"),
+        ] {
+            let left = vec![resident(
+                "l",
+                "Jacobie Tilleq",
+                "12 studley steet",
+                "riverwood",
+                "4869",
+            )];
+            let right = vec![
+                resident("r", "Blake Moody", street, town, "4870"),
+                // The same street in another town is another street.
+                resident("x", "Blake Moody", "3 studley steet", "marrara", "4870"),
+            ];
+            let run = match_lists(&left, Some(&right), 0.0);
+            assert_eq!(run.compared, 1, "{street}, {town}: {:?}", run.blocking);
+            assert_eq!(run.blocking["residence"], 1);
+            assert_eq!(run.candidates[0].right, "r");
+        }
+        // A short street name (fewer than six letters) is no key.
+        let left = vec![resident(
+            "l",
+            "Jacobie Tilleq",
+            "1 elm",
+            "riverwood",
+            "4869",
+        )];
+        let right = vec![resident("r", "Blake Moody", "2 elm", "riverwood", "4870")];
+        assert_eq!(match_lists(&left, Some(&right), 0.0).compared, 0);
+    }
+
+    #[test]
+    fn a_deleted_character_hashes_as_the_shorter_string() {
+        assert_eq!(
+            hash_deleted(1, &[], "studley", Some(3)),
+            hash_of((1u8, "stuley"))
+        );
+        assert_eq!(
+            hash_deleted(5, &["mtchl"], "grn", None),
+            hash_of((5u8, "mtchl", "grn"))
+        );
+        assert_ne!(hash_of((1u8, "ab", "c")), hash_of((1u8, "a", "bc")));
+        let deleted: Vec<Option<usize>> = deletions("abcd", 4).collect();
+        assert_eq!(deleted, [None, Some(0), Some(1), Some(2), Some(3)]);
+        assert_eq!(deletions("abc", 4).count(), 1);
+        assert_eq!(deletions("عمار", 4).count(), 1);
+    }
+
+    #[test]
+    fn pairs_kept_at_a_threshold_are_those_scoring_it_under_learned_weights() {
+        // The residence's agreeing parts add up under learned weights (each level learned
+        // apart), where the hand-set weights count the strongest in full: the pairs kept at
+        // the threshold must be those whose learned score reaches it.
+        let (left, right, _) = residence_lists();
+        let all = match_lists_with(
+            &left,
+            Some(&right),
+            &MatchOptions {
+                threshold: 0.0,
+                ..MatchOptions::default()
+            },
+        );
+        let kept = match_lists_with(&left, Some(&right), &MatchOptions::default());
+        assert!(kept.model.learned, "{:?}", kept.model.reason);
+        let pairs = |run: &MatchRun, least: f64| -> Vec<(usize, usize)> {
+            let mut v: Vec<(usize, usize)> = run
+                .candidates
+                .iter()
+                .filter(|c| c.comparison.score >= least)
+                .map(|c| (c.left_index, c.right_index))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let expected = pairs(&all, DEFAULT_THRESHOLD);
+        assert!(!expected.is_empty());
+        assert_eq!(pairs(&kept, 0.0), expected);
     }
 
     #[test]

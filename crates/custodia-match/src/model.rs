@@ -384,14 +384,25 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
     }
 
     // Sufficient statistics under the current probabilities: per level, the weighted counts
-    // among matches and non-matches, and the non-matches' summed hand-set weight.
-    let stats = |p: &[f64]| -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        (0..n)
-            .into_par_iter()
+    // among matches and non-matches, and the non-matches' summed hand-set weight. With a
+    // model, each pair's probability is first brought up to date under it (one pass over the
+    // pairs for both).
+    let stats = |p: &mut [f64], update: Option<&Model>| -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        p.par_iter_mut()
+            .enumerate()
             .fold(
                 || (vec![0.0; levels], vec![0.0; levels], vec![0.0; levels]),
-                |(mut m, mut u, mut c), i| {
-                    let (pm, pu) = (p[i] * weight(i), (1.0 - p[i]) * weight(i));
+                |(mut m, mut u, mut c), (i, p)| {
+                    if let Some(model) = update {
+                        let sum: f64 = data
+                            .range(i)
+                            .map(|k| {
+                                model.weight(u16::from(data.levels[k]), f64::from(data.priors[k]))
+                            })
+                            .sum();
+                        *p = logistic(sum + model.base_log_odds);
+                    }
+                    let (pm, pu) = (*p * weight(i), (1.0 - *p) * weight(i));
                     for k in data.range(i) {
                         let l = data.levels[k] as usize;
                         m[l] += pm;
@@ -413,7 +424,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
                 },
             )
     };
-    let (m0, u0, c0) = stats(&p);
+    let (m0, u0, c0) = stats(&mut p, None);
     // The hand-set weight of each level (its average over non-matches) and the level's share
     // under each class as the hand-set model sees it: the pseudo-counts' targets.
     let mut centers = vec![0.0; levels];
@@ -440,7 +451,6 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
     let u_prior: Vec<f64> = (0..levels)
         .map(|l| (u0[l] + 1e-3) / u_total[feature_of[l]])
         .collect();
-    let _ = m0;
 
     let mut model = Model {
         learned: true,
@@ -455,8 +465,9 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
     };
     let mut ms = vec![0.0; levels];
     let mut us = vec![0.0; levels];
+    // The statistics under the current probabilities.
+    let (mut m, mut u) = (m0, u0.clone());
     for iteration in 1..=MAX_ITERATIONS {
-        let (m, u, _) = stats(&p);
         let mut m_total = vec![0.0; features];
         let mut u_total = vec![0.0; features];
         for l in 0..levels {
@@ -487,16 +498,7 @@ pub fn estimate(data: &Training, sides: Option<(&[(u32, u32)], bool)>) -> Model 
         change = change.max((base - model.base_log_odds).abs());
         model.base_log_odds = base;
         model.iterations = iteration;
-        p = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let sum: f64 = data
-                    .range(i)
-                    .map(|k| model.weight(u16::from(data.levels[k]), f64::from(data.priors[k])))
-                    .sum();
-                logistic(sum + model.base_log_odds)
-            })
-            .collect();
+        (m, u, _) = stats(&mut p, Some(&model));
         if change < 1e-3 {
             break;
         }

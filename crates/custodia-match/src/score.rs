@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::model::{Factors, Level};
 use crate::name::{
-    parse_name, part_similarity, part_similarity_given, text_keys, NamePart, PartKind,
+    key_letters, keys_surely_unlike, parse_name, part_similarity, part_similarity_given, text_keys,
+    NamePart, PartKind,
 };
 use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 
@@ -67,6 +68,11 @@ pub(crate) struct Part {
     /// The interned vowel-aware form (0 for none): equal ids and forms make equal parts.
     pub form_id: u32,
     pub part: NamePart,
+    /// The key's length and letters, and whether the key is the part's only reading (no
+    /// other readings, no particle fused or split): parts whose keys are surely unlike are
+    /// told apart from these alone, without reading the keys.
+    pub key_shape: (usize, u32),
+    pub one_reading: bool,
 }
 
 /// A person made ready for comparison.
@@ -131,6 +137,7 @@ pub(crate) struct Parsed {
     fathers: Vec<NamePart>,
     places: Vec<String>,
     residence: Vec<(Residence, String)>,
+    address_words: Vec<Vec<String>>,
 }
 
 pub(crate) fn parse(person: &Person) -> Parsed {
@@ -167,11 +174,17 @@ pub(crate) fn parse(person: &Person) -> Parsed {
             }
         }
     }
+    let address_words = residence
+        .iter()
+        .filter(|(kind, _)| *kind == Residence::Address)
+        .map(|(_, value)| value.split(' ').map(str::to_string).collect())
+        .collect();
     Parsed {
         names,
         fathers,
         places,
         residence,
+        address_words,
     }
 }
 
@@ -187,8 +200,9 @@ pub(crate) struct Vocabulary {
     pub persons: u32,
     /// Information of each key, `-ln p` (filled by [`Vocabulary::finish`]).
     pub weights: Vec<f64>,
-    /// Residence values interned, with how many persons carry each.
-    values: HashMap<(Residence, String), u32>,
+    /// Residence values interned (one map per kind of value, in the order of [`Residence`]),
+    /// with how many persons carry each.
+    values: [HashMap<String, u32>; 4],
     pub value_counts: Vec<u32>,
 }
 
@@ -275,12 +289,22 @@ impl Vocabulary {
         let id = self.intern(&part);
         let form_id = match &part.form {
             None => 0,
-            Some(form) => {
-                let next = self.forms.len() as u32 + 1;
-                *self.forms.entry(form.clone()).or_insert(next)
-            }
+            Some(form) => match self.forms.get(form.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.forms.len() as u32 + 1;
+                    self.forms.insert(form.clone(), id);
+                    id
+                }
+            },
         };
-        Part { id, form_id, part }
+        Part {
+            id,
+            form_id,
+            key_shape: (part.key.len(), key_letters(&part.key)),
+            one_reading: part.alt_keys.is_empty() && part.split_keys.is_empty(),
+            part,
+        }
     }
 
     pub fn prepare(&mut self, person: &Person, parsed: Parsed) -> Prepared {
@@ -310,21 +334,22 @@ impl Vocabulary {
             .into_iter()
             .map(|part| self.part(part))
             .collect();
-        let mut address_words = Vec::new();
         let mut residence = Vec::with_capacity(parsed.residence.len());
         let mut residence_values = Vec::with_capacity(parsed.residence.len());
         for (kind, value) in parsed.residence {
-            if kind == Residence::Address {
-                address_words.push(value.split(' ').map(str::to_string).collect());
-            }
-            residence_values.push(value.clone());
-            let next = self.value_counts.len() as u32;
-            let id = *self.values.entry((kind, value)).or_insert(next);
-            if id == next {
-                self.value_counts.push(0);
-            }
+            let values = &mut self.values[kind as usize];
+            let id = match values.get(value.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.value_counts.len() as u32;
+                    values.insert(value.clone(), id);
+                    self.value_counts.push(0);
+                    id
+                }
+            };
             self.value_counts[id as usize] += 1;
             residence.push((kind, id));
+            residence_values.push(value);
         }
         // Each person counts once per key.
         let mut seen: Vec<u32> = variants
@@ -351,7 +376,7 @@ impl Vocabulary {
             identifiers: person.identifiers.clone(),
             residence,
             residence_values,
-            address_words,
+            address_words: parsed.address_words,
         }
     }
 
@@ -425,16 +450,25 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let a = &a[..a.len().min(MAX_PARTS)];
     let b = &b[..b.len().min(MAX_PARTS)];
     let mut pairs = [(0.0f64, 0u8, 0u8); MAX_PARTS * MAX_PARTS];
+    // Which parts pair (similarity symmetric: part `i` of `a` with part `j` of `b`).
+    let mut close = [[false; MAX_PARTS]; MAX_PARTS];
     let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
             let s = if pa.id == pb.id && pa.form_id == pb.form_id {
                 1.0
+            } else if pa.id != pb.id
+                && pa.one_reading
+                && pb.one_reading
+                && keys_surely_unlike(pa.key_shape, pb.key_shape)
+            {
+                0.0
             } else {
                 part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
             };
             if s >= PART_FLOOR {
                 pairs[count] = (s, i as u8, j as u8);
+                close[i][j] = true;
                 count += 1;
             }
         }
@@ -481,18 +515,8 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     // the family name: two men whose own names differ are rarely one, whatever else agrees
     // (brothers share all the rest). A list that puts the family name first without a comma
     // (`BOUCHTA Yacine`) pairs one side's first part with the other's last.
-    let own_agrees = |x: &[Part], y: &[Part]| -> bool {
-        let last = y.len() - 1;
-        [0, last].iter().any(|&j| {
-            let s = if x[0].id == y[j].id && x[0].form_id == y[j].form_id {
-                1.0
-            } else {
-                part_similarity_given(&x[0].part, &y[j].part, x[0].id == y[j].id)
-            };
-            s >= PART_FLOOR
-        })
-    };
-    let (first_weight, first_text) = if own_agrees(a, b) || own_agrees(b, a) {
+    let own_agrees = close[0][0] || close[0][b.len() - 1] || close[a.len() - 1][0];
+    let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
@@ -553,9 +577,18 @@ pub(crate) fn name_bound(p: &Prepared, vocabulary: &Vocabulary) -> f64 {
         .min(NAME_CAP)
 }
 
-/// An upper bound of [`compare`]'s evidence sum, from the name bounds and the exact, cheap
-/// date evidence: pairs that cannot reach the threshold are not compared.
-pub(crate) fn evidence_bound(a: &Prepared, b: &Prepared, name_a: f64, name_b: f64) -> f64 {
+/// Whether [`compare`]'s evidence sum could reach `needed`: an upper bound from the name
+/// bounds and the exact, cheap date evidence (worked out only when the other bounds leave it
+/// open), so that pairs that cannot reach the threshold are not compared. With
+/// `levels_apart`, a bound of the hand-set weights of the comparison levels summed one by one
+/// (as learned weights are: a residence's agreeing parts then add up).
+pub(crate) fn could_reach(
+    a: &Prepared,
+    b: &Prepared,
+    (name_a, name_b): (f64, f64),
+    levels_apart: bool,
+    needed: f64,
+) -> bool {
     let mut bound = name_a + name_b;
     if (!a.kunyas.is_empty() || !a.nisbas.is_empty())
         && (!b.kunyas.is_empty() || !b.nisbas.is_empty())
@@ -576,12 +609,30 @@ pub(crate) fn evidence_bound(a: &Prepared, b: &Prepared, name_a: f64, name_b: f6
         bound += 9.0;
     }
     if !a.residence.is_empty() && !b.residence.is_empty() {
-        bound += 8.0 + 0.75 * 3.0;
+        bound += if levels_apart {
+            [
+                Residence::Address,
+                Residence::Postcode,
+                Residence::City,
+                Residence::Region,
+            ]
+            .iter()
+            .map(|&kind| residence_limits(kind).0)
+            .sum()
+        } else {
+            residence_limits(Residence::Address).0 + 0.75 * 3.0
+        };
     }
-    if let Some(e) = date_evidence(&a.dates, &b.dates, false) {
-        bound += e.weight;
+    if a.dates.is_empty() || b.dates.is_empty() {
+        return bound >= needed;
     }
-    bound
+    if bound + DATE_MOST < needed {
+        return false;
+    }
+    if bound + DATE_LEAST >= needed {
+        return true;
+    }
+    bound + date_evidence(&a.dates, &b.dates, false).map_or(0.0, |e| e.weight) >= needed
 }
 
 /// The evidence sum at which the score reaches `threshold` (−∞ for 0).
@@ -603,6 +654,25 @@ pub(crate) fn compare(
     explain: bool,
 ) -> Comparison {
     let mut evidence = Vec::with_capacity(8);
+    let evidence_sum = compare_into(a, b, vocabulary, explain, &mut evidence);
+    Comparison {
+        score: score_of(evidence_sum),
+        base_log_odds: -OFFSET,
+        evidence_sum,
+        evidence,
+    }
+}
+
+/// [`compare`] into a buffer the caller reuses (cleared first; without explanations nothing
+/// is allocated for most pairs): returns the evidence sum.
+pub(crate) fn compare_into(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+    evidence: &mut Vec<Evidence>,
+) -> f64 {
+    evidence.clear();
 
     // Names: the best agreeing pair of name variants (main names and aliases).
     let mut best: Option<NameMatch> = None;
@@ -707,16 +777,10 @@ pub(crate) fn compare(
     if let Some(e) = residence_evidence(a, b, vocabulary, explain) {
         evidence.push(e);
     }
-    for e in &mut evidence {
+    for e in evidence.iter_mut() {
         e.prior_weight = e.weight;
     }
-    let evidence_sum: f64 = evidence.iter().map(|e| e.weight).sum();
-    Comparison {
-        score: score_of(evidence_sum),
-        base_log_odds: -OFFSET,
-        evidence_sum,
-        evidence,
-    }
+    evidence.iter().map(|e| e.weight).sum()
 }
 
 /// A comparison re-weighed by `model` (learned weights, if any).
@@ -838,6 +902,10 @@ fn show(date: &BirthDate) -> String {
     }
 }
 
+/// The most and the least evidence two dates of birth give ([`compare_dates`]).
+const DATE_MOST: f64 = 6.5;
+const DATE_LEAST: f64 = -12.0;
+
 /// Weights are log-likelihood ratios, discounted for clustering of birthdays and clerical
 /// errors: a random other person shares a given day with odds of about 1 in 15,000, a month
 /// 1 in 500, a year 1 in 40.
@@ -872,22 +940,18 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             }
             // A clerk's or a scan's slip: one digit of YYYYMMDD off, or two neighbours swapped
             // (1937 / 1973).
-            let digits = |y: i32, m: u8, d: u8| format!("{y:04}{m:02}{d:02}").into_bytes();
-            let (x, z) = (digits(ya, ma, da), digits(yb, mb, db));
-            let differing: Vec<usize> = (0..x.len()).filter(|&i| x[i] != z[i]).collect();
-            let swapped = differing.len() == 2
-                && differing[1] == differing[0] + 1
-                && x[differing[0]] == z[differing[1]]
-                && x[differing[1]] == z[differing[0]];
-            if swapped {
-                return e(
-                    Level::DateDigitsSwapped,
-                    3.0,
-                    "two neighbouring digits swapped",
-                );
-            }
-            if differing.len() == 1 {
-                return e(Level::DateOneDigit, 3.0, "one digit off");
+            if let (Some(x), Some(z)) = (date_digits(ya, ma, da), date_digits(yb, mb, db)) {
+                match digit_slip(&x, &z) {
+                    Some(Slip::Swapped) => {
+                        return e(
+                            Level::DateDigitsSwapped,
+                            3.0,
+                            "two neighbouring digits swapped",
+                        )
+                    }
+                    Some(Slip::OneDigit) => return e(Level::DateOneDigit, 3.0, "one digit off"),
+                    None => {}
+                }
             }
             if ma == mb && da == db && (ya - yb).abs() == 1 {
                 return e(
@@ -971,17 +1035,18 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
     };
     let precise = fa == ta && fb == tb;
     // Years that differ by a typing slip (one digit, or two neighbours swapped).
-    let slip = precise && {
-        let (x, z) = (
-            format!("{fa:04}").into_bytes(),
-            format!("{fb:04}").into_bytes(),
-        );
-        let differing: Vec<usize> = (0..4).filter(|&i| x[i] != z[i]).collect();
-        differing.len() == 1
-            || (differing.len() == 2
-                && differing[1] == differing[0] + 1
-                && x[differing[0]] == z[differing[1]])
-    };
+    let slip = precise
+        && match (year_digits(fa), year_digits(fb)) {
+            (Some(x), Some(z)) => {
+                let differing = x.iter().zip(&z).filter(|(p, q)| p != q).count();
+                let first = x.iter().zip(&z).position(|(p, q)| p != q);
+                differing == 1
+                    || (differing == 2
+                        && first
+                            .is_some_and(|i| i + 1 < 4 && x[i + 1] != z[i + 1] && x[i] == z[i + 1]))
+            }
+            _ => false,
+        };
     match gap {
         0 if precise => e(Level::DateSameYear, 2.3, "same year"),
         0 => e(Level::DateYearsOverlap, 1.0, "years overlap"),
@@ -990,6 +1055,68 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
         2 => e(Level::DateYearsTwoApart, -2.5, "years two apart"),
         3..=5 => e(Level::DateYearsFewApart, -5.0, "years three to five apart"),
         _ => e(Level::DateYearsFarApart, -7.0, "years more than five apart"),
+    }
+}
+
+/// The four digits of a year from 0 to 9999 (as `{year:04}` writes it).
+fn year_digits(year: i32) -> Option<[u8; 4]> {
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let y = year as u32;
+    Some([
+        (y / 1000) as u8,
+        (y / 100 % 10) as u8,
+        (y / 10 % 10) as u8,
+        (y % 10) as u8,
+    ])
+}
+
+/// The eight digits of YYYYMMDD, without allocating (this runs for most compared pairs).
+fn date_digits(year: i32, month: u8, day: u8) -> Option<[u8; 8]> {
+    let y = year_digits(year)?;
+    if month > 99 || day > 99 {
+        return None;
+    }
+    Some([
+        y[0],
+        y[1],
+        y[2],
+        y[3],
+        month / 10,
+        month % 10,
+        day / 10,
+        day % 10,
+    ])
+}
+
+enum Slip {
+    OneDigit,
+    Swapped,
+}
+
+/// One digit of two equally long digit strings off, or two neighbouring digits swapped.
+fn digit_slip(x: &[u8], z: &[u8]) -> Option<Slip> {
+    let mut differing = [0usize; 3];
+    let mut count = 0;
+    for i in 0..x.len() {
+        if x[i] != z[i] {
+            if count == differing.len() {
+                return None;
+            }
+            differing[count] = i;
+            count += 1;
+        }
+    }
+    match count {
+        1 => Some(Slip::OneDigit),
+        2 if differing[1] == differing[0] + 1
+            && x[differing[0]] == z[differing[1]]
+            && x[differing[1]] == z[differing[0]] =>
+        {
+            Some(Slip::Swapped)
+        }
+        _ => None,
     }
 }
 
@@ -1203,9 +1330,19 @@ fn residence_evidence(
     if a.residence.is_empty() || b.residence.is_empty() {
         return None;
     }
-    let mut weights: Vec<(f64, String)> = Vec::new();
+    /// What agreed: the same value, nearly the same address, a value one character off.
+    #[derive(Clone, Copy)]
+    enum Agrees {
+        Same,
+        AddressNear,
+        OneOff,
+    }
+    // At most one entry per kind of value: on the stack, since this runs for most pairs.
+    let mut weights = [(0.0f64, Agrees::Same, Residence::Address); 4];
+    let mut agreeing = 0;
+    let mut differing = [Residence::Address; 4];
+    let mut different = 0;
     let mut compared = 0;
-    let mut differing = Vec::new();
     let mut factors = Factors::default();
     for kind in [
         Residence::Address,
@@ -1213,16 +1350,16 @@ fn residence_evidence(
         Residence::City,
         Residence::Region,
     ] {
-        let values = |p: &'_ Prepared| -> Vec<(u32, usize)> {
+        // The person's values of this kind: (interned id, index into `residence_values`).
+        fn of_kind(p: &Prepared, kind: Residence) -> impl Iterator<Item = (u32, usize)> + '_ {
             p.residence
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.0 == kind)
+                .filter(move |(_, r)| r.0 == kind)
                 .map(|(n, r)| (r.1, n))
-                .collect()
-        };
-        let (va, vb) = (values(a), values(b));
-        if va.is_empty() || vb.is_empty() {
+        }
+        let values = |p| of_kind(p, kind);
+        if values(a).next().is_none() || values(b).next().is_none() {
             continue;
         }
         compared += 1;
@@ -1244,23 +1381,25 @@ fn residence_evidence(
                 Level::RegionDiffers,
             ),
         };
-        if let Some(&(shared, _)) = va.iter().find(|x| vb.iter().any(|y| y.0 == x.0)) {
+        if let Some((shared, _)) = values(a).find(|x| values(b).any(|y| y.0 == x.0)) {
             let w = residence_weight(kind, shared, vocabulary);
             factors.push(same, w);
-            weights.push((w, text!(explain, "same {}", kind.name())));
+            weights[agreeing] = (w, Agrees::Same, kind);
+            agreeing += 1;
         } else if kind == Residence::Address
             && a.address_words
                 .iter()
                 .any(|x| b.address_words.iter().any(|y| addresses_near(x, y)))
         {
             factors.push(near, 3.0);
-            weights.push((3.0, text!(explain, "addresses nearly the same")));
-        } else if va.iter().any(|x| {
-            vb.iter()
-                .any(|y| values_near(kind, &a.residence_values[x.1], &b.residence_values[y.1]))
+            weights[agreeing] = (3.0, Agrees::AddressNear, kind);
+            agreeing += 1;
+        } else if values(a).any(|x| {
+            values(b).any(|y| values_near(kind, &a.residence_values[x.1], &b.residence_values[y.1]))
         }) {
             factors.push(near, 1.0);
-            weights.push((1.0, text!(explain, "{} one character off", kind.name())));
+            weights[agreeing] = (1.0, Agrees::OneOff, kind);
+            agreeing += 1;
         } else {
             let w = if kind == Residence::Region {
                 -0.5
@@ -1268,32 +1407,48 @@ fn residence_evidence(
                 -1.0
             };
             factors.push(differs, w);
-            differing.push(kind.name());
+            differing[different] = kind;
+            different += 1;
         }
     }
     if compared == 0 {
         return None;
     }
-    if weights.is_empty() {
+    let differing_text = || {
+        differing[..different]
+            .iter()
+            .map(|k| k.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if agreeing == 0 {
         return Some(Evidence {
             feature: "residence",
             weight: -2.0,
-            detail: text!(explain, "different {}", differing.join(", ")),
+            detail: text!(explain, "different {}", differing_text()),
             factors,
             prior_weight: 0.0,
         });
     }
     // Town, postcode and address say much the same thing: the strongest counts in full, each
     // further one a little.
+    let weights = &mut weights[..agreeing];
     weights.sort_by(|x, y| y.0.total_cmp(&x.0));
-    let weight = weights[0].0 + 0.75 * (weights.len() - 1) as f64 - 0.5 * differing.len() as f64;
-    let mut detail = weights
-        .iter()
-        .map(|w| w.1.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if explain && !differing.is_empty() {
-        detail.push_str(&format!("; different {}", differing.join(", ")));
+    let weight = weights[0].0 + 0.75 * (agreeing - 1) as f64 - 0.5 * different as f64;
+    let mut detail = String::new();
+    if explain {
+        detail = weights
+            .iter()
+            .map(|&(_, agrees, kind)| match agrees {
+                Agrees::Same => format!("same {}", kind.name()),
+                Agrees::AddressNear => "addresses nearly the same".to_string(),
+                Agrees::OneOff => format!("{} one character off", kind.name()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if different > 0 {
+            detail.push_str(&format!("; different {}", differing_text()));
+        }
     }
     Some(Evidence {
         feature: "residence",
@@ -1313,7 +1468,93 @@ fn kind_name(kind: IdentifierKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::within_one_edit;
+    use super::*;
+
+    /// Typing slips as they were first written (digits as text): the digit arithmetic must
+    /// find the same.
+    fn slip_as_text(a: &BirthDate, b: &BirthDate) -> Option<Level> {
+        if let (
+            BirthDate::Day {
+                year: ya,
+                month: ma,
+                day: da,
+            },
+            BirthDate::Day {
+                year: yb,
+                month: mb,
+                day: db,
+            },
+        ) = (*a, *b)
+        {
+            let digits = |y: i32, m: u8, d: u8| format!("{y:04}{m:02}{d:02}").into_bytes();
+            let (x, z) = (digits(ya, ma, da), digits(yb, mb, db));
+            let differing: Vec<usize> = (0..x.len()).filter(|&i| x[i] != z[i]).collect();
+            if (ya, ma, da) == (yb, mb, db) || (ya == yb && ma == db && da == mb) {
+                return None;
+            }
+            if differing.len() == 2
+                && differing[1] == differing[0] + 1
+                && x[differing[0]] == z[differing[1]]
+                && x[differing[1]] == z[differing[0]]
+            {
+                return Some(Level::DateDigitsSwapped);
+            }
+            return (differing.len() == 1).then_some(Level::DateOneDigit);
+        }
+        let ((fa, ta), (fb, tb)) = (a.years(), b.years());
+        if fa != ta || fb != tb || (fa - fb).abs() <= 1 {
+            return None;
+        }
+        let (x, z) = (
+            format!("{fa:04}").into_bytes(),
+            format!("{fb:04}").into_bytes(),
+        );
+        let differing: Vec<usize> = (0..4).filter(|&i| x[i] != z[i]).collect();
+        (differing.len() == 1
+            || (differing.len() == 2
+                && differing[1] == differing[0] + 1
+                && x[differing[0]] == z[differing[1]]))
+            .then_some(Level::DateYearsSlip)
+    }
+
+    #[test]
+    fn date_evidence_stays_within_its_bounds_and_finds_the_slips_it_found() {
+        let mut dates = Vec::new();
+        for year in [1937, 1973, 1938, 1947, 1900, 1990, 1999, 2009] {
+            dates.push(BirthDate::Year { year });
+            dates.push(BirthDate::Range {
+                from: year,
+                to: year + 4,
+            });
+            for month in [1, 2, 6, 10, 12] {
+                dates.push(BirthDate::Month { year, month });
+                for day in [1, 2, 6, 10, 12, 21, 30] {
+                    dates.push(BirthDate::Day { year, month, day });
+                }
+            }
+        }
+        let slips = [
+            Level::DateDigitsSwapped,
+            Level::DateOneDigit,
+            Level::DateYearsSlip,
+        ];
+        for a in &dates {
+            for b in &dates {
+                let e = compare_dates(a, b, false);
+                assert!(
+                    (DATE_LEAST..=DATE_MOST).contains(&e.weight),
+                    "{a:?} {b:?}: {e:?}"
+                );
+                let level = e.factors.iter().next().unwrap().0;
+                let found = slips.iter().find(|l| **l as u16 == level).copied();
+                let expected = slip_as_text(a, b);
+                // A slip is looked for only when nothing stronger agrees.
+                if expected.is_some() || found.is_some() {
+                    assert_eq!(found, expected, "{a:?} {b:?}: {e:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn within_one_edit_is_osa_distance_at_most_one() {

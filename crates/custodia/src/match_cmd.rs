@@ -2,6 +2,7 @@
 //! Matching works on files alone; no vault is opened. The review subcommands (`confirm`,
 //! `reject`, `clusters`) record and show people's decisions in a vault.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use custodia_match::{match_lists_with, read_list_with, ListRead, MatchOptions, DEFAULT_THRESHOLD};
 use custodia_vault::Access;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use crate::output::Output;
@@ -169,6 +171,61 @@ fn better_text(c: &custodia_match::Candidate) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("; "))
 }
 
+/// The `--json` document of a run. Written field by field, without building a JSON tree of
+/// every pair first; keys in alphabetical order, as before.
+#[derive(Serialize)]
+struct MatchDocument<'a> {
+    counts: Value,
+    left: &'a str,
+    mode: &'a str,
+    model: Value,
+    one_to_one: bool,
+    pairs: &'a [PairOut<'a>],
+    problems: Value,
+    right: Option<&'a str>,
+    threshold: f64,
+    timing: Value,
+}
+
+#[derive(Serialize)]
+struct PairOut<'a> {
+    better_for_left: Option<&'a str>,
+    better_for_right: Option<&'a str>,
+    evidence: f64,
+    explanation: Explanation<'a>,
+    left: &'a str,
+    right: &'a str,
+    score: f64,
+}
+
+/// A pair's explanation: one entry per feature, in key order.
+struct Explanation<'a>(Vec<(&'a str, Explained<'a>)>);
+
+impl Serialize for Explanation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+#[derive(Serialize)]
+struct Explained<'a> {
+    detail: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    levels: Option<LevelNames<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prior_weight: Option<f64>,
+    weight: f64,
+}
+
+/// The names of a feature's comparison levels (`same_day`, `postcode/one_digit_off`).
+struct LevelNames<'a>(&'a custodia_match::Factors);
+
+impl Serialize for LevelNames<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.names())
+    }
+}
+
 pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
     if let Some(command) = &args.review {
         return review(cli, out, command);
@@ -181,12 +238,18 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
         bail!("`--threshold {threshold}` is outside 0–1\n\nhint: scores are in [0, 1]; the default is {DEFAULT_THRESHOLD}");
     }
     let started = Instant::now();
-    let left_read = read(left_path, args.strict)?;
-    let right_read = args
-        .right
-        .as_deref()
-        .map(|p| read(p, args.strict))
-        .transpose()?;
+    // The two lists are read side by side.
+    let (left_read, right_read) = std::thread::scope(|scope| {
+        let right = args
+            .right
+            .as_deref()
+            .map(|p| scope.spawn(move || read(p, args.strict)));
+        let left = read(left_path, args.strict);
+        let right = right.map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (left, right)
+    });
+    let left_read = left_read?;
+    let right_read = right_read.transpose()?;
     let read_seconds = started.elapsed().as_secs_f64();
     let mut problems = left_read.problems.clone();
     if let Some(r) = &right_read {
@@ -205,48 +268,61 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
     let run = match_lists_with(&left, right.as_deref(), &options);
     let total_seconds = started.elapsed().as_secs_f64();
 
-    let pairs: Vec<Value> = run
+    let base_rate = base_rate_text(&run.model);
+    let pairs: Vec<PairOut> = run
         .candidates
         .iter()
         .map(|c| {
-            let mut explanation: BTreeMap<&str, Value> = c
+            let mut explanation: Vec<(&str, Explained)> = c
                 .comparison
                 .evidence
                 .iter()
                 .map(|e| {
                     (
                         e.feature,
-                        json!({
-                            "weight": round(e.weight, 3),
-                            "detail": e.detail,
-                            "prior_weight": round(e.prior_weight, 3),
-                            "levels": e.factors.names(),
-                        }),
+                        Explained {
+                            detail: e.detail.as_str().into(),
+                            levels: Some(LevelNames(&e.factors)),
+                            prior_weight: Some(round(e.prior_weight, 3)),
+                            weight: round(e.weight, 3),
+                        },
                     )
                 })
                 .collect();
-            explanation.insert(
+            explanation.push((
                 "base_rate",
-                json!({
-                    "weight": round(c.comparison.base_log_odds, 3),
-                    "detail": base_rate_text(&run.model),
-                }),
-            );
+                Explained {
+                    detail: base_rate.as_str().into(),
+                    levels: None,
+                    prior_weight: None,
+                    weight: round(c.comparison.base_log_odds, 3),
+                },
+            ));
             if let Some(detail) = better_text(c) {
-                explanation.insert(
+                explanation.push((
                     "better_candidate",
-                    json!({ "weight": 0.0, "detail": detail }),
-                );
+                    Explained {
+                        detail: detail.into(),
+                        levels: None,
+                        prior_weight: None,
+                        weight: 0.0,
+                    },
+                ));
             }
-            json!({
-                "left": c.left,
-                "right": c.right,
-                "score": round(c.comparison.score, 4),
-                "evidence": round(c.comparison.evidence_sum, 3),
-                "explanation": explanation,
-                "better_for_left": c.better_for_left,
-                "better_for_right": c.better_for_right,
-            })
+            // Keys in order, each once (the last given), as a JSON object has them.
+            explanation.sort_by_key(|(feature, _)| *feature);
+            let mut explanation = explanation.into_iter().rev().collect::<Vec<_>>();
+            explanation.dedup_by_key(|(feature, _)| *feature);
+            explanation.reverse();
+            PairOut {
+                better_for_left: c.better_for_left.as_deref(),
+                better_for_right: c.better_for_right.as_deref(),
+                evidence: round(c.comparison.evidence_sum, 3),
+                explanation: Explanation(explanation),
+                left: &c.left,
+                right: &c.right,
+                score: round(c.comparison.score, 4),
+            }
         })
         .collect();
     let mode = if right.is_some() {
@@ -254,13 +330,10 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
     } else {
         "duplicates"
     };
-    let document = json!({
-        "threshold": threshold,
-        "mode": mode,
-        "one_to_one": args.one_to_one,
-        "left": left_path.display().to_string(),
-        "right": args.right.as_ref().map(|p| p.display().to_string()),
-        "counts": {
+    let left_name = left_path.display().to_string();
+    let right_name = args.right.as_ref().map(|p| p.display().to_string());
+    let document = MatchDocument {
+        counts: json!({
             "left": left.len(),
             "right": right.as_ref().map(Vec::len),
             "compared": run.compared,
@@ -269,17 +342,22 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
             "above_threshold": run.above_threshold,
             "pairs": pairs.len(),
             "problems": problems.len(),
-        },
-        "problems": problems,
-        "timing": {
+        }),
+        left: &left_name,
+        mode,
+        model: serde_json::to_value(&run.model)?,
+        one_to_one: args.one_to_one,
+        pairs: &pairs,
+        problems: serde_json::to_value(&problems)?,
+        right: right_name.as_deref(),
+        threshold,
+        timing: json!({
             "read_seconds": round(read_seconds, 4),
             "prepare_seconds": round(run.prepare_seconds, 4),
             "compare_seconds": round(run.compare_seconds, 4),
             "total_seconds": round(total_seconds, 4),
-        },
-        "model": run.model,
-        "pairs": pairs,
-    });
+        }),
+    };
     if !problems.is_empty() {
         out.message(&format!(
             "{} value(s) or row(s) could not be read (listed above); --strict stops at the first",
@@ -294,7 +372,7 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
         right.as_ref().map(Vec::len).unwrap_or(left.len()),
         total_seconds
     ));
-    out.print(&document, || {
+    out.print_large(&document, || {
         let mut text = String::new();
         for c in &run.candidates {
             text.push_str(&format!(
@@ -319,5 +397,11 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
         }
         text
     });
+    // The process ends here: its memory goes back whole, without freeing each pair's
+    // explanation and each person one by one.
+    std::mem::forget(document);
+    std::mem::forget(pairs);
+    std::mem::forget(run);
+    std::mem::forget((left, right));
     Ok(ExitCode::SUCCESS)
 }

@@ -41,6 +41,27 @@ impl Output {
         let _ = stdout.flush();
     }
 
+    /// [`Output::print`] for a large result: with `--json` the document is written as it is
+    /// rendered, without being held whole in memory first.
+    pub fn print_large<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
+        if !self.json {
+            return self.print(value, human);
+        }
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        if let Err(e) = serde_json::to_writer_pretty(&mut stdout, value) {
+            if e.is_io() {
+                return;
+            }
+            let _ = writeln!(
+                stdout,
+                "{}",
+                serde_json::json!({ "error": format!("cannot render the result: {e}") })
+            );
+        }
+        let _ = writeln!(stdout);
+        let _ = stdout.flush();
+    }
+
     /// A message for people, on stderr.
     pub fn message(&self, text: &str) {
         eprintln!("{text}");
