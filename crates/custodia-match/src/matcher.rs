@@ -3,7 +3,8 @@
 //! Blocking: a pair is compared only if the two persons share a *blocking key*. Several kinds
 //! of key work side by side, each cheap, and the union of the pairs they find is scored:
 //!
-//! - `rare_part`: a rare name part, or a rare part one letter off (deletion neighbours);
+//! - `rare_part`: a rare name part, or a rare part one letter off (deletion neighbours, each
+//!   used only while it is as rare as a rare part);
 //! - `part_pair`: two name parts of one name together (so that two men called Mohammed Ahmed
 //!   meet without every Mohammed meeting every other);
 //! - `part_pair_typo`: one part and another one letter off (deletion neighbours), so that a
@@ -12,13 +13,14 @@
 //! - `identifier`: a document number, or one a character off (deletion neighbours);
 //! - `birth_date`: the full date (day and month in either order), or the birth year with the
 //!   first letters of two name parts;
-//! - `residence`: the postcode with a name part's initial, or the whole address.
+//! - `residence`: the postcode with a name part's initial, the whole address, or the street with
+//!   the town, one letter off in either.
 //!
 //! Name parts read with fused or split particles (Benamin / Ben Amine) give keys of both
 //! readings. Keys carried by more persons than [`MAX_BLOCK`] are not used, which bounds the work.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -27,8 +29,8 @@ use serde::Serialize;
 use crate::model::{drifted, estimate, pair_hash, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
-    compare, compare_into, could_reach, evidence_for, name_bound, parse, reweigh, Comparison,
-    Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
+    compare, compare_into, could_reach, draft, evidence_for, name_bound, parse, reweigh,
+    Comparison, Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
@@ -53,8 +55,9 @@ const SAMPLE_PAIRS: usize = 2 * EM_SAMPLE;
 /// (evidence at least `near`) and the others, each group thinned (by the pairs' hash) when
 /// there are more than [`EM_SAMPLE`] in all, its pairs weighted by the thinning; the clear
 /// non-matches keep at least a quarter of the sample. Each pair's levels and their hand-set
-/// weights are those kept when it was scored (nothing is compared again).
-fn em_sample(all: &Scored, near: f64) -> Training {
+/// weights are those kept when it was scored (nothing is compared again). `None`: no group is
+/// thinned, EM learns from every scored pair as it is.
+fn em_sample(all: &Scored, near: f64) -> Option<Training> {
     let n = all.pairs.len();
     let near_count = all
         .initial
@@ -72,6 +75,9 @@ fn em_sample(all: &Scored, near: f64) -> Training {
         }
     };
     let (near_rate, far_rate) = (rate(near_take, near_count), rate(far_take, far_count));
+    if near_rate >= 1.0 && far_rate >= 1.0 {
+        return None;
+    }
     let parts: Vec<Training> = (0..n)
         .into_par_iter()
         .fold(Training::default, |mut t, k| {
@@ -99,53 +105,48 @@ fn em_sample(all: &Scored, near: f64) -> Training {
     for t in parts {
         training.append(t);
     }
-    training
+    Some(training)
 }
 
 /// Every scored pair, compactly: its records, its hand-set evidence and its levels with their
-/// hand-set weights (a learned model moves the evidence level by level; EM learns from them).
+/// hand-set weights (a learned model moves the evidence level by level), each pair standing
+/// for itself: as EM learns from them when nothing is thinned.
 #[derive(Default)]
 struct Scored {
-    pairs: Vec<(u32, u32)>,
-    initial: Vec<f32>,
-    starts: Vec<u32>,
-    levels: Vec<u8>,
-    priors: Vec<f32>,
+    data: Training,
     /// Pairs compared in full (kept here or not).
     compared_in_full: u64,
 }
 
+impl std::ops::Deref for Scored {
+    type Target = Training;
+    fn deref(&self) -> &Training {
+        &self.data
+    }
+}
+
 impl Scored {
     fn push(&mut self, pair: (u32, u32), initial: f64, levels: &[(u8, f32)]) {
-        self.pairs.push(pair);
-        self.initial.push(initial as f32);
-        self.starts.push(self.levels.len() as u32);
-        self.levels.extend(levels.iter().map(|l| l.0));
-        self.priors.extend(levels.iter().map(|l| l.1));
+        self.data.push_pair(
+            pair,
+            1.0,
+            initial,
+            levels.iter().map(|&(l, w)| (u16::from(l), f64::from(w))),
+        );
     }
     /// Room for `pairs` more pairs with `levels` more levels.
     fn reserve(&mut self, pairs: usize, levels: usize) {
-        self.pairs.reserve(pairs);
-        self.initial.reserve(pairs);
-        self.starts.reserve(pairs);
-        self.levels.reserve(levels);
-        self.priors.reserve(levels);
+        let d = &mut self.data;
+        d.pairs.reserve(pairs);
+        d.initial.reserve(pairs);
+        d.starts.reserve(pairs);
+        d.weights.reserve(pairs);
+        d.levels.reserve(levels);
+        d.priors.reserve(levels);
     }
     fn append(&mut self, other: Scored) {
         self.compared_in_full += other.compared_in_full;
-        let base = self.levels.len() as u32;
-        self.starts.extend(other.starts.iter().map(|s| s + base));
-        self.pairs.extend(other.pairs);
-        self.initial.extend(other.initial);
-        self.levels.extend(other.levels);
-        self.priors.extend(other.priors);
-    }
-    fn range(&self, k: usize) -> std::ops::Range<usize> {
-        let end = self
-            .starts
-            .get(k + 1)
-            .map_or(self.levels.len(), |&e| e as usize);
-        self.starts[k] as usize..end
+        self.data.append(other.data);
     }
     /// The pair's evidence under `model`.
     fn evidence(&self, k: usize, model: &Model) -> f64 {
@@ -190,6 +191,9 @@ const KUNYA: u8 = 3;
 const IDENTIFIER: u8 = 4;
 const BIRTH_DATE: u8 = 5;
 const RESIDENCE: u8 = 6;
+/// A rare part one letter off: counted as `rare_part`, and used only while it is rare itself
+/// (a short key's neighbours are letter strings that many unrelated names share).
+const RARE_NEIGHBOUR: u8 = 7;
 
 /// Which scored pairs a pass keeps, from their hand-set evidence and levels.
 type Keep<'a> = dyn Fn(f64, &[(u8, f32)]) -> bool + Sync + 'a;
@@ -198,7 +202,7 @@ type Keep<'a> = dyn Fn(f64, &[(u8, f32)]) -> bool + Sync + 'a;
 /// other row (a bit per kind; zero between persons), a pair's evidence and its levels with their
 /// hand-set weights.
 type Scratch = (Vec<u32>, Vec<u8>, Vec<Evidence>, Vec<(u8, f32)>);
-const _: () = assert!(BLOCKING_KEYS.len() <= 8);
+const _: () = assert!(BLOCKING_KEYS.len() < 8 && RARE_NEIGHBOUR == 7);
 
 /// How a run chooses among candidates.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -307,37 +311,17 @@ fn hash_of<T: Hash>(value: T) -> u64 {
     h.finish()
 }
 
-/// Blocking keys are hashes already: the index uses them as they are (turned round).
-#[derive(Default)]
-struct IdentityHasher(u64);
-
-impl Hasher for IdentityHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        // The leading bits choose the map (see `KeyIndex`), and a map's own table reads the
-        // leading bits too: turned round, they are the key's middle bits.
-        self.0 = value.rotate_left(32);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// The rows carrying each blocking key: every (key, row) sorted once, the rows of a key side
-/// by side (no list of its own per key). Keys are looked up in maps by their leading bits
-/// (built side by side: the sorted keys of a map are one stretch).
+/// by side. Keys are hashes, spread evenly: a key is found through a table of where each
+/// value of its leading bits begins (about one key each), then among the few there.
 struct KeyIndex {
-    /// Key → (first, count) in `rows`, one map per value of the key's leading bits.
-    blocks: Vec<HashMap<u64, (u32, u32), BuildHasherDefault<IdentityHasher>>>,
+    keys: Vec<u64>,
     rows: Vec<u32>,
+    /// Where the keys whose leading bits are `b` begin, for every `b` (and the end).
+    starts: Vec<u32>,
+    /// 64 minus the number of leading bits.
+    shift: u32,
 }
-
-/// Leading bits of a key that choose its map in [`KeyIndex`].
-const INDEX_SHARD_BITS: u32 = 6;
 
 impl KeyIndex {
     fn new(keys: &[Vec<(u8, u64)>]) -> KeyIndex {
@@ -347,32 +331,35 @@ impl KeyIndex {
             .flat_map_iter(|(row, keys)| keys.iter().map(move |&(_, k)| (k, row as u32)))
             .collect();
         entries.par_sort_unstable();
-        let entries = &entries;
-        let blocks = (0..1u64 << INDEX_SHARD_BITS)
-            .into_par_iter()
-            .map(|shard| {
-                let shard_of = |key: u64| key >> (64 - INDEX_SHARD_BITS);
-                let mut start = entries.partition_point(|e| shard_of(e.0) < shard);
-                let end = entries.partition_point(|e| shard_of(e.0) <= shard);
-                let mut blocks = HashMap::default();
-                while start < end {
-                    let key = entries[start].0;
-                    let next = start + entries[start..end].partition_point(|e| e.0 == key);
-                    blocks.insert(key, (start as u32, (next - start) as u32));
-                    start = next;
-                }
-                blocks
-            })
-            .collect();
-        let rows = entries.iter().map(|e| e.1).collect();
-        KeyIndex { blocks, rows }
+        let bits = (usize::BITS - entries.len().leading_zeros()).clamp(1, 30);
+        let shift = 64 - bits;
+        let mut starts = Vec::with_capacity((1 << bits) + 1);
+        for (i, &(key, _)) in entries.iter().enumerate() {
+            while starts.len() as u64 <= key >> shift {
+                starts.push(i as u32);
+            }
+        }
+        starts.resize((1 << bits) + 1, entries.len() as u32);
+        let (keys, rows) = entries.into_iter().unzip();
+        KeyIndex {
+            keys,
+            rows,
+            starts,
+            shift,
+        }
     }
 
     /// The rows carrying `key`, in order.
     fn get(&self, key: u64) -> Option<&[u32]> {
-        self.blocks[(key >> (64 - INDEX_SHARD_BITS)) as usize]
-            .get(&key)
-            .map(|&(start, count)| &self.rows[start as usize..(start + count) as usize])
+        let b = (key >> self.shift) as usize;
+        let (from, to) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        let near = &self.keys[from..to];
+        let first = near.partition_point(|&k| k < key);
+        if near.get(first) != Some(&key) {
+            return None;
+        }
+        let count = near[first..].partition_point(|&k| k == key);
+        Some(&self.rows[from + first..from + first + count])
     }
 }
 
@@ -433,7 +420,7 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                     out.push((RARE_PART, hash_of((0u8, form))));
                     // Deletion neighbours catch a typo that changed the key.
                     for skip in deletions(form, 4) {
-                        out.push((RARE_PART, hash_deleted(1, &[], form, skip)));
+                        out.push((RARE_NEIGHBOUR, hash_deleted(1, &[], form, skip)));
                     }
                 }
             }
@@ -581,20 +568,16 @@ fn match_sampled(
 ) -> MatchRun {
     let threshold = options.threshold;
     let started = Instant::now();
-    let parsed_left: Vec<_> = left.par_iter().map(parse).collect();
-    let parsed_right: Vec<_> = right.unwrap_or(&[]).par_iter().map(parse).collect();
+    // Persons are drafted in parallel, then numbered in list order.
+    let drafted = |list: &[Person]| -> Vec<Prepared> {
+        list.par_iter().map(|p| draft(p, parse(p))).collect()
+    };
+    let mut prepared_left = drafted(left);
+    let mut prepared_right = drafted(right.unwrap_or(&[]));
     let mut vocabulary = Vocabulary::default();
-    let prepared_left: Vec<Prepared> = left
-        .iter()
-        .zip(parsed_left)
-        .map(|(p, parsed)| vocabulary.prepare(p, parsed))
-        .collect();
-    let prepared_right: Vec<Prepared> = right
-        .unwrap_or(&[])
-        .iter()
-        .zip(parsed_right)
-        .map(|(p, parsed)| vocabulary.prepare(p, parsed))
-        .collect();
+    for p in prepared_left.iter_mut().chain(prepared_right.iter_mut()) {
+        vocabulary.intern_prepared(p);
+    }
     vocabulary.finish();
     let rare = ((f64::from(vocabulary.persons) * RARE_SHARE) as u32).max(20);
     let (others, same_list) = match right {
@@ -665,8 +648,13 @@ fn match_sampled(
                     // Each other row met once, with the kinds of key that met it.
                     pool.clear();
                     for &(kind, k) in left_keys[i].iter() {
+                        let (kind, most) = if kind == RARE_NEIGHBOUR {
+                            (RARE_PART, rare as usize)
+                        } else {
+                            (kind, MAX_BLOCK)
+                        };
                         if let Some(list) = index.get(k) {
-                            if list.len() <= MAX_BLOCK {
+                            if list.len() <= most {
                                 for &j in list {
                                     if same_list && j as usize <= i {
                                         continue;
@@ -750,8 +738,8 @@ fn match_sampled(
         }
     }
     let model = if options.learn {
-        let training = em_sample(&found.scored, near);
-        let model = estimate(&training, None);
+        let thinned = em_sample(&found.scored, near);
+        let model = estimate(thinned.as_ref().unwrap_or(&found.scored.data), None);
         // Whether the model drifted is judged on every pair of the sampled rows.
         let all = &found.scored;
         let proposed: Vec<(u32, u32)> = if model.learned {
@@ -1272,7 +1260,7 @@ mod tests {
             let initial = if k < near { 5.0 } else { -20.0 };
             all.push((k / 50, k), initial, &levels);
         }
-        let training = em_sample(&all, 0.0);
+        let training = em_sample(&all, 0.0).expect("more pairs than EM learns from");
         assert!(
             training.len() <= EM_SAMPLE + EM_SAMPLE / 50,
             "{}",
@@ -1289,6 +1277,13 @@ mod tests {
         let total = f64::from(near + far);
         assert!((represented - total).abs() < 0.02 * total, "{represented}");
         assert!(training.levels.len() == training.len() * levels.len());
+        // Fewer pairs than that: EM learns from them all as they are.
+        let mut few = Scored::default();
+        for k in 0..1_000u32 {
+            few.push((k, k), -20.0, &levels);
+        }
+        assert!(em_sample(&few, 0.0).is_none());
+        assert_eq!(few.represented(), 1_000.0);
     }
 
     #[test]
@@ -1383,6 +1378,28 @@ mod tests {
         )];
         let right = vec![resident("r", "Blake Moody", "2 elm", "riverwood", "4870")];
         assert_eq!(match_lists(&left, Some(&right), 0.0).compared, 0);
+    }
+
+    #[test]
+    fn a_rare_part_one_letter_off_meets_only_while_the_shorter_key_is_rare() {
+        // Thirty family names, each rare, one letter apart from the left one's: dropping
+        // the first letter leaves the same three letters for all, a letter string too common
+        // to say anything.
+        let initials = [
+            "b", "d", "f", "g", "k", "l", "m", "p", "r", "s", "t", "v", "z", "sh", "kh", "gh",
+            "th", "j", "w", "q", "ch", "dj", "ts", "x", "br", "dr", "fr", "gr", "kr", "pr",
+        ];
+        let left = vec![person("l", "Nardel", None)];
+        let crowd: Vec<Person> = initials
+            .iter()
+            .enumerate()
+            .map(|(n, c)| person(&format!("r{n}"), &format!("{c}ardel"), None))
+            .collect();
+        let run = match_lists(&left, Some(&crowd), 0.0);
+        assert!(run.blocking["rare_part"] <= 2, "{:?}", run.blocking);
+        // Among a few, the same letters still meet.
+        let run = match_lists(&left, Some(&crowd[..3]), 0.0);
+        assert_eq!(run.blocking["rare_part"], 3, "{:?}", run.blocking);
     }
 
     #[test]

@@ -960,7 +960,7 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
     // vowel more or less (Omar / Umar, Hassan / Hasan) is a spelling.
     if let (true, Some(fa), Some(fb)) = (same_key, &a.form, &b.form) {
         if a.word != b.word && a.key.len() <= 3 {
-            let spelling = strsim::jaro_winkler(&a.word, &b.word);
+            let spelling = jaro_winkler(&a.word, &b.word);
             let first_vowel = |f: &str| f.bytes().skip(1).find(|c| b"aiu".contains(c));
             if first_vowel(fa) != first_vowel(fb) && spelling < 0.85 {
                 return 0.0;
@@ -975,7 +975,7 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
     }
     match (&a.form, &b.form) {
         (Some(fa), Some(fb)) if fa != fb => {
-            let vowel_sim = strsim::jaro_winkler(fa, fb);
+            let vowel_sim = jaro_winkler(fa, fb);
             if vowel_sim < 0.75 {
                 best * 0.5
             } else {
@@ -983,6 +983,66 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
             }
         }
         _ => best,
+    }
+}
+
+/// `strsim::jaro_winkler`, by the same arithmetic, without allocating for ASCII words of up
+/// to 64 letters (this runs for many pairs of name parts).
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if !a.is_ascii() || !b.is_ascii() || a.len() > 64 || b.len() > 64 {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (a_len, b_len) = (a.len(), b.len());
+    let sim = if a_len == 0 && b_len == 0 {
+        1.0
+    } else if a_len == 0 || b_len == 0 {
+        0.0
+    } else {
+        let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+        // Letters matched, one bit each.
+        let (mut a_flags, mut b_flags) = (0u64, 0u64);
+        let mut matches = 0usize;
+        for (i, &x) in a.iter().enumerate() {
+            let max_bound = b_len.min(i + search_range + 1);
+            let min_bound = i.saturating_sub(search_range);
+            for (j, &y) in b.iter().enumerate().take(max_bound).skip(min_bound) {
+                if x == y && b_flags >> j & 1 == 0 {
+                    a_flags |= 1 << i;
+                    b_flags |= 1 << j;
+                    matches += 1;
+                    break;
+                }
+            }
+        }
+        let mut transpositions = 0usize;
+        let mut k = 0;
+        for (i, &x) in a.iter().enumerate() {
+            if a_flags >> i & 1 == 1 {
+                while b_flags >> k & 1 == 0 {
+                    k += 1;
+                }
+                if x != b[k] {
+                    transpositions += 1;
+                }
+                k += 1;
+            }
+        }
+        transpositions /= 2;
+        if matches == 0 {
+            0.0
+        } else {
+            ((matches as f64 / a_len as f64)
+                + (matches as f64 / b_len as f64)
+                + ((matches - transpositions) as f64 / matches as f64))
+                / 3.0
+        }
+    };
+    if sim > 0.7 {
+        let prefix_length = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix_length as f64 * (1.0 - sim)
+    } else {
+        sim
     }
 }
 
@@ -1393,6 +1453,28 @@ mod tests {
             }
         }
         assert!(unlike > parts.len());
+    }
+
+    #[test]
+    fn jaro_winkler_is_strsims() {
+        let mut rng = crate::model::tests::Rng::new(7);
+        let alphabet: Vec<char> = "abcdeé".chars().collect();
+        for _ in 0..20_000 {
+            let mut word = |n: f64| -> String {
+                let len = (rng.next() * n) as usize;
+                (0..len)
+                    .map(|_| alphabet[(rng.next() * alphabet.len() as f64) as usize])
+                    .collect()
+            };
+            let (a, b) = (word(12.0), word(12.0));
+            assert_eq!(
+                jaro_winkler(&a, &b),
+                strsim::jaro_winkler(&a, &b),
+                "{a:?} {b:?}"
+            );
+        }
+        let long = "a".repeat(70);
+        assert_eq!(jaro_winkler(&long, "aa"), strsim::jaro_winkler(&long, "aa"));
     }
 
     #[test]

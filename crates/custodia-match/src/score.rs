@@ -75,6 +75,64 @@ pub(crate) struct Part {
     pub one_reading: bool,
 }
 
+impl Part {
+    /// A part not yet numbered (see [`Vocabulary::intern_prepared`]).
+    fn new(part: NamePart) -> Part {
+        Part {
+            id: 0,
+            form_id: 0,
+            key_shape: (part.key.len(), key_letters(&part.key)),
+            one_reading: part.alt_keys.is_empty() && part.split_keys.is_empty(),
+            part,
+        }
+    }
+}
+
+/// A person made ready for comparison, its name parts and residence values not yet numbered
+/// ([`Vocabulary::intern_prepared`] numbers them): everything that needs no vocabulary, so that
+/// lists are drafted in parallel.
+pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
+    let mut variants = Vec::new();
+    let mut kunyas = Vec::new();
+    let mut nisbas = Vec::new();
+    for name in parsed.names {
+        let mut plain = Vec::new();
+        for part in name {
+            match part.kind {
+                PartKind::Plain => plain.push(Part::new(part)),
+                PartKind::Kunya => kunyas.push(Part::new(part)),
+                PartKind::Nisba(country) => {
+                    if !nisbas.contains(&country) {
+                        nisbas.push(country);
+                    }
+                }
+            }
+        }
+        if !plain.is_empty() {
+            variants.push(plain);
+        }
+    }
+    let (residence, residence_values) = parsed
+        .residence
+        .into_iter()
+        .map(|(kind, value)| ((kind, 0), value))
+        .unzip();
+    Prepared {
+        variants,
+        kunyas,
+        nisbas,
+        fathers: parsed.fathers.into_iter().map(Part::new).collect(),
+        dates: person.birth_dates.clone(),
+        places: parsed.places,
+        nationalities: person.nationalities.clone(),
+        gender: person.gender,
+        identifiers: person.identifiers.clone(),
+        residence,
+        residence_values,
+        address_words: parsed.address_words,
+    }
+}
+
 /// A person made ready for comparison.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
@@ -203,6 +261,8 @@ pub(crate) struct Vocabulary {
     /// Residence values interned (one map per kind of value, in the order of [`Residence`]),
     /// with how many persons carry each.
     values: [HashMap<String, u32>; 4],
+    /// A person's keys while they are counted (reused).
+    seen: Vec<u32>,
     pub value_counts: Vec<u32>,
 }
 
@@ -285,60 +345,40 @@ impl Vocabulary {
         id
     }
 
-    fn part(&mut self, part: NamePart) -> Part {
-        let id = self.intern(&part);
-        let form_id = match &part.form {
-            None => 0,
-            Some(form) => match self.forms.get(form.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.forms.len() as u32 + 1;
-                    self.forms.insert(form.clone(), id);
-                    id
-                }
-            },
-        };
-        Part {
-            id,
-            form_id,
-            key_shape: (part.key.len(), key_letters(&part.key)),
-            one_reading: part.alt_keys.is_empty() && part.split_keys.is_empty(),
-            part,
-        }
+    /// Makes a person ready for comparison: [`draft`] and [`Vocabulary::intern_prepared`].
+    pub fn prepare(&mut self, person: &Person, parsed: Parsed) -> Prepared {
+        let mut prepared = draft(person, parsed);
+        self.intern_prepared(&mut prepared);
+        prepared
     }
 
-    pub fn prepare(&mut self, person: &Person, parsed: Parsed) -> Prepared {
-        let mut variants = Vec::new();
-        let mut kunyas = Vec::new();
-        let mut nisbas = Vec::new();
-        for name in parsed.names {
-            let mut plain = Vec::new();
-            for part in name {
-                let kind = part.kind;
-                match kind {
-                    PartKind::Plain => plain.push(self.part(part)),
-                    PartKind::Kunya => kunyas.push(self.part(part)),
-                    PartKind::Nisba(country) => {
-                        if !nisbas.contains(&country) {
-                            nisbas.push(country);
-                        }
+    /// Numbers a drafted person's name parts and residence values, and counts the persons
+    /// carrying each: the only step of preparing that needs the whole vocabulary (so it is
+    /// short; lists are drafted in parallel).
+    pub(crate) fn intern_prepared(&mut self, p: &mut Prepared) {
+        for part in p
+            .variants
+            .iter_mut()
+            .flatten()
+            .chain(&mut p.kunyas)
+            .chain(&mut p.fathers)
+        {
+            part.id = self.intern(&part.part);
+            part.form_id = match &part.part.form {
+                None => 0,
+                Some(form) => match self.forms.get(form.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.forms.len() as u32 + 1;
+                        self.forms.insert(form.clone(), id);
+                        id
                     }
-                }
-            }
-            if !plain.is_empty() {
-                variants.push(plain);
-            }
+                },
+            };
         }
-        let fathers = parsed
-            .fathers
-            .into_iter()
-            .map(|part| self.part(part))
-            .collect();
-        let mut residence = Vec::with_capacity(parsed.residence.len());
-        let mut residence_values = Vec::with_capacity(parsed.residence.len());
-        for (kind, value) in parsed.residence {
-            let values = &mut self.values[kind as usize];
-            let id = match values.get(value.as_str()) {
+        for ((kind, id), value) in p.residence.iter_mut().zip(&p.residence_values) {
+            let values = &mut self.values[*kind as usize];
+            *id = match values.get(value.as_str()) {
                 Some(&id) => id,
                 None => {
                     let id = self.value_counts.len() as u32;
@@ -347,37 +387,19 @@ impl Vocabulary {
                     id
                 }
             };
-            self.value_counts[id as usize] += 1;
-            residence.push((kind, id));
-            residence_values.push(value);
+            self.value_counts[*id as usize] += 1;
         }
         // Each person counts once per key.
-        let mut seen: Vec<u32> = variants
-            .iter()
-            .flatten()
-            .chain(&kunyas)
-            .map(|p| p.id)
-            .collect();
+        let mut seen = std::mem::take(&mut self.seen);
+        seen.clear();
+        seen.extend(p.variants.iter().flatten().chain(&p.kunyas).map(|p| p.id));
         seen.sort_unstable();
         seen.dedup();
-        for id in seen {
+        for &id in &seen {
             self.counts[id as usize] += 1;
         }
+        self.seen = seen;
         self.persons += 1;
-        Prepared {
-            variants,
-            kunyas,
-            nisbas,
-            fathers,
-            dates: person.birth_dates.clone(),
-            places: parsed.places,
-            nationalities: person.nationalities.clone(),
-            gender: person.gender,
-            identifiers: person.identifiers.clone(),
-            residence,
-            residence_values,
-            address_words: parsed.address_words,
-        }
     }
 
     /// Computes each key's information from the counts and the prior.
