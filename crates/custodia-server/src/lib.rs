@@ -376,7 +376,9 @@ impl AppState {
 /// handle is free, or waits for the first one to be given back (never for one chosen in advance
 /// that a long read may hold).
 struct Readers {
-    free: Mutex<Vec<Vault>>,
+    handles: Vec<Mutex<Vault>>,
+    /// The positions in `handles` of those no read holds.
+    free: Mutex<Vec<usize>>,
     returned: std::sync::Condvar,
     /// How many handles were opened (0: reads go through the writing handle).
     count: usize,
@@ -397,7 +399,7 @@ impl Readers {
         let mut handles = Vec::with_capacity(count);
         for _ in 0..count {
             match vault.reader() {
-                Ok(reader) => handles.push(reader),
+                Ok(reader) => handles.push(Mutex::new(reader)),
                 Err(e) => {
                     tracing::warn!(error = %e, "reads go through the writing handle: a reading handle could not be opened");
                     handles.clear();
@@ -407,19 +409,26 @@ impl Readers {
         }
         Self {
             count: handles.len(),
-            free: Mutex::new(handles),
+            free: Mutex::new((0..handles.len()).collect()),
+            handles,
             returned: std::sync::Condvar::new(),
         }
     }
 
     /// A free handle, or the first one given back; it returns to the pool when dropped.
+    /// (Only the holder of a position locks its handle: that lock waits at most for the
+    /// previous holder to finish letting go.)
     fn take(&self) -> ReaderGuard<'_> {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            if let Some(vault) = free.pop() {
+            if let Some(position) = free.pop() {
+                drop(free);
                 return ReaderGuard {
                     pool: self,
-                    vault: Some(vault),
+                    position,
+                    vault: self.handles[position]
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()),
                 };
             }
             free = self.returned.wait(free).unwrap_or_else(|e| e.into_inner());
@@ -431,28 +440,25 @@ impl Readers {
 /// panics included).
 struct ReaderGuard<'a> {
     pool: &'a Readers,
-    vault: Option<Vault>,
+    position: usize,
+    vault: std::sync::MutexGuard<'a, Vault>,
 }
 
 impl std::ops::Deref for ReaderGuard<'_> {
     type Target = Vault;
     fn deref(&self) -> &Vault {
-        self.vault
-            .as_ref()
-            .expect("a taken handle is held until dropped")
+        &self.vault
     }
 }
 
 impl Drop for ReaderGuard<'_> {
     fn drop(&mut self) {
-        if let Some(vault) = self.vault.take() {
-            self.pool
-                .free
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(vault);
-            self.pool.returned.notify_one();
-        }
+        self.pool
+            .free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(self.position);
+        self.pool.returned.notify_one();
     }
 }
 
