@@ -1026,6 +1026,22 @@ mod tests {
     }
 
     #[test]
+    fn an_own_name_mistyped_is_a_slip_but_two_common_names_are_two_men() {
+        // Omar is common; "Omat" is carried by no one else: a slip of the pen, not a brother.
+        let a = dated("a", "Omar Khaled Bouchta", day(1984, 4, 14));
+        let slip = compare_persons(&a, &dated("b", "Omat Bouchta", day(1984, 4, 14)));
+        assert!(slip.score > 0.5, "{slip:?}");
+        let name = slip.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(name.detail.contains("a slip"), "{name:?}");
+        // Jamal and Kamal are both common: two names, whatever else agrees but the year.
+        let a = dated("a", "Jamal Khaled Bouchta", day(1984, 4, 14));
+        let brother = compare_persons(&a, &dated("b", "Kamal Bouchta", day(1986, 4, 14)));
+        let name = brother.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(name.detail.contains("own names differ"), "{name:?}");
+        assert!(brother.score < 0.5, "{brother:?}");
+    }
+
+    #[test]
     fn identifiers_one_character_off_still_agree() {
         let mut a = person("a", "Ann Lee", None);
         a.identifiers = vec![Identifier::new(IdentifierKind::NationalId, "5304218").unwrap()];

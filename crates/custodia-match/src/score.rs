@@ -540,6 +540,8 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let own_agrees = close[0][0] || close[0][b.len() - 1] || close[a.len() - 1][0];
     let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
+    } else if own_names_a_slip_apart(&a[0], &b[0], vocabulary) {
+        (0.0, "own names one letter apart, one of them seen nowhere else (a slip)")
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
     } else {
@@ -585,6 +587,28 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         detail: text,
         level,
     }
+}
+
+/// Information above which a part is seen on (almost) no other row, and below which it is
+/// common: a slip of the pen turns a common name into a string no one else carries.
+const SLIP_RARE: f64 = 8.0;
+const SLIP_COMMON: f64 = 6.0;
+
+/// Whether two own names that do not pair are one letter apart by a slip (Adil / Adio, Qasim /
+/// Kanim): one is common and the other is carried by no one else. Two common names one letter
+/// apart are two names (Jamal / Kamal, Amin / Amir), so brothers stay apart.
+fn own_names_a_slip_apart(a: &Part, b: &Part, vocabulary: &Vocabulary) -> bool {
+    let (wa, wb) = (vocabulary.weight(a.id), vocabulary.weight(b.id));
+    if wa.max(wb) < SLIP_RARE || wa.min(wb) > SLIP_COMMON {
+        return false;
+    }
+    let (ka, kb) = (&a.part.key, &b.part.key);
+    let keys_near = ka.len().min(kb.len()) >= 2 && within_one_edit(ka, kb);
+    let words_near = a.part.form.is_some()
+        && b.part.form.is_some()
+        && a.part.word.len().min(b.part.word.len()) >= 4
+        && within_one_edit(&a.part.word, &b.part.word);
+    keys_near || words_near
 }
 
 /// The most evidence a name of `p` can contribute: every part matched at full weight (each
