@@ -1036,7 +1036,11 @@ mod tests {
         // Jamal and Kamal are both common: two names, whatever else agrees but the year.
         let a = dated("a", "Jamal Khaled Bouchta", day(1984, 4, 14));
         let brother = compare_persons(&a, &dated("b", "Kamal Bouchta", day(1986, 4, 14)));
-        let name = brother.evidence.iter().find(|e| e.feature == "name").unwrap();
+        let name = brother
+            .evidence
+            .iter()
+            .find(|e| e.feature == "name")
+            .unwrap();
         assert!(name.detail.contains("own names differ"), "{name:?}");
         assert!(brother.score < 0.5, "{brother:?}");
     }

@@ -541,7 +541,10 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
     } else if own_names_a_slip_apart(&a[0], &b[0], vocabulary) {
-        (0.0, "own names one letter apart, one of them seen nowhere else (a slip)")
+        (
+            0.0,
+            "own names one letter apart, one of them seen nowhere else (a slip)",
+        )
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
     } else {
