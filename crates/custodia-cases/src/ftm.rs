@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::case::{Case, ItemHash};
+use crate::case::{Case, Charge, ItemHash};
 use crate::matrix::Visibility;
 
 /// One entity in FollowTheMoney's JSON form: `{"id", "schema", "properties": {name: [values]}}`.
@@ -124,6 +124,13 @@ impl Case {
         }
         entities.extend(parties);
 
+        // Which charges carry each element, so that relating a link to suspects costs a lookup.
+        let mut charges_of: HashMap<&str, Vec<&Charge>> = HashMap::new();
+        for charge in &self.charges {
+            for element in &charge.elements {
+                charges_of.entry(&element.id).or_default().push(charge);
+            }
+        }
         let mut events: HashMap<&str, String> = HashMap::new();
         for incident in &self.incidents {
             let id = entity_id(&["incident", &self.case, &incident.incident]);
@@ -187,9 +194,9 @@ impl Case {
             }
             documentation.push(entity);
             if let Some(incident) = link.incident.as_deref().filter(|i| events.contains_key(i)) {
-                for charge in &self.charges {
-                    let applies = link.charge.as_deref().is_none_or(|c| c == charge.charge)
-                        && charge.elements.iter().any(|e| e.id == link.element);
+                let charges = charges_of.get(link.element.as_str()).into_iter().flatten();
+                for charge in charges {
+                    let applies = link.charge.as_deref().is_none_or(|c| c == charge.charge);
                     if let (true, Some(suspect)) = (applies, charge.suspect.as_deref()) {
                         related.insert((suspect, charge.charge.as_str(), incident));
                     }

@@ -6,6 +6,7 @@
 //! such an item exists; the result says only *that* something was withheld, never how much
 //! or where, which is what a reader needs to know not to mistake the matrix for the whole case.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -60,63 +61,72 @@ impl ElementStatus {
 }
 
 /// `custodia case matrix REF --json`.
+///
+/// Rows borrow their text from the [`Case`] they were computed from (a case of 100,000 links
+/// would otherwise copy every excerpt for every charge it counts for); a deserialised matrix
+/// owns its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Matrix {
-    pub case: String,
-    pub charges: Vec<ChargeRow>,
-    pub gaps: Vec<Gap>,
+pub struct Matrix<'a> {
+    pub case: Cow<'a, str>,
+    pub charges: Vec<ChargeRow<'a>>,
+    pub gaps: Vec<Gap<'a>>,
     /// True when links to items the reader may not see were left out; statuses and gaps are
     /// then computed from the links shown only.
     pub withheld: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ChargeRow {
-    pub charge: String,
-    pub crime: String,
-    pub title: String,
-    pub suspect: Option<String>,
+pub struct ChargeRow<'a> {
+    pub charge: Cow<'a, str>,
+    pub crime: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub suspect: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode_of_liability: Option<String>,
-    pub elements: Vec<ElementRow>,
+    pub mode_of_liability: Option<Cow<'a, str>>,
+    pub elements: Vec<ElementRow<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ElementRow {
-    pub id: String,
+pub struct ElementRow<'a> {
+    pub id: Cow<'a, str>,
     pub number: u32,
     pub kind: ElementKind,
-    pub text: String,
+    pub text: Cow<'a, str>,
     pub status: ElementStatus,
-    pub links: Vec<LinkRow>,
+    pub links: Vec<LinkRow<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinkRow {
-    pub link: String,
-    pub item: ItemHash,
+pub struct LinkRow<'a> {
+    pub link: Cow<'a, str>,
+    /// The item's SHA-256.
+    pub item: Cow<'a, str>,
     pub assessment: Assessment,
     pub strength: Strength,
-    pub incident: Option<String>,
-    pub excerpt: Option<String>,
+    pub incident: Option<Cow<'a, str>>,
+    pub excerpt: Option<Cow<'a, str>>,
 }
 
 /// An element that no visible link supports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Gap {
-    pub charge: String,
-    pub element: String,
+pub struct Gap<'a> {
+    pub charge: Cow<'a, str>,
+    pub element: Cow<'a, str>,
 }
 
-impl LinkRow {
-    fn of(link: &Link) -> LinkRow {
+fn borrowed(text: &Option<String>) -> Option<Cow<'_, str>> {
+    text.as_deref().map(Cow::Borrowed)
+}
+
+impl<'a> LinkRow<'a> {
+    fn of(link: &'a Link) -> LinkRow<'a> {
         LinkRow {
-            link: link.link.clone(),
-            item: link.item.clone(),
+            link: Cow::Borrowed(&link.link),
+            item: Cow::Borrowed(link.item.as_str()),
             assessment: link.assessment,
             strength: link.strength,
-            incident: link.incident.clone(),
-            excerpt: link.excerpt.clone(),
+            incident: borrowed(&link.incident),
+            excerpt: borrowed(&link.excerpt),
         }
     }
 }
@@ -149,7 +159,7 @@ impl<'a, F: Fn(&ItemHash) -> bool> Visibility<'a, F> {
 impl Case {
     /// The element matrix as the reader may see it. `visible` answers whether the reader may
     /// see an item; it is asked once per item.
-    pub fn matrix(&self, visible: impl Fn(&ItemHash) -> bool) -> Matrix {
+    pub fn matrix(&self, visible: impl Fn(&ItemHash) -> bool) -> Matrix<'_> {
         let mut access = Visibility::new(visible);
         // One pass over the links, grouped by element, so that the work is linear in links
         // plus elements rather than their product.
@@ -187,32 +197,32 @@ impl Case {
                             ElementStatus::of(links.iter().map(|l| (l.assessment, l.strength)));
                         if status == ElementStatus::Unproven {
                             gaps.push(Gap {
-                                charge: charge.charge.clone(),
-                                element: element.id.clone(),
+                                charge: Cow::Borrowed(&charge.charge),
+                                element: Cow::Borrowed(&element.id),
                             });
                         }
                         ElementRow {
-                            id: element.id.clone(),
+                            id: Cow::Borrowed(&element.id),
                             number: element.number,
                             kind: element.kind,
-                            text: element.text.clone(),
+                            text: Cow::Borrowed(&element.text),
                             status,
                             links: links.into_iter().map(LinkRow::of).collect(),
                         }
                     })
                     .collect();
                 ChargeRow {
-                    charge: charge.charge.clone(),
-                    crime: charge.crime.clone(),
-                    title: charge.title.clone(),
-                    suspect: charge.suspect.clone(),
-                    mode_of_liability: charge.mode_of_liability.clone(),
+                    charge: Cow::Borrowed(&charge.charge),
+                    crime: Cow::Borrowed(&charge.crime),
+                    title: Cow::Borrowed(&charge.title),
+                    suspect: borrowed(&charge.suspect),
+                    mode_of_liability: borrowed(&charge.mode_of_liability),
                     elements,
                 }
             })
             .collect();
         Matrix {
-            case: self.case.clone(),
+            case: Cow::Borrowed(&self.case),
             charges,
             gaps,
             withheld: access.withheld,
