@@ -92,7 +92,9 @@ impl BlobKeys {
             header,
             Sealer {
                 key,
-                pending: Vec::new(),
+                queue: Vec::new(),
+                spare: Vec::new(),
+                batch: 1,
                 next_chunk: 0,
             },
         ))
@@ -160,26 +162,60 @@ fn chunk_nonce(index: u64) -> Nonce {
 
 /// Seals a blob's content into chunks. Plaintext goes in through [`Sealer::write`]; each sealed
 /// chunk comes out through `emit`, in order; [`Sealer::finish`] seals the last one.
+///
+/// Chunks are independent (each has its own nonce), so a sealer with a batch of more than one
+/// seals that many full chunks at once on Rayon's threads: a large blob's encryption uses every
+/// core, not only the writing thread's.
 pub(crate) struct Sealer {
     key: LessSafeKey,
-    /// Plaintext not yet sealed. A full chunk is held back until more bytes arrive, because only
-    /// then is it known not to be the last one.
-    pending: Vec<u8>,
+    /// Plaintext not yet sealed, one buffer per chunk, in order; only the last may be partial. A
+    /// full chunk is held back until more bytes arrive, because only then is it known not to be
+    /// the last one; once `batch` full chunks wait and more bytes come, they are sealed together.
+    queue: Vec<Vec<u8>>,
+    /// Buffers of sealed chunks, kept for the next ones (no allocation, no page faults per chunk).
+    spare: Vec<Vec<u8>>,
+    batch: usize,
     next_chunk: u64,
 }
 
 impl Sealer {
+    /// Plaintext buffered at most: `batch` full chunks waiting and one being filled.
+    pub(crate) fn with_batch(mut self, batch: usize) -> Self {
+        self.batch = batch.max(1);
+        self
+    }
+
     pub(crate) fn write(
         &mut self,
         mut buf: &[u8],
         emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
         while !buf.is_empty() {
-            if self.pending.len() == CHUNK_LEN {
-                self.seal_pending(false, emit)?;
+            let filling = self.queue.last().is_some_and(|c| c.len() < CHUNK_LEN);
+            if !filling {
+                if self.queue.len() >= self.batch {
+                    // More bytes follow, so none of the waiting chunks is the last.
+                    self.seal_queue(false, emit)?;
+                }
+                let mut chunk = self.spare.pop().unwrap_or_default();
+                // A small blob gets a small buffer; a full chunk's room for its tag is reserved
+                // at once, so sealing never moves it.
+                let room = if buf.len() >= CHUNK_LEN {
+                    CHUNK_LEN
+                } else {
+                    buf.len()
+                };
+                chunk.reserve_exact(room + TAG_LEN);
+                self.queue.push(chunk);
             }
-            let take = (CHUNK_LEN - self.pending.len()).min(buf.len());
-            self.pending.extend_from_slice(&buf[..take]);
+            let Some(chunk) = self.queue.last_mut() else {
+                continue; // unreachable: a chunk was just pushed
+            };
+            let take = (CHUNK_LEN - chunk.len()).min(buf.len());
+            if chunk.len() + take == CHUNK_LEN {
+                chunk.reserve_exact(CHUNK_LEN + TAG_LEN - chunk.len());
+            }
+            chunk.extend_from_slice(&buf[..take]);
             buf = &buf[take..];
         }
         Ok(())
@@ -190,24 +226,51 @@ impl Sealer {
         &mut self,
         emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.seal_pending(true, emit)
+        if self.queue.is_empty() {
+            self.queue.push(Vec::with_capacity(TAG_LEN));
+        }
+        self.seal_queue(true, emit)?;
+        self.spare = Vec::new();
+        Ok(())
     }
 
-    fn seal_pending(
+    /// Seals every waiting chunk (in parallel when there are several), the final one marked as
+    /// the blob's last if `last`, and emits them in order.
+    fn seal_queue(
         &mut self,
         last: bool,
         emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.key
-            .seal_in_place_append_tag(
-                chunk_nonce(self.next_chunk),
-                Aad::from([last as u8]),
-                &mut self.pending,
-            )
-            .map_err(|_| io::Error::other("encryption failed"))?;
-        emit(&self.pending)?;
-        self.pending.clear();
-        self.next_chunk += 1;
+        let first = self.next_chunk;
+        let count = self.queue.len();
+        let key = &self.key;
+        let seal = |(i, chunk): (usize, &mut Vec<u8>)| -> io::Result<()> {
+            let is_last = last && i + 1 == count;
+            let tag = key
+                .seal_in_place_separate_tag(
+                    chunk_nonce(first + i as u64),
+                    Aad::from([is_last as u8]),
+                    chunk,
+                )
+                .map_err(|_| io::Error::other("encryption failed"))?;
+            chunk.extend_from_slice(tag.as_ref());
+            Ok(())
+        };
+        if count > 1 {
+            use rayon::prelude::*;
+            self.queue.par_iter_mut().enumerate().try_for_each(seal)?;
+        } else {
+            self.queue.iter_mut().enumerate().try_for_each(seal)?;
+        }
+        for mut chunk in self.queue.drain(..) {
+            emit(&chunk)?;
+            chunk.clear();
+            // Keep full-size buffers only: a small blob's buffer is not worth keeping.
+            if chunk.capacity() >= CHUNK_LEN + TAG_LEN && self.spare.len() < self.batch {
+                self.spare.push(chunk);
+            }
+        }
+        self.next_chunk += count as u64;
         Ok(())
     }
 }

@@ -153,6 +153,25 @@ pub trait BlobWriter: std::io::Write + Send {
         hash: &ContentHash,
         if_present: IfPresent,
     ) -> Result<Stored, BlobError>;
+
+    /// Ends the content: seals what remains, so that a writer kept waiting for its name (until
+    /// the caller knows whether to keep an existing blob) holds no plaintext and no buffers.
+    /// Nothing may be written after it; [`BlobWriter::finish`] still names the blob.
+    fn end(&mut self) -> Result<(), BlobError> {
+        Ok(())
+    }
+
+    /// As [`BlobWriter::finish`], but the store may complete it in the background (an S3 store
+    /// sends a small blob's `PUT` while the caller goes on to the next blob, a bounded number at
+    /// once). The blob is stored, whole, at the latest when the next [`BlobStore::sync`] returns
+    /// `Ok`; if storing it fails, that `sync` fails. Nothing may be acknowledged before then.
+    fn finish_deferred(
+        self: Box<Self>,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<(), BlobError> {
+        self.finish(hash, if_present).map(drop)
+    }
 }
 
 /// Storage of encrypted blobs, addressed by their content's SHA-256.
@@ -163,8 +182,16 @@ pub trait BlobStore: Send + Sync {
     fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError>;
     fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError>;
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError>;
-    /// Makes every finished blob durable.
+    /// Makes every finished blob durable, including those finished with
+    /// [`BlobWriter::finish_deferred`] (waiting for them, and failing if one of them failed).
     fn sync(&self) -> Result<(), BlobError>;
+    /// Whether a blob found under its name is always whole, even after a crash: the store puts
+    /// each name in place in one step it makes durable before acknowledging it (S3). Then an
+    /// existing blob may always be kept. `false` (a local folder): a crash may leave a renamed
+    /// but unsynced file torn, so only a blob a committed catalog row vouches for is kept.
+    fn names_are_atomic(&self) -> bool {
+        false
+    }
     /// Removes temporary files left by writers that never finished (e.g. a killed process).
     fn clean_temporary(&self) -> Result<u64, BlobError>;
 }

@@ -20,8 +20,17 @@
 //! a few days is the operator's backstop for that, and for buckets shared with other tools.
 //! AWS itself refuses a single `CopyObject` above 5 GiB; the tests use Garage and smaller blobs.
 //!
+//! **Concurrency.** Uploads run side by side: a blob smaller than one part may be finished in
+//! the background ([`BlobWriter::finish_deferred`]), its `PUT` sent while the caller streams the
+//! next blob, and a large blob sends up to [`MAX_PARTS_IN_FLIGHT`] parts at once. Every upload
+//! request (object or part) first takes a place among [`S3Config::concurrency`] requests in flight
+//! (16 by default) and its bytes a place in [`IN_FLIGHT_BYTES`], shared by every writer of the
+//! store; a writer waits for a place. [`BlobStore::sync`] waits for every background upload and
+//! fails if one failed, so nothing is acknowledged before its blob is stored.
+//!
 //! **Memory.** A writer holds at most one part being filled and [`MAX_PARTS_IN_FLIGHT`] parts
-//! being sent; a reader holds one chunk and a bounded read-ahead window, whatever the blob's size.
+//! being sent; everything in flight in the store is bounded by [`IN_FLIGHT_BYTES`]; a reader
+//! holds one chunk and a bounded read-ahead window, whatever the blob's size.
 //!
 //! **Durability.** The service acknowledges a `PUT` or a completed upload once it has stored the
 //! object, so [`BlobStore::sync`] has nothing left to do. (Garage: set `data_fsync` and
@@ -41,7 +50,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -59,6 +68,11 @@ use crate::{BlobError, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent
 
 /// Parts a writer sends at once: enough to keep a link busy while the CPU encrypts.
 pub const MAX_PARTS_IN_FLIGHT: usize = 4;
+/// Upload requests in flight at once, store-wide, unless configured otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Bytes of upload bodies in flight at once, store-wide: bounds the memory of background
+/// uploads and of every writer's parts together, whatever the concurrency.
+pub const IN_FLIGHT_BYTES: usize = 48 << 20;
 /// Bytes a reader fetches ahead of what it has read, when reading sequentially.
 const READ_AHEAD: usize = 8 << 20;
 /// The smallest part S3 accepts (all parts but the last).
@@ -89,6 +103,8 @@ pub struct S3Config {
     /// stored with a single `PUT`. Parts grow past 2,000 of them so that a blob can reach about
     /// 500 GB within S3's 10,000 parts at the default 8 MiB.
     pub part_len: usize,
+    /// Upload requests (objects and parts) in flight at once, store-wide; at least 1.
+    pub concurrency: usize,
 }
 
 impl std::fmt::Debug for S3Config {
@@ -101,6 +117,7 @@ impl std::fmt::Debug for S3Config {
             .field("max_retries", &self.max_retries)
             .field("retry_timeout", &self.retry_timeout)
             .field("part_len", &self.part_len)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -134,6 +151,7 @@ impl S3Config {
             retry_timeout: Duration::from_secs(180),
             request_timeout: Duration::from_secs(120),
             part_len: 8 << 20,
+            concurrency: DEFAULT_CONCURRENCY,
         })
     }
 
@@ -205,6 +223,57 @@ struct Inner {
     bucket: String,
     prefix: String,
     part_len: usize,
+    /// Places for upload requests in flight (see the module docs, "Concurrency").
+    requests: Arc<tokio::sync::Semaphore>,
+    /// Places for upload bytes in flight, at most [`IN_FLIGHT_BYTES`].
+    bytes: Arc<tokio::sync::Semaphore>,
+    /// Uploads finished in the background since the last `sync`.
+    background: Mutex<Background>,
+}
+
+/// What became of one background upload: nothing to report, or the request that failed.
+type Outcome = Result<(), (&'static str, Path, object_store::Error)>;
+
+/// Uploads finished in the background ([`BlobWriter::finish_deferred`]) that `sync` waits for.
+#[derive(Default)]
+struct Background {
+    waiting: Vec<mpsc::Receiver<Outcome>>,
+    /// The first failure found while pruning `waiting`, reported by the next `sync`.
+    failed: Option<(&'static str, Path, object_store::Error)>,
+}
+
+impl Background {
+    /// Drops the uploads already done, keeping the first failure: the list stays short however
+    /// many blobs pass between two syncs.
+    fn prune(&mut self) {
+        let failed = &mut self.failed;
+        self.waiting.retain(|receiver| match receiver.try_recv() {
+            Ok(Ok(())) => false,
+            Ok(Err(e)) => {
+                failed.get_or_insert(e);
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => true,
+            // The runtime stopped before the upload ended: `sync` must not report it stored.
+            Err(mpsc::TryRecvError::Disconnected) => {
+                failed.get_or_insert((
+                    "upload",
+                    Path::from("-"),
+                    object_store::Error::Generic {
+                        store: "S3",
+                        source: "the upload was abandoned".into(),
+                    },
+                ));
+                false
+            }
+        });
+    }
+}
+
+/// A place among the requests and bytes in flight, held until the request ends.
+struct Admission {
+    _request: tokio::sync::OwnedSemaphorePermit,
+    _bytes: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Drop for Inner {
@@ -241,6 +310,11 @@ impl S3BlobStore {
             detail,
             hint: "check AWS_ENDPOINT_URL and AWS_REGION",
         };
+        if config.concurrency == 0 {
+            return Err(config_error(
+                "the number of uploads in flight (`s3_concurrency`) must be at least 1".into(),
+            ));
+        }
         if config.part_len < MIN_PART_LEN {
             return Err(config_error(format!(
                 "parts of {} bytes are below S3's minimum of 5 MiB",
@@ -291,6 +365,9 @@ impl S3BlobStore {
                 bucket: config.bucket.clone(),
                 prefix: config.prefix.clone(),
                 part_len: config.part_len,
+                requests: Arc::new(tokio::sync::Semaphore::new(config.concurrency)),
+                bytes: Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT_BYTES)),
+                background: Mutex::new(Background::default()),
             }),
         })
     }
@@ -405,6 +482,99 @@ impl S3BlobStore {
             });
         }
         receiver
+    }
+
+    /// Waits for a place among the upload requests and bytes in flight (see the module docs).
+    fn admit(&self, len: usize) -> Result<Admission, BlobError> {
+        let units = len.clamp(1, IN_FLIGHT_BYTES) as u32;
+        let requests = Arc::clone(&self.inner.requests);
+        let bytes = Arc::clone(&self.inner.bytes);
+        if let Ok(request) = Arc::clone(&requests).try_acquire_owned() {
+            if let Ok(taken) = Arc::clone(&bytes).try_acquire_many_owned(units) {
+                return Ok(Admission {
+                    _request: request,
+                    _bytes: taken,
+                });
+            }
+        }
+        // Waiting happens on the store's runtime; this thread only waits for the answer.
+        self.run(async move {
+            let request = requests.acquire_owned().await.ok()?;
+            let taken = bytes.acquire_many_owned(units).await.ok()?;
+            Some(Admission {
+                _request: request,
+                _bytes: taken,
+            })
+        })?
+        .ok_or_else(|| self.stopped())
+    }
+
+    /// Puts a blob's whole sealed body under `path` in the background, after a place among the
+    /// uploads in flight is free; `sync` waits for it.
+    fn put_in_background(
+        &self,
+        path: Path,
+        body: Vec<u8>,
+        if_present: IfPresent,
+    ) -> Result<(), BlobError> {
+        let admission = self.admit(body.len())?;
+        let client = Arc::clone(&self.inner.client);
+        let receiver = self.spawn(async move {
+            let _admission = admission;
+            if if_present == IfPresent::Keep {
+                match client.head(&path).await {
+                    Ok(_) => return Ok(()),
+                    Err(object_store::Error::NotFound { .. }) => {}
+                    Err(e) => return Err(("inspect", path, e)),
+                }
+            }
+            match client.put(&path, PutPayload::from(body)).await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(("write", path, e)),
+            }
+        });
+        let mut background = self
+            .inner
+            .background
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        background.waiting.push(receiver);
+        if background.waiting.len() >= 256 {
+            background.prune();
+        }
+        Ok(())
+    }
+
+    /// Waits for every background upload; the first failure, if any.
+    fn wait_background(&self) -> Result<(), BlobError> {
+        let (waiting, mut failed) = {
+            let mut background = self
+                .inner
+                .background
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            (
+                std::mem::take(&mut background.waiting),
+                background.failed.take(),
+            )
+        };
+        let mut stopped = false;
+        for receiver in waiting {
+            match receiver.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    failed.get_or_insert(e);
+                }
+                Err(_) => stopped = true,
+            }
+        }
+        if let Some((action, path, error)) = failed {
+            return Err(self.remote(action, &path, error));
+        }
+        if stopped {
+            return Err(self.stopped());
+        }
+        Ok(())
     }
 
     fn stopped(&self) -> BlobError {
@@ -539,8 +709,15 @@ impl BlobStore for S3BlobStore {
     }
 
     fn sync(&self) -> Result<(), BlobError> {
-        // Every finished blob was acknowledged by the service (see the module docs).
-        Ok(())
+        // Every blob finished in the foreground was acknowledged by the service (see the module
+        // docs); those finished in the background are once their uploads end.
+        self.wait_background()
+    }
+
+    fn names_are_atomic(&self) -> bool {
+        // A name appears by one `PUT` or one `CopyObject`, each whole or not at all, and only
+        // once the service has stored it.
+        true
     }
 
     fn clean_temporary(&self) -> Result<u64, BlobError> {
@@ -634,9 +811,11 @@ impl S3Writer {
         if upload.in_flight.len() >= MAX_PARTS_IN_FLIGHT {
             Self::wait_oldest(&self.store, upload)?;
         }
+        let admission = self.store.admit(part.len())?;
         let client = Arc::clone(&self.store.inner.client);
         let (temp, id, index) = (upload.temp.clone(), upload.id.clone(), upload.next_part);
         let receiver = self.store.spawn(async move {
+            let _admission = admission;
             client
                 .put_part(&temp, &id, index, PutPayload::from(part))
                 .await
@@ -694,11 +873,15 @@ impl S3Writer {
             return Ok(Stored::AlreadyPresent); // `Drop` aborts any upload
         }
         if self.upload.is_none() {
+            let admission = self.store.admit(self.buffer.len())?;
             let client = Arc::clone(&self.store.inner.client);
             let body = PutPayload::from(std::mem::take(&mut self.buffer));
             let p = path.clone();
             self.store
-                .run(async move { client.put(&p, body).await })?
+                .run(async move {
+                    let _admission = admission;
+                    client.put(&p, body).await
+                })?
                 .map_err(|e| self.store.remote("write", &path, e))?;
         } else {
             let len = self.buffer.len();
@@ -762,6 +945,29 @@ impl BlobWriter for S3Writer {
         if_present: IfPresent,
     ) -> Result<Stored, BlobError> {
         self.finish_inner(hash, if_present)
+    }
+
+    /// A blob smaller than one part goes out in the background (one `PUT`, after a `HEAD` for
+    /// [`IfPresent::Keep`]); a multipart upload, whose parts already went out side by side, is
+    /// completed and copied into place at once.
+    fn finish_deferred(
+        mut self: Box<Self>,
+        hash: &ContentHash,
+        if_present: IfPresent,
+    ) -> Result<(), BlobError> {
+        if self.upload.is_some() || self.failed {
+            return self.finish_inner(hash, if_present).map(drop);
+        }
+        let Self { sealer, buffer, .. } = &mut *self;
+        sealer
+            .finish(&mut |sealed: &[u8]| {
+                buffer.extend_from_slice(sealed);
+                Ok(())
+            })
+            .map_err(|_| BlobError::Crypto)?;
+        let body = std::mem::take(&mut self.buffer);
+        self.store
+            .put_in_background(Path::from(self.store.object_key(hash)), body, if_present)
     }
 }
 
@@ -989,6 +1195,7 @@ mod tests {
             retry_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
             part_len: 8 << 20,
+            concurrency: DEFAULT_CONCURRENCY,
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("very-secret") && !shown.contains("also-secret"));

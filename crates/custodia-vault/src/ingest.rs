@@ -1,10 +1,13 @@
 //! Ingest: files, folders and archives into the vault, every input accounted for.
 //!
 //! One ingest traced: walk the inputs (never following a symlink out of the given tree) → stream
-//! each file once, hashing (SHA-256, its identity) on one thread while encrypting and writing on
-//! another → collect a batch → `syncfs` once for the batch's blobs → one catalog transaction for
-//! its items, submissions and custody events → one log append for their entries → report them
-//! stored. Archives are flushed at once and expanded from the preserved copy, recursively.
+//! several files at once (`jobs`, one per core by default), each read once into 1 MiB chunks that
+//! pass from the reading thread to a hashing thread (SHA-256, its identity) to a writing thread
+//! (the blob store seals several chunks at once in parallel, then writes them in order) → take
+//! the results in walk order → collect a batch → `syncfs` once for the batch's blobs (or, on S3,
+//! wait for the uploads sent in the background) → one catalog transaction for its items,
+//! submissions and custody events → one log append for their entries → report them stored.
+//! Archives are flushed at once and expanded from the preserved copy, recursively.
 //!
 //! A rerun of the same command is the same *submission* (same originator, collection details and
 //! input paths): paths it already recorded are listed as `already_recorded` and not stored again,
@@ -44,6 +47,9 @@ pub struct IngestOptions {
     /// The originator's sharing regime for this collection; [`crate::DEFAULT_REGIME`] when
     /// `None`. Set on the first run of a submission; a resumed run keeps the one set then.
     pub regime: Option<custodia_access::Regime>,
+    /// Files hashed and encrypted at once; the number of cores when `None`. It changes only the
+    /// speed: items, custody entries and their order are the same for any number.
+    pub jobs: Option<usize>,
 }
 
 /// Callbacks for showing progress; all optional.
@@ -162,9 +168,17 @@ const BATCH_BYTES: u64 = 512 << 20;
 const PIPE_CHUNK: usize = 1 << 20;
 /// Files up to this size are read in one piece and hashed inline, without the pipeline thread.
 const SMALL_FILE: usize = 64 << 10;
-/// Threads streaming files into blobs ahead of the thread that catalogs and logs them. Creating
-/// a file waits on the file system more than on the CPU, so more threads than cores pay off.
-const STREAM_WORKERS: usize = 4;
+/// Threads streaming files into blobs ahead of the thread that catalogs and logs them, per job:
+/// creating a small file waits on the file system more than on the CPU, so more threads than
+/// jobs pay off; large files are streamed at most `jobs` at once (see [`StreamGate`]).
+const WORKERS_PER_JOB: usize = 2;
+/// At most this many streaming threads, whatever the number of jobs.
+const MAX_WORKERS: usize = 64;
+/// At most this many large files streamed at once, whatever the number of jobs: each holds up to
+/// [`PIPE_BUFFERS`] chunks of its own and its blob writer's batch, so memory stays bounded.
+const MAX_LARGE_STREAMS: usize = 8;
+/// Chunk buffers of one large file's pipeline (being read, hashed, written), reused in turn.
+const PIPE_BUFFERS: usize = 4;
 /// How many files the streaming workers may run ahead: enough to keep them busy while this
 /// thread waits for a batch to become durable (a finished small file holds only its first bytes).
 const WINDOW: usize = 4096;
@@ -555,6 +569,7 @@ fn stream_file(
     blobs: &dyn BlobStore,
     candidate: &Candidate,
     progress: &dyn IngestProgress,
+    gate: &StreamGate,
 ) -> Result<Streamed, Failure> {
     let mut file = open_no_follow_fifo(&candidate.fs_path)
         .map_err(|e| Failure::Input(describe_open_error(&candidate.fs_path, &e)))?;
@@ -562,7 +577,7 @@ fn stream_file(
         inner: &mut file,
         progress,
     };
-    stream_to_blob(blobs, &mut counted)
+    stream_to_blob(blobs, &mut counted, Some(gate))
 }
 
 fn source_of(candidate: &Candidate) -> Source {
@@ -603,9 +618,11 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 impl Ingest<'_> {
-    /// Stores the walked files. Two workers stream files into blobs (read, hash, encrypt, write)
-    /// ahead of this thread, which takes their results in walk order and does everything that
-    /// touches the catalog and the log. Paths this submission already recorded are not streamed.
+    /// Stores the walked files. Workers stream files into blobs (read, hash, encrypt, write),
+    /// `jobs` large files at once, ahead of this thread, which takes their results in walk order
+    /// and does everything that touches the catalog and the log, so items and custody entries
+    /// come in the same order whatever the number of jobs. Paths this submission already
+    /// recorded are not streamed.
     fn ingest_files(&mut self, candidates: &[Candidate]) -> Result<()> {
         let mut recorded = Vec::with_capacity(candidates.len());
         // A rerun of an interrupted submission looks up each path; a new one need not.
@@ -628,16 +645,19 @@ impl Ingest<'_> {
             .collect();
         let blobs = Arc::clone(&self.vault.blobs);
         let progress = self.progress;
+        let jobs = ingest_jobs(self.options.jobs);
+        let gate = StreamGate::new(jobs.min(MAX_LARGE_STREAMS));
+        let workers = (jobs * WORKERS_PER_JOB).clamp(2, MAX_WORKERS);
         let next = AtomicUsize::new(0);
         // Workers stay at most WINDOW files ahead of the consumer: bounded memory and open files.
         let consumed = (Mutex::new(0usize), Condvar::new());
         let stop = AtomicBool::new(false);
         std::thread::scope(|scope| -> Result<()> {
             let (results, inbox) = mpsc::channel::<(usize, Result<Streamed, Failure>)>();
-            for _ in 0..STREAM_WORKERS {
+            for _ in 0..workers.min(to_stream.len().max(1)) {
                 let results = results.clone();
-                let (blobs, next, consumed, stop, to_stream) =
-                    (&blobs, &next, &consumed, &stop, &to_stream);
+                let (blobs, next, consumed, stop, to_stream, gate) =
+                    (&blobs, &next, &consumed, &stop, &to_stream, &gate);
                 let worker = std::thread::Builder::new().name("ingest-stream".into());
                 let spawned = worker.spawn_scoped(scope, move || loop {
                     let slot = next.fetch_add(1, Ordering::SeqCst);
@@ -654,7 +674,7 @@ impl Ingest<'_> {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
-                    let outcome = stream_file(blobs.as_ref(), &candidates[index], progress);
+                    let outcome = stream_file(blobs.as_ref(), &candidates[index], progress, gate);
                     if results.send((index, outcome)).is_err() {
                         break;
                     }
@@ -757,7 +777,7 @@ impl Ingest<'_> {
         {
             return self.accept_recorded(&sha, source, depth, budget);
         }
-        let streamed = match stream_to_blob(self.vault.blobs.as_ref(), reader) {
+        let streamed = match stream_to_blob(self.vault.blobs.as_ref(), reader, None) {
             Ok(s) => s,
             Err(Failure::Input(why)) => {
                 // A tripped limit is reported once, for the archive, by the expansion.
@@ -1010,71 +1030,50 @@ impl Read for CountingReader<'_> {
     }
 }
 
-/// Streams `reader` into a new, unfinished blob: hashing on a second thread while this one encrypts and
-/// writes, so the two overlap. Memory is bounded by a few chunks whatever the size.
+/// Streams `reader` into a new blob, named at once unless a blob of that name exists (then
+/// `writer` is returned, its content ended, for the caller to decide with the catalog). A stream
+/// longer than one small piece goes through [`pipeline`], once `gate` (if any) lets it in.
+/// Memory is bounded by a few chunks whatever the size.
 pub(crate) fn stream_to_blob(
     blobs: &dyn BlobStore,
     reader: &mut dyn Read,
+    gate: Option<&StreamGate>,
 ) -> Result<Streamed, Failure> {
-    let mut writer = blobs.writer().map_err(VaultError::from)?;
+    let writer = blobs.writer().map_err(VaultError::from)?;
     // Most evidence files are small: read a small first piece, and only set up the pipeline (and
     // its 1 MiB buffers) for what does not fit in it.
     let mut first = vec![0u8; SMALL_FILE];
     let n = read_full(reader, &mut first).map_err(|e| Failure::Input(read_error(&e)))?;
     first.truncate(n);
     let head = first[..n.min(SNIFF_LEN)].to_vec();
-    let (hash, size) = if n < SMALL_FILE {
+    let (hash, size, mut writer) = if n < SMALL_FILE {
         // Small: one piece, no thread.
+        let mut writer = writer;
         writer.write_all(&first).map_err(write_error)?;
-        (ContentHash(Sha256::digest(&first).into()), n as u64)
+        (ContentHash(Sha256::digest(&first).into()), n as u64, writer)
     } else {
-        std::thread::scope(|scope| -> Result<(ContentHash, u64), Failure> {
-            let (to_hasher, chunks) = mpsc::sync_channel::<Arc<Vec<u8>>>(4);
-            let hasher = scope.spawn(move || {
-                let mut sha = Sha256::new();
-                for chunk in chunks {
-                    sha.update(chunk.as_slice());
-                }
-                ContentHash(sha.finalize().into())
-            });
-            let mut size = 0u64;
-            let mut chunk = Arc::new(first);
-            let mut full = SMALL_FILE;
-            let result = loop {
-                let len = chunk.len();
-                size += len as u64;
-                if to_hasher.send(Arc::clone(&chunk)).is_err() {
-                    break Err(Failure::Vault(VaultError::Invalid(
-                        "the hashing thread stopped".into(),
-                    )));
-                }
-                if let Err(e) = writer.write_all(&chunk) {
-                    break Err(write_error(e));
-                }
-                if len < full {
-                    break Ok(());
-                }
-                full = PIPE_CHUNK;
-                let mut next = vec![0u8; PIPE_CHUNK];
-                match read_full(reader, &mut next) {
-                    Ok(0) => break Ok(()),
-                    Ok(n) => {
-                        next.truncate(n);
-                        chunk = Arc::new(next);
-                    }
-                    Err(e) => break Err(Failure::Input(read_error(&e))),
-                }
-            };
-            drop(to_hasher);
-            let hash = hasher.join().map_err(|_| {
-                Failure::Vault(VaultError::Invalid("the hashing thread panicked".into()))
-            })?;
-            result.map(|()| (hash, size))
-        })?
+        let _pass = gate.map(StreamGate::enter);
+        pipeline(writer, reader, first)?
     };
+    if blobs.names_are_atomic() {
+        // Whatever is found under the name is whole (S3): keep it. The upload may go out in the
+        // background; the batch's `sync` waits for it before anything is acknowledged.
+        writer
+            .finish_deferred(&hash, IfPresent::Keep)
+            .map_err(VaultError::from)?;
+        return Ok(Streamed {
+            writer: None,
+            hash,
+            size,
+            head,
+        });
+    }
     // New bytes (the common case) are put under their name right here, on the worker. Two
     // workers racing on the same new bytes both rename the same content: harmless.
     if blobs.contains(&hash).map_err(VaultError::from)? {
+        // Sealed to the end now, so that the writer waiting for the catalog's word holds no
+        // buffers while the workers run ahead.
+        writer.end().map_err(VaultError::from)?;
         return Ok(Streamed {
             writer: Some(writer),
             hash,
@@ -1091,6 +1090,140 @@ pub(crate) fn stream_to_blob(
         size,
         head,
     })
+}
+
+/// Streams the rest of a large input: this thread reads 1 MiB chunks, a hashing thread computes
+/// the SHA-256 (one stream per file, in order), a writing thread hands each hashed chunk to the
+/// blob writer (which seals several at once in parallel); the chunk buffers go round, so nothing
+/// is copied between the stages and at most [`PIPE_BUFFERS`] chunks are in flight. The hash is
+/// taken before the writer encrypts, so the three stages overlap chunk by chunk.
+fn pipeline(
+    writer: Box<dyn BlobWriter>,
+    reader: &mut dyn Read,
+    first: Vec<u8>,
+) -> Result<(ContentHash, u64, Box<dyn BlobWriter>), Failure> {
+    let stopped = |what: &str| Failure::Vault(VaultError::Invalid(format!("the {what} panicked")));
+    let start = |e: io::Error| {
+        Failure::Vault(VaultError::Invalid(format!(
+            "cannot start an ingest thread: {e}"
+        )))
+    };
+    std::thread::scope(|scope| {
+        let (to_hasher, for_hasher) = mpsc::sync_channel::<Vec<u8>>(1);
+        let (to_writer, for_writer) = mpsc::sync_channel::<Vec<u8>>(1);
+        let (to_reader, free) = mpsc::sync_channel::<Vec<u8>>(PIPE_BUFFERS);
+        let hasher = std::thread::Builder::new()
+            .name("ingest-hash".into())
+            .spawn_scoped(scope, move || {
+                let mut sha = Sha256::new();
+                for chunk in for_hasher {
+                    sha.update(&chunk);
+                    // A writer that stopped reports its own error.
+                    if to_writer.send(chunk).is_err() {
+                        break;
+                    }
+                }
+                ContentHash(sha.finalize().into())
+            })
+            .map_err(start)?;
+        let sealer = std::thread::Builder::new()
+            .name("ingest-write".into())
+            .spawn_scoped(scope, move || {
+                let mut writer = writer;
+                for chunk in for_writer {
+                    if let Err(e) = writer.write_all(&chunk) {
+                        return (writer, Err(e));
+                    }
+                    // Never full: no more buffers exist than the channel holds.
+                    let _ = to_reader.try_send(chunk);
+                }
+                (writer, Ok(()))
+            })
+            .map_err(start)?;
+        let mut size = 0u64;
+        let mut buffers = 1;
+        let mut chunk = first;
+        let mut full = SMALL_FILE;
+        let read = loop {
+            let len = chunk.len();
+            size += len as u64;
+            // A stage that stopped reports its own error below.
+            if len > 0 && to_hasher.send(chunk).is_err() {
+                break Ok(());
+            }
+            if len < full {
+                break Ok(());
+            }
+            full = PIPE_CHUNK;
+            let mut next = match free.try_recv() {
+                Ok(buffer) => buffer,
+                Err(_) if buffers < PIPE_BUFFERS => {
+                    buffers += 1;
+                    Vec::with_capacity(PIPE_CHUNK)
+                }
+                Err(_) => match free.recv() {
+                    Ok(buffer) => buffer,
+                    Err(_) => break Ok(()),
+                },
+            };
+            next.resize(PIPE_CHUNK, 0);
+            match read_full(reader, &mut next) {
+                Ok(n) => {
+                    next.truncate(n);
+                    chunk = next;
+                }
+                Err(e) => break Err(Failure::Input(read_error(&e))),
+            }
+        };
+        drop(to_hasher);
+        let hash = hasher.join().map_err(|_| stopped("hashing thread"))?;
+        let (writer, written) = sealer.join().map_err(|_| stopped("writing thread"))?;
+        written.map_err(write_error)?;
+        read?;
+        Ok((hash, size, writer))
+    })
+}
+
+/// Lets at most `jobs` large files into their pipelines at once; the other streaming threads
+/// wait here (small files pass by it). It bounds both the hashing streams and the memory.
+pub(crate) struct StreamGate {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+impl StreamGate {
+    fn new(limit: usize) -> Self {
+        Self {
+            free: Mutex::new(limit.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn enter(&self) -> StreamPass<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        StreamPass(self)
+    }
+}
+
+/// A place in the [`StreamGate`], given back when dropped.
+struct StreamPass<'a>(&'a StreamGate);
+
+impl Drop for StreamPass<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// Files hashed and encrypted at once: as asked, else one per core.
+fn ingest_jobs(asked: Option<usize>) -> usize {
+    asked
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 fn read_error(e: &io::Error) -> String {

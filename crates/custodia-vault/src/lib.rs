@@ -183,6 +183,11 @@ pub struct VaultConfig {
     /// from the standard `AWS_*` variables (never from this file, which travels with the vault).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blobs: Option<String>,
+    /// With blobs in S3: upload requests (whole blobs and parts of large ones) in flight at
+    /// once; 16 when absent. More keeps a distant or many-node service busy with small files;
+    /// fewer spares a small one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_concurrency: Option<usize>,
     /// Where the catalog lives: absent for the data directory's encrypted `catalog/catalog.db`,
     /// or a `postgres://USER@HOST:PORT/DB` URL (never with its password, which comes from
     /// `PGPASSWORD`).
@@ -342,11 +347,13 @@ fn open_blobs(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Arc
             &keys.blob_wrap,
             &keys.blob_name,
         )?),
-        Some(url) => Arc::new(S3BlobStore::open(
-            &S3Config::from_url(url)?,
-            &keys.blob_wrap,
-            &keys.blob_name,
-        )?),
+        Some(url) => {
+            let mut s3 = S3Config::from_url(url)?;
+            if let Some(concurrency) = config.s3_concurrency {
+                s3.concurrency = concurrency;
+            }
+            Arc::new(S3BlobStore::open(&s3, &keys.blob_wrap, &keys.blob_name)?)
+        }
     })
 }
 
@@ -512,6 +519,7 @@ impl Vault {
             catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
             public_checkpoints: false,
             trusted_proxies: Vec::new(),
+            s3_concurrency: None,
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;

@@ -578,6 +578,7 @@ impl Vault {
             actor: user.to_owned(),
             limits: None,
             regime: None,
+            jobs: None,
         };
         let mut reader = self.upload_reader(id, &part)?;
         let report = self.ingest_reader(

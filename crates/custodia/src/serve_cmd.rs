@@ -114,6 +114,7 @@ fn first_start(dir: &Path, demo: Option<&Path>, out: &Output) -> Result<Vault> {
             actor: "admin".into(),
             limits: None,
             regime: None,
+            jobs: None,
         };
         let progress = Progress::new(std::io::stderr().is_terminal());
         let report = vault.ingest(std::slice::from_ref(&collection), options, &progress)?;
