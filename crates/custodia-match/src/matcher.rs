@@ -758,6 +758,10 @@ fn match_sampled(
     } else {
         Model::prior("hand-set weights asked for")
     };
+    let mut model = model;
+    if !model.learned {
+        model.base_log_odds = hand_set_base_log_odds(left.len(), right.map(<[Person]>::len));
+    }
     // A unit below the threshold's evidence (the bounds on single weights, rounding): the
     // pairs that pass are compared again in full and kept by their exact score.
     let needed = model.evidence_for(threshold) - 1.0;
@@ -847,6 +851,26 @@ fn match_sampled(
         compare_seconds: started.elapsed().as_secs_f64(),
         model,
     }
+}
+
+/// Share of the records of the shorter list that the hand-set prior expects to have a
+/// partner on the other (about what the benchmark lists have; lists with more in common get
+/// their base rate learned).
+const HAND_SET_LINKED_SHARE: f64 = 0.3;
+
+/// Log-odds that a compared pair is one person under the hand-set weights: with `L` and `R`
+/// rows and a share `s` of the shorter list's records paired, `s·min(L, R) / (L·R)` =
+/// `s / max(L, R)`, for one list (duplicates among `n(n−1)/2` pairs) `2s / n`. A record
+/// of a long list has more namesakes, so the same names prove less. Never more lenient than
+/// the offset the weights were set with (lists of a few thousand rows).
+fn hand_set_base_log_odds(left: usize, right: Option<usize>) -> f64 {
+    let longer = match right {
+        Some(r) => left.max(r) as f64,
+        None => left as f64 / 2.0,
+    };
+    -(longer / HAND_SET_LINKED_SHARE)
+        .ln()
+        .max(crate::score::OFFSET)
 }
 
 /// The record a candidate's side names: (list, row); one list when seeking duplicates.

@@ -81,9 +81,20 @@ const FUSABLE: &[&str] = &[
     "da", "di", "le", "la", "der", "den", "ter", "ten", "mac", "mc", "بن", "ابن", "ال",
 ];
 /// Prefixes read as a fused particle when the rest is a name of its own.
+/// (European particles are not: Duchêne is not Chêne, nor Lefebvre Febvre; their names meet
+/// written apart and fused through the fused reading.)
 const GLUED: &[&str] = &[
-    "ben", "bin", "ibn", "ould", "el", "al", "van", "von", "de", "du", "le", "la", "der", "den",
-    "بن",
+    "ben", "bin", "ibn", "ould", "el", "al", "bou", "bu", "boe", "bel", "بن", "بو",
+];
+/// Maghrebi family-name prefixes (`Bou`, from Abu; `Bel`, from Ben al-): written apart or
+/// fused (Bu Zaid / Bouzid, Bel Hadj / Belhadj), always one family name, so joined to the
+/// name after them when apart.
+const JOINED_PREFIXES: &[&str] = &["bu", "bou", "boe", "bel", "بو"];
+/// Particles of European family names (van den Berg, de la Fontaine): no name of their own, so
+/// not a part that could agree by itself; their fused reading stays a split key of the name.
+const EUROPEAN_PARTICLES: &[&str] = &[
+    "van", "von", "vander", "vanden", "de", "du", "da", "di", "le", "la", "der", "den", "des",
+    "del", "della", "dos", "das", "ter", "ten", "op", "het", "t",
 ];
 
 /// Keys of fused and split readings of each word of `raw` (see [`NamePart::split_keys`]), by
@@ -104,11 +115,25 @@ fn split_readings(raw: &[String]) -> Vec<(String, String)> {
                 out.push((raw[j].clone(), key));
             }
         }
+        // Apart, a Maghrebi prefix joins the name (see `join_compounds`): the bare name is the
+        // joined part's split reading.
+        if JOINED_PREFIXES.contains(&raw[i].as_str()) && i + 1 < raw.len() {
+            if let Some((key, _)) = transliterate(&raw[i + 1]) {
+                out.push((format!("{}{}", raw[i], raw[i + 1]), key));
+            }
+        }
         // Fused: the name without its particle.
         for prefix in GLUED {
             if let Some(rest) = raw[i].strip_prefix(prefix) {
+                // Short names keep their fused article and prefix too (Alani, Bouzid).
+                let shortest = if JOINED_PREFIXES.contains(prefix) || matches!(*prefix, "al" | "el")
+                {
+                    3
+                } else {
+                    4
+                };
                 let long_enough = if rest.is_ascii() {
-                    rest.len() >= 4
+                    rest.len() >= shortest
                 } else {
                     rest.chars().count() >= 3
                 };
@@ -140,11 +165,16 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
     let words = join_compounds(words);
     let mut parts = Vec::with_capacity(words.len());
     let mut kunya_next = false;
+    let mut after_kunya = false;
     for (word, had_article) in words {
         if is_kunya_marker(&word) {
             kunya_next = true;
             continue;
         }
+        // `Abu Hamza al-Maghribi`: the by-name after a kunya says where a man comes from or
+        // what he is known for, shared by many; only a country it names is kept (as a nisba).
+        let laqab = after_kunya && had_article;
+        after_kunya = kunya_next;
         let Some((key, form, vowels)) = spell(&word) else {
             continue;
         };
@@ -159,6 +189,8 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             PartKind::Kunya
         } else if let Some(country) = nisba {
             PartKind::Nisba(country)
+        } else if laqab {
+            continue;
         } else {
             PartKind::Plain
         };
@@ -383,7 +415,13 @@ fn drop_articles_and_particles(words: Vec<String>) -> Vec<(String, bool)> {
         if has_next && i > 0 && PARTICLES.contains(&word.as_str()) {
             continue;
         }
-        if n > 1 && HONORIFICS.contains(&word.as_str()) {
+        if has_next && EUROPEAN_PARTICLES.contains(&word.as_str()) {
+            continue;
+        }
+        // `Bel Hadj`, `Ben Cheikh`: after a prefix, an honorific is the family name.
+        let after_prefix =
+            i > 0 && (JOINED_PREFIXES.contains(&words[i - 1].as_str()) || words[i - 1] == "ben");
+        if n > 1 && !after_prefix && HONORIFICS.contains(&word.as_str()) {
             continue;
         }
         let stripped = strip_arabic_article(word);
@@ -424,6 +462,11 @@ fn join_compounds(words: Vec<(String, bool)>) -> Vec<(String, bool)> {
     let mut i = 0;
     while i < words.len() {
         let (word, article) = &words[i];
+        if i + 1 < words.len() && JOINED_PREFIXES.contains(&word.as_str()) {
+            out.push((format!("{word}{}", words[i + 1].0), *article));
+            i += 2;
+            continue;
+        }
         if i + 1 < words.len() && is_abd_prefix(word) {
             // `Abd al-Latif`: the article was dropped from the next word; put it back so that
             // the compound reads like `Abdellatif`.
@@ -767,6 +810,10 @@ fn arabic_sounds(word: &str) -> Vec<Sound> {
     for (i, c) in word.chars().enumerate() {
         let initial = i == 0;
         let s: &[Sound] = match c {
+            // An initial hamza under the alef is i (Ibrahim, Ismail), over it a or u (Ahmad,
+            // Usama); a bare initial alef may be any.
+            'إ' if initial => &[V(b'i')],
+            'ا' | 'ٱ' if initial => &[V(b'e')],
             'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ى' | 'ە' | 'ﻻ' => &[V(b'a')],
             // ʿayn and hamza: no vowel of their own, but a word starting with one starts with
             // a vowel in every transliteration.
@@ -940,15 +987,28 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
             .any(|(&needed, &heard)| needed & !heard != 0 && heard != 0);
         return if clash { 0.5 } else { 1.0 };
     }
-    let mut best = if same_key {
-        1.0
-    } else {
-        key_similarity(&a.key, &b.key)
+    // A spelling drops an initial i-sound (Smail for Ismail, Brahim for Ibrahim, Driss for
+    // Idris), never an a (Ahmad is not Hamid, Amin not Mina).
+    let sim = |x: &str, y: &str| {
+        let s = key_similarity(x, y);
+        if s > 0.0 && s < 1.0 {
+            let dropped = |long: &str, short: &str, part: &NamePart| {
+                long.len() == short.len() + 1
+                    && long.starts_with('a')
+                    && long[1..] == *short
+                    && part.vowels.first().is_some_and(|&v| v & 2 == 0)
+            };
+            if dropped(x, y, a) || dropped(y, x, b) {
+                return 0.0;
+            }
+        }
+        s
     };
+    let mut best = if same_key { 1.0 } else { sim(&a.key, &b.key) };
     if best < 1.0 && !(a.alt_keys.is_empty() && b.alt_keys.is_empty()) {
         for x in std::iter::once(&a.key).chain(&a.alt_keys) {
             for y in std::iter::once(&b.key).chain(&b.alt_keys) {
-                best = best.max(key_similarity(x, y));
+                best = best.max(sim(x, y));
             }
         }
     }
@@ -1100,6 +1160,11 @@ fn key_similarity(a: &str, b: &str) -> f64 {
     }
     // Keys are short ASCII strings (the key alphabet).
     if la.min(lb) < 3 {
+        return 0.0;
+    }
+    // A name starting with a vowel and one starting with a consonant, as long: not a typo
+    // (Ahmad / Mahmud, Amin / Hamid).
+    if la == lb && a.starts_with('a') != b.starts_with('a') {
         return 0.0;
     }
     let allowed = 1 + usize::from(la.min(lb) >= 7);

@@ -160,13 +160,13 @@ impl BirthDate {
                     to: from.max(to),
                 }
             }
-            [y, m] if y.len() == 4 && m.len() <= 2 => BirthDate::Month {
-                year: num(y)?,
-                month: num(m)? as u8,
-            },
-            [m, y] if y.len() == 4 && m.len() <= 2 => BirthDate::Month {
-                year: num(y)?,
-                month: num(m)? as u8,
+            [y, m] | [m, y] if y.len() == 4 && m.len() <= 2 => match num(m)? {
+                // `1990-00`: the month not known.
+                0 => BirthDate::Year { year: num(y)? },
+                month => BirthDate::Month {
+                    year: num(y)?,
+                    month: month as u8,
+                },
             },
             [y, m, d] if y.len() == 4 => day(num(y)?, num(m)?, num(d)?).ok_or_else(bad)?,
             [d, m, y] if y.len() == 4 => day(num(y)?, num(m)?, num(d)?).ok_or_else(bad)?,
@@ -206,6 +206,17 @@ pub(crate) fn days_in_month(year: i32, month: i32) -> i32 {
 }
 
 fn day(year: i32, month: i32, day: i32) -> Option<BirthDate> {
+    // Zeros stand for what the clerk did not know (`00/00/1990`, `1990-03-00`).
+    match (month, day) {
+        (0, 0..=31) => return Some(BirthDate::Year { year }),
+        (1..=12, 0) => {
+            return Some(BirthDate::Month {
+                year,
+                month: month as u8,
+            })
+        }
+        _ => {}
+    }
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
@@ -279,6 +290,32 @@ mod tests {
         assert_eq!(p("١٩٩٠"), Some(BirthDate::Year { year: 1990 }));
         assert_eq!(p(""), None);
         assert_eq!(p("unknown"), None);
+    }
+
+    #[test]
+    fn zeros_are_placeholders_for_what_is_not_known() {
+        for text in [
+            "00/00/1990",
+            "1990-00-00",
+            "00-00-1990",
+            "00.00.1990",
+            "19900000",
+        ] {
+            assert_eq!(p(text), Some(BirthDate::Year { year: 1990 }), "{text}");
+        }
+        let march = Some(BirthDate::Month {
+            year: 1990,
+            month: 3,
+        });
+        assert_eq!(p("00/03/1990"), march);
+        assert_eq!(p("03/1990"), march);
+        assert_eq!(p("1990-03"), march);
+        assert_eq!(p("1990-00"), Some(BirthDate::Year { year: 1990 }));
+        assert_eq!(p("1990-03-00"), march);
+        // Numbers out of range are still refused, not read as placeholders.
+        for text in ["1945-04-93", "1945-13-00", "1945-02-30"] {
+            assert!(BirthDate::parse(text).is_err(), "{text}");
+        }
     }
 
     #[test]

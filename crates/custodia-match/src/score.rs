@@ -432,7 +432,10 @@ impl Vocabulary {
 }
 
 /// Evidence lost for a part of the shorter name that the other does not have.
-const MISSING_PART: f64 = 2.5;
+const MISSING_PART: f64 = 1.5;
+/// The same when the own names differ: what is missing is then the own name of each, the
+/// pattern of brothers (same father's and family name).
+const MISSING_PART_OWN_DIFFERS: f64 = 2.5;
 /// Evidence lost for each extra part of the longer name (a grandfather's or family name that
 /// one list leaves out), at most three.
 const EXTRA_PART: f64 = 0.5;
@@ -537,7 +540,9 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     // the family name: two men whose own names differ are rarely one, whatever else agrees
     // (brothers share all the rest). A list that puts the family name first without a comma
     // (`BOUCHTA Yacine`) pairs one side's first part with the other's last.
-    let own_agrees = close[0][0] || close[0][b.len() - 1] || close[a.len() - 1][0];
+    // (Only a name of two parts is read so: the last of a longer Arabic name is a
+    // grandfather's or a family name.)
+    let own_agrees = close[0][0] || (b.len() == 2 && close[0][1]) || (a.len() == 2 && close[1][0]);
     let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
     } else if own_names_a_slip_apart(&a[0], &b[0], vocabulary) {
@@ -556,7 +561,12 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let long = a.len().max(b.len());
     let missing = short - matched;
     let extra = (long - short).min(3);
-    weight -= MISSING_PART * missing as f64 + EXTRA_PART * extra as f64;
+    let missing_part = if own_differs {
+        MISSING_PART_OWN_DIFFERS
+    } else {
+        MISSING_PART
+    };
+    weight -= missing_part * missing as f64 + EXTRA_PART * extra as f64;
     let mut text = detail.join(", ");
     if explain && !first_text.is_empty() {
         text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
@@ -1083,24 +1093,42 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
         0
     };
     let precise = fa == ta && fb == tb;
-    // Years that differ by a typing slip (one digit, or two neighbours swapped).
-    let slip = precise
-        && match (year_digits(fa), year_digits(fb)) {
+    // Years that differ by a typing slip (one digit, or two neighbours swapped). A quarter of
+    // two strangers' years are one digit apart too, so a slip only softens the evidence
+    // against; a slip in the tens (1984 / 1974) softens it less than one in the units.
+    let slip = if precise {
+        match (year_digits(fa), year_digits(fb)) {
             (Some(x), Some(z)) => {
                 let differing = x.iter().zip(&z).filter(|(p, q)| p != q).count();
                 let first = x.iter().zip(&z).position(|(p, q)| p != q);
-                differing == 1
-                    || (differing == 2
-                        && first
-                            .is_some_and(|i| i + 1 < 4 && x[i + 1] != z[i + 1] && x[i] == z[i + 1]))
+                let swapped = differing == 2
+                    && first.is_some_and(|i| i + 1 < 4 && x[i] == z[i + 1] && x[i + 1] == z[i]);
+                match (differing, first) {
+                    _ if swapped => Some(-2.0),
+                    // Any two years of one decade differ in the units alone.
+                    (1, Some(3)) => Some(match gap {
+                        2 => -2.5,
+                        3..=5 => -4.0,
+                        _ => -5.0,
+                    }),
+                    (1, _) => Some(-5.5),
+                    _ => None,
+                }
             }
-            _ => false,
-        };
+            _ => None,
+        }
+    } else {
+        None
+    };
     match gap {
         0 if precise => e(Level::DateSameYear, 2.3, "same year"),
         0 => e(Level::DateYearsOverlap, 1.0, "years overlap"),
         1 => e(Level::DateYearsOneApart, -0.8, "years one apart"),
-        _ if slip => e(Level::DateYearsSlip, -1.0, "years differ by a typing slip"),
+        _ if slip.is_some() => e(
+            Level::DateYearsSlip,
+            slip.unwrap_or_default(),
+            "years differ by a typing slip",
+        ),
         2 => e(Level::DateYearsTwoApart, -2.5, "years two apart"),
         3..=5 => e(Level::DateYearsFewApart, -5.0, "years three to five apart"),
         _ => e(Level::DateYearsFarApart, -7.0, "years more than five apart"),
@@ -1562,7 +1590,8 @@ mod tests {
         (differing.len() == 1
             || (differing.len() == 2
                 && differing[1] == differing[0] + 1
-                && x[differing[0]] == z[differing[1]]))
+                && x[differing[0]] == z[differing[1]]
+                && x[differing[1]] == z[differing[0]]))
             .then_some(Level::DateYearsSlip)
     }
 
