@@ -1070,6 +1070,35 @@ mod tests {
     }
 
     #[test]
+    fn the_hand_set_prior_scales_with_the_longer_list() {
+        let small = hand_set_base_log_odds(1000, Some(2500));
+        let long = hand_set_base_log_odds(1000, Some(20_000));
+        assert!((small + 9.0).abs() < 0.1, "{small}");
+        assert!(long < small - 2.0, "{long}");
+        // Never more lenient than the offset the weights were set with.
+        assert_eq!(hand_set_base_log_odds(3, Some(2)), -crate::score::OFFSET);
+        assert_eq!(hand_set_base_log_odds(10, None), -crate::score::OFFSET);
+    }
+
+    #[test]
+    fn the_last_part_of_a_chain_is_not_an_own_name_written_first() {
+        // `BOUCHTA Yacine` (two parts, family name first) still pairs own names ...
+        let c = compare_persons(
+            &person("a", "Yacine Bouchta", Some(1990)),
+            &person("b", "Bouchta Yacine", Some(1990)),
+        );
+        let name = c.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(name.detail.contains("own names agree"), "{name:?}");
+        // ... but a grandfather's name ending an Arabic chain is not an own name.
+        let c = compare_persons(
+            &person("a", "Ahmad Abdullah Khaled", Some(1982)),
+            &person("b", "Khalid Ibrahim Ahmed", Some(1982)),
+        );
+        let name = c.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(!name.detail.contains("own names agree"), "{name:?}");
+    }
+
+    #[test]
     fn identifiers_one_character_off_still_agree() {
         let mut a = person("a", "Ann Lee", None);
         a.identifiers = vec![Identifier::new(IdentifierKind::NationalId, "5304218").unwrap()];
