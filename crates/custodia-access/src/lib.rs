@@ -548,6 +548,50 @@ pub fn may_administer(
     }
 }
 
+/// What a person does with a case's analysis (charges, incidents, links from items to elements)
+/// or with the crimes the analysis charges against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAction {
+    /// Read the case's matrix, gaps, timeline, map and exports.
+    ReadAnalysis,
+    /// Lay a charge, add an incident, link an item to an element or take a link back.
+    ChangeAnalysis,
+    /// Add crime codes (a national law, say) beside the shipped Elements of Crimes.
+    ImportCrimes,
+}
+
+/// Decides whether `who` may take `action` on the analysis of case `case`: the one rule beside
+/// [`decide`] that the vault, and through it the command line, the API and the pages, ask.
+///
+/// Deny by default. The holder's custodians may do everything. A member of the case who acts
+/// for the holder reads its analysis; those of them who are analysts change it. Nobody else
+/// learns anything of it, not even that it names a suspect: the analysis of a case is the
+/// holder's work product. Only the holder's custodians import crimes, since a charge copies a
+/// crime's elements and every case then relies on them. Which *links* a reader sees is a second
+/// question, asked per item through [`decide`] (reading content): a member sees the links to
+/// items they may read and nothing of the others.
+pub fn decide_case(who: &Principal, action: CaseAction, case: &str) -> Decision {
+    let custodian = who.of_holder() && who.is(Role::Custodian);
+    if custodian {
+        return Decision::allow("the holder's custodians hold every case");
+    }
+    let member = who.of_holder() && who.cases.contains(case);
+    match action {
+        CaseAction::ReadAnalysis if member => Decision::allow("member of the case"),
+        CaseAction::ChangeAnalysis if member && who.is(Role::Analyst) => {
+            Decision::allow("analyst on the case")
+        }
+        CaseAction::ReadAnalysis => {
+            Decision::deny("only members of the case and the holder's custodians read its analysis")
+        }
+        CaseAction::ChangeAnalysis => Decision::deny(
+            "only analysts on the case and the holder's custodians change its analysis",
+        ),
+        CaseAction::ImportCrimes => Decision::deny("only the holder's custodians import crimes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,6 +622,68 @@ mod tests {
             approved_requester: false,
             roles: roles.iter().copied().collect(),
             cases: BTreeSet::new(),
+        }
+    }
+
+    /// Who may read and change a case's analysis, and import crimes.
+    #[test]
+    fn case_analysis_table() {
+        use CaseAction::*;
+        use OrganisationKind as K;
+        let with_case = |mut p: Principal| {
+            p.cases.insert("KOCHO".into());
+            p
+        };
+        let rows: Vec<(&str, Principal, [bool; 3])> = vec![
+            (
+                "custodian",
+                person("c", K::Holder, &[Role::Custodian]),
+                [true, true, true],
+            ),
+            (
+                "analyst on the case",
+                with_case(person("a", K::Holder, &[Role::Analyst])),
+                [true, true, false],
+            ),
+            (
+                "analyst on another case",
+                person("b", K::Holder, &[Role::Analyst]),
+                [false, false, false],
+            ),
+            (
+                "auditor on the case",
+                with_case(person("aud", K::Holder, &[Role::Auditor])),
+                [true, false, false],
+            ),
+            (
+                "administrator",
+                person("adm", K::Holder, &[Role::Administrator]),
+                [false, false, false],
+            ),
+            (
+                "liaison made a member",
+                with_case(person("l", K::Originator, &[Role::OriginatorLiaison])),
+                [false, false, false],
+            ),
+            (
+                "custodian of another organisation",
+                with_case(person(
+                    "x",
+                    K::Originator,
+                    &[Role::Custodian, Role::Analyst],
+                )),
+                [false, false, false],
+            ),
+            (
+                "requester",
+                with_case(person("p", K::RequestingAuthority, &[Role::Requester])),
+                [false, false, false],
+            ),
+        ];
+        for (name, who, expected) in rows {
+            let got = [ReadAnalysis, ChangeAnalysis, ImportCrimes]
+                .map(|action| decide_case(&who, action, "KOCHO").allowed);
+            assert_eq!(got, expected, "{name}");
         }
     }
 

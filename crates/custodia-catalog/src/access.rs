@@ -179,6 +179,16 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
         AccessChange::IssueToken(t) => crate::credentials::issue_token(db, t)?,
         AccessChange::RevokeToken { id, at } => crate::credentials::revoke_token(db, id, at)?,
         AccessChange::RecordIdentityDecision(d) => crate::identity::record(db, d)?,
+        AccessChange::ImportCrimes(r) => crate::cases::import_crimes(db, r)?,
+        AccessChange::AddCharge(r) => crate::cases::add_charge(db, r)?,
+        AccessChange::AddIncident(r) => crate::cases::add_incident(db, r)?,
+        AccessChange::AddLink { link, item } => crate::cases::add_link(db, link, item)?,
+        AccessChange::RemoveLink {
+            case_ref,
+            number,
+            at,
+            by,
+        } => crate::cases::remove_link(db, case_ref, *number, at, by)?,
     }
     Ok(())
 }

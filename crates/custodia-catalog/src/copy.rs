@@ -36,6 +36,11 @@ const TABLES: &[(&str, &[&str])] = &[
     ("identity_clusters", &["member"]),
     ("extractions", &["sha256"]),
     ("derived", &["parent_sha256", "kind", "sha256"]),
+    ("crime_imports", &["id"]),
+    ("case_charges", &["case_ref", "number"]),
+    ("case_incidents", &["case_ref", "number"]),
+    ("case_links", &["case_ref", "number"]),
+    ("case_items", &["case_ref", "sha256"]),
 ];
 
 /// Tables whose `id` is generated (an identity column on PostgreSQL).
@@ -49,6 +54,7 @@ const GENERATED_IDS: &[&str] = &[
     "person_scopes",
     "login_failures",
     "identity_decisions",
+    "crime_imports",
 ];
 
 /// Rows per page (and per transaction on the target).

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+mod cases;
 mod copy;
 mod credentials;
 pub mod db;
@@ -30,6 +31,10 @@ mod sqlite;
 
 use serde::{Deserialize, Serialize};
 
+pub use cases::{
+    CaseAnalysisRows, CaseChargeRow, CaseIncidentRow, CaseItemRow, CaseLinkRow, CaseNumbers,
+    CrimeImportRow,
+};
 pub use copy::{CopyReport, TableCopy, MIGRATION_MARKER};
 pub use derived::{DerivedRow, ExtractionRow};
 pub use postgres::{PostgresCatalog, PostgresTarget};
@@ -294,6 +299,22 @@ pub enum AccessChange {
         id: String,
         at: String,
     },
+    /// Adds crime codes from a file beside the shipped ones.
+    ImportCrimes(CrimeImportRow),
+    AddCharge(CaseChargeRow),
+    AddIncident(CaseIncidentRow),
+    /// Links an item to an element, recording (or refreshing) the item's facts for the case.
+    AddLink {
+        link: CaseLinkRow,
+        item: CaseItemRow,
+    },
+    /// Takes a link out of force; its row stays, so its number is never given again.
+    RemoveLink {
+        case_ref: String,
+        number: u64,
+        at: String,
+        by: String,
+    },
 }
 
 /// A user's password hash (Argon2id, PHC string) and TOTP secret.
@@ -500,6 +521,15 @@ pub trait Catalog: Send {
     /// The first `limit` events after the event `id` whose action is one of `actions`,
     /// oldest first.
     fn events_after(&self, id: i64, actions: &[&str], limit: u64) -> Result<Vec<EventRow>>;
+    /// Crime files imported beside the shipped catalogue, in the order imported.
+    fn crime_imports(&self) -> Result<Vec<CrimeImportRow>>;
+    /// A case's charges, incidents, links in force and linked items' facts, each in order.
+    fn case_analysis(&self, case_ref: &str) -> Result<CaseAnalysisRows>;
+    /// The highest charge, incident and link numbers a case has given (removed links too).
+    fn case_numbers(&self, case_ref: &str) -> Result<CaseNumbers>;
+    /// Links in force from an item to elements of any case, by case and number.
+    fn links_of_item(&self, sha256: &str) -> Result<Vec<CaseLinkRow>>;
+
     /// The distinct items a submission recorded, in SHA-256 order.
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;
 

@@ -2,11 +2,12 @@
 
 use crate::db::{self, args, exec, one, query, transaction, Db, Dialect, Row, Value};
 use crate::{
-    access, credentials, requests, AccessChange, CaseRow, Catalog, CatalogError, ConsentRow,
-    CredentialRow, DerivedRow, EventRow, ExtractionRow, IdentityDecisionRow, IdentityMemberRow,
-    IngestCommit, IngestRecord, ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow,
-    PersonScopeRow, RegimeRow, ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result,
-    StatementLinkRow, SubmissionRow, TokenRow, UserRow,
+    access, credentials, requests, AccessChange, CaseAnalysisRows, CaseLinkRow, CaseNumbers,
+    CaseRow, Catalog, CatalogError, ConsentRow, CredentialRow, CrimeImportRow, DerivedRow,
+    EventRow, ExtractionRow, IdentityDecisionRow, IdentityMemberRow, IngestCommit, IngestRecord,
+    ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow,
+    ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow,
+    SubmissionRow, TokenRow, UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -263,6 +264,68 @@ const MIGRATIONS: &[(i64, &str)] = &[
         // event, reads included: each search cost more than the one before it.
         r#"
     CREATE INDEX events_by_action ON events (action, id);
+    "#,
+    ),
+    (
+        9,
+        // Case analysis (custodia-cases): crime files imported beside the shipped Elements of
+        // Crimes; a case's charges (elements copied in when laid), incidents, links from items to
+        // elements (kept when removed, so that a number is never given twice), and the facts of
+        // linked items that the timeline and the map place.
+        r#"
+    CREATE TABLE crime_imports (
+        id          INTEGER PRIMARY KEY,
+        edition     TEXT NOT NULL,
+        body        TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL
+    );
+    CREATE TABLE case_charges (
+        case_ref   TEXT NOT NULL REFERENCES cases(reference),
+        number     INTEGER NOT NULL,
+        crime      TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        suspect    TEXT,
+        mode       TEXT,
+        elements   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (case_ref, number)
+    );
+    CREATE TABLE case_incidents (
+        case_ref   TEXT NOT NULL REFERENCES cases(reference),
+        number     INTEGER NOT NULL,
+        body       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (case_ref, number)
+    );
+    CREATE TABLE case_links (
+        case_ref   TEXT NOT NULL REFERENCES cases(reference),
+        number     INTEGER NOT NULL,
+        element    TEXT NOT NULL,
+        sha256     TEXT NOT NULL REFERENCES items(sha256),
+        assessment TEXT NOT NULL CHECK (assessment IN ('supports', 'contradicts', 'context')),
+        strength   TEXT NOT NULL CHECK (strength IN ('weak', 'medium', 'strong')),
+        charge     TEXT,
+        incident   TEXT,
+        excerpt    TEXT,
+        page       INTEGER,
+        time_range TEXT,
+        note       TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        removed_at TEXT,
+        removed_by TEXT,
+        PRIMARY KEY (case_ref, number)
+    );
+    CREATE INDEX case_links_by_item ON case_links (sha256);
+    CREATE TABLE case_items (
+        case_ref TEXT NOT NULL REFERENCES cases(reference),
+        sha256   TEXT NOT NULL REFERENCES items(sha256),
+        facts    TEXT NOT NULL,
+        PRIMARY KEY (case_ref, sha256)
+    );
     "#,
     ),
 ];
@@ -936,6 +999,22 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     fn events_after(&self, id: i64, actions: &[&str], limit: u64) -> Result<Vec<EventRow>> {
         crate::derived::events_after(&self.db, id, actions, limit)
     }
+    fn crime_imports(&self) -> Result<Vec<CrimeImportRow>> {
+        crate::cases::crime_imports(&self.db)
+    }
+
+    fn case_analysis(&self, case_ref: &str) -> Result<CaseAnalysisRows> {
+        crate::cases::case_analysis(&self.db, case_ref)
+    }
+
+    fn case_numbers(&self, case_ref: &str) -> Result<CaseNumbers> {
+        crate::cases::case_numbers(&self.db, case_ref)
+    }
+
+    fn links_of_item(&self, sha256: &str) -> Result<Vec<CaseLinkRow>> {
+        crate::cases::links_of_item(&self.db, sha256)
+    }
+
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>> {
         crate::derived::items_of_submission(&self.db, submission_key)
     }

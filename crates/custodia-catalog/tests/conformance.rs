@@ -766,6 +766,143 @@ fn sequencing_gives_consecutive_positions(c: &mut dyn Catalog) {
     assert!(c.logged_entries(5, 10).unwrap().is_empty());
 }
 
+fn case_analysis_rows(c: &mut dyn Catalog) {
+    let item = "ca5e".repeat(16);
+    c.commit_ingest(&[record(&item, "case-k", "photo.jpg")])
+        .unwrap();
+    c.apply(
+        &[AccessChange::AddCase(CaseRow {
+            reference: "K1".into(),
+            title: None,
+            created_at: "t".into(),
+            created_by: "admin".into(),
+        })],
+        &[event("case_add")],
+    )
+    .unwrap();
+    let link = |number: u64, element: &str| CaseLinkRow {
+        case_ref: "K1".into(),
+        number,
+        element: element.into(),
+        sha256: item.clone(),
+        assessment: "supports".into(),
+        strength: "strong".into(),
+        charge: None,
+        incident: Some("I1".into()),
+        excerpt: Some("behind the school".into()),
+        page: Some(3),
+        time_range: None,
+        note: None,
+        created_at: "t".into(),
+        created_by: "ana".into(),
+    };
+    let facts = |title: &str| CaseItemRow {
+        case_ref: "K1".into(),
+        sha256: item.clone(),
+        facts: format!(r#"{{"title":"{title}"}}"#),
+    };
+    c.apply(
+        &[
+            AccessChange::ImportCrimes(CrimeImportRow {
+                id: 0,
+                edition: "Wet internationale misdrijven".into(),
+                body: "{}".into(),
+                imported_at: "t".into(),
+                imported_by: "admin".into(),
+            }),
+            AccessChange::AddCharge(CaseChargeRow {
+                case_ref: "K1".into(),
+                number: 1,
+                crime: "7(1)(a)".into(),
+                title: "Murder".into(),
+                suspect: Some("Abu Example".into()),
+                mode_of_liability: None,
+                elements: "[]".into(),
+                created_at: "t".into(),
+                created_by: "ana".into(),
+            }),
+            AccessChange::AddIncident(CaseIncidentRow {
+                case_ref: "K1".into(),
+                number: 1,
+                body: r#"{"incident":"I1"}"#.into(),
+                created_at: "t".into(),
+                created_by: "ana".into(),
+            }),
+            AccessChange::AddLink {
+                link: link(1, "7(1)(a)/1"),
+                item: facts("old"),
+            },
+            AccessChange::AddLink {
+                link: link(2, "7(1)(a)/2"),
+                item: facts("photo.jpg"),
+            },
+        ],
+        &[event("case_charge_add")],
+    )
+    .unwrap();
+    // A taken number, an unknown case and an unknown item each fail the whole transaction.
+    for change in [
+        AccessChange::AddLink {
+            link: link(2, "7(1)(a)/3"),
+            item: facts("x"),
+        },
+        AccessChange::AddLink {
+            link: CaseLinkRow {
+                case_ref: "nowhere".into(),
+                ..link(9, "7(1)(a)/3")
+            },
+            item: facts("x"),
+        },
+        AccessChange::AddLink {
+            link: CaseLinkRow {
+                sha256: "0".repeat(64),
+                ..link(9, "7(1)(a)/3")
+            },
+            item: facts("x"),
+        },
+    ] {
+        let error = c.apply(&[change], &[event("case_link")]).unwrap_err();
+        assert!(matches!(error, CatalogError::Conflict(_)), "{error}");
+    }
+    let rows = c.case_analysis("K1").unwrap();
+    assert_eq!(rows.charges.len(), 1);
+    assert_eq!(rows.charges[0].suspect.as_deref(), Some("Abu Example"));
+    assert_eq!(rows.incidents[0].body, r#"{"incident":"I1"}"#);
+    assert_eq!(rows.links, [link(1, "7(1)(a)/1"), link(2, "7(1)(a)/2")]);
+    assert_eq!(
+        rows.items,
+        [facts("photo.jpg")],
+        "facts refreshed by the later link"
+    );
+    assert_eq!(c.links_of_item(&item).unwrap().len(), 2);
+
+    let remove = |number| AccessChange::RemoveLink {
+        case_ref: "K1".into(),
+        number,
+        at: "t2".into(),
+        by: "ana".into(),
+    };
+    c.apply(&[remove(1)], &[event("case_unlink")]).unwrap();
+    assert!(matches!(
+        c.apply(&[remove(1)], &[event("case_unlink")]),
+        Err(CatalogError::Conflict(_))
+    ));
+    assert_eq!(c.case_analysis("K1").unwrap().links, [link(2, "7(1)(a)/2")]);
+    assert_eq!(
+        c.case_numbers("K1").unwrap(),
+        CaseNumbers {
+            charges: 1,
+            incidents: 1,
+            links: 2
+        },
+        "a removed link keeps its number"
+    );
+    assert_eq!(c.case_numbers("other").unwrap(), CaseNumbers::default());
+    let imports = c.crime_imports().unwrap();
+    assert_eq!(imports.len(), 1);
+    assert!(imports[0].id > 0);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -802,6 +939,7 @@ on_both_backends!(
     settings_and_expansion_errors,
     text_is_ordered_by_bytes,
     sequencing_gives_consecutive_positions,
+    case_analysis_rows,
 );
 
 #[test]
@@ -932,12 +1070,18 @@ fn snapshot(c: &dyn Catalog) -> String {
         c.credential("ana").unwrap()
     );
     out += &format!("{:?}\n", c.regimes_of_submission("k").unwrap());
+    out += &format!(
+        "{:?}{:?}\n",
+        c.case_analysis("K1").unwrap(),
+        c.crime_imports().unwrap()
+    );
     out
 }
 
 fn fill(c: &mut dyn Catalog) {
     c.set_meta("vault_id", "v-copy").unwrap();
     access_changes_are_atomic_with_their_events(c);
+    case_analysis_rows(c);
     identity_decisions_make_clusters(c);
     c.commit_ingest(&[record("dd", "derived", "aa/text")])
         .unwrap();

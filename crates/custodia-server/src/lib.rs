@@ -21,6 +21,7 @@ mod web;
 
 pub use api::auth::LoginRequest;
 pub use stream::parse_range;
+pub use web::case_report;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -71,6 +71,19 @@ pub mod action {
     /// A resumable upload that received nothing for the vault's expiry period, and what had
     /// arrived removed (recorded in the name of the vault's administrator account).
     pub const UPLOAD_EXPIRE: &str = "upload_expire";
+    /// Crime codes imported beside the shipped Elements of Crimes (the file's SHA-256 and the
+    /// codes added).
+    pub const CRIMES_IMPORT: &str = "crimes_import";
+    /// A charge laid in a case; the suspect's name and the copied elements only as SHA-256.
+    pub const CASE_CHARGE_ADD: &str = "case_charge_add";
+    /// An incident added to a case; its text only as a SHA-256.
+    pub const CASE_INCIDENT_ADD: &str = "case_incident_add";
+    /// An item linked to an element of a case; an excerpt or note only as a SHA-256.
+    pub const CASE_LINK: &str = "case_link";
+    /// A link of a case taken out of force.
+    pub const CASE_UNLINK: &str = "case_unlink";
+    /// A case's analysis written out (FollowTheMoney entities or the printable case file).
+    pub const CASE_EXPORT: &str = "case_export";
 }
 
 /// A version 1 custody log entry (every field plain but the details). Entries are no longer

@@ -30,6 +30,7 @@ mod administration;
 mod archive;
 pub mod auth;
 pub mod browse;
+mod cases;
 pub mod conditions;
 pub mod custody;
 mod custody_log;
@@ -68,9 +69,14 @@ pub use administration::{
     ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
 };
 pub use archive::ArchiveLimits;
+pub use cases::{
+    CaseAnalysis, CaseItemProof, ChargeLaid, CrimesImported, ElementView, IncidentAdded,
+    LinkChanged, NewIncident, NewLink,
+};
 pub use custodia_access;
 pub use custodia_auth;
 pub use custodia_blobstore;
+pub use custodia_cases;
 pub use custodia_catalog;
 pub use custodia_extract;
 pub use custodia_ledger;

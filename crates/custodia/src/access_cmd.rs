@@ -81,6 +81,8 @@ pub enum CaseCommand {
     AddMember { reference: String, user: String },
     /// List cases.
     List,
+    #[command(flatten)]
+    Analysis(crate::cases_cmd::AnalysisCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -273,6 +275,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
                     .collect()
             });
         }
+        CaseCommand::Analysis(command) => return crate::cases_cmd::analysis(cli, out, command),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod auth_cmd;
+mod cases_cmd;
 mod key_cmd;
 mod match_cmd;
 mod output;
@@ -122,9 +123,14 @@ enum Command {
     /// Users and their roles.
     #[command(subcommand)]
     User(access_cmd::UserCommand),
-    /// Cases (compartments) and their members.
+    /// Cases (compartments), their members and their analysis: charges, incidents, links from
+    /// items to the elements of crimes, the proof matrix, timeline and map.
     #[command(subcommand)]
     Case(access_cmd::CaseCommand),
+    /// The crimes and their elements that charges name (the ICC's Elements of Crimes, and codes
+    /// a custodian imported).
+    #[command(subcommand)]
+    Crimes(cases_cmd::CrimesCommand),
     /// Originators' sharing regimes: open, consent, restricted.
     #[command(subcommand)]
     Regime(access_cmd::RegimeCommand),
@@ -414,6 +420,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Org(command) => access_cmd::org(cli, out, command),
         Command::User(command) => access_cmd::user(cli, out, command),
         Command::Case(command) => access_cmd::case(cli, out, command),
+        Command::Crimes(command) => cases_cmd::crimes(cli, out, command),
         Command::Regime(command) => access_cmd::regime(cli, out, command),
         Command::Consent(command) => access_cmd::consent(cli, out, command),
         Command::Package(command) => package_cmd::package(cli, out, command),

@@ -20,6 +20,7 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 pub use i18n::Lang;
+pub use pages::cases::case_report;
 
 use crate::signin::{csrf_cookie, csrf_matches, session_cookie};
 use crate::{cookie, AppState};
