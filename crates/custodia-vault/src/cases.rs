@@ -884,4 +884,194 @@ mod tests {
         assert_eq!(loose_day("2014-02-30T00:00:00Z"), None);
         assert_eq!(loose_day("2014"), None);
     }
+
+    /// The benchmark through the vault: a case of 50 charges, 2,000 incidents and
+    /// 100,000 links to 2,000 items; the matrix, timeline and map each read from the catalog
+    /// (charges, incidents, links, linked items' facts), the access decided per item, then
+    /// computed, as the custodian and as an analyst member. Charges and incidents go in through
+    /// the vault's methods; the links, which would take a custody entry each, are written as
+    /// rows in batches of 10,000 with one entry per batch, which changes nothing of what is read.
+    ///
+    /// `cargo test -p custodia-vault --release --lib cases::tests::bench_case -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a benchmark: run it by name"]
+    fn bench_case() {
+        use std::time::Instant;
+
+        use crate::{IngestOptions, IngestProgress, Vault};
+
+        struct Quiet;
+        impl IngestProgress for Quiet {}
+
+        let (charges, incidents, links, items) = (50usize, 2_000usize, 100_000u64, 2_000usize);
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::init(&dir.path().join("v"), "admin").unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).unwrap();
+        for i in 0..items {
+            std::fs::write(
+                input.join(format!("statement-{i:05}.txt")),
+                format!("statement {i}"),
+            )
+            .unwrap();
+        }
+        let options = IngestOptions {
+            originator: "UNITAD".into(),
+            case_ref: Some("BIG".into()),
+            actor: "admin".into(),
+            ..IngestOptions::default()
+        };
+        let report = vault.ingest(&[input], options, &Quiet).unwrap();
+        let hashes: Vec<String> = report.items.iter().map(|i| i.sha256.clone()).collect();
+        assert_eq!(hashes.len(), items);
+        vault.add_case("admin", "BIG", None).unwrap();
+        vault
+            .add_user("admin", "ana", "Holder", &[custodia_access::Role::Analyst])
+            .unwrap();
+        vault.add_case_member("admin", "BIG", "ana").unwrap();
+        let crimes: Vec<String> = CrimeCatalogue::shipped()
+            .crimes()
+            .iter()
+            .filter(|c| c.category == custodia_cases::Category::Crime)
+            .map(|c| c.code.clone())
+            .collect();
+        let mut elements = Vec::new();
+        for i in 0..charges {
+            let laid = vault
+                .add_charge(
+                    "admin",
+                    "BIG",
+                    &crimes[i % crimes.len()],
+                    Some("Suspect"),
+                    None,
+                )
+                .unwrap();
+            elements.extend(laid.elements.into_iter().map(|e| e.id));
+        }
+        for i in 0..incidents {
+            vault
+                .add_incident(
+                    "admin",
+                    "BIG",
+                    NewIncident {
+                        title: format!("Incident {i}"),
+                        from: Some(
+                            format!("{}-{:02}-{:02}", 2014 + i % 5, 1 + i % 12, 1 + i % 28)
+                                .parse()
+                                .unwrap(),
+                        ),
+                        location: Some(
+                            Location::new(
+                                36.0 + (i % 100) as f64 / 100.0,
+                                41.0 + (i / 100) as f64 / 100.0,
+                                250.0,
+                            )
+                            .unwrap(),
+                        ),
+                        ..NewIncident::default()
+                    },
+                )
+                .unwrap();
+        }
+        let assessments = ["supports", "supports", "contradicts", "context"];
+        let strengths = ["weak", "medium", "strong"];
+        for batch in 0..links / 10_000 {
+            let mut rows = Vec::new();
+            for n in batch * 10_000 + 1..=(batch + 1) * 10_000 {
+                let sha = &hashes[n as usize % hashes.len()];
+                rows.push(AccessChange::AddLink {
+                    link: CaseLinkRow {
+                        case_ref: "BIG".into(),
+                        number: n,
+                        element: elements[n as usize * 7 % elements.len()].clone(),
+                        sha256: sha.clone(),
+                        assessment: assessments[n as usize % 4].into(),
+                        strength: strengths[n as usize % 3].into(),
+                        charge: None,
+                        incident: Some(format!("I{}", 1 + n % incidents as u64)),
+                        excerpt: Some(format!("excerpt of link {n}")),
+                        page: Some(1 + n % 40),
+                        time_range: None,
+                        note: None,
+                        created_at: custody::now(),
+                        created_by: "admin".into(),
+                    },
+                    item: CaseItemRow {
+                        case_ref: "BIG".into(),
+                        sha256: sha.clone(),
+                        facts: serde_json::to_string(
+                            &vault.case_item_facts(&sha.parse().unwrap()).unwrap(),
+                        )
+                        .unwrap(),
+                    },
+                });
+            }
+            vault
+                .change_access(
+                    "admin",
+                    Change {
+                        action: action::CASE_LINK,
+                        item: None,
+                        details: json!({ "case": "BIG", "links": 10_000 }),
+                        rows,
+                    },
+                )
+                .unwrap();
+        }
+        let best = |work: &mut dyn FnMut() -> usize| {
+            let mut times = Vec::new();
+            let mut size = 0;
+            for _ in 0..5 {
+                let start = Instant::now();
+                size = work();
+                times.push(start.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            (times[0], times[times.len() / 2], size)
+        };
+        for reader in ["admin", "ana"] {
+            let read = best(&mut || vault.case_analysis(reader, "BIG").unwrap().case.links.len());
+            let matrix = best(&mut || {
+                let analysis = vault.case_analysis(reader, "BIG").unwrap();
+                let matrix = analysis.matrix();
+                matrix.gaps.len() + matrix.charges.len()
+            });
+            let matrix_json = best(&mut || {
+                let analysis = vault.case_analysis(reader, "BIG").unwrap();
+                serde_json::to_vec(&analysis.matrix()).unwrap().len()
+            });
+            let timeline = best(&mut || {
+                vault
+                    .case_analysis(reader, "BIG")
+                    .unwrap()
+                    .timeline()
+                    .events
+                    .len()
+            });
+            let map = best(&mut || {
+                vault
+                    .case_analysis(reader, "BIG")
+                    .unwrap()
+                    .geojson()
+                    .features
+                    .len()
+            });
+            println!(
+                "reader {reader}: read {:.0} ms (median {:.0}) for {} links",
+                read.0, read.1, read.2
+            );
+            println!(
+                "  matrix {:.0} ms (median {:.0}); with its JSON {:.0} ms ({} bytes)",
+                matrix.0, matrix.1, matrix_json.0, matrix_json.2
+            );
+            println!(
+                "  timeline {:.0} ms (median {:.0}), {} events",
+                timeline.0, timeline.1, timeline.2
+            );
+            println!(
+                "  map {:.0} ms (median {:.0}), {} features",
+                map.0, map.1, map.2
+            );
+        }
+    }
 }

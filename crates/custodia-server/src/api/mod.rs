@@ -4,6 +4,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod auth;
+pub(crate) mod cases;
 pub(crate) mod items;
 pub(crate) mod log;
 pub(crate) mod persons;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         .merge(persons::routes())
         .merge(log::routes())
+        .merge(cases::routes())
 }
 
 /// Items to add to a request.

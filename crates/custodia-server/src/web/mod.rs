@@ -67,6 +67,15 @@ pub fn routes() -> Router<AppState> {
             get(pages::requests::package_download),
         )
         .route("/witnesses", get(pages::witnesses::witnesses))
+        .route("/cases", get(pages::cases::cases))
+        .route("/cases/{case}", get(pages::cases::case))
+        .route("/cases/{case}/charges", post(pages::cases::charge_submit))
+        .route(
+            "/cases/{case}/incidents",
+            post(pages::cases::incident_submit),
+        )
+        .route("/cases/{case}/links", post(pages::cases::link_submit))
+        .route("/cases/{case}/unlink", post(pages::cases::unlink_submit))
         .route("/admin", get(pages::admin::admin))
         .route("/admin/checkpoint", post(pages::admin::admin_checkpoint))
         .route(
@@ -257,6 +266,9 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     nav.push(("search", "/search", "nav.search"));
     nav.push(("requests", "/requests", "nav.requests"));
+    if v.of_holder() && (v.is(Role::Custodian) || !v.who.cases.is_empty()) {
+        nav.push(("cases", "/cases", "nav.cases"));
+    }
     if v.is(Role::VictimSupportOfficer) || (v.of_holder() && v.is(Role::Custodian)) {
         nav.push(("witnesses", "/witnesses", "nav.witnesses"));
     }

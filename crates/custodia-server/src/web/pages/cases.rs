@@ -9,15 +9,22 @@
 
 use std::fmt::Write as _;
 
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use custodia_vault::custodia_access::{decide_case, CaseAction};
+use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::custodia_cases::{
-    Assessment, ElementStatus, EventKind, FeatureCollection, Matrix, PartialDate, Strength,
-    Timeline,
+    Assessment, ElementStatus, EventKind, FeatureCollection, Location, Matrix, PartialDate,
+    Strength, Timeline,
 };
-use custodia_vault::{CaseAnalysis, CaseItemProof};
+use custodia_vault::{CaseAnalysis, CaseItemProof, NewIncident, NewLink};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use serde::Deserialize;
 
-use super::short;
-use crate::web::{map, Lang};
+use super::{csrf_field, refused, short, CsrfForm};
+use crate::web::{encode, error_page, layout, map, Lang, Viewer};
+use crate::AppState;
 
 /// Events drawn with a label on the timeline; the others are marks with a tooltip, and all are
 /// in the list beneath it.
@@ -403,4 +410,433 @@ pub fn case_report(analysis: &CaseAnalysis, proofs: &[CaseItemProof]) -> String 
         }
     };
     markup.into_string()
+}
+
+/// `/cases`: the cases whose analysis the viewer may read.
+pub async fn cases(State(state): State<AppState>, v: Viewer) -> Response {
+    let user = v.user.clone();
+    let rows = match state
+        .with_reader(move |vault| Ok(vault.analysable_cases(&user)?))
+        .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return refused(&v, e),
+    };
+    let body = html! {
+        @if rows.is_empty() {
+            p { (v.t("cases.none")) }
+        } @else {
+            ul class="cases" {
+                @for case in &rows {
+                    li {
+                        a href={"/cases/" (encode(&case.reference))} { bdi { (case.reference) } }
+                        @if let Some(title) = &case.title { " · " bdi { (title) } }
+                    }
+                }
+            }
+        }
+    };
+    layout(&v, v.t("cases.title"), "cases", "/cases", body)
+}
+
+/// `/cases/{case}`: the case's page.
+pub async fn case(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(reference): Path<String>,
+) -> Response {
+    let user = v.user.clone();
+    let case_ref = reference.clone();
+    let analysis = match state
+        .with_reader(move |vault| Ok(vault.case_analysis(&user, &case_ref)?))
+        .await
+    {
+        Ok(analysis) => analysis,
+        Err(e) => return refused(&v, e),
+    };
+    let may_change = decide_case(&v.who, CaseAction::ChangeAnalysis, &reference).allowed;
+    let matrix = analysis.matrix();
+    let timeline = analysis.timeline();
+    let geojson = analysis.geojson();
+    let here = format!("/cases/{}", encode(&reference));
+    let elements: Vec<(String, String)> = analysis
+        .case
+        .charges
+        .iter()
+        .flat_map(|c| {
+            c.elements.iter().map(move |e| {
+                (
+                    e.id.clone(),
+                    format!("{} · {} {}", c.charge, e.id, short_text(&e.text)),
+                )
+            })
+        })
+        .collect();
+    let body = html! {
+        @if let Some(title) = &analysis.title { p class="lead" { bdi { (title) } } }
+        nav class="toc" aria-label=(v.t("case.title")) {
+            a href="#matrix" { (v.t("case.matrix")) } " · "
+            a href="#gaps" { (v.t("case.gaps")) } " · "
+            a href="#timeline" { (v.t("case.timeline")) } " · "
+            a href="#map" { (v.t("case.map")) } " · "
+            a href={"/api/v1/cases/" (encode(&reference)) "/map"} { (v.t("case.geojson")) }
+        }
+        section id="matrix" aria-labelledby="matrix-title" {
+            h2 id="matrix-title" { (v.t("case.matrix")) }
+            (matrix_markup(v.lang, &matrix, true))
+        }
+        section id="timeline" aria-labelledby="timeline-title" {
+            h2 id="timeline-title" { (v.t("case.timeline")) }
+            (timeline_markup(v.lang, &timeline))
+        }
+        section id="map" aria-labelledby="map-title" {
+            h2 id="map-title" { (v.t("case.map")) }
+            (map_markup(v.lang, &geojson, false))
+        }
+        @if may_change {
+            section class="forms" {
+                details {
+                    summary { (v.t("case.add_charge")) }
+                    form method="post" action={(here) "/charges"} class="stack" {
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        label for="crime" { (v.t("case.crime")) }
+                        input id="crime" name="crime" required placeholder="7(1)(a)" list="crime-codes";
+                        label for="mode" { (v.t("case.mode")) }
+                        input id="mode" name="mode" placeholder="25(3)(a)-2";
+                        label for="suspect" { (v.t("case.suspect")) }
+                        input id="suspect" name="suspect";
+                        button type="submit" { (v.t("case.save")) }
+                    }
+                }
+                details {
+                    summary { (v.t("case.add_incident")) }
+                    form method="post" action={(here) "/incidents"} class="stack" {
+                        input type="hidden" name="csrf" value=(v.csrf);
+                        label for="title" { (v.t("case.incident_title")) }
+                        input id="title" name="title" required;
+                        label for="from" { (v.t("case.from")) }
+                        input id="from" name="from" required pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?";
+                        label for="to" { (v.t("case.to")) }
+                        input id="to" name="to" pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?";
+                        label for="place" { (v.t("case.place")) }
+                        input id="place" name="place";
+                        label for="lat" { (v.t("case.lat")) }
+                        input id="lat" name="lat" inputmode="decimal";
+                        label for="lon" { (v.t("case.lon")) }
+                        input id="lon" name="lon" inputmode="decimal";
+                        label for="precision" { (v.t("case.precision")) }
+                        input id="precision" name="precision" inputmode="decimal" placeholder="1000";
+                        label for="description" { (v.t("case.description")) }
+                        textarea id="description" name="description" rows="3" {}
+                        button type="submit" { (v.t("case.save")) }
+                    }
+                }
+                details {
+                    summary { (v.t("case.link_item")) }
+                    (link_fields(&v, &reference, None, &elements))
+                }
+                @if analysis.visible_links().next().is_some() {
+                    details {
+                        summary { (v.t("case.unlink")) }
+                        form method="post" action={(here) "/unlink"} class="stack" {
+                            input type="hidden" name="csrf" value=(v.csrf);
+                            label for="link" { (v.t("case.links")) }
+                            select id="link" name="link" {
+                                @for link in analysis.visible_links() {
+                                    option value=(link.link) { (link.link) " · " (link.element) " · " (short(link.item.as_str())) }
+                                }
+                            }
+                            button type="submit" { (v.t("case.unlink")) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(
+        &v,
+        &format!("{} · {}", v.t("case.title"), reference),
+        "cases",
+        &here,
+        body,
+    )
+}
+
+fn short_text(text: &str) -> String {
+    let mut out: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// The form that links an item to an element: on a case's page (the item typed in) and on an
+/// item's page (the case chosen, the element typed in).
+fn link_fields(
+    v: &Viewer,
+    case: &str,
+    item: Option<&str>,
+    elements: &[(String, String)],
+) -> Markup {
+    html! {
+        form method="post" action={"/cases/" (encode(case)) "/links"} class="stack" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            @match item {
+                Some(sha) => { input type="hidden" name="item" value=(sha); }
+                None => {
+                    label for="item" { "SHA-256" }
+                    input id="item" name="item" required pattern="[0-9a-f]{64}" dir="ltr";
+                }
+            }
+            label for="element" { (v.t("case.element_id")) }
+            @if elements.is_empty() {
+                input id="element" name="element" required dir="ltr";
+            } @else {
+                select id="element" name="element" required {
+                    @for (id, label) in elements { option value=(id) { (label) } }
+                }
+            }
+            label for="assessment" { (v.t("case.assessment")) }
+            select id="assessment" name="assessment" {
+                option value="supports" { (v.t("case.supports")) }
+                option value="contradicts" { (v.t("case.contradicts")) }
+                option value="context" { (v.t("case.context")) }
+            }
+            label for="strength" { (v.t("case.strength")) }
+            select id="strength" name="strength" {
+                option value="weak" { (v.t("case.weak")) }
+                option value="medium" selected { (v.t("case.medium")) }
+                option value="strong" { (v.t("case.strong")) }
+            }
+            label for="incident" { (v.t("case.incident")) }
+            input id="incident" name="incident" placeholder="I1" dir="ltr";
+            label for="excerpt" { (v.t("case.excerpt")) }
+            textarea id="excerpt" name="excerpt" rows="2" {}
+            label for="page" { (v.t("case.page")) }
+            input id="page" name="page" inputmode="numeric";
+            label for="note" { (v.t("case.note")) }
+            input id="note" name="note";
+            button type="submit" { (v.t("case.save")) }
+        }
+    }
+}
+
+/// The item page's section: link this item to an element of one of the viewer's cases.
+pub(crate) fn item_link_section(v: &Viewer, sha: &str, cases: &[String]) -> Markup {
+    html! {
+        @if !cases.is_empty() {
+            section id="link-case" aria-labelledby="link-case-title" {
+                h2 id="link-case-title" { (v.t("case.link_item")) }
+                @for case in cases {
+                    details {
+                        summary { (v.t("case.case")) " " bdi { (case) } }
+                        (link_fields(v, case, Some(sha), &[]))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn blank(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+#[derive(Deserialize)]
+pub struct ChargeForm {
+    csrf: String,
+    crime: String,
+    mode: Option<String>,
+    suspect: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct IncidentForm {
+    csrf: String,
+    title: String,
+    from: String,
+    to: Option<String>,
+    place: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    precision: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    csrf: String,
+    item: String,
+    element: String,
+    assessment: String,
+    strength: String,
+    incident: Option<String>,
+    excerpt: Option<String>,
+    page: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct UnlinkForm {
+    csrf: String,
+    link: String,
+}
+
+csrf_field!(ChargeForm, IncidentForm, LinkForm, UnlinkForm);
+
+fn back(case: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("/cases/{}{anchor}", encode(case))).into_response()
+}
+
+pub async fn charge_submit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(case): Path<String>,
+    CsrfForm(form): CsrfForm<ChargeForm>,
+) -> Response {
+    let (user, reference) = (v.user.clone(), case.clone());
+    match state
+        .with_vault(move |vault| {
+            Ok(vault.add_charge(
+                &user,
+                &reference,
+                form.crime.trim(),
+                blank(form.suspect).as_deref(),
+                blank(form.mode).as_deref().map(str::trim),
+            )?)
+        })
+        .await
+    {
+        Ok(_) => back(&case, "#matrix"),
+        Err(e) => refused(&v, e),
+    }
+}
+
+pub async fn incident_submit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(case): Path<String>,
+    CsrfForm(form): CsrfForm<IncidentForm>,
+) -> Response {
+    let date = |text: &str| text.trim().parse::<PartialDate>();
+    let number = |text: Option<String>| blank(text).map(|t| t.trim().parse::<f64>());
+    let from = match date(&form.from) {
+        Ok(d) => d,
+        Err(e) => return error_page(&v, StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let to = match blank(form.to).map(|t| date(&t)).transpose() {
+        Ok(d) => d,
+        Err(e) => return error_page(&v, StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let location = match (number(form.lat), number(form.lon), number(form.precision)) {
+        (None, None, _) => None,
+        (Some(Ok(lat)), Some(Ok(lon)), precision) => {
+            let precision = match precision {
+                None => 1000.0,
+                Some(Ok(p)) => p,
+                Some(Err(_)) => {
+                    return error_page(&v, StatusCode::BAD_REQUEST, "the precision is not a number")
+                }
+            };
+            match Location::new(lat, lon, precision) {
+                Ok(l) => Some(l),
+                Err(e) => return error_page(&v, StatusCode::BAD_REQUEST, &e.to_string()),
+            }
+        }
+        _ => {
+            return error_page(
+                &v,
+                StatusCode::BAD_REQUEST,
+                "give both latitude and longitude as numbers, or neither",
+            )
+        }
+    };
+    let incident = NewIncident {
+        title: form.title,
+        from: Some(from),
+        to,
+        place: blank(form.place),
+        location,
+        description: blank(form.description),
+    };
+    let (user, reference) = (v.user.clone(), case.clone());
+    match state
+        .with_vault(move |vault| Ok(vault.add_incident(&user, &reference, incident)?))
+        .await
+    {
+        Ok(_) => back(&case, "#timeline"),
+        Err(e) => refused(&v, e),
+    }
+}
+
+pub async fn link_submit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(case): Path<String>,
+    CsrfForm(form): CsrfForm<LinkForm>,
+) -> Response {
+    let Ok(item) = form.item.trim().parse::<ContentHash>() else {
+        return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
+    };
+    let assessment = match form.assessment.as_str() {
+        "supports" => Assessment::Supports,
+        "contradicts" => Assessment::Contradicts,
+        "context" => Assessment::Context,
+        _ => {
+            return error_page(
+                &v,
+                StatusCode::BAD_REQUEST,
+                "choose supports, contradicts or context",
+            )
+        }
+    };
+    let strength = match form.strength.as_str() {
+        "weak" => Strength::Weak,
+        "medium" => Strength::Medium,
+        "strong" => Strength::Strong,
+        _ => return error_page(&v, StatusCode::BAD_REQUEST, "choose weak, medium or strong"),
+    };
+    let page = match blank(form.page)
+        .map(|p| p.trim().parse::<u32>())
+        .transpose()
+    {
+        Ok(p) => p,
+        Err(_) => return error_page(&v, StatusCode::BAD_REQUEST, "the page is not a number"),
+    };
+    let link = NewLink {
+        element: form.element.trim().to_owned(),
+        item,
+        assessment,
+        strength,
+        charge: None,
+        incident: blank(form.incident).map(|i| i.trim().to_owned()),
+        excerpt: blank(form.excerpt),
+        page,
+        time: None,
+        note: blank(form.note),
+    };
+    let (user, reference) = (v.user.clone(), case.clone());
+    match state
+        .with_vault(move |vault| Ok(vault.link_item(&user, &reference, link)?))
+        .await
+    {
+        Ok(_) => back(&case, "#matrix"),
+        Err(e) => refused(&v, e),
+    }
+}
+
+pub async fn unlink_submit(
+    State(state): State<AppState>,
+    v: Viewer,
+    Path(case): Path<String>,
+    CsrfForm(form): CsrfForm<UnlinkForm>,
+) -> Response {
+    let (user, reference) = (v.user.clone(), case.clone());
+    match state
+        .with_vault(move |vault| Ok(vault.unlink_item(&user, &reference, form.link.trim())?))
+        .await
+    {
+        Ok(_) => back(&case, "#matrix"),
+        Err(e) => refused(&v, e),
+    }
 }

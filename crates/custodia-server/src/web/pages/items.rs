@@ -152,8 +152,26 @@ pub async fn item(
                 None
             };
             let may_download = vault.authorise_as(&user, Action::Download, &hash).is_ok();
+            // The cases whose analysis the viewer changes, if they may read the item.
+            let link_cases: Vec<String> = if derived.is_some() {
+                vault
+                    .analysable_cases(&user)?
+                    .into_iter()
+                    .map(|c| c.reference)
+                    .filter(|c| {
+                        custodia_vault::custodia_access::decide_case(
+                            &who,
+                            custodia_vault::custodia_access::CaseAction::ChangeAnalysis,
+                            c,
+                        )
+                        .allowed
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Ok((
-                item,
+                (item, link_cases),
                 submissions,
                 regimes,
                 history,
@@ -163,10 +181,11 @@ pub async fn item(
             ))
         })
         .await;
-    let (item, submissions, regimes, history, check, derived, may_download) = match data {
-        Ok(d) => d,
-        Err(e) => return refused(&v, e),
-    };
+    let ((item, link_cases), submissions, regimes, history, check, derived, may_download) =
+        match data {
+            Ok(d) => d,
+            Err(e) => return refused(&v, e),
+        };
     let first = submissions.first();
     let title = first
         .map(|s| s.path.clone())
@@ -269,6 +288,7 @@ pub async fn item(
                 }
             }
         }
+        (super::cases::item_link_section(&v, &item.sha256, &link_cases))
         @if v.of_holder() && v.is(Role::Custodian) && derived.is_some() {
             section {
                 h2 { "Redact" }

@@ -97,6 +97,9 @@ pub async fn search(
                                     p class="snippet" dir=(if hit.snippet.rtl { "rtl" } else { "auto" }) lang=[hit.language.as_deref()] {
                                         (highlighted(&hit.snippet.text, &hit.snippet.highlights))
                                     }
+                                    @if !v.who.cases.is_empty() || v.is(custodia_vault::custodia_access::Role::Custodian) {
+                                        a class="note" href={"/items/" (hit.item) "#link-case"} { (v.t("case.link_item")) }
+                                    }
                                 }
                             }
                         }
