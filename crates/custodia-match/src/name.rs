@@ -588,6 +588,15 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
                 readings.push(format!("{stem}d"));
             }
         }
+        // German and Polish lists write the Russian -ov, -ev, -ova as -ow, -ew, -owa
+        // (Magomedow, Gakaew).
+        for (from, to) in [("ow", "ov"), ("ew", "ev"), ("owa", "ova"), ("ewa", "eva")] {
+            if let Some(stem) = word.strip_suffix(from) {
+                if stem.len() >= 3 {
+                    readings.push(format!("{stem}{to}"));
+                }
+            }
+        }
         // Dutch writes ي as j inside a word too (Jahja, Ajoub, Zakarija); dj stays ج.
         let bytes = word.as_bytes();
         if (1..bytes.len()).any(|i| bytes[i] == b'j' && bytes[i - 1] != b'd') {
@@ -1439,6 +1448,9 @@ mod tests {
         assert_eq!(sim("Jahja", "Yahya"), 1.0);
         assert_eq!(sim("يحيى", "Jahja"), 1.0);
         assert_eq!(sim("Zakarija", "Zakariya"), 1.0);
+        // Russian names as German lists write them.
+        assert_eq!(sim("Gaziev", "Gaziew"), 1.0);
+        assert_eq!(sim("Magomedov", "Magomedow"), 1.0);
         for (a, b) in [
             ("يوسف", "Youssef"),
             ("ياسين", "Yassine"),

@@ -612,15 +612,18 @@ const SLIP_COMMON: f64 = 6.0;
 /// apart are two names (Jamal / Kamal, Amin / Amir), so brothers stay apart.
 fn own_names_a_slip_apart(a: &Part, b: &Part, vocabulary: &Vocabulary) -> bool {
     let (wa, wb) = (vocabulary.weight(a.id), vocabulary.weight(b.id));
-    if wa.max(wb) < SLIP_RARE || wa.min(wb) > SLIP_COMMON {
+    if wa.max(wb) < SLIP_RARE {
         return false;
     }
-    let (ka, kb) = (&a.part.key, &b.part.key);
-    let keys_near = ka.len().min(kb.len()) >= 2 && within_one_edit(ka, kb);
+    // Spelled one letter apart in Latin letters (Feme / Femke): a slip whoever carries the
+    // other spelling; a sound key one letter apart only when the other is a common name.
     let words_near = a.part.form.is_some()
         && b.part.form.is_some()
         && a.part.word.len().min(b.part.word.len()) >= 4
         && within_one_edit(&a.part.word, &b.part.word);
+    let (ka, kb) = (&a.part.key, &b.part.key);
+    let keys_near =
+        wa.min(wb) <= SLIP_COMMON && ka.len().min(kb.len()) >= 2 && within_one_edit(ka, kb);
     keys_near || words_near
 }
 
