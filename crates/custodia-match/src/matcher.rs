@@ -812,6 +812,9 @@ fn match_sampled(
             })
         })
         .collect();
+    if !same_list {
+        share_with_far_better(&mut candidates, threshold);
+    }
     candidates.sort_by(|a, b| {
         b.comparison
             .score
@@ -871,6 +874,70 @@ fn hand_set_base_log_odds(left: usize, right: Option<usize>) -> f64 {
     -(longer / HAND_SET_LINKED_SHARE)
         .ln()
         .max(crate::score::OFFSET)
+}
+
+/// How far (in log-odds) another candidate of a record must be ahead of a pair for the pair's
+/// odds to be shared with it.
+const FAR_AHEAD: f64 = 3.0;
+
+/// Between two lists, a record is one person: a pair far behind a better candidate of either
+/// record (a namesake of the one found) is more likely that candidate's shadow than a second
+/// match. Its odds are shared with the better ones, `o / (1 + Σ o_better)`, said in its
+/// explanation, and it is dropped if it falls below the threshold. Pairs close to the best
+/// keep their scores: only a clear lead decides. (Not for one list, whose duplicates come in
+/// groups of any size.)
+fn share_with_far_better(candidates: &mut Vec<Candidate>, threshold: f64) {
+    let log_odds = |c: &Candidate| c.comparison.base_log_odds + c.comparison.evidence_sum;
+    let mut best: HashMap<(bool, usize), Vec<(f64, usize)>> = HashMap::new();
+    for (n, c) in candidates.iter().enumerate() {
+        for side in sides(c, false) {
+            best.entry(side).or_default().push((log_odds(c), n));
+        }
+    }
+    let mut shares: Vec<(usize, f64, Vec<usize>)> = Vec::new();
+    for (n, c) in candidates.iter().enumerate() {
+        let own = log_odds(c);
+        let mut ahead = Vec::new();
+        let mut sum = 0.0;
+        for side in sides(c, false) {
+            for &(other, m) in &best[&side] {
+                if m != n && other >= own + FAR_AHEAD && !ahead.contains(&m) {
+                    ahead.push(m);
+                    sum += other.min(700.0).exp();
+                }
+            }
+        }
+        if !ahead.is_empty() {
+            shares.push((n, -(1.0 + sum).ln(), ahead));
+        }
+    }
+    let mut dropped = vec![false; candidates.len()];
+    for (n, weight, ahead) in shares {
+        let names: Vec<String> = ahead
+            .iter()
+            .map(|&m| {
+                let o = &candidates[m];
+                format!("`{}`–`{}` ({:.3})", o.left, o.right, o.comparison.score)
+            })
+            .collect();
+        let c = &mut candidates[n];
+        c.comparison.evidence.push(Evidence {
+            feature: "better_candidate",
+            weight,
+            detail: format!("far behind {}: its odds shared with them", names.join(", ")),
+            factors: Default::default(),
+            prior_weight: weight,
+        });
+        c.comparison.evidence_sum += weight;
+        let odds = c.comparison.base_log_odds + c.comparison.evidence_sum;
+        c.comparison.score = 1.0 / (1.0 + (-odds).exp());
+        dropped[n] = c.comparison.score < threshold;
+    }
+    let mut n = 0;
+    candidates.retain(|_| {
+        n += 1;
+        !dropped[n - 1]
+    });
 }
 
 /// The record a candidate's side names: (list, row); one list when seeking duplicates.
@@ -1135,15 +1202,31 @@ mod tests {
             dated("r1", "Yassine Bouchta", day(1992, 3, 14)),
             person("r2", "Yacine Bouchta", Some(1992)),
         ];
-        let all = match_lists(&left, Some(&right), 0.3);
+        let all = match_lists(&left, Some(&right), 0.0);
         assert_eq!(all.candidates.len(), 2);
         assert_eq!(all.candidates[1].better_for_left.as_deref(), Some("r1"));
         assert_eq!(all.candidates[0].better_for_left, None);
+        // The pair far behind shares its odds with the better one, and says so in its score.
+        let behind = &all.candidates[1].comparison;
+        let share = behind
+            .evidence
+            .iter()
+            .find(|e| e.feature == "better_candidate")
+            .unwrap();
+        assert!(share.weight < -3.0, "{share:?}");
+        let sum: f64 = behind.evidence.iter().map(|e| e.weight).sum();
+        assert!((sum - behind.evidence_sum).abs() < 1e-9);
+        assert!((behind.score - 1.0 / (1.0 + (-(behind.base_log_odds + sum)).exp())).abs() < 1e-12);
+        // At the default threshold it is gone; alone, it would have been proposed.
+        let default = match_lists(&left, Some(&right), DEFAULT_THRESHOLD);
+        assert_eq!(default.candidates.len(), 1, "{default:?}");
+        let alone = match_lists(&left, Some(&right[1..]), DEFAULT_THRESHOLD);
+        assert_eq!(alone.candidates.len(), 1, "{alone:?}");
         let one = match_lists_with(
             &left,
             Some(&right),
             &MatchOptions {
-                threshold: 0.3,
+                threshold: 0.0,
                 one_to_one: true,
                 ..MatchOptions::default()
             },

@@ -298,7 +298,13 @@ pub fn run(cli: &Cli, out: &Output, args: &MatchArgs) -> Result<ExitCode> {
                     weight: round(c.comparison.base_log_odds, 3),
                 },
             ));
-            if let Some(detail) = better_text(c) {
+            // A pair far behind another already carries its share as evidence: the note joins it.
+            let shared = explanation
+                .iter_mut()
+                .find(|(feature, _)| *feature == "better_candidate");
+            if let (Some((_, shared)), Some(note)) = (shared, better_text(c)) {
+                shared.detail = format!("{note}; {}", shared.detail).into();
+            } else if let Some(detail) = better_text(c) {
                 explanation.push((
                     "better_candidate",
                     Explained {

@@ -270,7 +270,15 @@ fn one_to_one_keeps_the_best_pair_of_each_record() {
         "right.csv",
         "id,name,birth_date\nR1,Yassine Bouchta,1992-03-14\nR2,Yacine Bouchta,1992\n",
     );
-    let all = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    // At threshold 0: at the default, the pair far behind R1 shares its odds with it and
+    // falls below.
+    let all =
+        run(custodia()
+            .arg("match")
+            .arg(&left)
+            .arg(&right)
+            .args(["--json", "--threshold", "0"]))
+        .ok();
     check_shape(&all);
     assert_eq!(all["one_to_one"], false);
     let found = pairs(&all);
@@ -286,16 +294,23 @@ fn one_to_one_keeps_the_best_pair_of_each_record() {
     assert!(all["pairs"][0]["better_for_left"].is_null());
     assert_eq!(all["counts"]["above_threshold"], 2);
 
-    let one = run(custodia()
-        .arg("match")
-        .arg(&left)
-        .arg(&right)
-        .args(["--json", "--one-to-one"]))
+    let one = run(custodia().arg("match").arg(&left).arg(&right).args([
+        "--json",
+        "--one-to-one",
+        "--threshold",
+        "0",
+    ]))
     .ok();
     assert_eq!(one["one_to_one"], true);
     assert_eq!(pairs(&one), vec![("L1".to_string(), "R1".to_string())]);
     assert_eq!(one["counts"]["above_threshold"], 2);
     assert_eq!(one["counts"]["pairs"], 1);
+    let default = run(custodia().arg("match").arg(&left).arg(&right).arg("--json")).ok();
+    assert_eq!(
+        pairs(&default),
+        vec![("L1".to_string(), "R1".to_string())],
+        "{default:#}"
+    );
 }
 
 #[test]
