@@ -367,8 +367,10 @@ pub(crate) struct LinkBody {
     /// The incident the item bears on (`I1`).
     incident: Option<String>,
     excerpt: Option<String>,
-    #[schema(minimum = 1)]
-    page: Option<u32>,
+    /// A page of the item, from 1 (a whole number, which JSON may write `2.0`).
+    #[serde(default, deserialize_with = "super::whole_or_none")]
+    #[schema(value_type = Option<u64>, minimum = 1, maximum = 4294967295_u64)]
+    page: Option<u64>,
     /// `FROM-TO` within an audio or video item.
     time: Option<String>,
     note: Option<String>,
@@ -399,9 +401,13 @@ pub(crate) async fn link_add(
         .map(str::parse)
         .transpose()
         .map_err(bad)?;
-    if body.page == Some(0) {
-        return Err(bad("page must be 1 or more"));
-    }
+    let page = match body.page {
+        None => None,
+        Some(page @ 1..) => {
+            Some(u32::try_from(page).map_err(|_| bad(format!("page {page} is beyond the last")))?)
+        }
+        Some(0) => return Err(bad("page must be 1 or more")),
+    };
     let link = NewLink {
         element: body.element,
         item,
@@ -410,7 +416,7 @@ pub(crate) async fn link_add(
         charge: body.charge,
         incident: body.incident,
         excerpt: body.excerpt,
-        page: body.page,
+        page,
         time,
         note: body.note,
     };
