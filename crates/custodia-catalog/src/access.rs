@@ -222,7 +222,7 @@ fn case_row(mut r: Row) -> Result<CaseRow> {
     })
 }
 
-fn regime_row(mut r: Row) -> Result<RegimeRow> {
+pub(crate) fn regime_row(mut r: Row) -> Result<RegimeRow> {
     Ok(RegimeRow {
         id: r.int(0)?,
         submission_key: r.text(1)?,
@@ -234,7 +234,7 @@ fn regime_row(mut r: Row) -> Result<RegimeRow> {
     })
 }
 
-fn consent_row(mut r: Row) -> Result<ConsentRow> {
+pub(crate) fn consent_row(mut r: Row) -> Result<ConsentRow> {
     Ok(ConsentRow {
         id: r.int(0)?,
         sha256: r.text(1)?,
@@ -248,7 +248,7 @@ fn consent_row(mut r: Row) -> Result<ConsentRow> {
     })
 }
 
-fn release_row(mut r: Row) -> Result<ReleaseRow> {
+pub(crate) fn release_row(mut r: Row) -> Result<ReleaseRow> {
     Ok(ReleaseRow {
         id: r.int(0)?,
         sha256: r.text(1)?,

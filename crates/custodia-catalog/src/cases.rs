@@ -80,12 +80,62 @@ pub struct CaseItemRow {
     pub facts: String,
 }
 
+/// A link in force as an analysis reads it: the columns a matrix, timeline, map or export
+/// shows, without who made it and when (a case may hold a hundred thousand links, all read for
+/// every matrix).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLinkInForce {
+    pub number: u64,
+    pub element: String,
+    pub sha256: String,
+    pub assessment: String,
+    pub strength: String,
+    pub charge: Option<String>,
+    pub incident: Option<String>,
+    pub excerpt: Option<String>,
+    pub page: Option<u64>,
+    pub time_range: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<CaseLinkRow> for CaseLinkInForce {
+    fn from(row: CaseLinkRow) -> Self {
+        CaseLinkInForce {
+            number: row.number,
+            element: row.element,
+            sha256: row.sha256,
+            assessment: row.assessment,
+            strength: row.strength,
+            charge: row.charge,
+            incident: row.incident,
+            excerpt: row.excerpt,
+            page: row.page,
+            time_range: row.time_range,
+            note: row.note,
+        }
+    }
+}
+
+/// What the access policy needs to know of every item linked in a case (in force or once), read
+/// in one query per table: the items that exist, their submissions, the regimes of those
+/// submissions, consents, releases and witnesses. Each list is in the order the per-item reads
+/// give.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseAccessRows {
+    pub items: Vec<String>,
+    pub submissions: Vec<crate::SubmissionRow>,
+    pub regimes: Vec<crate::RegimeRow>,
+    pub consents: Vec<crate::ConsentRow>,
+    pub releases: Vec<crate::ReleaseRow>,
+    pub witnesses: Vec<crate::StatementLinkRow>,
+}
+
 /// A case's analysis as stored: links in force only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseAnalysisRows {
     pub charges: Vec<CaseChargeRow>,
     pub incidents: Vec<CaseIncidentRow>,
-    pub links: Vec<CaseLinkRow>,
+    pub links: Vec<CaseLinkInForce>,
     pub items: Vec<CaseItemRow>,
 }
 
@@ -270,12 +320,11 @@ pub(crate) fn case_analysis(db: &dyn Db, case_ref: &str) -> Result<CaseAnalysisR
         db,
         "read a case's links",
         "SELECT number, element, sha256, assessment, strength, charge, incident, excerpt, page,
-                time_range, note, created_at, created_by
+                time_range, note
          FROM case_links WHERE case_ref = ?1 AND removed_at IS NULL ORDER BY number",
         args![case_ref],
         |mut r| {
-            Ok(CaseLinkRow {
-                case_ref: case_ref.to_owned(),
+            Ok(CaseLinkInForce {
                 number: number(&mut r, 0)?,
                 element: r.text(1)?,
                 sha256: r.text(2)?,
@@ -287,8 +336,6 @@ pub(crate) fn case_analysis(db: &dyn Db, case_ref: &str) -> Result<CaseAnalysisR
                 page: r.opt_count(8)?,
                 time_range: r.opt_text(9)?,
                 note: r.opt_text(10)?,
-                created_at: r.text(11)?,
-                created_by: r.text(12)?,
             })
         },
     )?;
@@ -359,4 +406,93 @@ pub(crate) fn links_of_item(db: &dyn Db, sha256: &str) -> Result<Vec<CaseLinkRow
             })
         },
     )
+}
+
+/// The items ever linked in a case (a subquery each read below repeats): every link writes its
+/// item's row in `case_items`, whose key answers this from the index alone, where the links in
+/// force would be a hundred thousand rows read for each table.
+const LINKED: &str = "SELECT sha256 FROM case_items WHERE case_ref = ?1";
+
+/// The access facts' rows of every item linked in `case_ref`
+/// ([`crate::Catalog::case_access_rows`]).
+pub(crate) fn case_access_rows(
+    db: &dyn Db,
+    case_ref: &str,
+    submission_columns: &str,
+    submission_from_row: fn(Row) -> Result<crate::SubmissionRow>,
+) -> Result<CaseAccessRows> {
+    let items = all(
+        db,
+        "read a case's linked items",
+        &format!("SELECT sha256 FROM items WHERE sha256 IN ({LINKED}) ORDER BY sha256"),
+        args![case_ref],
+        |mut r| r.text(0),
+    )?;
+    let submissions = all(
+        db,
+        "read a case's linked items' submissions",
+        &format!(
+            "SELECT {submission_columns} FROM submissions WHERE sha256 IN ({LINKED}) ORDER BY id"
+        ),
+        args![case_ref],
+        submission_from_row,
+    )?;
+    let regimes = all(
+        db,
+        "read a case's linked items' regimes",
+        &format!(
+            "SELECT id, submission_key, sha256, regime, set_at, set_by, reason FROM regimes
+             WHERE submission_key IN
+                 (SELECT submission_key FROM submissions WHERE sha256 IN ({LINKED}))
+             ORDER BY id"
+        ),
+        args![case_ref],
+        crate::access::regime_row,
+    )?;
+    let consents = all(
+        db,
+        "read a case's linked items' consents",
+        &format!(
+            "SELECT id, sha256, originator, recipient, decision, conditions, decided_at,
+                    decided_by, reason
+             FROM consents WHERE sha256 IN ({LINKED}) ORDER BY id"
+        ),
+        args![case_ref],
+        crate::access::consent_row,
+    )?;
+    let releases = all(
+        db,
+        "read a case's linked items' releases",
+        &format!(
+            "SELECT id, sha256, recipient, package, released_at, released_by FROM releases
+             WHERE sha256 IN ({LINKED}) ORDER BY id"
+        ),
+        args![case_ref],
+        crate::access::release_row,
+    )?;
+    let witnesses = all(
+        db,
+        "read a case's linked items' witnesses",
+        &format!(
+            "SELECT sha256, pseudonym, linked_at, linked_by FROM statement_witnesses
+             WHERE sha256 IN ({LINKED}) ORDER BY sha256, pseudonym"
+        ),
+        args![case_ref],
+        |mut r| {
+            Ok(crate::StatementLinkRow {
+                sha256: r.text(0)?,
+                pseudonym: r.text(1)?,
+                linked_at: r.text(2)?,
+                linked_by: r.text(3)?,
+            })
+        },
+    )?;
+    Ok(CaseAccessRows {
+        items,
+        submissions,
+        regimes,
+        consents,
+        releases,
+        witnesses,
+    })
 }

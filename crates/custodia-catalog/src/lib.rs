@@ -32,8 +32,8 @@ mod sqlite;
 use serde::{Deserialize, Serialize};
 
 pub use cases::{
-    CaseAnalysisRows, CaseChargeRow, CaseIncidentRow, CaseItemRow, CaseLinkRow, CaseNumbers,
-    CrimeImportRow,
+    CaseAccessRows, CaseAnalysisRows, CaseChargeRow, CaseIncidentRow, CaseItemRow, CaseLinkInForce,
+    CaseLinkRow, CaseNumbers, CrimeImportRow,
 };
 pub use copy::{CopyReport, TableCopy, MIGRATION_MARKER};
 pub use derived::{DerivedRow, ExtractionRow};
@@ -525,6 +525,9 @@ pub trait Catalog: Send {
     fn crime_imports(&self) -> Result<Vec<CrimeImportRow>>;
     /// A case's charges, incidents, links in force and linked items' facts, each in order.
     fn case_analysis(&self, case_ref: &str) -> Result<CaseAnalysisRows>;
+    /// The rows the access policy's facts are made of, for every item linked in a case (in
+    /// force or once) at once: a reader's view of a case decides on each of them.
+    fn case_access_rows(&self, case_ref: &str) -> Result<CaseAccessRows>;
     /// The highest charge, incident and link numbers a case has given (removed links too).
     fn case_numbers(&self, case_ref: &str) -> Result<CaseNumbers>;
     /// Links in force from an item to elements of any case, by case and number.

@@ -1007,6 +1007,10 @@ impl<D: Db> Catalog for SqlCatalog<D> {
         crate::cases::case_analysis(&self.db, case_ref)
     }
 
+    fn case_access_rows(&self, case_ref: &str) -> Result<crate::CaseAccessRows> {
+        crate::cases::case_access_rows(&self.db, case_ref, SUBMISSION_COLUMNS, submission_from_row)
+    }
+
     fn case_numbers(&self, case_ref: &str) -> Result<CaseNumbers> {
         crate::cases::case_numbers(&self.db, case_ref)
     }

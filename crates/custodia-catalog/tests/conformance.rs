@@ -868,13 +868,36 @@ fn case_analysis_rows(c: &mut dyn Catalog) {
     assert_eq!(rows.charges.len(), 1);
     assert_eq!(rows.charges[0].suspect.as_deref(), Some("Abu Example"));
     assert_eq!(rows.incidents[0].body, r#"{"incident":"I1"}"#);
-    assert_eq!(rows.links, [link(1, "7(1)(a)/1"), link(2, "7(1)(a)/2")]);
+    assert_eq!(
+        rows.links,
+        [link(1, "7(1)(a)/1").into(), link(2, "7(1)(a)/2").into()]
+    );
     assert_eq!(
         rows.items,
         [facts("photo.jpg")],
         "facts refreshed by the later link"
     );
     assert_eq!(c.links_of_item(&item).unwrap().len(), 2);
+    // The access facts' rows of every linked item at once: what the per-item reads give.
+    let access = c.case_access_rows("K1").unwrap();
+    assert_eq!(access.items, std::slice::from_ref(&item));
+    let submissions = c.submissions_of(&item).unwrap();
+    assert!(!submissions.is_empty());
+    assert_eq!(access.submissions, submissions);
+    let mut regimes: Vec<RegimeRow> = submissions
+        .iter()
+        .flat_map(|s| c.regimes_of_submission(&s.submission_key).unwrap())
+        .collect();
+    regimes.sort_by_key(|r| r.id);
+    regimes.dedup();
+    assert_eq!(access.regimes, regimes);
+    assert_eq!(access.consents, c.consents_of(&item).unwrap());
+    assert_eq!(access.releases, c.releases_of(&item).unwrap());
+    assert_eq!(access.witnesses, c.witnesses_of(&item).unwrap());
+    assert_eq!(
+        c.case_access_rows("other").unwrap(),
+        CaseAccessRows::default()
+    );
 
     let remove = |number| AccessChange::RemoveLink {
         case_ref: "K1".into(),
@@ -887,7 +910,10 @@ fn case_analysis_rows(c: &mut dyn Catalog) {
         c.apply(&[remove(1)], &[event("case_unlink")]),
         Err(CatalogError::Conflict(_))
     ));
-    assert_eq!(c.case_analysis("K1").unwrap().links, [link(2, "7(1)(a)/2")]);
+    assert_eq!(
+        c.case_analysis("K1").unwrap().links,
+        [link(2, "7(1)(a)/2").into()]
+    );
     assert_eq!(
         c.case_numbers("K1").unwrap(),
         CaseNumbers {

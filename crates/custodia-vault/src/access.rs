@@ -5,14 +5,17 @@
 //! Every read path asks [`Vault::authorise`]. An item the person may not even know of is
 //! reported exactly like an item that does not exist, so errors reveal nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use custodia_access::{
     decide, Action, Consent, ItemFacts, OrganisationKind, Principal, Recipient, Regime, Role,
     SubmissionFacts,
 };
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{AccessChange, NewEvent, OrganisationRow, RegimeRow, UserRow};
+use custodia_catalog::{
+    AccessChange, Catalog, ConsentRow, NewEvent, OrganisationRow, RegimeRow, ReleaseRow,
+    StatementLinkRow, SubmissionRow, UserRow,
+};
 use serde::Serialize;
 
 use crate::custody;
@@ -104,44 +107,42 @@ impl Vault {
         submission_key: &str,
         sha256: &str,
     ) -> Result<(Regime, Vec<RegimeRow>)> {
-        let rows = self.catalog.regimes_of_submission(submission_key)?;
-        let relevant: Vec<RegimeRow> = rows
-            .into_iter()
-            .filter(|r| r.sha256.as_deref().is_none_or(|s| s == sha256))
-            .collect();
-        let latest = relevant
-            .iter()
-            .rev()
-            .find(|r| r.sha256.is_some())
-            .or_else(|| relevant.iter().rev().find(|r| r.sha256.is_none()));
-        let regime = match latest {
-            Some(row) => row
-                .regime
-                .parse()
-                .map_err(|e| VaultError::Invalid(format!("a stored regime: {e}")))?,
-            None => DEFAULT_REGIME,
-        };
-        Ok((regime, relevant))
+        regime_of(self.catalog.regimes_of_submission(submission_key)?, sha256)
     }
 
     /// What the policy needs to know of an item; `None` when the vault holds no such item.
     pub fn item_facts(&self, sha256: &str) -> Result<Option<ItemFacts>> {
-        if self.catalog.item(sha256)?.is_none() {
+        self.facts_from(&CatalogRows(&*self.catalog), sha256)
+    }
+
+    /// [`Vault::item_facts`] from `rows`: the one place where the policy's facts are made of
+    /// catalog rows, whether read item by item or for many items at once
+    /// ([`FactsOfItems`]).
+    pub(crate) fn facts_from(
+        &self,
+        rows: &dyn FactRows,
+        sha256: &str,
+    ) -> Result<Option<ItemFacts>> {
+        if !rows.exists(sha256)? {
             return Ok(None);
         }
         let mut submissions = Vec::new();
         // A redacted derivative answers to its parent's consents and witnesses: what its
         // originators and the persons in it decided about the content still holds.
         let mut sources = vec![sha256.to_owned()];
-        for s in self.catalog.submissions_of(sha256)? {
+        let submission_rows = rows.submissions_of(sha256)?;
+        for s in &submission_rows {
             if let (Some(parent), Some(how)) = (&s.parent_sha256, &s.path_in_parent) {
                 if how.starts_with(crate::redact::REDACTED_PREFIX) && !sources.contains(parent) {
                     sources.insert(0, parent.clone());
                 }
             }
         }
-        for s in self.catalog.submissions_of(sha256)? {
-            let (regime, _) = self.regime_in_force(&s.submission_key, regime_item(&s, sha256))?;
+        for s in submission_rows {
+            let (regime, _) = regime_of(
+                rows.regimes_of_submission(&s.submission_key)?,
+                regime_item(&s, sha256),
+            )?;
             submissions.push(SubmissionFacts {
                 originator: s.originator,
                 case: s.case_ref,
@@ -151,7 +152,7 @@ impl Vault {
         // The latest decision per (originator, recipient) is in force.
         let mut latest: std::collections::BTreeMap<(String, String), String> = Default::default();
         for source in &sources {
-            for c in self.catalog.consents_of(source)? {
+            for c in rows.consents_of(source)? {
                 latest.insert((c.originator, c.recipient), c.decision);
             }
         }
@@ -163,15 +164,14 @@ impl Vault {
                 recipient,
             })
             .collect();
-        let released_to = self
-            .catalog
+        let released_to = rows
             .releases_of(sha256)?
             .into_iter()
             .map(|r| r.recipient)
             .collect();
         let mut witnesses = Vec::new();
         for source in &sources {
-            for link in self.catalog.witnesses_of(source)? {
+            for link in rows.witnesses_of(source)? {
                 witnesses.push(self.witness_scope(&link.pseudonym)?);
             }
         }
@@ -207,16 +207,30 @@ impl Vault {
         recipient: Option<&Recipient>,
     ) -> Result<()> {
         let sha = hash.to_hex();
-        let Some(facts) = self.item_facts(&sha)? else {
+        let facts = self.item_facts(&sha)?;
+        self.authorise_on(who, action, sha, facts.as_ref(), recipient)
+    }
+
+    /// [`Vault::authorise`] on facts gathered already (`None`: no such item), e.g. for many
+    /// items at once by [`FactsOfItems`]: the same decision and the same errors.
+    pub(crate) fn authorise_on(
+        &self,
+        who: &Principal,
+        action: Action,
+        sha: String,
+        facts: Option<&ItemFacts>,
+        recipient: Option<&Recipient>,
+    ) -> Result<()> {
+        let Some(facts) = facts else {
             return Err(VaultError::NoSuchItem(sha));
         };
-        let decision = decide(who, action, &facts, recipient);
+        let decision = decide(who, action, facts, recipient);
         if decision.allowed {
             return Ok(());
         }
         tracing::info!(user = %who.user, ?action, "access denied");
         if action != Action::ViewMetadata
-            && decide(who, Action::ViewMetadata, &facts, recipient).allowed
+            && decide(who, Action::ViewMetadata, facts, recipient).allowed
         {
             return Err(VaultError::Denied {
                 item: sha,
@@ -523,6 +537,153 @@ impl Vault {
     pub(crate) fn may_set_regime(&self, who: &Principal, originator: &str) -> bool {
         (who.organisation_kind == OrganisationKind::Holder && who.roles.contains(&Role::Custodian))
             || (who.roles.contains(&Role::OriginatorLiaison) && who.organisation == originator)
+    }
+}
+
+/// The regime in force for item `sha256` of a submission whose regime rows are `rows` (in id
+/// order): the latest set for the item itself, else the latest set for the whole submission,
+/// else [`DEFAULT_REGIME`]; with the rows that concern the item.
+fn regime_of(rows: Vec<RegimeRow>, sha256: &str) -> Result<(Regime, Vec<RegimeRow>)> {
+    let relevant: Vec<RegimeRow> = rows
+        .into_iter()
+        .filter(|r| r.sha256.as_deref().is_none_or(|s| s == sha256))
+        .collect();
+    let latest = relevant
+        .iter()
+        .rev()
+        .find(|r| r.sha256.is_some())
+        .or_else(|| relevant.iter().rev().find(|r| r.sha256.is_none()));
+    let regime = match latest {
+        Some(row) => row
+            .regime
+            .parse()
+            .map_err(|e| VaultError::Invalid(format!("a stored regime: {e}")))?,
+        None => DEFAULT_REGIME,
+    };
+    Ok((regime, relevant))
+}
+
+/// The catalog rows an item's policy facts are made of ([`Vault::facts_from`]).
+pub(crate) trait FactRows {
+    fn exists(&self, sha256: &str) -> Result<bool>;
+    fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>>;
+    fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>>;
+    fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>>;
+    fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>>;
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>>;
+}
+
+/// The rows read item by item from the catalog.
+struct CatalogRows<'a>(&'a dyn Catalog);
+
+impl FactRows for CatalogRows<'_> {
+    fn exists(&self, sha256: &str) -> Result<bool> {
+        Ok(self.0.item(sha256)?.is_some())
+    }
+    fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>> {
+        Ok(self.0.submissions_of(sha256)?)
+    }
+    fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>> {
+        Ok(self.0.regimes_of_submission(submission_key)?)
+    }
+    fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>> {
+        Ok(self.0.consents_of(sha256)?)
+    }
+    fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
+        Ok(self.0.releases_of(sha256)?)
+    }
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>> {
+        Ok(self.0.witnesses_of(sha256)?)
+    }
+}
+
+/// The rows of many items read at once (every item linked in a case: one query per table),
+/// grouped by item and submission. An item or submission outside them (the parent of a
+/// redacted derivative, whose consents and witnesses its derivative answers to) is read from
+/// the catalog as [`Vault::item_facts`] would.
+pub(crate) struct FactsOfItems<'a> {
+    catalog: &'a dyn Catalog,
+    items: HashSet<String>,
+    submissions: HashMap<String, Vec<SubmissionRow>>,
+    regimes: HashMap<String, Vec<RegimeRow>>,
+    consents: HashMap<String, Vec<ConsentRow>>,
+    releases: HashMap<String, Vec<ReleaseRow>>,
+    witnesses: HashMap<String, Vec<StatementLinkRow>>,
+}
+
+impl<'a> FactsOfItems<'a> {
+    pub(crate) fn new(catalog: &'a dyn Catalog, rows: custodia_catalog::CaseAccessRows) -> Self {
+        fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> &str) -> HashMap<String, Vec<T>> {
+            let mut groups: HashMap<String, Vec<T>> = HashMap::new();
+            for row in rows {
+                match groups.get_mut(key(&row)) {
+                    Some(group) => group.push(row),
+                    None => {
+                        let k = key(&row).to_owned();
+                        groups.insert(k, vec![row]);
+                    }
+                }
+            }
+            groups
+        }
+        let submissions = group(rows.submissions, |s| &s.sha256);
+        let mut regimes = group(rows.regimes, |r| &r.submission_key);
+        // A submission of these items without a regime row: none set, and known to be none.
+        for s in submissions.values().flatten() {
+            regimes.entry(s.submission_key.clone()).or_default();
+        }
+        FactsOfItems {
+            catalog,
+            items: rows.items.into_iter().collect(),
+            submissions,
+            regimes,
+            consents: group(rows.consents, |c| &c.sha256),
+            releases: group(rows.releases, |r| &r.sha256),
+            witnesses: group(rows.witnesses, |w| &w.sha256),
+        }
+    }
+
+    fn read(&self, sha256: &str) -> bool {
+        self.items.contains(sha256)
+    }
+}
+
+impl FactRows for FactsOfItems<'_> {
+    fn exists(&self, sha256: &str) -> Result<bool> {
+        if self.read(sha256) {
+            return Ok(true);
+        }
+        Ok(self.catalog.item(sha256)?.is_some())
+    }
+    fn submissions_of(&self, sha256: &str) -> Result<Vec<SubmissionRow>> {
+        if self.read(sha256) {
+            return Ok(self.submissions.get(sha256).cloned().unwrap_or_default());
+        }
+        Ok(self.catalog.submissions_of(sha256)?)
+    }
+    fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>> {
+        match self.regimes.get(submission_key) {
+            Some(rows) => Ok(rows.clone()),
+            None => Ok(self.catalog.regimes_of_submission(submission_key)?),
+        }
+    }
+    fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>> {
+        if self.read(sha256) {
+            return Ok(self.consents.get(sha256).cloned().unwrap_or_default());
+        }
+        Ok(self.catalog.consents_of(sha256)?)
+    }
+    fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>> {
+        if self.read(sha256) {
+            return Ok(self.releases.get(sha256).cloned().unwrap_or_default());
+        }
+        Ok(self.catalog.releases_of(sha256)?)
+    }
+    fn witnesses_of(&self, sha256: &str) -> Result<Vec<StatementLinkRow>> {
+        if self.read(sha256) {
+            return Ok(self.witnesses.get(sha256).cloned().unwrap_or_default());
+        }
+        Ok(self.catalog.witnesses_of(sha256)?)
     }
 }
 
