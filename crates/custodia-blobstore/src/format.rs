@@ -161,7 +161,8 @@ fn chunk_nonce(index: u64) -> Nonce {
 }
 
 /// Seals a blob's content into chunks. Plaintext goes in through [`Sealer::write`]; each sealed
-/// chunk comes out through `emit`, in order; [`Sealer::finish`] seals the last one.
+/// chunk comes out through `emit`, in order, as a buffer of its own (ciphertext and tag), which
+/// `emit` keeps or gives back for the next chunk; [`Sealer::finish`] seals the last one.
 ///
 /// Chunks are independent (each has its own nonce), so a sealer with a batch of more than one
 /// seals that many full chunks at once on Rayon's threads: a large blob's encryption uses every
@@ -188,7 +189,7 @@ impl Sealer {
     pub(crate) fn write(
         &mut self,
         mut buf: &[u8],
-        emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
+        emit: &mut impl FnMut(Vec<u8>) -> io::Result<Option<Vec<u8>>>,
     ) -> io::Result<()> {
         while !buf.is_empty() {
             let filling = self.queue.last().is_some_and(|c| c.len() < CHUNK_LEN);
@@ -224,7 +225,7 @@ impl Sealer {
     /// Seals the last chunk (empty for an empty blob). Call once, after the last `write`.
     pub(crate) fn finish(
         &mut self,
-        emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
+        emit: &mut impl FnMut(Vec<u8>) -> io::Result<Option<Vec<u8>>>,
     ) -> io::Result<()> {
         if self.queue.is_empty() {
             self.queue.push(Vec::with_capacity(TAG_LEN));
@@ -239,7 +240,7 @@ impl Sealer {
     fn seal_queue(
         &mut self,
         last: bool,
-        emit: &mut impl FnMut(&[u8]) -> io::Result<()>,
+        emit: &mut impl FnMut(Vec<u8>) -> io::Result<Option<Vec<u8>>>,
     ) -> io::Result<()> {
         let first = self.next_chunk;
         let count = self.queue.len();
@@ -262,12 +263,14 @@ impl Sealer {
         } else {
             self.queue.iter_mut().enumerate().try_for_each(seal)?;
         }
-        for mut chunk in self.queue.drain(..) {
-            emit(&chunk)?;
-            chunk.clear();
+        for chunk in self.queue.drain(..) {
+            let Some(mut given_back) = emit(chunk)? else {
+                continue;
+            };
+            given_back.clear();
             // Keep full-size buffers only: a small blob's buffer is not worth keeping.
-            if chunk.capacity() >= CHUNK_LEN + TAG_LEN && self.spare.len() < self.batch {
-                self.spare.push(chunk);
+            if given_back.capacity() >= CHUNK_LEN + TAG_LEN && self.spare.len() < self.batch {
+                self.spare.push(given_back);
             }
         }
         self.next_chunk += count as u64;

@@ -207,8 +207,8 @@ impl LocalWriter {
             unflushed,
             ..
         } = self;
-        let mut emit = |sealed: &[u8]| {
-            file.write_all(sealed)?;
+        let mut emit = |sealed: Vec<u8>| {
+            file.write_all(&sealed)?;
             *unflushed += sealed.len() as u64;
             if *unflushed >= FLUSH_EVERY {
                 *unflushed = 0;
@@ -222,7 +222,7 @@ impl LocalWriter {
                     let _ = flusher.try_send(clone);
                 }
             }
-            Ok(())
+            Ok(Some(sealed))
         };
         match plain {
             Some(buf) => sealer.write(buf, &mut emit),

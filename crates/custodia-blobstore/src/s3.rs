@@ -72,7 +72,7 @@ pub const MAX_PARTS_IN_FLIGHT: usize = 4;
 pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Bytes of upload bodies in flight at once, store-wide: bounds the memory of background
 /// uploads and of every writer's parts together, whatever the concurrency.
-pub const IN_FLIGHT_BYTES: usize = 48 << 20;
+pub const IN_FLIGHT_BYTES: usize = 32 << 20;
 /// Bytes a reader fetches ahead of what it has read, when reading sequentially.
 const READ_AHEAD: usize = 8 << 20;
 /// The smallest part S3 accepts (all parts but the last).
@@ -514,10 +514,10 @@ impl S3BlobStore {
     fn put_in_background(
         &self,
         path: Path,
-        body: Vec<u8>,
+        body: PutPayload,
         if_present: IfPresent,
     ) -> Result<(), BlobError> {
-        let admission = self.admit(body.len())?;
+        let admission = self.admit(body.content_length())?;
         let client = Arc::clone(&self.inner.client);
         let receiver = self.spawn(async move {
             let _admission = admission;
@@ -528,7 +528,7 @@ impl S3BlobStore {
                     Err(e) => return Err(("inspect", path, e)),
                 }
             }
-            match client.put(&path, PutPayload::from(body)).await {
+            match client.put(&path, body).await {
                 Ok(_) => Ok(()),
                 Err(e) => Err(("write", path, e)),
             }
@@ -654,7 +654,7 @@ impl BlobStore for S3BlobStore {
         Ok(Box::new(S3Writer {
             store: self.clone(),
             sealer,
-            buffer: header,
+            pending: Pending::starting_with(header),
             upload: None,
             failed: false,
         }))
@@ -756,11 +756,53 @@ struct Upload {
     completed: bool,
 }
 
+/// Sealed bytes waiting to be sent, as the sealer gave them (the header, then one buffer per
+/// chunk): a part is a list of them, cut where it ends, so nothing is copied into a part and
+/// what is in flight is what the budget counts.
+#[derive(Default)]
+struct Pending {
+    chunks: VecDeque<Bytes>,
+    len: usize,
+}
+
+impl Pending {
+    fn starting_with(header: Vec<u8>) -> Self {
+        let mut pending = Self::default();
+        pending.push(header);
+        pending
+    }
+
+    fn push(&mut self, sealed: Vec<u8>) {
+        self.len += sealed.len();
+        self.chunks.push_back(Bytes::from(sealed));
+    }
+
+    /// The first `len` bytes (at most all of them), as one payload.
+    fn take(&mut self, len: usize) -> PutPayload {
+        let mut left = len.min(self.len);
+        self.len -= left;
+        let mut part = Vec::new();
+        while left > 0 {
+            let Some(front) = self.chunks.front_mut() else {
+                break;
+            };
+            if front.len() <= left {
+                left -= front.len();
+                part.extend(self.chunks.pop_front());
+            } else {
+                part.push(front.split_to(left));
+                left = 0;
+            }
+        }
+        part.into_iter().collect()
+    }
+}
+
 struct S3Writer {
     store: S3BlobStore,
     sealer: Sealer,
     /// Sealed bytes not yet sent (the header first).
-    buffer: Vec<u8>,
+    pending: Pending,
     upload: Option<Upload>,
     /// A part failed: the blob can no longer be finished.
     failed: bool,
@@ -803,22 +845,19 @@ impl S3Writer {
         if self.upload.is_none() {
             self.start_upload()?;
         }
-        let rest = self.buffer.split_off(len);
-        let part = Bytes::from(std::mem::replace(&mut self.buffer, rest));
+        let part = self.pending.take(len);
         let Some(upload) = self.upload.as_mut() else {
             return Ok(()); // unreachable: started above
         };
         if upload.in_flight.len() >= MAX_PARTS_IN_FLIGHT {
             Self::wait_oldest(&self.store, upload)?;
         }
-        let admission = self.store.admit(part.len())?;
+        let admission = self.store.admit(part.content_length())?;
         let client = Arc::clone(&self.store.inner.client);
         let (temp, id, index) = (upload.temp.clone(), upload.id.clone(), upload.next_part);
         let receiver = self.store.spawn(async move {
             let _admission = admission;
-            client
-                .put_part(&temp, &id, index, PutPayload::from(part))
-                .await
+            client.put_part(&temp, &id, index, part).await
         });
         upload.in_flight.push_back(receiver);
         upload.next_part += 1;
@@ -839,11 +878,24 @@ impl S3Writer {
         loop {
             let index = self.upload.as_ref().map_or(0, |u| u.next_part);
             let len = part_len(self.store.inner.part_len, index);
-            if self.buffer.len() < len {
+            if self.pending.len < len {
                 return Ok(());
             }
             self.send_part(len)?;
         }
+    }
+
+    /// Seals the last chunk into `pending`.
+    fn seal_end(&mut self) -> Result<(), BlobError> {
+        let Self {
+            sealer, pending, ..
+        } = self;
+        sealer
+            .finish(&mut |sealed: Vec<u8>| {
+                pending.push(sealed);
+                Ok(None)
+            })
+            .map_err(|_| BlobError::Crypto)
     }
 
     fn finish_inner(
@@ -860,22 +912,16 @@ impl S3Writer {
                 source: "the blob is incomplete".into(),
             });
         }
-        let Self { sealer, buffer, .. } = self;
-        sealer
-            .finish(&mut |sealed: &[u8]| {
-                buffer.extend_from_slice(sealed);
-                Ok(())
-            })
-            .map_err(|_| BlobError::Crypto)?;
+        self.seal_end()?;
         let path = Path::from(self.store.object_key(hash));
         let existed = self.store.exists(&path)?;
         if existed && if_present == IfPresent::Keep {
             return Ok(Stored::AlreadyPresent); // `Drop` aborts any upload
         }
         if self.upload.is_none() {
-            let admission = self.store.admit(self.buffer.len())?;
+            let admission = self.store.admit(self.pending.len)?;
             let client = Arc::clone(&self.store.inner.client);
-            let body = PutPayload::from(std::mem::take(&mut self.buffer));
+            let body = self.pending.take(self.pending.len);
             let p = path.clone();
             self.store
                 .run(async move {
@@ -884,7 +930,7 @@ impl S3Writer {
                 })?
                 .map_err(|e| self.store.remote("write", &path, e))?;
         } else {
-            let len = self.buffer.len();
+            let len = self.pending.len;
             self.send_part(len)?;
             let store = self.store.clone();
             let Some(upload) = self.upload.as_mut() else {
@@ -922,10 +968,12 @@ impl Write for S3Writer {
         if self.failed {
             return Err(io::Error::other("an earlier write of this blob failed"));
         }
-        let Self { sealer, buffer, .. } = self;
-        sealer.write(buf, &mut |sealed: &[u8]| {
-            buffer.extend_from_slice(sealed);
-            Ok(())
+        let Self {
+            sealer, pending, ..
+        } = self;
+        sealer.write(buf, &mut |sealed: Vec<u8>| {
+            pending.push(sealed);
+            Ok(None)
         })?;
         if let Err(e) = self.send_full_parts() {
             self.failed = true;
@@ -958,14 +1006,8 @@ impl BlobWriter for S3Writer {
         if self.upload.is_some() || self.failed {
             return self.finish_inner(hash, if_present).map(drop);
         }
-        let Self { sealer, buffer, .. } = &mut *self;
-        sealer
-            .finish(&mut |sealed: &[u8]| {
-                buffer.extend_from_slice(sealed);
-                Ok(())
-            })
-            .map_err(|_| BlobError::Crypto)?;
-        let body = std::mem::take(&mut self.buffer);
+        self.seal_end()?;
+        let body = self.pending.take(self.pending.len);
         self.store
             .put_in_background(Path::from(self.store.object_key(hash)), body, if_present)
     }

@@ -175,8 +175,10 @@ const WORKERS_PER_JOB: usize = 2;
 /// At most this many streaming threads, whatever the number of jobs.
 const MAX_WORKERS: usize = 64;
 /// At most this many large files streamed at once, whatever the number of jobs: each holds up to
-/// [`PIPE_BUFFERS`] chunks of its own and its blob writer's batch, so memory stays bounded.
-const MAX_LARGE_STREAMS: usize = 8;
+/// [`PIPE_BUFFERS`] chunks of its own and what its blob writer holds (a batch of chunks; on S3
+/// a part of 8 MiB being filled), so the peak stays well under 200 MiB. Four streams hash at
+/// about four times one core's SHA-256, more than most disks write.
+const MAX_LARGE_STREAMS: usize = 4;
 /// Chunk buffers of one large file's pipeline (being read, hashed, written), reused in turn.
 const PIPE_BUFFERS: usize = 4;
 /// How many files the streaming workers may run ahead: enough to keep them busy while this
