@@ -3,8 +3,10 @@
 // liaison, a prosecutor), starts `custodia serve`, and walks the main path through the browser:
 // sign in, upload a file and see it appear, search for an Arabic word and find it, file a request
 // as the prosecutor, add the item as custodian, grant consent as the liaison, build the package,
-// download it as the prosecutor and verify it with `custodia-verify`. Screenshots of each main
-// page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
+// download it as the prosecutor and verify it with `custodia-verify`; then builds a case (a
+// charge laid with the keyboard, an incident with a place, the uploaded item linked to an element
+// from its page, the matrix's status and gaps as they change, unlinking) and checks the case page
+// in Arabic. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
 //
 // Usage: node e2e/run.mjs [--bin target/debug/custodia] [--verify target/debug/custodia-verify]
 //                         [--screenshots DIR]
@@ -35,6 +37,7 @@ const PASSWORD = "e2e: a long and private passphrase";
 const ORIGINATOR = "Sinjar Documentation Network";
 const AUTHORITY = "Netherlands Public Prosecution Service";
 const ARABIC_WORD = "بادوش";
+const CASE = "SINJAR-1";
 const ARABIC_TEXT = `شهادة عن سجن ${ARABIC_WORD} قرب الموصل، آب ٢٠١٤. نقل المحتجزون ليلاً.`;
 
 function cli(argv, input) {
@@ -82,6 +85,132 @@ async function signIn(browser, base, user) {
   return { context, page };
 }
 
+// The row of element `id` in the case page's matrix, and its status in words.
+function elementRow(page, id) {
+  return page.locator("table.matrix tbody tr", { has: page.locator("th bdi", { hasText: id }) });
+}
+
+async function statusOf(page, id) {
+  return (await elementRow(page, id).locator("td.status").innerText()).trim();
+}
+
+async function gaps(page) {
+  return (await page.locator("ul.gaps li").allInnerTexts()).map((g) => g.replace(/\s+/g, " ").trim());
+}
+
+// A case built through the web application as the holder's custodian: a charge laid with the
+// keyboard alone, an incident with coordinates, the item `sha` linked to an element from its own
+// page, the matrix's status and gaps as they change, the SVG timeline and the map, the page in
+// Arabic, and unlinking.
+async function caseAnalysis(page, base, sha) {
+  step(`custodian: case ${CASE} through the web application`);
+  const caseUrl = `${base}/cases/${CASE}`;
+  await page.goto(`${base}/cases`);
+  await page.getByRole("link", { name: CASE }).click();
+  await page.waitForURL(caseUrl);
+  assert.match(await page.locator("h1").innerText(), new RegExp(CASE));
+  assert.match(await page.content(), /No charge laid yet/);
+
+  // A charge, with the keyboard only: the form's summary opens with Enter, Tab goes from field
+  // to field, Enter sends it.
+  await page.locator("summary", { hasText: "Lay a charge" }).focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "crime");
+  await page.keyboard.type("7(1)(a)");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "mode");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "suspect");
+  await page.keyboard.type("Abu Example");
+  await page.keyboard.press("Enter");
+  await page.locator("section.charge").first().waitFor();
+  assert.match(await page.locator("section.charge h3").first().innerText(), /C1 · 7\(1\)\(a\)/);
+  for (const id of ["7(1)(a)/1", "7(1)(a)/2", "7(1)(a)/3"]) {
+    assert.equal(await statusOf(page, id), "Unproven", id);
+  }
+  const before = await gaps(page);
+  assert.ok(before.includes("C1 · 7(1)(a)/1"), `gaps: ${before}`);
+  assert.equal(before.length, await page.locator("table.matrix tbody tr.status-unproven").count(),
+    "the gaps are the unproven elements");
+
+  // An incident with a place.
+  await page.locator("summary", { hasText: "Add an incident" }).click();
+  await page.getByLabel("Title", { exact: true }).fill("Men shot behind the school");
+  await page.getByLabel(/^From/).fill("2014-08-15");
+  await page.getByLabel("To (optional)").fill("2014-08-16");
+  await page.getByLabel("Place", { exact: true }).fill("Kocho");
+  await page.getByLabel("Latitude").fill("36.2175");
+  await page.getByLabel("Longitude").fill("41.7436");
+  await page.getByLabel("Precision (metres)").fill("250");
+  await page.locator("form[action$='/incidents'] button[type=submit]").click();
+  await page.locator("#map ul.places li", { hasText: "Men shot behind the school" }).waitFor();
+
+  // The uploaded item linked to the first element, from the item's page.
+  await page.goto(`${base}/items/${sha}`);
+  const section = page.locator("section#link-case");
+  await section.locator("summary", { hasText: CASE }).click();
+  await section.getByLabel("Element (e.g. 7(1)(a)/1)").fill("7(1)(a)/1");
+  await section.getByLabel("Assessment").selectOption("supports");
+  await section.getByLabel("Strength").selectOption("strong");
+  await section.getByLabel("Incident").fill("I1");
+  await section.getByLabel("Excerpt").fill("the men were taken behind the school");
+  await section.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(new RegExp(`/cases/${CASE}`));
+  assert.equal(await statusOf(page, "7(1)(a)/1"), "Supported");
+  assert.equal(await elementRow(page, "7(1)(a)/1").locator("a[href^='/items/']").getAttribute("href"),
+    `/items/${sha}`);
+  const after = await gaps(page);
+  assert.ok(!after.includes("C1 · 7(1)(a)/1"), `no longer a gap: ${after}`);
+  assert.equal(after.length, before.length - 1);
+
+  // The timeline is an SVG with its events listed; the map has the incident's place.
+  const timeline = page.locator("#timeline figure.timeline svg[role=img]");
+  assert.equal(await timeline.count(), 1);
+  assert.ok((await timeline.locator("g").count()) >= 1, "the incident is drawn on the timeline");
+  assert.match(await page.locator("#timeline ol.events").innerText(), /Men shot behind the school/);
+  assert.ok((await page.locator("#map figure.case-map svg circle.pin").count()) >= 1, "a place on the map");
+  assert.match(await page.locator("#map ul.places").innerText(),
+    /Men shot behind the school · 36\.21750, 41\.74360 · ± 250 m/);
+  await page.locator("#matrix").scrollIntoViewIfNeeded();
+  await shot(page, "16-case-matrix");
+  await page.locator("#timeline").scrollIntoViewIfNeeded();
+  await shot(page, "16b-case-timeline-map");
+
+  // In Arabic: right to left, nothing wider than the window, the same statuses.
+  await page.goto(`${base}/language?lang=ar&next=${encodeURIComponent(`/cases/${CASE}`)}`);
+  await page.waitForURL(caseUrl);
+  assert.equal(await page.locator("html").getAttribute("dir"), "rtl");
+  assert.equal(await page.locator("table.matrix tbody tr.status-supported").count(), 1);
+  assert.equal(await page.locator("#timeline figure.timeline svg[role=img]").count(), 1);
+  // Texts in another direction than the page's are isolated (a full stop stays at the end of
+  // an English sentence on an Arabic page), and the element's text starts at the right edge.
+  for (const cell of await page.locator("table.matrix tbody td:nth-child(2)").all()) {
+    assert.equal(await cell.locator("bdi").count(), 1, "an element's text is isolated");
+  }
+  assert.equal(await page.locator("section.charge h3 bdi").count(), 3, "crime, title, suspect isolated");
+  assert.equal(await page.locator("table.matrix th").first()
+    .evaluate((th) => getComputedStyle(th).textAlign), "start");
+  for (const width of [1280, 820]) {
+    await page.setViewportSize({ width, height: width === 1280 ? 800 : 1180 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the Arabic case page is ${overflow}px wider than ${width}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await shot(page, "17-case-arabic");
+  await page.goto(`${base}/language?lang=en&next=${encodeURIComponent(`/cases/${CASE}`)}`);
+  await page.waitForURL(caseUrl);
+
+  // Unlinking makes the element unproven, and a gap, again.
+  await page.locator("summary", { hasText: "Unlink" }).click();
+  await page.getByLabel("Links").selectOption({ index: 0 });
+  await page.getByRole("button", { name: "Unlink" }).click();
+  await page.waitForURL(new RegExp(`/cases/${CASE}`));
+  await page.locator("summary", { hasText: "Lay a charge" }).waitFor();
+  assert.equal(await statusOf(page, "7(1)(a)/1"), "Unproven");
+  assert.deepEqual(await gaps(page), before);
+}
+
 async function main() {
   step(`setting up a vault in ${vault}`);
   cli(["init", "--administrator", "custodian"]);
@@ -94,6 +223,7 @@ async function main() {
   }
   cli(["ingest", "samples/collection", "--originator", ORIGINATOR]);
   cli(["extract", "--pending"]);
+  cli(["case", "add", CASE, "--title", "Sinjar, August 2014"]);
 
   const server = await startServer();
   const { base } = server;
@@ -271,6 +401,8 @@ async function main() {
     // Keyboard: the skip link is the first stop and leads to the content.
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
+
+    await caseAnalysis(page, base, sha);
 
     await custodian.context.close();
     await prosecutor.context.close();

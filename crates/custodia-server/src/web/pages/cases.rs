@@ -70,7 +70,7 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
         @for charge in &matrix.charges {
             section class="charge" aria-labelledby={"charge-" (charge.charge)} {
                 h3 id={"charge-" (charge.charge)} {
-                    (charge.charge) " · " bdi { (charge.crime) } " " (charge.title)
+                    (charge.charge) " · " bdi { (charge.crime) } " " bdi { (charge.title) }
                     @if let Some(mode) = &charge.mode_of_liability { " + " bdi { (mode) } }
                     @if let Some(suspect) = &charge.suspect { " — " bdi { (suspect) } }
                 }
@@ -88,7 +88,7 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                                     bdi { (element.id) } br;
                                     small { (element.kind.as_str()) }
                                 }
-                                td { (element.text) }
+                                td { bdi { (element.text) } }
                                 td class="status" {
                                     span class={"dot " (element.status.as_str())} aria-hidden="true" {}
                                     (status_label(lang, element.status))
