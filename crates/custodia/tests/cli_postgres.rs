@@ -330,6 +330,31 @@ fn an_embedded_vault_migrates_to_postgres_and_back() {
         .unwrap()
         .to_owned();
     let before = vault.history(&sha);
+    // A case's analysis (migration 9's tables) moves with the rest.
+    vault.ok(["case", "add", "KOCHO"]);
+    vault.ok(["case", "charge", "add", "KOCHO", "--crime", "7(1)(a)"]);
+    vault.ok([
+        "case", "incident", "add", "KOCHO", "--title", "Convoy", "--from", "2014-08", "--lat",
+        "36.3", "--lon", "41.8",
+    ]);
+    for element in ["7(1)(a)/1", "7(1)(a)/2"] {
+        vault.ok([
+            "case",
+            "link",
+            "KOCHO",
+            "--element",
+            element,
+            "--item",
+            &sha,
+            "--assessment",
+            "supports",
+            "--strength",
+            "strong",
+            "--incident",
+            "I1",
+        ]);
+    }
+    let matrix_before = vault.ok(["case", "matrix", "KOCHO"]);
 
     // Only an administrator of the holder may move the vault.
     vault.ok([
@@ -380,6 +405,31 @@ fn an_embedded_vault_migrates_to_postgres_and_back() {
     let after = vault.history(&sha);
     assert!(after.to_string().len() >= before.to_string().len());
     assert!(vault.ok(["org", "list"]).to_string().contains("NL-OM"));
+    assert_eq!(vault.ok(["case", "matrix", "KOCHO"]), matrix_before);
+    let map = vault.ok(["case", "map", "KOCHO"]);
+    assert_eq!(map["features"].as_array().unwrap().len(), 1, "{map}");
+    // And changes on PostgreSQL: a link taken out of force, its number never given again.
+    vault.ok(["case", "unlink", "KOCHO", "L2"]);
+    let link = vault.ok([
+        "case",
+        "link",
+        "KOCHO",
+        "--element",
+        "7(1)(a)/3",
+        "--item",
+        &sha,
+        "--assessment",
+        "contradicts",
+    ]);
+    assert_eq!(link["link"], "L3", "{link}");
+    let matrix = vault.ok(["case", "matrix", "KOCHO"]);
+    let statuses: Vec<&str> = matrix["charges"][0]["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["supported", "unproven", "unproven"], "{matrix}");
     let again = vault.run(["migrate", "--to", &url]).failed();
     assert!(
         again["error"].as_str().unwrap().contains("already placed"),
