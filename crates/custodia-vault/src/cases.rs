@@ -196,8 +196,18 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-fn optional_hash(text: &Option<String>) -> serde_json::Value {
-    text.as_deref().map(sha256_hex).into()
+impl Vault {
+    /// The digest of an analyst's text that custody details may carry: HMAC-SHA256 under the
+    /// vault's case text key (hex). A plain hash of a suspect's name, an excerpt or a note
+    /// would let whoever reads the log confirm a guess offline.
+    fn case_text_digest(&self, text: &str) -> String {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.case_text_key);
+        hex::encode(ring::hmac::sign(&key, text.as_bytes()).as_ref())
+    }
+
+    fn optional_digest(&self, text: &Option<String>) -> serde_json::Value {
+        text.as_deref().map(|t| self.case_text_digest(t)).into()
+    }
 }
 
 fn non_empty(text: Option<String>) -> Option<String> {
@@ -399,7 +409,7 @@ impl Vault {
                     "charge": reference,
                     "crime": charge.crime,
                     "mode_of_liability": charge.mode_of_liability,
-                    "suspect_sha256": optional_hash(&charge.suspect),
+                    "suspect_digest": self.optional_digest(&charge.suspect),
                     "elements_sha256": sha256_hex(&elements),
                 }),
                 rows: vec![AccessChange::AddCharge(CaseChargeRow {
@@ -457,7 +467,7 @@ impl Vault {
                 details: json!({
                     "case": case,
                     "incident": incident.incident,
-                    "sha256": sha256_hex(&body),
+                    "digest": self.case_text_digest(&body),
                 }),
                 rows: vec![AccessChange::AddIncident(CaseIncidentRow {
                     case_ref: case.to_owned(),
@@ -563,8 +573,8 @@ impl Vault {
                     "incident": link.incident,
                     "page": link.page,
                     "time": link.time.map(|t| t.to_string()),
-                    "excerpt_sha256": optional_hash(&excerpt),
-                    "note_sha256": optional_hash(&note),
+                    "excerpt_digest": self.optional_digest(&excerpt),
+                    "note_digest": self.optional_digest(&note),
                 }),
                 rows: vec![AccessChange::AddLink {
                     link: CaseLinkRow {

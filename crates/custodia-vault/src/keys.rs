@@ -43,6 +43,10 @@ pub struct VaultKeys {
     /// Key of witnesses' identity digests: HMAC-SHA256 under it, so that a guessed name cannot
     /// be confirmed against a digest without the vault.
     pub(crate) witness_identity: [u8; 32],
+    /// Key of the digests of a case analysis's texts (suspects, excerpts, notes, incidents) in
+    /// custody details: HMAC-SHA256 under it, so that whoever reads the log cannot confirm a
+    /// guessed suspect's name against it.
+    pub(crate) case_text: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -79,6 +83,7 @@ impl VaultKeys {
             upload_staging: derive(master, "upload-staging"),
             custody_salt: derive(master, "custody-salt"),
             witness_identity: derive(master, "witness-identity"),
+            case_text: derive(master, "case-text"),
         }
     }
 

@@ -247,6 +247,8 @@ pub struct Vault {
     sealer: custody::EntrySealer,
     /// Key of witnesses' identity digests (HMAC-SHA256; see [`requests`]).
     identity_key: [u8; 32],
+    /// Key of the digests of case analysis texts in custody details (see [`cases`]).
+    case_text_key: [u8; 32],
     /// The search index, opened (and its files decrypted) once, on first use; shared with the
     /// vault's readers ([`Vault::reader`]), so a writer's commit is what they search next.
     search_index: SharedIndex,
@@ -659,6 +661,7 @@ impl Vault {
             upload_key: keys.upload_staging,
             sealer: custody::EntrySealer::new(&keys.custody_salt),
             identity_key: keys.witness_identity,
+            case_text_key: keys.case_text,
             search_index: Arc::new(std::sync::Mutex::new(None)),
             catalog_key: keys.catalog,
             _writers: None,
@@ -703,6 +706,7 @@ impl Vault {
             upload_key: self.upload_key,
             sealer: self.sealer.clone(),
             identity_key: self.identity_key,
+            case_text_key: self.case_text_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,
@@ -735,6 +739,7 @@ impl Vault {
             upload_key: self.upload_key,
             sealer: self.sealer.clone(),
             identity_key: self.identity_key,
+            case_text_key: self.case_text_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,

@@ -628,8 +628,8 @@ fn a_case_is_built_analysed_and_seen_only_by_whom_it_may() {
     );
 }
 
-/// Every change is a custody entry; its details hold references and hashes, never the
-/// analysts' words (suspects, excerpts, notes, incidents' texts).
+/// Every change is a custody entry; its details hold references and keyed digests, never the
+/// analysts' words (suspects, excerpts, notes, incidents' texts) nor their plain hashes.
 #[test]
 fn custody_entries_hold_references_and_hashes() {
     let Built { v, .. } = build();
@@ -656,9 +656,21 @@ fn custody_entries_hold_references_and_hashes() {
             );
         }
         if !details.is_empty() {
+            // Nor a plain hash of them, which a reader of the log could confirm a guess with.
+            for secret in [
+                "Abu Example",
+                "the men were taken behind the school",
+                "W-1 was present",
+                "radio: the column left at dawn",
+            ] {
+                let plain = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(secret));
+                assert!(!details.contains(&plain), "entry {index}: {details}");
+            }
             let details: Value = serde_json::from_str(details).unwrap();
-            if details.get("excerpt_sha256").is_some_and(|e| !e.is_null()) {
-                assert_eq!(details["excerpt_sha256"].as_str().unwrap().len(), 64);
+            for key in ["suspect_digest", "excerpt_digest", "note_digest"] {
+                if let Some(digest) = details.get(key).and_then(Value::as_str) {
+                    assert_eq!(digest.len(), 64, "{key} in entry {index}");
+                }
             }
         }
         let bytes = base64_decode(entry["entry"].as_str().unwrap());
