@@ -105,6 +105,9 @@ enum Target {
     User,
     /// `{entry}`: the log entry of an item's ingest.
     Entry,
+    /// `{case}` and `{link}`: case C-A (the analyst's), asked of it twice, and of a case that
+    /// does not exist.
+    Case,
 }
 
 /// How a row is sent.
@@ -201,6 +204,17 @@ const TABLE: &[Row] = &[
     api("GET", "/api/v1/log/checkpoint", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "401"]),
     api("GET", "/api/v1/log/public-key", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     // --- reading, pages ---
+    // --- cases, API: the holder's custodians and the case's members; a member asking of a
+    // case that does not exist is answered as any other who may not see it ---
+    api("GET", "/api/v1/crimes", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "401"]),
+    api("POST", "/api/v1/crimes", "", r#"{}"#, T::None, ["403", "400", "403", "403", "403", "403", "403", "403", "403", "401"]),
+    api("GET", "/api/v1/cases/{case}/matrix", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("GET", "/api/v1/cases/{case}/timeline", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("GET", "/api/v1/cases/{case}/map", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/cases/{case}/charges", "", r#"{"crime": "7(1)(a)"}"#, T::Case, ["403 403 403", "201 201 400", "403 403 403", "201 201 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/cases/{case}/incidents", "", r#"{"title": "Shelling", "from": "2014-08-03"}"#, T::Case, ["403 403 403", "201 201 400", "403 403 403", "201 201 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/cases/{case}/links", "", r#"{"element": "7(1)(a)/1", "item": "00000000000000000000000000000000000000000000000000000000000000aa", "assessment": "supports"}"#, T::Case, ["403 403 403", "404 404 400", "403 403 403", "404 404 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("DELETE", "/api/v1/cases/{case}/links/{link}", "", "", T::Case, ["403 403 403", "400 400 400", "403 403 403", "400 400 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     page("GET", "/login", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/language", "lang=en", "", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "303"]),
     page("GET", "/", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
@@ -247,6 +261,13 @@ const TABLE: &[Row] = &[
     page("POST", "/admin/organisations", "", "csrf={csrf}&name=&kind=requesting_authority", T::None, ["400", "403", "403", "403", "403", "403", "403", "403", "403", "303"]),
     page("POST", "/admin/users", "", "csrf={csrf}&name=&organisation=Nobody+Known&role=custodian", T::None, ["400", "403", "403", "403", "403", "403", "403", "403", "403", "303"]),
     page("POST", "/logout", "", "csrf={csrf}", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "403"]),
+    // --- cases, pages ---
+    page("GET", "/cases", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
+    page("GET", "/cases/{case}", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    page("POST", "/cases/{case}/charges", "", "csrf={csrf}&crime=7(1)(a)", T::Case, ["403 403 403", "303 303 400", "403 403 403", "303 303 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    page("POST", "/cases/{case}/incidents", "", "csrf={csrf}&title=Shelling&from=2014-08-03", T::Case, ["403 403 403", "303 303 400", "403 403 403", "303 303 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    page("POST", "/cases/{case}/links", "", "csrf={csrf}&element=7(1)(a)/1&item=00000000000000000000000000000000000000000000000000000000000000aa&assessment=supports&strength=medium", T::Case, ["403 403 403", "404 404 400", "403 403 403", "404 404 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    page("POST", "/cases/{case}/unlink", "", "csrf={csrf}&link=L999", T::Case, ["403 403 403", "400 400 400", "403 403 403", "400 400 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
 ];
 
 /// The totals and lists each signed-in caller may see (columns as in [`TABLE`], nobody aside):
@@ -606,6 +627,10 @@ fn target(w: &World, who: Who, t: Target, which: usize) -> BTreeMap<&'static str
         T::Person => {
             m.insert("pseudonym", pick("W-17", "W-17", "W-9999"));
         }
+        T::Case => {
+            m.insert("case", pick("C-A", "C-A", "C-NONE"));
+            m.insert("link", "L999".to_owned());
+        }
         T::User => {
             let other = if who == Vso { Cus } else { Vso };
             m.insert("name", pick(user, other.user().unwrap(), "nobody-at-all"));
@@ -623,6 +648,7 @@ fn target_names(t: Target) -> &'static [&'static str] {
         T::Request | T::Upload => &["id"],
         T::Package => &["id", "package"],
         T::Person => &["pseudonym"],
+        T::Case => &["case", "link"],
         T::User => &["name"],
     }
 }
