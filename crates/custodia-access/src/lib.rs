@@ -559,6 +559,9 @@ pub enum CaseAction {
     ChangeAnalysis,
     /// Add crime codes (a national law, say) beside the shipped Elements of Crimes.
     ImportCrimes,
+    /// Record a milestone of the case (an arrest, a charge, a verdict) with the text victims
+    /// may be told.
+    RecordMilestone,
 }
 
 /// Decides whether `who` may take `action` on the analysis of case `case`: the one rule beside
@@ -589,6 +592,26 @@ pub fn decide_case(who: &Principal, action: CaseAction, case: &str) -> Decision 
             "only analysts on the case and the holder's custodians change its analysis",
         ),
         CaseAction::ImportCrimes => Decision::deny("only the holder's custodians import crimes"),
+        CaseAction::RecordMilestone if member && who.is(Role::Analyst) => {
+            Decision::allow("analyst on the case")
+        }
+        CaseAction::RecordMilestone => Decision::deny(
+            "only analysts on the case and the holder's custodians record its milestones",
+        ),
+    }
+}
+
+/// Decides whether `who` may work with the victim register: contact details and wishes,
+/// persons' links to cases, requests for information, notices due, drafts, notices sent and the
+/// contact log. Only the holder's victim support officers: how to reach a victim, in which
+/// language, and that they are a victim in a case are for nobody else, custodians and
+/// administrators included (a custodian records a person and their consent, not how to reach
+/// them).
+pub fn decide_victim_register(who: &Principal) -> Decision {
+    if who.of_holder() && who.is(Role::VictimSupportOfficer) {
+        Decision::allow("victim support officer of the holder")
+    } else {
+        Decision::deny("only the holder's victim support officers work with the victim register")
     }
 }
 
@@ -634,36 +657,36 @@ mod tests {
             p.cases.insert("KOCHO".into());
             p
         };
-        let rows: Vec<(&str, Principal, [bool; 3])> = vec![
+        let rows: Vec<(&str, Principal, [bool; 4])> = vec![
             (
                 "custodian",
                 person("c", K::Holder, &[Role::Custodian]),
-                [true, true, true],
+                [true, true, true, true],
             ),
             (
                 "analyst on the case",
                 with_case(person("a", K::Holder, &[Role::Analyst])),
-                [true, true, false],
+                [true, true, false, true],
             ),
             (
                 "analyst on another case",
                 person("b", K::Holder, &[Role::Analyst]),
-                [false, false, false],
+                [false, false, false, false],
             ),
             (
                 "auditor on the case",
                 with_case(person("aud", K::Holder, &[Role::Auditor])),
-                [true, false, false],
+                [true, false, false, false],
             ),
             (
                 "administrator",
                 person("adm", K::Holder, &[Role::Administrator]),
-                [false, false, false],
+                [false, false, false, false],
             ),
             (
                 "liaison made a member",
                 with_case(person("l", K::Originator, &[Role::OriginatorLiaison])),
-                [false, false, false],
+                [false, false, false, false],
             ),
             (
                 "custodian of another organisation",
@@ -672,18 +695,61 @@ mod tests {
                     K::Originator,
                     &[Role::Custodian, Role::Analyst],
                 )),
-                [false, false, false],
+                [false, false, false, false],
             ),
             (
                 "requester",
                 with_case(person("p", K::RequestingAuthority, &[Role::Requester])),
-                [false, false, false],
+                [false, false, false, false],
             ),
         ];
         for (name, who, expected) in rows {
-            let got = [ReadAnalysis, ChangeAnalysis, ImportCrimes]
+            let got = [ReadAnalysis, ChangeAnalysis, ImportCrimes, RecordMilestone]
                 .map(|action| decide_case(&who, action, "KOCHO").allowed);
             assert_eq!(got, expected, "{name}");
+        }
+    }
+
+    /// Who may work with the victim register: the holder's victim support officers only.
+    #[test]
+    fn victim_register_table() {
+        use OrganisationKind as K;
+        let rows = [
+            (
+                "victim support officer",
+                person("v", K::Holder, &[Role::VictimSupportOfficer]),
+                true,
+            ),
+            (
+                "custodian",
+                person("c", K::Holder, &[Role::Custodian]),
+                false,
+            ),
+            (
+                "administrator",
+                person("a", K::Holder, &[Role::Administrator, Role::Custodian]),
+                false,
+            ),
+            ("analyst", person("n", K::Holder, &[Role::Analyst]), false),
+            ("auditor", person("u", K::Holder, &[Role::Auditor]), false),
+            (
+                "victim support officer elsewhere",
+                person("o", K::Ngo, &[Role::VictimSupportOfficer]),
+                false,
+            ),
+            (
+                "liaison",
+                person("l", K::Originator, &[Role::OriginatorLiaison]),
+                false,
+            ),
+            (
+                "requester",
+                person("r", K::RequestingAuthority, &[Role::Requester]),
+                false,
+            ),
+        ];
+        for (name, who, expected) in rows {
+            assert_eq!(decide_victim_register(&who).allowed, expected, "{name}");
         }
     }
 

@@ -13,6 +13,9 @@
 //!   point's precision in metres;
 //! - FollowTheMoney entities ([`Case::ftm_entities`]) for OpenAleph.
 //!
+//! Beside the analysis, [`notices`] holds the rule that says when a victim or witness linked to a
+//! case is owed a notice of its progress, and the notices' templates in six languages.
+//!
 //! The crimes are shipped as data ([`CrimeCatalogue::shipped`], `data/elements-of-crimes.json`):
 //! every crime of articles 6, 7 and 8 of the Rome Statute with its numbered elements, in the
 //! words of the International Criminal Court's Elements of Crimes (the edition the file names,
@@ -30,6 +33,7 @@ pub mod date;
 pub mod ftm;
 pub mod geo;
 pub mod matrix;
+pub mod notices;
 pub mod timeline;
 
 pub use case::{

@@ -181,6 +181,11 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
         AccessChange::RecordIdentityDecision(d) => crate::identity::record(db, d)?,
         AccessChange::ImportCrimes(r) => crate::cases::import_crimes(db, r)?,
         AccessChange::AddCharge(r) => crate::cases::add_charge(db, r)?,
+        AccessChange::SetPersonContact(r) => crate::victims::set_contact(db, r)?,
+        AccessChange::LinkPersonCase(r) => crate::victims::link_person_case(db, r)?,
+        AccessChange::AddMilestone(r) => crate::victims::add_milestone(db, r)?,
+        AccessChange::RecordInfoRequest(r) => crate::victims::record_info_request(db, r)?,
+        AccessChange::RecordNotice(r) => crate::victims::record_notice(db, r)?,
         AccessChange::AddIncident(r) => crate::cases::add_incident(db, r)?,
         AccessChange::AddLink { link, item } => crate::cases::add_link(db, link, item)?,
         AccessChange::RemoveLink {

@@ -41,6 +41,11 @@ const TABLES: &[(&str, &[&str])] = &[
     ("case_incidents", &["case_ref", "number"]),
     ("case_links", &["case_ref", "number"]),
     ("case_items", &["case_ref", "sha256"]),
+    ("person_contacts", &["id"]),
+    ("person_cases", &["pseudonym", "case_ref"]),
+    ("case_milestones", &["case_ref", "number"]),
+    ("info_requests", &["id"]),
+    ("notices", &["id"]),
 ];
 
 /// Tables whose `id` is generated (an identity column on PostgreSQL).
@@ -55,6 +60,9 @@ const GENERATED_IDS: &[&str] = &[
     "login_failures",
     "identity_decisions",
     "crime_imports",
+    "person_contacts",
+    "info_requests",
+    "notices",
 ];
 
 /// Rows per page (and per transaction on the target).

@@ -175,6 +175,14 @@ impl Row {
         Ok(self.int(column)? != 0)
     }
 
+    pub fn opt_bytes(&mut self, column: usize) -> Result<Option<Vec<u8>>> {
+        match self.take(column)? {
+            Value::Null => Ok(None),
+            Value::Bytes(b) => Ok(Some(b)),
+            other => Err(Self::mismatch(column, "bytes", &other)),
+        }
+    }
+
     pub fn bytes(&mut self, column: usize) -> Result<Vec<u8>> {
         match self.take(column)? {
             Value::Bytes(b) => Ok(b),

@@ -28,6 +28,7 @@ mod postgres;
 mod requests;
 mod sql;
 mod sqlite;
+mod victims;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,9 @@ pub use derived::{DerivedRow, ExtractionRow};
 pub use postgres::{PostgresCatalog, PostgresTarget};
 pub use sql::{latest_schema_version, SqlCatalog};
 pub use sqlite::SqliteCatalog;
+pub use victims::{
+    InfoRequestRow, MilestoneRow, NoticeRow, PersonCaseRow, PersonContactRow, VictimRows,
+};
 
 /// Errors of the catalog.
 #[derive(Debug, thiserror::Error)]
@@ -315,6 +319,13 @@ pub enum AccessChange {
         at: String,
         by: String,
     },
+    /// Sets a person's contact details and wishes (a new row; the latest is in force).
+    SetPersonContact(PersonContactRow),
+    /// Links a person to a case (again: changes the role, keeps the first day).
+    LinkPersonCase(PersonCaseRow),
+    AddMilestone(MilestoneRow),
+    RecordInfoRequest(InfoRequestRow),
+    RecordNotice(NoticeRow),
 }
 
 /// A user's password hash (Argon2id, PHC string) and TOTP secret.
@@ -532,6 +543,13 @@ pub trait Catalog: Send {
     fn case_numbers(&self, case_ref: &str) -> Result<CaseNumbers>;
     /// Links in force from an item to elements of any case, by case and number.
     fn links_of_item(&self, sha256: &str) -> Result<Vec<CaseLinkRow>>;
+    /// A case's milestones, by number.
+    fn case_milestones(&self, case_ref: &str) -> Result<Vec<MilestoneRow>>;
+    /// Contact details in force, links to cases, milestones of those cases, requests for
+    /// information and notices (without letters) of one person, or of everyone (`None`).
+    fn victim_rows(&self, pseudonym: Option<&str>) -> Result<VictimRows>;
+    /// The sealed letter kept with the notice `id`, if any.
+    fn notice_letter(&self, id: i64) -> Result<Option<Vec<u8>>>;
 
     /// The distinct items a submission recorded, in SHA-256 order.
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;

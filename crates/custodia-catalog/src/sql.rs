@@ -328,6 +328,60 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     "#,
     ),
+    (
+        10,
+        r#"
+    CREATE TABLE person_contacts (
+        id        INTEGER PRIMARY KEY,
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        sealed    BLOB NOT NULL,
+        set_at    TEXT NOT NULL,
+        set_by    TEXT NOT NULL
+    );
+    CREATE INDEX person_contacts_by_person ON person_contacts (pseudonym, id);
+    CREATE TABLE person_cases (
+        pseudonym TEXT NOT NULL REFERENCES persons(pseudonym),
+        case_ref  TEXT NOT NULL REFERENCES cases(reference),
+        role      TEXT NOT NULL CHECK (role IN ('victim', 'witness', 'victim_witness')),
+        linked_on TEXT NOT NULL,
+        linked_at TEXT NOT NULL,
+        linked_by TEXT NOT NULL,
+        PRIMARY KEY (pseudonym, case_ref)
+    );
+    CREATE TABLE case_milestones (
+        case_ref    TEXT NOT NULL REFERENCES cases(reference),
+        number      INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        date        TEXT NOT NULL,
+        public_text TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        PRIMARY KEY (case_ref, number)
+    );
+    CREATE TABLE info_requests (
+        id          INTEGER PRIMARY KEY,
+        pseudonym   TEXT NOT NULL REFERENCES persons(pseudonym),
+        case_ref    TEXT NOT NULL REFERENCES cases(reference),
+        date        TEXT NOT NULL,
+        sealed      BLOB NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL
+    );
+    CREATE TABLE notices (
+        id          INTEGER PRIMARY KEY,
+        pseudonym   TEXT NOT NULL REFERENCES persons(pseudonym),
+        case_ref    TEXT NOT NULL REFERENCES cases(reference),
+        channel     TEXT NOT NULL,
+        sent_on     TEXT NOT NULL,
+        covers      TEXT NOT NULL,
+        via         TEXT NOT NULL CHECK (via IN ('recorded', 'smtp')),
+        letter      BLOB,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL
+    );
+    CREATE INDEX notices_by_person ON notices (pseudonym, id);
+    "#,
+    ),
 ];
 
 /// How many rows a scan (`for_each_*`) reads per query: a page is read, its rows visited, then
@@ -1017,6 +1071,18 @@ impl<D: Db> Catalog for SqlCatalog<D> {
 
     fn links_of_item(&self, sha256: &str) -> Result<Vec<CaseLinkRow>> {
         crate::cases::links_of_item(&self.db, sha256)
+    }
+
+    fn case_milestones(&self, case_ref: &str) -> Result<Vec<crate::MilestoneRow>> {
+        crate::victims::case_milestones(&self.db, case_ref)
+    }
+
+    fn victim_rows(&self, pseudonym: Option<&str>) -> Result<crate::VictimRows> {
+        crate::victims::victim_rows(&self.db, pseudonym)
+    }
+
+    fn notice_letter(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        crate::victims::notice_letter(&self.db, id)
     }
 
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>> {

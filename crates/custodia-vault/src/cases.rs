@@ -200,7 +200,7 @@ impl Vault {
     /// The digest of an analyst's text that custody details may carry: HMAC-SHA256 under the
     /// vault's case text key (hex). A plain hash of a suspect's name, an excerpt or a note
     /// would let whoever reads the log confirm a guess offline.
-    fn case_text_digest(&self, text: &str) -> String {
+    pub(crate) fn case_text_digest(&self, text: &str) -> String {
         let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.case_text_key);
         hex::encode(ring::hmac::sign(&key, text.as_bytes()).as_ref())
     }
@@ -286,7 +286,12 @@ impl Vault {
         self.crime_catalogue()
     }
 
-    fn require_case(&self, who: &Principal, action: CaseAction, case: &str) -> Result<()> {
+    pub(crate) fn require_case(
+        &self,
+        who: &Principal,
+        action: CaseAction,
+        case: &str,
+    ) -> Result<()> {
         let decision = decide_case(who, action, case);
         if !decision.allowed {
             tracing::info!(user = %who.user, ?action, "case access denied");

@@ -47,6 +47,12 @@ pub struct VaultKeys {
     /// custody details: HMAC-SHA256 under it, so that whoever reads the log cannot confirm a
     /// guessed suspect's name against it.
     pub(crate) case_text: [u8; 32],
+    /// Key that seals the victim register's contact details, request texts and letters
+    /// (AES-256-GCM) in the catalog.
+    pub(crate) victim_seal: [u8; 32],
+    /// Key of the digests that stand for a person and a record in the custody details of the
+    /// victim register (HMAC-SHA256), so the log says nothing of who was contacted.
+    pub(crate) victim_digest: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -84,6 +90,8 @@ impl VaultKeys {
             custody_salt: derive(master, "custody-salt"),
             witness_identity: derive(master, "witness-identity"),
             case_text: derive(master, "case-text"),
+            victim_seal: derive(master, "victim-seal"),
+            victim_digest: derive(master, "victim-digest"),
         }
     }
 

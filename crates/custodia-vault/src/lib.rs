@@ -47,6 +47,7 @@ pub mod schema;
 mod sniff;
 pub mod uploads;
 mod verify;
+pub mod victims;
 mod views;
 
 use std::fs;
@@ -207,6 +208,10 @@ pub struct VaultConfig {
     /// are believed (the client's address, HTTPS); with `serve --trusted-proxy` added to them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The holder's own SMTP relay through which notices to victims are e-mailed
+    /// (`custodia notices send`); none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<victims::SmtpConfig>,
 }
 
 fn default_holder() -> String {
@@ -249,6 +254,9 @@ pub struct Vault {
     identity_key: [u8; 32],
     /// Key of the digests of case analysis texts in custody details (see [`cases`]).
     case_text_key: [u8; 32],
+    /// Keys of the victim register (see [`victims`]): sealing and digests.
+    victim_seal_key: [u8; 32],
+    victim_digest_key: [u8; 32],
     /// The search index, opened (and its files decrypted) once, on first use; shared with the
     /// vault's readers ([`Vault::reader`]), so a writer's commit is what they search next.
     search_index: SharedIndex,
@@ -527,6 +535,7 @@ impl Vault {
             catalog: catalog_target.as_ref().map(|t| t.redacted().to_owned()),
             public_checkpoints: false,
             trusted_proxies: Vec::new(),
+            smtp: None,
             s3_concurrency: None,
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
@@ -662,6 +671,8 @@ impl Vault {
             sealer: custody::EntrySealer::new(&keys.custody_salt),
             identity_key: keys.witness_identity,
             case_text_key: keys.case_text,
+            victim_seal_key: keys.victim_seal,
+            victim_digest_key: keys.victim_digest,
             search_index: Arc::new(std::sync::Mutex::new(None)),
             catalog_key: keys.catalog,
             _writers: None,
@@ -707,6 +718,8 @@ impl Vault {
             sealer: self.sealer.clone(),
             identity_key: self.identity_key,
             case_text_key: self.case_text_key,
+            victim_seal_key: self.victim_seal_key,
+            victim_digest_key: self.victim_digest_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,
@@ -740,6 +753,8 @@ impl Vault {
             sealer: self.sealer.clone(),
             identity_key: self.identity_key,
             case_text_key: self.case_text_key,
+            victim_seal_key: self.victim_seal_key,
+            victim_digest_key: self.victim_digest_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,

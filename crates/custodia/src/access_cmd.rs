@@ -81,6 +81,9 @@ pub enum CaseCommand {
     AddMember { reference: String, user: String },
     /// List cases.
     List,
+    /// A case's milestones: what victims may be told of its progress.
+    #[command(subcommand)]
+    Milestone(crate::victims_cmd::MilestoneCommand),
     #[command(flatten)]
     Analysis(crate::cases_cmd::AnalysisCommand),
 }
@@ -266,6 +269,7 @@ pub fn case(cli: &Cli, out: &Output, command: &CaseCommand) -> Result<ExitCode> 
                 json!({ "case": reference, "user": user }),
             );
         }
+        CaseCommand::Milestone(command) => return crate::victims_cmd::milestone(cli, out, command),
         CaseCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
             let rows = vault.cases_for(&actor(cli, &vault))?;

@@ -16,6 +16,7 @@ mod package_cmd;
 mod request_cmd;
 mod search_cmd;
 mod serve_cmd;
+mod victims_cmd;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -190,6 +191,10 @@ enum Command {
     /// Find the same persons across two lists (or duplicates within one): ranked, explained
     /// candidate pairs. Works on files; needs no vault.
     Match(match_cmd::MatchArgs),
+    /// Notices to victims and witnesses: which are due, drafts in their language, recording and
+    /// e-mailing them (the holder's victim support officers).
+    #[command(subcommand)]
+    Notices(victims_cmd::NoticesCommand),
     /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
     /// items, and index them for search.
     Extract(search_cmd::ExtractArgs),
@@ -566,6 +571,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Reindex => search_cmd::reindex(cli, out),
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
         Command::Match(args) => match_cmd::run(cli, out, args),
+        Command::Notices(command) => victims_cmd::notices(cli, out, command),
         Command::Key(command) => key_cmd::key(cli, out, command),
     }
 }

@@ -126,6 +126,38 @@ pub enum PersonCommand {
     Show { pseudonym: String },
     /// Every person's pseudonym.
     List,
+    /// Set the person's contact details and wishes (victim support officers).
+    Contact {
+        pseudonym: String,
+        /// A JSON file: language, channel, email, address, phone, intermediary, wants_updates,
+        /// interval_months.
+        #[arg(long = "set", value_name = "FILE")]
+        set: PathBuf,
+    },
+    /// Link the person to a case as a victim, a witness or both.
+    Case {
+        pseudonym: String,
+        reference: String,
+        /// victim, witness or victim_witness.
+        #[arg(long, value_name = "ROLE", default_value = "victim")]
+        role: String,
+        /// The day from which notices are owed (YYYY-MM-DD; today when absent).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Record the person's own request for information in a case (answered within 14 days).
+    RequestInfo {
+        pseudonym: String,
+        #[arg(long = "case", value_name = "REF")]
+        case: String,
+        /// The day the person asked (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        #[arg(long, value_name = "TEXT")]
+        text: String,
+    },
+    /// The person's contact details and contact log: notices sent, requests made.
+    Contacts { pseudonym: String },
 }
 
 fn human(view: &RequestView) -> String {
@@ -388,6 +420,33 @@ pub fn person(cli: &Cli, out: &Output, command: &PersonCommand) -> Result<ExitCo
                     view.statements.len()
                 )
             });
+        }
+        PersonCommand::Contact { pseudonym, set } => {
+            return crate::victims_cmd::contact(cli, out, pseudonym, set)
+        }
+        PersonCommand::Case {
+            pseudonym,
+            reference,
+            role,
+            date,
+        } => {
+            return crate::victims_cmd::link_case(
+                cli,
+                out,
+                pseudonym,
+                reference,
+                role,
+                date.as_deref(),
+            )
+        }
+        PersonCommand::RequestInfo {
+            pseudonym,
+            case,
+            date,
+            text,
+        } => return crate::victims_cmd::request_info(cli, out, pseudonym, case, date, text),
+        PersonCommand::Contacts { pseudonym } => {
+            return crate::victims_cmd::contacts(cli, out, pseudonym)
         }
         PersonCommand::List => {
             let vault = open(cli, Access::ReadOnly)?;
