@@ -204,10 +204,13 @@ impl Vault {
             Change {
                 action: action::PERSON_ADD,
                 item: None,
-                // The log commits to the record without the identity in the details text, and
-                // the digest is keyed: nobody can confirm a guessed identity against it.
+                // The log commits to the record without the identity or the protective
+                // measures in the details text (a measure — "relocated", "voice distortion" —
+                // says something of the person), and the digests are keyed: nobody can
+                // confirm a guess against them.
                 details: serde_json::json!({
-                    "pseudonym": pseudonym, "protective_measures": measures,
+                    "pseudonym": pseudonym,
+                    "protective_measures_hmac": self.identity_digest(&measures.to_string()),
                     "identity_hmac": self.identity_digest(&identity.to_string()),
                 }),
                 rows: vec![AccessChange::AddPerson(PersonRow {
