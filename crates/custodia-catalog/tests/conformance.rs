@@ -929,6 +929,160 @@ fn case_analysis_rows(c: &mut dyn Catalog) {
     assert!(imports[0].id > 0);
 }
 
+fn victim_register_rows(c: &mut dyn Catalog) {
+    let person = |p: &str| {
+        AccessChange::AddPerson(PersonRow {
+            pseudonym: p.into(),
+            identity: "{}".into(),
+            protective_measures: "[]".into(),
+            created_at: "t".into(),
+            created_by: "vso".into(),
+        })
+    };
+    let case = |r: &str| {
+        AccessChange::AddCase(CaseRow {
+            reference: r.into(),
+            title: None,
+            created_at: "t".into(),
+            created_by: "admin".into(),
+        })
+    };
+    c.apply(&[person("V-1"), person("V-2"), case("VC"), case("VD")], &[])
+        .unwrap();
+    let contact = |p: &str, sealed: &[u8]| {
+        AccessChange::SetPersonContact(PersonContactRow {
+            id: 0,
+            pseudonym: p.into(),
+            sealed: sealed.to_vec(),
+            set_at: "t".into(),
+            set_by: "vso".into(),
+        })
+    };
+    let link = |p: &str, case: &str, role: &str, on: &str| {
+        AccessChange::LinkPersonCase(PersonCaseRow {
+            pseudonym: p.into(),
+            case_ref: case.into(),
+            role: role.into(),
+            linked_on: on.into(),
+            linked_at: "t".into(),
+            linked_by: "vso".into(),
+        })
+    };
+    let milestone = |case: &str, number: u64, date: &str| {
+        AccessChange::AddMilestone(MilestoneRow {
+            case_ref: case.into(),
+            number,
+            kind: "charged".into(),
+            date: date.into(),
+            public_text: format!("told {number}"),
+            created_at: "t".into(),
+            created_by: "ana".into(),
+        })
+    };
+    c.apply(
+        &[
+            contact("V-1", b"\x00first"),
+            contact("V-1", b"\x01second"),
+            contact("V-2", b"other"),
+            link("V-1", "VC", "victim", "2026-01-05"),
+            link("V-2", "VD", "witness", "2026-02-01"),
+            milestone("VC", 2, "2026-03-20"),
+            milestone("VC", 1, "2026-03-02"),
+            milestone("VD", 1, "2026-04-10"),
+        ],
+        &[event("person_contact_set")],
+    )
+    .unwrap();
+    // Linked again: the role changes, the first day stays.
+    c.apply(&[link("V-1", "VC", "victim_witness", "2026-06-01")], &[])
+        .unwrap();
+    // Unknown persons or cases, a taken milestone number and an unknown role are refused.
+    for bad in [
+        link("V-9", "VC", "victim", "2026-01-01"),
+        link("V-1", "VZ", "victim", "2026-01-01"),
+        link("V-1", "VD", "suspect", "2026-01-01"),
+        milestone("VC", 1, "2026-05-01"),
+        contact("V-9", b"x"),
+    ] {
+        assert!(c.apply(&[bad], &[event("x")]).is_err());
+    }
+    c.apply(
+        &[
+            AccessChange::RecordInfoRequest(InfoRequestRow {
+                id: 0,
+                pseudonym: "V-1".into(),
+                case_ref: "VC".into(),
+                date: "2026-03-25".into(),
+                sealed: b"sealed request".to_vec(),
+                recorded_at: "t".into(),
+                recorded_by: "vso".into(),
+            }),
+            AccessChange::RecordNotice(NoticeRow {
+                id: 0,
+                pseudonym: "V-1".into(),
+                case_ref: "VC".into(),
+                channel: "letter".into(),
+                sent_on: "2026-03-27".into(),
+                covers: r#"["milestone"]"#.into(),
+                via: "recorded".into(),
+                letter: Some(vec![0, 1, 2, 255]),
+                recorded_at: "t".into(),
+                recorded_by: "vso".into(),
+            }),
+            AccessChange::RecordNotice(NoticeRow {
+                id: 0,
+                pseudonym: "V-2".into(),
+                case_ref: "VD".into(),
+                channel: "phone".into(),
+                sent_on: "2026-04-11".into(),
+                covers: "[]".into(),
+                via: "recorded".into(),
+                letter: None,
+                recorded_at: "t".into(),
+                recorded_by: "vso".into(),
+            }),
+        ],
+        &[event("notice_record")],
+    )
+    .unwrap();
+
+    let one = c.victim_rows(Some("V-1")).unwrap();
+    assert_eq!(one.contacts.len(), 1);
+    assert_eq!(
+        one.contacts[0].sealed, b"\x01second",
+        "the latest contact row is in force"
+    );
+    assert_eq!(one.links.len(), 1);
+    assert_eq!(one.links[0].role, "victim_witness");
+    assert_eq!(one.links[0].linked_on, "2026-01-05");
+    let numbers: Vec<(String, u64)> = one
+        .milestones
+        .iter()
+        .map(|m| (m.case_ref.clone(), m.number))
+        .collect();
+    assert_eq!(numbers, [("VC".to_string(), 1), ("VC".to_string(), 2)]);
+    assert_eq!(one.requests.len(), 1);
+    assert_eq!(one.requests[0].sealed, b"sealed request");
+    assert!(one.requests[0].id > 0);
+    assert_eq!(one.notices.len(), 1);
+    assert_eq!(
+        one.notices[0].letter, None,
+        "letters are read one at a time"
+    );
+    assert_eq!(
+        c.notice_letter(one.notices[0].id).unwrap(),
+        Some(vec![0, 1, 2, 255])
+    );
+    let all = c.victim_rows(None).unwrap();
+    assert_eq!(all.contacts.len(), 2);
+    assert_eq!(all.links.len(), 2);
+    assert_eq!(all.milestones.len(), 3);
+    assert_eq!(all.notices.len(), 2);
+    assert_eq!(c.notice_letter(all.notices[1].id).unwrap(), None);
+    assert_eq!(c.case_milestones("VD").unwrap().len(), 1);
+    assert!(c.victim_rows(Some("nobody")).unwrap().links.is_empty());
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -966,6 +1120,7 @@ on_both_backends!(
     text_is_ordered_by_bytes,
     sequencing_gives_consecutive_positions,
     case_analysis_rows,
+    victim_register_rows,
 );
 
 #[test]
@@ -1101,6 +1256,11 @@ fn snapshot(c: &dyn Catalog) -> String {
         c.case_analysis("K1").unwrap(),
         c.crime_imports().unwrap()
     );
+    let victims = c.victim_rows(None).unwrap();
+    out += &format!("{victims:?}\n");
+    for notice in &victims.notices {
+        out += &format!("{:?}\n", c.notice_letter(notice.id).unwrap());
+    }
     out
 }
 
@@ -1108,6 +1268,7 @@ fn fill(c: &mut dyn Catalog) {
     c.set_meta("vault_id", "v-copy").unwrap();
     access_changes_are_atomic_with_their_events(c);
     case_analysis_rows(c);
+    victim_register_rows(c);
     identity_decisions_make_clusters(c);
     c.commit_ingest(&[record("dd", "derived", "aa/text")])
         .unwrap();
