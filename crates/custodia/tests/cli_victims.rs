@@ -184,26 +184,64 @@ fn build() -> Vault {
     }
     let linked = v.ok(
         VSO,
-        &["person", "case", "P-1", "C-A", "--role", "victim", "--date", "2026-01-05"],
+        &[
+            "person",
+            "case",
+            "P-1",
+            "C-A",
+            "--role",
+            "victim",
+            "--date",
+            "2026-01-05",
+        ],
     );
     assert_eq!(linked["linked_on"], "2026-01-05");
     assert_eq!(linked["role"], "victim");
     v.ok(
         VSO,
-        &["person", "case", "P-2", "C-A", "--role", "witness", "--date", "2026-01-05"],
+        &[
+            "person",
+            "case",
+            "P-2",
+            "C-A",
+            "--role",
+            "witness",
+            "--date",
+            "2026-01-05",
+        ],
     );
     v.ok(
         VSO,
-        &["person", "case", "P-3", "C-B", "--role", "victim_witness", "--date", "2026-02-01"],
+        &[
+            "person",
+            "case",
+            "P-3",
+            "C-B",
+            "--role",
+            "victim_witness",
+            "--date",
+            "2026-02-01",
+        ],
     );
-    v.ok(VSO, &["person", "case", "P-4", "C-B", "--date", "2026-02-01"]);
+    v.ok(
+        VSO,
+        &["person", "case", "P-4", "C-B", "--date", "2026-02-01"],
+    );
 
     // Milestones: an analyst on the case, and a custodian.
     let m1 = v.ok(
         Some("ana"),
         &[
-            "case", "milestone", "add", "C-A", "--kind", "suspect_arrested", "--date",
-            "2026-03-02", "--public-text", "A suspect was arrested in Germany.",
+            "case",
+            "milestone",
+            "add",
+            "C-A",
+            "--kind",
+            "suspect_arrested",
+            "--date",
+            "2026-03-02",
+            "--public-text",
+            "A suspect was arrested in Germany.",
         ],
     );
     assert_eq!(m1["milestone"], "M1");
@@ -211,22 +249,45 @@ fn build() -> Vault {
     let m2 = v.ok(
         None,
         &[
-            "case", "milestone", "add", "C-A", "--kind", "charged", "--date", "2026-03-20",
-            "--public-text", "The suspect has been charged with crimes against humanity.",
+            "case",
+            "milestone",
+            "add",
+            "C-A",
+            "--kind",
+            "charged",
+            "--date",
+            "2026-03-20",
+            "--public-text",
+            "The suspect has been charged with crimes against humanity.",
         ],
     );
     assert_eq!(m2["milestone"], "M2");
     v.ok(
         None,
         &[
-            "case", "milestone", "add", "C-B", "--kind", "trial_started", "--date",
-            "2026-04-10", "--public-text", "The trial opened in The Hague.",
+            "case",
+            "milestone",
+            "add",
+            "C-B",
+            "--kind",
+            "trial_started",
+            "--date",
+            "2026-04-10",
+            "--public-text",
+            "The trial opened in The Hague.",
         ],
     );
     let request = v.ok(
         VSO,
         &[
-            "person", "request-info", "P-2", "--case", "C-A", "--date", "2026-03-25", "--text",
+            "person",
+            "request-info",
+            "P-2",
+            "--case",
+            "C-A",
+            "--date",
+            "2026-03-25",
+            "--text",
             REQUEST_TEXT,
         ],
     );
@@ -248,7 +309,13 @@ fn summary(due: &[Value]) -> Vec<(String, String, String, String, bool)> {
         .collect()
 }
 
-fn row(p: &str, c: &str, r: &str, due_by: &str, overdue: bool) -> (String, String, String, String, bool) {
+fn row(
+    p: &str,
+    c: &str,
+    r: &str,
+    due_by: &str,
+    overdue: bool,
+) -> (String, String, String, String, bool) {
     (p.into(), c.into(), r.into(), due_by.into(), overdue)
 }
 
@@ -279,14 +346,25 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     // Drafted in Arabic, right to left, with the public text and the addressee's own name.
     let draft = v.ok(
         VSO,
-        &["notices", "draft", "P-1", "--case", "C-A", "--as-of", "2026-03-18"],
+        &[
+            "notices",
+            "draft",
+            "P-1",
+            "--case",
+            "C-A",
+            "--as-of",
+            "2026-03-18",
+        ],
     );
     assert_eq!(draft["language"], "ar");
     assert_eq!(draft["direction"], "rtl");
     assert_eq!(draft["covers"], json!(["milestone"]));
     assert_eq!(draft["milestones"], json!(["M1"]));
     let body = draft["body"].as_str().unwrap();
-    assert!(body.contains("A suspect was arrested in Germany."), "{body}");
+    assert!(
+        body.contains("A suspect was arrested in Germany."),
+        "{body}"
+    );
     assert!(body.contains("القبض على المشتبه به"), "{body}");
     assert!(body.contains("Amira Haddad"), "{body}");
     assert!(draft["subject"].as_str().unwrap().contains("C-A"));
@@ -297,8 +375,17 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     let recorded = v.ok(
         VSO,
         &[
-            "notices", "record", "P-1", "--case", "C-A", "--channel", "letter", "--sent-at",
-            "2026-03-18", "--file", letter.to_str().unwrap(),
+            "notices",
+            "record",
+            "P-1",
+            "--case",
+            "C-A",
+            "--channel",
+            "letter",
+            "--sent-at",
+            "2026-03-18",
+            "--file",
+            letter.to_str().unwrap(),
         ],
     );
     assert_eq!(recorded["covers"], json!(["milestone"]));
@@ -312,7 +399,11 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     let got = v.ok(
         VSO,
         &[
-            "notices", "letter", "P-1", &recorded["notice"].to_string(), "--out",
+            "notices",
+            "letter",
+            "P-1",
+            &recorded["notice"].to_string(),
+            "--out",
             kept.to_str().unwrap(),
         ],
     );
@@ -335,7 +426,15 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     // P-2's draft in Dutch answers the request and tells both milestones.
     let draft = v.ok(
         VSO,
-        &["notices", "draft", "P-2", "--case", "C-A", "--as-of", "2026-03-26"],
+        &[
+            "notices",
+            "draft",
+            "P-2",
+            "--case",
+            "C-A",
+            "--as-of",
+            "2026-03-26",
+        ],
     );
     assert_eq!(draft["language"], "nl");
     assert_eq!(draft["direction"], "ltr");
@@ -350,8 +449,19 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     v.ok(
         VSO,
         &[
-            "notices", "record", "P-2", "--case", "C-A", "--channel", "email", "--sent-at",
-            "2026-03-27", "--covers", "milestone", "information_request", "periodic",
+            "notices",
+            "record",
+            "P-2",
+            "--case",
+            "C-A",
+            "--channel",
+            "email",
+            "--sent-at",
+            "2026-03-27",
+            "--covers",
+            "milestone",
+            "information_request",
+            "periodic",
         ],
     );
     assert_eq!(
@@ -372,11 +482,22 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     assert_eq!(p3["channel"], "via_intermediary");
     let draft = v.ok(
         VSO,
-        &["notices", "draft", "P-3", "--case", "C-B", "--as-of", "2026-04-12"],
+        &[
+            "notices",
+            "draft",
+            "P-3",
+            "--case",
+            "C-B",
+            "--as-of",
+            "2026-04-12",
+        ],
     );
     assert_eq!(draft["language"], "ckb");
     assert_eq!(draft["direction"], "rtl");
-    assert!(draft["body"].as_str().unwrap().contains("دەستپێکردنی دادگایی"));
+    assert!(draft["body"]
+        .as_str()
+        .unwrap()
+        .contains("دەستپێکردنی دادگایی"));
     let due = v.due("2026-05-01");
     let p3 = due.iter().find(|n| n["pseudonym"] == "P-3").unwrap();
     assert_eq!(p3["overdue"], true, "flagged once past due_by");
@@ -407,28 +528,87 @@ fn bad_input_is_refused_with_a_clear_error() {
     let v = build();
     for (args, says) in [
         (
-            vec!["case", "milestone", "add", "C-A", "--kind", "raid", "--date", "2026-01-01", "--public-text", "x"],
+            vec![
+                "case",
+                "milestone",
+                "add",
+                "C-A",
+                "--kind",
+                "raid",
+                "--date",
+                "2026-01-01",
+                "--public-text",
+                "x",
+            ],
             "milestone kind",
         ),
         (
-            vec!["case", "milestone", "add", "C-A", "--kind", "verdict", "--date", "2026-02-30", "--public-text", "x"],
+            vec![
+                "case",
+                "milestone",
+                "add",
+                "C-A",
+                "--kind",
+                "verdict",
+                "--date",
+                "2026-02-30",
+                "--public-text",
+                "x",
+            ],
             "2026-02-30",
         ),
         (
-            vec!["case", "milestone", "add", "C-Z", "--kind", "verdict", "--date", "2026-02-03", "--public-text", "x"],
+            vec![
+                "case",
+                "milestone",
+                "add",
+                "C-Z",
+                "--kind",
+                "verdict",
+                "--date",
+                "2026-02-03",
+                "--public-text",
+                "x",
+            ],
             "C-Z",
         ),
-        (vec!["notices", "due", "--as-of", "05/03/2026"], "05/03/2026"),
         (
-            vec!["notices", "record", "P-1", "--case", "C-A", "--channel", "pigeon", "--sent-at", "2026-03-18"],
+            vec!["notices", "due", "--as-of", "05/03/2026"],
+            "05/03/2026",
+        ),
+        (
+            vec![
+                "notices",
+                "record",
+                "P-1",
+                "--case",
+                "C-A",
+                "--channel",
+                "pigeon",
+                "--sent-at",
+                "2026-03-18",
+            ],
             "pigeon",
         ),
         (
-            vec!["notices", "record", "P-1", "--case", "C-B", "--channel", "letter", "--sent-at", "2026-03-18"],
+            vec![
+                "notices",
+                "record",
+                "P-1",
+                "--case",
+                "C-B",
+                "--channel",
+                "letter",
+                "--sent-at",
+                "2026-03-18",
+            ],
             "not linked",
         ),
         (vec!["notices", "draft", "P-9", "--case", "C-A"], "P-9"),
-        (vec!["person", "case", "P-1", "C-A", "--role", "suspect"], "suspect"),
+        (
+            vec!["person", "case", "P-1", "C-A", "--role", "suspect"],
+            "suspect",
+        ),
     ] {
         let user = if args[0] == "case" { None } else { VSO };
         let (error, stderr) = v.fails(user, &args);
@@ -438,11 +618,26 @@ fn bad_input_is_refused_with_a_clear_error() {
     // Contact details that do not hang together.
     for (contact, says) in [
         (json!({"language": "ar", "channel": "email"}), "email"),
-        (json!({"language": "xx", "channel": "letter", "address": "a"}), "xx"),
-        (json!({"language": "en", "channel": "letter", "address": "a", "interval_months": 0}), "interval_months"),
-        (json!({"language": "en", "channel": "email", "email": "not an address"}), "not an e-mail"),
-        (json!({"language": "en", "channel": "in_person", "favourite": "x"}), "favourite"),
-        (json!({"language": "en", "channel": "letter", "address": "a\u{0}b"}), "NUL"),
+        (
+            json!({"language": "xx", "channel": "letter", "address": "a"}),
+            "xx",
+        ),
+        (
+            json!({"language": "en", "channel": "letter", "address": "a", "interval_months": 0}),
+            "interval_months",
+        ),
+        (
+            json!({"language": "en", "channel": "email", "email": "not an address"}),
+            "not an e-mail",
+        ),
+        (
+            json!({"language": "en", "channel": "in_person", "favourite": "x"}),
+            "favourite",
+        ),
+        (
+            json!({"language": "en", "channel": "letter", "address": "a\u{0}b"}),
+            "NUL",
+        ),
     ] {
         let file = v.file("bad-contact.json", &contact.to_string());
         let (error, stderr) = v.fails(VSO, &["person", "contact", "P-1", "--set", &file]);
@@ -470,14 +665,31 @@ fn secrets() -> Vec<String> {
 fn nothing_leaks_to_other_roles_into_drafts_or_into_the_log() {
     let v = build();
     // The draft's own data aside, no field of a draft holds another person's data.
-    for (me, case) in [("P-1", "C-A"), ("P-2", "C-A"), ("P-3", "C-B"), ("P-4", "C-B")] {
+    for (me, case) in [
+        ("P-1", "C-A"),
+        ("P-2", "C-A"),
+        ("P-3", "C-B"),
+        ("P-4", "C-B"),
+    ] {
         let draft = v.ok(
             VSO,
-            &["notices", "draft", me, "--case", case, "--as-of", "2026-04-12"],
+            &[
+                "notices",
+                "draft",
+                me,
+                "--case",
+                case,
+                "--as-of",
+                "2026-04-12",
+            ],
         );
         let fields = draft.as_object().unwrap();
         for person in people().iter().filter(|p| p.pseudonym != me) {
-            let mut theirs = vec![person.name.to_owned(), person.pseudonym.to_owned(), person.measure.to_owned()];
+            let mut theirs = vec![
+                person.name.to_owned(),
+                person.pseudonym.to_owned(),
+                person.measure.to_owned(),
+            ];
             for key in ["email", "address", "intermediary", "phone"] {
                 if let Some(value) = person.contact[key].as_str() {
                     theirs.push(value.to_owned());
@@ -503,27 +715,73 @@ fn nothing_leaks_to_other_roles_into_drafts_or_into_the_log() {
     // Every other role is refused, in words that give nothing away.
     let notice = v.ok(
         VSO,
-        &["notices", "record", "P-1", "--case", "C-A", "--channel", "letter", "--sent-at", "2026-03-18"],
+        &[
+            "notices",
+            "record",
+            "P-1",
+            "--case",
+            "C-A",
+            "--channel",
+            "letter",
+            "--sent-at",
+            "2026-03-18",
+        ],
     );
-    let contact_file = v.file("c.json", &json!({"language": "en", "channel": "in_person"}).to_string());
+    let contact_file = v.file(
+        "c.json",
+        &json!({"language": "en", "channel": "in_person"}).to_string(),
+    );
     for user in [None, Some("ana"), Some("aud")] {
         for args in [
             vec!["notices", "due", "--as-of", "2026-03-18"],
             vec!["notices", "draft", "P-1", "--case", "C-A"],
             vec!["notices", "draft", "P-9", "--case", "C-A"],
-            vec!["notices", "record", "P-1", "--case", "C-A", "--channel", "letter", "--sent-at", "2026-03-19"],
-            vec!["notices", "letter", "P-1", &notice["notice"].to_string(), "--out", "x"],
+            vec![
+                "notices",
+                "record",
+                "P-1",
+                "--case",
+                "C-A",
+                "--channel",
+                "letter",
+                "--sent-at",
+                "2026-03-19",
+            ],
+            vec![
+                "notices",
+                "letter",
+                "P-1",
+                &notice["notice"].to_string(),
+                "--out",
+                "x",
+            ],
             vec!["person", "contacts", "P-1"],
             vec!["person", "contacts", "P-9"],
             vec!["person", "contact", "P-1", "--set", &contact_file],
             vec!["person", "case", "P-1", "C-B"],
-            vec!["person", "request-info", "P-1", "--case", "C-A", "--date", "2026-03-01", "--text", "x"],
+            vec![
+                "person",
+                "request-info",
+                "P-1",
+                "--case",
+                "C-A",
+                "--date",
+                "2026-03-01",
+                "--text",
+                "x",
+            ],
         ] {
             let (error, stderr) = v.fails(user, &args);
             let text = format!("{error} {stderr}");
-            assert!(text.contains("victim support officer"), "{user:?} {args:?}: {text}");
+            assert!(
+                text.contains("victim support officer"),
+                "{user:?} {args:?}: {text}"
+            );
             for secret in secrets() {
-                assert!(!text.contains(&secret), "{user:?} {args:?} leaks {secret:?}");
+                assert!(
+                    !text.contains(&secret),
+                    "{user:?} {args:?} leaks {secret:?}"
+                );
             }
             assert!(!text.contains("P-9"), "{user:?} {args:?}: {text}");
         }
@@ -532,12 +790,34 @@ fn nothing_leaks_to_other_roles_into_drafts_or_into_the_log() {
     // member, is not even told the case exists) or an analyst of another case.
     let (error, _) = v.fails(
         Some("aud"),
-        &["case", "milestone", "add", "C-A", "--kind", "verdict", "--date", "2026-05-01", "--public-text", "x"],
+        &[
+            "case",
+            "milestone",
+            "add",
+            "C-A",
+            "--kind",
+            "verdict",
+            "--date",
+            "2026-05-01",
+            "--public-text",
+            "x",
+        ],
     );
     assert!(error.to_string().contains("not permitted"), "{error}");
     v.fails(
         Some("ana"),
-        &["case", "milestone", "add", "C-B", "--kind", "verdict", "--date", "2026-05-01", "--public-text", "x"],
+        &[
+            "case",
+            "milestone",
+            "add",
+            "C-B",
+            "--kind",
+            "verdict",
+            "--date",
+            "2026-05-01",
+            "--public-text",
+            "x",
+        ],
     );
 
     // The custody log's details name nobody: every entry of the register carries a keyed digest
@@ -551,7 +831,10 @@ fn nothing_leaks_to_other_roles_into_drafts_or_into_the_log() {
         "notice_record",
     ];
     let head = v.ok(None, &["log", "checkpoint"]);
-    let size = head["tree_size"].as_u64().or_else(|| head["size"].as_u64()).unwrap();
+    let size = head["tree_size"]
+        .as_u64()
+        .or_else(|| head["size"].as_u64())
+        .unwrap();
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for index in 0..size {
         let entry = v.ok(None, &["log", "prove", "--entry", &index.to_string()]);
@@ -565,20 +848,35 @@ fn nothing_leaks_to_other_roles_into_drafts_or_into_the_log() {
             });
         let details = entry["openings"]["details"]["value"].as_str().unwrap_or("");
         for secret in secrets() {
-            assert!(!details.contains(&secret), "entry {index} ({action}) holds {secret:?}");
+            assert!(
+                !details.contains(&secret),
+                "entry {index} ({action}) holds {secret:?}"
+            );
         }
         if register_actions.contains(&action.as_str()) {
             *seen.entry(action.clone()).or_default() += 1;
             let parsed: Value = serde_json::from_str(details).unwrap();
             for key in parsed.as_object().unwrap().keys() {
                 assert!(
-                    ["person", "case", "record", "covers", "milestone", "kind", "date", "public_text_digest"]
-                        .contains(&key.as_str()),
+                    [
+                        "person",
+                        "case",
+                        "record",
+                        "covers",
+                        "milestone",
+                        "kind",
+                        "date",
+                        "public_text_digest"
+                    ]
+                    .contains(&key.as_str()),
                     "entry {index} ({action}) has the field `{key}`: {details}"
                 );
             }
             for pseudonym in ["P-1", "P-2", "P-3", "P-4"] {
-                assert!(!details.contains(pseudonym), "entry {index} ({action}): {details}");
+                assert!(
+                    !details.contains(pseudonym),
+                    "entry {index} ({action}): {details}"
+                );
             }
             if action != "case_milestone_add" {
                 assert_eq!(parsed["person"].as_str().unwrap().len(), 64);
@@ -615,7 +913,10 @@ fn a_draft_prints_as_a_pdf_letter() {
         .any(|p| Path::new(p).exists())
         || std::env::var_os("CUSTODIA_CHROMIUM").is_some();
     if !chromium {
-        assert!(std::env::var_os("CI").is_none(), "Chromium is missing under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is missing under CI"
+        );
         eprintln!("skipped: no Chromium");
         return;
     }
@@ -625,15 +926,27 @@ fn a_draft_prints_as_a_pdf_letter() {
     v.ok(
         VSO,
         &[
-            "notices", "draft", "P-1", "--case", "C-A", "--as-of", "2026-03-18", "--pdf",
-            pdf.to_str().unwrap(), "--html", html.to_str().unwrap(),
+            "notices",
+            "draft",
+            "P-1",
+            "--case",
+            "C-A",
+            "--as-of",
+            "2026-03-18",
+            "--pdf",
+            pdf.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
         ],
     );
     let bytes = fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"), "not a PDF");
     assert!(bytes.len() > 2000);
     let page = fs::read_to_string(&html).unwrap();
-    assert!(page.contains("dir=\"rtl\"") && page.contains("lang=\"ar\""), "{page}");
+    assert!(
+        page.contains("dir=\"rtl\"") && page.contains("lang=\"ar\""),
+        "{page}"
+    );
     assert!(page.contains("17 Nineveh Street<br>Mosul"), "{page}");
     assert!(!page.contains("Jan de Vries"));
     // Written for the owner only: it holds a victim's address.
@@ -642,7 +955,15 @@ fn a_draft_prints_as_a_pdf_letter() {
     // An existing file is not overwritten.
     let (error, _) = v.fails(
         VSO,
-        &["notices", "draft", "P-1", "--case", "C-A", "--pdf", pdf.to_str().unwrap()],
+        &[
+            "notices",
+            "draft",
+            "P-1",
+            "--case",
+            "C-A",
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
     );
     assert!(error.to_string().contains("already exists"), "{error}");
 }
@@ -736,7 +1057,10 @@ impl SmtpServer {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("aiosmtpd said {line:?}"));
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("aiosmtpd said {line:?}"));
         SmtpServer {
             child,
             port,
@@ -807,12 +1131,19 @@ fn notices_are_e_mailed_through_the_holders_relay() {
     assert_eq!(sent["via"], "smtp");
     assert_eq!(sent["channel"], "email");
     assert_eq!(sent["letter_kept"], true);
-    assert!(sent["covers"].as_array().unwrap().iter().any(|c| c == "milestone"));
+    assert!(sent["covers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "milestone"));
     let rcpt = fs::read_to_string(server.mailbox.join("0.rcpt")).unwrap();
     assert_eq!(rcpt, "jan.devries@example.nl");
     let text = fs::read_to_string(server.mailbox.join("0.txt")).unwrap();
     assert!(text.contains("C-A"), "{text}");
-    assert!(text.contains("The suspect has been charged with crimes against humanity."), "{text}");
+    assert!(
+        text.contains("The suspect has been charged with crimes against humanity."),
+        "{text}"
+    );
     assert!(text.contains("Jan de Vries"), "{text}");
     assert!(!text.contains("Amira") && !text.contains("P-1"), "{text}");
     assert_eq!(notices_of(&v, "P-2"), 1);
@@ -820,7 +1151,14 @@ fn notices_are_e_mailed_through_the_holders_relay() {
     let kept = v.work.join("kept.eml");
     v.ok(
         VSO,
-        &["notices", "letter", "P-2", &sent["notice"].to_string(), "--out", kept.to_str().unwrap()],
+        &[
+            "notices",
+            "letter",
+            "P-2",
+            &sent["notice"].to_string(),
+            "--out",
+            kept.to_str().unwrap(),
+        ],
     );
     let kept = fs::read_to_string(&kept).unwrap();
     assert!(kept.contains("To: jan.devries@example.nl"), "{kept}");
@@ -852,5 +1190,8 @@ fn notices_are_e_mailed_through_the_holders_relay() {
     // Credentials never go into vault.json.
     set_relay(&v, &format!("smtp://user:secret@127.0.0.1:{port}"));
     let (error, _) = v.fails(VSO, &["notices", "send", "P-2", "--case", "C-A"]);
-    assert!(error.to_string().contains("must not hold credentials"), "{error}");
+    assert!(
+        error.to_string().contains("must not hold credentials"),
+        "{error}"
+    );
 }
