@@ -601,6 +601,36 @@ pub fn decide_case(who: &Principal, action: CaseAction, case: &str) -> Decision 
     }
 }
 
+/// What statistics a person is shown (`custodia stats`, the annual report, the Reports page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatisticsScope {
+    /// The holder's custodians, auditors and administrators: every figure.
+    Everything,
+    /// A requesting authority's requester: its own authority's requests, nothing else.
+    Authority(String),
+    /// An originator's liaison: its own consent decisions and its own holdings, nothing else.
+    Originator(String),
+}
+
+/// Decides which statistics `who` may see, if any: figures are counted only over what the
+/// scope allows, so that a count never reveals what its reader may not know exists.
+pub fn decide_statistics(who: &Principal) -> Result<StatisticsScope, Decision> {
+    if who.of_holder()
+        && (who.is(Role::Custodian) || who.is(Role::Auditor) || who.is(Role::Administrator))
+    {
+        return Ok(StatisticsScope::Everything);
+    }
+    if who.organisation_kind == OrganisationKind::RequestingAuthority && who.is(Role::Requester) {
+        return Ok(StatisticsScope::Authority(who.organisation.clone()));
+    }
+    if who.organisation_kind == OrganisationKind::Originator && who.is(Role::OriginatorLiaison) {
+        return Ok(StatisticsScope::Originator(who.organisation.clone()));
+    }
+    Err(Decision::deny(
+        "statistics are for the holder's custodians, auditors and administrators, a requesting authority's requesters (their own requests) and an originator's liaisons (their own decisions and holdings)",
+    ))
+}
+
 /// Decides whether `who` may work with the victim register: contact details and wishes,
 /// persons' links to cases, requests for information, notices due, drafts, notices sent and the
 /// contact log. Only the holder's victim support officers: how to reach a victim, in which

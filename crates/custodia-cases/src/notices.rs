@@ -99,6 +99,7 @@ named_enum!(
         TrialStarted => "trial_started",
         Verdict => "verdict",
         Appeal => "appeal",
+        Cassation => "cassation",
         EvidenceShared => "evidence_shared",
         CaseClosed => "case_closed",
     }

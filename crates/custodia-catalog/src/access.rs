@@ -364,6 +364,20 @@ pub(crate) fn consents_of(db: &dyn Db, sha256: &str) -> Result<Vec<ConsentRow>> 
     )
 }
 
+/// Consent decisions taken between two instants (RFC 3339 text, `from` inclusive, `until`
+/// exclusive), oldest first.
+pub(crate) fn consents_decided(db: &dyn Db, from: &str, until: &str) -> Result<Vec<ConsentRow>> {
+    all(
+        db,
+        "list consents decided in a period",
+        "SELECT id, sha256, originator, recipient, decision, conditions, decided_at, decided_by,
+                reason
+         FROM consents WHERE decided_at >= ?1 AND decided_at < ?2 ORDER BY id",
+        args![from, until],
+        consent_row,
+    )
+}
+
 pub(crate) fn releases_of(db: &dyn Db, sha256: &str) -> Result<Vec<ReleaseRow>> {
     all(
         db,

@@ -478,6 +478,9 @@ pub trait Catalog: Send {
     fn regimes_of_submission(&self, submission_key: &str) -> Result<Vec<RegimeRow>>;
     /// Consent decisions on an item, oldest first.
     fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>>;
+    /// Consent decisions taken from `from` (inclusive) until `until` (exclusive), both RFC 3339
+    /// text in UTC, oldest first.
+    fn consents_decided(&self, from: &str, until: &str) -> Result<Vec<ConsentRow>>;
     /// Releases of an item, oldest first.
     fn releases_of(&self, sha256: &str) -> Result<Vec<ReleaseRow>>;
 

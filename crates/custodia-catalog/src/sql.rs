@@ -773,6 +773,9 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     fn consents_of(&self, sha256: &str) -> Result<Vec<ConsentRow>> {
         access::consents_of(&self.db, sha256)
     }
+    fn consents_decided(&self, from: &str, until: &str) -> Result<Vec<ConsentRow>> {
+        access::consents_decided(&self.db, from, until)
+    }
     fn identity_decisions(&self) -> Result<Vec<IdentityDecisionRow>> {
         crate::identity::decisions(&self.db)
     }

@@ -163,7 +163,7 @@ impl Vault {
         Ok(h)
     }
 
-    fn visible_items(&self, actor: &str) -> Result<(Vec<ItemSummary>, bool)> {
+    pub(crate) fn visible_items(&self, actor: &str) -> Result<(Vec<ItemSummary>, bool)> {
         let who = self.principal(actor)?;
         let mut rows: Vec<ItemRow> = Vec::new();
         let mut truncated = false;

@@ -45,6 +45,7 @@ pub mod redact;
 pub mod requests;
 pub mod schema;
 mod sniff;
+pub mod stats;
 pub mod uploads;
 mod verify;
 pub mod victims;

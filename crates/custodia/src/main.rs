@@ -13,6 +13,7 @@ mod key_cmd;
 mod match_cmd;
 mod output;
 mod package_cmd;
+mod report_cmd;
 mod request_cmd;
 mod search_cmd;
 mod serve_cmd;
@@ -195,6 +196,12 @@ enum Command {
     /// e-mailing them (the holder's victim support officers).
     #[command(subcommand)]
     Notices(victims_cmd::NoticesCommand),
+    /// Statistics of requests, consent, holdings and cases over a period, as far as the caller
+    /// may see them.
+    Stats(report_cmd::StatsArgs),
+    /// Reports: the annual tables beside the previous year's, with charts.
+    #[command(subcommand)]
+    Report(report_cmd::ReportCommand),
     /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
     /// items, and index them for search.
     Extract(search_cmd::ExtractArgs),
@@ -572,6 +579,8 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Demo { collection } => demo(cli, out, collection.as_deref()),
         Command::Match(args) => match_cmd::run(cli, out, args),
         Command::Notices(command) => victims_cmd::notices(cli, out, command),
+        Command::Stats(args) => report_cmd::stats(cli, out, args),
+        Command::Report(command) => report_cmd::report(cli, out, command),
         Command::Key(command) => key_cmd::key(cli, out, command),
     }
 }

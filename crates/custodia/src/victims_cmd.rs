@@ -365,7 +365,7 @@ pub fn notices(cli: &Cli, out: &Output, command: &NoticesCommand) -> Result<Exit
 }
 
 /// Writes a new file readable by its owner only (a letter holds a victim's address).
-fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -396,9 +396,14 @@ fn chromium() -> Result<PathBuf> {
     bail!("no Chromium to print the letter with\n\nhint: install Debian's `chromium` package, or set CUSTODIA_CHROMIUM to a Chromium or Chrome binary; `--html FILE` writes the letter for any other printer")
 }
 
-/// Prints the draft's letter to `path` as PDF with headless Chromium, from a private temporary
-/// folder that is removed afterwards (the letter holds the person's address).
+/// Prints the draft's letter to `path` as PDF (see [`print_html_to_pdf`]).
 fn print_pdf(draft: &NoticeDraft, path: &Path) -> Result<()> {
+    print_html_to_pdf(&draft.letter_html(), path)
+}
+
+/// Prints an HTML page to `path` as PDF with headless Chromium, from a private temporary folder
+/// that is removed afterwards (a letter holds a person's address); `path` must not exist yet.
+pub(crate) fn print_html_to_pdf(html: &str, path: &Path) -> Result<()> {
     if path.exists() {
         bail!(
             "`{}` already exists; refusing to overwrite it",
@@ -407,12 +412,12 @@ fn print_pdf(draft: &NoticeDraft, path: &Path) -> Result<()> {
     }
     let browser = chromium()?;
     let scratch = tempfile::Builder::new()
-        .prefix("custodia-letter-")
+        .prefix("custodia-print-")
         .tempdir()
-        .context("cannot make a private temporary folder for the letter")?;
-    let page = scratch.path().join("letter.html");
-    std::fs::write(&page, draft.letter_html()).context("cannot write the letter's page")?;
-    let printed = scratch.path().join("letter.pdf");
+        .context("cannot make a private temporary folder to print in")?;
+    let page = scratch.path().join("page.html");
+    std::fs::write(&page, html).context("cannot write the page to print")?;
+    let printed = scratch.path().join("page.pdf");
     let status = std::process::Command::new(&browser)
         .args([
             "--headless",
@@ -441,8 +446,9 @@ fn print_pdf(draft: &NoticeDraft, path: &Path) -> Result<()> {
     match bytes {
         Some(bytes) if status.success() => write_new(path, &bytes),
         _ => bail!(
-            "`{}` did not print the letter (exit status {status})",
-            browser.display()
+            "`{}` did not print `{}` (exit status {status})",
+            browser.display(),
+            path.display()
         ),
     }
 }
