@@ -6,7 +6,9 @@
 // download it as the prosecutor and verify it with `custodia-verify`; then builds a case (a
 // charge laid with the keyboard, an incident with a place, the uploaded item linked to an element
 // from its page, the matrix's status and gaps as they change, unlinking) and checks the case page
-// in Arabic. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
+// in Arabic; then victim support: the notices due (overdue ones first and marked), a notice drafted
+// in the victim's language (Arabic, right to left), recorded as sent, gone from the list and in the
+// person's contact log, the page in Arabic, and a custodian refused it. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
 //
 // Usage: node e2e/run.mjs [--bin target/debug/custodia] [--verify target/debug/custodia-verify]
 //                         [--screenshots DIR]
@@ -211,6 +213,100 @@ async function caseAnalysis(page, base, sha) {
   assert.deepEqual(await gaps(page), before);
 }
 
+// The day `days` ago (UTC), as YYYY-MM-DD.
+function daysAgo(days) {
+  return new Date(Date.now() - days * 86400000).toISOString().slice(0, 10);
+}
+
+const MILESTONE_TEXT = "A suspect in the Sinjar case was arrested.";
+
+// Victim support through the web application: V-21 (Arabic, by letter) owes a notice of a
+// milestone a few days old; V-22 (no contact details, linked months ago) an overdue periodic one.
+async function victimSupport(browser, base, custodianPage) {
+  step("victim support: notices due, a draft in Arabic, recorded, the contact log");
+  const support = await signIn(browser, base, "support");
+  const page = support.page;
+  await page.getByRole("navigation", { name: "main" }).getByRole("link", { name: "Victim support" }).click();
+  await page.waitForURL(`${base}/victims`);
+  assert.match(await page.locator("h1").innerText(), /Victim support/);
+  const rows = page.locator("table.due tbody tr");
+  const rowOf = (pseudonym, reason) => rows.filter({ has: page.locator("bdi", { hasText: pseudonym }) })
+    .filter({ hasText: reason });
+  // Overdue first, marked in words and by class.
+  assert.equal(await rows.first().getAttribute("class"), "overdue");
+  const overdue = rowOf("V-22", "Periodic update");
+  assert.equal(await overdue.count(), 1);
+  assert.equal(await overdue.getAttribute("class"), "overdue");
+  assert.equal((await overdue.locator(".mark.overdue").innerText()).trim(), "Overdue");
+  const due = rowOf("V-21", "Milestone");
+  assert.equal(await due.count(), 1);
+  assert.equal(await due.getAttribute("class"), "pending");
+  const cells = (await due.locator("td").allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(cells.slice(0, 8),
+    ["Due", "V-21", CASE, "Milestone", daysAgo(4), cells[5], "Arabic", "Letter"]);
+  await shot(page, "18-victims-due");
+
+  // The draft: in Arabic, right to left, with the milestone's public text; drafting is a POST.
+  await due.getByRole("button", { name: "Draft" }).click();
+  await page.waitForURL(`${base}/victims/draft`);
+  const draft = page.locator("article.draft");
+  assert.equal(await draft.getAttribute("lang"), "ar");
+  assert.equal(await draft.getAttribute("dir"), "rtl");
+  assert.match(await draft.locator("h2.subject").innerText(), new RegExp(CASE));
+  assert.match(await draft.innerText(), new RegExp(MILESTONE_TEXT));
+  assert.match(await draft.innerText(), /Layla Haddad/);
+  await shot(page, "19-victims-draft");
+
+  // Recorded as a letter posted today, settling the milestone.
+  assert.equal(await page.getByLabel("Channel").inputValue(), "letter");
+  assert.ok(await page.getByLabel("Milestone").isChecked(), "the draft's reason is ticked");
+  assert.ok(!(await page.getByLabel("Periodic update").isChecked()));
+  await page.getByLabel("Sent on").fill(daysAgo(0));
+  await page.getByRole("button", { name: "Record the notice as sent" }).click();
+  await page.waitForURL(`${base}/victims/person/V-21#log`);
+  const notice = page.locator("table.contact-log tbody tr.entry-notice");
+  assert.equal(await notice.count(), 1);
+  const entry = (await notice.locator("td").allInnerTexts()).map((t) => t.trim());
+  assert.equal(entry[0], daysAgo(0));
+  assert.equal(entry[2], CASE);
+  assert.equal(entry[3], "Letter");
+  assert.equal(entry[4], "Milestone");
+  assert.match(await page.locator("#contact").innerText(), /12 Canal Street/);
+  assert.match(await page.locator("#cases").innerText(), new RegExp(`${CASE}[\\s\\S]*Victim[\\s\\S]*${daysAgo(60)}`));
+  await shot(page, "20-victims-contact-log");
+
+  // Gone from the notices due; V-22's stay.
+  await page.goto(`${base}/victims`);
+  assert.equal(await rowOf("V-21", "Milestone").count(), 0);
+  assert.equal(await rowOf("V-22", "Periodic update").count(), 1);
+
+  // In Arabic: right to left, values isolated.
+  await page.goto(`${base}/language?lang=ar&next=/victims`);
+  await page.waitForURL(`${base}/victims`);
+  assert.equal(await page.locator("html").getAttribute("dir"), "rtl");
+  assert.equal(await page.locator("html").getAttribute("lang"), "ar");
+  assert.match(await page.locator("h1").innerText(), /دعم الضحايا/);
+  assert.equal((await rows.first().locator(".mark.overdue").innerText()).trim(), "متأخر");
+  assert.ok((await rows.first().locator("td bdi").count()) >= 4, "pseudonym, case and dates isolated");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the Arabic victim support page is ${overflow}px wider than the window`);
+  await shot(page, "21-victims-arabic");
+  await page.goto(`${base}/language?lang=en&next=/victims`);
+  await support.context.close();
+
+  // A custodian has no such page: refused as any forbidden page, and not in the navigation.
+  step("custodian: refused the victim support pages");
+  for (const path of ["/victims", "/victims/person/V-21", "/victims/person/V-9999"]) {
+    const refused = await custodianPage.goto(`${base}${path}`);
+    assert.equal(refused.status(), 403, path);
+    assert.match(await custodianPage.getByRole("alert").innerText(), /You may not see this page/);
+    assert.doesNotMatch(await custodianPage.content(), /12 Canal Street|Layla Haddad/);
+  }
+  await custodianPage.goto(`${base}/`);
+  assert.equal(await custodianPage.getByRole("navigation", { name: "main" })
+    .getByRole("link", { name: "Victim support" }).count(), 0);
+}
+
 async function main() {
   step(`setting up a vault in ${vault}`);
   cli(["init", "--administrator", "custodian"]);
@@ -218,12 +314,27 @@ async function main() {
   cli(["org", "add", AUTHORITY, "--kind", "requesting_authority", "--approved-requester"]);
   cli(["user", "add", "liaison", "--org", ORIGINATOR, "--role", "originator_liaison"]);
   cli(["user", "add", "prosecutor", "--org", AUTHORITY, "--role", "requester"]);
-  for (const user of ["custodian", "liaison", "prosecutor"]) {
+  cli(["user", "add", "support", "--org", "Holder", "--role", "victim_support_officer"]);
+  for (const user of ["custodian", "liaison", "prosecutor", "support"]) {
     cli(["user", "password", user], PASSWORD);
   }
   cli(["ingest", "samples/collection", "--originator", ORIGINATOR]);
   cli(["extract", "--pending"]);
   cli(["case", "add", CASE, "--title", "Sinjar, August 2014"]);
+  // The victim register: V-21 (Arabic, by letter) and V-22, victims in the case, and a
+  // milestone of it a few days old.
+  const identity = join(work, "identity.json");
+  writeFileSync(identity, JSON.stringify({ name: "Layla Haddad" }));
+  const contact = join(work, "contact.json");
+  writeFileSync(contact, JSON.stringify({ language: "ar", channel: "letter", address: "12 Canal Street\nAmsterdam" }));
+  for (const pseudonym of ["V-21", "V-22"]) {
+    cli(["--as", "support", "person", "add", pseudonym, "--identity", identity]);
+  }
+  cli(["--as", "support", "person", "contact", "V-21", "--set", contact]);
+  cli(["case", "milestone", "add", CASE, "--kind", "suspect_arrested", "--date", daysAgo(4),
+    "--public-text", MILESTONE_TEXT]);
+  cli(["--as", "support", "person", "case", "V-21", CASE, "--role", "victim", "--date", daysAgo(60)]);
+  cli(["--as", "support", "person", "case", "V-22", CASE, "--role", "victim", "--date", daysAgo(240)]);
 
   const server = await startServer();
   const { base } = server;
@@ -403,6 +514,7 @@ async function main() {
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
 
     await caseAnalysis(page, base, sha);
+    await victimSupport(browser, base, page);
 
     await custodian.context.close();
     await prosecutor.context.close();

@@ -269,11 +269,40 @@ fn storable_json() -> Value {
     })
 }
 
+/// A calendar day as the victim register's routes take it.
+fn day() -> Value {
+    json!({ "type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$" })
+}
+
+/// The values of one of the victim register's enumerations (`custodia_cases::notices`).
+fn notice_enum<T: std::fmt::Display>(values: &[T]) -> Value {
+    let values: Vec<String> = values.iter().map(ToString::to_string).collect();
+    json!({ "type": "string", "enum": values })
+}
+
 /// Properties of request bodies whose shape the Rust type does not say: (schema, property,
 /// what the server takes).
 fn property_overrides() -> Vec<(&'static str, &'static str, Value)> {
+    use custodia_vault::custodia_cases::notices::{Channel, MilestoneKind, Reason};
     let hashes = json!({ "type": "array", "items": sha256() });
+    let nullable_day =
+        json!({ "type": ["string", "null"], "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$" });
     vec![
+        ("DraftBody", "as_of", nullable_day),
+        ("RecordBody", "sent_at", day()),
+        ("RecordBody", "channel", notice_enum(Channel::ALL)),
+        (
+            "RecordBody",
+            "covers",
+            json!({ "type": ["array", "null"], "items": notice_enum(Reason::ALL) }),
+        ),
+        ("MilestoneBody", "kind", notice_enum(MilestoneKind::ALL)),
+        ("MilestoneBody", "date", day()),
+        ("MilestoneBody", "public_text", {
+            let mut text = non_blank();
+            text["maxLength"] = json!(20_000);
+            text
+        }),
         ("OrganisationBody", "kind", organisation_kinds()),
         ("OrganisationBody", "name", non_blank()),
         (
@@ -423,6 +452,7 @@ fn refine_operation(path: &str, method: &str, operation: &mut Value, bodies: &mu
                 // A path segment is never empty.
                 ("path", _) => *schema = non_blank(),
                 ("query", "sort") => *schema = json!({ "type": "string", "enum": SORTS }),
+                ("query", "as_of") => *schema = day(),
                 // An empty query is not understood.
                 ("query", "q") if path == "/api/v1/search" => *schema = non_blank(),
                 // Nothing leaves the vault without a purpose for the custody log.

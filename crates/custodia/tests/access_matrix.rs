@@ -27,6 +27,8 @@ const NOTE_B: &str = "handed over by the Borealis field team in Dohuk";
 const REASON_B: &str = "the Borealis source would be exposed";
 const WITNESS_NAME: &str = "Nadia Quarrelsome Ferhat";
 const WITNESS_BORN: &str = "1993-07-14";
+const WITNESS_EMAIL: &str = "nadia.ferhat@mail.example";
+const MILESTONE_TEXT: &str = "The first suspect in case C-A was arrested on 1 October.";
 const MISSING_SHA: &str = "00000000000000000000000000000000000000000000000000000000000000aa";
 
 /// The callers, in the order of the table's columns.
@@ -211,9 +213,18 @@ const TABLE: &[Row] = &[
     api("GET", "/api/v1/cases/{case}/matrix", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("GET", "/api/v1/cases/{case}/timeline", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("GET", "/api/v1/cases/{case}/map", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    // --- the victim register, API: the holder's victim support officers alone; a case's
+    // milestones also for those who read the case, recorded by its analysts and custodians
+    // (victim support reads any case's milestones, an unknown case's as none) ---
+    api("GET", "/api/v1/notices/due", "", "", T::None, ["403", "403", "403", "403", "200", "403", "403", "403", "403", "401"]),
+    api("GET", "/api/v1/persons/{pseudonym}/contacts", "", "", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("GET", "/api/v1/cases/{case}/milestones", "", "", T::Case, ["403 403 403", "200 200 400", "403 403 403", "200 200 403", "200 200 200", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("POST", "/api/v1/cases/{case}/charges", "", r#"{"crime": "7(1)(a)"}"#, T::Case, ["403 403 403", "201 201 400", "403 403 403", "201 201 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("POST", "/api/v1/cases/{case}/incidents", "", r#"{"title": "Shelling", "from": "2014-08-03"}"#, T::Case, ["403 403 403", "201 201 400", "403 403 403", "201 201 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("POST", "/api/v1/cases/{case}/links", "", r#"{"element": "7(1)(a)/1", "item": "00000000000000000000000000000000000000000000000000000000000000aa", "assessment": "supports"}"#, T::Case, ["403 403 403", "404 404 400", "403 403 403", "404 404 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/notices/draft", "", r#"{"pseudonym": "{pseudonym}", "case": "C-A"}"#, T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/notices/record", "", r#"{"pseudonym": "{pseudonym}", "case": "C-A", "channel": "email", "sent_at": "2026-01-10", "covers": ["milestone"]}"#, T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "201 201 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
+    api("POST", "/api/v1/cases/{case}/milestones", "", r#"{"kind": "suspect_arrested", "date": "2025-11-02", "public_text": "A second suspect was arrested."}"#, T::Case, ["403 403 403", "201 201 400", "403 403 403", "201 201 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     api("DELETE", "/api/v1/cases/{case}/links/{link}", "", "", T::Case, ["403 403 403", "400 400 400", "403 403 403", "400 400 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),
     page("GET", "/login", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/language", "lang=en", "", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "303"]),
@@ -228,6 +239,8 @@ const TABLE: &[Row] = &[
     page("GET", "/requests/{id}", "", "", T::Request, ["400 400 400", "200 200 400", "200 200 400", "400 400 400", "400 400 400", "200 400 400", "200 200 400", "200 400 400", "200 400 400", "303 303 303"]),
     page("GET", "/requests/{id}/packages/{package}", "", "", T::Package, ["400 400 400", "200 400 400", "400 400 400", "400 400 400", "400 400 400", "400 400 400", "400 400 400", "200 400 400", "400 400 400", "303 303 303"]),
     page("GET", "/witnesses", "", "", T::None, ["403", "200", "403", "403", "200", "403", "403", "403", "403", "303"]),
+    page("GET", "/victims", "", "", T::None, ["403", "403", "403", "403", "200", "403", "403", "403", "403", "303"]),
+    page("GET", "/victims/person/{pseudonym}", "", "", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("GET", "/admin", "", "", T::None, ["200", "403", "200", "403", "403", "403", "403", "403", "403", "303"]),
     page("GET", "/assets/app.css", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/app.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
@@ -268,6 +281,9 @@ const TABLE: &[Row] = &[
     page("POST", "/cases/{case}/incidents", "", "csrf={csrf}&title=Shelling&from=2014-08-03", T::Case, ["403 403 403", "303 303 400", "403 403 403", "303 303 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/cases/{case}/links", "", "csrf={csrf}&element=7(1)(a)/1&item=00000000000000000000000000000000000000000000000000000000000000aa&assessment=supports&strength=medium", T::Case, ["403 403 403", "404 404 400", "403 403 403", "404 404 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/cases/{case}/unlink", "", "csrf={csrf}&link=L999", T::Case, ["403 403 403", "400 400 400", "403 403 403", "400 400 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    // --- victim support, pages ---
+    page("POST", "/victims/draft", "", "csrf={csrf}&pseudonym={pseudonym}&case=C-A", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
+    page("POST", "/victims/record", "", "csrf={csrf}&pseudonym={pseudonym}&case=C-A&channel=letter&sent_at=2026-01-11&cover_periodic=on", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
 ];
 
 /// The totals and lists each signed-in caller may see (columns as in [`TABLE`], nobody aside):
@@ -463,6 +479,46 @@ fn scenario() -> (TestVault, World) {
         "requesting_authority",
     ]);
     v.ok(["person", "link", "W-17", &a2]);
+    // The victim register: how to reach W-17, W-17 a victim in C-A, and a milestone of C-A.
+    let contact = v.tmp.path().join("contact.json");
+    fs::write(
+        &contact,
+        format!(r#"{{"language": "ar", "channel": "email", "email": "{WITNESS_EMAIL}"}}"#),
+    )
+    .unwrap();
+    v.ok([
+        "--as",
+        vso,
+        "person",
+        "contact",
+        "W-17",
+        "--set",
+        contact.to_str().unwrap(),
+    ]);
+    v.ok([
+        "--as",
+        vso,
+        "person",
+        "case",
+        "W-17",
+        "C-A",
+        "--role",
+        "victim",
+        "--date",
+        "2025-09-01",
+    ]);
+    v.ok([
+        "case",
+        "milestone",
+        "add",
+        "C-A",
+        "--kind",
+        "suspect_arrested",
+        "--date",
+        "2025-10-01",
+        "--public-text",
+        MILESTONE_TEXT,
+    ]);
 
     let file = |who: Who| {
         v.ok([
@@ -551,6 +607,10 @@ fn forbidden(who: Who, w: &World) -> Vec<(&'static str, String)> {
     deny("B's refusal reason", REASON_B, &[Cus, Aud, Lb]);
     deny("the witness's name", WITNESS_NAME, &[Vso]);
     deny("the witness's birth date", WITNESS_BORN, &[Vso]);
+    // How to reach a victim is for victim support alone; a milestone's text for the case's
+    // readers and victim support.
+    deny("the witness's e-mail address", WITNESS_EMAIL, &[Vso]);
+    deny("C-A's milestone", MILESTONE_TEXT, &[Cus, Ana, Vso]);
     deny("State X's request", &w.request_x, &[Cus, Aud, La, Lb, Rx]);
     deny("State Y's request", &w.request_y, &[Cus, Aud, Lb, Ry]);
     // Who decided for an originator or acted for the holder is not named to other parties.

@@ -11,6 +11,7 @@ pub(crate) mod persons;
 pub(crate) mod requests;
 pub(crate) mod search;
 pub(crate) mod uploads;
+pub(crate) mod victims;
 
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(persons::routes())
         .merge(log::routes())
         .merge(cases::routes())
+        .merge(victims::routes())
 }
 
 /// Items to add to a request.

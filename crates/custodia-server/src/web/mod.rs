@@ -67,6 +67,10 @@ pub fn routes() -> Router<AppState> {
             get(pages::requests::package_download),
         )
         .route("/witnesses", get(pages::witnesses::witnesses))
+        .route("/victims", get(pages::victims::victims))
+        .route("/victims/draft", post(pages::victims::draft_submit))
+        .route("/victims/record", post(pages::victims::record_submit))
+        .route("/victims/person/{pseudonym}", get(pages::victims::person))
         .route("/cases", get(pages::cases::cases))
         .route("/cases/{case}", get(pages::cases::case))
         .route("/cases/{case}/charges", post(pages::cases::charge_submit))
@@ -271,6 +275,9 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     if v.is(Role::VictimSupportOfficer) || (v.of_holder() && v.is(Role::Custodian)) {
         nav.push(("witnesses", "/witnesses", "nav.witnesses"));
+    }
+    if custodia_vault::custodia_access::decide_victim_register(&v.who).allowed {
+        nav.push(("victims", "/victims", "nav.victims"));
     }
     let accounts = custodia_vault::custodia_access::may_administer(
         &v.who,

@@ -10,6 +10,7 @@ pub(crate) mod requests;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod uploads;
+pub(crate) mod victims;
 pub(crate) mod witnesses;
 
 use axum::extract::{FromRequest, Request};
