@@ -42,10 +42,12 @@ pub enum Role {
     VictimSupportOfficer,
     Auditor,
     Administrator,
+    /// Assesses civilian-harm reports received from the public.
+    HarmAssessor,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Custodian,
         Role::Analyst,
         Role::OriginatorLiaison,
@@ -53,6 +55,7 @@ impl Role {
         Role::VictimSupportOfficer,
         Role::Auditor,
         Role::Administrator,
+        Role::HarmAssessor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +67,7 @@ impl Role {
             Role::VictimSupportOfficer => "victim_support_officer",
             Role::Auditor => "auditor",
             Role::Administrator => "administrator",
+            Role::HarmAssessor => "harm_assessor",
         }
     }
 }
@@ -437,12 +441,13 @@ pub enum AdminTarget<'a> {
 /// The roles that act for the holder: [`decide`] and the vault honour them only in the holder
 /// organisation, and they open the archive (custodians), its cases (analysts), its log
 /// (auditors), its witnesses (victim support) or its accounts (administrators).
-pub const HOLDER_ROLES: [Role; 5] = [
+pub const HOLDER_ROLES: [Role; 6] = [
     Role::Custodian,
     Role::Analyst,
     Role::Auditor,
     Role::VictimSupportOfficer,
     Role::Administrator,
+    Role::HarmAssessor,
 ];
 
 /// Whether `role` may be held by a user of an organisation of `kind`.
@@ -629,6 +634,20 @@ pub fn decide_statistics(who: &Principal) -> Result<StatisticsScope, Decision> {
     Err(Decision::deny(
         "statistics are for the holder's custodians, auditors and administrators, a requesting authority's requesters (their own requests) and an originator's liaisons (their own decisions and holdings)",
     ))
+}
+
+/// Decides whether `who` may read and assess civilian-harm reports from the public (their
+/// descriptions, the reporters' contacts, the assessors' notes) and import monitors' counts:
+/// the holder's harm assessors and custodians. The monthly public overview is made from what
+/// they decided, and holds nothing private.
+pub fn decide_harm(who: &Principal) -> Decision {
+    if who.of_holder() && (who.is(Role::HarmAssessor) || who.is(Role::Custodian)) {
+        Decision::allow("harm assessor or custodian of the holder")
+    } else {
+        Decision::deny(
+            "only the holder's harm assessors and custodians work with civilian-harm reports",
+        )
+    }
 }
 
 /// Decides whether `who` may work with the victim register: contact details and wishes,

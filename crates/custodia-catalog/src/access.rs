@@ -186,6 +186,9 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
         AccessChange::AddMilestone(r) => crate::victims::add_milestone(db, r)?,
         AccessChange::RecordInfoRequest(r) => crate::victims::record_info_request(db, r)?,
         AccessChange::RecordNotice(r) => crate::victims::record_notice(db, r)?,
+        AccessChange::AddHarmReport(r) => crate::harm::add_report(db, r)?,
+        AccessChange::AssessHarmReport(r) => crate::harm::assess(db, r)?,
+        AccessChange::AddMonitorCount(r) => crate::harm::add_monitor_count(db, r)?,
         AccessChange::AddIncident(r) => crate::cases::add_incident(db, r)?,
         AccessChange::AddLink { link, item } => crate::cases::add_link(db, link, item)?,
         AccessChange::RemoveLink {

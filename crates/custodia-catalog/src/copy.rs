@@ -46,6 +46,9 @@ const TABLES: &[(&str, &[&str])] = &[
     ("case_milestones", &["case_ref", "number"]),
     ("info_requests", &["id"]),
     ("notices", &["id"]),
+    ("harm_reports", &["reference"]),
+    ("harm_assessments", &["id"]),
+    ("harm_monitor_counts", &["id"]),
 ];
 
 /// Tables whose `id` is generated (an identity column on PostgreSQL).
@@ -63,6 +66,8 @@ const GENERATED_IDS: &[&str] = &[
     "person_contacts",
     "info_requests",
     "notices",
+    "harm_assessments",
+    "harm_monitor_counts",
 ];
 
 /// Rows per page (and per transaction on the target).

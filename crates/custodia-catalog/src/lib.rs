@@ -23,12 +23,14 @@ mod copy;
 mod credentials;
 pub mod db;
 mod derived;
+mod harm;
 mod identity;
 mod postgres;
 mod requests;
 mod sql;
 mod sqlite;
 mod victims;
+pub use harm::{HarmAssessmentRow, HarmReportRow, MonitorCountRow};
 
 use serde::{Deserialize, Serialize};
 
@@ -326,6 +328,9 @@ pub enum AccessChange {
     AddMilestone(MilestoneRow),
     RecordInfoRequest(InfoRequestRow),
     RecordNotice(NoticeRow),
+    AddHarmReport(HarmReportRow),
+    AssessHarmReport(HarmAssessmentRow),
+    AddMonitorCount(MonitorCountRow),
 }
 
 /// A user's password hash (Argon2id, PHC string) and TOTP secret.
@@ -553,6 +558,12 @@ pub trait Catalog: Send {
     fn victim_rows(&self, pseudonym: Option<&str>) -> Result<VictimRows>;
     /// The sealed letter kept with the notice `id`, if any.
     fn notice_letter(&self, id: i64) -> Result<Option<Vec<u8>>>;
+    /// Civilian-harm reports, in the order received.
+    fn harm_reports(&self) -> Result<Vec<HarmReportRow>>;
+    /// Every assessment of every harm report, oldest first.
+    fn harm_assessments(&self) -> Result<Vec<HarmAssessmentRow>>;
+    /// Monitors' counts, in the order imported.
+    fn monitor_counts(&self) -> Result<Vec<MonitorCountRow>>;
 
     /// The distinct items a submission recorded, in SHA-256 order.
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>>;

@@ -380,6 +380,40 @@ const MIGRATIONS: &[(i64, &str)] = &[
         recorded_by TEXT NOT NULL
     );
     CREATE INDEX notices_by_person ON notices (pseudonym, id);
+    CREATE TABLE harm_reports (
+        reference   TEXT PRIMARY KEY,
+        sha256      TEXT NOT NULL REFERENCES items(sha256),
+        attachments TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        sealed      BLOB NOT NULL,
+        contact     BLOB
+    );
+    CREATE TABLE harm_assessments (
+        id             INTEGER PRIMARY KEY,
+        reference      TEXT NOT NULL REFERENCES harm_reports(reference),
+        status         TEXT NOT NULL CHECK (status IN ('credible', 'not_credible', 'duplicate',
+                                                       'insufficient_information')),
+        duplicate_of   TEXT,
+        killed         INTEGER,
+        injured        INTEGER,
+        area           TEXT,
+        date           TEXT,
+        public_summary TEXT,
+        note           BLOB,
+        assessed_at    TEXT NOT NULL,
+        assessed_by    TEXT NOT NULL
+    );
+    CREATE TABLE harm_monitor_counts (
+        id          INTEGER PRIMARY KEY,
+        source      TEXT NOT NULL,
+        date        TEXT NOT NULL,
+        area        TEXT NOT NULL,
+        killed_min  INTEGER NOT NULL,
+        killed_max  INTEGER NOT NULL,
+        reference   TEXT,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL
+    );
     "#,
     ),
 ];
@@ -1086,6 +1120,18 @@ impl<D: Db> Catalog for SqlCatalog<D> {
 
     fn notice_letter(&self, id: i64) -> Result<Option<Vec<u8>>> {
         crate::victims::notice_letter(&self.db, id)
+    }
+
+    fn harm_reports(&self) -> Result<Vec<crate::HarmReportRow>> {
+        crate::harm::reports(&self.db)
+    }
+
+    fn harm_assessments(&self) -> Result<Vec<crate::HarmAssessmentRow>> {
+        crate::harm::assessments(&self.db)
+    }
+
+    fn monitor_counts(&self) -> Result<Vec<crate::MonitorCountRow>> {
+        crate::harm::monitor_counts(&self.db)
     }
 
     fn items_of_submission(&self, submission_key: &str) -> Result<Vec<String>> {

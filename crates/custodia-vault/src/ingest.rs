@@ -247,14 +247,26 @@ impl Vault {
         options: IngestOptions,
         progress: &'a dyn IngestProgress,
     ) -> Result<Ingest<'a>> {
+        let who = self.principal(&options.actor)?;
+        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
+        self.begin_authorised_ingest(submission_key, options, progress)
+    }
+
+    /// Prepares a run of submission `submission_key` whose actor the caller has already
+    /// authorised by a rule of its own (a civilian-harm report from the public reporting point
+    /// is stored in the name of no user).
+    fn begin_authorised_ingest<'a>(
+        &'a mut self,
+        submission_key: String,
+        options: IngestOptions,
+        progress: &'a dyn IngestProgress,
+    ) -> Result<Ingest<'a>> {
         self.require_write()?;
         if options.originator.trim().is_empty() {
             return Err(VaultError::Invalid(
                 "an originator is required (`--originator NAME`)".into(),
             ));
         }
-        let who = self.principal(&options.actor)?;
-        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
         self.ensure_originator(&options.originator, &options.actor)?;
         self.ensure_submission_regime(
             &submission_key,
@@ -295,8 +307,23 @@ impl Vault {
         options: IngestOptions,
         progress: &dyn IngestProgress,
     ) -> Result<IngestReport> {
+        let who = self.principal(&options.actor)?;
+        self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
+        self.ingest_reader_authorised(name, reader, submission_key, options, progress)
+    }
+
+    /// [`Vault::ingest_reader`] for an actor the caller has authorised by a rule of its own.
+    pub(crate) fn ingest_reader_authorised(
+        &mut self,
+        name: &str,
+        reader: &mut dyn Read,
+        submission_key: &str,
+        options: IngestOptions,
+        progress: &dyn IngestProgress,
+    ) -> Result<IngestReport> {
         let started = Instant::now();
-        let mut ingest = self.begin_ingest(submission_key.to_owned(), options, progress)?;
+        let mut ingest =
+            self.begin_authorised_ingest(submission_key.to_owned(), options, progress)?;
         let path = ingest.unique_path(name);
         let original_name = Path::new(name)
             .file_name()

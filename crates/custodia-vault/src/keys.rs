@@ -53,6 +53,9 @@ pub struct VaultKeys {
     /// Key of the digests that stand for a person and a record in the custody details of the
     /// victim register (HMAC-SHA256), so the log says nothing of who was contacted.
     pub(crate) victim_digest: [u8; 32],
+    /// Key that seals civilian-harm reports' fields, reporters' contacts and assessors' notes
+    /// (AES-256-GCM) in the catalog.
+    pub(crate) harm_seal: [u8; 32],
 }
 
 impl std::fmt::Debug for VaultKeys {
@@ -92,6 +95,7 @@ impl VaultKeys {
             case_text: derive(master, "case-text"),
             victim_seal: derive(master, "victim-seal"),
             victim_digest: derive(master, "victim-digest"),
+            harm_seal: derive(master, "harm-seal"),
         }
     }
 

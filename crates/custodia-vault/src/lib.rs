@@ -36,6 +36,7 @@ pub mod custody;
 mod custody_log;
 mod directory;
 mod extraction;
+pub mod harm;
 mod identity;
 mod ingest;
 mod keys;
@@ -258,6 +259,8 @@ pub struct Vault {
     /// Keys of the victim register (see [`victims`]): sealing and digests.
     victim_seal_key: [u8; 32],
     victim_digest_key: [u8; 32],
+    /// Key sealing civilian-harm reports' private fields (see [`harm`]).
+    harm_seal_key: [u8; 32],
     /// The search index, opened (and its files decrypted) once, on first use; shared with the
     /// vault's readers ([`Vault::reader`]), so a writer's commit is what they search next.
     search_index: SharedIndex,
@@ -674,6 +677,7 @@ impl Vault {
             case_text_key: keys.case_text,
             victim_seal_key: keys.victim_seal,
             victim_digest_key: keys.victim_digest,
+            harm_seal_key: keys.harm_seal,
             search_index: Arc::new(std::sync::Mutex::new(None)),
             catalog_key: keys.catalog,
             _writers: None,
@@ -721,6 +725,7 @@ impl Vault {
             case_text_key: self.case_text_key,
             victim_seal_key: self.victim_seal_key,
             victim_digest_key: self.victim_digest_key,
+            harm_seal_key: self.harm_seal_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,
@@ -756,6 +761,7 @@ impl Vault {
             case_text_key: self.case_text_key,
             victim_seal_key: self.victim_seal_key,
             victim_digest_key: self.victim_digest_key,
+            harm_seal_key: self.harm_seal_key,
             search_index: Arc::clone(&self.search_index),
             catalog_key: self.catalog_key,
             _writers: None,

@@ -392,6 +392,52 @@ pub struct SmtpConfig {
     pub timeout_secs: Option<u64>,
 }
 
+/// Seals `plain` under `key` (AES-256-GCM, a random nonce before the ciphertext), bound to
+/// `context` (the associated data: what the value is and whose), so that a sealed value moved to
+/// another row does not open.
+pub(crate) fn seal(key: &[u8; 32], context: &str, plain: &[u8]) -> Result<Vec<u8>> {
+    let key = LessSafeKey::new(
+        UnboundKey::new(&AES_256_GCM, key).map_err(|_| VaultError::Crypto("a sealing key"))?,
+    );
+    let mut nonce = [0u8; NONCE_LEN];
+    SystemRandom::new()
+        .fill(&mut nonce)
+        .map_err(|_| VaultError::Crypto("no system randomness"))?;
+    let mut sealed = plain.to_vec();
+    key.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(context.as_bytes()),
+        &mut sealed,
+    )
+    .map_err(|_| VaultError::Crypto("sealing a record failed"))?;
+    let mut out = nonce.to_vec();
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+/// Opens what [`seal`] sealed under the same key and context.
+pub(crate) fn open(key: &[u8; 32], context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+    let damaged =
+        || VaultError::Crypto("a sealed record does not open (altered, moved, or another vault's)");
+    if sealed.len() < NONCE_LEN {
+        return Err(damaged());
+    }
+    let key = LessSafeKey::new(
+        UnboundKey::new(&AES_256_GCM, key).map_err(|_| VaultError::Crypto("a sealing key"))?,
+    );
+    let mut nonce = [0u8; NONCE_LEN];
+    nonce.copy_from_slice(&sealed[..NONCE_LEN]);
+    let mut body = sealed[NONCE_LEN..].to_vec();
+    let plain = key
+        .open_in_place(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(context.as_bytes()),
+            &mut body,
+        )
+        .map_err(|_| damaged())?;
+    Ok(plain.to_vec())
+}
+
 /// Today's date (UTC).
 pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -473,50 +519,19 @@ impl Vault {
     }
 
     fn victim_seal(&self, kind: &str, pseudonym: &str, plain: &[u8]) -> Result<Vec<u8>> {
-        let key = LessSafeKey::new(
-            UnboundKey::new(&AES_256_GCM, &self.victim_seal_key)
-                .map_err(|_| VaultError::Crypto("the victim register key"))?,
-        );
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| VaultError::Crypto("no system randomness"))?;
-        let mut sealed = plain.to_vec();
-        key.seal_in_place_append_tag(
-            Nonce::assume_unique_for_key(nonce),
-            Aad::from(format!("custodia victim register v1\0{kind}\0{pseudonym}")),
-            &mut sealed,
+        seal(
+            &self.victim_seal_key,
+            &format!("custodia victim register v1\0{kind}\0{pseudonym}"),
+            plain,
         )
-        .map_err(|_| VaultError::Crypto("sealing a victim register record failed"))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(out)
     }
 
     fn victim_open(&self, kind: &str, pseudonym: &str, sealed: &[u8]) -> Result<Vec<u8>> {
-        let damaged = || {
-            VaultError::Crypto(
-                "a sealed victim register record does not open (altered, moved, or another vault's)",
-            )
-        };
-        if sealed.len() < NONCE_LEN {
-            return Err(damaged());
-        }
-        let key = LessSafeKey::new(
-            UnboundKey::new(&AES_256_GCM, &self.victim_seal_key)
-                .map_err(|_| VaultError::Crypto("the victim register key"))?,
-        );
-        let mut nonce = [0u8; NONCE_LEN];
-        nonce.copy_from_slice(&sealed[..NONCE_LEN]);
-        let mut body = sealed[NONCE_LEN..].to_vec();
-        let plain = key
-            .open_in_place(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(format!("custodia victim register v1\0{kind}\0{pseudonym}")),
-                &mut body,
-            )
-            .map_err(|_| damaged())?;
-        Ok(plain.to_vec())
+        open(
+            &self.victim_seal_key,
+            &format!("custodia victim register v1\0{kind}\0{pseudonym}"),
+            sealed,
+        )
     }
 
     fn open_contact(&self, row: &PersonContactRow) -> Result<ContactDetails> {

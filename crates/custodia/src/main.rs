@@ -9,6 +9,7 @@
 mod access_cmd;
 mod auth_cmd;
 mod cases_cmd;
+mod harm_cmd;
 mod key_cmd;
 mod match_cmd;
 mod output;
@@ -202,6 +203,10 @@ enum Command {
     /// Reports: the annual tables beside the previous year's, with charts.
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
+    /// Civilian-harm reports from the public: assessment, monitors' counts, the monthly public
+    /// overview.
+    #[command(subcommand)]
+    Harm(harm_cmd::HarmCommand),
     /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
     /// items, and index them for search.
     Extract(search_cmd::ExtractArgs),
@@ -581,6 +586,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Notices(command) => victims_cmd::notices(cli, out, command),
         Command::Stats(args) => report_cmd::stats(cli, out, args),
         Command::Report(command) => report_cmd::report(cli, out, command),
+        Command::Harm(command) => harm_cmd::harm(cli, out, command),
         Command::Key(command) => key_cmd::key(cli, out, command),
     }
 }

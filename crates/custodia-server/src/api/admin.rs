@@ -158,7 +158,7 @@ pub(crate) struct UserBody {
     name: String,
     organisation: String,
     /// Among `custodian`, `analyst`, `originator_liaison`, `requester`,
-    /// `victim_support_officer`, `auditor`, `administrator`.
+    /// `victim_support_officer`, `auditor`, `administrator`, `harm_assessor`.
     #[schema(value_type = Vec<String>)]
     roles: Vec<Role>,
 }
