@@ -110,6 +110,7 @@ fn the_cli_lets_no_administrator_act_as_another_user() {
         "auditor",
         "analyst",
         "victim_support_officer",
+        "harm_assessor",
     ] {
         let e = v
             .run(["user", "add", "mole", "--org", NL, "--role", role])
