@@ -570,12 +570,12 @@ impl Vault {
                     "`--duplicate-of` goes with the status `duplicate` only".into(),
                 ))
             }
-            (Some(other), _) => {
-                if other == reference || !reports.iter().any(|r| &r.reference == other) {
-                    return Err(VaultError::Invalid(format!(
-                        "`{other}` is not another harm report"
-                    )));
-                }
+            (Some(other), _)
+                if other == reference || !reports.iter().any(|r| &r.reference == other) =>
+            {
+                return Err(VaultError::Invalid(format!(
+                    "`{other}` is not another harm report"
+                )));
             }
             _ => {}
         }

@@ -227,7 +227,7 @@ impl Vault {
                     continue;
                 }
                 let states = self.catalog.request_states(&request.id)?;
-                let ended = states.iter().filter(|s| by_end(&s.at)).last();
+                let ended = states.iter().rfind(|s| by_end(&s.at));
                 let finalised_at = states
                     .iter()
                     .find(|s| s.state == "finalised" && by_end(&s.at))
@@ -773,7 +773,7 @@ mod tests {
             vault.stats("ana", None, None),
             Err(VaultError::NotPermitted(_))
         ));
-        assert!(matches!(vault.stats("nobody", None, None), Err(_)));
+        assert!(vault.stats("nobody", None, None).is_err());
         // Bad periods.
         assert!(vault.stats("admin", Some("2025-02-30"), None).is_err());
         assert!(vault
