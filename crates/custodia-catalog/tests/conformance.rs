@@ -1083,6 +1083,83 @@ fn victim_register_rows(c: &mut dyn Catalog) {
     assert!(c.victim_rows(Some("nobody")).unwrap().links.is_empty());
 }
 
+fn harm_report_rows(c: &mut dyn Catalog) {
+    let item = "4a2a".repeat(16);
+    c.commit_ingest(&[record(&item, "harm-k", "HR-1/report.json")])
+        .unwrap();
+    let report = |reference: &str, contact: Option<Vec<u8>>| {
+        AccessChange::AddHarmReport(HarmReportRow {
+            reference: reference.into(),
+            sha256: item.clone(),
+            attachments: "[]".into(),
+            received_at: format!("2026-03-0{}T10:00:00Z", reference.len() % 9),
+            sealed: vec![1, 2, 3],
+            contact,
+        })
+    };
+    c.apply(
+        &[report("HR-A", Some(vec![9, 9])), report("HR-BB", None)],
+        &[event("harm_report")],
+    )
+    .unwrap();
+    let assess = |reference: &str, status: &str| {
+        AccessChange::AssessHarmReport(HarmAssessmentRow {
+            id: 0,
+            reference: reference.into(),
+            status: status.into(),
+            duplicate_of: None,
+            killed: Some(3),
+            injured: None,
+            area: Some("Mosul West".into()),
+            date: Some("2026-03-01".into()),
+            public_summary: None,
+            note: Some(vec![7]),
+            assessed_at: "t".into(),
+            assessed_by: "assessor".into(),
+        })
+    };
+    c.apply(
+        &[assess("HR-A", "credible"), assess("HR-A", "not_credible")],
+        &[],
+    )
+    .unwrap();
+    // An unknown report, an unknown outcome and a taken reference are refused.
+    for bad in [
+        assess("HR-Z", "credible"),
+        assess("HR-A", "maybe"),
+        report("HR-A", None),
+    ] {
+        assert!(c.apply(&[bad], &[event("x")]).is_err());
+    }
+    c.apply(
+        &[AccessChange::AddMonitorCount(MonitorCountRow {
+            id: 0,
+            source: "Airwars".into(),
+            date: "2026-03-02".into(),
+            area: "Mosul".into(),
+            killed_min: 5,
+            killed_max: 9,
+            reference: None,
+            imported_at: "t".into(),
+            imported_by: "assessor".into(),
+        })],
+        &[],
+    )
+    .unwrap();
+    let reports = c.harm_reports().unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0].contact, Some(vec![9, 9]));
+    assert_eq!(reports[1].contact, None);
+    let assessments = c.harm_assessments().unwrap();
+    let statuses: Vec<&str> = assessments.iter().map(|a| a.status.as_str()).collect();
+    assert_eq!(statuses, ["credible", "not_credible"]);
+    assert_eq!(assessments[0].killed, Some(3));
+    assert_eq!(assessments[0].injured, None);
+    assert_eq!(assessments[0].note, Some(vec![7]));
+    let counts = c.monitor_counts().unwrap();
+    assert_eq!((counts[0].killed_min, counts[0].killed_max), (5, 9));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1121,6 +1198,7 @@ on_both_backends!(
     sequencing_gives_consecutive_positions,
     case_analysis_rows,
     victim_register_rows,
+    harm_report_rows,
 );
 
 #[test]
@@ -1256,6 +1334,12 @@ fn snapshot(c: &dyn Catalog) -> String {
         c.case_analysis("K1").unwrap(),
         c.crime_imports().unwrap()
     );
+    out += &format!(
+        "{:?}{:?}{:?}\n",
+        c.harm_reports().unwrap(),
+        c.harm_assessments().unwrap(),
+        c.monitor_counts().unwrap()
+    );
     let victims = c.victim_rows(None).unwrap();
     out += &format!("{victims:?}\n");
     for notice in &victims.notices {
@@ -1269,6 +1353,7 @@ fn fill(c: &mut dyn Catalog) {
     access_changes_are_atomic_with_their_events(c);
     case_analysis_rows(c);
     victim_register_rows(c);
+    harm_report_rows(c);
     identity_decisions_make_clusters(c);
     c.commit_ingest(&[record("dd", "derived", "aa/text")])
         .unwrap();
