@@ -156,6 +156,18 @@ enum Command {
         /// repeatable. From anyone else those headers are ignored.
         #[arg(long = "trusted-proxy", value_name = "ADDR")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Also serve the public reporting point for civilian harm (the form `/report` and
+        /// `POST /api/v1/public/harm-reports`, without sign-in) on a listener of its own.
+        #[arg(long)]
+        public_intake: bool,
+        /// Where the public reporting point listens (with `--public-intake`).
+        #[arg(
+            long,
+            default_value = "127.0.0.1:8081",
+            value_name = "ADDR",
+            requires = "public_intake"
+        )]
+        intake_listen: std::net::SocketAddr,
     },
     /// Sign in as the API does, and print a session token (password from a file or stdin).
     Login {
@@ -445,12 +457,15 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             listen,
             demo_collection,
             trusted_proxies,
+            public_intake,
+            intake_listen,
         } => serve_cmd::serve(
             cli,
             out,
             *listen,
             demo_collection.as_deref(),
             trusted_proxies.clone(),
+            public_intake.then_some(*intake_listen),
         ),
         Command::Login {
             name,
@@ -647,7 +662,7 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
         s.mb_per_s,
         s.errors
     ));
-    out.print(&report, || {
+    out.print_large(&report, || {
         let mut text = String::new();
         for item in &report.items {
             text.push_str(&format!(
