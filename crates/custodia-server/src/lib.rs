@@ -14,6 +14,7 @@
 mod api;
 mod guard;
 mod health;
+pub mod intake;
 mod openapi;
 mod signin;
 mod stream;

@@ -74,7 +74,7 @@ pub(crate) async fn client_context(
 /// trusted proxy, reading the chain from the right, since only the right end was written by
 /// our own proxies) and whether the client used HTTPS. `Forwarded` (RFC 7239) wins over the
 /// `X-Forwarded-*` headers.
-fn forwarded(headers: &HeaderMap, trusted: &[IpAddr]) -> (Option<IpAddr>, bool) {
+pub(crate) fn forwarded(headers: &HeaderMap, trusted: &[IpAddr]) -> (Option<IpAddr>, bool) {
     let all = |name: header::HeaderName| -> Vec<String> {
         headers
             .get_all(name)

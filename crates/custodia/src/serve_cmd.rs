@@ -23,6 +23,7 @@ pub fn serve(
     listen: SocketAddr,
     demo: Option<&Path>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    intake_listen: Option<SocketAddr>,
 ) -> Result<ExitCode> {
     let dir = data_dir(cli)?;
     let vault = if dir.join("vault.json").exists() {
@@ -47,18 +48,55 @@ pub fn serve(
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let bound = listener.local_addr()?;
+        let intake = match intake_listen {
+            Some(addr) => Some(
+                tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr} (the reporting point)"))?,
+            ),
+            None => None,
+        };
+        let intake_bound = intake.as_ref().map(|l| l.local_addr()).transpose()?;
         out.message(&format!(
             "Custodia serves the vault in `{}` at http://{bound}/ (API under /api/v1/, OpenAPI at /api/openapi.json); SIGTERM or Ctrl-C stops it",
             dir.display()
         ));
-        out.print(
-            &json!({ "listen": bound.to_string(), "data_dir": dir.display().to_string() }),
-            String::new,
-        );
+        if let Some(intake_bound) = intake_bound {
+            out.message(&format!(
+                "the public reporting point (no sign-in) is at http://{intake_bound}/report"
+            ));
+        }
+        let mut started =
+            json!({ "listen": bound.to_string(), "data_dir": dir.display().to_string() });
+        if let Some(intake_bound) = intake_bound {
+            started["intake_listen"] = json!(intake_bound.to_string());
+        }
+        out.print(&started, String::new);
         let state = custodia_server::AppState::new(vault).with_trusted_proxies(trusted_proxies);
-        custodia_server::serve(state, listener, stop_signal())
+        // One stop signal for both listeners.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            stop_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        let intake_task = intake.map(|listener| {
+            tokio::spawn(custodia_server::intake::serve(
+                state.clone(),
+                listener,
+                until_stopped(stopped.clone()),
+            ))
+        });
+        custodia_server::serve(state, listener, until_stopped(stopped))
             .await
             .context("the server failed")?;
+        if let Some(task) = intake_task {
+            task.await
+                .context("the reporting point stopped")?
+                .context("the reporting point failed")?;
+        }
         anyhow::Ok(())
     })?;
     out.message("stopped");

@@ -9,7 +9,7 @@
 
 mod i18n;
 mod map;
-mod pages;
+pub(crate) mod pages;
 
 use axum::extract::Query;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
