@@ -182,7 +182,8 @@ const MAX_LARGE_STREAMS: usize = 4;
 /// Chunk buffers of one large file's pipeline (being read, hashed, written), reused in turn.
 const PIPE_BUFFERS: usize = 4;
 /// How many files the streaming workers may run ahead: enough to keep them busy while this
-/// thread waits for a batch to become durable (a finished small file holds only its first bytes).
+/// thread waits for a batch to become durable (a finished small file holds only its hash and
+/// MIME type).
 const WINDOW: usize = 4096;
 
 pub(crate) struct Ingest<'a> {
@@ -590,7 +591,9 @@ pub(crate) struct Streamed {
     writer: Option<Box<dyn BlobWriter>>,
     hash: ContentHash,
     size: u64,
-    head: Vec<u8>,
+    /// The MIME type sniffed from the first bytes on the worker, so that a file waiting its
+    /// turn holds a few bytes, not its first [`SNIFF_LEN`].
+    mime: String,
 }
 
 /// Opens and streams one walked file (on a worker thread).
@@ -629,7 +632,7 @@ fn source_of(candidate: &Candidate) -> Source {
 pub(crate) struct StoredBlob {
     pub hash: ContentHash,
     pub size: u64,
-    pub head: Vec<u8>,
+    pub mime: String,
 }
 
 /// Reads until `buf` is full or the stream ends.
@@ -869,7 +872,7 @@ impl Ingest<'_> {
         Ok(StoredBlob {
             hash: streamed.hash,
             size: streamed.size,
-            head: streamed.head,
+            mime: streamed.mime,
         })
     }
 
@@ -882,7 +885,7 @@ impl Ingest<'_> {
         budget: &Budget,
     ) -> Result<()> {
         let sha = stored.hash.to_hex();
-        let mime = sniff::mime_type(&stored.head);
+        let mime = stored.mime.clone();
         if stored.size == 0 {
             self.reject(
                 &source.path,
@@ -1074,7 +1077,7 @@ pub(crate) fn stream_to_blob(
     let mut first = vec![0u8; SMALL_FILE];
     let n = read_full(reader, &mut first).map_err(|e| Failure::Input(read_error(&e)))?;
     first.truncate(n);
-    let head = first[..n.min(SNIFF_LEN)].to_vec();
+    let mime = sniff::mime_type(&first[..n.min(SNIFF_LEN)]);
     let (hash, size, mut writer) = if n < SMALL_FILE {
         // Small: one piece, no thread.
         let mut writer = writer;
@@ -1094,7 +1097,7 @@ pub(crate) fn stream_to_blob(
             writer: None,
             hash,
             size,
-            head,
+            mime,
         });
     }
     // New bytes (the common case) are put under their name right here, on the worker. Two
@@ -1107,7 +1110,7 @@ pub(crate) fn stream_to_blob(
             writer: Some(writer),
             hash,
             size,
-            head,
+            mime,
         });
     }
     writer
@@ -1117,7 +1120,7 @@ pub(crate) fn stream_to_blob(
         writer: None,
         hash,
         size,
-        head,
+        mime,
     })
 }
 
