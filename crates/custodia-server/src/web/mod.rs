@@ -71,6 +71,15 @@ pub fn routes() -> Router<AppState> {
         .route("/victims/draft", post(pages::victims::draft_submit))
         .route("/victims/record", post(pages::victims::record_submit))
         .route("/victims/person/{pseudonym}", get(pages::victims::person))
+        .route("/reports", get(pages::reports::reports))
+        .route(
+            "/reports/authorities.csv",
+            get(pages::reports::authorities_csv),
+        )
+        .route("/reports/consent.csv", get(pages::reports::consent_csv))
+        .route("/reports/holdings.csv", get(pages::reports::holdings_csv))
+        .route("/reports/types.csv", get(pages::reports::types_csv))
+        .route("/reports/stages.csv", get(pages::reports::stages_csv))
         .route("/cases", get(pages::cases::cases))
         .route("/cases/{case}", get(pages::cases::case))
         .route("/cases/{case}/charges", post(pages::cases::charge_submit))
@@ -278,6 +287,9 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     if custodia_vault::custodia_access::decide_victim_register(&v.who).allowed {
         nav.push(("victims", "/victims", "nav.victims"));
+    }
+    if custodia_vault::custodia_access::decide_statistics(&v.who).is_ok() {
+        nav.push(("reports", "/reports", "nav.reports"));
     }
     let accounts = custodia_vault::custodia_access::may_administer(
         &v.who,

@@ -7,6 +7,7 @@ pub(crate) mod cases;
 pub(crate) mod dashboard;
 pub(crate) mod items;
 pub(crate) mod report_form;
+pub(crate) mod reports;
 pub(crate) mod requests;
 pub(crate) mod search;
 pub(crate) mod signin;
