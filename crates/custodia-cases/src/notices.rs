@@ -200,6 +200,12 @@ pub struct InformationRequest {
 pub struct SentNotice {
     pub sent_on: Date,
     pub covers: BTreeSet<Reason>,
+    /// The milestones it told, by number, as recorded with it; `None`: every milestone dated on
+    /// or before `sent_on`. Recorded sets keep a milestone entered later with an earlier date
+    /// (an arrest learnt of late) owed, though a notice was sent after its date.
+    pub milestones: Option<BTreeSet<u64>>,
+    /// The requests it answered, by id; `None`: every request made on or before `sent_on`.
+    pub requests: Option<BTreeSet<u64>>,
 }
 
 /// Whether and how often the person wants to hear.
@@ -259,10 +265,26 @@ impl Standing<'_> {
         self.notices.iter().filter(move |n| n.sent_on <= as_of)
     }
 
-    /// Whether a notice sent by `as_of` covering `reason` was sent on or after `date`.
-    fn settled(&self, reason: Reason, date: Date, as_of: Date) -> bool {
-        self.sent_by(as_of)
-            .any(|n| n.covers.contains(&reason) && n.sent_on >= date)
+    /// Whether a notice sent by `as_of` told the milestone.
+    fn told(&self, milestone: &Milestone, as_of: Date) -> bool {
+        self.sent_by(as_of).any(|n| {
+            n.covers.contains(&Reason::Milestone)
+                && match &n.milestones {
+                    Some(numbers) => numbers.contains(&milestone.number),
+                    None => n.sent_on >= milestone.date,
+                }
+        })
+    }
+
+    /// Whether a notice sent by `as_of` answered the request.
+    fn answered(&self, request: &InformationRequest, as_of: Date) -> bool {
+        self.sent_by(as_of).any(|n| {
+            n.covers.contains(&Reason::InformationRequest)
+                && match &n.requests {
+                    Some(ids) => ids.contains(&request.id),
+                    None => n.sent_on >= request.date,
+                }
+        })
     }
 
     /// The milestones dated by `as_of` that no notice has told yet (from any date: a draft
@@ -271,7 +293,7 @@ impl Standing<'_> {
         let mut untold: Vec<&Milestone> = self
             .milestones
             .iter()
-            .filter(|m| m.date <= as_of && !self.settled(Reason::Milestone, m.date, as_of))
+            .filter(|m| m.date <= as_of && !self.told(m, as_of))
             .collect();
         untold.sort_by_key(|m| (m.date, m.number));
         untold
@@ -282,7 +304,7 @@ impl Standing<'_> {
         let mut open: Vec<InformationRequest> = self
             .requests
             .iter()
-            .filter(|r| r.date <= as_of && !self.settled(Reason::InformationRequest, r.date, as_of))
+            .filter(|r| r.date <= as_of && !self.answered(r, as_of))
             .copied()
             .collect();
         open.sort_by_key(|r| (r.date, r.id));
@@ -364,7 +386,8 @@ pub fn due(standing: &Standing<'_>, as_of: Date) -> Vec<Due> {
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub language: Language,
-    /// Placeholders: `{case}`, `{date}`.
+    /// Placeholders: `{case}`, `{date}`. The shipped subjects name no case: a subject travels in
+    /// the clear through mail servers and is read on a shared screen before the letter is opened.
     pub subject: String,
     /// Placeholder: `{name}` (the addressee's own name).
     pub greeting: String,
@@ -625,6 +648,21 @@ mod tests {
         SentNotice {
             sent_on: d(date),
             covers: covers.iter().copied().collect(),
+            milestones: None,
+            requests: None,
+        }
+    }
+
+    fn sent_telling(
+        date: &str,
+        covers: &[Reason],
+        milestones: &[u64],
+        requests: &[u64],
+    ) -> SentNotice {
+        SentNotice {
+            milestones: Some(milestones.iter().copied().collect()),
+            requests: Some(requests.iter().copied().collect()),
+            ..sent(date, covers)
         }
     }
 
@@ -805,6 +843,39 @@ mod tests {
                 expected: vec![(Reason::Milestone, "2026-02-20", "2026-03-06", false)],
             },
             Row {
+                name: "a milestone entered after a notice, dated before it, is still owed",
+                linked: "2026-01-01",
+                wishes: WANTS,
+                milestones: vec![
+                    milestone(1, K::Charged, "2026-03-01"),
+                    milestone(2, K::SuspectArrested, "2026-03-03"),
+                ],
+                requests: vec![],
+                notices: vec![sent_telling("2026-03-05", &[Reason::Milestone], &[1], &[])],
+                as_of: "2026-03-10",
+                expected: vec![(Reason::Milestone, "2026-03-03", "2026-03-17", false)],
+            },
+            Row {
+                name: "a request entered after a notice, made before it, is still owed",
+                linked: "2026-01-01",
+                wishes: WANTS,
+                milestones: vec![],
+                requests: vec![request(1, "2026-03-01"), request(2, "2026-03-02")],
+                notices: vec![sent_telling(
+                    "2026-03-05",
+                    &[Reason::InformationRequest],
+                    &[],
+                    &[1],
+                )],
+                as_of: "2026-03-10",
+                expected: vec![(
+                    Reason::InformationRequest,
+                    "2026-03-02",
+                    "2026-03-16",
+                    false,
+                )],
+            },
+            Row {
                 name: "any notice restarts the periodic interval",
                 linked: "2026-01-01",
                 wishes: WANTS,
@@ -964,7 +1035,11 @@ mod tests {
             assert!(draft.body.contains("Layla Q."), "{language}");
             assert!(draft.body.contains("2026-03-05"), "{language}");
             assert!(draft.body.contains("The Holder"), "{language}");
-            assert!(draft.subject.contains("C-7"), "{language}");
+            assert!(
+                !draft.subject.contains("C-7"),
+                "{language}: the subject names no case"
+            );
+            assert!(draft.body.contains("C-7"), "{language}");
             assert!(!draft.body.contains('{'), "{language}: {}", draft.body);
         }
     }

@@ -375,6 +375,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         sent_on     TEXT NOT NULL,
         covers      TEXT NOT NULL,
         via         TEXT NOT NULL CHECK (via IN ('recorded', 'smtp')),
+        told        TEXT NOT NULL,
         letter      BLOB,
         recorded_at TEXT NOT NULL,
         recorded_by TEXT NOT NULL

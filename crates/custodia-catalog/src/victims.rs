@@ -80,6 +80,8 @@ pub struct NoticeRow {
     pub covers: String,
     /// `recorded` (sent by someone, then recorded) or `smtp` (sent by the vault by e-mail).
     pub via: String,
+    /// What it told, as recorded with it: `{"milestones": [numbers], "requests": [ids]}`.
+    pub told: String,
     /// The letter or message as sent, sealed by the vault; `None` when none was kept.
     #[serde(skip)]
     pub letter: Option<Vec<u8>>,
@@ -188,9 +190,9 @@ pub(crate) fn record_info_request(db: &dyn Db, row: &InfoRequestRow) -> Result<(
 
 pub(crate) fn record_notice(db: &dyn Db, row: &NoticeRow) -> Result<()> {
     db.execute(
-        "INSERT INTO notices (pseudonym, case_ref, channel, sent_on, covers, via, letter,
+        "INSERT INTO notices (pseudonym, case_ref, channel, sent_on, covers, via, told, letter,
                               recorded_at, recorded_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         args![
             row.pseudonym,
             row.case_ref,
@@ -198,6 +200,7 @@ pub(crate) fn record_notice(db: &dyn Db, row: &NoticeRow) -> Result<()> {
             row.sent_on,
             row.covers,
             row.via,
+            row.told,
             row.letter,
             row.recorded_at,
             row.recorded_by
@@ -241,6 +244,10 @@ pub(crate) fn case_milestones(db: &dyn Db, case_ref: &str) -> Result<Vec<Milesto
 
 /// The rows of one person (`Some`) or of everyone linked to a case (`None`).
 pub(crate) fn victim_rows(db: &dyn Db, pseudonym: Option<&str>) -> Result<VictimRows> {
+    if pseudonym == Some("") {
+        // No person has an empty pseudonym; the empty text below means "everyone".
+        return Ok(VictimRows::default());
+    }
     // One filter for every table: an empty pseudonym (which no person has) reads everyone's.
     // The parameter is text either way, so both engines type it alike.
     let who = pseudonym.unwrap_or("");
@@ -312,7 +319,8 @@ pub(crate) fn victim_rows(db: &dyn Db, pseudonym: Option<&str>) -> Result<Victim
     let notices = all(
         db,
         "read notices",
-        "SELECT id, pseudonym, case_ref, channel, sent_on, covers, via, recorded_at, recorded_by
+        "SELECT id, pseudonym, case_ref, channel, sent_on, covers, via, told, recorded_at,
+                recorded_by
          FROM notices WHERE (?1 = '' OR pseudonym = ?1) ORDER BY id",
         args![who],
         |mut r| {
@@ -324,9 +332,10 @@ pub(crate) fn victim_rows(db: &dyn Db, pseudonym: Option<&str>) -> Result<Victim
                 sent_on: r.text(4)?,
                 covers: r.text(5)?,
                 via: r.text(6)?,
+                told: r.text(7)?,
                 letter: None,
-                recorded_at: r.text(7)?,
-                recorded_by: r.text(8)?,
+                recorded_at: r.text(8)?,
+                recorded_by: r.text(9)?,
             })
         },
     )?;

@@ -1025,6 +1025,7 @@ fn victim_register_rows(c: &mut dyn Catalog) {
                 sent_on: "2026-03-27".into(),
                 covers: r#"["milestone"]"#.into(),
                 via: "recorded".into(),
+                told: r#"{"milestones": [1], "requests": []}"#.into(),
                 letter: Some(vec![0, 1, 2, 255]),
                 recorded_at: "t".into(),
                 recorded_by: "vso".into(),
@@ -1037,6 +1038,7 @@ fn victim_register_rows(c: &mut dyn Catalog) {
                 sent_on: "2026-04-11".into(),
                 covers: "[]".into(),
                 via: "recorded".into(),
+                told: r#"{"milestones": [], "requests": []}"#.into(),
                 letter: None,
                 recorded_at: "t".into(),
                 recorded_by: "vso".into(),
@@ -1081,6 +1083,11 @@ fn victim_register_rows(c: &mut dyn Catalog) {
     assert_eq!(c.notice_letter(all.notices[1].id).unwrap(), None);
     assert_eq!(c.case_milestones("VD").unwrap().len(), 1);
     assert!(c.victim_rows(Some("nobody")).unwrap().links.is_empty());
+    assert_eq!(c.victim_rows(Some("")).unwrap(), VictimRows::default());
+    assert_eq!(
+        one.notices[0].told,
+        r#"{"milestones": [1], "requests": []}"#
+    );
 }
 
 fn harm_report_rows(c: &mut dyn Catalog) {

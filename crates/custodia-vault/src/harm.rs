@@ -46,6 +46,9 @@ pub const MAX_ATTACHMENTS: usize = 5;
 /// At most this many bytes per attachment.
 pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
 const MAX_TEXT: usize = 20_000;
+/// The largest count of people a report, an assessment or a monitor's row may give: far above
+/// any incident, far below what sums could overflow.
+pub const MAX_COUNT: u64 = 1_000_000;
 const MAX_LINE: usize = 500;
 
 /// The outcomes of an assessment, in order.
@@ -269,7 +272,7 @@ impl HarmReportInput {
             }
         }
         for (field, n) in [("killed", self.killed), ("injured", self.injured)] {
-            if n > 1_000_000 {
+            if n > MAX_COUNT {
                 return Err(VaultError::Invalid(format!("`{field}` is {n}: too many")));
             }
         }
@@ -417,9 +420,11 @@ impl Vault {
             Change {
                 action: action::HARM_REPORT,
                 item: Some(item.clone()),
+                // The attachments are items with their own ingest entries; the log names no
+                // item here, only how many came with the report.
                 details: json!({
                     "reference": reference,
-                    "attachments": stored,
+                    "attachments": stored.len(),
                     "contact_given": contact.is_some(),
                 }),
                 rows: vec![AccessChange::AddHarmReport(HarmReportRow {
@@ -579,11 +584,26 @@ impl Vault {
             }
             _ => {}
         }
+        for (what, n) in [
+            ("--killed", assessment.killed),
+            ("--injured", assessment.injured),
+        ] {
+            if n.is_some_and(|n| n > MAX_COUNT) {
+                return Err(VaultError::Invalid(format!(
+                    "`{what}` is more than {MAX_COUNT}"
+                )));
+            }
+        }
         let date = assessment
             .date
             .as_deref()
             .map(|d| day("--date", d))
             .transpose()?;
+        if date.as_deref().is_some_and(|d| {
+            d > custodia_cases::notices::format_date(crate::victims::today()).as_str()
+        }) {
+            return Err(VaultError::Invalid("`--date` is in the future".into()));
+        }
         let area = optional("area", assessment.area.as_deref(), MAX_LINE)?;
         let summary = optional(
             "public summary",
@@ -710,6 +730,11 @@ impl Vault {
                     .map_err(|_| format!("`{}` is not a whole number", get(name)))
             };
             let (min, max) = match (number("killed_min"), number("killed_max")) {
+                (Ok(a), Ok(b)) if b > MAX_COUNT => {
+                    let _ = a;
+                    problems.push(problem("killed_max", format!("more than {MAX_COUNT}")));
+                    continue;
+                }
                 (Ok(a), Ok(b)) if a <= b => (a, b),
                 (Ok(_), Ok(_)) => {
                     problems.push(problem("killed_max", "smaller than killed_min".into()));
@@ -851,6 +876,11 @@ pub struct Overview {
     pub map: Vec<AreaPoint>,
 }
 
+/// `a - b` as a signed count, within `i64`.
+fn gap(a: u64, b: u64) -> i64 {
+    (i128::from(a) - i128::from(b)).clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+}
+
 /// Parses `YYYY-MM`.
 pub fn parse_month(text: &str) -> Result<(i32, u8)> {
     let bad = || {
@@ -925,15 +955,15 @@ impl Vault {
         let mut summaries = Vec::new();
         for c in &this {
             figures.reports += 1;
-            figures.killed += c.killed;
-            figures.injured += c.injured;
+            figures.killed = figures.killed.saturating_add(c.killed);
+            figures.injured = figures.injured.saturating_add(c.injured);
             let a = areas.entry(c.area.clone()).or_insert_with(|| AreaFigures {
                 area: c.area.clone(),
                 ..AreaFigures::default()
             });
             a.reports += 1;
-            a.killed += c.killed;
-            a.injured += c.injured;
+            a.killed = a.killed.saturating_add(c.killed);
+            a.injured = a.injured.saturating_add(c.injured);
             if let Some((lat, lon)) = c.position {
                 let p = positions.entry(c.area.clone()).or_default();
                 p.0 += lat;
@@ -966,16 +996,16 @@ impl Vault {
             let mut per: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
             for c in counts.iter().filter(|c| c.date.get(..7) == Some(m)) {
                 let e = per.entry(c.source.as_str()).or_default();
-                e.0 += c.killed_min;
-                e.1 += c.killed_max;
+                e.0 = e.0.saturating_add(c.killed_min);
+                e.1 = e.1.saturating_add(c.killed_max);
             }
             per.into_iter()
                 .map(|(source, (min, max))| MonitorFigures {
                     source: source.to_owned(),
                     killed_min: min,
                     killed_max: max,
-                    gap_min: min as i64 - killed as i64,
-                    gap_max: max as i64 - killed as i64,
+                    gap_min: gap(min, killed),
+                    gap_max: gap(max, killed),
                 })
                 .collect()
         };
@@ -983,12 +1013,12 @@ impl Vault {
             .map(|n| {
                 let m = format!("{year:04}-{n:02}");
                 let of: Vec<&Credible> = credible.iter().filter(|c| c.month == m).collect();
-                let killed = of.iter().map(|c| c.killed).sum();
+                let killed = of.iter().fold(0u64, |t, c| t.saturating_add(c.killed));
                 MonthFigures {
                     monitors: monitors_of(&m, killed),
                     reports: of.len() as u64,
                     killed,
-                    injured: of.iter().map(|c| c.injured).sum(),
+                    injured: of.iter().fold(0u64, |t, c| t.saturating_add(c.injured)),
                     month: m,
                 }
             })

@@ -329,7 +329,7 @@ pub struct NoticeRecorded {
 /// One entry of a person's contact log.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ContactLogEntry {
-    /// `notice`, `information_request` or `contact_details`.
+    /// `notice` or `information_request`.
     pub kind: String,
     /// The day of the contact (YYYY-MM-DD).
     pub date: String,
@@ -458,6 +458,19 @@ fn covers_of(row: &NoticeRow) -> BTreeSet<Reason> {
         .iter()
         .filter_map(|r| r.parse().ok())
         .collect()
+}
+
+/// What a notice told, as recorded with it (`NoticeRow::told`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Told {
+    milestones: BTreeSet<u64>,
+    requests: BTreeSet<u64>,
+}
+
+impl Told {
+    fn of(row: &NoticeRow) -> Told {
+        serde_json::from_str(&row.told).unwrap_or_default()
+    }
 }
 
 fn names<T: ToString>(values: impl IntoIterator<Item = T>) -> Vec<String> {
@@ -853,9 +866,14 @@ impl Vault {
                         .notices
                         .iter()
                         .filter(|n| same(&n.pseudonym, &n.case_ref))
-                        .map(|n| SentNotice {
-                            sent_on: stored_date(&n.sent_on),
-                            covers: covers_of(n),
+                        .map(|n| {
+                            let told = Told::of(n);
+                            SentNotice {
+                                sent_on: stored_date(&n.sent_on),
+                                covers: covers_of(n),
+                                milestones: Some(told.milestones),
+                                requests: Some(told.requests),
+                            }
                         })
                         .collect(),
                 }
@@ -1057,18 +1075,38 @@ impl Vault {
         letter: Option<Letter>,
         via: &str,
     ) -> Result<NoticeRecorded> {
+        let (standings, _, _) = self.standings(Some(pseudonym))?;
+        let person = standings.iter().find(|s| s.link.case_ref == case_ref);
         let covers: BTreeSet<Reason> = match covers {
             Some(given) => given.into_iter().collect(),
-            None => {
-                let (standings, _, _) = self.standings(Some(pseudonym))?;
-                standings
-                    .iter()
-                    .filter(|s| s.link.case_ref == case_ref)
-                    .flat_map(|s| notices::due(&s.standing(), sent_on))
-                    .map(|d| d.reason)
-                    .collect()
-            }
+            None => person
+                .iter()
+                .flat_map(|s| notices::due(&s.standing(), sent_on))
+                .map(|d| d.reason)
+                .collect(),
         };
+        // What this notice tells, fixed now: the milestones and requests not yet told or
+        // answered on its day, for the reasons it covers. One entered later with an earlier
+        // date stays owed.
+        let mut told = Told::default();
+        if let Some(person) = person {
+            let standing = person.standing();
+            if covers.contains(&Reason::Milestone) {
+                told.milestones = standing
+                    .untold_milestones(sent_on)
+                    .iter()
+                    .map(|m| m.number)
+                    .collect();
+            }
+            if covers.contains(&Reason::InformationRequest) {
+                told.requests = standing
+                    .unanswered_requests(sent_on)
+                    .iter()
+                    .map(|r| r.id)
+                    .collect();
+            }
+        }
+        let told_json = serde_json::to_string(&told).unwrap_or_else(|_| "{}".into());
         let covers = names(covers);
         let (sealed_letter, letter_digest) = match &letter {
             Some(letter) => {
@@ -1120,6 +1158,7 @@ impl Vault {
                     sent_on: format_date(sent_on),
                     covers: covers_json,
                     via: via.to_owned(),
+                    told: told_json,
                     letter: sealed_letter,
                     recorded_at: custody::now(),
                     recorded_by: actor.to_owned(),
@@ -1261,6 +1300,7 @@ impl Vault {
     pub fn notice_letter(&self, actor: &str, pseudonym: &str, notice: i64) -> Result<Letter> {
         let who = self.principal(actor)?;
         self.require_victim_officer(&who, "reading a notice's letter")?;
+        self.known_person_row(pseudonym)?;
         let rows = self.catalog.victim_rows(Some(pseudonym))?;
         let none = || {
             VaultError::Invalid(format!(
@@ -1313,6 +1353,12 @@ mod mail {
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
             .map_err(|e| VaultError::Invalid(format!("the message: {e}")))?;
+        let encrypted = relay.starts_with("smtps://") || relay.contains("tls=required");
+        if smtp.username.is_some() && !encrypted {
+            return Err(VaultError::Invalid(format!(
+                "the SMTP relay `{relay}` would receive the password in the clear: use `smtps://` or add `?tls=required`"
+            )));
+        }
         let mut builder = SmtpTransport::from_url(relay)
             .map_err(|e| named(format!("is not a relay URL ({e})")))?
             .timeout(Some(Duration::from_secs(smtp.timeout_secs.unwrap_or(30))));

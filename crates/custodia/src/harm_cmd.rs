@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::access_cmd::write_vault;
 use crate::output::Output;
-use crate::report_cmd::bar_chart;
+use crate::report_cmd::{bar_chart, cell};
 use crate::victims_cmd::write_new;
 use crate::{actor, open, Cli};
 
@@ -267,7 +267,7 @@ fn overview_csv(o: &Overview) -> Result<Vec<u8>> {
     for a in &o.by_area {
         w.write_record([
             "area",
-            a.area.as_str(),
+            &cell(&a.area),
             &a.reports.to_string(),
             &a.killed.to_string(),
             &a.injured.to_string(),
@@ -289,7 +289,7 @@ fn overview_csv(o: &Overview) -> Result<Vec<u8>> {
     for m in &o.monitors {
         w.write_record([
             "monitor",
-            m.source.as_str(),
+            &cell(&m.source),
             "",
             "",
             "",

@@ -195,16 +195,28 @@ struct Table {
     chart: Vec<(String, f64, f64)>,
 }
 
+/// A cell as written to a CSV file people open in spreadsheets: text that a spreadsheet would
+/// read as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first) gets a leading `'`.
+/// Numbers are left alone.
+pub(crate) fn cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 impl Table {
     fn csv(&self) -> Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut head = vec![self.category.to_owned()];
         head.extend(self.columns.iter().cloned());
-        writer.write_record(&head)?;
+        writer.write_record(head.iter().map(|c| cell(c)))?;
         for (category, values) in &self.rows {
             let mut record = vec![category.clone()];
             record.extend(values.iter().cloned());
-            writer.write_record(&record)?;
+            writer.write_record(record.iter().map(|c| cell(c)))?;
         }
         writer.into_inner().context("cannot write a CSV table")
     }

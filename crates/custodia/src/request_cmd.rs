@@ -153,8 +153,13 @@ pub enum PersonCommand {
         /// The day the person asked (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         date: String,
+        /// What they asked (`-`: standard input). Prefer `--text-file`: words on the command
+        /// line are visible to other users of the machine and stay in shell history.
         #[arg(long, value_name = "TEXT")]
-        text: String,
+        text: Option<String>,
+        /// A file holding what they asked (`-`: standard input).
+        #[arg(long = "text-file", value_name = "FILE")]
+        text_file: Option<PathBuf>,
     },
     /// The person's contact details and contact log: notices sent, requests made.
     Contacts { pseudonym: String },
@@ -444,7 +449,18 @@ pub fn person(cli: &Cli, out: &Output, command: &PersonCommand) -> Result<ExitCo
             case,
             date,
             text,
-        } => return crate::victims_cmd::request_info(cli, out, pseudonym, case, date, text),
+            text_file,
+        } => {
+            return crate::victims_cmd::request_info(
+                cli,
+                out,
+                pseudonym,
+                case,
+                date,
+                text.as_deref(),
+                text_file.as_deref(),
+            )
+        }
         PersonCommand::Contacts { pseudonym } => {
             return crate::victims_cmd::contacts(cli, out, pseudonym)
         }

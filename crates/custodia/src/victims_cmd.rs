@@ -136,23 +136,45 @@ pub fn link_case(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `custodia person request-info PSEUDONYM --case REF --date DATE --text TEXT`.
+/// `custodia person request-info PSEUDONYM --case REF --date DATE (--text TEXT | --text-file
+/// FILE)`; `--text -` and `--text-file -` read standard input (a text on the command line is
+/// visible to other users of the machine while the command runs, and stays in shell history).
 pub fn request_info(
     cli: &Cli,
     out: &Output,
     pseudonym: &str,
     case: &str,
     date: &str,
-    text: &str,
+    text: Option<&str>,
+    text_file: Option<&Path>,
 ) -> Result<ExitCode> {
+    let text = match (text, text_file) {
+        (Some("-"), None) => read_stdin()?,
+        (Some(t), None) => t.to_owned(),
+        (None, Some(p)) if p == Path::new("-") => read_stdin()?,
+        (None, Some(p)) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read the request's text `{}`", p.display()))?,
+        (None, None) => bail!("give the request's words with `--text-file FILE` (or `-` for standard input) or `--text TEXT`"),
+        (Some(_), Some(_)) => bail!("give `--text` or `--text-file`, not both"),
+    };
     let (mut vault, actor) = write_vault(cli)?;
-    let recorded = vault.record_info_request(&actor, pseudonym, case, date, text)?;
+    let recorded = vault.record_info_request(&actor, pseudonym, case, date, &text)?;
     out.message(&format!(
         "request for information recorded; to be answered by {}",
         recorded.due_by
     ));
     out.print(&recorded, String::new);
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_stdin() -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::io::stdin()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .context("cannot read the request's text from standard input")?;
+    Ok(text)
 }
 
 /// `custodia person contacts PSEUDONYM`.
@@ -401,8 +423,13 @@ fn print_pdf(draft: &NoticeDraft, path: &Path) -> Result<()> {
     print_html_to_pdf(&draft.letter_html(), path)
 }
 
-/// Prints an HTML page to `path` as PDF with headless Chromium, from a private temporary folder
-/// that is removed afterwards (a letter holds a person's address); `path` must not exist yet.
+/// How long Chromium may take to print one page before it is stopped.
+const PRINT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Prints an HTML page to `path` as PDF with headless Chromium, from a private folder in
+/// memory-backed storage (`custodia_extract::scratch`: 0700, removed when done, and swept when a
+/// vault is next opened for writing if this process dies first), since a letter holds a person's
+/// name and address. Chromium is stopped after [`PRINT_TIMEOUT`]. `path` must not exist yet.
 pub(crate) fn print_html_to_pdf(html: &str, path: &Path) -> Result<()> {
     if path.exists() {
         bail!(
@@ -411,14 +438,25 @@ pub(crate) fn print_html_to_pdf(html: &str, path: &Path) -> Result<()> {
         );
     }
     let browser = chromium()?;
-    let scratch = tempfile::Builder::new()
-        .prefix("custodia-print-")
-        .tempdir()
-        .context("cannot make a private temporary folder to print in")?;
-    let page = scratch.path().join("page.html");
-    std::fs::write(&page, html).context("cannot write the page to print")?;
+    let scratch = custodia_vault::custodia_extract::scratch::Scratch::new()
+        .context("cannot make a private folder to print in")?;
+    let page = scratch
+        .write("page.html", html.as_bytes())
+        .context("cannot write the page to print")?;
     let printed = scratch.path().join("page.pdf");
-    let status = std::process::Command::new(&browser)
+    // The folder's name is made of hexadecimal digits and the base's own: nothing a URL must
+    // escape but what the base holds, which is escaped here.
+    let url: String = format!("file://{}", page.display())
+        .chars()
+        .flat_map(|c| match c {
+            ' ' => "%20".chars().collect::<Vec<_>>(),
+            '#' => "%23".chars().collect(),
+            '?' => "%3F".chars().collect(),
+            '%' => "%25".chars().collect(),
+            c => vec![c],
+        })
+        .collect();
+    let mut child = std::process::Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -434,12 +472,32 @@ pub(crate) fn print_html_to_pdf(html: &str, path: &Path) -> Result<()> {
             scratch.path().join("profile").display()
         ))
         .arg(format!("--print-to-pdf={}", printed.display()))
-        .arg(format!("file://{}", page.display()))
+        .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
+        .spawn()
         .with_context(|| format!("cannot run `{}`", browser.display()))?;
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < PRINT_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!(
+                    "`{}` did not print `{}` within {} s; it was stopped",
+                    browser.display(),
+                    path.display(),
+                    PRINT_TIMEOUT.as_secs()
+                );
+            }
+            Err(e) => bail!("cannot wait for `{}`: {e}", browser.display()),
+        }
+    };
     let bytes = std::fs::read(&printed)
         .ok()
         .filter(|b| b.starts_with(b"%PDF"));

@@ -367,7 +367,10 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     );
     assert!(body.contains("القبض على المشتبه به"), "{body}");
     assert!(body.contains("Amira Haddad"), "{body}");
-    assert!(draft["subject"].as_str().unwrap().contains("C-A"));
+    assert!(
+        !draft["subject"].as_str().unwrap().contains("C-A"),
+        "no case in the subject"
+    );
 
     // Recorded with the letter kept; without --covers it settles what was owed that day.
     let letter = v.work.join("letter-P-1.pdf");
@@ -521,6 +524,86 @@ fn notices_appear_are_drafted_recorded_and_disappear() {
     // Milestones are listed for the case's readers.
     let list = v.ok(Some("ana"), &["case", "milestone", "list", "C-A"]);
     assert_eq!(list["milestones"].as_array().unwrap().len(), 2);
+}
+
+/// A milestone learnt of late — entered after a notice, dated before it — is still owed: a
+/// notice settles what it told, not everything dated before its day. A request's words can come
+/// from a file, so that they are not on the command line.
+#[test]
+fn a_milestone_entered_late_is_still_told() {
+    let v = build();
+    v.ok(
+        VSO,
+        &[
+            "notices",
+            "record",
+            "P-1",
+            "--case",
+            "C-A",
+            "--channel",
+            "letter",
+            "--sent-at",
+            "2026-03-18",
+        ],
+    );
+    assert!(v.due("2026-03-19").iter().all(|n| n["pseudonym"] != "P-1"));
+    v.ok(
+        None,
+        &[
+            "case",
+            "milestone",
+            "add",
+            "C-A",
+            "--kind",
+            "suspect_identified",
+            "--date",
+            "2026-03-10",
+            "--public-text",
+            "A second suspect was identified.",
+        ],
+    );
+    let due = v.due("2026-03-19");
+    let p1: Vec<_> = summary(&due).into_iter().filter(|r| r.0 == "P-1").collect();
+    assert_eq!(
+        p1,
+        vec![row("P-1", "C-A", "milestone", "2026-03-24", false)]
+    );
+    let draft = v.ok(
+        VSO,
+        &[
+            "notices",
+            "draft",
+            "P-1",
+            "--case",
+            "C-A",
+            "--as-of",
+            "2026-03-19",
+        ],
+    );
+    assert_eq!(draft["milestones"], json!(["M3"]));
+    assert!(draft["body"]
+        .as_str()
+        .unwrap()
+        .contains("A second suspect was identified."));
+
+    let words = v.file("request.txt", "When is the trial?");
+    let recorded = v.ok(
+        VSO,
+        &[
+            "person",
+            "request-info",
+            "P-1",
+            "--case",
+            "C-A",
+            "--date",
+            "2026-03-19",
+            "--text-file",
+            &words,
+        ],
+    );
+    assert_eq!(recorded["due_by"], "2026-04-02");
+    let log = v.ok(VSO, &["person", "contacts", "P-1"]);
+    assert!(log.to_string().contains("When is the trial?"));
 }
 
 #[test]
