@@ -263,8 +263,9 @@ async function publicReportAndReports(browser, intake, base, custodianPage) {
   step("custodian: the Reports page");
   await custodianPage.goto(`${base}/reports`);
   const charts = await custodianPage.locator("svg").count();
-  assert.ok(charts >= 5, `a chart beside each table (${charts})`);
-  assert.ok(await custodianPage.locator("a[href*='.csv']").count() >= 5, "each table downloadable as CSV");
+  assert.ok(charts >= 6, `a chart beside each table (${charts})`);
+  assert.equal(await custodianPage.locator("svg polyline").count(), 2, "requests over the months as lines");
+  assert.ok(await custodianPage.locator("a[href*='.csv']").count() >= 6, "each table downloadable as CSV");
   await shot(custodianPage, "25-reports");
 }
 

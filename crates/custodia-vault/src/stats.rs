@@ -142,6 +142,18 @@ pub struct StageCount {
     pub count: u64,
 }
 
+/// Requests filed and finalised in one month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MonthCount {
+    /// YYYY-MM.
+    pub month: String,
+    pub filed: u64,
+    pub finalised: u64,
+}
+
+/// At most this many months are listed by [`Vault::requests_by_month`] (the latest).
+pub const MAX_MONTHS: usize = 60;
+
 fn instant(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text, &Rfc3339).ok()
 }
@@ -409,6 +421,80 @@ impl Vault {
             holdings,
             cases,
         })
+    }
+}
+
+impl Vault {
+    /// Requests filed and finalised per month from `from`'s month (none: the first request's)
+    /// to `to`'s (none: this month), at most the latest [`MAX_MONTHS`], as `actor` may see them
+    /// (an originator's liaison sees no requests: every month is empty).
+    pub fn requests_by_month(
+        &self,
+        actor: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Vec<MonthCount>> {
+        let who = self.principal(actor)?;
+        let scope =
+            decide_statistics(&who).map_err(|d| VaultError::NotPermitted(d.reason.to_owned()))?;
+        let parse = |t: &str| notices::parse_date(t).map_err(VaultError::Invalid);
+        let from: Option<Date> = from.map(parse).transpose()?;
+        let to: Date = match to {
+            Some(t) => parse(t)?,
+            None => crate::victims::today(),
+        };
+        let only = match &scope {
+            StatisticsScope::Everything => Some(None),
+            StatisticsScope::Authority(org) => Some(Some(org.clone())),
+            StatisticsScope::Originator(_) => None,
+        };
+        let mut filed: BTreeMap<String, u64> = BTreeMap::new();
+        let mut finalised: BTreeMap<String, u64> = BTreeMap::new();
+        if let Some(only) = &only {
+            for request in self.catalog.requests()? {
+                if only.as_ref().is_some_and(|o| *o != request.authority) {
+                    continue;
+                }
+                let month = |stamp: &str| stamp.get(..7).unwrap_or("").to_owned();
+                *filed.entry(month(&request.filed_at)).or_default() += 1;
+                if let Some(done) = self
+                    .catalog
+                    .request_states(&request.id)?
+                    .iter()
+                    .find(|s| s.state == "finalised")
+                {
+                    *finalised.entry(month(&done.at)).or_default() += 1;
+                }
+            }
+        }
+        let first = from
+            .map(|f| format_date(f)[..7].to_owned())
+            .or_else(|| filed.keys().next().cloned())
+            .unwrap_or_else(|| format_date(to)[..7].to_owned());
+        let last = format_date(to)[..7].to_owned();
+        let mut months = Vec::new();
+        let (mut year, mut month): (i32, u8) = (
+            first[..4].parse().unwrap_or(to.year()),
+            first[5..7].parse().unwrap_or(1),
+        );
+        loop {
+            let key = format!("{year:04}-{month:02}");
+            if key > last {
+                break;
+            }
+            months.push(MonthCount {
+                filed: filed.get(&key).copied().unwrap_or(0),
+                finalised: finalised.get(&key).copied().unwrap_or(0),
+                month: key,
+            });
+            (year, month) = if month == 12 {
+                (year + 1, 1)
+            } else {
+                (year, month + 1)
+            };
+        }
+        let skip = months.len().saturating_sub(MAX_MONTHS);
+        Ok(months.split_off(skip))
     }
 }
 

@@ -51,7 +51,17 @@ fn the_reports_page_shows_tables_charts_and_csv() {
         assert!(page.contains(text), "{text}: {page}");
     }
     assert!(!page.contains("<script>"), "charts need no script");
-    assert_eq!(page.matches("<svg").count(), 5, "one chart per table");
+    assert_eq!(page.matches("<svg").count(), 6, "one chart per table");
+    assert_eq!(
+        page.matches("<polyline").count(),
+        2,
+        "requests over the months as two lines"
+    );
+
+    let (status, _, csv) = get("/reports/months.csv?from=2000-01-01", "en");
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.starts_with("month,filed,finalised\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 61, "the latest 60 months: {csv}");
 
     let (status, kind, csv) = get("/reports/holdings.csv?from=2000-01-01", "en");
     assert_eq!(status, 200, "{csv}");

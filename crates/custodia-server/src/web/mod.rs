@@ -80,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/holdings.csv", get(pages::reports::holdings_csv))
         .route("/reports/types.csv", get(pages::reports::types_csv))
         .route("/reports/stages.csv", get(pages::reports::stages_csv))
+        .route("/reports/months.csv", get(pages::reports::months_csv))
         .route("/cases", get(pages::cases::cases))
         .route("/cases/{case}", get(pages::cases::case))
         .route("/cases/{case}/charges", post(pages::cases::charge_submit))

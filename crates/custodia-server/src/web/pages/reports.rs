@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use custodia_vault::custodia_access::decide_statistics;
-use custodia_vault::stats::Stats;
+use custodia_vault::stats::{MonthCount, Stats};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -192,6 +192,61 @@ fn bar_chart(table: &Table, label: &str) -> Markup {
     }
 }
 
+/// Requests filed and finalised over the months, as two lines of inline SVG.
+fn line_chart(months: &[MonthCount], label: &str, filed: &str, finalised: &str) -> Markup {
+    const WIDTH: f64 = 480.0;
+    const HEIGHT: f64 = 180.0;
+    const LEFT: f64 = 36.0;
+    const BOTTOM: f64 = 24.0;
+    let most = months
+        .iter()
+        .map(|m| m.filed.max(m.finalised))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let step = if months.len() > 1 {
+        (WIDTH - LEFT - 10.0) / (months.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let point = |i: usize, v: u64| {
+        format!(
+            "{:.1},{:.1}",
+            LEFT + i as f64 * step,
+            HEIGHT - BOTTOM - v as f64 / most * (HEIGHT - BOTTOM - 10.0)
+        )
+    };
+    let line = |f: &dyn Fn(&MonthCount) -> u64| -> String {
+        months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| point(i, f(m)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let every = months.len().div_ceil(8).max(1);
+    html! {
+        svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label=(label)
+            width=(WIDTH) height=(HEIGHT) viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } direction="ltr" {
+            title { (label) }
+            line x1=(LEFT) y1=(HEIGHT - BOTTOM) x2=(WIDTH - 10.0) y2=(HEIGHT - BOTTOM) stroke="currentColor" stroke-width="0.5" {}
+            text x=(LEFT - 4.0) y="14" text-anchor="end" font-size="10" fill="currentColor" { (most) }
+            text x=(LEFT - 4.0) y=(HEIGHT - BOTTOM) text-anchor="end" font-size="10" fill="currentColor" { "0" }
+            polyline points=(line(&|m| m.filed)) fill="none" stroke="#3b6ea5" stroke-width="2" {}
+            polyline points=(line(&|m| m.finalised)) fill="none" stroke="#b5651d" stroke-width="2" stroke-dasharray="5 3" {}
+            @for (i, m) in months.iter().enumerate() {
+                @if i % every == 0 {
+                    text x=(format!("{:.1}", LEFT + i as f64 * step)) y=(HEIGHT - 8.0) text-anchor="middle" font-size="10" fill="currentColor" { (m.month) }
+                }
+            }
+            rect x=(WIDTH - 150.0) y="4" width="10" height="3" fill="#3b6ea5" {}
+            text x=(WIDTH - 136.0) y="9" font-size="10" fill="currentColor" { (filed) }
+            rect x=(WIDTH - 150.0) y="16" width="10" height="3" fill="#b5651d" {}
+            text x=(WIDTH - 136.0) y="21" font-size="10" fill="currentColor" { (finalised) }
+        }
+    }
+}
+
 fn query_of(from: &Option<String>, to: &Option<String>) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     if let Some(f) = from {
@@ -226,6 +281,18 @@ pub async fn reports(
         Err(page) => return page,
     };
     let (from, to) = period.days();
+    let months = {
+        let (user, from, to) = (v.user.clone(), from.clone(), to.clone());
+        match state
+            .with_reader(move |vault| {
+                Ok(vault.requests_by_month(&user, from.as_deref(), to.as_deref())?)
+            })
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => return refused(&v, e),
+        }
+    };
     let query = query_of(&from, &to);
     let body = html! {
         form method="get" action="/reports" class="card wide inline" {
@@ -248,6 +315,25 @@ pub async fn reports(
             dt { (v.t("reports.median_days")) } dd { (days(stats.requests.median_days_to_finalise)) }
             dt { (v.t("reports.items")) } dd { (stats.holdings.items) }
             dt { (v.t("reports.bytes")) } dd { (stats.holdings.bytes) }
+        }
+        section class="report-table" aria-labelledby="t-months" {
+            h2 id="t-months" { (v.t("reports.by_month")) }
+            div class="report-pair" {
+                table {
+                    thead { tr {
+                        th scope="col" { (v.t("reports.month")) }
+                        th scope="col" { (v.t("reports.filed")) }
+                        th scope="col" { (v.t("reports.finalised_in_month")) }
+                    } }
+                    tbody {
+                        @for m in &months {
+                            tr { th scope="row" { bdi dir="ltr" { (m.month) } } td { (m.filed) } td { (m.finalised) } }
+                        }
+                    }
+                }
+                (line_chart(&months, v.t("reports.by_month"), v.t("reports.filed"), v.t("reports.finalised_in_month")))
+            }
+            p { a href={ "/reports/months.csv" @if !query.is_empty() { "?" (query) } } download { (v.t("reports.csv")) } }
         }
         @for table in tables(&stats) {
             section class="report-table" aria-labelledby={ "t-" (table.name) } {
@@ -295,7 +381,29 @@ async fn csv(state: AppState, v: Viewer, period: Period, name: &'static str) -> 
         Ok(s) => s,
         Err(page) => return page,
     };
-    let Some(table) = tables(&stats).into_iter().find(|t| t.name == name) else {
+    let mut all = tables(&stats);
+    if name == "months" {
+        let (user, (from, to)) = (v.user.clone(), period.days());
+        match state
+            .with_reader(move |vault| {
+                Ok(vault.requests_by_month(&user, from.as_deref(), to.as_deref())?)
+            })
+            .await
+        {
+            Ok(months) => all.push(Table {
+                name: "months",
+                title: "reports.by_month",
+                columns: vec!["reports.month", "reports.filed", "reports.finalised"],
+                rows: months
+                    .into_iter()
+                    .map(|m| vec![m.month, m.filed.to_string(), m.finalised.to_string()])
+                    .collect(),
+                chart: 1,
+            }),
+            Err(e) => return refused(&v, e),
+        }
+    }
+    let Some(table) = all.into_iter().find(|t| t.name == name) else {
         return error_page(&v, StatusCode::NOT_FOUND, "not found");
     };
     let mut out = String::new();
@@ -343,7 +451,8 @@ csv_route!(
     consent_csv => "consent",
     holdings_csv => "holdings",
     types_csv => "types",
-    stages_csv => "stages"
+    stages_csv => "stages",
+    months_csv => "months"
 );
 
 #[cfg(test)]
