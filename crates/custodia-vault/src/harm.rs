@@ -4,7 +4,8 @@
 //!
 //! **A report is evidence.** Its fields (date, place, position, description, people killed and
 //! injured) are stored as an item of the originator `public reports` under the `restricted`
-//! regime, its attachments as items of the same submission, each with its custody entry; the
+//! regime, its attachments as that item's children (as an archive's members are) in the same
+//! submission, each with its custody entry; the
 //! catalog's `harm_reports` row names them and keeps the fields sealed for listing. Nothing about
 //! the reporter is kept but what they typed: no address, no browser. Their contact, if they gave
 //! one, is sealed apart (AES-256-GCM under a key derived from the master key) and shown only to
@@ -378,6 +379,7 @@ impl Vault {
             &submission,
             options(),
             &Quiet,
+            None,
         )?;
         let item = report
             .items
@@ -393,19 +395,25 @@ impl Vault {
                 .unwrap_or_else(|| "attachment".into());
             let mut limited =
                 std::io::Read::take(&mut *attachment.reader, MAX_ATTACHMENT_BYTES + 1);
+            // The attachment is the report's child, as an archive's member is its archive's.
             let report = self.ingest_reader_authorised(
                 &format!("{reference}/attachments/{name}"),
                 &mut limited,
                 &submission,
                 options(),
                 &Quiet,
+                Some((item.clone(), format!("attachments/{name}"))),
             )?;
             if report.items.iter().any(|i| i.size > MAX_ATTACHMENT_BYTES) {
                 return Err(VaultError::Invalid(format!(
                     "the attachment `{name}` is larger than {MAX_ATTACHMENT_BYTES} bytes"
                 )));
             }
-            if let Some(first) = report.items.iter().find(|i| i.parent.is_none()) {
+            if let Some(first) = report
+                .items
+                .iter()
+                .find(|i| i.parent.as_deref() == Some(item.as_str()))
+            {
                 stored.push(first.sha256.clone());
             }
         }

@@ -310,10 +310,12 @@ impl Vault {
     ) -> Result<IngestReport> {
         let who = self.principal(&options.actor)?;
         self.require_holder_role(&who, custodia_access::Role::Custodian, "ingest")?;
-        self.ingest_reader_authorised(name, reader, submission_key, options, progress)
+        self.ingest_reader_authorised(name, reader, submission_key, options, progress, None)
     }
 
-    /// [`Vault::ingest_reader`] for an actor the caller has authorised by a rule of its own.
+    /// [`Vault::ingest_reader`] for an actor the caller has authorised by a rule of its own;
+    /// with `parent` (its item and the path within it), the item is recorded as that item's
+    /// child, as an archive's member is (a report's attachment).
     pub(crate) fn ingest_reader_authorised(
         &mut self,
         name: &str,
@@ -321,6 +323,7 @@ impl Vault {
         submission_key: &str,
         options: IngestOptions,
         progress: &dyn IngestProgress,
+        parent: Option<(String, String)>,
     ) -> Result<IngestReport> {
         let started = Instant::now();
         let mut ingest =
@@ -330,16 +333,17 @@ impl Vault {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| name.to_owned());
+        let depth = u32::from(parent.is_some());
         let source = Source {
             path,
             original_name,
-            parent: None,
+            parent,
             modified_at: None,
             accessed_at: None,
             created_at: None,
         };
         let budget = Budget::new(&ingest.limits);
-        ingest.ingest_stream(reader, source, 0, &budget)?;
+        ingest.ingest_stream(reader, source, depth, &budget)?;
         ingest.flush()?;
         let mut report = ingest.report;
         ingest.vault.checkpoint_if_due()?;

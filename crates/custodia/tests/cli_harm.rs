@@ -160,6 +160,12 @@ fn reports_are_assessed_and_summed_up_without_anything_private() {
     );
     // The report is an item of `public reports`, restricted, logged; the contact is not in it.
     let item = shown["item"].as_str().unwrap();
+    let attachment = shown["attachments"][0].as_str().unwrap();
+    let provenance = v.show(attachment).to_string();
+    assert!(
+        provenance.contains(item) && provenance.contains("attachments/market.jpg"),
+        "the attachment is the report's child: {provenance}"
+    );
     let history = v.history(item);
     assert!(history.to_string().contains("public reports"), "{history}");
     let got = v.tmp.path().join("report-item.json");
