@@ -68,16 +68,20 @@ struct IntakeState {
 }
 
 impl Intake {
-    fn new() -> Self {
+    /// A new key for this run's tokens; an error, not a panic, when the system has no
+    /// randomness to give.
+    fn new() -> std::io::Result<Self> {
         let mut secret = [0u8; 32];
         ring::rand::SystemRandom::new()
             .fill(&mut secret)
-            .expect("system randomness");
-        Self {
+            .map_err(|_| {
+                std::io::Error::other("no system randomness for the reporting point's token key")
+            })?;
+        Ok(Self {
             key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &secret),
             spent: Mutex::new(HashMap::new()),
             recent: Mutex::new(HashMap::new()),
-        }
+        })
     }
 
     /// A new token: `ISSUED.RANDOM.MAC`.
@@ -231,12 +235,12 @@ fn field_of(message: &str) -> &'static str {
 }
 
 /// The reporting point's router: these routes and nothing else (404 for all others).
-pub fn router(state: AppState) -> axum::Router {
+pub fn router(state: AppState) -> std::io::Result<axum::Router> {
     let state = IntakeState {
         app: state,
-        intake: Arc::new(Intake::new()),
+        intake: Arc::new(Intake::new()?),
     };
-    axum::Router::new()
+    Ok(axum::Router::new()
         .route("/report", get(form_page).post(form_submit))
         .route("/api/v1/public/harm-reports/challenge", get(challenge))
         .route(
@@ -269,7 +273,7 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
-        ))
+        )))
 }
 
 /// Serves the reporting point until `shutdown` completes.
@@ -280,7 +284,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state)?.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
@@ -741,7 +745,7 @@ mod tests {
 
     #[test]
     fn tokens_are_spent_once_and_not_too_soon() {
-        let intake = Intake::new();
+        let intake = Intake::new().unwrap();
         let token = intake.issue();
         assert_eq!(intake.spend(&token).unwrap_err().field, "token");
         let old = format!("{}.abc", unix_now() - 10);
