@@ -163,6 +163,27 @@ impl LedgerSigner {
     }
 }
 
+impl LedgerSigner {
+    /// Signs a statement that is not a checkpoint (a web capture's package digest, say) as a C2SP
+    /// signed note with this key. Its first line is `custodia statement: KIND`, never the log's
+    /// origin, so no statement can pass for a checkpoint; `lines` must hold no line breaks.
+    pub fn sign_statement(&self, kind: &str, lines: &[&str]) -> Result<String, CheckpointError> {
+        if kind.contains('\n') || lines.iter().any(|l| l.contains('\n')) {
+            return Err(CheckpointError::MalformedNote);
+        }
+        let mut body = format!("custodia statement: {kind}\n");
+        for line in lines {
+            body.push_str(line);
+            body.push('\n');
+        }
+        let mut note =
+            Note::new(body.as_bytes(), &[]).map_err(|_| CheckpointError::MalformedNote)?;
+        note.add_sigs(&[&self.signer])
+            .map_err(|_| CheckpointError::Signing)?;
+        String::from_utf8(note.to_bytes()).map_err(|_| CheckpointError::MalformedNote)
+    }
+}
+
 fn vkey_from_secret(name: &str, key_base64: &str) -> Option<String> {
     use base64::Engine as _;
     let raw = base64::engine::general_purpose::STANDARD

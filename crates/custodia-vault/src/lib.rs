@@ -30,6 +30,7 @@ mod administration;
 mod archive;
 pub mod auth;
 pub mod browse;
+mod capture;
 mod cases;
 pub mod conditions;
 pub mod custody;
@@ -72,6 +73,7 @@ pub use administration::{
     ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
 };
 pub use archive::ArchiveLimits;
+pub use capture::{CaptureArtefact, StoredCapture};
 pub use cases::{
     CaseAnalysis, CaseItemProof, ChargeLaid, CrimesImported, ElementView, IncidentAdded,
     LinkChanged, NewIncident, NewLink,
@@ -214,6 +216,14 @@ pub struct VaultConfig {
     /// (`custodia notices send`); none by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smtp: Option<victims::SmtpConfig>,
+    /// RFC 3161 time-stamping authorities asked to stamp each web capture (`custodia capture`);
+    /// none by default, as a sovereign deployment chooses its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tsa_urls: Vec<String>,
+    /// The CA certificates (PEM; a path relative to the data directory, or absolute) against
+    /// which the authorities' tokens are verified on receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tsa_ca_file: Option<std::path::PathBuf>,
 }
 
 fn default_holder() -> String {
@@ -540,6 +550,8 @@ impl Vault {
             public_checkpoints: false,
             trusted_proxies: Vec::new(),
             smtp: None,
+            tsa_urls: Vec::new(),
+            tsa_ca_file: None,
             s3_concurrency: None,
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;

@@ -8,6 +8,7 @@
 
 mod access_cmd;
 mod auth_cmd;
+mod capture_cmd;
 mod cases_cmd;
 mod harm_cmd;
 mod key_cmd;
@@ -219,6 +220,10 @@ enum Command {
     /// overview.
     #[command(subcommand)]
     Harm(harm_cmd::HarmCommand),
+    /// Capture web pages as evidence: a WARC/WACZ archive of every request and response, a
+    /// full-page screenshot, the rendered page, its text, a PDF print, the certificate chain,
+    /// optionally its media, and RFC 3161 timestamps, stored as items with the capture record.
+    Capture(capture_cmd::CaptureArgs),
     /// Extract text and metadata (OCR, EXIF, document properties) from items, as derived
     /// items, and index them for search.
     Extract(search_cmd::ExtractArgs),
@@ -347,9 +352,11 @@ fn main_inner() -> ExitCode {
 
 fn init_tracing() {
     // The server reports each request (method, route, status, time; never bodies, query
-    // strings or credentials) at `info`; other commands stay quiet unless asked.
+    // strings or credentials) at `info`; other commands stay quiet unless asked. The DevTools
+    // client warns of every browser event newer than its protocol tables, which says nothing
+    // about a capture (its failures are reported by the capture itself).
     let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODIA_LOG")
-        .unwrap_or_else(|_| "warn,custodia_server=info".into());
+        .unwrap_or_else(|_| "warn,custodia_server=info,chromiumoxide=error".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -602,6 +609,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
         Command::Stats(args) => report_cmd::stats(cli, out, args),
         Command::Report(command) => report_cmd::report(cli, out, command),
         Command::Harm(command) => harm_cmd::harm(cli, out, command),
+        Command::Capture(args) => capture_cmd::capture(cli, out, args),
         Command::Key(command) => key_cmd::key(cli, out, command),
     }
 }

@@ -400,9 +400,9 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
-/// The Chromium that prints letters: CUSTODIA_CHROMIUM, else the first of the usual names on
+/// The Chromium that prints letters and captures pages: CUSTODIA_CHROMIUM, else the first of the usual names on
 /// the PATH.
-fn chromium() -> Result<PathBuf> {
+pub(crate) fn chromium() -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("CUSTODIA_CHROMIUM") {
         return Ok(PathBuf::from(path));
     }
@@ -415,7 +415,7 @@ fn chromium() -> Result<PathBuf> {
             }
         }
     }
-    bail!("no Chromium to print the letter with\n\nhint: install Debian's `chromium` package, or set CUSTODIA_CHROMIUM to a Chromium or Chrome binary; `--html FILE` writes the letter for any other printer")
+    bail!("no Chromium found\n\nhint: install Debian's `chromium` package, or set CUSTODIA_CHROMIUM to a Chromium or Chrome binary (for letters, `--html FILE` writes the letter for any other printer)")
 }
 
 /// Prints the draft's letter to `path` as PDF (see [`print_html_to_pdf`]).
