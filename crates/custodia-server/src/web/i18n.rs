@@ -1,23 +1,54 @@
-//! The web application's interface languages. English is complete; Arabic and French carry the
-//! navigation, the most used labels and the whole victim support page, and fall back to English for the rest, so that a
-//! translator adds lines to one table and nothing else. Arabic switches the layout to
-//! right-to-left (`dir="rtl"` on the document; the style sheet uses logical properties).
+//! The interface languages: English, Arabic, Sorani Kurdish (Arabic script), Kurmanji Kurdish
+//! (Latin script), Dutch and French. Every text of the pages and of the public reporting form
+//! comes from a Project Fluent message catalogue, `locales/<language>/main.ftl`, compiled into
+//! the binary (`include_str!`), so that the product depends on no file beside it and a
+//! translator edits one file per language. Each catalogue is complete: there is no fallback to
+//! English, and the tests fail when a catalogue lacks a message of the English one or has one
+//! it does not. Arabic and Sorani switch the layout to right-to-left (`dir="rtl"` on the
+//! document; the style sheet uses logical properties).
+//!
+//! Message names are Fluent identifiers: words joined by `-` (`nav-search`,
+//! `case-status-unproven`). A message with a count (`$count`) chooses its plural form by the
+//! language's CLDR rules (Arabic has six).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
 
 /// An interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
     Ar,
+    Ckb,
+    Kmr,
+    Nl,
     Fr,
 }
 
+/// The catalogues, in the order of [`Lang::ALL`].
+const SOURCES: [&str; 6] = [
+    include_str!("../../locales/en/main.ftl"),
+    include_str!("../../locales/ar/main.ftl"),
+    include_str!("../../locales/ckb/main.ftl"),
+    include_str!("../../locales/kmr/main.ftl"),
+    include_str!("../../locales/nl/main.ftl"),
+    include_str!("../../locales/fr/main.ftl"),
+];
+
 impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ar, Lang::Fr];
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::Ar, Lang::Ckb, Lang::Kmr, Lang::Nl, Lang::Fr];
 
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Ar => "ar",
+            Lang::Ckb => "ckb",
+            Lang::Kmr => "kmr",
+            Lang::Nl => "nl",
             Lang::Fr => "fr",
         }
     }
@@ -27,14 +58,31 @@ impl Lang {
         match self {
             Lang::En => "English",
             Lang::Ar => "العربية",
+            Lang::Ckb => "کوردی (سۆرانی)",
+            Lang::Kmr => "Kurdî (Kurmancî)",
+            Lang::Nl => "Nederlands",
             Lang::Fr => "Français",
         }
     }
 
+    fn index(self) -> usize {
+        match self {
+            Lang::En => 0,
+            Lang::Ar => 1,
+            Lang::Ckb => 2,
+            Lang::Kmr => 3,
+            Lang::Nl => 4,
+            Lang::Fr => 5,
+        }
+    }
+
+    /// The language of a code: `ar`, `ckb`, `fr-FR`, `nl_BE` (the primary subtag decides).
     pub fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        let primary = code.split(['-', '_']).next().unwrap_or_default();
         Lang::ALL
             .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(code.trim()))
+            .find(|l| l.code() == code || l.code() == primary)
     }
 
     /// The first supported language of an `Accept-Language` header.
@@ -42,597 +90,238 @@ impl Lang {
         header
             .split(',')
             .filter_map(|part| part.split(';').next())
-            .filter_map(|tag| tag.trim().split('-').next())
             .find_map(Lang::from_code)
     }
 
     pub fn dir(self) -> &'static str {
         match self {
-            Lang::Ar => "rtl",
+            Lang::Ar | Lang::Ckb => "rtl",
             _ => "ltr",
         }
     }
 
-    /// The interface text for `key`; English when this language has no translation yet, and
-    /// the key itself when English has none either (a missing text shows, never panics).
-    pub fn t(self, key: &'static str) -> &'static str {
-        let table: &[(&str, &str)] = match self {
-            Lang::En => EN,
-            Lang::Ar => AR,
-            Lang::Fr => FR,
+    /// The text of the message `key`, which takes no arguments. A message the catalogue lacks
+    /// shows as its name (never a panic, never another language); the tests make sure none
+    /// is lacking.
+    pub fn t(self, key: &str) -> &'static str {
+        CATALOGUES[self.index()]
+            .plain
+            .get(key)
+            .map_or_else(|| missing(key), String::as_str)
+    }
+
+    /// The text of the message `key` for a count (`$count`), in the plural form the language
+    /// wants for it.
+    pub fn n(self, key: &str, count: u64) -> String {
+        self.args(key, &[("count", FluentValue::from(count))])
+    }
+
+    /// The text of the message `key` with its arguments.
+    pub fn args(self, key: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+        let bundle = &CATALOGUES[self.index()].bundle;
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            return missing(key).to_owned();
         };
-        lookup(table, key)
-            .or_else(|| lookup(EN, key))
-            .unwrap_or(key)
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned()
+    }
+
+    /// The catalogue's source, for the tests.
+    #[cfg(test)]
+    pub(crate) fn source(self) -> &'static str {
+        SOURCES[self.index()]
     }
 }
 
-fn lookup(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+fn missing(key: &str) -> &'static str {
+    // The name shown must live as long as the catalogues; the message names of the pages are
+    // literals, so a missing one is found among the English names or shown as a marker.
+    CATALOGUES[0]
+        .plain
+        .get_key_value(key)
+        .map_or("\u{2047}", |(k, _)| k.as_str())
 }
 
-const EN: &[(&str, &str)] = &[
-    ("nav.reports", "Reports"),
-    ("reports.from", "From"),
-    ("reports.to", "To"),
-    ("reports.show", "Show"),
-    ("reports.period", "Period:"),
-    ("reports.authorities", "Requests by requesting authority"),
-    ("reports.consent", "Consent by originator"),
-    ("reports.holdings", "Holdings by originator"),
-    ("reports.types", "Holdings by type"),
-    ("reports.stages", "Cases by stage"),
-    ("reports.authority", "Authority"),
-    ("reports.originator", "Originator"),
-    ("reports.filed", "Requests filed"),
-    ("reports.finalised", "Finalised"),
-    ("reports.open", "Open"),
-    ("reports.withdrawn", "Withdrawn"),
-    ("reports.median_days", "Median days to finalise"),
-    ("reports.granted", "Granted"),
-    ("reports.refused", "Refused"),
-    ("reports.conditional", "Conditional"),
-    ("reports.median_days_decide", "Median days to decide"),
-    ("reports.items", "Items"),
-    ("reports.bytes", "Bytes"),
-    ("reports.type", "Type"),
-    ("reports.stage", "Stage"),
-    ("reports.count", "Cases"),
-    ("reports.none", "Nothing in this period."),
-    ("reports.csv", "Download as CSV"),
-    ("reports.by_month", "Requests by month"),
-    ("reports.month", "Month"),
-    ("reports.finalised_in_month", "Finalised"),
-    ("app", "Custodia"),
-    ("skip", "Skip to content"),
-    ("nav.dashboard", "Dashboard"),
-    ("nav.items", "Items"),
-    ("nav.upload", "Upload"),
-    ("nav.search", "Search"),
-    ("nav.requests", "Requests"),
-    ("nav.witnesses", "Witnesses"),
-    ("nav.admin", "Administration"),
-    ("signout", "Sign out"),
-    ("signin", "Sign in"),
-    ("signin.title", "Sign in to Custodia"),
-    ("user", "User name"),
-    ("password", "Password"),
-    ("totp", "Second-factor code (if you have one)"),
-    ("signin.failed", "Sign-in failed. Check the user name, the password and the code."),
-    ("dash.holdings", "Holdings"),
-    ("dash.by_originator", "By originator"),
-    ("dash.by_kind", "By type"),
-    ("dash.open_requests", "Open requests"),
-    ("dash.activity", "Recent activity"),
-    ("dash.none", "Nothing yet."),
-    ("items.title", "Items"),
-    ("items.filter", "Filter"),
-    ("items.originator", "Originator"),
-    ("items.kind", "Type"),
-    ("items.path", "Name contains"),
-    ("items.any", "any"),
-    ("items.none", "No item you may see matches."),
-    ("items.count", "items"),
-    ("item.facts", "Facts"),
-    ("item.preview", "Preview"),
-    ("item.metadata", "Metadata"),
-    ("item.place", "Capture place"),
-    ("item.history", "Custody history"),
-    ("item.provenance", "Provenance"),
-    ("item.download", "Download"),
-    ("item.purpose", "Purpose (recorded in the custody log)"),
-    ("item.verified", "Verified"),
-    ("item.not_rehashed", "Log proven; content not re-hashed"),
-    ("item.failed", "Verification failed"),
-    ("item.deep", "Re-hash the content now"),
-    ("item.text", "Extracted text"),
-    ("item.no_preview", "No preview for this type; download it to view it."),
-    ("search.title", "Search"),
-    ("search.query", "Query"),
-    ("search.help", "Words, \"phrases\", AND / OR / NOT, prefix*, fuzzy~1, field:value (language, type, originator, case)."),
-    ("search.results", "results"),
-    ("search.cross_script", "found across scripts"),
-    ("search.facets", "Refine"),
-    ("search.sort", "Sort"),
-    ("search.relevance", "Relevance"),
-    ("search.newest", "Newest"),
-    ("search.oldest", "Oldest"),
-    ("search.none", "Nothing found."),
-    ("req.title", "Requests for assistance"),
-    ("req.new", "File a request"),
-    ("req.authority", "Requesting authority"),
-    ("req.legal_basis", "Legal basis"),
-    ("req.case", "Case reference"),
-    ("req.suspects", "Suspects (one per line)"),
-    ("req.crimes", "Crimes (one per line)"),
-    ("req.places", "Places (one per line)"),
-    ("req.period", "Period"),
-    ("req.text", "What is asked"),
-    ("req.deadline", "Deadline (YYYY-MM-DD)"),
-    ("req.file", "File the request"),
-    ("req.state", "State"),
-    ("req.waiting", "Waits on"),
-    ("req.items", "Items"),
-    ("req.scope", "Add items (SHA-256, one per line)"),
-    ("req.scope.button", "Add to the request"),
-    ("req.decide", "Consent decision"),
-    ("req.grant", "Grant"),
-    ("req.refuse", "Refuse"),
-    ("req.reason", "Reason"),
-    ("req.finalise", "Build the disclosure package"),
-    ("req.packages", "Packages"),
-    ("req.none", "No request you have a part in."),
-    ("upload.title", "Upload evidence"),
-    ("upload.file", "File"),
-    ("upload.originator", "Originator"),
-    ("upload.case", "Case reference (optional)"),
-    ("upload.note", "Collection note (optional)"),
-    ("upload.start", "Upload"),
-    ("upload.needs_js", "Uploading needs JavaScript (the file is sent in resumable chunks). Without it, use `custodia ingest` on the server."),
-    ("wit.title", "Witnesses and protective measures"),
-    ("wit.none", "No person recorded."),
-    ("admin.title", "Administration"),
-    ("admin.orgs", "Organisations"),
-    ("admin.users", "Users"),
-    ("admin.cases", "Cases"),
-    ("admin.keys", "Keys and checkpoints"),
-    ("admin.sign", "Sign a checkpoint now"),
-    ("nav.cases", "Cases"),
-    ("case.title", "Case"),
-    ("cases.title", "Cases"),
-    ("cases.none", "No case whose analysis you may read."),
-    ("case.file", "Case file"),
-    ("case.report_note", "The analysis as its reader may see it: the proof matrix, the timeline, the map, and each linked item with the custody log entry that proves its preservation (check it with `custodia log prove`, or `custodia-verify` on a disclosure package)."),
-    ("case.matrix", "Proof matrix"),
-    ("case.gaps", "Gaps"),
-    ("case.no_gaps", "Every element has support."),
-    ("case.no_charges", "No charge laid yet."),
-    ("case.timeline", "Timeline"),
-    ("case.map", "Map"),
-    ("case.items", "Items"),
-    ("case.item", "Item"),
-    ("case.incident", "Incident"),
-    ("case.incidents", "Incidents"),
-    ("case.events", "events"),
-    ("case.undated", "without a date"),
-    ("case.more", "more"),
-    ("case.places", "places"),
-    ("case.proof", "Custody proof"),
-    ("case.links", "Links"),
-    ("case.element", "Element"),
-    ("case.text", "What must be proved"),
-    ("case.status", "Status"),
-    ("case.evidence", "Evidence"),
-    ("case.status.unproven", "Unproven"),
-    ("case.status.weak", "Weak"),
-    ("case.status.supported", "Supported"),
-    ("case.status.contested", "Contested"),
-    ("case.supports", "supports"),
-    ("case.contradicts", "contradicts"),
-    ("case.context", "context"),
-    ("case.weak", "weak"),
-    ("case.medium", "medium"),
-    ("case.strong", "strong"),
-    ("case.withheld", "Links to items you may not see are left out: the statuses and gaps count only the links shown."),
-    ("case.add_charge", "Lay a charge"),
-    ("case.crime", "Crime"),
-    ("case.mode", "Mode of liability (optional)"),
-    ("case.suspect", "Suspect"),
-    ("case.add_incident", "Add an incident"),
-    ("case.incident_title", "Title"),
-    ("case.from", "From (YYYY, YYYY-MM or YYYY-MM-DD)"),
-    ("case.to", "To (optional)"),
-    ("case.place", "Place"),
-    ("case.lat", "Latitude"),
-    ("case.lon", "Longitude"),
-    ("case.precision", "Precision (metres)"),
-    ("case.description", "Description"),
-    ("case.link_item", "Link to an element of a case"),
-    ("case.case", "Case"),
-    ("case.element_id", "Element (e.g. 7(1)(a)/1)"),
-    ("case.assessment", "Assessment"),
-    ("case.strength", "Strength"),
-    ("case.excerpt", "Excerpt"),
-    ("case.page", "Page"),
-    ("case.note", "Note"),
-    ("case.unlink", "Unlink"),
-    ("case.save", "Save"),
-    ("case.export_ftm", "FollowTheMoney export"),
-    ("case.report", "Printable case file"),
-    ("case.geojson", "GeoJSON"),
-    ("forbidden", "You may not see this page."),
-    ("nav.victims", "Victim support"),
-    ("victims.title", "Victim support"),
-    ("victims.due", "Notices due"),
-    ("victims.as_of", "As of"),
-    ("victims.show", "Show"),
-    ("victims.none", "No notice is due."),
-    ("victims.status", "Status"),
-    ("victims.overdue", "Overdue"),
-    ("victims.overdue_count", "overdue"),
-    ("victims.pending", "Due"),
-    ("victims.pseudonym", "Pseudonym"),
-    ("victims.case", "Case"),
-    ("victims.reason", "Reason"),
-    ("victims.since", "Since"),
-    ("victims.due_by", "Due by"),
-    ("victims.language", "Language"),
-    ("victims.channel", "Channel"),
-    ("victims.draft", "Draft"),
-    ("victims.reason.milestone", "Milestone"),
-    ("victims.reason.information_request", "Request for information"),
-    ("victims.reason.periodic", "Periodic update"),
-    ("victims.channel.letter", "Letter"),
-    ("victims.channel.email", "E-mail"),
-    ("victims.channel.phone", "Phone"),
-    ("victims.channel.in_person", "In person"),
-    ("victims.channel.via_intermediary", "Through an intermediary"),
-    ("victims.lang.nl", "Dutch"),
-    ("victims.lang.en", "English"),
-    ("victims.lang.ar", "Arabic"),
-    ("victims.lang.fr", "French"),
-    ("victims.lang.ckb", "Kurdish (Sorani)"),
-    ("victims.lang.kmr", "Kurdish (Kurmanji)"),
-    ("victims.unknown", "not recorded"),
-    ("victims.draft_title", "Draft notice"),
-    ("victims.draft_note", "The draft is in the person's language. That it was drafted is recorded in the custody log, without its content."),
-    ("victims.covers", "What it settles"),
-    ("victims.covers_note", "Nothing ticked: every reason owed on that day."),
-    ("victims.milestones", "Milestones told"),
-    ("victims.record", "Record the notice as sent"),
-    ("victims.sent_at", "Sent on"),
-    ("victims.back", "Back to the notices due"),
-    ("victims.person", "Contact log"),
-    ("victims.contact", "Contact details"),
-    ("victims.no_contact", "No contact details recorded."),
-    ("victims.email", "E-mail address"),
-    ("victims.address", "Postal address"),
-    ("victims.phone", "Phone number"),
-    ("victims.intermediary", "Intermediary"),
-    ("victims.updates", "Wants to be kept informed"),
-    ("victims.yes", "Yes"),
-    ("victims.no", "No"),
-    ("victims.interval", "Months between updates"),
-    ("victims.cases", "Cases"),
-    ("victims.role", "Role"),
-    ("victims.linked_on", "Owed notices since"),
-    ("victims.role.victim", "Victim"),
-    ("victims.role.witness", "Witness"),
-    ("victims.role.victim_witness", "Victim and witness"),
-    ("victims.entries", "Contacts"),
-    ("victims.no_entries", "No contact yet."),
-    ("victims.date", "Date"),
-    ("victims.kind", "Kind"),
-    ("victims.kind.notice", "Notice"),
-    ("victims.via", "How"),
-    ("victims.via.recorded", "recorded by hand"),
-    ("victims.via.smtp", "e-mailed by the vault"),
-    ("victims.letter_kept", "letter kept"),
-    ("victims.text", "What was asked"),
-    ("victims.recorded", "Recorded"),
-    ("language", "Language"),
-];
+/// One language's messages: the Fluent bundle, and every message without arguments already
+/// formatted (most of a page's texts), so that a page borrows them.
+struct Catalogue {
+    bundle: FluentBundle<FluentResource>,
+    plain: HashMap<String, String>,
+}
 
-const AR: &[(&str, &str)] = &[
-    ("nav.reports", "التقارير"),
-    ("reports.from", "من"),
-    ("reports.to", "إلى"),
-    ("reports.show", "عرض"),
-    ("reports.period", "الفترة:"),
-    ("reports.authorities", "الطلبات حسب الجهة الطالبة"),
-    ("reports.consent", "الموافقة حسب الجهة المصدِرة"),
-    ("reports.holdings", "المقتنيات حسب الجهة المصدِرة"),
-    ("reports.types", "المقتنيات حسب النوع"),
-    ("reports.stages", "القضايا حسب المرحلة"),
-    ("reports.authority", "الجهة"),
-    ("reports.originator", "الجهة المصدِرة"),
-    ("reports.filed", "الطلبات المقدَّمة"),
-    ("reports.finalised", "المنجَزة"),
-    ("reports.open", "المفتوحة"),
-    ("reports.withdrawn", "المسحوبة"),
-    ("reports.median_days", "وسيط الأيام حتى الإنجاز"),
-    ("reports.granted", "موافَق"),
-    ("reports.refused", "مرفوض"),
-    ("reports.conditional", "مشروط"),
-    ("reports.median_days_decide", "وسيط الأيام حتى القرار"),
-    ("reports.items", "العناصر"),
-    ("reports.bytes", "البايتات"),
-    ("reports.type", "النوع"),
-    ("reports.stage", "المرحلة"),
-    ("reports.count", "القضايا"),
-    ("reports.none", "لا شيء في هذه الفترة."),
-    ("reports.csv", "تنزيل بصيغة CSV"),
-    ("reports.by_month", "الطلبات حسب الشهر"),
-    ("reports.month", "الشهر"),
-    ("reports.finalised_in_month", "أُنجزت"),
-    ("app", "كستوديا"),
-    ("skip", "انتقل إلى المحتوى"),
-    ("nav.dashboard", "لوحة المعلومات"),
-    ("nav.items", "المواد"),
-    ("nav.upload", "رفع"),
-    ("nav.search", "بحث"),
-    ("nav.requests", "الطلبات"),
-    ("nav.witnesses", "الشهود"),
-    ("nav.admin", "الإدارة"),
-    ("signout", "تسجيل الخروج"),
-    ("signin", "تسجيل الدخول"),
-    ("user", "اسم المستخدم"),
-    ("password", "كلمة المرور"),
-    ("search.title", "بحث"),
-    ("search.query", "عبارة البحث"),
-    ("search.none", "لم يُعثر على شيء."),
-    ("nav.cases", "القضايا"),
-    ("cases.title", "القضايا"),
-    ("case.matrix", "مصفوفة الإثبات"),
-    ("case.gaps", "الثغرات"),
-    ("case.timeline", "التسلسل الزمني"),
-    ("case.map", "الخريطة"),
-    ("case.status.unproven", "غير مثبت"),
-    ("case.status.weak", "ضعيف"),
-    ("case.status.supported", "مدعوم"),
-    ("case.status.contested", "متنازع عليه"),
-    ("language", "اللغة"),
-    ("nav.victims", "دعم الضحايا"),
-    ("victims.title", "دعم الضحايا"),
-    ("victims.due", "الإشعارات المستحقة"),
-    ("victims.as_of", "اعتباراً من"),
-    ("victims.show", "عرض"),
-    ("victims.none", "لا يوجد إشعار مستحق."),
-    ("victims.status", "الحالة"),
-    ("victims.overdue", "متأخر"),
-    ("victims.overdue_count", "متأخرة"),
-    ("victims.pending", "مستحق"),
-    ("victims.pseudonym", "الاسم المستعار"),
-    ("victims.case", "القضية"),
-    ("victims.reason", "السبب"),
-    ("victims.since", "منذ"),
-    ("victims.due_by", "الموعد النهائي"),
-    ("victims.language", "اللغة"),
-    ("victims.channel", "وسيلة التواصل"),
-    ("victims.draft", "صياغة مسودة"),
-    ("victims.reason.milestone", "مرحلة في القضية"),
-    ("victims.reason.information_request", "طلب معلومات"),
-    ("victims.reason.periodic", "تحديث دوري"),
-    ("victims.channel.letter", "رسالة بريدية"),
-    ("victims.channel.email", "بريد إلكتروني"),
-    ("victims.channel.phone", "هاتف"),
-    ("victims.channel.in_person", "شخصياً"),
-    ("victims.channel.via_intermediary", "عبر وسيط"),
-    ("victims.lang.nl", "الهولندية"),
-    ("victims.lang.en", "الإنجليزية"),
-    ("victims.lang.ar", "العربية"),
-    ("victims.lang.fr", "الفرنسية"),
-    ("victims.lang.ckb", "الكردية (السورانية)"),
-    ("victims.lang.kmr", "الكردية (الكرمانجية)"),
-    ("victims.unknown", "غير مسجل"),
-    ("victims.draft_title", "مسودة إشعار"),
-    (
-        "victims.draft_note",
-        "المسودة بلغة الشخص. يُسجَّل في سجل الحفظ أنها صيغت، دون محتواها.",
-    ),
-    ("victims.covers", "ما يغطيه"),
-    (
-        "victims.covers_note",
-        "إن لم يُحدَّد شيء: كل الأسباب المستحقة في ذلك اليوم.",
-    ),
-    ("victims.milestones", "المراحل المُبلَّغ عنها"),
-    ("victims.record", "تسجيل الإشعار كمُرسَل"),
-    ("victims.sent_at", "تاريخ الإرسال"),
-    ("victims.back", "العودة إلى الإشعارات المستحقة"),
-    ("victims.person", "سجل التواصل"),
-    ("victims.contact", "بيانات التواصل"),
-    ("victims.no_contact", "لا توجد بيانات تواصل مسجلة."),
-    ("victims.email", "عنوان البريد الإلكتروني"),
-    ("victims.address", "العنوان البريدي"),
-    ("victims.phone", "رقم الهاتف"),
-    ("victims.intermediary", "الوسيط"),
-    ("victims.updates", "يرغب في إبقائه على اطلاع"),
-    ("victims.yes", "نعم"),
-    ("victims.no", "لا"),
-    ("victims.interval", "عدد الأشهر بين التحديثات"),
-    ("victims.cases", "القضايا"),
-    ("victims.role", "الصفة"),
-    ("victims.linked_on", "يستحق الإشعارات منذ"),
-    ("victims.role.victim", "ضحية"),
-    ("victims.role.witness", "شاهد"),
-    ("victims.role.victim_witness", "ضحية وشاهد"),
-    ("victims.entries", "الاتصالات"),
-    ("victims.no_entries", "لا يوجد تواصل بعد."),
-    ("victims.date", "التاريخ"),
-    ("victims.kind", "النوع"),
-    ("victims.kind.notice", "إشعار"),
-    ("victims.via", "الطريقة"),
-    ("victims.via.recorded", "مسجَّل يدوياً"),
-    ("victims.via.smtp", "أُرسل بالبريد الإلكتروني من الخزنة"),
-    ("victims.letter_kept", "الرسالة محفوظة"),
-    ("victims.text", "ما طُلب"),
-    ("victims.recorded", "سُجِّل"),
-];
+static CATALOGUES: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {
+    Lang::ALL
+        .into_iter()
+        .map(|lang| catalogue(lang, SOURCES[lang.index()]))
+        .collect()
+});
 
-const FR: &[(&str, &str)] = &[
-    ("nav.reports", "Rapports"),
-    ("reports.from", "Du"),
-    ("reports.to", "Au"),
-    ("reports.show", "Afficher"),
-    ("reports.period", "Période :"),
-    ("reports.authorities", "Demandes par autorité requérante"),
-    ("reports.consent", "Consentement par originateur"),
-    ("reports.holdings", "Fonds par originateur"),
-    ("reports.types", "Fonds par type"),
-    ("reports.stages", "Affaires par stade"),
-    ("reports.authority", "Autorité"),
-    ("reports.originator", "Originateur"),
-    ("reports.filed", "Demandes déposées"),
-    ("reports.finalised", "Finalisées"),
-    ("reports.open", "Ouvertes"),
-    ("reports.withdrawn", "Retirées"),
-    ("reports.median_days", "Médiane des jours jusqu'à la finalisation"),
-    ("reports.granted", "Accordé"),
-    ("reports.refused", "Refusé"),
-    ("reports.conditional", "Sous conditions"),
-    ("reports.median_days_decide", "Médiane des jours jusqu'à la décision"),
-    ("reports.items", "Éléments"),
-    ("reports.bytes", "Octets"),
-    ("reports.type", "Type"),
-    ("reports.stage", "Stade"),
-    ("reports.count", "Affaires"),
-    ("reports.none", "Rien pour cette période."),
-    ("reports.csv", "Télécharger en CSV"),
-    ("reports.by_month", "Demandes par mois"),
-    ("reports.month", "Mois"),
-    ("reports.finalised_in_month", "Finalisées"),
-    ("skip", "Aller au contenu"),
-    ("nav.dashboard", "Tableau de bord"),
-    ("nav.items", "Pièces"),
-    ("nav.upload", "Téléverser"),
-    ("nav.search", "Recherche"),
-    ("nav.requests", "Demandes"),
-    ("nav.witnesses", "Témoins"),
-    ("nav.admin", "Administration"),
-    ("signout", "Se déconnecter"),
-    ("signin", "Se connecter"),
-    ("user", "Nom d'utilisateur"),
-    ("password", "Mot de passe"),
-    ("search.title", "Recherche"),
-    ("search.query", "Requête"),
-    ("search.none", "Aucun résultat."),
-    ("nav.cases", "Affaires"),
-    ("cases.title", "Affaires"),
-    ("case.matrix", "Matrice de preuve"),
-    ("case.gaps", "Lacunes"),
-    ("case.timeline", "Chronologie"),
-    ("case.map", "Carte"),
-    ("case.status.unproven", "Non prouvé"),
-    ("case.status.weak", "Faible"),
-    ("case.status.supported", "Étayé"),
-    ("case.status.contested", "Contesté"),
-    ("language", "Langue"),
-    ("nav.victims", "Soutien aux victimes"),
-    ("victims.title", "Soutien aux victimes"),
-    ("victims.due", "Notifications dues"),
-    ("victims.as_of", "À la date du"),
-    ("victims.show", "Afficher"),
-    ("victims.none", "Aucune notification n'est due."),
-    ("victims.status", "État"),
-    ("victims.overdue", "En retard"),
-    ("victims.overdue_count", "en retard"),
-    ("victims.pending", "À faire"),
-    ("victims.pseudonym", "Pseudonyme"),
-    ("victims.case", "Affaire"),
-    ("victims.reason", "Motif"),
-    ("victims.since", "Depuis"),
-    ("victims.due_by", "Échéance"),
-    ("victims.language", "Langue"),
-    ("victims.channel", "Moyen de contact"),
-    ("victims.draft", "Rédiger"),
-    ("victims.reason.milestone", "Étape de l'affaire"),
-    ("victims.reason.information_request", "Demande d'information"),
-    ("victims.reason.periodic", "Point périodique"),
-    ("victims.channel.letter", "Courrier"),
-    ("victims.channel.email", "Courriel"),
-    ("victims.channel.phone", "Téléphone"),
-    ("victims.channel.in_person", "En personne"),
-    ("victims.channel.via_intermediary", "Par un intermédiaire"),
-    ("victims.lang.nl", "Néerlandais"),
-    ("victims.lang.en", "Anglais"),
-    ("victims.lang.ar", "Arabe"),
-    ("victims.lang.fr", "Français"),
-    ("victims.lang.ckb", "Kurde (sorani)"),
-    ("victims.lang.kmr", "Kurde (kurmandji)"),
-    ("victims.unknown", "non renseigné"),
-    ("victims.draft_title", "Projet de notification"),
-    ("victims.draft_note", "Le projet est rédigé dans la langue de la personne. Sa rédaction est consignée dans le journal de conservation, sans son contenu."),
-    ("victims.covers", "Ce qu'elle couvre"),
-    ("victims.covers_note", "Aucune case cochée : tous les motifs dus ce jour-là."),
-    ("victims.milestones", "Étapes annoncées"),
-    ("victims.record", "Enregistrer la notification comme envoyée"),
-    ("victims.sent_at", "Envoyée le"),
-    ("victims.back", "Retour aux notifications dues"),
-    ("victims.person", "Journal des contacts"),
-    ("victims.contact", "Coordonnées"),
-    ("victims.no_contact", "Aucune coordonnée enregistrée."),
-    ("victims.email", "Adresse électronique"),
-    ("victims.address", "Adresse postale"),
-    ("victims.phone", "Numéro de téléphone"),
-    ("victims.intermediary", "Intermédiaire"),
-    ("victims.updates", "Souhaite être tenu(e) informé(e)"),
-    ("victims.yes", "Oui"),
-    ("victims.no", "Non"),
-    ("victims.interval", "Mois entre deux points"),
-    ("victims.cases", "Affaires"),
-    ("victims.role", "Qualité"),
-    ("victims.linked_on", "Notifications dues depuis"),
-    ("victims.role.victim", "Victime"),
-    ("victims.role.witness", "Témoin"),
-    ("victims.role.victim_witness", "Victime et témoin"),
-    ("victims.entries", "Contacts"),
-    ("victims.no_entries", "Aucun contact pour l'instant."),
-    ("victims.date", "Date"),
-    ("victims.kind", "Type"),
-    ("victims.kind.notice", "Notification"),
-    ("victims.via", "Comment"),
-    ("victims.via.recorded", "enregistrée à la main"),
-    ("victims.via.smtp", "envoyée par courriel depuis le coffre"),
-    ("victims.letter_kept", "lettre conservée"),
-    ("victims.text", "Ce qui a été demandé"),
-    ("victims.recorded", "Enregistré"),
-];
+fn catalogue(lang: Lang, source: &str) -> Catalogue {
+    // A catalogue with a syntax error still loads its good messages; the tests refuse the error.
+    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(res, _)| res);
+    // CLDR gives Kurmanji's plural rules under `ku`, the macrolanguage it is the default of.
+    let tag = if lang == Lang::Kmr { "ku" } else { lang.code() };
+    let id: LanguageIdentifier = tag.parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Pages isolate values themselves (`<bdi>`); Fluent's invisible isolation marks would end
+    // up in copied text and in attribute values.
+    bundle.set_use_isolating(false);
+    let names: Vec<String> = message_names(&resource);
+    // Duplicate names are refused by the tests; the first one stays.
+    let _ = bundle.add_resource(resource);
+    let mut plain = HashMap::new();
+    for name in names {
+        if let Some(pattern) = bundle.get_message(&name).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errors);
+            if errors.is_empty() {
+                plain.insert(name, text.into_owned());
+            }
+        }
+    }
+    Catalogue { bundle, plain }
+}
+
+/// The names of a resource's messages, in order.
+pub(crate) fn message_names(resource: &FluentResource) -> Vec<String> {
+    resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
-    #[test]
-    fn languages_fall_back_to_english_and_arabic_is_rtl() {
-        assert_eq!(Lang::Fr.t("nav.search"), "Recherche");
-        assert_eq!(Lang::Fr.t("req.legal_basis"), "Legal basis");
-        assert_eq!(Lang::En.t("no.such.key"), "no.such.key");
-        assert_eq!(Lang::Ar.dir(), "rtl");
-        assert_eq!(
-            Lang::from_accept_language("de-DE,fr;q=0.8,en;q=0.5"),
-            Some(Lang::Fr)
-        );
-        assert_eq!(Lang::from_accept_language("de"), None);
+    fn names(lang: Lang) -> Vec<String> {
+        let resource = FluentResource::try_new(lang.source().to_owned())
+            .unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", lang.code()));
+        message_names(&resource)
     }
 
-    /// Victim support speaks to victims' officers in their own language: every text of its
-    /// page is in every language.
+    /// Every catalogue parses, and has each message once.
     #[test]
-    fn the_victim_support_page_is_in_every_language() {
-        for (key, _) in EN
-            .iter()
-            .filter(|(k, _)| k.starts_with("victims.") || *k == "nav.victims")
-        {
-            for (name, table) in [("ar", AR), ("fr", FR)] {
-                assert!(lookup(table, key).is_some(), "`{key}` has no {name} text");
+    fn every_catalogue_parses_without_errors() {
+        for lang in Lang::ALL {
+            let names = names(lang);
+            let unique: BTreeSet<&String> = names.iter().collect();
+            assert_eq!(
+                unique.len(),
+                names.len(),
+                "{} repeats a message",
+                lang.code()
+            );
+            let mut bundle = FluentBundle::new_concurrent(vec![lang.code().parse().unwrap()]);
+            let resource = FluentResource::try_new(lang.source().to_owned()).unwrap();
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|e| panic!("{}: {e:?}", lang.code()));
+        }
+    }
+
+    /// No English fallback: every catalogue has exactly the English one's messages, each with a
+    /// text of its own.
+    #[test]
+    fn every_catalogue_has_every_message_and_no_other() {
+        let english: BTreeSet<String> = names(Lang::En).into_iter().collect();
+        for lang in Lang::ALL {
+            let own: BTreeSet<String> = names(lang).into_iter().collect();
+            let lacking: Vec<_> = english.difference(&own).collect();
+            let stray: Vec<_> = own.difference(&english).collect();
+            assert!(lacking.is_empty(), "{} lacks {lacking:?}", lang.code());
+            assert!(stray.is_empty(), "{} has stray {stray:?}", lang.code());
+            for name in &english {
+                let bundle = &CATALOGUES[lang.index()].bundle;
+                let message = bundle.get_message(name).unwrap();
+                assert!(
+                    message.value().is_some(),
+                    "{} `{name}` has no text",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    /// Every message the pages name exists (the catalogue's names are checked against the
+    /// sources of the pages).
+    #[test]
+    fn every_message_the_pages_name_exists() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("pages/admin.rs"),
+            include_str!("pages/cases.rs"),
+            include_str!("pages/dashboard.rs"),
+            include_str!("pages/items.rs"),
+            include_str!("pages/mod.rs"),
+            include_str!("pages/report_form.rs"),
+            include_str!("pages/reports.rs"),
+            include_str!("pages/requests.rs"),
+            include_str!("pages/search.rs"),
+            include_str!("pages/signin.rs"),
+            include_str!("pages/uploads.rs"),
+            include_str!("pages/victims.rs"),
+            include_str!("pages/witnesses.rs"),
+        ];
+        let english: BTreeSet<String> = names(Lang::En).into_iter().collect();
+        for source in sources {
+            for call in [".t(\"", ".n(\"", ".args(\""] {
+                for (at, _) in source.match_indices(call) {
+                    let rest = &source[at + call.len()..];
+                    let name = &rest[..rest.find('"').unwrap()];
+                    assert!(english.contains(name), "`{name}` is in no catalogue");
+                }
             }
         }
     }
 
     #[test]
-    fn every_translated_key_exists_in_english() {
-        for (key, _) in AR.iter().chain(FR) {
-            assert!(lookup(EN, key).is_some(), "`{key}` has no English text");
-        }
+    fn languages_by_code_header_and_direction() {
+        assert_eq!(Lang::Fr.t("nav-search"), "Recherche");
+        assert_eq!(Lang::Ar.dir(), "rtl");
+        assert_eq!(Lang::Ckb.dir(), "rtl");
+        assert_eq!(Lang::Kmr.dir(), "ltr");
+        assert_eq!(
+            Lang::from_accept_language("de-DE,fr;q=0.8,en;q=0.5"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("ckb-IQ,ar;q=0.8"),
+            Some(Lang::Ckb)
+        );
+        assert_eq!(Lang::from_code("nl-BE"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    /// Counts take the language's plural forms.
+    #[test]
+    fn counts_take_plural_forms() {
+        assert_eq!(Lang::En.n("items-count", 1), "1 item");
+        assert_eq!(Lang::En.n("items-count", 3), "3 items");
+        assert_eq!(Lang::Fr.n("items-count", 1), "1 pièce");
+        assert_eq!(Lang::Fr.n("items-count", 0), "0 pièce");
+        assert_eq!(Lang::Nl.n("items-count", 2), "2 stukken");
+        assert_eq!(Lang::Kmr.n("items-count", 1), "1 belge");
+        assert_eq!(Lang::Ckb.n("items-count", 1), "1 بەڵگە");
+        assert_eq!(Lang::Kmr.n("days-left", 1), "1 roj maye");
+        assert_eq!(Lang::Kmr.n("days-left", 2), "2 roj mane");
+        // Arabic: a dual, plurals of paucity from three to ten, the counted noun singular from
+        // eleven on.
+        assert_eq!(Lang::Ar.n("items-count", 1), "مادة واحدة");
+        assert_eq!(Lang::Ar.n("items-count", 2), "مادتان");
+        assert_eq!(Lang::Ar.n("items-count", 5), "5 مواد");
+        assert_eq!(Lang::Ar.n("items-count", 11), "11 مادة");
+        assert_eq!(Lang::Ar.n("items-count", 100), "100 مادة");
     }
 }

@@ -20,6 +20,8 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 pub use i18n::Lang;
+
+use fluent_bundle::FluentValue;
 pub use pages::cases::case_report;
 
 use crate::signin::{csrf_cookie, csrf_matches, session_cookie};
@@ -133,6 +135,14 @@ pub(crate) struct Viewer {
 impl Viewer {
     pub fn t(&self, key: &'static str) -> &'static str {
         self.lang.t(key)
+    }
+    /// A message with a count, in the plural form the language wants.
+    pub fn n(&self, key: &'static str, count: u64) -> String {
+        self.lang.n(key, count)
+    }
+    /// A message with arguments.
+    pub fn args(&self, key: &'static str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+        self.lang.args(key, args)
     }
     pub fn is(&self, role: custodia_vault::custodia_access::Role) -> bool {
         self.who.is(role)
@@ -272,25 +282,25 @@ pub(crate) fn local_path(next: &str) -> Option<&str> {
 fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     use custodia_vault::custodia_access::Role;
     let mut nav = vec![
-        ("dashboard", "/", "nav.dashboard"),
-        ("items", "/items", "nav.items"),
+        ("dashboard", "/", "nav-dashboard"),
+        ("items", "/items", "nav-items"),
     ];
     if v.of_holder() && v.is(Role::Custodian) {
-        nav.push(("upload", "/upload", "nav.upload"));
+        nav.push(("upload", "/upload", "nav-upload"));
     }
-    nav.push(("search", "/search", "nav.search"));
-    nav.push(("requests", "/requests", "nav.requests"));
+    nav.push(("search", "/search", "nav-search"));
+    nav.push(("requests", "/requests", "nav-requests"));
     if v.of_holder() && (v.is(Role::Custodian) || !v.who.cases.is_empty()) {
-        nav.push(("cases", "/cases", "nav.cases"));
+        nav.push(("cases", "/cases", "nav-cases"));
     }
     if v.is(Role::VictimSupportOfficer) || (v.of_holder() && v.is(Role::Custodian)) {
-        nav.push(("witnesses", "/witnesses", "nav.witnesses"));
+        nav.push(("witnesses", "/witnesses", "nav-witnesses"));
     }
     if custodia_vault::custodia_access::decide_victim_register(&v.who).allowed {
-        nav.push(("victims", "/victims", "nav.victims"));
+        nav.push(("victims", "/victims", "nav-victims"));
     }
     if custodia_vault::custodia_access::decide_statistics(&v.who).is_ok() {
-        nav.push(("reports", "/reports", "nav.reports"));
+        nav.push(("reports", "/reports", "nav-reports"));
     }
     let accounts = custodia_vault::custodia_access::may_administer(
         &v.who,
@@ -298,7 +308,7 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
         custodia_vault::custodia_access::AdminTarget::Vault,
     );
     if accounts.allowed {
-        nav.push(("admin", "/admin", "nav.admin"));
+        nav.push(("admin", "/admin", "nav-admin"));
     }
     nav
 }
@@ -320,7 +330,7 @@ pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Ma
                 a class="skip" href="#main" { (v.t("skip")) }
                 header class="top" {
                     a class="brand" href="/" { (v.t("app")) }
-                    nav aria-label="main" {
+                    nav aria-label=(v.t("nav-label")) {
                         ul {
                             @for (key, href, label) in navigation(v) {
                                 li {
@@ -339,7 +349,7 @@ pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Ma
                                     option value=(l.code()) selected[l == v.lang] { (l.name()) }
                                 }
                             }
-                            noscript { button type="submit" { "OK" } }
+                            noscript { button type="submit" { (v.t("language-choose")) } }
                         }
                         form method="post" action="/logout" class="inline" {
                             input type="hidden" name="csrf" value=(v.csrf);
@@ -386,10 +396,17 @@ pub(crate) fn error_page(v: &Viewer, status: StatusCode, message: &str) -> Respo
     let message = shown_message(status, message);
     let mut response = layout(
         v,
-        status.canonical_reason().unwrap_or("Error"),
+        v.t(match status {
+            StatusCode::BAD_REQUEST => "error-bad_request",
+            StatusCode::FORBIDDEN => "error-forbidden",
+            StatusCode::NOT_FOUND => "error-not_found",
+            StatusCode::CONFLICT => "error-conflict",
+            s if s.is_server_error() => "error-server",
+            _ => "error",
+        }),
         "",
         "/",
-        html! { p class="error" role="alert" { (message) } p { a href="/" { (v.t("nav.dashboard")) } } },
+        html! { p class="error" role="alert" { (message) } p { a href="/" { (v.t("nav-dashboard")) } } },
     );
     *response.status_mut() = status;
     response

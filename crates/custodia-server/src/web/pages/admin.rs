@@ -45,72 +45,72 @@ pub async fn admin(State(state): State<AppState>, v: Viewer) -> Response {
     };
     let body = html! {
         section {
-            h2 { (v.t("admin.orgs")) }
+            h2 { (v.t("admin-orgs")) }
             table {
-                thead { tr { th { "Name" } th { "Kind" } th { "Approved requester" } th { "Added" } } }
-                tbody { @for o in &orgs { tr { td { (o.name) } td { (o.kind) } td { (if o.approved_requester { "yes" } else { "no" }) } td { (o.created_at) " by " (o.created_by) } } } }
+                thead { tr { th { (v.t("col-name")) } th { (v.t("admin-kind")) } th { (v.t("admin-approved")) } th { (v.t("admin-added")) } } }
+                tbody { @for o in &orgs { tr { td { (o.name) } td { (o.kind) } td { (v.t(if o.approved_requester { "victims-yes" } else { "victims-no" })) } td { (v.args("req-filed_by", &[("at", o.created_at.as_str().into()), ("by", o.created_by.as_str().into())])) } } } }
             }
         }
         section {
-            h2 { (v.t("admin.users")) }
+            h2 { (v.t("admin-users")) }
             table {
-                thead { tr { th { "User" } th { "Organisation" } th { "Roles" } th { "Added" } } }
-                tbody { @for u in &users { tr { td { (u.name) } td { (u.organisation) } td { (u.roles.join(", ")) } td { (u.created_at) " by " (u.created_by) } } } }
+                thead { tr { th { (v.t("user")) } th { (v.t("admin-organisation")) } th { (v.t("admin-roles")) } th { (v.t("admin-added")) } } }
+                tbody { @for u in &users { tr { td { (u.name) } td { (u.organisation) } td { (u.roles.join(", ")) } td { (v.args("req-filed_by", &[("at", u.created_at.as_str().into()), ("by", u.created_by.as_str().into())])) } } } }
             }
             @if may(&v, AdminAction::AddOrganisation) {
                 section class="cards" {
                     form method="post" action="/admin/organisations" class="card" {
-                        h3 { "Add an organisation" }
+                        h3 { (v.t("admin-add_org")) }
                         input type="hidden" name="csrf" value=(v.csrf);
-                        label for="org-name" { "Name" }
+                        label for="org-name" { (v.t("col-name")) }
                         input id="org-name" name="name" required;
-                        label for="org-kind" { "Kind" }
+                        label for="org-kind" { (v.t("admin-kind")) }
                         select id="org-kind" name="kind" {
                             @for k in ["originator", "requesting_authority", "ngo", "holder"] { option value=(k) { (k) } }
                         }
-                        label { input type="checkbox" name="approved_requester" value="true"; " Approved requester" }
-                        button type="submit" { "Add" }
+                        label { input type="checkbox" name="approved_requester" value="true"; " " (v.t("admin-approved")) }
+                        button type="submit" { (v.t("admin-add")) }
                     }
                     form method="post" action="/admin/users" class="card" {
-                        h3 { "Add a user" }
+                        h3 { (v.t("admin-add_user")) }
                         input type="hidden" name="csrf" value=(v.csrf);
-                        label for="user-name" { "User name" }
+                        label for="user-name" { (v.t("user")) }
                         input id="user-name" name="name" required;
-                        label for="user-org" { "Organisation" }
+                        label for="user-org" { (v.t("admin-organisation")) }
                         select id="user-org" name="organisation" { @for o in &orgs { option value=(o.name) { (o.name) } } }
-                        label for="user-role" { "Role" }
+                        label for="user-role" { (v.t("victims-role")) }
                         select id="user-role" name="role" {
                             @for r in Role::ALL { option value=(r.as_str()) { (r.as_str()) } }
                         }
-                        button type="submit" { "Add" }
-                        p class="note" { "The user signs in once a password is set with `custodia user password` on the server." }
+                        button type="submit" { (v.t("admin-add")) }
+                        p class="note" { (v.t("admin-password_note")) }
                     }
                 }
             }
-            p class="note" { "Roles, cases and approvals are also managed with `custodia user`, `custodia case` and `custodia org` on the server." }
+            p class="note" { (v.t("admin-cli_note")) }
         }
         section {
-            h2 { (v.t("admin.cases")) }
-            @if cases.is_empty() { p { (v.t("dash.none")) } }
+            h2 { (v.t("admin-cases")) }
+            @if cases.is_empty() { p { (v.t("dash-none")) } }
             ul { @for c in &cases { li { (c.reference) @if let Some(t) = &c.title { " — " (t) } } } }
         }
         section {
-            h2 { (v.t("admin.keys")) }
+            h2 { (v.t("admin-keys")) }
             dl {
-                dt { "Log origin" } dd class="mono" { (origin) }
-                dt { "Entries" } dd { (tree) }
-                dt { "Verifier key" } dd class="mono" { (vkey) }
+                dt { (v.t("admin-origin")) } dd class="mono" { (origin) }
+                dt { (v.t("admin-entries")) } dd { (tree) }
+                dt { (v.t("admin-vkey")) } dd class="mono" { (vkey) }
             }
-            p { a href="/api/v1/log/checkpoint" { "Latest signed checkpoint" } " · " a href="/api/v1/log/public-key" { "Verifier key (text)" } }
+            p { a href="/api/v1/log/checkpoint" { (v.t("admin-checkpoint")) } " · " a href="/api/v1/log/public-key" { (v.t("admin-vkey_text")) } }
             @if may(&v, AdminAction::SignCheckpoint) {
                 form method="post" action="/admin/checkpoint" {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    button type="submit" { (v.t("admin.sign")) }
+                    button type="submit" { (v.t("admin-sign")) }
                 }
             }
         }
     };
-    layout(&v, v.t("admin.title"), "admin", "/admin", body)
+    layout(&v, v.t("admin-title"), "admin", "/admin", body)
 }
 
 pub async fn admin_checkpoint(

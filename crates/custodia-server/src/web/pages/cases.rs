@@ -34,26 +34,26 @@ const LISTED_EVENTS: usize = 200;
 
 fn status_label(lang: Lang, status: ElementStatus) -> &'static str {
     lang.t(match status {
-        ElementStatus::Unproven => "case.status.unproven",
-        ElementStatus::Weak => "case.status.weak",
-        ElementStatus::Supported => "case.status.supported",
-        ElementStatus::Contested => "case.status.contested",
+        ElementStatus::Unproven => "case-status-unproven",
+        ElementStatus::Weak => "case-status-weak",
+        ElementStatus::Supported => "case-status-supported",
+        ElementStatus::Contested => "case-status-contested",
     })
 }
 
 fn assessment_label(lang: Lang, assessment: Assessment) -> &'static str {
     lang.t(match assessment {
-        Assessment::Supports => "case.supports",
-        Assessment::Contradicts => "case.contradicts",
-        Assessment::Context => "case.context",
+        Assessment::Supports => "case-supports",
+        Assessment::Contradicts => "case-contradicts",
+        Assessment::Context => "case-context",
     })
 }
 
 fn strength_label(lang: Lang, strength: Strength) -> &'static str {
     lang.t(match strength {
-        Strength::Weak => "case.weak",
-        Strength::Medium => "case.medium",
-        Strength::Strong => "case.strong",
+        Strength::Weak => "case-weak",
+        Strength::Medium => "case-medium",
+        Strength::Strong => "case-strong",
     })
 }
 
@@ -62,10 +62,10 @@ fn strength_label(lang: Lang, strength: Strength) -> &'static str {
 pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -> Markup {
     html! {
         @if matrix.withheld {
-            p class="notice" role="note" { (lang.t("case.withheld")) }
+            p class="notice" role="note" { (lang.t("case-withheld")) }
         }
         @if matrix.charges.is_empty() {
-            p { (lang.t("case.no_charges")) }
+            p { (lang.t("case-no_charges")) }
         }
         @for charge in &matrix.charges {
             section class="charge" aria-labelledby={"charge-" (charge.charge)} {
@@ -76,10 +76,10 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                 }
                 table class="matrix" {
                     thead { tr {
-                        th scope="col" { (lang.t("case.element")) }
-                        th scope="col" { (lang.t("case.text")) }
-                        th scope="col" { (lang.t("case.status")) }
-                        th scope="col" { (lang.t("case.evidence")) }
+                        th scope="col" { (lang.t("case-element")) }
+                        th scope="col" { (lang.t("case-text")) }
+                        th scope="col" { (lang.t("case-status")) }
+                        th scope="col" { (lang.t("case-evidence")) }
                     } }
                     tbody {
                         @for element in &charge.elements {
@@ -120,9 +120,9 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                 }
             }
         }
-        h3 id="gaps" { (lang.t("case.gaps")) " (" (matrix.gaps.len()) ")" }
+        h3 id="gaps" { (lang.t("case-gaps")) " (" (matrix.gaps.len()) ")" }
         @if matrix.gaps.is_empty() {
-            p { (lang.t("case.no_gaps")) }
+            p { (lang.t("case-no_gaps")) }
         } @else {
             ul class="gaps" {
                 @for gap in &matrix.gaps {
@@ -219,37 +219,36 @@ pub(crate) fn timeline_markup(lang: Lang, timeline: &Timeline) -> Markup {
         svg.push_str("</g>");
     }
     let label = format!(
-        "{}: {} {}",
-        lang.t("case.timeline"),
-        timeline.events.len(),
-        lang.t("case.events")
+        "{}: {}",
+        lang.t("case-timeline"),
+        lang.n("case-events", timeline.events.len() as u64)
     );
     html! {
         @if timeline.withheld {
-            p class="notice" role="note" { (lang.t("case.withheld")) }
+            p class="notice" role="note" { (lang.t("case-withheld")) }
         }
         figure class="timeline" {
             svg viewBox=(format!("0 0 {width} {height}")) role="img" aria-label=(label) direction="ltr" {
-                text x="4" y="64" class="lane" { (lang.t("case.incidents")) }
-                text x="4" y="124" class="lane" { (lang.t("case.items")) }
+                text x="4" y="64" class="lane" { (lang.t("case-incidents")) }
+                text x="4" y="124" class="lane" { (lang.t("case-items")) }
                 (PreEscaped(svg))
             }
             figcaption {
-                (timeline.events.len()) " " (lang.t("case.events"))
-                @if timeline.undated > 0 { " · " (timeline.undated) " " (lang.t("case.undated")) }
+                (lang.n("case-events", timeline.events.len() as u64))
+                @if timeline.undated > 0 { " · " (lang.n("case-undated", timeline.undated as u64)) }
             }
         }
         ol class="events" {
             @for event in timeline.events.iter().take(LISTED_EVENTS) {
                 li {
-                    time { (event.date) @if let Some(to) = event.to { " – " (to) } }
-                    " · " (match event.kind { EventKind::Incident => lang.t("case.incident"), EventKind::Item => lang.t("case.item") })
+                    time { bdi dir="ltr" { (event.date) @if let Some(to) = event.to { " – " (to) } } }
+                    " · " (match event.kind { EventKind::Incident => lang.t("case-incident"), EventKind::Item => lang.t("case-item") })
                     " · " bdi { (event.id) } " · " bdi { (event.title) }
                 }
             }
         }
         @if timeline.events.len() > LISTED_EVENTS {
-            p { "… " (timeline.events.len() - LISTED_EVENTS) " " (lang.t("case.more")) }
+            p { "… " (lang.n("case-more", (timeline.events.len() - LISTED_EVENTS) as u64)) }
         }
     }
 }
@@ -316,10 +315,9 @@ pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bo
             .to_owned()
     };
     let label = format!(
-        "{}: {} {}",
-        lang.t("case.map"),
-        points.len(),
-        lang.t("case.places")
+        "{}: {}",
+        lang.t("case-map"),
+        lang.n("case-places", points.len() as u64)
     );
     html! {
         figure class="map case-map" {
@@ -327,11 +325,11 @@ pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bo
                 (PreEscaped(outline))
                 (PreEscaped(marks))
             }
-            figcaption { (points.len()) " " (lang.t("case.places")) }
+            figcaption { (lang.n("case-places", points.len() as u64)) }
         }
         ul class="places" {
             @for (lat, lon, precision, title) in &points {
-                li { bdi { (title) } " · " (format!("{lat:.5}, {lon:.5}")) " · ± " (precision) " m" }
+                li { bdi { (title) } " · " bdi dir="ltr" { (format!("{lat:.5}, {lon:.5}")) } " · " bdi dir="ltr" { "± " (precision) " m" } }
             }
         }
     }
@@ -369,26 +367,26 @@ pub fn case_report(analysis: &CaseAnalysis, proofs: &[CaseItemProof]) -> String 
         html lang="en" {
             head {
                 meta charset="utf-8";
-                title { (lang.t("case.file")) " · " (case) }
+                title { (lang.t("case-file")) " · " (case) }
                 style { (PreEscaped(REPORT_STYLE)) }
             }
             body {
-                h1 { (lang.t("case.file")) " · " bdi { (case) } }
+                h1 { (lang.t("case-file")) " · " bdi { (case) } }
                 @if let Some(title) = &analysis.title { p { bdi { (title) } } }
-                p { (lang.t("case.report_note")) }
-                h2 { (lang.t("case.matrix")) }
+                p { (lang.t("case-report_note")) }
+                h2 { (lang.t("case-matrix")) }
                 (matrix_markup(lang, &matrix, false))
-                h2 { (lang.t("case.timeline")) }
+                h2 { (lang.t("case-timeline")) }
                 (timeline_markup(lang, &timeline))
-                h2 { (lang.t("case.map")) }
+                h2 { (lang.t("case-map")) }
                 (map_markup(lang, &geojson, true))
-                h2 { (lang.t("case.items")) }
+                h2 { (lang.t("case-items")) }
                 table {
                     thead { tr {
-                        th { (lang.t("case.item")) }
+                        th { (lang.t("case-item")) }
                         th { "SHA-256" }
-                        th { (lang.t("case.proof")) }
-                        th { (lang.t("case.links")) }
+                        th { (lang.t("case-proof")) }
+                        th { (lang.t("case-links")) }
                     } }
                     tbody {
                         @for proof in proofs {
@@ -424,7 +422,7 @@ pub async fn cases(State(state): State<AppState>, v: Viewer) -> Response {
     };
     let body = html! {
         @if rows.is_empty() {
-            p { (v.t("cases.none")) }
+            p { (v.t("cases-none")) }
         } @else {
             ul class="cases" {
                 @for case in &rows {
@@ -436,7 +434,7 @@ pub async fn cases(State(state): State<AppState>, v: Viewer) -> Response {
             }
         }
     };
-    layout(&v, v.t("cases.title"), "cases", "/cases", body)
+    layout(&v, v.t("cases-title"), "cases", "/cases", body)
 }
 
 /// `/cases/{case}`: the case's page.
@@ -474,79 +472,79 @@ pub async fn case(
         .collect();
     let body = html! {
         @if let Some(title) = &analysis.title { p class="lead" { bdi { (title) } } }
-        nav class="toc" aria-label=(v.t("case.title")) {
-            a href="#matrix" { (v.t("case.matrix")) } " · "
-            a href="#gaps" { (v.t("case.gaps")) } " · "
-            a href="#timeline" { (v.t("case.timeline")) } " · "
-            a href="#map" { (v.t("case.map")) } " · "
-            a href={"/api/v1/cases/" (encode(&reference)) "/map"} { (v.t("case.geojson")) }
+        nav class="toc" aria-label=(v.t("case-title")) {
+            a href="#matrix" { (v.t("case-matrix")) } " · "
+            a href="#gaps" { (v.t("case-gaps")) } " · "
+            a href="#timeline" { (v.t("case-timeline")) } " · "
+            a href="#map" { (v.t("case-map")) } " · "
+            a href={"/api/v1/cases/" (encode(&reference)) "/map"} { (v.t("case-geojson")) }
         }
         section id="matrix" aria-labelledby="matrix-title" {
-            h2 id="matrix-title" { (v.t("case.matrix")) }
+            h2 id="matrix-title" { (v.t("case-matrix")) }
             (matrix_markup(v.lang, &matrix, true))
         }
         section id="timeline" aria-labelledby="timeline-title" {
-            h2 id="timeline-title" { (v.t("case.timeline")) }
+            h2 id="timeline-title" { (v.t("case-timeline")) }
             (timeline_markup(v.lang, &timeline))
         }
         section id="map" aria-labelledby="map-title" {
-            h2 id="map-title" { (v.t("case.map")) }
+            h2 id="map-title" { (v.t("case-map")) }
             (map_markup(v.lang, &geojson, false))
         }
         @if may_change {
             section class="forms" {
                 details {
-                    summary { (v.t("case.add_charge")) }
+                    summary { (v.t("case-add_charge")) }
                     form method="post" action={(here) "/charges"} class="stack" {
                         input type="hidden" name="csrf" value=(v.csrf);
-                        label for="crime" { (v.t("case.crime")) }
+                        label for="crime" { (v.t("case-crime")) }
                         input id="crime" name="crime" required placeholder="7(1)(a)" list="crime-codes";
-                        label for="mode" { (v.t("case.mode")) }
+                        label for="mode" { (v.t("case-mode")) }
                         input id="mode" name="mode" placeholder="25(3)(a)-2";
-                        label for="suspect" { (v.t("case.suspect")) }
+                        label for="suspect" { (v.t("case-suspect")) }
                         input id="suspect" name="suspect";
-                        button type="submit" { (v.t("case.save")) }
+                        button type="submit" { (v.t("case-save")) }
                     }
                 }
                 details {
-                    summary { (v.t("case.add_incident")) }
+                    summary { (v.t("case-add_incident")) }
                     form method="post" action={(here) "/incidents"} class="stack" {
                         input type="hidden" name="csrf" value=(v.csrf);
-                        label for="title" { (v.t("case.incident_title")) }
+                        label for="title" { (v.t("case-incident_title")) }
                         input id="title" name="title" required;
-                        label for="from" { (v.t("case.from")) }
+                        label for="from" { (v.t("case-from")) }
                         input id="from" name="from" required pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?";
-                        label for="to" { (v.t("case.to")) }
+                        label for="to" { (v.t("case-to")) }
                         input id="to" name="to" pattern="[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?";
-                        label for="place" { (v.t("case.place")) }
+                        label for="place" { (v.t("case-place")) }
                         input id="place" name="place";
-                        label for="lat" { (v.t("case.lat")) }
+                        label for="lat" { (v.t("case-lat")) }
                         input id="lat" name="lat" inputmode="decimal";
-                        label for="lon" { (v.t("case.lon")) }
+                        label for="lon" { (v.t("case-lon")) }
                         input id="lon" name="lon" inputmode="decimal";
-                        label for="precision" { (v.t("case.precision")) }
+                        label for="precision" { (v.t("case-precision")) }
                         input id="precision" name="precision" inputmode="decimal" placeholder="1000";
-                        label for="description" { (v.t("case.description")) }
+                        label for="description" { (v.t("case-description")) }
                         textarea id="description" name="description" rows="3" {}
-                        button type="submit" { (v.t("case.save")) }
+                        button type="submit" { (v.t("case-save")) }
                     }
                 }
                 details {
-                    summary { (v.t("case.link_item")) }
+                    summary { (v.t("case-link_item")) }
                     (link_fields(&v, &reference, None, &elements))
                 }
                 @if analysis.visible_links().next().is_some() {
                     details {
-                        summary { (v.t("case.unlink")) }
+                        summary { (v.t("case-unlink")) }
                         form method="post" action={(here) "/unlink"} class="stack" {
                             input type="hidden" name="csrf" value=(v.csrf);
-                            label for="link" { (v.t("case.links")) }
+                            label for="link" { (v.t("case-links")) }
                             select id="link" name="link" {
                                 @for link in analysis.visible_links() {
                                     option value=(link.link) { (link.link) " · " (link.element) " · " (short(link.item.as_str())) }
                                 }
                             }
-                            button type="submit" { (v.t("case.unlink")) }
+                            button type="submit" { (v.t("case-unlink")) }
                         }
                     }
                 }
@@ -555,7 +553,7 @@ pub async fn case(
     };
     layout(
         &v,
-        &format!("{} · {}", v.t("case.title"), reference),
+        &format!("{} · {}", v.t("case-title"), reference),
         "cases",
         &here,
         body,
@@ -588,7 +586,7 @@ fn link_fields(
                     input id="item" name="item" required pattern="[0-9a-f]{64}" dir="ltr";
                 }
             }
-            label for="element" { (v.t("case.element_id")) }
+            label for="element" { (v.t("case-element_id")) }
             @if elements.is_empty() {
                 input id="element" name="element" required dir="ltr";
             } @else {
@@ -596,27 +594,27 @@ fn link_fields(
                     @for (id, label) in elements { option value=(id) { (label) } }
                 }
             }
-            label for="assessment" { (v.t("case.assessment")) }
+            label for="assessment" { (v.t("case-assessment")) }
             select id="assessment" name="assessment" {
-                option value="supports" { (v.t("case.supports")) }
-                option value="contradicts" { (v.t("case.contradicts")) }
-                option value="context" { (v.t("case.context")) }
+                option value="supports" { (v.t("case-supports")) }
+                option value="contradicts" { (v.t("case-contradicts")) }
+                option value="context" { (v.t("case-context")) }
             }
-            label for="strength" { (v.t("case.strength")) }
+            label for="strength" { (v.t("case-strength")) }
             select id="strength" name="strength" {
-                option value="weak" { (v.t("case.weak")) }
-                option value="medium" selected { (v.t("case.medium")) }
-                option value="strong" { (v.t("case.strong")) }
+                option value="weak" { (v.t("case-weak")) }
+                option value="medium" selected { (v.t("case-medium")) }
+                option value="strong" { (v.t("case-strong")) }
             }
-            label for="incident" { (v.t("case.incident")) }
+            label for="incident" { (v.t("case-incident")) }
             input id="incident" name="incident" placeholder="I1" dir="ltr";
-            label for="excerpt" { (v.t("case.excerpt")) }
+            label for="excerpt" { (v.t("case-excerpt")) }
             textarea id="excerpt" name="excerpt" rows="2" {}
-            label for="page" { (v.t("case.page")) }
+            label for="page" { (v.t("case-page")) }
             input id="page" name="page" inputmode="numeric";
-            label for="note" { (v.t("case.note")) }
+            label for="note" { (v.t("case-note")) }
             input id="note" name="note";
-            button type="submit" { (v.t("case.save")) }
+            button type="submit" { (v.t("case-save")) }
         }
     }
 }
@@ -626,10 +624,10 @@ pub(crate) fn item_link_section(v: &Viewer, sha: &str, cases: &[String]) -> Mark
     html! {
         @if !cases.is_empty() {
             section id="link-case" aria-labelledby="link-case-title" {
-                h2 id="link-case-title" { (v.t("case.link_item")) }
+                h2 id="link-case-title" { (v.t("case-link_item")) }
                 @for case in cases {
                     details {
-                        summary { (v.t("case.case")) " " bdi { (case) } }
+                        summary { (v.t("case-case")) " " bdi { (case) } }
                         (link_fields(v, case, Some(sha), &[]))
                     }
                 }
@@ -735,7 +733,11 @@ pub async fn incident_submit(
                 None => 1000.0,
                 Some(Ok(p)) => p,
                 Some(Err(_)) => {
-                    return error_page(&v, StatusCode::BAD_REQUEST, "the precision is not a number")
+                    return error_page(
+                        &v,
+                        StatusCode::BAD_REQUEST,
+                        "the precision is not a number",
+                    );
                 }
             };
             match Location::new(lat, lon, precision) {
@@ -748,7 +750,7 @@ pub async fn incident_submit(
                 &v,
                 StatusCode::BAD_REQUEST,
                 "give both latitude and longitude as numbers, or neither",
-            )
+            );
         }
     };
     let incident = NewIncident {
@@ -787,7 +789,7 @@ pub async fn link_submit(
                 &v,
                 StatusCode::BAD_REQUEST,
                 "choose supports, contradicts or context",
-            )
+            );
         }
     };
     let strength = match form.strength.as_str() {

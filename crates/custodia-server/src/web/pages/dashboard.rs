@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::{bytes_text, refused, short};
+use super::{bytes_text, refused, request_state, short};
 use crate::web::{encode, layout, Viewer};
 use crate::AppState;
 
@@ -31,36 +31,36 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
     let body = html! {
         section class="cards" {
             div class="card" {
-                h2 { (v.t("dash.holdings")) }
-                p class="big" { (holdings.items) " " (v.t("items.count")) }
-                p { (bytes_text(holdings.bytes)) }
-                @if holdings.truncated { p class="note" { "Counted over the first 100,000 items." } }
+                h2 { (v.t("dash-holdings")) }
+                p class="big" { (v.n("items-count", holdings.items)) }
+                p { bdi { (bytes_text(holdings.bytes)) } }
+                @if holdings.truncated { p class="note" { (v.t("dash-truncated")) } }
             }
             div class="card" {
-                h2 { (v.t("dash.by_originator")) }
+                h2 { (v.t("dash-by_originator")) }
                 (counts_table(&holdings.by_originator, |o| format!("/items?originator={}", encode(o))))
             }
             div class="card" {
-                h2 { (v.t("dash.by_kind")) }
+                h2 { (v.t("dash-by_kind")) }
                 (counts_table(&holdings.by_kind, |k| format!("/items?kind={}", encode(k))))
             }
         }
         section {
-            h2 { (v.t("dash.open_requests")) }
-            @if open.is_empty() { p { (v.t("dash.none")) } } @else {
+            h2 { (v.t("dash-open_requests")) }
+            @if open.is_empty() { p { (v.t("dash-none")) } } @else {
                 table {
-                    thead { tr { th { "Id" } th { (v.t("req.authority")) } th { (v.t("req.state")) } th { (v.t("req.waiting")) } th { (v.t("req.deadline")) } } }
+                    thead { tr { th { (v.t("col-id")) } th { (v.t("req-authority")) } th { (v.t("req-state")) } th { (v.t("req-waiting")) } th { (v.t("req-deadline")) } } }
                     tbody {
                         @for r in &open {
                             tr {
                                 td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
                                 td { (r.authority) }
-                                td { span class={"state state-" (r.state)} { (r.state) } }
+                                td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
                                 td {
-                                    (r.waiting_for)
-                                    @for w in &r.waits_on { " · " (w.organisation) " (" (w.items) ")" }
+                                    (request_state(&v, &r.waiting_for))
+                                    @for w in &r.waits_on { " · " bdi { (w.organisation) } " (" bdi { (w.items) } ")" }
                                 }
-                                td { (r.deadline.as_deref().unwrap_or("—")) @if let Some(d) = r.days_left { " (" (d) " d)" } }
+                                td { bdi dir="ltr" { (r.deadline.as_deref().unwrap_or("—")) } @if let Some(d) = r.days_left { " " bdi { "(" (v.n("days-left", d.max(0) as u64)) ")" } } }
                             }
                         }
                     }
@@ -68,18 +68,18 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
             }
         }
         section {
-            h2 { (v.t("dash.activity")) }
-            @if activity.is_empty() { p { (v.t("dash.none")) } } @else {
+            h2 { (v.t("dash-activity")) }
+            @if activity.is_empty() { p { (v.t("dash-none")) } } @else {
                 table {
-                    thead { tr { th { "Time" } th { "Who" } th { "Action" } th { "Item" } th { "Log #" } } }
+                    thead { tr { th { (v.t("col-time")) } th { (v.t("col-who")) } th { (v.t("col-action")) } th { (v.t("col-item")) } th { (v.t("col-log")) } } }
                     tbody {
                         @for e in &activity {
                             tr {
-                                td { (e.time) }
-                                td { (e.actor) }
+                                td { bdi dir="ltr" { (e.time) } }
+                                td { bdi { (e.actor) } }
                                 td { (e.action) }
-                                td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { (short(i)) } } @else { "—" } }
-                                td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| "pending".into())) }
+                                td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { bdi dir="ltr" { (short(i)) } } } @else { "—" } }
+                                td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
                             }
                         }
                     }
@@ -87,7 +87,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
             }
         }
     };
-    layout(&v, v.t("nav.dashboard"), "dashboard", "/", body)
+    layout(&v, v.t("nav-dashboard"), "dashboard", "/", body)
 }
 
 fn counts_table(counts: &BTreeMap<String, u64>, link: impl Fn(&str) -> String) -> Markup {

@@ -60,53 +60,53 @@ pub async fn items(
     let body = html! {
         form method="get" action="/items" class="filters" {
             div {
-                label for="f-originator" { (v.t("items.originator")) }
+                label for="f-originator" { (v.t("items-originator")) }
                 select id="f-originator" name="originator" {
-                    option value="" { (v.t("items.any")) }
+                    option value="" { (v.t("items-any")) }
                     @for o in holdings.by_originator.keys() {
                         option value=(o) selected[q.originator.as_deref() == Some(o.as_str())] { (o) }
                     }
                 }
             }
             div {
-                label for="f-kind" { (v.t("items.kind")) }
+                label for="f-kind" { (v.t("items-kind")) }
                 select id="f-kind" name="kind" {
-                    option value="" { (v.t("items.any")) }
+                    option value="" { (v.t("items-any")) }
                     @for k in holdings.by_kind.keys() {
                         option value=(k) selected[q.kind.as_deref() == Some(k.as_str())] { (k) }
                     }
                 }
             }
             div {
-                label for="f-q" { (v.t("items.path")) }
+                label for="f-q" { (v.t("items-path")) }
                 input id="f-q" name="q" value=(q.q.as_deref().unwrap_or(""));
             }
-            button type="submit" { (v.t("items.filter")) }
+            button type="submit" { (v.t("items-filter")) }
         }
-        p { (total) " " (v.t("items.count")) }
-        @if list.is_empty() { p { (v.t("items.none")) } } @else {
+        p { (v.n("items-count", total as u64)) }
+        @if list.is_empty() { p { (v.t("items-none")) } } @else {
             table {
-                thead { tr { th { "Name" } th { (v.t("items.originator")) } th { (v.t("items.kind")) } th { "Size" } th { "Stored" } th { "SHA-256" } } }
+                thead { tr { th { (v.t("col-name")) } th { (v.t("items-originator")) } th { (v.t("items-kind")) } th { (v.t("col-size")) } th { (v.t("col-stored")) } th { "SHA-256" } } }
                 tbody {
                     @for i in &list {
                         tr {
                             td { a href={"/items/" (i.sha256)} dir="auto" { (i.path) } }
                             td { (i.originator) }
                             td { (i.kind) }
-                            td class="num" { (bytes_text(i.size)) }
-                            td { (i.stored_at) }
-                            td class="mono" { (short(&i.sha256)) }
+                            td class="num" { bdi { (bytes_text(i.size)) } }
+                            td { bdi dir="ltr" { (i.stored_at) } }
+                            td class="mono" { bdi dir="ltr" { (short(&i.sha256)) } }
                         }
                     }
                 }
             }
-            nav class="pages" aria-label="pages" {
-                @if page > 0 { a href=(current(page - 1)) rel="prev" { "← Previous" } }
-                @if (page + 1) * PAGE_SIZE < total { a href=(current(page + 1)) rel="next" { "Next →" } }
+            nav class="pages" aria-label=(v.t("pages-label")) {
+                @if page > 0 { a href=(current(page - 1)) rel="prev" { (v.t("pages-previous")) } }
+                @if (page + 1) * PAGE_SIZE < total { a href=(current(page + 1)) rel="next" { (v.t("pages-next")) } }
             }
         }
     };
-    layout(&v, v.t("items.title"), "items", "/items", body)
+    layout(&v, v.t("items-title"), "items", "/items", body)
 }
 
 #[derive(Deserialize, Default)]
@@ -198,61 +198,61 @@ pub async fn item(
         }
         section class="cards" {
             div class="card" {
-                h2 { (v.t("item.facts")) }
+                h2 { (v.t("item-facts")) }
                 dl {
-                    dt { "SHA-256" } dd class="mono" { (item.sha256) }
-                    dt { "Type" } dd { (item.mime) }
-                    dt { "Size" } dd { (bytes_text(item.size)) " (" (item.size) " bytes)" }
-                    dt { "Stored" } dd { (item.stored_at) }
-                    @for r in &regimes.submissions { dt { "Regime" } dd { (r.regime.as_str()) " (" (r.originator) ")" } }
+                    dt { "SHA-256" } dd class="mono" { bdi dir="ltr" { (item.sha256) } }
+                    dt { (v.t("items-kind")) } dd { bdi dir="ltr" { (item.mime) } }
+                    dt { (v.t("col-size")) } dd { bdi { (bytes_text(item.size)) } " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
+                    dt { (v.t("col-stored")) } dd { bdi dir="ltr" { (item.stored_at) } }
+                    @for r in &regimes.submissions { dt { (v.t("item-regime")) } dd { bdi { (r.regime.as_str()) } " (" bdi { (r.originator) } ")" } }
                 }
                 @if may_download {
                     form method="get" action={"/api/v1/items/" (item.sha256) "/content"} class="download" {
-                        label for="purpose" { (v.t("item.purpose")) }
+                        label for="purpose" { (v.t("item-purpose")) }
                         input id="purpose" name="purpose" required;
-                        button type="submit" { (v.t("item.download")) }
+                        button type="submit" { (v.t("item-download")) }
                     }
                 }
             }
             div class="card" {
-                h2 { (v.t("item.provenance")) }
+                h2 { (v.t("item-provenance")) }
                 @for s in &submissions {
                     dl {
-                        dt { "Path" } dd dir="auto" { (s.path) }
-                        dt { (v.t("items.originator")) } dd { (s.originator) }
-                        @if let Some(c) = &s.case_ref { dt { "Case" } dd { (c) } }
-                        @if let Some(c) = &s.collected_by { dt { "Collected by" } dd { (c) } }
-                        @if let Some(c) = &s.collected_at { dt { "Collected at" } dd { (c) } }
-                        @if let Some(c) = &s.collection_note { dt { "Note" } dd dir="auto" { (c) } }
-                        @if let Some(p) = &s.parent_sha256 { dt { "Inside" } dd { a class="mono" href={"/items/" (p)} { (short(p)) } " " (s.path_in_parent.as_deref().unwrap_or("")) } }
+                        dt { (v.t("item-path")) } dd { bdi { (s.path) } }
+                        dt { (v.t("items-originator")) } dd { (s.originator) }
+                        @if let Some(c) = &s.case_ref { dt { (v.t("case-case")) } dd { bdi { (c) } } }
+                        @if let Some(c) = &s.collected_by { dt { (v.t("item-collected_by")) } dd { (c) } }
+                        @if let Some(c) = &s.collected_at { dt { (v.t("item-collected_at")) } dd { (c) } }
+                        @if let Some(c) = &s.collection_note { dt { (v.t("case-note")) } dd dir="auto" { (c) } }
+                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { a class="mono" href={"/items/" (p)} { bdi dir="ltr" { (short(p)) } } " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
                     }
                 }
             }
         }
         @if let Some(d) = &derived {
             section {
-                h2 { (v.t("item.preview")) }
+                h2 { (v.t("item-preview")) }
                 @match kind {
-                    "image" => { img class="preview" src=(preview_url) alt={"Preview of " (title)}; }
+                    "image" => { img class="preview" src=(preview_url) alt=(v.args("item-preview_of", &[("name", title.as_str().into())])); }
                     "video" => { video class="preview" controls preload="metadata" src=(preview_url) { } }
                     _ => {
                         @if item.mime == "application/pdf" {
-                            img class="preview" src=(preview_url) alt={"First page of " (title)};
+                            img class="preview" src=(preview_url) alt=(v.args("item-first_page", &[("name", title.as_str().into())]));
                         }
                     }
                 }
                 @if let Some(text) = &d.text {
-                    h3 { (v.t("item.text")) @if let Some(m) = &d.method { " · " span class="note" { (m) } } }
+                    h3 { (v.t("item-text")) @if let Some(m) = &d.method { " · " span class="note" { (m) } } }
                     pre class="text" dir="auto" lang=[d.language.as_deref()] { (text) }
-                    @if d.text_truncated { p class="note" { "Only the beginning is shown." } }
+                    @if d.text_truncated { p class="note" { (v.t("item-truncated")) } }
                 } @else if kind != "image" && kind != "video" && item.mime != "application/pdf" {
-                    p { (v.t("item.no_preview")) }
+                    p { (v.t("item-no_preview")) }
                 }
-                @if let Some(err) = &d.extraction_error { p class="error" { "Extraction failed: " (err) } }
+                @if let Some(err) = &d.extraction_error { p class="error" { (v.t("item-extraction_failed")) " " bdi { (err) } } }
             }
             @if let Some(meta) = d.metadata.as_ref().filter(|m| d.position.is_some() || m["metadata"].as_object().is_some_and(|f| !f.is_empty())) {
                 section {
-                    h2 { (v.t("item.metadata")) }
+                    h2 { (v.t("item-metadata")) }
                     @if let Some((lat, lon)) = d.position {
                         (position_map(&v, lat, lon))
                     }
@@ -271,17 +271,17 @@ pub async fn item(
         }
         @if let Some(events) = &history {
             section {
-                h2 { (v.t("item.history")) }
+                h2 { (v.t("item-history")) }
                 table {
-                    thead { tr { th { "Log #" } th { "Time" } th { "Who" } th { "Action" } th { "Details" } } }
+                    thead { tr { th { (v.t("col-log")) } th { (v.t("col-time")) } th { (v.t("col-who")) } th { (v.t("col-action")) } th { (v.t("col-details")) } } }
                     tbody {
                         @for e in events {
                             tr {
-                                td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| "pending".into())) }
-                                td { (e.time) }
-                                td { (e.actor) }
+                                td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
+                                td { bdi dir="ltr" { (e.time) } }
+                                td { bdi { (e.actor) } }
                                 td { (e.action) }
-                                td class="details" { (e.details) }
+                                td class="details" { bdi { (e.details) } }
                             }
                         }
                     }
@@ -291,14 +291,14 @@ pub async fn item(
         (super::cases::item_link_section(&v, &item.sha256, &link_cases))
         @if v.of_holder() && v.is(Role::Custodian) && derived.is_some() {
             section {
-                h2 { "Redact" }
+                h2 { (v.t("item-redact")) }
                 form method="post" action={"/items/" (item.sha256) "/redact"} class="card" {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    label for="texts" { "Text to burn out (one per line)" }
+                    label for="texts" { (v.t("item-redact_texts")) }
                     textarea id="texts" name="texts" rows="3" dir="auto" {}
-                    label for="reason" { (v.t("req.reason")) }
+                    label for="reason" { (v.t("req-reason")) }
                     input id="reason" name="reason" required;
-                    button type="submit" { "Make a redacted copy" }
+                    button type="submit" { (v.t("item-redact_button")) }
                 }
             }
         }
@@ -314,17 +314,17 @@ pub async fn item(
 
 fn badge(v: &Viewer, check: &ItemCheck, sha: &str) -> Markup {
     let (class, label) = match check.status {
-        "verified" => ("badge ok", v.t("item.verified")),
-        "not_rehashed" => ("badge partial", v.t("item.not_rehashed")),
-        _ => ("badge bad", v.t("item.failed")),
+        "verified" => ("badge ok", v.t("item-verified")),
+        "not_rehashed" => ("badge partial", v.t("item-not_rehashed")),
+        _ => ("badge bad", v.t("item-failed")),
     };
     html! {
         div class=(class) role="status" {
             strong { (label) }
-            " · " (check.entries_proven) " custody entries proven in the signed log of " (check.tree_size) " entries"
-            @if check.rehashed { " · content re-hashed to its SHA-256" }
+            " · " (v.args("item-proven", &[("count", check.entries_proven.into()), ("size", check.tree_size.into())]))
+            @if check.rehashed { " · " (v.t("item-rehashed")) }
             @for p in &check.problems { br; (p) }
-            @if !check.rehashed { " · " a href={"/items/" (sha) "?deep=1"} { (v.t("item.deep")) } }
+            @if !check.rehashed { " · " a href={"/items/" (sha) "?deep=1"} { (v.t("item-deep")) } }
         }
     }
 }
@@ -333,11 +333,11 @@ fn position_map(v: &Viewer, lat: f64, lon: f64) -> Markup {
     let (x, y) = map::project(lat, lon);
     html! {
         figure class="map" {
-            svg viewBox="0 0 360 180" role="img" aria-label={(v.t("item.place")) ": " (format!("{lat:.5}, {lon:.5}"))} {
+            svg viewBox="0 0 360 180" role="img" aria-label={(v.t("item-place")) ": " (format!("{lat:.5}, {lon:.5}"))} {
                 image href="/assets/world.svg" x="0" y="0" width="360" height="180" {}
                 circle cx=(format!("{x:.3}")) cy=(format!("{y:.3}")) r="2.5" class="pin" {}
             }
-            figcaption { (v.t("item.place")) ": " (format!("{lat:.5}, {lon:.5}")) }
+            figcaption { (v.t("item-place")) ": " bdi dir="ltr" { (format!("{lat:.5}, {lon:.5}")) } }
         }
     }
 }

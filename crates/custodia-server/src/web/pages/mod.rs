@@ -46,6 +46,25 @@ pub(crate) fn bytes_text(n: u64) -> String {
     }
 }
 
+/// A request's or a requested item's state in the viewer's language (an unknown one as it is).
+pub(crate) fn request_state(v: &Viewer, state: &str) -> String {
+    let key = match state {
+        "filed" => "state-filed",
+        "awaiting_consent" => "state-awaiting_consent",
+        "ready" => "state-ready",
+        "refused" => "state-refused",
+        "withheld" => "state-withheld",
+        "released" => "state-released",
+        "withdrawn" => "state-withdrawn",
+        "finalised" => "state-finalised",
+        "holder" => "waiting-holder",
+        "originators" => "waiting-originators",
+        "nobody" => "waiting-nobody",
+        other => return other.to_owned(),
+    };
+    v.t(key).to_owned()
+}
+
 pub(crate) fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }

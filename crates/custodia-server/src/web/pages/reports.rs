@@ -52,14 +52,14 @@ fn tables(s: &Stats) -> Vec<Table> {
     vec![
         Table {
             name: "authorities",
-            title: "reports.authorities",
+            title: "reports-authorities",
             columns: vec![
-                "reports.authority",
-                "reports.filed",
-                "reports.finalised",
-                "reports.open",
-                "reports.withdrawn",
-                "reports.median_days",
+                "reports-authority",
+                "reports-filed",
+                "reports-finalised",
+                "reports-open",
+                "reports-withdrawn",
+                "reports-median_days",
             ],
             rows: s
                 .requests
@@ -80,13 +80,13 @@ fn tables(s: &Stats) -> Vec<Table> {
         },
         Table {
             name: "consent",
-            title: "reports.consent",
+            title: "reports-consent",
             columns: vec![
-                "reports.originator",
-                "reports.granted",
-                "reports.refused",
-                "reports.conditional",
-                "reports.median_days_decide",
+                "reports-originator",
+                "reports-granted",
+                "reports-refused",
+                "reports-conditional",
+                "reports-median_days_decide",
             ],
             rows: s
                 .consent
@@ -106,8 +106,8 @@ fn tables(s: &Stats) -> Vec<Table> {
         },
         Table {
             name: "holdings",
-            title: "reports.holdings",
-            columns: vec!["reports.originator", "reports.items", "reports.bytes"],
+            title: "reports-holdings",
+            columns: vec!["reports-originator", "reports-items", "reports-bytes"],
             rows: s
                 .holdings
                 .by_originator
@@ -124,8 +124,8 @@ fn tables(s: &Stats) -> Vec<Table> {
         },
         Table {
             name: "types",
-            title: "reports.types",
-            columns: vec!["reports.type", "reports.items"],
+            title: "reports-types",
+            columns: vec!["reports-type", "reports-items"],
             rows: s
                 .holdings
                 .by_type
@@ -136,8 +136,8 @@ fn tables(s: &Stats) -> Vec<Table> {
         },
         Table {
             name: "stages",
-            title: "reports.stages",
-            columns: vec!["reports.stage", "reports.count"],
+            title: "reports-stages",
+            columns: vec!["reports-stage", "reports-count"],
             rows: s
                 .cases
                 .by_stage
@@ -296,34 +296,34 @@ pub async fn reports(
     let query = query_of(&from, &to);
     let body = html! {
         form method="get" action="/reports" class="card wide inline" {
-            label for="from" { (v.t("reports.from")) } " "
+            label for="from" { (v.t("reports-from")) } " "
             input type="date" id="from" name="from" value=(from.clone().unwrap_or_default());
             " "
-            label for="to" { (v.t("reports.to")) } " "
+            label for="to" { (v.t("reports-to")) } " "
             input type="date" id="to" name="to" value=(to.clone().unwrap_or_default());
             " "
-            button type="submit" { (v.t("reports.show")) }
+            button type="submit" { (v.t("reports-show")) }
         }
         p class="note" {
-            (v.t("reports.period")) " "
+            (v.t("reports-period")) " "
             bdi dir="ltr" { (stats.from.clone().unwrap_or_else(|| "…".into())) " – " (stats.to) }
         }
         dl class="facts" {
-            dt { (v.t("reports.filed")) } dd { (stats.requests.filed) }
-            dt { (v.t("reports.finalised")) } dd { (stats.requests.finalised) }
-            dt { (v.t("reports.open")) } dd { (stats.requests.open) }
-            dt { (v.t("reports.median_days")) } dd { (days(stats.requests.median_days_to_finalise)) }
-            dt { (v.t("reports.items")) } dd { (stats.holdings.items) }
-            dt { (v.t("reports.bytes")) } dd { (stats.holdings.bytes) }
+            dt { (v.t("reports-filed")) } dd { (stats.requests.filed) }
+            dt { (v.t("reports-finalised")) } dd { (stats.requests.finalised) }
+            dt { (v.t("reports-open")) } dd { (stats.requests.open) }
+            dt { (v.t("reports-median_days")) } dd { (days(stats.requests.median_days_to_finalise)) }
+            dt { (v.t("reports-items")) } dd { (stats.holdings.items) }
+            dt { (v.t("reports-bytes")) } dd { (stats.holdings.bytes) }
         }
         section class="report-table" aria-labelledby="t-months" {
-            h2 id="t-months" { (v.t("reports.by_month")) }
+            h2 id="t-months" { (v.t("reports-by_month")) }
             div class="report-pair" {
                 table {
                     thead { tr {
-                        th scope="col" { (v.t("reports.month")) }
-                        th scope="col" { (v.t("reports.filed")) }
-                        th scope="col" { (v.t("reports.finalised_in_month")) }
+                        th scope="col" { (v.t("reports-month")) }
+                        th scope="col" { (v.t("reports-filed")) }
+                        th scope="col" { (v.t("reports-finalised_in_month")) }
                     } }
                     tbody {
                         @for m in &months {
@@ -331,9 +331,9 @@ pub async fn reports(
                         }
                     }
                 }
-                (line_chart(&months, v.t("reports.by_month"), v.t("reports.filed"), v.t("reports.finalised_in_month")))
+                (line_chart(&months, v.t("reports-by_month"), v.t("reports-filed"), v.t("reports-finalised_in_month")))
             }
-            p { a href={ "/reports/months.csv" @if !query.is_empty() { "?" (query) } } download { (v.t("reports.csv")) } }
+            p { a href={ "/reports/months.csv" @if !query.is_empty() { "?" (query) } } download { (v.t("reports-csv")) } }
         }
         @for table in tables(&stats) {
             section class="report-table" aria-labelledby={ "t-" (table.name) } {
@@ -343,7 +343,7 @@ pub async fn reports(
                         thead { tr { @for c in &table.columns { th scope="col" { (v.t(c)) } } } }
                         tbody {
                             @if table.rows.is_empty() {
-                                tr { td colspan=(table.columns.len()) { (v.t("reports.none")) } }
+                                tr { td colspan=(table.columns.len()) { (v.t("reports-none")) } }
                             }
                             @for row in &table.rows {
                                 tr {
@@ -355,11 +355,11 @@ pub async fn reports(
                     }
                     (bar_chart(&table, v.t(table.title)))
                 }
-                p { a href={ "/reports/" (table.name) ".csv" @if !query.is_empty() { "?" (query) } } download { (v.t("reports.csv")) } }
+                p { a href={ "/reports/" (table.name) ".csv" @if !query.is_empty() { "?" (query) } } download { (v.t("reports-csv")) } }
             }
         }
     };
-    layout(&v, v.t("nav.reports"), "reports", "/reports", body)
+    layout(&v, v.t("nav-reports"), "reports", "/reports", body)
 }
 
 fn csv_field(text: &str) -> String {
@@ -392,8 +392,8 @@ async fn csv(state: AppState, v: Viewer, period: Period, name: &'static str) -> 
         {
             Ok(months) => all.push(Table {
                 name: "months",
-                title: "reports.by_month",
-                columns: vec!["reports.month", "reports.filed", "reports.finalised"],
+                title: "reports-by_month",
+                columns: vec!["reports-month", "reports-filed", "reports-finalised"],
                 rows: months
                     .into_iter()
                     .map(|m| vec![m.month, m.filed.to_string(), m.finalised.to_string()])
@@ -410,7 +410,7 @@ async fn csv(state: AppState, v: Viewer, period: Period, name: &'static str) -> 
     let header_names: Vec<&str> = table
         .columns
         .iter()
-        .map(|c| c.trim_start_matches("reports."))
+        .map(|c| c.trim_start_matches("reports-"))
         .collect();
     out.push_str(&header_names.join(","));
     out.push('\n');

@@ -10,7 +10,7 @@ use custodia_vault::requests::RequestFiling;
 use maud::html;
 use serde::Deserialize;
 
-use super::{refused, short, CsrfForm, CsrfOnly};
+use super::{refused, request_state, short, CsrfForm, CsrfOnly};
 use crate::web::{encode, error_page, layout, Viewer};
 use crate::AppState;
 
@@ -25,18 +25,18 @@ pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
     };
     let may_file = v.is(Role::Requester) || (v.of_holder() && v.is(Role::Custodian));
     let body = html! {
-        @if may_file { p { a class="button" href="/requests/new" { (v.t("req.new")) } } }
-        @if list.is_empty() { p { (v.t("req.none")) } } @else {
+        @if may_file { p { a class="button" href="/requests/new" { (v.t("req-new")) } } }
+        @if list.is_empty() { p { (v.t("req-none")) } } @else {
             table {
-                thead { tr { th { "Id" } th { (v.t("req.authority")) } th { (v.t("req.case")) } th { (v.t("req.state")) } th { (v.t("req.waiting")) } th { (v.t("req.deadline")) } } }
+                thead { tr { th { (v.t("col-id")) } th { (v.t("req-authority")) } th { (v.t("req-case")) } th { (v.t("req-state")) } th { (v.t("req-waiting")) } th { (v.t("req-deadline")) } } }
                 tbody {
                     @for r in &list {
                         tr {
                             td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
                             td { (r.authority) }
                             td { (r.case_ref.as_deref().unwrap_or("—")) }
-                            td { span class={"state state-" (r.state)} { (r.state) } }
-                            td { (r.waiting_for) }
+                            td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
+                            td { (request_state(&v, &r.waiting_for)) }
                             td { (r.deadline.as_deref().unwrap_or("—")) }
                         }
                     }
@@ -44,7 +44,7 @@ pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
             }
         }
     };
-    layout(&v, v.t("req.title"), "requests", "/requests", body)
+    layout(&v, v.t("req-title"), "requests", "/requests", body)
 }
 
 pub async fn request_form(State(state): State<AppState>, v: Viewer) -> Response {
@@ -60,30 +60,30 @@ pub async fn request_form(State(state): State<AppState>, v: Viewer) -> Response 
     let body = html! {
         form method="post" action="/requests/new" class="card wide" {
             input type="hidden" name="csrf" value=(v.csrf);
-            label for="authority" { (v.t("req.authority")) }
+            label for="authority" { (v.t("req-authority")) }
             select id="authority" name="authority" required {
                 @for a in &authorities { option value=(a) { (a) } }
             }
-            label for="legal_basis" { (v.t("req.legal_basis")) }
+            label for="legal_basis" { (v.t("req-legal_basis")) }
             input id="legal_basis" name="legal_basis" required;
-            label for="case_ref" { (v.t("req.case")) }
+            label for="case_ref" { (v.t("req-case")) }
             input id="case_ref" name="case_ref";
-            label for="suspects" { (v.t("req.suspects")) }
+            label for="suspects" { (v.t("req-suspects")) }
             textarea id="suspects" name="suspects" rows="2" dir="auto" {}
-            label for="crimes" { (v.t("req.crimes")) }
+            label for="crimes" { (v.t("req-crimes")) }
             textarea id="crimes" name="crimes" rows="2" {}
-            label for="places" { (v.t("req.places")) }
+            label for="places" { (v.t("req-places")) }
             textarea id="places" name="places" rows="2" dir="auto" {}
-            label for="period" { (v.t("req.period")) }
+            label for="period" { (v.t("req-period")) }
             input id="period" name="period";
-            label for="text" { (v.t("req.text")) }
+            label for="text" { (v.t("req-text")) }
             textarea id="text" name="text" rows="4" dir="auto" {}
-            label for="deadline" { (v.t("req.deadline")) }
+            label for="deadline" { (v.t("req-deadline")) }
             input id="deadline" name="deadline" type="date";
-            button type="submit" { (v.t("req.file")) }
+            button type="submit" { (v.t("req-file")) }
         }
     };
-    layout(&v, v.t("req.new"), "requests", "/requests/new", body)
+    layout(&v, v.t("req-new"), "requests", "/requests/new", body)
 }
 
 #[derive(Deserialize)]
@@ -158,33 +158,33 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
         section class="cards" {
             div class="card" {
                 dl {
-                    dt { (v.t("req.authority")) } dd { (view.authority) }
-                    dt { "Filed" } dd { (view.filed_at) " by " (view.filed_by) }
-                    dt { (v.t("req.legal_basis")) } dd { (view.legal_basis) }
-                    @if let Some(c) = &view.case_ref { dt { (v.t("req.case")) } dd { (c) } }
-                    dt { (v.t("req.state")) } dd { span class={"state state-" (view.state)} { (view.state) } }
-                    dt { (v.t("req.waiting")) } dd {
-                        (view.waiting_for)
-                        @for w in &view.waits_on { br; (w.organisation) " — " (w.items) " item(s)" @if !w.liaisons.is_empty() { " (" (w.liaisons.join(", ")) ")" } }
+                    dt { (v.t("req-authority")) } dd { (view.authority) }
+                    dt { (v.t("req-filed")) } dd { (v.args("req-filed_by", &[("at", view.filed_at.as_str().into()), ("by", view.filed_by.as_str().into())])) }
+                    dt { (v.t("req-legal_basis")) } dd { (view.legal_basis) }
+                    @if let Some(c) = &view.case_ref { dt { (v.t("req-case")) } dd { (c) } }
+                    dt { (v.t("req-state")) } dd { span class={"state state-" (view.state)} { (request_state(&v, &view.state)) } }
+                    dt { (v.t("req-waiting")) } dd {
+                        (request_state(&v, &view.waiting_for))
+                        @for w in &view.waits_on { br; bdi { (w.organisation) } " — " (v.n("items-count", w.items as u64)) @if !w.liaisons.is_empty() { " (" (w.liaisons.join(", ")) ")" } }
                     }
-                    @if let Some(d) = &view.deadline { dt { (v.t("req.deadline")) } dd { (d) @if let Some(n) = view.days_left { " (" (n) " days)" } } }
+                    @if let Some(d) = &view.deadline { dt { (v.t("req-deadline")) } dd { bdi dir="ltr" { (d) } @if let Some(n) = view.days_left { " " bdi { "(" (v.n("days-left", n.max(0) as u64)) ")" } } } }
                 }
             }
             div class="card" {
-                h2 { "Description" }
+                h2 { (v.t("case-description")) }
                 pre class="text" dir="auto" { (serde_json::to_string_pretty(&view.description).unwrap_or_default()) }
             }
         }
         section {
-            h2 { (v.t("req.items")) }
-            @if view.items.is_empty() { p { (v.t("dash.none")) } } @else {
+            h2 { (v.t("req-items")) }
+            @if view.items.is_empty() { p { (v.t("dash-none")) } } @else {
                 table {
-                    thead { tr { th { "Item" } th { "Status" } th { (v.t("items.originator")) } th { (v.t("req.reason")) } } }
+                    thead { tr { th { (v.t("col-item")) } th { (v.t("case-status")) } th { (v.t("items-originator")) } th { (v.t("req-reason")) } } }
                     tbody {
                         @for i in &view.items {
                             tr {
-                                td { a class="mono" href={"/items/" (i.sha256)} { (short(&i.sha256)) } }
-                                td { (format!("{:?}", i.status)) }
+                                td { a class="mono" href={"/items/" (i.sha256)} { bdi dir="ltr" { (short(&i.sha256)) } } }
+                                td { (request_state(&v, i.status.as_str())) }
                                 td { (i.originators.join(", ")) }
                                 td { (i.reason.as_deref().unwrap_or("")) }
                             }
@@ -195,7 +195,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
         }
         @if !view.packages.is_empty() {
             section {
-                h2 { (v.t("req.packages")) }
+                h2 { (v.t("req-packages")) }
                 ul { @for p in &view.packages { li { a href={(base) "/packages/" (encode(p))} download { (p) ".zip" } } } }
             }
         }
@@ -203,41 +203,41 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
             section class="cards" {
                 form method="post" action={(base) "/scope"} class="card" {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    label for="items" { (v.t("req.scope")) }
+                    label for="items" { (v.t("req-scope")) }
                     textarea id="items" name="items" rows="4" class="mono" {}
-                    button type="submit" { (v.t("req.scope.button")) }
+                    button type="submit" { (v.t("req-scope-button")) }
                 }
                 form method="post" action={(base) "/finalise"} class="card" {
                     input type="hidden" name="csrf" value=(v.csrf);
-                    p { "Builds a BagIt package of every item ready to release, with proofs, for " (view.authority) "." }
-                    button type="submit" { (v.t("req.finalise")) }
+                    p { (v.args("req-finalise_note", &[("authority", view.authority.as_str().into())])) }
+                    button type="submit" { (v.t("req-finalise")) }
                 }
             }
         }
         @if open && liaison {
             section {
-                h2 { (v.t("req.decide")) }
+                h2 { (v.t("req-decide")) }
                 form method="post" action={(base) "/decide"} class="card" {
                     input type="hidden" name="csrf" value=(v.csrf);
                     fieldset {
-                        legend { (v.t("req.decide")) }
-                        label { input type="radio" name="decision" value="grant" required; " " (v.t("req.grant")) }
-                        label { input type="radio" name="decision" value="refuse"; " " (v.t("req.refuse")) }
+                        legend { (v.t("req-decide")) }
+                        label { input type="radio" name="decision" value="grant" required; " " (v.t("req-grant")) }
+                        label { input type="radio" name="decision" value="refuse"; " " (v.t("req-refuse")) }
                     }
-                    label for="reason" { (v.t("req.reason")) }
+                    label for="reason" { (v.t("req-reason")) }
                     input id="reason" name="reason";
-                    button type="submit" { (v.t("req.decide")) }
+                    button type="submit" { (v.t("req-decide")) }
                 }
             }
         }
         section {
-            h2 { "States" }
-            ol { @for s in &view.states { li { (s.state) " — " (s.at) " by " (s.by) @if let Some(n) = &s.note { " (" (n) ")" } } } }
+            h2 { (v.t("req-states")) }
+            ol { @for s in &view.states { li { (request_state(&v, &s.state)) " — " (v.args("req-filed_by", &[("at", s.at.as_str().into()), ("by", s.by.as_str().into())])) @if let Some(n) = &s.note { " (" bdi { (n) } ")" } } } }
         }
     };
     layout(
         &v,
-        &format!("{} · {}", v.t("req.title"), view.id),
+        &format!("{} · {}", v.t("req-title"), view.id),
         "requests",
         &base,
         body,
@@ -265,7 +265,7 @@ pub async fn request_scope(
                     &v,
                     StatusCode::BAD_REQUEST,
                     &format!("`{word}` is not a SHA-256"),
-                )
+                );
             }
         }
     }

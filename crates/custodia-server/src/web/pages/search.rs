@@ -53,52 +53,52 @@ pub async fn search(
     };
     let body = html! {
         form method="get" action="/search" class="search" role="search" {
-            label for="q" { (v.t("search.query")) }
+            label for="q" { (v.t("search-query")) }
             input id="q" name="q" type="search" value=(query) dir="auto" autofocus;
-            label for="sort" { (v.t("search.sort")) }
+            label for="sort" { (v.t("search-sort")) }
             select id="sort" name="sort" {
-                option value="relevance" selected[sort_key == "relevance"] { (v.t("search.relevance")) }
-                option value="newest" selected[sort_key == "newest"] { (v.t("search.newest")) }
-                option value="oldest" selected[sort_key == "oldest"] { (v.t("search.oldest")) }
+                option value="relevance" selected[sort_key == "relevance"] { (v.t("search-relevance")) }
+                option value="newest" selected[sort_key == "newest"] { (v.t("search-newest")) }
+                option value="oldest" selected[sort_key == "oldest"] { (v.t("search-oldest")) }
             }
-            button type="submit" { (v.t("search.title")) }
-            p class="note" { (v.t("search.help")) }
+            button type="submit" { (v.t("search-title")) }
+            p class="note" { (v.t("search-help")) }
         }
         @match &results {
             None => {}
             Some(Err(e)) => { p class="error" role="alert" { (crate::web::shown_message(e.status, &e.message)) } }
             Some(Ok(report)) => {
                 div class="results-layout" {
-                    aside class="facets" aria-label=(v.t("search.facets")) {
-                        h2 { (v.t("search.facets")) }
+                    aside class="facets" aria-label=(v.t("search-facets")) {
+                        h2 { (v.t("search-facets")) }
                         @for (field, values) in &report.results.facets {
                             @if !values.is_empty() {
                                 h3 { (field) }
                                 ul {
                                     @for (value, n) in values {
-                                        li { a href=(refine(field, value)) dir="auto" { (value) } " " span class="count" { (n) } }
+                                        li { a href=(refine(field, value)) dir="auto" { (value) } " " span class="count" { bdi { (n) } } }
                                     }
                                 }
                             }
                         }
                     }
                     section class="results" {
-                        p id="result-count" { (report.results.total) " " (v.t("search.results")) }
-                        @if report.results.hits.is_empty() { p { (v.t("search.none")) } }
+                        p id="result-count" { (v.n("search-results", report.results.total)) }
+                        @if report.results.hits.is_empty() { p { (v.t("search-none")) } }
                         ol class="hits" {
                             @for hit in &report.results.hits {
                                 li class="hit" {
                                     a href={"/items/" (hit.item)} dir="auto" class="hit-title" { (hit.path) }
                                     " "
-                                    span class="note" { (hit.kind) " · " (hit.mime) @if let Some(l) = &hit.language { " · " (l) } }
+                                    span class="note" { bdi { (hit.kind) } " · " bdi dir="ltr" { (hit.mime) } @if let Some(l) = &hit.language { " · " bdi { (l) } } }
                                     @if hit.snippet.rtl != query_arabic && !hit.snippet.text.is_empty() && !hit.snippet.highlights.is_empty() {
-                                        " " span class="tag cross" { (v.t("search.cross_script")) }
+                                        " " span class="tag cross" { (v.t("search-cross_script")) }
                                     }
                                     p class="snippet" dir=(if hit.snippet.rtl { "rtl" } else { "auto" }) lang=[hit.language.as_deref()] {
                                         (highlighted(&hit.snippet.text, &hit.snippet.highlights))
                                     }
                                     @if !v.who.cases.is_empty() || v.is(custodia_vault::custodia_access::Role::Custodian) {
-                                        a class="note" href={"/items/" (hit.item) "#link-case"} { (v.t("case.link_item")) }
+                                        a class="note" href={"/items/" (hit.item) "#link-case"} { (v.t("case-link_item")) }
                                     }
                                 }
                             }
@@ -108,5 +108,5 @@ pub async fn search(
             }
         }
     };
-    layout(&v, v.t("search.title"), "search", "/search", body)
+    layout(&v, v.t("search-title"), "search", "/search", body)
 }

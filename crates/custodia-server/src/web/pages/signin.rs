@@ -34,14 +34,14 @@ fn login_page(lang: Lang, csrf: &str, failed: bool) -> Response {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (lang.t("signin.title")) }
+                title { (lang.t("signin-title")) }
                 link rel="stylesheet" href="/assets/app.css";
             }
             body class="login" {
                 main id="main" {
-                    h1 { (lang.t("signin.title")) }
+                    h1 { (lang.t("signin-title")) }
                     @if failed {
-                        p class="error" role="alert" { (lang.t("signin.failed")) }
+                        p class="error" role="alert" { (lang.t("signin-failed")) }
                     }
                     form method="post" action="/login" class="card" {
                         input type="hidden" name="csrf" value=(csrf);

@@ -20,20 +20,20 @@ pub async fn upload_form(State(state): State<AppState>, v: Viewer) -> Response {
         .unwrap_or_default();
     let body = html! {
         form id="upload" class="card" data-upload {
-            label for="u-file" { (v.t("upload.file")) }
+            label for="u-file" { (v.t("upload-file")) }
             input id="u-file" name="file" type="file" required;
-            label for="u-originator" { (v.t("upload.originator")) }
+            label for="u-originator" { (v.t("upload-originator")) }
             input id="u-originator" name="originator" list="originators" required;
             datalist id="originators" { @for o in originators.keys() { option value=(o) {} } }
-            label for="u-case" { (v.t("upload.case")) }
+            label for="u-case" { (v.t("upload-case")) }
             input id="u-case" name="case_ref";
-            label for="u-note" { (v.t("upload.note")) }
+            label for="u-note" { (v.t("upload-note")) }
             input id="u-note" name="collection_note";
-            button type="submit" { (v.t("upload.start")) }
+            button type="submit" { (v.t("upload-start")) }
             progress id="u-progress" max="100" value="0" hidden {}
             p id="u-status" role="status" aria-live="polite" {}
         }
-        noscript { p class="note" { (v.t("upload.needs_js")) } }
+        noscript { p class="note" { (v.t("upload-needs_js")) } }
     };
-    layout(&v, v.t("upload.title"), "upload", "/upload", body)
+    layout(&v, v.t("upload-title"), "upload", "/upload", body)
 }

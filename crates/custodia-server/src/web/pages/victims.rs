@@ -27,28 +27,28 @@ fn not_for(v: &Viewer) -> Option<Response> {
 /// for it).
 fn label(lang: Lang, group: &str, value: &str) -> String {
     let key: Option<&'static str> = match (group, value) {
-        ("reason", "milestone") => Some("victims.reason.milestone"),
-        ("reason", "information_request") => Some("victims.reason.information_request"),
-        ("reason", "periodic") => Some("victims.reason.periodic"),
-        ("channel", "letter") => Some("victims.channel.letter"),
-        ("channel", "email") => Some("victims.channel.email"),
-        ("channel", "phone") => Some("victims.channel.phone"),
-        ("channel", "in_person") => Some("victims.channel.in_person"),
-        ("channel", "via_intermediary") => Some("victims.channel.via_intermediary"),
-        ("language", "nl") => Some("victims.lang.nl"),
-        ("language", "en") => Some("victims.lang.en"),
-        ("language", "ar") => Some("victims.lang.ar"),
-        ("language", "fr") => Some("victims.lang.fr"),
-        ("language", "ckb") => Some("victims.lang.ckb"),
-        ("language", "kmr") => Some("victims.lang.kmr"),
-        ("role", "victim") => Some("victims.role.victim"),
-        ("role", "witness") => Some("victims.role.witness"),
-        ("role", "victim_witness") => Some("victims.role.victim_witness"),
-        ("kind", "notice") => Some("victims.kind.notice"),
-        ("kind", "information_request") => Some("victims.reason.information_request"),
-        ("kind", "contact_details") => Some("victims.contact"),
-        ("via", "recorded") => Some("victims.via.recorded"),
-        ("via", "smtp") => Some("victims.via.smtp"),
+        ("reason", "milestone") => Some("victims-reason-milestone"),
+        ("reason", "information_request") => Some("victims-reason-information_request"),
+        ("reason", "periodic") => Some("victims-reason-periodic"),
+        ("channel", "letter") => Some("victims-channel-letter"),
+        ("channel", "email") => Some("victims-channel-email"),
+        ("channel", "phone") => Some("victims-channel-phone"),
+        ("channel", "in_person") => Some("victims-channel-in_person"),
+        ("channel", "via_intermediary") => Some("victims-channel-via_intermediary"),
+        ("language", "nl") => Some("victims-lang-nl"),
+        ("language", "en") => Some("victims-lang-en"),
+        ("language", "ar") => Some("victims-lang-ar"),
+        ("language", "fr") => Some("victims-lang-fr"),
+        ("language", "ckb") => Some("victims-lang-ckb"),
+        ("language", "kmr") => Some("victims-lang-kmr"),
+        ("role", "victim") => Some("victims-role-victim"),
+        ("role", "witness") => Some("victims-role-witness"),
+        ("role", "victim_witness") => Some("victims-role-victim_witness"),
+        ("kind", "notice") => Some("victims-kind-notice"),
+        ("kind", "information_request") => Some("victims-reason-information_request"),
+        ("kind", "contact_details") => Some("victims-contact"),
+        ("via", "recorded") => Some("victims-via-recorded"),
+        ("via", "smtp") => Some("victims-via-smtp"),
         _ => None,
     };
     key.map_or_else(|| value.to_owned(), |k| lang.t(k).to_owned())
@@ -56,7 +56,7 @@ fn label(lang: Lang, group: &str, value: &str) -> String {
 
 fn optional(lang: Lang, group: &str, value: Option<&str>) -> String {
     value.map_or_else(
-        || lang.t("victims.unknown").to_owned(),
+        || lang.t("victims-unknown").to_owned(),
         |v| label(lang, group, v),
     )
 }
@@ -125,41 +125,41 @@ pub async fn victims(
     let overdue = due.notices.iter().filter(|n| n.overdue).count();
     let body = html! {
         form method="get" action="/victims" class="inline as-of" {
-            label for="as_of" { (v.t("victims.as_of")) }
+            label for="as_of" { (v.t("victims-as_of")) }
             " "
             input type="date" id="as_of" name="as_of" value=(due.as_of);
             " "
-            button type="submit" { (v.t("victims.show")) }
+            button type="submit" { (v.t("victims-show")) }
         }
         section id="due" aria-labelledby="due-title" {
             h2 id="due-title" {
-                (v.t("victims.due")) " · " bdi dir="ltr" { (due.as_of) }
+                (v.t("victims-due")) " · " bdi dir="ltr" { (due.as_of) }
                 " (" (due.notices.len()) ")"
-                @if overdue > 0 { " · " (overdue) " " (v.t("victims.overdue_count")) }
+                @if overdue > 0 { " · " (v.n("victims-overdue_count", overdue as u64)) }
             }
             @if due.notices.is_empty() {
-                p { (v.t("victims.none")) }
+                p { (v.t("victims-none")) }
             } @else {
                 table class="due" {
                     thead { tr {
-                        th scope="col" { (v.t("victims.status")) }
-                        th scope="col" { (v.t("victims.pseudonym")) }
-                        th scope="col" { (v.t("victims.case")) }
-                        th scope="col" { (v.t("victims.reason")) }
-                        th scope="col" { (v.t("victims.since")) }
-                        th scope="col" { (v.t("victims.due_by")) }
-                        th scope="col" { (v.t("victims.language")) }
-                        th scope="col" { (v.t("victims.channel")) }
-                        th scope="col" { span class="visually-hidden" { (v.t("victims.draft")) } }
+                        th scope="col" { (v.t("victims-status")) }
+                        th scope="col" { (v.t("victims-pseudonym")) }
+                        th scope="col" { (v.t("victims-case")) }
+                        th scope="col" { (v.t("victims-reason")) }
+                        th scope="col" { (v.t("victims-since")) }
+                        th scope="col" { (v.t("victims-due_by")) }
+                        th scope="col" { (v.t("victims-language")) }
+                        th scope="col" { (v.t("victims-channel")) }
+                        th scope="col" { span class="visually-hidden" { (v.t("victims-draft")) } }
                     } }
                     tbody {
                         @for n in &due.notices {
                             tr class=(if n.overdue { "overdue" } else { "pending" }) {
                                 td {
                                     @if n.overdue {
-                                        span class="mark overdue" { (v.t("victims.overdue")) }
+                                        span class="mark overdue" { (v.t("victims-overdue")) }
                                     } @else {
-                                        span class="mark pending" { (v.t("victims.pending")) }
+                                        span class="mark pending" { (v.t("victims-pending")) }
                                     }
                                 }
                                 td { a href=(person_href(&n.pseudonym)) { bdi { (n.pseudonym) } } }
@@ -175,7 +175,7 @@ pub async fn victims(
                                         input type="hidden" name="pseudonym" value=(n.pseudonym);
                                         input type="hidden" name="case" value=(n.case);
                                         input type="hidden" name="as_of" value=(due.as_of);
-                                        button type="submit" { (v.t("victims.draft")) }
+                                        button type="submit" { (v.t("victims-draft")) }
                                     }
                                 }
                             }
@@ -186,7 +186,7 @@ pub async fn victims(
         }
     };
     let here = query_here(&due.as_of).unwrap_or_else(|| "/victims".to_owned());
-    layout(&v, v.t("victims.title"), "victims", &here, body)
+    layout(&v, v.t("victims-title"), "victims", &here, body)
 }
 
 fn query_here(as_of: &str) -> Option<String> {
@@ -245,7 +245,7 @@ pub async fn draft_submit(
         Ok(made) => made,
         Err(e) => return refused(&v, e),
     };
-    let title = format!("{} · {}", v.t("victims.draft_title"), draft.pseudonym);
+    let title = format!("{} · {}", v.t("victims-draft_title"), draft.pseudonym);
     layout(
         &v,
         &title,
@@ -258,14 +258,14 @@ pub async fn draft_submit(
 fn draft_markup(v: &Viewer, draft: &NoticeDraft, log: &ContactLog) -> Markup {
     let channel = log.contact.as_ref().map(|c| c.channel);
     html! {
-        p { a href="/victims" { (v.t("victims.back")) } }
-        p class="note" { (v.t("victims.draft_note")) }
+        p { a href="/victims" { (v.t("victims-back")) } }
+        p class="note" { (v.t("victims-draft_note")) }
         dl class="facts" {
-            dt { (v.t("victims.pseudonym")) } dd { a href=(person_href(&draft.pseudonym)) { bdi { (draft.pseudonym) } } }
-            dt { (v.t("victims.case")) } dd { bdi { (draft.case) } }
-            dt { (v.t("victims.as_of")) } dd { bdi dir="ltr" { (draft.as_of) } }
-            dt { (v.t("victims.language")) } dd { (label(v.lang, "language", &draft.language)) }
-            dt { (v.t("victims.covers")) } dd {
+            dt { (v.t("victims-pseudonym")) } dd { a href=(person_href(&draft.pseudonym)) { bdi { (draft.pseudonym) } } }
+            dt { (v.t("victims-case")) } dd { bdi { (draft.case) } }
+            dt { (v.t("victims-as_of")) } dd { bdi dir="ltr" { (draft.as_of) } }
+            dt { (v.t("victims-language")) } dd { (label(v.lang, "language", &draft.language)) }
+            dt { (v.t("victims-covers")) } dd {
                 @if draft.covers.is_empty() { "—" }
                 @for (i, reason) in draft.covers.iter().enumerate() {
                     @if i > 0 { ", " }
@@ -273,10 +273,10 @@ fn draft_markup(v: &Viewer, draft: &NoticeDraft, log: &ContactLog) -> Markup {
                 }
             }
             @if !draft.milestones.is_empty() {
-                dt { (v.t("victims.milestones")) } dd { bdi { (draft.milestones.join(", ")) } }
+                dt { (v.t("victims-milestones")) } dd { bdi { (draft.milestones.join(", ")) } }
             }
         }
-        article class="draft card wide" lang=(draft.language) dir=(draft.direction) aria-label=(v.t("victims.draft_title")) {
+        article class="draft card wide" lang=(draft.language) dir=(draft.direction) aria-label=(v.t("victims-draft_title")) {
             h2 class="subject" { (isolated_dates(&draft.subject)) }
             @for paragraph in draft.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
                 p {
@@ -288,21 +288,21 @@ fn draft_markup(v: &Viewer, draft: &NoticeDraft, log: &ContactLog) -> Markup {
             }
         }
         section id="record" aria-labelledby="record-title" {
-            h2 id="record-title" { (v.t("victims.record")) }
+            h2 id="record-title" { (v.t("victims-record")) }
             form method="post" action="/victims/record" class="card wide stack" {
                 input type="hidden" name="csrf" value=(v.csrf);
                 input type="hidden" name="pseudonym" value=(draft.pseudonym);
                 input type="hidden" name="case" value=(draft.case);
-                label for="channel" { (v.t("victims.channel")) }
+                label for="channel" { (v.t("victims-channel")) }
                 select id="channel" name="channel" required {
                     @for c in Channel::ALL {
                         option value=(c.as_str()) selected[Some(*c) == channel] { (label(v.lang, "channel", c.as_str())) }
                     }
                 }
-                label for="sent_at" { (v.t("victims.sent_at")) }
+                label for="sent_at" { (v.t("victims-sent_at")) }
                 input type="date" id="sent_at" name="sent_at" required value=(draft.as_of);
                 fieldset {
-                    legend { (v.t("victims.covers")) }
+                    legend { (v.t("victims-covers")) }
                     @for reason in Reason::ALL {
                         label {
                             input type="checkbox" name={"cover_" (reason.as_str())} value="on"
@@ -310,9 +310,9 @@ fn draft_markup(v: &Viewer, draft: &NoticeDraft, log: &ContactLog) -> Markup {
                             " " (label(v.lang, "reason", reason.as_str()))
                         }
                     }
-                    p class="note" { (v.t("victims.covers_note")) }
+                    p class="note" { (v.t("victims-covers_note")) }
                 }
-                button type="submit" { (v.t("victims.record")) }
+                button type="submit" { (v.t("victims-record")) }
             }
         }
     }
@@ -380,37 +380,37 @@ pub async fn person(
         Ok(log) => log,
         Err(e) => return refused(&v, e),
     };
-    let yes_no = |b: bool| v.t(if b { "victims.yes" } else { "victims.no" });
+    let yes_no = |b: bool| v.t(if b { "victims-yes" } else { "victims-no" });
     let body = html! {
-        p { a href="/victims" { (v.t("victims.back")) } }
+        p { a href="/victims" { (v.t("victims-back")) } }
         section class="cards" {
             div class="card" id="contact" {
-                h2 { (v.t("victims.contact")) }
+                h2 { (v.t("victims-contact")) }
                 @match &log.contact {
-                    None => p { (v.t("victims.no_contact")) },
+                    None => p { (v.t("victims-no_contact")) },
                     Some(c) => dl {
-                        dt { (v.t("victims.language")) } dd { (label(v.lang, "language", c.language.as_str())) }
-                        dt { (v.t("victims.channel")) } dd { (label(v.lang, "channel", c.channel.as_str())) }
-                        @if let Some(email) = &c.email { dt { (v.t("victims.email")) } dd { bdi { (email) } } }
+                        dt { (v.t("victims-language")) } dd { (label(v.lang, "language", c.language.as_str())) }
+                        dt { (v.t("victims-channel")) } dd { (label(v.lang, "channel", c.channel.as_str())) }
+                        @if let Some(email) = &c.email { dt { (v.t("victims-email")) } dd { bdi { (email) } } }
                         @if let Some(address) = &c.address {
-                            dt { (v.t("victims.address")) }
+                            dt { (v.t("victims-address")) }
                             dd dir="auto" { @for (i, line) in address.lines().enumerate() { @if i > 0 { br; } (line) } }
                         }
-                        @if let Some(phone) = &c.phone { dt { (v.t("victims.phone")) } dd { bdi { (phone) } } }
-                        @if let Some(who) = &c.intermediary { dt { (v.t("victims.intermediary")) } dd { bdi { (who) } } }
-                        dt { (v.t("victims.updates")) } dd { (yes_no(c.wants_updates)) }
-                        dt { (v.t("victims.interval")) } dd { (c.interval_months) }
+                        @if let Some(phone) = &c.phone { dt { (v.t("victims-phone")) } dd { bdi { (phone) } } }
+                        @if let Some(who) = &c.intermediary { dt { (v.t("victims-intermediary")) } dd { bdi { (who) } } }
+                        dt { (v.t("victims-updates")) } dd { (yes_no(c.wants_updates)) }
+                        dt { (v.t("victims-interval")) } dd { (c.interval_months) }
                     },
                 }
             }
             div class="card" id="cases" {
-                h2 { (v.t("victims.cases")) }
+                h2 { (v.t("victims-cases")) }
                 @if log.cases.is_empty() { p { "—" } } @else {
                     table {
                         thead { tr {
-                            th scope="col" { (v.t("victims.case")) }
-                            th scope="col" { (v.t("victims.role")) }
-                            th scope="col" { (v.t("victims.linked_on")) }
+                            th scope="col" { (v.t("victims-case")) }
+                            th scope="col" { (v.t("victims-role")) }
+                            th scope="col" { (v.t("victims-linked_on")) }
                         } }
                         tbody {
                             @for c in &log.cases {
@@ -426,18 +426,18 @@ pub async fn person(
             }
         }
         section id="log" aria-labelledby="log-title" {
-            h2 id="log-title" { (v.t("victims.entries")) }
-            @if log.entries.is_empty() { p { (v.t("victims.no_entries")) } } @else {
+            h2 id="log-title" { (v.t("victims-entries")) }
+            @if log.entries.is_empty() { p { (v.t("victims-no_entries")) } } @else {
                 table class="contact-log" {
                     thead { tr {
-                        th scope="col" { (v.t("victims.date")) }
-                        th scope="col" { (v.t("victims.kind")) }
-                        th scope="col" { (v.t("victims.case")) }
-                        th scope="col" { (v.t("victims.channel")) }
-                        th scope="col" { (v.t("victims.covers")) }
-                        th scope="col" { (v.t("victims.via")) }
-                        th scope="col" { (v.t("victims.text")) }
-                        th scope="col" { (v.t("victims.recorded")) }
+                        th scope="col" { (v.t("victims-date")) }
+                        th scope="col" { (v.t("victims-kind")) }
+                        th scope="col" { (v.t("victims-case")) }
+                        th scope="col" { (v.t("victims-channel")) }
+                        th scope="col" { (v.t("victims-covers")) }
+                        th scope="col" { (v.t("victims-via")) }
+                        th scope="col" { (v.t("victims-text")) }
+                        th scope="col" { (v.t("victims-recorded")) }
                     } }
                     tbody {
                         @for e in &log.entries {
@@ -457,7 +457,7 @@ pub async fn person(
                                 }
                                 td {
                                     @if let Some(via) = &e.via { (label(v.lang, "via", via)) }
-                                    @if e.letter_kept { " · " (v.t("victims.letter_kept")) }
+                                    @if e.letter_kept { " · " (v.t("victims-letter_kept")) }
                                 }
                                 td dir="auto" { @if let Some(text) = &e.text { (text) } }
                                 td { bdi { (e.recorded_by) } " · " bdi dir="ltr" { (e.recorded_at) } }
@@ -468,7 +468,7 @@ pub async fn person(
             }
         }
     };
-    let title = format!("{} · {}", v.t("victims.person"), log.pseudonym);
+    let title = format!("{} · {}", v.t("victims-person"), log.pseudonym);
     layout(&v, &title, "victims", &person_href(&pseudonym), body)
 }
 

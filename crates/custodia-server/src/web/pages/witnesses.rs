@@ -24,16 +24,16 @@ pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
         Err(e) => return refused(&v, e),
     };
     let body = html! {
-        @if persons.is_empty() { p { (v.t("wit.none")) } } @else {
+        @if persons.is_empty() { p { (v.t("wit-none")) } } @else {
             table {
-                thead { tr { th { "Pseudonym" } th { "Identity" } th { "Protective measures" } th { "Sharing scope" } th { "Statements" } } }
+                thead { tr { th { (v.t("victims-pseudonym")) } th { (v.t("wit-identity")) } th { (v.t("wit-measures")) } th { (v.t("wit-scope")) } th { (v.t("wit-statements")) } } }
                 tbody {
                     @for p in &persons {
                         tr {
                             td { (p.pseudonym) }
                             td dir="auto" {
                                 @if let Some(i) = &p.identity { (i.to_string()) }
-                                @else if p.identity_withheld { em { "withheld" } }
+                                @else if p.identity_withheld { em { (v.t("wit-withheld")) } }
                             }
                             td dir="auto" { (p.protective_measures.to_string()) }
                             td { (p.scope.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }
@@ -44,5 +44,5 @@ pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
             }
         }
     };
-    layout(&v, v.t("wit.title"), "witnesses", "/witnesses", body)
+    layout(&v, v.t("wit-title"), "witnesses", "/witnesses", body)
 }

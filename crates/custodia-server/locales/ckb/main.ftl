@@ -1,0 +1,430 @@
+# کەستۆدیا: ڕووکار بە کوردیی سۆرانی. هەمان پەیامەکانی کەتەلۆگی ئینگلیزی، نە زیاتر نە کەمتر.
+
+## بەرنامە و ڕێنیشاندان
+
+nav-reports = ڕاپۆرتەکان
+app = کەستۆدیا
+skip = بازدان بۆ ناوەڕۆک
+nav-dashboard = داشبۆرد
+nav-items = بەڵگەکان
+nav-upload = بارکردن
+nav-search = گەڕان
+nav-requests = داواکارییەکان
+nav-witnesses = شایەتەکان
+nav-admin = بەڕێوەبردن
+signout = چوونەدەرەوە
+signin = چوونەژوورەوە
+signin-title = چوونەژوورەوە بۆ کەستۆدیا
+user = ناوی بەکارهێنەر
+password = وشەی نهێنی
+totp = کۆدی هەنگاوی دووەم (ئەگەر هەتە)
+signin-failed = چوونەژوورەوە سەرکەوتوو نەبوو. ناوی بەکارهێنەر و وشەی نهێنی و کۆدەکە بپشکنە.
+nav-cases = دۆسیەکان
+forbidden = مافی بینینی ئەم پەڕەیەت نییە.
+nav-victims = پشتگیریی قوربانیان
+language = زمان
+col-id = ناسنامە
+col-time = کات
+col-who = کێ
+col-action = کردار
+col-item = بەڵگە
+col-log = ژمارەی تۆمار
+log-pending = چاوەڕوانی تۆمارکردن
+col-name = ناو
+col-size = قەبارە
+col-stored = ڕێکەوتی پاراستن
+col-details = وردەکاری
+pages-label = پەڕەکان
+pages-previous = → پێشوو
+pages-next = دواتر ←
+language-title = زمانی ڕووکار
+language-note = پەڕەکان بەو زمانە پیشان دەدرێن کە لێرە هەڵیدەبژێریت؛ ئەم وێبگەڕە لەبیری دەمێنێت.
+language-choose = هەڵبژاردن
+language-saved = زمانەکە پاشەکەوت کرا.
+nav-language = زمان
+nav-label = لیستی سەرەکی
+error = هەڵە
+error-bad_request = داواکاریی نادروست
+error-forbidden = ڕێگەپێنەدراو
+error-not_found = نەدۆزرایەوە
+error-conflict = ناکۆکی
+error-server = هەڵەی ڕاژەکار
+
+## داشبۆرد
+
+dash-holdings = بەڵگە پارێزراوەکان
+dash-by_originator = بەپێی سەرچاوە
+dash-by_kind = بەپێی جۆر
+dash-open_requests = داواکارییە کراوەکان
+dash-activity = دوایین چالاکییەکان
+dash-none = هێشتا هیچ نییە.
+dash-truncated = تەنها یەکەم 100,000 بەڵگە ژمێردراون.
+
+## بەڵگەکان
+
+items-title = بەڵگەکان
+items-filter = پاڵاوتن
+items-originator = سەرچاوە
+items-kind = جۆر
+items-path = ناوەکەی تێدایە
+items-any = هەموو
+items-none = هیچ بەڵگەیەک کە مافی بینینیت هەبێت ناگونجێت.
+items-count =
+    { $count ->
+        [one] { $count } بەڵگە
+       *[other] { $count } بەڵگە
+    }
+item-facts = زانیارییە سەرەکییەکان
+item-preview = پێشبینین
+item-metadata = مێتاداتا
+item-place = شوێنی تۆمارکردن
+item-history = مێژووی پاراستن
+item-provenance = سەرچاوەی بەڵگە
+item-download = داگرتن
+item-purpose = مەبەست (لە تۆماری پاراستندا تۆمار دەکرێت)
+item-verified = پشتڕاستکراوەتەوە
+item-not_rehashed = تۆمارەکە سەلمێنراوە؛ هاشی ناوەڕۆک دووبارە نەژمێردراوە
+item-failed = پشتڕاستکردنەوە سەرکەوتوو نەبوو
+item-deep = ئێستا هاشی ناوەڕۆک دووبارە بژمێرە
+item-text = دەقی دەرهێنراو
+item-no_preview = بۆ ئەم جۆرە پێشبینین نییە؛ دایبگرە بۆ بینینی.
+item-regime = ڕێسای هاوبەشکردن
+item-path = ڕێڕەو
+item-collected_by = کۆکراوەتەوە لەلایەن
+item-collected_at = ڕێکەوتی کۆکردنەوە
+item-inside = لەناو
+item-truncated = تەنها سەرەتاکەی پیشان دراوە.
+item-extraction_failed = دەرهێنان سەرکەوتوو نەبوو:
+item-redact = شاردنەوە
+item-redact_texts = ئەو دەقانەی دەشاردرێنەوە (هەر دێڕێک یەک دانە)
+item-redact_button = دروستکردنی کۆپییەکی شاردراوە
+item-rehashed = هاشی SHA-256ی ناوەڕۆک دووبارە ژمێردرا
+item-preview_of = پێشبینینی { $name }
+item-first_page = یەکەم پەڕەی { $name }
+item-bytes =
+    { $count ->
+        [one] { $count } بایت
+       *[other] { $count } بایت
+    }
+item-proven =
+    { $count ->
+        [one] { $count } تۆماری پاراستن لە تۆماری واژۆکراوی { $size } تۆماردا سەلمێنراوە
+       *[other] { $count } تۆماری پاراستن لە تۆماری واژۆکراوی { $size } تۆماردا سەلمێنراون
+    }
+
+## گەڕان
+
+search-title = گەڕان
+search-query = پرسیار
+search-help = وشە، "دەستەواژە"، AND / OR / NOT، پێشگر*، نزیکەیی~1، خانە:بەها (language، type، originator، case).
+search-results =
+    { $count ->
+        [one] { $count } ئەنجام
+       *[other] { $count } ئەنجام
+    }
+search-cross_script = بە نووسینێکی تر دۆزرایەوە
+search-facets = وردکردنەوە
+search-sort = ڕیزکردن
+search-relevance = پەیوەندیدارترین
+search-newest = نوێترین
+search-oldest = کۆنترین
+search-none = هیچ نەدۆزرایەوە.
+
+## داواکارییەکانی هاوکاری
+
+req-title = داواکارییەکانی هاوکاریی یاسایی
+req-new = پێشکەشکردنی داواکاری
+req-authority = دەسەڵاتی داواکار
+req-legal_basis = بنەمای یاسایی
+req-case = ژمارەی دۆسیە
+req-suspects = گومانلێکراوان (هەر دێڕێک یەک کەس)
+req-crimes = تاوانەکان (هەر دێڕێک یەک تاوان)
+req-places = شوێنەکان (هەر دێڕێک یەک شوێن)
+req-period = ماوە
+req-text = چی داوا دەکرێت
+req-deadline = دوایین وادە (YYYY-MM-DD)
+req-file = پێشکەشکردنی داواکارییەکە
+req-state = دۆخ
+req-waiting = چاوەڕێی
+req-items = بەڵگەکان
+req-scope = زیادکردنی بەڵگە (SHA-256، هەر دێڕێک یەک دانە)
+req-scope-button = زیادکردن بۆ داواکارییەکە
+req-decide = بڕیاری ڕەزامەندی
+req-grant = ڕەزامەندی
+req-refuse = ڕەتکردنەوە
+req-reason = هۆکار
+req-finalise = دروستکردنی پاکێجی ئاشکراکردن
+req-packages = پاکێجەکان
+req-none = هیچ داواکارییەک نییە کە بەشداریت تێیدا هەبێت.
+req-filed = پێشکەشکراوە
+req-states = قۆناغەکانی داواکاری
+state-filed = پێشکەشکراو
+state-awaiting_consent = چاوەڕێی ڕەزامەندی
+state-ready = ئامادە
+state-refused = ڕەتکراوە
+state-withheld = ڕاگیراو
+state-released = ئاشکراکراو
+state-withdrawn = کشێنراوە
+state-finalised = تەواوکراو
+waiting-holder = لایەنی پارێزەر
+waiting-originators = سەرچاوەکان
+waiting-nobody = هیچ کەس
+req-filed_by = { $at } لەلایەن { $by }
+req-finalise_note = پاکێجێکی BagIt دروست دەکات لە هەموو ئەو بەڵگانەی ئامادەی ئاشکراکردنن، لەگەڵ سەلماندنەکانیان، بۆ { $authority }.
+days-left =
+    { $count ->
+        [one] { $count } ڕۆژ ماوە
+       *[other] { $count } ڕۆژ ماوە
+    }
+
+## بارکردن
+
+upload-title = بارکردنی بەڵگە
+upload-file = پەڕگە
+upload-originator = سەرچاوە
+upload-case = ژمارەی دۆسیە (ئارەزوومەندانە)
+upload-note = تێبینیی کۆکردنەوە (ئارەزوومەندانە)
+upload-start = بارکردن
+upload-needs_js = بارکردن پێویستی بە JavaScript هەیە (پەڕگەکە بە پارچەی دەستپێکردنەوەپێکراو دەنێردرێت). بەبێ ئەوە، `custodia ingest` لەسەر ڕاژەکار بەکاربهێنە.
+
+## شایەتەکان
+
+wit-title = شایەتەکان و ڕێوشوێنەکانی پاراستن
+wit-none = هیچ کەسێک تۆمار نەکراوە.
+wit-identity = ناسنامە
+wit-measures = ڕێوشوێنەکانی پاراستن
+wit-scope = سنووری هاوبەشکردن
+wit-statements = لێدوانەکان
+wit-withheld = شاردراوە
+
+## بەڕێوەبردن
+
+admin-title = بەڕێوەبردن
+admin-orgs = ڕێکخراوەکان
+admin-users = بەکارهێنەران
+admin-cases = دۆسیەکان
+admin-keys = کلیلەکان و خاڵەکانی پشکنین
+admin-sign = ئێستا خاڵێکی پشکنین واژۆ بکە
+admin-kind = جۆر
+admin-approved = داواکاری پەسەندکراو
+admin-added = زیادکراوە
+admin-organisation = ڕێکخراو
+admin-roles = ڕۆڵەکان
+admin-add_org = زیادکردنی ڕێکخراو
+admin-add_user = زیادکردنی بەکارهێنەر
+admin-add = زیادکردن
+admin-password_note = بەکارهێنەر دەتوانێت بچێتە ژوورەوە کاتێک وشەی نهێنی بە `custodia user password` لەسەر ڕاژەکار دانرا.
+admin-cli_note = ڕۆڵەکان و دۆسیەکان و پەسەندکردنەکان هەروەها بە `custodia user` و `custodia case` و `custodia org` لەسەر ڕاژەکار بەڕێوە دەبرێن.
+admin-origin = سەرچاوەی تۆمار
+admin-entries = تۆمارەکان
+admin-vkey = کلیلی پشتڕاستکردنەوە
+admin-checkpoint = دوایین خاڵی پشکنینی واژۆکراو
+admin-vkey_text = کلیلی پشتڕاستکردنەوە (دەق)
+
+## دۆسیەکان
+
+case-title = دۆسیە
+cases-title = دۆسیەکان
+cases-none = هیچ دۆسیەیەک نییە کە مافی خوێندنەوەی شیکارییەکەیت هەبێت.
+case-file = فایلی دۆسیە
+case-report_note = شیکارییەکە وەک خوێنەرەکەی مافی بینینی هەیە: خشتەی سەلماندن، هێڵی کات، نەخشە، و هەر بەڵگەیەکی بەستراو لەگەڵ ئەو تۆمارەی تۆماری پاراستن کە پاراستنی دەسەلمێنێت (بە `custodia log prove` بیپشکنە، یان بە `custodia-verify` لەسەر پاکێجێکی ئاشکراکردن).
+case-matrix = خشتەی سەلماندن
+case-gaps = کەلێنەکان
+case-no_gaps = هەموو توخمێک پشتگیریی هەیە.
+case-no_charges = هێشتا هیچ تۆمەتێک ئاراستە نەکراوە.
+case-timeline = هێڵی کات
+case-map = نەخشە
+case-items = بەڵگەکان
+case-item = بەڵگە
+case-incident = ڕووداو
+case-incidents = ڕووداوەکان
+case-events =
+    { $count ->
+        [one] { $count } ڕووداو
+       *[other] { $count } ڕووداو
+    }
+case-undated =
+    { $count ->
+        [one] { $count } بێ ڕێکەوت
+       *[other] { $count } بێ ڕێکەوت
+    }
+case-more =
+    { $count ->
+        [one] و { $count } دانەی تر
+       *[other] و { $count } دانەی تر
+    }
+case-places =
+    { $count ->
+        [one] { $count } شوێن
+       *[other] { $count } شوێن
+    }
+case-proof = سەلماندنی پاراستن
+case-links = بەستەرەکان
+case-element = توخم
+case-text = ئەوەی دەبێت بسەلمێنرێت
+case-status = دۆخ
+case-evidence = بەڵگەکان
+case-status-unproven = نەسەلمێنراو
+case-status-weak = لاواز
+case-status-supported = پشتگیریکراو
+case-status-contested = ناکۆکی لەسەر
+case-supports = پشتگیری دەکات
+case-contradicts = پێچەوانەیەتی
+case-context = پاشخان
+case-weak = لاواز
+case-medium = مامناوەند
+case-strong = بەهێز
+case-withheld = بەستەرەکان بۆ ئەو بەڵگانەی مافی بینینیانت نییە لابراون: دۆخەکان و کەلێنەکان تەنها بەستەرە پیشاندراوەکان دەژمێرن.
+case-add_charge = ئاراستەکردنی تۆمەت
+case-crime = تاوان
+case-mode = شێوازی بەرپرسیارێتی (ئارەزوومەندانە)
+case-suspect = گومانلێکراو
+case-add_incident = زیادکردنی ڕووداو
+case-incident_title = ناونیشان
+case-from = لە (YYYY، YYYY-MM یان YYYY-MM-DD)
+case-to = بۆ (ئارەزوومەندانە)
+case-place = شوێن
+case-lat = هێڵی پانی
+case-lon = هێڵی درێژی
+case-precision = وردی (بە مەتر)
+case-description = وەسف
+case-link_item = بەستنەوە بە توخمێکی دۆسیەیەک
+case-case = دۆسیە
+case-element_id = توخم (بۆ نموونە 7(1)(a)/1)
+case-assessment = هەڵسەنگاندن
+case-strength = هێز
+case-excerpt = بڕگە
+case-page = پەڕە
+case-note = تێبینی
+case-unlink = هەڵوەشاندنەوەی بەستنەوە
+case-save = پاشەکەوتکردن
+case-export_ftm = هەناردەکردنی FollowTheMoney
+case-report = فایلی دۆسیە بۆ چاپکردن
+case-geojson = GeoJSON
+
+## ڕاپۆرتەکان
+
+reports-from = لە
+reports-to = بۆ
+reports-show = پیشاندان
+reports-period = ماوە:
+reports-authorities = داواکارییەکان بەپێی دەسەڵاتی داواکار
+reports-consent = ڕەزامەندی بەپێی سەرچاوە
+reports-holdings = بەڵگە پارێزراوەکان بەپێی سەرچاوە
+reports-types = بەڵگە پارێزراوەکان بەپێی جۆر
+reports-stages = دۆسیەکان بەپێی قۆناغ
+reports-authority = دەسەڵات
+reports-originator = سەرچاوە
+reports-filed = داواکارییە پێشکەشکراوەکان
+reports-finalised = تەواوکراوەکان
+reports-open = کراوەکان
+reports-withdrawn = کشێنراوەکان
+reports-median_days = ناوەندی ڕۆژەکان تا تەواوبوون
+reports-granted = ڕەزامەندی دراو
+reports-refused = ڕەتکراوە
+reports-conditional = مەرجدار
+reports-median_days_decide = ناوەندی ڕۆژەکان تا بڕیار
+reports-items = بەڵگەکان
+reports-bytes = بایتەکان
+reports-type = جۆر
+reports-stage = قۆناغ
+reports-count = دۆسیەکان
+reports-none = لەم ماوەیەدا هیچ نییە.
+reports-csv = داگرتن وەک CSV
+reports-by_month = داواکارییەکان بەپێی مانگ
+reports-month = مانگ
+reports-finalised_in_month = تەواوکراو
+
+## پشتگیریی قوربانیان
+
+victims-title = پشتگیریی قوربانیان
+victims-due = ئاگادارکردنەوە پێویستەکان
+victims-as_of = تا ڕێکەوتی
+victims-show = پیشاندان
+victims-none = هیچ ئاگادارکردنەوەیەک پێویست نییە.
+victims-status = دۆخ
+victims-overdue = دواکەوتوو
+victims-overdue_count =
+    { $count ->
+        [one] { $count } دواکەوتوو
+       *[other] { $count } دواکەوتوو
+    }
+victims-pending = پێویستە
+victims-pseudonym = ناوی خوازراو
+victims-case = دۆسیە
+victims-reason = هۆکار
+victims-since = لە
+victims-due_by = دوایین وادە
+victims-language = زمان
+victims-channel = ڕێگای پەیوەندی
+victims-draft = ڕەشنووس
+victims-reason-milestone = قۆناغێکی دۆسیە
+victims-reason-information_request = داوای زانیاری
+victims-reason-periodic = نوێکردنەوەی خولی
+victims-channel-letter = نامە
+victims-channel-email = ئیمەیڵ
+victims-channel-phone = تەلەفۆن
+victims-channel-in_person = ڕووبەڕوو
+victims-channel-via_intermediary = لە ڕێگەی ناوەندگیرێکەوە
+victims-lang-nl = هۆڵەندی
+victims-lang-en = ئینگلیزی
+victims-lang-ar = عەرەبی
+victims-lang-fr = فەڕەنسی
+victims-lang-ckb = کوردی (سۆرانی)
+victims-lang-kmr = کوردی (کورمانجی)
+victims-unknown = تۆمار نەکراوە
+victims-draft_title = ڕەشنووسی ئاگادارکردنەوە
+victims-draft_note = ڕەشنووسەکە بە زمانی کەسەکەیە. نووسینی لە تۆماری پاراستندا تۆمار دەکرێت، بەبێ ناوەڕۆکەکەی.
+victims-covers = چی دەگرێتەوە
+victims-covers_note = ئەگەر هیچ دیاری نەکرێت: هەموو هۆکارە پێویستەکانی ئەو ڕۆژە.
+victims-milestones = قۆناغە ڕاگەیەندراوەکان
+victims-record = تۆمارکردنی ئاگادارکردنەوەکە وەک نێردراو
+victims-sent_at = ڕێکەوتی ناردن
+victims-back = گەڕانەوە بۆ ئاگادارکردنەوە پێویستەکان
+victims-person = تۆماری پەیوەندییەکان
+victims-contact = زانیاریی پەیوەندی
+victims-no_contact = هیچ زانیارییەکی پەیوەندی تۆمار نەکراوە.
+victims-email = ناونیشانی ئیمەیڵ
+victims-address = ناونیشانی پۆستە
+victims-phone = ژمارەی تەلەفۆن
+victims-intermediary = ناوەندگیر
+victims-updates = دەیەوێت ئاگادار بکرێتەوە
+victims-yes = بەڵێ
+victims-no = نەخێر
+victims-interval = مانگەکان لە نێوان دوو نوێکردنەوەدا
+victims-cases = دۆسیەکان
+victims-role = ڕۆڵ
+victims-linked_on = شایەنی ئاگادارکردنەوەیە لە
+victims-role-victim = قوربانی
+victims-role-witness = شایەت
+victims-role-victim_witness = قوربانی و شایەت
+victims-entries = پەیوەندییەکان
+victims-no_entries = هێشتا هیچ پەیوەندییەک نییە.
+victims-date = ڕێکەوت
+victims-kind = جۆر
+victims-kind-notice = ئاگادارکردنەوە
+victims-via = چۆن
+victims-via-recorded = بە دەست تۆمارکراوە
+victims-via-smtp = لەلایەن کۆگاکەوە بە ئیمەیڵ نێردراوە
+victims-letter_kept = نامەکە هەڵگیراوە
+victims-text = چی داوا کرا
+victims-recorded = تۆمارکرا
+
+## فۆرمی گشتیی ڕاپۆرتکردن
+
+report-title = ڕاپۆرتکردنی زیان بە خەڵکی مەدەنی
+report-intro = پێمان بڵێ چی ڕوویدا. هەموو ڕاپۆرتێک دەخوێندرێتەوە و هەڵدەسەنگێندرێت. تەنها ئەوەی لێرە دەینووسیت هەڵدەگرین: نە ناونیشانەکەت، نە وێبگەڕەکەت. تەنها ئەگەر دەتەوێت پەیوەندیت پێوە بکرێت، ڕێگایەکی پەیوەندی بنووسە.
+report-date = ڕێکەوت
+report-place = شوێن
+report-lat = هێڵی پانی (ئارەزوومەندانە)
+report-lon = هێڵی درێژی (ئارەزوومەندانە)
+report-description = چی ڕوویدا
+report-killed = ژمارەی کوژراوان
+report-injured = ژمارەی برینداران
+report-contact = چۆن پەیوەندیت پێوە بکەین (ئارەزوومەندانە)
+report-attachments = وێنە، ڤیدیۆ یان بەڵگەنامە (تا ٥ پەڕگە، هەریەکە ٢٥ مێگابایت)
+report-send = ناردنی ڕاپۆرت
+report-received = ڕاپۆرتەکەت گەیشت
+report-reference = ژمارەی ئاماژەکەی، بۆ ئەوەی ئەگەر سەبارەت بەوە نامەت بۆ نووسین ئاماژەی پێ بدەیت:
+report-another = ڕاپۆرتکردنی شتێکی تر
+report-problem = ڕاپۆرتەکە نەنێردرا:
