@@ -19,14 +19,19 @@ pub struct Fetched {
     pub errors: Vec<String>,
 }
 
-/// yt-dlp: CUSTODIA_YT_DLP, else `yt-dlp` on the PATH.
+/// yt-dlp: CUSTODIA_YT_DLP, else `yt-dlp` on the PATH, else the one `scripts/install-deps`
+/// installs in `~/.cache/custodia/tools-venv`.
 pub fn yt_dlp() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CUSTODIA_YT_DLP") {
         return Some(PathBuf::from(p));
     }
-    let path = std::env::var_os("PATH")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|d| d.join("yt-dlp"))
+        .chain(
+            std::env::var_os("HOME")
+                .map(|h| PathBuf::from(h).join(".cache/custodia/tools-venv/bin/yt-dlp")),
+        )
         .find(|c| c.is_file())
 }
 

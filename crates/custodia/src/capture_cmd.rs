@@ -241,10 +241,12 @@ fn capture_one(
     let record_hash: [u8; 32] = Sha256::digest(&record_bytes).into();
 
     // Trusted timestamps over the record's hash, from every configured authority.
+    let stamping = std::time::Instant::now();
     let stamps: Vec<tsa::Stamp> = tsa_urls
         .iter()
         .map(|t| tsa::stamp(t, &record_hash, tsa_ca, &work))
         .collect();
+    let timestamps_ms = stamping.elapsed().as_millis() as u64;
     let mut errors = page.errors.clone();
     for s in &stamps {
         if let Some(e) = &s.error {
@@ -311,8 +313,13 @@ fn capture_one(
         jobs: Some(1),
         ..IngestOptions::default()
     };
+    let storing = std::time::Instant::now();
     let stored =
         vault.ingest_capture(options, &submission, &record_name, &record_bytes, artefacts)?;
+    let store_ms = storing.elapsed().as_millis() as u64;
+    let mut timings = serde_json::to_value(&page.timings).context("the timings")?;
+    timings["timestamps_ms"] = json!(timestamps_ms);
+    timings["store_ms"] = json!(store_ms);
     let by_role = |role: &str| {
         page.artefacts
             .iter()
@@ -341,6 +348,6 @@ fn capture_one(
         "media": page.media,
         "errors": errors,
         "items": items,
-        "timings_ms": page.timings,
+        "timings_ms": timings,
     }))
 }

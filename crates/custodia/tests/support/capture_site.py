@@ -9,6 +9,7 @@ HTTP and HTTPS on loopback ports of its own, and prints one JSON line naming the
   /loop        302 to itself (a redirect loop)
   /never       a page that keeps loading something every 200 ms (it never settles)
   /huge        a response that claims 10 GiB and streams until the client stops
+  /news        a typical news page for the benchmark: 50 resources, about 5 MB
   /tsa         the time-stamping authority (POST application/timestamp-query)
 """
 
@@ -95,7 +96,29 @@ fetch('/more.json').then(r => r.json()).then(j => { document.getElementById('lat
 NEVER = b"""<!doctype html><html><head><title>never settles</title></head><body><p>ticking</p>
 <script>let n = 0; setInterval(() => fetch('/tick?n=' + (n++)), 200);</script></body></html>"""
 
-TLS_SITE = {"https": False}
+def noise_png(seed, size=128):
+    # Incompressible pixels, so that each image is about 100 KB on the wire.
+    import random
+    rng = random.Random(seed)
+    raw = b"".join(b"\x00" + rng.randbytes(size * 3) for _ in range(size * 2 // 3))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size * 2 // 3, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+NEWS_IMAGES = 46
+NEWS = ("<!doctype html><html><head><meta charset='utf-8'><title>News: statement of the group</title>"
+        "<link rel='stylesheet' href='/news/site.css'><link rel='stylesheet' href='/news/print.css'>"
+        "<script src='/news/app.js'></script></head><body><h1>Front page</h1>"
+        + "".join(f"<article><h2>Story {i}</h2><p>{'Report text. ' * 40}</p><img src='/news/img{i}.png' width=320></article>"
+                  for i in range(NEWS_IMAGES))
+        + "<script src='/news/late.js'></script></body></html>").encode()
+NEWS_FILES = {f"/news/img{i}.png": (noise_png(i), "image/png") for i in range(NEWS_IMAGES)}
+NEWS_FILES["/news/site.css"] = (b"body{font-family:serif} article{margin:1em}" * 300, "text/css")
+NEWS_FILES["/news/print.css"] = (b"@media print{body{color:black}}" * 100, "text/css")
+NEWS_FILES["/news/app.js"] = (b"window.app = {};" + b"//" + b"x" * 60000 + b"\n", "application/javascript")
+NEWS_FILES["/news/late.js"] = (b"document.body.dataset.ready = '1';", "application/javascript")
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -117,6 +140,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         if path == "/":
             self.send(200, PAGE, "text/html; charset=utf-8")
+        elif path == "/news":
+            self.send(200, NEWS, "text/html; charset=utf-8")
+        elif path in NEWS_FILES:
+            body, ctype = NEWS_FILES[path]
+            self.send(200, body, ctype)
         elif path == "/more.json":
             self.send(200, json.dumps({"text": "Loaded later by script: sinjar-evidence-42"}).encode(), "application/json")
         elif path == "/img.png":
