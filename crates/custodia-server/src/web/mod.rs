@@ -11,7 +11,7 @@ mod i18n;
 mod map;
 pub(crate) mod pages;
 
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -244,13 +244,24 @@ fn stale_form() -> Response {
 
 #[derive(Deserialize)]
 struct LanguageQuery {
-    lang: String,
+    lang: Option<String>,
     next: Option<String>,
 }
 
-/// Sets the interface language and goes back to the page (a local path only).
-async fn set_language(Query(q): Query<LanguageQuery>) -> Response {
-    let lang = Lang::from_code(&q.lang).unwrap_or(Lang::En);
+/// `/language`: with `lang`, sets the interface language (a cookie this browser keeps for a
+/// year) and goes back to the page (a local path only); without, the page to choose it.
+async fn set_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LanguageQuery>,
+) -> Response {
+    let Some(code) = q.lang else {
+        return match viewer(&state, &headers).await {
+            Ok(v) => language_page(&v, q.next.as_deref().and_then(local_path)),
+            Err(to_login) => to_login,
+        };
+    };
+    let lang = Lang::from_code(&code).unwrap_or(Lang::En);
     let next = q
         .next
         .as_deref()
@@ -265,6 +276,27 @@ async fn set_language(Query(q): Query<LanguageQuery>) -> Response {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// The page to choose the interface language: each language named in itself.
+fn language_page(v: &Viewer, next: Option<&str>) -> Response {
+    let body = html! {
+        form method="get" action="/language" class="card" {
+            input type="hidden" name="next" value=(next.unwrap_or("/"));
+            fieldset {
+                legend { (v.t("language-title")) }
+                @for l in Lang::ALL {
+                    label lang=(l.code()) dir=(l.dir()) {
+                        input type="radio" name="lang" value=(l.code()) checked[l == v.lang];
+                        " " (l.name())
+                    }
+                }
+            }
+            p class="note" { (v.t("language-note")) }
+            button type="submit" { (v.t("language-choose")) }
+        }
+    };
+    layout(v, v.t("language-title"), "", "/language", body)
 }
 
 /// `next` if it is a path on this site, else `None`. Browsers drop tabs and line breaks from
@@ -341,6 +373,7 @@ pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Ma
                     }
                     div class="who" {
                         span { (v.user) " · " (v.who.organisation) }
+                        a href={ "/language?next=" (encode(here)) } { (v.t("nav-language")) }
                         form method="get" action="/language" class="inline" {
                             input type="hidden" name="next" value=(here);
                             label for="lang" class="visually-hidden" { (v.t("language")) }

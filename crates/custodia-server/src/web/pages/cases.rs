@@ -86,7 +86,12 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                             tr class={"status-" (element.status.as_str())} {
                                 th scope="row" {
                                     bdi { (element.id) } br;
-                                    small { (element.kind.as_str()) }
+                                    small { (match element.kind.as_str() {
+                                        "material" => lang.t("case-kind-material"),
+                                        "mental" => lang.t("case-kind-mental"),
+                                        "contextual" => lang.t("case-kind-contextual"),
+                                        other => other,
+                                    }) }
                                 }
                                 td { bdi { (element.text) } }
                                 td class="status" {

@@ -136,4 +136,36 @@ mod tests {
         assert_eq!(FormLang::from_code("fr-FR"), Some(FormLang::Fr));
         assert_eq!(FormLang::Ckb.dir(), "rtl");
     }
+
+    /// The form in Arabic and Sorani: right to left, and none of its English texts.
+    #[tokio::test]
+    async fn the_form_in_arabic_shows_no_english() {
+        let english: Vec<&str> = [
+            "report-title",
+            "report-intro",
+            "report-date",
+            "report-place",
+            "report-description",
+            "report-killed",
+            "report-injured",
+            "report-contact",
+            "report-attachments",
+            "report-send",
+        ]
+        .into_iter()
+        .map(|key| FormLang::En.t(key))
+        .collect();
+        for lang in [FormLang::Ar, FormLang::Ckb] {
+            let page = form(lang, "token", None, &Values::default());
+            let body = axum::body::to_bytes(page.into_body(), usize::MAX)
+                .await
+                .expect("the page");
+            let html = String::from_utf8(body.to_vec()).expect("UTF-8");
+            assert!(html.contains(&format!("lang=\"{}\" dir=\"rtl\"", lang.code())));
+            assert!(html.contains(lang.t("report-send")));
+            for text in &english {
+                assert!(!html.contains(text), "{text} in {}", lang.code());
+            }
+        }
+    }
 }

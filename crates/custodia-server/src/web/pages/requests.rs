@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use custodia_vault::custodia_access::Role;
 use custodia_vault::custodia_blobstore::ContentHash;
 use custodia_vault::requests::RequestFiling;
-use maud::html;
+use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{refused, request_state, short, CsrfForm, CsrfOnly};
@@ -186,7 +186,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
                                 td { a class="mono" href={"/items/" (i.sha256)} { bdi dir="ltr" { (short(&i.sha256)) } } }
                                 td { (request_state(&v, i.status.as_str())) }
                                 td { (i.originators.join(", ")) }
-                                td { (i.reason.as_deref().unwrap_or("")) }
+                                td { (item_reason(&v, i.reason.as_deref().unwrap_or(""))) }
                             }
                         }
                     }
@@ -242,6 +242,33 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
         &base,
         body,
     )
+}
+
+/// Why an item is not ready, in the viewer's language: the vault gives its reason in English
+/// (as the API does), in one of a few forms; the names in it are kept, isolated.
+fn item_reason(v: &Viewer, reason: &str) -> Markup {
+    let names = |list: &str| list.split("; ").map(str::to_owned).collect::<Vec<_>>();
+    if let Some(list) = reason.strip_prefix("awaiting consent of ") {
+        let names = names(list);
+        return html! { (v.t("req-reason-awaiting")) " " @for (i, n) in names.iter().enumerate() { @if i > 0 { "; " } bdi { (n) } } };
+    }
+    if let Some(rest) = reason.strip_prefix("refused by ") {
+        let (originator, why) = rest.split_once(": ").unwrap_or((rest, ""));
+        return html! { (v.t("req-reason-refused")) " " bdi { (originator) } ": " bdi { (why) } };
+    }
+    if let Some(rest) = reason.strip_prefix("restricted by ") {
+        let originator = rest
+            .strip_suffix(" to the holder's custodians")
+            .unwrap_or(rest);
+        return html! { (v.t("req-reason-restricted")) " " bdi { (originator) } };
+    }
+    match reason {
+        "a witness's own consent does not extend to this recipient" => {
+            html! { (v.t("req-reason-witness")) }
+        }
+        "no such item" => html! { (v.t("req-reason-no_item")) },
+        other => html! { bdi { (other) } },
+    }
 }
 
 #[derive(Deserialize)]

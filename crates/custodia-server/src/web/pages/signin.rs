@@ -39,6 +39,12 @@ fn login_page(lang: Lang, csrf: &str, failed: bool) -> Response {
             }
             body class="login" {
                 main id="main" {
+                    nav class="languages" aria-label=(lang.t("language")) {
+                        @for l in Lang::ALL {
+                            a href={ "/language?lang=" (l.code()) "&next=/login" } lang=(l.code()) hreflang=(l.code()) aria-current=[(l == lang).then_some("true")] { (l.name()) }
+                            " "
+                        }
+                    }
                     h1 { (lang.t("signin-title")) }
                     @if failed {
                         p class="error" role="alert" { (lang.t("signin-failed")) }

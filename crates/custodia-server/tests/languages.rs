@@ -1,0 +1,346 @@
+//! Every text of the interface comes from the message catalogues: the main pages rendered in
+//! Arabic (and Sorani) through every layer with `tower::ServiceExt::oneshot`, over a vault with
+//! items, a request, a case with a charge, an incident and links, and a victim's contact log,
+//! show none of the English catalogue's texts (the data shown is left aside: the test's data
+//! uses no such text). The pages are laid out right to left, and values that may run the other
+//! way (sizes, hashes, times) are isolated.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use custodia_server::{router, AppState};
+use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
+use custodia_vault::custodia_cases::notices::{Channel, Language};
+use custodia_vault::requests::RequestFiling;
+use custodia_vault::victims::ContactDetails;
+use custodia_vault::{IngestOptions, IngestProgress, Vault};
+use serde_json::json;
+use tower::ServiceExt;
+
+const HOLDER: &str = "UN Mechanism";
+const ENGLISH: &str = include_str!("../locales/en/main.ftl");
+const ARABIC: &str = include_str!("../locales/ar/main.ftl");
+
+struct Quiet;
+impl IngestProgress for Quiet {}
+
+struct App {
+    router: Router,
+    /// The holder's administrator and custodian.
+    admin: String,
+    /// The holder's victim support officer.
+    support: String,
+    item: String,
+    request: String,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut vault =
+            Vault::init_for(&dir.path().join("vault"), "admin", HOLDER).expect("a new vault");
+        vault
+            .add_case("admin", "KOCHO", Some("Kocho 2014"))
+            .expect("the case");
+        let input = dir.path().join("in");
+        std::fs::create_dir(&input).expect("a folder");
+        std::fs::write(
+            input.join("w1.txt"),
+            "W-1: the men were taken behind the school",
+        )
+        .expect("a file");
+        let report = vault
+            .ingest(
+                &[input],
+                IngestOptions {
+                    originator: "Gov A".into(),
+                    case_ref: Some("KOCHO".into()),
+                    actor: "admin".into(),
+                    regime: Some(Regime::Consent),
+                    ..IngestOptions::default()
+                },
+                &Quiet,
+            )
+            .expect("ingested");
+        let item = report.items[0].sha256.clone();
+        vault
+            .add_organisation(
+                "admin",
+                "NL OM",
+                OrganisationKind::RequestingAuthority,
+                true,
+            )
+            .expect("an authority");
+        vault
+            .add_user("admin", "om", "NL OM", &[Role::Requester])
+            .expect("a requester");
+        let request = vault
+            .file_request(
+                "om",
+                &RequestFiling {
+                    authority: "NL OM".into(),
+                    legal_basis: "MLA 2021".into(),
+                    case_ref: Some("KOCHO".into()),
+                    suspects: vec!["Abu X".into()],
+                    crimes: vec!["7(1)(a)".into()],
+                    period: Some("2014".into()),
+                    places: vec!["Kocho".into()],
+                    text: Some("W-1".into()),
+                    deadline: Some("2030-01-31".into()),
+                },
+            )
+            .expect("a request")
+            .id;
+        vault
+            .scope_request("admin", &request, &[item.parse().expect("a hash")])
+            .expect("scoped");
+        vault
+            .add_user("admin", "vso", HOLDER, &[Role::VictimSupportOfficer])
+            .expect("a victim support officer");
+        vault
+            .add_person("vso", "V-1", json!({"name": "Layla Haddad"}), Vec::new())
+            .expect("a person");
+        vault
+            .set_person_contact(
+                "vso",
+                "V-1",
+                ContactDetails {
+                    language: Language::Ar,
+                    channel: Channel::Email,
+                    email: Some("layla@mail.example".into()),
+                    address: None,
+                    phone: None,
+                    intermediary: None,
+                    wants_updates: true,
+                    interval_months: 6,
+                },
+            )
+            .expect("contact details");
+        vault
+            .link_person_case(
+                "vso",
+                "V-1",
+                "KOCHO",
+                "victim".parse().expect("a role"),
+                Some("2026-01-05"),
+            )
+            .expect("linked");
+        let admin = vault
+            .issue_api_token("admin", "admin", "language tests", None)
+            .expect("a token")
+            .token;
+        let support = vault
+            .issue_api_token("vso", "vso", "language tests", None)
+            .expect("a token")
+            .token;
+        Self {
+            router: router(AppState::new(vault)),
+            admin,
+            support,
+            item,
+            request,
+            _dir: dir,
+        }
+    }
+
+    async fn send(&self, request: Request<Body>) -> (StatusCode, String) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("the body");
+        (status, String::from_utf8(bytes.to_vec()).expect("UTF-8"))
+    }
+
+    /// A page in `lang`, as the person with `token` sees it (no one: signed out).
+    async fn page(&self, path: &str, token: Option<&str>, lang: &str) -> String {
+        let mut cookie = format!("custodia_lang={lang}");
+        if let Some(token) = token {
+            cookie.push_str(&format!("; custodia_session={token}"));
+        }
+        let request = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("a request");
+        let (status, body) = self.send(request).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        body
+    }
+
+    async fn post_json(&self, path: &str, body: serde_json::Value) {
+        let request = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.admin))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        let (status, text) = self.send(request).await;
+        assert!(status.is_success(), "{path}: {status} {text}");
+    }
+}
+
+/// The English catalogue's single-line texts that are words of the interface: longer than four
+/// letters, and not the same in Arabic (names such as `GeoJSON`).
+fn english_texts() -> Vec<(String, String)> {
+    let arabic: Vec<(String, String)> = texts(ARABIC);
+    texts(ENGLISH)
+        .into_iter()
+        .filter(|(_, text)| text.chars().filter(|c| c.is_alphabetic()).count() > 4)
+        .filter(|(key, text)| !arabic.iter().any(|(k, t)| k == key && t == text))
+        // The language menus name each language in itself.
+        .filter(|(_, text)| text != "English")
+        .collect()
+}
+
+fn texts(catalogue: &str) -> Vec<(String, String)> {
+    catalogue
+        .lines()
+        .filter(|line| !line.starts_with([' ', '#']))
+        .filter_map(|line| line.split_once(" = "))
+        .filter(|(_, text)| !text.contains('{'))
+        .map(|(key, text)| (key.to_owned(), text.to_owned()))
+        .collect()
+}
+
+/// What a person reads of a page: its text and the attributes read aloud or shown (`alt`,
+/// `aria-label`, `title`, `placeholder`), without the language menu (each language's own name),
+/// scripts and styles, and without the data: values are isolated in `<bdi>`, and what is
+/// isolated is the data the page shows (names, titles, the elements of crimes in the ICC's
+/// words).
+fn readable(html: &str) -> Vec<String> {
+    let mut html = html.to_owned();
+    if let (Some(start), Some(end)) = (html.find("<select id=\"lang\""), html.find("</select>")) {
+        html.replace_range(start..end, "");
+    }
+    while let Some(start) = html.find("<bdi") {
+        let end = html[start..]
+            .find("</bdi>")
+            .map_or(html.len(), |e| start + e + "</bdi>".len());
+        html.replace_range(start..end, " ");
+    }
+    let mut out = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(open) = rest.find('<') {
+        out.push(rest[..open].to_owned());
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        let tag = &rest[open..open + close];
+        for attribute in ["alt=\"", "aria-label=\"", "title=\"", "placeholder=\""] {
+            if let Some(at) = tag.find(attribute) {
+                let value = &tag[at + attribute.len()..];
+                out.push(value[..value.find('"').unwrap_or(value.len())].to_owned());
+            }
+        }
+        rest = &rest[open + close + 1..];
+        for skipped in ["script", "style"] {
+            if tag.starts_with(&format!("<{skipped}")) {
+                let end = format!("</{skipped}>");
+                rest = rest.find(&end).map_or("", |at| &rest[at + end.len()..]);
+            }
+        }
+    }
+    out.push(rest.to_owned());
+    out.into_iter()
+        .map(|t| {
+            t.replace("&amp;", "&")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
+
+fn english_in(html: &str, english: &[(String, String)]) -> Vec<String> {
+    let readable = readable(html);
+    english
+        .iter()
+        .filter(|(_, text)| readable.iter().any(|r| r.contains(text.as_str())))
+        .map(|(key, text)| format!("{key} = {text}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_main_pages_in_arabic_show_no_english_interface_text() {
+    let app = App::new();
+    app.post_json(
+        "/api/v1/cases/KOCHO/charges",
+        json!({"crime": "7(1)(a)", "suspect": "Abu X"}),
+    )
+    .await;
+    app.post_json(
+        "/api/v1/cases/KOCHO/incidents",
+        json!({"title": "Kocho school", "from": "2014-08-15", "place": "Kocho",
+               "lat": 36.2175, "lon": 41.7436, "precision_m": 250}),
+    )
+    .await;
+    app.post_json(
+        "/api/v1/cases/KOCHO/links",
+        json!({"element": "7(1)(a)/1", "item": app.item, "assessment": "supports",
+               "strength": "strong", "incident": "I1"}),
+    )
+    .await;
+    let english = english_texts();
+    assert!(english.len() > 200, "the English catalogue was read");
+    let admin = Some(app.admin.as_str());
+    let item = format!("/items/{}", app.item);
+    let request = format!("/requests/{}", app.request);
+    let pages: Vec<(&str, Option<&str>)> = vec![
+        ("/", admin),
+        ("/items", admin),
+        (&item, admin),
+        ("/search?q=school", admin),
+        ("/requests", admin),
+        (&request, admin),
+        ("/requests/new", admin),
+        ("/upload", admin),
+        ("/cases", admin),
+        ("/cases/KOCHO", admin),
+        ("/reports", admin),
+        ("/admin", admin),
+        ("/witnesses", admin),
+        ("/language", admin),
+        ("/victims", Some(app.support.as_str())),
+        ("/victims/person/V-1", Some(app.support.as_str())),
+        ("/login", None),
+    ];
+    for lang in ["ar", "ckb"] {
+        for (path, token) in &pages {
+            let html = app.page(path, *token, lang).await;
+            assert!(
+                html.contains(&format!("<html lang=\"{lang}\" dir=\"rtl\"")),
+                "{path} in {lang} is laid out right to left"
+            );
+            let found = english_in(&html, &english);
+            assert!(
+                found.is_empty(),
+                "{path} in {lang} shows English: {found:?}"
+            );
+        }
+    }
+    // The checker finds English where there is some.
+    let html = app.page("/", admin, "en").await;
+    assert!(!english_in(&html, &english).is_empty());
+}
+
+/// Values that may run the other way are isolated, so that a right-to-left page does not
+/// reorder them: a size with its unit, a short hash, a time.
+#[tokio::test]
+async fn sizes_hashes_and_times_are_isolated() {
+    let app = App::new();
+    let html = app.page("/items", Some(&app.admin), "ar").await;
+    assert!(html.contains("<bdi>41 B</bdi>"), "{html}");
+    assert!(html.contains(&format!("<bdi dir=\"ltr\">{}</bdi>", &app.item[..12])));
+    let html = app
+        .page(&format!("/items/{}", app.item), Some(&app.admin), "ar")
+        .await;
+    assert!(html.contains(&format!("<bdi dir=\"ltr\">{}</bdi>", app.item)));
+    assert!(html.contains("<bdi>(41 بايتًا)</bdi>"), "{html}");
+}
