@@ -116,7 +116,10 @@ impl Lang {
         self.args(key, &[("count", FluentValue::from(count))])
     }
 
-    /// The text of the message `key` with its arguments.
+    /// The text of the message `key` with its arguments. Text arguments (names, times, titles)
+    /// are isolated by the Unicode marks FSI and PDI, the plain-text `<bdi>`, so that a Latin
+    /// name or a time in an Arabic sentence (or the reverse) keeps its own order; numbers are
+    /// left bare for the plural rules.
     pub fn args(self, key: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
         let bundle = &CATALOGUES[self.index()].bundle;
         let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
@@ -124,7 +127,11 @@ impl Lang {
         };
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
-            fluent_args.set(*name, value.clone());
+            let value = match value {
+                FluentValue::String(text) => FluentValue::from(format!("\u{2068}{text}\u{2069}")),
+                other => other.clone(),
+            };
+            fluent_args.set(*name, value);
         }
         let mut errors = Vec::new();
         bundle
@@ -296,6 +303,19 @@ mod tests {
         );
         assert_eq!(Lang::from_code("nl-BE"), Some(Lang::Nl));
         assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    /// Text arguments are isolated; counts are not.
+    #[test]
+    fn text_arguments_are_isolated() {
+        let text = Lang::Ar.args(
+            "req-filed_by",
+            &[("at", "2026-12-02".into()), ("by", "admin".into())],
+        );
+        assert_eq!(
+            text,
+            "\u{2068}2026-12-02\u{2069} بواسطة \u{2068}admin\u{2069}"
+        );
     }
 
     /// Counts take the language's plural forms.

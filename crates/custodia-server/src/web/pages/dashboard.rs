@@ -54,7 +54,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                         @for r in &open {
                             tr {
                                 td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
-                                td { (r.authority) }
+                                td { bdi { (r.authority) } }
                                 td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
                                 td {
                                     (request_state(&v, &r.waiting_for))
@@ -77,7 +77,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                             tr {
                                 td { bdi dir="ltr" { (e.time) } }
                                 td { bdi { (e.actor) } }
-                                td { (e.action) }
+                                td { bdi { (e.action) } }
                                 td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { bdi dir="ltr" { (short(i)) } } } @else { "—" } }
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
                             }
@@ -97,7 +97,7 @@ fn counts_table(counts: &BTreeMap<String, u64>, link: impl Fn(&str) -> String) -
         table class="counts" {
             tbody {
                 @for (name, n) in sorted {
-                    tr { td { a href=(link(name)) { (name) } } td class="num" { (n) } }
+                    tr { td { a href=(link(name)) { bdi { (name) } } } td class="num" { (n) } }
                 }
             }
         }

@@ -91,8 +91,8 @@ pub async fn items(
                     @for i in &list {
                         tr {
                             td { a href={"/items/" (i.sha256)} dir="auto" { (i.path) } }
-                            td { (i.originator) }
-                            td { (i.kind) }
+                            td { bdi { (i.originator) } }
+                            td { bdi { (i.kind) } }
                             td class="num" { bdi { (bytes_text(i.size)) } }
                             td { bdi dir="ltr" { (i.stored_at) } }
                             td class="mono" { bdi dir="ltr" { (short(&i.sha256)) } }
@@ -280,7 +280,7 @@ pub async fn item(
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
                                 td { bdi dir="ltr" { (e.time) } }
                                 td { bdi { (e.actor) } }
-                                td { (e.action) }
+                                td { bdi { (e.action) } }
                                 td class="details" { bdi { (e.details) } }
                             }
                         }

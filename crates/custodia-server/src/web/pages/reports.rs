@@ -348,7 +348,7 @@ pub async fn reports(
                             @for row in &table.rows {
                                 tr {
                                     th scope="row" { bdi { (row[0]) } }
-                                    @for cell in &row[1..] { td { (cell) } }
+                                    @for cell in &row[1..] { td { bdi { (cell) } } }
                                 }
                             }
                         }

@@ -33,11 +33,11 @@ pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
                     @for r in &list {
                         tr {
                             td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
-                            td { (r.authority) }
-                            td { (r.case_ref.as_deref().unwrap_or("—")) }
+                            td { bdi { (r.authority) } }
+                            td { bdi { (r.case_ref.as_deref().unwrap_or("—")) } }
                             td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
                             td { (request_state(&v, &r.waiting_for)) }
-                            td { (r.deadline.as_deref().unwrap_or("—")) }
+                            td { bdi dir="ltr" { (r.deadline.as_deref().unwrap_or("—")) } }
                         }
                     }
                 }
@@ -185,7 +185,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
                             tr {
                                 td { a class="mono" href={"/items/" (i.sha256)} { bdi dir="ltr" { (short(&i.sha256)) } } }
                                 td { (request_state(&v, i.status.as_str())) }
-                                td { (i.originators.join(", ")) }
+                                td { @for (n, o) in i.originators.iter().enumerate() { @if n > 0 { ", " } bdi { (o) } } }
                                 td { (item_reason(&v, i.reason.as_deref().unwrap_or(""))) }
                             }
                         }
