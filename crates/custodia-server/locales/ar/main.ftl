@@ -49,6 +49,15 @@ error-forbidden = غير مسموح
 error-not_found = غير موجود
 error-conflict = تعارض
 error-server = خطأ في الخادم
+error-not_sha256 = هذه ليست بصمة SHA-256.
+error-strength = اختر ضعيف أو متوسط أو قوي.
+error-page_number = رقم الصفحة ليس عددًا.
+error-decision = اختر الموافقة أو الرفض.
+error-org_kind = نوع منظمة غير معروف.
+error-role = دور غير معروف.
+error-precision = الدقة ليست عددًا.
+error-lat_lon = أدخل خط العرض وخط الطول كليهما عددين، أو لا تُدخل أيًّا منهما.
+error-assessment = اختر يدعم أو يناقض أو سياق.
 
 ## لوحة المعلومات
 

@@ -49,6 +49,15 @@ error-forbidden = ڕێگەپێنەدراو
 error-not_found = نەدۆزرایەوە
 error-conflict = ناکۆکی
 error-server = هەڵەی ڕاژەکار
+error-not_sha256 = ئەمە هاشی SHA-256 نییە.
+error-strength = لاواز یان مامناوەند یان بەهێز هەڵبژێرە.
+error-page_number = ژمارەی پەڕە ژمارە نییە.
+error-decision = ڕەزامەندی یان ڕەتکردنەوە هەڵبژێرە.
+error-org_kind = جۆری ڕێکخراو نەناسراوە.
+error-role = ڕۆڵ نەناسراوە.
+error-precision = وردی ژمارە نییە.
+error-lat_lon = هێڵی پانی و هێڵی درێژی هەردووکیان وەک ژمارە بنووسە، یان هیچیان.
+error-assessment = پشتگیری دەکات یان پێچەوانەیەتی یان پاشخان هەڵبژێرە.
 
 ## داشبۆرد
 

@@ -50,6 +50,15 @@ error-forbidden = Not allowed
 error-not_found = Not found
 error-conflict = Conflict
 error-server = Server error
+error-not_sha256 = That is not a SHA-256.
+error-strength = Choose weak, medium or strong.
+error-page_number = The page is not a number.
+error-decision = Choose grant or refuse.
+error-org_kind = Unknown organisation kind.
+error-role = Unknown role.
+error-precision = The precision is not a number.
+error-lat_lon = Give both latitude and longitude as numbers, or neither.
+error-assessment = Choose supports, contradicts or context.
 
 ## Dashboard
 

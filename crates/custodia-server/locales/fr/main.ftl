@@ -49,6 +49,15 @@ error-forbidden = Accès refusé
 error-not_found = Introuvable
 error-conflict = Conflit
 error-server = Erreur du serveur
+error-not_sha256 = Ce n'est pas une empreinte SHA-256.
+error-strength = Choisissez faible, moyenne ou forte.
+error-page_number = La page n'est pas un nombre.
+error-decision = Choisissez accorder ou refuser.
+error-org_kind = Catégorie d'organisation inconnue.
+error-role = Rôle inconnu.
+error-precision = La précision n'est pas un nombre.
+error-lat_lon = Donnez la latitude et la longitude, toutes deux en nombres, ou aucune des deux.
+error-assessment = Choisissez étaye, contredit ou contexte.
 
 ## Tableau de bord
 

@@ -49,6 +49,15 @@ error-forbidden = Destûr nîne
 error-not_found = Nehate dîtin
 error-conflict = Nakokî
 error-server = Çewtiya serverê
+error-not_sha256 = Ev ne haşeke SHA-256 e.
+error-strength = Qels, navîn an xurt hilbijêre.
+error-page_number = Rûpel ne hejmar e.
+error-decision = Razîbûn an redkirinê hilbijêre.
+error-org_kind = Cureya rêxistinê nenas e.
+error-role = Rol nenas e.
+error-precision = Rastbûn ne hejmar e.
+error-lat_lon = Paralel û merîdyenê herduyan wek hejmar binivîse, an tu yekê nenivîse.
+error-assessment = Piştgirî dike, dijber e an çarçove hilbijêre.
 
 ## Panela sereke
 

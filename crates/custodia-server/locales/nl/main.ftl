@@ -49,6 +49,15 @@ error-forbidden = Niet toegestaan
 error-not_found = Niet gevonden
 error-conflict = Conflict
 error-server = Serverfout
+error-not_sha256 = Dat is geen SHA-256.
+error-strength = Kies zwak, gemiddeld of sterk.
+error-page_number = De pagina is geen getal.
+error-decision = Kies toestaan of weigeren.
+error-org_kind = Onbekende soort organisatie.
+error-role = Onbekende rol.
+error-precision = De nauwkeurigheid is geen getal.
+error-lat_lon = Geef breedte- en lengtegraad allebei als getal, of geen van beide.
+error-assessment = Kies ondersteunt, weerspreekt of context.
 
 ## Overzicht
 

@@ -144,7 +144,7 @@ pub async fn admin_organisation(
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Response {
     let Ok(kind) = serde_json::from_value(serde_json::Value::String(form.kind.clone())) else {
-        return error_page(&v, StatusCode::BAD_REQUEST, "unknown organisation kind");
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-org_kind"));
     };
     let user = v.user.clone();
     let approved = form.approved_requester.is_some();
@@ -172,7 +172,7 @@ pub async fn admin_user(
 ) -> Response {
     let Ok(role) = serde_json::from_value::<Role>(serde_json::Value::String(form.role.clone()))
     else {
-        return error_page(&v, StatusCode::BAD_REQUEST, "unknown role");
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-role"));
     };
     let user = v.user.clone();
     match state

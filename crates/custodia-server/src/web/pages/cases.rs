@@ -738,11 +738,7 @@ pub async fn incident_submit(
                 None => 1000.0,
                 Some(Ok(p)) => p,
                 Some(Err(_)) => {
-                    return error_page(
-                        &v,
-                        StatusCode::BAD_REQUEST,
-                        "the precision is not a number",
-                    );
+                    return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-precision"));
                 }
             };
             match Location::new(lat, lon, precision) {
@@ -751,11 +747,7 @@ pub async fn incident_submit(
             }
         }
         _ => {
-            return error_page(
-                &v,
-                StatusCode::BAD_REQUEST,
-                "give both latitude and longitude as numbers, or neither",
-            );
+            return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-lat_lon"));
         }
     };
     let incident = NewIncident {
@@ -783,32 +775,28 @@ pub async fn link_submit(
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Response {
     let Ok(item) = form.item.trim().parse::<ContentHash>() else {
-        return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-not_sha256"));
     };
     let assessment = match form.assessment.as_str() {
         "supports" => Assessment::Supports,
         "contradicts" => Assessment::Contradicts,
         "context" => Assessment::Context,
         _ => {
-            return error_page(
-                &v,
-                StatusCode::BAD_REQUEST,
-                "choose supports, contradicts or context",
-            );
+            return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-assessment"));
         }
     };
     let strength = match form.strength.as_str() {
         "weak" => Strength::Weak,
         "medium" => Strength::Medium,
         "strong" => Strength::Strong,
-        _ => return error_page(&v, StatusCode::BAD_REQUEST, "choose weak, medium or strong"),
+        _ => return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-strength")),
     };
     let page = match blank(form.page)
         .map(|p| p.trim().parse::<u32>())
         .transpose()
     {
         Ok(p) => p,
-        Err(_) => return error_page(&v, StatusCode::BAD_REQUEST, "the page is not a number"),
+        Err(_) => return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-page_number")),
     };
     let link = NewLink {
         element: form.element.trim().to_owned(),

@@ -121,7 +121,7 @@ pub async fn item(
     Query(q): Query<ItemQuery>,
 ) -> Response {
     let Ok(hash) = sha256.parse::<ContentHash>() else {
-        return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-not_sha256"));
     };
     let user = v.user.clone();
     let deep = q.deep.is_some();
@@ -356,7 +356,7 @@ pub async fn redact_submit(
     CsrfForm(form): CsrfForm<RedactForm>,
 ) -> Response {
     let Ok(hash) = sha256.parse::<ContentHash>() else {
-        return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-not_sha256"));
     };
     let user = v.user.clone();
     let spec = RedactionSpec {

@@ -404,7 +404,7 @@ async fn csv(state: AppState, v: Viewer, period: Period, name: &'static str) -> 
         }
     }
     let Some(table) = all.into_iter().find(|t| t.name == name) else {
-        return error_page(&v, StatusCode::NOT_FOUND, "not found");
+        return error_page(&v, StatusCode::NOT_FOUND, v.t("error-not_found"));
     };
     let mut out = String::new();
     let header_names: Vec<&str> = table

@@ -323,7 +323,7 @@ pub async fn request_decide(
     let grant = match form.decision.as_str() {
         "grant" => true,
         "refuse" => false,
-        _ => return error_page(&v, StatusCode::BAD_REQUEST, "choose grant or refuse"),
+        _ => return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-decision")),
     };
     let reason = some(form.reason);
     let user = v.user.clone();
