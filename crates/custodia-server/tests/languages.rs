@@ -343,4 +343,7 @@ async fn sizes_hashes_and_times_are_isolated() {
         .await;
     assert!(html.contains(&format!("<bdi dir=\"ltr\">{}</bdi>", app.item)));
     assert!(html.contains("<bdi>(41 بايتًا)</bdi>"), "{html}");
+    // Times to the minute, the full value on hover.
+    assert!(html.contains("<time datetime=\""), "{html}");
+    assert!(html.contains(" UTC</bdi></time>"), "{html}");
 }

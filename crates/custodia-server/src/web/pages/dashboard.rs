@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::{bytes_text, refused, request_state, short};
+use super::{bytes_text, refused, request_state, short, time_markup};
 use crate::web::{encode, layout, Viewer};
 use crate::AppState;
 
@@ -75,7 +75,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                     tbody {
                         @for e in &activity {
                             tr {
-                                td { bdi dir="ltr" { (e.time) } }
+                                td { (time_markup(&e.time)) }
                                 td { bdi { (e.actor) } }
                                 td { bdi { (e.action) } }
                                 td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { bdi dir="ltr" { (short(i)) } } } @else { "—" } }

@@ -14,7 +14,7 @@ use custodia_vault::redact::RedactionSpec;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{bytes_text, refused, short, CsrfForm, PAGE_SIZE};
+use super::{bytes_text, refused, short, time_markup, CsrfForm, PAGE_SIZE};
 use crate::web::{encode, error_page, layout, map, Viewer};
 use crate::{ApiError, AppState};
 
@@ -94,7 +94,7 @@ pub async fn items(
                             td { bdi { (i.originator) } }
                             td { bdi { (i.kind) } }
                             td class="num" { bdi { (bytes_text(i.size)) } }
-                            td { bdi dir="ltr" { (i.stored_at) } }
+                            td { (time_markup(&i.stored_at)) }
                             td class="mono" { bdi dir="ltr" { (short(&i.sha256)) } }
                         }
                     }
@@ -203,7 +203,7 @@ pub async fn item(
                     dt { "SHA-256" } dd class="mono" { bdi dir="ltr" { (item.sha256) } }
                     dt { (v.t("items-kind")) } dd { bdi dir="ltr" { (item.mime) } }
                     dt { (v.t("col-size")) } dd { bdi { (bytes_text(item.size)) } " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
-                    dt { (v.t("col-stored")) } dd { bdi dir="ltr" { (item.stored_at) } }
+                    dt { (v.t("col-stored")) } dd { (time_markup(&item.stored_at)) }
                     @for r in &regimes.submissions { dt { (v.t("item-regime")) } dd { bdi { (r.regime.as_str()) } " (" bdi { (r.originator) } ")" } }
                 }
                 @if may_download {
@@ -278,7 +278,7 @@ pub async fn item(
                         @for e in events {
                             tr {
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
-                                td { bdi dir="ltr" { (e.time) } }
+                                td { (time_markup(&e.time)) }
                                 td { bdi { (e.actor) } }
                                 td { bdi { (e.action) } }
                                 td class="details" { bdi { (e.details) } }

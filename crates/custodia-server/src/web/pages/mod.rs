@@ -65,6 +65,20 @@ pub(crate) fn request_state(v: &Viewer, state: &str) -> String {
     v.t(key).to_owned()
 }
 
+/// A time of the custody log or the catalog (RFC 3339, UTC) as people read it: to the minute,
+/// `2026-12-02 00:17 UTC`, isolated left to right; the full value (as the API gives it) in
+/// `datetime` and on hover. Anything else is shown as it is.
+pub(crate) fn time_markup(full: &str) -> maud::Markup {
+    let bytes = full.as_bytes();
+    let shown = if bytes.len() >= 16 && bytes[10] == b'T' && bytes[13] == b':' {
+        let zone = if full.ends_with('Z') { " UTC" } else { "" };
+        format!("{} {}{zone}", &full[..10], &full[11..16])
+    } else {
+        full.to_owned()
+    };
+    maud::html! { time datetime=(full) title=(full) { bdi dir="ltr" { (shown) } } }
+}
+
 pub(crate) fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
@@ -114,3 +128,20 @@ macro_rules! csrf_field {
 pub(crate) use csrf_field;
 
 csrf_field!(CsrfOnly);
+
+#[cfg(test)]
+mod tests {
+    use super::time_markup;
+
+    #[test]
+    fn times_to_the_minute_with_the_full_value_on_hover() {
+        assert_eq!(
+            time_markup("2026-12-02T00:17:51.140565Z").into_string(),
+            "<time datetime=\"2026-12-02T00:17:51.140565Z\" title=\"2026-12-02T00:17:51.140565Z\">\
+             <bdi dir=\"ltr\">2026-12-02 00:17 UTC</bdi></time>"
+        );
+        assert!(time_markup("yesterday")
+            .into_string()
+            .contains(">yesterday<"));
+    }
+}
