@@ -94,7 +94,7 @@ pub struct CaptureContext<'a> {
     /// yt-dlp for `media`.
     pub yt_dlp: Option<PathBuf>,
     /// Signs the WACZ's `datapackage.json` hash and creation time (returns `signedData`).
-    pub sign: &'a dyn Fn(&str, &str) -> Option<Value>,
+    pub sign: &'a (dyn Fn(&str, &str) -> Option<Value> + Send + Sync),
 }
 
 fn now_rfc3339() -> String {
@@ -493,6 +493,21 @@ fn artefact_of_file(name: &str, role: &str, path: &Path) -> Result<Artefact, Cap
         sha256: hex::encode(hasher.finalize()),
         bytes,
         path: path.to_owned(),
+    })
+}
+
+/// The Chromium that captures pages (and prints letters): CUSTODIA_CHROMIUM, else the first of
+/// the usual names on the PATH.
+pub fn find_chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CUSTODIA_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|candidate| candidate.is_file())
     })
 }
 

@@ -125,7 +125,7 @@ pub fn pack(
     index: &[IndexEntry],
     pages: &[PageEntry],
     info: &PackageInfo<'_>,
-    sign: &dyn Fn(&str, &str) -> Option<Value>,
+    sign: &(dyn Fn(&str, &str) -> Option<Value> + Send + Sync),
 ) -> Result<String, CaptureError> {
     let io = |what: &str, e: std::io::Error| CaptureError::Io(format!("{what}: {e}"));
     let zip_err = |e: zip::result::ZipError| CaptureError::Io(format!("writing the WACZ: {e}"));

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+pub mod capture;
 mod guard;
 mod health;
 pub mod intake;

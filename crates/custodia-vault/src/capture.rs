@@ -80,6 +80,40 @@ impl Vault {
         })
     }
 
+    /// The items stored as `hash`'s children (a capture's artefacts, an archive's members) that
+    /// `actor` may see, as (path within the parent, SHA-256), in the order they were stored.
+    /// `actor` must be allowed to see the parent's facts.
+    pub fn children_for(
+        &self,
+        actor: &str,
+        hash: &custodia_blobstore::ContentHash,
+    ) -> Result<Vec<(String, String)>> {
+        self.authorise_as(actor, custodia_access::Action::ViewMetadata, hash)?;
+        let mut children = Vec::new();
+        for row in self.catalog.derived_from(&hash.to_hex())? {
+            let Ok(child) = row.sha256.parse::<custodia_blobstore::ContentHash>() else {
+                continue;
+            };
+            if self
+                .authorise_as(actor, custodia_access::Action::ViewMetadata, &child)
+                .is_ok()
+            {
+                children.push((row.path_in_parent.unwrap_or_default(), row.sha256));
+            }
+        }
+        Ok(children)
+    }
+
+    /// The vault's log key as an owned signer of statements, for work that signs away from the
+    /// vault (a capture running while the vault serves others). Needs the vault open for writing.
+    pub fn statement_signer(&self) -> Result<StatementSigner> {
+        self.require_write()?;
+        let signer =
+            custodia_ledger::LedgerSigner::load_key_file(&self.root.join("keys/ledger.key"))
+                .map_err(|e| VaultError::Invalid(format!("cannot load the signing key: {e}")))?;
+        Ok(StatementSigner(std::sync::Arc::new(signer)))
+    }
+
     /// Signs a statement with the vault's log key (a C2SP signed note that can never pass for a
     /// checkpoint); returns the note and the key's `vkey`. Needs the vault open for writing.
     pub fn sign_statement(&self, kind: &str, lines: &[&str]) -> Result<(String, String)> {
@@ -90,5 +124,26 @@ impl Vault {
             .sign_statement(kind, lines)
             .map_err(|e| VaultError::Invalid(format!("cannot sign the statement: {e}")))?;
         Ok((note, signer.verifier().vkey().to_owned()))
+    }
+}
+
+/// The vault's log key, signing statements only (see [`Vault::sign_statement`]).
+#[derive(Clone)]
+pub struct StatementSigner(std::sync::Arc<custodia_ledger::LedgerSigner>);
+
+impl std::fmt::Debug for StatementSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatementSigner")
+    }
+}
+
+impl StatementSigner {
+    /// A C2SP signed note of the statement, and the key's `vkey`.
+    pub fn sign(&self, kind: &str, lines: &[&str]) -> Result<(String, String)> {
+        let note = self
+            .0
+            .sign_statement(kind, lines)
+            .map_err(|e| VaultError::Invalid(format!("cannot sign the statement: {e}")))?;
+        Ok((note, self.0.verifier().vkey().to_owned()))
     }
 }

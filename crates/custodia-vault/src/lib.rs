@@ -73,7 +73,7 @@ pub use administration::{
     ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
 };
 pub use archive::ArchiveLimits;
-pub use capture::{CaptureArtefact, StoredCapture};
+pub use capture::{CaptureArtefact, StatementSigner, StoredCapture};
 pub use cases::{
     CaseAnalysis, CaseItemProof, ChargeLaid, CrimesImported, ElementView, IncidentAdded,
     LinkChanged, NewIncident, NewLink,

@@ -7,12 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use base64::Engine;
 use clap::Args;
-use custodia_capture::{tsa, BrowseOptions, CaptureContext};
-use custodia_vault::{Access, CaptureArtefact, IngestOptions};
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use custodia_server::capture::{self, CaptureRequest, Stamping};
+use custodia_vault::Access;
+use serde_json::json;
 
 use crate::output::Output;
 use crate::victims_cmd::chromium;
@@ -60,11 +58,6 @@ pub struct CaptureArgs {
     regime: Option<custodia_vault::custodia_access::Regime>,
 }
 
-/// Whether this process runs as root, where Chromium's sandbox cannot start.
-fn running_as_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
 pub fn capture(cli: &Cli, out: &Output, args: &CaptureArgs) -> Result<ExitCode> {
     let mut vault = open(cli, Access::ReadWrite)?;
     let who = actor(cli, &vault);
@@ -79,15 +72,8 @@ pub fn capture(cli: &Cli, out: &Output, args: &CaptureArgs) -> Result<ExitCode> 
         custodia_capture::check_url(url)?;
     }
     let chromium = chromium()?;
-    let tsa_urls = vault.config().tsa_urls.clone();
-    let tsa_ca = vault.config().tsa_ca_file.as_ref().map(|p| {
-        if p.is_absolute() {
-            p.clone()
-        } else {
-            vault.root().join(p)
-        }
-    });
-    let software = format!("Custodia {}", env!("CARGO_PKG_VERSION"));
+    let stamping = Stamping::of(&vault);
+    let signer = vault.statement_signer()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -104,33 +90,37 @@ pub fn capture(cli: &Cli, out: &Output, args: &CaptureArgs) -> Result<ExitCode> 
                 args.urls.len()
             ));
         }
-        match capture_one(
-            &mut vault,
-            &runtime,
-            url,
-            args,
-            &who,
-            &chromium,
-            &software,
-            &tsa_urls,
-            tsa_ca.as_deref(),
-        ) {
+        let request = CaptureRequest {
+            case_ref: args.case_ref.clone(),
+            collected_by: args.collected_by.clone(),
+            note: args.note.clone(),
+            media: args.media,
+            allow_private: args.allow_private,
+            accept_invalid_certificates: args.accept_invalid_certificates,
+            timeout: Duration::from_secs(args.timeout),
+            max_bytes: args.max_bytes,
+            max_resources: args.max_resources,
+            regime: args.regime,
+            ..CaptureRequest::new(url, &args.originator)
+        };
+        let result = runtime
+            .block_on(capture::prepare(
+                &request,
+                &who,
+                &chromium,
+                signer.clone(),
+                &stamping,
+            ))
+            .map_err(anyhow::Error::new)
+            .and_then(|prepared| {
+                capture::store(&mut vault, prepared, &request, &who).map_err(anyhow::Error::new)
+            });
+        match result {
             Ok(entry) => captures.push(entry),
             Err(e) => {
                 failed += 1;
                 out.message(&format!("error: {e:#}"));
-                captures.push(json!({
-                    "url": url,
-                    "final_url": Value::Null,
-                    "status": Value::Null,
-                    "capture_sha256": Value::Null,
-                    "wacz_sha256": Value::Null,
-                    "screenshot_sha256": Value::Null,
-                    "warc_records": 0,
-                    "timestamps": [],
-                    "media": [],
-                    "errors": [format!("{e:#}")],
-                }));
+                captures.push(capture::failed_entry(url, &format!("{e:#}")));
             }
         }
     }
@@ -170,184 +160,4 @@ pub fn capture(cli: &Cli, out: &Output, args: &CaptureArgs) -> Result<ExitCode> 
     } else {
         ExitCode::FAILURE
     })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn capture_one(
-    vault: &mut custodia_vault::Vault,
-    runtime: &tokio::runtime::Runtime,
-    url: &str,
-    args: &CaptureArgs,
-    who: &str,
-    chromium: &std::path::Path,
-    software: &str,
-    tsa_urls: &[String],
-    tsa_ca: Option<&std::path::Path>,
-) -> Result<Value> {
-    // Everything is made in a private folder in memory-backed storage and stored only once the
-    // capture is whole: a capture that fails leaves nothing half-stored.
-    let scratch = custodia_vault::custodia_extract::scratch::Scratch::new()
-        .context("cannot make a private folder for the capture")?;
-    let work = scratch.path().join("capture");
-    let profile = scratch.path().join("profile");
-    for dir in [&work, &profile] {
-        std::fs::create_dir(dir).with_context(|| format!("cannot make `{}`", dir.display()))?;
-    }
-    let options = BrowseOptions {
-        chromium: chromium.to_owned(),
-        profile_dir: profile,
-        allow_private: args.allow_private,
-        accept_invalid_certificates: args.accept_invalid_certificates,
-        timeout: Duration::from_secs(args.timeout.max(5)),
-        settle: custodia_capture::DEFAULT_SETTLE,
-        max_bytes: args.max_bytes,
-        max_resources: args.max_resources,
-        no_sandbox: running_as_root() || std::env::var_os("CUSTODIA_CHROMIUM_NO_SANDBOX").is_some(),
-    };
-    // The package's digest is signed with the vault's log key as a C2SP signed note (verifiable
-    // with the vault's `vkey`, as checkpoints are); its first line says what it is, so it can
-    // never pass for a checkpoint.
-    let sign = |hash: &str, created: &str| -> Option<Value> {
-        let (note, vkey) = vault
-            .sign_statement("wacz datapackage digest", &[hash, created])
-            .ok()?;
-        Some(json!({
-            "hash": hash,
-            "created": created,
-            "software": software,
-            "signatureFormat": "c2sp-signed-note",
-            "signature": base64::engine::general_purpose::STANDARD.encode(note.as_bytes()),
-            "publicKey": vkey,
-        }))
-    };
-    let yt_dlp = custodia_capture::media::yt_dlp();
-    let context = CaptureContext {
-        operator: args.collected_by.as_deref().unwrap_or(who),
-        software,
-        media: args.media,
-        yt_dlp,
-        sign: &sign,
-    };
-    let page = runtime
-        .block_on(custodia_capture::capture(url, &options, &context, &work))
-        .map_err(anyhow::Error::new)?;
-
-    // The capture record, with what the ingest will say of it.
-    let mut record = page.record.clone();
-    record["originator"] = json!(args.originator);
-    record["case"] = json!(args.case_ref);
-    record["note"] = json!(args.note);
-    let record_bytes = serde_json::to_vec_pretty(&record).context("the capture record")?;
-    let record_hash: [u8; 32] = Sha256::digest(&record_bytes).into();
-
-    // Trusted timestamps over the record's hash, from every configured authority.
-    let stamping = std::time::Instant::now();
-    let stamps: Vec<tsa::Stamp> = tsa_urls
-        .iter()
-        .map(|t| tsa::stamp(t, &record_hash, tsa_ca, &work))
-        .collect();
-    let timestamps_ms = stamping.elapsed().as_millis() as u64;
-    let mut errors = page.errors.clone();
-    for s in &stamps {
-        if let Some(e) = &s.error {
-            errors.push(e.clone());
-        }
-    }
-
-    let host = url::Url::parse(&page.url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "page".into());
-    let stamp14: String = page
-        .started_at
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(14)
-        .collect();
-    let record_name = format!("captures/{host}/{stamp14}/capture.json");
-    let submission = hex::encode(
-        &Sha256::digest(format!("capture\0{url}\0{}\0{who}", page.started_at).as_bytes())[..16],
-    );
-    let mut files = Vec::new();
-    for a in &page.artefacts {
-        files.push((
-            a.name.clone(),
-            std::fs::File::open(&a.path).with_context(|| format!("cannot read {}", a.name))?,
-        ));
-    }
-    let mut tokens: Vec<(String, Vec<u8>)> = Vec::new();
-    for (i, s) in stamps.iter().enumerate() {
-        if let Some(token) = &s.token {
-            tokens.push((format!("timestamps/tsa-{}.tsr", i + 1), token.clone()));
-        }
-    }
-    let mut artefacts: Vec<CaptureArtefact<'_>> = files
-        .iter_mut()
-        .map(|(name, file)| CaptureArtefact {
-            name: name.clone(),
-            reader: file,
-        })
-        .collect();
-    let mut token_readers: Vec<(String, &[u8])> = tokens
-        .iter()
-        .map(|(n, t)| (n.clone(), t.as_slice()))
-        .collect();
-    for (name, reader) in token_readers.iter_mut() {
-        artefacts.push(CaptureArtefact {
-            name: name.clone(),
-            reader,
-        });
-    }
-    let options = IngestOptions {
-        originator: args.originator.clone(),
-        case_ref: args.case_ref.clone(),
-        collected_by: Some(args.collected_by.clone().unwrap_or_else(|| who.to_owned())),
-        collected_at: Some(page.started_at.clone()),
-        collection_note: Some(
-            args.note
-                .clone()
-                .unwrap_or_else(|| format!("web capture of {url}")),
-        ),
-        actor: who.to_owned(),
-        regime: args.regime,
-        jobs: Some(1),
-        ..IngestOptions::default()
-    };
-    let storing = std::time::Instant::now();
-    let stored =
-        vault.ingest_capture(options, &submission, &record_name, &record_bytes, artefacts)?;
-    let store_ms = storing.elapsed().as_millis() as u64;
-    let mut timings = serde_json::to_value(&page.timings).context("the timings")?;
-    timings["timestamps_ms"] = json!(timestamps_ms);
-    timings["store_ms"] = json!(store_ms);
-    let by_role = |role: &str| {
-        page.artefacts
-            .iter()
-            .find(|a| a.role == role)
-            .map(|a| a.sha256.clone())
-    };
-    let items: Vec<Value> = stored
-        .report
-        .items
-        .iter()
-        .map(|i| json!({"sha256": i.sha256, "path": i.path, "path_in_parent": i.path_in_parent, "parent": i.parent, "status": i.status}))
-        .collect();
-    Ok(json!({
-        "url": page.url,
-        "final_url": page.final_url,
-        "status": page.status,
-        "title": page.title,
-        "capture_sha256": stored.record_sha256,
-        "wacz_sha256": by_role("wacz"),
-        "screenshot_sha256": by_role("screenshot"),
-        "text_sha256": by_role("text"),
-        "warc_records": page.warc_records,
-        "started_at": page.started_at,
-        "ended_at": page.ended_at,
-        "timestamps": stamps,
-        "media": page.media,
-        "errors": errors,
-        "items": items,
-        "timings_ms": timings,
-    }))
 }

@@ -403,17 +403,8 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 /// The Chromium that prints letters and captures pages: CUSTODIA_CHROMIUM, else the first of the usual names on
 /// the PATH.
 pub(crate) fn chromium() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("CUSTODIA_CHROMIUM") {
-        return Ok(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Ok(candidate);
-            }
-        }
+    if let Some(found) = custodia_capture::find_chromium() {
+        return Ok(found);
     }
     bail!("no Chromium found\n\nhint: install Debian's `chromium` package, or set CUSTODIA_CHROMIUM to a Chromium or Chrome binary (for letters, `--html FILE` writes the letter for any other printer)")
 }

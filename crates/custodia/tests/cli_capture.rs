@@ -518,3 +518,88 @@ fn media_is_fetched_with_yt_dlp_and_recorded() {
         "{record:#}"
     );
 }
+
+/// The web application: a capture's page shows what was captured, and the form captures only
+/// public pages (the local site is refused, and nothing is stored).
+#[test]
+fn the_web_application_shows_a_capture_and_refuses_private_pages() {
+    if !have_chromium() {
+        return;
+    }
+    let site = Site::start();
+    let v = TestVault::new();
+    set_tsa(&v, &[site.url("/tsa")], &site.ca);
+    let out = capture(&v, &[&site.url("/"), "--allow-private"]).ok();
+    let c = &out["captures"][0];
+    let sha = c["capture_sha256"].as_str().unwrap().to_owned();
+    let text_sha = child(c, "page.txt").to_owned();
+    let shot = c["screenshot_sha256"].as_str().unwrap().to_owned();
+    support::server::set_password(&v, "admin");
+    let server = support::server::Server::start(&v);
+    let token = server.token("admin");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let cookie_of = |csrf: &str| format!("custodia_session={token}; custodia_csrf={csrf}");
+    let get = |path: &str| -> (u16, String) {
+        let mut r = agent
+            .get(format!("{}{path}", server.base))
+            .header("Cookie", cookie_of(""))
+            .call()
+            .unwrap();
+        (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (status, page) = get(&format!("/captures/{sha}"));
+    assert_eq!(status, 200, "{page}");
+    for expected in [
+        "sinjar-evidence-42",
+        &format!("/items/{shot}/preview"),
+        "screenshot.png",
+        "capture.wacz",
+        &site.url("/tsa"),
+        "Verified",
+        "Chrom",
+    ] {
+        assert!(
+            page.contains(expected),
+            "`{expected}` is not on the capture's page"
+        );
+    }
+    // Anything else is no capture.
+    assert_eq!(get(&format!("/captures/{text_sha}")).0, 404);
+    assert_eq!(get(&format!("/captures/{}", "0".repeat(64))).0, 404);
+    let (status, form) = get("/capture");
+    assert_eq!(status, 200);
+    let at = form
+        .find("name=\"csrf\" value=\"")
+        .expect("the form has its CSRF field");
+    let rest = &form[at + "name=\"csrf\" value=\"".len()..];
+    let csrf = rest[..rest.find('"').unwrap()].to_owned();
+    let blobs = v.blob_files();
+    let post = |url: &str| -> (u16, String) {
+        let body = format!(
+            "csrf={csrf}&url={}&originator=Web%20team",
+            url.replace(':', "%3A").replace('/', "%2F")
+        );
+        let mut r = agent
+            .post(format!("{}/capture", server.base))
+            .header("Cookie", cookie_of(&csrf))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(body)
+            .unwrap();
+        (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (status, page) = post(&site.url("/"));
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("loopback address"), "{page}");
+    assert_eq!(post("ftp://example.org/").0, 400);
+    assert_eq!(v.blob_files(), blobs, "nothing was stored");
+}

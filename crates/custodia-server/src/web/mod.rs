@@ -48,6 +48,11 @@ pub fn routes() -> Router<AppState> {
         .route("/items/{sha256}/preview", get(pages::items::preview))
         .route("/items/{sha256}/redact", post(pages::items::redact_submit))
         .route("/upload", get(pages::uploads::upload_form))
+        .route(
+            "/capture",
+            get(pages::capture::capture_form).post(pages::capture::capture_submit),
+        )
+        .route("/captures/{sha256}", get(pages::capture::capture_view))
         .route("/search", get(pages::search::search))
         .route("/requests", get(pages::requests::requests))
         .route(
@@ -319,6 +324,7 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     ];
     if v.of_holder() && v.is(Role::Custodian) {
         nav.push(("upload", "/upload", "nav-upload"));
+        nav.push(("capture", "/capture", "nav-capture"));
     }
     nav.push(("search", "/search", "nav-search"));
     nav.push(("requests", "/requests", "nav-requests"));

@@ -3,6 +3,7 @@
 //! for CSRF, and redirect.
 
 pub(crate) mod admin;
+pub(crate) mod capture;
 pub(crate) mod cases;
 pub(crate) mod dashboard;
 pub(crate) mod items;
