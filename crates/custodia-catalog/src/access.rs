@@ -94,6 +94,17 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
                 return Err(CatalogError::Conflict(format!("no user named `{user}`")));
             }
         }
+        AccessChange::SetLanguage { user, language } => {
+            let changed = db
+                .execute(
+                    "UPDATE users SET language = ?2 WHERE name = ?1",
+                    args![user, language],
+                )
+                .map_err(query("set a user's language"))?;
+            if changed == 0 {
+                return Err(CatalogError::Conflict(format!("no user named `{user}`")));
+            }
+        }
         AccessChange::AddCase(c) => {
             db.execute(
                 "INSERT INTO cases (reference, title, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
@@ -302,6 +313,17 @@ pub(crate) fn user(db: &dyn Db, name: &str) -> Result<Option<UserRow>> {
         args![name],
         user_row,
     )
+}
+
+pub(crate) fn user_language(db: &dyn Db, name: &str) -> Result<Option<String>> {
+    Ok(one(
+        db,
+        "look up a user's language",
+        "SELECT language FROM users WHERE name = ?1",
+        args![name],
+        |mut row| row.opt_text(0),
+    )?
+    .flatten())
 }
 
 pub(crate) fn users(db: &dyn Db) -> Result<Vec<UserRow>> {

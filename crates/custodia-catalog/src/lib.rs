@@ -277,6 +277,11 @@ pub enum AccessChange {
         user: String,
         roles: Vec<String>,
     },
+    /// The interface language a user chose (`None`: the browser's).
+    SetLanguage {
+        user: String,
+        language: Option<String>,
+    },
     AddCase(CaseRow),
     AddCaseMember {
         case_ref: String,
@@ -473,6 +478,8 @@ pub trait Catalog: Send {
     fn organisations(&self) -> Result<Vec<OrganisationRow>>;
     fn user(&self, name: &str) -> Result<Option<UserRow>>;
     fn users(&self) -> Result<Vec<UserRow>>;
+    /// The interface language `name` chose (a code such as `ar`), if any.
+    fn user_language(&self, name: &str) -> Result<Option<String>>;
     fn case(&self, reference: &str) -> Result<Option<CaseRow>>;
     fn cases(&self) -> Result<Vec<CaseRow>>;
     /// The cases `user` is a member of.

@@ -417,6 +417,12 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     "#,
     ),
+    (
+        11,
+        r#"
+    ALTER TABLE users ADD COLUMN language TEXT;
+    "#,
+    ),
 ];
 
 /// How many rows a scan (`for_each_*`) reads per query: a page is read, its rows visited, then
@@ -783,6 +789,9 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     }
     fn users(&self) -> Result<Vec<UserRow>> {
         access::users(&self.db)
+    }
+    fn user_language(&self, name: &str) -> Result<Option<String>> {
+        access::user_language(&self.db, name)
     }
     fn case(&self, reference: &str) -> Result<Option<CaseRow>> {
         access::case(&self.db, reference)

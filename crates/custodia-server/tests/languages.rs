@@ -347,3 +347,66 @@ async fn sizes_hashes_and_times_are_isolated() {
     assert!(html.contains("<time datetime=\""), "{html}");
     assert!(html.contains(" UTC</bdi></time>"), "{html}");
 }
+
+/// The language chosen on `/language` is kept with the account: another browser (no cookie,
+/// another `Accept-Language`) gets it too, and the choice is in the custody log.
+#[tokio::test]
+async fn the_chosen_language_is_kept_with_the_account() {
+    let app = App::new();
+    let session = format!("custodia_session={}", app.admin);
+    let page = Request::get("/language")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = app.send(page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("action=\"/language\""), "{html}");
+    let marker = "name=\"csrf-token\" content=\"";
+    let at = html.find(marker).expect("the CSRF token") + marker.len();
+    let csrf = &html[at..at + html[at..].find('"').unwrap()];
+
+    let save = |body: String| {
+        Request::post("/language")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _) = app.send(save("csrf=stale&lang=ar".into())).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a stale form changes nothing"
+    );
+    let (status, _) = app
+        .send(save(format!("csrf={csrf}&lang=xx&next=/items")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an unknown language");
+    let response = app
+        .router
+        .clone()
+        .oneshot(save(format!("csrf={csrf}&lang=ckb&next=/items")))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/items");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("custodia_lang=ckb;"), "{cookie}");
+
+    // Another browser: no cookie, English preferred; the account's choice wins.
+    let dashboard = Request::get("/")
+        .header(header::COOKIE, &session)
+        .header(header::ACCEPT_LANGUAGE, "en-GB")
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = app.send(dashboard).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html lang=\"ckb\" dir=\"rtl\""), "{html}");
+    assert!(
+        html.contains("user_language"),
+        "the choice is in the custody log"
+    );
+    // This browser's own choice still comes first.
+    let html = app.page("/", Some(&app.admin), "fr").await;
+    assert!(html.contains("<html lang=\"fr\""));
+}

@@ -129,6 +129,40 @@ impl Vault {
         )
     }
 
+    /// Records the interface language `actor` chose for themselves (a short code such as `ar`;
+    /// `None`: the browser's). Only one's own; the choice is in the custody log like any change
+    /// to an account.
+    pub fn set_language(&mut self, actor: &str, language: Option<&str>) -> Result<u64> {
+        self.principal(actor)?;
+        if let Some(code) = language {
+            if code.is_empty()
+                || code.len() > 16
+                || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return Err(VaultError::Invalid(format!(
+                    "`{code}` is not a language code (such as `ar` or `fr`)"
+                )));
+            }
+        }
+        self.change_access(
+            actor,
+            Change {
+                action: action::USER_LANGUAGE,
+                item: None,
+                details: json!({ "user": actor, "language": language }),
+                rows: vec![AccessChange::SetLanguage {
+                    user: actor.to_owned(),
+                    language: language.map(str::to_owned),
+                }],
+            },
+        )
+    }
+
+    /// The interface language `user` chose, if any.
+    pub fn language_of(&self, user: &str) -> Result<Option<String>> {
+        Ok(self.catalog.user_language(user)?)
+    }
+
     /// Adds a case (a compartment).
     pub fn add_case(&mut self, actor: &str, reference: &str, title: Option<&str>) -> Result<u64> {
         self.require_administer(actor, AdminAction::ManageCases, AdminTarget::Vault)?;

@@ -46,6 +46,7 @@ pub mod action {
     pub const ORGANISATION_APPROVE: &str = "organisation_approve";
     pub const USER_ADD: &str = "user_add";
     pub const USER_ROLES: &str = "user_roles";
+    pub const USER_LANGUAGE: &str = "user_language";
     pub const CASE_ADD: &str = "case_add";
     pub const CASE_MEMBER_ADD: &str = "case_member_add";
     pub const REGIME_SET: &str = "regime_set";

@@ -42,7 +42,7 @@ pub fn routes() -> Router<AppState> {
             get(pages::signin::login_form).post(pages::signin::login_submit),
         )
         .route("/logout", post(pages::signin::logout_submit))
-        .route("/language", get(set_language))
+        .route("/language", get(set_language).post(save_language))
         .route("/items", get(pages::items::items))
         .route("/items/{sha256}", get(pages::items::item))
         .route("/items/{sha256}/preview", get(pages::items::preview))
@@ -157,10 +157,18 @@ impl Viewer {
     }
 }
 
-/// The page language: the cookie, else the browser's preference, else English.
+/// The page language of someone not signed in: the cookie, else the browser's preference,
+/// else English.
 pub(crate) fn language(headers: &HeaderMap) -> Lang {
+    account_language(headers, None)
+}
+
+/// The page language: this browser's cookie, else the language the person chose for their
+/// account (so it follows them to another browser), else the browser's preference, else English.
+fn account_language(headers: &HeaderMap, chosen: Option<&str>) -> Lang {
     cookie(headers, LANG_COOKIE)
         .and_then(Lang::from_code)
+        .or_else(|| chosen.and_then(Lang::from_code))
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -191,21 +199,21 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<View
     // The forms' token is computed from the session, not read back from the cookie: it is
     // right even when the cookie is stale (a restarted server) or was planted.
     let csrf = state.csrf_key.token(&token);
-    let lang = language(headers);
     let found = state
         .with_vault(move |vault| {
             let user = vault
                 .authenticate(&token)
                 .map_err(|_| crate::ApiError::unauthorised())?;
             let who = vault.principal(&user)?;
-            Ok((user, who))
+            let chosen = vault.language_of(&user)?;
+            Ok((user, who, chosen))
         })
         .await;
     match found {
-        Ok((user, who)) => Ok(Viewer {
+        Ok((user, who, chosen)) => Ok(Viewer {
             user,
             who,
-            lang,
+            lang: account_language(headers, chosen.as_deref()),
             csrf,
         }),
         Err(_) => Err(to_login()),
@@ -267,12 +275,12 @@ async fn set_language(
         };
     };
     let lang = Lang::from_code(&code).unwrap_or(Lang::En);
-    let next = q
-        .next
-        .as_deref()
-        .and_then(local_path)
-        .unwrap_or("/")
-        .to_owned();
+    back_in(lang, q.next.as_deref())
+}
+
+/// A redirect to `next` (a local path only, else the dashboard) that sets the language cookie.
+fn back_in(lang: Lang, next: Option<&str>) -> Response {
+    let next = next.and_then(local_path).unwrap_or("/").to_owned();
     let mut response = Redirect::to(&next).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
@@ -283,10 +291,39 @@ async fn set_language(
     response
 }
 
+#[derive(Deserialize)]
+struct LanguageForm {
+    csrf: String,
+    lang: String,
+    next: Option<String>,
+}
+pages::csrf_field!(LanguageForm);
+
+/// `POST /language`: records the language chosen with the person's account (a custody log
+/// entry, `user_language`), sets this browser's cookie and goes back to the page.
+async fn save_language(
+    State(state): State<AppState>,
+    v: Viewer,
+    pages::CsrfForm(form): pages::CsrfForm<LanguageForm>,
+) -> Response {
+    let Some(lang) = Lang::from_code(&form.lang) else {
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-language"));
+    };
+    let user = v.user.clone();
+    match state
+        .with_vault(move |vault| Ok(vault.set_language(&user, Some(lang.code()))?))
+        .await
+    {
+        Ok(_) => back_in(lang, form.next.as_deref()),
+        Err(e) => pages::refused(&v, e),
+    }
+}
+
 /// The page to choose the interface language: each language named in itself.
 fn language_page(v: &Viewer, next: Option<&str>) -> Response {
     let body = html! {
-        form method="get" action="/language" class="card" {
+        form method="post" action="/language" class="card" {
+            input type="hidden" name="csrf" value=(v.csrf);
             input type="hidden" name="next" value=(next.unwrap_or("/"));
             fieldset {
                 legend { (v.t("language-title")) }
@@ -380,7 +417,8 @@ pub(crate) fn layout(v: &Viewer, title: &str, active: &str, here: &str, body: Ma
                     div class="who" {
                         span { (v.user) " · " (v.who.organisation) }
                         a href={ "/language?next=" (encode(here)) } { (v.t("nav-language")) }
-                        form method="get" action="/language" class="inline" {
+                        form method="post" action="/language" class="inline" {
+                            input type="hidden" name="csrf" value=(v.csrf);
                             input type="hidden" name="next" value=(here);
                             label for="lang" class="visually-hidden" { (v.t("language")) }
                             select id="lang" name="lang" data-autosubmit {
