@@ -55,7 +55,10 @@ fn every_step_of_a_case_is_in_the_custody_log() {
     });
     logs(&mut v, "analyst", &["user_language"], |v| {
         v.vault.set_language("analyst", Some("ar")).unwrap();
-        assert_eq!(v.vault.language_of("analyst").unwrap().as_deref(), Some("ar"));
+        assert_eq!(
+            v.vault.language_of("analyst").unwrap().as_deref(),
+            Some("ar")
+        );
         assert!(v.vault.set_language("analyst", Some("a r")).is_err());
     });
     let mut item = None;
