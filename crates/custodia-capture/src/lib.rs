@@ -536,3 +536,45 @@ mod tests {
         assert_eq!(timestamp14("2026-12-05T04:12:33.5Z"), "20261205041233");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What servers, authorities and pages send is parsed without panicking, whatever it is.
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,80}", bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = crate::tsa::openssl_time_to_rfc3339(&text);
+            let _ = crate::wacz::surt(&text);
+            let _ = crate::check_url(&text);
+            let lossy = String::from_utf8_lossy(&bytes);
+            let _ = crate::tsa::openssl_time_to_rfc3339(&lossy);
+            let _ = crate::wacz::surt(&lossy);
+        }
+
+        /// A parsed time is RFC 3339 that the time crate reads back.
+        #[test]
+        fn openssl_times_round_trip(month in 0usize..12, day in 1u8..=28, h in 0u8..24, m in 0u8..60, s in 0u8..60, year in 1990u16..2100) {
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let text = format!("{} {day:>2} {h:02}:{m:02}:{s:02} {year} GMT", months[month]);
+            let rfc = crate::tsa::openssl_time_to_rfc3339(&text).unwrap();
+            let parsed = time::OffsetDateTime::parse(&rfc, &time::format_description::well_known::Rfc3339).unwrap();
+            prop_assert_eq!(parsed.year(), i32::from(year));
+            prop_assert_eq!(u8::from(parsed.month()), month as u8 + 1);
+            prop_assert_eq!(parsed.day(), day);
+        }
+
+        /// Every address falls in exactly one of public or refused, and IPv4-mapped IPv6 forms
+        /// are judged as their IPv4 address.
+        #[test]
+        fn mapped_addresses_are_judged_as_their_ipv4(a in any::<[u8; 4]>()) {
+            let v4 = std::net::Ipv4Addr::from(a);
+            let mapped = std::net::IpAddr::V6(v4.to_ipv6_mapped());
+            prop_assert_eq!(
+                crate::policy::non_public_reason(std::net::IpAddr::V4(v4)),
+                crate::policy::non_public_reason(mapped)
+            );
+        }
+    }
+}
