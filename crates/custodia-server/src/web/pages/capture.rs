@@ -295,7 +295,9 @@ pub async fn capture_view(
         @if let Some(shot) = &screenshot {
             section {
                 h2 { (v.t("capture-screenshot")) }
-                img class="preview" src={"/items/" (shot) "/preview"} alt=(v.t("capture-screenshot"));
+                div class="capture-shot" tabindex="0" {
+                    img src={"/items/" (shot) "/preview"} alt=(v.t("capture-screenshot"));
+                }
             }
         }
         @if let Some(text) = &view.text {
