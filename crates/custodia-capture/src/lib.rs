@@ -330,7 +330,8 @@ pub async fn capture(
         "operator": context.operator,
         "browser": browsed.browser_version,
     });
-    let metadata_block = serde_json::to_vec_pretty(&page_metadata).expect("JSON of values");
+    let metadata_block = serde_json::to_vec_pretty(&page_metadata)
+        .map_err(|e| CaptureError::Io(format!("{url}: the page's metadata record: {e}")))?;
     let metadata_id = writer.new_record_id();
     writer
         .write(

@@ -173,7 +173,8 @@ pub fn pack(
         "mainPageDate": info.main_page_date,
         "resources": resources,
     });
-    let datapackage_text = serde_json::to_vec_pretty(&datapackage).expect("JSON of values");
+    let json_err = |e: serde_json::Error| CaptureError::Io(format!("writing the WACZ's JSON: {e}"));
+    let datapackage_text = serde_json::to_vec_pretty(&datapackage).map_err(json_err)?;
     zip.start_file("datapackage.json", stored)
         .map_err(zip_err)?;
     zip.write_all(&datapackage_text)
@@ -185,7 +186,7 @@ pub fn pack(
     }
     zip.start_file("datapackage-digest.json", stored)
         .map_err(zip_err)?;
-    zip.write_all(&serde_json::to_vec_pretty(&digest).expect("JSON of values"))
+    zip.write_all(&serde_json::to_vec_pretty(&digest).map_err(json_err)?)
         .map_err(|e| io("datapackage-digest.json", e))?;
     let mut file = zip.finish().map_err(zip_err)?;
     file.flush().map_err(|e| io("the WACZ", e))?;

@@ -94,7 +94,9 @@ impl<W: Write> WarcWriter<W> {
         hasher.update(self.id_seed);
         hasher.update(self.next_id.to_be_bytes());
         self.next_id += 1;
-        let mut b: [u8; 16] = hasher.finalize()[..16].try_into().expect("16 bytes");
+        let digest = hasher.finalize();
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&digest[..16]);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h = hex::encode(b);

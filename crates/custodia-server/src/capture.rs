@@ -160,7 +160,8 @@ pub async fn prepare(
     record["originator"] = json!(request.originator);
     record["case"] = json!(request.case_ref);
     record["note"] = json!(request.note);
-    let record_bytes = serde_json::to_vec_pretty(&record).expect("JSON of values");
+    let record_bytes = serde_json::to_vec_pretty(&record)
+        .map_err(|e| CaptureError::Io(format!("{}: the capture record: {e}", request.url)))?;
     let record_hash: [u8; 32] = Sha256::digest(&record_bytes).into();
 
     // Trusted timestamps over the record's hash, from every configured authority (blocking
@@ -224,7 +225,8 @@ pub fn store(
         files.push((a.name.clone(), file));
     }
     // What each authority answered, kept beside the tokens for whoever reads the capture later.
-    let summary = serde_json::to_vec_pretty(&prepared.stamps).expect("JSON of values");
+    let summary = serde_json::to_vec_pretty(&prepared.stamps)
+        .map_err(|e| VaultError::Invalid(format!("the timestamps' summary: {e}")))?;
     let mut blobs: Vec<(String, Vec<u8>)> = vec![("timestamps.json".into(), summary)];
     for (i, s) in prepared.stamps.iter().enumerate() {
         if let Some(token) = &s.token {
@@ -277,7 +279,7 @@ pub fn store(
         &prepared.record_bytes,
         artefacts,
     )?;
-    let mut timings = serde_json::to_value(&page.timings).expect("JSON of numbers");
+    let mut timings = serde_json::to_value(&page.timings).unwrap_or_else(|_| json!({}));
     timings["timestamps_ms"] = json!(prepared.timestamps_ms);
     timings["store_ms"] = json!(storing.elapsed().as_millis() as u64);
     let by_role = |role: &str| {
