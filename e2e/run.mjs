@@ -8,7 +8,10 @@
 // from its page, the matrix's status and gaps as they change, unlinking) and checks the case page
 // in Arabic; then victim support: the notices due (overdue ones first and marked), a notice drafted
 // in the victim's language (Arabic, right to left), recorded as sent, gone from the list and in the
-// person's contact log, the page in Arabic, and a custodian refused it. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
+// person's contact log, the page in Arabic, and a custodian refused it; then a web page captured
+// with `custodia capture` from a site the test serves is replayed offline on its capture page,
+// through the bundled ReplayWeb.page on the replay origin, without a request to the site or to
+// any other host. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
 //
 // Usage: node e2e/run.mjs [--bin target/debug/custodia] [--verify target/debug/custodia-verify]
 //                         [--screenshots DIR]
@@ -20,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -58,7 +62,7 @@ function step(name) {
 
 async function startServer() {
   const child = spawn(custodia, ["--data-dir", vault, "--json", "serve", "--listen", "127.0.0.1:0",
-    "--public-intake", "--intake-listen", "127.0.0.1:0"], {
+    "--public-intake", "--intake-listen", "127.0.0.1:0", "--replay-listen", "127.0.0.1:0"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -72,6 +76,7 @@ async function startServer() {
   const started = JSON.parse(text);
   return {
     child, base: `http://${started.listen}`, intake: `http://${started.intake_listen}`,
+    replay: started.replay_origin,
     stderr: () => stderr,
   };
 }
@@ -355,6 +360,92 @@ async function victimSupport(browser, base, custodianPage) {
     .getByRole("link", { name: "Victim support" }).count(), 0);
 }
 
+// A small web site in this process, to capture: a page with a sentence of its own and an image.
+// It counts the requests it answers, so that a replay that reached it is noticed.
+async function startCaptureSite() {
+  const sentence = `Checkpoint 17 closed at dawn; notice ${process.pid}-${Date.now()} of the district council.`;
+  // A 1 × 1 PNG, red.
+  const png = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC",
+    "base64");
+  const site = { sentence, requests: 0 };
+  site.server = createServer((req, res) => {
+    site.requests += 1;
+    if (req.url === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>District council notice</title></head>
+<body><h1>District council</h1><p id="notice">${sentence}</p>
+<img id="seal" src="/seal.png" alt="the council's seal" width="96" height="96"></body></html>`);
+    } else if (req.url === "/seal.png") {
+      res.writeHead(200, { "content-type": "image/png", "content-length": png.length });
+      res.end(png);
+    } else {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  await new Promise((r) => site.server.listen(0, "127.0.0.1", r));
+  site.url = `http://127.0.0.1:${site.server.address().port}/`;
+  return site;
+}
+
+// `custodia capture` of the site, run without blocking this process (which serves the site).
+async function captureSite(site) {
+  const child = spawn(custodia, ["--data-dir", vault, "--json", "capture", "--allow-private", site.url,
+    "--originator", ORIGINATOR, "--note", "end-to-end test"], { stdio: ["ignore", "pipe", "pipe"], cwd: root });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => { stdout += d; });
+  child.stderr.on("data", (d) => { stderr += d; });
+  const code = await new Promise((r) => child.on("exit", (c) => r(c)));
+  if (code !== 0) throw new Error(`custodia capture failed (${code}): ${stderr}`);
+  const capture = JSON.parse(stdout).captures[0];
+  assert.ok(capture.capture_sha256 && capture.wacz_sha256, `the capture is stored: ${stdout}`);
+  return capture;
+}
+
+// The capture's page, signed in: the archived page replays inside the frame of the replay
+// origin, from the vault alone. Nothing reaches the captured site any more, and the browser asks
+// nothing of any host but the server's two listeners.
+async function captureReplay(browser, server, site, capture) {
+  const { context, page } = await signIn(browser, server.base, "custodian");
+  const asked = [];
+  context.on("request", (r) => asked.push(r.url()));
+  const before = site.requests;
+  await page.goto(`${server.base}/captures/${capture.capture_sha256}`);
+  const frame = page.locator("iframe.capture-replay");
+  assert.equal(await frame.count(), 1, "the capture's page frames its replay");
+  assert.ok((await frame.getAttribute("src")).startsWith(`${server.replay}/replay/index.html?`));
+  // ReplayWeb.page frames the archived page in frames of its own: wait for the sentence there.
+  let replayed = null;
+  const deadline = Date.now() + 90_000;
+  while (!replayed && Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      const shown = await f.getByText(site.sentence).isVisible().catch(() => false);
+      if (shown) { replayed = f; break; }
+    }
+    if (!replayed) await page.waitForTimeout(500);
+  }
+  assert.ok(replayed, `the archived sentence shows in the replay; frames: ${page.frames().map((f) => f.url()).join(", ")}`);
+  assert.ok(replayed.url().startsWith(`${server.replay}/replay/`), `the archived page is on the replay origin: ${replayed.url()}`);
+  const seal = await replayed.locator("#seal").evaluate((img) => img.complete && img.naturalWidth === 1);
+  assert.ok(seal, "the archived image is replayed too");
+  await frame.evaluate((f) => f.closest("section").scrollIntoView());
+  await shot(page, "29-capture-replay");
+  assert.equal(site.requests, before, "the captured site is not asked for anything during the replay");
+  const allowed = new Set([new URL(server.base).origin, new URL(server.replay).origin]);
+  const elsewhere = asked.filter((u) => !u.startsWith("data:") && !u.startsWith("blob:") && !allowed.has(new URL(u).origin));
+  assert.deepEqual(elsewhere, [], "the browser asked nothing of any other host");
+  assert.ok(asked.some((u) => u.includes("/replay/source/")), "the archive came from the replay origin");
+  // The application's origin serves none of ReplayWeb.page.
+  for (const path of ["/replay/index.html", "/replay/ui.js", "/replay/sw.js"]) {
+    const response = await page.request.get(`${server.base}${path}`);
+    assert.notEqual(response.status(), 200, `${path} is not on the application's origin`);
+  }
+  await context.close();
+}
+
 async function main() {
   step(`setting up a vault in ${vault}`);
   cli(["init", "--administrator", "custodian"]);
@@ -383,6 +474,11 @@ async function main() {
     "--public-text", MILESTONE_TEXT]);
   cli(["--as", "support", "person", "case", "V-21", CASE, "--role", "victim", "--date", daysAgo(60)]);
   cli(["--as", "support", "person", "case", "V-22", CASE, "--role", "victim", "--date", daysAgo(240)]);
+
+  // A web page captured before the server starts; replayed at the end.
+  const site = await startCaptureSite();
+  step(`capturing ${site.url}`);
+  const capture = await captureSite(site);
 
   const server = await startServer();
   const { base } = server;
@@ -564,11 +660,14 @@ async function main() {
     await caseAnalysis(page, base, sha);
     await victimSupport(browser, base, page);
     await publicReportAndReports(browser, server.intake, base, page);
+    step("replaying the web capture");
+    await captureReplay(browser, server, site, capture);
 
     await custodian.context.close();
     await prosecutor.context.close();
     await liaison.context.close();
   } finally {
+    site.server.close();
     await browser.close();
     server.child.kill("SIGTERM");
     const code = await new Promise((r) => server.child.on("exit", (c) => r(c)));

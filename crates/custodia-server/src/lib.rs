@@ -17,6 +17,7 @@ mod guard;
 mod health;
 pub mod intake;
 mod openapi;
+pub mod replay;
 mod signin;
 mod stream;
 mod web;
@@ -94,6 +95,8 @@ pub struct AppState {
     /// Set while the writing handle has been asked to bring the index's labels up to date
     /// after access was granted (one request at a time, however many searches noticed).
     labels_refresh_queued: Arc<std::sync::atomic::AtomicBool>,
+    /// The replay origin of web captures and its capability tokens ([`replay`]).
+    pub(crate) replay: Arc<replay::Replay>,
 }
 
 impl AppState {
@@ -119,7 +122,15 @@ impl AppState {
             extraction_requested: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             read_log: Arc::new(std::sync::OnceLock::new()),
             labels_refresh_queued: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            replay: Arc::new(replay::Replay::default()),
         }
+    }
+
+    /// Replays web captures from the replay listener ([`replay::serve`]) that browsers reach
+    /// at `origin` (scheme, host and port); a replay token lives `token_lifetime`.
+    pub fn with_replay(mut self, origin: &str, token_lifetime: Duration) -> Self {
+        self.replay = Arc::new(replay::Replay::new(Some(origin.to_owned()), token_lifetime));
+        self
     }
 
     /// Believes the client address and protocol that these reverse proxies pass on
@@ -546,12 +557,7 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(axum::middleware::from_fn(guard::refuse_unstorable_input))
         .layer(axum::middleware::from_fn(guard::json_errors))
         .layer(axum::middleware::from_fn(log_request))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
-        ))
+        .layer(axum::middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -569,6 +575,37 @@ pub fn router(state: AppState) -> axum::Router {
             context,
             signin::client_context,
         ))
+}
+
+/// The application's Content-Security-Policy: nothing from elsewhere. A page that embeds a
+/// capture's replay says so with [`FrameSource`], and may frame that origin, and only it.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// An origin a page's response may frame (the replay origin, on a capture's page).
+#[derive(Clone)]
+pub(crate) struct FrameSource(pub String);
+
+async fn content_security_policy(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let policy = match response.extensions_mut().remove::<FrameSource>() {
+        Some(FrameSource(origin))
+            if !origin.is_empty()
+                && !origin
+                    .chars()
+                    .any(|c| c.is_ascii_whitespace() || c == ';' || c == ',' || c == '\'') =>
+        {
+            HeaderValue::from_str(&format!("{CSP}; frame-src {origin}")).ok()
+        }
+        _ => None,
+    };
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(CSP)),
+    );
+    response
 }
 
 /// One structured log line per request: method, matched route (never the query string, which

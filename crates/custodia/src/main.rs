@@ -169,6 +169,19 @@ enum Command {
             requires = "public_intake"
         )]
         intake_listen: std::net::SocketAddr,
+        /// Where the replay of web captures listens: an origin of its own, serving only the
+        /// bundled ReplayWeb.page and the archives of replay tokens (default: the IP address
+        /// of --listen, its port plus one, or plus two when the reporting point has that one;
+        /// port 0 picks a free one).
+        #[arg(long, value_name = "ADDR")]
+        replay_listen: Option<std::net::SocketAddr>,
+        /// The URL browsers reach the replay listener at, behind a reverse proxy (for example
+        /// `https://replay.vault.example.org`; default: `http://` and the address it listens on).
+        #[arg(long, value_name = "URL")]
+        replay_origin: Option<String>,
+        /// How long a capture page's replay link works, in seconds.
+        #[arg(long, default_value_t = 3600, value_name = "SECS")]
+        replay_token_seconds: u64,
     },
     /// Sign in as the API does, and print a session token (password from a file or stdin).
     Login {
@@ -466,6 +479,9 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             trusted_proxies,
             public_intake,
             intake_listen,
+            replay_listen,
+            replay_origin,
+            replay_token_seconds,
         } => serve_cmd::serve(
             cli,
             out,
@@ -473,6 +489,13 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             demo_collection.as_deref(),
             trusted_proxies.clone(),
             public_intake.then_some(*intake_listen),
+            serve_cmd::ReplayOptions {
+                listen: replay_listen.unwrap_or_else(|| {
+                    serve_cmd::replay_default(*listen, public_intake.then_some(*intake_listen))
+                }),
+                origin: replay_origin.clone(),
+                token_lifetime: std::time::Duration::from_secs(*replay_token_seconds),
+            },
         ),
         Command::Login {
             name,

@@ -24,7 +24,12 @@ pub fn serve(
     demo: Option<&Path>,
     trusted_proxies: Vec<std::net::IpAddr>,
     intake_listen: Option<SocketAddr>,
+    replay: ReplayOptions,
 ) -> Result<ExitCode> {
+    let replay_origin = match &replay.origin {
+        Some(origin) => Some(check_origin(origin)?),
+        None => None,
+    };
     let dir = data_dir(cli)?;
     let vault = if dir.join("vault.json").exists() {
         Vault::open(&dir, Access::ReadWrite)
@@ -57,6 +62,16 @@ pub fn serve(
             None => None,
         };
         let intake_bound = intake.as_ref().map(|l| l.local_addr()).transpose()?;
+        let replay_listener = tokio::net::TcpListener::bind(replay.listen)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {} (the replay of web captures; choose another with --replay-listen)",
+                    replay.listen
+                )
+            })?;
+        let replay_bound = replay_listener.local_addr()?;
+        let replay_origin = replay_origin.unwrap_or_else(|| format!("http://{replay_bound}"));
         out.message(&format!(
             "Custodia serves the vault in `{}` at http://{bound}/ (API under /api/v1/, OpenAPI at /api/openapi.json); SIGTERM or Ctrl-C stops it",
             dir.display()
@@ -66,13 +81,22 @@ pub fn serve(
                 "the public reporting point (no sign-in) is at http://{intake_bound}/report"
             ));
         }
-        let mut started =
-            json!({ "listen": bound.to_string(), "data_dir": dir.display().to_string() });
+        out.message(&format!(
+            "web captures are replayed from http://{replay_bound}/replay/ (reached at {replay_origin})"
+        ));
+        let mut started = json!({
+            "listen": bound.to_string(),
+            "data_dir": dir.display().to_string(),
+            "replay_listen": replay_bound.to_string(),
+            "replay_origin": replay_origin,
+        });
         if let Some(intake_bound) = intake_bound {
             started["intake_listen"] = json!(intake_bound.to_string());
         }
         out.print(&started, String::new);
-        let state = custodia_server::AppState::new(vault).with_trusted_proxies(trusted_proxies);
+        let state = custodia_server::AppState::new(vault)
+            .with_trusted_proxies(trusted_proxies)
+            .with_replay(&replay_origin, replay.token_lifetime);
         // One stop signal for both listeners.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
@@ -89,9 +113,18 @@ pub fn serve(
                 until_stopped(stopped.clone()),
             ))
         });
+        let replay_task = tokio::spawn(custodia_server::replay::serve(
+            state.clone(),
+            replay_listener,
+            until_stopped(stopped.clone()),
+        ));
         custodia_server::serve(state, listener, until_stopped(stopped))
             .await
             .context("the server failed")?;
+        replay_task
+            .await
+            .context("the replay listener stopped")?
+            .context("the replay listener failed")?;
         if let Some(task) = intake_task {
             task.await
                 .context("the reporting point stopped")?
@@ -101,6 +134,48 @@ pub fn serve(
     })?;
     out.message("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where and how web captures are replayed (`--replay-listen`, `--replay-origin`).
+pub struct ReplayOptions {
+    pub listen: SocketAddr,
+    pub origin: Option<String>,
+    pub token_lifetime: Duration,
+}
+
+/// The replay listener's default address: the main listener's IP address, its port plus one,
+/// or plus two when the public reporting point listens on that one (port 0, a free port, stays 0).
+pub fn replay_default(listen: SocketAddr, intake: Option<SocketAddr>) -> SocketAddr {
+    let next = |step: u16| match listen.port() {
+        0 => 0,
+        p => p.checked_add(step).unwrap_or(0),
+    };
+    let one = SocketAddr::new(listen.ip(), next(1));
+    if one.port() != 0 && intake == Some(one) {
+        SocketAddr::new(listen.ip(), next(2))
+    } else {
+        one
+    }
+}
+
+/// A replay origin as browsers write one: `http(s)://host[:port]`, nothing after.
+fn check_origin(origin: &str) -> Result<String> {
+    let trimmed = origin.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    let plain = rest.is_some_and(|authority| {
+        !authority.is_empty()
+            && authority
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    });
+    if !plain {
+        anyhow::bail!(
+            "--replay-origin `{origin}` must be an origin: http:// or https://, a host and perhaps a port, nothing after"
+        );
+    }
+    Ok(trimmed.to_ascii_lowercase())
 }
 
 /// Completes on SIGTERM or SIGINT; from then on, in-flight requests have [`DRAIN`] to finish.

@@ -603,3 +603,243 @@ fn the_web_application_shows_a_capture_and_refuses_private_pages() {
     assert_eq!(post("ftp://example.org/").0, 400);
     assert_eq!(v.blob_files(), blobs, "nothing was stored");
 }
+
+/// The replay of a capture: its page frames the replay listener, a separate origin that serves
+/// the WACZ only for a live token of a user who may still take it out of the vault, records
+/// each fetch in the custody log, and serves nothing else.
+#[test]
+fn a_capture_is_replayed_from_its_own_origin_with_a_token() {
+    if !have_chromium() {
+        return;
+    }
+    let site = Site::start();
+    let v = TestVault::new();
+    v.ok(["case", "add", "REPLAY-1"]);
+    v.ok(["user", "add", "ana", "--org", "Holder", "--role", "analyst"]);
+    v.ok(["user", "add", "aud", "--org", "Holder", "--role", "auditor"]);
+    v.ok(["user", "add", "bob", "--org", "Holder", "--role", "analyst"]);
+    v.ok(["case", "add-member", "REPLAY-1", "ana"]);
+    let out = capture(
+        &v,
+        &[&site.url("/"), "--allow-private", "--case", "REPLAY-1"],
+    )
+    .ok();
+    let c = &out["captures"][0];
+    let sha = c["capture_sha256"].as_str().unwrap().to_owned();
+    let wacz_sha = c["wacz_sha256"].as_str().unwrap().to_owned();
+    let wacz = std::fs::read(get(&v, &wacz_sha, "capture.wacz")).unwrap();
+    for user in ["admin", "ana", "aud", "bob"] {
+        support::server::set_password(&v, user);
+    }
+    let server = support::server::Server::start(&v);
+    assert_ne!(server.replay, server.base);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let page_of = |user: &str| -> (u16, String, String) {
+        let token = server.token(user);
+        let mut r = agent
+            .get(format!("{}/captures/{sha}", server.base))
+            .header("Cookie", format!("custodia_session={token}"))
+            .call()
+            .unwrap();
+        let csp = r
+            .headers()
+            .get("content-security-policy")
+            .map(|h| h.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+            csp,
+        )
+    };
+    // The token in the frame's address, decoded.
+    let token_in = |page: &str| -> Option<String> {
+        let marker = "%2Freplay%2Fsource%2F";
+        let at = page.find(marker)? + marker.len();
+        Some(page[at..at + 64].to_owned())
+    };
+    let fetch = |path: &str, headers: &[(&str, &str)]| -> (u16, Vec<u8>, ureq::http::HeaderMap) {
+        let mut request = agent.get(format!("{}{path}", server.replay));
+        for (k, value) in headers {
+            request = request.header(*k, *value);
+        }
+        let mut r = request.call().unwrap();
+        let headers = r.headers().clone();
+        (
+            r.status().as_u16(),
+            r.body_mut().read_to_vec().unwrap(),
+            headers,
+        )
+    };
+
+    let (status, page, csp) = page_of("admin");
+    assert_eq!(status, 200, "{page}");
+    let frame = format!(
+        "<iframe class=\"capture-replay\" width=\"100%\" height=\"720\" src=\"{}/replay/index.html?source=",
+        server.replay
+    );
+    assert!(page.contains(&frame), "no replay frame in {page}");
+    assert!(page.contains("embed=replayonly"), "{page}");
+    assert!(page.contains("#url=http%3A%2F%2F127.0.0.1%3A"), "{page}");
+    assert!(
+        csp.ends_with(&format!("; frame-src {}", server.replay)),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let admin_token = token_in(&page).expect("a token in the frame's address");
+    assert!(admin_token.chars().all(|ch| ch.is_ascii_hexdigit()));
+    // Other pages frame nothing.
+    let (_, _, home_csp) = {
+        let token = server.token("admin");
+        let r = agent
+            .get(format!("{}/", server.base))
+            .header("Cookie", format!("custodia_session={token}"))
+            .call()
+            .unwrap();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        (0, (), csp)
+    };
+    assert!(!home_csp.contains("frame-src"), "{home_csp}");
+
+    // The WACZ, whole and by ranges, with the token alone (no cookie).
+    let (status, body, headers) = fetch(&format!("/replay/source/{admin_token}"), &[]);
+    assert_eq!(status, 200);
+    assert!(body == wacz, "the replayed WACZ is the stored one");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["accept-ranges"], "bytes");
+    let (status, body, headers) = fetch(
+        &format!("/replay/source/{admin_token}"),
+        &[("Range", "bytes=0-3")],
+    );
+    assert_eq!(status, 206);
+    assert_eq!(body, b"PK\x03\x04");
+    assert_eq!(
+        headers["content-range"],
+        format!("bytes 0-3/{}", wacz.len()).as_str()
+    );
+
+    // Nothing for no token, a wrong one, a cookie instead of one, or any other address.
+    let admin_session = server.token("admin");
+    let cookie = format!("custodia_session={admin_session}");
+    for (path, headers) in [
+        ("/replay/source/".to_owned(), vec![]),
+        (format!("/replay/source/{}", "0".repeat(64)), vec![]),
+        (
+            format!("/replay/source/{}", &admin_token[..63]),
+            vec![("Cookie", cookie.as_str())],
+        ),
+        (format!("/replay/source/{admin_token}/x"), vec![]),
+        (
+            format!("/captures/{sha}"),
+            vec![("Cookie", cookie.as_str())],
+        ),
+        (
+            format!("/items/{wacz_sha}/preview"),
+            vec![("Cookie", cookie.as_str())],
+        ),
+        (
+            "/api/v1/items".to_owned(),
+            vec![("Cookie", cookie.as_str())],
+        ),
+        ("/".to_owned(), vec![]),
+        ("/replay/".to_owned(), vec![]),
+        ("/assets/app.js".to_owned(), vec![]),
+        ("/login".to_owned(), vec![]),
+    ] {
+        let (status, body, _) = fetch(&path, &headers);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.windows(2).any(|w| w == b"PK"), "{path}");
+    }
+    // ReplayWeb.page's files, from the replay origin only.
+    let (status, index, _) = fetch("/replay/index.html", &[]);
+    assert_eq!(status, 200);
+    let index = String::from_utf8(index).unwrap();
+    assert!(
+        index.contains("<script src=\"./ui.js\"></script>"),
+        "{index}"
+    );
+    assert!(index.contains("<replay-app-main>"), "{index}");
+    assert!(!index.contains("http"), "nothing from elsewhere: {index}");
+    for (path, kind) in [
+        ("/replay/ui.js", "application/javascript"),
+        ("/replay/sw.js", "application/javascript"),
+        ("/replay/LICENSE", "text/plain"),
+    ] {
+        let (status, body, headers) = fetch(path, &[]);
+        assert_eq!(status, 200, "{path}");
+        assert!(body.len() > 10_000, "{path}");
+        assert!(
+            headers["content-type"].to_str().unwrap().starts_with(kind),
+            "{path}"
+        );
+        let (status, _, _) = {
+            let r = agent.get(format!("{}{path}", server.base)).call().unwrap();
+            (r.status().as_u16(), (), ())
+        };
+        assert_ne!(
+            status, 200,
+            "the application's origin does not serve {path}"
+        );
+    }
+
+    // An analyst of the case may replay; an auditor (never content) and an analyst of no case
+    // see no frame and no token.
+    let (status, page, _) = page_of("ana");
+    assert_eq!(status, 200, "{page}");
+    let ana_token = token_in(&page).expect("the analyst's page has a replay frame");
+    assert_eq!(fetch(&format!("/replay/source/{ana_token}"), &[]).0, 200);
+    for (user, refused) in [("aud", 403), ("bob", 404)] {
+        let (status, page, csp) = page_of(user);
+        assert_eq!(status, refused, "{user}: {page}");
+        assert!(token_in(&page).is_none(), "{user}: {page}");
+        assert!(!page.contains("/replay/"), "{user}: {page}");
+        assert!(!csp.contains("frame-src"), "{user}: {csp}");
+    }
+    // The analyst loses access: their token opens nothing any more.
+    v.ok(["user", "roles", "ana", "--role", "auditor"]);
+    assert_eq!(fetch(&format!("/replay/source/{ana_token}"), &[]).0, 404);
+    assert_eq!(fetch(&format!("/replay/source/{admin_token}"), &[]).0, 200);
+    drop(server);
+
+    // A token expires.
+    let server = support::server::Server::start_with(&v, &["--replay-token-seconds", "1"]);
+    let token = server.token("admin");
+    let mut r = agent
+        .get(format!("{}/captures/{sha}", server.base))
+        .header("Cookie", format!("custodia_session={token}"))
+        .call()
+        .unwrap();
+    let page = r.body_mut().read_to_string().unwrap();
+    let short_lived = token_in(&page).expect("a token");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let r = agent
+        .get(format!("{}/replay/source/{short_lived}", server.replay))
+        .call()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    drop(server);
+
+    // Every fetch of the bytes is a download in the custody log, with its purpose.
+    let replays: Vec<Value> = v.history(&wacz_sha)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["action"] == "download"
+                && e["details"]["reason"] == "replaying a web capture in the web application"
+        })
+        .cloned()
+        .collect();
+    let actors: Vec<&str> = replays
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, ["admin", "admin", "ana", "admin"], "{replays:#?}");
+}

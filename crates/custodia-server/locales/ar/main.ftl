@@ -520,3 +520,6 @@ capture-text = النص المرئي
 capture-certificate = شهادة الخادم
 capture-no_certificate = لا توجد شهادة (لم تُقدَّم الصفحة عبر HTTPS).
 capture-artefacts = ملفات الالتقاط
+capture-replay = الصفحة المؤرشفة، معادة العرض
+capture-replay_note = تُعرض من ملف WACZ الخاص بالالتقاط عبر ReplayWeb.page، الذي يقدّمه هذا الخادم من عنوان منفصل؛ لا يُجلب شيء من الويب الحيّ. يبقى رابط العرض صالحاً ساعة واحدة: أعد تحميل هذه الصفحة لإعادة العرض.
+capture-replay_frame = إعادة عرض الصفحة المؤرشفة

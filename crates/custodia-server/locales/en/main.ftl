@@ -484,3 +484,6 @@ capture-text = Visible text
 capture-certificate = Server certificate
 capture-no_certificate = No certificate (the page was not served over HTTPS).
 capture-artefacts = Files of the capture
+capture-replay = The archived page, replayed
+capture-replay_note = Played back from the capture's WACZ by ReplayWeb.page, served by this server from a separate address; nothing is fetched from the live web. The link to it lasts an hour: reload this page to replay again.
+capture-replay_frame = Replay of the archived page

@@ -483,3 +483,6 @@ capture-text = Texte visible
 capture-certificate = Certificat du serveur
 capture-no_certificate = Pas de certificat (la page n'a pas été servie en HTTPS).
 capture-artefacts = Fichiers de la capture
+capture-replay = La page archivée, rejouée
+capture-replay_note = Rejouée depuis le WACZ de la capture par ReplayWeb.page, servi par ce serveur depuis une adresse distincte ; rien n'est chargé depuis le web en direct. Le lien reste valable une heure : rechargez cette page pour rejouer à nouveau.
+capture-replay_frame = Relecture de la page archivée

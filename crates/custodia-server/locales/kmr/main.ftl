@@ -483,3 +483,6 @@ capture-text = Nivîsa xuya
 capture-certificate = Sertîfîkaya serverê
 capture-no_certificate = Sertîfîka tune (rûpel bi HTTPS nehat şandin).
 capture-artefacts = Pelên girtinê
+capture-replay = Rûpela arşîvkirî, ji nû ve tê nîşandan
+capture-replay_note = Ji pela WACZ ya girtinê bi ReplayWeb.page tê nîşandan, ku ev server ji navnîşaneke cuda pêşkêş dike; tiştek ji weba zindî nayê anîn. Girêdana wê saetekê dixebite: ji bo ku dîsa nîşan bidî, vê rûpelê nû bike.
+capture-replay_frame = Nîşandana rûpela arşîvkirî

@@ -483,3 +483,6 @@ capture-text = Zichtbare tekst
 capture-certificate = Servercertificaat
 capture-no_certificate = Geen certificaat (de pagina kwam niet via HTTPS).
 capture-artefacts = Bestanden van de vastlegging
+capture-replay = De gearchiveerde pagina, opnieuw afgespeeld
+capture-replay_note = Afgespeeld uit de WACZ van de vastlegging door ReplayWeb.page, dat deze server vanaf een apart adres aanbiedt; er wordt niets van het live web opgehaald. De koppeling blijft een uur geldig: laad deze pagina opnieuw om weer af te spelen.
+capture-replay_frame = Weergave van de gearchiveerde pagina

@@ -14,15 +14,23 @@ pub const PASSWORD: &str = "a long and private passphrase";
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// The replay listener of web captures (`http://ADDR`).
+    pub replay: String,
     pub agent: ureq::Agent,
 }
 
 impl Server {
     pub fn start(v: &TestVault) -> Self {
+        Self::start_with(v, &[])
+    }
+
+    /// A server with more options of `custodia serve`.
+    pub fn start_with(v: &TestVault, options: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_custodia"))
             .arg("--data-dir")
             .arg(&v.dir)
             .args(["--json", "serve", "--listen", "127.0.0.1:0"])
+            .args(options)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -46,6 +54,7 @@ impl Server {
         Self {
             child,
             base: format!("http://{}", started["listen"].as_str().unwrap()),
+            replay: format!("http://{}", started["replay_listen"].as_str().unwrap()),
             agent,
         }
     }

@@ -165,6 +165,8 @@ struct CaptureView {
     text: Option<String>,
     certificates: Option<String>,
     timestamps: Option<Value>,
+    /// The replay frame's address and the replay origin, for a viewer who may replay.
+    replay: Option<(String, String)>,
 }
 
 /// `GET /captures/{sha256}`: a capture record and what came with it. Anything that is not a
@@ -178,6 +180,7 @@ pub async fn capture_view(
         return error_page(&v, StatusCode::BAD_REQUEST, "that is not a SHA-256");
     };
     let user = v.user.clone();
+    let app = state.clone();
     let data = state
         .with_vault(move |vault| {
             let not_a_capture = || ApiError::new(StatusCode::NOT_FOUND, "no such web capture");
@@ -218,12 +221,22 @@ pub async fn capture_view(
             let certificates = read_text("certificates.pem")?;
             let timestamps =
                 read_text("timestamps.json")?.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+            // The archived page, replayed from the WACZ on the replay origin.
+            let replay = find("capture.wacz").and_then(|wacz| {
+                let url = record["final_url"]
+                    .as_str()
+                    .filter(|u| !u.is_empty())
+                    .or(record["url"].as_str())?;
+                let started = record["started_at"].as_str().unwrap_or("");
+                crate::replay::frame_for(&app, vault, &user, &hash, &wacz, url, started)
+            });
             Ok(CaptureView {
                 record,
                 children,
                 text,
                 certificates,
                 timestamps,
+                replay,
             })
         })
         .await;
@@ -292,6 +305,14 @@ pub async fn capture_view(
                 }
             }
         }
+        @if let Some((src, _)) = &view.replay {
+            section {
+                h2 { (v.t("capture-replay")) }
+                p class="note" { (v.t("capture-replay_note")) }
+                iframe class="capture-replay" width="100%" height="720" src=(src) title=(v.t("capture-replay_frame"))
+                    sandbox="allow-scripts allow-same-origin allow-forms" referrerpolicy="no-referrer" {}
+            }
+        }
         @if let Some(shot) = &screenshot {
             section {
                 h2 { (v.t("capture-screenshot")) }
@@ -329,5 +350,9 @@ pub async fn capture_view(
             }
         }
     };
-    layout(&v, v.t("capture-view_title"), "capture", "/capture", body)
+    let mut response = layout(&v, v.t("capture-view_title"), "capture", "/capture", body);
+    if let Some((_, origin)) = view.replay {
+        response.extensions_mut().insert(crate::FrameSource(origin));
+    }
+    response
 }
