@@ -11,7 +11,10 @@
 // person's contact log, the page in Arabic, and a custodian refused it; then a web page captured
 // with `custodia capture` from a site the test serves is replayed offline on its capture page,
 // through the bundled ReplayWeb.page on the replay origin, without a request to the site or to
-// any other host. Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
+// any other host. Last, axe-core on every main page in English and Arabic (no serious or
+// critical violation of WCAG 2.2 AA), the keyboard's skip link and focus, and in Arabic and
+// Sorani every value (size, hash, file name, time) isolated and laid out as its data.
+// Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
 //
 // Usage: node e2e/run.mjs [--bin target/debug/custodia] [--verify target/debug/custodia-verify]
 //                         [--screenshots DIR]
@@ -25,6 +28,7 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
+import AxeBuilder from "@axe-core/playwright";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -360,6 +364,195 @@ async function victimSupport(browser, base, custodianPage) {
     .getByRole("link", { name: "Victim support" }).count(), 0);
 }
 
+// Accessibility: axe-core on every main page, in English and in Arabic, WCAG 2.0, 2.1 and 2.2
+// A and AA; any serious or critical violation fails the test, named with its rule, its impact,
+// the page and the elements. So does any breach of the page structure people navigate by
+// (one main landmark, all content in landmarks, one h1, headings in order, a working skip
+// link), which axe files under its best practices.
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const STRUCTURE = ["landmark-one-main", "region", "page-has-heading-one", "heading-order",
+  "skip-link", "landmark-unique", "landmark-no-duplicate-main", "landmark-main-is-top-level"];
+
+async function axeViolations(page, where) {
+  const results = await new AxeBuilder({ page }).withTags([...AXE_TAGS, "best-practice"]).analyze();
+  return results.violations
+    .filter((v) => STRUCTURE.includes(v.id) ||
+      (v.tags.some((t) => AXE_TAGS.includes(t)) && (v.impact === "serious" || v.impact === "critical")))
+    .map((v) => `${v.id} (${v.impact}) on ${where}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+// The interface language chosen as a signed-in person does: the language page's form (a POST,
+// kept with the account).
+async function chooseLanguage(page, base, lang) {
+  await page.goto(`${base}/language?next=/`);
+  await page.locator(`input[name=lang][value=${lang}]`).check();
+  await page.locator("main form[action='/language'] button[type=submit]").click();
+  await page.waitForURL(`${base}/`);
+  assert.equal(await page.locator("html").getAttribute("lang"), lang);
+}
+
+// Every value marked `data-value` on the page (sizes, counts with units, hashes, file names,
+// times): it must isolate itself from the text around it (`<bdi>` or a `dir` attribute), read
+// exactly its data, and be laid out exactly as the value alone would be, in the direction of its
+// own first strong letter (or of its `dir`): no number, unit or hash reordered by the page's
+// direction. Answers the problems found and the values seen.
+function checkIsolatedValues() {
+  const visual = (root) => {
+    const chars = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      let at = 0;
+      for (const ch of node.data) {
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + ch.length);
+        const r = range.getBoundingClientRect();
+        if (ch.trim() && r.width > 0) chars.push({ ch, x: r.left + r.width / 2, k: chars.length });
+        at += ch.length;
+      }
+    }
+    chars.sort((a, b) => a.x - b.x || a.k - b.k);
+    return chars.map((c) => c.ch).join("");
+  };
+  const firstStrong = (text) => {
+    const letter = text.match(/\p{L}/u);
+    return letter && /[\p{Script=Arabic}\p{Script=Hebrew}]/u.test(letter[0]) ? "rtl" : "ltr";
+  };
+  const problems = [];
+  const seen = [];
+  for (const el of document.querySelectorAll("[data-value]")) {
+    const expected = el.getAttribute("data-value");
+    seen.push(expected);
+    const what = `${el.tagName.toLowerCase()} "${expected}"`;
+    if (!["isolate", "plaintext", "isolate-override"].includes(getComputedStyle(el).unicodeBidi)) {
+      problems.push(`${what} is not isolated`);
+    }
+    if (el.getClientRects().length === 0) continue;
+    if (el.innerText !== expected) problems.push(`${what} reads "${el.innerText}"`);
+    const style = getComputedStyle(el);
+    const alone = document.createElement("div");
+    alone.dir = el.hasAttribute("dir") && el.dir !== "auto" ? el.dir : firstStrong(expected);
+    alone.textContent = expected;
+    Object.assign(alone.style, {
+      position: "absolute", top: "0", left: "0", whiteSpace: "nowrap", visibility: "hidden",
+      fontFamily: style.fontFamily, fontSize: style.fontSize, fontWeight: style.fontWeight,
+    });
+    document.body.append(alone);
+    const wrap = el.style.whiteSpace;
+    el.style.whiteSpace = "nowrap";
+    const shown = visual(el);
+    const meant = visual(alone);
+    el.style.whiteSpace = wrap;
+    alone.remove();
+    if (shown !== meant) problems.push(`${what} is laid out as "${shown}", not "${meant}"`);
+  }
+  return { problems, seen };
+}
+
+// The main pages as an investigator signed in as the holder's custodian sees them, and those
+// seen without signing in.
+function mainPages(base, intake, sha, requestUrl) {
+  return {
+    signedIn: {
+      dashboard: "/", items: "/items", item: `/items/${sha}`,
+      search: `/search?q=${encodeURIComponent(ARABIC_WORD)}`, upload: "/upload", capture: "/capture",
+      cases: "/cases", case: `/cases/${CASE}`, requests: "/requests", request: requestUrl.replace(base, ""),
+      witnesses: "/witnesses", reports: "/reports", admin: "/admin", language: "/language",
+    },
+    public: (lang) => ({ "sign-in": `${base}/login`, "public report form": `${intake}/report?lang=${lang}` }),
+  };
+}
+
+async function accessibility(browser, base, intake, page, sha, requestUrl) {
+  const pages = mainPages(base, intake, sha, requestUrl);
+  const found = [];
+  for (const lang of ["en", "ar"]) {
+    step(`axe-core: the main pages in ${lang}`);
+    await chooseLanguage(page, base, lang);
+    for (const [name, path] of Object.entries(pages.signedIn)) {
+      const response = await page.goto(`${base}${path}`);
+      assert.equal(response.status(), 200, `${path} in ${lang}`);
+      assert.equal(await page.locator("html").getAttribute("lang"), lang);
+      found.push(...await axeViolations(page, `${name} (${path}, ${lang})`));
+    }
+    // Not signed in: the browser's language chooses (the reporting point's, its address).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: lang });
+    const visitor = await context.newPage();
+    for (const [name, url] of Object.entries(pages.public(lang))) {
+      const response = await visitor.goto(url);
+      assert.equal(response.status(), 200, `${url} in ${lang}`);
+      assert.equal(await visitor.locator("html").getAttribute("lang"), lang, url);
+      found.push(...await axeViolations(visitor, `${name} (${url}, ${lang})`));
+    }
+    await context.close();
+  }
+  await chooseLanguage(page, base, "en");
+  assert.deepEqual(found, [], `axe-core found serious or critical violations:\n${found.join("\n")}`);
+
+  // The keyboard: the skip link is the first stop and leads into the content, and every stop
+  // after it shows where the focus is (a ring at least 2px wide).
+  step("keyboard: the skip link, and a visible focus at every stop");
+  for (const path of ["/", `/items/${sha}`, "/upload"]) {
+    await page.goto(`${base}${path}`);
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.className), "skip", path);
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "main", `${path}: skipped to the content`);
+    for (let stop = 0; stop < 12; stop++) {
+      await page.keyboard.press("Tab");
+      const focus = await page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { what: el.outerHTML.slice(0, 80), ring: style.outlineStyle !== "none" ? parseFloat(style.outlineWidth) : 0 };
+      });
+      if (focus.what.startsWith("<body")) break;
+      assert.ok(focus.ring >= 2, `${path}: no visible focus on ${focus.what}`);
+    }
+  }
+}
+
+// Right to left without reordering, in Arabic and in Sorani: on the pages showing sizes,
+// counts, hashes, file names and times, every value is isolated and rendered as its data; the
+// main pages' screenshots in both.
+async function rightToLeftValues(page, base, sha, requestUrl, fileName, fileSize) {
+  const pages = {
+    dashboard: "/", items: "/items", item: `/items/${sha}`,
+    search: `/search?q=${encodeURIComponent(ARABIC_WORD)}`, request: requestUrl.replace(base, ""),
+    case: `/cases/${CASE}`, reports: "/reports",
+  };
+  // Screenshots (the Arabic dashboard is 14-dashboard-arabic).
+  const shotsOf = {
+    ar: { "30-items-arabic": "items", "31-item-arabic": "item", "32-search-arabic-interface": "search",
+      "33-request-arabic": "request" },
+    ckb: { "34-dashboard-sorani": "dashboard", "35-items-sorani": "items", "36-item-sorani": "item",
+      "37-search-sorani": "search", "38-request-sorani": "request" },
+  };
+  for (const lang of ["ar", "ckb"]) {
+    step(`right to left: values isolated and in order, ${lang}`);
+    await chooseLanguage(page, base, lang);
+    const problems = [];
+    for (const [name, path] of Object.entries(pages)) {
+      await page.goto(`${base}${path}`);
+      assert.equal(await page.locator("html").getAttribute("dir"), "rtl", `${path} in ${lang}`);
+      const checked = await page.evaluate(checkIsolatedValues);
+      problems.push(...checked.problems.map((p) => `${name} (${path}, ${lang}): ${p}`));
+      assert.ok(checked.seen.length > 0, `${path} in ${lang} marks its values`);
+      // The data itself: the item's file name, hash and size as they are.
+      const expected = { items: [fileName, sha.slice(0, 12)], item: [fileName, sha, `${fileSize} B`],
+        search: [fileName] }[name] ?? [];
+      for (const value of expected) {
+        assert.ok(checked.seen.includes(value), `${path} in ${lang} shows ${value} as a value`);
+      }
+    }
+    assert.deepEqual(problems, [], `values reordered or not isolated:\n${problems.join("\n")}`);
+    for (const [file, name] of Object.entries(shotsOf[lang])) {
+      await page.goto(`${base}${pages[name]}`);
+      await shot(page, file);
+    }
+  }
+  await chooseLanguage(page, base, "en");
+}
+
 // A small web site in this process, to capture: a page with a sentence of its own and an image.
 // It counts the requests it answers, so that a replay that reached it is noticed.
 async function startCaptureSite() {
@@ -662,6 +855,8 @@ async function main() {
     await publicReportAndReports(browser, server.intake, base, page);
     step("replaying the web capture");
     await captureReplay(browser, server, site, capture);
+    await accessibility(browser, base, server.intake, page, sha, requestUrl);
+    await rightToLeftValues(page, base, sha, requestUrl, "testimony-badush-ar.txt", Buffer.byteLength(ARABIC_TEXT));
 
     await custodian.context.close();
     await prosecutor.context.close();

@@ -22,7 +22,7 @@ use custodia_vault::{CaseAnalysis, CaseItemProof, NewIncident, NewLink};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
-use super::{csrf_field, refused, short, CsrfForm};
+use super::{csrf_field, hash, refused, short, CsrfForm};
 use crate::web::{encode, error_page, layout, map, Lang, Viewer};
 use crate::AppState;
 
@@ -105,9 +105,9 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                                             li {
                                                 (link.link) " · "
                                                 @if item_links {
-                                                    a href={"/items/" (link.item)} { code { (short(&link.item)) } }
+                                                    a href={"/items/" (link.item)} { code { (hash(&link.item)) } }
                                                 } @else {
-                                                    code { (short(&link.item)) }
+                                                    code { (hash(&link.item)) }
                                                 }
                                                 " · " (assessment_label(lang, link.assessment))
                                                 ", " (strength_label(lang, link.strength))
@@ -246,7 +246,7 @@ pub(crate) fn timeline_markup(lang: Lang, timeline: &Timeline) -> Markup {
         ol class="events" {
             @for event in timeline.events.iter().take(LISTED_EVENTS) {
                 li {
-                    time { bdi dir="ltr" { (event.date) @if let Some(to) = event.to { " – " (to) } } }
+                    time { (super::ltr_value(&match &event.to { Some(to) => format!("{} – {to}", event.date), None => event.date.to_string() })) }
                     " · " (match event.kind { EventKind::Incident => lang.t("case-incident"), EventKind::Item => lang.t("case-item") })
                     " · " bdi { (event.id) } " · " bdi { (event.title) }
                 }
@@ -334,7 +334,7 @@ pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bo
         }
         ul class="places" {
             @for (lat, lon, precision, title) in &points {
-                li { bdi { (title) } " · " bdi dir="ltr" { (format!("{lat:.5}, {lon:.5}")) } " · " bdi dir="ltr" { "± " (precision) " m" } }
+                li { bdi { (title) } " · " (super::ltr_value(&format!("{lat:.5}, {lon:.5}"))) " · " (super::ltr_value(&format!("± {precision} m"))) }
             }
         }
     }

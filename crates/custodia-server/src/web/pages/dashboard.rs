@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::{bytes_text, refused, request_state, short, time_markup};
+use super::{hash, ltr_value, refused, request_state, size, time_markup, value};
 use crate::web::{encode, layout, Viewer};
 use crate::AppState;
 
@@ -33,7 +33,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
             div class="card" {
                 h2 { (v.t("dash-holdings")) }
                 p class="big" { (v.n("items-count", holdings.items)) }
-                p { bdi { (bytes_text(holdings.bytes)) } }
+                p { (size(holdings.bytes)) }
                 @if holdings.truncated { p class="note" { (v.t("dash-truncated")) } }
             }
             div class="card" {
@@ -54,13 +54,13 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                         @for r in &open {
                             tr {
                                 td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
-                                td { bdi { (r.authority) } }
+                                td { (value(&r.authority)) }
                                 td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
                                 td {
                                     (request_state(&v, &r.waiting_for))
                                     @for w in &r.waits_on { " · " bdi { (w.organisation) } " (" bdi { (w.items) } ")" }
                                 }
-                                td { bdi dir="ltr" { (r.deadline.as_deref().unwrap_or("—")) } @if let Some(d) = r.days_left { " " bdi { "(" (v.n("days-left", d.max(0) as u64)) ")" } } }
+                                td { (ltr_value(r.deadline.as_deref().unwrap_or("—"))) @if let Some(d) = r.days_left { " " bdi { "(" (v.n("days-left", d.max(0) as u64)) ")" } } }
                             }
                         }
                     }
@@ -78,7 +78,7 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                                 td { (time_markup(&e.time)) }
                                 td { bdi { (e.actor) } }
                                 td { bdi { (e.action) } }
-                                td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { bdi dir="ltr" { (short(i)) } } } @else { "—" } }
+                                td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { (hash(i)) } } @else { "—" } }
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
                             }
                         }
@@ -97,7 +97,7 @@ fn counts_table(counts: &BTreeMap<String, u64>, link: impl Fn(&str) -> String) -
         table class="counts" {
             tbody {
                 @for (name, n) in sorted {
-                    tr { td { a href=(link(name)) { bdi { (name) } } } td class="num" { (n) } }
+                    tr { td { a href=(link(name)) { (value(name)) } } td class="num" { (n) } }
                 }
             }
         }

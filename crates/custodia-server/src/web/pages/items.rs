@@ -14,7 +14,7 @@ use custodia_vault::redact::RedactionSpec;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{bytes_text, refused, short, time_markup, CsrfForm, PAGE_SIZE};
+use super::{hash, ltr_value, refused, short, size, time_markup, value, CsrfForm, PAGE_SIZE};
 use crate::web::{encode, error_page, layout, map, Viewer};
 use crate::{ApiError, AppState};
 
@@ -90,12 +90,12 @@ pub async fn items(
                 tbody {
                     @for i in &list {
                         tr {
-                            td { a href={"/items/" (i.sha256)} dir="auto" { (i.path) } }
-                            td { bdi { (i.originator) } }
+                            td { a href={"/items/" (i.sha256)} { (value(&i.path)) } }
+                            td { (value(&i.originator)) }
                             td { bdi { (i.kind) } }
-                            td class="num" { bdi { (bytes_text(i.size)) } }
+                            td class="num" { (size(i.size)) }
                             td { (time_markup(&i.stored_at)) }
-                            td class="mono" { bdi dir="ltr" { (short(&i.sha256)) } }
+                            td class="mono" { (hash(&i.sha256)) }
                         }
                     }
                 }
@@ -200,9 +200,9 @@ pub async fn item(
             div class="card" {
                 h2 { (v.t("item-facts")) }
                 dl {
-                    dt { "SHA-256" } dd class="mono" { bdi dir="ltr" { (item.sha256) } }
-                    dt { (v.t("items-kind")) } dd { bdi dir="ltr" { (item.mime) } }
-                    dt { (v.t("col-size")) } dd { bdi { (bytes_text(item.size)) } " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
+                    dt { "SHA-256" } dd class="mono" { (ltr_value(&item.sha256)) }
+                    dt { (v.t("items-kind")) } dd { (ltr_value(&item.mime)) }
+                    dt { (v.t("col-size")) } dd { (size(item.size)) " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
                     dt { (v.t("col-stored")) } dd { (time_markup(&item.stored_at)) }
                     @for r in &regimes.submissions { dt { (v.t("item-regime")) } dd { bdi { (r.regime.as_str()) } " (" bdi { (r.originator) } ")" } }
                 }
@@ -218,13 +218,13 @@ pub async fn item(
                 h2 { (v.t("item-provenance")) }
                 @for s in &submissions {
                     dl {
-                        dt { (v.t("item-path")) } dd { bdi { (s.path) } }
-                        dt { (v.t("items-originator")) } dd { (s.originator) }
+                        dt { (v.t("item-path")) } dd { (value(&s.path)) }
+                        dt { (v.t("items-originator")) } dd { (value(&s.originator)) }
                         @if let Some(c) = &s.case_ref { dt { (v.t("case-case")) } dd { bdi { (c) } } }
                         @if let Some(c) = &s.collected_by { dt { (v.t("item-collected_by")) } dd { (c) } }
                         @if let Some(c) = &s.collected_at { dt { (v.t("item-collected_at")) } dd { (c) } }
                         @if let Some(c) = &s.collection_note { dt { (v.t("case-note")) } dd dir="auto" { (c) } }
-                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { a class="mono" href={"/items/" (p)} { bdi dir="ltr" { (short(p)) } } " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
+                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { a class="mono" href={"/items/" (p)} { (super::hash(p)) } " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
                     }
                 }
             }
@@ -243,7 +243,7 @@ pub async fn item(
                 }
                 @if let Some(text) = &d.text {
                     h3 { (v.t("item-text")) @if let Some(m) = &d.method { " · " span class="note" { (m) } } }
-                    pre class="text" dir="auto" lang=[d.language.as_deref()] { (text) }
+                    pre class="text" dir="auto" lang=[d.language.as_deref().map(super::lang_tag)] { (text) }
                     @if d.text_truncated { p class="note" { (v.t("item-truncated")) } }
                 } @else if kind != "image" && kind != "video" && item.mime != "application/pdf" {
                     p { (v.t("item-no_preview")) }

@@ -77,11 +77,117 @@ pub(crate) fn time_markup(full: &str) -> maud::Markup {
     } else {
         full.to_owned()
     };
-    maud::html! { time datetime=(full) title=(full) { bdi dir="ltr" { (shown) } } }
+    maud::html! { time datetime=(full) title=(full) { bdi dir="ltr" data-value=(shown) { (shown) } } }
 }
 
 pub(crate) fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
+}
+
+/// The BCP 47 tag of a language the extraction detected (an ISO 639-3 code, `ara`), for a `lang`
+/// attribute: the two-letter code where the language has one (`ar`), else the code itself
+/// (`ckb`), as BCP 47 wants, so that browsers and screen readers know the language.
+pub(crate) fn lang_tag(code: &str) -> &str {
+    const TWO_LETTERS: &[(&str, &str)] = &[
+        ("afr", "af"),
+        ("aka", "ak"),
+        ("amh", "am"),
+        ("ara", "ar"),
+        ("aze", "az"),
+        ("bel", "be"),
+        ("ben", "bn"),
+        ("bul", "bg"),
+        ("cat", "ca"),
+        ("ces", "cs"),
+        ("cmn", "zh"),
+        ("dan", "da"),
+        ("deu", "de"),
+        ("ell", "el"),
+        ("eng", "en"),
+        ("epo", "eo"),
+        ("est", "et"),
+        ("fas", "fa"),
+        ("fin", "fi"),
+        ("fra", "fr"),
+        ("guj", "gu"),
+        ("heb", "he"),
+        ("hin", "hi"),
+        ("hrv", "hr"),
+        ("hun", "hu"),
+        ("hye", "hy"),
+        ("ind", "id"),
+        ("ita", "it"),
+        ("jav", "jv"),
+        ("jpn", "ja"),
+        ("kan", "kn"),
+        ("kat", "ka"),
+        ("khm", "km"),
+        ("kor", "ko"),
+        ("lat", "la"),
+        ("lav", "lv"),
+        ("lit", "lt"),
+        ("mal", "ml"),
+        ("mar", "mr"),
+        ("mkd", "mk"),
+        ("mya", "my"),
+        ("nep", "ne"),
+        ("nld", "nl"),
+        ("nob", "nb"),
+        ("ori", "or"),
+        ("pan", "pa"),
+        ("pes", "fa"),
+        ("pol", "pl"),
+        ("por", "pt"),
+        ("ron", "ro"),
+        ("rus", "ru"),
+        ("sin", "si"),
+        ("slk", "sk"),
+        ("slv", "sl"),
+        ("sna", "sn"),
+        ("spa", "es"),
+        ("srp", "sr"),
+        ("swe", "sv"),
+        ("tam", "ta"),
+        ("tel", "te"),
+        ("tgl", "tl"),
+        ("tha", "th"),
+        ("tuk", "tk"),
+        ("tur", "tr"),
+        ("ukr", "uk"),
+        ("urd", "ur"),
+        ("uzb", "uz"),
+        ("vie", "vi"),
+        ("yid", "yi"),
+        ("zul", "zu"),
+    ];
+    TWO_LETTERS
+        .iter()
+        .find(|(three, _)| *three == code)
+        .map_or(code, |(_, two)| two)
+}
+
+/// A value of the data (a file name, a name, a reference) isolated from the text around it
+/// (`<bdi>`: in the direction of its own first strong letter), so that the page's direction
+/// never reorders it, and marked `data-value` with its exact text: the browser test compares
+/// what is rendered with it.
+pub(crate) fn value(text: &str) -> maud::Markup {
+    maud::html! { bdi data-value=(text) { (text) } }
+}
+
+/// A value that reads left to right whatever the page's direction (hashes, sizes, numbers with
+/// units, dates, coordinates, media types), isolated and marked as [`value`] is.
+pub(crate) fn ltr_value(text: &str) -> maud::Markup {
+    maud::html! { bdi dir="ltr" data-value=(text) { (text) } }
+}
+
+/// A size in bytes, as a left-to-right value (`3.4 KiB`).
+pub(crate) fn size(n: u64) -> maud::Markup {
+    ltr_value(&bytes_text(n))
+}
+
+/// An item's short hash (its first 12 hex digits), as a left-to-right value.
+pub(crate) fn hash(sha: &str) -> maud::Markup {
+    ltr_value(short(sha))
 }
 
 #[derive(Deserialize)]
@@ -139,10 +245,34 @@ mod tests {
         assert_eq!(
             time_markup("2026-12-02T00:17:51.140565Z").into_string(),
             "<time datetime=\"2026-12-02T00:17:51.140565Z\" title=\"2026-12-02T00:17:51.140565Z\">\
-             <bdi dir=\"ltr\">2026-12-02 00:17 UTC</bdi></time>"
+             <bdi dir=\"ltr\" data-value=\"2026-12-02 00:17 UTC\">2026-12-02 00:17 UTC</bdi></time>"
         );
         assert!(time_markup("yesterday")
             .into_string()
             .contains(">yesterday<"));
+    }
+
+    #[test]
+    fn detected_languages_as_bcp47_tags() {
+        assert_eq!(super::lang_tag("ara"), "ar");
+        assert_eq!(super::lang_tag("pes"), "fa");
+        assert_eq!(super::lang_tag("ckb"), "ckb");
+        assert_eq!(super::lang_tag("en"), "en");
+    }
+
+    #[test]
+    fn values_are_isolated_and_marked_with_their_text() {
+        assert_eq!(
+            super::size(3482).into_string(),
+            "<bdi dir=\"ltr\" data-value=\"3.4 KiB\">3.4 KiB</bdi>"
+        );
+        assert_eq!(
+            super::value("شهادة <1>.txt").into_string(),
+            "<bdi data-value=\"شهادة &lt;1&gt;.txt\">شهادة &lt;1&gt;.txt</bdi>"
+        );
+        assert_eq!(
+            super::hash(&"ab".repeat(32)).into_string(),
+            "<bdi dir=\"ltr\" data-value=\"abababababab\">abababababab</bdi>"
+        );
     }
 }

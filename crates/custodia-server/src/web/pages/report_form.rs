@@ -39,7 +39,7 @@ fn shell(lang: FormLang, status: StatusCode, body: Markup) -> Response {
                 style { (maud::PreEscaped(STYLE)) }
             }
             body {
-                nav {
+                nav aria-label=(lang.t("language")) {
                     @for other in FormLang::ALL {
                         @if other == lang {
                             strong lang=(other.code()) { (other.name()) } " "
@@ -48,7 +48,7 @@ fn shell(lang: FormLang, status: StatusCode, body: Markup) -> Response {
                         }
                     }
                 }
-                (body)
+                main { (body) }
             }
         }
     };

@@ -12,7 +12,7 @@ use custodia_vault::stats::{MonthCount, Stats};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::refused;
+use super::{ltr_value, refused, value};
 use crate::web::{error_page, layout, Viewer};
 use crate::AppState;
 
@@ -327,7 +327,7 @@ pub async fn reports(
                     } }
                     tbody {
                         @for m in &months {
-                            tr { th scope="row" { bdi dir="ltr" { (m.month) } } td { (m.filed) } td { (m.finalised) } }
+                            tr { th scope="row" { (ltr_value(&m.month)) } td { (m.filed) } td { (m.finalised) } }
                         }
                     }
                 }
@@ -347,7 +347,7 @@ pub async fn reports(
                             }
                             @for row in &table.rows {
                                 tr {
-                                    th scope="row" { bdi { (row[0]) } }
+                                    th scope="row" { (value(&row[0])) }
                                     @for cell in &row[1..] { td { bdi { (cell) } } }
                                 }
                             }

@@ -10,7 +10,7 @@ use custodia_vault::requests::RequestFiling;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{refused, request_state, short, CsrfForm, CsrfOnly};
+use super::{hash, ltr_value, refused, request_state, value, CsrfForm, CsrfOnly};
 use crate::web::{encode, error_page, layout, Viewer};
 use crate::AppState;
 
@@ -33,11 +33,11 @@ pub async fn requests(State(state): State<AppState>, v: Viewer) -> Response {
                     @for r in &list {
                         tr {
                             td { a href={"/requests/" (encode(&r.id))} { (r.id) } }
-                            td { bdi { (r.authority) } }
+                            td { (value(&r.authority)) }
                             td { bdi { (r.case_ref.as_deref().unwrap_or("—")) } }
                             td { span class={"state state-" (r.state)} { (request_state(&v, &r.state)) } }
                             td { (request_state(&v, &r.waiting_for)) }
-                            td { bdi dir="ltr" { (r.deadline.as_deref().unwrap_or("—")) } }
+                            td { (ltr_value(r.deadline.as_deref().unwrap_or("—"))) }
                         }
                     }
                 }
@@ -167,7 +167,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
                         (request_state(&v, &view.waiting_for))
                         @for w in &view.waits_on { br; bdi { (w.organisation) } " — " (v.n("items-count", w.items as u64)) @if !w.liaisons.is_empty() { " (" (w.liaisons.join(", ")) ")" } }
                     }
-                    @if let Some(d) = &view.deadline { dt { (v.t("req-deadline")) } dd { bdi dir="ltr" { (d) } @if let Some(n) = view.days_left { " " bdi { "(" (v.n("days-left", n.max(0) as u64)) ")" } } } }
+                    @if let Some(d) = &view.deadline { dt { (v.t("req-deadline")) } dd { (ltr_value(d)) @if let Some(n) = view.days_left { " " bdi { "(" (v.n("days-left", n.max(0) as u64)) ")" } } } }
                 }
             }
             div class="card" {
@@ -183,7 +183,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
                     tbody {
                         @for i in &view.items {
                             tr {
-                                td { a class="mono" href={"/items/" (i.sha256)} { bdi dir="ltr" { (short(&i.sha256)) } } }
+                                td { a class="mono" href={"/items/" (i.sha256)} { (hash(&i.sha256)) } }
                                 td { (request_state(&v, i.status.as_str())) }
                                 td { @for (n, o) in i.originators.iter().enumerate() { @if n > 0 { ", " } bdi { (o) } } }
                                 td { (item_reason(&v, i.reason.as_deref().unwrap_or(""))) }

@@ -6,6 +6,7 @@ use custodia_vault::custodia_search::Sort;
 use maud::html;
 use serde::Deserialize;
 
+use super::{ltr_value, value};
 use crate::web::{encode, highlighted, layout, mostly_arabic, Viewer};
 use crate::AppState;
 
@@ -88,13 +89,13 @@ pub async fn search(
                         ol class="hits" {
                             @for hit in &report.results.hits {
                                 li class="hit" {
-                                    a href={"/items/" (hit.item)} dir="auto" class="hit-title" { (hit.path) }
+                                    a href={"/items/" (hit.item)} class="hit-title" { (value(&hit.path)) }
                                     " "
-                                    span class="note" { bdi { (hit.kind) } " · " bdi dir="ltr" { (hit.mime) } @if let Some(l) = &hit.language { " · " bdi { (l) } } }
+                                    span class="note" { bdi { (hit.kind) } " · " (ltr_value(&hit.mime)) @if let Some(l) = &hit.language { " · " bdi { (l) } } }
                                     @if hit.snippet.rtl != query_arabic && !hit.snippet.text.is_empty() && !hit.snippet.highlights.is_empty() {
                                         " " span class="tag cross" { (v.t("search-cross_script")) }
                                     }
-                                    p class="snippet" dir=(if hit.snippet.rtl { "rtl" } else { "auto" }) lang=[hit.language.as_deref()] {
+                                    p class="snippet" dir=(if hit.snippet.rtl { "rtl" } else { "auto" }) lang=[hit.language.as_deref().map(super::lang_tag)] {
                                         (highlighted(&hit.snippet.text, &hit.snippet.highlights))
                                     }
                                     @if !v.who.cases.is_empty() || v.is(custodia_vault::custodia_access::Role::Custodian) {

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
-use super::{refused, short};
+use super::{hash, refused};
 use crate::web::{layout, Viewer};
 use crate::AppState;
 
@@ -37,7 +37,7 @@ pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
                             }
                             td dir="auto" { (p.protective_measures.to_string()) }
                             td { (p.scope.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }
-                            td { @for s in &p.statements { a class="mono" href={"/items/" (s)} { (short(s)) } " " } }
+                            td { @for s in &p.statements { a class="mono" href={"/items/" (s)} { (hash(s)) } " " } }
                         }
                     }
                 }
