@@ -813,7 +813,18 @@ fn match_sampled(
         })
         .collect();
     if !same_list {
-        share_with_far_better(&mut candidates, threshold);
+        // Two candidates of one record that carry one identity document are one person (a
+        // traveller on two countries' lists) and do not compete: both pairs are right. (Only
+        // a shared document: similar names and dates are what namesakes have too.)
+        let one_person = |x: &Candidate, y: &Candidate| {
+            let (a, b) = if x.left_index == y.left_index {
+                (&others[x.right_index], &others[y.right_index])
+            } else {
+                (&prepared_left[x.left_index], &prepared_left[y.left_index])
+            };
+            a.identifiers.iter().any(|i| b.identifiers.contains(i))
+        };
+        share_with_far_better(&mut candidates, threshold, one_person);
     }
     candidates.sort_by(|a, b| {
         b.comparison
@@ -886,7 +897,11 @@ const FAR_AHEAD: f64 = 3.0;
 /// explanation, and it is dropped if it falls below the threshold. Pairs close to the best
 /// keep their scores: only a clear lead decides. (Not for one list, whose duplicates come in
 /// groups of any size.)
-fn share_with_far_better(candidates: &mut Vec<Candidate>, threshold: f64) {
+fn share_with_far_better(
+    candidates: &mut Vec<Candidate>,
+    threshold: f64,
+    one_person: impl Fn(&Candidate, &Candidate) -> bool,
+) {
     let log_odds = |c: &Candidate| c.comparison.base_log_odds + c.comparison.evidence_sum;
     let mut best: HashMap<(bool, usize), Vec<(f64, usize)>> = HashMap::new();
     for (n, c) in candidates.iter().enumerate() {
@@ -901,7 +916,11 @@ fn share_with_far_better(candidates: &mut Vec<Candidate>, threshold: f64) {
         let mut sum = 0.0;
         for side in sides(c, false) {
             for &(other, m) in &best[&side] {
-                if m != n && other >= own + FAR_AHEAD && !ahead.contains(&m) {
+                if m != n
+                    && other >= own + FAR_AHEAD
+                    && !ahead.contains(&m)
+                    && !one_person(c, &candidates[m])
+                {
                     ahead.push(m);
                     sum += other.min(700.0).exp();
                 }
@@ -1234,6 +1253,109 @@ mod tests {
         assert_eq!(one.candidates.len(), 1);
         assert_eq!(one.candidates[0].right, "r1");
         assert_eq!(one.above_threshold, 2);
+    }
+
+    #[test]
+    fn candidates_sharing_a_passport_do_not_compete() {
+        // A traveller on two countries' lists (one passport), beside a namesake: both of the
+        // traveller's pairs stand, although one is far behind the other.
+        let passport = |id: &str, name: &str, date: BirthDate, number: &str| Person {
+            identifiers: Identifier::new(IdentifierKind::Passport, number)
+                .into_iter()
+                .collect(),
+            ..dated(id, name, date)
+        };
+        let left = vec![Person {
+            birth_places: vec!["ليل".into()],
+            ..person("l", "أحمد عادل بن خالد", Some(1992))
+        }];
+        let right = vec![
+            Person {
+                father_names: vec!["Adil".into()],
+                birth_places: vec!["Lille".into()],
+                ..passport("gb", "BIN KHALID, Ahmed", day(1992, 7, 23), "26DW81854")
+            },
+            passport("fr", "Ahmed BEN KHALID", day(1992, 7, 23), "26DW81854"),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        assert_eq!(run.candidates.len(), 2, "{run:?}");
+        for c in &run.candidates {
+            assert!(
+                c.comparison
+                    .evidence
+                    .iter()
+                    .all(|e| e.feature != "better_candidate"),
+                "{c:?}"
+            );
+        }
+        // Without the shared passport the pair far behind shares its odds.
+        let mut apart = right.clone();
+        apart[1].identifiers = Identifier::new(IdentifierKind::Passport, "11AA22222")
+            .into_iter()
+            .collect();
+        let run = match_lists(&left, Some(&apart), 0.0);
+        let behind = run.candidates.iter().find(|c| c.right == "fr").unwrap();
+        assert!(
+            behind
+                .comparison
+                .evidence
+                .iter()
+                .any(|e| e.feature == "better_candidate"),
+            "{behind:?}"
+        );
+    }
+
+    #[test]
+    fn a_father_one_generation_off_is_no_conflict() {
+        // The camp's clerk wrote the grandfather in the father's column; the other list has the
+        // father, whom the camp's own chain of names carries second.
+        let camp = Person {
+            father_names: vec!["Ibrahim".into()],
+            ..person("camp", "Younes Ali Chaoui", None)
+        };
+        let list = Person {
+            father_names: vec!["Aly".into()],
+            ..person("list", "Younes Chaoui", None)
+        };
+        let c = compare_persons(&camp, &list);
+        let father = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "father_name")
+            .unwrap();
+        assert_eq!(father.weight, 0.0, "{father:?}");
+        // The grandfather given apart in its own column.
+        let camp = Person {
+            grandfather_names: vec!["Bernard".into()],
+            ..person("camp", "Florian Le Blanc", None)
+        };
+        let list = Person {
+            father_names: vec!["Bernard".into()],
+            ..person("list", "Florian Blanc", None)
+        };
+        let c = compare_persons(&camp, &list);
+        let father = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "father_name")
+            .unwrap();
+        assert_eq!(father.weight, 0.0, "{father:?}");
+        // Fathers that differ and appear nowhere else still speak against.
+        let other = Person {
+            father_names: vec!["Hassan".into()],
+            ..person("list", "Younes Chaoui", None)
+        };
+        let camp = Person {
+            father_names: vec!["Ibrahim".into()],
+            ..person("camp", "Younes Ali Chaoui", None)
+        };
+        let c = compare_persons(&camp, &other);
+        let father = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "father_name")
+            .unwrap();
+        assert!(father.weight < -2.0, "{father:?}");
     }
 
     #[test]

@@ -43,6 +43,7 @@ levels! {
     FatherDiffers = "father_name" "differs",
     FatherInName = "father_name" "in_full_name",
     FatherNotInName = "father_name" "not_in_full_name",
+    FatherOtherGeneration = "father_name" "other_generation",
     DateSameDay = "birth_date" "same_day",
     DateDayMonthSwapped = "birth_date" "day_month_swapped",
     DateDigitsSwapped = "birth_date" "digits_swapped",

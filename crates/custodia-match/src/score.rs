@@ -122,6 +122,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         kunyas,
         nisbas,
         fathers: parsed.fathers.into_iter().map(Part::new).collect(),
+        grandfathers: parsed.grandfathers.into_iter().map(Part::new).collect(),
         dates: person.birth_dates.clone(),
         places: parsed.places,
         nationalities: person.nationalities.clone(),
@@ -141,6 +142,8 @@ pub(crate) struct Prepared {
     pub kunyas: Vec<Part>,
     pub nisbas: Vec<&'static str>,
     pub fathers: Vec<Part>,
+    /// Grandfathers' names given apart (only to tell a clerk's shift of generations).
+    pub grandfathers: Vec<Part>,
     pub dates: Vec<BirthDate>,
     pub places: Vec<String>,
     pub nationalities: Vec<String>,
@@ -193,6 +196,7 @@ pub(crate) fn normalise_value(text: &str) -> String {
 pub(crate) struct Parsed {
     names: Vec<Vec<NamePart>>,
     fathers: Vec<NamePart>,
+    grandfathers: Vec<NamePart>,
     places: Vec<String>,
     residence: Vec<(Residence, String)>,
     address_words: Vec<Vec<String>>,
@@ -208,6 +212,11 @@ pub(crate) fn parse(person: &Person) -> Parsed {
         .collect();
     let fathers = person
         .father_names
+        .iter()
+        .flat_map(|n| parse_name(n).into_iter().take(1))
+        .collect();
+    let grandfathers = person
+        .grandfather_names
         .iter()
         .flat_map(|n| parse_name(n).into_iter().take(1))
         .collect();
@@ -240,6 +249,7 @@ pub(crate) fn parse(person: &Person) -> Parsed {
     Parsed {
         names,
         fathers,
+        grandfathers,
         places,
         residence,
         address_words,
@@ -362,6 +372,7 @@ impl Vocabulary {
             .flatten()
             .chain(&mut p.kunyas)
             .chain(&mut p.fathers)
+            .chain(&mut p.grandfathers)
         {
             part.id = self.intern(&part.part);
             part.form_id = match &part.part.form {
@@ -878,6 +889,10 @@ fn father_evidence(
                     ),
                     prior_weight: 0.0,
                 }
+            } else if let Some(crossed) =
+                other_generation(fa, b, explain).or_else(|| other_generation(fb, a, explain))
+            {
+                crossed
             } else {
                 Evidence {
                     feature: "father_name",
@@ -896,6 +911,38 @@ fn father_evidence(
     }
 }
 
+/// Whether `father` is the other's father by its chain of names or its grandfather given apart:
+/// a clerk who writes the grandfather in the father's column (or the chain one generation off)
+/// moves a name between generations. Fathers that differ then prove nothing either way; the
+/// names' own evidence decides.
+fn other_generation(father: &Part, other: &Prepared, explain: bool) -> Option<Evidence> {
+    // Only the father's place in an Arabic chain (the second of three or more parts): a later
+    // part may be a family name, which strangers share.
+    let in_chain = other.variants.first().is_some_and(|name| {
+        name.len() >= 3 && part_similarity(&name[1].part, &father.part) >= 0.85
+    });
+    let as_grandfather = other
+        .grandfathers
+        .iter()
+        .any(|g| part_similarity(&g.part, &father.part) >= 0.85);
+    (in_chain || as_grandfather).then(|| Evidence {
+        feature: "father_name",
+        weight: 0.0,
+        detail: text!(
+            explain,
+            "{} is the other's {} (a generation shifted by a clerk, or another person)",
+            father.part.word,
+            if as_grandfather {
+                "grandfather"
+            } else {
+                "father by its name's chain"
+            }
+        ),
+        factors: Factors::one(Level::FatherOtherGeneration, 0.0),
+        prior_weight: 0.0,
+    })
+}
+
 fn father_in_name(
     father: &Part,
     other: &Prepared,
@@ -904,7 +951,8 @@ fn father_in_name(
 ) -> Option<Evidence> {
     let name = other.variants.first()?;
     if name.len() < 3 {
-        return None;
+        // Too short to carry a father; only a grandfather given apart says anything.
+        return other_generation(father, other, explain);
     }
     let found = name[1..]
         .iter()
@@ -924,6 +972,8 @@ fn father_in_name(
             ),
             prior_weight: 0.0,
         }
+    } else if let Some(crossed) = other_generation(father, other, explain) {
+        crossed
     } else {
         // A full name of three or more parts carries the father's name second; a different
         // one there speaks against, if less than a father's name given apart (it may be a
@@ -965,12 +1015,15 @@ fn show(date: &BirthDate) -> String {
 }
 
 /// The most and the least evidence two dates of birth give ([`compare_dates`]).
-const DATE_MOST: f64 = 6.5;
+const DATE_MOST: f64 = 8.5;
 const DATE_LEAST: f64 = -12.0;
 
 /// Weights are log-likelihood ratios, discounted for clustering of birthdays and clerical
 /// errors: a random other person shares a given day with odds of about 1 in 15,000, a month
-/// 1 in 500, a year 1 in 40.
+/// 1 in 500, a year 1 in 40. The same full day weighs most (8.5: of one person, a third of
+/// the pairs still agree to the day after placeholders and slips): against a long list, a
+/// common own name with the same full date is rarer than the name alone can say. A year
+/// alone stays low (2.3): brothers and cousins are born a few years apart, often the same.
 fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
     use BirthDate::*;
     let detail = |what: &str| text!(explain, "{} vs {}: {what}", show(a), show(b));
@@ -995,7 +1048,7 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             },
         ) => {
             if (ya, ma, da) == (yb, mb, db) {
-                return e(Level::DateSameDay, 6.5, "same day");
+                return e(Level::DateSameDay, 8.5, "same day");
             }
             if ya == yb && ma == db && da == mb {
                 return e(Level::DateDayMonthSwapped, 3.5, "day and month swapped");
