@@ -1306,6 +1306,53 @@ mod tests {
     }
 
     #[test]
+    fn two_common_names_a_letter_apart_are_two_names() {
+        // Beslan and Ruslan are both carried by many; a pair of them is not a slip of the pen.
+        let mut right: Vec<Person> = (0..40)
+            .flat_map(|i| {
+                [
+                    person(
+                        &format!("r{i}"),
+                        &format!("Ruslan Family{}", i * 7919 % 1000),
+                        None,
+                    ),
+                    person(
+                        &format!("b{i}"),
+                        &format!("Beslan Kin{}", i * 104_729 % 1000),
+                        None,
+                    ),
+                ]
+            })
+            .collect();
+        right.push(person("ruslan", "Ruslan Israilov", Some(1991)));
+        let left = vec![
+            person("beslan", "Beslan Israilov", Some(1991)),
+            person("typo", "Ruslam Israilov", Some(1991)),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let pair = |l: &str| {
+            run.candidates
+                .iter()
+                .find(|c| c.left == l && c.right == "ruslan")
+                .map(|c| {
+                    c.comparison
+                        .evidence
+                        .iter()
+                        .find(|e| e.feature == "name")
+                        .unwrap()
+                        .detail
+                        .clone()
+                })
+        };
+        // Their own names differ; a slip that makes a string no one else carries still pairs.
+        if let Some(detail) = pair("beslan") {
+            assert!(!detail.contains("beslan ~ ruslan"), "{detail}");
+        }
+        let typo = pair("typo").expect("the slip is compared");
+        assert!(typo.contains("ruslam ~ ruslan"), "{typo}");
+    }
+
+    #[test]
     fn a_father_one_generation_off_is_no_conflict() {
         // The camp's clerk wrote the grandfather in the father's column; the other list has the
         // father, whom the camp's own chain of names carries second.

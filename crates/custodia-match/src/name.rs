@@ -634,8 +634,12 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
 /// The key (consonant classes, initial-vowel mark) and the form (with vowels a/i/u).
 fn reduce(sounds: &[Sound]) -> (String, String, Vec<u8>) {
     let mut sounds: Vec<Sound> = sounds.to_vec();
-    // A final h is silent or dropped by many spellings (Abdullah / Abdulla, Fatimah / Fatima).
+    // A final h is silent or dropped by many spellings (Abdullah / Abdulla, Fatimah / Fatima),
+    // unless it is the second of two consonants: طه is Taha, whose h every spelling keeps.
     while let Some(Sound::Consonant(b'h')) = sounds.last() {
+        if let [Sound::Consonant(_), Sound::Consonant(_)] = sounds[..] {
+            break;
+        }
         sounds.pop();
     }
     let mut key = String::new();
@@ -1528,6 +1532,8 @@ mod tests {
             assert!(sim(a, b) < 0.7, "{a} / {b}: {}", sim(a, b));
         }
         assert!(sim("محمود", "Mohamed") < 0.7);
+        // A two-letter name keeps its final h: طه is Taha.
+        assert_eq!(sim("طه", "Taha"), 1.0);
         for (a, b) in [
             ("Mohamed", "Muhammad"),
             ("Mohammed", "Mohamad"),

@@ -502,6 +502,12 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
             } else {
                 part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
             };
+            let s = if s < 0.999 && s >= PART_FLOOR && two_names_a_letter_apart(pa, pb, vocabulary)
+            {
+                0.0
+            } else {
+                s
+            };
             if s >= PART_FLOOR {
                 pairs[count] = (s, i as u8, j as u8);
                 close[i][j] = true;
@@ -617,6 +623,17 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
 /// common: a slip of the pen turns a common name into a string no one else carries.
 const SLIP_RARE: f64 = 8.0;
 const SLIP_COMMON: f64 = 6.0;
+
+/// Whether two Latin spellings one letter apart, as long as each other, are two names rather
+/// than a slip: both are carried by several persons of the lists (Beslan / Ruslan, Jamal /
+/// Kamal, Amin / Amir). A slip of the pen makes a string few others carry.
+fn two_names_a_letter_apart(a: &Part, b: &Part, vocabulary: &Vocabulary) -> bool {
+    a.part.form.is_some()
+        && b.part.form.is_some()
+        && a.part.key.len() == b.part.key.len()
+        && a.part.key != b.part.key
+        && vocabulary.weight(a.id).max(vocabulary.weight(b.id)) < SLIP_RARE
+}
 
 /// Whether two own names that do not pair are one letter apart by a slip (Adil / Adio, Qasim /
 /// Kanim): one is common and the other is carried by no one else. Two common names one letter
