@@ -502,7 +502,8 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
             } else {
                 part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
             };
-            let s = if s < 0.999 && s >= PART_FLOOR && two_names_a_letter_apart(pa, pb, vocabulary)
+            let s = if (PART_FLOOR..0.999).contains(&s)
+                && two_names_a_letter_apart(pa, pb, vocabulary)
             {
                 0.0
             } else {
