@@ -339,7 +339,11 @@ async fn record(
         let main_frame = main_frame.clone();
         tokio::spawn(async move {
             loop {
+                // In the order the browser sent them: a request before its response, data
+                // and end (select! would otherwise pick among waiting events at random, and a
+                // response handled before its request would be lost).
                 tokio::select! {
+                    biased;
                     Some(e) = requests.next() => {
                         lock(&recorder).request(&e, main_frame.as_deref());
                     }
