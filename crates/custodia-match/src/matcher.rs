@@ -1354,55 +1354,38 @@ mod tests {
 
     #[test]
     fn a_father_one_generation_off_is_no_conflict() {
+        // The father's evidence between a camp's row and a list's row.
+        let father_weight =
+            |camp_name: &str, fathers: &[&str], grandfathers: &[&str], list_father: &str| {
+                let camp = Person {
+                    father_names: fathers.iter().map(|f| f.to_string()).collect(),
+                    grandfather_names: grandfathers.iter().map(|g| g.to_string()).collect(),
+                    ..person("camp", camp_name, None)
+                };
+                let list = Person {
+                    father_names: vec![list_father.into()],
+                    ..person("list", "Younes Chaoui", None)
+                };
+                let c = compare_persons(&camp, &list);
+                c.evidence
+                    .iter()
+                    .find(|e| e.feature == "father_name")
+                    .map(|e| e.weight)
+                    .unwrap()
+            };
         // The camp's clerk wrote the grandfather in the father's column; the other list has the
         // father, whom the camp's own chain of names carries second.
-        let camp = Person {
-            father_names: vec!["Ibrahim".into()],
-            ..person("camp", "Younes Ali Chaoui", None)
-        };
-        let list = Person {
-            father_names: vec!["Aly".into()],
-            ..person("list", "Younes Chaoui", None)
-        };
-        let c = compare_persons(&camp, &list);
-        let father = c
-            .evidence
-            .iter()
-            .find(|e| e.feature == "father_name")
-            .unwrap();
-        assert_eq!(father.weight, 0.0, "{father:?}");
+        assert_eq!(
+            father_weight("Younes Ali Chaoui", &["Ibrahim"], &[], "Aly"),
+            0.0
+        );
         // The grandfather given apart in its own column.
-        let camp = Person {
-            grandfather_names: vec!["Bernard".into()],
-            ..person("camp", "Florian Le Blanc", None)
-        };
-        let list = Person {
-            father_names: vec!["Bernard".into()],
-            ..person("list", "Florian Blanc", None)
-        };
-        let c = compare_persons(&camp, &list);
-        let father = c
-            .evidence
-            .iter()
-            .find(|e| e.feature == "father_name")
-            .unwrap();
-        assert_eq!(father.weight, 0.0, "{father:?}");
+        assert_eq!(
+            father_weight("Younes Chaoui", &[], &["Bernard"], "Bernard"),
+            0.0
+        );
         // Fathers that differ and appear nowhere else still speak against.
-        let other = Person {
-            father_names: vec!["Hassan".into()],
-            ..person("list", "Younes Chaoui", None)
-        };
-        let camp = Person {
-            father_names: vec!["Ibrahim".into()],
-            ..person("camp", "Younes Ali Chaoui", None)
-        };
-        let c = compare_persons(&camp, &other);
-        let father = c
-            .evidence
-            .iter()
-            .find(|e| e.feature == "father_name")
-            .unwrap();
-        assert!(father.weight < -2.0, "{father:?}");
+        assert!(father_weight("Younes Ali Chaoui", &["Ibrahim"], &[], "Hassan") < -2.0);
     }
 
     #[test]
