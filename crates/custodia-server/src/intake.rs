@@ -118,7 +118,9 @@ impl Intake {
             return Err(Refusal::new(
                 StatusCode::FORBIDDEN,
                 "token",
-                format!("the challenge token was sent too soon after it was issued; wait {TOKEN_MIN_AGE} seconds"),
+                format!(
+                    "the challenge token was sent too soon after it was issued; wait {TOKEN_MIN_AGE} seconds"
+                ),
             ));
         }
         if age > TOKEN_MAX_AGE {
@@ -240,7 +242,7 @@ pub fn router(state: AppState) -> std::io::Result<axum::Router> {
         app: state,
         intake: Arc::new(Intake::new()?),
     };
-    Ok(axum::Router::new()
+    let app = axum::Router::new()
         .route("/report", get(form_page).post(form_submit))
         .route("/api/v1/public/harm-reports/challenge", get(challenge))
         .route(
@@ -261,19 +263,13 @@ pub fn router(state: AppState) -> std::io::Result<axum::Router> {
             HeaderValue::from_static(
                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
+        ));
+    Ok(
+        crate::baseline_headers(app).layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
-        )))
+        )),
+    )
 }
 
 /// Serves the reporting point until `shutdown` completes.
@@ -282,12 +278,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state)?.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    crate::serve_router(router(state)?, listener, shutdown).await
 }
 
 /// The client's address, for the rate limit only: the peer, or behind a trusted proxy the
@@ -598,7 +589,9 @@ async fn api_submit_inner(
         return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             "nonce",
-            format!("`X-Custodia-Nonce` does not solve the challenge: SHA-256(token \":\" nonce) must begin with {DIFFICULTY} zero bits"),
+            format!(
+                "`X-Custodia-Nonce` does not solve the challenge: SHA-256(token \":\" nonce) must begin with {DIFFICULTY} zero bits"
+            ),
         ));
     }
     state.intake.spend(&token)?;

@@ -545,7 +545,8 @@ pub fn router(state: AppState) -> axum::Router {
         .with_state(state.clone())
         .split_for_parts();
     let openapi = Arc::new(openapi::complete(openapi));
-    api.merge(web::routes().with_state(state))
+    let app = api
+        .merge(web::routes().with_state(state))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {
@@ -557,15 +558,8 @@ pub fn router(state: AppState) -> axum::Router {
         .layer(axum::middleware::from_fn(guard::refuse_unstorable_input))
         .layer(axum::middleware::from_fn(guard::json_errors))
         .layer(axum::middleware::from_fn(log_request))
-        .layer(axum::middleware::from_fn(content_security_policy))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
+        .layer(axum::middleware::from_fn(content_security_policy));
+    baseline_headers(app)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
@@ -629,19 +623,44 @@ async fn log_request(request: axum::extract::Request, next: axum::middleware::Ne
     response
 }
 
-/// Serves until `shutdown` completes; then stops taking requests and lets those in flight
-/// finish (the caller bounds how long).
-pub async fn serve(
-    state: AppState,
+/// The headers every listener's answers carry: no guessing of content types, and no address
+/// passed on to where a link leads.
+pub(crate) fn baseline_headers<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+) -> axum::Router<S> {
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// Serves `router` on `listener` until `shutdown` completes; then stops taking requests and
+/// lets those in flight finish (the caller bounds how long). Every listener is served so.
+pub(crate) async fn serve_router(
+    router: axum::Router,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Serves the application until `shutdown` completes ([`serve_router`]).
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_router(router(state), listener, shutdown).await
 }
 
 // --- who is calling ----------------------------------------------------------------------

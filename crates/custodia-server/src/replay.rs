@@ -15,7 +15,6 @@
 //! again and is recorded in the custody log, as every preview and download is.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -25,7 +24,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use custodia_vault::custodia_access::Action;
 use custodia_vault::custodia_blobstore::ContentHash;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 
@@ -170,7 +168,7 @@ fn frame_src(origin: &str, token: &str, url: &str, started_at: &str) -> String {
 
 /// The replay listener's routes: ReplayWeb.page's files and tokens' WACZ bytes, nothing else.
 pub fn router(state: AppState) -> axum::Router {
-    axum::Router::new()
+    let app = axum::Router::new()
         .route("/replay/index.html", get(index))
         .route("/replay/ui.js", get(|| async { script(UI_JS) }))
         .route("/replay/sw.js", get(|| async { script(SW_JS) }))
@@ -186,15 +184,8 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/replay/source/{token}", get(source))
         .fallback(|| async { not_found() })
         .with_state(state)
-        .layer(axum::middleware::from_fn(crate::log_request))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
+        .layer(axum::middleware::from_fn(crate::log_request));
+    crate::baseline_headers(app)
 }
 
 /// Serves the replay listener until `shutdown` completes.
@@ -203,12 +194,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    crate::serve_router(router(state), listener, shutdown).await
 }
 
 fn not_found() -> Response {
