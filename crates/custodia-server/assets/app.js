@@ -102,7 +102,53 @@ async function upload(form) {
   }
 }
 
+// The buttons that copy an item's full hash (the page shows its first digits): to the
+// clipboard where the browser allows it (pages served over HTTPS or from this machine), else
+// the hash is put in a field of its own and selected, for the person to copy. The buttons are
+// hidden until this script shows them, since nothing else makes them work.
+async function copyHash(button) {
+  const text = button.dataset.copy;
+  const say = (message) => {
+    let status = button.parentElement.querySelector(".copy-status");
+    if (!status) {
+      status = document.createElement("span");
+      status.className = "copy-status note";
+      status.setAttribute("role", "status");
+      button.parentElement.append(status);
+    }
+    status.textContent = message;
+  };
+  if (window.isSecureContext && navigator.clipboard) {
+    try {
+      await navigator.clipboard.writeText(text);
+      say(button.dataset.done);
+      return;
+    } catch (_) { /* refused: select it instead */ }
+  }
+  let field = button.parentElement.querySelector("input.copy-field");
+  if (!field) {
+    field = document.createElement("input");
+    field.className = "copy-field mono";
+    field.readOnly = true;
+    field.dir = "ltr";
+    field.setAttribute("aria-label", button.title);
+    field.value = text;
+    field.size = text.length;
+    button.after(field);
+  }
+  field.focus();
+  field.select();
+  // The older way to copy a selection still works on pages without a clipboard.
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch (_) { copied = false; }
+  say(copied ? button.dataset.done : button.dataset.select);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => copyHash(button));
+  }
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.submit());
   }

@@ -338,16 +338,29 @@ async fn sizes_hashes_and_times_are_isolated() {
     let html = app.page("/items", Some(&app.admin), "ar").await;
     // Each marked with its text, which the browser test compares with what is rendered.
     let ltr = |text: &str| format!("<bdi dir=\"ltr\" data-value=\"{text}\">{text}</bdi>");
-    assert!(html.contains(&ltr("41 B")), "{html}");
+    // A size in Arabic keeps Latin digits (CLDR's default for Arabic), left to right, the
+    // number of bytes beside.
+    assert!(
+        html.contains("<bdi dir=\"ltr\" data-value=\"41 B\" data-raw=\"41\">41 B</bdi>"),
+        "{html}"
+    );
     assert!(html.contains(&ltr(&app.item[..12])));
     let html = app
         .page(&format!("/items/{}", app.item), Some(&app.admin), "ar")
         .await;
     assert!(html.contains(&ltr(&app.item)));
     assert!(html.contains("<bdi>(41 بايتًا)</bdi>"), "{html}");
-    // Times to the minute, the full value on hover.
+    // Times as Arabic writes them, in Arabic script and so right to left, with the zone's
+    // offset; the full value on hover and in `data-raw`.
     assert!(html.contains("<time datetime=\""), "{html}");
-    assert!(html.contains(" UTC</bdi></time>"), "{html}");
+    assert!(html.contains("غرينتش\u{200e}+0</bdi></time>"), "{html}");
+    assert!(html.contains("<bdi dir=\"rtl\" data-value=\""), "{html}");
+    // Sorani writes them in Arabic-Indic digits.
+    let html = app.page("/items", Some(&app.admin), "ckb").await;
+    assert!(
+        html.contains("<bdi dir=\"rtl\" data-value=\"٤١ B\" data-raw=\"41\">٤١ B</bdi>"),
+        "{html}"
+    );
 }
 
 /// The language chosen on `/language` is kept with the account: another browser (no cookie,

@@ -523,3 +523,75 @@ capture-artefacts = ملفات الالتقاط
 capture-replay = الصفحة المؤرشفة، معادة العرض
 capture-replay_note = تُعرض من ملف WACZ الخاص بالالتقاط عبر ReplayWeb.page، الذي يقدّمه هذا الخادم من عنوان منفصل؛ لا يُجلب شيء من الويب الحيّ. يبقى رابط العرض صالحاً ساعة واحدة: أعد تحميل هذه الصفحة لإعادة العرض.
 capture-replay_frame = إعادة عرض الصفحة المؤرشفة
+
+## Formatting and relative times
+time-now = الآن
+time-ago-minutes =
+    { $count ->
+        [zero] منذ { $count } دقيقة
+        [one] منذ دقيقة
+        [two] منذ دقيقتين
+        [few] منذ { $count } دقائق
+        [many] منذ { $count } دقيقة
+       *[other] منذ { $count } دقيقة
+    }
+time-in-minutes =
+    { $count ->
+        [zero] بعد { $count } دقيقة
+        [one] بعد دقيقة
+        [two] بعد دقيقتين
+        [few] بعد { $count } دقائق
+        [many] بعد { $count } دقيقة
+       *[other] بعد { $count } دقيقة
+    }
+time-ago-hours =
+    { $count ->
+        [zero] منذ { $count } ساعة
+        [one] منذ ساعة
+        [two] منذ ساعتين
+        [few] منذ { $count } ساعات
+        [many] منذ { $count } ساعة
+       *[other] منذ { $count } ساعة
+    }
+time-in-hours =
+    { $count ->
+        [zero] بعد { $count } ساعة
+        [one] بعد ساعة
+        [two] بعد ساعتين
+        [few] بعد { $count } ساعات
+        [many] بعد { $count } ساعة
+       *[other] بعد { $count } ساعة
+    }
+time-ago-days =
+    { $count ->
+        [zero] منذ { $count } يوم
+        [one] منذ يوم
+        [two] منذ يومين
+        [few] منذ { $count } أيام
+        [many] منذ { $count } يومًا
+       *[other] منذ { $count } يوم
+    }
+time-in-days =
+    { $count ->
+        [zero] بعد { $count } يوم
+        [one] بعد يوم
+        [two] بعد يومين
+        [few] بعد { $count } أيام
+        [many] بعد { $count } يومًا
+       *[other] بعد { $count } يوم
+    }
+copy-hash = نسخ
+copy-hash_label = نسخ بصمة SHA-256 كاملةً
+copy-done = نُسخت
+copy-selected = حُدِّدت: اضغط Ctrl+C لنسخها
+zone-title = المنطقة الزمنية
+zone-note = تُحفظ الأوقات بالتوقيت العالمي المنسق (UTC)؛ لا يغيّر هذا الاختيار إلا طريقة عرضها في هذا المتصفح.
+zone-choose = اعرض الأوقات بهذه المنطقة
+error-zone = لا توجد منطقة زمنية بهذا الاسم.
+
+## Map
+map-label = خريطة تفاعلية: للتكبير والتصغير استخدم الأزرار أو عجلة الفأرة أو مفتاحي + و −
+map-zoom_in = تكبير
+map-zoom_out = تصغير
+map-reset_north = توجيه الشمال إلى الأعلى
+map-close = إغلاق

@@ -486,3 +486,51 @@ capture-artefacts = پەڕگەکانی گرتن
 capture-replay = پەڕە ئەرشیفکراوەکە، دووبارە پیشاندراو
 capture-replay_note = لە فایلی WACZـی گرتنەکەوە بە ReplayWeb.page پیشان دەدرێت، کە ئەم ڕاژەکارە لە ناونیشانێکی جیاوە پێشکەشی دەکات؛ هیچ شتێک لە وێبی زیندووەوە ناهێنرێت. بەستەرەکەی بۆ یەک کاتژمێر کار دەکات: بۆ دووبارە پیشاندانەوە ئەم پەڕەیە نوێ بکەرەوە.
 capture-replay_frame = دووبارە پیشاندانی پەڕە ئەرشیفکراوەکە
+
+## Formatting and relative times
+time-now = ئێستا
+time-ago-minutes =
+    { $count ->
+        [one] { $count } خولەک لەمەوبەر
+       *[other] { $count } خولەک لەمەوبەر
+    }
+time-in-minutes =
+    { $count ->
+        [one] دوای { $count } خولەک
+       *[other] دوای { $count } خولەک
+    }
+time-ago-hours =
+    { $count ->
+        [one] { $count } کاتژمێر لەمەوبەر
+       *[other] { $count } کاتژمێر لەمەوبەر
+    }
+time-in-hours =
+    { $count ->
+        [one] دوای { $count } کاتژمێر
+       *[other] دوای { $count } کاتژمێر
+    }
+time-ago-days =
+    { $count ->
+        [one] { $count } ڕۆژ لەمەوبەر
+       *[other] { $count } ڕۆژ لەمەوبەر
+    }
+time-in-days =
+    { $count ->
+        [one] دوای { $count } ڕۆژ
+       *[other] دوای { $count } ڕۆژ
+    }
+copy-hash = لەبەرگرتنەوە
+copy-hash_label = لەبەرگرتنەوەی هاشی تەواوی SHA-256
+copy-done = لەبەرگیرایەوە
+copy-selected = دیاری کرا: بۆ لەبەرگرتنەوە Ctrl+C دابگرە
+zone-title = ناوچەی کات
+zone-note = کاتەکان بە UTC هەڵدەگیرێن؛ ئەم هەڵبژاردنە تەنها شێوەی پیشاندانیان لەم وێبگەڕەدا دەگۆڕێت.
+zone-choose = کاتەکان بەم ناوچەیە پیشان بدە
+error-zone = ناوچەیەکی کات بەم ناوە نییە.
+
+## Map
+map-label = نەخشەی کارلێک: بە دوگمەکان، تایەی ماوس یان کلیلەکانی + و − گەورە و بچووکی بکەرەوە
+map-zoom_in = گەورەکردن
+map-zoom_out = بچووککردنەوە
+map-reset_north = باکوور بۆ سەرەوە
+map-close = داخستن

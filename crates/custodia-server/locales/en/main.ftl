@@ -487,3 +487,51 @@ capture-artefacts = Files of the capture
 capture-replay = The archived page, replayed
 capture-replay_note = Played back from the capture's WACZ by ReplayWeb.page, served by this server from a separate address; nothing is fetched from the live web. The link to it lasts an hour: reload this page to replay again.
 capture-replay_frame = Replay of the archived page
+
+## Formatting and relative times
+time-now = just now
+time-ago-minutes =
+    { $count ->
+        [one] { $count } minute ago
+       *[other] { $count } minutes ago
+    }
+time-in-minutes =
+    { $count ->
+        [one] in { $count } minute
+       *[other] in { $count } minutes
+    }
+time-ago-hours =
+    { $count ->
+        [one] { $count } hour ago
+       *[other] { $count } hours ago
+    }
+time-in-hours =
+    { $count ->
+        [one] in { $count } hour
+       *[other] in { $count } hours
+    }
+time-ago-days =
+    { $count ->
+        [one] { $count } day ago
+       *[other] { $count } days ago
+    }
+time-in-days =
+    { $count ->
+        [one] in { $count } day
+       *[other] in { $count } days
+    }
+copy-hash = Copy
+copy-hash_label = Copy the full SHA-256 hash
+copy-done = Copied
+copy-selected = Selected: press Ctrl+C to copy
+zone-title = Time zone
+zone-note = Times are stored in UTC; this only changes how this browser shows them.
+zone-choose = Show times in this zone
+error-zone = There is no such time zone.
+
+## Map
+map-label = Interactive map: zoom with the buttons, the mouse wheel or the + and − keys
+map-zoom_in = Zoom in
+map-zoom_out = Zoom out
+map-reset_north = Turn north up
+map-close = Close

@@ -486,3 +486,51 @@ capture-artefacts = Fichiers de la capture
 capture-replay = La page archivée, rejouée
 capture-replay_note = Rejouée depuis le WACZ de la capture par ReplayWeb.page, servi par ce serveur depuis une adresse distincte ; rien n'est chargé depuis le web en direct. Le lien reste valable une heure : rechargez cette page pour rejouer à nouveau.
 capture-replay_frame = Relecture de la page archivée
+
+## Formatting and relative times
+time-now = à l'instant
+time-ago-minutes =
+    { $count ->
+        [one] il y a { $count } minute
+       *[other] il y a { $count } minutes
+    }
+time-in-minutes =
+    { $count ->
+        [one] dans { $count } minute
+       *[other] dans { $count } minutes
+    }
+time-ago-hours =
+    { $count ->
+        [one] il y a { $count } heure
+       *[other] il y a { $count } heures
+    }
+time-in-hours =
+    { $count ->
+        [one] dans { $count } heure
+       *[other] dans { $count } heures
+    }
+time-ago-days =
+    { $count ->
+        [one] il y a { $count } jour
+       *[other] il y a { $count } jours
+    }
+time-in-days =
+    { $count ->
+        [one] dans { $count } jour
+       *[other] dans { $count } jours
+    }
+copy-hash = Copier
+copy-hash_label = Copier l'empreinte SHA-256 complète
+copy-done = Copié
+copy-selected = Sélectionné : appuyez sur Ctrl+C pour copier
+zone-title = Fuseau horaire
+zone-note = Les heures sont enregistrées en UTC ; ce choix ne change que leur affichage dans ce navigateur.
+zone-choose = Afficher les heures dans ce fuseau
+error-zone = Ce fuseau horaire n'existe pas.
+
+## Map
+map-label = Carte interactive : zoomez avec les boutons, la molette de la souris ou les touches + et −
+map-zoom_in = Zoom avant
+map-zoom_out = Zoom arrière
+map-reset_north = Nord en haut
+map-close = Fermer

@@ -486,3 +486,51 @@ capture-artefacts = Pelên girtinê
 capture-replay = Rûpela arşîvkirî, ji nû ve tê nîşandan
 capture-replay_note = Ji pela WACZ ya girtinê bi ReplayWeb.page tê nîşandan, ku ev server ji navnîşaneke cuda pêşkêş dike; tiştek ji weba zindî nayê anîn. Girêdana wê saetekê dixebite: ji bo ku dîsa nîşan bidî, vê rûpelê nû bike.
 capture-replay_frame = Nîşandana rûpela arşîvkirî
+
+## Formatting and relative times
+time-now = niha
+time-ago-minutes =
+    { $count ->
+        [one] berî { $count } deqeyê
+       *[other] berî { $count } deqeyan
+    }
+time-in-minutes =
+    { $count ->
+        [one] piştî { $count } deqeyê
+       *[other] piştî { $count } deqeyan
+    }
+time-ago-hours =
+    { $count ->
+        [one] berî { $count } saetê
+       *[other] berî { $count } saetan
+    }
+time-in-hours =
+    { $count ->
+        [one] piştî { $count } saetê
+       *[other] piştî { $count } saetan
+    }
+time-ago-days =
+    { $count ->
+        [one] berî { $count } rojê
+       *[other] berî { $count } rojan
+    }
+time-in-days =
+    { $count ->
+        [one] piştî { $count } rojê
+       *[other] piştî { $count } rojan
+    }
+copy-hash = Kopî bike
+copy-hash_label = Hasha SHA-256 ya tevahî kopî bike
+copy-done = Hat kopîkirin
+copy-selected = Hat hilbijartin: ji bo kopîkirinê Ctrl+C bitikîne
+zone-title = Herêma demê
+zone-note = Dem bi UTC têne tomarkirin; ev hilbijartin tenê awayê nîşandana wan di vê gerokê de diguherîne.
+zone-choose = Deman bi vê herêmê nîşan bide
+error-zone = Herêmeke demê ya bi vî navî tune ye.
+
+## Map
+map-label = Nexşeya înteraktîf: bi bişkokan, bi tekera mişkê an bi bişkokên + û − mezin û biçûk bike
+map-zoom_in = Mezin bike
+map-zoom_out = Biçûk bike
+map-reset_north = Bakur ber bi jor ve
+map-close = Bigire

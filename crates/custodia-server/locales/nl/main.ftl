@@ -486,3 +486,51 @@ capture-artefacts = Bestanden van de vastlegging
 capture-replay = De gearchiveerde pagina, opnieuw afgespeeld
 capture-replay_note = Afgespeeld uit de WACZ van de vastlegging door ReplayWeb.page, dat deze server vanaf een apart adres aanbiedt; er wordt niets van het live web opgehaald. De koppeling blijft een uur geldig: laad deze pagina opnieuw om weer af te spelen.
 capture-replay_frame = Weergave van de gearchiveerde pagina
+
+## Formatting and relative times
+time-now = zojuist
+time-ago-minutes =
+    { $count ->
+        [one] { $count } minuut geleden
+       *[other] { $count } minuten geleden
+    }
+time-in-minutes =
+    { $count ->
+        [one] over { $count } minuut
+       *[other] over { $count } minuten
+    }
+time-ago-hours =
+    { $count ->
+        [one] { $count } uur geleden
+       *[other] { $count } uur geleden
+    }
+time-in-hours =
+    { $count ->
+        [one] over { $count } uur
+       *[other] over { $count } uur
+    }
+time-ago-days =
+    { $count ->
+        [one] { $count } dag geleden
+       *[other] { $count } dagen geleden
+    }
+time-in-days =
+    { $count ->
+        [one] over { $count } dag
+       *[other] over { $count } dagen
+    }
+copy-hash = Kopiëren
+copy-hash_label = De volledige SHA-256-hash kopiëren
+copy-done = Gekopieerd
+copy-selected = Geselecteerd: druk op Ctrl+C om te kopiëren
+zone-title = Tijdzone
+zone-note = Tijden worden in UTC bewaard; deze keuze verandert alleen hoe deze browser ze toont.
+zone-choose = Tijden in deze zone tonen
+error-zone = Die tijdzone bestaat niet.
+
+## Map
+map-label = Interactieve kaart: zoom met de knoppen, het muiswiel of de toetsen + en −
+map-zoom_in = Inzoomen
+map-zoom_out = Uitzoomen
+map-reset_north = Noorden boven
+map-close = Sluiten

@@ -179,6 +179,8 @@ fn catalogue(lang: Lang, source: &str) -> Catalogue {
     // Pages isolate values themselves (`<bdi>`); Fluent's invisible isolation marks would end
     // up in copied text and in attribute values.
     bundle.set_use_isolating(false);
+    // Counts in the language's own digits, as the page's other numbers (`web/format.rs`).
+    bundle.set_formatter(Some(super::format::fluent_numbers(lang)));
     let names: Vec<String> = message_names(&resource);
     // Duplicate names are refused by the tests; the first one stays.
     let _ = bundle.add_resource(resource);
@@ -266,7 +268,7 @@ mod tests {
     #[test]
     fn every_message_the_pages_name_exists() {
         let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
-        let mut files = vec![web.join("mod.rs")];
+        let mut files = vec![web.join("mod.rs"), web.join("format.rs")];
         for entry in std::fs::read_dir(web.join("pages")).unwrap() {
             files.push(entry.unwrap().path());
         }
@@ -327,7 +329,10 @@ mod tests {
         assert_eq!(Lang::Fr.n("items-count", 0), "0 pièce");
         assert_eq!(Lang::Nl.n("items-count", 2), "2 stukken");
         assert_eq!(Lang::Kmr.n("items-count", 1), "1 belge");
-        assert_eq!(Lang::Ckb.n("items-count", 1), "1 بەڵگە");
+        // Sorani writes numbers in Arabic-Indic digits (CLDR's default for it), counts too.
+        assert_eq!(Lang::Ckb.n("items-count", 1), "١ بەڵگە");
+        assert_eq!(Lang::Ckb.n("items-count", 1234), "١٬٢٣٤ بەڵگە");
+        assert_eq!(Lang::Fr.n("items-count", 1234), "1\u{202f}234 pièces");
         assert_eq!(Lang::Kmr.n("days-left", 1), "1 roj maye");
         assert_eq!(Lang::Kmr.n("days-left", 2), "2 roj mane");
         // Arabic: a dual, plurals of paucity from three to ten, the counted noun singular from

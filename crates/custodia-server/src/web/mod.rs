@@ -7,8 +7,9 @@
 //! every page asks the vault, which asks the one policy function, so a page never lists, counts
 //! or previews what its reader may not see.
 
+mod format;
 mod i18n;
-mod map;
+pub(crate) mod map;
 pub(crate) mod pages;
 
 use axum::extract::{Query, State};
@@ -30,6 +31,9 @@ use crate::{cookie, AppState};
 /// The language preference cookie.
 const LANG_COOKIE: &str = "custodia_lang";
 
+/// The time zone preference cookie (an IANA name; UTC without it).
+const ZONE_COOKIE: &str = "custodia_tz";
+
 const STYLE: &str = include_str!("../../assets/app.css");
 const SCRIPT: &str = include_str!("../../assets/app.js");
 
@@ -43,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/logout", post(pages::signin::logout_submit))
         .route("/language", get(set_language).post(save_language))
+        .route("/timezone", post(save_zone))
         .route("/items", get(pages::items::items))
         .route("/items/{sha256}", get(pages::items::item))
         .route("/items/{sha256}/preview", get(pages::items::preview))
@@ -116,6 +121,55 @@ pub fn routes() -> Router<AppState> {
             "/assets/world.svg",
             get(|| asset("image/svg+xml", map::world_svg())),
         )
+        // The interactive maps: MapLibre GL JS and the PMTiles reader (`assets/maplibre/`),
+        // the pages' map script, and the tiles, all from this server.
+        .route(
+            "/assets/maplibre/maplibre-gl.js",
+            get(|| asset_bytes(JAVASCRIPT, map::MAPLIBRE_JS)),
+        )
+        .route(
+            "/assets/maplibre/maplibre-gl-worker.js",
+            get(|| asset_bytes(JAVASCRIPT, map::MAPLIBRE_WORKER_JS)),
+        )
+        .route(
+            "/assets/maplibre/maplibre-gl.css",
+            get(|| asset_bytes("text/css; charset=utf-8", map::MAPLIBRE_CSS)),
+        )
+        .route(
+            "/assets/maplibre/pmtiles.js",
+            get(|| asset_bytes(JAVASCRIPT, map::PMTILES_JS)),
+        )
+        .route(
+            "/assets/maplibre/LICENSE-maplibre.txt",
+            get(|| asset_bytes("text/plain; charset=utf-8", map::MAPLIBRE_LICENSE)),
+        )
+        .route(
+            "/assets/maplibre/LICENSE-pmtiles.txt",
+            get(|| asset_bytes("text/plain; charset=utf-8", map::PMTILES_LICENSE)),
+        )
+        .route(
+            "/assets/map.js",
+            get(|| asset_bytes(JAVASCRIPT, map::MAP_JS)),
+        )
+        .route(
+            "/assets/map.css",
+            get(|| asset_bytes("text/css; charset=utf-8", map::MAP_CSS)),
+        )
+        .route("/tiles/world.pmtiles", get(map::world_tiles))
+        .route("/tiles/detail.pmtiles", get(map::detail_tiles))
+}
+
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+
+async fn asset_bytes(content_type: &'static str, body: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -134,6 +188,9 @@ pub(crate) struct Viewer {
     pub user: String,
     pub who: custodia_vault::custodia_access::Principal,
     pub lang: Lang,
+    /// The time zone times are shown in: this browser's choice, else UTC.
+    pub zone: jiff::tz::TimeZone,
+    pub zone_name: String,
     pub csrf: String,
 }
 
@@ -210,12 +267,19 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<View
         })
         .await;
     match found {
-        Ok((user, who, chosen)) => Ok(Viewer {
-            user,
-            who,
-            lang: account_language(headers, chosen.as_deref()),
-            csrf,
-        }),
+        Ok((user, who, chosen)) => {
+            let (zone_name, zone) = cookie(headers, ZONE_COOKIE)
+                .and_then(|name| Some((name.to_owned(), format::zone_named(name)?)))
+                .unwrap_or_else(|| ("UTC".to_owned(), jiff::tz::TimeZone::UTC));
+            Ok(Viewer {
+                user,
+                who,
+                lang: account_language(headers, chosen.as_deref()),
+                zone,
+                zone_name,
+                csrf,
+            })
+        }
         Err(_) => Err(to_login()),
     }
 }
@@ -319,7 +383,32 @@ async fn save_language(
     }
 }
 
-/// The page to choose the interface language: each language named in itself.
+#[derive(Deserialize)]
+struct ZoneForm {
+    csrf: String,
+    zone: String,
+    next: Option<String>,
+}
+pages::csrf_field!(ZoneForm);
+
+/// `POST /timezone`: the time zone this browser shows times in (a cookie kept for a year), then
+/// back to the page. The stored times stay UTC; only their display changes.
+async fn save_zone(v: Viewer, pages::CsrfForm(form): pages::CsrfForm<ZoneForm>) -> Response {
+    if format::zone_named(&form.zone).is_none() {
+        return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-zone"));
+    }
+    let next = form.next.as_deref().and_then(local_path).unwrap_or("/");
+    let mut response = Redirect::to(next).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{ZONE_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
+        form.zone
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The page to choose the interface language, each named in itself, and the time zone.
 fn language_page(v: &Viewer, next: Option<&str>) -> Response {
     let body = html! {
         form method="post" action="/language" class="card" {
@@ -336,6 +425,18 @@ fn language_page(v: &Viewer, next: Option<&str>) -> Response {
             }
             p class="note" { (v.t("language-note")) }
             button type="submit" { (v.t("language-choose")) }
+        }
+        form method="post" action="/timezone" class="card" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            input type="hidden" name="next" value=(next.unwrap_or("/"));
+            h2 { label for="zone" { (v.t("zone-title")) } }
+            select id="zone" name="zone" dir="ltr" {
+                @for name in format::zone_names() {
+                    option value=(name) selected[name == v.zone_name] { (name) }
+                }
+            }
+            p class="note" { (v.t("zone-note")) }
+            button type="submit" { (v.t("zone-choose")) }
         }
     };
     layout(v, v.t("language-title"), "", "/language", body)

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::{hash, ltr_value, refused, request_state, size, time_markup, value};
+use super::{
+    count, item_ref, ltr_value, names_of, refused, request_state, size, time_markup, value,
+};
 use crate::web::{encode, layout, Viewer};
 use crate::AppState;
 
@@ -17,10 +19,15 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
             let holdings = vault.holdings(&user)?;
             let requests = vault.request_list(&user, None)?;
             let activity = vault.recent_activity(&user, 15)?;
-            Ok((holdings, requests, activity))
+            let names = names_of(
+                vault,
+                &user,
+                activity.iter().filter_map(|e| e.item.as_deref()),
+            );
+            Ok((holdings, requests, (activity, names)))
         })
         .await;
-    let (holdings, requests, activity) = match data {
+    let (holdings, requests, (activity, names)) = match data {
         Ok(d) => d,
         Err(e) => return refused(&v, e),
     };
@@ -33,16 +40,16 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
             div class="card" {
                 h2 { (v.t("dash-holdings")) }
                 p class="big" { (v.n("items-count", holdings.items)) }
-                p { (size(holdings.bytes)) }
+                p { (size(&v, holdings.bytes)) }
                 @if holdings.truncated { p class="note" { (v.t("dash-truncated")) } }
             }
             div class="card" {
                 h2 { (v.t("dash-by_originator")) }
-                (counts_table(&holdings.by_originator, |o| format!("/items?originator={}", encode(o))))
+                (counts_table(&v, &holdings.by_originator, |o| format!("/items?originator={}", encode(o))))
             }
             div class="card" {
                 h2 { (v.t("dash-by_kind")) }
-                (counts_table(&holdings.by_kind, |k| format!("/items?kind={}", encode(k))))
+                (counts_table(&v, &holdings.by_kind, |k| format!("/items?kind={}", encode(k))))
             }
         }
         section {
@@ -75,10 +82,10 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
                     tbody {
                         @for e in &activity {
                             tr {
-                                td { (time_markup(&e.time)) }
+                                td { (time_markup(&v, &e.time)) }
                                 td { bdi { (e.actor) } }
                                 td { bdi { (e.action) } }
-                                td { @if let Some(i) = &e.item { a href={"/items/" (i)} class="mono" { (hash(i)) } } @else { "—" } }
+                                td { @if let Some(i) = &e.item { (item_ref(&v, i, &names)) } @else { "—" } }
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
                             }
                         }
@@ -90,14 +97,18 @@ pub async fn dashboard(State(state): State<AppState>, v: Viewer) -> Response {
     layout(&v, v.t("nav-dashboard"), "dashboard", "/", body)
 }
 
-fn counts_table(counts: &BTreeMap<String, u64>, link: impl Fn(&str) -> String) -> Markup {
+fn counts_table(
+    v: &Viewer,
+    counts: &BTreeMap<String, u64>,
+    link: impl Fn(&str) -> String,
+) -> Markup {
     let mut sorted: Vec<(&String, &u64)> = counts.iter().collect();
     sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     html! {
         table class="counts" {
             tbody {
                 @for (name, n) in sorted {
-                    tr { td { a href=(link(name)) { (value(name)) } } td class="num" { (n) } }
+                    tr { td { a href=(link(name)) { (value(name)) } } td class="num" { (count(v, *n)) } }
                 }
             }
         }

@@ -14,7 +14,9 @@ use custodia_vault::redact::RedactionSpec;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{hash, ltr_value, refused, short, size, time_markup, value, CsrfForm, PAGE_SIZE};
+use super::{
+    copy_hash, hash, ltr_value, refused, short, size, time_markup, value, CsrfForm, PAGE_SIZE,
+};
 use crate::web::{encode, error_page, layout, map, Viewer};
 use crate::{ApiError, AppState};
 
@@ -93,9 +95,9 @@ pub async fn items(
                             td { a href={"/items/" (i.sha256)} { (value(&i.path)) } }
                             td { (value(&i.originator)) }
                             td { bdi { (i.kind) } }
-                            td class="num" { (size(i.size)) }
-                            td { (time_markup(&i.stored_at)) }
-                            td class="mono" { (hash(&i.sha256)) }
+                            td class="num" { (size(&v, i.size)) }
+                            td { (time_markup(&v, &i.stored_at)) }
+                            td { span class="hash" { span class="mono" { (hash(&i.sha256)) } " " (copy_hash(&v, &i.sha256)) } }
                         }
                     }
                 }
@@ -200,10 +202,10 @@ pub async fn item(
             div class="card" {
                 h2 { (v.t("item-facts")) }
                 dl {
-                    dt { "SHA-256" } dd class="mono" { (ltr_value(&item.sha256)) }
+                    dt { "SHA-256" } dd { span class="mono" { (ltr_value(&item.sha256)) } " " (copy_hash(&v, &item.sha256)) }
                     dt { (v.t("items-kind")) } dd { (ltr_value(&item.mime)) }
-                    dt { (v.t("col-size")) } dd { (size(item.size)) " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
-                    dt { (v.t("col-stored")) } dd { (time_markup(&item.stored_at)) }
+                    dt { (v.t("col-size")) } dd { (size(&v, item.size)) " " bdi { "(" (v.n("item-bytes", item.size)) ")" } }
+                    dt { (v.t("col-stored")) } dd { (time_markup(&v, &item.stored_at)) }
                     @for r in &regimes.submissions { dt { (v.t("item-regime")) } dd { bdi { (r.regime.as_str()) } " (" bdi { (r.originator) } ")" } }
                 }
                 @if may_download {
@@ -224,7 +226,7 @@ pub async fn item(
                         @if let Some(c) = &s.collected_by { dt { (v.t("item-collected_by")) } dd { (c) } }
                         @if let Some(c) = &s.collected_at { dt { (v.t("item-collected_at")) } dd { (c) } }
                         @if let Some(c) = &s.collection_note { dt { (v.t("case-note")) } dd dir="auto" { (c) } }
-                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { a class="mono" href={"/items/" (p)} { (super::hash(p)) } " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
+                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { (super::hash_link(&v, p)) " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
                     }
                 }
             }
@@ -254,7 +256,7 @@ pub async fn item(
                 section {
                     h2 { (v.t("item-metadata")) }
                     @if let Some((lat, lon)) = d.position {
-                        (position_map(&v, lat, lon))
+                        (position_map(&v, state.tiles.as_deref(), lat, lon))
                     }
                     @if let Some(fields) = meta["metadata"].as_object() {
                         @if !fields.is_empty() {
@@ -278,7 +280,7 @@ pub async fn item(
                         @for e in events {
                             tr {
                                 td { (e.ledger_index.map(|i| i.to_string()).unwrap_or_else(|| v.t("log-pending").into())) }
-                                td { (time_markup(&e.time)) }
+                                td { (time_markup(&v, &e.time)) }
                                 td { bdi { (e.actor) } }
                                 td { bdi { (e.action) } }
                                 td class="details" { bdi { (e.details) } }
@@ -329,9 +331,20 @@ fn badge(v: &Viewer, check: &ItemCheck, sha: &str) -> Markup {
     }
 }
 
-fn position_map(v: &Viewer, lat: f64, lon: f64) -> Markup {
+/// The item's position: the interactive map, and the SVG outline without script.
+fn position_map(v: &Viewer, extract: Option<&map::TileExtract>, lat: f64, lon: f64) -> Markup {
     let (x, y) = map::project(lat, lon);
+    let place = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": [{
+            "type": "Feature",
+            "id": "item",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"title": v.t("item-place"), "precision_m": 0},
+        }],
+    });
     html! {
+        (map::live(v.lang, &place, extract))
         figure class="map" {
             svg viewBox="0 0 360 180" role="img" aria-label={(v.t("item-place")) ": " (format!("{lat:.5}, {lon:.5}"))} {
                 image href="/assets/world.svg" x="0" y="0" width="360" height="180" {}

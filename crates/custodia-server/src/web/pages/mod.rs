@@ -32,21 +32,6 @@ pub(crate) fn refused(v: &Viewer, e: ApiError) -> Response {
     error_page(v, e.status, &e.message)
 }
 
-pub(crate) fn bytes_text(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 /// A request's or a requested item's state in the viewer's language (an unknown one as it is).
 pub(crate) fn request_state(v: &Viewer, state: &str) -> String {
     let key = match state {
@@ -66,18 +51,42 @@ pub(crate) fn request_state(v: &Viewer, state: &str) -> String {
     v.t(key).to_owned()
 }
 
-/// A time of the custody log or the catalog (RFC 3339, UTC) as people read it: to the minute,
-/// `2026-12-02 00:17 UTC`, isolated left to right; the full value (as the API gives it) in
-/// `datetime` and on hover. Anything else is shown as it is.
-pub(crate) fn time_markup(full: &str) -> maud::Markup {
-    let bytes = full.as_bytes();
-    let shown = if bytes.len() >= 16 && bytes[10] == b'T' && bytes[13] == b':' {
-        let zone = if full.ends_with('Z') { " UTC" } else { "" };
-        format!("{} {}{zone}", &full[..10], &full[11..16])
-    } else {
-        full.to_owned()
+/// A time of the custody log or the catalog (RFC 3339, UTC) as the viewer reads it: a medium
+/// date and the time to the minute in their language and time zone, with the zone's offset
+/// (`web/format.rs`), isolated in its own direction; the full value (as the API gives it)
+/// in `datetime`, `data-raw` and on hover. Within a week of now it is also said relatively
+/// beside it ("3 hours ago"), as of the page's rendering. Anything that is no RFC 3339 time is
+/// shown as it is.
+pub(crate) fn time_markup(v: &Viewer, full: &str) -> maud::Markup {
+    time_in(v.lang, &v.zone, full, jiff::Timestamp::now())
+}
+
+/// A time as [`time_markup`] shows it, as plain text (for a sentence); anything that is no
+/// RFC 3339 time as it is.
+pub(crate) fn time_text(v: &Viewer, full: &str) -> String {
+    match full.parse::<jiff::Timestamp>() {
+        Ok(at) => v.lang.date_time(at, &v.zone),
+        Err(_) => full.to_owned(),
+    }
+}
+
+fn time_in(
+    lang: super::Lang,
+    zone: &jiff::tz::TimeZone,
+    full: &str,
+    now: jiff::Timestamp,
+) -> maud::Markup {
+    let Ok(at) = full.parse::<jiff::Timestamp>() else {
+        return maud::html! { time datetime=(full) title=(full) { (ltr_value(full)) } };
     };
-    maud::html! { time datetime=(full) title=(full) { bdi dir="ltr" data-value=(shown) { (shown) } } }
+    let shown = lang.date_time(at, zone);
+    let relative = lang.relative(at, now);
+    maud::html! {
+        time datetime=(full) title=(full) {
+            bdi dir=(direction(lang, &shown)) data-value=(shown) data-raw=(full) { (shown) }
+        }
+        @if let Some(relative) = relative { " " span class="relative" { "(" bdi { (relative) } ")" } }
+    }
 }
 
 pub(crate) fn short(sha: &str) -> &str {
@@ -180,14 +189,109 @@ pub(crate) fn ltr_value(text: &str) -> maud::Markup {
     maud::html! { bdi dir="ltr" data-value=(text) { (text) } }
 }
 
-/// A size in bytes, as a left-to-right value (`3.4 KiB`).
-pub(crate) fn size(n: u64) -> maud::Markup {
-    ltr_value(&bytes_text(n))
+/// A size in bytes as the viewer's language writes it (`3.4 KiB`, `3,4 KiB`, `٣٫٤ KiB`),
+/// isolated in its own direction, the exact number of bytes in `data-raw`.
+pub(crate) fn size(v: &Viewer, n: u64) -> maud::Markup {
+    size_in(v.lang, n)
+}
+
+fn size_in(lang: super::Lang, n: u64) -> maud::Markup {
+    let shown = lang.size(n);
+    maud::html! { bdi dir=(direction(lang, &shown)) data-value=(shown) data-raw=(n) { (shown) } }
+}
+
+/// The direction a formatted number or time reads in: the page's, in a right-to-left language
+/// when it is written in Arabic script (Arabic-Indic digits, Arabic month names: `٣٫٤ KiB`
+/// reads from the right like the sentence around it); left to right otherwise, so that Latin
+/// digits and units (`3.4 KiB` in Arabic) are never turned round (`KiB 3.4`).
+fn direction(lang: super::Lang, text: &str) -> &'static str {
+    let arabic_script = text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    if arabic_script {
+        lang.dir()
+    } else {
+        "ltr"
+    }
+}
+
+/// A count as the viewer's language writes it (`1,234`, `1.234`, `١٬٢٣٤`), isolated, the number
+/// itself in `data-raw`.
+pub(crate) fn count(v: &Viewer, n: u64) -> maud::Markup {
+    let shown = v.lang.number(n);
+    maud::html! { bdi dir=(direction(v.lang, &shown)) data-value=(shown) data-raw=(n) { (shown) } }
 }
 
 /// An item's short hash (its first 12 hex digits), as a left-to-right value.
 pub(crate) fn hash(sha: &str) -> maud::Markup {
     ltr_value(short(sha))
+}
+
+/// A button that copies an item's full hash (the page shows only its first digits). The script
+/// (`assets/app.js`) copies it to the clipboard, or, where the browser allows no clipboard
+/// (a page not served over HTTPS), selects it for the person to copy; its texts are the
+/// catalogue's, carried in `data-` attributes.
+pub(crate) fn copy_hash(v: &Viewer, sha: &str) -> maud::Markup {
+    maud::html! {
+        button type="button" class="copy" data-copy=(sha) data-done=(v.t("copy-done"))
+            data-select=(v.t("copy-selected")) title=(v.t("copy-hash_label")) hidden {
+            (v.t("copy-hash"))
+        }
+    }
+}
+
+/// The original file names of items, as `user` may see them (the first submission's path; an
+/// item they may not see the metadata of has none here, and shows by its hash): so that pages
+/// name items as people know them.
+pub(crate) fn names_of<'a>(
+    vault: &custodia_vault::Vault,
+    user: &str,
+    shas: impl IntoIterator<Item = &'a str>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut names = std::collections::BTreeMap::new();
+    let Ok(who) = vault.principal(user) else {
+        return names;
+    };
+    for sha in shas {
+        if names.contains_key(sha) {
+            continue;
+        }
+        let Ok(hash) = sha.parse::<custodia_vault::custodia_blobstore::ContentHash>() else {
+            continue;
+        };
+        if let Some(first) = vault
+            .submissions_for(&who, &hash)
+            .ok()
+            .and_then(|s| s.into_iter().next())
+        {
+            names.insert(sha.to_owned(), first.path);
+        }
+    }
+    names
+}
+
+/// An item as people know it: its original file name linked to its page, then its short hash
+/// and the button that copies the full hash; by its hash alone where the name is not known.
+pub(crate) fn item_ref(
+    v: &Viewer,
+    sha: &str,
+    names: &std::collections::BTreeMap<String, String>,
+) -> maud::Markup {
+    match names.get(sha) {
+        Some(name) => maud::html! {
+            a href={"/items/" (sha)} { (value(name)) }
+            " " span class="hash" { span class="mono" { (hash(sha)) } " " (copy_hash(v, sha)) }
+        },
+        None => hash_link(v, sha),
+    }
+}
+
+/// An item's short hash linked to its page, with the button that copies the full hash.
+pub(crate) fn hash_link(v: &Viewer, sha: &str) -> maud::Markup {
+    maud::html! {
+        span class="hash" {
+            a class="mono" href={"/items/" (sha)} { (hash(sha)) }
+            " " (copy_hash(v, sha))
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -238,18 +342,41 @@ csrf_field!(CsrfOnly);
 
 #[cfg(test)]
 mod tests {
-    use super::time_markup;
+    use jiff::tz::TimeZone;
+    use jiff::Timestamp;
+
+    use super::{size_in, time_in};
+    use crate::web::Lang;
+
+    const FULL: &str = "2026-12-02T00:17:51.140565Z";
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
 
     #[test]
-    fn times_to_the_minute_with_the_full_value_on_hover() {
+    fn times_in_the_language_with_the_full_value_on_hover_and_relative_when_recent() {
+        let shown = Lang::En.date_time(at(FULL), &TimeZone::UTC);
         assert_eq!(
-            time_markup("2026-12-02T00:17:51.140565Z").into_string(),
-            "<time datetime=\"2026-12-02T00:17:51.140565Z\" title=\"2026-12-02T00:17:51.140565Z\">\
-             <bdi dir=\"ltr\" data-value=\"2026-12-02 00:17 UTC\">2026-12-02 00:17 UTC</bdi></time>"
+            time_in(Lang::En, &TimeZone::UTC, FULL, at("2026-12-02T03:20:00Z")).into_string(),
+            format!(
+                "<time datetime=\"{FULL}\" title=\"{FULL}\">\
+                 <bdi dir=\"ltr\" data-value=\"{shown}\" data-raw=\"{FULL}\">{shown}</bdi></time> \
+                 <span class=\"relative\">(<bdi>3 hours ago</bdi>)</span>"
+            )
         );
-        assert!(time_markup("yesterday")
-            .into_string()
-            .contains(">yesterday<"));
+        // Arabic: in the language's direction, said relatively in Arabic.
+        let html =
+            time_in(Lang::Ar, &TimeZone::UTC, FULL, at("2026-12-04T00:20:00Z")).into_string();
+        assert!(html.contains("<bdi dir=\"rtl\" data-value=\""), "{html}");
+        assert!(html.contains("(<bdi>منذ يومين</bdi>)"), "{html}");
+        // A week or more away: the exact time alone.
+        let html =
+            time_in(Lang::En, &TimeZone::UTC, FULL, at("2026-12-09T00:17:51Z")).into_string();
+        assert!(!html.contains("relative"), "{html}");
+        // Not a time: shown as it is, never a panic.
+        let html = time_in(Lang::Fr, &TimeZone::UTC, "yesterday", at(FULL)).into_string();
+        assert!(html.contains(">yesterday<"), "{html}");
     }
 
     #[test]
@@ -263,8 +390,16 @@ mod tests {
     #[test]
     fn values_are_isolated_and_marked_with_their_text() {
         assert_eq!(
-            super::size(3482).into_string(),
-            "<bdi dir=\"ltr\" data-value=\"3.4 KiB\">3.4 KiB</bdi>"
+            size_in(Lang::En, 3482).into_string(),
+            "<bdi dir=\"ltr\" data-value=\"3.4 KiB\" data-raw=\"3482\">3.4 KiB</bdi>"
+        );
+        assert_eq!(
+            size_in(Lang::Ar, 3482).into_string(),
+            "<bdi dir=\"ltr\" data-value=\"3.4 KiB\" data-raw=\"3482\">3.4 KiB</bdi>"
+        );
+        assert_eq!(
+            size_in(Lang::Ckb, 3482).into_string(),
+            "<bdi dir=\"rtl\" data-value=\"٣٫٤ KiB\" data-raw=\"3482\">٣٫٤ KiB</bdi>"
         );
         assert_eq!(
             super::value("شهادة <1>.txt").into_string(),

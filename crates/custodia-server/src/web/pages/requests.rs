@@ -10,7 +10,9 @@ use custodia_vault::requests::RequestFiling;
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{hash, ltr_value, refused, request_state, value, CsrfForm, CsrfOnly};
+use super::{
+    item_ref, ltr_value, names_of, refused, request_state, time_text, value, CsrfForm, CsrfOnly,
+};
 use crate::web::{encode, error_page, layout, Viewer};
 use crate::AppState;
 
@@ -143,11 +145,15 @@ pub async fn request_submit(
 pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<String>) -> Response {
     let user = v.user.clone();
     let rid = id.clone();
-    let view = match state
-        .with_reader(move |vault| Ok(vault.request_view(&user, &rid)?))
+    let (view, names) = match state
+        .with_reader(move |vault| {
+            let view = vault.request_view(&user, &rid)?;
+            let names = names_of(vault, &user, view.items.iter().map(|i| i.sha256.as_str()));
+            Ok((view, names))
+        })
         .await
     {
-        Ok(view) => view,
+        Ok(found) => found,
         Err(e) => return refused(&v, e),
     };
     let custodian = v.of_holder() && v.is(Role::Custodian);
@@ -159,7 +165,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
             div class="card" {
                 dl {
                     dt { (v.t("req-authority")) } dd { (view.authority) }
-                    dt { (v.t("req-filed")) } dd { (v.args("req-filed_by", &[("at", view.filed_at.as_str().into()), ("by", view.filed_by.as_str().into())])) }
+                    dt { (v.t("req-filed")) } dd { (v.args("req-filed_by", &[("at", time_text(&v, &view.filed_at).into()), ("by", view.filed_by.as_str().into())])) }
                     dt { (v.t("req-legal_basis")) } dd { (view.legal_basis) }
                     @if let Some(c) = &view.case_ref { dt { (v.t("req-case")) } dd { (c) } }
                     dt { (v.t("req-state")) } dd { span class={"state state-" (view.state)} { (request_state(&v, &view.state)) } }
@@ -183,7 +189,7 @@ pub async fn request(State(state): State<AppState>, v: Viewer, Path(id): Path<St
                     tbody {
                         @for i in &view.items {
                             tr {
-                                td { a class="mono" href={"/items/" (i.sha256)} { (hash(&i.sha256)) } }
+                                td { (item_ref(&v, &i.sha256, &names)) }
                                 td { (request_state(&v, i.status.as_str())) }
                                 td { @for (n, o) in i.originators.iter().enumerate() { @if n > 0 { ", " } bdi { (o) } } }
                                 td { (item_reason(&v, i.reason.as_deref().unwrap_or(""))) }

@@ -4,19 +4,25 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
-use super::{hash, refused};
+use super::{item_ref, names_of, refused};
 use crate::web::{layout, Viewer};
 use crate::AppState;
 
 pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
     let user = v.user.clone();
-    let persons = match state
+    let (persons, names) = match state
         .with_vault(move |vault| {
             let mut out = Vec::new();
             for p in vault.person_list(&user)?.into_iter().take(500) {
                 out.push(vault.person_view(&user, &p)?);
             }
-            Ok(out)
+            let names = names_of(
+                vault,
+                &user,
+                out.iter()
+                    .flat_map(|p| p.statements.iter().map(String::as_str)),
+            );
+            Ok((out, names))
         })
         .await
     {
@@ -37,7 +43,7 @@ pub async fn witnesses(State(state): State<AppState>, v: Viewer) -> Response {
                             }
                             td dir="auto" { (p.protective_measures.to_string()) }
                             td { (p.scope.as_ref().map(|s| s.to_string()).unwrap_or_else(|| "—".into())) }
-                            td { @for s in &p.statements { a class="mono" href={"/items/" (s)} { (hash(s)) } " " } }
+                            td { @for s in &p.statements { (item_ref(&v, s, &names)) " " } }
                         }
                     }
                 }
