@@ -25,6 +25,7 @@ mod web;
 pub use api::auth::LoginRequest;
 pub use stream::parse_range;
 pub use web::case_report;
+pub use web::map::TileExtract;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -97,6 +98,8 @@ pub struct AppState {
     labels_refresh_queued: Arc<std::sync::atomic::AtomicBool>,
     /// The replay origin of web captures and its capability tokens ([`replay`]).
     pub(crate) replay: Arc<replay::Replay>,
+    /// The holder's detailed map extract (`serve --tiles`), beside the bundled world basemap.
+    pub(crate) tiles: Option<Arc<web::map::TileExtract>>,
 }
 
 impl AppState {
@@ -123,7 +126,16 @@ impl AppState {
             read_log: Arc::new(std::sync::OnceLock::new()),
             labels_refresh_queued: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             replay: Arc::new(replay::Replay::default()),
+            tiles: None,
         }
+    }
+
+    /// Serves a PMTiles archive (vector tiles, e.g. a regional extract of a Protomaps build:
+    /// [`TileExtract::open`]) to the pages' maps on top of the bundled world basemap, so that
+    /// they zoom as far as it goes.
+    pub fn with_tiles(mut self, extract: TileExtract) -> Self {
+        self.tiles = Some(Arc::new(extract));
+        self
     }
 
     /// Replays web captures from the replay listener ([`replay::serve`]) that browsers reach
@@ -572,8 +584,10 @@ pub fn router(state: AppState) -> axum::Router {
 }
 
 /// The application's Content-Security-Policy: nothing from elsewhere. A page that embeds a
-/// capture's replay says so with [`FrameSource`], and may frame that origin, and only it.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// capture's replay says so with [`FrameSource`], and may frame that origin, and only it. The
+/// maps' worker is a script file of this server (MapLibre's CSP build): `worker-src 'self'`,
+/// no `blob:`, no `eval`.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; worker-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// An origin a page's response may frame (the replay origin, on a capture's page).
 #[derive(Clone)]

@@ -31,7 +31,7 @@ pub(crate) async fn stream_item(
         None => format!("attachment; filename=\"{}\"", hash.to_hex()),
     };
     let content_type = inline.unwrap_or_else(|| "application/octet-stream".into());
-    stream_bytes(reader, size, range, &content_type, &disposition)
+    stream_bytes(reader, size, range, &content_type, &disposition, "no-store")
 }
 
 /// Streams a disclosure package of a request to someone of its recipient (or a custodian).
@@ -55,16 +55,19 @@ pub(crate) async fn stream_package(
         None,
         "application/zip",
         &format!("attachment; filename=\"{safe}.zip\""),
+        "no-store",
     )
 }
 
-/// Streams `reader` out: read in the blocking pool, sent in 256 KiB pieces, one range.
-fn stream_bytes<R: Read + Seek + Send + 'static>(
+/// Streams `reader` out: read in the blocking pool, sent in 256 KiB pieces, one range; `cache`
+/// is the `Cache-Control` (evidence: `no-store`).
+pub(crate) fn stream_bytes<R: Read + Seek + Send + 'static>(
     mut reader: R,
     size: u64,
     range: Option<String>,
     content_type: &str,
     disposition: &str,
+    cache: &'static str,
 ) -> ApiResult {
     let (start, end, partial) = match range {
         None => (0, size, false),
@@ -121,7 +124,7 @@ fn stream_bytes<R: Read + Seek + Send + 'static>(
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Ok(v) = HeaderValue::from_str(&(end - start).to_string()) {
         headers.insert(header::CONTENT_LENGTH, v);
     }

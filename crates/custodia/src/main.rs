@@ -182,6 +182,12 @@ enum Command {
         /// How long a capture page's replay link works, in seconds.
         #[arg(long, default_value_t = 3600, value_name = "SECS")]
         replay_token_seconds: u64,
+        /// A PMTiles archive of vector tiles (a regional extract of a Protomaps build, see
+        /// docs/DEPLOY.md) that the maps draw over the bundled world basemap, so that they zoom
+        /// to street level where it has tiles. Served by this server; the maps ask nothing of
+        /// any other.
+        #[arg(long, value_name = "PATH")]
+        tiles: Option<PathBuf>,
     },
     /// Sign in as the API does, and print a session token (password from a file or stdin).
     Login {
@@ -482,6 +488,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
             replay_listen,
             replay_origin,
             replay_token_seconds,
+            tiles,
         } => serve_cmd::serve(
             cli,
             out,
@@ -496,6 +503,7 @@ fn run(cli: &Cli, out: &Output) -> Result<ExitCode> {
                 origin: replay_origin.clone(),
                 token_lifetime: std::time::Duration::from_secs(*replay_token_seconds),
             },
+            tiles.as_deref(),
         ),
         Command::Login {
             name,

@@ -17,6 +17,8 @@ use crate::{data_dir, Cli};
 /// How long requests in flight may take to finish after SIGTERM before the process exits anyway.
 const DRAIN: Duration = Duration::from_secs(8);
 
+// Each argument is one option of `custodia serve`, passed on from the command line once.
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     cli: &Cli,
     out: &Output,
@@ -25,7 +27,13 @@ pub fn serve(
     trusted_proxies: Vec<std::net::IpAddr>,
     intake_listen: Option<SocketAddr>,
     replay: ReplayOptions,
+    tiles: Option<&Path>,
 ) -> Result<ExitCode> {
+    // A bad archive is refused before anything starts.
+    let tiles = tiles
+        .map(custodia_server::TileExtract::open)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
     let replay_origin = match &replay.origin {
         Some(origin) => Some(check_origin(origin)?),
         None => None,
@@ -97,6 +105,10 @@ pub fn serve(
         let state = custodia_server::AppState::new(vault)
             .with_trusted_proxies(trusted_proxies)
             .with_replay(&replay_origin, replay.token_lifetime);
+        let state = match tiles {
+            Some(extract) => state.with_tiles(extract),
+            None => state,
+        };
         // One stop signal for both listeners.
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {

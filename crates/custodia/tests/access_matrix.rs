@@ -254,6 +254,18 @@ const TABLE: &[Row] = &[
     page("GET", "/assets/app.css", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/app.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/world.svg", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/maplibre-gl.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/maplibre-gl-worker.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/maplibre-gl.css", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/pmtiles.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/LICENSE-maplibre.txt", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/LICENSE-pmtiles.txt", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/map.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/map.css", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    // --- map tiles: public geography, but for the signed-in pages' maps; this server has no
+    // detailed extract configured ---
+    page("GET", "/tiles/world.pmtiles", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
+    page("GET", "/tiles/detail.pmtiles", "", "", T::None, ["404", "404", "404", "404", "404", "404", "404", "404", "404", "303"]),
     // --- changing, API (bodies refused after the caller's rights are checked, where possible) ---
     api("POST", "/api/v1/auth/login", "", r#"{"user": "{user}", "password": "a long and private passphrase"}"#, T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "403"]),
     api("POST", "/api/v1/items/{sha256}/redact", "", r#"{"texts": ["no such text anywhere"], "reason": "matrix"}"#, T::Item, ["403 403 403", "400 400 404", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "401 401 401"]),

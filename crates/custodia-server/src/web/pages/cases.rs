@@ -494,6 +494,7 @@ pub async fn case(
         }
         section id="map" aria-labelledby="map-title" {
             h2 id="map-title" { (v.t("case-map")) }
+            (map::live(v.lang, &serde_json::to_value(&geojson).unwrap_or_default(), state.tiles.as_deref()))
             (map_markup(v.lang, &geojson, false))
         }
         @if may_change {
