@@ -11,7 +11,8 @@
 // person's contact log, the page in Arabic, and a custodian refused it; then a web page captured
 // with `custodia capture` from a site the test serves is replayed offline on its capture page,
 // through the bundled ReplayWeb.page on the replay origin, without a request to the site or to
-// any other host. Last, axe-core on every main page in English and Arabic (no serious or
+// any other host. Then items by name, the full hash copied, times relative beside the exact
+// time. Last, axe-core on every main page in English, Arabic and Sorani (no serious or
 // critical violation of WCAG 2.2 AA), the keyboard's skip link and focus, and in Arabic and
 // Sorani every value (size, hash, file name, time) isolated and laid out as its data.
 // Screenshots of each main page are saved (default `e2e/output/screenshots`; `--screenshots DIR` to choose).
@@ -50,6 +51,10 @@ const ARABIC_WORD = "بادوش";
 const CASE = "SINJAR-1";
 const ARABIC_TEXT = `شهادة عن سجن ${ARABIC_WORD} قرب الموصل، آب ٢٠١٤. نقل المحتجزون ليلاً.`;
 
+// A street-level extract for the maps (`serve --tiles`): made-up streets around Kocho, zoom 12
+// to 16, built by scripts/make-basemap.
+const STREETS = join(root, "e2e/fixtures/streets.pmtiles");
+
 function cli(argv, input) {
   const run = spawnSync(custodia, ["--data-dir", vault, "--json", ...argv], {
     input: input ?? "", encoding: "utf8", cwd: root,
@@ -66,7 +71,8 @@ function step(name) {
 
 async function startServer() {
   const child = spawn(custodia, ["--data-dir", vault, "--json", "serve", "--listen", "127.0.0.1:0",
-    "--public-intake", "--intake-listen", "127.0.0.1:0", "--replay-listen", "127.0.0.1:0"], {
+    "--public-intake", "--intake-listen", "127.0.0.1:0", "--replay-listen", "127.0.0.1:0",
+    "--tiles", STREETS], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -364,7 +370,8 @@ async function victimSupport(browser, base, custodianPage) {
     .getByRole("link", { name: "Victim support" }).count(), 0);
 }
 
-// Accessibility: axe-core on every main page, in English and in Arabic, WCAG 2.0, 2.1 and 2.2
+// Accessibility: axe-core on every main page (the victim support pages and the capture pages
+// among them), in English, Arabic and Sorani, WCAG 2.0, 2.1 and 2.2
 // A and AA; any serious or critical violation fails the test, named with its rule, its impact,
 // the page and the elements. So does any breach of the page structure people navigate by
 // (one main landmark, all content in landmarks, one h1, headings in order, a working skip
@@ -373,8 +380,73 @@ const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const STRUCTURE = ["landmark-one-main", "region", "page-has-heading-one", "heading-order",
   "skip-link", "landmark-unique", "landmark-no-duplicate-main", "landmark-main-is-top-level"];
 
+// The case's map, in `lang`: MapLibre draws the server's own vector tiles (the bundled world
+// basemap and the street-level extract of `serve --tiles`) with the incident's place and the
+// disc of its precision; every request of the page goes to the server itself; the + button
+// zooms in, and the map goes down to the deepest zoom the tiles allow (the extract's 16, and two
+// steps more), where the extract's streets are drawn. No serious or critical axe violation.
+async function caseMap(page, base, lang, screenshot) {
+  step(`the case map in ${lang}: tiles from the server alone, zoomed to street level`);
+  await page.goto(`${base}/language?lang=${lang}&next=${encodeURIComponent(`/cases/${CASE}`)}`);
+  const asked = [];
+  const record = (r) => asked.push(r.url());
+  page.context().on("request", record);
+  try {
+    await page.goto(`${base}/cases/${CASE}`);
+    const live = page.locator("#map div.map-live");
+    await live.waitFor({ state: "visible" });
+    await page.waitForFunction(() => window.custodiaMaps?.[0]?.loaded() && window.custodiaMaps[0].areTilesLoaded(),
+      null, { timeout: 30_000 });
+    const canvas = await live.locator("canvas.maplibregl-canvas").evaluate((c) => [c.width, c.height]);
+    assert.ok(canvas[0] > 300 && canvas[1] > 200, `the map's canvas is drawn: ${canvas}`);
+    assert.equal(await page.locator("#map figure.case-map svg").isVisible(), false,
+      "the SVG map (for readers without script) gives way to the interactive one");
+    const drawn = (layer) => page.evaluate((l) => window.custodiaMaps[0].queryRenderedFeatures({ layers: [l] }).length, layer);
+    assert.ok(await drawn("pins") >= 1, "the incident's place is on the map");
+    assert.ok(await drawn("precision") >= 1, "with the disc of its precision");
+    assert.ok(await drawn("land") >= 1, "over the world basemap");
+
+    const zoom = () => page.evaluate(() => window.custodiaMaps[0].getZoom());
+    const before = await zoom();
+    await live.locator("button.maplibregl-ctrl-zoom-in").click();
+    await page.waitForFunction((z) => window.custodiaMaps[0].getZoom() >= z + 0.99 && !window.custodiaMaps[0].isMoving(), before);
+    const max = await page.evaluate(() => window.custodiaMaps[0].getMaxZoom());
+    assert.equal(max, 18, "the extract's deepest zoom, 16, and two steps more");
+    // As far as it goes: a zoom past the end stops at the deepest.
+    await page.evaluate(() => window.custodiaMaps[0].jumpTo({ center: [41.7436, 36.2175], zoom: 22 }));
+    await page.waitForFunction(() => window.custodiaMaps[0].loaded() && window.custodiaMaps[0].areTilesLoaded(),
+      null, { timeout: 30_000 });
+    const deepest = await zoom();
+    assert.equal(deepest, max);
+    assert.ok(deepest >= 15, `street level: zoom ${deepest}`);
+    assert.ok(await drawn("detail-roads") >= 1, "the extract's streets are drawn at street level");
+    assert.ok(await drawn("detail-buildings") >= 1, "and its buildings");
+    // Back out enough to see the streets around the place, for the picture.
+    await page.evaluate(() => window.custodiaMaps[0].jumpTo({ zoom: 15.5 }));
+    await page.waitForFunction(() => window.custodiaMaps[0].loaded() && window.custodiaMaps[0].areTilesLoaded(),
+      null, { timeout: 30_000 });
+    await page.locator("#map").scrollIntoViewIfNeeded();
+    await shot(page, screenshot);
+
+    const origin = new URL(base).origin;
+    const elsewhere = asked.filter((u) => !u.startsWith("data:") && new URL(u).origin !== origin);
+    assert.deepEqual(elsewhere, [], "the map asks nothing of any other host");
+    assert.ok(asked.some((u) => u === `${origin}/tiles/world.pmtiles`), "the world basemap came from the server");
+    assert.ok(asked.some((u) => u === `${origin}/tiles/detail.pmtiles`), "the street-level tiles came from the server");
+    assert.ok(asked.some((u) => u === `${origin}/assets/maplibre/maplibre-gl-worker.js`), "the map's worker came from the server");
+
+    const found = await axeViolations(page, `case map (${lang})`);
+    assert.deepEqual(found, [], `axe-core found serious or critical violations:\n${found.join("\n")}`);
+  } finally {
+    page.context().off("request", record);
+    await page.goto(`${base}/language?lang=en&next=/`);
+  }
+}
+
 async function axeViolations(page, where) {
-  const results = await new AxeBuilder({ page }).withTags([...AXE_TAGS, "best-practice"]).analyze();
+  // The replayed web capture is the archived site's page, not the application's.
+  const results = await new AxeBuilder({ page }).withTags([...AXE_TAGS, "best-practice"])
+    .exclude("iframe.capture-replay").analyze();
   return results.violations
     .filter((v) => STRUCTURE.includes(v.id) ||
       (v.tags.some((t) => AXE_TAGS.includes(t)) && (v.impact === "serious" || v.impact === "critical")))
@@ -420,9 +492,11 @@ function checkIsolatedValues() {
   };
   const problems = [];
   const seen = [];
+  const raws = [];
   for (const el of document.querySelectorAll("[data-value]")) {
     const expected = el.getAttribute("data-value");
     seen.push(expected);
+    if (el.hasAttribute("data-raw")) raws.push({ raw: el.getAttribute("data-raw"), shown: expected });
     const what = `${el.tagName.toLowerCase()} "${expected}"`;
     if (!["isolate", "plaintext", "isolate-override"].includes(getComputedStyle(el).unicodeBidi)) {
       problems.push(`${what} is not isolated`);
@@ -446,27 +520,75 @@ function checkIsolatedValues() {
     alone.remove();
     if (shown !== meant) problems.push(`${what} is laid out as "${shown}", not "${meant}"`);
   }
-  return { problems, seen };
+  return { problems, seen, raws };
+}
+
+// A text's Arabic-Indic and Eastern Arabic-Indic digits as Latin ones.
+function latinDigits(text) {
+  return text.replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x660))
+    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x6f0));
+}
+
+// Items by their names, with a short hash whose button copies the full one; times said
+// relatively beside the exact time.
+async function namesHashesAndTimes(page, base, sha, requestUrl, fileName) {
+  step("items by name, the full hash copied, times relative beside the exact time");
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  // The request names its item by its file name, beside its short hash.
+  await page.goto(requestUrl);
+  const named = page.locator("tbody tr", { has: page.getByRole("link", { name: fileName }) });
+  assert.equal(await named.count(), 1, "the request names its item");
+  assert.equal(await named.locator(".hash .mono").innerText(), sha.slice(0, 12));
+  // The list: the short hash's button copies the full hash, from the keyboard.
+  await page.goto(`${base}/items`);
+  const row = page.locator("tbody tr", { has: page.locator(`a[href="/items/${sha}"]`) });
+  const button = row.getByRole("button", { name: "Copy" });
+  assert.equal(await button.count(), 1, "a copy button beside the short hash");
+  assert.equal(await row.locator(".hash .mono").innerText(), sha.slice(0, 12));
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await row.locator(".copy-status", { hasText: "Copied" }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), sha, "the full hash is copied");
+  // The time it was stored: the exact time, and how long ago beside it.
+  const cell = row.locator("td", { has: page.locator("time") });
+  const exact = cell.locator("time bdi[data-value]");
+  assert.equal(await exact.count(), 1);
+  assert.match(await cell.locator("time").getAttribute("datetime"), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+  assert.match(await exact.innerText(), /\d{1,2}:\d\d/, "the exact time, to the minute");
+  assert.match(await cell.locator(".relative").innerText(), /^\((just now|\d+ minutes? ago|\d+ hours? ago)\)$/);
+  // Without a clipboard (a page not served over HTTPS), the full hash is selected instead.
+  await page.goto(`${base}/items/${sha}`);
+  await page.evaluate(() => Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true }));
+  await page.locator(`button.copy[data-copy="${sha}"]`).first().click();
+  const selected = await page.evaluate(() => {
+    const el = document.activeElement;
+    return el.value.slice(el.selectionStart, el.selectionEnd);
+  });
+  assert.equal(selected, sha, "the full hash is selected to copy");
 }
 
 // The main pages as an investigator signed in as the holder's custodian sees them, and those
 // seen without signing in.
-function mainPages(base, intake, sha, requestUrl) {
+function mainPages(base, intake, sha, requestUrl, captureSha) {
   return {
     signedIn: {
       dashboard: "/", items: "/items", item: `/items/${sha}`,
       search: `/search?q=${encodeURIComponent(ARABIC_WORD)}`, upload: "/upload", capture: "/capture",
+      "capture view": `/captures/${captureSha}`,
       cases: "/cases", case: `/cases/${CASE}`, requests: "/requests", request: requestUrl.replace(base, ""),
       witnesses: "/witnesses", reports: "/reports", admin: "/admin", language: "/language",
     },
     public: (lang) => ({ "sign-in": `${base}/login`, "public report form": `${intake}/report?lang=${lang}` }),
+    // Seen only by the holder's victim support officers.
+    support: { victims: "/victims", "victim": "/victims/person/V-21" },
   };
 }
 
-async function accessibility(browser, base, intake, page, sha, requestUrl) {
-  const pages = mainPages(base, intake, sha, requestUrl);
+async function accessibility(browser, base, intake, page, sha, requestUrl, captureSha) {
+  const pages = mainPages(base, intake, sha, requestUrl, captureSha);
   const found = [];
-  for (const lang of ["en", "ar"]) {
+  const support = await signIn(browser, base, "support");
+  for (const lang of ["en", "ar", "ckb"]) {
     step(`axe-core: the main pages in ${lang}`);
     await chooseLanguage(page, base, lang);
     for (const [name, path] of Object.entries(pages.signedIn)) {
@@ -474,6 +596,12 @@ async function accessibility(browser, base, intake, page, sha, requestUrl) {
       assert.equal(response.status(), 200, `${path} in ${lang}`);
       assert.equal(await page.locator("html").getAttribute("lang"), lang);
       found.push(...await axeViolations(page, `${name} (${path}, ${lang})`));
+    }
+    await chooseLanguage(support.page, base, lang);
+    for (const [name, path] of Object.entries(pages.support)) {
+      const response = await support.page.goto(`${base}${path}`);
+      assert.equal(response.status(), 200, `${path} in ${lang}`);
+      found.push(...await axeViolations(support.page, `${name} (${path}, ${lang})`));
     }
     // Not signed in: the browser's language chooses (the reporting point's, its address).
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: lang });
@@ -487,6 +615,8 @@ async function accessibility(browser, base, intake, page, sha, requestUrl) {
     await context.close();
   }
   await chooseLanguage(page, base, "en");
+  await chooseLanguage(support.page, base, "en");
+  await support.context.close();
   assert.deepEqual(found, [], `axe-core found serious or critical violations:\n${found.join("\n")}`);
 
   // The keyboard: the skip link is the first stop and leads into the content, and every stop
@@ -537,11 +667,24 @@ async function rightToLeftValues(page, base, sha, requestUrl, fileName, fileSize
       const checked = await page.evaluate(checkIsolatedValues);
       problems.push(...checked.problems.map((p) => `${name} (${path}, ${lang}): ${p}`));
       assert.ok(checked.seen.length > 0, `${path} in ${lang} marks its values`);
-      // The data itself: the item's file name, hash and size as they are.
-      const expected = { items: [fileName, sha.slice(0, 12)], item: [fileName, sha, `${fileSize} B`],
+      // The data itself: the item's file name and hash as they are.
+      const expected = { items: [fileName, sha.slice(0, 12)], item: [fileName, sha],
         search: [fileName] }[name] ?? [];
       for (const value of expected) {
         assert.ok(checked.seen.includes(value), `${path} in ${lang} shows ${value} as a value`);
+      }
+      // Numbers the interface writes are in the language's digits (CLDR's: Latin in Arabic,
+      // Arabic-Indic in Sorani), the exact value beside in `data-raw`: the size in bytes, the
+      // time as RFC 3339.
+      const digits = lang === "ckb" ? /[٠-٩]/ : /[0-9]/;
+      if (name === "item") {
+        const size = checked.raws.find((r) => r.raw === String(fileSize));
+        assert.ok(size, `${path} in ${lang} shows the size ${fileSize} with its raw value`);
+        assert.equal(latinDigits(size.shown), `${fileSize} B`, `${path} in ${lang}: the size`);
+        assert.match(size.shown, lang === "ckb" ? /^[٠-٩]+ B$/ : /^[0-9]+ B$/, `${path} in ${lang}: the size's digits`);
+      }
+      for (const time of checked.raws.filter((r) => /^\d{4}-\d\d-\d\dT/.test(r.raw))) {
+        assert.match(time.shown, digits, `${path} in ${lang}: the time ${time.raw} in the language's digits`);
       }
     }
     assert.deepEqual(problems, [], `values reordered or not isolated:\n${problems.join("\n")}`);
@@ -757,7 +900,10 @@ async function main() {
     assert.ok(mapped, "the capture place is drawn on the map");
     assert.match(await page.locator("figure.map figcaption").innerText(), /36\.325/);
     assert.equal(await page.locator("img.preview").evaluate((img) => img.naturalWidth), 320);
-    await page.locator("figure.map").scrollIntoViewIfNeeded();
+    // The interactive map of the position, drawn from the server's tiles.
+    await page.waitForFunction(() => window.custodiaMaps?.[0]?.loaded() && window.custodiaMaps[0].areTilesLoaded(),
+      null, { timeout: 30_000 });
+    await page.locator("div.map-live").scrollIntoViewIfNeeded();
     await shot(page, "07b-item-photo-map");
 
     step("prosecutor: file a request");
@@ -851,11 +997,14 @@ async function main() {
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
 
     await caseAnalysis(page, base, sha);
+    await caseMap(page, base, "en", "39-case-map");
+    await caseMap(page, base, "ar", "40-case-map-arabic");
     await victimSupport(browser, base, page);
     await publicReportAndReports(browser, server.intake, base, page);
     step("replaying the web capture");
     await captureReplay(browser, server, site, capture);
-    await accessibility(browser, base, server.intake, page, sha, requestUrl);
+    await namesHashesAndTimes(page, base, sha, requestUrl, "testimony-badush-ar.txt");
+    await accessibility(browser, base, server.intake, page, sha, requestUrl, capture.capture_sha256);
     await rightToLeftValues(page, base, sha, requestUrl, "testimony-badush-ar.txt", Buffer.byteLength(ARABIC_TEXT));
 
     await custodian.context.close();

@@ -15,7 +15,7 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{csrf_field, refused, short, CsrfForm};
+use super::{copy_hash, csrf_field, hash_link, refused, time_markup, value, CsrfForm};
 use crate::capture::{self, CaptureRequest, Stamping};
 use crate::web::{error_page, layout, Viewer};
 use crate::{ApiError, AppState};
@@ -262,8 +262,8 @@ pub async fn capture_view(
                     @if let Some(title) = r["title"].as_str().filter(|t| !t.is_empty()) {
                         dt { (v.t("capture-page_title")) } dd dir="auto" { (title) }
                     }
-                    dt { (v.t("capture-started")) } dd { bdi dir="ltr" { (s(&r["started_at"])) } }
-                    dt { (v.t("capture-ended")) } dd { bdi dir="ltr" { (s(&r["ended_at"])) } }
+                    dt { (v.t("capture-started")) } dd { (time_markup(&v, &s(&r["started_at"]))) }
+                    dt { (v.t("capture-ended")) } dd { (time_markup(&v, &s(&r["ended_at"]))) }
                     dt { (v.t("capture-operator")) } dd { bdi { (s(&r["operator"])) } }
                     dt { (v.t("capture-tools")) } dd {
                         @for (tool, version) in r["tools"].as_object().into_iter().flatten() {
@@ -277,7 +277,7 @@ pub async fn capture_view(
                             }
                         }
                     }
-                    dt { (v.t("capture-record")) } dd { a class="mono" href={"/items/" (sha256)} { bdi dir="ltr" { (short(&sha256)) } } }
+                    dt { (v.t("capture-record")) } dd { (hash_link(&v, &sha256)) }
                 }
             }
             div class="card" {
@@ -345,7 +345,7 @@ pub async fn capture_view(
             h2 { (v.t("capture-artefacts")) }
             ul {
                 @for (name, sha) in &view.children {
-                    li { a href={"/items/" (sha)} { bdi dir="ltr" { (name) } } " " span class="mono" { bdi dir="ltr" { (short(sha)) } } }
+                    li { a href={"/items/" (sha)} { (value(name)) } " " span class="hash" { span class="mono" { (super::hash(sha)) } " " (copy_hash(&v, sha)) } }
                 }
             }
         }

@@ -6,7 +6,7 @@ use custodia_vault::custodia_search::Sort;
 use maud::html;
 use serde::Deserialize;
 
-use super::{ltr_value, value};
+use super::{copy_hash, count, hash, ltr_value, value};
 use crate::web::{encode, highlighted, layout, mostly_arabic, Viewer};
 use crate::AppState;
 
@@ -77,7 +77,7 @@ pub async fn search(
                                 h3 { (field) }
                                 ul {
                                     @for (value, n) in values {
-                                        li { a href=(refine(field, value)) dir="auto" { (value) } " " span class="count" { bdi { (n) } } }
+                                        li { a href=(refine(field, value)) dir="auto" { (value) } " " span class="count" { (count(&v, *n)) } }
                                     }
                                 }
                             }
@@ -90,6 +90,7 @@ pub async fn search(
                             @for hit in &report.results.hits {
                                 li class="hit" {
                                     a href={"/items/" (hit.item)} class="hit-title" { (value(&hit.path)) }
+                                    " " span class="hash" { span class="mono" { (hash(&hit.item)) } " " (copy_hash(&v, &hit.item)) }
                                     " "
                                     span class="note" { bdi { (hit.kind) } " · " (ltr_value(&hit.mime)) @if let Some(l) = &hit.language { " · " bdi { (l) } } }
                                     @if hit.snippet.rtl != query_arabic && !hit.snippet.text.is_empty() && !hit.snippet.highlights.is_empty() {
