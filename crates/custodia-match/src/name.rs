@@ -73,6 +73,11 @@ pub struct NamePart {
     /// Binjamal, Elhassani, Vandenberg), and the bare name of a fused one (Amin of Benamin,
     /// Hassani of Elhassani). A part agreeing only through one of these is near, not equal.
     pub split_keys: Vec<String>,
+    /// Whether the name marks this part as the family name: written before a comma
+    /// (`BOUCHTA, Yassine`) or in capitals beside parts that are not (`Ismael ALMUSTAFA`,
+    /// `BOUCHTA Yacine`), as registers write it. Unmarked names (Arabic script, a camp's
+    /// `Given Father Grandfather`) say nothing of their parts' roles.
+    pub family: bool,
 }
 
 /// Particles and articles that are written apart or fused to the following name.
@@ -152,12 +157,12 @@ fn split_readings(raw: &[String]) -> Vec<(String, String)> {
 pub fn parse_name(name: &str) -> Vec<NamePart> {
     // `BOUCHTA, Yassine`: family name first, as registers write it; the given name leads.
     let reordered;
-    let name = match name.split_once(',') {
+    let (name, family_words) = match name.split_once(',') {
         Some((family, given)) if !given.contains(',') && !given.trim().is_empty() => {
             reordered = format!("{given} {family}");
-            reordered.as_str()
+            (reordered.as_str(), words(family))
         }
-        _ => name,
+        _ => (name, capitalised_words(name)),
     };
     let words = words(name);
     let splits = split_readings(&words);
@@ -208,11 +213,56 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             alt_keys,
             vowels,
             kind,
+            family: is_family_word(&word, &family_words),
             word,
             split_keys,
         });
     }
     parts
+}
+
+/// The words of the tokens written in capitals (two letters or more, every letter upper
+/// case) when other tokens are not: `Ismael ALMUSTAFA`, `BEN SMAÏL Tarik`. A name all in
+/// capitals, or in a script without case, marks nothing.
+fn capitalised_words(name: &str) -> Vec<String> {
+    let mut capitalised = Vec::new();
+    let mut other = false;
+    for token in name.split_whitespace() {
+        let letters = token.chars().filter(|c| c.is_alphabetic());
+        let (count, upper) = letters.fold((0, 0), |(n, u), c| {
+            (n + 1, u + usize::from(c.is_uppercase()))
+        });
+        if count == 0 {
+            continue;
+        }
+        // Arabic and other scripts without case count as neither.
+        let cased = token.chars().any(|c| c.is_uppercase() || c.is_lowercase());
+        if !cased {
+            continue;
+        }
+        if count >= 2 && upper == count {
+            capitalised.push(token);
+        } else {
+            other = true;
+        }
+    }
+    if !other {
+        return Vec::new();
+    }
+    capitalised.iter().flat_map(|t| words(t)).collect()
+}
+
+/// Whether a part (after articles are dropped and prefixes joined: `bensmail` of `BEN
+/// SMAÏL`) is made of the family name's words.
+fn is_family_word(word: &str, family_words: &[String]) -> bool {
+    if family_words.is_empty() {
+        return false;
+    }
+    family_words.iter().any(|f| f == word)
+        || (family_words.iter().any(|f| word.starts_with(f.as_str()))
+            && family_words
+                .iter()
+                .any(|f| f.len() >= 2 && word.ends_with(f.as_str())))
 }
 
 /// Optimal string alignment distance (edits and adjacent transpositions) of two short byte
@@ -1315,6 +1365,21 @@ mod tests {
         same(&["Ahmed ould Ali", "أحمد بن علي"]);
         // A particle or honorific alone is a name.
         assert_eq!(keys("Ben").len(), 1);
+    }
+
+    #[test]
+    fn family_names_are_marked_by_a_comma_or_capitals_only() {
+        let family =
+            |name: &str| -> Vec<bool> { parse_name(name).iter().map(|p| p.family).collect() };
+        assert_eq!(family("Ismael ALMUSTAFA"), [false, true]);
+        assert_eq!(family("BOUCHTA Yacine"), [true, false]);
+        assert_eq!(family("Bouchta, Yacine"), [false, true]);
+        assert_eq!(family("Tarik BEN SMAÏL"), [false, true]);
+        assert_eq!(family("BEN SMAÏL, Tarik"), [false, true]);
+        // All in capitals, all in small letters, or in Arabic script: nothing is marked.
+        assert_eq!(family("ISMAEL ALMUSTAFA"), [false, false]);
+        assert_eq!(family("ismael almustafa"), [false, false]);
+        assert!(!parse_name("طارق مروان بن إسماعيل").iter().any(|p| p.family));
     }
 
     #[test]

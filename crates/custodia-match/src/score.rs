@@ -559,11 +559,19 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     // (brothers share all the rest). A list that puts the family name first without a comma
     // (`BOUCHTA Yacine`) pairs one side's first part with the other's last.
     // (Only a name of two parts is read so: the last of a longer Arabic name is a
-    // grandfather's or a family name.)
-    let own_agrees = close[0][0] || (b.len() == 2 && close[0][1]) || (a.len() == 2 && close[1][0]);
+    // grandfather's or a family name.) A name that marks its family name (before a comma, in
+    // capitals) says which part is the own name: it is not read the other way round, so that
+    // one man's own name meeting another's family name (Moustapha / Ismael ALMUSTAFA) is not
+    // taken for one person's.
+    let (own_a, own_b) = (own_name_index(a), own_name_index(b));
+    let turnable_a = a.len() == 2 && !marks_family(a);
+    let turnable_b = b.len() == 2 && !marks_family(b);
+    let own_agrees = close[own_a][own_b]
+        || (turnable_b && close[own_a][1 - own_b])
+        || (turnable_a && close[1 - own_a][own_b]);
     let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
-    } else if own_names_a_slip_apart(&a[0], &b[0], vocabulary) {
+    } else if own_names_a_slip_apart(&a[own_a], &b[own_b], vocabulary) {
         (
             0.0,
             "own names one letter apart, one of them seen nowhere else (a slip)",
@@ -617,6 +625,20 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         weight,
         detail: text,
         level,
+    }
+}
+
+/// Whether a name marks which of its parts is the family name (and so which is not).
+fn marks_family(name: &[Part]) -> bool {
+    name.iter().any(|p| p.part.family) && name.iter().any(|p| !p.part.family)
+}
+
+/// The position of the person's own name: the first part not marked as the family name.
+fn own_name_index(name: &[Part]) -> usize {
+    if marks_family(name) {
+        name.iter().position(|p| !p.part.family).unwrap_or(0)
+    } else {
+        0
     }
 }
 
