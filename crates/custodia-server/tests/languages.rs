@@ -425,3 +425,67 @@ async fn the_chosen_language_is_kept_with_the_account() {
     let html = app.page("/", Some(&app.admin), "fr").await;
     assert!(html.contains("<html lang=\"fr\""));
 }
+
+/// The time zone chosen on `/language` is this browser's: a cookie, checked against the tz
+/// database; times are then shown in it with its offset, the stored UTC value unchanged.
+#[tokio::test]
+async fn the_chosen_time_zone_shows_times_in_it() {
+    let app = App::new();
+    let session = format!("custodia_session={}", app.admin);
+    let page = Request::get("/language")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
+    let (status, html) = app.send(page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("action=\"/timezone\""), "{html}");
+    assert!(html.contains("<option value=\"Asia/Baghdad\">"), "{html}");
+    let marker = "name=\"csrf-token\" content=\"";
+    let at = html.find(marker).expect("the CSRF token") + marker.len();
+    let csrf = &html[at..at + html[at..].find('"').unwrap()];
+    let save = |body: String| {
+        Request::post("/timezone")
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _) = app.send(save("csrf=stale&zone=UTC".into())).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a stale form changes nothing"
+    );
+    for bad in ["Nowhere%2FAtlantis", "..%2F..%2Fetc%2Fpasswd", ""] {
+        let (status, _) = app.send(save(format!("csrf={csrf}&zone={bad}"))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(save(format!("csrf={csrf}&zone=Asia%2FBaghdad&next=/items")))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/items");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("custodia_tz=Asia/Baghdad;"), "{cookie}");
+
+    let items = |zone: &'static str| {
+        Request::get("/items")
+            .header(
+                header::COOKIE,
+                format!("{session}; custodia_lang=en; custodia_tz={zone}"),
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (_, html) = app.send(items("Asia/Baghdad")).await;
+    assert!(html.contains(" GMT+3</bdi></time>"), "{html}");
+    // The stored value, as the API gives it, stays UTC.
+    assert!(html.contains("Z\" title=\""), "{html}");
+    // An unknown zone in the cookie: UTC, never an error.
+    let (status, html) = app.send(items("Mars%2FOlympus")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(" GMT+0</bdi></time>"), "{html}");
+}
