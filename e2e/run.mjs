@@ -6,7 +6,9 @@
 // download it as the prosecutor and verify it with `custodia-verify`; then builds a case (a
 // charge laid with the keyboard, an incident with a place, the uploaded item linked to an element
 // from its page, the matrix's status and gaps as they change, unlinking) and checks the case page
-// in Arabic; then victim support: the notices due (overdue ones first and marked), a notice drafted
+// in Arabic; the case's map in English and Arabic (MapLibre over the server's own vector tiles,
+// zoomed to street level over a test extract served with `serve --tiles`, every request the page
+// makes recorded and all to the server itself); then victim support: the notices due (overdue ones first and marked), a notice drafted
 // in the victim's language (Arabic, right to left), recorded as sent, gone from the list and in the
 // person's contact log, the page in Arabic, and a custodian refused it; then a web page captured
 // with `custodia capture` from a site the test serves is replayed offline on its capture page,
