@@ -22,7 +22,7 @@ use custodia_vault::{CaseAnalysis, CaseItemProof, NewIncident, NewLink};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
-use super::{csrf_field, hash, refused, short, CsrfForm};
+use super::{copy_hash_in, csrf_field, hash, names_of, refused, short, value, CsrfForm};
 use crate::web::{encode, error_page, layout, map, Lang, Viewer};
 use crate::AppState;
 
@@ -58,8 +58,15 @@ fn strength_label(lang: Lang, strength: Strength) -> &'static str {
 }
 
 /// The matrix: one table per charge, a row per element with its status and the links that bear
-/// on it; then the gaps. `item_links`: whether item hashes link to the item pages.
-pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -> Markup {
+/// on it; then the gaps. `item_links`: whether items link to their pages (by their file names,
+/// from `names`, with a button that copies the full hash), or show as their short hashes (the
+/// printed case file).
+pub(crate) fn matrix_markup(
+    lang: Lang,
+    matrix: &Matrix<'_>,
+    item_links: bool,
+    names: &std::collections::BTreeMap<String, String>,
+) -> Markup {
     html! {
         @if matrix.withheld {
             p class="notice" role="note" { (lang.t("case-withheld")) }
@@ -105,7 +112,11 @@ pub(crate) fn matrix_markup(lang: Lang, matrix: &Matrix<'_>, item_links: bool) -
                                             li {
                                                 (link.link) " · "
                                                 @if item_links {
-                                                    a href={"/items/" (link.item)} { code { (hash(&link.item)) } }
+                                                    a href={"/items/" (link.item)} {
+                                                        @if let Some(name) = names.get(link.item.as_ref()) { (value(name)) " " }
+                                                        code { (hash(&link.item)) }
+                                                    }
+                                                    " " (copy_hash_in(lang, &link.item))
                                                 } @else {
                                                     code { (hash(&link.item)) }
                                                 }
@@ -380,7 +391,7 @@ pub fn case_report(analysis: &CaseAnalysis, proofs: &[CaseItemProof]) -> String 
                 @if let Some(title) = &analysis.title { p { bdi { (title) } } }
                 p { (lang.t("case-report_note")) }
                 h2 { (lang.t("case-matrix")) }
-                (matrix_markup(lang, &matrix, false))
+                (matrix_markup(lang, &matrix, false, &Default::default()))
                 h2 { (lang.t("case-timeline")) }
                 (timeline_markup(lang, &timeline))
                 h2 { (lang.t("case-map")) }
@@ -450,11 +461,19 @@ pub async fn case(
 ) -> Response {
     let user = v.user.clone();
     let case_ref = reference.clone();
-    let analysis = match state
-        .with_reader(move |vault| Ok(vault.case_analysis(&user, &case_ref)?))
+    let (analysis, names) = match state
+        .with_reader(move |vault| {
+            let analysis = vault.case_analysis(&user, &case_ref)?;
+            let names = names_of(
+                vault,
+                &user,
+                analysis.case.links.iter().map(|l| l.item.as_str()),
+            );
+            Ok((analysis, names))
+        })
         .await
     {
-        Ok(analysis) => analysis,
+        Ok(found) => found,
         Err(e) => return refused(&v, e),
     };
     let may_change = decide_case(&v.who, CaseAction::ChangeAnalysis, &reference).allowed;
@@ -486,7 +505,7 @@ pub async fn case(
         }
         section id="matrix" aria-labelledby="matrix-title" {
             h2 id="matrix-title" { (v.t("case-matrix")) }
-            (matrix_markup(v.lang, &matrix, true))
+            (matrix_markup(v.lang, &matrix, true, &names))
         }
         section id="timeline" aria-labelledby="timeline-title" {
             h2 id="timeline-title" { (v.t("case-timeline")) }

@@ -230,10 +230,15 @@ pub(crate) fn hash(sha: &str) -> maud::Markup {
 /// (a page not served over HTTPS), selects it for the person to copy; its texts are the
 /// catalogue's, carried in `data-` attributes.
 pub(crate) fn copy_hash(v: &Viewer, sha: &str) -> maud::Markup {
+    copy_hash_in(v.lang, sha)
+}
+
+/// [`copy_hash`] in a language.
+pub(crate) fn copy_hash_in(lang: super::Lang, sha: &str) -> maud::Markup {
     maud::html! {
-        button type="button" class="copy" data-copy=(sha) data-done=(v.t("copy-done"))
-            data-select=(v.t("copy-selected")) title=(v.t("copy-hash_label")) hidden {
-            (v.t("copy-hash"))
+        button type="button" class="copy" data-copy=(sha) data-done=(lang.t("copy-done"))
+            data-select=(lang.t("copy-selected")) title=(lang.t("copy-hash_label")) hidden {
+            (lang.t("copy-hash"))
         }
     }
 }
