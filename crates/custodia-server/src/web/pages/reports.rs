@@ -12,7 +12,7 @@ use custodia_vault::stats::{MonthCount, Stats};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::{ltr_value, refused, value};
+use super::{count, ltr_value, refused, value};
 use crate::web::{error_page, layout, Viewer};
 use crate::AppState;
 
@@ -327,7 +327,7 @@ pub async fn reports(
                     } }
                     tbody {
                         @for m in &months {
-                            tr { th scope="row" { (ltr_value(&m.month)) } td { (m.filed) } td { (m.finalised) } }
+                            tr { th scope="row" { (ltr_value(&m.month)) } td { (count(&v, m.filed)) } td { (count(&v, m.finalised)) } }
                         }
                     }
                 }
@@ -348,7 +348,11 @@ pub async fn reports(
                             @for row in &table.rows {
                                 tr {
                                     th scope="row" { (value(&row[0])) }
-                                    @for cell in &row[1..] { td { bdi { (cell) } } }
+                                    // Counts in the language's digits; other cells (shares,
+                                    // names) as the CSV has them.
+                                    @for cell in &row[1..] {
+                                        td { @match cell.parse::<u64>() { Ok(n) => (count(&v, n)), Err(_) => bdi { (cell) } } }
+                                    }
                                 }
                             }
                         }
