@@ -287,6 +287,7 @@ const TABLE: &[Row] = &[
     // --- changing, pages ---
     page("POST", "/login", "", "csrf={csrf}&user={user}&password=wrong", T::None, ["403", "403", "403", "403", "403", "403", "403", "403", "403", "403"]),
     page("POST", "/language", "", "csrf={csrf}&lang=ar&next=/", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "303"]),
+    page("POST", "/timezone", "", "csrf={csrf}&zone=Asia%2FBaghdad&next=/", T::None, ["303", "303", "303", "303", "303", "303", "303", "303", "303", "303"]),
     page("POST", "/capture", "", "csrf={csrf}&url=ftp%3A%2F%2Fexample.org%2F&originator=Nobody%20Known", T::None, ["403", "400", "403", "403", "403", "403", "403", "403", "403", "303"]),
     page("POST", "/items/{sha256}/redact", "", "csrf={csrf}&texts=&reason=", T::Item, ["403 403 403", "400 400 404", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/requests/new", "", "csrf={csrf}&authority={state_x}&legal_basis=matrix", T::None, ["403", "303", "403", "403", "403", "403", "403", "303", "403", "303"]),
