@@ -44,7 +44,12 @@ async function upload(form) {
   if (!file) return;
   button.disabled = true;
   progress.hidden = false;
-  const say = (text) => { status.textContent = text; };
+  // The messages come from the page, in its language; {name} marks a value filled in here.
+  const say = (key, values) => {
+    let text = form.dataset["say" + key] || "";
+    for (const [name, value] of Object.entries(values || {})) text = text.replace("{" + name + "}", value);
+    status.textContent = text;
+  };
   try {
     // An upload of the same file that was interrupted (page closed, connection lost) resumes.
     const key = "custodia-upload:" + [file.name, file.size, file.lastModified].join(":");
@@ -54,7 +59,7 @@ async function upload(form) {
       try { offset = (await api("GET", "/api/v1/uploads/" + id)).offset; } catch (_) { id = null; }
     }
     if (!id) {
-      say("Computing the file's SHA-256…");
+      say("Hashing");
       const sha256 = await sha256Hex(file);
       const plan = {
         name: file.name, size: file.size, sha256,
@@ -69,7 +74,7 @@ async function upload(form) {
     let failures = 0;
     while (offset < file.size) {
       progress.value = Math.floor((offset / file.size) * 100);
-      say("Sending… " + progress.value + "%");
+      say("Sending", { percent: progress.value });
       const chunk = file.slice(offset, Math.min(offset + CHUNK, file.size));
       try {
         const sent = await api("PATCH", "/api/v1/uploads/" + id, chunk, {
@@ -80,24 +85,24 @@ async function upload(form) {
       } catch (e) {
         failures += 1;
         if (failures > 8 || (e.status && e.status !== 409 && e.status < 500)) throw e;
-        say("Connection lost; resuming…");
+        say("Resuming");
         await sleep(Math.min(30000, 500 * 2 ** failures));
         offset = (await api("GET", "/api/v1/uploads/" + id)).offset;
       }
     }
     progress.value = 100;
-    say("Checking and storing…");
+    say("Storing");
     const report = await api("POST", "/api/v1/uploads/" + id + "/finish");
     localStorage.removeItem(key);
     const item = report.items && report.items[0];
     if (item) {
-      say("Stored as item " + item.sha256 + ".");
+      say("Stored", { sha256: item.sha256 });
       window.location.assign("/items/" + item.sha256);
     } else {
-      say("Nothing was stored.");
+      say("Nothing");
     }
   } catch (e) {
-    say("Upload failed: " + e.message);
+    say("Failed", { error: e.message });
     button.disabled = false;
   }
 }

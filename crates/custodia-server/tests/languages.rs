@@ -237,6 +237,14 @@ fn readable(html: &str) -> Vec<String> {
                 out.push(value[..value.find('"').unwrap_or(value.len())].to_owned());
             }
         }
+        // The messages the page's script shows (`data-say-…`: the upload's progress).
+        for (at, _) in tag.match_indices(" data-say-") {
+            let value = &tag[at..];
+            if let Some(start) = value.find("=\"") {
+                let value = &value[start + 2..];
+                out.push(value[..value.find('"').unwrap_or(value.len())].to_owned());
+            }
+        }
         rest = &rest[open + close + 1..];
         for skipped in ["script", "style"] {
             if tag.starts_with(&format!("<{skipped}")) {
@@ -328,6 +336,34 @@ async fn the_main_pages_in_arabic_show_no_english_interface_text() {
     // The checker finds English where there is some.
     let html = app.page("/", admin, "en").await;
     assert!(!english_in(&html, &english).is_empty());
+}
+
+/// The page's script writes no interface text of its own: what it shows (the upload's
+/// progress) comes from the page, in the page's language.
+#[tokio::test]
+async fn the_script_shows_the_pages_texts_only() {
+    const SCRIPT: &str = include_str!("../assets/app.js");
+    let english = english_texts();
+    let in_script: Vec<&String> = english
+        .iter()
+        .map(|(_, text)| text)
+        .filter(|text| text.contains(' ') && SCRIPT.contains(text.as_str()))
+        .collect();
+    assert!(in_script.is_empty(), "app.js writes English: {in_script:?}");
+    let app = App::new();
+    let html = app.page("/upload", Some(app.admin.as_str()), "ar").await;
+    let says = html.matches(" data-say-").count();
+    assert!(says >= 7, "the upload's messages are on the page ({says})");
+    // The value's place is marked for the script (isolated, as Fluent isolates placeables).
+    let sending = html
+        .split("data-say-sending=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default();
+    assert!(
+        sending.starts_with("جارٍ الإرسال…") && sending.contains("{percent}"),
+        "{sending}"
+    );
 }
 
 /// Values that may run the other way are isolated, so that a right-to-left page does not

@@ -221,6 +221,13 @@ upload-case = مرجع القضية (اختياري)
 upload-note = ملاحظة الجمع (اختيارية)
 upload-start = رفع
 upload-needs_js = يتطلب الرفع تفعيل JavaScript (يُرسَل الملف على أجزاء يمكن استئنافها). بدونه، استخدم `custodia ingest` على الخادم.
+upload-hashing = جارٍ حساب SHA-256 للملف…
+upload-sending = جارٍ الإرسال… { $percent }%
+upload-resuming = انقطع الاتصال؛ جارٍ الاستئناف…
+upload-storing = جارٍ التحقق والحفظ…
+upload-stored = حُفظ بوصفه العنصر { $sha256 }.
+upload-nothing = لم يُحفظ شيء.
+upload-failed = فشل الرفع: { $error }
 
 ## الشهود
 

@@ -201,6 +201,13 @@ upload-case = ژمارەی دۆسیە (ئارەزوومەندانە)
 upload-note = تێبینیی کۆکردنەوە (ئارەزوومەندانە)
 upload-start = بارکردن
 upload-needs_js = بارکردن پێویستی بە JavaScript هەیە (پەڕگەکە بە پارچەی دەستپێکردنەوەپێکراو دەنێردرێت). بەبێ ئەوە، `custodia ingest` لەسەر ڕاژەکار بەکاربهێنە.
+upload-hashing = SHA-256ی پەڕگەکە دەژمێردرێت…
+upload-sending = دەنێردرێت… { $percent }%
+upload-resuming = پەیوەندی پچڕا؛ دەستپێدەکرێتەوە…
+upload-storing = پشکنین و هەڵگرتن…
+upload-stored = وەک بڕگەی { $sha256 } هەڵگیرا.
+upload-nothing = هیچ شتێک هەڵنەگیرا.
+upload-failed = بارکردن سەرکەوتوو نەبوو: { $error }
 
 ## شایەتەکان
 

@@ -202,6 +202,13 @@ upload-case = Case reference (optional)
 upload-note = Collection note (optional)
 upload-start = Upload
 upload-needs_js = Uploading needs JavaScript (the file is sent in resumable chunks). Without it, use `custodia ingest` on the server.
+upload-hashing = Computing the file's SHA-256…
+upload-sending = Sending… { $percent }%
+upload-resuming = Connection lost; resuming…
+upload-storing = Checking and storing…
+upload-stored = Stored as item { $sha256 }.
+upload-nothing = Nothing was stored.
+upload-failed = Upload failed: { $error }
 
 ## Witnesses
 

@@ -201,6 +201,13 @@ upload-case = Référence de l'affaire (facultatif)
 upload-note = Note de collecte (facultatif)
 upload-start = Téléverser
 upload-needs_js = Le téléversement nécessite JavaScript (le fichier est envoyé par morceaux, avec reprise). Sans lui, utilisez `custodia ingest` sur le serveur.
+upload-hashing = Calcul du SHA-256 du fichier…
+upload-sending = Envoi… { $percent } %
+upload-resuming = Connexion perdue ; reprise…
+upload-storing = Vérification et enregistrement…
+upload-stored = Enregistré comme élément { $sha256 }.
+upload-nothing = Rien n’a été enregistré.
+upload-failed = Échec du téléversement : { $error }
 
 ## Témoins
 

@@ -201,6 +201,13 @@ upload-case = Referansa dozê (bijarte)
 upload-note = Nîşeya berhevkirinê (bijarte)
 upload-start = Bar bike
 upload-needs_js = Barkirin JavaScript dixwaze (pel bi perçeyên ku dikarin ji nû ve dest pê bikin tê şandin). Bêyî wê, li ser serverê `custodia ingest` bi kar bîne.
+upload-hashing = SHA-256 ya pelê tê hesibandin…
+upload-sending = Tê şandin… { $percent }%
+upload-resuming = Girêdan qut bû; ji nû ve dest pê dike…
+upload-storing = Tê kontrolkirin û tomarkirin…
+upload-stored = Wek hêmana { $sha256 } hat tomarkirin.
+upload-nothing = Tiştek nehat tomarkirin.
+upload-failed = Barkirin bi ser neket: { $error }
 
 ## Şahid
 

@@ -201,6 +201,13 @@ upload-case = Zaaknummer (optioneel)
 upload-note = Verzamelnotitie (optioneel)
 upload-start = Uploaden
 upload-needs_js = Uploaden vraagt JavaScript (het bestand wordt in hervatbare delen verzonden). Gebruik zonder JavaScript `custodia ingest` op de server.
+upload-hashing = SHA-256 van het bestand wordt berekend…
+upload-sending = Verzenden… { $percent }%
+upload-resuming = Verbinding verbroken; hervatten…
+upload-storing = Controleren en opslaan…
+upload-stored = Opgeslagen als item { $sha256 }.
+upload-nothing = Er is niets opgeslagen.
+upload-failed = Uploaden mislukt: { $error }
 
 ## Getuigen
 

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use custodia_vault::custodia_access::Role;
+use fluent_bundle::FluentValue;
 use maud::html;
 
 use crate::web::{error_page, layout, Viewer};
@@ -19,7 +20,15 @@ pub async fn upload_form(State(state): State<AppState>, v: Viewer) -> Response {
         .await
         .unwrap_or_default();
     let body = html! {
-        form id="upload" class="card" data-upload {
+        // The script's messages, in the page's language ({…} filled in by the script).
+        form id="upload" class="card" data-upload
+            data-say-hashing=(v.t("upload-hashing"))
+            data-say-sending=(v.lang.args("upload-sending", &[("percent", FluentValue::from("{percent}"))]))
+            data-say-resuming=(v.t("upload-resuming"))
+            data-say-storing=(v.t("upload-storing"))
+            data-say-stored=(v.lang.args("upload-stored", &[("sha256", FluentValue::from("{sha256}"))]))
+            data-say-nothing=(v.t("upload-nothing"))
+            data-say-failed=(v.lang.args("upload-failed", &[("error", FluentValue::from("{error}"))])) {
             label for="u-file" { (v.t("upload-file")) }
             input id="u-file" name="file" type="file" required;
             label for="u-originator" { (v.t("upload-originator")) }
