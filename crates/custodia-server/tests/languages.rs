@@ -399,6 +399,22 @@ async fn sizes_hashes_and_times_are_isolated() {
     );
 }
 
+/// The CSRF token a signed-in page carries for its forms.
+fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf-token\" content=\"";
+    let at = html.find(marker).expect("the CSRF token") + marker.len();
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// A form posted to `path` with the session cookie `session`.
+fn form_post(path: &str, session: &str, body: String) -> Request<Body> {
+    Request::post(path)
+        .header(header::COOKIE, session)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// The language chosen on `/language` is kept with the account: another browser (no cookie,
 /// another `Accept-Language`) gets it too, and the choice is in the custody log.
 #[tokio::test]
@@ -412,17 +428,9 @@ async fn the_chosen_language_is_kept_with_the_account() {
     let (status, html) = app.send(page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("action=\"/language\""), "{html}");
-    let marker = "name=\"csrf-token\" content=\"";
-    let at = html.find(marker).expect("the CSRF token") + marker.len();
-    let csrf = &html[at..at + html[at..].find('"').unwrap()];
+    let csrf = &csrf_token(&html);
 
-    let save = |body: String| {
-        Request::post("/language")
-            .header(header::COOKIE, &session)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let save = |body: String| form_post("/language", &session, body);
     let (status, _) = app.send(save("csrf=stale&lang=ar".into())).await;
     assert_eq!(
         status,
@@ -476,16 +484,8 @@ async fn the_chosen_time_zone_shows_times_in_it() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("action=\"/timezone\""), "{html}");
     assert!(html.contains("<option value=\"Asia/Baghdad\">"), "{html}");
-    let marker = "name=\"csrf-token\" content=\"";
-    let at = html.find(marker).expect("the CSRF token") + marker.len();
-    let csrf = &html[at..at + html[at..].find('"').unwrap()];
-    let save = |body: String| {
-        Request::post("/timezone")
-            .header(header::COOKIE, &session)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let csrf = &csrf_token(&html);
+    let save = |body: String| form_post("/timezone", &session, body);
     let (status, _) = app.send(save("csrf=stale&zone=UTC".into())).await;
     assert_eq!(
         status,

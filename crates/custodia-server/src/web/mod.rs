@@ -173,14 +173,7 @@ async fn asset_bytes(content_type: &'static str, body: &'static [u8]) -> Respons
 }
 
 async fn asset(content_type: &'static str, body: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
+    asset_bytes(content_type, body.as_bytes()).await
 }
 
 /// Who is looking at a page, in which language.
