@@ -258,6 +258,8 @@ async function publicReportAndReports(browser, intake, base, custodianPage) {
   assert.equal(await page.locator("html").getAttribute("dir"), "ltr");
   await page.locator("#date").fill(daysAgo(3));
   await page.locator("#place").fill("Market street, Tal Afar");
+  await page.locator("#lat").fill("36.3762");
+  await page.locator("#lon").fill("42.4483");
   await page.locator("#description").fill("A shell hit the market in the afternoon.");
   await page.locator("#killed").fill("2");
   await page.locator("#injured").fill("5");
@@ -277,6 +279,8 @@ async function publicReportAndReports(browser, intake, base, custodianPage) {
   const shown = cli(["harm", "show", reference]);
   assert.equal(shown.attachments.length, 1, "its attachment is an item");
 
+  await harmReports(custodianPage, base, reference);
+
   step("custodian: the Reports page");
   await custodianPage.goto(`${base}/reports`);
   const charts = await custodianPage.locator("svg").count();
@@ -284,6 +288,61 @@ async function publicReportAndReports(browser, intake, base, custodianPage) {
   assert.equal(await custodianPage.locator("svg polyline").count(), 2, "requests over the months as lines");
   assert.ok(await custodianPage.locator("a[href*='.csv']").count() >= 6, "each table downloadable as CSV");
   await shot(custodianPage, "25-reports");
+}
+
+// The civilian-harm reports as their assessors see them: the reported place on the map (drawn
+// from the server's own tiles, nothing asked of any other host), its popup's link to the report,
+// and an assessment recorded through the report's form.
+async function harmReports(page, base, reference) {
+  step("harm assessment: the reports on a map, one opened from it and assessed");
+  const asked = [];
+  const record = (r) => asked.push(r.url());
+  page.context().on("request", record);
+  try {
+    await page.goto(`${base}/harm`);
+    const live = page.locator("#map div.map-live");
+    await live.waitFor({ state: "visible" });
+    await page.waitForFunction(() => window.custodiaMaps?.[0]?.loaded() && window.custodiaMaps[0].areTilesLoaded(),
+      null, { timeout: 30_000 });
+    const pins = await page.evaluate(() => window.custodiaMaps[0].queryRenderedFeatures({ layers: ["pins"] })
+      .map((f) => f.id ?? f.properties.href));
+    assert.ok(pins.length >= 1, "the reported place is on the map");
+    assert.equal(await page.locator("#list tbody tr").count(), 1, "the report is in the table");
+    await page.locator("#map").scrollIntoViewIfNeeded();
+    await shot(page, "41-harm-map");
+    // The pin's popup names the report and links to it.
+    const [x, y] = await page.evaluate(() => {
+      const p = window.custodiaMaps[0].project([42.4483, 36.3762]);
+      return [p.x, p.y];
+    });
+    await live.locator("canvas.maplibregl-canvas").click({ position: { x, y } });
+    const popup = page.locator(".maplibregl-popup-content");
+    await popup.waitFor();
+    assert.match(await popup.innerText(), new RegExp(`${reference} · Market street, Tal Afar`));
+    await popup.locator(`a[href="/harm/${reference}"]`).click();
+    await page.waitForURL(`${base}/harm/${reference}`);
+    const origin = new URL(base).origin;
+    const elsewhere = asked.filter((u) => !u.startsWith("data:") && new URL(u).origin !== origin);
+    assert.deepEqual(elsewhere, [], "the harm map asks nothing of any other host");
+  } finally {
+    page.context().off("request", record);
+  }
+  assert.match(await page.locator("h1").innerText(), new RegExp(reference));
+  await page.locator("section.forms summary").click();
+  await page.locator("#outcome").selectOption("credible");
+  await page.locator("#killed").fill("3");
+  await page.locator("#area").fill("Tal Afar district");
+  await page.locator("#public_summary").fill("A shell hit the market.");
+  await page.locator("#note").fill("The photo matches the place.");
+  await page.getByRole("button", { name: "Record the assessment" }).click();
+  await page.waitForURL(`${base}/harm/${reference}#assessments`);
+  assert.match(await page.locator("#assessments").innerText(), /Credible[\s\S]*Tal Afar district/);
+  await page.waitForFunction(() => window.custodiaMaps?.[0]?.loaded() && window.custodiaMaps[0].areTilesLoaded(),
+    null, { timeout: 30_000 });
+  await shot(page, "42-harm-report");
+  const shown = cli(["harm", "show", reference]);
+  assert.equal(shown.status, "credible", "the assessment is the vault's");
+  assert.equal(shown.assessments[0].killed, 3);
 }
 
 async function victimSupport(browser, base, custodianPage) {
@@ -579,6 +638,7 @@ function mainPages(base, intake, sha, requestUrl, captureSha) {
       "capture view": `/captures/${captureSha}`,
       cases: "/cases", case: `/cases/${CASE}`, requests: "/requests", request: requestUrl.replace(base, ""),
       witnesses: "/witnesses", reports: "/reports", admin: "/admin", language: "/language",
+      "harm reports": "/harm", "harm report": `/harm/${cli(["harm", "list"]).reports[0].reference}`,
     },
     public: (lang) => ({ "sign-in": `${base}/login`, "public report form": `${intake}/report?lang=${lang}` }),
     // Seen only by the holder's victim support officers.

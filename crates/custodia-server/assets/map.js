@@ -76,9 +76,12 @@
     }
     for (const f of places.features) {
       const [lon, lat] = f.geometry.coordinates;
-      const metres = Number(f.properties.precision_m) || 0;
+      // A place without a stated precision (a reporter's position) gets no disc and no ±.
+      const known = f.properties.precision_m !== undefined && f.properties.precision_m !== null;
+      const metres = known ? Number(f.properties.precision_m) || 0 : 0;
       f.properties.disc_px_z0 = metres / (METRES_PER_PIXEL_Z0 * Math.cos((lat * Math.PI) / 180));
-      f.properties.label = `${f.properties.title ?? f.id} · ${lat.toFixed(5)}, ${lon.toFixed(5)} · ± ${metres} m`;
+      const where = `${lat.toFixed(5)}, ${lon.toFixed(5)}`;
+      f.properties.label = `${f.properties.title ?? f.id} · ${known ? `${where} · ± ${metres} m` : where}`;
     }
     el.hidden = false;
     let map;
@@ -123,9 +126,22 @@
     map.on("click", "pins", (event) => {
       const f = event.features && event.features[0];
       if (!f) return;
+      // The label as text (never as HTML: it holds what people typed), and a link to the
+      // place's page where it has one on this server.
+      const content = document.createElement("div");
+      const label = document.createElement("bdi");
+      label.textContent = f.properties.label;
+      content.append(label);
+      const href = f.properties.href;
+      if (typeof href === "string" && href.startsWith("/") && !href.startsWith("//")) {
+        const link = document.createElement("a");
+        link.href = href;
+        link.textContent = el.dataset.open;
+        content.append(document.createElement("br"), link);
+      }
       new maplibregl.Popup({ closeButton: true })
         .setLngLat(f.geometry.coordinates)
-        .setText(f.properties.label)
+        .setDOMContent(content)
         .addTo(map);
     });
     map.on("mouseenter", "pins", () => { map.getCanvas().style.cursor = "pointer"; });

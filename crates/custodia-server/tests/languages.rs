@@ -11,6 +11,7 @@ use axum::Router;
 use custodia_server::{router, AppState};
 use custodia_vault::custodia_access::{OrganisationKind, Regime, Role};
 use custodia_vault::custodia_cases::notices::{Channel, Language};
+use custodia_vault::harm::{Assessment, HarmReportInput};
 use custodia_vault::requests::RequestFiling;
 use custodia_vault::victims::ContactDetails;
 use custodia_vault::{IngestOptions, IngestProgress, Vault};
@@ -32,6 +33,8 @@ struct App {
     support: String,
     item: String,
     request: String,
+    /// A civilian-harm report, assessed.
+    harm: String,
     _dir: tempfile::TempDir,
 }
 
@@ -126,6 +129,36 @@ impl App {
                 Some("2026-01-05"),
             )
             .expect("linked");
+        let harm = vault
+            .submit_harm_report(
+                "admin",
+                &HarmReportInput {
+                    date: "2026-03-02".into(),
+                    place: "Sinjar".into(),
+                    lat: Some(36.3209),
+                    lon: Some(41.8754),
+                    description: "Xq7 zv9 kw2".into(),
+                    killed: 2,
+                    injured: 5,
+                    contact: Some("+964 750 000 0000".into()),
+                },
+                Vec::new(),
+            )
+            .expect("a harm report")
+            .reference;
+        vault
+            .harm_assess(
+                "admin",
+                &harm,
+                Assessment {
+                    status: "credible".into(),
+                    killed: Some(3),
+                    area: Some("Sinjar district".into()),
+                    public_summary: Some("Xq7 zv9".into()),
+                    ..Assessment::default()
+                },
+            )
+            .expect("an assessment");
         let admin = vault
             .issue_api_token("admin", "admin", "language tests", None)
             .expect("a token")
@@ -140,6 +173,7 @@ impl App {
             support,
             item,
             request,
+            harm,
             _dir: dir,
         }
     }
@@ -300,6 +334,7 @@ async fn the_main_pages_in_arabic_show_no_english_interface_text() {
     let admin = Some(app.admin.as_str());
     let item = format!("/items/{}", app.item);
     let request = format!("/requests/{}", app.request);
+    let harm = format!("/harm/{}", app.harm);
     let pages: Vec<(&str, Option<&str>)> = vec![
         ("/", admin),
         ("/items", admin),
@@ -312,6 +347,8 @@ async fn the_main_pages_in_arabic_show_no_english_interface_text() {
         ("/cases", admin),
         ("/cases/KOCHO", admin),
         ("/reports", admin),
+        ("/harm", admin),
+        (&harm, admin),
         ("/admin", admin),
         ("/witnesses", admin),
         ("/language", admin),

@@ -140,6 +140,11 @@ pub struct HarmReportSummary {
     pub received_at: String,
     pub date: String,
     pub place: String,
+    /// Where, as the reporter gave it (WGS 84), if they did.
+    #[schema(required)]
+    pub lat: Option<f64>,
+    #[schema(required)]
+    pub lon: Option<f64>,
     pub killed: u64,
     pub injured: u64,
     /// `pending`, or the latest assessment's status.
@@ -492,6 +497,8 @@ impl Vault {
                 received_at: row.received_at.clone(),
                 date: fields.date,
                 place: fields.place,
+                lat: fields.lat,
+                lon: fields.lon,
                 killed: fields.killed,
                 injured: fields.injured,
                 status: assessments

@@ -29,6 +29,7 @@ const WITNESS_NAME: &str = "Nadia Quarrelsome Ferhat";
 const WITNESS_BORN: &str = "1993-07-14";
 const WITNESS_EMAIL: &str = "nadia.ferhat@mail.example";
 const MILESTONE_TEXT: &str = "The first suspect in case C-A was arrested on 1 October.";
+const HARM_CONTACT: &str = "reporter-7731@mail.example";
 const MISSING_SHA: &str = "00000000000000000000000000000000000000000000000000000000000000aa";
 
 /// The callers, in the order of the table's columns.
@@ -105,6 +106,8 @@ enum Target {
     Person,
     /// `{name}`: a user.
     User,
+    /// `{reference}`: a civilian-harm report.
+    Harm,
     /// `{entry}`: the log entry of an item's ingest.
     Entry,
     /// `{case}` and `{link}`: case C-A (the analyst's), asked of it twice, and of a case that
@@ -240,6 +243,8 @@ const TABLE: &[Row] = &[
     page("GET", "/requests/new", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "303"]),
     page("GET", "/requests/{id}", "", "", T::Request, ["400 400 400", "200 200 400", "200 200 400", "400 400 400", "400 400 400", "200 400 400", "200 200 400", "200 400 400", "200 400 400", "303 303 303"]),
     page("GET", "/requests/{id}/packages/{package}", "", "", T::Package, ["400 400 400", "200 400 400", "400 400 400", "400 400 400", "400 400 400", "400 400 400", "400 400 400", "200 400 400", "400 400 400", "303 303 303"]),
+    page("GET", "/harm", "", "", T::None, ["403", "200", "403", "403", "403", "403", "403", "403", "403", "303"]),
+    page("GET", "/harm/{reference}", "", "", T::Harm, ["403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("GET", "/reports", "from=2020-01-01", "", T::None, ["200", "200", "200", "403", "403", "200", "200", "200", "200", "303"]),
     page("GET", "/reports/authorities.csv", "from=2020-01-01", "", T::None, ["200", "200", "200", "403", "403", "200", "200", "200", "200", "303"]),
     page("GET", "/reports/consent.csv", "from=2020-01-01", "", T::None, ["200", "200", "200", "403", "403", "200", "200", "200", "200", "303"]),
@@ -306,6 +311,7 @@ const TABLE: &[Row] = &[
     page("POST", "/cases/{case}/links", "", "csrf={csrf}&element=7(1)(a)/1&item=00000000000000000000000000000000000000000000000000000000000000aa&assessment=supports&strength=medium", T::Case, ["403 403 403", "404 404 400", "403 403 403", "404 404 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/cases/{case}/unlink", "", "csrf={csrf}&link=L999", T::Case, ["403 403 403", "400 400 400", "403 403 403", "400 400 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     // --- victim support, pages ---
+    page("POST", "/harm/{reference}/assess", "", "csrf={csrf}&status=credible&killed=1", T::Harm, ["403 403 403", "303 303 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/victims/draft", "", "csrf={csrf}&pseudonym={pseudonym}&case=C-A", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "200 200 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
     page("POST", "/victims/record", "", "csrf={csrf}&pseudonym={pseudonym}&case=C-A&channel=letter&sent_at=2026-01-11&cover_periodic=on", T::Person, ["403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 400", "403 403 403", "403 403 403", "403 403 403", "403 403 403", "303 303 303"]),
 ];
@@ -315,9 +321,10 @@ const TABLE: &[Row] = &[
 /// see tells of it as surely as its name.
 #[rustfmt::skip]
 const COUNTS: &[(&str, &str, [u64; 9])] = &[
-    ("/api/v1/holdings", "/items", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
-    ("/api/v1/items", "/total", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
-    ("/api/v1/items", "/items", [0, 6, 6, 3, 0, 3, 3, 1, 0]),
+    // The holder's custodians and auditors also hold the civilian-harm report (an item).
+    ("/api/v1/holdings", "/items", [0, 7, 7, 3, 0, 3, 3, 1, 0]),
+    ("/api/v1/items", "/total", [0, 7, 7, 3, 0, 3, 3, 1, 0]),
+    ("/api/v1/items", "/items", [0, 7, 7, 3, 0, 3, 3, 1, 0]),
     // Auditors never read content, so search (over the text) finds nothing for them.
     ("/api/v1/search?q=register", "/total", [0, 4, 0, 2, 0, 2, 2, 1, 0]),
     ("/api/v1/requests", "/requests", [0, 2, 2, 0, 0, 1, 2, 1, 1]),
@@ -342,6 +349,8 @@ struct World {
     request_y: String,
     package_x: String,
     upload: String,
+    /// A civilian-harm report (with a position and the reporter's contact).
+    harm: String,
     /// Per caller: the token of its session, and a second one for signing out.
     tokens: BTreeMap<Who, (String, String)>,
     /// Per caller: the CSRF token of its session's pages, and of the second session.
@@ -581,6 +590,19 @@ fn scenario() -> (TestVault, World) {
     ]);
     let request_y = file(Who::Ry);
     v.ok(["request", "scope", &request_y, &b2]);
+    let report = v.tmp.path().join("harm-report.json");
+    fs::write(
+        &report,
+        json!({"date": "2026-03-02", "place": "Sinjar", "lat": 36.3209, "lon": 41.8754,
+               "description": "shelling of the market", "killed": 1, "injured": 0,
+               "contact": HARM_CONTACT})
+        .to_string(),
+    )
+    .unwrap();
+    let harm = v.ok(["harm", "submit", report.to_str().unwrap()])["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let world = World {
         a1,
         a2,
@@ -594,6 +616,7 @@ fn scenario() -> (TestVault, World) {
         request_y,
         package_x: String::new(),
         upload: String::new(),
+        harm,
         tokens,
         csrf: BTreeMap::new(),
     };
@@ -635,6 +658,10 @@ fn forbidden(who: Who, w: &World) -> Vec<(&'static str, String)> {
     // readers and victim support.
     deny("the witness's e-mail address", WITNESS_EMAIL, &[Vso]);
     deny("C-A's milestone", MILESTONE_TEXT, &[Cus, Ana, Vso]);
+    // A harm report's reporter is for its assessors alone; its reference for them and for
+    // whoever sees every item (the report is stored as an item).
+    deny("the harm reporter's contact", HARM_CONTACT, &[Cus]);
+    deny("the harm report", &w.harm, &[Cus, Aud]);
     deny("State X's request", &w.request_x, &[Cus, Aud, La, Lb, Rx]);
     deny("State Y's request", &w.request_y, &[Cus, Aud, Lb, Ry]);
     // Who decided for an originator or acted for the holder is not named to other parties.
@@ -715,6 +742,9 @@ fn target(w: &World, who: Who, t: Target, which: usize) -> BTreeMap<&'static str
             m.insert("case", pick("C-A", "C-A", "C-NONE"));
             m.insert("link", "L999".to_owned());
         }
+        T::Harm => {
+            m.insert("reference", pick(&w.harm, &w.harm, "H-NONE"));
+        }
         T::User => {
             let other = if who == Vso { Cus } else { Vso };
             m.insert("name", pick(user, other.user().unwrap(), "nobody-at-all"));
@@ -734,6 +764,7 @@ fn target_names(t: Target) -> &'static [&'static str] {
         T::Person => &["pseudonym"],
         T::Case => &["case", "link"],
         T::User => &["name"],
+        T::Harm => &["reference"],
     }
 }
 

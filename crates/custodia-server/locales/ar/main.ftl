@@ -602,3 +602,55 @@ map-zoom_in = تكبير
 map-zoom_out = تصغير
 map-reset_north = توجيه الشمال إلى الأعلى
 map-close = إغلاق
+map-open = فتح
+
+## Civilian-harm reports
+nav-harm = بلاغات الأذى
+harm-title = بلاغات الأذى اللاحق بالمدنيين
+harm-filter = نتيجة التقييم
+harm-all = الكل
+harm-status-pending = لم يُقيَّم بعد
+harm-status-credible = موثوق
+harm-status-not_credible = غير موثوق
+harm-status-duplicate = مكرر
+harm-status-insufficient_information = معلومات غير كافية
+harm-map = الأماكن المبلَّغ عنها
+harm-unplaced =
+    { $count ->
+        [zero] لا بلاغ بلا موقع.
+        [one] بلاغ واحد لم يذكر موقعًا فلا يظهر على الخريطة.
+        [two] بلاغان لم يذكرا موقعًا فلا يظهران على الخريطة.
+        [few] { $count } بلاغات لم تذكر موقعًا فلا تظهر على الخريطة.
+        [many] { $count } بلاغًا لم تذكر موقعًا فلا تظهر على الخريطة.
+       *[other] { $count } بلاغ لم تذكر موقعًا فلا تظهر على الخريطة.
+    }
+harm-list = البلاغات
+harm-none = لا توجد بلاغات.
+harm-reference = المرجع
+harm-received = تاريخ الاستلام
+harm-attachments = المرفقات
+harm-pages = صفحات البلاغات
+harm-previous = السابق
+harm-next = التالي
+harm-report = البلاغ
+harm-position = الموقع المذكور
+harm-no_position = لم يُذكر
+harm-contact = وسيلة الاتصال بالمبلِّغ
+harm-no_contact = لم تُذكر
+harm-item = البلاغ كما حُفظ
+harm-no_attachments = لا شيء
+harm-assessments = التقييمات
+harm-not_assessed = لم يُقيَّم بعد.
+harm-assessed_at = تاريخ التقييم
+harm-assessed_by = المقيِّم
+harm-outcome = النتيجة
+harm-area = المنطقة
+harm-area_hint = المنطقة التي يذكرها العرض العام؛ لا المكان الدقيق أبدًا.
+harm-public_summary = الملخص العام
+harm-note = ملاحظة المقيِّم
+harm-note_hint = تبقى مختومة ولا تُنشر أبدًا؛ لا يحفظ سجل العهدة إلا بصمتها.
+harm-assess = تسجيل تقييم
+harm-duplicate_of = مكرر للبلاغ (المرجع)
+harm-record = تسجيل التقييم
+harm-back = العودة إلى البلاغات
+harm-not_a_count = ليس عددًا صحيحًا من الأشخاص

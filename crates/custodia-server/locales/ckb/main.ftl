@@ -541,3 +541,51 @@ map-zoom_in = گەورەکردن
 map-zoom_out = بچووککردنەوە
 map-reset_north = باکوور بۆ سەرەوە
 map-close = داخستن
+map-open = کردنەوە
+
+## Civilian-harm reports
+nav-harm = ڕاپۆرتی زیان
+harm-title = ڕاپۆرتەکانی زیانی مەدەنییەکان
+harm-filter = ئەنجامی هەڵسەنگاندن
+harm-all = هەموو
+harm-status-pending = هێشتا هەڵنەسەنگێندراوە
+harm-status-credible = متمانەپێکراو
+harm-status-not_credible = نامتمانەپێکراو
+harm-status-duplicate = دووبارە
+harm-status-insufficient_information = زانیاریی نەبەس
+harm-map = شوێنە ڕاپۆرتکراوەکان
+harm-unplaced =
+    { $count ->
+        [one] { $count } ڕاپۆرت شوێنی نەداوە و لەسەر نەخشە نییە.
+       *[other] { $count } ڕاپۆرت شوێنیان نەداوە و لەسەر نەخشە نین.
+    }
+harm-list = ڕاپۆرتەکان
+harm-none = هیچ ڕاپۆرتێک نییە.
+harm-reference = ژمارەی ئاماژە
+harm-received = وەرگیراوە
+harm-attachments = پاشکۆکان
+harm-pages = لاپەڕەکانی ڕاپۆرت
+harm-previous = پێشوو
+harm-next = دواتر
+harm-report = ڕاپۆرت
+harm-position = شوێنی دراو
+harm-no_position = نەدراوە
+harm-contact = پەیوەندیی ڕاپۆرتدەر
+harm-no_contact = نەدراوە
+harm-item = ڕاپۆرت وەک هەڵگیراوە
+harm-no_attachments = هیچ
+harm-assessments = هەڵسەنگاندنەکان
+harm-not_assessed = هێشتا هەڵنەسەنگێندراوە.
+harm-assessed_at = کاتی هەڵسەنگاندن
+harm-assessed_by = لەلایەن
+harm-outcome = ئەنجام
+harm-area = ناوچە
+harm-area_hint = ئەو ناوچەیەی پوختەی گشتی ناوی دەبات؛ هەرگیز شوێنی ورد نا.
+harm-public_summary = پوختەی گشتی
+harm-note = تێبینیی هەڵسەنگێنەر
+harm-note_hint = مۆرکراو دەمێنێتەوە و هەرگیز بڵاو ناکرێتەوە؛ تۆماری پاراستن تەنها پەنجەمۆرەکەی هەڵدەگرێت.
+harm-assess = تۆمارکردنی هەڵسەنگاندن
+harm-duplicate_of = دووبارەی (ژمارەی ئاماژە)
+harm-record = هەڵسەنگاندنەکە تۆمار بکە
+harm-back = گەڕانەوە بۆ ڕاپۆرتەکان
+harm-not_a_count = ژمارەیەکی تەواوی کەسان نییە

@@ -542,3 +542,51 @@ map-zoom_in = Zoom in
 map-zoom_out = Zoom out
 map-reset_north = Turn north up
 map-close = Close
+map-open = Open
+
+## Civilian-harm reports
+nav-harm = Harm reports
+harm-title = Civilian-harm reports
+harm-filter = Outcome
+harm-all = All
+harm-status-pending = Not yet assessed
+harm-status-credible = Credible
+harm-status-not_credible = Not credible
+harm-status-duplicate = Duplicate
+harm-status-insufficient_information = Insufficient information
+harm-map = Reported places
+harm-unplaced =
+    { $count ->
+        [one] { $count } report gave no position and is not on the map.
+       *[other] { $count } reports gave no position and are not on the map.
+    }
+harm-list = Reports
+harm-none = No report.
+harm-reference = Reference
+harm-received = Received
+harm-attachments = Attachments
+harm-pages = Pages of reports
+harm-previous = Previous
+harm-next = Next
+harm-report = Report
+harm-position = Position given
+harm-no_position = none given
+harm-contact = Reporter's contact
+harm-no_contact = none given
+harm-item = The report as stored
+harm-no_attachments = none
+harm-assessments = Assessments
+harm-not_assessed = Not yet assessed.
+harm-assessed_at = Assessed
+harm-assessed_by = By
+harm-outcome = Outcome
+harm-area = Area
+harm-area_hint = The area the public overview names; never the exact place.
+harm-public_summary = Public summary
+harm-note = Assessor's note
+harm-note_hint = Kept sealed, never published; the custody log keeps only its digest.
+harm-assess = Record an assessment
+harm-duplicate_of = Duplicate of (reference)
+harm-record = Record the assessment
+harm-back = Back to the reports
+harm-not_a_count = is not a whole number of people

@@ -541,3 +541,51 @@ map-zoom_in = Zoom avant
 map-zoom_out = Zoom arrière
 map-reset_north = Nord en haut
 map-close = Fermer
+map-open = Ouvrir
+
+## Civilian-harm reports
+nav-harm = Signalements
+harm-title = Signalements d'atteintes aux civils
+harm-filter = Conclusion
+harm-all = Toutes
+harm-status-pending = Pas encore évalué
+harm-status-credible = Crédible
+harm-status-not_credible = Non crédible
+harm-status-duplicate = Doublon
+harm-status-insufficient_information = Informations insuffisantes
+harm-map = Lieux signalés
+harm-unplaced =
+    { $count ->
+        [one] { $count } signalement ne donne pas de position et n'est pas sur la carte.
+       *[other] { $count } signalements ne donnent pas de position et ne sont pas sur la carte.
+    }
+harm-list = Signalements
+harm-none = Aucun signalement.
+harm-reference = Référence
+harm-received = Reçu
+harm-attachments = Pièces jointes
+harm-pages = Pages de signalements
+harm-previous = Précédente
+harm-next = Suivante
+harm-report = Signalement
+harm-position = Position donnée
+harm-no_position = aucune
+harm-contact = Contact de l'auteur
+harm-no_contact = aucun
+harm-item = Le signalement tel que conservé
+harm-no_attachments = aucune
+harm-assessments = Évaluations
+harm-not_assessed = Pas encore évalué.
+harm-assessed_at = Évalué
+harm-assessed_by = Par
+harm-outcome = Conclusion
+harm-area = Zone
+harm-area_hint = La zone que nomme l'aperçu public ; jamais le lieu exact.
+harm-public_summary = Résumé public
+harm-note = Note de l'évaluateur
+harm-note_hint = Conservée scellée, jamais publiée ; le journal de conservation n'en garde que l'empreinte.
+harm-assess = Enregistrer une évaluation
+harm-duplicate_of = Doublon de (référence)
+harm-record = Enregistrer l'évaluation
+harm-back = Retour aux signalements
+harm-not_a_count = n'est pas un nombre entier de personnes

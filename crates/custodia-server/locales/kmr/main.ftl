@@ -541,3 +541,51 @@ map-zoom_in = Mezin bike
 map-zoom_out = Biçûk bike
 map-reset_north = Bakur ber bi jor ve
 map-close = Bigire
+map-open = Veke
+
+## Civilian-harm reports
+nav-harm = Raporên zererê
+harm-title = Raporên zererê yên li sivîlan
+harm-filter = Encama nirxandinê
+harm-all = Hemû
+harm-status-pending = Hêj nehatiye nirxandin
+harm-status-credible = Pêbawer
+harm-status-not_credible = Ne pêbawer
+harm-status-duplicate = Dubare
+harm-status-insufficient_information = Agahiya têr tune
+harm-map = Cihên hatine ragihandin
+harm-unplaced =
+    { $count ->
+        [one] { $count } raporê cih nedaye û ne li ser nexşeyê ye.
+       *[other] { $count } raporan cih nedane û ne li ser nexşeyê ne.
+    }
+harm-list = Rapor
+harm-none = Tu rapor tune.
+harm-reference = Referans
+harm-received = Hatiye wergirtin
+harm-attachments = Pêvek
+harm-pages = Rûpelên raporan
+harm-previous = Berê
+harm-next = Piştre
+harm-report = Rapor
+harm-position = Cihê hatiye dayîn
+harm-no_position = nehatiye dayîn
+harm-contact = Têkiliya ragihîner
+harm-no_contact = nehatiye dayîn
+harm-item = Rapor wek hatiye tomarkirin
+harm-no_attachments = tune
+harm-assessments = Nirxandin
+harm-not_assessed = Hêj nehatiye nirxandin.
+harm-assessed_at = Hatiye nirxandin
+harm-assessed_by = Ji aliyê
+harm-outcome = Encam
+harm-area = Herêm
+harm-area_hint = Herêma ku kurteya giştî navê wê dide; tu carî ne cihê rast.
+harm-public_summary = Kurteya giştî
+harm-note = Nîşeya nirxîner
+harm-note_hint = Mohrkirî dimîne, tu carî nayê weşandin; tomara parastinê tenê şopa wê digire.
+harm-assess = Nirxandinekê tomar bike
+harm-duplicate_of = Dubareya (referans)
+harm-record = Nirxandinê tomar bike
+harm-back = Vegere raporan
+harm-not_a_count = ne hejmareke tam a mirovan e

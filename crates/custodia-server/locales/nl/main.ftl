@@ -541,3 +541,51 @@ map-zoom_in = Inzoomen
 map-zoom_out = Uitzoomen
 map-reset_north = Noorden boven
 map-close = Sluiten
+map-open = Openen
+
+## Civilian-harm reports
+nav-harm = Schademeldingen
+harm-title = Meldingen van schade aan burgers
+harm-filter = Uitkomst
+harm-all = Alle
+harm-status-pending = Nog niet beoordeeld
+harm-status-credible = Geloofwaardig
+harm-status-not_credible = Niet geloofwaardig
+harm-status-duplicate = Dubbel
+harm-status-insufficient_information = Onvoldoende informatie
+harm-map = Gemelde plaatsen
+harm-unplaced =
+    { $count ->
+        [one] { $count } melding gaf geen positie en staat niet op de kaart.
+       *[other] { $count } meldingen gaven geen positie en staan niet op de kaart.
+    }
+harm-list = Meldingen
+harm-none = Geen meldingen.
+harm-reference = Kenmerk
+harm-received = Ontvangen
+harm-attachments = Bijlagen
+harm-pages = Pagina's met meldingen
+harm-previous = Vorige
+harm-next = Volgende
+harm-report = Melding
+harm-position = Opgegeven positie
+harm-no_position = niet opgegeven
+harm-contact = Contact van de melder
+harm-no_contact = niet opgegeven
+harm-item = De melding zoals bewaard
+harm-no_attachments = geen
+harm-assessments = Beoordelingen
+harm-not_assessed = Nog niet beoordeeld.
+harm-assessed_at = Beoordeeld
+harm-assessed_by = Door
+harm-outcome = Uitkomst
+harm-area = Gebied
+harm-area_hint = Het gebied dat het openbare overzicht noemt; nooit de precieze plaats.
+harm-public_summary = Openbare samenvatting
+harm-note = Notitie van de beoordelaar
+harm-note_hint = Blijft verzegeld en wordt nooit gepubliceerd; het bewaarlogboek houdt alleen de hash bij.
+harm-assess = Een beoordeling vastleggen
+harm-duplicate_of = Dubbel van (kenmerk)
+harm-record = Beoordeling vastleggen
+harm-back = Terug naar de meldingen
+harm-not_a_count = is geen geheel aantal mensen

@@ -105,8 +105,9 @@ impl TileExtract {
 /// two steps more stay sharp.
 const OVERZOOM: u8 = 2;
 
-/// The interactive map of `places` (a GeoJSON FeatureCollection whose features have `title` and
-/// `precision_m`), drawn by `assets/map.js`; hidden until drawn, so that the SVG map placed
+/// The interactive map of `places` (a GeoJSON FeatureCollection whose features have a `title`,
+/// `precision_m` where the precision is known, and `href`, a page of this server, where the
+/// place has one), drawn by `assets/map.js`; hidden until drawn, so that the SVG map placed
 /// right after it serves readers without script or WebGL. `extract`: the holder's detailed
 /// tiles, if configured.
 pub(crate) fn live(
@@ -131,7 +132,8 @@ pub(crate) fn live(
             data-zoom-in=(lang.t("map-zoom_in"))
             data-zoom-out=(lang.t("map-zoom_out"))
             data-reset-north=(lang.t("map-reset_north"))
-            data-close=(lang.t("map-close")) {}
+            data-close=(lang.t("map-close"))
+            data-open=(lang.t("map-open")) {}
     }
 }
 

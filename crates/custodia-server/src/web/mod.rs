@@ -83,6 +83,9 @@ pub fn routes() -> Router<AppState> {
         .route("/victims/draft", post(pages::victims::draft_submit))
         .route("/victims/record", post(pages::victims::record_submit))
         .route("/victims/person/{pseudonym}", get(pages::victims::person))
+        .route("/harm", get(pages::harm::harm_reports))
+        .route("/harm/{reference}", get(pages::harm::harm_report))
+        .route("/harm/{reference}/assess", post(pages::harm::assess_submit))
         .route("/reports", get(pages::reports::reports))
         .route(
             "/reports/authorities.csv",
@@ -467,6 +470,9 @@ fn navigation(v: &Viewer) -> Vec<(&'static str, &'static str, &'static str)> {
     }
     if custodia_vault::custodia_access::decide_victim_register(&v.who).allowed {
         nav.push(("victims", "/victims", "nav-victims"));
+    }
+    if custodia_vault::custodia_access::decide_harm(&v.who).allowed {
+        nav.push(("harm", "/harm", "nav-harm"));
     }
     if custodia_vault::custodia_access::decide_statistics(&v.who).is_ok() {
         nav.push(("reports", "/reports", "nav-reports"));

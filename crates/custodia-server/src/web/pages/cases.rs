@@ -273,13 +273,19 @@ pub(crate) fn timeline_markup(lang: Lang, timeline: &Timeline) -> Markup {
 /// of its precision. `inline_outline`: the outline drawn into the SVG (a file that must open
 /// alone) rather than referred to (a page of this server).
 pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bool) -> Markup {
-    let points: Vec<(f64, f64, f64, String)> = map
+    // A place without a stated precision (a reporter's position) has no disc and no ±.
+    let points: Vec<(f64, f64, Option<f64>, String)> = map
         .features
         .iter()
         .map(|f| {
             let [lon, lat] = f.geometry.coordinates;
-            let precision = f.properties["precision_m"].as_f64().unwrap_or(0.0);
-            let title = f.properties["title"].as_str().unwrap_or(&f.id).to_owned();
+            let precision = f.properties.get("precision_m").and_then(|p| p.as_f64());
+            let title = f
+                .properties
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or(&f.id)
+                .to_owned();
             (lat, lon, precision, title)
         })
         .collect();
@@ -304,10 +310,13 @@ pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bo
     for (lat, lon, precision, title) in &points {
         let (x, y) = map::project(*lat, *lon);
         let mut escaped = String::new();
-        let _ = maud::Escaper::new(&mut escaped)
-            .write_str(&format!("{title} · {lat:.5}, {lon:.5} · ± {precision} m"));
+        let label = match precision {
+            Some(metres) => format!("{title} · {lat:.5}, {lon:.5} · ± {metres} m"),
+            None => format!("{title} · {lat:.5}, {lon:.5}"),
+        };
+        let _ = maud::Escaper::new(&mut escaped).write_str(&label);
         // A degree of latitude is about 111 km.
-        let disc = precision / 111_000.0;
+        let disc = precision.unwrap_or(0.0) / 111_000.0;
         let _ = write!(
             marks,
             "<g><title>{escaped}</title><circle cx=\"{x:.5}\" cy=\"{y:.5}\" r=\"{disc:.6}\" class=\"precision\"/>\
@@ -345,7 +354,10 @@ pub(crate) fn map_markup(lang: Lang, map: &FeatureCollection, inline_outline: bo
         }
         ul class="places" {
             @for (lat, lon, precision, title) in &points {
-                li { bdi { (title) } " · " (super::ltr_value(&format!("{lat:.5}, {lon:.5}"))) " · " (super::ltr_value(&format!("± {precision} m"))) }
+                li {
+                    bdi { (title) } " · " (super::ltr_value(&format!("{lat:.5}, {lon:.5}")))
+                    @if let Some(metres) = precision { " · " (super::ltr_value(&format!("± {metres} m"))) }
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ pub(crate) mod admin;
 pub(crate) mod capture;
 pub(crate) mod cases;
 pub(crate) mod dashboard;
+pub(crate) mod harm;
 pub(crate) mod items;
 pub(crate) mod report_form;
 pub(crate) mod reports;
