@@ -32,6 +32,7 @@
 mod format;
 mod local;
 mod s3;
+mod staged;
 
 use std::fmt;
 use std::io::{Read, Seek};

@@ -8,46 +8,29 @@
 //!
 //! Writes go to a temporary file in the same file system and are renamed into place, so a blob is
 //! never visible half-written. Durability is batched: [`BlobStore::sync`] calls `syncfs` once for
-//! many blobs, which is what makes thousands of small files per second durable. Large blobs are
-//! handed to a background flusher every few MiB, so the disk writes while the CPU encrypts and
-//! hashes, instead of everything waiting for the final sync. A large blob's chunks are sealed
-//! [`SEAL_BATCH`] at a time in parallel (Rayon), then written in order.
+//! many blobs, which is what makes thousands of small files per second durable. A small blob is
+//! written in one write; a large one in stages, with direct I/O, by a thread of its own, so the
+//! disk writes while the CPU encrypts and hashes, without copying the blob into the page cache
+//! (`staged.rs`). A large blob's chunks are sealed [`SEAL_BATCH`] at a time in parallel (Rayon),
+//! then staged in order.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::Arc;
 
 use crate::format::{BlobKeys, ChunkReader, ChunkSource, Sealer, HEADER_LEN};
+use crate::staged::StagedFile;
 use crate::{BlobError, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent, Stored};
 
 struct Shared {
     keys: BlobKeys,
-    /// Files with unflushed writes, for the background flusher (see module docs).
-    flusher: Mutex<mpsc::SyncSender<File>>,
 }
 
-/// Bytes written to one blob between hand-offs to the flusher.
-const FLUSH_EVERY: u64 = 16 << 20;
 /// Full chunks a writer seals at once, in parallel: a large blob's encryption spreads over the
 /// cores while one thread writes; the writer holds this many chunks (plus one being filled).
 const SEAL_BATCH: usize = 4;
-
-fn spawn_flusher() -> mpsc::SyncSender<File> {
-    let (sender, receiver) = mpsc::sync_channel::<File>(8);
-    // Errors are not lost: `BlobStore::sync` (syncfs) runs before anything is acknowledged, and
-    // reports any write-back failure itself. This thread only starts write-back early.
-    let spawned = std::thread::Builder::new()
-        .name("blob-flusher".into())
-        .spawn(move || {
-            for file in receiver {
-                let _ = file.sync_data();
-            }
-        });
-    drop(spawned);
-    sender
-}
 
 /// Encrypted blobs in a local folder.
 #[derive(Clone)]
@@ -71,10 +54,9 @@ impl LocalBlobStore {
         let tmp = root.join("tmp");
         fs::create_dir_all(&tmp).map_err(io_error("create", &tmp))?;
         let keys = BlobKeys::new(wrap_key, name_key)?;
-        let flusher = Mutex::new(spawn_flusher());
         Ok(Self {
             root: root.to_owned(),
-            shared: Arc::new(Shared { keys, flusher }),
+            shared: Arc::new(Shared { keys }),
         })
     }
 
@@ -105,16 +87,15 @@ impl BlobStore for LocalBlobStore {
         let sealer = sealer.with_batch(SEAL_BATCH);
         let mut writer = LocalWriter {
             store: self.clone(),
-            file,
+            file: StagedFile::new(file),
             tmp_path,
             sealer,
-            unflushed: 0,
             ended: false,
             finished: false,
         };
         writer
             .file
-            .write_all(&header)
+            .write(&writer.tmp_path, &header)
             .map_err(io_error("write", &writer.tmp_path))?;
         Ok(Box::new(writer))
     }
@@ -187,46 +168,34 @@ impl ChunkSource for FileSource {
 
 struct LocalWriter {
     store: LocalBlobStore,
-    file: File,
+    file: StagedFile,
     tmp_path: PathBuf,
     sealer: Sealer,
-    /// Bytes written since the last hand-off to the flusher.
-    unflushed: u64,
     /// The content is sealed whole ([`BlobWriter::end`]); only naming remains.
     ended: bool,
     finished: bool,
 }
 
 impl LocalWriter {
-    /// Passes bytes to the sealer, which writes each sealed chunk to the temporary file.
+    /// Passes bytes to the sealer, which stages each sealed chunk for the temporary file; the
+    /// last call (`None`) also writes what is staged.
     fn seal(&mut self, plain: Option<&[u8]>) -> io::Result<()> {
         let Self {
-            store,
             file,
+            tmp_path,
             sealer,
-            unflushed,
             ..
         } = self;
         let mut emit = |sealed: Vec<u8>| {
-            file.write_all(&sealed)?;
-            *unflushed += sealed.len() as u64;
-            if *unflushed >= FLUSH_EVERY {
-                *unflushed = 0;
-                if let Ok(clone) = file.try_clone() {
-                    let flusher = store
-                        .shared
-                        .flusher
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner());
-                    // A full queue means write-back is already busy: skip rather than wait.
-                    let _ = flusher.try_send(clone);
-                }
-            }
+            file.write(tmp_path, &sealed)?;
             Ok(Some(sealed))
         };
         match plain {
             Some(buf) => sealer.write(buf, &mut emit),
-            None => sealer.finish(&mut emit),
+            None => {
+                sealer.finish(&mut emit)?;
+                file.end()
+            }
         }
     }
 }
