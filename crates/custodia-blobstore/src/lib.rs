@@ -41,6 +41,7 @@ use std::str::FromStr;
 pub use format::CHUNK_LEN;
 pub use local::LocalBlobStore;
 pub use s3::{S3BlobStore, S3Config};
+pub use staged::DIRECT_IO_VAR;
 
 /// The SHA-256 of an item's bytes: its identity throughout Custodia.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

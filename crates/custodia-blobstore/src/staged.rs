@@ -105,6 +105,9 @@ impl StagedFile {
     /// Appends `bytes`; `path` is the file's, for opening it for direct I/O.
     pub(crate) fn write(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         if self.writing.is_none() {
+            // Exactly what is written (a header, then whole sealed chunks): a blob that fills a
+            // stage holds no doubled buffer for it.
+            self.pending.reserve_exact(bytes.len());
             self.pending.extend_from_slice(bytes);
             if self.pending.len() < STAGE_LEN {
                 return Ok(());
@@ -138,13 +141,17 @@ impl StagedFile {
 
     fn start_writing(&mut self, path: &Path) -> io::Result<()> {
         use rustix::fs::{Mode, OFlags};
-        let direct = rustix::fs::open(
-            path,
-            OFlags::WRONLY | OFlags::DIRECT | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .ok()
-        .map(File::from);
+        let direct = direct_io_allowed()
+            .then(|| {
+                rustix::fs::open(
+                    path,
+                    OFlags::WRONLY | OFlags::DIRECT | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .ok()
+            })
+            .flatten()
+            .map(File::from);
         self.direct = direct.is_some();
         let buffered = self.file.try_clone()?;
         let (jobs, queue) = mpsc::sync_channel::<(Stage, u64)>(1);
@@ -223,6 +230,17 @@ impl StagedFile {
         }
     }
 }
+
+/// Whether large blobs may be written with direct I/O: yes, unless the environment variable
+/// [`DIRECT_IO_VAR`] is `off` (for a file system whose direct I/O misbehaves, and to compare
+/// both ways in the benchmark). Read once per process.
+fn direct_io_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| std::env::var(DIRECT_IO_VAR).map_or(true, |v| v.trim() != "off"))
+}
+
+/// The environment variable that turns direct I/O off (`off`).
+pub const DIRECT_IO_VAR: &str = "CUSTODIA_DIRECT_IO";
 
 /// The writing thread: each stage at its offset, with direct I/O where the file has it (a
 /// refused direct write is written again through the page cache), the stage then given back.
