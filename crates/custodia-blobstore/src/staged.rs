@@ -88,6 +88,8 @@ pub(crate) struct StagedFile {
     writing: Option<Writing>,
     /// Whether the stages go with direct I/O (for tests and the benchmark's notes).
     pub(crate) direct: bool,
+    /// A write failed: the file is incomplete, and every later call says so.
+    failed: bool,
 }
 
 impl StagedFile {
@@ -99,11 +101,15 @@ impl StagedFile {
             offset: 0,
             writing: None,
             direct: false,
+            failed: false,
         }
     }
 
     /// Appends `bytes`; `path` is the file's, for opening it for direct I/O.
     pub(crate) fn write(&mut self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        if self.failed {
+            return Err(incomplete());
+        }
         if self.writing.is_none() {
             // Exactly what is written (a header, then whole sealed chunks): a blob that fills a
             // stage holds no doubled buffer for it.
@@ -122,6 +128,9 @@ impl StagedFile {
     /// Writes what is left and waits for the writing thread: the file then holds every byte
     /// (not yet durably: see the module docs).
     pub(crate) fn end(&mut self) -> io::Result<()> {
+        if self.failed {
+            return Err(incomplete());
+        }
         let Some(mut writing) = self.writing.take() else {
             let pending = std::mem::take(&mut self.pending);
             return self.file.write_all_at(&pending, 0);
@@ -132,6 +141,9 @@ impl StagedFile {
             Some(Err(_)) => Err(io::Error::other("the blob's writing thread failed")),
             None => Ok(()),
         };
+        if written.is_err() {
+            self.failed = true;
+        }
         written?;
         if let Some(stage) = self.current.take() {
             self.file.write_all_at(stage.data(), self.offset)?;
@@ -220,6 +232,7 @@ impl StagedFile {
 
     /// The writing thread's error, once it has stopped.
     fn failure(&mut self) -> io::Error {
+        self.failed = true;
         let Some(mut writing) = self.writing.take() else {
             return io::Error::other("the blob's writing thread is gone");
         };
@@ -229,6 +242,10 @@ impl StagedFile {
             _ => io::Error::other("the blob's writing thread stopped"),
         }
     }
+}
+
+fn incomplete() -> io::Error {
+    io::Error::other("an earlier write of this blob failed; the blob is incomplete")
 }
 
 /// Whether large blobs may be written with direct I/O: yes, unless the environment variable
@@ -303,6 +320,22 @@ mod tests {
         }
         staged.end().unwrap();
         (std::fs::read(&path).unwrap(), expected, staged.direct)
+    }
+
+    #[test]
+    fn a_failed_write_is_never_ended_as_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        std::fs::write(&path, b"").unwrap();
+        // Opened for reading only, and no file to open for direct I/O: the writing thread fails.
+        let mut staged = StagedFile::new(File::open(&path).unwrap());
+        let nowhere = dir.path().join("missing").join("blob");
+        let chunk = vec![7u8; (1 << 20) + 16];
+        let failed_on_write = (0..16).any(|_| staged.write(&nowhere, &chunk).is_err());
+        let ended = staged.end();
+        assert!(failed_on_write || ended.is_err(), "the failure is reported");
+        assert!(staged.end().is_err(), "once failed, never complete");
+        assert!(staged.write(&nowhere, b"more").is_err());
     }
 
     #[test]
