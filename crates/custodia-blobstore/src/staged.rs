@@ -24,11 +24,12 @@ use std::thread::JoinHandle;
 /// size of the disks in use.
 const ALIGN: usize = 4096;
 /// Bytes per stage. A blob that ends before filling one is written in one buffered write.
-pub(crate) const STAGE_LEN: usize = 4 << 20;
-/// Stages one blob holds at most: one being filled, one queued, one being written.
-const STAGES: usize = 3;
+pub(crate) const STAGE_LEN: usize = 2 << 20;
+/// Stages one blob holds at most: one being filled while the other is written (an ingest runs
+/// several large blobs at once, and its memory stays bounded: `tests/cli_ingest_jobs.rs`).
+const STAGES: usize = 2;
 /// Without direct I/O, write-back is started after this many stages (see module docs).
-const SYNC_EVERY_STAGES: u64 = 4;
+const SYNC_EVERY_STAGES: u64 = 8;
 
 /// [`STAGE_LEN`] bytes at an aligned address, and how many are filled.
 struct Stage {
