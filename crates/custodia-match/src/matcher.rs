@@ -477,6 +477,26 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
             ));
         }
     }
+    // The day and month (in either order) with the own name: a full date whose year is off.
+    for date in &p.dates {
+        if let BirthDate::Day { month, day, .. } = *date {
+            for variant in &p.variants {
+                if let Some(own) = variant.get(crate::score::own_name_index(variant)) {
+                    let key = (13u8, month.min(day), month.max(day), own.part.key.as_str());
+                    out.push((BIRTH_DATE, hash_of(key)));
+                }
+            }
+        }
+    }
+    // The year with the own name (a chain of own, father's and grandfather's names shares
+    // nothing else with a list's given and family name).
+    for year in &years {
+        for variant in &p.variants {
+            if let Some(own) = variant.get(crate::score::own_name_index(variant)) {
+                out.push((BIRTH_DATE, hash_of((12u8, *year, own.part.key.as_str()))));
+            }
+        }
+    }
     // The year with the first letters of two parts of one name (in either order).
     for year in &years {
         for variant in &p.variants {
@@ -1120,6 +1140,99 @@ mod tests {
                 .unwrap();
             assert!(e.weight > 0.0, "{what}: {c:?}");
         }
+    }
+
+    #[test]
+    fn a_year_off_by_one_on_the_same_day_and_month_is_a_slip() {
+        // 2000 / 1999 differ in every digit but the first: not a one-digit slip, yet the same
+        // day and month a year apart is an age counted wrong far more often than a stranger.
+        let a = dated("a", "Salma al-Ahmadi", day(2000, 4, 9));
+        let c = compare_persons(&a, &dated("b", "EL AHMADI, Salma", day(1999, 4, 9)));
+        let e = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "birth_date")
+            .unwrap();
+        assert!(e.weight >= 3.0, "{c:?}");
+        // Another day of the neighbouring year is still a conflict.
+        let c = compare_persons(&a, &dated("b", "EL AHMADI, Salma", day(1999, 7, 21)));
+        let e = c
+            .evidence
+            .iter()
+            .find(|e| e.feature == "birth_date")
+            .unwrap();
+        assert!(e.weight < 0.0, "{c:?}");
+    }
+
+    #[test]
+    fn a_chain_of_names_against_a_given_and_family_name_loses_little() {
+        // A camp writes own, father's and grandfather's names; a European list the given and
+        // family name: the two share the own name alone by construction.
+        let date = day(1995, 9, 6);
+        let chain = compare_persons(
+            &dated("a", "Ahmad Yaseen Omar", date),
+            &dated("b", "Ahmad HACHIMI", date),
+        );
+        let two = compare_persons(
+            &dated("a", "Ahmad Yaseen", date),
+            &dated("b", "Ahmad HACHIMI", date),
+        );
+        let name = |c: &Comparison| {
+            c.evidence
+                .iter()
+                .find(|e| e.feature == "name")
+                .unwrap()
+                .weight
+        };
+        assert!(name(&chain) > name(&two) + 0.5, "{chain:?} {two:?}");
+        // Brothers (another own name) gain nothing from it.
+        let brother = compare_persons(
+            &dated("a", "Ahmad Yaseen Omar", date),
+            &dated("b", "Bilal HACHIMI", date),
+        );
+        assert!(name(&brother) < 0.0, "{brother:?}");
+    }
+
+    #[test]
+    fn own_name_with_the_year_or_the_day_and_month_meets_in_blocking() {
+        // No name part in common but the (common) own name: the chain of names meets the list's
+        // given and family name through the own name and the year, or the own name and the day
+        // and month when the year is off.
+        let mut left: Vec<Person> = vec![
+            person("chain", "Ali Muhammad Ali", Some(2007)),
+            dated("slipped", "Sami Muhammad Sami", day(1987, 12, 19)),
+        ];
+        let mut right: Vec<Person> = vec![
+            person("ali", "Shawi, Ali", Some(2007)),
+            dated("sami", "Samy HADDAD", day(1988, 12, 19)),
+        ];
+        // Enough others that neither own name is rare, so that no name key puts them together.
+        for i in 0..400 {
+            left.push(person(
+                &format!("l{i}"),
+                &format!("Ali Hassan{i}"),
+                Some(1950),
+            ));
+            right.push(person(
+                &format!("r{i}"),
+                &format!("Sami Omar{i}"),
+                Some(1951),
+            ));
+            left.push(person(
+                &format!("m{i}"),
+                &format!("Sami Karim{i}"),
+                Some(1952),
+            ));
+            right.push(person(
+                &format!("s{i}"),
+                &format!("Ali Yusuf{i}"),
+                Some(1953),
+            ));
+        }
+        let run = match_lists(&left, Some(&right), 0.0);
+        let found = |l: &str, r: &str| run.candidates.iter().any(|c| c.left == l && c.right == r);
+        assert!(found("chain", "ali"), "{:?}", run.blocking);
+        assert!(found("slipped", "sami"), "{:?}", run.blocking);
     }
 
     #[test]

@@ -447,6 +447,10 @@ const MISSING_PART: f64 = 1.5;
 /// The same when the own names differ: what is missing is then the own name of each, the
 /// pattern of brothers (same father's and family name).
 const MISSING_PART_OWN_DIFFERS: f64 = 2.5;
+/// The same for the family name of a two-part name that an Arabic chain of names (own,
+/// father's, grandfather's; no family name) does not carry: a camp's or a registry's way of
+/// writing a name against a European list's.
+const MISSING_PART_CHAIN: f64 = 0.5;
 /// Evidence lost for each extra part of the longer name (a grandfather's or family name that
 /// one list leaves out), at most three.
 const EXTRA_PART: f64 = 0.5;
@@ -589,10 +593,20 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let extra = (long - short).min(3);
     let missing_part = if own_differs {
         MISSING_PART_OWN_DIFFERS
+    } else if own_agrees && matched == 1 && missing == 1 && chain_against_family(a, b) {
+        // A chain of own, father's and grandfather's names against a list's own and family
+        // name: the two share only the own name by construction, so what each lacks says
+        // little.
+        MISSING_PART_CHAIN
     } else {
         MISSING_PART
     };
-    weight -= missing_part * missing as f64 + EXTRA_PART * extra as f64;
+    let extra_part = if missing_part == MISSING_PART_CHAIN {
+        0.0
+    } else {
+        EXTRA_PART
+    };
+    weight -= missing_part * missing as f64 + extra_part * extra as f64;
     let mut text = detail.join(", ");
     if explain && !first_text.is_empty() {
         text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
@@ -628,13 +642,21 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     }
 }
 
+/// Whether one name is a chain of three parts or more that marks no family name, and the other
+/// a name of two parts: the pattern of an Arabic chain of names (own, father's, grandfather's)
+/// against a given and family name.
+fn chain_against_family(a: &[Part], b: &[Part]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() == 2 && long.len() >= 3 && !marks_family(long)
+}
+
 /// Whether a name marks which of its parts is the family name (and so which is not).
 fn marks_family(name: &[Part]) -> bool {
     name.iter().any(|p| p.part.family) && name.iter().any(|p| !p.part.family)
 }
 
 /// The position of the person's own name: the first part not marked as the family name.
-fn own_name_index(name: &[Part]) -> usize {
+pub(crate) fn own_name_index(name: &[Part]) -> usize {
     if marks_family(name) {
         name.iter().position(|p| !p.part.family).unwrap_or(0)
     } else {
@@ -1109,9 +1131,11 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
                 }
             }
             if ma == mb && da == db && (ya - yb).abs() == 1 {
+                // A year misremembered or counted from an age, rarely a stranger: brothers are
+                // born on one day of different years one time in 365.
                 return e(
                     Level::DateYearOneOffSameDay,
-                    0.5,
+                    3.5,
                     "same day and month, year one off",
                 );
             }
