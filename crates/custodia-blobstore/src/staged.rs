@@ -77,6 +77,18 @@ struct Writing {
     allocated: usize,
 }
 
+impl Writing {
+    /// Closes the queue and waits for the thread: its result once every stage sent is written.
+    fn stop(mut self) -> io::Result<()> {
+        drop(self.jobs.take());
+        match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the blob's writing thread failed")),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The bytes of one blob's file, in order from offset 0.
 pub(crate) struct StagedFile {
     /// Opened for buffered writes; the small blob's one write and a large one's tail go here.
@@ -132,16 +144,11 @@ impl StagedFile {
         if self.failed {
             return Err(incomplete());
         }
-        let Some(mut writing) = self.writing.take() else {
+        let Some(writing) = self.writing.take() else {
             let pending = std::mem::take(&mut self.pending);
             return self.file.write_all_at(&pending, 0);
         };
-        drop(writing.jobs.take());
-        let written = match writing.thread.take().map(JoinHandle::join) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err(io::Error::other("the blob's writing thread failed")),
-            None => Ok(()),
-        };
+        let written = writing.stop();
         if written.is_err() {
             self.failed = true;
         }
@@ -234,13 +241,12 @@ impl StagedFile {
     /// The writing thread's error, once it has stopped.
     fn failure(&mut self) -> io::Error {
         self.failed = true;
-        let Some(mut writing) = self.writing.take() else {
+        let Some(writing) = self.writing.take() else {
             return io::Error::other("the blob's writing thread is gone");
         };
-        drop(writing.jobs.take());
-        match writing.thread.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => e,
-            _ => io::Error::other("the blob's writing thread stopped"),
+        match writing.stop() {
+            Err(e) => e,
+            Ok(()) => io::Error::other("the blob's writing thread stopped"),
         }
     }
 }
