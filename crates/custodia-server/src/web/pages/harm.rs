@@ -14,7 +14,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{
-    copy_hash, count, csrf_field, hash, ltr_value, refused, time_markup, value, CsrfForm, PAGE_SIZE,
+    count, csrf_field, hash_link, ltr_value, refused, time_markup, value, CsrfForm, PAGE_SIZE,
 };
 use crate::web::{encode, error_page, layout, map, Lang, Viewer};
 use crate::AppState;
@@ -244,12 +244,12 @@ pub async fn harm_report(
                 }
             }
             dt { (v.t("harm-item")) }
-            dd { span class="hash" { a class="mono" href={"/items/" (view.item)} { (hash(&view.item)) } " " (copy_hash(&v, &view.item)) } }
+            dd { (hash_link(&v, &view.item)) }
             dt { (v.t("harm-attachments")) }
             dd {
                 @if view.attachments.is_empty() { (v.t("harm-no_attachments")) }
                 @for sha in &view.attachments {
-                    span class="hash" { a class="mono" href={"/items/" (sha)} { (hash(sha)) } " " (copy_hash(&v, sha)) } " "
+                    (hash_link(&v, sha)) " "
                 }
             }
         }
