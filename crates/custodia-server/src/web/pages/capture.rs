@@ -15,9 +15,9 @@ use maud::html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{copy_hash, csrf_field, hash_link, refused, time_markup, value, CsrfForm};
+use super::{copy_hash, csrf_field, hash_link, refused, time_in, time_markup, value, CsrfForm};
 use crate::capture::{self, CaptureRequest, Stamping};
-use crate::web::{error_page, layout, Viewer};
+use crate::web::{error_page, layout, Lang, Viewer};
 use crate::{ApiError, AppState};
 
 /// Largest artefact shown inline (the text, the certificate chain, the timestamps' summary).
@@ -283,20 +283,7 @@ pub async fn capture_view(
             div class="card" {
                 h2 { (v.t("capture-timestamps")) }
                 @match view.timestamps.as_ref().and_then(Value::as_array).filter(|a| !a.is_empty()) {
-                    Some(stamps) => {
-                        table {
-                            thead { tr { th { (v.t("capture-tsa")) } th { (v.t("capture-tsa_status")) } th { (v.t("capture-gen_time")) } } }
-                            tbody {
-                                @for t in stamps {
-                                    tr {
-                                        td { bdi dir="ltr" { (s(&t["tsa"])) } }
-                                        td { (if t["status"] == "verified" { v.t("capture-verified") } else { v.t("capture-not_verified") }) }
-                                        td { bdi dir="ltr" { (s(&t["gen_time"])) } }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    Some(stamps) => { (timestamps_table(v.lang, &v.zone, stamps, jiff::Timestamp::now())) }
                     None => { p { (v.t("capture-no_timestamps")) } }
                 }
                 @if let Some(errors) = r["errors"].as_array().filter(|e| !e.is_empty()) {
@@ -355,4 +342,57 @@ pub async fn capture_view(
         response.extensions_mut().insert(crate::FrameSource(origin));
     }
     response
+}
+
+/// The trusted timestamps of a capture: each authority, whether its token verified, and the
+/// time it vouches for, written as the viewer's language and time zone write times (the
+/// exact value on hover and in `datetime`).
+fn timestamps_table(
+    lang: Lang,
+    zone: &jiff::tz::TimeZone,
+    stamps: &[Value],
+    now: jiff::Timestamp,
+) -> maud::Markup {
+    html! {
+        table {
+            thead { tr { th { (lang.t("capture-tsa")) } th { (lang.t("capture-tsa_status")) } th { (lang.t("capture-gen_time")) } } }
+            tbody {
+                @for t in stamps {
+                    tr {
+                        td { bdi dir="ltr" { (t["tsa"].as_str().unwrap_or("")) } }
+                        td { (if t["status"] == "verified" { lang.t("capture-verified") } else { lang.t("capture-not_verified") }) }
+                        td { @if let Some(at) = t["gen_time"].as_str() { (time_in(lang, zone, at, now)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::tz::TimeZone;
+
+    use super::timestamps_table;
+    use crate::web::Lang;
+
+    #[test]
+    fn a_timestamp_is_written_as_the_language_writes_times() {
+        let stamps = serde_json::json!([
+            {"tsa": "https://tsa.example/", "status": "verified", "gen_time": "2026-12-04T10:00:00Z"},
+            {"tsa": "https://down.example/", "status": "failed", "gen_time": null}
+        ]);
+        for lang in [Lang::En, Lang::Ar, Lang::Ckb] {
+            let now = "2026-12-05T10:00:00Z".parse().unwrap();
+            let html = timestamps_table(lang, &TimeZone::UTC, stamps.as_array().unwrap(), now)
+                .into_string();
+            let shown = lang.date_time("2026-12-04T10:00:00Z".parse().unwrap(), &TimeZone::UTC);
+            assert!(html.contains(&format!(">{shown}</bdi>")), "{html}");
+            assert!(html.contains("datetime=\"2026-12-04T10:00:00Z\""), "{html}");
+            assert!(
+                !html.contains(">2026-12-04T10:00:00Z<"),
+                "shown raw: {html}"
+            );
+        }
+    }
 }

@@ -71,7 +71,7 @@ pub(crate) fn time_text(v: &Viewer, full: &str) -> String {
     }
 }
 
-fn time_in(
+pub(crate) fn time_in(
     lang: super::Lang,
     zone: &jiff::tz::TimeZone,
     full: &str,
