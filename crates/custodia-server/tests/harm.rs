@@ -32,6 +32,8 @@ struct App {
     placed: String,
     /// Reported without a position.
     unplaced: String,
+    /// The stored item of the placed report (whose history holds the reads of it).
+    placed_item: String,
     _dir: tempfile::TempDir,
 }
 
@@ -74,6 +76,10 @@ impl App {
             .submit_harm_report("assessor", &input("Tal Afar", None, None), Vec::new())
             .expect("a report")
             .reference;
+        let placed_item = vault
+            .harm_show("assessor", &placed)
+            .expect("the report")
+            .item;
         let mut token = |user: &str| {
             vault
                 .issue_api_token(user, user, "harm tests", None)
@@ -94,6 +100,7 @@ impl App {
             support,
             placed,
             unplaced,
+            placed_item,
             _dir: dir,
         }
     }
@@ -128,6 +135,25 @@ impl App {
             .expect("a request");
         let (status, body, _) = self.send(request).await;
         (status, body)
+    }
+
+    /// The reads of the placed report whole in its item's history, by actor (as the custodian
+    /// reads that history through the API).
+    async fn reads(&self) -> Vec<String> {
+        let request = Request::get(format!("/api/v1/items/{}/history", self.placed_item))
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.admin))
+            .body(Body::empty())
+            .expect("a request");
+        let (status, body, _) = self.send(request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let history: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        history["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["action"] == "harm_read")
+            .map(|e| e["actor"].as_str().unwrap_or("").to_owned())
+            .collect()
     }
 
     /// Posts the assessment form of `reference` with `fields` (URL-encoded), as `token`.
@@ -211,9 +237,15 @@ async fn the_reports_are_on_the_map_and_in_the_table() {
 async fn a_report_is_shown_whole_and_assessed_through_the_form() {
     let app = App::new();
     let path = format!("/harm/{}", app.placed);
+    assert!(app.reads().await.is_empty());
     let (status, html) = app.page(&path, &app.assessor).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(CONTACT), "the assessor reads the contact");
+    assert_eq!(
+        app.reads().await,
+        ["assessor"],
+        "the read of the reporter's contact is in the log"
+    );
     assert!(html.contains("Shelling near Sinjar"));
     assert!(html.contains("36.32090, 41.87540"));
     assert!(html.contains("Not yet assessed."));
@@ -332,7 +364,8 @@ async fn everyone_else_is_refused_alike_and_learns_nothing() {
         let (status, _, _) = app.assess(&app.placed, token, "status=credible").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
-    // Nothing was recorded.
+    // Nothing was recorded: no assessment, no read.
+    assert!(app.reads().await.is_empty());
     let (_, html) = app
         .page(&format!("/harm/{}", app.placed), &app.assessor)
         .await;

@@ -847,12 +847,14 @@ impl Vault {
         ))
     }
 
-    /// Records the custody events of reads (searches) made by many people, in one catalog
+    /// Records the custody events of reads (searches, reports read whole) made by many people, in one catalog
     /// transaction and one log append: one group of fsyncs for all of them. Returns each
     /// event's position in the log, in order.
     pub fn record_reads(&mut self, events: Vec<NewEvent>) -> Result<Vec<u64>> {
         self.require_write()?;
-        if events.iter().any(|e| e.action != action::SEARCH) {
+        let read =
+            |e: &NewEvent| e.action == action::SEARCH || e.action == crate::harm::action::HARM_READ;
+        if !events.iter().all(read) {
             return Err(VaultError::Invalid(
                 "only the custody events of reads are recorded in groups".into(),
             ));

@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use custodia_access::decide_harm;
-use custodia_catalog::{AccessChange, HarmAssessmentRow, HarmReportRow, MonitorCountRow};
+use custodia_catalog::{AccessChange, HarmAssessmentRow, HarmReportRow, MonitorCountRow, NewEvent};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -36,6 +36,9 @@ pub mod action {
     pub const HARM_REPORT: &str = "harm_report";
     pub const HARM_ASSESS: &str = "harm_assess";
     pub const HARM_MONITOR_IMPORT: &str = "harm_monitor_import";
+    /// A report read whole (its reporter's contact among it), recorded as reads are
+    /// ([`crate::Vault::record_reads`]).
+    pub const HARM_READ: &str = "harm_read";
 }
 
 /// The originator of reports from the public.
@@ -557,6 +560,25 @@ impl Vault {
             attachments: serde_json::from_str(&row.attachments).unwrap_or_default(),
             assessments: views,
         })
+    }
+
+    /// The custody event of `actor` reading the report `view` whole (its reporter's contact
+    /// among it): for [`Vault::record_reads`], so that every read of a reporter's contact is
+    /// in the log. On the report's stored item, so that it shows only to those who see that.
+    pub fn harm_read_event(actor: &str, view: &HarmReportView) -> NewEvent {
+        NewEvent {
+            time: custody::now(),
+            actor: actor.to_owned(),
+            action: action::HARM_READ.into(),
+            item: Some(view.item.clone()),
+            details: json!({
+                "reference": view.report.reference,
+                "contact_shown": view.contact.is_some(),
+            })
+            .to_string(),
+            // Sealed by `record`.
+            entry: Vec::new(),
+        }
     }
 
     /// Records an assessment of a report; returns the log position.

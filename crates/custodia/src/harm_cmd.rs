@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use custodia_vault::harm::{Assessment, Attachment, HarmReportInput, Overview};
-use custodia_vault::Access;
+use custodia_vault::{Access, Vault};
 use serde_json::json;
 
 use crate::access_cmd::write_vault;
@@ -125,8 +125,11 @@ pub fn harm(cli: &Cli, out: &Output, command: &HarmCommand) -> Result<ExitCode> 
             });
         }
         HarmCommand::Show { reference } => {
-            let vault = open(cli, Access::ReadOnly)?;
-            let view = vault.harm_show(&actor(cli, &vault), reference)?;
+            let mut vault = open(cli, Access::ReadWrite)?;
+            let who = actor(cli, &vault);
+            let view = vault.harm_show(&who, reference)?;
+            // The read of a reporter's contact is in the log before it is shown.
+            vault.record_reads(vec![Vault::harm_read_event(&who, &view)])?;
             out.print(&view, || {
                 format!(
                     "{}  {}\n  {} at {}: {} killed, {} injured\n  {}\n",

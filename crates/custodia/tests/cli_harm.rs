@@ -168,6 +168,15 @@ fn reports_are_assessed_and_summed_up_without_anything_private() {
     );
     let history = v.history(item);
     assert!(history.to_string().contains("public reports"), "{history}");
+    // Reading a report whole (its reporter's contact among it) is in the log, by whom.
+    let reads: Vec<&Value> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "harm_read")
+        .collect();
+    assert_eq!(reads.len(), 1, "{history}");
+    assert_eq!(reads[0]["actor"], "assessor", "{history}");
     let got = v.tmp.path().join("report-item.json");
     v.ok([
         "get",
@@ -317,6 +326,17 @@ fn only_assessors_and_custodians_and_bad_input_is_named() {
             "{args:?}: {refused}"
         );
     }
+    // A refused read leaves no read in the log.
+    let item = v.ok(["harm", "show", refs[0].as_str()])["item"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reads = v
+        .history(&item)
+        .to_string()
+        .matches("\"harm_read\"")
+        .count();
+    assert_eq!(reads, 1, "only the custodian's own read");
     // The holder's custodian may read them.
     assert_eq!(
         v.ok(["harm", "list"])["reports"].as_array().unwrap().len(),

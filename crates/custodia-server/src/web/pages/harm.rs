@@ -217,6 +217,13 @@ pub async fn harm_report(
         Ok(view) => view,
         Err(e) => return refused(&v, e),
     };
+    // The read of a reporter's contact is in the log before the page shows it.
+    if let Err(e) = state
+        .record_read(custodia_vault::Vault::harm_read_event(&v.user, &view))
+        .await
+    {
+        return refused(&v, e);
+    }
     let report = &view.report;
     let here = report_href(&report.reference);
     let position = report.lat.zip(report.lon);
