@@ -1236,6 +1236,33 @@ mod tests {
     }
 
     #[test]
+    fn one_man_under_two_own_names_keeps_his_day_of_birth() {
+        // A convert under his taken name on one list, his civil name on the other: the same
+        // full date takes back what the differing own names cost. Brothers are born years
+        // apart and gain nothing.
+        let date = day(1984, 9, 9);
+        let same_day = compare_persons(
+            &dated("a", "Ibrahim Delablanc", date),
+            &dated("b", "David Delablanc", date),
+        );
+        let given_back = same_day
+            .evidence
+            .iter()
+            .find(|e| e.feature == "own_name_and_date")
+            .unwrap_or_else(|| panic!("{same_day:?}"));
+        assert!(given_back.weight > 0.0);
+        let brother = compare_persons(
+            &dated("a", "Ibrahim Delablanc", date),
+            &dated("b", "David Delablanc", day(1987, 2, 14)),
+        );
+        assert!(brother
+            .evidence
+            .iter()
+            .all(|e| e.feature != "own_name_and_date"));
+        assert!(brother.score < 0.5, "{brother:?}");
+    }
+
+    #[test]
     fn brothers_fall_below_the_threshold() {
         let mut a = person("a", "Yassine Ahmed Bouchta", Some(1990));
         a.father_names = vec!["Ahmed".into()];

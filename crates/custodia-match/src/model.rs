@@ -64,6 +64,7 @@ levels! {
     DateYearsTwoApart = "birth_date" "years_2_apart",
     DateYearsFewApart = "birth_date" "years_3_5_apart",
     DateYearsFarApart = "birth_date" "years_6_plus_apart",
+    OwnNamesDifferSameDay = "own_name_and_date" "own_names_differ_same_day",
     PlaceSame = "birth_place" "same",
     PlaceDiffers = "birth_place" "differs",
     NationalityShared = "nationality" "shared",
@@ -97,6 +98,10 @@ pub struct Factors {
 }
 
 impl Factors {
+    /// The first level, if any (the level of a one-level evidence).
+    pub(crate) fn first(&self) -> Option<u16> {
+        (self.len > 0).then(|| self.items[0].0)
+    }
     pub(crate) fn one(level: Level, prior: f64) -> Factors {
         let mut f = Factors::default();
         f.push(level, prior);

@@ -456,6 +456,8 @@ const MISSING_PART_CHAIN: f64 = 0.5;
 const EXTRA_PART: f64 = 0.5;
 /// Evidence when no part of the names agrees.
 const NO_NAME: f64 = -6.0;
+/// Evidence given back when own names differ but the full dates of birth are the same.
+const SAME_DAY_OWN_DIFFERS: f64 = 4.0;
 /// Evidence when the first parts (the persons' own names) agree, and when they differ.
 const FIRST_AGREES: f64 = 1.0;
 const FIRST_DIFFERS: f64 = -4.0;
@@ -879,7 +881,32 @@ pub(crate) fn compare_into(
         evidence.push(e);
     }
     if let Some(e) = date_evidence(&a.dates, &b.dates, explain) {
+        let same_day = e.factors.first() == Some(Level::DateSameDay as u16);
         evidence.push(e);
+        // Brothers share all but the own name and are born years apart; one man under two own
+        // names (a convert's civil and taken name, a kunya's bearer) keeps his day of birth.
+        // So the same full day takes back what differing own names cost.
+        let own_differs = evidence.iter().any(|e| {
+            [
+                Level::NameExtraOwnDiffers,
+                Level::NameOneMissingOwnDiffers,
+                Level::NameSeveralMissingOwnDiffers,
+            ]
+            .iter()
+            .any(|l| e.factors.first() == Some(*l as u16))
+        });
+        if same_day && own_differs {
+            evidence.push(Evidence {
+                feature: "own_name_and_date",
+                weight: SAME_DAY_OWN_DIFFERS,
+                detail: text!(
+                    explain,
+                    "own names differ, yet the full date of birth is the same (brothers are not born on one day)"
+                ),
+                factors: Factors::one(Level::OwnNamesDifferSameDay, SAME_DAY_OWN_DIFFERS),
+                prior_weight: 0.0,
+            });
+        }
     }
     if let Some(e) = place_evidence(&a.places, &b.places, explain) {
         evidence.push(e);
