@@ -1142,25 +1142,25 @@ mod tests {
         }
     }
 
+    /// The piece of evidence of `feature` in a comparison (the test fails without it).
+    fn evidence_of<'c>(c: &'c Comparison, feature: &str) -> &'c Evidence {
+        c.evidence
+            .iter()
+            .find(|e| e.feature == feature)
+            .unwrap_or_else(|| panic!("no {feature} evidence: {c:?}"))
+    }
+
     #[test]
     fn a_year_off_by_one_on_the_same_day_and_month_is_a_slip() {
         // 2000 / 1999 differ in every digit but the first: not a one-digit slip, yet the same
         // day and month a year apart is an age counted wrong far more often than a stranger.
         let a = dated("a", "Salma al-Ahmadi", day(2000, 4, 9));
         let c = compare_persons(&a, &dated("b", "EL AHMADI, Salma", day(1999, 4, 9)));
-        let e = c
-            .evidence
-            .iter()
-            .find(|e| e.feature == "birth_date")
-            .unwrap();
+        let e = evidence_of(&c, "birth_date");
         assert!(e.weight >= 3.0, "{c:?}");
         // Another day of the neighbouring year is still a conflict.
         let c = compare_persons(&a, &dated("b", "EL AHMADI, Salma", day(1999, 7, 21)));
-        let e = c
-            .evidence
-            .iter()
-            .find(|e| e.feature == "birth_date")
-            .unwrap();
+        let e = evidence_of(&c, "birth_date");
         assert!(e.weight < 0.0, "{c:?}");
     }
 
@@ -1177,13 +1177,7 @@ mod tests {
             &dated("a", "Ahmad Yaseen", date),
             &dated("b", "Ahmad HACHIMI", date),
         );
-        let name = |c: &Comparison| {
-            c.evidence
-                .iter()
-                .find(|e| e.feature == "name")
-                .unwrap()
-                .weight
-        };
+        let name = |c: &Comparison| evidence_of(c, "name").weight;
         assert!(name(&chain) > name(&two) + 0.5, "{chain:?} {two:?}");
         // Brothers (another own name) gain nothing from it.
         let brother = compare_persons(
@@ -1245,11 +1239,7 @@ mod tests {
             &dated("a", "Ibrahim Delablanc", date),
             &dated("b", "David Delablanc", date),
         );
-        let given_back = same_day
-            .evidence
-            .iter()
-            .find(|e| e.feature == "own_name_and_date")
-            .unwrap_or_else(|| panic!("{same_day:?}"));
+        let given_back = evidence_of(&same_day, "own_name_and_date");
         assert!(given_back.weight > 0.0);
         let brother = compare_persons(
             &dated("a", "Ibrahim Delablanc", date),

@@ -89,6 +89,18 @@ levels! {
     RegionDiffers = "region" "differs",
 }
 
+impl Level {
+    /// Whether a name level is one of those where the own (given) names differ.
+    pub(crate) fn own_names_differ(self) -> bool {
+        matches!(
+            self,
+            Level::NameExtraOwnDiffers
+                | Level::NameOneMissingOwnDiffers
+                | Level::NameSeveralMissingOwnDiffers
+        )
+    }
+}
+
 /// The levels one piece of evidence stands for, with their hand-set weights (a residence is
 /// compared part by part; every other feature is one level).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

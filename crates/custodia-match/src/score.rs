@@ -593,20 +593,15 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     let long = a.len().max(b.len());
     let missing = short - matched;
     let extra = (long - short).min(3);
-    let missing_part = if own_differs {
-        MISSING_PART_OWN_DIFFERS
-    } else if own_agrees && matched == 1 && missing == 1 && chain_against_family(a, b) {
-        // A chain of own, father's and grandfather's names against a list's own and family
-        // name: the two share only the own name by construction, so what each lacks says
-        // little.
-        MISSING_PART_CHAIN
+    // A chain of own, father's and grandfather's names against a list's own and family name:
+    // the two share only the own name by construction, so what each lacks says little.
+    let chain = own_agrees && matched == 1 && missing == 1 && chain_against_family(a, b);
+    let (missing_part, extra_part) = if own_differs {
+        (MISSING_PART_OWN_DIFFERS, EXTRA_PART)
+    } else if chain {
+        (MISSING_PART_CHAIN, 0.0)
     } else {
-        MISSING_PART
-    };
-    let extra_part = if missing_part == MISSING_PART_CHAIN {
-        0.0
-    } else {
-        EXTRA_PART
+        (MISSING_PART, EXTRA_PART)
     };
     weight -= missing_part * missing as f64 + extra_part * extra as f64;
     let mut text = detail.join(", ");
@@ -821,6 +816,7 @@ pub(crate) fn compare_into(
             }
         }
     }
+    let own_names_differ = best.as_ref().is_some_and(|m| m.level.own_names_differ());
     if let Some(m) = best {
         let mut detail = m.detail;
         if explain && m.weight > NAME_CAP {
@@ -886,16 +882,7 @@ pub(crate) fn compare_into(
         // Brothers share all but the own name and are born years apart; one man under two own
         // names (a convert's civil and taken name, a kunya's bearer) keeps his day of birth.
         // So the same full day takes back what differing own names cost.
-        let own_differs = evidence.iter().any(|e| {
-            [
-                Level::NameExtraOwnDiffers,
-                Level::NameOneMissingOwnDiffers,
-                Level::NameSeveralMissingOwnDiffers,
-            ]
-            .iter()
-            .any(|l| e.factors.first() == Some(*l as u16))
-        });
-        if same_day && own_differs {
+        if same_day && own_names_differ {
             evidence.push(Evidence {
                 feature: "own_name_and_date",
                 weight: SAME_DAY_OWN_DIFFERS,
