@@ -4,7 +4,7 @@
 use crate::db::{args, conflict, one, query, Db, Row};
 use crate::{
     AccessChange, CaseRow, CatalogError, ConsentRow, OrganisationRow, RegimeRow, ReleaseRow,
-    Result, UserRow,
+    Result, UserPreferences, UserRow,
 };
 
 fn join_roles(roles: &[String]) -> String {
@@ -101,6 +101,17 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
                     args![user, language],
                 )
                 .map_err(query("set a user's language"))?;
+            if changed == 0 {
+                return Err(CatalogError::Conflict(format!("no user named `{user}`")));
+            }
+        }
+        AccessChange::SetTimeZone { user, time_zone } => {
+            let changed = db
+                .execute(
+                    "UPDATE users SET time_zone = ?2 WHERE name = ?1",
+                    args![user, time_zone],
+                )
+                .map_err(query("set a user's time zone"))?;
             if changed == 0 {
                 return Err(CatalogError::Conflict(format!("no user named `{user}`")));
             }
@@ -315,15 +326,20 @@ pub(crate) fn user(db: &dyn Db, name: &str) -> Result<Option<UserRow>> {
     )
 }
 
-pub(crate) fn user_language(db: &dyn Db, name: &str) -> Result<Option<String>> {
+pub(crate) fn user_preferences(db: &dyn Db, name: &str) -> Result<UserPreferences> {
     Ok(one(
         db,
-        "look up a user's language",
-        "SELECT language FROM users WHERE name = ?1",
+        "look up a user's language and time zone",
+        "SELECT language, time_zone FROM users WHERE name = ?1",
         args![name],
-        |mut row| row.opt_text(0),
+        |mut row| {
+            Ok(UserPreferences {
+                language: row.opt_text(0)?,
+                time_zone: row.opt_text(1)?,
+            })
+        },
     )?
-    .flatten())
+    .unwrap_or_default())
 }
 
 pub(crate) fn users(db: &dyn Db) -> Result<Vec<UserRow>> {

@@ -189,6 +189,15 @@ pub struct UserRow {
     pub created_by: String,
 }
 
+/// What a person chose for their own pages (`None`: the default, the browser's language and UTC).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserPreferences {
+    /// The interface language, a code such as `ar`.
+    pub language: Option<String>,
+    /// The time zone times are shown in, an IANA name such as `Asia/Baghdad`.
+    pub time_zone: Option<String>,
+}
+
 /// A case (compartment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseRow {
@@ -281,6 +290,11 @@ pub enum AccessChange {
     SetLanguage {
         user: String,
         language: Option<String>,
+    },
+    /// The time zone a user chose to see times in (an IANA name; `None`: UTC).
+    SetTimeZone {
+        user: String,
+        time_zone: Option<String>,
     },
     AddCase(CaseRow),
     AddCaseMember {
@@ -478,8 +492,8 @@ pub trait Catalog: Send {
     fn organisations(&self) -> Result<Vec<OrganisationRow>>;
     fn user(&self, name: &str) -> Result<Option<UserRow>>;
     fn users(&self) -> Result<Vec<UserRow>>;
-    /// The interface language `name` chose (a code such as `ar`), if any.
-    fn user_language(&self, name: &str) -> Result<Option<String>>;
+    /// What `name` chose for their own pages: the interface language and the time zone.
+    fn user_preferences(&self, name: &str) -> Result<UserPreferences>;
     fn case(&self, reference: &str) -> Result<Option<CaseRow>>;
     fn cases(&self) -> Result<Vec<CaseRow>>;
     /// The cases `user` is a member of.

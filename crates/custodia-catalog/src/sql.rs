@@ -7,7 +7,7 @@ use crate::{
     EventRow, ExtractionRow, IdentityDecisionRow, IdentityMemberRow, IngestCommit, IngestRecord,
     ItemRow, NewEvent, OrganisationRow, PendingEvent, PersonRow, PersonScopeRow, RegimeRow,
     ReleaseRow, RequestItemRow, RequestRow, RequestStateRow, Result, StatementLinkRow,
-    SubmissionRow, TokenRow, UserRow,
+    SubmissionRow, TokenRow, UserPreferences, UserRow,
 };
 
 /// Versioned migrations, applied in order, each once, in a transaction. Never edit a released
@@ -423,6 +423,12 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE users ADD COLUMN language TEXT;
     "#,
     ),
+    (
+        12,
+        r#"
+    ALTER TABLE users ADD COLUMN time_zone TEXT;
+    "#,
+    ),
 ];
 
 /// How many rows a scan (`for_each_*`) reads per query: a page is read, its rows visited, then
@@ -790,8 +796,8 @@ impl<D: Db> Catalog for SqlCatalog<D> {
     fn users(&self) -> Result<Vec<UserRow>> {
         access::users(&self.db)
     }
-    fn user_language(&self, name: &str) -> Result<Option<String>> {
-        access::user_language(&self.db, name)
+    fn user_preferences(&self, name: &str) -> Result<UserPreferences> {
+        access::user_preferences(&self.db, name)
     }
     fn case(&self, reference: &str) -> Result<Option<CaseRow>> {
         access::case(&self.db, reference)

@@ -26,7 +26,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{drifted, estimate, pair_hash, Model, Training};
+use crate::model::{drifted, estimate, pair_hash, Level, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
     compare, compare_into, could_reach, draft, evidence_for, name_bound, parse, reweigh,
@@ -833,16 +833,35 @@ fn match_sampled(
         })
         .collect();
     if !same_list {
-        // Two candidates of one record that carry one identity document are one person (a
-        // traveller on two countries' lists) and do not compete: both pairs are right. (Only
-        // a shared document: similar names and dates are what namesakes have too.)
+        // Two candidates of one record that are one person (a traveller on two countries'
+        // lists) do not compete: both pairs are right. One person: one identity document, or
+        // the same full date of birth and names that match as a proposed pair's do. (Not
+        // similar names and dates alone: namesakes have those, born in another year or on
+        // another day.)
         let one_person = |x: &Candidate, y: &Candidate| {
             let (a, b) = if x.left_index == y.left_index {
                 (&others[x.right_index], &others[y.right_index])
             } else {
                 (&prepared_left[x.left_index], &prepared_left[y.left_index])
             };
-            a.identifiers.iter().any(|i| b.identifiers.contains(i))
+            if a.identifiers.iter().any(|i| b.identifiers.contains(i)) {
+                return true;
+            }
+            let same_day = a
+                .dates
+                .iter()
+                .any(|d| matches!(d, BirthDate::Day { .. }) && b.dates.contains(d));
+            if !same_day {
+                return false;
+            }
+            // Every part of the shorter name in the other, the own names agreeing: a same
+            // own name and day alone is a coincidence lists of thousands hold.
+            let whole = [Level::NameEqual, Level::NameNear, Level::NameExtra].map(|l| l as u16);
+            let both = compare(a, b, &vocabulary, false);
+            let names_whole = both.evidence.iter().any(|e| {
+                e.feature == "name" && e.factors.first().is_some_and(|l| whole.contains(&l))
+            });
+            names_whole && both.score >= threshold
         };
         share_with_far_better(&mut candidates, threshold, one_person);
     }
@@ -1437,7 +1456,7 @@ mod tests {
     }
 
     #[test]
-    fn candidates_sharing_a_passport_do_not_compete() {
+    fn candidates_sharing_a_passport_or_a_day_do_not_compete() {
         // A traveller on two countries' lists (one passport), beside a namesake: both of the
         // traveller's pairs stand, although one is far behind the other.
         let passport = |id: &str, name: &str, date: BirthDate, number: &str| Person {
@@ -1469,11 +1488,27 @@ mod tests {
                 "{c:?}"
             );
         }
-        // Without the shared passport the pair far behind shares its odds.
+        // Without the shared passport, the same day of birth and the same names still say
+        // one person listed twice: both stand.
+        let mut unnumbered = right.clone();
+        unnumbered[1].identifiers.clear();
+        let run = match_lists(&left, Some(&unnumbered), 0.0);
+        let second = run.candidates.iter().find(|c| c.right == "fr").unwrap();
+        assert!(
+            second
+                .comparison
+                .evidence
+                .iter()
+                .all(|e| e.feature != "better_candidate"),
+            "{second:?}"
+        );
+        // Another passport and another day of the same year: a namesake, whose pair far
+        // behind shares its odds.
         let mut apart = right.clone();
         apart[1].identifiers = Identifier::new(IdentifierKind::Passport, "11AA22222")
             .into_iter()
             .collect();
+        apart[1].birth_dates = vec![day(1992, 2, 11)];
         let run = match_lists(&left, Some(&apart), 0.0);
         let behind = run.candidates.iter().find(|c| c.right == "fr").unwrap();
         assert!(
@@ -1484,6 +1519,41 @@ mod tests {
                 .any(|e| e.feature == "better_candidate"),
             "{behind:?}"
         );
+    }
+
+    #[test]
+    fn a_place_of_birth_few_share_weighs_more_than_a_city_many_share() {
+        let born = |id: &str, name: &str, place: &str| Person {
+            birth_places: vec![place.into()],
+            ..person(id, name, Some(1990))
+        };
+        // Sixty others of the lists were born in Mosul, none in Kocho.
+        let mut right: Vec<Person> = (0..60)
+            .map(|i| born(&format!("o{i}"), &format!("Person{i} Other{i}"), "Mosul"))
+            .collect();
+        right.push(born("village", "Khalil Murad", "Kocho"));
+        right.push(born("city", "Khalil Hassan", "Mosul"));
+        let left = vec![
+            born("l-village", "Khalil Murad", "Kocho"),
+            born("l-city", "Khalil Hassan", "Mosul"),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let place = |l: &str, r: &str| {
+            let pair = run
+                .candidates
+                .iter()
+                .find(|c| c.left == l && c.right == r)
+                .unwrap_or_else(|| panic!("{l}–{r} not scored: {run:?}"));
+            pair.comparison
+                .evidence
+                .iter()
+                .find(|e| e.feature == "birth_place")
+                .unwrap()
+                .weight
+        };
+        let (village, city) = (place("l-village", "village"), place("l-city", "city"));
+        assert!(village >= city + 1.0, "village {village}, city {city}");
+        assert!((1.0..=2.5).contains(&city) && (1.0..=2.5).contains(&village));
     }
 
     #[test]

@@ -124,6 +124,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         fathers: parsed.fathers.into_iter().map(Part::new).collect(),
         grandfathers: parsed.grandfathers.into_iter().map(Part::new).collect(),
         dates: person.birth_dates.clone(),
+        place_ids: vec![0; parsed.places.len()],
         places: parsed.places,
         nationalities: person.nationalities.clone(),
         gender: person.gender,
@@ -146,6 +147,8 @@ pub(crate) struct Prepared {
     pub grandfathers: Vec<Part>,
     pub dates: Vec<BirthDate>,
     pub places: Vec<String>,
+    /// The places interned, in the order of `places` (their persons counted).
+    pub place_ids: Vec<u32>,
     pub nationalities: Vec<String>,
     pub gender: Option<Gender>,
     pub identifiers: Vec<Identifier>,
@@ -274,6 +277,9 @@ pub(crate) struct Vocabulary {
     /// A person's keys while they are counted (reused).
     seen: Vec<u32>,
     pub value_counts: Vec<u32>,
+    /// Places of birth interned (by their key), with how many persons carry each.
+    places: HashMap<String, u32>,
+    place_counts: Vec<u32>,
 }
 
 /// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
@@ -399,6 +405,24 @@ impl Vocabulary {
                 }
             };
             self.value_counts[*id as usize] += 1;
+        }
+        for (place, id) in p.places.iter().zip(&mut p.place_ids) {
+            *id = match self.places.get(place.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.place_counts.len() as u32;
+                    self.places.insert(place.clone(), id);
+                    self.place_counts.push(0);
+                    id
+                }
+            };
+        }
+        // Each person counts once per place (a place given twice is one).
+        let mut counted: Vec<u32> = p.place_ids.clone();
+        counted.sort_unstable();
+        counted.dedup();
+        for id in counted {
+            self.place_counts[id as usize] += 1;
         }
         // Each person counts once per key.
         let mut seen = std::mem::take(&mut self.seen);
@@ -731,7 +755,7 @@ pub(crate) fn could_reach(
         bound += 4.0;
     }
     if !a.places.is_empty() && !b.places.is_empty() {
-        bound += 1.5;
+        bound += PLACE_MOST;
     }
     bound += 1.5; // nationality, or a nisba pointing to it
     if a.gender.is_some() && b.gender.is_some() {
@@ -895,7 +919,7 @@ pub(crate) fn compare_into(
             });
         }
     }
-    if let Some(e) = place_evidence(&a.places, &b.places, explain) {
+    if let Some(e) = place_evidence(a, b, vocabulary, explain) {
         evidence.push(e);
     }
     if let Some(e) = nationality_evidence(a, b, explain) {
@@ -1331,16 +1355,45 @@ fn digit_slip(x: &[u8], z: &[u8]) -> Option<Slip> {
     }
 }
 
-fn place_evidence(a: &[String], b: &[String], explain: bool) -> Option<Evidence> {
-    if a.is_empty() || b.is_empty() {
+/// Most and least evidence of one shared place of birth: a town few others were born in says
+/// much, a capital many were born in little (not nothing: it still rules out every other place).
+const PLACE_MOST: f64 = 2.5;
+const PLACE_LEAST: f64 = 1.0;
+/// Probability that one person's place of birth is written alike on two lists (m): places are
+/// often left out, given as the district or the nearest city, or spelled past recognition.
+const PLACE_M: f64 = 0.8;
+
+/// Evidence of a shared place of birth, `ln(m / u)` with `u` the share of the lists' other
+/// persons born there (term frequency, as for residence).
+fn place_weight(id: u32, vocabulary: &Vocabulary) -> f64 {
+    let n = f64::from(vocabulary.persons.max(2));
+    let count = f64::from(
+        vocabulary
+            .place_counts
+            .get(id as usize)
+            .copied()
+            .unwrap_or(0),
+    );
+    let u = ((count - 1.0).max(0.5) / n).min(1.0);
+    (PLACE_M / u).ln().clamp(PLACE_LEAST, PLACE_MOST)
+}
+
+fn place_evidence(
+    a: &Prepared,
+    b: &Prepared,
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> Option<Evidence> {
+    if a.places.is_empty() || b.places.is_empty() {
         return None;
     }
-    if let Some(shared) = a.iter().find(|k| b.contains(k)) {
+    if let Some(i) = a.place_ids.iter().position(|id| b.place_ids.contains(id)) {
+        let weight = place_weight(a.place_ids[i], vocabulary);
         return Some(Evidence {
             feature: "birth_place",
-            weight: 1.5,
-            detail: text!(explain, "same place ({shared})"),
-            factors: Factors::one(Level::PlaceSame, 1.5),
+            weight,
+            detail: text!(explain, "same place ({})", a.places[i]),
+            factors: Factors::one(Level::PlaceSame, weight),
             prior_weight: 0.0,
         });
     }

@@ -507,8 +507,9 @@ async fn the_chosen_language_is_kept_with_the_account() {
     assert!(html.contains("<html lang=\"fr\""));
 }
 
-/// The time zone chosen on `/language` is this browser's: a cookie, checked against the tz
-/// database; times are then shown in it with its offset, the stored UTC value unchanged.
+/// The time zone chosen on `/language`, checked against the tz database, is kept with the
+/// account (a custody entry) and in this browser's cookie; times are then shown in it with its
+/// offset, the stored UTC value unchanged, in another browser too.
 #[tokio::test]
 async fn the_chosen_time_zone_shows_times_in_it() {
     let app = App::new();
@@ -544,21 +545,35 @@ async fn the_chosen_time_zone_shows_times_in_it() {
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("custodia_tz=Asia/Baghdad;"), "{cookie}");
 
-    let items = |zone: &'static str| {
+    let items = |zone: Option<&'static str>| {
+        let cookies = match zone {
+            Some(zone) => format!("{session}; custodia_lang=en; custodia_tz={zone}"),
+            None => format!("{session}; custodia_lang=en"),
+        };
         Request::get("/items")
-            .header(
-                header::COOKIE,
-                format!("{session}; custodia_lang=en; custodia_tz={zone}"),
-            )
+            .header(header::COOKIE, cookies)
             .body(Body::empty())
             .unwrap()
     };
-    let (_, html) = app.send(items("Asia/Baghdad")).await;
+    let (_, html) = app.send(items(Some("Asia/Baghdad"))).await;
     assert!(html.contains(" GMT+3</bdi></time>"), "{html}");
     // The stored value, as the API gives it, stays UTC.
     assert!(html.contains("Z\" title=\""), "{html}");
-    // An unknown zone in the cookie: UTC, never an error.
-    let (status, html) = app.send(items("Mars%2FOlympus")).await;
+    // Another browser, without the cookie: the zone kept with the account.
+    let (_, html) = app.send(items(None)).await;
+    assert!(html.contains(" GMT+3</bdi></time>"), "{html}");
+    // An unknown zone in the cookie: the account's, never an error.
+    let (status, html) = app.send(items(Some("Mars%2FOlympus"))).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(" GMT+3</bdi></time>"), "{html}");
+    // This browser's own choice comes first.
+    let (_, html) = app.send(items(Some("UTC"))).await;
     assert!(html.contains(" GMT+0</bdi></time>"), "{html}");
+    let (_, html) = app.send(items(Some("Europe/Paris"))).await;
+    assert!(!html.contains(" GMT+3</bdi></time>"), "{html}");
+    let log = app.page("/", Some(&app.admin), "en").await;
+    assert!(
+        log.contains("user_time_zone"),
+        "the choice is in the custody log: {log}"
+    );
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use custodia_access::{AdminAction, AdminTarget, Regime, Role};
 use custodia_blobstore::ContentHash;
-use custodia_catalog::{AccessChange, CaseRow, ConsentRow, RegimeRow};
+use custodia_catalog::{AccessChange, CaseRow, ConsentRow, RegimeRow, UserPreferences};
 use serde::Serialize;
 use serde_json::json;
 
@@ -160,7 +160,45 @@ impl Vault {
 
     /// The interface language `user` chose, if any.
     pub fn language_of(&self, user: &str) -> Result<Option<String>> {
-        Ok(self.catalog.user_language(user)?)
+        Ok(self.preferences_of(user)?.language)
+    }
+
+    /// Records the time zone `actor` chose to see times in, by its IANA name (`Asia/Baghdad`;
+    /// `None`: UTC). Only one's own; stored times stay UTC, only their display changes. The
+    /// name is checked for its form here; whether the system's zone database knows it is for
+    /// the interface that shows times to decide.
+    pub fn set_time_zone(&mut self, actor: &str, time_zone: Option<&str>) -> Result<u64> {
+        self.principal(actor)?;
+        if let Some(name) = time_zone {
+            if name.is_empty()
+                || name.len() > 64
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
+            {
+                return Err(VaultError::Invalid(format!(
+                    "`{name}` is not a time zone name (such as `Asia/Baghdad` or `UTC`)"
+                )));
+            }
+        }
+        self.change_access(
+            actor,
+            Change {
+                action: action::USER_TIME_ZONE,
+                item: None,
+                details: json!({ "user": actor, "time_zone": time_zone }),
+                rows: vec![AccessChange::SetTimeZone {
+                    user: actor.to_owned(),
+                    time_zone: time_zone.map(str::to_owned),
+                }],
+            },
+        )
+    }
+
+    /// What `user` chose for their own pages: the language and the time zone (each `None` if
+    /// never chosen).
+    pub fn preferences_of(&self, user: &str) -> Result<UserPreferences> {
+        Ok(self.catalog.user_preferences(user)?)
     }
 
     /// Adds a case (a compartment).

@@ -47,6 +47,7 @@ pub mod action {
     pub const USER_ADD: &str = "user_add";
     pub const USER_ROLES: &str = "user_roles";
     pub const USER_LANGUAGE: &str = "user_language";
+    pub const USER_TIME_ZONE: &str = "user_time_zone";
     pub const CASE_ADD: &str = "case_add";
     pub const CASE_MEMBER_ADD: &str = "case_member_add";
     pub const REGIME_SET: &str = "regime_set";

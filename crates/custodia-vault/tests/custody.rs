@@ -61,6 +61,16 @@ fn every_step_of_a_case_is_in_the_custody_log() {
         );
         assert!(v.vault.set_language("analyst", Some("a r")).is_err());
     });
+    logs(&mut v, "analyst", &["user_time_zone"], |v| {
+        v.vault
+            .set_time_zone("analyst", Some("Asia/Baghdad"))
+            .unwrap();
+        let chosen = v.vault.preferences_of("analyst").unwrap();
+        assert_eq!(chosen.time_zone.as_deref(), Some("Asia/Baghdad"));
+        assert_eq!(chosen.language.as_deref(), Some("ar"), "the language stays");
+        assert!(v.vault.set_time_zone("analyst", Some("../etc")).is_err());
+        assert!(v.vault.set_time_zone("analyst", Some("")).is_err());
+    });
     let mut item = None;
     logs(&mut v, "custodian", &["regime_set", "ingest"], |v| {
         item = Some(

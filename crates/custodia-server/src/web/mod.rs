@@ -31,7 +31,7 @@ use crate::{cookie, AppState};
 /// The language preference cookie.
 const LANG_COOKIE: &str = "custodia_lang";
 
-/// The time zone preference cookie (an IANA name; UTC without it).
+/// The time zone preference cookie (an IANA name; without it, the account's choice, else UTC).
 const ZONE_COOKIE: &str = "custodia_tz";
 
 const STYLE: &str = include_str!("../../assets/app.css");
@@ -184,7 +184,7 @@ pub(crate) struct Viewer {
     pub user: String,
     pub who: custodia_vault::custodia_access::Principal,
     pub lang: Lang,
-    /// The time zone times are shown in: this browser's choice, else UTC.
+    /// The time zone times are shown in: this browser's choice, else the account's, else UTC.
     pub zone: jiff::tz::TimeZone,
     pub zone_name: String,
     pub csrf: String,
@@ -258,19 +258,22 @@ pub(crate) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<View
                 .authenticate(&token)
                 .map_err(|_| crate::ApiError::unauthorised())?;
             let who = vault.principal(&user)?;
-            let chosen = vault.language_of(&user)?;
+            let chosen = vault.preferences_of(&user)?;
             Ok((user, who, chosen))
         })
         .await;
     match found {
         Ok((user, who, chosen)) => {
+            // This browser's cookie, then the zone kept with the account, then UTC.
             let (zone_name, zone) = cookie(headers, ZONE_COOKIE)
-                .and_then(|name| Some((name.to_owned(), format::zone_named(name)?)))
+                .into_iter()
+                .chain(chosen.time_zone.as_deref())
+                .find_map(|name| Some((name.to_owned(), format::zone_named(name)?)))
                 .unwrap_or_else(|| ("UTC".to_owned(), jiff::tz::TimeZone::UTC));
             Ok(Viewer {
                 user,
                 who,
-                lang: account_language(headers, chosen.as_deref()),
+                lang: account_language(headers, chosen.language.as_deref()),
                 zone,
                 zone_name,
                 csrf,
@@ -387,11 +390,24 @@ struct ZoneForm {
 }
 pages::csrf_field!(ZoneForm);
 
-/// `POST /timezone`: the time zone this browser shows times in (a cookie kept for a year), then
-/// back to the page. The stored times stay UTC; only their display changes.
-async fn save_zone(v: Viewer, pages::CsrfForm(form): pages::CsrfForm<ZoneForm>) -> Response {
+/// `POST /timezone`: records the time zone chosen with the person's account (a custody log
+/// entry, `user_time_zone`), so that it follows them to another browser, sets this browser's
+/// cookie (kept for a year), then goes back to the page. The stored times stay UTC; only their
+/// display changes.
+async fn save_zone(
+    State(state): State<AppState>,
+    v: Viewer,
+    pages::CsrfForm(form): pages::CsrfForm<ZoneForm>,
+) -> Response {
     if format::zone_named(&form.zone).is_none() {
         return error_page(&v, StatusCode::BAD_REQUEST, v.t("error-zone"));
+    }
+    let (user, zone) = (v.user.clone(), form.zone.clone());
+    if let Err(e) = state
+        .with_vault(move |vault| Ok(vault.set_time_zone(&user, Some(&zone))?))
+        .await
+    {
+        return pages::refused(&v, e);
     }
     let next = form.next.as_deref().and_then(local_path).unwrap_or("/");
     let mut response = Redirect::to(next).into_response();
