@@ -1522,6 +1522,42 @@ mod tests {
     }
 
     #[test]
+    fn a_family_name_that_is_the_others_fathers_name_counts_against() {
+        // A camp's chain with the father's name given apart and a family name of its own,
+        // against a list whose family name is that father's name: another family.
+        let left = vec![Person {
+            father_names: vec!["Said".into()],
+            grandfather_names: vec!["Aslan".into()],
+            ..person("camp", "Adam Said Khasanov", Some(1989))
+        }];
+        let right = vec![
+            person("saidov", "SAIDOW, Adam", Some(1989)),
+            person("khasanov", "KHASANOV, Adam", Some(1989)),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let name = |r: &str| {
+            let pair = run.candidates.iter().find(|c| c.right == r).unwrap();
+            evidence_of(&pair.comparison, "name").clone()
+        };
+        let (saidov, khasanov) = (name("saidov"), name("khasanov"));
+        assert!(saidov.detail.contains("father's name"), "{saidov:?}");
+        assert!(
+            saidov.weight < khasanov.weight - 5.0,
+            "{saidov:?} {khasanov:?}"
+        );
+        // The last part the grandfather's name: a chain of forebears, no family name to
+        // conflict, nothing taken.
+        let chain = vec![Person {
+            father_names: vec!["Said".into()],
+            grandfather_names: vec!["Khasan".into()],
+            ..person("chain", "Adam Said Khasan", Some(1989))
+        }];
+        let run = match_lists(&chain, Some(&right[..1]), 0.0);
+        let name = evidence_of(&run.candidates[0].comparison, "name");
+        assert!(!name.detail.contains("father's name"), "{name:?}");
+    }
+
+    #[test]
     fn a_place_of_birth_few_share_weighs_more_than_a_city_many_share() {
         let born = |id: &str, name: &str, place: &str| Person {
             birth_places: vec![place.into()],

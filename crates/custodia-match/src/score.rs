@@ -509,7 +509,30 @@ struct NameMatch {
     level: Level,
 }
 
-fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: bool) -> NameMatch {
+/// A person's father's and grandfather's names given apart from the name: what tells, in a
+/// chain of names, which part is whose.
+#[derive(Clone, Copy)]
+struct Kin<'a> {
+    fathers: &'a [Part],
+    grandfathers: &'a [Part],
+}
+
+impl<'a> Kin<'a> {
+    fn of(p: &'a Prepared) -> Self {
+        Kin {
+            fathers: &p.fathers,
+            grandfathers: &p.grandfathers,
+        }
+    }
+}
+
+fn compare_variant(
+    a: &[Part],
+    b: &[Part],
+    (kin_a, kin_b): (Kin<'_>, Kin<'_>),
+    vocabulary: &Vocabulary,
+    explain: bool,
+) -> NameMatch {
     // Names have a handful of parts: pairs and flags live on the stack (this runs for every
     // compared pair); longer names are cut to the first 8 parts (given, father, grandfather, family and more).
     const MAX_PARTS: usize = 8;
@@ -550,6 +573,9 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
     pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut used_a = [false; MAX_PARTS];
     let mut used_b = [false; MAX_PARTS];
+    // The part of the other name each part paired with.
+    let mut pair_of_a = [None::<u8>; MAX_PARTS];
+    let mut pair_of_b = [None::<u8>; MAX_PARTS];
     let mut weight = 0.0;
     let mut matched = 0usize;
     let mut near = false;
@@ -561,6 +587,8 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         }
         used_a[i] = true;
         used_b[j] = true;
+        pair_of_a[i] = Some(j as u8);
+        pair_of_b[j] = Some(i as u8);
         matched += 1;
         let information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
         // A near part (typo, one letter off) counts for less than an equal one.
@@ -628,9 +656,19 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         (MISSING_PART, EXTRA_PART)
     };
     weight -= missing_part * missing as f64 + extra_part * extra as f64;
+    let family_meets_father = family_meets_father(a, b, &pair_of_a, kin_a)
+        || family_meets_father(b, a, &pair_of_b, kin_b);
+    if family_meets_father {
+        weight += FAMILY_MEETS_FATHER;
+    }
     let mut text = detail.join(", ");
     if explain && !first_text.is_empty() {
         text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
+    }
+    if explain && family_meets_father {
+        text.push_str(&format!(
+            "; the family name is the other's father's name, whose own family name is left over ({FAMILY_MEETS_FATHER:+.1})"
+        ));
     }
     if explain && (missing > 0 || long > matched) {
         let unmatched: Vec<&str> = a
@@ -661,6 +699,39 @@ fn compare_variant(a: &[Part], b: &[Part], vocabulary: &Vocabulary, explain: boo
         detail: text,
         level,
     }
+}
+
+/// Evidence when one name's marked family name is the other's father's name, and the other's
+/// last part, which is not its grandfather's name, is left over: the other is of another
+/// family, whose forebear gave that one its name (Adam Said Khasanov, father Said, against
+/// SAIDOW, Adam).
+const FAMILY_MEETS_FATHER: f64 = -3.0;
+
+/// Whether `marked`'s family name pairs with the part of the chain `chain` that its father's
+/// name given apart says is the father's (a part between the first and the last), while the
+/// chain's last part pairs with nothing and is not its grandfather's name: that last part is
+/// then the chain's own family name, and the two names are of two families.
+fn family_meets_father(
+    chain: &[Part],
+    marked: &[Part],
+    pair_of_chain: &[Option<u8>],
+    kin: Kin<'_>,
+) -> bool {
+    let Some(father) = kin.fathers.first() else {
+        return false;
+    };
+    if chain.len() < 3 || marks_family(chain) || !marks_family(marked) {
+        return false;
+    }
+    let last = chain.len() - 1;
+    let alike = |x: &Part, y: &Part| part_similarity(&x.part, &y.part) >= 0.85;
+    if pair_of_chain[last].is_some() || kin.grandfathers.iter().any(|g| alike(&chain[last], g)) {
+        return false;
+    }
+    (1..last).any(|k| {
+        pair_of_chain[k].is_some_and(|j| marked[usize::from(j)].part.family)
+            && alike(&chain[k], father)
+    })
 }
 
 /// Whether one name is a chain of three parts or more that marks no family name, and the other
@@ -834,7 +905,7 @@ pub(crate) fn compare_into(
     let mut best: Option<NameMatch> = None;
     for va in &a.variants {
         for vb in &b.variants {
-            let m = compare_variant(va, vb, vocabulary, explain);
+            let m = compare_variant(va, vb, (Kin::of(a), Kin::of(b)), vocabulary, explain);
             if best.as_ref().is_none_or(|b| m.weight > b.weight) {
                 best = Some(m);
             }
