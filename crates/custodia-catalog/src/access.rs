@@ -1,7 +1,7 @@
 //! Who may do what: organisations, users, cases, sharing regimes, consents and releases, in the
 //! catalog. Every change is written in one transaction with its custody events.
 
-use crate::db::{args, conflict, one, query, Db, Row};
+use crate::db::{args, conflict, one, query, Db, Row, Value};
 use crate::{
     AccessChange, CaseRow, CatalogError, ConsentRow, OrganisationRow, RegimeRow, ReleaseRow,
     Result, UserPreferences, UserRow,
@@ -16,6 +16,22 @@ fn split_roles(text: String) -> Vec<String> {
         .filter(|r| !r.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Runs an `UPDATE` of one user's row (`?1` the user's name); a user that does not exist is a
+/// conflict naming them, not a silent no-op.
+fn update_user(
+    db: &dyn Db,
+    sql: &str,
+    args: &[Value],
+    what: &'static str,
+    user: &str,
+) -> Result<()> {
+    let changed = db.execute(sql, args).map_err(query(what))?;
+    if changed == 0 {
+        return Err(CatalogError::Conflict(format!("no user named `{user}`")));
+    }
+    Ok(())
 }
 
 pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
@@ -83,39 +99,27 @@ pub(crate) fn apply_change(db: &dyn Db, change: &AccessChange) -> Result<()> {
                 format!("a user named `{}` already exists", u.name),
             ))?;
         }
-        AccessChange::SetRoles { user, roles } => {
-            let changed = db
-                .execute(
-                    "UPDATE users SET roles = ?2 WHERE name = ?1",
-                    args![user, join_roles(roles)],
-                )
-                .map_err(query("set roles"))?;
-            if changed == 0 {
-                return Err(CatalogError::Conflict(format!("no user named `{user}`")));
-            }
-        }
-        AccessChange::SetLanguage { user, language } => {
-            let changed = db
-                .execute(
-                    "UPDATE users SET language = ?2 WHERE name = ?1",
-                    args![user, language],
-                )
-                .map_err(query("set a user's language"))?;
-            if changed == 0 {
-                return Err(CatalogError::Conflict(format!("no user named `{user}`")));
-            }
-        }
-        AccessChange::SetTimeZone { user, time_zone } => {
-            let changed = db
-                .execute(
-                    "UPDATE users SET time_zone = ?2 WHERE name = ?1",
-                    args![user, time_zone],
-                )
-                .map_err(query("set a user's time zone"))?;
-            if changed == 0 {
-                return Err(CatalogError::Conflict(format!("no user named `{user}`")));
-            }
-        }
+        AccessChange::SetRoles { user, roles } => update_user(
+            db,
+            "UPDATE users SET roles = ?2 WHERE name = ?1",
+            args![user, join_roles(roles)],
+            "set roles",
+            user,
+        )?,
+        AccessChange::SetLanguage { user, language } => update_user(
+            db,
+            "UPDATE users SET language = ?2 WHERE name = ?1",
+            args![user, language],
+            "set a user's language",
+            user,
+        )?,
+        AccessChange::SetTimeZone { user, time_zone } => update_user(
+            db,
+            "UPDATE users SET time_zone = ?2 WHERE name = ?1",
+            args![user, time_zone],
+            "set a user's time zone",
+            user,
+        )?,
         AccessChange::AddCase(c) => {
             db.execute(
                 "INSERT INTO cases (reference, title, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",

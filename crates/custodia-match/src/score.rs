@@ -124,7 +124,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         fathers: parsed.fathers.into_iter().map(Part::new).collect(),
         grandfathers: parsed.grandfathers.into_iter().map(Part::new).collect(),
         dates: person.birth_dates.clone(),
-        place_ids: vec![0; parsed.places.len()],
+        place_ids: Vec::new(),
         places: parsed.places,
         nationalities: person.nationalities.clone(),
         gender: person.gender,
@@ -147,7 +147,8 @@ pub(crate) struct Prepared {
     pub grandfathers: Vec<Part>,
     pub dates: Vec<BirthDate>,
     pub places: Vec<String>,
-    /// The places interned, in the order of `places` (their persons counted).
+    /// The places interned, in the order of `places` (filled by
+    /// [`Vocabulary::intern_prepared`]).
     pub place_ids: Vec<u32>,
     pub nationalities: Vec<String>,
     pub gender: Option<Gender>,
@@ -349,6 +350,26 @@ const PRIOR_COMMON: &[(&str, f64)] = &[
     ("ben", 0.02),
 ];
 
+/// The number of `value` in `ids`, a new one (its count 0 in `counts`) if it is not there yet.
+fn intern_value(ids: &mut HashMap<String, u32>, counts: &mut Vec<u32>, value: &str) -> u32 {
+    if let Some(&id) = ids.get(value) {
+        return id;
+    }
+    let id = counts.len() as u32;
+    ids.insert(value.to_owned(), id);
+    counts.push(0);
+    id
+}
+
+/// Evidence for agreeing on a value that `count` of the lists' `persons` carry (the pair's two
+/// among them): `ln(m / u)`, `u` the share of the others carrying it (term frequency), within
+/// `least..=most`.
+fn term_frequency_weight(count: u32, persons: u32, m: f64, (least, most): (f64, f64)) -> f64 {
+    let n = f64::from(persons.max(2));
+    let u = ((f64::from(count) - 1.0).max(0.5) / n).min(1.0);
+    (m / u).ln().clamp(least, most)
+}
+
 impl Vocabulary {
     pub fn intern(&mut self, part: &NamePart) -> u32 {
         if let Some(&id) = self.ids.get(&part.key) {
@@ -394,31 +415,20 @@ impl Vocabulary {
             };
         }
         for ((kind, id), value) in p.residence.iter_mut().zip(&p.residence_values) {
-            let values = &mut self.values[*kind as usize];
-            *id = match values.get(value.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.value_counts.len() as u32;
-                    values.insert(value.clone(), id);
-                    self.value_counts.push(0);
-                    id
-                }
-            };
+            *id = intern_value(
+                &mut self.values[*kind as usize],
+                &mut self.value_counts,
+                value,
+            );
             self.value_counts[*id as usize] += 1;
         }
-        for (place, id) in p.places.iter().zip(&mut p.place_ids) {
-            *id = match self.places.get(place.as_str()) {
-                Some(&id) => id,
-                None => {
-                    let id = self.place_counts.len() as u32;
-                    self.places.insert(place.clone(), id);
-                    self.place_counts.push(0);
-                    id
-                }
-            };
-        }
+        p.place_ids = p
+            .places
+            .iter()
+            .map(|place| intern_value(&mut self.places, &mut self.place_counts, place))
+            .collect();
         // Each person counts once per place (a place given twice is one).
-        let mut counted: Vec<u32> = p.place_ids.clone();
+        let mut counted = p.place_ids.clone();
         counted.sort_unstable();
         counted.dedup();
         for id in counted {
@@ -509,27 +519,12 @@ struct NameMatch {
     level: Level,
 }
 
-/// A person's father's and grandfather's names given apart from the name: what tells, in a
-/// chain of names, which part is whose.
-#[derive(Clone, Copy)]
-struct Kin<'a> {
-    fathers: &'a [Part],
-    grandfathers: &'a [Part],
-}
-
-impl<'a> Kin<'a> {
-    fn of(p: &'a Prepared) -> Self {
-        Kin {
-            fathers: &p.fathers,
-            grandfathers: &p.grandfathers,
-        }
-    }
-}
-
+/// Compares one name (or alias) of each person; `persons` are the two it belongs to, whose
+/// father's and grandfather's names given apart tell, in a chain of names, which part is whose.
 fn compare_variant(
     a: &[Part],
     b: &[Part],
-    (kin_a, kin_b): (Kin<'_>, Kin<'_>),
+    (person_a, person_b): (&Prepared, &Prepared),
     vocabulary: &Vocabulary,
     explain: bool,
 ) -> NameMatch {
@@ -571,8 +566,6 @@ fn compare_variant(
     }
     let pairs = &mut pairs[..count];
     pairs.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut used_a = [false; MAX_PARTS];
-    let mut used_b = [false; MAX_PARTS];
     // The part of the other name each part paired with.
     let mut pair_of_a = [None::<u8>; MAX_PARTS];
     let mut pair_of_b = [None::<u8>; MAX_PARTS];
@@ -582,11 +575,9 @@ fn compare_variant(
     let mut detail = Vec::new();
     for &(s, i, j) in pairs.iter() {
         let (i, j) = (usize::from(i), usize::from(j));
-        if used_a[i] || used_b[j] {
+        if pair_of_a[i].is_some() || pair_of_b[j].is_some() {
             continue;
         }
-        used_a[i] = true;
-        used_b[j] = true;
         pair_of_a[i] = Some(j as u8);
         pair_of_b[j] = Some(i as u8);
         matched += 1;
@@ -656,8 +647,8 @@ fn compare_variant(
         (MISSING_PART, EXTRA_PART)
     };
     weight -= missing_part * missing as f64 + extra_part * extra as f64;
-    let family_meets_father = family_meets_father(a, b, &pair_of_a, kin_a)
-        || family_meets_father(b, a, &pair_of_b, kin_b);
+    let family_meets_father = family_meets_father(a, b, &pair_of_a, person_a)
+        || family_meets_father(b, a, &pair_of_b, person_b);
     if family_meets_father {
         weight += FAMILY_MEETS_FATHER;
     }
@@ -673,9 +664,9 @@ fn compare_variant(
     if explain && (missing > 0 || long > matched) {
         let unmatched: Vec<&str> = a
             .iter()
-            .zip(&used_a[..a.len()])
-            .chain(b.iter().zip(&used_b[..b.len()]))
-            .filter(|(_, used)| !**used)
+            .zip(&pair_of_a[..a.len()])
+            .chain(b.iter().zip(&pair_of_b[..b.len()]))
+            .filter(|(_, paired)| paired.is_none())
             .map(|(p, _)| p.part.word.as_str())
             .collect();
         text.push_str(&text!(
@@ -715,9 +706,9 @@ fn family_meets_father(
     chain: &[Part],
     marked: &[Part],
     pair_of_chain: &[Option<u8>],
-    kin: Kin<'_>,
+    person: &Prepared,
 ) -> bool {
-    let Some(father) = kin.fathers.first() else {
+    let Some(father) = person.fathers.first() else {
         return false;
     };
     if chain.len() < 3 || marks_family(chain) || !marks_family(marked) {
@@ -725,7 +716,7 @@ fn family_meets_father(
     }
     let last = chain.len() - 1;
     let alike = |x: &Part, y: &Part| part_similarity(&x.part, &y.part) >= 0.85;
-    if pair_of_chain[last].is_some() || kin.grandfathers.iter().any(|g| alike(&chain[last], g)) {
+    if pair_of_chain[last].is_some() || person.grandfathers.iter().any(|g| alike(&chain[last], g)) {
         return false;
     }
     (1..last).any(|k| {
@@ -905,7 +896,7 @@ pub(crate) fn compare_into(
     let mut best: Option<NameMatch> = None;
     for va in &a.variants {
         for vb in &b.variants {
-            let m = compare_variant(va, vb, (Kin::of(a), Kin::of(b)), vocabulary, explain);
+            let m = compare_variant(va, vb, (a, b), vocabulary, explain);
             if best.as_ref().is_none_or(|b| m.weight > b.weight) {
                 best = Some(m);
             }
@@ -1437,16 +1428,17 @@ const PLACE_M: f64 = 0.8;
 /// Evidence of a shared place of birth, `ln(m / u)` with `u` the share of the lists' other
 /// persons born there (term frequency, as for residence).
 fn place_weight(id: u32, vocabulary: &Vocabulary) -> f64 {
-    let n = f64::from(vocabulary.persons.max(2));
-    let count = f64::from(
-        vocabulary
-            .place_counts
-            .get(id as usize)
-            .copied()
-            .unwrap_or(0),
-    );
-    let u = ((count - 1.0).max(0.5) / n).min(1.0);
-    (PLACE_M / u).ln().clamp(PLACE_LEAST, PLACE_MOST)
+    let count = vocabulary
+        .place_counts
+        .get(id as usize)
+        .copied()
+        .unwrap_or(0);
+    term_frequency_weight(
+        count,
+        vocabulary.persons,
+        PLACE_M,
+        (PLACE_LEAST, PLACE_MOST),
+    )
 }
 
 fn place_evidence(
@@ -1592,10 +1584,12 @@ fn residence_limits(kind: Residence) -> (f64, f64) {
 /// the value (term frequency).
 fn residence_weight(kind: Residence, id: u32, vocabulary: &Vocabulary) -> f64 {
     let (cap, m) = residence_limits(kind);
-    let n = f64::from(vocabulary.persons.max(2));
-    let count = f64::from(vocabulary.value_counts[id as usize]);
-    let u = ((count - 1.0).max(0.5) / n).min(1.0);
-    (m / u).ln().clamp(0.0, cap)
+    term_frequency_weight(
+        vocabulary.value_counts[id as usize],
+        vocabulary.persons,
+        m,
+        (0.0, cap),
+    )
 }
 
 /// Whether two strings are at most one edit apart (a character replaced, left out or added, or

@@ -64,6 +64,18 @@ pub struct ConsentItem {
     pub ledger_index: u64,
 }
 
+/// Whether `name` has the form of an IANA time zone name (`Asia/Baghdad`, `UTC`,
+/// `America/Port-au-Prince`, `Etc/GMT+3`): letters, digits and `/ _ - +`, at most 64 bytes. A
+/// POSIX rule or a path is no zone a person chose. (Whether a zone database knows it is for
+/// whoever shows times to decide.)
+pub fn is_time_zone_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
+}
+
 impl Vault {
     /// Approves `organisation` as a requester, or withdraws the approval.
     pub fn approve_requester(
@@ -170,12 +182,7 @@ impl Vault {
     pub fn set_time_zone(&mut self, actor: &str, time_zone: Option<&str>) -> Result<u64> {
         self.principal(actor)?;
         if let Some(name) = time_zone {
-            if name.is_empty()
-                || name.len() > 64
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b))
-            {
+            if !is_time_zone_name(name) {
                 return Err(VaultError::Invalid(format!(
                     "`{name}` is not a time zone name (such as `Asia/Baghdad` or `UTC`)"
                 )));

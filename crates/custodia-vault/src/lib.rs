@@ -70,7 +70,7 @@ use serde::{Deserialize, Serialize};
 
 pub use access::{action_name, Change, RegimeReport, SubmissionRegime, DEFAULT_REGIME};
 pub use administration::{
-    ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
+    is_time_zone_name, ConsentDecision, ConsentItem, ConsentRecorded, RegimeChange, RegimeChanged,
 };
 pub use archive::ArchiveLimits;
 pub use capture::{CaptureArtefact, StatementSigner, StoredCapture};

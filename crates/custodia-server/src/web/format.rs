@@ -166,13 +166,9 @@ pub(crate) fn zone_named(name: &str) -> Option<TimeZone> {
     if name.eq_ignore_ascii_case("UTC") {
         return Some(TimeZone::UTC);
     }
-    // Names only: a POSIX rule or a path is no zone a person chose.
-    let plausible = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/_-+".contains(&b));
-    plausible.then(|| TimeZone::get(name).ok()).flatten()
+    custodia_vault::is_time_zone_name(name)
+        .then(|| TimeZone::get(name).ok())
+        .flatten()
 }
 
 /// The names of the zones the system knows, sorted, UTC first: the choices offered.
