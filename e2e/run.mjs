@@ -466,6 +466,18 @@ async function caseMap(page, base, lang, screenshot) {
     assert.ok(await drawn("pins") >= 1, "the incident's place is on the map");
     assert.ok(await drawn("precision") >= 1, "with the disc of its precision");
     assert.ok(await drawn("land") >= 1, "over the world basemap");
+    // Countries named in the page's language, their letters drawn from the browser's own fonts
+    // (no glyph files asked of anyone); Arabic-script names shaped by the bundled plugin.
+    assert.ok(await drawn("country-labels") >= 1, "the countries around the place are named");
+    assert.deepEqual(await page.evaluate(() => window.custodiaMaps[0].getLayoutProperty("country-labels", "text-field")),
+      ["get", `name_${lang}`], "in the page's language");
+    const named = await page.evaluate(() => window.custodiaMaps[0].queryRenderedFeatures({ layers: ["country-labels"] })
+      .map((f) => f.properties));
+    assert.ok(named.some((p) => p.name_en === "Syria" && p.name_ar === "سوريا"), JSON.stringify(named));
+    assert.ok(named.every((p) => typeof p[`name_${lang}`] === "string" && p[`name_${lang}`] !== ""), JSON.stringify(named));
+    if (lang === "ar") {
+      await page.waitForFunction(() => maplibregl.getRTLTextPluginStatus() === "loaded", null, { timeout: 30_000 });
+    }
 
     const zoom = () => page.evaluate(() => window.custodiaMaps[0].getZoom());
     const before = await zoom();
@@ -482,6 +494,9 @@ async function caseMap(page, base, lang, screenshot) {
     assert.ok(deepest >= 15, `street level: zoom ${deepest}`);
     assert.ok(await drawn("detail-roads") >= 1, "the extract's streets are drawn at street level");
     assert.ok(await drawn("detail-buildings") >= 1, "and its buildings");
+    assert.ok(await drawn("detail-places") >= 1, "and the village's name");
+    assert.deepEqual(await page.evaluate(() => window.custodiaMaps[0].getLayoutProperty("detail-places", "text-field")),
+      ["coalesce", ["get", `name:${lang}`], ["get", "name"]], "in the page's language where the extract has it");
     // Back out enough to see the streets around the place, for the picture.
     await page.evaluate(() => window.custodiaMaps[0].jumpTo({ zoom: 15.5 }));
     await page.waitForFunction(() => window.custodiaMaps[0].loaded() && window.custodiaMaps[0].areTilesLoaded(),

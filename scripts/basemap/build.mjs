@@ -3,9 +3,11 @@
 //
 // - the world basemap, `crates/custodia-server/assets/world/world.pmtiles`: land and the borders
 //   between countries from Natural Earth's public-domain 1:50 million data (by way of the npm
-//   package `world-atlas`), zoom 0 to 6;
+//   package `world-atlas`), zoom 0 to 6, and a point per country to write its name at, with its
+//   name in each interface language from the Unicode CLDR (`cldr-localenames-full`);
 // - the end-to-end test's street-level extract, `e2e/fixtures/streets.pmtiles`: a small made-up
-//   street grid around Kocho (Sinjar district), zoom 12 to 16, in the layer names of the
+//   street grid around Kocho (Sinjar district) with the village's and a road's names, zoom 12 to
+//   16, in the layer names of the
 //   Protomaps basemap that docs/DEPLOY.md tells holders to extract from, so that the pages'
 //   style draws a real extract and this one alike.
 //
@@ -20,6 +22,7 @@ import { createRequire } from "node:module";
 import GeoJSONVT from "geojson-vt";
 import { feature, mesh } from "topojson-client";
 import { zxyToTileId } from "pmtiles";
+import polylabel from "polylabel";
 
 const require = createRequire(import.meta.url);
 const vtpbf = require("vt-pbf");
@@ -159,6 +162,55 @@ function writePmtiles(path, list, { minZoom, maxZoom, bounds, center, metadata }
   console.log(`${path}: ${sorted.length} tiles (${seen.size} distinct), z${minZoom}-z${maxZoom}, ${127 + root.length + meta.length + leaves.length + dataLength} bytes`);
 }
 
+// The interface's languages (crates/custodia-server/locales; Kurmanji is `kmr` there, `ku` in
+// the CLDR): each country label carries its name in each, `name_<code>`, as the CLDR writes it.
+const LANGUAGES = ["en", "ar", "ckb", "kmr", "nl", "fr"];
+const CLDR_LOCALE = { kmr: "ku" };
+
+/// A point per country where its name is written: the pole of inaccessibility of its largest
+/// polygon (inside it, away from its edges), with its names from the CLDR and the zoom from
+/// which a country of its size is labelled. A country the CLDR names in not every language
+/// gets no label (the pages show no text in another language than the reader's).
+function countryLabels(countries) {
+  const cldr = (path) => JSON.parse(readFileSync(join(here, "node_modules", path), "utf8"));
+  const alpha2 = {};
+  for (const [code, m] of Object.entries(cldr("cldr-core/supplemental/codeMappings.json").supplemental.codeMappings)) {
+    if (m._numeric && /^[A-Z]{2}$/.test(code)) alpha2[m._numeric] = code;
+  }
+  const names = Object.fromEntries(LANGUAGES.map((l) => {
+    const locale = CLDR_LOCALE[l] ?? l;
+    return [l, cldr(`cldr-localenames-full/main/${locale}/territories.json`).main[locale].localeDisplayNames.territories];
+  }));
+  // Planar area in square degrees, scaled by the latitude's cosine: enough to rank sizes.
+  const ringArea = (ring) => {
+    let a = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
+    }
+    return Math.abs(a / 2) * Math.cos((ring[0][1] * Math.PI) / 180);
+  };
+  const out = [];
+  for (const country of feature(countries, countries.objects.countries).features) {
+    const code = alpha2[country.id];
+    if (!code || !country.geometry) continue;
+    const label = Object.fromEntries(LANGUAGES.map((l) => [`name_${l}`, names[l][code]]));
+    if (Object.values(label).some((n) => typeof n !== "string" || n === "")) continue;
+    const polygons = country.geometry.type === "Polygon" ? [country.geometry.coordinates] : country.geometry.coordinates;
+    const largest = polygons.reduce((best, p) => (ringArea(p[0]) > ringArea(best[0]) ? p : best));
+    const area = ringArea(largest[0]);
+    const [lon, lat] = polylabel(largest, 0.05);
+    // Large countries from zoom 1, the smallest only from zoom 5 (their names would hide
+    // their neighbours').
+    const min_zoom = area > 150 ? 1 : area > 20 ? 2 : area > 3 ? 3 : area > 0.5 ? 4 : 5;
+    out.push({
+      type: "Feature",
+      properties: { ...label, min_zoom },
+      geometry: { type: "Point", coordinates: [Math.round(lon * 1e4) / 1e4, Math.round(lat * 1e4) / 1e4] },
+    });
+  }
+  return out;
+}
+
 function world() {
   const atlas = (name) => JSON.parse(readFileSync(join(here, "node_modules/world-atlas", name), "utf8"));
   const countries = atlas("countries-50m.json");
@@ -173,6 +225,7 @@ function world() {
       features: [{ type: "Feature", properties: {}, geometry: mesh(countries, countries.objects.countries, (a, b) => a !== b) }],
     },
   };
+  layers.country_labels = { type: "FeatureCollection", features: countryLabels(countries) };
   const bounds = [-180, -85.0511, 180, 85.0511];
   writePmtiles(join(root, "crates/custodia-server/assets/world/world.pmtiles"), tiles(layers, 0, 6, bounds), {
     minZoom: 0, maxZoom: 6, bounds, center: [0, 20, 1],
@@ -182,6 +235,7 @@ function world() {
       vector_layers: [
         { id: "land", fields: {}, minzoom: 0, maxzoom: 6 },
         { id: "boundaries", fields: {}, minzoom: 0, maxzoom: 6 },
+        { id: "country_labels", fields: { ...Object.fromEntries(LANGUAGES.map((l) => [`name_${l}`, "String"])), min_zoom: "Number" }, minzoom: 0, maxzoom: 6 },
       ],
     },
   });
@@ -192,14 +246,18 @@ function streets() {
   // across: enough for a map to show streets at zoom 16.
   const [lon0, lat0] = [41.7436, 36.2175];
   const step = 0.0015;
-  const features = { earth: [], roads: [], buildings: [] };
+  const features = { earth: [], roads: [], buildings: [], places: [] };
+  // The village's name, as a Protomaps extract carries it: the local name and others by language.
+  features.places.push({ type: "Feature", properties: { kind: "locality", name: "Kocho", "name:ar": "كوجو", "name:ckb": "کۆچۆ" },
+    geometry: { type: "Point", coordinates: [lon0 + 2.5 * step, lat0 + 2.4 * step] } });
   const bounds = [lon0 - 8 * step, lat0 - 6 * step, lon0 + 8 * step, lat0 + 6 * step];
   features.earth.push({ type: "Feature", properties: { kind: "earth" }, geometry: { type: "Polygon", coordinates: [[
     [bounds[0], bounds[1]], [bounds[2], bounds[1]], [bounds[2], bounds[3]], [bounds[0], bounds[3]], [bounds[0], bounds[1]],
   ]] } });
   for (let i = -6; i <= 6; i++) {
     const kind = i === 0 ? "major_road" : "minor_road";
-    features.roads.push({ type: "Feature", properties: { kind }, geometry: { type: "LineString", coordinates: [
+    const named = i === 0 ? { name: "Sinjar Road", "name:ar": "طريق سنجار" } : {};
+    features.roads.push({ type: "Feature", properties: { kind, ...named }, geometry: { type: "LineString", coordinates: [
       [lon0 - 7 * step, lat0 + i * step * 0.8], [lon0 + 7 * step, lat0 + i * step * 0.8]] } });
     features.roads.push({ type: "Feature", properties: { kind }, geometry: { type: "LineString", coordinates: [
       [lon0 + i * step, lat0 - 5 * step], [lon0 + i * step, lat0 + 5 * step]] } });
@@ -218,7 +276,9 @@ function streets() {
     metadata: {
       name: "Custodia test streets (made up)",
       attribution: "Custodia test data",
-      vector_layers: ["earth", "roads", "buildings"].map((id) => ({ id, fields: { kind: "String" }, minzoom: 12, maxzoom: 16 })),
+      vector_layers: ["earth", "roads", "buildings", "places"].map((id) => ({
+        id, fields: { kind: "String", ...(id === "roads" || id === "places" ? { name: "String" } : {}) }, minzoom: 12, maxzoom: 16,
+      })),
     },
   });
 }

@@ -1,7 +1,12 @@
 // The pages' interactive maps: MapLibre GL JS (bundled) over vector tiles this server serves
 // (PMTiles read with range requests: the world basemap, and the holder's detailed extract if
-// one is configured). Every request goes to this server: the style names no other host, draws
-// no text (which would need glyph files) and no icons (which would need sprites).
+// one is configured). Every request goes to this server: the style names no other host, no
+// glyph files (MapLibre draws the labels' letters in the browser, from the reader's own fonts)
+// and no icons (which would need sprites). Labels are in the page's language: the countries'
+// names the world basemap carries for each interface language (CLDR), the extract's own names
+// in that language where it has them, else the local name; Arabic-script labels are shaped and
+// ordered by MapLibre's right-to-left plugin, bundled and loaded from this server when a label
+// needs it.
 //
 // Each `div.map-live` carries its places as a GeoJSON FeatureCollection (`data-features`), the
 // tile archives and the zoom they allow. Until the map is drawn, the server's SVG map beside it
@@ -15,6 +20,13 @@
   }
   // MapLibre's CSP build: its worker is a file of this server, not a `blob:`.
   maplibregl.setWorkerUrl("/assets/maplibre/maplibre-gl-worker.js");
+  if (maplibregl.getRTLTextPluginStatus() === "unavailable") {
+    maplibregl.setRTLTextPlugin("/assets/maplibre/mapbox-gl-rtl-text.js", true).catch(() => {});
+  }
+  // The interface language (the page's `lang`): the basemap's labels follow it.
+  const lang = document.documentElement.lang || "en";
+  const LABEL_FONT = ["Noto Sans Regular"];
+  const halo = { "text-halo-color": "#ffffff", "text-halo-width": 1.5 };
   const protocol = new pmtiles.Protocol();
   maplibregl.addProtocol("pmtiles", protocol.tile);
 
@@ -49,11 +61,29 @@
         { id: "detail-roads", type: "line", source: "detail", "source-layer": "roads",
           paint: { "line-color": "#ffffff", "line-width": ["interpolate", ["exponential", 1.6], ["zoom"], 12, 0.8, 18, 14] } },
         { id: "detail-boundaries", type: "line", source: "detail", "source-layer": "boundaries", paint: { "line-color": "#7d6f86", "line-width": 1, "line-dasharray": [3, 2] } },
+        // Names of streets and places: in the page's language where the extract has it, else
+        // the local name (data, as written there).
+        { id: "detail-road-names", type: "symbol", source: "detail", "source-layer": "roads", minzoom: 14,
+          layout: { "symbol-placement": "line", "text-field": ["coalesce", ["get", `name:${lang}`], ["get", "name"]],
+            "text-font": LABEL_FONT, "text-size": 12 },
+          paint: { "text-color": "#4a4a4a", ...halo } },
+        { id: "detail-places", type: "symbol", source: "detail", "source-layer": "places",
+          layout: { "text-field": ["coalesce", ["get", `name:${lang}`], ["get", "name"]],
+            "text-font": LABEL_FONT, "text-size": 14 },
+          paint: { "text-color": "#2b2b2b", ...halo } },
       );
     }
     layers.push(
       { id: "borders", type: "line", source: "world", "source-layer": "boundaries", maxzoom: el.dataset.detail ? 12 : 24,
         paint: { "line-color": "#7d6f86", "line-width": 1, "line-dasharray": [3, 2] } },
+      // Countries' names in the page's language, the larger ones first; under the extract's
+      // own names where it has them.
+      { id: "country-labels", type: "symbol", source: "world", "source-layer": "country_labels",
+        maxzoom: el.dataset.detail ? 10 : 24,
+        filter: [">=", ["zoom"], ["get", "min_zoom"]],
+        layout: { "text-field": ["get", `name_${lang}`], "text-font": LABEL_FONT, "text-size": 12,
+          "text-max-width": 8, "text-padding": 4 },
+        paint: { "text-color": "#5b4f63", ...halo } },
       // The precision of each place as a disc of its radius in metres, at every zoom.
       { id: "precision", type: "circle", source: "places",
         paint: {

@@ -161,6 +161,7 @@ async fn the_map_script_and_its_library_come_from_this_server() {
         ("/assets/maplibre/maplibre-gl.js", "text/javascript"),
         ("/assets/maplibre/maplibre-gl-worker.js", "text/javascript"),
         ("/assets/maplibre/pmtiles.js", "text/javascript"),
+        ("/assets/maplibre/mapbox-gl-rtl-text.js", "text/javascript"),
         ("/assets/map.js", "text/javascript"),
         ("/assets/maplibre/maplibre-gl.css", "text/css"),
         ("/assets/map.css", "text/css"),

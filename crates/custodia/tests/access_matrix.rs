@@ -265,6 +265,8 @@ const TABLE: &[Row] = &[
     page("GET", "/assets/maplibre/pmtiles.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/maplibre/LICENSE-maplibre.txt", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/maplibre/LICENSE-pmtiles.txt", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/mapbox-gl-rtl-text.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
+    page("GET", "/assets/maplibre/LICENSE-mapbox-gl-rtl-text.md", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/map.js", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     page("GET", "/assets/map.css", "", "", T::None, ["200", "200", "200", "200", "200", "200", "200", "200", "200", "200"]),
     // --- map tiles: public geography, but for the signed-in pages' maps; this server has no

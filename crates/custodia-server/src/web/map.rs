@@ -33,6 +33,10 @@ pub(crate) const MAPLIBRE_LICENSE: &[u8] =
 pub(crate) const PMTILES_JS: &[u8] = include_bytes!("../../assets/maplibre/pmtiles.js");
 pub(crate) const PMTILES_LICENSE: &[u8] =
     include_bytes!("../../assets/maplibre/LICENSE-pmtiles.txt");
+/// MapLibre's right-to-left text plugin: Arabic-script labels shaped and in reading order.
+pub(crate) const RTL_TEXT_JS: &[u8] = include_bytes!("../../assets/maplibre/mapbox-gl-rtl-text.js");
+pub(crate) const RTL_TEXT_LICENSE: &[u8] =
+    include_bytes!("../../assets/maplibre/LICENSE-mapbox-gl-rtl-text.md");
 /// The pages' own map script: the style, the places, the precision discs.
 pub(crate) const MAP_JS: &[u8] = include_bytes!("../../assets/map.js");
 pub(crate) const MAP_CSS: &[u8] = include_bytes!("../../assets/map.css");
@@ -255,6 +259,8 @@ mod tests {
             ("LICENSE-maplibre.txt", MAPLIBRE_LICENSE),
             ("pmtiles.js", PMTILES_JS),
             ("LICENSE-pmtiles.txt", PMTILES_LICENSE),
+            ("mapbox-gl-rtl-text.js", RTL_TEXT_JS),
+            ("LICENSE-mapbox-gl-rtl-text.md", RTL_TEXT_LICENSE),
         ] {
             let line = format!("| {name} | {} |", hex::encode(sha2::Sha256::digest(bytes)));
             assert!(
@@ -264,6 +270,7 @@ mod tests {
         }
         assert!(source.contains("- maplibre-gl integrity: sha512-"));
         assert!(source.contains("- pmtiles integrity: sha512-"));
+        assert!(source.contains("- mapbox-gl-rtl-text integrity: sha512-"));
     }
 
     #[test]

@@ -151,6 +151,14 @@ pub fn routes() -> Router<AppState> {
             get(|| asset_bytes("text/plain; charset=utf-8", map::PMTILES_LICENSE)),
         )
         .route(
+            "/assets/maplibre/mapbox-gl-rtl-text.js",
+            get(|| asset_bytes(JAVASCRIPT, map::RTL_TEXT_JS)),
+        )
+        .route(
+            "/assets/maplibre/LICENSE-mapbox-gl-rtl-text.md",
+            get(|| asset_bytes("text/plain; charset=utf-8", map::RTL_TEXT_LICENSE)),
+        )
+        .route(
             "/assets/map.js",
             get(|| asset_bytes(JAVASCRIPT, map::MAP_JS)),
         )
