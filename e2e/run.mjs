@@ -478,6 +478,24 @@ async function caseMap(page, base, lang, screenshot) {
     if (lang === "ar") {
       await page.waitForFunction(() => maplibregl.getRTLTextPluginStatus() === "loaded", null, { timeout: 30_000 });
     }
+    // The scale's number and unit in their order ("50 km", never "km 50"), whatever the page's
+    // direction.
+    const scale = await live.locator(".maplibregl-ctrl-scale").evaluate((el) => {
+      const text = el.textContent.trim();
+      const digit = text.search(/\d/);
+      const letter = text.search(/[a-z]/);
+      const at = (i) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let node = walker.nextNode();
+        let offset = i + (node.data.length - node.data.trimStart().length);
+        const r = document.createRange();
+        r.setStart(node, offset);
+        r.setEnd(node, offset + 1);
+        return r.getBoundingClientRect().left;
+      };
+      return { text, numberFirst: at(digit) < at(letter) };
+    });
+    assert.ok(scale.numberFirst, `the scale reads "${scale.text}" left to right`);
 
     const zoom = () => page.evaluate(() => window.custodiaMaps[0].getZoom());
     const before = await zoom();
@@ -494,13 +512,13 @@ async function caseMap(page, base, lang, screenshot) {
     assert.ok(deepest >= 15, `street level: zoom ${deepest}`);
     assert.ok(await drawn("detail-roads") >= 1, "the extract's streets are drawn at street level");
     assert.ok(await drawn("detail-buildings") >= 1, "and its buildings");
-    assert.ok(await drawn("detail-places") >= 1, "and the village's name");
-    assert.deepEqual(await page.evaluate(() => window.custodiaMaps[0].getLayoutProperty("detail-places", "text-field")),
-      ["coalesce", ["get", `name:${lang}`], ["get", "name"]], "in the page's language where the extract has it");
     // Back out enough to see the streets around the place, for the picture.
     await page.evaluate(() => window.custodiaMaps[0].jumpTo({ zoom: 15.5 }));
     await page.waitForFunction(() => window.custodiaMaps[0].loaded() && window.custodiaMaps[0].areTilesLoaded(),
       null, { timeout: 30_000 });
+    assert.ok(await drawn("detail-places") >= 1, "the extract names the village");
+    assert.deepEqual(await page.evaluate(() => window.custodiaMaps[0].getLayoutProperty("detail-places", "text-field")),
+      ["coalesce", ["get", `name:${lang}`], ["get", "name"]], "in the page's language where the extract has it");
     await page.locator("#map").scrollIntoViewIfNeeded();
     await shot(page, screenshot);
 

@@ -249,7 +249,7 @@ function streets() {
   const features = { earth: [], roads: [], buildings: [], places: [] };
   // The village's name, as a Protomaps extract carries it: the local name and others by language.
   features.places.push({ type: "Feature", properties: { kind: "locality", name: "Kocho", "name:ar": "كوجو", "name:ckb": "کۆچۆ" },
-    geometry: { type: "Point", coordinates: [lon0 + 2.5 * step, lat0 + 2.4 * step] } });
+    geometry: { type: "Point", coordinates: [lon0 + 0.5 * step, lat0 + 0.4 * step] } });
   const bounds = [lon0 - 8 * step, lat0 - 6 * step, lon0 + 8 * step, lat0 + 6 * step];
   features.earth.push({ type: "Feature", properties: { kind: "earth" }, geometry: { type: "Polygon", coordinates: [[
     [bounds[0], bounds[1]], [bounds[2], bounds[1]], [bounds[2], bounds[3]], [bounds[0], bounds[3]], [bounds[0], bounds[1]],
