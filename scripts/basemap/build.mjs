@@ -173,14 +173,16 @@ const CLDR_LOCALE = { kmr: "ku" };
 /// gets no label (the pages show no text in another language than the reader's).
 function countryLabels(countries) {
   const cldr = (path) => JSON.parse(readFileSync(join(here, "node_modules", path), "utf8"));
-  const alpha2 = {};
-  for (const [code, m] of Object.entries(cldr("cldr-core/supplemental/codeMappings.json").supplemental.codeMappings)) {
-    if (m._numeric && /^[A-Z]{2}$/.test(code)) alpha2[m._numeric] = code;
-  }
   const names = Object.fromEntries(LANGUAGES.map((l) => {
     const locale = CLDR_LOCALE[l] ?? l;
     return [l, cldr(`cldr-localenames-full/main/${locale}/territories.json`).main[locale].localeDisplayNames.territories];
   }));
+  // A numeric code may stand for a current and a former code (180: CD and ZR, 626: TL and TP):
+  // the one the CLDR names.
+  const alpha2 = {};
+  for (const [code, m] of Object.entries(cldr("cldr-core/supplemental/codeMappings.json").supplemental.codeMappings)) {
+    if (m._numeric && /^[A-Z]{2}$/.test(code) && names.en[code]) alpha2[m._numeric] = code;
+  }
   // Planar area in square degrees, scaled by the latitude's cosine: enough to rank sizes.
   const ringArea = (ring) => {
     let a = 0;
@@ -231,7 +233,7 @@ function world() {
     minZoom: 0, maxZoom: 6, bounds, center: [0, 20, 1],
     metadata: {
       name: "Custodia world basemap",
-      attribution: "Natural Earth (public domain)",
+      attribution: "Natural Earth (public domain); names: Unicode CLDR",
       vector_layers: [
         { id: "land", fields: {}, minzoom: 0, maxzoom: 6 },
         { id: "boundaries", fields: {}, minzoom: 0, maxzoom: 6 },

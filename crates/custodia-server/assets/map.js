@@ -21,11 +21,15 @@
   // MapLibre's CSP build: its worker is a file of this server, not a `blob:`.
   maplibregl.setWorkerUrl("/assets/maplibre/maplibre-gl-worker.js");
   if (maplibregl.getRTLTextPluginStatus() === "unavailable") {
-    maplibregl.setRTLTextPlugin("/assets/maplibre/mapbox-gl-rtl-text.js", true).catch(() => {});
+    maplibregl.setRTLTextPlugin("/assets/maplibre/mapbox-gl-rtl-text.js", true)
+      .catch((e) => console.warn("the right-to-left text plugin did not load:", e));
   }
-  // The interface language (the page's `lang`): the basemap's labels follow it.
+  // The interface language (the page's `lang`): the basemap's labels follow it. OpenStreetMap
+  // tags Kurmanji `name:ku`; the interface calls it `kmr`.
   const lang = document.documentElement.lang || "en";
-  const LABEL_FONT = ["Noto Sans Regular"];
+  const osmLang = lang === "kmr" ? "ku" : lang;
+  // The pages' fonts (app.css): MapLibre draws the labels' letters with them in the browser.
+  const LABEL_FONT = ["Noto Sans", "Noto Naskh Arabic", "DejaVu Sans"];
   const halo = { "text-halo-color": "#ffffff", "text-halo-width": 1.5 };
   const protocol = new pmtiles.Protocol();
   maplibregl.addProtocol("pmtiles", protocol.tile);
@@ -40,7 +44,7 @@
   function style(el, places) {
     const origin = window.location.origin;
     const sources = {
-      world: { type: "vector", url: `pmtiles://${origin}/tiles/world.pmtiles`, attribution: "Natural Earth" },
+      world: { type: "vector", url: `pmtiles://${origin}/tiles/world.pmtiles`, attribution: "Natural Earth · Unicode CLDR" },
       places: { type: "geojson", data: places },
     };
     const layers = [
@@ -61,29 +65,34 @@
         { id: "detail-roads", type: "line", source: "detail", "source-layer": "roads",
           paint: { "line-color": "#ffffff", "line-width": ["interpolate", ["exponential", 1.6], ["zoom"], 12, 0.8, 18, 14] } },
         { id: "detail-boundaries", type: "line", source: "detail", "source-layer": "boundaries", paint: { "line-color": "#7d6f86", "line-width": 1, "line-dasharray": [3, 2] } },
-        // Names of streets and places: in the page's language where the extract has it, else
-        // the local name (data, as written there).
-        { id: "detail-road-names", type: "symbol", source: "detail", "source-layer": "roads", minzoom: 14,
-          layout: { "symbol-placement": "line", "text-field": ["coalesce", ["get", `name:${lang}`], ["get", "name"]],
-            "text-font": LABEL_FONT, "text-size": 12 },
-          paint: { "text-color": "#4a4a4a", ...halo } },
-        { id: "detail-places", type: "symbol", source: "detail", "source-layer": "places",
-          layout: { "text-field": ["coalesce", ["get", `name:${lang}`], ["get", "name"]],
-            "text-font": LABEL_FONT, "text-size": 14 },
-          paint: { "text-color": "#2b2b2b", ...halo } },
       );
     }
     layers.push(
       { id: "borders", type: "line", source: "world", "source-layer": "boundaries", maxzoom: el.dataset.detail ? 12 : 24,
         paint: { "line-color": "#7d6f86", "line-width": 1, "line-dasharray": [3, 2] } },
-      // Countries' names in the page's language, the larger ones first; under the extract's
-      // own names where it has them.
+      // Labels above every line and fill. Countries' names in the page's language, the larger
+      // ones placed first; where an extract names places, from zoom 10 on, only its names.
       { id: "country-labels", type: "symbol", source: "world", "source-layer": "country_labels",
         maxzoom: el.dataset.detail ? 10 : 24,
         filter: [">=", ["zoom"], ["get", "min_zoom"]],
         layout: { "text-field": ["get", `name_${lang}`], "text-font": LABEL_FONT, "text-size": 12,
-          "text-max-width": 8, "text-padding": 4 },
+          "text-max-width": 8, "text-padding": 4, "symbol-sort-key": ["get", "min_zoom"] },
         paint: { "text-color": "#5b4f63", ...halo } },
+    );
+    if (el.dataset.detail) {
+      // Names of streets and places: in the page's language where the extract has it, else
+      // the local name (data, as written there).
+      const name = ["coalesce", ["get", `name:${osmLang}`], ["get", "name"]];
+      layers.push(
+        { id: "detail-road-names", type: "symbol", source: "detail", "source-layer": "roads", minzoom: 14,
+          layout: { "symbol-placement": "line", "text-field": name, "text-font": LABEL_FONT, "text-size": 12 },
+          paint: { "text-color": "#4a4a4a", ...halo } },
+        { id: "detail-places", type: "symbol", source: "detail", "source-layer": "places", minzoom: 10,
+          layout: { "text-field": name, "text-font": LABEL_FONT, "text-size": 14 },
+          paint: { "text-color": "#2b2b2b", ...halo } },
+      );
+    }
+    layers.push(
       // The precision of each place as a disc of its radius in metres, at every zoom.
       { id: "precision", type: "circle", source: "places",
         paint: {
