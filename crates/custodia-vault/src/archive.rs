@@ -322,12 +322,13 @@ fn ingest_member(
     let mut child = child;
     child.path = ingest.unique_path(&child.path);
     let shown = child.path.clone();
-    let errors_before = ingest.report.errors.len();
+    ingest.last_not_stored = None;
     ingest.ingest_stream(reader, child, depth, budget)?;
-    let failed = ingest.report.errors[errors_before..]
-        .iter()
-        .find(|e| e.kind == ErrorKind::NotStored && e.path == shown)
-        .map(|e| e.error.clone());
+    let failed = ingest
+        .last_not_stored
+        .take()
+        .filter(|(path, _)| *path == shown)
+        .map(|(_, error)| error);
     Ok(failed)
 }
 

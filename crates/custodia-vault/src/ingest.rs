@@ -13,12 +13,11 @@
 //! input paths): paths it already recorded are listed as `already_recorded` and not stored again,
 //! so an interrupted ingest resumes.
 
-use std::collections::BTreeMap;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -30,6 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::archive::{self, ArchiveLimits, Budget};
 use crate::custody::{self, action};
 use crate::sniff::{self, SNIFF_LEN};
+use crate::walk::{describe_open_error, Candidate, Walk, Walked};
 use crate::{Result, Vault, VaultError};
 
 /// Who supplied the collection, and how it was collected.
@@ -54,14 +54,19 @@ pub struct IngestOptions {
 
 /// Callbacks for showing progress; all optional.
 pub trait IngestProgress: Sync {
-    /// The walk is done: this many files, of this many bytes, are to be read.
+    /// Whether to count the inputs before the ingest, for [`IngestProgress::planned`] (a walk
+    /// of its own: only worth it when someone watches).
+    fn wants_plan(&self) -> bool {
+        false
+    }
+    /// The inputs were counted: this many files, of this many bytes, are to be read.
     fn planned(&self, _files: u64, _bytes: u64) {}
     /// Bytes of a walked file were read.
     fn advanced(&self, _bytes: u64) {}
     /// An input was rejected or could not be expanded.
     fn problem(&self, _error: &InputError) {}
     /// These items are durable and logged (or were, by an earlier run): a crash from now on
-    /// loses none of them. Called once per item, in acceptance order.
+    /// loses none of them. Every item comes once, all in acceptance order.
     fn durable(&self, _items: &[IngestedItem]) {}
 }
 
@@ -138,6 +143,66 @@ pub struct IngestReport {
     pub summary: Summary,
 }
 
+/// The outcome of an ingest whose items and problems went only to its [`IngestProgress`]
+/// ([`Vault::ingest_streamed`]): what a report holds besides its lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestTotals {
+    pub submission: String,
+    pub summary: Summary,
+}
+
+/// Keeps every item and problem of an ingest for its [`IngestReport`], and passes them on.
+struct Collect<'a> {
+    inner: &'a dyn IngestProgress,
+    items: Mutex<Vec<IngestedItem>>,
+    errors: Mutex<Vec<InputError>>,
+}
+
+impl<'a> Collect<'a> {
+    fn new(inner: &'a dyn IngestProgress) -> Self {
+        Self {
+            inner,
+            items: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn into_report(self, totals: IngestTotals) -> IngestReport {
+        IngestReport {
+            submission: totals.submission,
+            items: self.items.into_inner().unwrap_or_else(|p| p.into_inner()),
+            errors: self.errors.into_inner().unwrap_or_else(|p| p.into_inner()),
+            summary: totals.summary,
+        }
+    }
+}
+
+impl IngestProgress for Collect<'_> {
+    fn wants_plan(&self) -> bool {
+        self.inner.wants_plan()
+    }
+    fn planned(&self, files: u64, bytes: u64) {
+        self.inner.planned(files, bytes)
+    }
+    fn advanced(&self, bytes: u64) {
+        self.inner.advanced(bytes)
+    }
+    fn problem(&self, error: &InputError) {
+        self.errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(error.clone());
+        self.inner.problem(error)
+    }
+    fn durable(&self, items: &[IngestedItem]) {
+        self.items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend_from_slice(items);
+        self.inner.durable(items)
+    }
+}
+
 /// Where an item's bytes came from.
 pub(crate) struct Source {
     pub path: String,
@@ -181,9 +246,9 @@ const MAX_WORKERS: usize = 64;
 const MAX_LARGE_STREAMS: usize = 4;
 /// Chunk buffers of one large file's pipeline (being read, hashed, written), reused in turn.
 const PIPE_BUFFERS: usize = 4;
-/// How many files the streaming workers may run ahead: enough to keep them busy while this
-/// thread waits for a batch to become durable (a finished small file holds only its hash and
-/// MIME type).
+/// How many files the walk and the streaming workers may run ahead: enough to keep the workers
+/// busy while this thread waits for a batch to become durable (a finished small file holds only
+/// its hash and MIME type).
 const WINDOW: usize = 4096;
 
 pub(crate) struct Ingest<'a> {
@@ -191,53 +256,60 @@ pub(crate) struct Ingest<'a> {
     options: IngestOptions,
     submission_key: String,
     pub limits: ArchiveLimits,
+    /// Records waiting to be made durable, each with its item's place in `accepted`.
     batch: Vec<(IngestRecord, usize)>,
     batch_bytes: u64,
-    /// Every path this run has given an item so far: a submission names each path once.
-    used_paths: HashSet<String>,
-    pub report: IngestReport,
+    /// Items accepted and not yet reported durable, in acceptance order; bounded by a batch.
+    accepted: Vec<IngestedItem>,
+    /// Fingerprints of the paths this run has given an item that another may repeat (see
+    /// [`Ingest::unique_path`]): a submission names each path once. A walked path that cannot
+    /// repeat is not kept, so memory does not grow with a folder's files.
+    used_paths: HashSet<u128>,
+    /// The last input not stored, and why (read by an archive's expansion for its member).
+    pub last_not_stored: Option<(String, String)>,
+    summary: Summary,
     pub progress: &'a dyn IngestProgress,
 }
 
 impl Vault {
-    /// Ingests `inputs` (files and folders) as one submission of `options.originator`.
+    /// Ingests `inputs` (files and folders) as one submission of `options.originator`, and
+    /// returns the report of every input. For inputs of any size, [`Vault::ingest_streamed`]
+    /// holds none of them.
     pub fn ingest(
         &mut self,
         inputs: &[PathBuf],
         options: IngestOptions,
         progress: &dyn IngestProgress,
     ) -> Result<IngestReport> {
+        let collect = Collect::new(progress);
+        let totals = self.ingest_streamed(inputs, options, &collect)?;
+        Ok(collect.into_report(totals))
+    }
+
+    /// Ingests `inputs` as [`Vault::ingest`] does, but hands each item and each problem to
+    /// `progress` only ([`IngestProgress::durable`], [`IngestProgress::problem`]) and keeps
+    /// none: memory stays the same for ten files or ten million.
+    pub fn ingest_streamed(
+        &mut self,
+        inputs: &[PathBuf],
+        options: IngestOptions,
+        progress: &dyn IngestProgress,
+    ) -> Result<IngestTotals> {
         let started = Instant::now();
         let submission_key = submission_key(inputs, &options);
         let mut ingest = self.begin_ingest(submission_key, options, progress)?;
-        let mut candidates = Vec::new();
-        for input in inputs {
-            walk_input(input, &mut candidates, &mut ingest.report.errors, progress);
+        if progress.wants_plan() {
+            let (files, bytes) = Walk::new(inputs).fold((0u64, 0u64), |(n, b), w| match w {
+                Walked::File(c) => (n + 1, b + c.size),
+                Walked::Problem { .. } => (n, b),
+            });
+            progress.planned(files, bytes);
         }
-        for candidate in &mut candidates {
-            candidate.display = ingest.unique_path(&candidate.display);
-            if candidate.name_not_utf8 {
-                ingest.reject(
-                    &candidate.display,
-                    "the name is not valid UTF-8: recorded with its invalid bytes written as `\\xNN`".into(),
-                    ErrorKind::Warning,
-                );
-            }
-        }
-        let planned_bytes = candidates.iter().map(|c| c.size).sum();
-        tracing::debug!(
-            files = candidates.len(),
-            walk_ms = started.elapsed().as_millis() as u64,
-            "walked the inputs"
-        );
-        progress.planned(candidates.len() as u64, planned_bytes);
-        ingest.ingest_files(&candidates)?;
+        ingest.ingest_walk(Walk::new(inputs))?;
         ingest.flush()?;
-        let mut report = ingest.report;
-        let vault = ingest.vault;
-        vault.checkpoint_if_due()?;
-        summarise(&mut report, started);
-        Ok(report)
+        let totals = ingest.totals(started);
+        self.checkpoint_if_due()?;
+        Ok(totals)
     }
 
     /// Checks the caller may ingest for the originator and prepares a run of submission
@@ -286,13 +358,10 @@ impl Vault {
             limits,
             batch: Vec::new(),
             batch_bytes: 0,
+            accepted: Vec::new(),
             used_paths: HashSet::new(),
-            report: IngestReport {
-                submission: submission_key,
-                items: Vec::new(),
-                errors: Vec::new(),
-                summary: Summary::default(),
-            },
+            last_not_stored: None,
+            summary: Summary::default(),
             progress,
         })
     }
@@ -326,8 +395,9 @@ impl Vault {
         parent: Option<(String, String)>,
     ) -> Result<IngestReport> {
         let started = Instant::now();
+        let collect = Collect::new(progress);
         let mut ingest =
-            self.begin_authorised_ingest(submission_key.to_owned(), options, progress)?;
+            self.begin_authorised_ingest(submission_key.to_owned(), options, &collect)?;
         let path = ingest.unique_path(name);
         let original_name = Path::new(name)
             .file_name()
@@ -345,44 +415,10 @@ impl Vault {
         let budget = Budget::new(&ingest.limits);
         ingest.ingest_stream(reader, source, depth, &budget)?;
         ingest.flush()?;
-        let mut report = ingest.report;
-        ingest.vault.checkpoint_if_due()?;
-        summarise(&mut report, started);
-        Ok(report)
+        let totals = ingest.totals(started);
+        self.checkpoint_if_due()?;
+        Ok(collect.into_report(totals))
     }
-}
-
-fn summarise(report: &mut IngestReport, started: Instant) {
-    let s = &mut report.summary;
-    s.items = report.items.len() as u64;
-    s.stored = report
-        .items
-        .iter()
-        .filter(|i| i.status == ItemStatus::Stored)
-        .count() as u64;
-    s.duplicates = report
-        .items
-        .iter()
-        .filter(|i| i.status == ItemStatus::Duplicate)
-        .count() as u64;
-    s.already_recorded = report
-        .items
-        .iter()
-        .filter(|i| i.status == ItemStatus::AlreadyRecorded)
-        .count() as u64;
-    s.bytes = report
-        .items
-        .iter()
-        .filter(|i| i.status != ItemStatus::AlreadyRecorded)
-        .map(|i| i.size)
-        .sum();
-    s.errors = report.errors.len() as u64;
-    s.seconds = started.elapsed().as_secs_f64();
-    s.mb_per_s = if s.seconds > 0.0 {
-        s.bytes as f64 / 1e6 / s.seconds
-    } else {
-        0.0
-    };
 }
 
 /// The same collection from the same originator with the same details is the same submission.
@@ -408,187 +444,6 @@ fn submission_key(inputs: &[PathBuf], options: &IngestOptions) -> String {
     hex::encode(&Sha256::digest(key.to_string().as_bytes())[..16])
 }
 
-/// A regular file found by the walk.
-pub(crate) struct Candidate {
-    fs_path: PathBuf,
-    display: String,
-    /// The name shown has bytes that are not UTF-8 (written as `\xNN` in `display`).
-    name_not_utf8: bool,
-    size: u64,
-    metadata: fs::Metadata,
-}
-
-/// The path as text; bytes that are not UTF-8 are written as `\xNN`, so no two names merge.
-fn display_path(path: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    if let Some(text) = path.to_str() {
-        return text.to_owned();
-    }
-    let mut text = String::new();
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        text.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            text.push_str(&format!("\\x{byte:02X}"));
-        }
-    }
-    text
-}
-
-fn walk_input(
-    input: &Path,
-    out: &mut Vec<Candidate>,
-    errors: &mut Vec<InputError>,
-    progress: &dyn IngestProgress,
-) {
-    let mut reject = |path: &Path, error: String| {
-        let e = InputError {
-            path: display_path(path),
-            error,
-            kind: ErrorKind::NotStored,
-        };
-        progress.problem(&e);
-        errors.push(e);
-    };
-    // An input named on the command line is followed even if it is a symlink: the custodian
-    // chose it. Inside it, symlinks are followed only if they stay within it.
-    let metadata = match fs::metadata(input) {
-        Ok(m) => m,
-        Err(e) => return reject(input, describe_open_error(input, &e)),
-    };
-    if metadata.is_dir() {
-        let root = match fs::canonicalize(input) {
-            Ok(r) => r,
-            Err(e) => return reject(input, format!("cannot resolve the folder: {e}")),
-        };
-        let mut visited = HashSet::new();
-        walk_dir(input, &root, &mut visited, out, &mut reject);
-    } else {
-        classify(input, input, metadata, out, &mut reject);
-    }
-}
-
-fn describe_open_error(path: &Path, e: &io::Error) -> String {
-    if e.raw_os_error() == Some(40) {
-        return "symlink loop: the link resolves to itself; not followed".into();
-    }
-    match e.kind() {
-        io::ErrorKind::NotFound if fs::symlink_metadata(path).is_ok() => {
-            "dangling symlink: its target does not exist".into()
-        }
-        io::ErrorKind::NotFound => "no such file or folder".into(),
-        io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
-        _ => format!("cannot read it: {e}"),
-    }
-}
-
-fn classify(
-    fs_path: &Path,
-    shown: &Path,
-    metadata: fs::Metadata,
-    out: &mut Vec<Candidate>,
-    reject: &mut impl FnMut(&Path, String),
-) {
-    use std::os::unix::fs::FileTypeExt;
-    let file_type = metadata.file_type();
-    if file_type.is_file() {
-        out.push(Candidate {
-            fs_path: fs_path.to_owned(),
-            display: display_path(shown),
-            name_not_utf8: shown.to_str().is_none(),
-            size: metadata.len(),
-            metadata,
-        });
-    } else if file_type.is_fifo() {
-        reject(
-            shown,
-            "a FIFO (named pipe), not a regular file; not stored".into(),
-        );
-    } else if file_type.is_socket() {
-        reject(shown, "a socket, not a regular file; not stored".into());
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        reject(
-            shown,
-            "a device, not a regular file; not stored (image the device to a file first)".into(),
-        );
-    } else {
-        reject(shown, "not a regular file; not stored".into());
-    }
-}
-
-fn walk_dir(
-    dir: &Path,
-    root: &Path,
-    visited: &mut HashSet<(u64, u64)>,
-    out: &mut Vec<Candidate>,
-    reject: &mut impl FnMut(&Path, String),
-) {
-    use std::os::unix::fs::MetadataExt;
-    if let Ok(m) = fs::metadata(dir) {
-        if !visited.insert((m.dev(), m.ino())) {
-            return reject(
-                dir,
-                "symlink loop: this folder was already walked; not followed again".into(),
-            );
-        }
-    }
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => return reject(dir, describe_open_error(dir, &e)),
-    };
-    let mut names: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        match entry {
-            Ok(entry) => names.push(entry.path()),
-            Err(e) => reject(dir, format!("cannot list the folder completely: {e}")),
-        }
-    }
-    names.sort();
-    for path in names {
-        let link = match fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                reject(&path, describe_open_error(&path, &e));
-                continue;
-            }
-        };
-        if link.file_type().is_symlink() {
-            let target = match fs::canonicalize(&path) {
-                Ok(t) => t,
-                Err(e) => {
-                    reject(&path, describe_open_error(&path, &e));
-                    continue;
-                }
-            };
-            if !target.starts_with(root) {
-                reject(
-                    &path,
-                    format!(
-                        "symlink pointing out of the collection (to `{}`); not followed",
-                        target.display()
-                    ),
-                );
-                continue;
-            }
-            let metadata = match fs::metadata(&target) {
-                Ok(m) => m,
-                Err(e) => {
-                    reject(&path, describe_open_error(&path, &e));
-                    continue;
-                }
-            };
-            if metadata.is_dir() {
-                walk_dir(&path, root, visited, out, reject);
-            } else {
-                classify(&target, &path, metadata, out, reject);
-            }
-        } else if link.is_dir() {
-            walk_dir(&path, root, visited, out, reject);
-        } else {
-            classify(&path, &path, link, out, reject);
-        }
-    }
-}
-
 /// A stream written into a blob; `writer` is `Some` while the blob still waits for its name
 /// (because a blob of that name existed, and only the catalog can say whether to keep it).
 pub(crate) struct Streamed {
@@ -603,12 +458,12 @@ pub(crate) struct Streamed {
 /// Opens and streams one walked file (on a worker thread).
 fn stream_file(
     blobs: &dyn BlobStore,
-    candidate: &Candidate,
+    path: &Path,
     progress: &dyn IngestProgress,
     gate: &StreamGate,
 ) -> Result<Streamed, Failure> {
-    let mut file = open_no_follow_fifo(&candidate.fs_path)
-        .map_err(|e| Failure::Input(describe_open_error(&candidate.fs_path, &e)))?;
+    let mut file =
+        open_no_follow_fifo(path).map_err(|e| Failure::Input(describe_open_error(path, &e)))?;
     let mut counted = CountingReader {
         inner: &mut file,
         progress,
@@ -616,14 +471,15 @@ fn stream_file(
     stream_to_blob(blobs, &mut counted, Some(gate))
 }
 
-fn source_of(candidate: &Candidate) -> Source {
+/// Where a walked file came from, recorded under `path` (its shown path, made unique).
+fn source_of(candidate: &Candidate, path: String) -> Source {
     let m = &candidate.metadata;
-    let name = Path::new(&candidate.display)
+    let name = Path::new(&path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| candidate.display.clone());
+        .unwrap_or_else(|| path.clone());
     Source {
-        path: candidate.display.clone(),
+        path,
         original_name: name,
         parent: None,
         modified_at: m.modified().ok().map(custody::format_system_time),
@@ -655,85 +511,113 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 
 impl Ingest<'_> {
     /// Stores the walked files. Workers stream files into blobs (read, hash, encrypt, write),
-    /// `jobs` large files at once, ahead of this thread, which takes their results in walk order
-    /// and does everything that touches the catalog and the log, so items and custody entries
-    /// come in the same order whatever the number of jobs. Paths this submission already
-    /// recorded are not streamed.
-    fn ingest_files(&mut self, candidates: &[Candidate]) -> Result<()> {
-        let mut recorded = Vec::with_capacity(candidates.len());
+    /// `jobs` large files at once, at most [`WINDOW`] files ahead of this thread, which walks,
+    /// takes their results in walk order and does everything that touches the catalog and the
+    /// log, so items and custody entries come in the same order whatever the number of jobs.
+    /// Paths this submission already recorded are not streamed. Nothing here grows with the
+    /// number of files: the walk holds the folders it is in, the window its files.
+    fn ingest_walk(&mut self, walk: Walk) -> Result<()> {
+        /// A walked file waiting for its turn.
+        struct Ahead {
+            seq: u64,
+            source: Source,
+            /// The item an earlier run recorded under this path, if any.
+            recorded: Option<String>,
+        }
         // A rerun of an interrupted submission looks up each path; a new one need not.
         let resuming = self
             .vault
             .catalog
             .submission_started(&self.submission_key)?;
-        for c in candidates {
-            let done = if resuming {
-                self.vault
-                    .catalog
-                    .submitted_item(&self.submission_key, &c.display)?
-            } else {
-                None
-            };
-            recorded.push(done);
-        }
-        let to_stream: Vec<usize> = (0..candidates.len())
-            .filter(|&i| recorded[i].is_none())
-            .collect();
         let blobs = Arc::clone(&self.vault.blobs);
         let progress = self.progress;
         let jobs = ingest_jobs(self.options.jobs);
         let gate = StreamGate::new(jobs.min(MAX_LARGE_STREAMS));
         let workers = (jobs * WORKERS_PER_JOB).clamp(2, MAX_WORKERS);
-        let next = AtomicUsize::new(0);
-        // Workers stay at most WINDOW files ahead of the consumer: bounded memory and open files.
-        let consumed = (Mutex::new(0usize), Condvar::new());
         let stop = AtomicBool::new(false);
+        let (to_stream, jobs_inbox) = mpsc::channel::<(u64, PathBuf)>();
+        let jobs_inbox = Mutex::new(jobs_inbox);
         std::thread::scope(|scope| -> Result<()> {
-            let (results, inbox) = mpsc::channel::<(usize, Result<Streamed, Failure>)>();
-            for _ in 0..workers.min(to_stream.len().max(1)) {
+            let (results, inbox) = mpsc::channel::<(u64, Result<Streamed, Failure>)>();
+            for _ in 0..workers {
                 let results = results.clone();
-                let (blobs, next, consumed, stop, to_stream, gate) =
-                    (&blobs, &next, &consumed, &stop, &to_stream, &gate);
+                let (blobs, jobs_inbox, stop, gate) = (&blobs, &jobs_inbox, &stop, &gate);
                 let worker = std::thread::Builder::new().name("ingest-stream".into());
                 let spawned = worker.spawn_scoped(scope, move || loop {
-                    let slot = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&index) = to_stream.get(slot) else {
+                    let job = jobs_inbox.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok((seq, path)) = job else {
                         break;
                     };
-                    {
-                        let (done, wake) = consumed;
-                        let mut done = done.lock().unwrap_or_else(|p| p.into_inner());
-                        while slot >= *done + WINDOW && !stop.load(Ordering::SeqCst) {
-                            done = wake.wait(done).unwrap_or_else(|p| p.into_inner());
-                        }
-                    }
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
-                    let outcome = stream_file(blobs.as_ref(), &candidates[index], progress, gate);
-                    if results.send((index, outcome)).is_err() {
+                    let outcome = stream_file(blobs.as_ref(), &path, progress, gate);
+                    if results.send((seq, outcome)).is_err() {
                         break;
                     }
                 });
                 spawned.map_err(VaultError::io("start a streaming thread", Path::new("-")))?;
             }
             drop(results);
-            let mut waiting: BTreeMap<usize, Result<Streamed, Failure>> = BTreeMap::new();
-            let mut slot = 0usize;
             let outcome = (|| -> Result<()> {
-                for (index, candidate) in candidates.iter().enumerate() {
-                    let source = source_of(candidate);
-                    if let Some(sha) = &recorded[index] {
-                        self.accept_recorded(sha, source, 0, &Budget::new(&self.limits))?;
+                let mut walk = walk.fuse();
+                let mut ahead: VecDeque<Ahead> = VecDeque::new();
+                let mut waiting: BTreeMap<u64, Result<Streamed, Failure>> = BTreeMap::new();
+                let mut next_seq = 0u64;
+                loop {
+                    while ahead.len() < WINDOW {
+                        let candidate = match walk.next() {
+                            None => break,
+                            Some(Walked::Problem { path, error }) => {
+                                self.reject(&path, error, ErrorKind::NotStored);
+                                continue;
+                            }
+                            Some(Walked::File(candidate)) => candidate,
+                        };
+                        let path = if candidate.may_repeat {
+                            self.unique_path(&candidate.display)
+                        } else {
+                            candidate.display.clone()
+                        };
+                        if candidate.name_not_utf8 {
+                            self.reject(
+                                &path,
+                                "the name is not valid UTF-8: recorded with its invalid bytes written as `\\xNN`".into(),
+                                ErrorKind::Warning,
+                            );
+                        }
+                        let recorded = if resuming {
+                            self.vault
+                                .catalog
+                                .submitted_item(&self.submission_key, &path)?
+                        } else {
+                            None
+                        };
+                        if recorded.is_none() {
+                            // The workers end only when this sender is dropped.
+                            let _ = to_stream.send((next_seq, candidate.fs_path.clone()));
+                        }
+                        ahead.push_back(Ahead {
+                            seq: next_seq,
+                            source: source_of(&candidate, path),
+                            recorded,
+                        });
+                        next_seq += 1;
+                    }
+                    let Some(next) = ahead.pop_front() else {
+                        return Ok(());
+                    };
+                    if let Some(sha) = &next.recorded {
+                        self.accept_recorded(sha, next.source, 0, &Budget::new(&self.limits))?;
                         continue;
                     }
                     let streamed = loop {
-                        if let Some(s) = waiting.remove(&index) {
+                        if let Some(s) = waiting.remove(&next.seq) {
                             break s;
                         }
                         match inbox.recv() {
-                            Ok((i, s)) => {
-                                waiting.insert(i, s);
+                            Ok((seq, s)) => {
+                                waiting.insert(seq, s);
                             }
                             Err(_) => {
                                 return Err(VaultError::Invalid(
@@ -742,40 +626,43 @@ impl Ingest<'_> {
                             }
                         }
                     };
-                    slot += 1;
-                    let (done, wake) = &consumed;
-                    *done.lock().unwrap_or_else(|p| p.into_inner()) = slot;
-                    wake.notify_all();
                     match streamed {
                         Ok(streamed) => {
                             let stored = self.finish_blob(streamed)?;
-                            self.accept(stored, source, 0, &Budget::new(&self.limits))?;
+                            self.accept(stored, next.source, 0, &Budget::new(&self.limits))?;
                         }
                         Err(Failure::Input(why)) => {
-                            self.reject(&candidate.display, why, ErrorKind::NotStored)
+                            self.reject(&next.source.path, why, ErrorKind::NotStored)
                         }
                         Err(Failure::Vault(e)) => return Err(e),
                     }
                 }
-                Ok(())
             })();
             stop.store(true, Ordering::SeqCst);
-            consumed.1.notify_all();
+            drop(to_stream);
             outcome
         })
     }
 
     /// `path`, or, if this run already gave an item that path (an input named twice, a member
     /// name repeated in an archive), `path (2)`, `path (3)`…, with a warning. The same inputs
-    /// always get the same paths, so a rerun resumes them.
+    /// always get the same paths, so a rerun resumes them. Every path that may repeat comes
+    /// through here (archive members, a walked path [`Candidate::may_repeat`] marks); a path is
+    /// kept as 128 bits of its SHA-256, so even a million members take a few tens of MiB.
     pub(crate) fn unique_path(&mut self, path: &str) -> String {
-        if self.used_paths.insert(path.to_owned()) {
+        fn fingerprint(path: &str) -> u128 {
+            let digest = Sha256::digest(path.as_bytes());
+            let mut first = [0u8; 16];
+            first.copy_from_slice(&digest[..16]);
+            u128::from_le_bytes(first)
+        }
+        if self.used_paths.insert(fingerprint(path)) {
             return path.to_owned();
         }
         let mut n = 2u64;
         let unique = loop {
             let candidate = format!("{path} ({n})");
-            if self.used_paths.insert(candidate.clone()) {
+            if self.used_paths.insert(fingerprint(&candidate)) {
                 break candidate;
             }
             n += 1;
@@ -789,13 +676,54 @@ impl Ingest<'_> {
     }
 
     pub(crate) fn reject(&mut self, path: &str, error: String, kind: ErrorKind) {
+        if kind == ErrorKind::NotStored {
+            self.last_not_stored = Some((path.to_owned(), error.clone()));
+        }
         let e = InputError {
             path: path.to_owned(),
             error,
             kind,
         };
+        self.summary.errors += 1;
         self.progress.problem(&e);
-        self.report.errors.push(e);
+    }
+
+    /// Reports the accepted items that are durable (all of them once the batch is empty), in
+    /// acceptance order, and counts them.
+    fn report_durable(&mut self) {
+        if self.accepted.is_empty() {
+            return;
+        }
+        let s = &mut self.summary;
+        for item in &self.accepted {
+            s.items += 1;
+            match item.status {
+                ItemStatus::Stored => s.stored += 1,
+                ItemStatus::Duplicate => s.duplicates += 1,
+                ItemStatus::AlreadyRecorded => s.already_recorded += 1,
+            }
+            if item.status != ItemStatus::AlreadyRecorded {
+                s.bytes += item.size;
+            }
+        }
+        self.progress.durable(&self.accepted);
+        self.accepted.clear();
+    }
+
+    /// The run's totals, once everything is flushed.
+    fn totals(mut self, started: Instant) -> IngestTotals {
+        self.report_durable();
+        let mut summary = self.summary;
+        summary.seconds = started.elapsed().as_secs_f64();
+        summary.mb_per_s = if summary.seconds > 0.0 {
+            summary.bytes as f64 / 1e6 / summary.seconds
+        } else {
+            0.0
+        };
+        IngestTotals {
+            submission: self.submission_key,
+            summary,
+        }
     }
 
     /// Stores one stream as an item of this submission, and expands it if it is an archive.
@@ -839,7 +767,7 @@ impl Ingest<'_> {
         let item = self.vault.catalog.item(sha)?.ok_or_else(|| {
             VaultError::Invalid(format!("the catalog names item {sha} but does not hold it"))
         })?;
-        self.report.items.push(IngestedItem {
+        self.accepted.push(IngestedItem {
             sha256: sha.to_owned(),
             path: source.path.clone(),
             size: item.size,
@@ -849,9 +777,10 @@ impl Ingest<'_> {
             path_in_parent: source.parent.as_ref().map(|p| p.1.clone()),
             ledger_index: None,
         });
-        self.progress.durable(std::slice::from_ref(
-            &self.report.items[self.report.items.len() - 1],
-        ));
+        // Durable already; reported in its turn, after the items accepted before it.
+        if self.batch.is_empty() {
+            self.report_durable();
+        }
         // Its children may not all have been recorded before the interruption.
         if let Some(kind) = sniff::archive_kind(&item.mime) {
             self.expand(sha, &source.path, kind, depth, budget)?;
@@ -933,7 +862,7 @@ impl Ingest<'_> {
             // Sealed when the batch is flushed.
             entry: Vec::new(),
         };
-        self.report.items.push(IngestedItem {
+        self.accepted.push(IngestedItem {
             sha256: sha.clone(),
             path: source.path.clone(),
             size: stored.size,
@@ -950,7 +879,7 @@ impl Ingest<'_> {
                 submission,
                 event,
             },
-            self.report.items.len() - 1,
+            self.accepted.len() - 1,
         ));
         self.batch_bytes += stored.size;
         if let Some(kind) = sniff::archive_kind(&mime) {
@@ -988,6 +917,7 @@ impl Ingest<'_> {
     /// Makes the batch durable and logged: sync blobs → one catalog transaction → one log append.
     pub(crate) fn flush(&mut self) -> Result<()> {
         if self.batch.is_empty() {
+            self.report_durable();
             return Ok(());
         }
         let started = Instant::now();
@@ -1000,9 +930,9 @@ impl Ingest<'_> {
         let commit = self.vault.catalog.commit_ingest(&records)?;
         let committed = started.elapsed();
         let indexes = self.vault.append_pending(&commit.pending)?;
-        for ((_, report_index), new) in self.batch.iter().zip(&commit.new_items) {
+        for ((_, accepted_index), new) in self.batch.iter().zip(&commit.new_items) {
             if !new {
-                self.report.items[*report_index].status = ItemStatus::Duplicate;
+                self.accepted[*accepted_index].status = ItemStatus::Duplicate;
             }
         }
         tracing::debug!(
@@ -1012,13 +942,12 @@ impl Ingest<'_> {
             log_ms = (started.elapsed() - committed).as_millis() as u64,
             "batch durable"
         );
-        for ((_, report_index), ledger_index) in self.batch.iter().zip(indexes) {
-            let item = &mut self.report.items[*report_index];
-            item.ledger_index = Some(ledger_index);
-            self.progress.durable(std::slice::from_ref(item));
+        for ((_, accepted_index), ledger_index) in self.batch.iter().zip(indexes) {
+            self.accepted[*accepted_index].ledger_index = Some(ledger_index);
         }
         self.batch.clear();
         self.batch_bytes = 0;
+        self.report_durable();
         Ok(())
     }
 }
@@ -1273,3 +1202,83 @@ fn write_error(e: io::Error) -> Failure {
 }
 
 use std::io::Write as _;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts what an ingest hands on, keeping nothing.
+    #[derive(Default)]
+    struct Count {
+        items: Mutex<u64>,
+        problems: Mutex<u64>,
+    }
+
+    impl IngestProgress for Count {
+        fn problem(&self, _error: &InputError) {
+            *self.problems.lock().unwrap() += 1;
+        }
+        fn durable(&self, items: &[IngestedItem]) {
+            *self.items.lock().unwrap() += items.len() as u64;
+        }
+    }
+
+    #[test]
+    fn a_folders_files_are_handed_on_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::init(&dir.path().join("v"), "admin").unwrap();
+        let input = dir.path().join("in");
+        for folder in ["a", "b/c"] {
+            fs::create_dir_all(input.join(folder)).unwrap();
+            for n in 0..150 {
+                fs::write(
+                    input.join(folder).join(format!("{n}.txt")),
+                    format!("{folder}/{n}"),
+                )
+                .unwrap();
+            }
+        }
+        let count = Count::default();
+        let options = IngestOptions {
+            originator: "Field team".into(),
+            actor: "admin".into(),
+            ..IngestOptions::default()
+        };
+        let inputs = [input.clone()];
+        let key = submission_key(&inputs, &options);
+        let mut ingest = vault.begin_ingest(key, options, &count).unwrap();
+        ingest.ingest_walk(Walk::new(&inputs)).unwrap();
+        ingest.flush().unwrap();
+        // No path was remembered (none can repeat), and nothing waits to be reported.
+        assert!(ingest.used_paths.is_empty());
+        assert!(ingest.accepted.is_empty() && ingest.batch.is_empty());
+        let totals = ingest.totals(Instant::now());
+        assert_eq!(totals.summary.items, 300);
+        assert_eq!(totals.summary.stored, 300);
+        assert_eq!(*count.items.lock().unwrap(), 300);
+        assert_eq!(*count.problems.lock().unwrap(), 0);
+
+        // Named twice, the same files get paths of their own, remembered as fingerprints.
+        let count = Count::default();
+        let report = vault
+            .ingest(
+                &[input.join("a"), input.join("a/")],
+                IngestOptions {
+                    originator: "Field team".into(),
+                    actor: "admin".into(),
+                    ..IngestOptions::default()
+                },
+                &count,
+            )
+            .unwrap();
+        assert_eq!(report.items.len(), 300);
+        let renamed = report
+            .items
+            .iter()
+            .filter(|i| i.path.ends_with(" (2)"))
+            .count();
+        assert_eq!(renamed, 150);
+        assert_eq!(report.errors.len(), 150);
+        assert_eq!(report.summary.duplicates, 300);
+    }
+}

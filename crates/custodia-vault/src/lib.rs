@@ -52,6 +52,7 @@ pub mod uploads;
 mod verify;
 pub mod victims;
 mod views;
+mod walk;
 
 use std::fs;
 use std::io::{Read, Write};
@@ -93,7 +94,8 @@ pub use extraction::{
     SearchReport, MAX_EXTRACT_BYTES,
 };
 pub use ingest::{
-    IngestOptions, IngestProgress, IngestReport, IngestedItem, InputError, ItemStatus, Summary,
+    IngestOptions, IngestProgress, IngestReport, IngestTotals, IngestedItem, InputError,
+    ItemStatus, Summary,
 };
 pub use keys::{
     key_protection, passphrase_file_from_env, wrap_master_key, KeyProtection, VaultKeys,

@@ -687,9 +687,12 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
     if let Some(path) = &args.acknowledgements {
         progress.acknowledge_to(path)?;
     }
-    let report = vault.ingest(&args.paths, options, &progress)?;
+    // The report goes to scratch files as the ingest goes, so that memory does not grow with
+    // the number of files.
+    progress.spool_report_in(&vault.root().join("tmp"), out.is_json())?;
+    let totals = vault.ingest_streamed(&args.paths, options, &progress)?;
     progress.finish()?;
-    let s = &report.summary;
+    let s = &totals.summary;
     out.message(&format!(
         "ingested {} item(s): {} new, {} duplicate(s), {} already recorded; {:.1} MB in {:.2}s ({:.1} MB/s); {} error(s)",
         s.items,
@@ -701,21 +704,7 @@ fn ingest(cli: &Cli, out: &Output, args: &IngestArgs) -> Result<ExitCode> {
         s.mb_per_s,
         s.errors
     ));
-    out.print_large(&report, || {
-        let mut text = String::new();
-        for item in &report.items {
-            text.push_str(&format!(
-                "{}  {:<16} {}\n",
-                item.sha256,
-                format!("{:?}", item.status).to_lowercase(),
-                item.path
-            ));
-        }
-        for e in &report.errors {
-            text.push_str(&format!("error: `{}`: {}\n", e.path, e.error));
-        }
-        text
-    });
+    progress.print_report(&totals)?;
     Ok(ExitCode::SUCCESS)
 }
 

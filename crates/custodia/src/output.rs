@@ -19,6 +19,11 @@ impl Output {
         Self { json }
     }
 
+    /// Whether the command's result is to be printed as JSON (`--json`).
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
     /// Prints the command's result: `value` as JSON with `--json`, else the text `human` makes.
     pub fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
         let mut stdout = std::io::stdout().lock();
@@ -83,6 +88,70 @@ impl Output {
 pub struct Progress {
     bar: Option<ProgressBar>,
     acknowledgements: Option<Mutex<Acknowledgements>>,
+    report: Option<ReportSpool>,
+}
+
+/// An ingest's items and problems written as they come to two unnamed files in the vault's
+/// scratch folder (gone when the command ends, however it ends), so that the report of ten
+/// million items is printed at the end, whole, without being held in memory; and so that a
+/// failure half way still leaves stdout one JSON document: the error.
+struct ReportSpool {
+    json: bool,
+    items: Mutex<SpoolFile>,
+    errors: Mutex<SpoolFile>,
+}
+
+struct SpoolFile {
+    file: std::io::BufWriter<std::fs::File>,
+    entries: u64,
+    /// The first write error; reported when the ingest ends (the items are stored regardless).
+    failed: Option<std::io::Error>,
+}
+
+impl SpoolFile {
+    fn create(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the scratch folder `{}`", dir.display()))?;
+        let file = tempfile::tempfile_in(dir).with_context(|| {
+            format!(
+                "cannot create a scratch file for the report in `{}`",
+                dir.display()
+            )
+        })?;
+        Ok(Self {
+            file: std::io::BufWriter::with_capacity(1 << 16, file),
+            entries: 0,
+            failed: None,
+        })
+    }
+
+    /// Appends one entry (one line).
+    fn append(&mut self, line: &str) {
+        if self.failed.is_some() {
+            return;
+        }
+        match writeln!(self.file, "{line}") {
+            Ok(()) => self.entries += 1,
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    /// The entries written, from the start.
+    fn lines(self) -> Result<std::io::Lines<std::io::BufReader<std::fs::File>>> {
+        use std::io::{BufRead, Seek};
+        if let Some(e) = self.failed {
+            return Err(anyhow::Error::new(e)
+                .context("the items are stored, but the report could not be written out"));
+        }
+        let mut file = self
+            .file
+            .into_inner()
+            .map_err(|e| anyhow::Error::new(e.into_error()))
+            .context("the items are stored, but the report could not be written out")?;
+        file.rewind()
+            .context("the items are stored, but the report could not be read back")?;
+        Ok(std::io::BufReader::new(file).lines())
+    }
 }
 
 struct Acknowledgements {
@@ -107,6 +176,54 @@ impl Progress {
         Self {
             bar,
             acknowledgements: None,
+            report: None,
+        }
+    }
+
+    /// Keeps the ingest's report (as JSON or as text) in scratch files in `dir`, to print it with
+    /// [`Progress::print_report`].
+    pub fn spool_report_in(&mut self, dir: &Path, json: bool) -> Result<()> {
+        self.report = Some(ReportSpool {
+            json,
+            items: Mutex::new(SpoolFile::create(dir)?),
+            errors: Mutex::new(SpoolFile::create(dir)?),
+        });
+        Ok(())
+    }
+
+    /// Prints the spooled report on stdout: with `--json` one document, `{"submission",
+    /// "items", "errors", "summary"}` as [`custodia_vault::IngestReport`] has it; else a line
+    /// per item and per problem.
+    pub fn print_report(&mut self, totals: &custodia_vault::IngestTotals) -> Result<()> {
+        let Some(spool) = self.report.take() else {
+            return Ok(());
+        };
+        let items = spool.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        let errors = spool.errors.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let written = (|| -> Result<()> {
+            if spool.json {
+                write!(
+                    stdout,
+                    "{{\n  \"submission\": {},\n  \"items\": [",
+                    serde_json::to_string(&totals.submission)?
+                )?;
+                copy_json_lines(&mut stdout, items.entries, items.lines()?)?;
+                write!(stdout, "],\n  \"errors\": [")?;
+                copy_json_lines(&mut stdout, errors.entries, errors.lines()?)?;
+                let summary = serde_json::to_string_pretty(&totals.summary)?.replace('\n', "\n  ");
+                writeln!(stdout, "],\n  \"summary\": {summary}\n}}")?;
+            } else {
+                for line in items.lines()?.chain(errors.lines()?) {
+                    writeln!(stdout, "{}", line?)?;
+                }
+            }
+            stdout.flush()?;
+            Ok(())
+        })();
+        match written {
+            Err(e) if is_broken_pipe(&e) => Ok(()),
+            other => other,
         }
     }
 
@@ -156,7 +273,28 @@ impl custodia_vault::IngestProgress for Progress {
             bar.inc(bytes);
         }
     }
+    fn wants_plan(&self) -> bool {
+        self.bar.is_some()
+    }
     fn durable(&self, items: &[custodia_vault::IngestedItem]) {
+        if let Some(report) = &self.report {
+            let mut spool = report.items.lock().unwrap_or_else(|e| e.into_inner());
+            for item in items {
+                if report.json {
+                    match serde_json::to_string(item) {
+                        Ok(line) => spool.append(&line),
+                        Err(e) => spool.failed = Some(std::io::Error::other(e)),
+                    }
+                } else {
+                    spool.append(&format!(
+                        "{}  {:<16} {}",
+                        item.sha256,
+                        format!("{:?}", item.status).to_lowercase(),
+                        item.path
+                    ));
+                }
+            }
+        }
         let Some(acks) = &self.acknowledgements else {
             return;
         };
@@ -183,10 +321,51 @@ impl custodia_vault::IngestProgress for Progress {
         }
     }
     fn problem(&self, error: &custodia_vault::InputError) {
+        if let Some(report) = &self.report {
+            let mut spool = report.errors.lock().unwrap_or_else(|e| e.into_inner());
+            if report.json {
+                match serde_json::to_string(error) {
+                    Ok(line) => spool.append(&line),
+                    Err(e) => spool.failed = Some(std::io::Error::other(e)),
+                }
+            } else {
+                spool.append(&format!("error: `{}`: {}", error.path, error.error));
+            }
+        }
         let line = format!("warning: `{}`: {}", error.path, error.error);
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
         }
     }
+}
+
+/// Writes `count` lines that each hold one JSON value as the elements of an array, one per line.
+fn copy_json_lines(
+    out: &mut impl Write,
+    count: u64,
+    lines: impl Iterator<Item = std::io::Result<String>>,
+) -> Result<()> {
+    let mut first = true;
+    for line in lines {
+        let line = line?;
+        if !first {
+            out.write_all(b",")?;
+        }
+        first = false;
+        write!(out, "\n    {line}")?;
+    }
+    if count > 0 {
+        write!(out, "\n  ")?;
+    }
+    Ok(())
+}
+
+/// Whether printing stopped because the reader of stdout went away (`| head`): not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -242,6 +242,64 @@ fn paths_repeated_in_one_submission_are_kept_apart() {
     assert_eq!(code, 0, "{verify:#}");
 }
 
+/// The walk remembers no path it cannot meet twice; these are the ways a walked path can meet
+/// another, and each is still told apart.
+#[test]
+fn walked_paths_that_spell_another_are_kept_apart() {
+    let vault = TestVault::new();
+    let member = b"the archive's member\n".to_vec();
+    let tar = tar_bytes(&[("f.txt", &member)]);
+    let (report, input) = ingest_around(&vault, &[], |input| {
+        // A folder named like the archive's members' prefix, beside the archive.
+        fs::write(input.join("x.tar"), &tar).unwrap();
+        fs::create_dir(input.join("x.tar!")).unwrap();
+        fs::write(
+            input.join("x.tar!/f.txt"),
+            b"a file in a folder named x.tar!\n",
+        )
+        .unwrap();
+        // A name that is not UTF-8 whose escaped form another name spells out.
+        fs::write(input.join(OsStr::from_bytes(b"n-\xc3")), b"raw byte\n").unwrap();
+        fs::write(input.join("n-\\xC3"), b"spelled out\n").unwrap();
+    });
+    // The walk runs ahead of the archive's expansion, so the file walked keeps the path.
+    let base = format!("{}!/f.txt", path_in(&input, "x.tar"));
+    assert_eq!(
+        item_at(&report, &base)["sha256"],
+        sha256_hex(b"a file in a folder named x.tar!\n").as_str()
+    );
+    let renamed = format!("{base} (2)");
+    let item = item_at(&report, &renamed);
+    assert_eq!(item["sha256"], sha256_hex(&member).as_str());
+    assert_eq!(item["path_in_parent"], "f.txt");
+    error_at(&report, &renamed, "warning");
+    let spelled = path_in(&input, "n-\\xC3");
+    assert_eq!(
+        item_at(&report, &spelled)["sha256"],
+        sha256_hex(b"spelled out\n").as_str()
+    );
+    assert_eq!(
+        item_at(&report, &format!("{spelled} (2)"))["sha256"],
+        sha256_hex(b"raw byte\n").as_str()
+    );
+    assert_eq!(items(&report).len(), 7, "{report:#}");
+
+    // A folder and a file inside it, both named: the file is recorded twice, apart.
+    let inner = input.join("aaa-first.txt");
+    let again = vault.ingest(&[&input, &inner], "Another originator", &[]);
+    assert_eq!(items(&again).len(), 8, "{again:#}");
+    let twice = format!("{} (2)", shown(&inner));
+    assert_eq!(
+        item_at(&again, &twice)["sha256"],
+        sha256_hex(b"the first good file\n").as_str()
+    );
+    // Nothing of the report is left in the vault's scratch folder.
+    let scratch = vault.dir.join("tmp");
+    if scratch.exists() {
+        assert_eq!(fs::read_dir(&scratch).unwrap().count(), 0);
+    }
+}
+
 #[test]
 fn zip_member_names_cannot_escape() {
     let vault = TestVault::new();
