@@ -125,31 +125,32 @@ impl Walk {
         }
     }
 
-    /// Starts the next input; `None` when there is none.
-    fn start_input(&mut self) -> Option<Walked> {
+    /// Starts the next input: `None` when there is none, `Some(None)` when it is a folder whose
+    /// walk has begun with nothing to say yet.
+    fn start_input(&mut self) -> Option<Option<Walked>> {
         let (input, overlaps) = self.inputs.next()?;
         self.folders.clear();
         self.visited.clear();
         self.root = None;
         let metadata = match fs::metadata(&input) {
             Ok(m) => m,
-            Err(e) => return Some(Self::problem(&input, describe_open_error(&input, &e))),
+            Err(e) => return Some(Some(Self::problem(&input, describe_open_error(&input, &e)))),
         };
         if metadata.is_dir() {
             let root = match fs::canonicalize(&input) {
                 Ok(r) => r,
                 Err(e) => {
-                    return Some(Self::problem(
+                    return Some(Some(Self::problem(
                         &input,
                         format!("cannot resolve the folder: {e}"),
-                    ))
+                    )))
                 }
             };
             self.root = Some((root, overlaps));
             self.enter(&input);
-            return self.queued.pop().or_else(|| self.next());
+            return Some(self.queued.pop());
         }
-        Some(classify(&input, &input, metadata, overlaps))
+        Some(Some(classify(&input, &input, metadata, overlaps)))
     }
 
     /// Lists a folder and puts it on the stack (or queues why it cannot be).
@@ -258,13 +259,18 @@ impl Iterator for Walk {
     type Item = Walked;
 
     fn next(&mut self) -> Option<Walked> {
-        if let Some(queued) = self.queued.pop() {
-            return Some(queued);
+        // A loop, not recursion: a million empty folders named as inputs must not deepen the stack.
+        loop {
+            if let Some(queued) = self.queued.pop() {
+                return Some(queued);
+            }
+            if let Some(walked) = self.step() {
+                return Some(walked);
+            }
+            if let Some(started) = self.start_input()? {
+                return Some(started);
+            }
         }
-        if let Some(walked) = self.step() {
-            return Some(walked);
-        }
-        self.start_input()
     }
 }
 
@@ -411,6 +417,20 @@ mod tests {
                 format!("problem {}/missing", dir.path().display()),
             ]
         );
+    }
+
+    #[test]
+    fn many_empty_folders_as_inputs_are_walked_without_recursion() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        fs::write(dir.path().join("last.txt"), b"l").unwrap();
+        // The old walk recursed once per input that yielded nothing: this overflowed its stack.
+        let mut inputs: Vec<PathBuf> = (0..30_000).map(|_| empty.clone()).collect();
+        inputs.push(dir.path().join("last.txt"));
+        let walked: Vec<Walked> = Walk::new(&inputs).collect();
+        assert_eq!(walked.len(), 1);
+        assert!(matches!(&walked[0], Walked::File(c) if c.display.ends_with("last.txt")));
     }
 
     #[test]

@@ -103,7 +103,6 @@ struct ReportSpool {
 
 struct SpoolFile {
     file: std::io::BufWriter<std::fs::File>,
-    entries: u64,
     /// The first write error; reported when the ingest ends (the items are stored regardless).
     failed: Option<std::io::Error>,
 }
@@ -120,7 +119,6 @@ impl SpoolFile {
         })?;
         Ok(Self {
             file: std::io::BufWriter::with_capacity(1 << 16, file),
-            entries: 0,
             failed: None,
         })
     }
@@ -130,9 +128,8 @@ impl SpoolFile {
         if self.failed.is_some() {
             return;
         }
-        match writeln!(self.file, "{line}") {
-            Ok(()) => self.entries += 1,
-            Err(e) => self.failed = Some(e),
+        if let Err(e) = writeln!(self.file, "{line}") {
+            self.failed = Some(e);
         }
     }
 
@@ -198,8 +195,11 @@ impl Progress {
         let Some(spool) = self.report.take() else {
             return Ok(());
         };
+        // Both read back before a byte is printed: a spool that failed leaves stdout to the error.
         let items = spool.items.into_inner().unwrap_or_else(|e| e.into_inner());
+        let items = items.lines()?;
         let errors = spool.errors.into_inner().unwrap_or_else(|e| e.into_inner());
+        let errors = errors.lines()?;
         let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let written = (|| -> Result<()> {
             if spool.json {
@@ -208,13 +208,13 @@ impl Progress {
                     "{{\n  \"submission\": {},\n  \"items\": [",
                     serde_json::to_string(&totals.submission)?
                 )?;
-                copy_json_lines(&mut stdout, items.entries, items.lines()?)?;
+                copy_json_lines(&mut stdout, items)?;
                 write!(stdout, "],\n  \"errors\": [")?;
-                copy_json_lines(&mut stdout, errors.entries, errors.lines()?)?;
+                copy_json_lines(&mut stdout, errors)?;
                 let summary = serde_json::to_string_pretty(&totals.summary)?.replace('\n', "\n  ");
                 writeln!(stdout, "],\n  \"summary\": {summary}\n}}")?;
             } else {
-                for line in items.lines()?.chain(errors.lines()?) {
+                for line in items.chain(errors) {
                     writeln!(stdout, "{}", line?)?;
                 }
             }
@@ -340,10 +340,9 @@ impl custodia_vault::IngestProgress for Progress {
     }
 }
 
-/// Writes `count` lines that each hold one JSON value as the elements of an array, one per line.
+/// Writes lines that each hold one JSON value as the elements of an array, one per line.
 fn copy_json_lines(
     out: &mut impl Write,
-    count: u64,
     lines: impl Iterator<Item = std::io::Result<String>>,
 ) -> Result<()> {
     let mut first = true;
@@ -355,7 +354,7 @@ fn copy_json_lines(
         first = false;
         write!(out, "\n    {line}")?;
     }
-    if count > 0 {
+    if !first {
         write!(out, "\n  ")?;
     }
     Ok(())
