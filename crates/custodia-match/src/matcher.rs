@@ -29,8 +29,8 @@ use serde::Serialize;
 use crate::model::{drifted, estimate, pair_hash, Level, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
-    compare, compare_into, could_reach, draft, evidence_for, name_bound, parse, reweigh,
-    Comparison, Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
+    compare, compare_into, could_reach, draft, evidence_for, fathers_in_names, name_bound, parse,
+    reweigh, Comparison, Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
@@ -594,6 +594,12 @@ fn match_sampled(
     };
     let mut prepared_left = drafted(left);
     let mut prepared_right = drafted(right.unwrap_or(&[]));
+    for list in [&mut prepared_left, &mut prepared_right] {
+        let share = fathers_in_names(list);
+        for p in list.iter_mut() {
+            p.fathers_in_names = share;
+        }
+    }
     let mut vocabulary = Vocabulary::default();
     for p in prepared_left.iter_mut().chain(prepared_right.iter_mut()) {
         vocabulary.intern_prepared(p);
@@ -1656,6 +1662,59 @@ mod tests {
         );
         // Fathers that differ and appear nowhere else still speak against.
         assert!(father_weight("Younes Ali Chaoui", &["Ibrahim"], &[], "Hassan") < -2.0);
+    }
+
+    #[test]
+    fn a_father_missing_from_a_list_that_writes_no_chains_says_nothing() {
+        // The weight of `father_name` for the camp's row `l0` against the list's row `r0`.
+        let father_weight = |right: &[Person]| -> f64 {
+            let camp = Person {
+                father_names: vec!["Musa".into()],
+                ..person("l0", "Abdullah Musa Bakkali", Some(1995))
+            };
+            let run = match_lists(&[camp], Some(right), 0.0001);
+            let c = run
+                .candidates
+                .iter()
+                .find(|c| c.right == "r0")
+                .expect("the pair is scored");
+            c.comparison
+                .evidence
+                .iter()
+                .find(|e| e.feature == "father_name")
+                .map_or(0.0, |e| e.weight)
+        };
+        let fathered = |id: &str, name: &str, father: &str| Person {
+            father_names: vec![father.into()],
+            ..person(id, name, Some(1970))
+        };
+        let target = person("r0", "Abdullah Yahya Bakkali", Some(1995));
+        // A European register: third parts are second given names, never the father.
+        let european: Vec<Person> = std::iter::once(target.clone())
+            .chain((1..40).map(|i| {
+                fathered(
+                    &format!("r{i}"),
+                    ["Jan Pieter Vos", "Anne Marie Claes", "Karim Ben Said"][i % 3],
+                    ["Hendrik", "Luc", "Omar"][i % 3],
+                )
+            }))
+            .collect();
+        assert!(
+            father_weight(&european).abs() < 0.3,
+            "{}",
+            father_weight(&european)
+        );
+        // A register of chains: own, father's, grandfather's name.
+        let chains: Vec<Person> = std::iter::once(target)
+            .chain((1..40).map(|i| {
+                fathered(
+                    &format!("r{i}"),
+                    ["Omar Hassan Ali", "Yusuf Karim Saleh", "Ali Omar Jasim"][i % 3],
+                    ["Hassan", "Karim", "Omar"][i % 3],
+                )
+            }))
+            .collect();
+        assert!(father_weight(&chains) < -1.2, "{}", father_weight(&chains));
     }
 
     #[test]

@@ -132,7 +132,36 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         residence,
         residence_values,
         address_words: parsed.address_words,
+        fathers_in_names: 1.0,
     }
+}
+
+/// Pseudo-rows of the prior belief that a list's full names carry the father's name second.
+const FATHERS_IN_NAMES_PRIOR_ROWS: f64 = 5.0;
+
+/// How far a list writes full names as chains (own, father's, grandfather's name): of its rows
+/// giving a father apart and a name of three parts or more, the share whose name carries that
+/// father after the own name, starting from a belief of 1 worth a few rows. A camp's register
+/// writes chains; a European register's third part is a second given name or a particle, and
+/// the father missing from it says nothing.
+pub(crate) fn fathers_in_names(list: &[Prepared]) -> f64 {
+    let (mut rows, mut found) = (0.0, 0.0);
+    for p in list {
+        let (Some(father), Some(name)) = (p.fathers.first(), p.variants.first()) else {
+            continue;
+        };
+        if name.len() < 3 {
+            continue;
+        }
+        rows += 1.0;
+        if name[1..]
+            .iter()
+            .any(|part| part_similarity(&part.part, &father.part) >= 0.85)
+        {
+            found += 1.0;
+        }
+    }
+    (found + FATHERS_IN_NAMES_PRIOR_ROWS) / (rows + FATHERS_IN_NAMES_PRIOR_ROWS)
 }
 
 /// A person made ready for comparison.
@@ -159,6 +188,9 @@ pub(crate) struct Prepared {
     pub residence_values: Vec<String>,
     /// Words of the street addresses (lower case, letters and digits).
     pub address_words: Vec<Vec<String>>,
+    /// How far the person's list writes the father's name inside full names
+    /// ([`fathers_in_names`]; 1 for a person compared alone).
+    pub fathers_in_names: f64,
 }
 
 /// The parts of a residence, compared apart and weighed by how many persons share each value.
@@ -1137,18 +1169,22 @@ fn father_in_name(
     } else if let Some(crossed) = other_generation(father, other, explain) {
         crossed
     } else {
-        // A full name of three or more parts carries the father's name second; a different
-        // one there speaks against, if less than a father's name given apart (it may be a
-        // family name instead).
+        // A full name of three or more parts carries the father's name second where its list
+        // writes chains; a different one there speaks against, if less than a father's name
+        // given apart (it may be a family name instead). Where the list seldom writes the
+        // father inside names, his absence says as little.
+        let weight = -1.5 * other.fathers_in_names;
         Evidence {
             feature: "father_name",
-            weight: -1.5,
+            weight,
             detail: text!(
                 explain,
-                "{} is not among the other's name parts",
-                father.part.word
+                "{} is not among the other's name parts ({:.0}% of its list's full names \
+                 carry the father given apart)",
+                father.part.word,
+                100.0 * other.fathers_in_names
             ),
-            factors: Factors::one(Level::FatherNotInName, -1.5),
+            factors: Factors::one(Level::FatherNotInName, weight),
             prior_weight: 0.0,
         }
     })
