@@ -371,6 +371,7 @@ fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
     std::iter::once(part.key.as_str())
         .chain(part.alt_keys.iter().map(String::as_str))
         .chain(part.split_keys.iter().map(String::as_str))
+        .chain(part.heard_keys.iter().map(String::as_str))
         .chain(unmarked)
 }
 

@@ -62,6 +62,11 @@ pub struct NamePart {
     /// and German way (as kh/h), `dh` and ذ ظ read as z (as Persian, Turkish and Egyptian
     /// usage has it).
     pub alt_keys: Vec<String>,
+    /// Keys of a Latin word as a clerk writing Arabic script hears it, compared only with
+    /// parts written in Arabic script: German s is z (Subaidi, Asis for الزبيدي, عزيز), French
+    /// final consonants are silent (Petit, Florent for بيتي, فلورن). Against another Latin
+    /// spelling they would merge names (Said and Zaid).
+    pub heard_keys: Vec<String>,
     /// Vowel classes (bits a = 1, i = 2, u = 4) after each consonant of `key` (slot 0: before
     /// the first). For Arabic script these are the long vowels written; for Latin, all vowels.
     pub vowels: Vec<u8>,
@@ -197,6 +202,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             continue;
         };
         let alt_keys = alternative_keys(&word, &key);
+        let heard_keys = heard_keys(&word, &key, &alt_keys);
         // A nisba carries its article (al-Hollandi); without it, Turki or Masri is a name.
         // After a civil name (`Mansur al-Jaziri`, `منصور مهدي الجزيري`) it stands where the
         // family name stands and is read as one: El-Jaziri, Al-Masri, Al-Turki are families'
@@ -230,6 +236,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             key,
             form,
             alt_keys,
+            heard_keys,
             vowels,
             kind,
             family: is_family_word(&word, &family_words),
@@ -711,6 +718,52 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
     keys
 }
 
+/// Keys of other ways a clerk writing Arabic script hears a Latin `word` (see
+/// [`NamePart::heard_keys`]).
+fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
+    if word.len() < 4 || !word.bytes().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let bytes = word.as_bytes();
+    let mut readings = Vec::new();
+    // German: a single s (not ss, sch, sh) is voiced.
+    let voiced: String = word
+        .char_indices()
+        .map(|(i, c)| {
+            let single = c == 's'
+                && bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| n != b's' && n != b'h' && n != b'c')
+                && (i == 0 || bytes[i - 1] != b's');
+            if single {
+                'z'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if voiced != word {
+        readings.push(voiced);
+    }
+    // French: a final t, d, s or x after a vowel, n or r is not said (Petit, Florent, Roux).
+    let n = bytes.len();
+    if n >= 5
+        && b"tdsx".contains(&bytes[n - 1])
+        && (is_vowel(bytes[n - 2]) || b"nr".contains(&bytes[n - 2]))
+    {
+        readings.push(word[..n - 1].to_owned());
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for reading in &readings {
+        if let Some((k, _)) = transliterate(reading) {
+            if k != key && !alt_keys.contains(&k) && !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
 /// The key (consonant classes, initial-vowel mark) and the form (with vowels a/i/u).
 fn reduce(sounds: &[Sound]) -> (String, String, Vec<u8>) {
     let mut sounds: Vec<Sound> = sounds.to_vec();
@@ -1118,6 +1171,17 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
         s
     };
     let mut best = if same_key { 1.0 } else { sim(&a.key, &b.key) };
+    // A Latin word as a clerk writing Arabic script heard it: near, not equal.
+    if best < 0.9 && a.form.is_some() != b.form.is_some() {
+        let (arabic, latin) = if a.form.is_none() { (a, b) } else { (b, a) };
+        let heard = latin
+            .heard_keys
+            .iter()
+            .any(|k| *k == arabic.key || arabic.alt_keys.contains(k));
+        if heard {
+            best = 0.9;
+        }
+    }
     if best < 1.0 && !(a.alt_keys.is_empty() && b.alt_keys.is_empty()) {
         for x in std::iter::once(&a.key).chain(&a.alt_keys) {
             for y in std::iter::once(&b.key).chain(&b.alt_keys) {
@@ -1365,6 +1429,19 @@ mod tests {
         assert!(meet("العربي", "Larbi") >= 0.85);
         assert!(meet("الأمين", "Lamine") >= 0.85);
         assert!(meet("Larbi", "Arbi") >= 0.85);
+    }
+
+    #[test]
+    fn a_latin_word_as_an_arabic_clerk_hears_it_meets_only_arabic_script() {
+        let meet = |a: &str, b: &str| part_similarity(&parse_name(a)[0], &parse_name(b)[0]);
+        // German s for z, French silent final consonants: near.
+        assert!(meet("الزبيدي", "Subaidi") >= 0.85);
+        assert!(meet("عزيز", "Asis") >= 0.85);
+        assert!(meet("بيتي", "Petit") >= 0.85);
+        assert!(meet("فلورن", "Florent") >= 0.85);
+        // Two Latin spellings are not merged by it: Said is not Zaid.
+        assert!(meet("Said", "Zaid") < 0.7);
+        assert!(meet("Petit", "Peti") < 1.0);
     }
 
     #[test]

@@ -82,7 +82,9 @@ impl Part {
             id: 0,
             form_id: 0,
             key_shape: (part.key.len(), key_letters(&part.key)),
-            one_reading: part.alt_keys.is_empty() && part.split_keys.is_empty(),
+            one_reading: part.alt_keys.is_empty()
+                && part.split_keys.is_empty()
+                && part.heard_keys.is_empty(),
             part,
         }
     }
