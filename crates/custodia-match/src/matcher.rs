@@ -371,7 +371,6 @@ fn forms(part: &crate::name::NamePart) -> impl Iterator<Item = &str> {
     std::iter::once(part.key.as_str())
         .chain(part.alt_keys.iter().map(String::as_str))
         .chain(part.split_keys.iter().map(String::as_str))
-        .chain(part.heard_keys.iter().map(String::as_str))
         .chain(unmarked)
 }
 
@@ -422,6 +421,17 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                     // Deletion neighbours catch a typo that changed the key.
                     for skip in deletions(form, 4) {
                         out.push((RARE_NEIGHBOUR, hash_deleted(1, &[], form, skip)));
+                    }
+                }
+                // A Latin word as a clerk writing Arabic script heard it meets only parts
+                // written in Arabic script (see `NamePart::heard_keys`).
+                if a.part.form.is_some() {
+                    for heard in &a.part.heard_keys {
+                        out.push((RARE_PART, hash_of((8u8, heard.as_str()))));
+                    }
+                } else {
+                    for key in std::iter::once(&a.part.key).chain(&a.part.alt_keys) {
+                        out.push((RARE_PART, hash_of((8u8, key.as_str()))));
                     }
                 }
             }
