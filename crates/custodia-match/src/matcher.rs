@@ -1729,6 +1729,40 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_s_extra_parts_cost_little_where_its_list_writes_chains() {
+        // The name evidence of the camp's `l0` against the list's `r0`, the camp's other rows
+        // written as chains (father second) or not.
+        let name_weight = |chains: bool| -> f64 {
+            let camp: Vec<Person> =
+                std::iter::once(person("l0", "Mohammed Anwar Abdullah Haddadi", Some(1978)))
+                    .chain((1..40).map(|i| Person {
+                        father_names: vec![["Hassan", "Karim", "Omar"][i % 3].into()],
+                        ..person(
+                            &format!("l{i}"),
+                            if chains {
+                                ["Omar Hassan Ali", "Yusuf Karim Saleh", "Ali Omar Jasim"][i % 3]
+                            } else {
+                                ["Omar Yusuf Ali", "Yusuf Ali Saleh", "Ali Yusuf Jasim"][i % 3]
+                            },
+                            Some(1970),
+                        )
+                    }))
+                    .collect();
+            let right = [person("r0", "Mohammed El Haddadi", Some(1978))];
+            let run = match_lists(&camp, Some(&right), 0.0001);
+            let c = run.candidates.iter().find(|c| c.left == "l0").unwrap();
+            c.comparison
+                .evidence
+                .iter()
+                .find(|e| e.feature == "name")
+                .unwrap()
+                .weight
+        };
+        let (chained, unchained) = (name_weight(true), name_weight(false));
+        assert!(chained > unchained + 0.7, "{chained} vs {unchained}");
+    }
+
+    #[test]
     fn lists_and_duplicates() {
         let left = vec![
             person("l1", "Abd al-Rahman al-Shami", Some(1988)),

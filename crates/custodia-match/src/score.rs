@@ -677,6 +677,18 @@ fn compare_variant(
         (MISSING_PART_OWN_DIFFERS, EXTRA_PART)
     } else if chain {
         (MISSING_PART_CHAIN, 0.0)
+    } else if own_agrees && missing == 0 && chain_against_family(a, b) {
+        // Every part of the given and family name found in a chain: the chain's extra parts
+        // are the father's and grandfather's names, as far as its list writes them so.
+        let long_person = if a.len() > b.len() {
+            person_a
+        } else {
+            person_b
+        };
+        (
+            MISSING_PART,
+            EXTRA_PART * (1.0 - long_person.fathers_in_names),
+        )
     } else {
         (MISSING_PART, EXTRA_PART)
     };
