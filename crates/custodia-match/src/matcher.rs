@@ -1726,6 +1726,11 @@ mod tests {
             }))
             .collect();
         assert!(father_weight(&chains) < -1.2, "{}", father_weight(&chains));
+        // A list that gives no father cannot tell: the weight of a pair compared alone.
+        let silent: Vec<Person> = (0..40)
+            .map(|i| person(&format!("r{i}"), "Abdullah Yahya Bakkali", Some(1995)))
+            .collect();
+        assert_eq!(father_weight(&silent), -1.5);
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         residence,
         residence_values,
         address_words: parsed.address_words,
-        fathers_in_names: 1.0,
+        fathers_in_names: None,
     }
 }
 
@@ -145,8 +145,9 @@ const FATHERS_IN_NAMES_PRIOR_ROWS: f64 = 5.0;
 /// giving a father apart and a name of three parts or more, the share whose name carries that
 /// father after the own name, starting from a belief of 1 worth a few rows. A camp's register
 /// writes chains; a European register's third part is a second given name or a particle, and
-/// the father missing from it says nothing.
-pub(crate) fn fathers_in_names(list: &[Prepared]) -> f64 {
+/// the father missing from it says nothing. `None` when no row can tell (no father given
+/// apart beside a long name): the weights are then those of a person compared alone.
+pub(crate) fn fathers_in_names(list: &[Prepared]) -> Option<f64> {
     let (mut rows, mut found) = (0.0, 0.0);
     for p in list {
         let (Some(father), Some(name)) = (p.fathers.first(), p.variants.first()) else {
@@ -163,7 +164,8 @@ pub(crate) fn fathers_in_names(list: &[Prepared]) -> f64 {
             found += 1.0;
         }
     }
-    (found + FATHERS_IN_NAMES_PRIOR_ROWS) / (rows + FATHERS_IN_NAMES_PRIOR_ROWS)
+    (rows > 0.0)
+        .then(|| (found + FATHERS_IN_NAMES_PRIOR_ROWS) / (rows + FATHERS_IN_NAMES_PRIOR_ROWS))
 }
 
 /// A person made ready for comparison.
@@ -191,8 +193,8 @@ pub(crate) struct Prepared {
     /// Words of the street addresses (lower case, letters and digits).
     pub address_words: Vec<Vec<String>>,
     /// How far the person's list writes the father's name inside full names
-    /// ([`fathers_in_names`]; 1 for a person compared alone).
-    pub fathers_in_names: f64,
+    /// ([`fathers_in_names`]; `None` for a person compared alone or a list that cannot tell).
+    pub fathers_in_names: Option<f64>,
 }
 
 /// The parts of a residence, compared apart and weighed by how many persons share each value.
@@ -687,7 +689,7 @@ fn compare_variant(
         };
         (
             MISSING_PART,
-            EXTRA_PART * (1.0 - long_person.fathers_in_names),
+            EXTRA_PART * (1.0 - long_person.fathers_in_names.unwrap_or(0.0)),
         )
     } else {
         (MISSING_PART, EXTRA_PART)
@@ -1187,17 +1189,24 @@ fn father_in_name(
         // writes chains; a different one there speaks against, if less than a father's name
         // given apart (it may be a family name instead). Where the list seldom writes the
         // father inside names, his absence says as little.
-        let weight = -1.5 * other.fathers_in_names;
+        let weight = -1.5 * other.fathers_in_names.unwrap_or(1.0);
         Evidence {
             feature: "father_name",
             weight,
-            detail: text!(
-                explain,
-                "{} is not among the other's name parts ({:.0}% of its list's full names \
-                 carry the father given apart)",
-                father.part.word,
-                100.0 * other.fathers_in_names
-            ),
+            detail: match other.fathers_in_names {
+                Some(share) => text!(
+                    explain,
+                    "{} is not among the other's name parts ({:.0}% of its list's full names \
+                     carry the father given apart)",
+                    father.part.word,
+                    100.0 * share
+                ),
+                None => text!(
+                    explain,
+                    "{} is not among the other's name parts",
+                    father.part.word
+                ),
+            },
             factors: Factors::one(Level::FatherNotInName, weight),
             prior_weight: 0.0,
         }
