@@ -1675,95 +1675,81 @@ mod tests {
         assert!(father_weight("Younes Ali Chaoui", &["Ibrahim"], &[], "Hassan") < -2.0);
     }
 
+    /// Rows `{prefix}1`..`{prefix}39` of a register, each with one of `names` and the father
+    /// of the same place in `fathers`.
+    fn register(prefix: &str, names: [&str; 3], fathers: [&str; 3]) -> Vec<Person> {
+        (1..40)
+            .map(|i| Person {
+                father_names: vec![fathers[i % 3].into()],
+                ..person(&format!("{prefix}{i}"), names[i % 3], Some(1970))
+            })
+            .collect()
+    }
+
+    /// Chains of own, father's and grandfather's names, the father second.
+    const CHAINS: [&str; 3] = ["Omar Hassan Ali", "Yusuf Karim Saleh", "Ali Omar Jasim"];
+    const CHAIN_FATHERS: [&str; 3] = ["Hassan", "Karim", "Omar"];
+
+    /// The weight of `feature` in the scored pair `left`–`right` of a run.
+    fn weight_in(run: &MatchRun, left: &str, right: &str, feature: &str) -> f64 {
+        let c = run
+            .candidates
+            .iter()
+            .find(|c| c.left == left && c.right == right)
+            .expect("the pair is scored");
+        evidence_of(&c.comparison, feature).weight
+    }
+
     #[test]
     fn a_father_missing_from_a_list_that_writes_no_chains_says_nothing() {
         // The weight of `father_name` for the camp's row `l0` against the list's row `r0`.
-        let father_weight = |right: &[Person]| -> f64 {
+        let father_weight = |others: Vec<Person>| -> f64 {
             let camp = Person {
                 father_names: vec!["Musa".into()],
                 ..person("l0", "Abdullah Musa Bakkali", Some(1995))
             };
-            let run = match_lists(&[camp], Some(right), 0.0001);
-            let c = run
-                .candidates
-                .iter()
-                .find(|c| c.right == "r0")
-                .expect("the pair is scored");
-            c.comparison
-                .evidence
-                .iter()
-                .find(|e| e.feature == "father_name")
-                .map_or(0.0, |e| e.weight)
+            let target = person("r0", "Abdullah Yahya Bakkali", Some(1995));
+            let right: Vec<Person> = std::iter::once(target).chain(others).collect();
+            let run = match_lists(&[camp], Some(&right), 0.0001);
+            weight_in(&run, "l0", "r0", "father_name")
         };
-        let fathered = |id: &str, name: &str, father: &str| Person {
-            father_names: vec![father.into()],
-            ..person(id, name, Some(1970))
-        };
-        let target = person("r0", "Abdullah Yahya Bakkali", Some(1995));
         // A European register: third parts are second given names, never the father.
-        let european: Vec<Person> = std::iter::once(target.clone())
-            .chain((1..40).map(|i| {
-                fathered(
-                    &format!("r{i}"),
-                    ["Jan Pieter Vos", "Anne Marie Claes", "Karim Ben Said"][i % 3],
-                    ["Hendrik", "Luc", "Omar"][i % 3],
-                )
-            }))
-            .collect();
-        assert!(
-            father_weight(&european).abs() < 0.3,
-            "{}",
-            father_weight(&european)
+        let european = register(
+            "r",
+            ["Jan Pieter Vos", "Anne Marie Claes", "Karim Ben Said"],
+            ["Hendrik", "Luc", "Omar"],
         );
+        let weight = father_weight(european);
+        assert!(weight.abs() < 0.3, "{weight}");
         // A register of chains: own, father's, grandfather's name.
-        let chains: Vec<Person> = std::iter::once(target)
-            .chain((1..40).map(|i| {
-                fathered(
-                    &format!("r{i}"),
-                    ["Omar Hassan Ali", "Yusuf Karim Saleh", "Ali Omar Jasim"][i % 3],
-                    ["Hassan", "Karim", "Omar"][i % 3],
-                )
-            }))
-            .collect();
-        assert!(father_weight(&chains) < -1.2, "{}", father_weight(&chains));
+        let weight = father_weight(register("r", CHAINS, CHAIN_FATHERS));
+        assert!(weight < -1.2, "{weight}");
         // A list that gives no father cannot tell: the weight of a pair compared alone.
-        let silent: Vec<Person> = (0..40)
+        let silent: Vec<Person> = (1..40)
             .map(|i| person(&format!("r{i}"), "Abdullah Yahya Bakkali", Some(1995)))
             .collect();
-        assert_eq!(father_weight(&silent), -1.5);
+        assert_eq!(father_weight(silent), -1.5);
     }
 
     #[test]
     fn a_chain_s_extra_parts_cost_little_where_its_list_writes_chains() {
         // The name evidence of the camp's `l0` against the list's `r0`, the camp's other rows
         // written as chains (father second) or not.
-        let name_weight = |chains: bool| -> f64 {
+        let name_weight = |others: Vec<Person>| -> f64 {
             let camp: Vec<Person> =
                 std::iter::once(person("l0", "Mohammed Anwar Abdullah Haddadi", Some(1978)))
-                    .chain((1..40).map(|i| Person {
-                        father_names: vec![["Hassan", "Karim", "Omar"][i % 3].into()],
-                        ..person(
-                            &format!("l{i}"),
-                            if chains {
-                                ["Omar Hassan Ali", "Yusuf Karim Saleh", "Ali Omar Jasim"][i % 3]
-                            } else {
-                                ["Omar Yusuf Ali", "Yusuf Ali Saleh", "Ali Yusuf Jasim"][i % 3]
-                            },
-                            Some(1970),
-                        )
-                    }))
+                    .chain(others)
                     .collect();
             let right = [person("r0", "Mohammed El Haddadi", Some(1978))];
             let run = match_lists(&camp, Some(&right), 0.0001);
-            let c = run.candidates.iter().find(|c| c.left == "l0").unwrap();
-            c.comparison
-                .evidence
-                .iter()
-                .find(|e| e.feature == "name")
-                .unwrap()
-                .weight
+            weight_in(&run, "l0", "r0", "name")
         };
-        let (chained, unchained) = (name_weight(true), name_weight(false));
+        let chained = name_weight(register("l", CHAINS, CHAIN_FATHERS));
+        let unchained = name_weight(register(
+            "l",
+            ["Omar Yusuf Ali", "Yusuf Ali Saleh", "Ali Yusuf Jasim"],
+            CHAIN_FATHERS,
+        ));
         assert!(chained > unchained + 0.7, "{chained} vs {unchained}");
     }
 

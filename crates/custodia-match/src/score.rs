@@ -157,10 +157,7 @@ pub(crate) fn fathers_in_names(list: &[Prepared]) -> Option<f64> {
             continue;
         }
         rows += 1.0;
-        if name[1..]
-            .iter()
-            .any(|part| part_similarity(&part.part, &father.part) >= 0.85)
-        {
+        if carries_father(name, father) {
             found += 1.0;
         }
     }
@@ -1153,6 +1150,13 @@ fn other_generation(father: &Part, other: &Prepared, explain: bool) -> Option<Ev
     })
 }
 
+/// Whether a full name carries `father` after its own name, as a chain of names does.
+fn carries_father(name: &[Part], father: &Part) -> bool {
+    name[1..]
+        .iter()
+        .any(|p| part_similarity(&p.part, &father.part) >= 0.85)
+}
+
 fn father_in_name(
     father: &Part,
     other: &Prepared,
@@ -1164,10 +1168,7 @@ fn father_in_name(
         // Too short to carry a father; only a grandfather given apart says anything.
         return other_generation(father, other, explain);
     }
-    let found = name[1..]
-        .iter()
-        .any(|p| part_similarity(&p.part, &father.part) >= 0.85);
-    Some(if found {
+    Some(if carries_father(name, father) {
         Evidence {
             feature: "father_name",
             weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
