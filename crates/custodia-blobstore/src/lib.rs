@@ -31,6 +31,7 @@
 
 mod format;
 mod local;
+mod pack;
 mod s3;
 mod staged;
 

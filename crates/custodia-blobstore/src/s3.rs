@@ -6,6 +6,8 @@
 //! <prefix>/tmp/<random>        a large blob's multipart upload, copied into place when finished
 //! <prefix>/tmp/<random>.upload the upload's id, so that an upload left by a killed process can be
 //!                              aborted by `clean_temporary` (S3 keeps unfinished parts otherwise)
+//! <prefix>/packs/<id>          small blobs finished in the background, side by side
+//! <prefix>/pack-index/<id>     where each blob of that pack lies (see `pack.rs`)
 //! ```
 //!
 //! **Atomicity.** S3 has no rename, and a blob's name is known only once its last byte is
@@ -27,6 +29,12 @@
 //! (16 by default) and its bytes a place in [`IN_FLIGHT_BYTES`], shared by every writer of the
 //! store; a writer waits for a place. [`BlobStore::sync`] waits for every background upload and
 //! fails if one failed, so nothing is acknowledged before its blob is stored.
+//!
+//! **Packs.** A blob smaller than [`S3Config::pack_below`] finished in the background joins the
+//! store's open pack instead of going out alone; a pack goes out (pack, then index) when it
+//! reaches one part's length, and at the latest at `sync`. A pack that would hold one blob only
+//! is stored as that blob's own object. On one Garage node this turns about 2.4 ms of the
+//! service's processor time per small blob into that much per pack of a few MiB.
 //!
 //! **Memory.** A writer holds at most one part being filled and [`MAX_PARTS_IN_FLIGHT`] parts
 //! being sent; everything in flight in the store is bounded by [`IN_FLIGHT_BYTES`]; a reader
@@ -64,6 +72,7 @@ use object_store::{
 };
 
 use crate::format::{BlobKeys, ChunkReader, ChunkSource, Sealer, HEADER_LEN, SEALED_CHUNK_LEN};
+use crate::pack::{self, Entry, Location, PackIndex, PACKS, PACK_INDEX};
 use crate::{BlobError, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent, Stored};
 
 /// Parts a writer sends at once: enough to keep a link busy while the CPU encrypts.
@@ -73,6 +82,9 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Bytes of upload bodies in flight at once, store-wide: bounds the memory of background
 /// uploads and of every writer's parts together, whatever the concurrency.
 pub const IN_FLIGHT_BYTES: usize = 32 << 20;
+/// Blobs below this many sealed bytes, finished in the background, go into packs, unless
+/// configured otherwise.
+pub const DEFAULT_PACK_BELOW: usize = 1 << 20;
 /// Bytes a reader fetches ahead of what it has read, when reading sequentially.
 const READ_AHEAD: usize = 8 << 20;
 /// The smallest part S3 accepts (all parts but the last).
@@ -105,6 +117,9 @@ pub struct S3Config {
     pub part_len: usize,
     /// Upload requests (objects and parts) in flight at once, store-wide; at least 1.
     pub concurrency: usize,
+    /// Blobs finished in the background whose sealed bytes are fewer than this go into packs
+    /// of about one part's length (see the module docs); 0 stores every blob as its own object.
+    pub pack_below: usize,
 }
 
 impl std::fmt::Debug for S3Config {
@@ -118,6 +133,7 @@ impl std::fmt::Debug for S3Config {
             .field("retry_timeout", &self.retry_timeout)
             .field("part_len", &self.part_len)
             .field("concurrency", &self.concurrency)
+            .field("pack_below", &self.pack_below)
             .finish_non_exhaustive()
     }
 }
@@ -152,6 +168,7 @@ impl S3Config {
             request_timeout: Duration::from_secs(120),
             part_len: 8 << 20,
             concurrency: DEFAULT_CONCURRENCY,
+            pack_below: DEFAULT_PACK_BELOW,
         })
     }
 
@@ -229,6 +246,22 @@ struct Inner {
     bytes: Arc<tokio::sync::Semaphore>,
     /// Uploads finished in the background since the last `sync`.
     background: Mutex<Background>,
+    pack_below: usize,
+    /// Small blobs waiting to go out together (see the module docs, "Packs").
+    open_pack: Mutex<OpenPack>,
+    /// Packed blobs known to this process; filled from the bucket when first needed.
+    index: Arc<Mutex<PackIndex>>,
+    /// Held while the index is read from the bucket, so that one reading serves every waiter.
+    reading_index: Mutex<()>,
+}
+
+/// The pack being filled: sealed blobs one after the other, and where each begins.
+#[derive(Default)]
+struct OpenPack {
+    body: Vec<Bytes>,
+    len: usize,
+    entries: Vec<Entry>,
+    names: std::collections::HashSet<[u8; 32]>,
 }
 
 /// What became of one background upload: nothing to report, or the request that failed.
@@ -368,6 +401,10 @@ impl S3BlobStore {
                 requests: Arc::new(tokio::sync::Semaphore::new(config.concurrency)),
                 bytes: Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT_BYTES)),
                 background: Mutex::new(Background::default()),
+                pack_below: config.pack_below,
+                open_pack: Mutex::new(OpenPack::default()),
+                index: Arc::new(Mutex::new(PackIndex::default())),
+                reading_index: Mutex::new(()),
             }),
         })
     }
@@ -416,7 +453,15 @@ impl S3BlobStore {
         let got = self.run(async move { client.get(&p).await?.bytes().await })?;
         match got {
             Ok(bytes) => Ok(bytes.to_vec()),
-            Err(object_store::Error::NotFound { .. }) => Err(BlobError::NotFound(*hash)),
+            Err(object_store::Error::NotFound { .. }) => match self.find_packed(hash)? {
+                Some(at) => {
+                    let pack = Path::from(self.key(&at.pack));
+                    Ok(self
+                        .get_range(&pack, at.offset..at.offset + at.len, None)?
+                        .to_vec())
+                }
+                None => Err(BlobError::NotFound(*hash)),
+            },
             Err(e) => Err(self.remote("read", &path, e)),
         }
     }
@@ -429,6 +474,48 @@ impl S3BlobStore {
         bytes: Vec<u8>,
     ) -> Result<(), BlobError> {
         let path = Path::from(self.object_key(hash));
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        self.run(async move { client.put(&p, PutPayload::from(bytes)).await })?
+            .map(drop)
+            .map_err(|e| self.remote("write", &path, e))
+    }
+
+    /// Keys of every object under the store's prefix. For tests and repair tools.
+    #[doc(hidden)]
+    pub fn object_keys(&self) -> Result<Vec<String>, BlobError> {
+        let prefix =
+            (!self.inner.prefix.is_empty()).then(|| Path::from(self.inner.prefix.as_str()));
+        let client = Arc::clone(&self.inner.client);
+        let p = prefix.clone();
+        let listed = self.run(async move {
+            let mut found = Vec::new();
+            let mut stream = client.list(p.as_ref());
+            while let Some(meta) = stream.next().await {
+                found.push(meta?.location.to_string());
+            }
+            Ok::<_, object_store::Error>(found)
+        })?;
+        listed.map_err(|e| self.remote("list", &prefix.unwrap_or_default(), e))
+    }
+
+    /// The bytes of the object at `key` (as [`S3BlobStore::object_keys`] gives it). For tests
+    /// and repair tools.
+    #[doc(hidden)]
+    pub fn object_bytes(&self, key: &str) -> Result<Vec<u8>, BlobError> {
+        let path = Path::from(key);
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        self.run(async move { client.get(&p).await?.bytes().await })?
+            .map(|b| b.to_vec())
+            .map_err(|e| self.remote("read", &path, e))
+    }
+
+    /// Overwrites or creates the object at `key` (as [`S3BlobStore::object_keys`] gives it). For
+    /// tests (damaging objects, or leaving what a killed writer would).
+    #[doc(hidden)]
+    pub fn put_object_bytes(&self, key: &str, bytes: Vec<u8>) -> Result<(), BlobError> {
+        let path = Path::from(key);
         let client = Arc::clone(&self.inner.client);
         let p = path.clone();
         self.run(async move { client.put(&p, PutPayload::from(bytes)).await })?
@@ -533,16 +620,243 @@ impl S3BlobStore {
                 Err(e) => Err(("write", path, e)),
             }
         });
-        let mut background = self
-            .inner
-            .background
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+        self.wait_at_sync(receiver);
+        Ok(())
+    }
+
+    /// Adds a background upload to those the next `sync` waits for.
+    fn wait_at_sync(&self, receiver: mpsc::Receiver<Outcome>) {
+        let mut background = lock(&self.inner.background);
         background.waiting.push(receiver);
         if background.waiting.len() >= 256 {
             background.prune();
         }
+    }
+
+    /// Adds a small blob's sealed bytes to the open pack, and sends the pack once it is full.
+    fn add_to_pack(&self, name: String, key: [u8; 32], body: PutPayload) -> Result<(), BlobError> {
+        let full = {
+            let mut open = lock(&self.inner.open_pack);
+            let len = body.content_length();
+            let offset = open.len as u64;
+            open.entries.push(Entry {
+                name,
+                offset,
+                len: len as u64,
+            });
+            open.names.insert(key);
+            open.body.extend(body);
+            open.len += len;
+            (open.len >= self.inner.part_len).then(|| std::mem::take(&mut *open))
+        };
+        match full {
+            Some(pack) => self.send_pack(pack),
+            None => Ok(()),
+        }
+    }
+
+    /// Sends a pack in the background: a marker in the temporary folder, the pack, its index,
+    /// then the marker removed (a marker left behind tells `clean_temporary` of a pack that
+    /// may lack its index). The entries join this process's index once the index is stored. A
+    /// pack of one blob is sent as that blob's own object.
+    fn send_pack(&self, pack: OpenPack) -> Result<(), BlobError> {
+        let OpenPack { body, entries, .. } = pack;
+        let body: PutPayload = body.into_iter().collect();
+        match entries.len() {
+            0 => return Ok(()),
+            1 => {
+                let path = Path::from(self.key(&entries[0].name));
+                return self.put_in_background(path, body, IfPresent::Replace);
+            }
+            _ => {}
+        }
+        let id = pack::pack_id(now_millis(), &self.inner.keys.random_name()?);
+        let pack_key = format!("{PACKS}/{id}");
+        let index_text = pack::render_index(&pack_key, &entries);
+        let marker = Path::from(self.key(&format!("tmp/{id}.pack")));
+        let pack_path = Path::from(self.key(&pack_key));
+        let index_path = Path::from(self.key(&format!("{PACK_INDEX}/{id}")));
+        let admission = self.admit(body.content_length())?;
+        let client = Arc::clone(&self.inner.client);
+        let index = Arc::clone(&self.inner.index);
+        let receiver = self.spawn(async move {
+            let _admission = admission;
+            let steps = [
+                (&marker, PutPayload::new()),
+                (&pack_path, body),
+                (&index_path, PutPayload::from(index_text.into_bytes())),
+            ];
+            for (path, payload) in steps {
+                if let Err(e) = client.put(path, payload).await {
+                    return Err(("write", path.clone(), e));
+                }
+            }
+            lock(&index).add(&id, pack_key, &entries);
+            // Left behind, the marker costs `clean_temporary` one check.
+            let _ = client.delete(&marker).await;
+            Ok(())
+        });
+        self.wait_at_sync(receiver);
         Ok(())
+    }
+
+    /// Whether a blob of keyed name `key` waits in the open pack or lies in a known pack.
+    fn packed_or_waiting(&self, key: &[u8; 32]) -> Result<bool, BlobError> {
+        if lock(&self.inner.open_pack).names.contains(key) {
+            return Ok(true);
+        }
+        if !lock(&self.inner.index).loaded {
+            self.read_index()?;
+        }
+        Ok(lock(&self.inner.index).contains(key))
+    }
+
+    /// Where the packed blob of `hash` lies, reading the bucket's index objects again when it is
+    /// not known yet (another process may have packed it).
+    fn find_packed(&self, hash: &ContentHash) -> Result<Option<Location>, BlobError> {
+        let Some(key) = pack::name_key(&self.inner.keys.object_name(hash)) else {
+            return Ok(None);
+        };
+        if let Some(found) = lock(&self.inner.index).get(&key) {
+            return Ok(Some(found));
+        }
+        self.read_index()?;
+        Ok(lock(&self.inner.index).get(&key))
+    }
+
+    /// Reads the index objects not read yet: every one the first time, then those listed from
+    /// a little before the newest one read. A damaged index object is reported by name after
+    /// the others are read; its blobs stay unknown.
+    fn read_index(&self) -> Result<(), BlobError> {
+        let _reading = lock(&self.inner.reading_index);
+        let start = {
+            let index = lock(&self.inner.index);
+            index.loaded.then(|| index.listing_start()).flatten()
+        };
+        let folder = Path::from(self.key(PACK_INDEX));
+        let offset = start.map(|ms| Path::from(self.key(&format!("{PACK_INDEX}/{ms:013}"))));
+        let client = Arc::clone(&self.inner.client);
+        let f = folder.clone();
+        let listed = self
+            .run(async move {
+                let mut stream = match &offset {
+                    Some(offset) => client.list_with_offset(Some(&f), offset),
+                    None => client.list(Some(&f)),
+                };
+                let mut found = Vec::new();
+                while let Some(meta) = stream.next().await {
+                    found.push(meta?.location);
+                }
+                Ok::<_, object_store::Error>(found)
+            })?
+            .map_err(|e| self.remote("list", &folder, e))?;
+        let new: Vec<(String, Path)> = {
+            let index = lock(&self.inner.index);
+            listed
+                .into_iter()
+                .filter_map(|location| {
+                    let id = location.filename()?.to_owned();
+                    let new = pack::parse_pack_id(&id).is_some() && !index.has_read(&id);
+                    new.then_some((id, location))
+                })
+                .collect()
+        };
+        let client = Arc::clone(&self.inner.client);
+        let fetched = self.run(async move {
+            futures_util::stream::iter(new)
+                .map(|(id, location)| {
+                    let client = Arc::clone(&client);
+                    async move {
+                        let got = match client.get(&location).await {
+                            Ok(got) => got.bytes().await,
+                            Err(e) => Err(e),
+                        };
+                        (id, location, got)
+                    }
+                })
+                .buffer_unordered(16)
+                .collect::<Vec<_>>()
+                .await
+        })?;
+        let mut first_error = None;
+        let mut index = lock(&self.inner.index);
+        for (id, location, got) in fetched {
+            let parsed = match got {
+                Ok(bytes) => pack::parse_index(&bytes).map_err(|detail| BlobError::Remote {
+                    action: "read the pack index",
+                    bucket: self.inner.bucket.clone(),
+                    object: location.to_string(),
+                    hint: "the index object is damaged; the blobs of its pack cannot be found \
+                           until it is restored from a copy of the bucket",
+                    source: detail.into(),
+                }),
+                Err(e) => Err(self.remote("read", &location, e)),
+            };
+            match parsed {
+                Ok((pack, entries)) => index.add(&id, pack, &entries),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        index.loaded = true;
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Opens a packed blob: its header and first chunk in one ranged request to its pack.
+    fn open_packed(
+        &self,
+        hash: &ContentHash,
+        location: Location,
+    ) -> Result<Box<dyn BlobReader>, BlobError> {
+        if location.len < HEADER_LEN {
+            return Err(BlobError::Damaged {
+                item: *hash,
+                detail: "the header is truncated".into(),
+            });
+        }
+        let path = Path::from(self.key(&location.pack));
+        let first = location.len.min(HEADER_LEN + SEALED_CHUNK_LEN);
+        let client = Arc::clone(&self.inner.client);
+        let p = path.clone();
+        let range = location.offset..location.offset + first;
+        let options = GetOptions::new().with_range(Some(GetRange::Bounded(range)));
+        let (meta, head) = self
+            .run(async move {
+                let got = client.get_opts(&p, options).await?;
+                let meta = got.meta.clone();
+                Ok::<_, object_store::Error>((meta, got.bytes().await?))
+            })?
+            .map_err(|e| self.remote("read", &path, e))?;
+        if (head.len() as u64) < first {
+            return Err(BlobError::Damaged {
+                item: *hash,
+                detail: format!("its pack `{path}` ends before the blob does"),
+            });
+        }
+        let opener = self.inner.keys.open_header(*hash, &head, location.len)?;
+        let source = ObjectSource {
+            store: self.clone(),
+            path,
+            e_tag: meta.e_tag,
+            base: location.offset,
+            size: location.len,
+            cached: head,
+            last_end: None,
+            ahead: None,
+        };
+        Ok(Box::new(ChunkReader::new(source, opener)))
+    }
+
+    /// Removes pack `id`, whose marker a writer left in the temporary folder, unless its index
+    /// was stored (then its blobs may be acknowledged). Returns whether it was removed.
+    fn remove_unindexed_pack(&self, id: &str) -> Result<bool, BlobError> {
+        let index_path = Path::from(self.key(&format!("{PACK_INDEX}/{id}")));
+        if self.exists(&index_path)? {
+            return Ok(false);
+        }
+        self.delete(&Path::from(self.key(&format!("{PACKS}/{id}"))))?;
+        Ok(true)
     }
 
     /// Waits for every background upload; the first failure, if any.
@@ -661,7 +975,7 @@ impl BlobStore for S3BlobStore {
     }
 
     fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError> {
-        self.exists(&Path::from(self.object_key(hash)))
+        Ok(self.exists(&Path::from(self.object_key(hash)))? || self.find_packed(hash)?.is_some())
     }
 
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
@@ -678,7 +992,12 @@ impl BlobStore for S3BlobStore {
         })?;
         let (meta, head) = match first {
             Ok(found) => found,
-            Err(object_store::Error::NotFound { .. }) => return Err(BlobError::NotFound(*hash)),
+            Err(object_store::Error::NotFound { .. }) => {
+                return match self.find_packed(hash)? {
+                    Some(location) => self.open_packed(hash, location),
+                    None => Err(BlobError::NotFound(*hash)),
+                };
+            }
             Err(e) => {
                 // A stored object shorter than the header (down to nothing, which a ranged
                 // request cannot even address) is damaged, not unreachable.
@@ -700,6 +1019,7 @@ impl BlobStore for S3BlobStore {
             store: self.clone(),
             path,
             e_tag: meta.e_tag,
+            base: 0,
             size: meta.size,
             cached: head,
             last_end: None,
@@ -710,7 +1030,10 @@ impl BlobStore for S3BlobStore {
 
     fn sync(&self) -> Result<(), BlobError> {
         // Every blob finished in the foreground was acknowledged by the service (see the module
-        // docs); those finished in the background are once their uploads end.
+        // docs); those finished in the background are once their uploads end, the open pack's
+        // once it is sent.
+        let open = std::mem::take(&mut *lock(&self.inner.open_pack));
+        self.send_pack(open)?;
         self.wait_background()
     }
 
@@ -724,6 +1047,11 @@ impl BlobStore for S3BlobStore {
         let mut removed = 0;
         for key in self.temporary_objects()? {
             let path = Path::from(key.as_str());
+            if let Some(id) = path.filename().and_then(|f| f.strip_suffix(".pack")) {
+                if pack::parse_pack_id(id).is_some() && self.remove_unindexed_pack(id)? {
+                    removed += 1;
+                }
+            }
             if let Some(upload) = key.strip_suffix(".upload") {
                 let id = self.get_range(&path, 0..1024, None)?;
                 let id = String::from_utf8_lossy(&id).trim().to_owned();
@@ -995,7 +1323,8 @@ impl BlobWriter for S3Writer {
         self.finish_inner(hash, if_present)
     }
 
-    /// A blob smaller than one part goes out in the background (one `PUT`, after a `HEAD` for
+    /// A blob smaller than [`S3Config::pack_below`] joins the open pack (see the module docs); a
+    /// larger one smaller than one part goes out in the background (one `PUT`, after a `HEAD` for
     /// [`IfPresent::Keep`]); a multipart upload, whose parts already went out side by side, is
     /// completed and copied into place at once.
     fn finish_deferred(
@@ -1008,8 +1337,21 @@ impl BlobWriter for S3Writer {
         }
         self.seal_end()?;
         let body = self.pending.take(self.pending.len);
-        self.store
-            .put_in_background(Path::from(self.store.object_key(hash)), body, if_present)
+        let name = self.store.inner.keys.object_name(hash);
+        match pack::name_key(&name) {
+            Some(key) if body.content_length() < self.store.inner.pack_below => {
+                // Kept: found in a pack, or waiting in the open one. (A copy stored as an
+                // object of its own is not looked for: that would cost a request per blob, and
+                // a second copy in a pack is harmless.)
+                if if_present == IfPresent::Keep && self.store.packed_or_waiting(&key)? {
+                    return Ok(());
+                }
+                self.store.add_to_pack(name, key, body)
+            }
+            _ => self
+                .store
+                .put_in_background(Path::from(self.store.key(&name)), body, if_present),
+        }
     }
 }
 
@@ -1048,6 +1390,9 @@ struct ObjectSource {
     path: Path,
     /// The version read: every later request must find the same one.
     e_tag: Option<String>,
+    /// Where the blob begins in the object: 0, or its offset in its pack.
+    base: u64,
+    /// The blob's stored length.
     size: u64,
     /// The object's first bytes, fetched with the header.
     cached: Bytes,
@@ -1102,7 +1447,9 @@ impl ObjectSource {
         let client = Arc::clone(&self.store.inner.client);
         let path = self.path.clone();
         let options = GetOptions::new()
-            .with_range(Some(GetRange::Bounded(offset..self.size)))
+            .with_range(Some(GetRange::Bounded(
+                self.base + offset..self.base + self.size,
+            )))
             .with_if_match(self.e_tag.clone());
         let permits = Arc::clone(&credits);
         let task = runtime.spawn(async move {
@@ -1171,7 +1518,11 @@ impl ChunkSource for ObjectSource {
             None => {
                 let got = self
                     .store
-                    .get_range(&self.path, offset..end, self.e_tag.clone())
+                    .get_range(
+                        &self.path,
+                        self.base + offset..self.base + end,
+                        self.e_tag.clone(),
+                    )
                     .map_err(io::Error::other)?;
                 if got.len() != buf.len() {
                     return Err(self.context("the object ended early"));
@@ -1182,6 +1533,18 @@ impl ChunkSource for ObjectSource {
         self.last_end = Some(end);
         Ok(())
     }
+}
+
+/// Locks a mutex, taking over one poisoned by a panic elsewhere (its data stays consistent:
+/// every critical section here is a few assignments).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn now_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[cfg(test)]
@@ -1238,6 +1601,7 @@ mod tests {
             request_timeout: Duration::from_secs(1),
             part_len: 8 << 20,
             concurrency: DEFAULT_CONCURRENCY,
+            pack_below: DEFAULT_PACK_BELOW,
         };
         let shown = format!("{config:?}");
         assert!(!shown.contains("very-secret") && !shown.contains("also-secret"));

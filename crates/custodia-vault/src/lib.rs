@@ -201,6 +201,11 @@ pub struct VaultConfig {
     /// fewer spares a small one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s3_concurrency: Option<usize>,
+    /// With blobs in S3: blobs stored in fewer bytes than this, many at a time (an ingest of
+    /// small files), go out together in packs of a few MiB with an index object each, not one
+    /// object per blob; 1 MiB when absent, 0 to store every blob as an object of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_pack_below: Option<usize>,
     /// Where the catalog lives: absent for the data directory's encrypted `catalog/catalog.db`,
     /// or a `postgres://USER@HOST:PORT/DB` URL (never with its password, which comes from
     /// `PGPASSWORD`).
@@ -384,6 +389,9 @@ fn open_blobs(root: &Path, config: &VaultConfig, keys: &VaultKeys) -> Result<Arc
             if let Some(concurrency) = config.s3_concurrency {
                 s3.concurrency = concurrency;
             }
+            if let Some(pack_below) = config.s3_pack_below {
+                s3.pack_below = pack_below;
+            }
             Arc::new(S3BlobStore::open(&s3, &keys.blob_wrap, &keys.blob_name)?)
         }
     })
@@ -555,6 +563,7 @@ impl Vault {
             tsa_urls: Vec::new(),
             tsa_ca_file: None,
             s3_concurrency: None,
+            s3_pack_below: None,
         };
         let keys = VaultKeys::create(&keys_dir.join("master.key"), passphrase_file)?;
         LedgerSigner::create_key_file(&keys_dir.join("ledger.key"), &config.origin)?;
