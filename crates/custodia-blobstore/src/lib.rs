@@ -195,6 +195,12 @@ pub trait BlobStore: Send + Sync {
     fn names_are_atomic(&self) -> bool {
         false
     }
+    /// How many blobs a pass over the store (a deep verification) should read at once: what
+    /// keeps the store busy without holding too much in memory. A local disk is read best by
+    /// two; a remote service answers each request after a round trip, so more go at once.
+    fn parallel_reads(&self) -> usize {
+        2
+    }
     /// Removes temporary files left by writers that never finished (e.g. a killed process).
     fn clean_temporary(&self) -> Result<u64, BlobError>;
 }

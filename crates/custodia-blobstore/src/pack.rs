@@ -24,10 +24,12 @@
 //! no index names: nothing refers to it and `clean_temporary` removes it. The index is only a
 //! locator: a wrong offset or length yields bytes that do not decrypt, reported as damage.
 //!
-//! **Finding a blob.** A blob's own object is looked for first (blobs stored one by one, and any
-//! repaired copy, live there); then this index, which a process reads from the bucket when it
-//! first needs it and reads again from where it stopped when a name is missing, so blobs packed
-//! by another server are found. Memory: about 64 bytes per packed blob in every process that
+//! **Finding a blob.** A blob this process knows to be packed is read from its pack at once (one
+//! ranged request). Otherwise its own object is looked for (blobs stored one by one live there),
+//! then this index, which a process reads from the bucket when it first misses a blob and reads
+//! again, from a little before the newest index it read, whenever a name is missing, so blobs
+//! packed by another server are found. A packed blob is never replaced: the store writes a name
+//! that is already present only where nothing vouches for it, and on S3 it keeps what it finds. Memory: about 64 bytes per packed blob in every process that
 //! reads packed blobs.
 
 use std::collections::{HashMap, HashSet};

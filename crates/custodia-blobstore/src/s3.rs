@@ -85,6 +85,8 @@ pub const IN_FLIGHT_BYTES: usize = 32 << 20;
 /// Blobs below this many sealed bytes, finished in the background, go into packs, unless
 /// configured otherwise.
 pub const DEFAULT_PACK_BELOW: usize = 1 << 20;
+/// Blobs a pass over the whole store reads at once, at most.
+const MAX_PARALLEL_READS: usize = 8;
 /// Bytes a reader fetches ahead of what it has read, when reading sequentially.
 const READ_AHEAD: usize = 8 << 20;
 /// The smallest part S3 accepts (all parts but the last).
@@ -247,6 +249,8 @@ struct Inner {
     /// Uploads finished in the background since the last `sync`.
     background: Mutex<Background>,
     pack_below: usize,
+    /// Requests in flight at once, as configured.
+    concurrency: usize,
     /// Small blobs waiting to go out together (see the module docs, "Packs").
     open_pack: Mutex<OpenPack>,
     /// Packed blobs known to this process; filled from the bucket when first needed.
@@ -402,6 +406,7 @@ impl S3BlobStore {
                 bytes: Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT_BYTES)),
                 background: Mutex::new(Background::default()),
                 pack_below: config.pack_below,
+                concurrency: config.concurrency,
                 open_pack: Mutex::new(OpenPack::default()),
                 index: Arc::new(Mutex::new(PackIndex::default())),
                 reading_index: Mutex::new(()),
@@ -711,6 +716,12 @@ impl S3BlobStore {
         Ok(lock(&self.inner.index).contains(key))
     }
 
+    /// Where the packed blob of `hash` lies, if this process knows it already (no request).
+    fn known_packed(&self, hash: &ContentHash) -> Option<Location> {
+        let key = pack::name_key(&self.inner.keys.object_name(hash))?;
+        lock(&self.inner.index).get(&key)
+    }
+
     /// Where the packed blob of `hash` lies, reading the bucket's index objects again when it is
     /// not known yet (another process may have packed it).
     fn find_packed(&self, hash: &ContentHash) -> Result<Option<Location>, BlobError> {
@@ -975,10 +986,15 @@ impl BlobStore for S3BlobStore {
     }
 
     fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError> {
-        Ok(self.exists(&Path::from(self.object_key(hash)))? || self.find_packed(hash)?.is_some())
+        Ok(self.known_packed(hash).is_some()
+            || self.exists(&Path::from(self.object_key(hash)))?
+            || self.find_packed(hash)?.is_some())
     }
 
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        if let Some(location) = self.known_packed(hash) {
+            return self.open_packed(hash, location);
+        }
         let path = Path::from(self.object_key(hash));
         // The header and the first chunk in one request: most blobs are small and read whole.
         let client = Arc::clone(&self.inner.client);
@@ -1041,6 +1057,13 @@ impl BlobStore for S3BlobStore {
         // A name appears by one `PUT` or one `CopyObject`, each whole or not at all, and only
         // once the service has stored it.
         true
+    }
+
+    fn parallel_reads(&self) -> usize {
+        // Each reader holds at most one chunk and its read-ahead window (9 MiB): eight bound
+        // that to 72 MiB, and keep a single node's latency (tens of milliseconds per response
+        // on Garage) from setting the pace.
+        self.inner.concurrency.clamp(1, MAX_PARALLEL_READS)
     }
 
     fn clean_temporary(&self) -> Result<u64, BlobError> {

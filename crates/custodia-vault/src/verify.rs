@@ -356,7 +356,13 @@ impl Vault {
         let found = Mutex::new(Vec::new());
         let totals = Mutex::new((0u64, 0u64));
         let blobs = self.blobs.as_ref();
-        let workers = if deep { 2 } else { 1 };
+        // A remote store is paced by its round trips: as many readers as it suggests (a local
+        // disk: two for a deep pass, one to look up names).
+        let workers = if deep {
+            blobs.parallel_reads()
+        } else {
+            (blobs.parallel_reads() / 2).max(1)
+        };
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {

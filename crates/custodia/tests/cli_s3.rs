@@ -1,5 +1,5 @@
 //! A vault whose blobs live in an S3 bucket (`init --blobs s3://…`), end to end: ingest of small
-//! items and of one spanning several multipart parts, `get`, `verify --deep`, and a location
+//! items (packed together) and of one spanning several multipart parts, `get`, `verify --deep`, and a location
 //! that already holds objects refused; an ingest killed while its uploads run in the background
 //! loses no item it acknowledged. The S3 tests run when `CUSTODIA_TEST_S3_BUCKET` and the
 //! `AWS_*` variables name a bucket (`scripts/test-s3` starts a throw-away Garage and sets them).
@@ -71,6 +71,18 @@ fn a_vault_with_blobs_in_s3_ingests_gets_and_verifies() {
         "analysis".as_ref(),
     ]);
     assert!(fs::read(&out).unwrap() == large);
+    // The three notes went out together, in one pack: read one back through it.
+    let note = vault.folder("out").join("note-1.txt");
+    let note_sha = sha256_hex(b"statement 1");
+    vault.ok([
+        "get".as_ref(),
+        note_sha.as_str().as_ref(),
+        "--out".as_ref(),
+        note.as_os_str(),
+        "--reason".as_ref(),
+        "analysis".as_ref(),
+    ]);
+    assert_eq!(fs::read(&note).unwrap(), b"statement 1");
 
     // A second vault may not share the location.
     let other = tempfile::tempdir().unwrap();
