@@ -27,8 +27,10 @@
 //! next blob, and a large blob sends up to [`MAX_PARTS_IN_FLIGHT`] parts at once. Every upload
 //! request (object or part) first takes a place among [`S3Config::concurrency`] requests in flight
 //! (16 by default) and its bytes a place in [`IN_FLIGHT_BYTES`], shared by every writer of the
-//! store; a writer waits for a place. [`BlobStore::sync`] waits for every background upload and
-//! fails if one failed, so nothing is acknowledged before its blob is stored.
+//! store; a writer waits for a place. [`BlobStore::sync`] waits for every background upload
+//! started before it (also those another thread's `sync` is already waiting for: two ingests
+//! share one store in a server) and fails if one failed, so nothing is acknowledged before its
+//! blob is stored.
 //!
 //! **Packs.** A blob smaller than [`S3Config::pack_below`] finished in the background joins the
 //! store's open pack instead of going out alone; a pack goes out (pack, then index) when it
@@ -271,39 +273,107 @@ struct OpenPack {
 /// What became of one background upload: nothing to report, or the request that failed.
 type Outcome = Result<(), (&'static str, Path, object_store::Error)>;
 
-/// Uploads finished in the background ([`BlobWriter::finish_deferred`]) that `sync` waits for.
+/// An upload that failed, as every `sync` that waited for it reports it.
+#[derive(Clone)]
+struct Failure {
+    action: &'static str,
+    object: String,
+    hint: &'static str,
+    detail: String,
+}
+
+impl Failure {
+    fn of((action, path, error): (&'static str, Path, object_store::Error)) -> Self {
+        Self {
+            action,
+            object: path.to_string(),
+            hint: hint_for(&error),
+            detail: error.to_string(),
+        }
+    }
+
+    fn abandoned() -> Self {
+        Self {
+            action: "upload",
+            object: "-".into(),
+            hint: "the S3 client stopped while a request was running; retry",
+            detail: "the upload was abandoned".into(),
+        }
+    }
+}
+
+/// One upload finished in the background ([`BlobWriter::finish_deferred`]), shared by every
+/// `sync` that must wait for it: two threads syncing at once (two ingests of one server) each
+/// return only once the uploads started before their call have ended.
+struct Deferred {
+    /// Taken by the first thread that waits; it keeps what it received in `outcome`.
+    receiver: Mutex<Option<mpsc::Receiver<Outcome>>>,
+    outcome: std::sync::OnceLock<Result<(), Failure>>,
+}
+
+impl Deferred {
+    fn new(receiver: mpsc::Receiver<Outcome>) -> Self {
+        Self {
+            receiver: Mutex::new(Some(receiver)),
+            outcome: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn settle(&self, received: Result<Outcome, ()>) {
+        let outcome = match received {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(Failure::of(e)),
+            // The runtime stopped before the upload ended: it must not be reported stored.
+            Err(()) => Err(Failure::abandoned()),
+        };
+        let _ = self.outcome.set(outcome);
+    }
+
+    /// Waits for the upload's end.
+    fn wait(&self) -> Result<(), Failure> {
+        if self.outcome.get().is_none() {
+            // Another waiter holding the lock is receiving: this one waits for it.
+            let mut receiver = lock(&self.receiver);
+            if let Some(r) = receiver.take() {
+                self.settle(r.recv().map_err(drop));
+            }
+        }
+        self.outcome
+            .get()
+            .cloned()
+            .unwrap_or_else(|| Err(Failure::abandoned()))
+    }
+
+    /// Whether the upload has ended well, without waiting.
+    fn succeeded(&self) -> bool {
+        if self.outcome.get().is_none() {
+            let Ok(mut receiver) = self.receiver.try_lock() else {
+                return false;
+            };
+            if let Some(r) = receiver.as_ref() {
+                match r.try_recv() {
+                    Ok(outcome) => self.settle(Ok(outcome)),
+                    Err(mpsc::TryRecvError::Empty) => return false,
+                    Err(mpsc::TryRecvError::Disconnected) => self.settle(Err(())),
+                }
+                receiver.take();
+            }
+        }
+        matches!(self.outcome.get(), Some(Ok(())))
+    }
+}
+
+/// Uploads finished in the background that a `sync` has not yet waited for.
 #[derive(Default)]
 struct Background {
-    waiting: Vec<mpsc::Receiver<Outcome>>,
-    /// The first failure found while pruning `waiting`, reported by the next `sync`.
-    failed: Option<(&'static str, Path, object_store::Error)>,
+    waiting: Vec<Arc<Deferred>>,
 }
 
 impl Background {
-    /// Drops the uploads already done, keeping the first failure: the list stays short however
-    /// many blobs pass between two syncs.
+    /// Drops the uploads that ended well (a failed one stays until a `sync` reports it): the
+    /// list stays short however many blobs pass between two syncs.
     fn prune(&mut self) {
-        let failed = &mut self.failed;
-        self.waiting.retain(|receiver| match receiver.try_recv() {
-            Ok(Ok(())) => false,
-            Ok(Err(e)) => {
-                failed.get_or_insert(e);
-                false
-            }
-            Err(mpsc::TryRecvError::Empty) => true,
-            // The runtime stopped before the upload ended: `sync` must not report it stored.
-            Err(mpsc::TryRecvError::Disconnected) => {
-                failed.get_or_insert((
-                    "upload",
-                    Path::from("-"),
-                    object_store::Error::Generic {
-                        store: "S3",
-                        source: "the upload was abandoned".into(),
-                    },
-                ));
-                false
-            }
-        });
+        self.waiting.retain(|d| !d.succeeded());
     }
 }
 
@@ -632,7 +702,7 @@ impl S3BlobStore {
     /// Adds a background upload to those the next `sync` waits for.
     fn wait_at_sync(&self, receiver: mpsc::Receiver<Outcome>) {
         let mut background = lock(&self.inner.background);
-        background.waiting.push(receiver);
+        background.waiting.push(Arc::new(Deferred::new(receiver)));
         if background.waiting.len() >= 256 {
             background.prune();
         }
@@ -870,36 +940,32 @@ impl S3BlobStore {
         Ok(true)
     }
 
-    /// Waits for every background upload; the first failure, if any.
+    /// Waits for every background upload started before this call, even those another thread
+    /// is already waiting for; the first failure among them, if any.
     fn wait_background(&self) -> Result<(), BlobError> {
-        let (waiting, mut failed) = {
-            let mut background = self
-                .inner
-                .background
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            (
-                std::mem::take(&mut background.waiting),
-                background.failed.take(),
-            )
-        };
-        let mut stopped = false;
-        for receiver in waiting {
-            match receiver.recv() {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    failed.get_or_insert(e);
-                }
-                Err(_) => stopped = true,
+        let snapshot: Vec<Arc<Deferred>> = lock(&self.inner.background).waiting.clone();
+        let mut failed = None;
+        for deferred in &snapshot {
+            if let Err(failure) = deferred.wait() {
+                failed.get_or_insert(failure);
             }
         }
-        if let Some((action, path, error)) = failed {
-            return Err(self.remote(action, &path, error));
+        // Waited for (and reported, if failed): later syncs need not see them again.
+        let seen: std::collections::HashSet<*const Deferred> =
+            snapshot.iter().map(Arc::as_ptr).collect();
+        lock(&self.inner.background)
+            .waiting
+            .retain(|d| !seen.contains(&Arc::as_ptr(d)));
+        match failed {
+            Some(f) => Err(BlobError::Remote {
+                action: f.action,
+                bucket: self.inner.bucket.clone(),
+                object: f.object,
+                hint: f.hint,
+                source: f.detail.into(),
+            }),
+            None => Ok(()),
         }
-        if stopped {
-            return Err(self.stopped());
-        }
-        Ok(())
     }
 
     fn stopped(&self) -> BlobError {
@@ -913,25 +979,11 @@ impl S3BlobStore {
     }
 
     fn remote(&self, action: &'static str, path: &Path, error: object_store::Error) -> BlobError {
-        let hint = match &error {
-            object_store::Error::Unauthenticated { .. }
-            | object_store::Error::PermissionDenied { .. } => {
-                "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that this key may read \
-                 and write the bucket"
-            }
-            object_store::Error::NotFound { .. } => {
-                "check that the bucket exists and AWS_ENDPOINT_URL names the right service"
-            }
-            _ => {
-                "the request was retried with back-off and still failed: check that the service \
-                 at AWS_ENDPOINT_URL is up and reachable, then retry"
-            }
-        };
         BlobError::Remote {
             action,
             bucket: self.inner.bucket.clone(),
             object: path.to_string(),
-            hint,
+            hint: hint_for(&error),
             source: Box::new(error),
         }
     }
@@ -1555,6 +1607,24 @@ impl ChunkSource for ObjectSource {
         }
         self.last_end = Some(end);
         Ok(())
+    }
+}
+
+/// What to do about a request that failed with `error`.
+fn hint_for(error: &object_store::Error) -> &'static str {
+    match error {
+        object_store::Error::Unauthenticated { .. }
+        | object_store::Error::PermissionDenied { .. } => {
+            "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that this key may read and \
+             write the bucket"
+        }
+        object_store::Error::NotFound { .. } => {
+            "check that the bucket exists and AWS_ENDPOINT_URL names the right service"
+        }
+        _ => {
+            "the request was retried with back-off and still failed: check that the service at \
+             AWS_ENDPOINT_URL is up and reachable, then retry"
+        }
     }
 }
 

@@ -184,3 +184,43 @@ fn sync_fails_when_a_background_upload_failed() {
     write_small_blobs(&s3, 2, IfPresent::Replace);
     s3.sync().unwrap();
 }
+
+#[test]
+fn a_sync_waits_for_its_uploads_even_while_another_sync_waits_for_them() {
+    let (fake, endpoint) = start_fake();
+    let s3 = store(&endpoint, 4);
+    // Two ingests of one server share the store: the first syncs while the second's blob is
+    // still on its way; the second's `sync` must not return before that blob is stored.
+    write_small_blobs(&s3, 1, IfPresent::Replace);
+    let first = {
+        let s3 = s3.clone();
+        std::thread::spawn(move || s3.sync())
+    };
+    // The first sync is now waiting for the upload (it takes 60 ms).
+    std::thread::sleep(PUT_DELAY / 4);
+    s3.sync().unwrap();
+    assert_eq!(
+        fake.stored.load(Ordering::SeqCst),
+        1,
+        "a sync returned before the upload it covers was stored"
+    );
+    first.join().unwrap().unwrap();
+}
+
+#[test]
+fn every_sync_that_covered_a_failed_upload_reports_it() {
+    let (fake, endpoint) = start_fake();
+    let s3 = store(&endpoint, 4);
+    fake.refuse_puts.store(true, Ordering::SeqCst);
+    write_small_blobs(&s3, 1, IfPresent::Replace);
+    let first = {
+        let s3 = s3.clone();
+        std::thread::spawn(move || s3.sync())
+    };
+    std::thread::sleep(PUT_DELAY / 4);
+    assert!(s3.sync().is_err(), "the second sync missed the failure");
+    assert!(
+        first.join().unwrap().is_err(),
+        "the first sync missed the failure"
+    );
+}
