@@ -25,12 +25,22 @@
 //! locator: a wrong offset or length yields bytes that do not decrypt, reported as damage.
 //!
 //! **Finding a blob.** A blob this process knows to be packed is read from its pack at once (one
-//! ranged request). Otherwise its own object is looked for (blobs stored one by one live there),
-//! then this index, which a process reads from the bucket when it first misses a blob and reads
-//! again, from a little before the newest index it read, whenever a name is missing, so blobs
-//! packed by another server are found. A packed blob is never replaced: the store writes a name
-//! that is already present only where nothing vouches for it, and on S3 it keeps what it finds. Memory: about 64 bytes per packed blob in every process that
-//! reads packed blobs.
+//! ranged request; if the pack cannot be opened, a copy stored as an object of its own is tried).
+//! Otherwise its own object is looked for (blobs stored one by one live there), then this index,
+//! which a process reads from the bucket when it first misses a blob and reads again, from an
+//! hour before the newest index it read, whenever a name is missing, so blobs packed by another
+//! server are found; at most every ten minutes such a reading lists the folder from its start,
+//! so that an index dated by a clock far behind is found too. Memory: about 64 bytes per packed
+//! blob in every process that reads packed blobs; index objects are read one at a time into it.
+//!
+//! **Failures.** An upload that fails (after its requests' own retries) keeps its job: every
+//! later `sync`, by whichever thread, sends it again and fails while it cannot, so no blob that
+//! shared a pack with another ingest's is acknowledged unstored. Up to 256 MiB of such jobs are
+//! kept; beyond, every `sync` fails until the process ends.
+//!
+//! **Leftovers.** `clean_temporary` removes a pack whose marker is a day old and whose index does
+//! not exist: its writer stopped between the two. Younger markers are left alone, since another
+//! server sharing the bucket may still be sending that pack.
 
 use std::collections::{HashMap, HashSet};
 
@@ -41,8 +51,14 @@ pub(crate) const PACKS: &str = "packs";
 /// Folder of the index objects, under the store's prefix.
 pub(crate) const PACK_INDEX: &str = "pack-index";
 /// How far back from the newest index seen a new listing starts: an index written by another
-/// process whose clock is behind, or whose upload took long, is still found.
-pub(crate) const LISTING_OVERLAP_MS: u64 = 10 * 60 * 1000;
+/// process whose clock is behind, or whose upload took long (its requests retried for minutes),
+/// is still found.
+pub(crate) const LISTING_OVERLAP_MS: u64 = 60 * 60 * 1000;
+/// A pack's marker older than this is a leftover of a writer that stopped (`clean_temporary`).
+pub(crate) const LEFTOVER_AFTER_MS: u64 = 24 * 60 * 60 * 1000;
+/// A listing from the start, rather than from near the newest index seen, at most this often:
+/// what a clock far off or an index object that could not be read would otherwise hide.
+pub(crate) const FULL_LISTING_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Where one packed blob lies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +161,8 @@ pub(crate) fn parse_pack_id(id: &str) -> Option<u64> {
 pub(crate) struct PackIndex {
     /// The index folder has been read at least once.
     pub loaded: bool,
+    /// When it was last listed from the start.
+    pub listed_all_at: Option<std::time::Instant>,
     /// Pack keys, numbered by the entries.
     packs: Vec<String>,
     entries: HashMap<[u8; 32], (u32, u64, u64)>,

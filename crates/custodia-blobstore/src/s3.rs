@@ -87,6 +87,8 @@ pub const IN_FLIGHT_BYTES: usize = 32 << 20;
 /// Blobs below this many sealed bytes, finished in the background, go into packs, unless
 /// configured otherwise.
 pub const DEFAULT_PACK_BELOW: usize = 1 << 20;
+/// Bytes of failed uploads kept in memory to be sent again by the next `sync`.
+const UNSENT_BYTES: usize = 256 << 20;
 /// Blobs a pass over the whole store reads at once, at most.
 const MAX_PARALLEL_READS: usize = 8;
 /// Bytes a reader fetches ahead of what it has read, when reading sequentially.
@@ -259,6 +261,8 @@ struct Inner {
     index: Arc<Mutex<PackIndex>>,
     /// Held while the index is read from the bucket, so that one reading serves every waiter.
     reading_index: Mutex<()>,
+    /// Held while failed uploads are sent again (see `wait_background`).
+    resending: Mutex<()>,
 }
 
 /// The pack being filled: sealed blobs one after the other, and where each begins.
@@ -268,12 +272,62 @@ struct OpenPack {
     len: usize,
     entries: Vec<Entry>,
     names: std::collections::HashSet<[u8; 32]>,
+    /// One of its blobs was finished with [`IfPresent::Replace`].
+    replace: bool,
 }
 
-/// What became of one background upload: nothing to report, or the request that failed.
-type Outcome = Result<(), (&'static str, Path, object_store::Error)>;
+/// What one background upload stores: objects put in order (a blob; or a pack's marker, the
+/// pack and its index), and for a pack what the index learns once they are stored. Kept when the
+/// upload fails, so that the next `sync` sends it again: its bytes are shared, not copied.
+#[derive(Clone)]
+struct Job {
+    puts: Vec<(Path, PutPayload)>,
+    /// A lone blob finished with [`IfPresent::Keep`]: nothing to put if its object exists.
+    keep_existing: bool,
+    pack: Option<PackJob>,
+}
 
-/// An upload that failed, as every `sync` that waited for it reports it.
+#[derive(Clone)]
+struct PackJob {
+    id: String,
+    key: String,
+    entries: Vec<Entry>,
+    marker: Path,
+}
+
+impl Job {
+    fn len(&self) -> usize {
+        self.puts.iter().map(|(_, p)| p.content_length()).sum()
+    }
+
+    /// Stores the job's objects, in order.
+    async fn run(&self, client: &AmazonS3, index: &Mutex<PackIndex>) -> Result<(), Failure> {
+        if let (true, Some((path, _))) = (self.keep_existing, self.puts.first()) {
+            match client.head(path).await {
+                Ok(_) => return Ok(()),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(Failure::of("inspect", path, e)),
+            }
+        }
+        for (path, payload) in &self.puts {
+            if let Err(e) = client.put(path, payload.clone()).await {
+                return Err(Failure::of("write", path, e));
+            }
+        }
+        if let Some(pack) = &self.pack {
+            lock(index).add(&pack.id, pack.key.clone(), &pack.entries);
+            // Left behind, the marker costs `clean_temporary` one check.
+            let _ = client.delete(&pack.marker).await;
+        }
+        Ok(())
+    }
+}
+
+/// What became of one background upload: nothing to report, or why it failed and what it had to
+/// store.
+type Outcome = Result<(), (Failure, Job)>;
+
+/// An upload that failed, as every `sync` that meets it reports it.
 #[derive(Clone)]
 struct Failure {
     action: &'static str,
@@ -283,7 +337,7 @@ struct Failure {
 }
 
 impl Failure {
-    fn of((action, path, error): (&'static str, Path, object_store::Error)) -> Self {
+    fn of(action: &'static str, path: &Path, error: object_store::Error) -> Self {
         Self {
             action,
             object: path.to_string(),
@@ -319,61 +373,90 @@ impl Deferred {
         }
     }
 
-    fn settle(&self, received: Result<Outcome, ()>) {
-        let outcome = match received {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(Failure::of(e)),
+    /// Keeps what the upload came to; the job of a failed one, to be sent again.
+    fn settle(&self, received: Option<Outcome>) -> Option<Job> {
+        let (outcome, unsent) = match received {
+            Some(Ok(())) => (Ok(()), None),
+            Some(Err((failure, job))) => (Err(failure), Some(job)),
             // The runtime stopped before the upload ended: it must not be reported stored.
-            Err(()) => Err(Failure::abandoned()),
+            None => (Err(Failure::abandoned()), None),
         };
         let _ = self.outcome.set(outcome);
+        unsent
     }
 
-    /// Waits for the upload's end.
-    fn wait(&self) -> Result<(), Failure> {
-        if self.outcome.get().is_none() {
-            // Another waiter holding the lock is receiving: this one waits for it.
-            let mut receiver = lock(&self.receiver);
-            if let Some(r) = receiver.take() {
-                self.settle(r.recv().map_err(drop));
+    /// Waits for the upload's end. The one waiter that receives a failure hands its job to
+    /// `background` before it lets any other waiter go on, so that no `sync` can pass between
+    /// the two without finding the job.
+    fn wait(&self, background: &Mutex<Background>) {
+        if self.outcome.get().is_some() {
+            return;
+        }
+        // Another waiter holding the lock is receiving: this one waits for it.
+        let mut receiver = lock(&self.receiver);
+        if let Some(r) = receiver.take() {
+            if let Some(job) = self.settle(r.recv().ok()) {
+                lock(background).keep_unsent(job, &Failure::abandoned());
             }
         }
-        self.outcome
-            .get()
-            .cloned()
-            .unwrap_or_else(|| Err(Failure::abandoned()))
     }
 
-    /// Whether the upload has ended well, without waiting.
-    fn succeeded(&self) -> bool {
-        if self.outcome.get().is_none() {
-            let Ok(mut receiver) = self.receiver.try_lock() else {
-                return false;
-            };
-            if let Some(r) = receiver.as_ref() {
-                match r.try_recv() {
-                    Ok(outcome) => self.settle(Ok(outcome)),
-                    Err(mpsc::TryRecvError::Empty) => return false,
-                    Err(mpsc::TryRecvError::Disconnected) => self.settle(Err(())),
-                }
-                receiver.take();
-            }
+    /// Whether the upload has ended, without waiting; the job of a failed one, to the one caller
+    /// that received it.
+    fn poll(&self) -> (bool, Option<Job>) {
+        if self.outcome.get().is_some() {
+            return (true, None);
         }
-        matches!(self.outcome.get(), Some(Ok(())))
+        let Ok(mut receiver) = self.receiver.try_lock() else {
+            return (false, None);
+        };
+        let received = match receiver.as_ref().map(|r| r.try_recv()) {
+            Some(Ok(outcome)) => Some(outcome),
+            Some(Err(mpsc::TryRecvError::Empty)) => return (false, None),
+            Some(Err(mpsc::TryRecvError::Disconnected)) | None => None,
+        };
+        receiver.take();
+        (true, self.settle(received))
     }
 }
 
-/// Uploads finished in the background that a `sync` has not yet waited for.
+/// Uploads finished in the background, and what failed uploads left to send.
 #[derive(Default)]
 struct Background {
+    /// Uploads no `sync` has waited for yet.
     waiting: Vec<Arc<Deferred>>,
+    /// Jobs whose upload failed: every `sync` sends them again before it may return `Ok`.
+    unsent: Vec<Job>,
+    unsent_bytes: usize,
+    /// A failed job that could not be kept (beyond [`UNSENT_BYTES`]): every `sync` fails until
+    /// the process ends, since the blobs it held can no longer be stored.
+    lost: Option<Failure>,
 }
 
 impl Background {
-    /// Drops the uploads that ended well (a failed one stays until a `sync` reports it): the
-    /// list stays short however many blobs pass between two syncs.
+    /// Keeps a failed job to be sent again, within [`UNSENT_BYTES`].
+    fn keep_unsent(&mut self, job: Job, failure: &Failure) {
+        let len = job.len();
+        if self.unsent_bytes + len > UNSENT_BYTES {
+            self.lost.get_or_insert_with(|| failure.clone());
+            return;
+        }
+        self.unsent_bytes += len;
+        self.unsent.push(job);
+    }
+
+    /// Drops the uploads that ended (a failed one's job joins `unsent`): the list stays short
+    /// however many blobs pass between two syncs.
     fn prune(&mut self) {
-        self.waiting.retain(|d| !d.succeeded());
+        let mut failed = Vec::new();
+        self.waiting.retain(|d| {
+            let (ended, unsent) = d.poll();
+            failed.extend(unsent);
+            !ended
+        });
+        for job in failed {
+            self.keep_unsent(job, &Failure::abandoned());
+        }
     }
 }
 
@@ -480,6 +563,7 @@ impl S3BlobStore {
                 open_pack: Mutex::new(OpenPack::default()),
                 index: Arc::new(Mutex::new(PackIndex::default())),
                 reading_index: Mutex::new(()),
+                resending: Mutex::new(()),
             }),
         })
     }
@@ -679,37 +763,60 @@ impl S3BlobStore {
         body: PutPayload,
         if_present: IfPresent,
     ) -> Result<(), BlobError> {
-        let admission = self.admit(body.content_length())?;
-        let client = Arc::clone(&self.inner.client);
-        let receiver = self.spawn(async move {
-            let _admission = admission;
-            if if_present == IfPresent::Keep {
-                match client.head(&path).await {
-                    Ok(_) => return Ok(()),
-                    Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(("inspect", path, e)),
-                }
-            }
-            match client.put(&path, body).await {
-                Ok(_) => Ok(()),
-                Err(e) => Err(("write", path, e)),
-            }
-        });
-        self.wait_at_sync(receiver);
-        Ok(())
+        let job = Job {
+            puts: vec![(path, body)],
+            keep_existing: if_present == IfPresent::Keep,
+            pack: None,
+        };
+        let sender = self.register();
+        self.start(job, sender)
     }
 
-    /// Adds a background upload to those the next `sync` waits for.
-    fn wait_at_sync(&self, receiver: mpsc::Receiver<Outcome>) {
+    /// Adds an upload about to start to those every later `sync` waits for; its outcome goes to
+    /// the returned sender.
+    fn register(&self) -> mpsc::SyncSender<Outcome> {
+        let (sender, receiver) = mpsc::sync_channel(1);
         let mut background = lock(&self.inner.background);
         background.waiting.push(Arc::new(Deferred::new(receiver)));
         if background.waiting.len() >= 256 {
             background.prune();
         }
+        sender
+    }
+
+    /// Starts a registered upload once a place among the uploads in flight is free. If none can
+    /// be had (the client stopped), the job is reported failed, to be sent again by `sync`.
+    fn start(&self, job: Job, sender: mpsc::SyncSender<Outcome>) -> Result<(), BlobError> {
+        let admission = match self.admit(job.len()) {
+            Ok(admission) => admission,
+            Err(e) => {
+                let _ = sender.send(Err((Failure::abandoned(), job)));
+                return Err(e);
+            }
+        };
+        let client = Arc::clone(&self.inner.client);
+        let index = Arc::clone(&self.inner.index);
+        if let Some(runtime) = &self.inner.runtime {
+            runtime.spawn(async move {
+                let _admission = admission;
+                let outcome = match job.run(&client, &index).await {
+                    Ok(()) => Ok(()),
+                    Err(failure) => Err((failure, job)),
+                };
+                let _ = sender.send(outcome);
+            });
+        }
+        Ok(())
     }
 
     /// Adds a small blob's sealed bytes to the open pack, and sends the pack once it is full.
-    fn add_to_pack(&self, name: String, key: [u8; 32], body: PutPayload) -> Result<(), BlobError> {
+    fn add_to_pack(
+        &self,
+        name: String,
+        key: [u8; 32],
+        body: PutPayload,
+        if_present: IfPresent,
+    ) -> Result<(), BlobError> {
         let full = {
             let mut open = lock(&self.inner.open_pack);
             let len = body.content_length();
@@ -722,57 +829,79 @@ impl S3BlobStore {
             open.names.insert(key);
             open.body.extend(body);
             open.len += len;
-            (open.len >= self.inner.part_len).then(|| std::mem::take(&mut *open))
+            open.replace |= if_present == IfPresent::Replace;
+            if open.len >= self.inner.part_len {
+                self.take_pack(&mut open)?
+            } else {
+                None
+            }
         };
         match full {
-            Some(pack) => self.send_pack(pack),
+            Some((job, sender)) => self.start(job, sender),
             None => Ok(()),
         }
     }
 
-    /// Sends a pack in the background: a marker in the temporary folder, the pack, its index,
-    /// then the marker removed (a marker left behind tells `clean_temporary` of a pack that
-    /// may lack its index). The entries join this process's index once the index is stored. A
-    /// pack of one blob is sent as that blob's own object.
-    fn send_pack(&self, pack: OpenPack) -> Result<(), BlobError> {
-        let OpenPack { body, entries, .. } = pack;
-        let body: PutPayload = body.into_iter().collect();
-        match entries.len() {
-            0 => return Ok(()),
-            1 => {
-                let path = Path::from(self.key(&entries[0].name));
-                return self.put_in_background(path, body, IfPresent::Replace);
-            }
-            _ => {}
+    /// Sends the open pack, whatever it holds.
+    fn send_open_pack(&self) -> Result<(), BlobError> {
+        let taken = self.take_pack(&mut lock(&self.inner.open_pack))?;
+        match taken {
+            Some((job, sender)) => self.start(job, sender),
+            None => Ok(()),
         }
-        let id = pack::pack_id(now_millis(), &self.inner.keys.random_name()?);
-        let pack_key = format!("{PACKS}/{id}");
-        let index_text = pack::render_index(&pack_key, &entries);
-        let marker = Path::from(self.key(&format!("tmp/{id}.pack")));
-        let pack_path = Path::from(self.key(&pack_key));
-        let index_path = Path::from(self.key(&format!("{PACK_INDEX}/{id}")));
-        let admission = self.admit(body.content_length())?;
-        let client = Arc::clone(&self.inner.client);
-        let index = Arc::clone(&self.inner.index);
-        let receiver = self.spawn(async move {
-            let _admission = admission;
-            let steps = [
-                (&marker, PutPayload::new()),
-                (&pack_path, body),
-                (&index_path, PutPayload::from(index_text.into_bytes())),
-            ];
-            for (path, payload) in steps {
-                if let Err(e) = client.put(path, payload).await {
-                    return Err(("write", path.clone(), e));
-                }
+    }
+
+    /// Empties the open pack into a registered job, while its lock is held: from then on every
+    /// `sync` waits for it (a `sync` finding the open pack empty must find its job instead). The
+    /// job puts a marker in the temporary folder, the pack, its index, then removes the marker (a
+    /// marker left behind tells `clean_temporary` of a pack that may lack its index); the entries
+    /// join this process's index once the index is stored. A pack of one blob is sent as that
+    /// blob's own object.
+    fn take_pack(
+        &self,
+        open: &mut OpenPack,
+    ) -> Result<Option<(Job, mpsc::SyncSender<Outcome>)>, BlobError> {
+        if open.entries.is_empty() {
+            return Ok(None);
+        }
+        let random = self.inner.keys.random_name()?;
+        let OpenPack {
+            body,
+            entries,
+            replace,
+            ..
+        } = std::mem::take(open);
+        let body: PutPayload = body.into_iter().collect();
+        let job = if let [lone] = entries.as_slice() {
+            Job {
+                puts: vec![(Path::from(self.key(&lone.name)), body)],
+                keep_existing: !replace,
+                pack: None,
             }
-            lock(&index).add(&id, pack_key, &entries);
-            // Left behind, the marker costs `clean_temporary` one check.
-            let _ = client.delete(&marker).await;
-            Ok(())
-        });
-        self.wait_at_sync(receiver);
-        Ok(())
+        } else {
+            let id = pack::pack_id(now_millis(), &random);
+            let key = format!("{PACKS}/{id}");
+            let index_text = pack::render_index(&key, &entries);
+            let marker = Path::from(self.key(&format!("tmp/{id}.pack")));
+            Job {
+                puts: vec![
+                    (marker.clone(), PutPayload::new()),
+                    (Path::from(self.key(&key)), body),
+                    (
+                        Path::from(self.key(&format!("{PACK_INDEX}/{id}"))),
+                        PutPayload::from(index_text.into_bytes()),
+                    ),
+                ],
+                keep_existing: false,
+                pack: Some(PackJob {
+                    id,
+                    key,
+                    entries,
+                    marker,
+                }),
+            }
+        };
+        Ok(Some((job, self.register())))
     }
 
     /// Whether a blob of keyed name `key` waits in the open pack or lies in a known pack.
@@ -781,7 +910,9 @@ impl S3BlobStore {
             return Ok(true);
         }
         if !lock(&self.inner.index).loaded {
-            self.read_index()?;
+            // An index object that cannot be read must not stop an ingest: a blob not found
+            // here is packed again, which costs only its bytes. Reads report the damage.
+            let _ = self.read_index();
         }
         Ok(lock(&self.inner.index).contains(key))
     }
@@ -812,12 +943,20 @@ impl S3BlobStore {
         let _reading = lock(&self.inner.reading_index);
         let start = {
             let index = lock(&self.inner.index);
-            index.loaded.then(|| index.listing_start()).flatten()
+            let recent_full = index
+                .listed_all_at
+                .is_some_and(|at| at.elapsed() < pack::FULL_LISTING_EVERY);
+            if recent_full {
+                index.listing_start()
+            } else {
+                None
+            }
         };
         let folder = Path::from(self.key(PACK_INDEX));
         let offset = start.map(|ms| Path::from(self.key(&format!("{PACK_INDEX}/{ms:013}"))));
         let client = Arc::clone(&self.inner.client);
         let f = folder.clone();
+        let listed_at = std::time::Instant::now();
         let listed = self
             .run(async move {
                 let mut stream = match &offset {
@@ -842,9 +981,11 @@ impl S3BlobStore {
                 })
                 .collect()
         };
+        // Each index object is read into the index as it arrives, not gathered first.
         let client = Arc::clone(&self.inner.client);
-        let fetched = self.run(async move {
-            futures_util::stream::iter(new)
+        let index = Arc::clone(&self.inner.index);
+        let first_error = self.run(async move {
+            let mut fetched = futures_util::stream::iter(new)
                 .map(|(id, location)| {
                     let client = Arc::clone(&client);
                     async move {
@@ -855,33 +996,41 @@ impl S3BlobStore {
                         (id, location, got)
                     }
                 })
-                .buffer_unordered(16)
-                .collect::<Vec<_>>()
-                .await
-        })?;
-        let mut first_error = None;
-        let mut index = lock(&self.inner.index);
-        for (id, location, got) in fetched {
-            let parsed = match got {
-                Ok(bytes) => pack::parse_index(&bytes).map_err(|detail| BlobError::Remote {
-                    action: "read the pack index",
-                    bucket: self.inner.bucket.clone(),
-                    object: location.to_string(),
-                    hint: "the index object is damaged; the blobs of its pack cannot be found \
-                           until it is restored from a copy of the bucket",
-                    source: detail.into(),
-                }),
-                Err(e) => Err(self.remote("read", &location, e)),
-            };
-            match parsed {
-                Ok((pack, entries)) => index.add(&id, pack, &entries),
-                Err(e) => {
-                    first_error.get_or_insert(e);
+                .buffer_unordered(16);
+            let mut first_error = None;
+            while let Some((id, location, got)) = fetched.next().await {
+                let parsed = got.map(|bytes| pack::parse_index(&bytes));
+                match parsed {
+                    Ok(Ok((pack, entries))) => lock(&index).add(&id, pack, &entries),
+                    Ok(Err(detail)) => {
+                        first_error.get_or_insert((location, Ok(detail)));
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert((location, Err(e)));
+                    }
                 }
             }
+            first_error
+        })?;
+        {
+            let mut index = lock(&self.inner.index);
+            index.loaded = true;
+            if start.is_none() {
+                index.listed_all_at = Some(listed_at);
+            }
         }
-        index.loaded = true;
-        first_error.map_or(Ok(()), Err)
+        match first_error {
+            None => Ok(()),
+            Some((location, Ok(detail))) => Err(BlobError::Remote {
+                action: "read the pack index",
+                bucket: self.inner.bucket.clone(),
+                object: location.to_string(),
+                hint: "the index object is damaged; the blobs of its pack cannot be found \
+                       until it is restored from a copy of the bucket",
+                source: detail.into(),
+            }),
+            Some((location, Err(e))) => Err(self.remote("read", &location, e)),
+        }
     }
 
     /// Opens a packed blob: its header and first chunk in one ranged request to its pack.
@@ -941,22 +1090,58 @@ impl S3BlobStore {
     }
 
     /// Waits for every background upload started before this call, even those another thread
-    /// is already waiting for; the first failure among them, if any.
+    /// is already waiting for; then sends again every job a failed upload left, whoever met the
+    /// failure. `Ok` only if nothing is left unsent.
     fn wait_background(&self) -> Result<(), BlobError> {
         let snapshot: Vec<Arc<Deferred>> = lock(&self.inner.background).waiting.clone();
-        let mut failed = None;
         for deferred in &snapshot {
-            if let Err(failure) = deferred.wait() {
-                failed.get_or_insert(failure);
+            deferred.wait(&self.inner.background);
+        }
+        {
+            // Waited for: later syncs need not wait again (a failed job is in `unsent` now).
+            let seen: std::collections::HashSet<*const Deferred> =
+                snapshot.iter().map(Arc::as_ptr).collect();
+            lock(&self.inner.background)
+                .waiting
+                .retain(|d| !seen.contains(&Arc::as_ptr(d)));
+        }
+        // One thread sends the failed jobs again at a time; another waits, then finds what is
+        // still unsent and tries it itself.
+        let _sending = lock(&self.inner.resending);
+        let (jobs, lost) = {
+            let mut background = lock(&self.inner.background);
+            background.unsent_bytes = 0;
+            (
+                std::mem::take(&mut background.unsent),
+                background.lost.clone(),
+            )
+        };
+        let mut first_failure = lost;
+        let mut still_unsent = Vec::new();
+        for job in jobs {
+            if first_failure.is_some() {
+                still_unsent.push(job);
+                continue;
+            }
+            let client = Arc::clone(&self.inner.client);
+            let index = Arc::clone(&self.inner.index);
+            let again = job.clone();
+            let sent = self
+                .run(async move { again.run(&client, &index).await })
+                .unwrap_or_else(|_| Err(Failure::abandoned()));
+            if let Err(failure) = sent {
+                first_failure = Some(failure);
+                still_unsent.push(job);
             }
         }
-        // Waited for (and reported, if failed): later syncs need not see them again.
-        let seen: std::collections::HashSet<*const Deferred> =
-            snapshot.iter().map(Arc::as_ptr).collect();
-        lock(&self.inner.background)
-            .waiting
-            .retain(|d| !seen.contains(&Arc::as_ptr(d)));
-        match failed {
+        {
+            let mut background = lock(&self.inner.background);
+            for job in still_unsent {
+                let failure = first_failure.clone().unwrap_or_else(Failure::abandoned);
+                background.keep_unsent(job, &failure);
+            }
+        }
+        match first_failure {
             Some(f) => Err(BlobError::Remote {
                 action: f.action,
                 bucket: self.inner.bucket.clone(),
@@ -1045,8 +1230,43 @@ impl BlobStore for S3BlobStore {
 
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
         if let Some(location) = self.known_packed(hash) {
-            return self.open_packed(hash, location);
+            // A pack that cannot be opened may have a copy stored as an object of its own.
+            return self.open_packed(hash, location).or_else(|packed| {
+                match self.open_object(hash) {
+                    Err(BlobError::NotFound(_)) => Err(packed),
+                    other => other,
+                }
+            });
         }
+        match self.open_object(hash) {
+            Err(BlobError::NotFound(_)) => match self.find_packed(hash)? {
+                Some(location) => self.open_packed(hash, location),
+                None => Err(BlobError::NotFound(*hash)),
+            },
+            other => other,
+        }
+    }
+
+    fn sync(&self) -> Result<(), BlobError> {
+        S3BlobStore::sync_all(self)
+    }
+
+    fn names_are_atomic(&self) -> bool {
+        S3BlobStore::names_atomic()
+    }
+
+    fn parallel_reads(&self) -> usize {
+        S3BlobStore::reads_at_once(self)
+    }
+
+    fn clean_temporary(&self) -> Result<u64, BlobError> {
+        S3BlobStore::clean(self)
+    }
+}
+
+impl S3BlobStore {
+    /// Opens the blob's own object (not a packed copy).
+    fn open_object(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
         let path = Path::from(self.object_key(hash));
         // The header and the first chunk in one request: most blobs are small and read whole.
         let client = Arc::clone(&self.inner.client);
@@ -1060,12 +1280,7 @@ impl BlobStore for S3BlobStore {
         })?;
         let (meta, head) = match first {
             Ok(found) => found,
-            Err(object_store::Error::NotFound { .. }) => {
-                return match self.find_packed(hash)? {
-                    Some(location) => self.open_packed(hash, location),
-                    None => Err(BlobError::NotFound(*hash)),
-                };
-            }
+            Err(object_store::Error::NotFound { .. }) => return Err(BlobError::NotFound(*hash)),
             Err(e) => {
                 // A stored object shorter than the header (down to nothing, which a ranged
                 // request cannot even address) is damaged, not unreachable.
@@ -1096,34 +1311,43 @@ impl BlobStore for S3BlobStore {
         Ok(Box::new(ChunkReader::new(source, opener)))
     }
 
-    fn sync(&self) -> Result<(), BlobError> {
+    fn sync_all(&self) -> Result<(), BlobError> {
         // Every blob finished in the foreground was acknowledged by the service (see the module
         // docs); those finished in the background are once their uploads end, the open pack's
         // once it is sent.
-        let open = std::mem::take(&mut *lock(&self.inner.open_pack));
-        self.send_pack(open)?;
-        self.wait_background()
+        let sent = self.send_open_pack();
+        // Even if the pack could not start (it is then kept to be sent again), wait for the rest.
+        let waited = self.wait_background();
+        sent.and(waited)
     }
 
-    fn names_are_atomic(&self) -> bool {
+    fn names_atomic() -> bool {
         // A name appears by one `PUT` or one `CopyObject`, each whole or not at all, and only
         // once the service has stored it.
         true
     }
 
-    fn parallel_reads(&self) -> usize {
+    fn reads_at_once(&self) -> usize {
         // Each reader holds at most one chunk and its read-ahead window (9 MiB): eight bound
         // that to 72 MiB, and keep a single node's latency (tens of milliseconds per response
         // on Garage) from setting the pace.
         self.inner.concurrency.clamp(1, MAX_PARALLEL_READS)
     }
 
-    fn clean_temporary(&self) -> Result<u64, BlobError> {
+    fn clean(&self) -> Result<u64, BlobError> {
         let mut removed = 0;
         for key in self.temporary_objects()? {
             let path = Path::from(key.as_str());
             if let Some(id) = path.filename().and_then(|f| f.strip_suffix(".pack")) {
-                if pack::parse_pack_id(id).is_some() && self.remove_unindexed_pack(id)? {
+                // Another server sharing the bucket may be sending this pack: only a marker a
+                // day old is a leftover (a pack's requests give up within minutes).
+                let Some(written) = pack::parse_pack_id(id) else {
+                    continue;
+                };
+                if now_millis().saturating_sub(written) < pack::LEFTOVER_AFTER_MS {
+                    continue;
+                }
+                if self.remove_unindexed_pack(id)? {
                     removed += 1;
                 }
             }
@@ -1421,7 +1645,7 @@ impl BlobWriter for S3Writer {
                 if if_present == IfPresent::Keep && self.store.packed_or_waiting(&key)? {
                     return Ok(());
                 }
-                self.store.add_to_pack(name, key, body)
+                self.store.add_to_pack(name, key, body, if_present)
             }
             _ => self
                 .store

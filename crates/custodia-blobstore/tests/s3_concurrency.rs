@@ -224,3 +224,25 @@ fn every_sync_that_covered_a_failed_upload_reports_it() {
         "the first sync missed the failure"
     );
 }
+
+#[test]
+fn a_failed_upload_fails_every_later_sync_until_it_is_stored() {
+    let (fake, endpoint) = start_fake();
+    let s3 = store(&endpoint, 4);
+    fake.refuse_puts.store(true, Ordering::SeqCst);
+    write_small_blobs(&s3, 1, IfPresent::Replace);
+    assert!(s3.sync().is_err());
+    // A sync that did not meet the failure itself (another ingest's, later) still may not
+    // report the blob stored: it sends it again, and fails while the service refuses.
+    assert!(s3.sync().is_err(), "a later sync forgot the unsent blob");
+    assert_eq!(fake.stored.load(Ordering::SeqCst), 0);
+    fake.refuse_puts.store(false, Ordering::SeqCst);
+    s3.sync().unwrap();
+    assert_eq!(
+        fake.stored.load(Ordering::SeqCst),
+        1,
+        "the unsent blob was not sent again"
+    );
+    s3.sync().unwrap();
+    assert_eq!(fake.stored.load(Ordering::SeqCst), 1);
+}

@@ -190,32 +190,44 @@ fn a_pack_left_without_its_index_is_removed_by_clean_temporary() {
     let Some(config) = config() else { return };
     let store = open(&config);
     let prefix = &config.prefix;
+    let put = |key: String, bytes: Vec<u8>| store.put_object_bytes(&key, bytes).unwrap();
+    // A writer stopped between a pack and its index, a year ago.
     let orphan = "1765000000000-0123456789abcdef0123456789abcdef";
-    store
-        .put_object_bytes(&format!("{prefix}/tmp/{orphan}.pack"), Vec::new())
-        .unwrap();
-    store
-        .put_object_bytes(&format!("{prefix}/packs/{orphan}"), vec![1; 100])
-        .unwrap();
-    // A pack whose index was stored before its writer stopped is kept.
+    put(format!("{prefix}/tmp/{orphan}.pack"), Vec::new());
+    put(format!("{prefix}/packs/{orphan}"), vec![1; 100]);
+    // One stopped after its index: the pack is kept, the marker removed.
+    let indexed = "1765000000000-fedcba9876543210fedcba9876543210";
+    put(format!("{prefix}/tmp/{indexed}.pack"), Vec::new());
+    put(format!("{prefix}/packs/{indexed}"), vec![2; 100]);
+    put(
+        format!("{prefix}/pack-index/{indexed}"),
+        format!("custodia-pack-index 1\npack packs/{indexed}\n").into_bytes(),
+    );
+    // One another server may still be sending: left alone.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let sending = format!("{now:013}-00000000000000000000000000000000");
+    put(format!("{prefix}/tmp/{sending}.pack"), Vec::new());
+    put(format!("{prefix}/packs/{sending}"), vec![3; 100]);
+    // And packs that went out whole.
     let blobs = write_small(&store, 10, 21, IfPresent::Replace);
     store.sync().unwrap();
-    let kept = keys_in(&store, "packs")
-        .into_iter()
-        .find(|k| !k.ends_with(orphan))
-        .unwrap();
-    let kept_id = kept.rsplit('/').next().unwrap();
-    store
-        .put_object_bytes(&format!("{prefix}/tmp/{kept_id}.pack"), Vec::new())
-        .unwrap();
 
     assert_eq!(
         store.clean_temporary().unwrap(),
         3,
         "one pack and two markers"
     );
-    assert_eq!(keys_in(&store, "packs"), vec![kept]);
-    assert!(store.temporary_objects().unwrap().is_empty());
+    let packs = keys_in(&store, "packs");
+    assert!(!packs.iter().any(|k| k.ends_with(orphan)), "{packs:?}");
+    assert!(packs.iter().any(|k| k.ends_with(indexed)), "{packs:?}");
+    assert!(packs.iter().any(|k| k.ends_with(&sending)), "{packs:?}");
+    assert_eq!(
+        store.temporary_objects().unwrap(),
+        vec![format!("{prefix}/tmp/{sending}.pack")]
+    );
     for bytes in &blobs {
         assert_eq!(&read(&store, bytes), bytes);
     }
