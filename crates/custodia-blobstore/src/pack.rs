@@ -35,8 +35,9 @@
 //!
 //! **Failures.** An upload that fails (after its requests' own retries) keeps its job: every
 //! later `sync`, by whichever thread, sends it again and fails while it cannot, so no blob that
-//! shared a pack with another ingest's is acknowledged unstored. Up to 256 MiB of such jobs are
-//! kept; beyond, every `sync` fails until the process ends.
+//! shared a pack with another ingest's is acknowledged unstored; a pack goes out again under a
+//! new id. Beyond 256 MiB of such jobs, new blobs are refused until they are stored. A damaged
+//! chunk found while reading is reported as damage (no fallback to another copy).
 //!
 //! **Leftovers.** `clean_temporary` removes a pack whose marker is a day old and whose index does
 //! not exist: its writer stopped between the two. Younger markers are left alone, since another

@@ -87,7 +87,8 @@ pub const IN_FLIGHT_BYTES: usize = 32 << 20;
 /// Blobs below this many sealed bytes, finished in the background, go into packs, unless
 /// configured otherwise.
 pub const DEFAULT_PACK_BELOW: usize = 1 << 20;
-/// Bytes of failed uploads kept in memory to be sent again by the next `sync`.
+/// Bytes of failed uploads kept in memory to be sent again by the next `sync`, beyond which new
+/// background uploads are refused (those already in flight are still kept if they fail).
 const UNSENT_BYTES: usize = 256 << 20;
 /// Blobs a pass over the whole store reads at once, at most.
 const MAX_PARALLEL_READS: usize = 8;
@@ -296,6 +297,14 @@ struct PackJob {
 }
 
 impl Job {
+    /// The same job, a pack under a new id (a lone blob as it was).
+    fn renamed(&self, store: &S3BlobStore) -> Result<Self, BlobError> {
+        let (Some(pack), Some((_, body))) = (&self.pack, self.puts.get(1)) else {
+            return Ok(self.clone());
+        };
+        store.pack_job(body.clone(), pack.entries.clone())
+    }
+
     fn len(&self) -> usize {
         self.puts.iter().map(|(_, p)| p.content_length()).sum()
     }
@@ -360,63 +369,43 @@ impl Failure {
 /// `sync` that must wait for it: two threads syncing at once (two ingests of one server) each
 /// return only once the uploads started before their call have ended.
 struct Deferred {
-    /// Taken by the first thread that waits; it keeps what it received in `outcome`.
+    /// `None` once a thread has received the outcome and handed it to [`Background`]: it holds
+    /// the lock from receiving to handing over, so no other waiter goes on in between.
     receiver: Mutex<Option<mpsc::Receiver<Outcome>>>,
-    outcome: std::sync::OnceLock<Result<(), Failure>>,
 }
 
 impl Deferred {
     fn new(receiver: mpsc::Receiver<Outcome>) -> Self {
         Self {
             receiver: Mutex::new(Some(receiver)),
-            outcome: std::sync::OnceLock::new(),
         }
     }
 
-    /// Keeps what the upload came to; the job of a failed one, to be sent again.
-    fn settle(&self, received: Option<Outcome>) -> Option<Job> {
-        let (outcome, unsent) = match received {
-            Some(Ok(())) => (Ok(()), None),
-            Some(Err((failure, job))) => (Err(failure), Some(job)),
-            // The runtime stopped before the upload ended: it must not be reported stored.
-            None => (Err(Failure::abandoned()), None),
-        };
-        let _ = self.outcome.set(outcome);
-        unsent
-    }
-
-    /// Waits for the upload's end. The one waiter that receives a failure hands its job to
-    /// `background` before it lets any other waiter go on, so that no `sync` can pass between
-    /// the two without finding the job.
+    /// Waits for the upload's end and, if this thread receives its outcome, hands it to
+    /// `background` before any other waiter goes on.
     fn wait(&self, background: &Mutex<Background>) {
-        if self.outcome.get().is_some() {
-            return;
-        }
-        // Another waiter holding the lock is receiving: this one waits for it.
         let mut receiver = lock(&self.receiver);
         if let Some(r) = receiver.take() {
-            if let Some(job) = self.settle(r.recv().ok()) {
-                lock(background).keep_unsent(job, &Failure::abandoned());
-            }
+            let received = r.recv().ok();
+            lock(background).settle(received);
         }
     }
 
-    /// Whether the upload has ended, without waiting; the job of a failed one, to the one caller
-    /// that received it.
-    fn poll(&self) -> (bool, Option<Job>) {
-        if self.outcome.get().is_some() {
-            return (true, None);
-        }
+    /// Whether the upload has ended, without waiting; an outcome received here is handed to
+    /// `background` (whose lock the caller holds).
+    fn poll(&self, background: &mut Background) -> bool {
         let Ok(mut receiver) = self.receiver.try_lock() else {
-            return (false, None);
+            return false;
         };
         let received = match receiver.as_ref().map(|r| r.try_recv()) {
+            None => return true,
             Some(Ok(outcome)) => Some(outcome),
-            Some(Err(mpsc::TryRecvError::Empty)) => return (false, None),
-            Some(Err(mpsc::TryRecvError::Disconnected)) | None => None,
+            Some(Err(mpsc::TryRecvError::Empty)) => return false,
+            Some(Err(mpsc::TryRecvError::Disconnected)) => None,
         };
         receiver.take();
-        (true, self.settle(received))
+        background.settle(received);
+        true
     }
 }
 
@@ -427,36 +416,34 @@ struct Background {
     waiting: Vec<Arc<Deferred>>,
     /// Jobs whose upload failed: every `sync` sends them again before it may return `Ok`.
     unsent: Vec<Job>,
+    /// Their bytes, counted until they are stored (also while a `sync` sends them again).
     unsent_bytes: usize,
-    /// A failed job that could not be kept (beyond [`UNSENT_BYTES`]): every `sync` fails until
-    /// the process ends, since the blobs it held can no longer be stored.
+    /// An upload whose outcome never came (its task ended without one): its blobs cannot be
+    /// sent again, so every `sync` fails until the process ends.
     lost: Option<Failure>,
 }
 
 impl Background {
-    /// Keeps a failed job to be sent again, within [`UNSENT_BYTES`].
-    fn keep_unsent(&mut self, job: Job, failure: &Failure) {
-        let len = job.len();
-        if self.unsent_bytes + len > UNSENT_BYTES {
-            self.lost.get_or_insert_with(|| failure.clone());
-            return;
+    /// Keeps what an upload came to: a failed one's job is sent again by the next `sync`.
+    fn settle(&mut self, received: Option<Outcome>) {
+        match received {
+            Some(Ok(())) => {}
+            Some(Err((_, job))) => {
+                self.unsent_bytes += job.len();
+                self.unsent.push(job);
+            }
+            None => {
+                self.lost.get_or_insert_with(Failure::abandoned);
+            }
         }
-        self.unsent_bytes += len;
-        self.unsent.push(job);
     }
 
-    /// Drops the uploads that ended (a failed one's job joins `unsent`): the list stays short
-    /// however many blobs pass between two syncs.
+    /// Hands over the outcomes that arrived and drops those uploads: the list stays as long as
+    /// the uploads in flight, and a failed job's bytes are counted in `unsent_bytes` at once.
     fn prune(&mut self) {
-        let mut failed = Vec::new();
-        self.waiting.retain(|d| {
-            let (ended, unsent) = d.poll();
-            failed.extend(unsent);
-            !ended
-        });
-        for job in failed {
-            self.keep_unsent(job, &Failure::abandoned());
-        }
+        let mut waiting = std::mem::take(&mut self.waiting);
+        waiting.retain(|d| !d.poll(self));
+        self.waiting = waiting;
     }
 }
 
@@ -777,10 +764,8 @@ impl S3BlobStore {
     fn register(&self) -> mpsc::SyncSender<Outcome> {
         let (sender, receiver) = mpsc::sync_channel(1);
         let mut background = lock(&self.inner.background);
+        background.prune();
         background.waiting.push(Arc::new(Deferred::new(receiver)));
-        if background.waiting.len() >= 256 {
-            background.prune();
-        }
         sender
     }
 
@@ -864,7 +849,6 @@ impl S3BlobStore {
         if open.entries.is_empty() {
             return Ok(None);
         }
-        let random = self.inner.keys.random_name()?;
         let OpenPack {
             body,
             entries,
@@ -879,29 +863,52 @@ impl S3BlobStore {
                 pack: None,
             }
         } else {
-            let id = pack::pack_id(now_millis(), &random);
-            let key = format!("{PACKS}/{id}");
-            let index_text = pack::render_index(&key, &entries);
-            let marker = Path::from(self.key(&format!("tmp/{id}.pack")));
-            Job {
-                puts: vec![
-                    (marker.clone(), PutPayload::new()),
-                    (Path::from(self.key(&key)), body),
-                    (
-                        Path::from(self.key(&format!("{PACK_INDEX}/{id}"))),
-                        PutPayload::from(index_text.into_bytes()),
-                    ),
-                ],
-                keep_existing: false,
-                pack: Some(PackJob {
-                    id,
-                    key,
-                    entries,
-                    marker,
-                }),
-            }
+            self.pack_job(body, entries)?
         };
         Ok(Some((job, self.register())))
+    }
+
+    /// Refuses new background uploads while failed ones of more than [`UNSENT_BYTES`] wait to
+    /// be sent again: they are kept in memory, and dropping them would lose blobs.
+    fn refuse_while_failing(&self) -> Result<(), BlobError> {
+        let waiting = lock(&self.inner.background).unsent_bytes;
+        if waiting <= UNSENT_BYTES {
+            return Ok(());
+        }
+        Err(BlobError::Remote {
+            action: "upload to",
+            bucket: self.inner.bucket.clone(),
+            object: self.url(),
+            hint: "uploads to the service have been failing; they are sent again by every sync \
+                   and nothing new is taken until they are stored: check the service, then retry",
+            source: format!("{waiting} bytes of failed uploads wait to be sent again").into(),
+        })
+    }
+
+    /// The job that stores `body` as a new pack of `entries`: a marker in the temporary folder,
+    /// the pack, its index; the marker is removed once they are stored.
+    fn pack_job(&self, body: PutPayload, entries: Vec<Entry>) -> Result<Job, BlobError> {
+        let id = pack::pack_id(now_millis(), &self.inner.keys.random_name()?);
+        let key = format!("{PACKS}/{id}");
+        let index_text = pack::render_index(&key, &entries);
+        let marker = Path::from(self.key(&format!("tmp/{id}.pack")));
+        Ok(Job {
+            puts: vec![
+                (marker.clone(), PutPayload::new()),
+                (Path::from(self.key(&key)), body),
+                (
+                    Path::from(self.key(&format!("{PACK_INDEX}/{id}"))),
+                    PutPayload::from(index_text.into_bytes()),
+                ),
+            ],
+            keep_existing: false,
+            pack: Some(PackJob {
+                id,
+                key,
+                entries,
+                marker,
+            }),
+        })
     }
 
     /// Whether a blob of keyed name `key` waits in the open pack or lies in a known pack.
@@ -1110,7 +1117,6 @@ impl S3BlobStore {
         let _sending = lock(&self.inner.resending);
         let (jobs, lost) = {
             let mut background = lock(&self.inner.background);
-            background.unsent_bytes = 0;
             (
                 std::mem::take(&mut background.unsent),
                 background.lost.clone(),
@@ -1118,28 +1124,36 @@ impl S3BlobStore {
         };
         let mut first_failure = lost;
         let mut still_unsent = Vec::new();
+        let mut sent_bytes = 0;
         for job in jobs {
             if first_failure.is_some() {
                 still_unsent.push(job);
                 continue;
             }
+            // A pack goes out under a new name, dated now: listings find it, and a marker of
+            // the failed attempt may be a day old and swept with what it left.
+            let again = match job.renamed(self) {
+                Ok(again) => again,
+                Err(_) => job.clone(),
+            };
             let client = Arc::clone(&self.inner.client);
             let index = Arc::clone(&self.inner.index);
-            let again = job.clone();
+            let sending = again.clone();
             let sent = self
-                .run(async move { again.run(&client, &index).await })
+                .run(async move { sending.run(&client, &index).await })
                 .unwrap_or_else(|_| Err(Failure::abandoned()));
-            if let Err(failure) = sent {
-                first_failure = Some(failure);
-                still_unsent.push(job);
+            match sent {
+                Ok(()) => sent_bytes += again.len(),
+                Err(failure) => {
+                    first_failure = Some(failure);
+                    still_unsent.push(again);
+                }
             }
         }
         {
             let mut background = lock(&self.inner.background);
-            for job in still_unsent {
-                let failure = first_failure.clone().unwrap_or_else(Failure::abandoned);
-                background.keep_unsent(job, &failure);
-            }
+            background.unsent_bytes = background.unsent_bytes.saturating_sub(sent_bytes);
+            background.unsent.extend(still_unsent);
         }
         match first_failure {
             Some(f) => Err(BlobError::Remote {
@@ -1634,6 +1648,7 @@ impl BlobWriter for S3Writer {
         if self.upload.is_some() || self.failed {
             return self.finish_inner(hash, if_present).map(drop);
         }
+        self.store.refuse_while_failing()?;
         self.seal_end()?;
         let body = self.pending.take(self.pending.len);
         let name = self.store.inner.keys.object_name(hash);

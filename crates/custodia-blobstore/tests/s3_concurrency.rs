@@ -109,7 +109,11 @@ async fn serve(socket: tokio::net::TcpStream, fake: Arc<Fake>) -> std::io::Resul
 }
 
 fn store(endpoint: &str, concurrency: usize) -> S3BlobStore {
-    let config = S3Config {
+    S3BlobStore::open(&config(endpoint, concurrency), &[1; 32], &[2; 32]).unwrap()
+}
+
+fn config(endpoint: &str, concurrency: usize) -> S3Config {
+    S3Config {
         bucket: "fake-bucket".into(),
         prefix: "vault".into(),
         endpoint: Some(endpoint.to_owned()),
@@ -124,8 +128,7 @@ fn store(endpoint: &str, concurrency: usize) -> S3BlobStore {
         concurrency,
         // One object per blob: these tests count `PUT`s (packs are tested against Garage).
         pack_below: 0,
-    };
-    S3BlobStore::open(&config, &[1; 32], &[2; 32]).unwrap()
+    }
 }
 
 /// Finishes `count` small blobs in the background from one thread.
@@ -245,4 +248,38 @@ fn a_failed_upload_fails_every_later_sync_until_it_is_stored() {
     );
     s3.sync().unwrap();
     assert_eq!(fake.stored.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_failed_pack_shared_by_two_ingests_fails_both_and_goes_out_again() {
+    let (fake, endpoint) = start_fake();
+    let s3 = {
+        let config = S3Config {
+            pack_below: 1 << 20,
+            ..config(&endpoint, 4)
+        };
+        S3BlobStore::open(&config, &[1; 32], &[2; 32]).unwrap()
+    };
+    fake.refuse_puts.store(true, Ordering::SeqCst);
+    // Two ingests' blobs in one open pack; the first to sync sends it.
+    write_small_blobs(&s3, 2, IfPresent::Replace);
+    let first = {
+        let s3 = s3.clone();
+        std::thread::spawn(move || s3.sync())
+    };
+    std::thread::sleep(PUT_DELAY / 4);
+    assert!(
+        s3.sync().is_err(),
+        "the second ingest's sync missed the failed pack"
+    );
+    assert!(first.join().unwrap().is_err());
+    fake.refuse_puts.store(false, Ordering::SeqCst);
+    s3.sync().unwrap();
+    let objects = fake.objects.lock().unwrap().clone();
+    let packs: Vec<_> = objects.keys().filter(|k| k.contains("/packs/")).collect();
+    let indexes: Vec<_> = objects
+        .keys()
+        .filter(|k| k.contains("/pack-index/"))
+        .collect();
+    assert_eq!((packs.len(), indexes.len()), (1, 1), "{objects:?}");
 }
