@@ -619,12 +619,7 @@ impl S3BlobStore {
         hash: &ContentHash,
         bytes: Vec<u8>,
     ) -> Result<(), BlobError> {
-        let path = Path::from(self.object_key(hash));
-        let client = Arc::clone(&self.inner.client);
-        let p = path.clone();
-        self.run(async move { client.put(&p, PutPayload::from(bytes)).await })?
-            .map(drop)
-            .map_err(|e| self.remote("write", &path, e))
+        self.put_object_bytes(&self.object_key(hash), bytes)
     }
 
     /// Keys of every object under the store's prefix. For tests and repair tools.
@@ -632,17 +627,22 @@ impl S3BlobStore {
     pub fn object_keys(&self) -> Result<Vec<String>, BlobError> {
         let prefix =
             (!self.inner.prefix.is_empty()).then(|| Path::from(self.inner.prefix.as_str()));
+        self.list_keys(prefix)
+    }
+
+    /// Keys of every object under `folder` (the bucket's root if `None`).
+    fn list_keys(&self, folder: Option<Path>) -> Result<Vec<String>, BlobError> {
         let client = Arc::clone(&self.inner.client);
-        let p = prefix.clone();
+        let f = folder.clone();
         let listed = self.run(async move {
             let mut found = Vec::new();
-            let mut stream = client.list(p.as_ref());
+            let mut stream = client.list(f.as_ref());
             while let Some(meta) = stream.next().await {
                 found.push(meta?.location.to_string());
             }
             Ok::<_, object_store::Error>(found)
         })?;
-        listed.map_err(|e| self.remote("list", &prefix.unwrap_or_default(), e))
+        listed.map_err(|e| self.remote("list", &folder.unwrap_or_default(), e))
     }
 
     /// The bytes of the object at `key` (as [`S3BlobStore::object_keys`] gives it). For tests
@@ -671,18 +671,7 @@ impl S3BlobStore {
 
     /// Keys of the objects in the temporary folder (unfinished uploads and their markers).
     pub fn temporary_objects(&self) -> Result<Vec<String>, BlobError> {
-        let folder = Path::from(self.key("tmp"));
-        let client = Arc::clone(&self.inner.client);
-        let f = folder.clone();
-        let listed = self.run(async move {
-            let mut found = Vec::new();
-            let mut stream = client.list(Some(&f));
-            while let Some(meta) = stream.next().await {
-                found.push(meta?.location.to_string());
-            }
-            Ok::<_, object_store::Error>(found)
-        })?;
-        listed.map_err(|e| self.remote("list", &folder, e))
+        self.list_keys(Some(Path::from(self.key("tmp"))))
     }
 
     fn key(&self, name: &str) -> String {
@@ -1222,63 +1211,7 @@ impl S3BlobStore {
         self.run(async move { client.get_opts(&p, options).await?.bytes().await })?
             .map_err(|e| self.remote("read", path, e))
     }
-}
 
-impl BlobStore for S3BlobStore {
-    fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError> {
-        let (header, sealer) = self.inner.keys.seal_new()?;
-        Ok(Box::new(S3Writer {
-            store: self.clone(),
-            sealer,
-            pending: Pending::starting_with(header),
-            upload: None,
-            failed: false,
-        }))
-    }
-
-    fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError> {
-        Ok(self.known_packed(hash).is_some()
-            || self.exists(&Path::from(self.object_key(hash)))?
-            || self.find_packed(hash)?.is_some())
-    }
-
-    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
-        if let Some(location) = self.known_packed(hash) {
-            // A pack that cannot be opened may have a copy stored as an object of its own.
-            return self.open_packed(hash, location).or_else(|packed| {
-                match self.open_object(hash) {
-                    Err(BlobError::NotFound(_)) => Err(packed),
-                    other => other,
-                }
-            });
-        }
-        match self.open_object(hash) {
-            Err(BlobError::NotFound(_)) => match self.find_packed(hash)? {
-                Some(location) => self.open_packed(hash, location),
-                None => Err(BlobError::NotFound(*hash)),
-            },
-            other => other,
-        }
-    }
-
-    fn sync(&self) -> Result<(), BlobError> {
-        S3BlobStore::sync_all(self)
-    }
-
-    fn names_are_atomic(&self) -> bool {
-        S3BlobStore::names_atomic()
-    }
-
-    fn parallel_reads(&self) -> usize {
-        S3BlobStore::reads_at_once(self)
-    }
-
-    fn clean_temporary(&self) -> Result<u64, BlobError> {
-        S3BlobStore::clean(self)
-    }
-}
-
-impl S3BlobStore {
     /// Opens the blob's own object (not a packed copy).
     fn open_object(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
         let path = Path::from(self.object_key(hash));
@@ -1324,8 +1257,46 @@ impl S3BlobStore {
         };
         Ok(Box::new(ChunkReader::new(source, opener)))
     }
+}
 
-    fn sync_all(&self) -> Result<(), BlobError> {
+impl BlobStore for S3BlobStore {
+    fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError> {
+        let (header, sealer) = self.inner.keys.seal_new()?;
+        Ok(Box::new(S3Writer {
+            store: self.clone(),
+            sealer,
+            pending: Pending::starting_with(header),
+            upload: None,
+            failed: false,
+        }))
+    }
+
+    fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError> {
+        Ok(self.known_packed(hash).is_some()
+            || self.exists(&Path::from(self.object_key(hash)))?
+            || self.find_packed(hash)?.is_some())
+    }
+
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        if let Some(location) = self.known_packed(hash) {
+            // A pack that cannot be opened may have a copy stored as an object of its own.
+            return self.open_packed(hash, location).or_else(|packed| {
+                match self.open_object(hash) {
+                    Err(BlobError::NotFound(_)) => Err(packed),
+                    other => other,
+                }
+            });
+        }
+        match self.open_object(hash) {
+            Err(BlobError::NotFound(_)) => match self.find_packed(hash)? {
+                Some(location) => self.open_packed(hash, location),
+                None => Err(BlobError::NotFound(*hash)),
+            },
+            other => other,
+        }
+    }
+
+    fn sync(&self) -> Result<(), BlobError> {
         // Every blob finished in the foreground was acknowledged by the service (see the module
         // docs); those finished in the background are once their uploads end, the open pack's
         // once it is sent.
@@ -1335,20 +1306,20 @@ impl S3BlobStore {
         sent.and(waited)
     }
 
-    fn names_atomic() -> bool {
+    fn names_are_atomic(&self) -> bool {
         // A name appears by one `PUT` or one `CopyObject`, each whole or not at all, and only
         // once the service has stored it.
         true
     }
 
-    fn reads_at_once(&self) -> usize {
+    fn parallel_reads(&self) -> usize {
         // Each reader holds at most one chunk and its read-ahead window (9 MiB): eight bound
         // that to 72 MiB, and keep a single node's latency (tens of milliseconds per response
         // on Garage) from setting the pace.
         self.inner.concurrency.clamp(1, MAX_PARALLEL_READS)
     }
 
-    fn clean(&self) -> Result<u64, BlobError> {
+    fn clean_temporary(&self) -> Result<u64, BlobError> {
         let mut removed = 0;
         for key in self.temporary_objects()? {
             let path = Path::from(key.as_str());

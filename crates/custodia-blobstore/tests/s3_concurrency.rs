@@ -131,6 +131,17 @@ fn config(endpoint: &str, concurrency: usize) -> S3Config {
     }
 }
 
+/// Starts a `sync` on another thread (another ingest's) and returns once it is waiting for the
+/// uploads in flight (each takes [`PUT_DELAY`]).
+fn sync_in_background(
+    s3: &S3BlobStore,
+) -> std::thread::JoinHandle<Result<(), custodia_blobstore::BlobError>> {
+    let s3 = s3.clone();
+    let first = std::thread::spawn(move || s3.sync());
+    std::thread::sleep(PUT_DELAY / 4);
+    first
+}
+
 /// Finishes `count` small blobs in the background from one thread.
 fn write_small_blobs(store: &S3BlobStore, count: usize, if_present: IfPresent) {
     for i in 0..count {
@@ -195,12 +206,7 @@ fn a_sync_waits_for_its_uploads_even_while_another_sync_waits_for_them() {
     // Two ingests of one server share the store: the first syncs while the second's blob is
     // still on its way; the second's `sync` must not return before that blob is stored.
     write_small_blobs(&s3, 1, IfPresent::Replace);
-    let first = {
-        let s3 = s3.clone();
-        std::thread::spawn(move || s3.sync())
-    };
-    // The first sync is now waiting for the upload (it takes 60 ms).
-    std::thread::sleep(PUT_DELAY / 4);
+    let first = sync_in_background(&s3);
     s3.sync().unwrap();
     assert_eq!(
         fake.stored.load(Ordering::SeqCst),
@@ -216,11 +222,7 @@ fn every_sync_that_covered_a_failed_upload_reports_it() {
     let s3 = store(&endpoint, 4);
     fake.refuse_puts.store(true, Ordering::SeqCst);
     write_small_blobs(&s3, 1, IfPresent::Replace);
-    let first = {
-        let s3 = s3.clone();
-        std::thread::spawn(move || s3.sync())
-    };
-    std::thread::sleep(PUT_DELAY / 4);
+    let first = sync_in_background(&s3);
     assert!(s3.sync().is_err(), "the second sync missed the failure");
     assert!(
         first.join().unwrap().is_err(),
@@ -263,11 +265,7 @@ fn a_failed_pack_shared_by_two_ingests_fails_both_and_goes_out_again() {
     fake.refuse_puts.store(true, Ordering::SeqCst);
     // Two ingests' blobs in one open pack; the first to sync sends it.
     write_small_blobs(&s3, 2, IfPresent::Replace);
-    let first = {
-        let s3 = s3.clone();
-        std::thread::spawn(move || s3.sync())
-    };
-    std::thread::sleep(PUT_DELAY / 4);
+    let first = sync_in_background(&s3);
     assert!(
         s3.sync().is_err(),
         "the second ingest's sync missed the failed pack"
