@@ -1593,6 +1593,65 @@ mod tests {
     }
 
     #[test]
+    fn a_patronymic_family_name_weighs_as_the_compound_written_apart_or_fused() {
+        // Ali is a common own name on these lists; Ben Ali as a family name is rare.
+        let mut right: Vec<Person> = (0..200)
+            .map(|i| person(&format!("o{i}"), &format!("Ali Kin{i}"), None))
+            .collect();
+        right.push(person("fused", "Ahmed BENALI", Some(1994)));
+        right.push(person("apart", "Karim BEN-ALI", Some(1990)));
+        right.push(person("plain", "Samir ALI", Some(1992)));
+        let left = vec![
+            person("l-fused", "Ahmad bin Ali", Some(1994)),
+            person("l-apart", "Karim ben Ali", Some(1990)),
+            person("l-plain", "Samir Ali", Some(1992)),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let name = |l: &str, r: &str| {
+            let pair = run
+                .candidates
+                .iter()
+                .find(|c| c.left == l && c.right == r)
+                .unwrap_or_else(|| panic!("{l}–{r} not scored"));
+            evidence_of(&pair.comparison, "name").clone()
+        };
+        let family_weight = |e: &Evidence, part: &str| -> f64 {
+            let at = e
+                .detail
+                .find(part)
+                .unwrap_or_else(|| panic!("{}", e.detail));
+            let rest = &e.detail[at + part.len()..];
+            rest[..rest.find(')').unwrap()]
+                .split(',')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let (fused, apart, plain) = (
+            name("l-fused", "fused"),
+            name("l-apart", "apart"),
+            name("l-plain", "plain"),
+        );
+        // `bin Ali` and `BENALI` are one family name, equal and not near, and so are `ben Ali`
+        // and `BEN-ALI`; each weighs as the compound, far more than the name `Ali` does.
+        assert!(!fused.detail.contains("near"), "{}", fused.detail);
+        let ali = family_weight(&plain, "ali ~ ali (");
+        assert!(
+            family_weight(&fused, "ali ~ benali (") > ali + 2.0,
+            "{} / {}",
+            fused.detail,
+            plain.detail
+        );
+        assert!(
+            family_weight(&apart, "ali ~ ali (") > ali + 2.0,
+            "{} / {}",
+            apart.detail,
+            plain.detail
+        );
+    }
+
+    #[test]
     fn two_common_names_a_letter_apart_are_two_names() {
         // Beslan and Ruslan are both carried by many; a pair of them is not a slip of the pen.
         let mut right: Vec<Person> = (0..40)

@@ -75,13 +75,19 @@ pub struct NamePart {
     /// Keys of the part read with a particle or article fused to it or split off it: the
     /// fused reading of `Ben Amine`, `bin Jamal`, `El Hassani`, `van den Berg` (Benamine,
     /// Binjamal, Elhassani, Vandenberg), and the bare name of a fused one (Amin of Benamin,
-    /// Hassani of Elhassani). A part agreeing only through one of these is near, not equal.
+    /// Hassani of Elhassani). A part agreeing only through one of these is near, not equal
+    /// (unless both carry the same [`NamePart::patronymic`]).
     pub split_keys: Vec<String>,
     /// Whether the name marks this part as the family name: written before a comma
     /// (`BOUCHTA, Yassine`) or in capitals beside parts that are not (`Ismael ALMUSTAFA`,
     /// `BOUCHTA Yacine`), as registers write it. Unmarked names (Arabic script, a camp's
     /// `Given Father Grandfather`) say nothing of their parts' roles.
     pub family: bool,
+    /// The key of the name a patronymic particle (`ben`, `bin`, `ibn`, `ould`, `بن`) stands
+    /// before, written apart (`bin Ali`, `BEN-ALI`: the part itself) or fused (`Benali`: the
+    /// name without the particle). Two parts with the same one are the same `Ben Ali`, written
+    /// apart or fused, and weigh as rare as that compound is, not as the name `Ali` alone.
+    pub patronymic: Option<String>,
 }
 
 /// Particles and articles that are written apart or fused to the following name.
@@ -171,6 +177,37 @@ fn split_readings(raw: &[String]) -> Vec<(String, String)> {
     out
 }
 
+/// Patronymic particles read off the front of a fused name (Benali, Ouldahmed, بنعلي).
+const FUSED_PATRONYMIC_PARTICLES: &[&str] = &["ben", "bin", "ibn", "ebn", "ould", "بن", "ابن"];
+
+/// The words (their article stripped, as parts are) written right after a patronymic particle
+/// (any of [`PARTICLES`]: `bin`, `ould`, `ولد`, `بنت`…) that is not the name's first word
+/// (`Ahmed bin Ali`; `Ben` first is a family name).
+fn words_after_patronymic_particles(raw: &[String]) -> Vec<String> {
+    raw.windows(2)
+        .enumerate()
+        .filter(|(i, w)| *i > 0 && PARTICLES.contains(&w[0].as_str()))
+        .map(|(_, w)| strip_arabic_article(&w[1]))
+        .collect()
+}
+
+/// The key of the name in a word with a patronymic particle fused to its front (`Benali`,
+/// `Benyoussef`, `بنعلي`), when the rest is long enough to be a name of its own.
+fn fused_patronymic(word: &str) -> Option<String> {
+    FUSED_PATRONYMIC_PARTICLES.iter().find_map(|prefix| {
+        let rest = word.strip_prefix(prefix)?;
+        let long_enough = if rest.is_ascii() {
+            rest.len() >= 3
+        } else {
+            rest.chars().count() >= 3
+        };
+        if !long_enough {
+            return None;
+        }
+        transliterate(strip_arabic_article(rest).as_str()).map(|(key, _)| key)
+    })
+}
+
 /// Splits a name and reduces each part to its key.
 pub fn parse_name(name: &str) -> Vec<NamePart> {
     // `BOUCHTA, Yassine`: family name first, as registers write it; the given name leads.
@@ -184,6 +221,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
     };
     let words = words(name);
     let splits = split_readings(&words);
+    let after_particle = words_after_patronymic_particles(&words);
     let words = drop_articles_and_particles(words);
     let words = join_compounds(words);
     let mut parts = Vec::with_capacity(words.len());
@@ -232,6 +270,11 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
                 split_keys.push(split.clone());
             }
         }
+        let patronymic = if after_particle.contains(&word) {
+            Some(key.clone())
+        } else {
+            fused_patronymic(&word)
+        };
         parts.push(NamePart {
             key,
             form,
@@ -242,6 +285,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             family: is_family_word(&word, &family_words),
             word,
             split_keys,
+            patronymic,
         });
     }
     parts

@@ -73,6 +73,9 @@ pub(crate) struct Part {
     /// told apart from these alone, without reading the keys.
     pub key_shape: (usize, u32),
     pub one_reading: bool,
+    /// The interned key of the name after the part's patronymic particle
+    /// ([`NamePart::patronymic`]), `u32::MAX` for none.
+    pub patronymic_id: u32,
 }
 
 impl Part {
@@ -85,6 +88,7 @@ impl Part {
             one_reading: part.alt_keys.is_empty()
                 && part.split_keys.is_empty()
                 && part.heard_keys.is_empty(),
+            patronymic_id: u32::MAX,
             part,
         }
     }
@@ -305,6 +309,10 @@ pub(crate) struct Vocabulary {
     pub persons: u32,
     /// Information of each key, `-ln p` (filled by [`Vocabulary::finish`]).
     pub weights: Vec<f64>,
+    /// Persons carrying each key after a patronymic particle (`Ben Ali`, `Benali`: the key of
+    /// Ali), and its information as such, `-ln p` ([`NamePart::patronymic`]).
+    patronymic_counts: Vec<u32>,
+    patronymic_weights: Vec<f64>,
     /// Residence values interned (one map per kind of value, in the order of [`Residence`]),
     /// with how many persons carry each.
     values: [HashMap<String, u32>; 4],
@@ -405,12 +413,16 @@ fn term_frequency_weight(count: u32, persons: u32, m: f64, (least, most): (f64, 
 
 impl Vocabulary {
     pub fn intern(&mut self, part: &NamePart) -> u32 {
-        if let Some(&id) = self.ids.get(&part.key) {
+        self.intern_key(&part.key)
+    }
+
+    fn intern_key(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
             return id;
         }
         let id = self.keys.len() as u32;
-        self.ids.insert(part.key.clone(), id);
-        self.keys.push(part.key.clone());
+        self.ids.insert(key.to_owned(), id);
+        self.keys.push(key.to_owned());
         self.counts.push(0);
         id
     }
@@ -435,6 +447,9 @@ impl Vocabulary {
             .chain(&mut p.grandfathers)
         {
             part.id = self.intern(&part.part);
+            if let Some(key) = &part.part.patronymic {
+                part.patronymic_id = self.intern_key(key);
+            }
             part.form_id = match &part.part.form {
                 None => 0,
                 Some(form) => match self.forms.get(form.as_str()) {
@@ -476,6 +491,22 @@ impl Vocabulary {
         for &id in &seen {
             self.counts[id as usize] += 1;
         }
+        seen.clear();
+        seen.extend(
+            p.variants
+                .iter()
+                .flatten()
+                .map(|p| p.patronymic_id)
+                .filter(|&id| id != u32::MAX),
+        );
+        seen.sort_unstable();
+        seen.dedup();
+        for &id in &seen {
+            if self.patronymic_counts.len() <= id as usize {
+                self.patronymic_counts.resize(id as usize + 1, 0);
+            }
+            self.patronymic_counts[id as usize] += 1;
+        }
         self.seen = seen;
         self.persons += 1;
     }
@@ -502,6 +533,23 @@ impl Vocabulary {
                 -p.min(1.0).ln()
             })
             .collect();
+        self.patronymic_weights = self
+            .patronymic_counts
+            .iter()
+            .map(|&count| {
+                let others = f64::from(count.saturating_sub(2));
+                let p = (others + PRIOR_PERSONS * PRIOR_UNKNOWN) / (n + PRIOR_PERSONS);
+                -p.min(1.0).ln()
+            })
+            .collect();
+    }
+
+    /// Information of agreeing on `Ben <id>` (fused or apart), 0 when no one carries it.
+    fn patronymic_weight(&self, id: u32) -> f64 {
+        self.patronymic_weights
+            .get(id as usize)
+            .copied()
+            .unwrap_or(0.0)
     }
 
     pub fn weight(&self, id: u32) -> f64 {
@@ -572,7 +620,9 @@ fn compare_variant(
     let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
-            let s = if pa.id == pb.id && pa.form_id == pb.form_id {
+            let same_patronymic =
+                pa.patronymic_id != u32::MAX && pa.patronymic_id == pb.patronymic_id;
+            let s = if (pa.id == pb.id && pa.form_id == pb.form_id) || same_patronymic {
                 1.0
             } else if pa.id != pb.id
                 && pa.one_reading
@@ -614,7 +664,11 @@ fn compare_variant(
         pair_of_a[i] = Some(j as u8);
         pair_of_b[j] = Some(i as u8);
         matched += 1;
-        let information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
+        let mut information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
+        // `bin Ali` and `BENALI` agree as the compound, as rare as it is, not as `Ali`.
+        if a[i].patronymic_id != u32::MAX && a[i].patronymic_id == b[j].patronymic_id {
+            information = information.max(vocabulary.patronymic_weight(a[i].patronymic_id));
+        }
         // A near part (typo, one letter off) counts for less than an equal one.
         let strength = if s >= 0.999 { 1.0 } else { (s - 0.5) * 2.0 };
         near |= s < 0.999;
