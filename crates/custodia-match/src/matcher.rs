@@ -1652,6 +1652,42 @@ mod tests {
     }
 
     #[test]
+    fn nationalities_and_places_of_birth_that_differ_weigh_against() {
+        // Namesakes without a date: what else the lists say decides. Among persons whose names
+        // meet, a nationality sharing nothing is seven in ten pairs of two persons and one in
+        // seven of one; a place of birth that differs, seven in eight and one in six.
+        let with = |id: &str, nationality: &str, place: &str| Person {
+            nationalities: vec![nationality.into()],
+            birth_places: vec![place.into()],
+            ..person(id, "Aslan Gairbekov", None)
+        };
+        let bare = compare_persons(
+            &person("a", "Aslan Gairbekov", None),
+            &person("b", "Aslan Gairbekow", None),
+        );
+        let same = compare_persons(&with("a", "RU", "Grozny"), &with("b", "RU", "Grozny"));
+        let other = compare_persons(&with("a", "RU", "Grozny"), &with("b", "DE", "Hamburg"));
+        assert!(same.evidence_sum > bare.evidence_sum + 2.0, "{same:?}");
+        assert!(other.evidence_sum < bare.evidence_sum - 2.5, "{other:?}");
+        // A shared nisba without the same kunya is an origin many share, not a by-name.
+        let kunya = |id: &str, alias: &str| Person {
+            aliases: vec![alias.into()],
+            ..person(id, "Aslan Gairbekov", None)
+        };
+        let nisba_only = compare_persons(
+            &kunya("a", "Abu Hamza al-Shishani"),
+            &kunya("b", "Abu Bakr al-Shishani"),
+        );
+        let kunya_and_nisba = compare_persons(
+            &kunya("a", "Abu Hamza al-Shishani"),
+            &kunya("b", "Abu Hamza al-Shishani"),
+        );
+        let nisba = evidence_of(&nisba_only, "kunya").weight;
+        assert!(nisba <= 0.5, "{nisba_only:?}");
+        assert!(evidence_of(&kunya_and_nisba, "kunya").weight >= nisba + 1.5);
+    }
+
+    #[test]
     fn two_common_names_a_letter_apart_are_two_names() {
         // Beslan and Ruslan are both carried by many; a pair of them is not a slip of the pen.
         let mut right: Vec<Person> = (0..40)

@@ -1043,7 +1043,9 @@ pub(crate) fn compare_into(
         };
         let (mut w, mut detail) = kunya.unwrap_or((0.0, String::new()));
         if let Some(country) = shared_nisba {
-            w += 1.0;
+            // With the kunya, the same man's by-name; alone, an origin that many share and
+            // that the nationalities already weigh.
+            w += if level == Level::KunyaNisba { 1.0 } else { 0.3 };
             if !detail.is_empty() {
                 detail.push_str("; ");
             }
@@ -1574,14 +1576,23 @@ fn place_evidence(
             prior_weight: 0.0,
         });
     }
+    // Among persons whose names meet, a place of birth given on both lists differs for one
+    // pair in six of one person (spellings not recognised, a village or its district) and
+    // for seven in eight of two.
     Some(Evidence {
         feature: "birth_place",
-        weight: -0.3,
+        weight: PLACE_DIFFERS,
         detail: text!(explain, "different places (or spellings not recognised)"),
-        factors: Factors::one(Level::PlaceDiffers, -0.3),
+        factors: Factors::one(Level::PlaceDiffers, PLACE_DIFFERS),
         prior_weight: 0.0,
     })
 }
+
+/// Evidence of two places of birth that differ, two nationalities that share nothing, and a
+/// nisba (al-Hollandi) naming the other's nationality where one list gives none.
+const PLACE_DIFFERS: f64 = -1.2;
+const NATIONALITY_DISJOINT: f64 = -1.5;
+const NATIONALITY_NISBA: f64 = 1.5;
 
 fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evidence> {
     let (na, nb) = (&a.nationalities, &b.nationalities);
@@ -1596,12 +1607,13 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
             });
         }
         // Lists record one nationality of several (a Dutch-Moroccan is "Moroccan" on one list
-        // and "Dutch" on another), or a residence: weak evidence against.
+        // and "Dutch" on another), or an origin or a residence: among persons whose names
+        // meet, about one pair in seven of one person, and seven in ten of two.
         return Some(Evidence {
             feature: "nationality",
-            weight: -0.7,
+            weight: NATIONALITY_DISJOINT,
             detail: text!(explain, "{} vs {}", na.join(";"), nb.join(";")),
-            factors: Factors::one(Level::NationalityDisjoint, -0.7),
+            factors: Factors::one(Level::NationalityDisjoint, NATIONALITY_DISJOINT),
             prior_weight: 0.0,
         });
     }
@@ -1612,9 +1624,9 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
         .or_else(|| b.nisbas.iter().find(|c| na.iter().any(|n| n == *c)));
     nisba_hint.map(|country| Evidence {
         feature: "nationality",
-        weight: 0.7,
+        weight: NATIONALITY_NISBA,
         detail: text!(explain, "nisba points to {country}"),
-        factors: Factors::one(Level::NationalityNisba, 0.7),
+        factors: Factors::one(Level::NationalityNisba, NATIONALITY_NISBA),
         prior_weight: 0.0,
     })
 }
