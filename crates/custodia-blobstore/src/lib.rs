@@ -185,6 +185,18 @@ pub trait BlobStore: Send + Sync {
     fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError>;
     fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError>;
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError>;
+    /// Opens a blob as one of many read in turn (a deep verification): a store may read the
+    /// blobs stored beside it in the same request and keep them for the next calls. What is
+    /// read is checked as [`BlobStore::open`] checks it.
+    fn open_in_pass(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        self.open(hash)
+    }
+    /// Where a blob lies, for a pass over many to read them in an order that suits the store:
+    /// blobs with the same first number lie together, in the order of the second. `None`
+    /// where no order helps (the pass keeps its own).
+    fn pass_position(&self, _hash: &ContentHash) -> Option<(u64, u64)> {
+        None
+    }
     /// Makes every finished blob durable, including those finished with
     /// [`BlobWriter::finish_deferred`] (waiting for them, and failing if one of them failed).
     fn sync(&self) -> Result<(), BlobError>;

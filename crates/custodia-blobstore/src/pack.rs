@@ -183,6 +183,13 @@ impl PackIndex {
         })
     }
 
+    /// The packed blob's pack, numbered in this process, and its offset there: blobs of one
+    /// pack share the number.
+    pub fn position(&self, name: &[u8; 32]) -> Option<(u64, u64)> {
+        let &(pack, offset, _) = self.entries.get(name)?;
+        Some((u64::from(pack), offset))
+    }
+
     pub fn contains(&self, name: &[u8; 32]) -> bool {
         self.entries.contains_key(name)
     }

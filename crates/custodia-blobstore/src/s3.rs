@@ -99,6 +99,11 @@ const MIN_PART_LEN: usize = 5 << 20;
 /// How long a dropped writer waits for its upload to be aborted before leaving it to
 /// `clean_temporary`.
 const ABORT_WAIT: Duration = Duration::from_secs(30);
+/// Bytes of a pack read in one request by a pass over many blobs
+/// ([`BlobStore::open_in_pass`]): a few hundred small blobs' worth.
+const PASS_WINDOW: u64 = 4 << 20;
+/// Windows of packs a pass keeps (the latest; one per reader at most): at most 32 MiB.
+const PASS_WINDOWS: usize = MAX_PARALLEL_READS;
 
 /// Where an S3 blob store lives and how to reach it. Secrets are never shown by `Debug`.
 #[derive(Clone)]
@@ -264,6 +269,28 @@ struct Inner {
     reading_index: Mutex<()>,
     /// Held while failed uploads are sent again (see `wait_background`).
     resending: Mutex<()>,
+    /// Windows of packs read by passes over many blobs, the latest last.
+    pass_windows: Mutex<VecDeque<Arc<PassWindow>>>,
+    /// Requests made to read blobs (for tests: how many a pass saves).
+    blob_reads: std::sync::atomic::AtomicU64,
+    /// Set once a pass has had the bucket's index read (see `pass_position`).
+    pass_index_read: std::sync::Once,
+}
+
+/// Bytes `start..start + PASS_WINDOW` of a pack (fewer where it ends), fetched once by the
+/// first reader that needs them while the others that need them wait.
+struct PassWindow {
+    pack: String,
+    start: u64,
+    loaded: std::sync::OnceLock<Option<(Bytes, Option<String>)>>,
+}
+
+impl PassWindow {
+    /// Whether bytes `range` of `pack` lie in this window, as far as can be told before it is
+    /// loaded (the pack may end earlier).
+    fn may_hold(&self, pack: &str, range: &Range<u64>) -> bool {
+        self.pack == pack && self.start <= range.start && range.end <= self.start + PASS_WINDOW
+    }
 }
 
 /// The pack being filled: sealed blobs one after the other, and where each begins.
@@ -551,6 +578,9 @@ impl S3BlobStore {
                 index: Arc::new(Mutex::new(PackIndex::default())),
                 reading_index: Mutex::new(()),
                 resending: Mutex::new(()),
+                pass_windows: Mutex::new(VecDeque::new()),
+                blob_reads: std::sync::atomic::AtomicU64::new(0),
+                pass_index_read: std::sync::Once::new(),
             }),
         })
     }
@@ -1041,6 +1071,7 @@ impl S3BlobStore {
                 detail: "the header is truncated".into(),
             });
         }
+        self.count_blob_read();
         let path = Path::from(self.key(&location.pack));
         let first = location.len.min(HEADER_LEN + SEALED_CHUNK_LEN);
         let client = Arc::clone(&self.inner.client);
@@ -1203,6 +1234,7 @@ impl S3BlobStore {
         range: Range<u64>,
         e_tag: Option<String>,
     ) -> Result<Bytes, BlobError> {
+        self.count_blob_read();
         let client = Arc::clone(&self.inner.client);
         let p = path.clone();
         let options = GetOptions::new()
@@ -1212,8 +1244,101 @@ impl S3BlobStore {
             .map_err(|e| self.remote("read", path, e))
     }
 
+    fn count_blob_read(&self) {
+        self.inner
+            .blob_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Requests made so far to read blobs (headers, chunks, read-ahead, windows of packs). For
+    /// tests.
+    #[doc(hidden)]
+    pub fn blob_read_requests(&self) -> u64 {
+        self.inner
+            .blob_reads
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Opens a packed blob from a window of its pack that a pass over many blobs reads whole
+    /// (see [`BlobStore::open_in_pass`]); `None` when the window could not be read or does not
+    /// hold it (the caller then reads it alone, and reports what fails then).
+    fn open_from_window(
+        &self,
+        hash: &ContentHash,
+        location: &Location,
+    ) -> Option<Result<Box<dyn BlobReader>, BlobError>> {
+        let range = location.offset..location.offset + location.len;
+        if location.len < HEADER_LEN || location.len > PASS_WINDOW {
+            return None;
+        }
+        let window = {
+            let mut windows = lock(&self.inner.pass_windows);
+            match windows
+                .iter()
+                .rev()
+                .find(|w| w.may_hold(&location.pack, &range))
+            {
+                Some(w) => Arc::clone(w),
+                None => {
+                    let w = Arc::new(PassWindow {
+                        pack: location.pack.clone(),
+                        start: location.offset,
+                        loaded: std::sync::OnceLock::new(),
+                    });
+                    windows.push_back(Arc::clone(&w));
+                    while windows.len() > PASS_WINDOWS {
+                        windows.pop_front();
+                    }
+                    w
+                }
+            }
+        };
+        let (bytes, e_tag) = window
+            .loaded
+            .get_or_init(|| {
+                self.count_blob_read();
+                let client = Arc::clone(&self.inner.client);
+                let path = Path::from(self.key(&window.pack));
+                let options = GetOptions::new().with_range(Some(GetRange::Bounded(
+                    window.start..window.start + PASS_WINDOW,
+                )));
+                let got = self.run(async move {
+                    let got = client.get_opts(&path, options).await?;
+                    let e_tag = got.meta.e_tag.clone();
+                    Ok::<_, object_store::Error>((got.bytes().await?, e_tag))
+                });
+                got.ok().and_then(Result::ok)
+            })
+            .as_ref()?;
+        let from = usize::try_from(range.start - window.start).ok()?;
+        let to = from.checked_add(usize::try_from(location.len).ok()?)?;
+        if to > bytes.len() {
+            return None;
+        }
+        let blob = bytes.slice(from..to);
+        let opened = self
+            .inner
+            .keys
+            .open_header(*hash, &blob, location.len)
+            .map(|opener| {
+                let source = ObjectSource {
+                    store: self.clone(),
+                    path: Path::from(self.key(&location.pack)),
+                    e_tag: e_tag.clone(),
+                    base: location.offset,
+                    size: location.len,
+                    cached: blob,
+                    last_end: None,
+                    ahead: None,
+                };
+                Box::new(ChunkReader::new(source, opener)) as Box<dyn BlobReader>
+            });
+        Some(opened)
+    }
+
     /// Opens the blob's own object (not a packed copy).
     fn open_object(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        self.count_blob_read();
         let path = Path::from(self.object_key(hash));
         // The header and the first chunk in one request: most blobs are small and read whole.
         let client = Arc::clone(&self.inner.client);
@@ -1294,6 +1419,32 @@ impl BlobStore for S3BlobStore {
             },
             other => other,
         }
+    }
+
+    fn open_in_pass(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        // A packed blob's neighbours are read with it: a pass then makes one request per few
+        // megabytes of a pack, not one per blob (a single node answers each after tens of
+        // milliseconds).
+        // Whatever fails there is met again, and reported, the ordinary way (which also tries
+        // a copy stored as an object of its own).
+        if let Some(location) = self.known_packed(hash) {
+            if let Some(Ok(opened)) = self.open_from_window(hash, &location) {
+                return Ok(opened);
+            }
+        }
+        self.open(hash)
+    }
+
+    fn pass_position(&self, hash: &ContentHash) -> Option<(u64, u64)> {
+        // The index read once for the whole pass (a failure is met again, and reported, when
+        // the blobs are opened).
+        self.inner.pass_index_read.call_once(|| {
+            if !lock(&self.inner.index).loaded {
+                let _ = self.read_index();
+            }
+        });
+        let key = pack::name_key(&self.inner.keys.object_name(hash))?;
+        lock(&self.inner.index).position(&key)
     }
 
     fn sync(&self) -> Result<(), BlobError> {
@@ -1727,6 +1878,7 @@ impl ReadAhead {
 impl ObjectSource {
     fn start_read_ahead(&mut self, offset: u64) -> Option<ReadAhead> {
         let runtime = self.store.inner.runtime.as_ref()?;
+        self.store.count_blob_read();
         let (sender, receiver) = mpsc::channel();
         let credits = Arc::new(tokio::sync::Semaphore::new(READ_AHEAD));
         let client = Arc::clone(&self.store.inner.client);

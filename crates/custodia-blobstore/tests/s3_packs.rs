@@ -232,3 +232,72 @@ fn a_pack_left_without_its_index_is_removed_by_clean_temporary() {
         assert_eq!(&read(&store, bytes), bytes);
     }
 }
+
+#[test]
+fn a_pass_over_packed_blobs_reads_a_window_of_each_pack_at_once() {
+    let Some(mut config) = config() else { return };
+    config.part_len = 5 << 20;
+    let store = open(&config);
+    let blobs = write_small(&store, 1000, 31, IfPresent::Replace);
+    store.sync().unwrap();
+    // One byte changed in the middle of the first pack: one blob there is damaged.
+    let pack = keys_in(&store, "packs").remove(0);
+    let mut packed = store.object_bytes(&pack).unwrap();
+    let middle = packed.len() / 2;
+    packed[middle] ^= 1;
+    store.put_object_bytes(&pack, packed).unwrap();
+
+    // Four readers at once, as a deep verification reads, in a process that has read nothing.
+    let reader = open(&config);
+    let read_in_pass = |bytes: &[u8]| -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        reader
+            .open_in_pass(&ContentHash::of(bytes))
+            .map_err(|e| e.to_string())?
+            .read_to_end(&mut out)
+            .map_err(|e| e.to_string())?;
+        Ok(out)
+    };
+    let outcomes: Vec<(usize, Result<Vec<u8>, String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|t| {
+                let blobs = &blobs;
+                let read_in_pass = &read_in_pass;
+                scope.spawn(move || {
+                    (t..blobs.len())
+                        .step_by(4)
+                        .map(|i| (i, read_in_pass(&blobs[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let failed: Vec<usize> = outcomes
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(i, _)| *i)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    for (i, outcome) in &outcomes {
+        if let Ok(bytes) = outcome {
+            assert_eq!(bytes, &blobs[*i], "blob {i}");
+        }
+    }
+    // The ordinary read finds the same blob damaged.
+    let mut out = Vec::new();
+    let alone = open(&config)
+        .open(&ContentHash::of(&blobs[failed[0]]))
+        .map_err(|e| e.to_string())
+        .and_then(|mut r| r.read_to_end(&mut out).map_err(|e| e.to_string()));
+    assert!(alone.is_err());
+    // About 10 MiB of blobs in windows of 4 MiB: a few requests, not one per blob.
+    let requests = reader.blob_read_requests();
+    assert!(
+        requests < 40,
+        "{requests} requests to read 1,000 packed blobs"
+    );
+}

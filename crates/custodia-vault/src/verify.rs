@@ -363,6 +363,21 @@ impl Vault {
         } else {
             (blobs.parallel_reads() / 2).max(1)
         };
+        // A deep pass reads blobs in the order the store keeps them (a pack's blobs one after
+        // the other, so that one request serves many); faults are sorted by item afterwards.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        if deep {
+            let positions: Vec<Option<(u64, u64)>> = items
+                .iter()
+                .map(|item| {
+                    let hash: ContentHash = item.sha256.parse().ok()?;
+                    blobs.pass_position(&hash)
+                })
+                .collect();
+            if positions.iter().any(Option::is_some) {
+                order.sort_by_key(|&i| positions[i]);
+            }
+        }
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {
@@ -372,7 +387,9 @@ impl Vault {
                         *n += 1;
                         i
                     };
-                    let Some(item) = items.get(i) else { break };
+                    let Some(item) = order.get(i).and_then(|&i| items.get(i)) else {
+                        break;
+                    };
                     let outcome = check_blob(blobs, item, deep);
                     let mut t = totals.lock().unwrap_or_else(|p| p.into_inner());
                     t.0 += 1;
@@ -412,7 +429,7 @@ fn check_blob(blobs: &dyn BlobStore, item: &ItemRow, deep: bool) -> Result<u64, 
             Err(e) => Err(fault("missing_blob", Some(sha), None, e.to_string())),
         };
     }
-    let mut reader = match blobs.open(&hash) {
+    let mut reader = match blobs.open_in_pass(&hash) {
         Ok(r) => r,
         Err(custodia_blobstore::BlobError::NotFound(_)) => {
             return Err(fault(
