@@ -40,6 +40,64 @@
 //! Hussein, not Hassan). A part that drops an initial vowel is near, not equal (Smail,
 //! Ismail). Keys one edit apart (two for long keys) are near: typos.
 
+/// How a name part ends, for the relational -i that makes a family name of a name (Said /
+/// Saidi, Hamid / Hamidi, Hamza / Hamzaoui, Ibrahim / Ibrahimi): the consonants agree, the
+/// names do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ending {
+    /// A consonant, or a vowel other than i (Latin a, e, o, u; Arabic ا ة ه).
+    Other,
+    /// An i-sound: Latin i, y, ie, ee (Saidi, Hamidy, Alaoui, Safanee).
+    I,
+    /// Arabic ي or ى: an i (سعيدي) or, as many write a final alif maqsura, an a (مصطفي is
+    /// Mustafa, يحيي Yahya); it differs only from a consonant.
+    ArabicYa,
+}
+
+impl Ending {
+    fn of(word: &str) -> Ending {
+        match word.chars().last() {
+            Some('ي' | 'ى' | 'ئ') => Ending::ArabicYa,
+            Some('i' | 'y' | 'ï' | 'î' | 'í') => Ending::I,
+            Some('e') if word.ends_with("ie") || word.ends_with("ee") => Ending::I,
+            _ => Ending::Other,
+        }
+    }
+
+    /// Whether two parts end as two names do: one with the relational -i, the other without
+    /// (an Arabic final ya, which may be read a, only against a consonant). Between two Latin
+    /// spellings, only where the one is the other with the ending added (Said / Saidi, Hamza /
+    /// Hamzaoui), not a slip at the end (Ruby / Rubh, Portia / Porti).
+    pub fn differs(self, other: Ending, a_word: &str, b_word: &str) -> bool {
+        let ends_in_consonant = |w: &str| {
+            w.chars()
+                .last()
+                .is_some_and(|c| c.is_alphabetic() && !"aeiouyاةهوىيéèàâô".contains(c))
+        };
+        let latin = |w: &str| w.chars().all(|c| !('\u{0600}'..='\u{06FF}').contains(&c));
+        // `with` is `without` (less one final vowel) and an ending of vowels, w and y.
+        let ending_added = |with: &str, without: &str| {
+            let stem = without
+                .strip_suffix(|c: char| "aeiou".contains(c))
+                .unwrap_or(without);
+            with.strip_prefix(stem)
+                .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| "aeiouwy".contains(c)))
+        };
+        match (self, other) {
+            (Ending::I, Ending::Other) if latin(a_word) && latin(b_word) => {
+                ending_added(a_word, b_word)
+            }
+            (Ending::Other, Ending::I) if latin(a_word) && latin(b_word) => {
+                ending_added(b_word, a_word)
+            }
+            (Ending::I, Ending::Other) | (Ending::Other, Ending::I) => true,
+            (Ending::ArabicYa, Ending::Other) => ends_in_consonant(b_word),
+            (Ending::Other, Ending::ArabicYa) => ends_in_consonant(a_word),
+            _ => false,
+        }
+    }
+}
+
 /// What a name part is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PartKind {
@@ -88,6 +146,8 @@ pub struct NamePart {
     /// name without the particle). Two parts with the same one are the same `Ben Ali`, written
     /// apart or fused, and weigh as rare as that compound is, not as the name `Ali` alone.
     pub patronymic: Option<String>,
+    /// How the word ends ([`Ending`]).
+    pub ending: Ending,
 }
 
 /// Particles and articles that are written apart or fused to the following name.
@@ -275,6 +335,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
         } else {
             fused_patronymic(&word)
         };
+        let ending = Ending::of(&word);
         parts.push(NamePart {
             key,
             form,
@@ -286,6 +347,7 @@ pub fn parse_name(name: &str) -> Vec<NamePart> {
             word,
             split_keys,
             patronymic,
+            ending,
         });
     }
     parts
@@ -1161,6 +1223,11 @@ pub fn part_similarity(a: &NamePart, b: &NamePart) -> f64 {
 
 /// [`part_similarity`] when the caller already knows whether the keys are equal (interned ids).
 pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_key: bool) -> f64 {
+    // Said and Saidi, Hamza and Hamzaoui: one consonant skeleton, two names. (Keys that
+    // differ are compared as spellings: a slip at the end, Ruby / Rubh, stays near.)
+    if same_key && a.ending != b.ending && a.ending.differs(b.ending, &a.word, &b.word) {
+        return 0.0;
+    }
     // Arabic script writes long vowels: حسين (Husayn) has one after s, حسن (Hasan) none; a Latin
     // spelling without an i-sound there (Hassan) is not حسين, though the consonants agree.
     if same_key && a.form.is_some() != b.form.is_some() {
@@ -1168,12 +1235,22 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
         // Two long vowels after one consonant (the يا of دانيال, the وا of انتوان) are a glide
         // and a vowel, which Latin spells either way (Daniel, Daniyal; Antoine, Antwan): one
         // of them heard is enough.
+        // A final ya may stand for an alif maqsura (مصطفي, يحيي: Mustafa, Yahya): a or i.
+        let last = arabic.vowels.len().saturating_sub(1);
         let clash = arabic
             .vowels
             .iter()
+            .enumerate()
+            .map(|(i, &needed)| {
+                if i == last && arabic.ending == Ending::ArabicYa {
+                    needed | 1
+                } else {
+                    needed
+                }
+            })
             .zip(&latin.vowels)
             .skip(1)
-            .any(|(&needed, &heard)| {
+            .any(|(needed, &heard)| {
                 heard != 0
                     && if needed.count_ones() > 1 {
                         needed & heard == 0
@@ -1814,6 +1891,39 @@ mod tests {
             ("Mahmoud", "Mahmood"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_relational_i_makes_another_name() {
+        let sim = |a: &str, b: &str| part_similarity(&parse_name(a)[0], &parse_name(b)[0]);
+        // One consonant skeleton, two names: a name and the family name made of it.
+        for (a, b) in [
+            ("Said", "Saidi"),
+            ("Hamza", "Hamzaoui"),
+            ("Hamid", "Hamidy"),
+            ("Ibrahim", "Ibrahimi"),
+            ("سعيد", "Saidi"),
+            ("سعيدي", "Said"),
+            ("حمزة", "Hamzaoui"),
+            ("سعيد", "سعيدي"),
+        ] {
+            assert_eq!(sim(a, b), 0.0, "{a} / {b}");
+            assert_eq!(sim(b, a), 0.0, "{b} / {a}");
+        }
+        // An Arabic final ya may be an alif maqsura; a slip at the end of a Latin name is a
+        // slip; both spellings with the ending are one name.
+        for (a, b) in [
+            ("مصطفي", "Mustafa"),
+            ("يحيي", "Yahya"),
+            ("علي", "Ali"),
+            ("Ali", "Aly"),
+            ("Saidi", "Saidy"),
+            ("Ruby", "Rubh"),
+            ("Portia", "Porti"),
+            ("Safanee", "Safani"),
+        ] {
+            assert!(sim(a, b) >= 0.7, "{a} / {b}: {}", sim(a, b));
         }
     }
 

@@ -622,17 +622,20 @@ fn compare_variant(
         for (j, pb) in b.iter().enumerate() {
             let same_patronymic =
                 pa.patronymic_id != u32::MAX && pa.patronymic_id == pb.patronymic_id;
-            let s = if (pa.id == pb.id && pa.form_id == pb.form_id) || same_patronymic {
-                1.0
-            } else if pa.id != pb.id
-                && pa.one_reading
-                && pb.one_reading
-                && keys_surely_unlike(pa.key_shape, pb.key_shape)
-            {
-                0.0
-            } else {
-                part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
-            };
+            let s =
+                if (pa.id == pb.id && pa.form_id == pb.form_id && pa.part.ending == pb.part.ending)
+                    || same_patronymic
+                {
+                    1.0
+                } else if pa.id != pb.id
+                    && pa.one_reading
+                    && pb.one_reading
+                    && keys_surely_unlike(pa.key_shape, pb.key_shape)
+                {
+                    0.0
+                } else {
+                    part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
+                };
             let s = if (PART_FLOOR..0.999).contains(&s)
                 && two_names_a_letter_apart(pa, pb, vocabulary)
             {
