@@ -179,23 +179,39 @@ pub trait BlobWriter: std::io::Write + Send {
 
 /// Storage of encrypted blobs, addressed by their content's SHA-256.
 ///
+/// A pass over many blobs ([`BlobStore::pass`]).
+pub trait BlobPass: Send + Sync {
+    /// Where a blob lies, so that the pass can read blobs in an order that suits the store:
+    /// blobs with the same first number lie together, in the order of the second. `None` where
+    /// no order helps (the pass keeps its own).
+    fn position(&self, hash: &ContentHash) -> Option<(u64, u64)>;
+    /// Opens a blob: as [`BlobStore::open`], checked alike, but a store may read the blobs
+    /// stored beside it in the same request and keep them for the pass's next calls.
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError>;
+}
+
+/// A pass that reads each blob alone, in the caller's order.
+struct PlainPass<'a, S: ?Sized>(&'a S);
+
+impl<S: BlobStore + ?Sized> BlobPass for PlainPass<'_, S> {
+    fn position(&self, _hash: &ContentHash) -> Option<(u64, u64)> {
+        None
+    }
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        self.0.open(hash)
+    }
+}
+
 /// Contract: a blob is visible (to `contains` and `open`) only whole; after `sync` returns, every
 /// blob finished before it survives power loss; blobs are never modified or removed by the store.
 pub trait BlobStore: Send + Sync {
     fn writer(&self) -> Result<Box<dyn BlobWriter>, BlobError>;
     fn contains(&self, hash: &ContentHash) -> Result<bool, BlobError>;
     fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError>;
-    /// Opens a blob as one of many read in turn (a deep verification): a store may read the
-    /// blobs stored beside it in the same request and keep them for the next calls. What is
-    /// read is checked as [`BlobStore::open`] checks it.
-    fn open_in_pass(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
-        self.open(hash)
-    }
-    /// Where a blob lies, for a pass over many to read them in an order that suits the store:
-    /// blobs with the same first number lie together, in the order of the second. `None`
-    /// where no order helps (the pass keeps its own).
-    fn pass_position(&self, _hash: &ContentHash) -> Option<(u64, u64)> {
-        None
+    /// Starts a pass over many blobs read in turn (a deep verification). What the pass reads
+    /// ahead of a blob lives as long as the pass, so a later pass reads the store again.
+    fn pass(&self) -> Box<dyn BlobPass + '_> {
+        Box::new(PlainPass(self))
     }
     /// Makes every finished blob durable, including those finished with
     /// [`BlobWriter::finish_deferred`] (waiting for them, and failing if one of them failed).

@@ -75,7 +75,9 @@ use object_store::{
 
 use crate::format::{BlobKeys, ChunkReader, ChunkSource, Sealer, HEADER_LEN, SEALED_CHUNK_LEN};
 use crate::pack::{self, Entry, Location, PackIndex, PACKS, PACK_INDEX};
-use crate::{BlobError, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent, Stored};
+use crate::{
+    BlobError, BlobPass, BlobReader, BlobStore, BlobWriter, ContentHash, IfPresent, Stored,
+};
 
 /// Parts a writer sends at once: enough to keep a link busy while the CPU encrypts.
 pub const MAX_PARTS_IN_FLIGHT: usize = 4;
@@ -102,7 +104,8 @@ const ABORT_WAIT: Duration = Duration::from_secs(30);
 /// Bytes of a pack read in one request by a pass over many blobs
 /// ([`BlobStore::open_in_pass`]): a few hundred small blobs' worth.
 const PASS_WINDOW: u64 = 4 << 20;
-/// Windows of packs a pass keeps (the latest; one per reader at most): at most 32 MiB.
+/// Windows of packs a pass keeps (the latest; about one per reader): 32 MiB, and one more per
+/// reader still reading from an older one.
 const PASS_WINDOWS: usize = MAX_PARALLEL_READS;
 
 /// Where an S3 blob store lives and how to reach it. Secrets are never shown by `Debug`.
@@ -269,12 +272,35 @@ struct Inner {
     reading_index: Mutex<()>,
     /// Held while failed uploads are sent again (see `wait_background`).
     resending: Mutex<()>,
-    /// Windows of packs read by passes over many blobs, the latest last.
-    pass_windows: Mutex<VecDeque<Arc<PassWindow>>>,
     /// Requests made to read blobs (for tests: how many a pass saves).
     blob_reads: std::sync::atomic::AtomicU64,
-    /// Set once a pass has had the bucket's index read (see `pass_position`).
-    pass_index_read: std::sync::Once,
+}
+
+/// A pass over many blobs ([`BlobStore::pass`]): the windows of packs it has read, the latest
+/// last, dropped with it.
+struct S3Pass<'a> {
+    store: &'a S3BlobStore,
+    windows: Mutex<VecDeque<Arc<PassWindow>>>,
+}
+
+impl BlobPass for S3Pass<'_> {
+    fn position(&self, hash: &ContentHash) -> Option<(u64, u64)> {
+        let key = pack::name_key(&self.store.inner.keys.object_name(hash))?;
+        lock(&self.store.inner.index).position(&key)
+    }
+
+    fn open(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
+        // A packed blob's neighbours are read with it: a pass then makes one request per few
+        // megabytes of a pack, not one per blob (a single node answers each after tens of
+        // milliseconds). A blob whose header or bytes the window cannot give is read alone,
+        // the ordinary way (which also tries a copy stored as an object of its own).
+        if let Some(location) = self.store.known_packed(hash) {
+            if let Some(Ok(opened)) = self.store.open_from_window(&self.windows, hash, &location) {
+                return Ok(opened);
+            }
+        }
+        self.store.open(hash)
+    }
 }
 
 /// Bytes `start..start + PASS_WINDOW` of a pack (fewer where it ends), fetched once by the
@@ -289,7 +315,9 @@ impl PassWindow {
     /// Whether bytes `range` of `pack` lie in this window, as far as can be told before it is
     /// loaded (the pack may end earlier).
     fn may_hold(&self, pack: &str, range: &Range<u64>) -> bool {
-        self.pack == pack && self.start <= range.start && range.end <= self.start + PASS_WINDOW
+        self.pack == pack
+            && self.start <= range.start
+            && range.end <= self.start.saturating_add(PASS_WINDOW)
     }
 }
 
@@ -578,9 +606,7 @@ impl S3BlobStore {
                 index: Arc::new(Mutex::new(PackIndex::default())),
                 reading_index: Mutex::new(()),
                 resending: Mutex::new(()),
-                pass_windows: Mutex::new(VecDeque::new()),
                 blob_reads: std::sync::atomic::AtomicU64::new(0),
-                pass_index_read: std::sync::Once::new(),
             }),
         })
     }
@@ -1264,15 +1290,16 @@ impl S3BlobStore {
     /// hold it (the caller then reads it alone, and reports what fails then).
     fn open_from_window(
         &self,
+        windows: &Mutex<VecDeque<Arc<PassWindow>>>,
         hash: &ContentHash,
         location: &Location,
     ) -> Option<Result<Box<dyn BlobReader>, BlobError>> {
-        let range = location.offset..location.offset + location.len;
         if location.len < HEADER_LEN || location.len > PASS_WINDOW {
             return None;
         }
+        let range = location.offset..location.offset.checked_add(location.len)?;
         let window = {
-            let mut windows = lock(&self.inner.pass_windows);
+            let mut windows = lock(windows);
             match windows
                 .iter()
                 .rev()
@@ -1293,23 +1320,25 @@ impl S3BlobStore {
                 }
             }
         };
-        let (bytes, e_tag) = window
-            .loaded
-            .get_or_init(|| {
-                self.count_blob_read();
-                let client = Arc::clone(&self.inner.client);
-                let path = Path::from(self.key(&window.pack));
-                let options = GetOptions::new().with_range(Some(GetRange::Bounded(
-                    window.start..window.start + PASS_WINDOW,
-                )));
-                let got = self.run(async move {
-                    let got = client.get_opts(&path, options).await?;
-                    let e_tag = got.meta.e_tag.clone();
-                    Ok::<_, object_store::Error>((got.bytes().await?, e_tag))
-                });
-                got.ok().and_then(Result::ok)
-            })
-            .as_ref()?;
+        let loaded = window.loaded.get_or_init(|| {
+            self.count_blob_read();
+            let client = Arc::clone(&self.inner.client);
+            let path = Path::from(self.key(&window.pack));
+            let options = GetOptions::new().with_range(Some(GetRange::Bounded(
+                window.start..window.start.saturating_add(PASS_WINDOW),
+            )));
+            let got = self.run(async move {
+                let got = client.get_opts(&path, options).await?;
+                let e_tag = got.meta.e_tag.clone();
+                Ok::<_, object_store::Error>((got.bytes().await?, e_tag))
+            });
+            got.ok().and_then(Result::ok)
+        });
+        let Some((bytes, e_tag)) = loaded.as_ref() else {
+            // Not kept: the next blob of those bytes tries again.
+            lock(windows).retain(|w| !Arc::ptr_eq(w, &window));
+            return None;
+        };
         let from = usize::try_from(range.start - window.start).ok()?;
         let to = from.checked_add(usize::try_from(location.len).ok()?)?;
         if to > bytes.len() {
@@ -1421,30 +1450,15 @@ impl BlobStore for S3BlobStore {
         }
     }
 
-    fn open_in_pass(&self, hash: &ContentHash) -> Result<Box<dyn BlobReader>, BlobError> {
-        // A packed blob's neighbours are read with it: a pass then makes one request per few
-        // megabytes of a pack, not one per blob (a single node answers each after tens of
-        // milliseconds).
-        // Whatever fails there is met again, and reported, the ordinary way (which also tries
-        // a copy stored as an object of its own).
-        if let Some(location) = self.known_packed(hash) {
-            if let Some(Ok(opened)) = self.open_from_window(hash, &location) {
-                return Ok(opened);
-            }
-        }
-        self.open(hash)
-    }
-
-    fn pass_position(&self, hash: &ContentHash) -> Option<(u64, u64)> {
-        // The index read once for the whole pass (a failure is met again, and reported, when
-        // the blobs are opened).
-        self.inner.pass_index_read.call_once(|| {
-            if !lock(&self.inner.index).loaded {
-                let _ = self.read_index();
-            }
-        });
-        let key = pack::name_key(&self.inner.keys.object_name(hash))?;
-        lock(&self.inner.index).position(&key)
+    fn pass(&self) -> Box<dyn BlobPass + '_> {
+        // The bucket's index read for the pass, so that packs written since the last reading
+        // (by this server or another) are read in order too. A failure is met again, and
+        // reported, when the blobs are opened.
+        let _ = self.read_index();
+        Box::new(S3Pass {
+            store: self,
+            windows: Mutex::new(VecDeque::new()),
+        })
     }
 
     fn sync(&self) -> Result<(), BlobError> {

@@ -240,42 +240,60 @@ fn a_pass_over_packed_blobs_reads_a_window_of_each_pack_at_once() {
     let store = open(&config);
     let blobs = write_small(&store, 1000, 31, IfPresent::Replace);
     store.sync().unwrap();
-    // One byte changed in the middle of the first pack: one blob there is damaged.
+    let reader = open(&config);
+    // A pass over every blob, four readers at once as a deep verification reads, in the
+    // order the pass gives.
+    let pass_over = |blobs: &[Vec<u8>]| -> Vec<(usize, Result<Vec<u8>, String>)> {
+        let pass = reader.pass();
+        let pass = pass.as_ref();
+        let mut order: Vec<usize> = (0..blobs.len()).collect();
+        order.sort_by_key(|&i| pass.position(&ContentHash::of(&blobs[i])));
+        let read = |bytes: &[u8]| -> Result<Vec<u8>, String> {
+            let mut out = Vec::new();
+            pass.open(&ContentHash::of(bytes))
+                .map_err(|e| e.to_string())?
+                .read_to_end(&mut out)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        };
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..4)
+                .map(|t| {
+                    let (order, read) = (&order, &read);
+                    scope.spawn(move || {
+                        order
+                            .iter()
+                            .skip(t)
+                            .step_by(4)
+                            .map(|&i| (i, read(&blobs[i])))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        })
+    };
+    // A process that has read nothing yet: about 10 MiB of blobs in windows of 4 MiB, a few
+    // requests, not one per blob.
+    let clean = pass_over(&blobs);
+    assert!(clean.iter().all(|(i, r)| r.as_ref() == Ok(&blobs[*i])));
+    let requests = reader.blob_read_requests();
+    assert!(
+        requests < 40,
+        "{requests} requests to read 1,000 packed blobs"
+    );
+
+    // One byte changed in the middle of the first pack: one blob there is damaged, and the
+    // next pass of the same process reads the bucket again and finds it.
     let pack = keys_in(&store, "packs").remove(0);
     let mut packed = store.object_bytes(&pack).unwrap();
     let middle = packed.len() / 2;
     packed[middle] ^= 1;
     store.put_object_bytes(&pack, packed).unwrap();
-
-    // Four readers at once, as a deep verification reads, in a process that has read nothing.
-    let reader = open(&config);
-    let read_in_pass = |bytes: &[u8]| -> Result<Vec<u8>, String> {
-        let mut out = Vec::new();
-        reader
-            .open_in_pass(&ContentHash::of(bytes))
-            .map_err(|e| e.to_string())?
-            .read_to_end(&mut out)
-            .map_err(|e| e.to_string())?;
-        Ok(out)
-    };
-    let outcomes: Vec<(usize, Result<Vec<u8>, String>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..4)
-            .map(|t| {
-                let blobs = &blobs;
-                let read_in_pass = &read_in_pass;
-                scope.spawn(move || {
-                    (t..blobs.len())
-                        .step_by(4)
-                        .map(|i| (i, read_in_pass(&blobs[i])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap())
-            .collect()
-    });
+    let outcomes = pass_over(&blobs);
     let failed: Vec<usize> = outcomes
         .iter()
         .filter(|(_, r)| r.is_err())
@@ -294,10 +312,4 @@ fn a_pass_over_packed_blobs_reads_a_window_of_each_pack_at_once() {
         .map_err(|e| e.to_string())
         .and_then(|mut r| r.read_to_end(&mut out).map_err(|e| e.to_string()));
     assert!(alone.is_err());
-    // About 10 MiB of blobs in windows of 4 MiB: a few requests, not one per blob.
-    let requests = reader.blob_read_requests();
-    assert!(
-        requests < 40,
-        "{requests} requests to read 1,000 packed blobs"
-    );
 }

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use custodia_blobstore::{BlobStore, ContentHash};
+use custodia_blobstore::{BlobPass, BlobStore, ContentHash};
 use custodia_catalog::{EventRow, ItemRow};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -365,13 +365,16 @@ impl Vault {
         };
         // A deep pass reads blobs in the order the store keeps them (a pack's blobs one after
         // the other, so that one request serves many); faults are sorted by item afterwards.
+        // What the pass reads ahead is dropped with it: a later verification reads again.
+        let pass = blobs.pass();
+        let pass = pass.as_ref();
         let mut order: Vec<usize> = (0..items.len()).collect();
         if deep {
             let positions: Vec<Option<(u64, u64)>> = items
                 .iter()
                 .map(|item| {
                     let hash: ContentHash = item.sha256.parse().ok()?;
-                    blobs.pass_position(&hash)
+                    pass.position(&hash)
                 })
                 .collect();
             if positions.iter().any(Option::is_some) {
@@ -390,7 +393,7 @@ impl Vault {
                     let Some(item) = order.get(i).and_then(|&i| items.get(i)) else {
                         break;
                     };
-                    let outcome = check_blob(blobs, item, deep);
+                    let outcome = check_blob(blobs, pass, item, deep);
                     let mut t = totals.lock().unwrap_or_else(|p| p.into_inner());
                     t.0 += 1;
                     match outcome {
@@ -407,7 +410,12 @@ impl Vault {
     }
 }
 
-fn check_blob(blobs: &dyn BlobStore, item: &ItemRow, deep: bool) -> Result<u64, VerifyFault> {
+fn check_blob(
+    blobs: &dyn BlobStore,
+    pass: &dyn BlobPass,
+    item: &ItemRow,
+    deep: bool,
+) -> Result<u64, VerifyFault> {
     let sha = item.sha256.as_str();
     let hash: ContentHash = sha.parse().map_err(|_| {
         fault(
@@ -429,7 +437,7 @@ fn check_blob(blobs: &dyn BlobStore, item: &ItemRow, deep: bool) -> Result<u64, 
             Err(e) => Err(fault("missing_blob", Some(sha), None, e.to_string())),
         };
     }
-    let mut reader = match blobs.open_in_pass(&hash) {
+    let mut reader = match pass.open(&hash) {
         Ok(r) => r,
         Err(custodia_blobstore::BlobError::NotFound(_)) => {
             return Err(fault(
