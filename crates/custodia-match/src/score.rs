@@ -447,8 +447,8 @@ impl Vocabulary {
             .chain(&mut p.grandfathers)
         {
             part.id = self.intern(&part.part);
-            if let Some(key) = &part.part.patronymic {
-                part.patronymic_id = self.intern_key(key);
+            if let Some(bare) = &part.part.patronymic {
+                part.patronymic_id = self.intern_key(&bare.key);
             }
             part.form_id = match &part.part.form {
                 None => 0,
@@ -533,12 +533,21 @@ impl Vocabulary {
                 -p.min(1.0).ln()
             })
             .collect();
+        // Smoothed by half the name's own built-in frequency: where `bin` gives the father
+        // (Gulf lists), `bin Mohammed` on a short list is about as common as Mohammed, not as an
+        // unknown name; where it makes a family name (Maghrebi lists), rarer.
         self.patronymic_weights = self
             .patronymic_counts
             .iter()
-            .map(|&count| {
+            .enumerate()
+            .map(|(id, &count)| {
+                let p0 = self
+                    .keys
+                    .get(id)
+                    .and_then(|key| prior.get(key))
+                    .map_or(PRIOR_UNKNOWN, |share| share / 2.0);
                 let others = f64::from(count.saturating_sub(2));
-                let p = (others + PRIOR_PERSONS * PRIOR_UNKNOWN) / (n + PRIOR_PERSONS);
+                let p = (others + PRIOR_PERSONS * p0) / (n + PRIOR_PERSONS);
                 -p.min(1.0).ln()
             })
             .collect();
@@ -620,8 +629,7 @@ fn compare_variant(
     let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
-            let same_patronymic =
-                pa.patronymic_id != u32::MAX && pa.patronymic_id == pb.patronymic_id;
+            let same_patronymic = same_patronymic(pa, pb, vocabulary);
             let s =
                 if (pa.id == pb.id && pa.form_id == pb.form_id && pa.part.ending == pb.part.ending)
                     || same_patronymic
@@ -669,7 +677,7 @@ fn compare_variant(
         matched += 1;
         let mut information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
         // `bin Ali` and `BENALI` agree as the compound, as rare as it is, not as `Ali`.
-        if a[i].patronymic_id != u32::MAX && a[i].patronymic_id == b[j].patronymic_id {
+        if same_patronymic(&a[i], &b[j], vocabulary) {
             information = information.max(vocabulary.patronymic_weight(a[i].patronymic_id));
         }
         // A near part (typo, one letter off) counts for less than an equal one.
@@ -792,6 +800,28 @@ fn compare_variant(
         detail: text,
         level,
     }
+}
+
+/// Whether two parts are one patronymic family name written apart or fused (`bin Ali`,
+/// `BEN-ALI`, `Benali`): the names after the particles are one name, spelled alike (not
+/// Ben Mahmoud / Ben Mohamed, بن حسين / Ben Hassan), and a fused one's rest is a name the lists
+/// carry on its own (not the der of Bender).
+fn same_patronymic(a: &Part, b: &Part, vocabulary: &Vocabulary) -> bool {
+    if a.patronymic_id == u32::MAX || a.patronymic_id != b.patronymic_id {
+        return false;
+    }
+    let (Some(bare_a), Some(bare_b)) = (&a.part.patronymic, &b.part.patronymic) else {
+        return false;
+    };
+    let fused = |part: &Part, bare: &NamePart| part.part.word != bare.word;
+    let known = vocabulary
+        .counts
+        .get(a.patronymic_id as usize)
+        .is_some_and(|&n| n >= 2);
+    if (fused(a, bare_a) || fused(b, bare_b)) && !known {
+        return false;
+    }
+    part_similarity(bare_a, bare_b) >= 0.999
 }
 
 /// Evidence when one name's marked family name is the other's father's name, and the other's
