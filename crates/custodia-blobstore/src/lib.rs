@@ -177,8 +177,6 @@ pub trait BlobWriter: std::io::Write + Send {
     }
 }
 
-/// Storage of encrypted blobs, addressed by their content's SHA-256.
-///
 /// A pass over many blobs ([`BlobStore::pass`]).
 pub trait BlobPass: Send + Sync {
     /// Where a blob lies, so that the pass can read blobs in an order that suits the store:
@@ -202,6 +200,8 @@ impl<S: BlobStore + ?Sized> BlobPass for PlainPass<'_, S> {
     }
 }
 
+/// Storage of encrypted blobs, addressed by their content's SHA-256.
+///
 /// Contract: a blob is visible (to `contains` and `open`) only whole; after `sync` returns, every
 /// blob finished before it survives power loss; blobs are never modified or removed by the store.
 pub trait BlobStore: Send + Sync {

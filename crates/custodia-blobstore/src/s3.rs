@@ -101,8 +101,8 @@ const MIN_PART_LEN: usize = 5 << 20;
 /// How long a dropped writer waits for its upload to be aborted before leaving it to
 /// `clean_temporary`.
 const ABORT_WAIT: Duration = Duration::from_secs(30);
-/// Bytes of a pack read in one request by a pass over many blobs
-/// ([`BlobStore::open_in_pass`]): a few hundred small blobs' worth.
+/// Bytes of a pack read in one request by a pass over many blobs ([`BlobStore::pass`]): a few
+/// hundred small blobs' worth.
 const PASS_WINDOW: u64 = 4 << 20;
 /// Windows of packs a pass keeps (the latest; about one per reader): 32 MiB, and one more per
 /// reader still reading from an older one.
@@ -1286,8 +1286,8 @@ impl S3BlobStore {
     }
 
     /// Opens a packed blob from a window of its pack that a pass over many blobs reads whole
-    /// (see [`BlobStore::open_in_pass`]); `None` when the window could not be read or does not
-    /// hold it (the caller then reads it alone, and reports what fails then).
+    /// (`windows`: the pass's, see [`BlobStore::pass`]); `None` when the window could not be
+    /// read or does not hold it (the caller then reads it alone, and reports what fails then).
     fn open_from_window(
         &self,
         windows: &Mutex<VecDeque<Arc<PassWindow>>>,

@@ -1579,14 +1579,7 @@ mod tests {
             born("l-city", "Khalil Hassan", "Mosul"),
         ];
         let run = match_lists(&left, Some(&right), 0.0);
-        let place = |l: &str, r: &str| {
-            let pair = run
-                .candidates
-                .iter()
-                .find(|c| c.left == l && c.right == r)
-                .unwrap_or_else(|| panic!("{l}–{r} not scored: {run:?}"));
-            evidence_of(&pair.comparison, "birth_place").weight
-        };
+        let place = |l: &str, r: &str| weight_in(&run, l, r, "birth_place");
         let (village, city) = (place("l-village", "village"), place("l-city", "city"));
         assert!(village >= city + 1.0, "village {village}, city {city}");
         assert!((1.0..=2.5).contains(&city) && (1.0..=2.5).contains(&village));
@@ -1607,14 +1600,7 @@ mod tests {
             person("l-plain", "Samir Ali", Some(1992)),
         ];
         let run = match_lists(&left, Some(&right), 0.0);
-        let name = |l: &str, r: &str| {
-            let pair = run
-                .candidates
-                .iter()
-                .find(|c| c.left == l && c.right == r)
-                .unwrap_or_else(|| panic!("{l}–{r} not scored"));
-            evidence_of(&pair.comparison, "name").clone()
-        };
+        let name = |l: &str, r: &str| evidence_in(&run, l, r, "name").clone();
         let family_weight = |e: &Evidence, part: &str| -> f64 {
             let at = e
                 .detail
@@ -1798,12 +1784,17 @@ mod tests {
 
     /// The weight of `feature` in the scored pair `left`–`right` of a run.
     fn weight_in(run: &MatchRun, left: &str, right: &str, feature: &str) -> f64 {
+        evidence_in(run, left, right, feature).weight
+    }
+
+    /// The evidence of `feature` in the scored pair `left`–`right` of a run.
+    fn evidence_in<'r>(run: &'r MatchRun, left: &str, right: &str, feature: &str) -> &'r Evidence {
         let c = run
             .candidates
             .iter()
             .find(|c| c.left == left && c.right == right)
-            .expect("the pair is scored");
-        evidence_of(&c.comparison, feature).weight
+            .unwrap_or_else(|| panic!("{left}–{right} is not scored"));
+        evidence_of(&c.comparison, feature)
     }
 
     #[test]

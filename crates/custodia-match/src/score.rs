@@ -626,10 +626,13 @@ fn compare_variant(
     let mut pairs = [(0.0f64, 0u8, 0u8); MAX_PARTS * MAX_PARTS];
     // Which parts pair (similarity symmetric: part `i` of `a` with part `j` of `b`).
     let mut close = [[false; MAX_PARTS]; MAX_PARTS];
+    // Which parts are one patronymic family name (see `same_patronymic`).
+    let mut compound = [[false; MAX_PARTS]; MAX_PARTS];
     let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
             let same_patronymic = same_patronymic(pa, pb, vocabulary);
+            compound[i][j] = same_patronymic;
             let s =
                 if (pa.id == pb.id && pa.form_id == pb.form_id && pa.part.ending == pb.part.ending)
                     || same_patronymic
@@ -677,7 +680,7 @@ fn compare_variant(
         matched += 1;
         let mut information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
         // `bin Ali` and `BENALI` agree as the compound, as rare as it is, not as `Ali`.
-        if same_patronymic(&a[i], &b[j], vocabulary) {
+        if compound[i][j] {
             information = information.max(vocabulary.patronymic_weight(a[i].patronymic_id));
         }
         // A near part (typo, one letter off) counts for less than an equal one.

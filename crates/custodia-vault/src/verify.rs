@@ -366,10 +366,10 @@ impl Vault {
         // A deep pass reads blobs in the order the store keeps them (a pack's blobs one after
         // the other, so that one request serves many); faults are sorted by item afterwards.
         // What the pass reads ahead is dropped with it: a later verification reads again.
-        let pass = blobs.pass();
-        let pass = pass.as_ref();
+        let pass = deep.then(|| blobs.pass());
+        let pass = pass.as_deref();
         let mut order: Vec<usize> = (0..items.len()).collect();
-        if deep {
+        if let Some(pass) = pass {
             let positions: Vec<Option<(u64, u64)>> = items
                 .iter()
                 .map(|item| {
@@ -393,7 +393,7 @@ impl Vault {
                     let Some(item) = order.get(i).and_then(|&i| items.get(i)) else {
                         break;
                     };
-                    let outcome = check_blob(blobs, pass, item, deep);
+                    let outcome = check_blob(blobs, pass, item);
                     let mut t = totals.lock().unwrap_or_else(|p| p.into_inner());
                     t.0 += 1;
                     match outcome {
@@ -410,11 +410,12 @@ impl Vault {
     }
 }
 
+/// Checks one item's blob: that it exists, or with a deep `pass` that it decrypts to bytes
+/// of the item's SHA-256 and size.
 fn check_blob(
     blobs: &dyn BlobStore,
-    pass: &dyn BlobPass,
+    pass: Option<&dyn BlobPass>,
     item: &ItemRow,
-    deep: bool,
 ) -> Result<u64, VerifyFault> {
     let sha = item.sha256.as_str();
     let hash: ContentHash = sha.parse().map_err(|_| {
@@ -425,7 +426,7 @@ fn check_blob(
             "the item's SHA-256 is malformed",
         )
     })?;
-    if !deep {
+    let Some(pass) = pass else {
         return match blobs.contains(&hash) {
             Ok(true) => Ok(0),
             Ok(false) => Err(fault(
@@ -436,7 +437,7 @@ fn check_blob(
             )),
             Err(e) => Err(fault("missing_blob", Some(sha), None, e.to_string())),
         };
-    }
+    };
     let mut reader = match pass.open(&hash) {
         Ok(r) => r,
         Err(custodia_blobstore::BlobError::NotFound(_)) => {
