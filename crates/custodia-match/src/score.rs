@@ -591,6 +591,55 @@ const PART_FLOOR: f64 = 0.7;
 /// share whole names, so that one conflicting full date of birth outweighs any name.
 const NAME_CAP: f64 = 15.0;
 
+/// Whether two spellings write the same consonant letters, leaving out vowels and the
+/// letters that spell them or a glide (y, w, h), doubled letters, and the usual ways of
+/// writing one Arabic sound (q or k; ch, sh or sch; dj, dsch or j): Jawad / Jaouad,
+/// Shawi / Chaoui, Musa / Moesa write one name, Jake / Jack (c) two. A word that is not
+/// plain Latin letters, or is long, counts as the same (the keys already said so).
+fn same_consonant_letters(a: &str, b: &str) -> bool {
+    const MAX: usize = 24;
+    fn letters(word: &str, out: &mut [u8; MAX]) -> Option<usize> {
+        let w = word.as_bytes();
+        if w.len() > MAX || !w.iter().all(u8::is_ascii_lowercase) {
+            return None;
+        }
+        let mut n = 0;
+        let mut i = 0;
+        while i < w.len() {
+            let rest = &w[i..];
+            let (letter, len) = if rest.starts_with(b"dsch") {
+                (b'j', 4)
+            } else if rest.starts_with(b"sch") {
+                (b's', 3)
+            } else if rest.starts_with(b"dj") {
+                (b'j', 2)
+            } else if rest.starts_with(b"ch") || rest.starts_with(b"sh") {
+                (b's', 2)
+            } else {
+                match rest[0] {
+                    b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h' => (0, 1),
+                    b'q' => (b'k', 1),
+                    c => (c, 1),
+                }
+            };
+            if letter != 0 && (n == 0 || out[n - 1] != letter) {
+                out[n] = letter;
+                n += 1;
+            }
+            i += len;
+        }
+        Some(n)
+    }
+    if a == b {
+        return true;
+    }
+    let (mut x, mut y) = ([0u8; MAX], [0u8; MAX]);
+    match (letters(a, &mut x), letters(b, &mut y)) {
+        (Some(n), Some(m)) => x[..n] == y[..m],
+        _ => true,
+    }
+}
+
 /// `format!` when an explanation is wanted; an empty string (no allocation) otherwise, since
 /// most compared pairs are discarded.
 macro_rules! text {
@@ -633,20 +682,24 @@ fn compare_variant(
         for (j, pb) in b.iter().enumerate() {
             let same_patronymic = same_patronymic(pa, pb, vocabulary);
             compound[i][j] = same_patronymic;
-            let s =
-                if (pa.id == pb.id && pa.form_id == pb.form_id && pa.part.ending == pb.part.ending)
-                    || same_patronymic
-                {
-                    1.0
-                } else if pa.id != pb.id
-                    && pa.one_reading
-                    && pb.one_reading
-                    && keys_surely_unlike(pa.key_shape, pb.key_shape)
-                {
-                    0.0
-                } else {
-                    part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
-                };
+            // One key and one form is one name, except two Latin spellings of a short key
+            // written with other consonant letters (Jake / Jack: j-k and a both), which
+            // `part_similarity_given` tells apart by their letters.
+            let same_name = pa.id == pb.id
+                && pa.form_id == pb.form_id
+                && pa.part.ending == pb.part.ending
+                && (pa.part.key.len() > 3 || same_consonant_letters(&pa.part.word, &pb.part.word));
+            let s = if same_name || same_patronymic {
+                1.0
+            } else if pa.id != pb.id
+                && pa.one_reading
+                && pb.one_reading
+                && keys_surely_unlike(pa.key_shape, pb.key_shape)
+            {
+                0.0
+            } else {
+                part_similarity_given(&pa.part, &pb.part, pa.id == pb.id)
+            };
             let s = if (PART_FLOOR..0.999).contains(&s)
                 && two_names_a_letter_apart(pa, pb, vocabulary)
             {
