@@ -1667,7 +1667,10 @@ mod tests {
         let name = evidence_of(&same, "name");
         assert!(name.detail.contains("omar ~ umar (+"), "{}", name.detail);
         // Transliterations of one Arabic name write the same consonant letters: equal, not near.
-        for (a, b) in [("Jawad Shawi", "Jaouad Chaoui"), ("Musa Wali", "Moesa Ouali")] {
+        for (a, b) in [
+            ("Jawad Shawi", "Jaouad Chaoui"),
+            ("Musa Wali", "Moesa Ouali"),
+        ] {
             let c = compare_persons(&person("a", a, Some(1970)), &person("b", b, Some(1970)));
             let name = evidence_of(&c, "name");
             assert!(!name.detail.contains("near"), "{a} / {b}: {}", name.detail);

@@ -908,10 +908,11 @@ fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
         "ent", "ant", "ont", "ot", "et", "it", "aud", "ard", "ert", "oux", "eux", "aux", "ois",
         "ais",
     ];
-    if word.len() < 5
-        || !word.bytes().all(|c| c.is_ascii_lowercase())
-        || !SILENT_ENDINGS.iter().any(|e| word.ends_with(e))
-    {
+    // Words of five letters or more; of four, only with a three-letter ending (Roux, Vaux;
+    // not Abet or Alit).
+    let ending = SILENT_ENDINGS.iter().find(|e| word.ends_with(*e));
+    let long_enough = |e: &&str| word.len() >= 5 || (word.len() == 4 && e.len() == 3);
+    if !word.bytes().all(|c| c.is_ascii_lowercase()) || !ending.is_some_and(long_enough) {
         return Vec::new();
     }
     transliterate(&word[..word.len() - 1])
@@ -1615,6 +1616,9 @@ mod tests {
         // French silent final consonants: near.
         assert!(meet("بيتي", "Petit") >= 0.85);
         assert!(meet("فلورن", "Florent") >= 0.85);
+        // Short names too, where the silent ending is three letters (Roux, Vaux).
+        assert!(meet("رو", "Roux") >= 0.85);
+        assert!(meet("فو", "Vaux") >= 0.85);
         // Two Latin spellings are not merged by it.
         assert!(meet("Petit", "Peti") < 1.0);
         // An Arabic name's final consonant is said: Rashad is not رشا, Walid not والي.
