@@ -851,12 +851,21 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
                 readings.push(format!("{stem}d"));
             }
         }
+        // Russian zh (ж) is the Arabic j as Russian lists write it (Mezhidov, Zhamal).
+        if word.contains("zh") && !word.contains("dzh") {
+            readings.push(word.replace("zh", "j"));
+        }
         // German and Polish lists write the Russian -ov, -ev, -ova as -ow, -ew, -owa
-        // (Magomedow, Gakaew).
+        // (Magomedow, Gakaew), also after a German ch (Chatuew for Khatuev).
+        let spellings: Vec<String> = std::iter::once(word.to_string())
+            .chain(readings.iter().cloned())
+            .collect();
         for (from, to) in [("ow", "ov"), ("ew", "ev"), ("owa", "ova"), ("ewa", "eva")] {
-            if let Some(stem) = word.strip_suffix(from) {
-                if stem.len() >= 3 {
-                    readings.push(format!("{stem}{to}"));
+            for spelling in &spellings {
+                if let Some(stem) = spelling.strip_suffix(from) {
+                    if stem.len() >= 3 {
+                        readings.push(format!("{stem}{to}"));
+                    }
                 }
             }
         }
@@ -1395,7 +1404,7 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
     if let (true, Some(fa), Some(fb)) = (same_key, &a.form, &b.form) {
         if a.word != b.word && a.key.len() <= 3 {
             let spelling = jaro_winkler(&a.word, &b.word);
-            if !first_vowels_agree(fa, fb) && spelling < 0.85 {
+            if !first_vowels_agree(fa, fb) && !first_vowel_elided(fa, fb) && spelling < 0.85 {
                 return 0.0;
             }
             if a.key.len() <= 2
@@ -1434,6 +1443,24 @@ fn first_vowels_agree(fa: &str, fb: &str) -> bool {
     a1 == b1
         || (a1 == Some(b'a') && a2.is_some() && a2 == b1)
         || (b1 == Some(b'a') && b2.is_some() && b2 == a1)
+}
+
+/// Whether one Latin form leaves out the vowel the other hears between their first two
+/// consonants, as Maghrebi spellings do (Zrouali / Zarwali, Mbarek / Mubarak, Ftouh /
+/// Futuh): it has no first vowel to disagree with.
+fn first_vowel_elided(fa: &str, fb: &str) -> bool {
+    let vowel = |c: u8| b"aiu".contains(&c);
+    let elided = |x: &[u8], y: &[u8]| {
+        x.len() >= 3
+            && y.len() >= 3
+            && x[0] == y[0]
+            && !vowel(x[0])
+            && !vowel(x[1])
+            && vowel(y[1])
+            && y[2] == x[1]
+    };
+    let (a, b) = (fa.as_bytes(), fb.as_bytes());
+    elided(a, b) || elided(b, a)
 }
 
 /// Whether two Latin spellings of one consonant skeleton hear different vowels in two or more
@@ -1963,6 +1990,27 @@ mod tests {
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn russian_and_maghrebi_spellings_meet() {
+        let sim = |a: &str, b: &str| part_similarity(&parse_name(a)[0], &parse_name(b)[0]);
+        for (a, b) in [
+            // Russian zh for the Arabic j.
+            ("Mezhidov", "Mejidov"),
+            ("Mezhidov", "ميجيدوف"),
+            ("Zhamal", "جمال"),
+            // A German ch and a German -ew in one name.
+            ("Chatuew", "Khatuev"),
+            // A first vowel left out.
+            ("Zrouali", "Zarwali"),
+            ("Mbarek", "Mubarak"),
+        ] {
+            assert_eq!(sim(a, b), 1.0, "{a} / {b}");
+            assert_eq!(sim(b, a), 1.0, "{b} / {a}");
+        }
+        // Two spellings that both hear a first vowel, and hear others, stay apart.
+        assert!(sim("Reid", "Rudd") < 0.7);
     }
 
     #[test]
