@@ -1649,6 +1649,24 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_of_one_word_is_an_own_name_with_the_rest_of_the_full_name() {
+        // A convert listed under his civil name with his Muslim name as an alias, against a
+        // camp's row under the Muslim name and the family name.
+        let listed = Person {
+            aliases: vec!["Abdullah".into()],
+            ..person("b", "Thomas SCHOLZ", Some(1990))
+        };
+        let c = compare_persons(&person("a", "Abdullah Scholz", Some(1990)), &listed);
+        let name = evidence_of(&c, "name");
+        assert!(
+            name.detail.contains("abdullah ~ abdullah") && name.detail.contains("scholz ~ scholz"),
+            "{}",
+            name.detail
+        );
+        assert!(!name.detail.contains("own names differ"), "{}", name.detail);
+    }
+
+    #[test]
     fn english_names_of_one_short_skeleton_stay_apart_in_a_comparison() {
         // Jake and Jack share the consonants j-k and the vowel a, so the interned forms are
         // equal; the spelling check of short Latin keys must still hold them apart (near at

@@ -118,6 +118,28 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
             variants.push(plain);
         }
     }
+    // An alias of one word beside a full name is another own name (a convert's Muslim name,
+    // a short name): the person is also known by it with the rest of the full name (Thomas
+    // SCHOLZ, alias Abdullah: Abdullah Scholz).
+    if let Some(main) = variants.first().filter(|main| main.len() >= 2).cloned() {
+        let own = own_name_index(&main);
+        let mut with_own_names = Vec::new();
+        for alias in variants.iter().skip(1).filter(|alias| alias.len() == 1) {
+            let mut full = main.clone();
+            full[own] = alias[0].clone();
+            full[own].part.family = false;
+            let words =
+                |name: &[Part]| name.iter().map(|p| p.part.word.clone()).collect::<Vec<_>>();
+            let known = variants
+                .iter()
+                .chain(&with_own_names)
+                .any(|v| words(v) == words(&full));
+            if !known {
+                with_own_names.push(full);
+            }
+        }
+        variants.extend(with_own_names);
+    }
     let (residence, residence_values) = parsed
         .residence
         .into_iter()
