@@ -1275,6 +1275,14 @@ mod tests {
             &dated("a", "Ibrahim Delablanc", date),
             &dated("b", "David Delablanc", date),
         );
+        // Read as a convert's two names (an Arabic own name against a European one under one
+        // European family name), or given back by the same day: either way one man.
+        assert!(same_day.score > 0.5, "{same_day:?}");
+        // Two European own names on one day: given back by the day alone.
+        let same_day = compare_persons(
+            &dated("a", "Jean Delablanc", date),
+            &dated("b", "David Delablanc", date),
+        );
         let given_back = evidence_of(&same_day, "own_name_and_date");
         assert!(given_back.weight > 0.0);
         let brother = compare_persons(
@@ -1664,6 +1672,39 @@ mod tests {
             name.detail
         );
         assert!(!name.detail.contains("own names differ"), "{}", name.detail);
+    }
+
+    #[test]
+    fn a_convert_under_his_muslim_name_keeps_the_european_family_name() {
+        let c = compare_persons(
+            &person("a", "Bilal Müller", Some(1990)),
+            &person("b", "MÜLLER, Kevin", Some(1990)),
+        );
+        let name = evidence_of(&c, "name");
+        assert!(
+            name.detail.contains("a convert's two names"),
+            "{}",
+            name.detail
+        );
+        assert!(
+            !name.detail.contains("own names differ (-"),
+            "{}",
+            name.detail
+        );
+        // Two European own names in one European family are brothers, as before; so are two
+        // Arabic own names.
+        for (a, b) in [
+            ("Thomas Müller", "MÜLLER, Kevin"),
+            ("Bilal Müller", "Omar MÜLLER"),
+        ] {
+            let c = compare_persons(&person("a", a, Some(1990)), &person("b", b, Some(1990)));
+            let name = evidence_of(&c, "name");
+            assert!(
+                name.detail.contains("own names differ (-"),
+                "{a} / {b}: {}",
+                name.detail
+            );
+        }
     }
 
     #[test]

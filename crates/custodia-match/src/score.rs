@@ -335,6 +335,11 @@ pub(crate) struct Vocabulary {
     /// Ali), and its information as such, `-ln p` ([`NamePart::patronymic`]).
     patronymic_counts: Vec<u32>,
     patronymic_weights: Vec<f64>,
+    /// Keys some row writes in Arabic script.
+    in_arabic_script: Vec<bool>,
+    /// Keys of Arabic (Muslim) names: written in Arabic script by some row, or among the
+    /// built-in common names (filled by [`Vocabulary::finish`]).
+    arabic_names: Vec<bool>,
     /// Residence values interned (one map per kind of value, in the order of [`Residence`]),
     /// with how many persons carry each.
     values: [HashMap<String, u32>; 4],
@@ -469,6 +474,13 @@ impl Vocabulary {
             .chain(&mut p.grandfathers)
         {
             part.id = self.intern(&part.part);
+            if part.part.form.is_none() {
+                let id = part.id as usize;
+                if self.in_arabic_script.len() <= id {
+                    self.in_arabic_script.resize(id + 1, false);
+                }
+                self.in_arabic_script[id] = true;
+            }
             if let Some(bare) = &part.part.patronymic {
                 part.patronymic_id = self.intern_key(&bare.key);
             }
@@ -541,6 +553,14 @@ impl Vocabulary {
                 prior.insert(part.key, *share);
             }
         }
+        self.arabic_names = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(id, key)| {
+                self.in_arabic_script.get(id).copied().unwrap_or(false) || prior.contains_key(key)
+            })
+            .collect();
         let n = f64::from(self.persons);
         self.weights = self
             .keys
@@ -581,6 +601,20 @@ impl Vocabulary {
             .get(id as usize)
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// Whether key `id` is an Arabic (Muslim) name: written in Arabic script by some row of the
+    /// lists, or among the built-in common names.
+    fn is_arabic_name(&self, id: u32) -> bool {
+        self.arabic_names.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether key `id` is written in Arabic script by some row of the lists.
+    fn in_arabic_script(&self, id: u32) -> bool {
+        self.in_arabic_script
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     pub fn weight(&self, id: u32) -> f64 {
@@ -801,6 +835,12 @@ fn compare_variant(
             0.0,
             "own names one letter apart, one of them seen nowhere else (a slip)",
         )
+    } else if converts_own_name(a, b, (own_a, own_b), &pair_of_a, vocabulary) {
+        (
+            0.0,
+            "own names differ: an Arabic name against a European one, under one European \
+             family name (a convert's two names)",
+        )
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
     } else {
@@ -944,6 +984,44 @@ fn chain_against_family(a: &[Part], b: &[Part]) -> bool {
 }
 
 /// Whether a name marks which of its parts is the family name (and so which is not).
+/// Whether two names whose own names differ are one convert's: one own name is an Arabic
+/// (Muslim) name, the other a name no row writes in Arabic script and not a common Arabic one,
+/// and another part of the two names agrees that is a European family name (written in Latin
+/// letters by both, in Arabic script by no row, not a common Arabic name): Bilal Müller and
+/// Kevin MÜLLER. Brothers of a European family (Kevin / Thomas Müller) and of an Arab family
+/// (Omar / Kevin Benali, where a row writes بن علي) are not read so.
+fn converts_own_name(
+    a: &[Part],
+    b: &[Part],
+    (own_a, own_b): (usize, usize),
+    pair_of_a: &[Option<u8>],
+    vocabulary: &Vocabulary,
+) -> bool {
+    if a.len() < 2 || b.len() < 2 {
+        return false;
+    }
+    let european = |p: &Part| p.part.form.is_some() && !vocabulary.is_arabic_name(p.id);
+    let (oa, ob) = (&a[own_a], &b[own_b]);
+    let one_each = (vocabulary.is_arabic_name(oa.id) && european(ob))
+        || (vocabulary.is_arabic_name(ob.id) && european(oa));
+    one_each
+        && pair_of_a
+            .iter()
+            .enumerate()
+            .take(a.len())
+            .any(|(i, paired)| {
+                paired.is_some_and(|j| {
+                    let j = usize::from(j);
+                    i != own_a
+                        && j != own_b
+                        && a[i].id == b[j].id
+                        && european(&a[i])
+                        && european(&b[j])
+                        && !vocabulary.in_arabic_script(a[i].id)
+                })
+            })
+}
+
 fn marks_family(name: &[Part]) -> bool {
     name.iter().any(|p| p.part.family) && name.iter().any(|p| !p.part.family)
 }
