@@ -783,6 +783,17 @@ pub(crate) fn transliterate(word: &str) -> Option<(String, Option<String>)> {
     spell(word).map(|(key, form, _)| (key, form))
 }
 
+/// Russian and Caucasian forms of Arabic names that no letter-by-letter reading reaches: the
+/// Arabic h heard as g and the vowels moved (Magomed, Chechnya's and Dagestan's Muhammad). A
+/// clerk writing Arabic script writes the Arabic name (محمد), also inside a family name made of
+/// it (Magomedov); in Latin letters they stay the names they are (Magomed and Mukhammad are two
+/// men's names in Russian documents).
+const RUSSIAN_FORMS: &[(&str, &str)] = &[
+    ("magomed", "muhammad"),
+    ("magamed", "muhammad"),
+    ("magomet", "muhammad"),
+];
+
 /// Key, Latin form and vowel classes per consonant slot.
 fn spell(word: &str) -> Option<(String, Option<String>, Vec<u8>)> {
     let latin = word.chars().all(|c| c.is_ascii_lowercase());
@@ -910,6 +921,14 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
 /// Keys of other ways a clerk writing Arabic script hears a Latin `word` (see
 /// [`NamePart::heard_keys`]).
 fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
+    let russian = RUSSIAN_FORMS.iter().find_map(|(form, arabic)| {
+        word.strip_prefix(form)
+            .and_then(|rest| transliterate(&format!("{arabic}{rest}")))
+            .map(|(heard, _)| heard)
+    });
+    if let Some(heard) = russian.filter(|heard| heard != key) {
+        return vec![heard];
+    }
     // French: the final consonants of French spellings are not said (Petit, Florent, Roux,
     // Renaud, Richard), as an Arabic-script clerk writes them (بيتي, فلورن, رو). Only these
     // endings: an Arabic name's final d or t is said (Rashad is not رشا, Walid not والي).
@@ -2009,6 +2028,10 @@ mod tests {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
         }
+        // Magomed is محمد to a clerk writing Arabic script; in Latin letters it is not Mukhammad.
+        assert!(sim("Magomed", "محمد") >= 0.85);
+        assert!(sim("Magomedov", "محمدوف") >= 0.85);
+        assert!(sim("Magomed", "Mukhammad") < 0.7);
         // Two spellings that both hear a first vowel, and hear others, stay apart.
         assert!(sim("Reid", "Rudd") < 0.7);
     }
