@@ -337,9 +337,8 @@ pub(crate) struct Vocabulary {
     patronymic_weights: Vec<f64>,
     /// Keys some row writes in Arabic script.
     in_arabic_script: Vec<bool>,
-    /// Keys of Arabic (Muslim) names: written in Arabic script by some row, or among the
-    /// built-in common names (filled by [`Vocabulary::finish`]).
-    arabic_names: Vec<bool>,
+    /// Keys among the built-in common Arabic names (filled by [`Vocabulary::finish`]).
+    common_arabic: Vec<bool>,
     /// Residence values interned (one map per kind of value, in the order of [`Residence`]),
     /// with how many persons carry each.
     values: [HashMap<String, u32>; 4],
@@ -553,13 +552,10 @@ impl Vocabulary {
                 prior.insert(part.key, *share);
             }
         }
-        self.arabic_names = self
+        self.common_arabic = self
             .keys
             .iter()
-            .enumerate()
-            .map(|(id, key)| {
-                self.in_arabic_script.get(id).copied().unwrap_or(false) || prior.contains_key(key)
-            })
+            .map(|key| prior.contains_key(key))
             .collect();
         let n = f64::from(self.persons);
         self.weights = self
@@ -603,10 +599,12 @@ impl Vocabulary {
             .unwrap_or(0.0)
     }
 
-    /// Whether key `id` is an Arabic (Muslim) name: written in Arabic script by some row of the
-    /// lists, or among the built-in common names.
-    fn is_arabic_name(&self, id: u32) -> bool {
-        self.arabic_names.get(id as usize).copied().unwrap_or(false)
+    /// Whether key `id` is among the built-in common Arabic names.
+    fn is_common_arabic(&self, id: u32) -> bool {
+        self.common_arabic
+            .get(id as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Whether key `id` is written in Arabic script by some row of the lists.
@@ -983,13 +981,14 @@ fn chain_against_family(a: &[Part], b: &[Part]) -> bool {
     short.len() == 2 && long.len() >= 3 && !marks_family(long)
 }
 
-/// Whether a name marks which of its parts is the family name (and so which is not).
-/// Whether two names whose own names differ are one convert's: one own name is an Arabic
-/// (Muslim) name, the other a name no row writes in Arabic script and not a common Arabic one,
-/// and another part of the two names agrees that is a European family name (written in Latin
-/// letters by both, in Arabic script by no row, not a common Arabic name): Bilal Müller and
-/// Kevin MÜLLER. Brothers of a European family (Kevin / Thomas Müller) and of an Arab family
-/// (Omar / Kevin Benali, where a row writes بن علي) are not read so.
+/// Whether two names whose own names differ are one convert's: one own name is a common
+/// Arabic (Muslim) name (among the built-in common names, or an Abd- name), the other a
+/// Latin-letter name that is not, and another part of the two names agrees that is a European
+/// family name (written in Latin letters by both, in Arabic script by no row of the lists, not
+/// a common Arabic name): Bilal Müller and Kevin MÜLLER. Brothers of a European family (Kevin /
+/// Thomas Müller) and of an Arab family whose name some row writes in Arabic script are not
+/// read so. (Camp lists write converts' European names in Arabic script too, so a name's script
+/// does not tell an Arabic own name.)
 fn converts_own_name(
     a: &[Part],
     b: &[Part],
@@ -1000,28 +999,29 @@ fn converts_own_name(
     if a.len() < 2 || b.len() < 2 {
         return false;
     }
-    let european = |p: &Part| p.part.form.is_some() && !vocabulary.is_arabic_name(p.id);
+    let arabic = |p: &Part| vocabulary.is_common_arabic(p.id) || p.part.word.starts_with("abd");
+    let latin_not_arabic = |p: &Part| p.part.form.is_some() && !arabic(p);
     let (oa, ob) = (&a[own_a], &b[own_b]);
-    let one_each = (vocabulary.is_arabic_name(oa.id) && european(ob))
-        || (vocabulary.is_arabic_name(ob.id) && european(oa));
+    let one_each = (arabic(oa) && latin_not_arabic(ob)) || (arabic(ob) && latin_not_arabic(oa));
     one_each
         && pair_of_a
             .iter()
-            .enumerate()
             .take(a.len())
+            .enumerate()
             .any(|(i, paired)| {
                 paired.is_some_and(|j| {
                     let j = usize::from(j);
                     i != own_a
                         && j != own_b
                         && a[i].id == b[j].id
-                        && european(&a[i])
-                        && european(&b[j])
+                        && latin_not_arabic(&a[i])
+                        && latin_not_arabic(&b[j])
                         && !vocabulary.in_arabic_script(a[i].id)
                 })
             })
 }
 
+/// Whether a name marks which of its parts is the family name (and so which is not).
 fn marks_family(name: &[Part]) -> bool {
     name.iter().any(|p| p.part.family) && name.iter().any(|p| !p.part.family)
 }
