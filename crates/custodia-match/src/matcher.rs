@@ -1672,6 +1672,14 @@ mod tests {
             name.detail
         );
         assert!(!name.detail.contains("own names differ"), "{}", name.detail);
+        // His brother, under his own civil name, is not read as the convert.
+        let c = compare_persons(&person("a", "Kevin Scholz", Some(1990)), &listed);
+        let name = evidence_of(&c, "name");
+        assert!(
+            name.detail.contains("own names differ (-"),
+            "{}",
+            name.detail
+        );
     }
 
     #[test]
@@ -1693,9 +1701,13 @@ mod tests {
         );
         // Two European own names in one European family are brothers, as before; so are two
         // Arabic own names.
+        // European names whose consonants are an Arabic name's (Joseph / Youssef) are not
+        // Muslim names.
         for (a, b) in [
             ("Thomas Müller", "MÜLLER, Kevin"),
             ("Bilal Müller", "Omar MÜLLER"),
+            ("Joseph Müller", "MÜLLER, Kevin"),
+            ("Ella Smith", "SMITH, Jane"),
         ] {
             let c = compare_persons(&person("a", a, Some(1990)), &person("b", b, Some(1990)));
             let name = evidence_of(&c, "name");

@@ -118,6 +118,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
             variants.push(plain);
         }
     }
+    let written_variants = variants.len();
     // An alias of one word beside a full name is another own name (a convert's Muslim name,
     // a short name): the person is also known by it with the rest of the full name (Thomas
     // SCHOLZ, alias Abdullah: Abdullah Scholz).
@@ -140,6 +141,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         }
         variants.extend(with_own_names);
     }
+    let written_variants = written_variants.min(variants.len());
     let (residence, residence_values) = parsed
         .residence
         .into_iter()
@@ -147,6 +149,7 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         .unzip();
     Prepared {
         variants,
+        written_variants,
         kunyas,
         nisbas,
         fathers: parsed.fathers.into_iter().map(Part::new).collect(),
@@ -194,8 +197,11 @@ pub(crate) fn fathers_in_names(list: &[Prepared]) -> Option<f64> {
 /// A person made ready for comparison.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
-    /// Plain parts of each name and alias that has any.
+    /// Plain parts of each name and alias that has any, then the full names made with an
+    /// alias of one word as the own name.
     pub variants: Vec<Vec<Part>>,
+    /// How many of `variants` were written so (the rest are made with one-word aliases).
+    pub written_variants: usize,
     pub kunyas: Vec<Part>,
     pub nisbas: Vec<&'static str>,
     pub fathers: Vec<Part>,
@@ -647,7 +653,7 @@ const NAME_CAP: f64 = 15.0;
 
 /// Whether two spellings write the same consonant letters, leaving out vowels and the
 /// letters that spell them or a glide (y, w, h), doubled letters, and the usual ways of
-/// writing one Arabic sound (q or k; ch, sh or sch; dj, dsch or j): Jawad / Jaouad,
+/// writing one Arabic sound (q or k; ch, sh or sch; dj, dsch, g or j): Jawad / Jaouad, Nagy / Nadji,
 /// Shawi / Chaoui, Musa / Moesa write one name, Jake / Jack (c) two. A word that is not
 /// plain Latin letters, or is long, counts as the same (the keys already said so).
 fn same_consonant_letters(a: &str, b: &str) -> bool {
@@ -673,6 +679,7 @@ fn same_consonant_letters(a: &str, b: &str) -> bool {
                 match rest[0] {
                     b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w' | b'h' => (0, 1),
                     b'q' => (b'k', 1),
+                    b'g' => (b'j', 1),
                     c => (c, 1),
                 }
             };
@@ -718,6 +725,7 @@ fn compare_variant(
     a: &[Part],
     b: &[Part],
     (person_a, person_b): (&Prepared, &Prepared),
+    written: bool,
     vocabulary: &Vocabulary,
     explain: bool,
 ) -> NameMatch {
@@ -736,13 +744,13 @@ fn compare_variant(
         for (j, pb) in b.iter().enumerate() {
             let same_patronymic = same_patronymic(pa, pb, vocabulary);
             compound[i][j] = same_patronymic;
-            // One key and one form is one name, except two Latin spellings of a short key
-            // written with other consonant letters (Jake / Jack: j-k and a both), which
-            // `part_similarity_given` tells apart by their letters.
+            // One key and one form is one name, except two Latin spellings of a key of two
+            // letters written with other consonant letters (Jake / Jack: j-k and a both),
+            // which `part_similarity_given` holds to near by their spellings.
             let same_name = pa.id == pb.id
                 && pa.form_id == pb.form_id
                 && pa.part.ending == pb.part.ending
-                && (pa.part.key.len() > 3 || same_consonant_letters(&pa.part.word, &pb.part.word));
+                && (pa.part.key.len() > 2 || same_consonant_letters(&pa.part.word, &pb.part.word));
             let s = if same_name || same_patronymic {
                 1.0
             } else if pa.id != pb.id
@@ -833,7 +841,7 @@ fn compare_variant(
             0.0,
             "own names one letter apart, one of them seen nowhere else (a slip)",
         )
-    } else if converts_own_name(a, b, (own_a, own_b), &pair_of_a, vocabulary) {
+    } else if written && converts_own_name(a, b, (own_a, own_b), &pair_of_a, vocabulary) {
         (
             0.0,
             "own names differ: an Arabic name against a European one, under one European \
@@ -981,9 +989,30 @@ fn chain_against_family(a: &[Part], b: &[Part]) -> bool {
     short.len() == 2 && long.len() >= 3 && !marks_family(long)
 }
 
-/// Whether two names whose own names differ are one convert's: one own name is a common
-/// Arabic (Muslim) name (among the built-in common names, or an Abd- name), the other a
-/// Latin-letter name that is not, and another part of the two names agrees that is a European
+/// Latin spellings of the Muslim names converts most often take, as European and camp lists
+/// write them (an `Abd` name of any spelling counts too).
+#[rustfmt::skip]
+const MUSLIM_GIVEN_NAMES: &[&str] = &[
+    "abdallah", "abdellah", "abdulla", "abdullah", "ahmad", "ahmed", "ali", "amin", "amine",
+    "anas", "ayoub", "ayub", "ayyub", "bilal", "brahim", "dawud", "driss", "ebrahim", "hamza",
+    "hamzah", "harun", "hassan", "hussein", "ibrahim", "idrees", "idris", "ilyas", "ismael",
+    "ismail", "issa", "isa", "jibril", "khalid", "khaled", "mohamed", "mohammed", "muhammad",
+    "mohammad", "moussa", "musa", "mustafa", "mustapha", "omar", "oumar", "umar", "othman",
+    "uthman", "salah", "salahuddin", "suleiman", "sulayman", "souleymane", "talha", "yahia",
+    "yahya", "yehya", "yassin", "yassine", "yasin", "younes", "yunus", "yousef", "yousif",
+    "youssef", "yusuf", "zakaria", "zakariya", "aisha", "aicha", "fatima", "fatimah", "maryam",
+    "meriem", "khadija", "khadijah", "safiya", "sumaya", "sumayya", "hafsa", "hafsah", "asma",
+    "aminah", "amina", "zaynab", "zainab", "hajar",
+];
+
+/// Whether a Latin word is one of [`MUSLIM_GIVEN_NAMES`] or an `Abd` name.
+fn is_muslim_given_name(word: &str) -> bool {
+    word.starts_with("abd") || MUSLIM_GIVEN_NAMES.contains(&word)
+}
+
+/// Whether two names whose own names differ are one convert's: one own name is a Muslim name
+/// (in Latin letters one of [`MUSLIM_GIVEN_NAMES`] spelled so, in Arabic script one of the
+/// built-in common names), the other a Latin-letter name that is not, and another part of the two names agrees that is a European
 /// family name (written in Latin letters by both, in Arabic script by no row of the lists, not
 /// a common Arabic name): Bilal Müller and Kevin MÜLLER. Brothers of a European family (Kevin /
 /// Thomas Müller) and of an Arab family whose name some row writes in Arabic script are not
@@ -999,10 +1028,18 @@ fn converts_own_name(
     if a.len() < 2 || b.len() < 2 {
         return false;
     }
-    let arabic = |p: &Part| vocabulary.is_common_arabic(p.id) || p.part.word.starts_with("abd");
-    let latin_not_arabic = |p: &Part| p.part.form.is_some() && !arabic(p);
+    // Latin spellings are compared whole: keys are consonant outlines that European names
+    // share (Joseph and Youssef, Ella and Ali, Ben and the particle).
+    let arabic = |p: &Part| match &p.part.form {
+        Some(_) => is_muslim_given_name(&p.part.word),
+        None => vocabulary.is_common_arabic(p.id),
+    };
+    // A European name: Latin letters, and neither a Muslim name nor one whose consonants are a
+    // common Arabic name's (Karim beside Yassine is an Arab family's, not a convert's).
+    let european =
+        |p: &Part| p.part.form.is_some() && !arabic(p) && !vocabulary.is_common_arabic(p.id);
     let (oa, ob) = (&a[own_a], &b[own_b]);
-    let one_each = (arabic(oa) && latin_not_arabic(ob)) || (arabic(ob) && latin_not_arabic(oa));
+    let one_each = (arabic(oa) && european(ob)) || (arabic(ob) && european(oa));
     one_each
         && pair_of_a
             .iter()
@@ -1014,8 +1051,8 @@ fn converts_own_name(
                     i != own_a
                         && j != own_b
                         && a[i].id == b[j].id
-                        && latin_not_arabic(&a[i])
-                        && latin_not_arabic(&b[j])
+                        && european(&a[i])
+                        && european(&b[j])
                         && !vocabulary.in_arabic_script(a[i].id)
                 })
             })
@@ -1182,9 +1219,12 @@ pub(crate) fn compare_into(
 
     // Names: the best agreeing pair of name variants (main names and aliases).
     let mut best: Option<NameMatch> = None;
-    for va in &a.variants {
-        for vb in &b.variants {
-            let m = compare_variant(va, vb, (a, b), vocabulary, explain);
+    for (i, va) in a.variants.iter().enumerate() {
+        for (j, vb) in b.variants.iter().enumerate() {
+            // A full name made with an alias is not read as a convert's two names: the
+            // written name says which own name stands beside the family name.
+            let written = i < a.written_variants && j < b.written_variants;
+            let m = compare_variant(va, vb, (a, b), written, vocabulary, explain);
             if best.as_ref().is_none_or(|b| m.weight > b.weight) {
                 best = Some(m);
             }
