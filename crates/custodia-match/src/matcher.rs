@@ -1720,6 +1720,21 @@ mod tests {
     }
 
     #[test]
+    fn a_father_second_in_a_chain_of_names_weighs_as_a_father_given_apart() {
+        // A camp's chain (own, father's, grandfather's name) against a list that gives the
+        // father in its own column: the second part is the father's place.
+        let mut listed = person("b", "Amina BAKKALI", Some(1985));
+        listed.father_names = vec!["Reda".into()];
+        let chain = compare_persons(&person("a", "أمينة رضا محمود", Some(1985)), &listed);
+        let father = evidence_of(&chain, "father_name");
+        assert!(father.weight > 2.0, "{father:?}");
+        // Third, it may be a grandfather's or a family name: less.
+        let third = compare_persons(&person("a", "أمينة محمود رضا", Some(1985)), &listed);
+        let father = evidence_of(&third, "father_name");
+        assert!(father.weight <= 2.0, "{father:?}");
+    }
+
+    #[test]
     fn english_names_of_one_short_skeleton_stay_apart_in_a_comparison() {
         // Jake and Jack share the consonants j-k and the vowel a, so the interned forms are
         // equal; the spelling check of short Latin keys must still hold them apart (near at

@@ -1454,18 +1454,29 @@ fn father_in_name(
         return other_generation(father, other, explain);
     }
     Some(if carries_father(name, father) {
+        // Second in a chain of names with no family name marked, it stands where the father
+        // stands: as good as a father given apart. Elsewhere it may be a family name.
+        let in_fathers_place =
+            !marks_family(name) && part_similarity(&name[1].part, &father.part) >= 0.85;
+        let weight = if in_fathers_place {
+            vocabulary.weight(father.id).min(4.0)
+        } else {
+            (0.5 * vocabulary.weight(father.id)).min(2.0)
+        };
         Evidence {
             feature: "father_name",
-            weight: (0.5 * vocabulary.weight(father.id)).min(2.0),
+            weight,
             detail: text!(
                 explain,
-                "{} is a part of the other's full name",
-                father.part.word
+                "{} is {} of the other's full name",
+                father.part.word,
+                if in_fathers_place {
+                    "the father's part (second)"
+                } else {
+                    "a part"
+                }
             ),
-            factors: Factors::one(
-                Level::FatherInName,
-                (0.5 * vocabulary.weight(father.id)).min(2.0),
-            ),
+            factors: Factors::one(Level::FatherInName, weight),
             prior_weight: 0.0,
         }
     } else if let Some(crossed) = other_generation(father, other, explain) {
