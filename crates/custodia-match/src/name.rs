@@ -149,7 +149,8 @@ fn final_ya_may_be_a(word: &str) -> bool {
     if bare.ends_with('ى') {
         return true;
     }
-    let Some(stem) = bare.strip_suffix('ي') else {
+    // Persian and Kurdish spellings end these names with their own ya (موسی, مصطفی).
+    let Some(stem) = bare.strip_suffix(['ي', 'ی', 'ێ']) else {
         return false;
     };
     ALIF_MAQSURA_NAMES
@@ -177,7 +178,8 @@ pub struct NamePart {
     pub form: Option<String>,
     /// Other readings of the spelling, when they differ from `key`: Latin `ch` read the Dutch
     /// and German way (as kh/h), `dh` and ذ ظ read as z (as Persian, Turkish and Egyptian
-    /// usage has it), Russian `zh` as j, a Dutch `j` inside a word as the glide y (met only
+    /// usage has it), a final -t as -d (Mehmet), Russian `zh` as j, a Dutch `j` inside a word
+    /// as the glide y (met only
     /// by an Arabic spelling with a ya), German `-ow`/`-ew` as `-ov`/`-ev` after any of these.
     pub alt_keys: Vec<String>,
     /// Keys of a Latin word as a clerk writing Arabic script hears it, compared only with
@@ -1689,7 +1691,7 @@ mod tests {
         // French silent final consonants: near.
         assert!(meet("بيتي", "Petit") >= 0.85);
         assert!(meet("فلورن", "Florent") >= 0.85);
-        // Short names too, where the silent ending is three letters (Roux, Vaux).
+        // Four-letter names too, with a French -oux, -eux or -aux (Roux, Vaux).
         assert!(meet("رو", "Roux") >= 0.85);
         assert!(meet("فو", "Vaux") >= 0.85);
         // Two Latin spellings are not merged by it.
@@ -2058,8 +2060,10 @@ mod tests {
         }
         // A first vowel left out only where the vowel after agrees: Slim (سليم) is not Salem.
         assert!(sim("Slim", "Salem") < 0.7);
-        // A Persian or Kurdish ya is a ya.
+        // A Persian or Kurdish ya is a ya, also for an alif maqsura.
         assert!(sim("Jahja", "یحیی") >= 0.85);
+        assert!(sim("Musa", "موسی") >= 0.85);
+        assert!(sim("Mustafa", "مصطفی") >= 0.85);
         // A four-letter Arabic name keeps its ending: Daud is not دعاء.
         assert!(sim("Daud", "دعاء") < 0.7);
         // An initial alif left out before two consonants run together, not before a vowel.

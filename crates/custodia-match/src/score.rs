@@ -141,7 +141,6 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
         }
         variants.extend(with_own_names);
     }
-    let written_variants = written_variants.min(variants.len());
     let (residence, residence_values) = parsed
         .residence
         .into_iter()
@@ -720,7 +719,9 @@ struct NameMatch {
 }
 
 /// Compares one name (or alias) of each person; `persons` are the two it belongs to, whose
-/// father's and grandfather's names given apart tell, in a chain of names, which part is whose.
+/// father's and grandfather's names given apart tell, in a chain of names, which part is whose;
+/// `written` says both names were written so (not made with a one-word alias), which the
+/// reading of a convert's two names needs.
 fn compare_variant(
     a: &[Part],
     b: &[Part],
@@ -1005,6 +1006,33 @@ const MUSLIM_GIVEN_NAMES: &[&str] = &[
     "aminah", "amina", "zaynab", "zainab", "hajar",
 ];
 
+/// Common given names of the European countries whose citizens' lists are matched (French,
+/// Belgian, Dutch, German, British and their neighbours), as the lists write them folded: the
+/// civil names converts are listed under.
+#[rustfmt::skip]
+const EUROPEAN_GIVEN_NAMES: &[&str] = &[
+    "alexander", "alexandre", "alexis", "andreas", "andrew", "anthony", "antoine", "arnaud",
+    "arthur", "bart", "bastien", "ben", "benjamin", "benoit", "bram", "bruno", "cedric",
+    "charles", "charlie", "chris", "christian", "christoph", "christopher", "clement", "craig",
+    "damien", "daniel", "daan", "david", "dennis", "dirk", "dominik", "dylan", "edward",
+    "emmanuel", "eric", "fabian", "fabien", "felix", "finn", "florent", "florian", "francois",
+    "frank", "frederic", "gary", "george", "gregory", "guillaume", "hans", "harry", "hugo",
+    "jack", "jacob", "james", "jan", "jason", "jean", "jens", "jeremy", "jerome", "joe", "johan",
+    "johannes", "john", "jonas", "jonathan", "joris", "joseph", "julien", "justin", "kevin",
+    "kieran", "lars", "laurent", "leon", "liam", "lucas", "luc", "luca", "lukas", "marc",
+    "marcel", "marco", "mark", "marius", "martin", "mathieu", "matthew", "matthias", "max",
+    "maxime", "michael", "michel", "mickael", "nicolas", "niels", "niklas", "olivier", "oliver",
+    "pascal", "patrick", "paul", "peter", "philipp", "philippe", "pierre", "pieter", "quentin",
+    "richard", "rob", "robert", "robin", "romain", "ruben", "ryan", "sam", "samuel", "sander",
+    "sebastien", "sebastian", "simon", "stefan", "stephane", "steven", "sven", "thijs",
+    "thomas", "tim", "timo", "tobias", "tom", "valentin", "vincent", "wim", "wout", "yannick",
+    "yves", "alice", "amelie", "anna", "anne", "audrey", "camille", "caroline", "charlotte",
+    "chloe", "claire", "elise", "ella", "emily", "emma", "eva", "hannah", "jana", "jane",
+    "jessica", "julia", "julie", "katharina", "laura", "lea", "lena", "lisa", "lotte", "lucie",
+    "manon", "marie", "melanie", "nathalie", "nina", "pauline", "sanne", "sara", "sarah",
+    "sophie", "stephanie", "vanessa", "zoe",
+];
+
 /// Whether a Latin word is one of [`MUSLIM_GIVEN_NAMES`] or an `Abd` name.
 fn is_muslim_given_name(word: &str) -> bool {
     word.starts_with("abd") || MUSLIM_GIVEN_NAMES.contains(&word)
@@ -1034,12 +1062,17 @@ fn converts_own_name(
         Some(_) => is_muslim_given_name(&p.part.word),
         None => vocabulary.is_common_arabic(p.id),
     };
-    // A European name: Latin letters, and neither a Muslim name nor one whose consonants are a
-    // common Arabic name's (Karim beside Yassine is an Arab family's, not a convert's).
+    // A European family name: Latin letters, neither a Muslim name nor one whose consonants
+    // are a common Arabic name's (and, below, written in Arabic script by no row). A European
+    // own name is one of the common European given names: Muslim names of Turkey, the Caucasus
+    // or the Balkans (Ahmet, Aslan) and Arab ones not in the Muslim list (Karim beside
+    // Yassine) are not converts' civil names.
     let european =
         |p: &Part| p.part.form.is_some() && !arabic(p) && !vocabulary.is_common_arabic(p.id);
+    let european_given =
+        |p: &Part| european(p) && EUROPEAN_GIVEN_NAMES.contains(&p.part.word.as_str());
     let (oa, ob) = (&a[own_a], &b[own_b]);
-    let one_each = (arabic(oa) && european(ob)) || (arabic(ob) && european(oa));
+    let one_each = (arabic(oa) && european_given(ob)) || (arabic(ob) && european_given(oa));
     one_each
         && pair_of_a
             .iter()
@@ -1397,8 +1430,8 @@ fn father_evidence(
         }
         // Arabic lists often write the father's name as the second part of the full name
         // (Mohammed Ahmed Hassan: Mohammed son of Ahmed).
-        (Some(f), None) => father_in_name(f, b, vocabulary, explain),
-        (None, Some(f)) => father_in_name(f, a, vocabulary, explain),
+        (Some(f), None) => father_in_name(f, a, b, vocabulary, explain),
+        (None, Some(f)) => father_in_name(f, b, a, vocabulary, explain),
         (None, None) => None,
     }
 }
@@ -1442,8 +1475,10 @@ fn carries_father(name: &[Part], father: &Part) -> bool {
         .any(|p| part_similarity(&p.part, &father.part) >= 0.85)
 }
 
+/// `father` is given apart by `holder`; `other` gives no father apart.
 fn father_in_name(
     father: &Part,
+    holder: &Prepared,
     other: &Prepared,
     vocabulary: &Vocabulary,
     explain: bool,
@@ -1455,13 +1490,21 @@ fn father_in_name(
     }
     Some(if carries_father(name, father) {
         // Second in a chain of names with no family name marked, it stands where the father
-        // stands: as good as a father given apart. Elsewhere it may be a family name.
-        let in_fathers_place =
-            !marks_family(name) && part_similarity(&name[1].part, &father.part) >= 0.85;
+        // stands: as good as a father given apart, as far as the other's list writes fathers
+        // inside its names. Elsewhere it may be a family name. When the holder's own name
+        // carries the father too, the names' comparison has counted him already.
+        let in_fathers_place = !marks_family(name)
+            && part_similarity(&name[1].part, &father.part) >= 0.85
+            && !holder
+                .variants
+                .first()
+                .is_some_and(|own| own.len() >= 2 && carries_father(own, father));
+        let half = (0.5 * vocabulary.weight(father.id)).min(2.0);
         let weight = if in_fathers_place {
-            vocabulary.weight(father.id).min(4.0)
+            let full = vocabulary.weight(father.id).min(4.0);
+            half + (full - half) * other.fathers_in_names.unwrap_or(1.0)
         } else {
-            (0.5 * vocabulary.weight(father.id)).min(2.0)
+            half
         };
         Evidence {
             feature: "father_name",
@@ -1476,7 +1519,14 @@ fn father_in_name(
                     "a part"
                 }
             ),
-            factors: Factors::one(Level::FatherInName, weight),
+            factors: Factors::one(
+                if in_fathers_place {
+                    Level::FatherAgrees
+                } else {
+                    Level::FatherInName
+                },
+                weight,
+            ),
             prior_weight: 0.0,
         }
     } else if let Some(crossed) = other_generation(father, other, explain) {
