@@ -58,7 +58,7 @@ impl Ending {
     fn of(word: &str) -> Ending {
         let word = without_final_marks(word);
         match word.chars().last() {
-            Some('ي' | 'ى' | 'ی' | 'ێ' | 'ې' | 'ۍ' | 'ے') => Ending::ArabicYa,
+            Some(c) if c == 'ى' || YA_LETTERS.contains(&c) => Ending::ArabicYa,
             Some('i' | 'y' | 'ï' | 'î' | 'í') => Ending::I,
             Some('e') if word.ends_with("ie") || word.ends_with("ee") => Ending::I,
             _ => Ending::Other,
@@ -109,6 +109,9 @@ impl Ending {
     }
 }
 
+/// The ya of Arabic, Persian, Kurdish, Pashto and Urdu spelling (not the alif maqsura ى).
+const YA_LETTERS: [char; 6] = ['ي', 'ی', 'ێ', 'ې', 'ۍ', 'ے'];
+
 /// A word without the marks that may follow its last letter: Arabic vowel signs, shadda, the
 /// superscript alef, the stretching stroke (عليّ, موسىٰ).
 fn without_final_marks(word: &str) -> &str {
@@ -149,8 +152,8 @@ fn final_ya_may_be_a(word: &str) -> bool {
     if bare.ends_with('ى') {
         return true;
     }
-    // Persian and Kurdish spellings end these names with their own ya (موسی, مصطفی).
-    let Some(stem) = bare.strip_suffix(['ي', 'ی', 'ێ']) else {
+    // Persian, Kurdish and other spellings end these names with their own ya (موسی, مصطفی).
+    let Some(stem) = bare.strip_suffix(YA_LETTERS) else {
         return false;
     };
     ALIF_MAQSURA_NAMES
@@ -179,8 +182,8 @@ pub struct NamePart {
     /// Other readings of the spelling, when they differ from `key`: Latin `ch` read the Dutch
     /// and German way (as kh/h), `dh` and ذ ظ read as z (as Persian, Turkish and Egyptian
     /// usage has it), a final -t as -d (Mehmet), Russian `zh` as j, a Dutch `j` inside a word
-    /// as the glide y (met only
-    /// by an Arabic spelling with a ya), German `-ow`/`-ew` as `-ov`/`-ev` after any of these.
+    /// as the glide y (met only by an Arabic spelling with a ya), German `-ow`/`-ew` as
+    /// `-ov`/`-ev` after any of these.
     pub alt_keys: Vec<String>,
     /// Keys of a Latin word as a clerk writing Arabic script hears it, compared only with
     /// parts written in Arabic script: the silent final consonants of French spellings (Petit,
@@ -1404,7 +1407,7 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
         let glide_without_ya = |latin: &NamePart, reading: &str, other: &NamePart| {
             latin.form.is_some()
                 && other.form.is_none()
-                && !other.word.contains(['ي', 'ی', 'ێ'])
+                && !other.word.contains(YA_LETTERS)
                 && reading.matches('j').count() < latin.key.matches('j').count()
         };
         for x in std::iter::once(&a.key).chain(&a.alt_keys) {

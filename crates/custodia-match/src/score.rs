@@ -129,12 +129,11 @@ pub(crate) fn draft(person: &Person, parsed: Parsed) -> Prepared {
             let mut full = main.clone();
             full[own] = alias[0].clone();
             full[own].part.family = false;
-            let words =
-                |name: &[Part]| name.iter().map(|p| p.part.word.clone()).collect::<Vec<_>>();
-            let known = variants
-                .iter()
-                .chain(&with_own_names)
-                .any(|v| words(v) == words(&full));
+            let same_words = |v: &Vec<Part>| {
+                v.len() == full.len()
+                    && v.iter().zip(&full).all(|(x, y)| x.part.word == y.part.word)
+            };
+            let known = variants.iter().chain(&with_own_names).any(same_words);
             if !known {
                 with_own_names.push(full);
             }
@@ -652,8 +651,8 @@ const NAME_CAP: f64 = 15.0;
 
 /// Whether two spellings write the same consonant letters, leaving out vowels and the
 /// letters that spell them or a glide (y, w, h), doubled letters, and the usual ways of
-/// writing one Arabic sound (q or k; ch, sh or sch; dj, dsch, g or j): Jawad / Jaouad, Nagy / Nadji,
-/// Shawi / Chaoui, Musa / Moesa write one name, Jake / Jack (c) two. A word that is not
+/// writing one Arabic sound (q or k; ch, sh or sch; dj, dsch, g or j): Jawad / Jaouad, Nagy /
+/// Nadji, Shawi / Chaoui, Musa / Moesa write one name, Jake / Jack (c) two. A word that is not
 /// plain Latin letters, or is long, counts as the same (the keys already said so).
 fn same_consonant_letters(a: &str, b: &str) -> bool {
     const MAX: usize = 24;
@@ -845,7 +844,7 @@ fn compare_variant(
     } else if written && converts_own_name(a, b, (own_a, own_b), &pair_of_a, vocabulary) {
         (
             0.0,
-            "own names differ: an Arabic name against a European one, under one European \
+            "own names differ: a Muslim name against a European one, under one European \
              family name (a convert's two names)",
         )
     } else if a.len() >= 2 && b.len() >= 2 {
@@ -1040,9 +1039,10 @@ fn is_muslim_given_name(word: &str) -> bool {
 
 /// Whether two names whose own names differ are one convert's: one own name is a Muslim name
 /// (in Latin letters one of [`MUSLIM_GIVEN_NAMES`] spelled so, in Arabic script one of the
-/// built-in common names), the other a Latin-letter name that is not, and another part of the two names agrees that is a European
-/// family name (written in Latin letters by both, in Arabic script by no row of the lists, not
-/// a common Arabic name): Bilal Müller and Kevin MÜLLER. Brothers of a European family (Kevin /
+/// built-in common names), the other one of [`EUROPEAN_GIVEN_NAMES`], and another part of the
+/// two names agrees that is a European family name (written in Latin letters by both, in
+/// Arabic script by no row of the lists, not a common Arabic name): Bilal Müller and Kevin
+/// MÜLLER. Brothers of a European family (Kevin /
 /// Thomas Müller) and of an Arab family whose name some row writes in Arabic script are not
 /// read so. (Camp lists write converts' European names in Arabic script too, so a name's script
 /// does not tell an Arabic own name.)
@@ -1468,11 +1468,18 @@ fn other_generation(father: &Part, other: &Prepared, explain: bool) -> Option<Ev
     })
 }
 
-/// Whether a full name carries `father` after its own name, as a chain of names does.
+/// Where a full name carries `father` after its own name, as a chain of names does: the
+/// position of the first part after the own name that is his name.
+fn father_position(name: &[Part], father: &Part) -> Option<usize> {
+    name.iter()
+        .skip(1)
+        .position(|p| part_similarity(&p.part, &father.part) >= 0.85)
+        .map(|i| i + 1)
+}
+
+/// Whether a full name carries `father` after its own name.
 fn carries_father(name: &[Part], father: &Part) -> bool {
-    name[1..]
-        .iter()
-        .any(|p| part_similarity(&p.part, &father.part) >= 0.85)
+    father_position(name, father).is_some()
 }
 
 /// `father` is given apart by `holder`; `other` gives no father apart.
@@ -1488,13 +1495,14 @@ fn father_in_name(
         // Too short to carry a father; only a grandfather given apart says anything.
         return other_generation(father, other, explain);
     }
-    Some(if carries_father(name, father) {
+    let position = father_position(name, father);
+    Some(if position.is_some() {
         // Second in a chain of names with no family name marked, it stands where the father
         // stands: as good as a father given apart, as far as the other's list writes fathers
         // inside its names. Elsewhere it may be a family name. When the holder's own name
         // carries the father too, the names' comparison has counted him already.
-        let in_fathers_place = !marks_family(name)
-            && part_similarity(&name[1].part, &father.part) >= 0.85
+        let in_fathers_place = position == Some(1)
+            && !marks_family(name)
             && !holder
                 .variants
                 .first()
