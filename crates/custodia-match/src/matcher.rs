@@ -7,8 +7,8 @@
 //!   used only while it is as rare as a rare part);
 //! - `part_pair`: two name parts of one name together (so that two men called Mohammed Ahmed
 //!   meet without every Mohammed meeting every other);
-//! - `part_pair_typo`: one part and another one letter off (deletion neighbours), so that a
-//!   typo in a common part still meets;
+//! - `part_pair_typo`: one part and another one letter off (deletion neighbours of any of its
+//!   readings), so that a typo in a common part still meets;
 //! - `kunya`: a kunya with its nisba, or with the birth year;
 //! - `identifier`: a document number, or one a character off (deletion neighbours);
 //! - `birth_date`: the full date (day and month in either order), or the birth year with the
@@ -444,9 +444,13 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                     }
                 }
                 // One part exact, the other one letter off, in either order.
+                // Every reading of the mistyped part (a Dutch `ch`, a fused particle) is tried,
+                // since a typo can turn one reading's key into a neighbour of another's.
                 for (x, y) in [(&a.part, &b.part), (&b.part, &a.part)] {
-                    for skip in deletions(&y.key, 4) {
-                        out.push((PART_PAIR_TYPO, hash_deleted(5, &[&x.key], &y.key, skip)));
+                    for form in forms(y) {
+                        for skip in deletions(form, 4) {
+                            out.push((PART_PAIR_TYPO, hash_deleted(5, &[&x.key], form, skip)));
+                        }
                     }
                 }
             }
@@ -1221,6 +1225,34 @@ mod tests {
             &dated("b", "Bilal HACHIMI", date),
         );
         assert!(name(&brother) < 0.0, "{brother:?}");
+    }
+
+    #[test]
+    fn a_typo_that_makes_another_readings_neighbour_still_meets_in_blocking() {
+        // Lcehêne reads as `lshn`, Lechêne as `lcn` or, with a Dutch ch, `lhn`: one letter off
+        // only the second reading. Both own and family name are common, so only the typo key
+        // of a part with another part can put them together.
+        let mut left = vec![person("typo", "Mélanie Lcehêne", None)];
+        let mut right = vec![person("true", "Mélanie Lechêne", None)];
+        for i in 0..300 {
+            left.push(person(
+                &format!("l{i}"),
+                &format!("Mélanie Dupont{i}"),
+                None,
+            ));
+            right.push(person(
+                &format!("r{i}"),
+                &format!("Mélanie Martin{i}"),
+                None,
+            ));
+            right.push(person(&format!("s{i}"), "Luc Lechêne", None));
+        }
+        let run = match_lists(&left, Some(&right), 0.0);
+        let found = run
+            .candidates
+            .iter()
+            .any(|c| c.left == "typo" && c.right == "true");
+        assert!(found, "{:?}", run.blocking);
     }
 
     #[test]
