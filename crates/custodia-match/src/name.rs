@@ -1453,7 +1453,11 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
     if let (true, Some(fa), Some(fb)) = (same_key, &a.form, &b.form) {
         if a.word != b.word && a.key.len() <= 3 {
             let spelling = jaro_winkler(&a.word, &b.word);
-            if !first_vowels_agree(fa, fb) && !first_vowel_elided(fa, fb) && spelling < 0.85 {
+            if !first_vowels_agree(fa, fb)
+                && !first_e_heard_alike(&a.vowels, &b.vowels)
+                && !first_vowel_elided(fa, fb)
+                && spelling < 0.85
+            {
                 return 0.0;
             }
             if a.key.len() <= 2
@@ -1492,6 +1496,18 @@ fn first_vowels_agree(fa: &str, fb: &str) -> bool {
     a1 == b1
         || (a1 == Some(b'a') && a2.is_some() && a2 == b1)
         || (b1 == Some(b'a') && b2.is_some() && b2 == a1)
+}
+
+/// Whether a Latin e after the first consonant is heard as the other's a or i: the form writes
+/// e as a, but French and Dutch spellings of Arabic names write e for a short i as often
+/// (Meziane / Miziyan, Selim / Salim, Hicham / Hesham). Only an e is read so; two other
+/// vowels stay two (Reid / Rudd).
+fn first_e_heard_alike(a: &[u8], b: &[u8]) -> bool {
+    const E: u8 = 1 | 2;
+    match (a.get(1), b.get(1)) {
+        (Some(&x), Some(&y)) => (x == E || y == E) && x != 0 && y != 0 && x & y != 0,
+        _ => false,
+    }
 }
 
 /// Whether one Latin form leaves out the vowel the other hears between their first two
@@ -2057,6 +2073,9 @@ mod tests {
             ("Zrouali", "Zarwali"),
             // A Dutch j glide and a German -ew in one name.
             ("Zakajew", "Zakaev"),
+            // A French e for a short i, a final e silent.
+            ("Meziane", "Miziyan"),
+            ("Selim", "Silim"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
