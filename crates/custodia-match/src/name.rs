@@ -838,6 +838,20 @@ fn spell(word: &str) -> Option<(String, Option<String>, Vec<u8>)> {
     Some((key, latin.then_some(form), vowels))
 }
 
+/// Moroccan forms of Arabic names and the names they are: Fadma for Fatima (the ط voiced, the
+/// i not said), and the article fused as a bare l before the name's first consonant with a
+/// vowel written after it (Lahcen for al-Hasan, Lhoussine for al-Husayn, Lahbib for al-Habib).
+const MAGHREBI_FORMS: &[(&str, &str)] = &[
+    ("fadma", "fatma"),
+    ("lahcen", "hasan"),
+    ("lahsen", "hasan"),
+    ("lhoussine", "husayn"),
+    ("lhoussaine", "husayn"),
+    ("lhoucine", "husayn"),
+    ("lahoucine", "husayn"),
+    ("lahbib", "habib"),
+];
+
 /// Keys of other readings of `word` (see [`NamePart::alt_keys`]).
 fn alternative_keys(word: &str, key: &str) -> Vec<String> {
     let mut readings: Vec<String> = Vec::new();
@@ -913,6 +927,11 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
         // German and Polish lists write the Russian -ov, -ev, -ova as -ow, -ew, -owa
         // (Magomedow, Gakaew), also after the other readings (Chatuew for Khatuev, Zakajew
         // for Zakayev).
+        // Moroccan names in their Tamazight and Darija forms, as Moroccan civil registers and
+        // the consulates' documents spell them, that no letter-by-letter reading reaches.
+        if let Some((_, reading)) = MAGHREBI_FORMS.iter().find(|(form, _)| *form == word) {
+            readings.push((*reading).to_string());
+        }
         let spellings: Vec<String> = std::iter::once(word.to_string())
             .chain(readings.iter().cloned())
             .collect();
@@ -2103,6 +2122,11 @@ mod tests {
             // A French e for a short i, a final e silent.
             ("Meziane", "Miziyan"),
             ("Selim", "Silim"),
+            // Moroccan forms of Fatima, al-Hasan and al-Husayn.
+            ("Fadma", "Fatima"),
+            ("Fadma", "فاطمة"),
+            ("Lahcen", "Hassan"),
+            ("Lhoussine", "حسين"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
