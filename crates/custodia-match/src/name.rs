@@ -1448,6 +1448,9 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
         s
     };
     let mut best = if same_key { 1.0 } else { sim(&a.key, &b.key) };
+    // Whether the keys agree only through another reading (Chalid read as Khalid): the forms
+    // are of the first readings, so their letters differ where the readings do.
+    let mut through_other_reading = false;
     // A Latin word as a clerk writing Arabic script heard it: near, not equal.
     if best < 0.9 && a.form.is_some() != b.form.is_some() {
         let (arabic, latin) = if a.form.is_none() { (a, b) } else { (b, a) };
@@ -1476,7 +1479,11 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
                 if glide_without_ya(b, y, a) {
                     continue;
                 }
-                best = best.max(sim(x, y));
+                let reading = sim(x, y);
+                if reading > best {
+                    best = reading;
+                    through_other_reading = reading == 1.0;
+                }
             }
         }
     }
@@ -1533,7 +1540,13 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
     }
     match (&a.form, &b.form) {
         (Some(fa), Some(fb)) if fa != fb => {
-            let vowel_sim = jaro_winkler(fa, fb);
+            // Through another reading only the vowels heard are compared: the forms' letters
+            // differ where the readings do (calid / halad for Chalid / Khaled).
+            let vowel_sim = if through_other_reading {
+                1.0
+            } else {
+                jaro_winkler(fa, fb)
+            };
             if vowel_sim < 0.75 || vowels_clash(&a.vowels, &b.vowels) {
                 best * 0.5
             } else {
@@ -2132,6 +2145,9 @@ mod tests {
             ("Zhamal", "جمال"),
             // A German ch and a German -ew in one name.
             ("Chatuew", "Khatuev"),
+            // A German ch, and another vowel (compared as heard, not by the first reading's
+            // letters).
+            ("Chalid", "Khaled"),
             // A first vowel left out.
             ("Zrouali", "Zarwali"),
             // A Dutch j glide and a German -ew in one name.
