@@ -7,8 +7,8 @@
 //!   used only while it is as rare as a rare part);
 //! - `part_pair`: two name parts of one name together (so that two men called Mohammed Ahmed
 //!   meet without every Mohammed meeting every other);
-//! - `part_pair_typo`: one part and another one letter off (deletion neighbours of any of its
-//!   readings), so that a typo in a common part still meets;
+//! - `part_pair_typo`: one part and another one letter off (deletion neighbours of its key and
+//!   of its other readings' keys), so that a typo in a common part still meets;
 //! - `kunya`: a kunya with its nisba, or with the birth year;
 //! - `identifier`: a document number, or one a character off (deletion neighbours);
 //! - `birth_date`: the full date (day and month in either order), or the birth year with the
@@ -444,10 +444,10 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                     }
                 }
                 // One part exact, the other one letter off, in either order.
-                // Every reading of the mistyped part (a Dutch `ch`, a fused particle) is tried,
+                // Every other reading of the mistyped part (a Dutch `ch`, a German `-ow`) is tried,
                 // since a typo can turn one reading's key into a neighbour of another's.
                 for (x, y) in [(&a.part, &b.part), (&b.part, &a.part)] {
-                    for form in forms(y) {
+                    for form in std::iter::once(&y.key).chain(&y.alt_keys) {
                         for skip in deletions(form, 4) {
                             out.push((PART_PAIR_TYPO, hash_deleted(5, &[&x.key], form, skip)));
                         }
