@@ -1182,6 +1182,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_year_three_or_more_off_a_full_date_outweighs_every_name_agreeing() {
+        // A camp's year against a list's full date: a namesake born years apart, though every
+        // name agrees (no typing slip: 1989 and 1992 differ in two digits).
+        for (year, other) in [(1989, day(1992, 8, 24)), (1985, day(1979, 10, 5))] {
+            let c = compare_persons(
+                &person("a", "Abdulla Israilov", Some(year)),
+                &dated("b", "Abdoellach Israilov", other),
+            );
+            assert!(c.score < 0.5, "{year}: {c:?}");
+        }
+        // One or two years off still leaves the names to speak.
+        let near = compare_persons(
+            &person("a", "Abdulla Israilov", Some(1991)),
+            &dated("b", "Abdoellach Israilov", day(1992, 8, 24)),
+        );
+        assert!(near.score > 0.5, "{near:?}");
+    }
+
     /// The piece of evidence of `feature` in a comparison (the test fails without it).
     fn evidence_of<'c>(c: &'c Comparison, feature: &str) -> &'c Evidence {
         c.evidence

@@ -1764,8 +1764,8 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             "years differ by a typing slip",
         ),
         2 => e(Level::DateYearsTwoApart, -2.5, "years two apart"),
-        3..=5 => e(Level::DateYearsFewApart, -5.0, "years three to five apart"),
-        _ => e(Level::DateYearsFarApart, -7.0, "years more than five apart"),
+        3..=5 => e(Level::DateYearsFewApart, -7.0, "years three to five apart"),
+        _ => e(Level::DateYearsFarApart, -9.0, "years more than five apart"),
     }
 }
 
