@@ -804,6 +804,20 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// States of the European Union and the European Economic Area, the United Kingdom and
+/// Switzerland (alpha-2). A list of such a state records its own citizens' passports, and two
+/// of them are seldom one person's nationalities, where a European nationality beside a
+/// country of origin is common.
+const EUROPEAN_STATES: &[&str] = &[
+    "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU",
+    "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// Whether `code` (alpha-2) is one of the [`EUROPEAN_STATES`].
+pub fn is_european_state(code: &str) -> bool {
+    EUROPEAN_STATES.contains(&code)
+}
+
 /// The alpha-2 code for `text`, or `None` if it names no country this table knows.
 pub fn normalise_country(text: &str) -> Option<&'static str> {
     static INDEX: OnceLock<HashMap<String, &'static str>> = OnceLock::new();

@@ -1203,6 +1203,25 @@ mod tests {
         assert!(near.score > 0.5, "{near:?}");
     }
 
+    #[test]
+    fn two_european_nationalities_that_differ_weigh_more_than_an_origin() {
+        let with = |id: &str, name: &str, nationality: &str| Person {
+            nationalities: vec![nationality.into()],
+            ..person(id, name, Some(1990))
+        };
+        let camp = |nationality: &str| with("camp", "Ruslan Umarov", nationality);
+        let listed = with("list", "Rouslan OUMAROV", "BE");
+        // A Belgian passport against a French one: two passports, seldom one person's.
+        let states = compare_persons(&camp("FR"), &listed);
+        let e = evidence_of(&states, "nationality");
+        assert!(e.weight <= -3.5, "{states:?}");
+        // An origin (Russia) against a European passport: a list may record either.
+        let origin = compare_persons(&camp("RU"), &listed);
+        let o = evidence_of(&origin, "nationality");
+        assert!(o.weight > e.weight + 2.0, "{origin:?}");
+        assert!(origin.score > states.score, "{states:?}");
+    }
+
     /// The piece of evidence of `feature` in a comparison (the test fails without it).
     fn evidence_of<'c>(c: &'c Comparison, feature: &str) -> &'c Evidence {
         c.evidence

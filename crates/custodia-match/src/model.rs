@@ -70,6 +70,7 @@ levels! {
     NationalityShared = "nationality" "shared",
     NationalityDisjoint = "nationality" "disjoint",
     NationalityNisba = "nationality" "nisba_points_to_it",
+    NationalityStatesDiffer = "nationality" "european_states_differ",
     GenderSame = "gender" "same",
     GenderDiffers = "gender" "differs",
     IdentifierSame = "identifier" "same",

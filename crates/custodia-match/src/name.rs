@@ -238,17 +238,20 @@ pub struct NamePart {
 /// Particles and articles that are written apart or fused to the following name.
 const FUSABLE: &[&str] = &[
     "ben", "bin", "ibn", "ebn", "bent", "bint", "ould", "el", "al", "ul", "van", "von", "de", "du",
-    "da", "di", "le", "la", "der", "den", "ter", "ten", "mac", "mc", "بن", "ابن", "ال",
+    "da", "di", "le", "la", "der", "den", "ter", "ten", "mac", "mc", "ait", "بن", "ابن", "ال",
+    "ايت", "آيت", "أيت",
 ];
 /// Prefixes read as a fused particle when the rest is a name of its own.
 /// (European particles are not: Duchêne is not Chêne, nor Lefebvre Febvre; their names meet
 /// written apart and fused through the fused reading.)
 const GLUED: &[&str] = &[
-    "ben", "bin", "ibn", "ould", "el", "al", "bou", "bu", "boe", "bel", "بن", "بو",
+    "ben", "bin", "ibn", "ould", "el", "al", "bou", "bu", "boe", "bel", "ait", "بن", "بو", "ايت",
+    "آيت", "أيت",
 ];
 /// Maghrebi family-name prefixes (`Bou`, from Abu; `Bel`, from Ben al-): written apart or
 /// fused (Bu Zaid / Bouzid, Bel Hadj / Belhadj), always one family name, so joined to the
-/// name after them when apart.
+/// name after them when apart. (The Berber `Aït`, sons of, is fusable as `Ben` is: Ait Moussa
+/// / Aitmoussa; joined, Ait Said would no longer meet a plain Said, nor weigh as two parts.)
 const JOINED_PREFIXES: &[&str] = &["bu", "bou", "boe", "bel", "بو"];
 /// Particles of European family names (van den Berg, de la Fontaine): no name of their own, so
 /// not a part that could agree by itself; their fused reading stays a split key of the name.
@@ -855,9 +858,9 @@ fn spell(word: &str) -> Option<(String, Option<String>, Vec<u8>)> {
     Some((key, latin.then_some(form), vowels))
 }
 
-/// Moroccan forms of Arabic names and the names they are: Fadma for Fatima (the ط voiced, the
+/// Maghrebi forms of Arabic names and the names they are: Fadma for Fatima (the ط voiced, the
 /// i not said), and the article fused as a bare l before the name's first consonant with a
-/// vowel written after it (Lahcen for al-Hasan, Lhoussine for al-Husayn, Lahbib for al-Habib).
+/// vowel written after it (Lahcen for al-Hasan, Lhoussine for al-Husayn, Lahbib for al-Habib), a qaf said as g.
 const MAGHREBI_FORMS: &[(&str, &str)] = &[
     ("fadma", "fatma"),
     ("lahcen", "hasan"),
@@ -867,6 +870,11 @@ const MAGHREBI_FORMS: &[(&str, &str)] = &[
     ("lhoucine", "husayn"),
     ("lahoucine", "husayn"),
     ("lahbib", "habib"),
+    // The qaf said as a hard g in Algeria and Tunisia (Belgacem for Belkacem, Abu al-Qasim).
+    ("belgacem", "belkacem"),
+    ("belgassem", "belkacem"),
+    ("gacem", "kacem"),
+    ("gassem", "kacem"),
 ];
 
 /// Keys of other readings of `word` (see [`NamePart::alt_keys`]).
@@ -2160,6 +2168,9 @@ mod tests {
             ("Fadma", "فاطمة"),
             ("Lahcen", "Hassan"),
             ("Lhoussine", "حسين"),
+            // The qaf said as g (Belgacem, Abu al-Qasim).
+            ("Belgacem", "Bilqasim"),
+            ("Belgacem", "Belkacem"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
@@ -2252,6 +2263,9 @@ mod tests {
             ("Samir El Hassani", "Samir Elhassani"),
             ("Omar Ben Abdelkadir", "Omar BENABDELKADER"),
             ("Bram van den Berg", "Bram Vandenberg"),
+            // The Berber Aït (sons of), apart or fused, in either script.
+            ("Mohamed Ait Moussa", "Mohamed Aitmoussa"),
+            ("Hamza AITIBRAHIM", "حمزة آيت إبراهيم"),
         ] {
             assert!(best(a, b) >= 0.85, "{a} / {b}: {}", best(a, b));
             assert!(best(b, a) >= 0.85, "{b} / {a}");
