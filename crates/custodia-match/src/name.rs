@@ -239,7 +239,7 @@ pub struct NamePart {
 const FUSABLE: &[&str] = &[
     "ben", "bin", "ibn", "ebn", "bent", "bint", "ould", "el", "al", "ul", "van", "von", "de", "du",
     "da", "di", "le", "la", "der", "den", "ter", "ten", "mac", "mc", "ait", "بن", "ابن", "ال",
-    "ايت", "آيت", "أيت",
+    "ايت", "آيت", "أيت", "فان", "فون", "دي", "دو", "دا", "لو", "لي", "لا", "دير", "دن",
 ];
 /// Prefixes read as a fused particle when the rest is a name of its own.
 /// (European particles are not: Duchêne is not Chêne, nor Lefebvre Febvre; their names meet
@@ -258,6 +258,8 @@ const JOINED_PREFIXES: &[&str] = &["bu", "bou", "boe", "bel", "بو"];
 const EUROPEAN_PARTICLES: &[&str] = &[
     "van", "von", "vander", "vanden", "de", "du", "da", "di", "le", "la", "der", "den", "des",
     "del", "della", "dos", "das", "ter", "ten", "op", "het", "t",
+    // As a clerk writing Arabic script spells them (فان دن بيرغ, دي لا شين, لو برون).
+    "فان", "فون", "دي", "دو", "دا", "لو", "لي", "لا", "دير", "دن",
 ];
 
 /// Keys of fused and split readings of each word of `raw` (see [`NamePart::split_keys`]), by
@@ -2266,6 +2268,10 @@ mod tests {
             // The Berber Aït (sons of), apart or fused, in either script.
             ("Mohamed Ait Moussa", "Mohamed Aitmoussa"),
             ("Hamza AITIBRAHIM", "حمزة آيت إبراهيم"),
+            // European particles as a clerk writing Arabic script spells them.
+            ("توماس دي اكر", "Thomas DEACKER"),
+            ("يحيى لي برون", "Sébastien LEBRUN"),
+            ("برام فان دن بيرغ", "Bram Vandenberg"),
         ] {
             assert!(best(a, b) >= 0.85, "{a} / {b}: {}", best(a, b));
             assert!(best(b, a) >= 0.85, "{b} / {a}");
