@@ -877,6 +877,22 @@ const MAGHREBI_FORMS: &[(&str, &str)] = &[
     ("belgassem", "belkacem"),
     ("gacem", "kacem"),
     ("gassem", "kacem"),
+    // Tunisian and Algerian Hmed for Ahmed (its first vowel not said).
+    ("hmed", "ahmed"),
+];
+
+/// German spellings write the Arabic z as s, which German says as z before a vowel (Hamsa,
+/// Sainab, Asis): for the common names so written. (No general s-for-z reading: Said and Zaid,
+/// Yasin and Yazan are two names each.)
+const GERMAN_Z_FORMS: &[(&str, &str)] = &[
+    ("hamsa", "hamza"),
+    ("sainab", "zainab"),
+    ("seinab", "zainab"),
+    ("asis", "aziz"),
+    ("abdelasis", "abdelaziz"),
+    ("abdulasis", "abdulaziz"),
+    ("sakaria", "zakaria"),
+    ("sakarija", "zakaria"),
 ];
 
 /// Keys of other readings of `word` (see [`NamePart::alt_keys`]).
@@ -956,7 +972,11 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
         // for Zakayev).
         // Moroccan names in their Tamazight and Darija forms, as Moroccan civil registers and
         // the consulates' documents spell them, that no letter-by-letter reading reaches.
-        if let Some((_, reading)) = MAGHREBI_FORMS.iter().find(|(form, _)| *form == word) {
+        if let Some((_, reading)) = MAGHREBI_FORMS
+            .iter()
+            .chain(GERMAN_Z_FORMS)
+            .find(|(form, _)| *form == word)
+        {
             readings.push((*reading).to_string());
         }
         let spellings: Vec<String> = std::iter::once(word.to_string())
@@ -2173,10 +2193,18 @@ mod tests {
             // The qaf said as g (Belgacem, Abu al-Qasim).
             ("Belgacem", "Bilqasim"),
             ("Belgacem", "Belkacem"),
+            // Tunisian Hmed; German s for the Arabic z in common names.
+            ("Hmed", "Ahmed"),
+            ("Hamsa", "Hamza"),
+            ("Sainab", "زينب"),
+            ("Asis", "Aziz"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
         }
+        // No general s for z: Said and Zaid, Yasin and Yazan stay two names.
+        assert!(sim("Said", "Zaid") < 0.7);
+        assert!(sim("Yasin", "Yazan") < 0.7);
         // A first vowel left out only where the vowel after agrees: Slim (سليم) is not Salem.
         assert!(sim("Slim", "Salem") < 0.7);
         // A Persian or Kurdish ya is a ya, also for an alif maqsura.
