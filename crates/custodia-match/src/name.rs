@@ -1427,6 +1427,11 @@ pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_k
         // of them heard is enough.
         // A final ya may stand for an alif maqsura (مصطفي, يحيي: Mustafa, Yahya): a or i, in
         // the names so written (علي is not Alaa, سامي not Sama).
+        // A European given name in Arabic script writes the vowels as the name is said in its
+        // language (ديفيد for David, an English a said ay), not as its Latin letters read.
+        if crate::score::is_european_given_name(&latin.word) {
+            return 1.0;
+        }
         let last = arabic.vowels.len().saturating_sub(1);
         let maqsura = arabic.ending == Ending::ArabicYa && final_ya_may_be_a(&arabic.word);
         let clash = arabic
@@ -2096,6 +2101,8 @@ mod tests {
         assert!(sim("حسين", "Hassan") < 1.0);
         assert!(sim("سعيد", "Saad") < 1.0);
         assert_eq!(sim("سعيد", "Saïd"), 1.0);
+        // A European given name's Arabic spelling writes the vowels its language says.
+        assert_eq!(sim("ديفيد", "David"), 1.0);
         // A long a and i run together in the Latin spelling, ʿayn between them unwritten.
         assert_eq!(sim("إسماعيل", "Ismail"), 1.0);
         assert_eq!(sim("اسماعيل", "Ismaïl"), 1.0);

@@ -1037,6 +1037,11 @@ fn is_muslim_given_name(word: &str) -> bool {
     word.starts_with("abd") || MUSLIM_GIVEN_NAMES.contains(&word)
 }
 
+/// Whether `word` (folded) is one of the [`EUROPEAN_GIVEN_NAMES`].
+pub(crate) fn is_european_given_name(word: &str) -> bool {
+    EUROPEAN_GIVEN_NAMES.contains(&word)
+}
+
 /// Whether two names whose own names differ are one convert's: one own name is a Muslim name
 /// (in Latin letters one of [`MUSLIM_GIVEN_NAMES`] spelled so, in Arabic script one of the
 /// built-in common names), the other one of [`EUROPEAN_GIVEN_NAMES`], and another part of the
