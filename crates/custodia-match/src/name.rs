@@ -845,6 +845,16 @@ const RUSSIAN_FORMS: &[(&str, &str)] = &[
     ("magomet", "muhammad"),
 ];
 
+/// Russian forms of Arabic names that are the same name in Latin letters too (unlike Magomed
+/// beside Mukhammad): Ibragim is how Russian documents write Ibrahim, the h heard as g.
+const RUSSIAN_LATIN_FORMS: &[(&str, &str)] = &[
+    ("ibragim", "ibrahim"),
+    ("ibragimov", "ibrahimov"),
+    ("ibragimow", "ibrahimov"),
+    ("ibragimova", "ibrahimova"),
+    ("ibragimowa", "ibrahimova"),
+];
+
 /// Key, Latin form and vowel classes per consonant slot.
 fn spell(word: &str) -> Option<(String, Option<String>, Vec<u8>)> {
     let latin = word.chars().all(|c| c.is_ascii_lowercase());
@@ -975,6 +985,7 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
         if let Some((_, reading)) = MAGHREBI_FORMS
             .iter()
             .chain(GERMAN_Z_FORMS)
+            .chain(RUSSIAN_LATIN_FORMS)
             .find(|(form, _)| *form == word)
         {
             readings.push((*reading).to_string());
@@ -2205,6 +2216,9 @@ mod tests {
             ("Hamsa", "Hamza"),
             ("Sainab", "زينب"),
             ("Asis", "Aziz"),
+            // Russian Ibragim.
+            ("Ibragim", "Ibrahim"),
+            ("Ibragimov", "إبراهيموف"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
