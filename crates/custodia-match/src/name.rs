@@ -1045,16 +1045,54 @@ fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
     ];
     // Words of five letters or more; of four, only a French -oux, -eux, -aux (Roux, Vaux; not
     // Daud or Mais, whose endings are said).
-    let ending = SILENT_ENDINGS.iter().find(|e| word.ends_with(*e));
-    let long_enough = |e: &&str| word.len() >= 5 || (word.len() == 4 && e.ends_with('x'));
-    if !word.bytes().all(|c| c.is_ascii_lowercase()) || !ending.is_some_and(long_enough) {
+    if !word.bytes().all(|c| c.is_ascii_lowercase()) {
         return Vec::new();
     }
-    transliterate(&word[..word.len() - 1])
-        .map(|(heard, _)| heard)
-        .filter(|heard| heard != key && !alt_keys.contains(heard))
-        .into_iter()
-        .collect()
+    let mut spellings: Vec<String> = Vec::new();
+    let ending = SILENT_ENDINGS.iter().find(|e| word.ends_with(*e));
+    let long_enough = |e: &&str| word.len() >= 5 || (word.len() == 4 && e.ends_with('x'));
+    if ending.is_some_and(long_enough) {
+        spellings.push(word[..word.len() - 1].to_string());
+    }
+    // German and Dutch: a w said v, which Arabic script writes ف (Waldmann فالدمان, Wolfgang
+    // فولفغانغ); an English or Arabic w is و, the word's own key.
+    if word.contains('w') {
+        spellings.push(word.replace('w', "v"));
+    }
+    // A European given name's s between vowels said z (Lisa ليزا, Elise إليز). Only for such
+    // names: an Arabic name's s between vowels is س (Yasin is not يزن, Nasir not نزار).
+    if crate::score::is_european_given_name(word) {
+        let b = word.as_bytes();
+        if (1..b.len().saturating_sub(1))
+            .any(|i| b[i] == b's' && is_vowel(b[i - 1]) && is_vowel(b[i + 1]))
+        {
+            let voiced: String = word
+                .char_indices()
+                .map(|(i, c)| {
+                    let voiced = c == 's'
+                        && i > 0
+                        && i + 1 < b.len()
+                        && is_vowel(b[i - 1])
+                        && is_vowel(b[i + 1]);
+                    if voiced {
+                        'z'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            spellings.push(voiced);
+        }
+    }
+    let mut heard: Vec<String> = Vec::new();
+    for spelling in spellings {
+        if let Some((k, _)) = transliterate(&spelling) {
+            if k != key && !alt_keys.contains(&k) && !heard.contains(&k) {
+                heard.push(k);
+            }
+        }
+    }
+    heard
 }
 
 /// The key (consonant classes, initial-vowel mark) and the form (with vowels a/i/u).
@@ -1840,8 +1878,15 @@ mod tests {
         // An Arabic name's final consonant is said: Rashad is not رشا, Walid not والي.
         assert!(meet("رشا", "Rashad") < 0.7);
         assert!(meet("والي", "Walid") < 0.7);
-        // Nor is an s read as z: Said is not زيد.
+        // Nor is an s read as z: Said is not زيد, Yasin not يزن.
         assert!(meet("زيد", "Said") < 0.7);
+        assert!(meet("يزن", "Yasin") < 0.7);
+        // A German w said v; a European given name's s between vowels said z.
+        assert!(meet("فالدمان", "Waldmann") >= 0.85);
+        assert!(meet("فولفغانغ", "Wolfgang") >= 0.85);
+        assert!(meet("ليزا", "Lisa") >= 0.85);
+        // An English or Arabic w stays و.
+        assert_eq!(meet("وليد", "Walid"), 1.0);
     }
 
     #[test]
