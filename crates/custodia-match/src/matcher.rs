@@ -1222,6 +1222,38 @@ mod tests {
         assert!(origin.score > states.score, "{states:?}");
     }
 
+    #[test]
+    fn a_common_name_read_without_its_fused_article_is_no_other_name() {
+        // Larbi (al-ʿArabi with the article a bare l) and Arabi, both common on the lists:
+        // one name read two ways, not two names a letter apart (Jamal / Kamal).
+        let givens = [
+            "Ahmed", "Omar", "Yusuf", "Hamza", "Bilal", "Khalid", "Samir", "Tarek", "Nabil",
+            "Rachid", "Karim", "Walid", "Adil", "Hakim", "Jamal", "Nadir", "Mourad", "Farid",
+        ];
+        let mut left = vec![person("target", "Fatima Faisal al-Arabi", Some(1995))];
+        let mut right = vec![dated("match", "LARBI, Fatimah", day(1995, 1, 27))];
+        for (n, given) in givens.iter().enumerate() {
+            left.push(person(
+                &format!("l{n}"),
+                &format!("{given} al-Arabi"),
+                Some(1960 + n as i32),
+            ));
+            right.push(person(
+                &format!("r{n}"),
+                &format!("LARBI, {given}"),
+                Some(2010 - n as i32),
+            ));
+        }
+        let run = match_lists(&left, Some(&right), 0.0);
+        let pair = run
+            .candidates
+            .iter()
+            .find(|c| c.left == "target" && c.right == "match")
+            .unwrap_or_else(|| panic!("{run:?}"));
+        let name = evidence_of(&pair.comparison, "name");
+        assert!(name.detail.contains("arabi ~ larbi"), "{name:?}");
+    }
+
     /// The piece of evidence of `feature` in a comparison (the test fails without it).
     fn evidence_of<'c>(c: &'c Comparison, feature: &str) -> &'c Evidence {
         c.evidence

@@ -1118,12 +1118,18 @@ const SLIP_COMMON: f64 = 6.0;
 /// Whether two Latin spellings one letter apart, as long as each other, are two names rather
 /// than a slip: both are carried by several persons of the lists (Beslan / Ruslan, Jamal /
 /// Kamal, Amin / Amir). A slip of the pen makes a string few others carry.
+/// (Not where one is the other read another way: Larbi without its fused article is Arabi.)
 fn two_names_a_letter_apart(a: &Part, b: &Part, vocabulary: &Vocabulary) -> bool {
+    let reads_as = |x: &Part, y: &Part| {
+        x.part.split_keys.contains(&y.part.key) || x.part.alt_keys.contains(&y.part.key)
+    };
     a.part.form.is_some()
         && b.part.form.is_some()
         && a.part.key.len() == b.part.key.len()
         && a.part.key != b.part.key
         && vocabulary.weight(a.id).max(vocabulary.weight(b.id)) < SLIP_RARE
+        && !reads_as(a, b)
+        && !reads_as(b, a)
 }
 
 /// Whether two own names that do not pair are one letter apart by a slip (Adil / Adio, Qasim /
