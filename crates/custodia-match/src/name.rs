@@ -919,6 +919,11 @@ const GERMAN_Z_FORMS: &[(&str, &str)] = &[
 fn alternative_keys(word: &str, key: &str) -> Vec<String> {
     let mut readings: Vec<String> = Vec::new();
     if word.chars().all(|c| c.is_ascii_lowercase()) {
+        // Moroccan French spellings write an initial غ as rh (Rharbi, Rhazi for Gharbi,
+        // Ghazi).
+        if let Some(rest) = word.strip_prefix("rh") {
+            readings.push(format!("gh{rest}"));
+        }
         if word.contains("ch") {
             // Dutch and German ch (Achmed, Chalid).
             readings.push(
@@ -2271,6 +2276,9 @@ mod tests {
             ("Hamsa", "Hamza"),
             ("Sainab", "زينب"),
             ("Asis", "Aziz"),
+            // Moroccan rh for an initial غ.
+            ("Rharbi", "Gharbi"),
+            ("Rhazi", "غازي"),
             // Russian Ibragim.
             ("Ibragim", "Ibrahim"),
             ("Ibragimov", "إبراهيموف"),
