@@ -896,6 +896,9 @@ const MAGHREBI_FORMS: &[(&str, &str)] = &[
     ("gassem", "kacem"),
     // Tunisian and Algerian Hmed for Ahmed (its first vowel not said).
     ("hmed", "ahmed"),
+    // The French Kadija, Kadidja for Khadija (the kh written k).
+    ("kadija", "khadija"),
+    ("kadidja", "khadija"),
 ];
 
 /// German spellings write the Arabic z as s, which German says as z before a vowel (Hamsa,
@@ -2284,6 +2287,7 @@ mod tests {
             ("Belgacem", "Belkacem"),
             // Tunisian Hmed; German s for the Arabic z in common names.
             ("Hmed", "Ahmed"),
+            ("Kadija", "خديجة"),
             ("Hamsa", "Hamza"),
             ("Sainab", "زينب"),
             ("Asis", "Aziz"),
