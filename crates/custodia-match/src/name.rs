@@ -877,9 +877,10 @@ fn spell(word: &str) -> Option<(String, Option<String>, Vec<u8>)> {
     Some((key, latin.then_some(form), vowels))
 }
 
-/// Maghrebi forms of Arabic names and the names they are: Fadma for Fatima (the ط voiced, the
-/// i not said), and the article fused as a bare l before the name's first consonant with a
-/// vowel written after it (Lahcen for al-Hasan, Lhoussine for al-Husayn, Lahbib for al-Habib), a qaf said as g.
+/// Maghrebi (and French) forms of Arabic names and the names they are: Fadma for Fatima (the
+/// ط voiced, the i not said); the article fused as a bare l before the name's first consonant
+/// with a vowel written after it (Lahcen for al-Hasan, Lhoussine for al-Husayn, Lahbib for
+/// al-Habib); the qaf said as g (Belgacem); Hmed for Ahmed; the French Kadija for Khadija.
 const MAGHREBI_FORMS: &[(&str, &str)] = &[
     ("fadma", "fatma"),
     ("lahcen", "hasan"),
@@ -992,11 +993,8 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
                 .collect();
             readings.push(glide);
         }
-        // German and Polish lists write the Russian -ov, -ev, -ova as -ow, -ew, -owa
-        // (Magomedow, Gakaew), also after the other readings (Chatuew for Khatuev, Zakajew
-        // for Zakayev).
-        // Moroccan names in their Tamazight and Darija forms, as Moroccan civil registers and
-        // the consulates' documents spell them, that no letter-by-letter reading reaches.
+        // Whole-word forms no letter-by-letter reading reaches: Maghrebi and French forms as
+        // civil registers and consulates spell them, German s for z, Russian Ibragim.
         if let Some((_, reading)) = MAGHREBI_FORMS
             .iter()
             .chain(GERMAN_Z_FORMS)
@@ -1005,6 +1003,9 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
         {
             readings.push((*reading).to_string());
         }
+        // German and Polish lists write the Russian -ov, -ev, -ova as -ow, -ew, -owa
+        // (Magomedow, Gakaew), also after the other readings (Chatuew for Khatuev, Zakajew
+        // for Zakayev).
         let spellings: Vec<String> = std::iter::once(word.to_string())
             .chain(readings.iter().cloned())
             .collect();
@@ -1058,12 +1059,12 @@ fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
         "ent", "ant", "ont", "ot", "et", "it", "aud", "ard", "ert", "oux", "eux", "aux", "ois",
         "ais",
     ];
-    // Words of five letters or more; of four, only a French -oux, -eux, -aux (Roux, Vaux; not
-    // Daud or Mais, whose endings are said).
     if !word.bytes().all(|c| c.is_ascii_lowercase()) {
         return Vec::new();
     }
     let mut spellings: Vec<String> = Vec::new();
+    // Words of five letters or more; of four, only a French -oux, -eux, -aux (Roux, Vaux; not
+    // Daud or Mais, whose endings are said).
     let ending = SILENT_ENDINGS.iter().find(|e| word.ends_with(*e));
     let long_enough = |e: &&str| word.len() >= 5 || (word.len() == 4 && e.ends_with('x'));
     if ending.is_some_and(long_enough) {
@@ -1078,24 +1079,18 @@ fn heard_keys(word: &str, key: &str, alt_keys: &[String]) -> Vec<String> {
     // names: an Arabic name's s between vowels is س (Yasin is not يزن, Nasir not نزار).
     if crate::score::is_european_given_name(word) {
         let b = word.as_bytes();
-        if (1..b.len().saturating_sub(1))
-            .any(|i| b[i] == b's' && is_vowel(b[i - 1]) && is_vowel(b[i + 1]))
-        {
-            let voiced: String = word
-                .char_indices()
-                .map(|(i, c)| {
-                    let voiced = c == 's'
-                        && i > 0
-                        && i + 1 < b.len()
-                        && is_vowel(b[i - 1])
-                        && is_vowel(b[i + 1]);
-                    if voiced {
-                        'z'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+        let between_vowels =
+            |i: usize| i > 0 && i + 1 < b.len() && is_vowel(b[i - 1]) && is_vowel(b[i + 1]);
+        let voiced: String = (0..b.len())
+            .map(|i| {
+                if b[i] == b's' && between_vowels(i) {
+                    'z'
+                } else {
+                    char::from(b[i])
+                }
+            })
+            .collect();
+        if voiced != word {
             spellings.push(voiced);
         }
     }
