@@ -26,11 +26,12 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{drifted, estimate, pair_hash, Level, Model, Training};
+use crate::model::{drifted, estimate, pair_hash, Model, Training};
 use crate::person::{BirthDate, Person};
 use crate::score::{
     compare, compare_into, could_reach, draft, evidence_for, fathers_in_names, name_bound, parse,
-    reweigh, Comparison, Evidence, Prepared, Residence, Vocabulary, DEFAULT_THRESHOLD,
+    reweigh, written_names_whole, Comparison, Evidence, Prepared, Residence, Vocabulary,
+    DEFAULT_THRESHOLD,
 };
 
 /// A name part is a blocking key on its own if at most this share of persons carry it.
@@ -877,12 +878,9 @@ fn match_sampled(
             }
             // Every part of the shorter name in the other, the own names agreeing: a same
             // own name and day alone is a coincidence lists of thousands hold.
-            let whole = [Level::NameEqual, Level::NameNear, Level::NameExtra].map(|l| l as u16);
-            let both = compare(a, b, &vocabulary, false);
-            let names_whole = both.evidence.iter().any(|e| {
-                e.feature == "name" && e.factors.first().is_some_and(|l| whole.contains(&l))
-            });
-            names_whole && both.score >= threshold
+            // Their written names, not aliases: namesakes share a one-word alias too.
+            written_names_whole(a, b, &vocabulary)
+                && compare(a, b, &vocabulary, false).score >= threshold
         };
         share_with_far_better(&mut candidates, threshold, one_person);
     }
@@ -1630,6 +1628,30 @@ mod tests {
         let run = match_lists(&left, Some(&apart), 0.0);
         let behind = run.candidates.iter().find(|c| c.right == "fr").unwrap();
         assert!(shares_odds(behind), "{behind:?}");
+    }
+
+    #[test]
+    fn namesakes_whose_aliases_agree_are_not_one_person() {
+        // Two converts born the same day, whose one-word Muslim names agree (Idris, Idrees)
+        // and whose written names do not: the one whose written name matches is far ahead,
+        // and the other's pair shares its odds instead of standing as a second match.
+        let left = vec![dated("camp", "Idris Burwood", day(1982, 9, 2))];
+        let right = vec![
+            Person {
+                aliases: vec!["Idris".into()],
+                ..dated("burwood", "Liam BURWOOD", day(1982, 9, 2))
+            },
+            Person {
+                aliases: vec!["Idrees".into()],
+                ..dated("crowwood", "CROWWOOD, Daniel", day(1982, 9, 2))
+            },
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let other = run.candidates.iter().find(|c| c.right == "crowwood").unwrap();
+        assert!(shares_odds(other), "{other:?}");
+        let default = match_lists(&left, Some(&right), DEFAULT_THRESHOLD);
+        let kept: Vec<&str> = default.candidates.iter().map(|c| c.right.as_str()).collect();
+        assert_eq!(kept, ["burwood"]);
     }
 
     /// Whether a pair's odds were shared with a better candidate's.

@@ -1250,6 +1250,27 @@ pub(crate) fn compare(
     }
 }
 
+/// Whether the first written names of two persons agree whole: every part of the shorter in
+/// the other, the own names agreeing (not an alias or a made-up full name: two men whose
+/// one-word aliases agree, Idris and Idrees, are not one person for it).
+pub(crate) fn written_names_whole(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> bool {
+    if a.written_variants == 0 || b.written_variants == 0 {
+        return false;
+    }
+    let m = compare_variant(
+        &a.variants[0],
+        &b.variants[0],
+        (a, b),
+        true,
+        vocabulary,
+        false,
+    );
+    matches!(
+        m.level,
+        Level::NameEqual | Level::NameNear | Level::NameExtra
+    )
+}
+
 /// [`compare`] into a buffer the caller reuses (cleared first; without explanations nothing
 /// is allocated for most pairs): returns the evidence sum.
 pub(crate) fn compare_into(
