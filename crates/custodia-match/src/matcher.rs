@@ -6,7 +6,8 @@
 //! - `rare_part`: a rare name part, or a rare part one letter off (deletion neighbours, each
 //!   used only while it is as rare as a rare part);
 //! - `part_pair`: two name parts of one name together (so that two men called Mohammed Ahmed
-//!   meet without every Mohammed meeting every other);
+//!   meet without every Mohammed meeting every other), or the own name with the father's name
+//!   given apart;
 //! - `part_pair_typo`: one part and another one letter off (deletion neighbours of its key and
 //!   of its other readings' keys), so that a typo in a common part still meets;
 //! - `kunya`: a kunya with its nisba, or with the birth year;
@@ -452,6 +453,22 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                         for skip in deletions(form, 4) {
                             out.push((PART_PAIR_TYPO, hash_deleted(5, &[&x.key], form, skip)));
                         }
+                    }
+                }
+            }
+        }
+    }
+    // The own name with the father's name given apart: a list that writes the father's name
+    // in its own column meets a chain of own and father's names, and another such list.
+    for variant in &p.variants {
+        let Some(own) = variant.get(crate::score::own_name_index(variant)) else {
+            continue;
+        };
+        for father in &p.fathers {
+            for fa in forms(&own.part) {
+                for fb in forms(&father.part) {
+                    if fa != fb {
+                        out.push((PART_PAIR, hash_of((2u8, fa.min(fb), fa.max(fb)))));
                     }
                 }
             }
@@ -1368,6 +1385,44 @@ mod tests {
     }
 
     #[test]
+    fn own_name_with_the_fathers_name_given_apart_meets_in_blocking() {
+        // A chain of own and father's names (no date) against a list that writes the father's
+        // name in its own column, and two lists that both do: common own names, nothing else
+        // in common.
+        let with_father = |id: &str, name: &str, father: &str| Person {
+            father_names: vec![father.into()],
+            ..person(id, name, None)
+        };
+        let mut left: Vec<Person> = vec![
+            person("chain", "Khalid Abdulqadir Bilal", None),
+            with_father("column", "Fuad Hassan", "Abdullah"),
+        ];
+        let mut right: Vec<Person> = vec![
+            with_father("khalid", "BOUTELJA, Khalid", "Abdulkadir"),
+            with_father("fuad", "KHELIFI, Fuad", "Abdallah"),
+        ];
+        // Enough others that no part is rare, so that no name key puts them together.
+        for i in 0..400 {
+            left.push(person(&format!("l{i}"), &format!("Khalid Omar{i}"), None));
+            left.push(person(&format!("m{i}"), &format!("Fuad Bilal{i}"), None));
+            left.push(person(
+                &format!("n{i}"),
+                &format!("Ali Abdulqadir{i}"),
+                None,
+            ));
+            left.push(person(&format!("o{i}"), &format!("Ali Hassan{i}"), None));
+            right.push(person(&format!("r{i}"), &format!("Khalid Yusuf{i}"), None));
+            right.push(person(&format!("s{i}"), &format!("Fuad Karim{i}"), None));
+            right.push(person(&format!("t{i}"), &format!("Omar Khelifi{i}"), None));
+            right.push(person(&format!("u{i}"), &format!("Omar Boutelja{i}"), None));
+        }
+        let run = match_lists(&left, Some(&right), 0.0);
+        let found = |l: &str, r: &str| run.candidates.iter().any(|c| c.left == l && c.right == r);
+        assert!(found("chain", "khalid"), "{:?}", run.blocking);
+        assert!(found("column", "fuad"), "{:?}", run.blocking);
+    }
+
+    #[test]
     fn one_man_under_two_own_names_keeps_his_day_of_birth() {
         // A convert under his taken name on one list, his civil name on the other: the same
         // full date takes back what the differing own names cost. Brothers are born years
@@ -1647,10 +1702,18 @@ mod tests {
             },
         ];
         let run = match_lists(&left, Some(&right), 0.0);
-        let other = run.candidates.iter().find(|c| c.right == "crowwood").unwrap();
+        let other = run
+            .candidates
+            .iter()
+            .find(|c| c.right == "crowwood")
+            .unwrap();
         assert!(shares_odds(other), "{other:?}");
         let default = match_lists(&left, Some(&right), DEFAULT_THRESHOLD);
-        let kept: Vec<&str> = default.candidates.iter().map(|c| c.right.as_str()).collect();
+        let kept: Vec<&str> = default
+            .candidates
+            .iter()
+            .map(|c| c.right.as_str())
+            .collect();
         assert_eq!(kept, ["burwood"]);
     }
 
