@@ -1200,6 +1200,26 @@ mod tests {
     }
 
     #[test]
+    fn a_year_that_agrees_weighs_as_a_year_in_twenty() {
+        // One year in about forty of a list's births, one true pair in four off by a year
+        // (counted from an age, a placeholder's year): the same year is worth about twenty to
+        // one, and a year one apart a little against (of true pairs one in seven, of others
+        // two in forty).
+        let c = compare_persons(
+            &person("a", "Hafsa Ouahrani", Some(1987)),
+            &dated("b", "EL OUAHRANI, Hafssa", day(1987, 5, 1)),
+        );
+        let year = evidence_of(&c, "birth_date");
+        assert!(year.weight >= (20.0f64).ln(), "{c:?}");
+        let c = compare_persons(
+            &person("a", "Hafsa Ouahrani", Some(1987)),
+            &dated("b", "EL OUAHRANI, Hafssa", day(1988, 5, 1)),
+        );
+        let apart = evidence_of(&c, "birth_date");
+        assert!(apart.weight < 0.0 && apart.weight > -1.5, "{c:?}");
+    }
+
+    #[test]
     fn a_year_three_or_more_off_a_full_date_outweighs_every_name_agreeing() {
         // A camp's year against a list's full date: a namesake born years apart, though every
         // name agrees (no typing slip: 1989 and 1992 differ in two digits).
@@ -1461,6 +1481,9 @@ mod tests {
         b.father_names = vec!["Ahmed".into()];
         let c = compare_persons(&a, &b);
         assert!(c.score < 0.5, "{c:?}");
+        // Both chains carry the father's name: it counts once, in the names.
+        let father = evidence_of(&c, "father_name");
+        assert!(father.weight == 0.0, "{father:?}");
         // A missing value is neutral.
         let plain = compare_persons(
             &person("a", "Yassine Bouchta", Some(1990)),
