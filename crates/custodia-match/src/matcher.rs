@@ -1708,6 +1708,59 @@ mod tests {
         assert!(shares_odds(behind), "{behind:?}");
     }
 
+    /// A made-up word of three syllables, one per `i` below 512, no two with the same
+    /// consonants (so no two share a key).
+    fn word(i: usize) -> String {
+        let consonants = ['b', 'k', 'r', 'm', 't', 'l', 's', 'n'];
+        let mut w = String::new();
+        for d in [i / 64 % 8, i / 8 % 8, i % 8] {
+            w.push(consonants[d]);
+            w.push('a');
+        }
+        let mut chars = w.chars();
+        let first = chars.next().unwrap().to_ascii_uppercase();
+        std::iter::once(first).chain(chars).collect()
+    }
+
+    #[test]
+    fn an_own_name_of_a_community_proves_less_beside_its_family_name() {
+        // The same counts of Aslan and Gakaev in two lists: in one, a community writes a small
+        // stock of own names with Slavic family names (Aslan is common among them); in the
+        // other, Aslan's other bearers have family names of another form.
+        let name_weight = |community: bool| {
+            let mut right = vec![person("true", "Aslan Gakaev", None)];
+            let owns = ["Aslan", "Ruslan", "Adam", "Islam"];
+            let families = ["Gakaev", "Musaev", "Israilov", "Umarov"];
+            for i in 0..40 {
+                let (own, family) = (owns[i % 4], families[i / 4 % 4]);
+                let family = if community || own != "Aslan" {
+                    family.to_string()
+                } else {
+                    word(i)
+                };
+                right.push(person(&format!("c{i}"), &format!("{own} {family}"), None));
+            }
+            for i in 0..300 {
+                right.push(person(
+                    &format!("o{i}"),
+                    &format!("{} {}", word(200 + i), word(200 + (i * 7) % 300)),
+                    None,
+                ));
+            }
+            let left = vec![person("camp", "Aslan Gakaev", None)];
+            let run = match_lists(&left, Some(&right), 0.0);
+            let pair = run.candidates.iter().find(|c| c.right == "true").unwrap();
+            evidence_of(&pair.comparison, "name").clone()
+        };
+        let (community, independent) = (name_weight(true), name_weight(false));
+        assert!(
+            community.weight < independent.weight - 1.0,
+            "{community:?} {independent:?}"
+        );
+        assert!(community.detail.contains("Slavic"), "{community:?}");
+        assert!(!independent.detail.contains("Slavic"), "{independent:?}");
+    }
+
     #[test]
     fn namesakes_whose_aliases_agree_are_not_one_person() {
         // Two converts born the same day, whose one-word Muslim names agree (Idris, Idrees)

@@ -352,6 +352,13 @@ pub(crate) struct Vocabulary {
     /// Places of birth interned (by their key), with how many persons carry each.
     places: HashMap<String, u32>,
     place_counts: Vec<u32>,
+    /// Persons by the own name of their first written name (key), and those of them whose
+    /// name has a Slavic family name (see [`Vocabulary::slavic_community_discount`]).
+    own_counts: HashMap<u32, (u32, u32)>,
+    /// Persons whose first written name has a Slavic family name, and persons with an own
+    /// name in their first written name.
+    slavic_persons: u32,
+    named_persons: u32,
 }
 
 /// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
@@ -519,6 +526,22 @@ impl Vocabulary {
         for id in counted {
             self.place_counts[id as usize] += 1;
         }
+        if let Some(name) = p
+            .variants
+            .first()
+            .filter(|name| p.written_variants > 0 && name.len() >= 2)
+        {
+            let own = own_name_index(name);
+            let slavic = name
+                .iter()
+                .enumerate()
+                .any(|(i, part)| i != own && is_slavic_family_name(&part.part.word));
+            let counts = self.own_counts.entry(name[own].id).or_default();
+            counts.0 += 1;
+            counts.1 += u32::from(slavic);
+            self.slavic_persons += u32::from(slavic);
+            self.named_persons += 1;
+        }
         // Each person counts once per key.
         let mut seen = std::mem::take(&mut self.seen);
         seen.clear();
@@ -593,6 +616,29 @@ impl Vocabulary {
                 -p.min(1.0).ln()
             })
             .collect();
+    }
+
+    /// Information that an own name and a Slavic family name agreeing claim twice. The
+    /// Russian-speaking communities of the lists (Chechen, Dagestani) take own and family
+    /// names from one small stock: Aslan, Ruslan, Magomed beside Musaev, Gakaev, Israilov.
+    /// Each part's information is counted over the whole list as if the parts were
+    /// independent; within the community, the own name is far more common than on the list
+    /// at large. With `C` the persons with a Slavic family name, the own name proves
+    /// `-ln p(own | C)` rather than `-ln p(own)`: `ln(p(C | own) / p(C))` less (the two
+    /// compared persons left out, smoothed towards no discount for an own name few carry).
+    fn slavic_community_discount(&self, own: u32) -> f64 {
+        const PSEUDO_PERSONS: f64 = 2.0;
+        let Some(&(carried, slavic)) = self.own_counts.get(&own) else {
+            return 0.0;
+        };
+        if self.slavic_persons == 0 {
+            return 0.0;
+        }
+        let share = f64::from(self.slavic_persons) / f64::from(self.named_persons.max(1));
+        let others = f64::from(carried.saturating_sub(2));
+        let others_slavic = f64::from(slavic.saturating_sub(2));
+        let given_own = (others_slavic + PSEUDO_PERSONS * share) / (others + PSEUDO_PERSONS);
+        (given_own / share).ln().max(0.0)
     }
 
     /// Information of agreeing on `Ben <id>` (fused or apart), 0 when no one carries it.
@@ -854,6 +900,21 @@ fn compare_variant(
     };
     let own_differs = first_weight < 0.0;
     weight += first_weight;
+    let own_exact = pair_of_a[own_a].is_some_and(|j| b[usize::from(j)].id == a[own_a].id);
+    let slavic_family_agrees = own_exact
+        && (0..a.len()).any(|i| {
+            i != own_a
+                && pair_of_a[i].is_some_and(|j| {
+                    is_slavic_family_name(&a[i].part.word)
+                        && is_slavic_family_name(&b[usize::from(j)].part.word)
+                })
+        });
+    let community = if slavic_family_agrees {
+        vocabulary.slavic_community_discount(a[own_a].id)
+    } else {
+        0.0
+    };
+    weight -= community;
     let short = a.len().min(b.len());
     let long = a.len().max(b.len());
     let missing = short - matched;
@@ -890,6 +951,13 @@ fn compare_variant(
     if explain && !first_text.is_empty() {
         text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
     }
+    if explain && community >= 0.05 {
+        text.push_str(&format!(
+            "; own name common among the persons of Slavic family names: less rare beside one \
+             ({:+.1})",
+            -community
+        ));
+    }
     if explain && family_meets_father {
         text.push_str(&format!(
             "; the family name is the other's father's name, whose own family name is left over ({FAMILY_MEETS_FATHER:+.1})"
@@ -923,6 +991,18 @@ fn compare_variant(
         weight,
         detail: text,
         level,
+    }
+}
+
+/// Whether a word is a Slavic family name (Musaev, Magomedow, Israilov, Gakaeva; in Arabic
+/// script ماغوميدوف, دوداييف): the form of the Russian-speaking communities' family names.
+fn is_slavic_family_name(word: &str) -> bool {
+    const LATIN: [&str; 9] = ["ov", "ev", "ow", "ew", "off", "ova", "eva", "owa", "ewa"];
+    const ARABIC: [&str; 4] = ["وف", "يف", "وفا", "يفا"];
+    if word.is_ascii() {
+        word.len() >= 5 && LATIN.iter().any(|end| word.ends_with(end))
+    } else {
+        word.chars().count() >= 4 && ARABIC.iter().any(|end| word.ends_with(end))
     }
 }
 
