@@ -1255,6 +1255,14 @@ mod tests {
         let o = evidence_of(&origin, "nationality");
         assert!(o.weight > e.weight + 2.0, "{origin:?}");
         assert!(origin.score > states.score, "{states:?}");
+        // Moroccan nationality is kept for life: beside a Dutch passport, about neutral.
+        let kept = compare_persons(
+            &with("camp", "Yassine Bouchta", "MA"),
+            &with("list", "Yassine BOUCHTA", "NL"),
+        );
+        let k = evidence_of(&kept, "nationality");
+        assert!(k.weight > o.weight + 1.0 && k.weight < 0.0, "{kept:?}");
+        assert!(k.detail.contains("kept for life"), "{kept:?}");
     }
 
     #[test]

@@ -71,6 +71,7 @@ levels! {
     NationalityDisjoint = "nationality" "disjoint",
     NationalityNisba = "nationality" "nisba_points_to_it",
     NationalityStatesDiffer = "nationality" "european_states_differ",
+    NationalityKeptBesidePassport = "nationality" "kept_for_life_beside_european",
     GenderSame = "gender" "same",
     GenderDiffers = "gender" "differs",
     IdentifierSame = "identifier" "same",

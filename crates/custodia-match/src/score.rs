@@ -2027,6 +2027,15 @@ fn place_evidence(
 const PLACE_DIFFERS: f64 = -1.2;
 const NATIONALITY_DISJOINT: f64 = -1.5;
 const NATIONALITY_STATES_DIFFER: f64 = -4.0;
+/// A nationality kept for life against a European passport: about neutral (see
+/// [`NATIONALITIES_KEPT_FOR_LIFE`]).
+const NATIONALITY_KEPT_BESIDE_PASSPORT: f64 = -0.3;
+/// Nationalities their states do not let go (Morocco's is lost only by decree, which is
+/// almost never asked for; Algeria's the same): their emigrants and their children in Europe
+/// hold them beside a European passport, which a European list records alone. (On the
+/// held-out lists, among pairs of equal other evidence, Moroccan or Algerian against a
+/// European state alone weighed −0.3 relative to no nationality; other origins −1.0.)
+const NATIONALITIES_KEPT_FOR_LIFE: [&str; 2] = ["MA", "DZ"];
 const NATIONALITY_NISBA: f64 = 1.5;
 
 fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evidence> {
@@ -2056,6 +2065,27 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
                     nb.join(";")
                 ),
                 factors: Factors::one(Level::NationalityStatesDiffer, NATIONALITY_STATES_DIFFER),
+                prior_weight: 0.0,
+            });
+        }
+        let kept = |n: &[String]| {
+            n.iter()
+                .all(|c| NATIONALITIES_KEPT_FOR_LIFE.contains(&c.as_str()))
+        };
+        if (kept(na) && european(nb)) || (european(na) && kept(nb)) {
+            return Some(Evidence {
+                feature: "nationality",
+                weight: NATIONALITY_KEPT_BESIDE_PASSPORT,
+                detail: text!(
+                    explain,
+                    "{} vs {}: a nationality kept for life, beside a European passport",
+                    na.join(";"),
+                    nb.join(";")
+                ),
+                factors: Factors::one(
+                    Level::NationalityKeptBesidePassport,
+                    NATIONALITY_KEPT_BESIDE_PASSPORT,
+                ),
                 prior_weight: 0.0,
             });
         }
