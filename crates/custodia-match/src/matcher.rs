@@ -1971,7 +1971,7 @@ mod tests {
         );
         let name = evidence_of(&c, "name");
         assert!(
-            name.detail.contains("a convert's two names"),
+            name.detail.contains("a convert's two names) (+1.0)"),
             "{}",
             name.detail
         );
@@ -1980,6 +1980,13 @@ mod tests {
             "{}",
             name.detail
         );
+        // One man's two own names weigh as own names agreeing.
+        let same = compare_persons(
+            &person("a", "Kevin Müller", Some(1990)),
+            &person("b", "MÜLLER, Kevin", Some(1990)),
+        );
+        let whole = evidence_of(&same, "name");
+        assert!(name.detail.contains("(+1.0)") && whole.detail.contains("own names agree (+1.0)"));
         // Two European own names in one European family are brothers, as before; so are two
         // Arabic own names.
         // European names whose consonants are an Arabic name's (Joseph / Youssef) are not

@@ -888,10 +888,13 @@ fn compare_variant(
             "own names one letter apart, one of them seen nowhere else (a slip)",
         )
     } else if written && converts_own_name(a, b, (own_a, own_b), &pair_of_a, vocabulary) {
+        // One man's two own names: as much as own names that agree. (At 0.0, such pairs on
+        // the held-out lists were one person two and a half units more often than pairs of
+        // the same score.)
         (
-            0.0,
-            "own names differ: a Muslim name against a European one, under one European \
-             family name (a convert's two names)",
+            FIRST_AGREES,
+            "a Muslim own name against a European one, under one European family name (a \
+             convert's two names)",
         )
     } else if a.len() >= 2 && b.len() >= 2 {
         (FIRST_DIFFERS, "own names differ")
