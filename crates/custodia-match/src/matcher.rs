@@ -2094,6 +2094,19 @@ mod tests {
         let nisba = evidence_of(&nisba_only, "kunya").weight;
         assert!(nisba <= 0.5, "{nisba_only:?}");
         assert!(evidence_of(&kunya_and_nisba, "kunya").weight >= nisba + 1.5);
+        // Two kunyas that differ (Abu Hamza, Abu Bakr) count a little against: a man may take
+        // another, but lists of one period give the one he went by. One kunya alone says
+        // nothing either way.
+        let differ = evidence_of(&nisba_only, "kunya");
+        assert!(
+            differ.weight <= -1.5 && differ.detail.contains('≠'),
+            "{differ:?}"
+        );
+        let one = compare_persons(
+            &kunya("a", "Abu Hamza al-Shishani"),
+            &person("b", "Aslan Gairbekov", None),
+        );
+        assert!(one.evidence.iter().all(|e| e.feature != "kunya"), "{one:?}");
     }
 
     #[test]

