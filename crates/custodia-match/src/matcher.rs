@@ -407,6 +407,18 @@ fn street_of(words: &[String], out: &mut String) {
     }
 }
 
+/// The `part_pair` keys of two name parts: every reading of one with every reading of the
+/// other, in either order.
+fn push_part_pair(a: &crate::name::NamePart, b: &crate::name::NamePart, out: &mut Vec<(u8, u64)>) {
+    for fa in forms(a) {
+        for fb in forms(b) {
+            if fa != fb {
+                out.push((PART_PAIR, hash_of((2u8, fa.min(fb), fa.max(fb)))));
+            }
+        }
+    }
+}
+
 fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec<(u8, u64)>) {
     out.clear();
     let mut initials: Vec<&str> = Vec::new();
@@ -438,13 +450,7 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
                 }
             }
             for b in &variant[i + 1..] {
-                for fa in forms(&a.part) {
-                    for fb in forms(&b.part) {
-                        if fa != fb {
-                            out.push((PART_PAIR, hash_of((2u8, fa.min(fb), fa.max(fb)))));
-                        }
-                    }
-                }
+                push_part_pair(&a.part, &b.part, out);
                 // One part exact, the other one letter off, in either order.
                 // Every other reading of the mistyped part (a Dutch `ch`, a German `-ow`) is tried,
                 // since a typo can turn one reading's key into a neighbour of another's.
@@ -465,13 +471,7 @@ fn blocking_keys(p: &Prepared, vocabulary: &Vocabulary, rare: u32, out: &mut Vec
             continue;
         };
         for father in &p.fathers {
-            for fa in forms(&own.part) {
-                for fb in forms(&father.part) {
-                    if fa != fb {
-                        out.push((PART_PAIR, hash_of((2u8, fa.min(fb), fa.max(fb)))));
-                    }
-                }
-            }
+            push_part_pair(&own.part, &father.part, out);
         }
     }
     let years: Vec<i32> = p
@@ -1489,9 +1489,14 @@ mod tests {
         b.father_names = vec!["Ahmed".into()];
         let c = compare_persons(&a, &b);
         assert!(c.score < 0.5, "{c:?}");
-        // Both chains carry the father's name: it counts once, in the names.
+        // Both chains carry the father's name: it counts once, in the names (a level of its
+        // own, so that learned weights do not move it as they move fathers agreeing).
         let father = evidence_of(&c, "father_name");
         assert!(father.weight == 0.0, "{father:?}");
+        assert_eq!(
+            father.factors.first(),
+            Some(crate::model::Level::FatherCountedInNames as u16)
+        );
         // A missing value is neutral.
         let plain = compare_persons(
             &person("a", "Yassine Bouchta", Some(1990)),

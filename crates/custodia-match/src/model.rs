@@ -41,6 +41,7 @@ levels! {
     KunyaNisba = "kunya" "kunya_and_nisba",
     KunyaDiffers = "kunya" "differs",
     FatherAgrees = "father_name" "agrees",
+    FatherCountedInNames = "father_name" "counted_in_names",
     FatherDiffers = "father_name" "differs",
     FatherInName = "father_name" "in_full_name",
     FatherNotInName = "father_name" "not_in_full_name",

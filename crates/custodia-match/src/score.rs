@@ -76,6 +76,8 @@ pub(crate) struct Part {
     /// The interned key of the name after the part's patronymic particle
     /// ([`NamePart::patronymic`]), `u32::MAX` for none.
     pub patronymic_id: u32,
+    /// Whether the word has the form of a Slavic family name ([`is_slavic_family_name`]).
+    pub slavic_family: bool,
 }
 
 impl Part {
@@ -89,6 +91,7 @@ impl Part {
                 && part.split_keys.is_empty()
                 && part.heard_keys.is_empty(),
             patronymic_id: u32::MAX,
+            slavic_family: is_slavic_family_name(&part.word),
             part,
         }
     }
@@ -353,12 +356,16 @@ pub(crate) struct Vocabulary {
     places: HashMap<String, u32>,
     place_counts: Vec<u32>,
     /// Persons by the own name of their first written name (key), and those of them whose
-    /// name has a Slavic family name (see [`Vocabulary::slavic_community_discount`]).
+    /// name has a Slavic family name; counted by [`Vocabulary::finish`] into
+    /// `slavic_discounts`.
     own_counts: HashMap<u32, (u32, u32)>,
     /// Persons whose first written name has a Slavic family name, and persons with an own
     /// name in their first written name.
     slavic_persons: u32,
     named_persons: u32,
+    /// Information an own name (by key) loses beside a Slavic family name that agrees (see
+    /// [`Vocabulary::slavic_community_discounts`]).
+    slavic_discounts: Vec<f64>,
 }
 
 /// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
@@ -535,7 +542,7 @@ impl Vocabulary {
             let slavic = name
                 .iter()
                 .enumerate()
-                .any(|(i, part)| i != own && is_slavic_family_name(&part.part.word));
+                .any(|(i, part)| i != own && part.slavic_family);
             let counts = self.own_counts.entry(name[own].id).or_default();
             counts.0 += 1;
             counts.1 += u32::from(slavic);
@@ -598,6 +605,7 @@ impl Vocabulary {
                 -p.min(1.0).ln()
             })
             .collect();
+        self.slavic_discounts = self.slavic_community_discounts();
         // Smoothed by half the name's own built-in frequency: where `bin` gives the father
         // (Gulf lists), `bin Mohammed` on a short list is about as common as Mohammed, not as an
         // unknown name; where it makes a family name (Maghrebi lists), rarer.
@@ -618,7 +626,8 @@ impl Vocabulary {
             .collect();
     }
 
-    /// Information that an own name and a Slavic family name agreeing claim twice. The
+    /// Information that an own name and a Slavic family name agreeing claim twice, by the own
+    /// name's key. The
     /// Russian-speaking communities of the lists (Chechen, Dagestani) take own and family
     /// names from one small stock: Aslan, Ruslan, Magomed beside Musaev, Gakaev, Israilov.
     /// Each part's information is counted over the whole list as if the parts were
@@ -626,19 +635,28 @@ impl Vocabulary {
     /// at large. With `C` the persons with a Slavic family name, the own name proves
     /// `-ln p(own | C)` rather than `-ln p(own)`: `ln(p(C | own) / p(C))` less (the two
     /// compared persons left out, smoothed towards no discount for an own name few carry).
-    fn slavic_community_discount(&self, own: u32) -> f64 {
+    fn slavic_community_discounts(&self) -> Vec<f64> {
         const PSEUDO_PERSONS: f64 = 2.0;
-        let Some(&(carried, slavic)) = self.own_counts.get(&own) else {
-            return 0.0;
-        };
+        let mut discounts = vec![0.0; self.keys.len()];
         if self.slavic_persons == 0 {
-            return 0.0;
+            return discounts;
         }
         let share = f64::from(self.slavic_persons) / f64::from(self.named_persons.max(1));
-        let others = f64::from(carried.saturating_sub(2));
-        let others_slavic = f64::from(slavic.saturating_sub(2));
-        let given_own = (others_slavic + PSEUDO_PERSONS * share) / (others + PSEUDO_PERSONS);
-        (given_own / share).ln().max(0.0)
+        for (&own, &(carried, slavic)) in &self.own_counts {
+            let others = f64::from(carried.saturating_sub(2));
+            let others_slavic = f64::from(slavic.saturating_sub(2));
+            let given_own = (others_slavic + PSEUDO_PERSONS * share) / (others + PSEUDO_PERSONS);
+            discounts[own as usize] = (given_own / share).ln().max(0.0);
+        }
+        discounts
+    }
+
+    /// Information own name `id` loses beside a Slavic family name that agrees.
+    fn slavic_community_discount(&self, id: u32) -> f64 {
+        self.slavic_discounts
+            .get(id as usize)
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// Information of agreeing on `Ben <id>` (fused or apart), 0 when no one carries it.
@@ -907,10 +925,8 @@ fn compare_variant(
     let slavic_family_agrees = own_exact
         && (0..a.len()).any(|i| {
             i != own_a
-                && pair_of_a[i].is_some_and(|j| {
-                    is_slavic_family_name(&a[i].part.word)
-                        && is_slavic_family_name(&b[usize::from(j)].part.word)
-                })
+                && pair_of_a[i]
+                    .is_some_and(|j| a[i].slavic_family && b[usize::from(j)].slavic_family)
         });
     let community = if slavic_family_agrees {
         vocabulary.slavic_community_discount(a[own_a].id)
@@ -1550,7 +1566,7 @@ fn father_evidence(
                         fa.part.word,
                         fb.part.word
                     ),
-                    factors: Factors::one(Level::FatherAgrees, 0.0),
+                    factors: Factors::one(Level::FatherCountedInNames, 0.0),
                     prior_weight: 0.0,
                 }
             } else if s >= 0.75 {
