@@ -1815,6 +1815,46 @@ mod tests {
     }
 
     #[test]
+    fn two_family_names_unlike_each_other_count_against() {
+        // Zineb al-Azizi is not Zineb CHAOUI: each name has a family name (several persons on
+        // the lists carry it, none as an own name; Azizi by its relational -i, though Aziz is an
+        // own name) and the two are unlike. A chain of own, father's and grandfather's names
+        // has no family name to differ, and a family name written another way still agrees.
+        let left = vec![
+            person("family", "زينب اسماعيل العزيزي", Some(1990)),
+            person("chain", "زينب اسماعيل يوسف", Some(1990)),
+            person("k1", "كريم العزيزي", Some(1971)),
+            person("k2", "Aziz Belkacem", Some(1975)),
+        ];
+        let right = vec![
+            person("chaoui", "Zineb CHAOUI", Some(1990)),
+            person("c1", "Nabil CHAOUI", Some(1980)),
+            person("c2", "CHAOUI, Samir", Some(1981)),
+            person("c3", "Hamza Chaoui", Some(1982)),
+            person("a1", "Yassine AZIZI", Some(1983)),
+            person("a2", "AL-AZIZI, Omar", Some(1984)),
+            person("a3", "Aziz Mansouri", Some(1985)),
+            person("azizi", "Zaynab EL AZIZI", Some(1990)),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let name = |l: &str, r: &str| {
+            let pair = run
+                .candidates
+                .iter()
+                .find(|c| c.left == l && c.right == r)
+                .unwrap_or_else(|| panic!("{l} and {r} not compared"));
+            evidence_of(&pair.comparison, "name").clone()
+        };
+        let differ = name("family", "chaoui");
+        assert!(differ.detail.contains("two family names"), "{differ:?}");
+        let chain = name("chain", "chaoui");
+        assert!(!chain.detail.contains("two family names"), "{chain:?}");
+        assert!(differ.weight < chain.weight - 2.0, "{differ:?} {chain:?}");
+        let same = name("family", "azizi");
+        assert!(!same.detail.contains("two family names"), "{same:?}");
+    }
+
+    #[test]
     fn a_family_name_that_is_the_others_fathers_name_counts_against() {
         // A camp's chain with the father's name given apart and a family name of its own,
         // against a list whose family name is that father's name: another family.

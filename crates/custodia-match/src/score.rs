@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::model::{Factors, Level};
 use crate::name::{
     key_letters, keys_surely_unlike, parse_name, part_similarity, part_similarity_given, text_keys,
-    NamePart, PartKind,
+    Ending, NamePart, PartKind,
 };
 use crate::person::{BirthDate, Gender, Identifier, IdentifierKind, Person};
 
@@ -366,6 +366,13 @@ pub(crate) struct Vocabulary {
     /// Information an own name (by key) loses beside a Slavic family name that agrees (see
     /// [`Vocabulary::slavic_community_discounts`]).
     slavic_discounts: Vec<f64>,
+    /// Keys that are family names on these lists: carried by several persons, almost never as
+    /// their own name (filled by [`Vocabulary::finish`]; see [`FAMILY_NAMES_DIFFER`]).
+    family_names: Vec<bool>,
+    /// The same counts for parts ending in an i-sound, by key: persons carrying one, and
+    /// those whose own name it is. The relational -i makes a family name of an own name
+    /// (Azizi of Aziz, Moussaoui of Moussa) whose key is the own name's.
+    i_ending_counts: HashMap<u32, (u32, u32)>,
 }
 
 /// Pseudo-persons of the prior: how strongly the built-in frequencies count against the data.
@@ -546,6 +553,9 @@ impl Vocabulary {
             let counts = self.own_counts.entry(name[own].id).or_default();
             counts.0 += 1;
             counts.1 += u32::from(slavic);
+            if name[own].part.ending != Ending::Other {
+                self.i_ending_counts.entry(name[own].id).or_default().1 += 1;
+            }
             self.slavic_persons += u32::from(slavic);
             self.named_persons += 1;
         }
@@ -557,6 +567,19 @@ impl Vocabulary {
         seen.dedup();
         for &id in &seen {
             self.counts[id as usize] += 1;
+        }
+        seen.clear();
+        seen.extend(
+            p.variants
+                .iter()
+                .flatten()
+                .filter(|p| p.part.ending != Ending::Other)
+                .map(|p| p.id),
+        );
+        seen.sort_unstable();
+        seen.dedup();
+        for &id in &seen {
+            self.i_ending_counts.entry(id).or_default().0 += 1;
         }
         seen.clear();
         seen.extend(
@@ -606,6 +629,7 @@ impl Vocabulary {
             })
             .collect();
         self.slavic_discounts = self.slavic_community_discounts();
+        self.family_names = self.family_names();
         // Smoothed by half the name's own built-in frequency: where `bin` gives the father
         // (Gulf lists), `bin Mohammed` on a short list is about as common as Mohammed, not as an
         // unknown name; where it makes a family name (Maghrebi lists), rarer.
@@ -651,6 +675,41 @@ impl Vocabulary {
         discounts
     }
 
+    /// Which keys are family names: carried by at least [`FAMILY_NAME_CARRIERS`] persons, of
+    /// whom at most [`FAMILY_NAME_OWN_SHARE`] have it as their own name. A father's or
+    /// grandfather's name in a chain is someone's own name too, so it is not one; a slip of
+    /// the pen is carried by too few.
+    fn family_names(&self) -> Vec<bool> {
+        self.counts
+            .iter()
+            .enumerate()
+            .map(|(id, &carried)| {
+                let own = self.own_counts.get(&(id as u32)).map_or(0, |c| c.0);
+                carried >= FAMILY_NAME_CARRIERS
+                    && f64::from(own) <= FAMILY_NAME_OWN_SHARE * f64::from(carried)
+            })
+            .collect()
+    }
+
+    /// Whether `part` is a family name on these lists ([`Vocabulary::family_names`]); one
+    /// ending in an i-sound is judged by the persons whose part ends so.
+    fn is_family_name(&self, part: &Part) -> bool {
+        if part.part.ending == Ending::Other {
+            return self
+                .family_names
+                .get(part.id as usize)
+                .copied()
+                .unwrap_or(false);
+        }
+        let (carried, own) = self
+            .i_ending_counts
+            .get(&part.id)
+            .copied()
+            .unwrap_or_default();
+        carried >= FAMILY_NAME_CARRIERS
+            && f64::from(own) <= FAMILY_NAME_OWN_SHARE * f64::from(carried)
+    }
+
     /// Information own name `id` loses beside a Slavic family name that agrees.
     fn slavic_community_discount(&self, id: u32) -> f64 {
         self.slavic_discounts
@@ -690,6 +749,16 @@ impl Vocabulary {
 
 /// Evidence lost for a part of the shorter name that the other does not have.
 const MISSING_PART: f64 = 1.5;
+/// Two family names, one on each side, neither found in the other name nor like the other
+/// (not a slip, not another spelling): two families. (A chain of own, father's and
+/// grandfather's names has none, so it loses nothing here.)
+const FAMILY_NAMES_DIFFER: f64 = -3.0;
+/// See [`Vocabulary::family_names`].
+const FAMILY_NAME_CARRIERS: u32 = 3;
+const FAMILY_NAME_OWN_SHARE: f64 = 0.05;
+/// Similarity under which two unpaired family names are unlike (pairing needs
+/// [`PART_FLOOR`]; between the two lie slips and spellings that only nearly agree).
+const FAMILY_NAMES_UNLIKE: f64 = 0.5;
 /// The same when the own names differ: what is missing is then the own name of each, the
 /// pattern of brothers (same father's and family name).
 const MISSING_PART_OWN_DIFFERS: f64 = 2.5;
@@ -966,6 +1035,12 @@ fn compare_variant(
     if family_meets_father {
         weight += FAMILY_MEETS_FATHER;
     }
+    let families_differ = own_agrees
+        && !family_meets_father
+        && families_differ(a, b, &pair_of_a, &pair_of_b, vocabulary);
+    if families_differ {
+        weight += FAMILY_NAMES_DIFFER;
+    }
     let mut text = detail.join(", ");
     if explain && !first_text.is_empty() {
         text.push_str(&format!("; {first_text} ({first_weight:+.1})"));
@@ -980,6 +1055,11 @@ fn compare_variant(
     if explain && family_meets_father {
         text.push_str(&format!(
             "; the family name is the other's father's name, whose own family name is left over ({FAMILY_MEETS_FATHER:+.1})"
+        ));
+    }
+    if explain && families_differ {
+        text.push_str(&format!(
+            "; two family names, unlike each other ({FAMILY_NAMES_DIFFER:+.1})"
         ));
     }
     if explain && (missing > 0 || long > matched) {
@@ -1011,6 +1091,40 @@ fn compare_variant(
         detail: text,
         level,
     }
+}
+
+/// Whether each name has a family name the other lacks, and no two of these are alike: a
+/// part marked as the family name (before a comma, in capitals) or a word the lists carry
+/// almost never as an own name ([`Vocabulary::family_names`]), left unpaired.
+fn families_differ(
+    a: &[Part],
+    b: &[Part],
+    pair_of_a: &[Option<u8>],
+    pair_of_b: &[Option<u8>],
+    vocabulary: &Vocabulary,
+) -> bool {
+    let unpaired_families = |name: &[Part], pair_of: &[Option<u8>]| {
+        let mut found = [0usize; 8];
+        let mut n = 0;
+        for (i, part) in name.iter().enumerate().take(found.len()) {
+            let family = part.part.family || vocabulary.is_family_name(part);
+            if pair_of[i].is_none() && family && part.part.kind == PartKind::Plain {
+                found[n] = i;
+                n += 1;
+            }
+        }
+        (found, n)
+    };
+    let (of_a, n_a) = unpaired_families(a, pair_of_a);
+    let (of_b, n_b) = unpaired_families(b, pair_of_b);
+    n_a > 0
+        && n_b > 0
+        && of_a[..n_a].iter().all(|&i| {
+            of_b[..n_b].iter().all(|&j| {
+                a[i].id != b[j].id
+                    && part_similarity_given(&a[i].part, &b[j].part, false) < FAMILY_NAMES_UNLIKE
+            })
+        })
 }
 
 /// Whether a word is a Slavic family name (Musaev, Magomedow, Israilov, Gakaeva; in Arabic
