@@ -1107,7 +1107,10 @@ fn families_differ(
         let mut found = [0usize; 8];
         let mut n = 0;
         for (i, part) in name.iter().enumerate().take(found.len()) {
-            let family = part.part.family || vocabulary.is_family_name(part);
+            // A key of one or two letters is too short to tell a family name from a slip or
+            // from several names that share it.
+            let family =
+                part.part.family || (part.part.key.len() >= 3 && vocabulary.is_family_name(part));
             if pair_of[i].is_none() && family && part.part.kind == PartKind::Plain {
                 found[n] = i;
                 n += 1;
@@ -2271,18 +2274,22 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
     })
 }
 
+/// A passport or identity number both records carry: numbers are issued to one person each;
+/// what shares one is a child on a parent's passport or a forgery.
+const IDENTIFIER_SAME: f64 = 9.0;
+
 fn identifier_evidence(a: &[Identifier], b: &[Identifier], explain: bool) -> Option<Evidence> {
     if let Some(shared) = a.iter().find(|ia| b.contains(ia)) {
         return Some(Evidence {
             feature: "identifier",
-            weight: 9.0,
+            weight: IDENTIFIER_SAME,
             detail: text!(
                 explain,
                 "same {} number {}",
                 kind_name(shared.kind),
                 shared.value
             ),
-            factors: Factors::one(Level::IdentifierSame, 9.0),
+            factors: Factors::one(Level::IdentifierSame, IDENTIFIER_SAME),
             prior_weight: 0.0,
         });
     }
