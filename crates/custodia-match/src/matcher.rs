@@ -1850,6 +1850,44 @@ mod tests {
     }
 
     #[test]
+    fn a_family_name_the_shorter_name_lacks_counts_against() {
+        // Ahmed Mohamed (a camp's own and father's names) is in Ahmed Mohamed BENALI and in
+        // Ahmed Mohamed Youssef alike; a family name left over (BENALI: several carry it, none
+        // as an own name) says the chain may be of another family, a grandfather's name left
+        // over says nothing of the kind.
+        let left = vec![person("chain", "Ahmed Mohamed", Some(1990))];
+        let right = vec![
+            person("family", "Ahmed Mohamed BENALI", Some(1990)),
+            person("grandfather", "Ahmed Mohamed Youssef", Some(1990)),
+            person("f1", "Karim BENALI", Some(1971)),
+            person("f2", "BENALI, Samir", Some(1972)),
+            person("f3", "Omar Benali", Some(1973)),
+            person("y1", "Youssef Haddad", Some(1974)),
+            person("y2", "Youssef KARIMI", Some(1975)),
+        ];
+        let run = match_lists(&left, Some(&right), 0.0);
+        let name = |r: &str| {
+            let pair = run.candidates.iter().find(|c| c.right == r).unwrap();
+            evidence_of(&pair.comparison, "name").clone()
+        };
+        let (family, grandfather) = (name("family"), name("grandfather"));
+        assert!(
+            family
+                .detail
+                .contains("a family name the shorter name lacks"),
+            "{family:?}"
+        );
+        assert!(
+            !grandfather.detail.contains("family name"),
+            "{grandfather:?}"
+        );
+        assert!(
+            family.weight < grandfather.weight - 1.5,
+            "{family:?} {grandfather:?}"
+        );
+    }
+
+    #[test]
     fn two_family_names_unlike_each_other_count_against() {
         // Zineb al-Azizi is not Zineb CHAOUI: each name has a family name (several persons on
         // the lists carry it, none as an own name; Azizi by its relational -i, though Aziz is an

@@ -753,6 +753,8 @@ const MISSING_PART: f64 = 1.5;
 /// (not a slip, not another spelling): two families. (A chain of own, father's and
 /// grandfather's names has none, so it loses nothing here.)
 const FAMILY_NAMES_DIFFER: f64 = -3.0;
+/// A family name in the longer name that the shorter, every part of which agrees, lacks.
+const EXTRA_FAMILY_NAME: f64 = -2.0;
 /// See [`Vocabulary::family_names`].
 const FAMILY_NAME_CARRIERS: u32 = 3;
 const FAMILY_NAME_OWN_SHARE: f64 = 0.05;
@@ -1030,6 +1032,23 @@ fn compare_variant(
         (MISSING_PART, EXTRA_PART)
     };
     weight -= missing_part * missing as f64 + extra_part * extra as f64;
+    // The longer name's family name left over when every part of the shorter agrees: the
+    // shorter, a chain of own and father's names, may be of another family.
+    let extra_family = missing == 0 && !own_differs && long > short && {
+        let (longer, pair_of) = if a.len() > b.len() {
+            (a, &pair_of_a)
+        } else {
+            (b, &pair_of_b)
+        };
+        longer.iter().enumerate().any(|(i, p)| {
+            pair_of[i].is_none()
+                && p.part.kind == PartKind::Plain
+                && (p.part.family || (p.part.key.len() >= 3 && vocabulary.is_family_name(p)))
+        })
+    };
+    if extra_family {
+        weight += EXTRA_FAMILY_NAME;
+    }
     let family_meets_father = family_meets_father(a, b, &pair_of_a, person_a)
         || family_meets_father(b, a, &pair_of_b, person_b);
     if family_meets_father {
@@ -1055,6 +1074,11 @@ fn compare_variant(
     if explain && family_meets_father {
         text.push_str(&format!(
             "; the family name is the other's father's name, whose own family name is left over ({FAMILY_MEETS_FATHER:+.1})"
+        ));
+    }
+    if explain && extra_family {
+        text.push_str(&format!(
+            "; a family name the shorter name lacks ({EXTRA_FAMILY_NAME:+.1})"
         ));
     }
     if explain && families_differ {
