@@ -1974,7 +1974,7 @@ fn compare_dates(a: &BirthDate, b: &BirthDate, explain: bool) -> Evidence {
             if ya == yb {
                 return e(
                     Level::DateSameYearOtherMonthDay,
-                    -1.0,
+                    -3.0,
                     "same year, other month and day",
                 );
             }
