@@ -685,8 +685,7 @@ impl Vocabulary {
             .enumerate()
             .map(|(id, &carried)| {
                 let own = self.own_counts.get(&(id as u32)).map_or(0, |c| c.0);
-                carried >= FAMILY_NAME_CARRIERS
-                    && f64::from(own) <= FAMILY_NAME_OWN_SHARE * f64::from(carried)
+                family_by_counts(carried, own)
             })
             .collect()
     }
@@ -706,8 +705,15 @@ impl Vocabulary {
             .get(&part.id)
             .copied()
             .unwrap_or_default();
-        carried >= FAMILY_NAME_CARRIERS
-            && f64::from(own) <= FAMILY_NAME_OWN_SHARE * f64::from(carried)
+        family_by_counts(carried, own)
+    }
+
+    /// Whether `part` reads as a family name: marked so by its list, or so judged from the
+    /// lists ([`Vocabulary::is_family_name`]) when its key is long enough to tell (a key of
+    /// one or two letters is shared by too many names and slips).
+    fn is_family_part(&self, part: &Part) -> bool {
+        part.part.kind == PartKind::Plain
+            && (part.part.family || (part.part.key.len() >= 3 && self.is_family_name(part)))
     }
 
     /// Information own name `id` loses beside a Slavic family name that agrees.
@@ -758,6 +764,11 @@ const EXTRA_FAMILY_NAME: f64 = -2.0;
 /// See [`Vocabulary::family_names`].
 const FAMILY_NAME_CARRIERS: u32 = 3;
 const FAMILY_NAME_OWN_SHARE: f64 = 0.05;
+
+/// A word `carried` by that many persons, `own` of them as their own name, is a family name.
+fn family_by_counts(carried: u32, own: u32) -> bool {
+    carried >= FAMILY_NAME_CARRIERS && f64::from(own) <= FAMILY_NAME_OWN_SHARE * f64::from(carried)
+}
 /// Similarity under which two unpaired family names are unlike (pairing needs
 /// [`PART_FLOOR`]; between the two lie slips and spellings that only nearly agree).
 const FAMILY_NAMES_UNLIKE: f64 = 0.5;
@@ -1040,11 +1051,10 @@ fn compare_variant(
         } else {
             (b, &pair_of_b)
         };
-        longer.iter().enumerate().any(|(i, p)| {
-            pair_of[i].is_none()
-                && p.part.kind == PartKind::Plain
-                && (p.part.family || (p.part.key.len() >= 3 && vocabulary.is_family_name(p)))
-        })
+        longer
+            .iter()
+            .enumerate()
+            .any(|(i, p)| pair_of[i].is_none() && vocabulary.is_family_part(p))
     };
     if extra_family {
         weight += EXTRA_FAMILY_NAME;
@@ -1119,7 +1129,7 @@ fn compare_variant(
 
 /// Whether each name has a family name the other lacks, and no two of these are alike: a
 /// part marked as the family name (before a comma, in capitals) or a word the lists carry
-/// almost never as an own name ([`Vocabulary::family_names`]), left unpaired.
+/// almost never as an own name ([`Vocabulary::is_family_part`]), left unpaired.
 fn families_differ(
     a: &[Part],
     b: &[Part],
@@ -1131,11 +1141,7 @@ fn families_differ(
         let mut found = [0usize; 8];
         let mut n = 0;
         for (i, part) in name.iter().enumerate().take(found.len()) {
-            // A key of one or two letters is too short to tell a family name from a slip or
-            // from several names that share it.
-            let family =
-                part.part.family || (part.part.key.len() >= 3 && vocabulary.is_family_name(part));
-            if pair_of[i].is_none() && family && part.part.kind == PartKind::Plain {
+            if pair_of[i].is_none() && vocabulary.is_family_part(part) {
                 found[n] = i;
                 n += 1;
             }
