@@ -1872,11 +1872,8 @@ mod tests {
             person("y2", "Youssef KARIMI", Some(1975)),
         ];
         let run = match_lists(&left, Some(&right), 0.0);
-        let name = |r: &str| {
-            let pair = run.candidates.iter().find(|c| c.right == r).unwrap();
-            evidence_of(&pair.comparison, "name").clone()
-        };
-        let (family, grandfather) = (name("family"), name("grandfather"));
+        let family = evidence_in(&run, "chain", "family", "name");
+        let grandfather = evidence_in(&run, "chain", "grandfather", "name");
         assert!(
             family
                 .detail
@@ -1916,14 +1913,7 @@ mod tests {
             person("azizi", "Zaynab EL AZIZI", Some(1990)),
         ];
         let run = match_lists(&left, Some(&right), 0.0);
-        let name = |l: &str, r: &str| {
-            let pair = run
-                .candidates
-                .iter()
-                .find(|c| c.left == l && c.right == r)
-                .unwrap_or_else(|| panic!("{l} and {r} not compared"));
-            evidence_of(&pair.comparison, "name").clone()
-        };
+        let name = |l: &str, r: &str| evidence_in(&run, l, r, "name");
         let differ = name("family", "chaoui");
         assert!(differ.detail.contains("two family names"), "{differ:?}");
         let chain = name("chain", "chaoui");
@@ -1941,8 +1931,7 @@ mod tests {
         ];
         let right = vec![person("arbi", "EL-ARBI, Muhammed", Some(1980))];
         let run = match_lists(&left, Some(&right), 0.0);
-        let pair = run.candidates.iter().find(|c| c.left == "slip").unwrap();
-        let slip = evidence_of(&pair.comparison, "name");
+        let slip = evidence_in(&run, "slip", "arbi", "name");
         assert!(!slip.detail.contains("two family names"), "{slip:?}");
     }
 

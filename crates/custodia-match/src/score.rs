@@ -367,10 +367,11 @@ pub(crate) struct Vocabulary {
     /// [`Vocabulary::slavic_community_discounts`]).
     slavic_discounts: Vec<f64>,
     /// Keys that are family names on these lists: carried by several persons, almost never as
-    /// their own name (filled by [`Vocabulary::finish`]; see [`FAMILY_NAMES_DIFFER`]).
-    family_names: Vec<bool>,
-    /// The same counts for parts ending in an i-sound, by key: persons carrying one, and
-    /// those whose own name it is. The relational -i makes a family name of an own name
+    /// their own name, as written without and with an i-sound at the end (filled by
+    /// [`Vocabulary::finish`]; see [`FAMILY_NAMES_DIFFER`]).
+    family_names: Vec<[bool; 2]>,
+    /// Counts for parts ending in an i-sound, by key (read by [`Vocabulary::finish`]): persons
+    /// carrying one, and those whose own name it is. The relational -i makes a family name of an own name
     /// (Azizi of Aziz, Moussaoui of Moussa) whose key is the own name's.
     i_ending_counts: HashMap<u32, (u32, u32)>,
 }
@@ -679,33 +680,29 @@ impl Vocabulary {
     /// whom at most [`FAMILY_NAME_OWN_SHARE`] have it as their own name. A father's or
     /// grandfather's name in a chain is someone's own name too, so it is not one; a slip of
     /// the pen is carried by too few.
-    fn family_names(&self) -> Vec<bool> {
+    /// A part ending in an i-sound is judged by the persons whose part ends so.
+    fn family_names(&self) -> Vec<[bool; 2]> {
         self.counts
             .iter()
             .enumerate()
             .map(|(id, &carried)| {
-                let own = self.own_counts.get(&(id as u32)).map_or(0, |c| c.0);
-                family_by_counts(carried, own)
+                let id = id as u32;
+                let own = self.own_counts.get(&id).map_or(0, |c| c.0);
+                let (carried_i, own_i) = self.i_ending_counts.get(&id).copied().unwrap_or_default();
+                [
+                    family_by_counts(carried, own),
+                    family_by_counts(carried_i, own_i),
+                ]
             })
             .collect()
     }
 
-    /// Whether `part` is a family name on these lists ([`Vocabulary::family_names`]); one
-    /// ending in an i-sound is judged by the persons whose part ends so.
+    /// Whether `part` is a family name on these lists ([`Vocabulary::family_names`]).
     fn is_family_name(&self, part: &Part) -> bool {
-        if part.part.ending == Ending::Other {
-            return self
-                .family_names
-                .get(part.id as usize)
-                .copied()
-                .unwrap_or(false);
-        }
-        let (carried, own) = self
-            .i_ending_counts
-            .get(&part.id)
-            .copied()
-            .unwrap_or_default();
-        family_by_counts(carried, own)
+        let i_ending = usize::from(part.part.ending != Ending::Other);
+        self.family_names
+            .get(part.id as usize)
+            .is_some_and(|judged| judged[i_ending])
     }
 
     /// Whether `part` reads as a family name: marked so by its list, or so judged from the
