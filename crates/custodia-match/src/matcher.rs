@@ -1535,6 +1535,61 @@ mod tests {
     }
 
     #[test]
+    fn a_spelling_no_one_else_writes_is_read_as_the_common_one_a_slip_away() {
+        // Several persons write Aziz and حسين; no one else writes Azzi (two letters swapped,
+        // which leaves an i-sound at the end) or حيسن (the same slip in Arabic script).
+        let list = |common: &[&str]| -> Vec<Person> {
+            let mut right = vec![
+                person("r0", "Aziz HALLAK", Some(1996)),
+                person("r1", "Hussein AL-KHALIDI", Some(1992)),
+            ];
+            right.extend(
+                common
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| person(&format!("o{i}"), name, Some(1960 + i as i32))),
+            );
+            right
+        };
+        let left = [
+            person("l0", "Azzi Adil Hallak", Some(1996)),
+            person("l1", "حيسن الخالدي", Some(1992)),
+        ];
+        let common = [
+            "Aziz Tahiri",
+            "Aziz Benali",
+            "Aziz Ouali",
+            "حسين العبيدي",
+            "حسين الدليمي",
+            "حسين الجبوري",
+        ];
+        let run = match_lists(&left, Some(&list(&common)), 0.0001);
+        for (l, r) in [("l0", "r0"), ("l1", "r1")] {
+            let name = evidence_in(&run, l, r, "name");
+            assert!(
+                name.detail.contains("a slip of the pen")
+                    && name.detail.contains("own names agree"),
+                "{l}–{r}: {name:?}"
+            );
+        }
+        let slip = run
+            .candidates
+            .iter()
+            .find(|c| c.left == "l0" && c.right == "r0")
+            .unwrap();
+        assert!(slip.comparison.score > 0.5, "{slip:?}");
+        // Where others write Azzi too, it is a name of its own: nothing is read as a slip.
+        let written = [&common[..], &["Azzi Benali", "Azzi Ouali", "Azzi Tahiri"]].concat();
+        let run = match_lists(&left[..1], Some(&list(&written)), 0.0001);
+        let name = evidence_in(&run, "l0", "r0", "name");
+        assert!(!name.detail.contains("a slip of the pen"), "{name:?}");
+        // Nor where no one writes the other spelling often (Aziz on one row only).
+        let run = match_lists(&left, Some(&list(&[])), 0.0001);
+        let name = evidence_in(&run, "l0", "r0", "name");
+        assert!(!name.detail.contains("a slip of the pen"), "{name:?}");
+    }
+
+    #[test]
     fn the_hand_set_prior_scales_with_the_longer_list() {
         let small = hand_set_base_log_odds(1000, Some(2500));
         let long = hand_set_base_log_odds(1000, Some(20_000));

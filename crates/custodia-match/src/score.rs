@@ -67,6 +67,9 @@ pub(crate) struct Part {
     pub id: u32,
     /// The interned vowel-aware form (0 for none): equal ids and forms make equal parts.
     pub form_id: u32,
+    /// The interned word as written (either script): how many persons write it so tells a
+    /// slip of the pen from a name ([`Vocabulary::spelling_count`]).
+    pub spelling_id: u32,
     pub part: NamePart,
     /// The key's length and letters, and whether the key is the part's only reading (no
     /// other readings, no particle fused or split): parts whose keys are surely unlike are
@@ -86,6 +89,7 @@ impl Part {
         Part {
             id: 0,
             form_id: 0,
+            spelling_id: 0,
             key_shape: (part.key.len(), key_letters(&part.key)),
             one_reading: part.alt_keys.is_empty()
                 && part.split_keys.is_empty()
@@ -332,6 +336,15 @@ pub(crate) struct Vocabulary {
     ids: HashMap<String, u32>,
     keys: Vec<String>,
     forms: HashMap<String, u32>,
+    /// Words as written, interned, and the persons writing each in a name (once per person).
+    spellings: HashMap<String, u32>,
+    spelling_counts: Vec<u32>,
+    /// Spellings several persons write ([`SPELLING_COMMON`]): the id, and the part as read
+    /// (its key interned), to read a slip of the pen as the name it was meant to be.
+    common_spellings: Vec<(u32, u32, NamePart)>,
+    /// For a spelling no other person writes, the common spellings one slip away (indices
+    /// into `common_spellings`; filled by [`Vocabulary::finish`]).
+    corrections: HashMap<u32, Vec<u32>>,
     /// Persons carrying each key (counted once per person).
     pub counts: Vec<u32>,
     /// Persons counted.
@@ -520,6 +533,15 @@ impl Vocabulary {
                     }
                 },
             };
+            part.spelling_id = match self.spellings.get(part.part.word.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.spelling_counts.len() as u32;
+                    self.spellings.insert(part.part.word.clone(), id);
+                    self.spelling_counts.push(0);
+                    id
+                }
+            };
         }
         for ((kind, id), value) in p.residence.iter_mut().zip(&p.residence_values) {
             *id = intern_value(
@@ -568,6 +590,19 @@ impl Vocabulary {
         seen.dedup();
         for &id in &seen {
             self.counts[id as usize] += 1;
+        }
+        seen.clear();
+        for part in p.variants.iter().flatten() {
+            let id = part.spelling_id;
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let count = &mut self.spelling_counts[id as usize];
+            *count += 1;
+            if *count == SPELLING_COMMON {
+                self.common_spellings.push((id, part.id, part.part.clone()));
+            }
         }
         seen.clear();
         seen.extend(
@@ -631,6 +666,7 @@ impl Vocabulary {
             .collect();
         self.slavic_discounts = self.slavic_community_discounts();
         self.family_names = self.family_names();
+        self.corrections = self.slips_of_the_pen();
         // Smoothed by half the name's own built-in frequency: where `bin` gives the father
         // (Gulf lists), `bin Mohammed` on a short list is about as common as Mohammed, not as an
         // unknown name; where it makes a family name (Maghrebi lists), rarer.
@@ -747,6 +783,108 @@ impl Vocabulary {
 
     pub fn weight(&self, id: u32) -> f64 {
         self.weights.get(id as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Persons writing a word so in a name.
+    pub fn spelling_count(&self, id: u32) -> u32 {
+        self.spelling_counts.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// For each spelling no other person writes, the common spellings (in the same script,
+    /// beginning with the same letter) one edit away: a letter changed, left out, doubled, or
+    /// two neighbours swapped. Found through the words with one letter left out, which two
+    /// spellings one edit apart share.
+    fn slips_of_the_pen(&self) -> HashMap<u32, Vec<u32>> {
+        fn without_one(word: &[char]) -> impl Iterator<Item = String> + '_ {
+            (0..word.len()).map(move |i| word[..i].iter().chain(&word[i + 1..]).collect::<String>())
+        }
+        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+        for (n, (_, _, part)) in self.common_spellings.iter().enumerate() {
+            let chars: Vec<char> = part.word.chars().collect();
+            if chars.len() < SLIP_MIN_LETTERS - 1 {
+                continue;
+            }
+            index.entry(part.word.clone()).or_default().push(n as u32);
+            for shorter in without_one(&chars) {
+                index.entry(shorter).or_default().push(n as u32);
+            }
+        }
+        let mut corrections = HashMap::new();
+        for (word, &id) in &self.spellings {
+            if self.spelling_count(id) > 1 {
+                continue;
+            }
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() < SLIP_MIN_LETTERS - 1 {
+                continue;
+            }
+            let mut found: Vec<u32> = std::iter::once(word.clone())
+                .chain(without_one(&chars))
+                .filter_map(|probe| index.get(&probe))
+                .flatten()
+                .copied()
+                .filter(|&n| {
+                    let common = &self.common_spellings[n as usize].2.word;
+                    // One of the two as long as a slip needs (a letter left out of Walid
+                    // leaves three).
+                    chars.len().max(common.chars().count()) >= SLIP_MIN_LETTERS
+                        && common.chars().next() == chars.first().copied()
+                        && common.chars().any(is_arabic_letter)
+                            == chars.iter().copied().any(is_arabic_letter)
+                        && within_one_edit(word, common)
+                })
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            if !found.is_empty() {
+                // The commonest first; a handful is enough.
+                found.sort_by_key(|&n| {
+                    std::cmp::Reverse(self.spelling_count(self.common_spellings[n as usize].0))
+                });
+                found.truncate(SLIP_READINGS);
+                corrections.insert(id, found);
+            }
+        }
+        corrections
+    }
+
+    /// The readings of `part` as a slip of the pen in a common spelling: each with its key's id.
+    fn slip_readings(&self, part: &Part) -> impl Iterator<Item = (u32, &NamePart)> {
+        self.corrections
+            .get(&part.spelling_id)
+            .into_iter()
+            .flatten()
+            .map(|&n| {
+                let (_, key, part) = &self.common_spellings[n as usize];
+                (*key, part)
+            })
+    }
+
+    /// How alike two parts are when one is read as a slip of the pen in a common spelling,
+    /// with the information the pair then carries (that of the names meant, not of the rare
+    /// string a slip makes); `None` where no such reading pairs them.
+    fn slip_similarity(&self, a: &Part, b: &Part) -> Option<(f64, f64)> {
+        let mut best: Option<(f64, f64)> = None;
+        let mut consider = |s: f64, key: u32, other: u32| {
+            if s >= PART_FLOOR && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, (self.weight(key) + self.weight(other)) / 2.0));
+            }
+        };
+        for (key, meant) in self.slip_readings(a) {
+            consider(
+                part_similarity_given(meant, &b.part, key == b.id),
+                key,
+                b.id,
+            );
+        }
+        for (key, meant) in self.slip_readings(b) {
+            consider(
+                part_similarity_given(&a.part, meant, key == a.id),
+                key,
+                a.id,
+            );
+        }
+        best.map(|(s, information)| (s.min(SLIP_SIMILARITY), information))
     }
 }
 
@@ -882,6 +1020,9 @@ fn compare_variant(
     let mut close = [[false; MAX_PARTS]; MAX_PARTS];
     // Which parts are one patronymic family name (see `same_patronymic`).
     let mut compound = [[false; MAX_PARTS]; MAX_PARTS];
+    // Which parts pair only as a slip of the pen, with the information they then carry
+    // (see `Vocabulary::slip_similarity`).
+    let mut slip = [[None::<f64>; MAX_PARTS]; MAX_PARTS];
     let mut count = 0;
     for (i, pa) in a.iter().enumerate() {
         for (j, pb) in b.iter().enumerate() {
@@ -912,6 +1053,16 @@ fn compare_variant(
             } else {
                 s
             };
+            let s = match (s < PART_FLOOR)
+                .then(|| vocabulary.slip_similarity(pa, pb))
+                .flatten()
+            {
+                Some((s, information)) => {
+                    slip[i][j] = Some(information);
+                    s
+                }
+                None => s,
+            };
             if s >= PART_FLOOR {
                 pairs[count] = (s, i as u8, j as u8);
                 close[i][j] = true;
@@ -936,7 +1087,8 @@ fn compare_variant(
         pair_of_a[i] = Some(j as u8);
         pair_of_b[j] = Some(i as u8);
         matched += 1;
-        let mut information = (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0;
+        let mut information = slip[i][j]
+            .unwrap_or_else(|| (vocabulary.weight(a[i].id) + vocabulary.weight(b[j].id)) / 2.0);
         // `bin Ali` and `BENALI` agree as the compound, as rare as it is, not as `Ali`.
         if compound[i][j] {
             information = information.max(vocabulary.patronymic_weight(a[i].patronymic_id));
@@ -951,7 +1103,13 @@ fn compare_variant(
                 a[i].part.word,
                 b[j].part.word,
                 strength * information,
-                if s < 0.999 { ", near" } else { "" }
+                if slip[i][j].is_some() {
+                    ", a slip of the pen"
+                } else if s < 0.999 {
+                    ", near"
+                } else {
+                    ""
+                }
             ));
         }
     }
@@ -1352,6 +1510,23 @@ pub(crate) fn own_name_index(name: &[Part]) -> usize {
     } else {
         0
     }
+}
+
+/// How alike a slip of the pen makes two parts at most (see [`Vocabulary::slip_similarity`]):
+/// near, not equal.
+const SLIP_SIMILARITY: f64 = 0.9;
+/// Persons who must write a word so for it to be a name's usual spelling, against which a
+/// spelling no other person writes is read as a slip of the pen in it (Azzi for Aziz, Omra
+/// for Omar, حيسن for حسين). A slip can change what the keys hear (a swapped ending turns Aziz
+/// into an i-ending word, a changed dot one Arabic letter into another).
+const SPELLING_COMMON: u32 = 3;
+/// Letters the longer of a slip and its common spelling needs (shorter words are too often
+/// other names one letter apart), and how many common spellings a slip is read as at most.
+const SLIP_MIN_LETTERS: usize = 4;
+const SLIP_READINGS: usize = 3;
+
+fn is_arabic_letter(c: char) -> bool {
+    ('\u{0600}'..='\u{06ff}').contains(&c)
 }
 
 /// Information above which a part is seen on (almost) no other row, and below which it is
