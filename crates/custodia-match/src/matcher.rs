@@ -1590,6 +1590,25 @@ mod tests {
     }
 
     #[test]
+    fn own_names_alike_do_not_agree_when_one_pairs_with_another_part() {
+        // Hmed is the Tunisian Ahmed: it pairs with the father's name احمد; that it is also
+        // near محمد, the own name, does not make the own names agree.
+        let c = compare_persons(
+            &person("a", "محمد احمد حسن عمروش", None),
+            &person("b", "Hmed AMROUCHE", None),
+        );
+        let name = c.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(!name.detail.contains("own names agree"), "{name:?}");
+        // Where احمد is the own name, they agree.
+        let c = compare_persons(
+            &person("a", "احمد حسن عمروش", None),
+            &person("b", "Hmed AMROUCHE", None),
+        );
+        let name = c.evidence.iter().find(|e| e.feature == "name").unwrap();
+        assert!(name.detail.contains("own names agree"), "{name:?}");
+    }
+
+    #[test]
     fn the_hand_set_prior_scales_with_the_longer_list() {
         let small = hand_set_base_log_odds(1000, Some(2500));
         let long = hand_set_base_log_odds(1000, Some(20_000));

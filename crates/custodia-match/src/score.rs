@@ -1129,12 +1129,20 @@ fn compare_variant(
     // capitals) says which part is the own name: it is not read the other way round, so that
     // one man's own name meeting another's family name (Moustapha / Ismael ALMUSTAFA) is not
     // taken for one person's.
+    // Two parts alike are not own names that agree when either went to another part it is
+    // more like: in محمد احمد حسن عمروش against Hmed AMROUCHE, Hmed (Ahmed) is the father's
+    // name احمد, not the near محمد.
+    let agree = |i: usize, j: usize| {
+        close[i][j]
+            && pair_of_a[i].is_none_or(|k| usize::from(k) == j)
+            && pair_of_b[j].is_none_or(|k| usize::from(k) == i)
+    };
     let (own_a, own_b) = (own_name_index(a), own_name_index(b));
     let turnable_a = a.len() == 2 && !marks_family(a);
     let turnable_b = b.len() == 2 && !marks_family(b);
-    let own_agrees = close[own_a][own_b]
-        || (turnable_b && close[own_a][1 - own_b])
-        || (turnable_a && close[1 - own_a][own_b]);
+    let own_agrees = agree(own_a, own_b)
+        || (turnable_b && agree(own_a, 1 - own_b))
+        || (turnable_a && agree(1 - own_a, own_b));
     let (first_weight, first_text) = if own_agrees {
         (FIRST_AGREES, "own names agree")
     } else if own_names_a_slip_apart(&a[own_a], &b[own_b], vocabulary) {
