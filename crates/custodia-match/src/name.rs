@@ -1471,7 +1471,81 @@ pub fn part_similarity(a: &NamePart, b: &NamePart) -> f64 {
 }
 
 /// [`part_similarity`] when the caller already knows whether the keys are equal (interned ids).
-pub(crate) fn part_similarity_given<'a>(a: &'a NamePart, b: &'a NamePart, same_key: bool) -> f64 {
+pub(crate) fn part_similarity_given(a: &NamePart, b: &NamePart, same_key: bool) -> f64 {
+    let s = spelled_similarity(a, b, same_key);
+    if s > 0.0 && ghayn_against_jim(a, b) {
+        0.0
+    } else {
+        s
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Ghayn,
+    Jim,
+    Either,
+}
+
+/// How a word writes each consonant the keys hear as j, in order: the ghayn (Latin gh, Arabic
+/// غ), the jim (Latin j, dj, dsch, dzh, zh; Arabic ج), or either (a Latin g alone: Gamal is
+/// جمال, Ghali غالي, and a lone g may be either, or the qaf said as g).
+fn ghayn_or_jim(word: &str) -> impl Iterator<Item = Written> + '_ {
+    use Written::*;
+    let bytes = word.as_bytes();
+    let mut i = 0;
+    let mut arabic = word.chars();
+    let latin = word.is_ascii();
+    std::iter::from_fn(move || {
+        if !latin {
+            return arabic.by_ref().find_map(|c| match c {
+                'غ' => Some(Ghayn),
+                'ج' => Some(Jim),
+                'گ' | 'ژ' => Some(Either),
+                _ => None,
+            });
+        }
+        while i < bytes.len() {
+            let rest = &bytes[i..];
+            let (sound, len) = if rest.starts_with(b"gh") {
+                (Some(Ghayn), 2)
+            } else if rest.starts_with(b"dsch") {
+                (Some(Jim), 4)
+            } else if rest.starts_with(b"dzh") {
+                (Some(Jim), 3)
+            } else if rest.starts_with(b"dj") || rest.starts_with(b"zh") {
+                (Some(Jim), 2)
+            } else if rest[0] == b'j' {
+                (Some(Jim), 1)
+            } else if rest[0] == b'g' {
+                (Some(Either), 1)
+            } else {
+                (None, 1)
+            };
+            i += len;
+            if sound.is_some() {
+                return sound;
+            }
+        }
+        None
+    })
+}
+
+/// Whether one of two parts writes a ghayn where the other writes a jim (Gharbi / Jerbi,
+/// غالي / Djali): two names, though the keys hear both as j (a lone Latin g may be either).
+fn ghayn_against_jim(a: &NamePart, b: &NamePart) -> bool {
+    let (mut x, mut y) = (ghayn_or_jim(&a.word), ghayn_or_jim(&b.word));
+    loop {
+        match (x.next(), y.next()) {
+            (Some(Written::Ghayn), Some(Written::Jim))
+            | (Some(Written::Jim), Some(Written::Ghayn)) => return true,
+            (Some(_), Some(_)) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn spelled_similarity<'a>(a: &'a NamePart, b: &'a NamePart, same_key: bool) -> f64 {
     // Said and Saidi, Hamza and Hamzaoui: one consonant skeleton, two names. (Keys that
     // differ are compared as spellings: a slip at the end, Ruby / Rubh, stays near.)
     if same_key && a.ending != b.ending && a.ending.differs(b.ending, &a.word, &b.word) {
@@ -1867,6 +1941,21 @@ mod tests {
         same(&["تطواني", "Tetouani", "Tetwani"]);
         // The doubled lam of الله stays one (Nasrallah).
         same(&["نصرالله", "Nasrallah"]);
+    }
+
+    #[test]
+    fn a_ghayn_is_not_a_jim_though_the_keys_hear_both_as_j() {
+        // Latin gh and Arabic غ are the ghayn, Latin j, dj, dsch and Arabic ج the jim.
+        assert_eq!(meet("Gharbi", "Jerbi"), 0.0);
+        assert_eq!(meet("Gharbi", "ELJERBI"), 0.0);
+        assert_eq!(meet("غربي", "Djerbi"), 0.0);
+        assert_eq!(meet("جربي", "Gharbi"), 0.0);
+        // Each with its own letters, and a lone g (either) with both.
+        assert_eq!(meet("غربي", "Gharbi"), 1.0);
+        assert_eq!(meet("Djamel", "Dschamal"), 1.0);
+        assert!(meet("جمال", "Gamal") >= 0.9);
+        assert!(meet("Ghali", "غالي") >= 0.9);
+        assert!(meet("Galiev", "Ghaliev") >= 0.9);
     }
 
     #[test]
