@@ -342,9 +342,10 @@ pub(crate) struct Vocabulary {
     /// Spellings several persons write ([`SPELLING_COMMON`]): the id, and the part as read
     /// (its key interned), to read a slip of the pen as the name it was meant to be.
     common_spellings: Vec<(u32, u32, NamePart)>,
-    /// For a spelling no other person writes, the common spellings one slip away (indices
-    /// into `common_spellings`; filled by [`Vocabulary::finish`]).
-    corrections: HashMap<u32, Vec<u32>>,
+    /// For each spelling (by id), the common spellings one slip away when no other person
+    /// writes it (indices into `common_spellings`; filled by [`Vocabulary::finish`]). Indexed,
+    /// not hashed: it is read for most compared pairs of parts.
+    corrections: Vec<Vec<u32>>,
     /// Persons carrying each key (counted once per person).
     pub counts: Vec<u32>,
     /// Persons counted.
@@ -794,7 +795,7 @@ impl Vocabulary {
     /// beginning with the same letter) one edit away: a letter changed, left out, doubled, or
     /// two neighbours swapped. Found through the words with one letter left out, which two
     /// spellings one edit apart share.
-    fn slips_of_the_pen(&self) -> HashMap<u32, Vec<u32>> {
+    fn slips_of_the_pen(&self) -> Vec<Vec<u32>> {
         fn without_one(word: &[char]) -> impl Iterator<Item = String> + '_ {
             (0..word.len()).map(move |i| word[..i].iter().chain(&word[i + 1..]).collect::<String>())
         }
@@ -809,7 +810,7 @@ impl Vocabulary {
                 index.entry(shorter).or_default().push(n as u32);
             }
         }
-        let mut corrections = HashMap::new();
+        let mut corrections = vec![Vec::new(); self.spelling_counts.len()];
         for (word, &id) in &self.spellings {
             if self.spelling_count(id) > 1 {
                 continue;
@@ -842,7 +843,7 @@ impl Vocabulary {
                     std::cmp::Reverse(self.spelling_count(self.common_spellings[n as usize].0))
                 });
                 found.truncate(SLIP_READINGS);
-                corrections.insert(id, found);
+                corrections[id as usize] = found;
             }
         }
         corrections
@@ -851,7 +852,7 @@ impl Vocabulary {
     /// The readings of `part` as a slip of the pen in a common spelling: each with its key's id.
     fn slip_readings(&self, part: &Part) -> impl Iterator<Item = (u32, &NamePart)> {
         self.corrections
-            .get(&part.spelling_id)
+            .get(part.spelling_id as usize)
             .into_iter()
             .flatten()
             .map(|&n| {
