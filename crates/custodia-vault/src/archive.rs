@@ -341,7 +341,8 @@ fn expand_tar(
     budget: &Budget,
     consumed: Option<Rc<Cell<u64>>>,
 ) -> Result<Result<(), String>> {
-    let mut archive = tar::Archive::new(reader);
+    // The reader holds long names and PAX headers whole: the guard refuses oversized ones.
+    let mut archive = tar::Archive::new(crate::tar_guard::TarExtensionGuard::new(reader));
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => {

@@ -691,6 +691,20 @@ impl Vault {
                 }
             }
         }
+        // A redacted copy answers to its original's regime and consents (`regime_item`), but
+        // has search documents of its own: they are relabelled with the original's.
+        let mut originals: Vec<String> = items.iter().cloned().collect();
+        while let Some(original) = originals.pop() {
+            for copy in self.catalog.derived_from(&original)? {
+                let redacted = copy
+                    .path_in_parent
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(crate::redact::REDACTED_PREFIX));
+                if redacted && items.insert(copy.sha256.clone()) {
+                    originals.push(copy.sha256);
+                }
+            }
+        }
         let mut parents = Vec::new();
         for item in items {
             if !self.catalog.derived_of(&item)?.is_empty() {

@@ -48,6 +48,7 @@ pub mod requests;
 pub mod schema;
 mod sniff;
 pub mod stats;
+mod tar_guard;
 pub mod uploads;
 mod verify;
 pub mod victims;

@@ -466,3 +466,46 @@ fn a_redacted_copy_has_its_originals_regime_shown_and_applied() {
     assert!(matches!(refused, VaultError::Denied { .. }), "{refused:?}");
     assert!(v.package(&[copy], NL).is_err());
 }
+
+#[test]
+fn restricting_an_original_takes_its_redacted_copy_out_of_search_too() {
+    use custodia_vault::custodia_search::Sort;
+    use custodia_vault::ExtractOptions;
+    let mut v = parties();
+    let original = statement(&mut v, Regime::Consent);
+    let copy: ContentHash = v
+        .as_user("custodian")
+        .redact_text(&original, &[WITNESS], "protected witness")
+        .unwrap()
+        .sha256
+        .parse()
+        .unwrap();
+    v.vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    let found = |v: &mut support::TestVault| -> Vec<String> {
+        let report = v
+            .vault
+            .search("analyst", "convoy", 10, Sort::Relevance)
+            .unwrap();
+        assert_eq!(report.results.total as usize, report.results.hits.len());
+        report.results.hits.into_iter().map(|h| h.item).collect()
+    };
+    let mut before = found(&mut v);
+    before.sort();
+    let mut both = vec![original.to_hex(), copy.to_hex()];
+    both.sort();
+    assert_eq!(
+        before, both,
+        "the case's analyst finds the statement and its copy"
+    );
+    // Restricted by the custodian: neither the original nor its copy is found any more, nor
+    // counted, though the copy's own regime was never set.
+    v.set_regime("custodian", &original, None, Regime::Restricted)
+        .unwrap();
+    assert!(v
+        .as_user("analyst")
+        .may(Action::ViewContent, &copy)
+        .is_err());
+    assert_eq!(found(&mut v), Vec::<String>::new());
+}
