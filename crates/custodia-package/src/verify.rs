@@ -720,25 +720,40 @@ pub fn verify_package(path: &Path, options: &VerifyOptions) -> Result<VerifyRepo
                     );
                 }
             }
-            let metadata = match source.read(&summary.metadata, TAG_FILE_LIMIT) {
-                Ok(bytes) => match (
-                    serde_json::from_slice::<ItemMetadata>(&bytes),
-                    serde_json::from_slice::<serde_json::Value>(&bytes),
-                ) {
-                    (Ok(m), Ok(raw)) => Some((m, raw)),
-                    (Err(e), _) | (_, Err(e)) => {
-                        run.fault(
-                            FaultKind::ItemDescription,
-                            &summary.metadata,
-                            format!("not valid item metadata: {e}"),
-                        );
+            // A path from package.json is read only inside the package, as a manifest's are.
+            let metadata = match unsafe_path(&summary.metadata) {
+                true => {
+                    run.fault(
+                        FaultKind::ItemDescription,
+                        PACKAGE_FILE,
+                        format!(
+                            "item {}: unsafe metadata path `{}`",
+                            summary.sha256,
+                            summary.metadata.escape_debug()
+                        ),
+                    );
+                    None
+                }
+                false => match source.read(&summary.metadata, TAG_FILE_LIMIT) {
+                    Ok(bytes) => match (
+                        serde_json::from_slice::<ItemMetadata>(&bytes),
+                        serde_json::from_slice::<serde_json::Value>(&bytes),
+                    ) {
+                        (Ok(m), Ok(raw)) => Some((m, raw)),
+                        (Err(e), _) | (_, Err(e)) => {
+                            run.fault(
+                                FaultKind::ItemDescription,
+                                &summary.metadata,
+                                format!("not valid item metadata: {e}"),
+                            );
+                            None
+                        }
+                    },
+                    Err(e) => {
+                        run.fault(FaultKind::MissingFile, &summary.metadata, missing_or(e));
                         None
                     }
                 },
-                Err(e) => {
-                    run.fault(FaultKind::MissingFile, &summary.metadata, missing_or(e));
-                    None
-                }
             };
             let mut entries = 0;
             let mut conditions = Vec::new();
@@ -1351,6 +1366,15 @@ fn check_newer(
     })
 }
 
+/// Whether a path named inside the package could reach outside it: absolute, or with an
+/// empty, `.` or `..` component.
+fn unsafe_path(path: &str) -> bool {
+    path.starts_with('/')
+        || path
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+}
+
 /// Parses a manifest (`<hex checksum> <path>` lines) into path → checksum, faulting bad lines.
 fn read_manifest(
     source: &mut PackageSource,
@@ -1391,11 +1415,7 @@ fn read_manifest(
             );
             continue;
         }
-        if path.starts_with('/')
-            || path
-                .split('/')
-                .any(|c| c == ".." || c == "." || c.is_empty())
-        {
+        if unsafe_path(&path) {
             run.fault(
                 FaultKind::ManifestLine,
                 name,

@@ -53,3 +53,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_item_metadata_path_outside_the_package_is_a_fault_and_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("bag");
+    fs::create_dir_all(root.join("custodia")).unwrap();
+    fs::create_dir_all(root.join("data")).unwrap();
+    // A file beside the package, which a verifier must never be led to read.
+    fs::write(dir.path().join("outside.json"), b"{\"secret\": true}").unwrap();
+    let outside = dir.path().join("outside.json");
+    for metadata in ["../outside.json", outside.to_str().unwrap()] {
+        let package = serde_json::json!({
+            "format": "custodia-disclosure-package", "version": 1, "id": "x",
+            "created_at": "t", "holder": "h", "built_by": "b", "recipient": null,
+            "purpose": null, "conditions": [], "log_origin": "o", "tree_size": 1,
+            "items": [{"sha256": "00", "size": 1, "payload": "data/x", "metadata": metadata}]
+        });
+        fs::write(root.join("custodia/package.json"), package.to_string()).unwrap();
+        let report = verify_package(&root, &VerifyOptions::default()).unwrap();
+        assert!(!report.ok);
+        let faults = serde_json::to_string(&report.faults).unwrap();
+        assert!(faults.contains("unsafe metadata path"), "{faults}");
+        assert!(!faults.contains("secret"), "{faults}");
+    }
+}

@@ -298,15 +298,14 @@ impl Vault {
         organisation: &str,
         roles: &[Role],
     ) -> Result<u64> {
+        // Only the holder's administrators add users, and only they learn whether the
+        // organisation exists: anyone else gets one refusal, whatever organisation is named.
+        self.require_administer(
+            actor,
+            custodia_access::AdminAction::AddOrganisation,
+            custodia_access::AdminTarget::Vault,
+        )?;
         // The organisation must exist and the roles fit it: holder roles go only to the holder.
-        if self.catalog.organisation(organisation)?.is_none() {
-            // Only an administrator learns that the organisation does not exist.
-            self.require_administer(
-                actor,
-                custodia_access::AdminAction::AddOrganisation,
-                custodia_access::AdminTarget::Vault,
-            )?;
-        }
         let kind = self.organisation_kind(organisation)?;
         self.require_administer(
             actor,

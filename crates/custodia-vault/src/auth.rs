@@ -118,11 +118,15 @@ impl Vault {
     /// second factor, nor replaces another user's password.
     fn may_manage_credentials(&self, actor: &str, action: AdminAction, user: &str) -> Result<()> {
         let who = self.principal(actor)?;
-        self.principal(user)?;
-        let has_password = self
-            .catalog
-            .credential(user)?
-            .is_some_and(|c| c.password_phc.is_some());
+        // Whether `user` exists is told only to whom the rule lets act on it (an
+        // administrator, who reads the accounts anyway): anyone else gets the same refusal
+        // for a name that is no user as for another user's.
+        let exists = self.catalog.user(user)?.is_some();
+        let has_password = exists
+            && self
+                .catalog
+                .credential(user)?
+                .is_some_and(|c| c.password_phc.is_some());
         let decision = may_administer(
             &who,
             action,
@@ -132,6 +136,9 @@ impl Vault {
             },
         );
         if decision.allowed {
+            if !exists {
+                self.principal(user)?;
+            }
             Ok(())
         } else {
             Err(VaultError::NotPermitted(format!(
@@ -258,9 +265,14 @@ impl Vault {
             } else {
                 Vec::new()
             };
-            // The name as typed, bounded: a failed attempt is evidence of an attack, but a
-            // password typed into the name field must not fill the log.
-            let shown: String = user.chars().take(200).collect();
+            // A user's name as it is; a name that is no user only as a keyed tag: a failed
+            // attempt is evidence of an attack, but a password typed into the name field must
+            // not reach the log, nor anyone who reads its activity.
+            let shown: String = if known {
+                user.to_owned()
+            } else {
+                self.sealer.unknown_name_tag(user)
+            };
             self.change_access(
                 &shown,
                 Change {

@@ -144,6 +144,9 @@ pub(crate) struct EntrySealer {
 /// The field name under which a redacted derivative's original is committed to in packages.
 const REDACTION_PARENT: &str = "redaction_parent";
 
+/// The field under which a name typed at sign-in that is no user is tagged.
+const UNKNOWN_SIGN_IN_NAME: &str = "unknown_sign_in_name";
+
 /// Bytes of an entry's nonce.
 const NONCE_BYTES: usize = 16;
 
@@ -164,6 +167,15 @@ impl EntrySealer {
         let mut salt = [0u8; 32];
         salt.copy_from_slice(tag.as_ref());
         salt
+    }
+
+    /// What the custody log keeps of a name that is no user, typed at sign-in: a keyed tag
+    /// (`unknown:` and 16 hex digits), the same for the same name, so that repeated attempts
+    /// on one name show without the log keeping what was typed (often a password typed into
+    /// the wrong field). The holder can re-derive the tag of a name it suspects.
+    pub(crate) fn unknown_name_tag(&self, typed: &str) -> String {
+        let salt = self.salt(typed.as_bytes(), UNKNOWN_SIGN_IN_NAME);
+        format!("unknown:{}", hex::encode(&salt[..8]))
     }
 
     /// What a recipient's package shows instead of the SHA-256 of a redacted derivative's

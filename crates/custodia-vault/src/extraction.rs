@@ -494,8 +494,8 @@ impl Vault {
         let parent = outcome.item.sha256.clone();
         let (status, error, derived) = match outcome.result {
             Ok(d) => ("done", None, d),
-            Err(Skip::Failed(e)) => ("failed", Some(e), Vec::new()),
-            Err(Skip::Unsupported(e)) => ("unsupported", Some(e), Vec::new()),
+            Err(Skip::Failed(e)) => ("failed", Some(storable(e)), Vec::new()),
+            Err(Skip::Unsupported(e)) => ("unsupported", Some(storable(e)), Vec::new()),
         };
         let mut rows = Vec::new();
         let mut events = Vec::new();
@@ -512,10 +512,10 @@ impl Vault {
                 sha256: hash.to_hex(),
                 parent_sha256: parent.clone(),
                 kind: d.kind.to_owned(),
-                name: d.name.clone(),
-                method: d.method.clone(),
-                tool_version: d.tool_version.clone(),
-                language: d.language.clone(),
+                name: d.name.clone().map(storable),
+                method: storable(d.method.clone()),
+                tool_version: storable(d.tool_version.clone()),
+                language: d.language.clone().map(storable),
                 size: d.bytes.len() as u64,
                 created_at: now.clone(),
             };
@@ -1029,6 +1029,17 @@ fn metadata_date(vault: &Vault, parent: &str) -> Option<i64> {
         }
     }
     None
+}
+
+/// What a parser or tool said, as the catalog stores it: a NUL (an attachment named
+/// `a%00b.pdf`, an error quoting the input) becomes U+FFFD, so that the outcome is recorded
+/// instead of the item failing to record, and being parsed again, on every pass.
+fn storable(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]

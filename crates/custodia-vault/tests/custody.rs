@@ -296,3 +296,65 @@ fn each_party_reads_its_own_part_of_the_log() {
         assert!(details.get("reason").is_none(), "{entry:?}");
     }
 }
+
+#[test]
+fn a_name_that_is_no_user_is_logged_as_a_tag_not_as_typed() {
+    let mut v = TestVault::new();
+    v.analyst("analyst", &["C-1"]);
+    // A password typed into the name field, twice, and a known user's wrong password.
+    let before = v.log_size();
+    for _ in 0..2 {
+        assert!(v
+            .vault
+            .sign_in("Correct-Horse-7731", "whatever", None)
+            .is_err());
+    }
+    assert!(v.vault.sign_in("analyst", "wrong", None).is_err());
+    let entries = v.entries_since(before);
+    assert_eq!(entries.len(), 3);
+    for entry in &entries {
+        assert_eq!(entry.action, "login_failed");
+        let written = format!("{entry:?}");
+        assert!(!written.contains("Correct-Horse"), "{written}");
+    }
+    // The same typed name, the same tag: repeated attempts on one name still show.
+    assert!(entries[0].actor.starts_with("unknown:"), "{:?}", entries[0]);
+    assert_eq!(entries[0].actor, entries[1].actor);
+    assert_eq!(entries[2].actor, "analyst");
+}
+
+#[test]
+fn whether_an_account_or_organisation_exists_is_not_told_to_a_non_administrator() {
+    let mut v = TestVault::new();
+    v.analyst("analyst", &["C-1"]);
+    v.originator("Government A");
+    let refusal = |e: VaultError| {
+        e.to_string()
+            .replace("nobody", "NAME")
+            .replace(ADMIN, "NAME")
+    };
+    let unknown = v
+        .vault
+        .issue_api_token("analyst", "nobody", "x", None)
+        .unwrap_err();
+    let known = v
+        .vault
+        .issue_api_token("analyst", ADMIN, "x", None)
+        .unwrap_err();
+    assert_eq!(refusal(unknown), refusal(known));
+    let unknown = v
+        .vault
+        .add_user("analyst", "z", "No Such State", &[Role::Requester])
+        .unwrap_err();
+    let known = v
+        .vault
+        .add_user("analyst", "z", "Government A", &[Role::Requester])
+        .unwrap_err();
+    assert_eq!(unknown.to_string(), known.to_string());
+    // The administrator is told.
+    let told = v
+        .vault
+        .add_user(ADMIN, "z", "No Such State", &[Role::Requester])
+        .unwrap_err();
+    assert!(told.to_string().contains("no organisation"), "{told}");
+}

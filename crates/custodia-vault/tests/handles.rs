@@ -190,3 +190,27 @@ fn a_second_writing_handle_records_reads_while_the_first_ingests() {
     // A reading handle is no writer.
     assert!(tv.vault.reader().unwrap().another_writer().is_err());
 }
+
+#[test]
+fn an_attachment_named_with_a_nul_is_recorded_not_retried_forever() {
+    let mut tv = TestVault::new();
+    let mail = "From: a@example.org\r\nTo: c@example.org\r\nSubject: convoy\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n\
+        --XX\r\nContent-Type: text/plain\r\n\r\nThe convoy left Kocho at dawn.\r\n\
+        --XX\r\nContent-Type: text/plain; name=\"a.txt\"\r\n\
+        Content-Disposition: attachment; filename*=UTF-8''list%00of%00names.txt\r\n\r\n\
+        Names of the detainees.\r\n--XX--\r\n";
+    tv.item("message.eml", mail).regime(Regime::Open).store();
+    let first = tv
+        .vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    assert_eq!(first.extracted, 1);
+    // Recorded: nothing is left to extract on the next pass.
+    let again = tv
+        .vault
+        .extract_pending(&ExtractOptions::default(), ADMIN)
+        .unwrap();
+    assert_eq!(again.items, 0);
+}
