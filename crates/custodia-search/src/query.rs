@@ -486,14 +486,19 @@ pub fn parse_date(text: &str) -> Result<DateTime> {
     let year: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
     let month: i64 = parts.next().map_or(Ok(1), str::parse).map_err(|_| bad())?;
     let day: i64 = parts.next().map_or(Ok(1), str::parse).map_err(|_| bad())?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || parts.next().is_some() {
+    // Years of four digits at most: every later sum stays far inside an i64.
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || !(-9999..=9999).contains(&year)
+        || parts.next().is_some()
+    {
         return Err(bad());
     }
     let mut seconds = 0;
     if !time.is_empty() {
         let t = time.trim_end_matches('Z');
         let mut hms = t.split(':');
-        for unit in [3600, 60, 1] {
+        for (unit, most) in [(3600, 24), (60, 59), (1, 60)] {
             if let Some(v) = hms.next() {
                 let v: i64 = v
                     .split('.')
@@ -501,12 +506,18 @@ pub fn parse_date(text: &str) -> Result<DateTime> {
                     .unwrap_or("0")
                     .parse()
                     .map_err(|_| bad())?;
+                if !(0..=most).contains(&v) {
+                    return Err(bad());
+                }
                 seconds += v * unit;
             }
         }
     }
+    // The index keeps nanoseconds in an i64 (the years 1678 to 2262): a bound beyond them
+    // is taken at the edge, which every stored date lies within.
+    const EDGE: i64 = i64::MAX / 1_000_000_000;
     Ok(DateTime::from_timestamp_secs(
-        days_from_civil(year, month, day) * 86_400 + seconds,
+        (days_from_civil(year, month, day) * 86_400 + seconds).clamp(-EDGE, EDGE),
     ))
 }
 
@@ -536,5 +547,20 @@ mod tests {
             16_285 * 86_400 + 3600
         );
         assert!(parse_date("August").is_err());
+    }
+
+    #[test]
+    fn numbers_too_large_for_a_date_are_refused_not_overflowed() {
+        for text in [
+            "9223372036854775807",
+            "-9223372036854775807",
+            "2014-08-03T9223372036854775807",
+            "2014-08-03T01:9223372036854775807:00",
+            "2014-08-03T25:00",
+            "10000-01-01",
+        ] {
+            assert!(parse_date(text).is_err(), "{text}");
+        }
+        assert!(parse_date("9999-12-31T24:59:60").is_ok());
     }
 }

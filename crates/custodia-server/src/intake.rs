@@ -51,6 +51,10 @@ pub const TOKEN_HEADER: &str = "x-custodia-challenge";
 pub const NONCE_HEADER: &str = "x-custodia-nonce";
 /// Largest request: every attachment at its largest, and the fields.
 const BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES as usize + (2 << 20);
+/// Requests served at once. A report's body is read whole (up to [`BODY_LIMIT`]) before its
+/// token, proof of work and rate are checked, so anonymous requests in parallel could fill the
+/// memory: the rest wait their turn, holding a connection and no body.
+const CONCURRENT_REQUESTS: usize = 8;
 
 /// The reporting point's own state: its challenge key, the tokens spent, the counts per address.
 struct Intake {
@@ -242,6 +246,7 @@ pub fn router(state: AppState) -> std::io::Result<axum::Router> {
         app: state,
         intake: Arc::new(Intake::new()?),
     };
+    let turns = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_REQUESTS));
     let app = axum::Router::new()
         .route("/report", get(form_page).post(form_submit))
         .route("/api/v1/public/harm-reports/challenge", get(challenge))
@@ -257,6 +262,16 @@ pub fn router(state: AppState) -> std::io::Result<axum::Router> {
         })
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let turns = Arc::clone(&turns);
+                async move {
+                    // The semaphore is never closed: a permit always comes.
+                    let _turn = turns.acquire_owned().await;
+                    next.run(request).await
+                }
+            },
+        ))
         .layer(axum::middleware::from_fn(crate::log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

@@ -74,6 +74,15 @@ impl Vault {
         };
         let fields =
             log_entry_fields(&who, &subject, event.actor == who.user).ok_or_else(hidden)?;
+        // Outside the holder, an entry about an item is proven only if it is in the item's
+        // history as they see it: its action and time are in every entry's plain part. (A
+        // requesting authority receives every entry of an item released to it, with its proof,
+        // in the package: docs/PACKAGE.md.)
+        if event.item.is_some() && !who.of_holder() && !who.is(custodia_access::Role::Requester) {
+            let (mut organisations, mut authorities) = Default::default();
+            self.seen_outside_holder(&who, &event, &mut organisations, &mut authorities)
+                .ok_or_else(hidden)?;
+        }
         let bytes = self.ledger.entry(index)?;
         let entry = LoggedEntry::parse(&bytes)
             .map_err(|e| VaultError::Invalid(format!("custody log entry {index}: {e}")))?;

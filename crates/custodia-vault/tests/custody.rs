@@ -358,3 +358,57 @@ fn whether_an_account_or_organisation_exists_is_not_told_to_a_non_administrator(
         .unwrap_err();
     assert!(told.to_string().contains("no organisation"), "{told}");
 }
+
+#[test]
+fn a_proof_of_one_entry_shows_no_more_than_the_history_does() {
+    let mut v = TestVault::new();
+    v.authority(NL, true)
+        .liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    // The same bytes from two originators: both liaisons may read the item's history.
+    let shared = v
+        .item("register.txt", "The register of Badush, 2014.")
+        .from("Government A")
+        .store();
+    v.item("register-copy.txt", "The register of Badush, 2014.")
+        .from("Government B")
+        .store();
+    let before = v.log_size();
+    v.consent("liaison-b", &[shared], NL, false, json!([]))
+        .unwrap();
+    let refusal = v.entries_since(before);
+    assert_eq!(refusal.len(), 1);
+    let refusal_index = refusal[0].ledger_index.unwrap();
+    let before = v.log_size();
+    v.consent("liaison-a", &[shared], NL, true, json!([]))
+        .unwrap();
+    let own_index = v.entries_since(before)[0].ledger_index.unwrap();
+
+    // Government A's history of the item leaves out Government B's refusal, and so does a
+    // proof of that entry, which answers as for an entry that does not exist.
+    let history = v.as_user("liaison-a").history(&shared).unwrap();
+    assert!(
+        history.iter().all(|e| e.actor != "liaison-b"),
+        "{history:?}"
+    );
+    let hidden = v
+        .vault
+        .log_entry_for("liaison-a", refusal_index, None)
+        .unwrap_err();
+    let beyond = v
+        .vault
+        .log_entry_for("liaison-a", v.log_size() + 10, None)
+        .unwrap_err();
+    assert_eq!(
+        hidden.to_string().replace(&refusal_index.to_string(), "N"),
+        beyond
+            .to_string()
+            .replace(&(v.log_size() + 10).to_string(), "N")
+    );
+    // Its own decision is proven to it; the refusal is proven to Government B.
+    assert!(v.vault.log_entry_for("liaison-a", own_index, None).is_ok());
+    assert!(v
+        .vault
+        .log_entry_for("liaison-b", refusal_index, None)
+        .is_ok());
+}

@@ -43,7 +43,7 @@ pub async fn items(
     let data = state
         .with_reader(move |vault| {
             let holdings = vault.holdings(&user)?;
-            let listed = vault.browse(&user, &filter, page * PAGE_SIZE, PAGE_SIZE)?;
+            let listed = vault.browse(&user, &filter, page.saturating_mul(PAGE_SIZE), PAGE_SIZE)?;
             Ok((holdings, listed))
         })
         .await;
@@ -104,7 +104,7 @@ pub async fn items(
             }
             nav class="pages" aria-label=(v.t("pages-label")) {
                 @if page > 0 { a href=(current(page - 1)) rel="prev" { (v.t("pages-previous")) } }
-                @if (page + 1) * PAGE_SIZE < total { a href=(current(page + 1)) rel="next" { (v.t("pages-next")) } }
+                @if page.saturating_add(1).saturating_mul(PAGE_SIZE) < total { a href=(current(page + 1)) rel="next" { (v.t("pages-next")) } }
             }
         }
     };
