@@ -781,7 +781,15 @@ impl Vault {
                     status,
                     // A liaison learns nothing of other originators' material.
                     originators: if custodian { originators } else { vec![] },
-                    reason: if custodian || ours { reason } else { None },
+                    // A supplier's liaison reads its own organisation's part; of the other
+                    // suppliers', that there is one, never their names or reasons.
+                    reason: if custodian {
+                        reason
+                    } else if ours {
+                        reason_for_supplier(reason, &who.organisation)
+                    } else {
+                        None
+                    },
                 });
             }
         }
@@ -1086,6 +1094,41 @@ impl Vault {
 }
 
 /// The originators named in an "awaiting consent of A; B" reason.
+/// An item's reason as the liaison of one of its suppliers, `own`, sees it: what concerns
+/// `own` as the holder's people read it; another supplier's refusal, restriction or consent
+/// still awaited without its name or its reason.
+fn reason_for_supplier(reason: Option<String>, own: &str) -> Option<String> {
+    let reason = reason?;
+    const ANOTHER: &str = "another supplier of this item";
+    if reason.starts_with("refused by ") {
+        return Some(if reason.starts_with(&format!("refused by {own}: ")) {
+            reason
+        } else {
+            format!("refused by {ANOTHER}")
+        });
+    }
+    if reason.starts_with("restricted by ") {
+        return Some(
+            if reason == format!("restricted by {own} to the holder's custodians") {
+                reason
+            } else {
+                format!("restricted by {ANOTHER}")
+            },
+        );
+    }
+    let waiting = awaited(&reason);
+    if waiting.is_empty() {
+        return Some(reason);
+    }
+    let mine = waiting.iter().any(|o| o == own);
+    let others = waiting.iter().any(|o| o != own);
+    Some(match (mine, others) {
+        (true, false) => format!("awaiting consent of {own}"),
+        (true, true) => format!("awaiting consent of {own}, and of {ANOTHER}"),
+        _ => format!("awaiting consent of {ANOTHER}"),
+    })
+}
+
 fn awaited(reason: &str) -> Vec<String> {
     reason
         .strip_prefix("awaiting consent of ")

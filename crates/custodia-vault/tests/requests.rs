@@ -503,3 +503,39 @@ fn a_filer_who_may_not_file_learns_nothing_of_other_organisations() {
         "{unknown:?}"
     );
 }
+
+#[test]
+fn a_supplier_reads_its_own_part_of_an_items_status_and_not_another_suppliers() {
+    let mut w = world();
+    // Government A's register was supplied by NGO C too, under consent.
+    w.v.item("c-copy.txt", "Raqqa prison register, 2015")
+        .from("NGO C")
+        .regime(Regime::Consent)
+        .store();
+    let id = w.v.as_user("prosecutor-nl").file_request(NL).unwrap().id;
+    w.v.as_user("custodian").scope(&id, &[w.a1]).unwrap();
+    let reason_for = |w: &mut World, user: &str| {
+        w.v.as_user(user).request(&id).unwrap().items[0]
+            .reason
+            .clone()
+            .unwrap_or_default()
+    };
+    // Both awaited: each liaison reads its own organisation's name, not the other's.
+    let a = reason_for(&mut w, "liaison-a");
+    assert!(a.contains("Government A") && !a.contains("NGO C"), "{a}");
+    // NGO C refuses, with a reason that is its own.
+    w.v.as_user("liaison-c")
+        .refuse(&id, None, "our informant would be exposed")
+        .unwrap();
+    let a = reason_for(&mut w, "liaison-a");
+    assert!(!a.contains("NGO C") && !a.contains("informant"), "{a}");
+    assert!(a.contains("another supplier"), "{a}");
+    let c = reason_for(&mut w, "liaison-c");
+    assert!(c.contains("informant"), "{c}");
+    // The holder's custodians read it whole.
+    let whole = reason_for(&mut w, "custodian");
+    assert!(
+        whole.contains("NGO C") && whole.contains("informant"),
+        "{whole}"
+    );
+}
