@@ -192,7 +192,17 @@ impl Vault {
             {
                 continue;
             }
-            let first: Option<&SubmissionRow> = submissions.first();
+            // Outside the holder, the reader's own organisation's submission where it made one:
+            // another originator's path, name and case are not theirs to see (as
+            // `submissions_for` has it), though the bytes are the same.
+            let own = (!who.of_holder())
+                .then(|| {
+                    submissions
+                        .iter()
+                        .find(|s| s.originator == who.organisation)
+                })
+                .flatten();
+            let first: Option<&SubmissionRow> = own.or(submissions.first());
             out.push(ItemSummary {
                 path: first.map(|s| s.path.clone()).unwrap_or_default(),
                 originator: first.map(|s| s.originator.clone()).unwrap_or_default(),

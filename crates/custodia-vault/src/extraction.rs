@@ -979,17 +979,18 @@ fn extract_one(
     let mime = item.mime.clone();
     let name = name.map(str::to_owned);
     let opts = options.clone();
-    // Whatever a parser does, it does it behind this boundary (panics, time).
-    let extraction = custodia_extract::guarded("item", options.limits.timeout * 4, move || {
-        custodia_extract::extract(&bytes, Some(&mime), name.as_deref(), &opts)
+    // Whatever a parser does, it does it behind this boundary (panics, time), attachments'
+    // parsers included: a panic in one fails this item, not the extraction of every item.
+    custodia_extract::guarded("item", options.limits.timeout * 4, move || {
+        let extraction = custodia_extract::extract(&bytes, Some(&mime), name.as_deref(), &opts)?;
+        let mut derived = Vec::new();
+        derived_of(&extraction, 0, &mut derived, "", &opts);
+        Ok(derived)
     })
     .map_err(|e| match e {
         custodia_extract::ExtractError::Unsupported { .. } => Skip::Unsupported(e.to_string()),
         e => Skip::Failed(e.to_string()),
-    })?;
-    let mut derived = Vec::new();
-    derived_of(&extraction, 0, &mut derived, "", options);
-    Ok(derived)
+    })
 }
 
 /// The searchable text of a metadata record: its metadata values.

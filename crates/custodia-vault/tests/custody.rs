@@ -412,3 +412,28 @@ fn a_proof_of_one_entry_shows_no_more_than_the_history_does() {
         .log_entry_for("liaison-b", refusal_index, None)
         .is_ok());
 }
+
+#[test]
+fn a_liaison_lists_the_same_bytes_under_its_own_submission_not_anothers() {
+    let mut v = TestVault::new();
+    v.liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    v.item("informant-7/video.txt", "The same recording.")
+        .from("Government A")
+        .case("K-A")
+        .store();
+    v.item("our-copy.txt", "The same recording.")
+        .from("Government B")
+        .store();
+    let holdings = v.vault.holdings("liaison-b").unwrap();
+    assert_eq!(holdings.items, 1);
+    assert_eq!(
+        holdings.by_originator.keys().collect::<Vec<_>>(),
+        ["Government B"]
+    );
+    let holdings = v.vault.holdings("liaison-a").unwrap();
+    assert_eq!(
+        holdings.by_originator.keys().collect::<Vec<_>>(),
+        ["Government A"]
+    );
+}
