@@ -53,7 +53,20 @@ pub fn looks_like(head: &[u8]) -> bool {
     start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
+/// Largest page parsed into a tree: a tree takes tens of bytes per element, so a page of
+/// nothing but tags near the item limit (512 MiB) would take tens of gigabytes.
+pub const MAX_HTML_BYTES: usize = 64 << 20;
+
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction> {
+    if bytes.len() > MAX_HTML_BYTES {
+        return Err(crate::ExtractError::TooLarge {
+            format: "HTML",
+            detail: format!(
+                "{} bytes; pages up to {MAX_HTML_BYTES} bytes are parsed",
+                bytes.len()
+            ),
+        });
+    }
     let (source, encoding) = text::decode_labelled(bytes, declared_charset(bytes).as_deref());
     let document = Html::parse_document(&source);
     let mut out = String::new();
@@ -139,4 +152,14 @@ fn declared_charset(bytes: &[u8]) -> Option<String> {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     (!label.is_empty()).then_some(label)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_too_large_for_a_tree_is_refused_not_parsed() {
+        let page = "<i>".repeat(super::MAX_HTML_BYTES / 3 + 1);
+        let err = super::extract(page.as_bytes(), &crate::Limits::default()).unwrap_err();
+        assert!(err.to_string().contains("exceeds a limit"), "{err}");
+    }
 }

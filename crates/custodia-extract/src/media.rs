@@ -32,6 +32,10 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extraction> {
         &[
             "-v",
             "error",
+            // Only the scratch file: a playlist or reference inside the evidence (HLS, a
+            // QuickTime reference movie) must not make the host fetch an address.
+            "-protocol_whitelist",
+            "file",
             "-print_format",
             "json",
             "-show_format",
@@ -102,6 +106,27 @@ fn parse_iso6709(s: &str) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_playlist_in_the_evidence_makes_no_request() {
+        use std::io::Read as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let playlist = format!(
+            "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttp://127.0.0.1:{port}/segment.ts\n#EXT-X-ENDLIST\n"
+        );
+        // Whether ffprobe reads it or refuses it, nothing may connect.
+        let _ = super::extract(playlist.as_bytes(), &crate::Options::default());
+        match listener.accept() {
+            Ok((mut stream, _)) => {
+                let mut asked = String::new();
+                let _ = stream.read_to_string(&mut asked);
+                panic!("ffprobe connected to the address in the evidence: {asked}");
+            }
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::WouldBlock),
+        }
+    }
+
     #[test]
     fn iso6709() {
         assert_eq!(

@@ -105,7 +105,10 @@ pub(crate) async fn refuse_unstorable_input(request: Request, next: Next) -> Res
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let json = content_type.starts_with("application/json");
+    // As axum's `Json` reads a body: `application/json` and any `application/…+json`.
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let json = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"));
     let form = content_type.starts_with("application/x-www-form-urlencoded");
     if !(json || form) {
         return next.run(request).await;

@@ -234,6 +234,28 @@ async fn a_nul_in_a_query_is_400_naming_the_field() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["error"].as_str().unwrap().contains("name"), "{body}");
+    // Under any JSON media type the handlers read (`application/…+json`, with parameters).
+    for content_type in [
+        "application/problem+json",
+        "Application/JSON; charset=utf-8",
+    ] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/organisations")
+            .header(header::AUTHORIZATION, format!("Bearer {}", app.admin))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(
+                serde_json::json!({ "name": "a\u{0}b", "kind": "ngo" }).to_string(),
+            ))
+            .expect("a request");
+        let (status, headers, body) = app.send(request).await;
+        let body = json_body(&headers, &body);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{content_type}: {body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("name"),
+            "{content_type}: {body}"
+        );
+    }
 }
 
 #[tokio::test]
