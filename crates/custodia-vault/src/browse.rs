@@ -239,7 +239,11 @@ impl Vault {
             if out.len() >= limit {
                 break;
             }
-            if sees_all || (sees_accounts && e.item.is_none()) {
+            if sees_all
+                || (sees_accounts
+                    && e.item.is_none()
+                    && ACCOUNT_ACTIONS.contains(&e.action.as_str()))
+            {
                 out.push(e);
                 continue;
             }
@@ -424,6 +428,28 @@ fn position_of(metadata: &serde_json::Value) -> Option<(f64, f64)> {
     let lon = number(&metadata["gps_longitude"])?;
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
 }
+
+/// The entries about no item that keep the accounts, which the holder's administrators see:
+/// organisations, users, roles, credentials and sign-ins, cases and their members. Not the
+/// others about no item (searches, requests filed, the victim register's and the harm reports'
+/// work): those are the evidence's, as its items' entries are.
+const ACCOUNT_ACTIONS: &[&str] = &[
+    crate::custody::action::ORGANISATION_ADD,
+    crate::custody::action::ORGANISATION_APPROVE,
+    crate::custody::action::USER_ADD,
+    crate::custody::action::USER_ROLES,
+    crate::custody::action::USER_LANGUAGE,
+    crate::custody::action::USER_TIME_ZONE,
+    crate::custody::action::CASE_ADD,
+    crate::custody::action::CASE_MEMBER_ADD,
+    crate::custody::action::MIGRATE,
+    crate::auth::action::PASSWORD_SET,
+    crate::auth::action::LOGIN,
+    crate::auth::action::LOGIN_FAILED,
+    crate::auth::action::TOKEN_ISSUE,
+    crate::auth::action::TOKEN_REVOKE,
+    crate::auth::action::TOTP_ENABLE,
+];
 
 #[cfg(test)]
 mod tests {

@@ -437,3 +437,24 @@ fn a_liaison_lists_the_same_bytes_under_its_own_submission_not_anothers() {
         ["Government A"]
     );
 }
+
+#[test]
+fn an_administrator_keeps_the_accounts_and_reads_no_search() {
+    let mut v = TestVault::new();
+    v.administrator("accounts").analyst("analyst", &["C-1"]);
+    v.vault
+        .search(
+            "analyst",
+            "the name of a protected witness",
+            10,
+            custodia_vault::custodia_search::Sort::Relevance,
+        )
+        .unwrap();
+    let seen = v.vault.recent_activity("accounts", usize::MAX).unwrap();
+    assert!(seen.iter().any(|e| e.action == "user_add"), "{seen:?}");
+    assert!(seen.iter().all(|e| e.action != "search"), "{seen:?}");
+    assert!(!format!("{seen:?}").contains("protected witness"));
+    // The holder's custodians and auditors oversee the whole log.
+    let all = v.vault.recent_activity(ADMIN, usize::MAX).unwrap();
+    assert!(all.iter().any(|e| e.action == "search"));
+}
