@@ -165,13 +165,54 @@ impl Collector for TrimmedTop {
     }
 }
 
+/// One facet: the name it is reported under, the fast column it is read from, and for a
+/// provenance column read for one organisation, the prefix of that organisation's values.
+pub(crate) struct FacetField {
+    name: &'static str,
+    column: &'static str,
+    own_prefix: Option<String>,
+}
+
+impl FacetField {
+    /// Every filter field's facet. For a reader who sees only `provenance_of`'s own provenance,
+    /// originator, case and collection are read from the scoped columns and only that
+    /// organisation's values are counted.
+    pub(crate) fn all(provenance_of: Option<&str>) -> Vec<FacetField> {
+        crate::FILTER_FIELDS
+            .iter()
+            .map(|&name| {
+                let scoped = match name {
+                    "originator" => Some("scoped_originator"),
+                    "case" => Some("scoped_case"),
+                    "collection" => Some("scoped_collection"),
+                    _ => None,
+                };
+                match (scoped, provenance_of) {
+                    (Some(column), Some(organisation)) => FacetField {
+                        name,
+                        column,
+                        own_prefix: Some(crate::trimming::scoped_value(organisation, "")),
+                    },
+                    _ => FacetField {
+                        name,
+                        column: name,
+                        own_prefix: None,
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
 /// Per field, value → number of matching documents, read from the fields' fast columns.
 pub(crate) struct FacetCounts {
-    pub fields: &'static [&'static str],
+    pub fields: Vec<FacetField>,
 }
 
 pub(crate) struct FacetSegment {
     columns: Vec<Option<StrColumn>>,
+    /// Per column, the prefix of the values counted (the rest are another's), stripped.
+    own_prefixes: Vec<Option<String>>,
     counts: Vec<Vec<u64>>,
 }
 
@@ -219,13 +260,22 @@ impl SegmentCollector for FacetSegment {
     fn harvest(self) -> Self::Fruit {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut value = String::new();
-        for (column, counts) in self.columns.iter().zip(self.counts) {
+        for ((column, counts), own_prefix) in
+            self.columns.iter().zip(self.counts).zip(&self.own_prefixes)
+        {
             let mut values = BTreeMap::new();
             if let Some(column) = column {
                 for (ord, count) in counts.into_iter().enumerate() {
                     value.clear();
-                    if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        values.insert(value.clone(), count);
+                    if count == 0 || !column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                        continue;
+                    }
+                    let shown = match own_prefix {
+                        None => Some(value.as_str()),
+                        Some(prefix) => value.strip_prefix(prefix.as_str()),
+                    };
+                    if let Some(shown) = shown {
+                        values.insert(shown.to_owned(), count);
                     }
                 }
             }
@@ -246,12 +296,16 @@ impl Collector for FacetCounts {
     ) -> tantivy::Result<FacetSegment> {
         let mut columns = Vec::with_capacity(self.fields.len());
         let mut counts = Vec::with_capacity(self.fields.len());
-        for name in self.fields {
-            let column = reader.fast_fields().str(name)?;
+        for field in &self.fields {
+            let column = reader.fast_fields().str(field.column)?;
             counts.push(vec![0; column.as_ref().map_or(0, |c| c.num_terms())]);
             columns.push(column);
         }
-        Ok(FacetSegment { columns, counts })
+        Ok(FacetSegment {
+            columns,
+            own_prefixes: self.fields.iter().map(|f| f.own_prefix.clone()).collect(),
+            counts,
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -274,7 +328,7 @@ impl Collector for FacetCounts {
             .fields
             .iter()
             .zip(merged)
-            .map(|(name, counts)| ((*name).to_owned(), most_frequent(counts)))
+            .map(|(field, counts)| (field.name.to_owned(), most_frequent(counts)))
             .collect())
     }
 }

@@ -87,13 +87,29 @@ pub struct IndexDocument {
     pub mime: String,
     /// ISO 639-3 language code, if detected.
     pub language: Option<String>,
+    /// Provenance as the holder's people see it, every originator's: what `originator:`,
+    /// `case:` and `collection:` match and count for them.
     pub originators: Vec<String>,
     pub cases: Vec<String>,
     pub collections: Vec<String>,
+    /// Each originator's own provenance of the item, as its liaisons see it (they never learn
+    /// who else supplied the same bytes, or under which path, case or collection).
+    pub supplied: Vec<Supplied>,
     /// The document's own date (capture, creation, sending), Unix seconds.
     pub date: Option<i64>,
     pub text: String,
     pub labels: AccessLabels,
+}
+
+/// What one originator supplied of a document's item: the provenance its liaisons search.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Supplied {
+    pub originator: String,
+    /// The item's path in this originator's first submission of it (with the document's name
+    /// inside the item, for an attachment).
+    pub path: String,
+    pub cases: Vec<String>,
+    pub collections: Vec<String>,
 }
 
 /// What a search returns: only what the person may read.
@@ -140,6 +156,13 @@ pub(crate) struct Fields {
     pub originator: Field,
     pub case: Field,
     pub collection: Field,
+    /// Each originator's own provenance values (`trimming::scoped_value`), for readers who
+    /// see only their own organisation's: filtered and faceted instead of the three above.
+    pub scoped_originator: Field,
+    pub scoped_case: Field,
+    pub scoped_collection: Field,
+    /// Each originator's own path of the item, stored for hits.
+    pub scoped_path: Field,
     pub date: Field,
     pub acl: Field,
     pub body: Field,
@@ -170,6 +193,10 @@ fn schema() -> (Schema, Fields) {
         originator: b.add_text_field("originator", STRING | FAST),
         case: b.add_text_field("case", STRING | FAST),
         collection: b.add_text_field("collection", STRING | FAST),
+        scoped_originator: b.add_text_field("scoped_originator", STRING | FAST),
+        scoped_case: b.add_text_field("scoped_case", STRING | FAST),
+        scoped_collection: b.add_text_field("scoped_collection", STRING | FAST),
+        scoped_path: b.add_text_field("scoped_path", STORED),
         date: b.add_date_field("date", INDEXED | STORED | FAST),
         acl: b.add_text_field("acl", STRING),
         body: b.add_text_field("body", STORED),
@@ -186,7 +213,7 @@ fn schema() -> (Schema, Fields) {
 /// callers that validate before searching).
 pub fn validate_query(text: &str) -> Result<()> {
     let (_, fields) = schema();
-    query::parse(text, &fields).map(|_| ())
+    query::parse(text, &fields, None).map(|_| ())
 }
 
 /// A search index.
@@ -355,7 +382,8 @@ impl SearchIndex {
         sort: Sort,
         facets: bool,
     ) -> Result<SearchResults> {
-        let parsed = query::parse(text, &self.fields)?;
+        let provenance_of = rights.provenance_of();
+        let parsed = query::parse(text, &self.fields, provenance_of)?;
         let filter = rights.filter(&self.fields);
         let combined = BooleanQuery::new(vec![
             (Occur::Must, parsed.query.box_clone()),
@@ -366,9 +394,12 @@ impl SearchIndex {
         ]);
         self.look_for_commits();
         let searcher = self.reader.searcher();
-        let facet_fields: &'static [&'static str] = if facets { FILTER_FIELDS } else { &[] };
         let facet_collector = collect::FacetCounts {
-            fields: facet_fields,
+            fields: if facets {
+                collect::FacetField::all(provenance_of)
+            } else {
+                Vec::new()
+            },
         };
         let limit = limit.max(1);
         let (addresses, total, facets): (Vec<(f32, tantivy::DocAddress)>, usize, _) = match sort {
@@ -429,10 +460,22 @@ impl SearchIndex {
                 .and_then(|v| v.as_str())
                 .map(str::to_owned);
             let body = text_of(self.fields.body);
+            let path = match provenance_of {
+                None => text_of(self.fields.path),
+                // The reader's own organisation's path; none if it supplied none of the item.
+                Some(organisation) => {
+                    let own = trimming::scoped_value(organisation, "");
+                    doc.get_all(self.fields.scoped_path)
+                        .filter_map(|v| v.as_str())
+                        .find_map(|v| v.strip_prefix(own.as_str()))
+                        .unwrap_or_default()
+                        .to_owned()
+                }
+            };
             hits.push(Hit {
                 id: text_of(self.fields.id),
                 item: text_of(self.fields.item),
-                path: text_of(self.fields.path),
+                path,
                 kind: text_of(self.fields.kind),
                 mime: text_of(self.fields.mime),
                 date: doc
@@ -487,6 +530,17 @@ impl IndexUpdate<'_> {
         }
         for c in &doc.collections {
             d.add_text(f.collection, c);
+        }
+        for supplied in &doc.supplied {
+            let own = |value: &str| trimming::scoped_value(&supplied.originator, value);
+            d.add_text(f.scoped_originator, own(&supplied.originator));
+            for c in &supplied.cases {
+                d.add_text(f.scoped_case, own(c));
+            }
+            for c in &supplied.collections {
+                d.add_text(f.scoped_collection, own(c));
+            }
+            d.add_text(f.scoped_path, own(&supplied.path));
         }
         if let Some(date) = doc.date {
             d.add_date(f.date, DateTime::from_timestamp_secs(date));

@@ -53,14 +53,23 @@ pub struct ParsedQuery {
 }
 
 /// Parses a query for the index with `fields`.
-pub(crate) fn parse(text: &str, fields: &Fields) -> Result<ParsedQuery> {
+///
+/// `provenance_of`: whose provenance the filters `originator:`, `case:` and `collection:` are
+/// matched against (see [`crate::Rights::provenance_of`]): every originator's if `None`, else
+/// only that organisation's own, so a liaison cannot learn by filtering who else supplied an
+/// item, or under which case.
+pub(crate) fn parse(
+    text: &str,
+    fields: &Fields,
+    provenance_of: Option<&str>,
+) -> Result<ParsedQuery> {
     if text.trim().is_empty() {
         return Err(SearchError::Query("the query is empty".into()));
     }
     let ast = tantivy::query_grammar::parse_query(text)
         .map_err(|_| SearchError::Query(format!("`{text}` is not a valid query")))?;
     let mut terms = QueryTerms::default();
-    let query = build(&ast, fields, &mut terms, 0)?;
+    let query = build(&ast, fields, provenance_of, &mut terms, 0)?;
     let prunable = matches!(&ast, UserInputAst::Leaf(leaf) if is_plain_word(leaf));
     Ok(ParsedQuery {
         query,
@@ -75,6 +84,7 @@ const MAX_DEPTH: usize = 32;
 fn build(
     ast: &UserInputAst,
     fields: &Fields,
+    provenance_of: Option<&str>,
     terms: &mut QueryTerms,
     depth: usize,
 ) -> Result<Box<dyn Query>> {
@@ -88,7 +98,7 @@ fn build(
             let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let any_should = clauses.iter().any(|(o, _)| *o == Some(Occur::Should));
             for (occur, sub) in clauses {
-                let q = build(sub, fields, terms, depth + 1)?;
+                let q = build(sub, fields, provenance_of, terms, depth + 1)?;
                 // Words side by side must all match, unless the user wrote OR.
                 let occur = occur.unwrap_or(if any_should {
                     Occur::Should
@@ -120,22 +130,65 @@ fn build(
             }
         }
         UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
-            build(sub, fields, terms, depth + 1)?,
+            build(sub, fields, provenance_of, terms, depth + 1)?,
             boost.into_inner() as f32,
         ))),
-        UserInputAst::Leaf(leaf) => leaf_query(leaf, fields, terms, depth == 0),
+        UserInputAst::Leaf(leaf) => leaf_query(leaf, fields, provenance_of, terms, depth == 0),
     }
 }
 
-fn filter_field(name: &str, fields: &Fields) -> Option<Field> {
+/// A filter field, and the term a value of it is looked up as.
+struct FilterField<'a> {
+    field: Field,
+    lowercase: bool,
+    /// The organisation whose own values a provenance field is matched against.
+    scoped_to: Option<&'a str>,
+}
+
+impl FilterField<'_> {
+    fn term(&self, value: &str) -> String {
+        let value = if self.lowercase {
+            value.to_lowercase()
+        } else {
+            value.to_owned()
+        };
+        match self.scoped_to {
+            Some(organisation) => crate::trimming::scoped_value(organisation, &value),
+            None => value,
+        }
+    }
+}
+
+fn filter_field<'a>(
+    name: &str,
+    fields: &Fields,
+    provenance_of: Option<&'a str>,
+) -> Option<FilterField<'a>> {
+    let provenance = |all: Field, own: Field| match provenance_of {
+        Some(organisation) => FilterField {
+            field: own,
+            lowercase: false,
+            scoped_to: Some(organisation),
+        },
+        None => FilterField {
+            field: all,
+            lowercase: false,
+            scoped_to: None,
+        },
+    };
+    let plain = |field: Field, lowercase: bool| FilterField {
+        field,
+        lowercase,
+        scoped_to: None,
+    };
     Some(match name {
-        "originator" => fields.originator,
-        "type" => fields.mime,
-        "language" => fields.language,
-        "case" => fields.case,
-        "collection" => fields.collection,
-        "kind" => fields.kind,
-        "item" | "sha256" => fields.item,
+        "originator" => provenance(fields.originator, fields.scoped_originator),
+        "case" => provenance(fields.case, fields.scoped_case),
+        "collection" => provenance(fields.collection, fields.scoped_collection),
+        "type" => plain(fields.mime, false),
+        "language" => plain(fields.language, true),
+        "kind" => plain(fields.kind, false),
+        "item" | "sha256" => plain(fields.item, true),
         _ => return None,
     })
 }
@@ -192,6 +245,7 @@ fn unknown_field(name: &str) -> SearchError {
 fn leaf_query(
     leaf: &UserInputLeaf,
     fields: &Fields,
+    provenance_of: Option<&str>,
     terms: &mut QueryTerms,
     top: bool,
 ) -> Result<Box<dyn Query>> {
@@ -200,13 +254,9 @@ fn leaf_query(
         UserInputLeaf::Literal(literal) => {
             if let Some(name) = literal.field_name.as_deref() {
                 if name != "text" {
-                    let field = filter_field(name, fields).ok_or_else(|| unknown_field(name))?;
-                    let value = if name == "language" || name == "item" || name == "sha256" {
-                        literal.phrase.to_lowercase()
-                    } else {
-                        literal.phrase.clone()
-                    };
-                    return Ok(term_query(field, &value, 1.0));
+                    let filter = filter_field(name, fields, provenance_of)
+                        .ok_or_else(|| unknown_field(name))?;
+                    return Ok(term_query(filter.field, &filter.term(&literal.phrase), 1.0));
                 }
             }
             let quoted = literal.delimiter != Delimiter::None;
@@ -219,9 +269,12 @@ fn leaf_query(
         }
         UserInputLeaf::Set { field, elements } => {
             let name = field.as_deref().unwrap_or("text");
-            match filter_field(name, fields) {
-                Some(f) => Ok(any_of(
-                    elements.iter().map(|e| term_query(f, e, 1.0)).collect(),
+            match filter_field(name, fields, provenance_of) {
+                Some(filter) => Ok(any_of(
+                    elements
+                        .iter()
+                        .map(|e| term_query(filter.field, &filter.term(e), 1.0))
+                        .collect(),
                 )),
                 None => {
                     let mut qs = Vec::new();

@@ -11,6 +11,12 @@
 //! | a liaison reads what their organisation supplied | `originator:<org>` per submission | `originator:<own organisation>` |
 //! | a requesting authority's requester reads what was released to it | `released:<org>` | `released:<own organisation>` |
 //!
+//! Provenance is trimmed as the vault's `submissions_for` trims an item's submissions: the
+//! holder's people, and a requesting authority (whose package holds every originator's
+//! provenance of what was released to it), see every originator's; an originator's liaison
+//! outside the holder sees only its own organisation's, in hits (the path), filters and facets
+//! (originator, case, collection), though another may have supplied the same bytes.
+//!
 //! Auditors read metadata, not content, so their filter matches nothing, as for anyone whom no
 //! rule lets in. `tests/trimming.rs` checks the equivalence against `decide` for random people
 //! and items.
@@ -61,6 +67,16 @@ impl AccessLabels {
 pub struct Rights {
     /// The person may read items with any of these labels (and the `any` label).
     any_of: BTreeSet<String>,
+    /// Whose provenance the person sees: every originator's if `None`, else only this
+    /// organisation's own.
+    provenance_of: Option<String>,
+}
+
+/// A provenance value (case, collection, path) as indexed for the organisation that supplied
+/// it: the organisation's name is length-prefixed, so no organisation's prefix is another's
+/// (`3:Gov:x` is never read as `Gov:x`'s).
+pub(crate) fn scoped_value(organisation: &str, value: &str) -> String {
+    format!("{}:{organisation}:{value}", organisation.len())
 }
 
 impl Rights {
@@ -84,13 +100,25 @@ impl Rights {
         {
             any_of.insert(format!("released:{}", who.organisation));
         }
-        Self { any_of }
+        let provenance_of = (!holder && who.roles.contains(&Role::OriginatorLiaison))
+            .then(|| who.organisation.clone());
+        Self {
+            any_of,
+            provenance_of,
+        }
+    }
+
+    /// Whose provenance these rights see: `None` for every originator's, else only this
+    /// organisation's own.
+    pub fn provenance_of(&self) -> Option<&str> {
+        self.provenance_of.as_deref()
     }
 
     /// Rights that read everything an item with a submission holds (the holder's custodians).
     pub fn everything() -> Self {
         Self {
             any_of: ["any".to_owned()].into(),
+            provenance_of: None,
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use custodia_access::{
     decide, Action, Consent, ItemFacts, OrganisationKind, Principal, Regime, Role, SubmissionFacts,
 };
-use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort};
+use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort, Supplied};
 use proptest::prelude::*;
 
 const ORGS: &[&str] = &["Iraq", "UNITAD", "NGO", "OM", "BKA"];
@@ -94,7 +94,30 @@ fn index_of<'a>(items: impl Iterator<Item = (&'a ItemFacts, String)>) -> SearchI
                     .iter()
                     .filter_map(|s| s.case.clone())
                     .collect(),
-                collections: vec![],
+                collections: f
+                    .submissions
+                    .iter()
+                    .map(|s| format!("{}-bag", s.originator))
+                    .collect(),
+                // Each originator's own path, case and collection.
+                supplied: f
+                    .submissions
+                    .iter()
+                    .map(|s| s.originator.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .map(|o| Supplied {
+                        path: format!("p{i}-{o}"),
+                        cases: f
+                            .submissions
+                            .iter()
+                            .filter(|s| s.originator == o)
+                            .filter_map(|s| s.case.clone())
+                            .collect(),
+                        collections: vec![format!("{o}-bag")],
+                        originator: o,
+                    })
+                    .collect(),
                 date: None,
                 text,
                 labels: AccessLabels::of(f),
@@ -131,19 +154,59 @@ proptest! {
                 let got: BTreeSet<String> = r.hits.iter().map(|h| h.id.clone()).collect();
                 prop_assert_eq!(&got, &allowed, "person {:?}", who);
                 prop_assert_eq!(r.total as usize, allowed.len());
-                // Facet counts add up to what may be seen, value by value.
+                // Facet counts add up to what may be seen, value by value; a liaison outside
+                // the holder counts only its own organisation's provenance.
+                let own_only = who.organisation_kind != OrganisationKind::Holder
+                    && who.roles.contains(&Role::OriginatorLiaison);
+                let shown = |org: &str| !own_only || org == who.organisation;
                 let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
+                let mut expected_cases = std::collections::BTreeMap::<String, u64>::new();
+                let mut expected_collections = std::collections::BTreeMap::<String, u64>::new();
                 for (i, f) in items.iter().enumerate() {
                     if allowed.contains(&format!("d{i}")) {
-                        let orgs: BTreeSet<&String> = f.submissions.iter().map(|s| &s.originator).collect();
-                        for o in orgs { *expected_orgs.entry(o.clone()).or_default() += 1; }
+                        let own: Vec<&SubmissionFacts> = f.submissions.iter().filter(|s| shown(&s.originator)).collect();
+                        let orgs: BTreeSet<&String> = own.iter().map(|s| &s.originator).collect();
+                        for o in &orgs { *expected_orgs.entry((*o).clone()).or_default() += 1; }
+                        for o in &orgs { *expected_collections.entry(format!("{o}-bag")).or_default() += 1; }
+                        let cases: BTreeSet<&String> = own.iter().filter_map(|s| s.case.as_ref()).collect();
+                        for c in cases { *expected_cases.entry(c.clone()).or_default() += 1; }
                     }
                 }
                 prop_assert_eq!(&r.facets["originator"], &expected_orgs);
+                prop_assert_eq!(&r.facets["case"], &expected_cases);
+                prop_assert_eq!(&r.facets["collection"], &expected_collections);
                 for h in &r.hits {
                     let i: usize = h.id[1..].parse().unwrap();
                     let secret = format!("secret{}", i);
                     prop_assert!(h.snippet.text.contains(&secret));
+                    // The path is the holder's (the first submission's) or the reader's own.
+                    let own_supplied = items[i].submissions.iter().any(|s| s.originator == who.organisation);
+                    let expected_path = if !own_only {
+                        format!("p{i}")
+                    } else if own_supplied {
+                        format!("p{i}-{}", who.organisation)
+                    } else {
+                        String::new()
+                    };
+                    prop_assert_eq!(&h.path, &expected_path);
+                }
+                // Filtering by another's provenance finds nothing a liaison did not supply itself.
+                for org in ORGS {
+                    let r = index.search(&format!("massacre AND originator:{org}"), &rights, 100, sort).unwrap();
+                    let expected = items.iter().enumerate()
+                        .filter(|(i, f)| allowed.contains(&format!("d{i}"))
+                            && shown(org)
+                            && f.submissions.iter().any(|s| s.originator == *org))
+                        .count();
+                    prop_assert_eq!(r.total as usize, expected, "originator:{}", org);
+                }
+                for case in CASES {
+                    let r = index.search(&format!("massacre AND case:{case}"), &rights, 100, sort).unwrap();
+                    let expected = items.iter().enumerate()
+                        .filter(|(i, f)| allowed.contains(&format!("d{i}"))
+                            && f.submissions.iter().any(|s| shown(&s.originator) && s.case.as_deref() == Some(*case)))
+                        .count();
+                    prop_assert_eq!(r.total as usize, expected, "case:{}", case);
                 }
             }
             // A secret of an item the person may not read finds nothing, not even a count.

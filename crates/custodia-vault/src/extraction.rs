@@ -898,6 +898,27 @@ impl Vault {
             .collect();
         collections.sort();
         collections.dedup();
+        // Each originator's own provenance, for its liaisons: its first submission's path.
+        let mut supplied: Vec<custodia_search::Supplied> = Vec::new();
+        for originator in &originators {
+            let own: Vec<_> = submissions
+                .iter()
+                .filter(|s| &s.originator == originator)
+                .collect();
+            let mut cases: Vec<String> = own.iter().filter_map(|s| s.case_ref.clone()).collect();
+            cases.sort();
+            cases.dedup();
+            let mut collections: Vec<String> =
+                own.iter().map(|s| s.submission_key.clone()).collect();
+            collections.sort();
+            collections.dedup();
+            supplied.push(custodia_search::Supplied {
+                originator: originator.clone(),
+                path: own.first().map(|s| s.path.clone()).unwrap_or_default(),
+                cases,
+                collections,
+            });
+        }
         Ok(IndexContext {
             item: item.clone(),
             path: submissions
@@ -907,6 +928,7 @@ impl Vault {
             originators,
             cases,
             collections,
+            supplied,
             labels: AccessLabels::of(&facts),
         })
     }
@@ -918,6 +940,7 @@ struct IndexContext {
     originators: Vec<String>,
     cases: Vec<String>,
     collections: Vec<String>,
+    supplied: Vec<custodia_search::Supplied>,
     labels: AccessLabels,
 }
 
@@ -941,6 +964,17 @@ impl IndexContext {
             originators: self.originators.clone(),
             cases: self.cases.clone(),
             collections: self.collections.clone(),
+            supplied: self
+                .supplied
+                .iter()
+                .map(|own| custodia_search::Supplied {
+                    path: match &row.name {
+                        Some(name) => format!("{}/{name}", own.path),
+                        None => own.path.clone(),
+                    },
+                    ..own.clone()
+                })
+                .collect(),
             date,
             text,
             labels: self.labels.clone(),

@@ -925,12 +925,18 @@ impl Vault {
             for item in self.catalog.request_items(id)? {
                 statuses.insert(self.item_status(&item.sha256, &recipient, None)?.0);
             }
-            if statuses.is_empty() {
-                "filed"
-            } else if statuses.contains(&ItemStatus::AwaitingConsent) {
+            if statuses.contains(&ItemStatus::AwaitingConsent) {
                 "awaiting_consent"
-            } else {
+            } else if statuses.contains(&ItemStatus::Ready)
+                || statuses.contains(&ItemStatus::Released)
+            {
                 "ready"
+            } else {
+                // No item, or none that may go to the requester (all withheld or refused):
+                // the requester sees its request as filed, as if nothing had been found, since
+                // "ready" with nothing to release would tell it the holder has material it
+                // may not have. The custodian's view counts the items and says why.
+                "filed"
             }
             .to_owned()
         };

@@ -439,6 +439,82 @@ fn a_liaison_lists_the_same_bytes_under_its_own_submission_not_anothers() {
 }
 
 #[test]
+fn an_items_check_counts_only_the_entries_its_history_shows() {
+    let mut v = TestVault::new();
+    v.authority(NL, true)
+        .liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    let shared = v
+        .item("register.txt", "The register of Badush, 2014.")
+        .from("Government A")
+        .store();
+    v.item("register-copy.txt", "The register of Badush, 2014.")
+        .from("Government B")
+        .store();
+    // Government B's refusal is not Government A's to know of, in the history or the check.
+    v.consent("liaison-b", &[shared], NL, false, json!([]))
+        .unwrap();
+    let seen = v.as_user("liaison-a").history(&shared).unwrap().len();
+    let all = v.as_user(ADMIN).history(&shared).unwrap().len();
+    assert!(seen < all, "{seen} of {all}");
+    let check = v.vault.check_item("liaison-a", &shared, true).unwrap();
+    assert_eq!(check.entries_proven, seen, "{check:?}");
+    assert!(check.problems.is_empty(), "{check:?}");
+    let check = v.vault.check_item(ADMIN, &shared, true).unwrap();
+    assert_eq!(check.entries_proven, all, "{check:?}");
+}
+
+#[test]
+fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
+    let mut v = TestVault::new();
+    v.case("K-A")
+        .liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    v.item(
+        "informant-7/video.txt",
+        "The same recording of the Kocho massacre.",
+    )
+    .from("Government A")
+    .case("K-A")
+    .store();
+    v.item("our-copy.txt", "The same recording of the Kocho massacre.")
+        .from("Government B")
+        .store();
+    v.vault
+        .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
+        .unwrap();
+    let search = |v: &mut TestVault, actor: &str, query: &str| {
+        v.vault
+            .search(
+                actor,
+                query,
+                10,
+                custodia_vault::custodia_search::Sort::Relevance,
+            )
+            .unwrap()
+            .results
+    };
+    let found = search(&mut v, "liaison-b", "Kocho");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].path, "our-copy.txt");
+    let names = |facet: &str| found.facets[facet].keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names("originator"), ["Government B"]);
+    assert!(names("case").is_empty(), "{:?}", found.facets);
+    assert_eq!(names("collection").len(), 1);
+    // Nor can a filter tell who else supplied the bytes, or under which case.
+    for filter in ["originator:\"Government A\"", "case:K-A"] {
+        let filtered = search(&mut v, "liaison-b", &format!("Kocho AND {filter}"));
+        assert_eq!(filtered.total, 0, "{filter}");
+    }
+    // The holder's custodians see every originator's provenance.
+    let found = search(&mut v, ADMIN, "Kocho AND case:K-A");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.facets["originator"].len(), 2);
+    let found = search(&mut v, "liaison-a", "Kocho AND case:K-A");
+    assert_eq!(found.hits[0].path, "informant-7/video.txt");
+}
+
+#[test]
 fn an_administrator_keeps_the_accounts_and_reads_no_search() {
     let mut v = TestVault::new();
     v.administrator("accounts").analyst("analyst", &["C-1"]);

@@ -346,6 +346,22 @@ fn a_requester_sees_the_state_and_only_what_was_released_to_it() {
 }
 
 #[test]
+fn a_request_whose_items_are_all_withheld_reads_as_filed_not_ready() {
+    let World { mut v, c1, .. } = world();
+    let id = v.as_user("prosecutor-nl").file_request(NL).unwrap().id;
+    let filed = v.as_user("prosecutor-nl").request(&id).unwrap();
+    v.as_user("custodian").scope(&id, &[c1]).unwrap();
+    // "ready" would tell the state the holder has something it may not see.
+    let asked = v.as_user("prosecutor-nl").request(&id).unwrap();
+    assert_eq!(asked.state, "filed");
+    assert_eq!(asked.states.len(), filed.states.len(), "{:?}", asked.states);
+    // The custodian reads why: the item is withheld.
+    let custodian = v.as_user("custodian").request(&id).unwrap();
+    assert_eq!(custodian.state, "filed");
+    assert_eq!(status_in(&custodian, &c1), Some(ItemStatus::Withheld));
+}
+
+#[test]
 fn only_an_originators_liaison_decides_and_only_on_its_own_items() {
     let World { mut v, a1, .. } = world();
     let u2 = v

@@ -1,7 +1,7 @@
 //! What the search tests share: documents of one originator that everyone with rights reads.
 
 use custodia_access::{ItemFacts, Regime, SubmissionFacts};
-use custodia_search::{AccessLabels, IndexDocument, SearchIndex};
+use custodia_search::{AccessLabels, IndexDocument, SearchIndex, Supplied};
 
 /// Labels of an item supplied by `Iraq` under the open regime.
 pub fn open_labels() -> AccessLabels {
@@ -27,6 +27,11 @@ pub fn document(id: &str, language: Option<&str>, text: &str) -> IndexDocument {
         originators: vec!["Iraq".into()],
         cases: vec![],
         collections: vec![],
+        supplied: vec![Supplied {
+            originator: "Iraq".into(),
+            path: id.to_owned(),
+            ..Default::default()
+        }],
         date: None,
         text: text.to_owned(),
         labels: open_labels(),
