@@ -77,6 +77,11 @@ pub enum ExtractError {
     ToolMissing { tool: &'static str, detail: String },
     #[error("`{tool}` failed: {detail}")]
     Tool { tool: &'static str, detail: String },
+    #[error("the {format} content was not read: {running} parsers of earlier items still run past their time limit\n\nhint: retry later with `custodia extract --pending --retry-failed`; restarting the process ends them")]
+    Busy {
+        format: &'static str,
+        running: usize,
+    },
 }
 
 pub type Result<T, E = ExtractError> = std::result::Result<T, E>;
@@ -106,10 +111,20 @@ pub struct Limits {
     /// waits for (previews, redaction).
     #[serde(default = "background_by_default")]
     pub background: bool,
+    /// Time on the clock the OCR of one item's pages may take in all (each page's tools are
+    /// limited by `timeout`): a document of thousands of blank scanned pages must not hold an
+    /// extraction worker for days. Pages past it are left unread, with a warning.
+    #[serde(default = "ocr_time_by_default")]
+    pub ocr_time_per_item: Duration,
 }
 
 fn background_by_default() -> bool {
     true
+}
+
+/// Two hours: some 700 pages at the ten seconds a page a scanned register takes here.
+fn ocr_time_by_default() -> Duration {
+    Duration::from_secs(2 * 60 * 60)
 }
 
 impl Default for Limits {
@@ -123,6 +138,7 @@ impl Default for Limits {
             tool_memory_bytes: 4 << 30,
             max_children: 1000,
             background: true,
+            ocr_time_per_item: ocr_time_by_default(),
         }
     }
 }

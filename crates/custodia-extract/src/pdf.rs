@@ -57,6 +57,14 @@ pub fn extract(bytes: &[u8], options: &Options) -> Result<Extraction> {
     if options.ocr && !scans.is_empty() {
         match ocr_pages(bytes, &scans, options) {
             Ok((read, info)) => {
+                if read.len() < scans.len() {
+                    extraction.warnings.push(format!(
+                        "OCR read {} of the {} page(s) without text: the item's OCR time of {} s was spent",
+                        read.len(),
+                        scans.len(),
+                        limits.ocr_time_per_item.as_secs()
+                    ));
+                }
                 for (i, text) in read {
                     if let Some(slot) = texts.get_mut(i) {
                         *slot = text;
@@ -106,7 +114,11 @@ fn ocr_pages(
 ) -> Result<(Vec<(usize, String)>, OcrInfo)> {
     let mut read = Vec::new();
     let mut info = None;
+    let started = std::time::Instant::now();
     for &page in pages {
+        if started.elapsed() >= options.limits.ocr_time_per_item {
+            break;
+        }
         let n = (page + 1).to_string();
         // `-` reads the document from standard input; with `-singlefile` and no output root,
         // the page image goes to standard output.
@@ -151,7 +163,14 @@ fn ocr_pages(
     }
     let mut info = info.ok_or_else(|| ExtractError::Tool {
         tool: "tesseract",
-        detail: "no page was read".into(),
+        detail: if pages.is_empty() {
+            "no page was read".into()
+        } else {
+            format!(
+                "no page was read within the item's OCR time of {} s",
+                options.limits.ocr_time_per_item.as_secs()
+            )
+        },
     })?;
     info.pages = read.len() as u32;
     Ok((read, info))

@@ -703,6 +703,25 @@ fn ocr_of_a_pdf_page_without_text_layer() {
     assert_eq!(e.method, "ocr/tesseract", "{:?}", e.warnings);
     assert_eq!(e.ocr.as_ref().unwrap().pages, 1);
     assert!(e.text.unwrap().contains("Register of Saydnaya transfers"));
+
+    // The OCR of one item's pages has a time limit of its own: past it, pages are left
+    // unread with a warning, and the rest of the extraction stands.
+    let spent = Options {
+        limits: Limits {
+            ocr_time_per_item: Duration::ZERO,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
+    let e = extract(&out, None, Some("scan.pdf"), &spent).unwrap();
+    assert!(e.ocr.is_none());
+    assert!(
+        e.warnings
+            .iter()
+            .any(|w| w.contains("the item's OCR time of 0 s")),
+        "{:?}",
+        e.warnings
+    );
 }
 
 #[test]

@@ -88,10 +88,34 @@ pub struct ListRead {
 /// Reads a list; with `strict`, the first problem is an error, otherwise problems are
 /// collected and the rest of the list is read.
 pub fn read_list_with(path: &Path, strict: bool) -> Result<ListRead, MatchError> {
-    let bytes = std::fs::read(path).map_err(|source| MatchError::Io {
+    read_list_limited(path, strict, MAX_LIST_BYTES)
+}
+
+/// The largest list read, in bytes. Each person takes a few times its row's size in memory
+/// while names are keyed and compared, so a list far past any register of persons (100,000
+/// rows are some 20 MB) is refused before it is read, not after memory runs out.
+pub const MAX_LIST_BYTES: u64 = 1 << 30;
+
+fn read_list_limited(path: &Path, strict: bool, limit: u64) -> Result<ListRead, MatchError> {
+    let io = |source| MatchError::Io {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Read at most one byte past the limit: the file may grow, or not be a regular file.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path)
+            .map(|m| m.len())
+            .unwrap_or(limit + 1);
+        return Err(MatchError::TooLarge {
+            path: path.to_owned(),
+            size: size.max(limit + 1),
+            limit,
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         MatchError::Parse {
@@ -644,6 +668,18 @@ mod tests {
         assert_eq!(people[0].gender, Some(Gender::Male));
         assert_eq!(people[1].names, vec!["محمد أحمد"]);
         assert!(people[1].birth_dates.is_empty() && people[1].aliases.is_empty());
+    }
+
+    #[test]
+    fn a_list_past_the_limit_is_refused_naming_it_and_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.csv");
+        std::fs::write(&path, "id,name\n1,A\n2,B\n").unwrap();
+        let e = read_list_limited(&path, false, 10).unwrap_err();
+        assert!(matches!(e, MatchError::TooLarge { limit: 10, .. }), "{e}");
+        assert!(e.to_string().contains("huge.csv"), "{e}");
+        let read = read_list_limited(&path, false, 64).unwrap();
+        assert_eq!(read.persons.len(), 2);
     }
 
     #[test]

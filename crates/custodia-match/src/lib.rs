@@ -58,6 +58,12 @@ pub enum MatchError {
         index: u64,
         message: String,
     },
+    #[error("`{path}` is {size} bytes, more than the {limit} bytes a list may have\n\nhint: split the list into parts and match each part")]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("`{path}` has no `{column}` column\n\nhint: a CSV list needs a header with at least `id` and `name`")]
     MissingColumn { path: PathBuf, column: String },
     /// A bad value or row, when problems stop the list (strict reading).
