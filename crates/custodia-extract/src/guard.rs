@@ -21,7 +21,8 @@ static RUNAWAY: AtomicUsize = AtomicUsize::new(0);
 pub const MAX_RUNAWAY: usize = 2;
 
 /// Parser threads abandoned past their time limit and still running, in this process.
-pub fn runaway_parsers() -> usize {
+#[cfg(test)]
+fn runaway_parsers() -> usize {
     RUNAWAY.load(Ordering::SeqCst)
 }
 
