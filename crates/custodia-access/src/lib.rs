@@ -29,7 +29,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 mod custody_log;
-pub use custody_log::{log_entry_fields, LogFields, LogSubject};
+pub use custody_log::{history_entry_seen, log_entry_fields, HistoryEntry, LogFields, LogSubject};
 
 /// What a person does in the system; one person may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -68,21 +68,18 @@ impl Vault {
         let event = self.catalog.event_at(index)?.ok_or_else(hidden)?;
         let subject = match &event.item {
             None => LogSubject::NoItem,
-            Some(sha) => LogSubject::Item {
-                history_readable: self.history_readable(&who, sha)?,
-            },
+            Some(sha) => {
+                let (mut organisations, mut authorities) = Default::default();
+                let (seen, _) =
+                    self.history_entry_seen(&who, &event, &mut organisations, &mut authorities);
+                LogSubject::Item {
+                    history_readable: self.history_readable(&who, sha)?,
+                    in_readers_history: seen.is_some(),
+                }
+            }
         };
         let fields =
             log_entry_fields(&who, &subject, event.actor == who.user).ok_or_else(hidden)?;
-        // Outside the holder, an entry about an item is proven only if it is in the item's
-        // history as they see it: its action and time are in every entry's plain part. (A
-        // requesting authority receives every entry of an item released to it, with its proof,
-        // in the package: docs/PACKAGE.md.)
-        if event.item.is_some() && !who.of_holder() && !who.is(custodia_access::Role::Requester) {
-            let (mut organisations, mut authorities) = Default::default();
-            self.seen_outside_holder(&who, &event, &mut organisations, &mut authorities)
-                .ok_or_else(hidden)?;
-        }
         let bytes = self.ledger.entry(index)?;
         let entry = LoggedEntry::parse(&bytes)
             .map_err(|e| VaultError::Invalid(format!("custody log entry {index}: {e}")))?;

@@ -79,12 +79,11 @@ impl Vault {
         let mut authorities: BTreeMap<String, Option<String>> = BTreeMap::new();
         let mut shown = Vec::new();
         for mut event in events {
-            let Some(ours) =
-                self.seen_outside_holder(&who, &event, &mut organisations, &mut authorities)
-            else {
+            let (seen, details) =
+                self.history_entry_seen(&who, &event, &mut organisations, &mut authorities);
+            let Some(ours) = seen else {
                 continue;
             };
-            let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
             if !ours {
                 event.actor = SOMEONE_ELSE.to_owned();
                 // Reasons and notes of others' decisions are theirs.
@@ -100,53 +99,47 @@ impl Vault {
         Ok(shown)
     }
 
-    /// Whether an entry of an item's history is one that `who`, outside the holder, sees:
-    /// `Some(ours)` (their organisation acted) if so, `None` if not. Theirs, and for an
-    /// originator's liaison what concerns their organisation's submissions and the releases,
-    /// for a requester what concerns their authority's requests and releases. The same rule
-    /// serves the history and the proofs of single entries, so neither shows what the other
-    /// hides. The maps cache each actor's organisation and each request's authority.
-    pub(crate) fn seen_outside_holder(
+    /// Whether `who` sees an entry of an item's history (`custodia_access::history_entry_seen`,
+    /// the one rule of the history and of the proofs of single entries, so neither shows what
+    /// the other hides): `Some(ours)` (their organisation acted) if so, `None` if not. Also
+    /// returns the entry's details, read once. The maps cache each actor's organisation and
+    /// each request's authority.
+    pub(crate) fn history_entry_seen(
         &self,
         who: &Principal,
         event: &EventRow,
         organisations: &mut BTreeMap<String, Option<String>>,
         authorities: &mut BTreeMap<String, Option<String>>,
-    ) -> Option<bool> {
+    ) -> (Option<bool>, Value) {
         let by = organisations
             .entry(event.actor.clone())
             .or_insert_with(|| self.principal(&event.actor).ok().map(|p| p.organisation))
             .clone();
-        let ours = by.as_deref() == Some(who.organisation.as_str());
         let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
-        let field = |name: &str| details.get(name).and_then(Value::as_str).map(str::to_owned);
+        let field = |name: &str| details.get(name).and_then(Value::as_str);
         let originator = field("originator").or_else(|| {
             details
                 .pointer("/submission/originator")
                 .and_then(Value::as_str)
-                .map(str::to_owned)
         });
         let request_authority = field("request").and_then(|id| {
             authorities
-                .entry(id.clone())
-                .or_insert_with(|| {
-                    self.catalog
-                        .request(&id)
-                        .ok()
-                        .flatten()
-                        .map(|r| r.authority)
-                })
+                .entry(id.to_owned())
+                .or_insert_with(|| self.catalog.request(id).ok().flatten().map(|r| r.authority))
                 .clone()
         });
-        let concerns = |org: &Option<String>| org.as_deref() == Some(who.organisation.as_str());
-        let visible = ours
-            || (who.is(Role::OriginatorLiaison)
-                && (concerns(&originator) || event.action == crate::custody::action::RELEASE))
-            || (who.is(Role::Requester)
-                && (concerns(&field("recipient"))
-                    || concerns(&field("authority"))
-                    || concerns(&request_authority)));
-        visible.then_some(ours)
+        let seen = custodia_access::history_entry_seen(
+            who,
+            &custodia_access::HistoryEntry {
+                by: by.as_deref(),
+                release: event.action == crate::custody::action::RELEASE,
+                originator,
+                recipient: field("recipient"),
+                authority: field("authority"),
+                request_authority: request_authority.as_deref(),
+            },
+        );
+        (seen, details)
     }
 
     /// Item `hash`'s submissions (provenance) as `who` may see them: all for the holder's people,
