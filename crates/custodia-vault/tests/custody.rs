@@ -515,6 +515,42 @@ fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
 }
 
 #[test]
+fn a_liaison_that_supplies_bytes_already_searched_finds_them_under_its_own_path() {
+    let mut v = TestVault::new();
+    v.liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    v.item(
+        "informant-7/video.txt",
+        "The same recording of the Kocho massacre.",
+    )
+    .from("Government A")
+    .store();
+    v.vault
+        .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
+        .unwrap();
+    // The same bytes arrive from another originator after their text was indexed.
+    v.item("our-copy.txt", "The same recording of the Kocho massacre.")
+        .from("Government B")
+        .store();
+    let found = v
+        .vault
+        .search(
+            "liaison-b",
+            "Kocho",
+            10,
+            custodia_vault::custodia_search::Sort::Relevance,
+        )
+        .unwrap()
+        .results;
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].path, "our-copy.txt");
+    assert_eq!(
+        found.facets["originator"].keys().collect::<Vec<_>>(),
+        ["Government B"]
+    );
+}
+
+#[test]
 fn an_administrator_keeps_the_accounts_and_reads_no_search() {
     let mut v = TestVault::new();
     v.administrator("accounts").analyst("analyst", &["C-1"]);
