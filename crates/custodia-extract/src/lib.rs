@@ -77,11 +77,10 @@ pub enum ExtractError {
     ToolMissing { tool: &'static str, detail: String },
     #[error("`{tool}` failed: {detail}")]
     Tool { tool: &'static str, detail: String },
-    #[error("the {format} content was not read: {running} parsers of earlier items still run past their time limit\n\nhint: retry later with `custodia extract --pending --retry-failed`; restarting the process ends them")]
-    Busy {
-        format: &'static str,
-        running: usize,
-    },
+    /// The message names no count or item: whoever reads this item's failure need not learn
+    /// how many of others' files misbehave.
+    #[error("the {format} content was not read: parsers of earlier items still run past their time limit\n\nhint: retry later with `custodia extract --pending --retry-failed`; restarting the process ends them")]
+    Busy { format: &'static str },
 }
 
 pub type Result<T, E = ExtractError> = std::result::Result<T, E>;

@@ -11,6 +11,29 @@ use support::{TestVault, ADMIN};
 
 const NL: &str = "Netherlands Public Prosecution Service";
 
+/// Government A's path of the bytes [`supplied_by_both`] stores, and Government B's.
+const A_PATH: &str = "informant-7/register.txt";
+const B_PATH: &str = "our-copy.txt";
+
+/// The same bytes supplied by two originators, each with a liaison (`liaison-a`, `liaison-b`):
+/// Government A under `case_of_a` (if any) at [`A_PATH`], Government B at [`B_PATH`]. Either
+/// liaison may read the item; neither may learn of the other's submission.
+fn supplied_by_both(
+    v: &mut TestVault,
+    text: &str,
+    case_of_a: Option<&str>,
+) -> custodia_vault::custodia_blobstore::ContentHash {
+    v.liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    let mut of_a = v.item(A_PATH, text).from("Government A");
+    if let Some(case) = case_of_a {
+        of_a = of_a.case(case);
+    }
+    let shared = of_a.store();
+    v.item(B_PATH, text).from("Government B").store();
+    shared
+}
+
 /// Runs `step` and asserts that it appended exactly `actions`, each by `actor`.
 fn logs(v: &mut TestVault, actor: &str, actions: &[&str], step: impl FnOnce(&mut TestVault)) {
     let before = v.log_size();
@@ -362,17 +385,9 @@ fn whether_an_account_or_organisation_exists_is_not_told_to_a_non_administrator(
 #[test]
 fn a_proof_of_one_entry_shows_no_more_than_the_history_does() {
     let mut v = TestVault::new();
-    v.authority(NL, true)
-        .liaison("liaison-a", "Government A")
-        .liaison("liaison-b", "Government B");
+    v.authority(NL, true);
     // The same bytes from two originators: both liaisons may read the item's history.
-    let shared = v
-        .item("register.txt", "The register of Badush, 2014.")
-        .from("Government A")
-        .store();
-    v.item("register-copy.txt", "The register of Badush, 2014.")
-        .from("Government B")
-        .store();
+    let shared = supplied_by_both(&mut v, "The register of Badush, 2014.", None);
     let before = v.log_size();
     v.consent("liaison-b", &[shared], NL, false, json!([]))
         .unwrap();
@@ -416,15 +431,7 @@ fn a_proof_of_one_entry_shows_no_more_than_the_history_does() {
 #[test]
 fn a_liaison_lists_the_same_bytes_under_its_own_submission_not_anothers() {
     let mut v = TestVault::new();
-    v.liaison("liaison-a", "Government A")
-        .liaison("liaison-b", "Government B");
-    v.item("informant-7/video.txt", "The same recording.")
-        .from("Government A")
-        .case("K-A")
-        .store();
-    v.item("our-copy.txt", "The same recording.")
-        .from("Government B")
-        .store();
+    supplied_by_both(&mut v, "The same recording.", Some("K-A"));
     let holdings = v.vault.holdings("liaison-b").unwrap();
     assert_eq!(holdings.items, 1);
     assert_eq!(
@@ -441,16 +448,8 @@ fn a_liaison_lists_the_same_bytes_under_its_own_submission_not_anothers() {
 #[test]
 fn an_items_check_counts_only_the_entries_its_history_shows() {
     let mut v = TestVault::new();
-    v.authority(NL, true)
-        .liaison("liaison-a", "Government A")
-        .liaison("liaison-b", "Government B");
-    let shared = v
-        .item("register.txt", "The register of Badush, 2014.")
-        .from("Government A")
-        .store();
-    v.item("register-copy.txt", "The register of Badush, 2014.")
-        .from("Government B")
-        .store();
+    v.authority(NL, true);
+    let shared = supplied_by_both(&mut v, "The register of Badush, 2014.", None);
     // Government B's refusal is not Government A's to know of, in the history or the check.
     v.consent("liaison-b", &[shared], NL, false, json!([]))
         .unwrap();
@@ -467,19 +466,12 @@ fn an_items_check_counts_only_the_entries_its_history_shows() {
 #[test]
 fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
     let mut v = TestVault::new();
-    v.case("K-A")
-        .liaison("liaison-a", "Government A")
-        .liaison("liaison-b", "Government B");
-    v.item(
-        "informant-7/video.txt",
+    v.case("K-A");
+    supplied_by_both(
+        &mut v,
         "The same recording of the Kocho massacre.",
-    )
-    .from("Government A")
-    .case("K-A")
-    .store();
-    v.item("our-copy.txt", "The same recording of the Kocho massacre.")
-        .from("Government B")
-        .store();
+        Some("K-A"),
+    );
     v.vault
         .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
         .unwrap();
@@ -496,7 +488,7 @@ fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
     };
     let found = search(&mut v, "liaison-b", "Kocho");
     assert_eq!(found.total, 1);
-    assert_eq!(found.hits[0].path, "our-copy.txt");
+    assert_eq!(found.hits[0].path, B_PATH);
     let names = |facet: &str| found.facets[facet].keys().cloned().collect::<Vec<_>>();
     assert_eq!(names("originator"), ["Government B"]);
     assert!(names("case").is_empty(), "{:?}", found.facets);
@@ -511,7 +503,7 @@ fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
     assert_eq!(found.total, 1);
     assert_eq!(found.facets["originator"].len(), 2);
     let found = search(&mut v, "liaison-a", "Kocho AND case:K-A");
-    assert_eq!(found.hits[0].path, "informant-7/video.txt");
+    assert_eq!(found.hits[0].path, A_PATH);
 }
 
 #[test]
@@ -519,19 +511,13 @@ fn a_liaison_that_supplies_bytes_already_searched_finds_them_under_its_own_path(
     let mut v = TestVault::new();
     v.liaison("liaison-a", "Government A")
         .liaison("liaison-b", "Government B");
-    v.item(
-        "informant-7/video.txt",
-        "The same recording of the Kocho massacre.",
-    )
-    .from("Government A")
-    .store();
+    let text = "The same recording of the Kocho massacre.";
+    v.item(A_PATH, text).from("Government A").store();
     v.vault
         .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
         .unwrap();
     // The same bytes arrive from another originator after their text was indexed.
-    v.item("our-copy.txt", "The same recording of the Kocho massacre.")
-        .from("Government B")
-        .store();
+    v.item(B_PATH, text).from("Government B").store();
     let found = v
         .vault
         .search(
@@ -543,7 +529,7 @@ fn a_liaison_that_supplies_bytes_already_searched_finds_them_under_its_own_path(
         .unwrap()
         .results;
     assert_eq!(found.total, 1);
-    assert_eq!(found.hits[0].path, "our-copy.txt");
+    assert_eq!(found.hits[0].path, B_PATH);
     assert_eq!(
         found.facets["originator"].keys().collect::<Vec<_>>(),
         ["Government B"]
