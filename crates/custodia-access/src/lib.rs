@@ -215,6 +215,11 @@ pub struct ItemFacts {
     pub consents: Vec<Consent>,
     /// Organisations the item was released to (a disclosure package delivered to them).
     pub released_to: BTreeSet<String>,
+    /// Per organisation it was released to, how many of the item's submissions (the first
+    /// ones: submissions are only ever added) existed at its latest release there, and so were
+    /// named in the package's provenance.
+    #[serde(default)]
+    pub submissions_released: std::collections::BTreeMap<String, usize>,
     /// The persons whose statement the item is, each with their own consent scope.
     #[serde(default)]
     pub witnesses: Vec<WitnessScope>,
@@ -357,6 +362,37 @@ pub fn decide(
     Decision::deny("no rule lets this person take this action on this item")
 }
 
+/// Whether the originator of `submission` lets the item go to `recipient` (`None`: to no named
+/// recipient, which only an open submission allows): the part of [`releasable`] that is one
+/// supplier's.
+fn submission_allows(
+    item: &ItemFacts,
+    submission: &SubmissionFacts,
+    recipient: Option<&Recipient>,
+) -> Result<(), Decision> {
+    let consented = |to: &Recipient| {
+        item.consents
+            .iter()
+            .any(|c| c.originator == submission.originator && c.recipient == to.organisation)
+    };
+    let allowed = match submission.regime {
+        Regime::Restricted => {
+            return Err(Decision::deny(
+                "a supplier restricted the item to the holder's custodians",
+            ))
+        }
+        Regime::Open => recipient.is_none_or(|to| to.approved_requester || consented(to)),
+        Regime::Consent => recipient.is_some_and(consented),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Decision::deny(
+            "a supplier has not consented to this recipient",
+        ))
+    }
+}
+
 /// Whether every supplier of the item lets it go to `recipient` (`None`: to no named recipient,
 /// which only open items may reach).
 pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
@@ -364,20 +400,8 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
         return Decision::deny("the item has no recorded submission");
     }
     for submission in &item.submissions {
-        let consented = |to: &Recipient| {
-            item.consents
-                .iter()
-                .any(|c| c.originator == submission.originator && c.recipient == to.organisation)
-        };
-        let allowed = match submission.regime {
-            Regime::Restricted => {
-                return Decision::deny("a supplier restricted the item to the holder's custodians")
-            }
-            Regime::Open => recipient.is_none_or(|to| to.approved_requester || consented(to)),
-            Regime::Consent => recipient.is_some_and(consented),
-        };
-        if !allowed {
-            return Decision::deny("a supplier has not consented to this recipient");
+        if let Err(denied) = submission_allows(item, submission, recipient) {
+            return denied;
         }
     }
     for witness in &item.witnesses {
@@ -394,6 +418,40 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
         }
     }
     Decision::allow("every supplier and every witness allows the item to go to the recipient")
+}
+
+/// Whether `who`, whom [`decide`] lets see an item, sees the provenance of the item's
+/// submission number `submission` (in `item.submissions`): which organisation supplied it,
+/// under which path, case and collection. The one rule of the item's view, the items list and
+/// search.
+///
+/// - the holder's people see every submission;
+/// - outside the holder, an organisation sees its own submissions: another originator's path
+///   and case are not its to see, though the bytes are the same;
+/// - a requesting authority the item was released to also sees the submissions its package
+///   named (those made before its latest release of the item), unless restricted since: a
+///   submission made after the release is not named to it, whatever its regime.
+///
+/// Outside the holder the answer depends on the person's organisation alone (its name and
+/// kind), never on the person's roles, so that search can index each organisation's view once
+/// for all its people; and it changes only with a release, a new submission or a regime, which
+/// the index follows.
+pub fn provenance_seen(who: &Principal, item: &ItemFacts, submission: usize) -> bool {
+    let Some(facts) = item.submissions.get(submission) else {
+        return false;
+    };
+    if who.of_holder() || facts.originator == who.organisation {
+        return true;
+    }
+    who.organisation_kind == OrganisationKind::RequestingAuthority
+        && item.released_to.contains(&who.organisation)
+        && submission
+            < item
+                .submissions_released
+                .get(&who.organisation)
+                .copied()
+                .unwrap_or(0)
+        && facts.regime != Regime::Restricted
 }
 
 /// An administrative act, as [`may_administer`] needs to know it.
@@ -997,5 +1055,68 @@ mod tests {
                 role != Role::Requester
             );
         }
+    }
+
+    /// Whose submissions each party sees the provenance of: the holder all, an organisation
+    /// outside it its own, a requesting authority the item was released to those its package
+    /// named and not restricted since, and nothing of a submission made after the release.
+    #[test]
+    fn provenance_seen_by_party() {
+        use OrganisationKind as K;
+        let of = |name: &str, kind: K| Principal {
+            user: format!("someone of {name}"),
+            organisation: name.into(),
+            organisation_kind: kind,
+            approved_requester: true,
+            roles: BTreeSet::new(),
+            cases: BTreeSet::new(),
+        };
+        let submission = |originator: &str, regime: Regime| SubmissionFacts {
+            originator: originator.into(),
+            case: Some(format!("case of {originator}")),
+            regime,
+        };
+        let item = ItemFacts {
+            submissions: vec![
+                submission("Government A", Regime::Consent),
+                submission("Government B", Regime::Restricted),
+                submission("Government C", Regime::Open),
+                // Supplied after the release to X.
+                submission("Government D", Regime::Open),
+            ],
+            consents: vec![],
+            released_to: ["Prosecutor X".to_owned(), "Government E".to_owned()].into(),
+            submissions_released: [
+                ("Prosecutor X".to_owned(), 3),
+                ("Government E".to_owned(), 3),
+            ]
+            .into(),
+            witnesses: vec![],
+        };
+        let seen = |who: &Principal| -> Vec<String> {
+            (0..item.submissions.len())
+                .filter(|&i| provenance_seen(who, &item, i))
+                .map(|i| item.submissions[i].originator.clone())
+                .collect()
+        };
+        let all = [
+            "Government A",
+            "Government B",
+            "Government C",
+            "Government D",
+        ];
+        assert_eq!(seen(&of("Archive", K::Holder)), all);
+        assert_eq!(seen(&of("Government A", K::Originator)), ["Government A"]);
+        assert_eq!(seen(&of("Government B", K::Ngo)), ["Government B"]);
+        // B restricted its submission since the release; D's came after it.
+        assert_eq!(
+            seen(&of("Prosecutor X", K::RequestingAuthority)),
+            ["Government A", "Government C"]
+        );
+        // Not released to Y.
+        assert!(seen(&of("Prosecutor Y", K::RequestingAuthority)).is_empty());
+        // An originator named as a recipient is not a requesting authority.
+        assert!(seen(&of("Government E", K::Originator)).is_empty());
+        assert!(!provenance_seen(&of("Archive", K::Holder), &item, 4));
     }
 }

@@ -309,6 +309,10 @@ fn facts() -> impl Strategy<Value = ItemFacts> {
     )
         .prop_map(
             |(submissions, consents, released_to, witnesses)| ItemFacts {
+                submissions_released: released_to
+                    .iter()
+                    .map(|o| (o.clone(), submissions.len()))
+                    .collect(),
                 submissions,
                 consents,
                 released_to,

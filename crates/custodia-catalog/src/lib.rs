@@ -101,7 +101,9 @@ pub struct SubmissionRow {
     /// Path within the collection, as given on the command line and walked.
     pub path: String,
     pub original_name: String,
-    /// The archive this item was expanded from, and its path inside it.
+    /// The archive this item was expanded from (or the original a redacted copy was made of),
+    /// and its path inside it. Shown to an organisation outside the holder that did not make
+    /// the submission, a redacted copy's original is `commitment:<64 hex>`, as in a package.
     #[schema(required)]
     pub parent_sha256: Option<String>,
     #[schema(required)]

@@ -205,7 +205,7 @@ fn corpus(n: usize) -> Vec<IndexDocument> {
                 originators: vec![originator.into()],
                 cases: vec![case.into()],
                 collections: vec![],
-                supplied: vec![],
+                provenance_by_reader: vec![],
                 date: Some(1_400_000_000 + (i as i64) * 600),
                 text,
                 labels: AccessLabels::of(&facts),

@@ -174,31 +174,19 @@ pub(crate) struct FacetField {
 }
 
 impl FacetField {
-    /// Every filter field's facet. For a reader who sees only `provenance_of`'s own provenance,
-    /// originator, case and collection are read from the scoped columns and only that
-    /// organisation's values are counted.
-    pub(crate) fn all(provenance_of: Option<&str>) -> Vec<FacetField> {
+    /// Every filter field's facet, each read where the reader's filters read it
+    /// ([`crate::trimming::FilterColumn`]): for an organisation outside the holder, originator,
+    /// case and collection count only the values it sees.
+    pub(crate) fn all(fields: &crate::Fields, provenance_of: Option<&str>) -> Vec<FacetField> {
         crate::FILTER_FIELDS
             .iter()
-            .map(|&name| {
-                let scoped = match name {
-                    "originator" => Some("scoped_originator"),
-                    "case" => Some("scoped_case"),
-                    "collection" => Some("scoped_collection"),
-                    _ => None,
-                };
-                match (scoped, provenance_of) {
-                    (Some(column), Some(organisation)) => FacetField {
-                        name,
-                        column,
-                        own_prefix: Some(crate::trimming::scoped_value(organisation, "")),
-                    },
-                    _ => FacetField {
-                        name,
-                        column: name,
-                        own_prefix: None,
-                    },
-                }
+            .filter_map(|&name| {
+                let column = crate::trimming::FilterColumn::of(name, fields, provenance_of)?;
+                Some(FacetField {
+                    name,
+                    column: column.name,
+                    own_prefix: column.prefix,
+                })
             })
             .collect()
     }

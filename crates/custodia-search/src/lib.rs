@@ -92,21 +92,26 @@ pub struct IndexDocument {
     pub originators: Vec<String>,
     pub cases: Vec<String>,
     pub collections: Vec<String>,
-    /// Each originator's own provenance of the item, as its liaisons see it (they never learn
-    /// who else supplied the same bytes, or under which path, case or collection).
-    pub supplied: Vec<Supplied>,
+    /// The provenance of the item that each organisation outside the holder sees
+    /// (`custodia_access::provenance_seen`): an originator's liaisons never learn who else
+    /// supplied the same bytes, or under which path, case or collection.
+    pub provenance_by_reader: Vec<ReaderProvenance>,
     /// The document's own date (capture, creation, sending), Unix seconds.
     pub date: Option<i64>,
     pub text: String,
     pub labels: AccessLabels,
 }
 
-/// What one originator supplied of a document's item: the provenance its liaisons search.
+/// What one organisation outside the holder sees of a document's provenance: the values its
+/// people filter, facet and read in hits.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Supplied {
-    pub originator: String,
-    /// The item's path in this originator's first submission of it (with the document's name
-    /// inside the item, for an attachment).
+pub struct ReaderProvenance {
+    /// The reading organisation.
+    pub reader: String,
+    /// The originators of the submissions it sees.
+    pub originators: Vec<String>,
+    /// The item's path in the first submission it sees (with the document's name inside the
+    /// item, for an attachment).
     pub path: String,
     pub cases: Vec<String>,
     pub collections: Vec<String>,
@@ -156,13 +161,14 @@ pub(crate) struct Fields {
     pub originator: Field,
     pub case: Field,
     pub collection: Field,
-    /// Each originator's own provenance values (`trimming::scoped_value`), for readers who
-    /// see only their own organisation's: filtered and faceted instead of the three above.
-    pub scoped_originator: Field,
-    pub scoped_case: Field,
-    pub scoped_collection: Field,
-    /// Each originator's own path of the item, stored for hits.
-    pub scoped_path: Field,
+    /// The provenance values each organisation outside the holder sees, prefixed with its name
+    /// (`trimming::scoped_value`): filtered and faceted instead of the three above for its
+    /// people.
+    pub reader_originator: Field,
+    pub reader_case: Field,
+    pub reader_collection: Field,
+    /// Each reading organisation's path of the item, stored for hits.
+    pub reader_path: Field,
     pub date: Field,
     pub acl: Field,
     pub body: Field,
@@ -193,10 +199,10 @@ fn schema() -> (Schema, Fields) {
         originator: b.add_text_field("originator", STRING | FAST),
         case: b.add_text_field("case", STRING | FAST),
         collection: b.add_text_field("collection", STRING | FAST),
-        scoped_originator: b.add_text_field("scoped_originator", STRING | FAST),
-        scoped_case: b.add_text_field("scoped_case", STRING | FAST),
-        scoped_collection: b.add_text_field("scoped_collection", STRING | FAST),
-        scoped_path: b.add_text_field("scoped_path", STORED),
+        reader_originator: b.add_text_field("reader_originator", STRING | FAST),
+        reader_case: b.add_text_field("reader_case", STRING | FAST),
+        reader_collection: b.add_text_field("reader_collection", STRING | FAST),
+        reader_path: b.add_text_field("reader_path", STORED),
         date: b.add_date_field("date", INDEXED | STORED | FAST),
         acl: b.add_text_field("acl", STRING),
         body: b.add_text_field("body", STORED),
@@ -396,7 +402,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let facet_collector = collect::FacetCounts {
             fields: if facets {
-                collect::FacetField::all(provenance_of)
+                collect::FacetField::all(&self.fields, provenance_of)
             } else {
                 Vec::new()
             },
@@ -462,10 +468,10 @@ impl SearchIndex {
             let body = text_of(self.fields.body);
             let path = match provenance_of {
                 None => text_of(self.fields.path),
-                // The reader's own organisation's path; none if it supplied none of the item.
+                // The path the reader's organisation sees; none if it sees no submission.
                 Some(organisation) => {
                     let own = trimming::scoped_value(organisation, "");
-                    doc.get_all(self.fields.scoped_path)
+                    doc.get_all(self.fields.reader_path)
                         .filter_map(|v| v.as_str())
                         .find_map(|v| v.strip_prefix(own.as_str()))
                         .unwrap_or_default()
@@ -531,16 +537,18 @@ impl IndexUpdate<'_> {
         for c in &doc.collections {
             d.add_text(f.collection, c);
         }
-        for supplied in &doc.supplied {
-            let own = |value: &str| trimming::scoped_value(&supplied.originator, value);
-            d.add_text(f.scoped_originator, own(&supplied.originator));
-            for c in &supplied.cases {
-                d.add_text(f.scoped_case, own(c));
+        for seen in &doc.provenance_by_reader {
+            let own = |value: &str| trimming::scoped_value(&seen.reader, value);
+            for o in &seen.originators {
+                d.add_text(f.reader_originator, own(o));
             }
-            for c in &supplied.collections {
-                d.add_text(f.scoped_collection, own(c));
+            for c in &seen.cases {
+                d.add_text(f.reader_case, own(c));
             }
-            d.add_text(f.scoped_path, own(&supplied.path));
+            for c in &seen.collections {
+                d.add_text(f.reader_collection, own(c));
+            }
+            d.add_text(f.reader_path, own(&seen.path));
         }
         if let Some(date) = doc.date {
             d.add_date(f.date, DateTime::from_timestamp_secs(date));

@@ -137,62 +137,6 @@ fn build(
     }
 }
 
-/// A filter field, and the term a value of it is looked up as.
-struct FilterField<'a> {
-    field: Field,
-    lowercase: bool,
-    /// The organisation whose own values a provenance field is matched against.
-    scoped_to: Option<&'a str>,
-}
-
-impl FilterField<'_> {
-    fn term(&self, value: &str) -> String {
-        let value = if self.lowercase {
-            value.to_lowercase()
-        } else {
-            value.to_owned()
-        };
-        match self.scoped_to {
-            Some(organisation) => crate::trimming::scoped_value(organisation, &value),
-            None => value,
-        }
-    }
-}
-
-fn filter_field<'a>(
-    name: &str,
-    fields: &Fields,
-    provenance_of: Option<&'a str>,
-) -> Option<FilterField<'a>> {
-    let provenance = |all: Field, own: Field| match provenance_of {
-        Some(organisation) => FilterField {
-            field: own,
-            lowercase: false,
-            scoped_to: Some(organisation),
-        },
-        None => FilterField {
-            field: all,
-            lowercase: false,
-            scoped_to: None,
-        },
-    };
-    let plain = |field: Field, lowercase: bool| FilterField {
-        field,
-        lowercase,
-        scoped_to: None,
-    };
-    Some(match name {
-        "originator" => provenance(fields.originator, fields.scoped_originator),
-        "case" => provenance(fields.case, fields.scoped_case),
-        "collection" => provenance(fields.collection, fields.scoped_collection),
-        "type" => plain(fields.mime, false),
-        "language" => plain(fields.language, true),
-        "kind" => plain(fields.kind, false),
-        "item" | "sha256" => plain(fields.item, true),
-        _ => return None,
-    })
-}
-
 fn term_query(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     boosted(
         Box::new(TermQuery::new(
@@ -254,7 +198,7 @@ fn leaf_query(
         UserInputLeaf::Literal(literal) => {
             if let Some(name) = literal.field_name.as_deref() {
                 if name != "text" {
-                    let filter = filter_field(name, fields, provenance_of)
+                    let filter = crate::trimming::FilterColumn::of(name, fields, provenance_of)
                         .ok_or_else(|| unknown_field(name))?;
                     return Ok(term_query(filter.field, &filter.term(&literal.phrase), 1.0));
                 }
@@ -269,7 +213,7 @@ fn leaf_query(
         }
         UserInputLeaf::Set { field, elements } => {
             let name = field.as_deref().unwrap_or("text");
-            match filter_field(name, fields, provenance_of) {
+            match crate::trimming::FilterColumn::of(name, fields, provenance_of) {
                 Some(filter) => Ok(any_of(
                     elements
                         .iter()

@@ -11,11 +11,13 @@
 //! | a liaison reads what their organisation supplied | `originator:<org>` per submission | `originator:<own organisation>` |
 //! | a requesting authority's requester reads what was released to it | `released:<org>` | `released:<own organisation>` |
 //!
-//! Provenance is trimmed as the vault's `submissions_for` trims an item's submissions: the
-//! holder's people, and a requesting authority (whose package holds every originator's
-//! provenance of what was released to it), see every originator's; an originator's liaison
-//! outside the holder sees only its own organisation's, in hits (the path), filters and facets
-//! (originator, case, collection), though another may have supplied the same bytes.
+//! Provenance is trimmed by the rule the vault's item view, items list and search all ask,
+//! `custodia_access::provenance_seen`: the holder's people see every originator's; a person
+//! outside the holder sees what their organisation sees (an originator its own submissions, a
+//! requesting authority those its package named), in hits (the path),
+//! filters and facets (originator, case, collection), though another may have supplied the same
+//! bytes. The rule depends on the organisation alone, so each document carries one set of
+//! provenance values per organisation outside the holder (the `reader_*` fields).
 //!
 //! Auditors read metadata, not content, so their filter matches nothing, as for anyone whom no
 //! rule lets in. `tests/trimming.rs` checks the equivalence against `decide` for random people
@@ -26,7 +28,7 @@ use std::collections::BTreeSet;
 use custodia_access::{ItemFacts, OrganisationKind, Principal, Regime, Role};
 use serde::{Deserialize, Serialize};
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::Fields;
@@ -67,16 +69,89 @@ impl AccessLabels {
 pub struct Rights {
     /// The person may read items with any of these labels (and the `any` label).
     any_of: BTreeSet<String>,
-    /// Whose provenance the person sees: every originator's if `None`, else only this
-    /// organisation's own.
+    /// Whose provenance the person sees: every originator's if `None`, else what this
+    /// organisation sees (its values in the `reader_*` fields).
     provenance_of: Option<String>,
 }
 
-/// A provenance value (case, collection, path) as indexed for the organisation that supplied
-/// it: the organisation's name is length-prefixed, so no organisation's prefix is another's
+/// A provenance value (originator, case, collection, path) as indexed for an organisation that
+/// sees it: the organisation's name is length-prefixed, so no organisation's prefix is another's
 /// (`3:Gov:x` is never read as `Gov:x`'s).
 pub(crate) fn scoped_value(organisation: &str, value: &str) -> String {
     format!("{}:{organisation}:{value}", organisation.len())
+}
+
+/// Where a filter field is read for one reader: the index field (and its column's name, for
+/// facets), whether values are lowercased, and for a provenance field read for an organisation
+/// outside the holder, the prefix of the values that organisation sees. The one mapping of the
+/// query's filters and of the facets.
+pub(crate) struct FilterColumn {
+    pub name: &'static str,
+    pub field: Field,
+    pub lowercase: bool,
+    pub prefix: Option<String>,
+}
+
+impl FilterColumn {
+    /// Filter field `name` (`originator:`, `type:`, ...) as `provenance_of`
+    /// ([`Rights::provenance_of`]) reads it; `None` if no such filter exists.
+    pub(crate) fn of(
+        name: &str,
+        fields: &Fields,
+        provenance_of: Option<&str>,
+    ) -> Option<FilterColumn> {
+        let plain = |name: &'static str, field: Field, lowercase: bool| FilterColumn {
+            name,
+            field,
+            lowercase,
+            prefix: None,
+        };
+        let provenance =
+            |all: &'static str, all_field: Field, seen: &'static str, seen_field: Field| {
+                match provenance_of {
+                    None => plain(all, all_field, false),
+                    Some(organisation) => FilterColumn {
+                        name: seen,
+                        field: seen_field,
+                        lowercase: false,
+                        prefix: Some(scoped_value(organisation, "")),
+                    },
+                }
+            };
+        Some(match name {
+            "originator" => provenance(
+                "originator",
+                fields.originator,
+                "reader_originator",
+                fields.reader_originator,
+            ),
+            "case" => provenance("case", fields.case, "reader_case", fields.reader_case),
+            "collection" => provenance(
+                "collection",
+                fields.collection,
+                "reader_collection",
+                fields.reader_collection,
+            ),
+            "type" => plain("type", fields.mime, false),
+            "language" => plain("language", fields.language, true),
+            "kind" => plain("kind", fields.kind, false),
+            "item" | "sha256" => plain("item", fields.item, true),
+            _ => return None,
+        })
+    }
+
+    /// The indexed term of `value` in this column.
+    pub(crate) fn term(&self, value: &str) -> String {
+        let value = if self.lowercase {
+            value.to_lowercase()
+        } else {
+            value.to_owned()
+        };
+        match &self.prefix {
+            Some(prefix) => format!("{prefix}{value}"),
+            None => value,
+        }
+    }
 }
 
 impl Rights {
@@ -100,16 +175,17 @@ impl Rights {
         {
             any_of.insert(format!("released:{}", who.organisation));
         }
-        let provenance_of = (!holder && who.roles.contains(&Role::OriginatorLiaison))
-            .then(|| who.organisation.clone());
+        // Outside the holder, the provenance the person's organisation sees
+        // (`custodia_access::provenance_seen`, indexed per organisation).
+        let provenance_of = (!holder).then(|| who.organisation.clone());
         Self {
             any_of,
             provenance_of,
         }
     }
 
-    /// Whose provenance these rights see: `None` for every originator's, else only this
-    /// organisation's own.
+    /// Whose provenance these rights see: `None` for every originator's, else what this
+    /// organisation sees.
     pub fn provenance_of(&self) -> Option<&str> {
         self.provenance_of.as_deref()
     }

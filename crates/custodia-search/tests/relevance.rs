@@ -193,7 +193,7 @@ fn index() -> SearchIndex {
                 originators: vec![(*originator).into()],
                 cases: vec!["KOCHO".into()],
                 collections: vec![],
-                supplied: vec![],
+                provenance_by_reader: vec![],
                 date: Some(custodia_search::query::days_from_civil(y, m, d) * 86_400),
                 text: (*text).into(),
                 labels: labels(),

@@ -1,15 +1,40 @@
 //! Trimming: for random people and random items, search returns, counts and facets only what
-//! `custodia_access::decide` lets the person read, and snippets come only from those items.
+//! `custodia_access::decide` lets the person read, and snippets come only from those items;
+//! provenance (facets, filters, the hit's path) only as `custodia_access::provenance_seen`
+//! shows it to the person.
 
 use std::collections::BTreeSet;
 
 use custodia_access::{
-    decide, Action, Consent, ItemFacts, OrganisationKind, Principal, Regime, Role, SubmissionFacts,
+    decide, provenance_seen, Action, Consent, ItemFacts, OrganisationKind, Principal, Regime, Role,
+    SubmissionFacts,
 };
-use custodia_search::{AccessLabels, IndexDocument, Rights, SearchIndex, Sort, Supplied};
+use custodia_search::{AccessLabels, IndexDocument, ReaderProvenance, Rights, SearchIndex, Sort};
 use proptest::prelude::*;
 
 const ORGS: &[&str] = &["Iraq", "UNITAD", "NGO", "OM", "BKA"];
+/// Each organisation's kind and whether the holder approved it as a requester (an
+/// organisation has one of each, which the index's per-organisation provenance relies on).
+const KINDS: &[(OrganisationKind, bool)] = &[
+    (OrganisationKind::Originator, false),
+    (OrganisationKind::Holder, false),
+    (OrganisationKind::Ngo, false),
+    (OrganisationKind::RequestingAuthority, true),
+    (OrganisationKind::RequestingAuthority, false),
+];
+
+/// Organisation `org` as the provenance rule reads it (no person, no role).
+fn organisation(org: &str) -> Principal {
+    let i = ORGS.iter().position(|o| *o == org).unwrap();
+    Principal {
+        user: String::new(),
+        organisation: org.into(),
+        organisation_kind: KINDS[i].0,
+        approved_requester: KINDS[i].1,
+        roles: BTreeSet::new(),
+        cases: BTreeSet::new(),
+    }
+}
 const CASES: &[&str] = &["C1", "C2", "C3"];
 
 fn regime() -> impl Strategy<Value = Regime> {
@@ -26,10 +51,15 @@ fn facts() -> impl Strategy<Value = ItemFacts> {
             (0..ORGS.len(), prop::option::of(0..CASES.len()), regime()),
             0..3,
         ),
-        prop::collection::btree_set(0..ORGS.len(), 0..2),
+        prop::collection::btree_set((0..ORGS.len(), 0..4usize), 0..2),
         prop::collection::vec((0..ORGS.len(), 0..ORGS.len()), 0..2),
     )
         .prop_map(|(subs, released, consents)| ItemFacts {
+            // How many of the submissions each release named (more than there are: all).
+            submissions_released: released
+                .iter()
+                .map(|&(o, named)| (ORGS[o].to_owned(), named))
+                .collect(),
             submissions: subs
                 .into_iter()
                 .map(|(o, c, r)| SubmissionFacts {
@@ -45,7 +75,10 @@ fn facts() -> impl Strategy<Value = ItemFacts> {
                     recipient: ORGS[r].into(),
                 })
                 .collect(),
-            released_to: released.into_iter().map(|o| ORGS[o].to_owned()).collect(),
+            released_to: released
+                .into_iter()
+                .map(|(o, _)| ORGS[o].to_owned())
+                .collect(),
             // Witnesses' scopes bound exports only; what may be seen does not depend on them.
             witnesses: Vec::new(),
         })
@@ -54,23 +87,14 @@ fn facts() -> impl Strategy<Value = ItemFacts> {
 fn principal() -> impl Strategy<Value = Principal> {
     (
         0..ORGS.len(),
-        prop_oneof![
-            Just(OrganisationKind::Holder),
-            Just(OrganisationKind::Originator),
-            Just(OrganisationKind::RequestingAuthority),
-            Just(OrganisationKind::Ngo)
-        ],
         prop::collection::btree_set(0..Role::ALL.len(), 0..3),
         prop::collection::btree_set(0..CASES.len(), 0..3),
-        any::<bool>(),
     )
-        .prop_map(|(org, kind, roles, cases, approved)| Principal {
+        .prop_map(|(org, roles, cases)| Principal {
             user: "u".into(),
-            organisation: ORGS[org].into(),
-            organisation_kind: kind,
-            approved_requester: approved,
             roles: roles.into_iter().map(|r| Role::ALL[r]).collect(),
             cases: cases.into_iter().map(|c| CASES[c].to_owned()).collect(),
+            ..organisation(ORGS[org])
         })
 }
 
@@ -99,23 +123,34 @@ fn index_of<'a>(items: impl Iterator<Item = (&'a ItemFacts, String)>) -> SearchI
                     .iter()
                     .map(|s| format!("{}-bag", s.originator))
                     .collect(),
-                // Each originator's own path, case and collection.
-                supplied: f
+                // What each organisation outside the holder sees, as the vault indexes it.
+                provenance_by_reader: f
                     .submissions
                     .iter()
                     .map(|s| s.originator.clone())
+                    .chain(f.released_to.iter().cloned())
                     .collect::<BTreeSet<_>>()
                     .into_iter()
-                    .map(|o| Supplied {
-                        path: format!("p{i}-{o}"),
-                        cases: f
+                    .map(|reader| organisation(&reader))
+                    .filter(|reader| reader.organisation_kind != OrganisationKind::Holder)
+                    .filter_map(|reader| {
+                        let seen: Vec<&SubmissionFacts> = f
                             .submissions
                             .iter()
-                            .filter(|s| s.originator == o)
-                            .filter_map(|s| s.case.clone())
-                            .collect(),
-                        collections: vec![format!("{o}-bag")],
-                        originator: o,
+                            .enumerate()
+                            .filter(|&(n, _)| provenance_seen(&reader, f, n))
+                            .map(|(_, s)| s)
+                            .collect();
+                        (!seen.is_empty()).then(|| ReaderProvenance {
+                            path: format!("p{i}-{}", reader.organisation),
+                            originators: seen.iter().map(|s| s.originator.clone()).collect(),
+                            cases: seen.iter().filter_map(|s| s.case.clone()).collect(),
+                            collections: seen
+                                .iter()
+                                .map(|s| format!("{}-bag", s.originator))
+                                .collect(),
+                            reader: reader.organisation,
+                        })
                     })
                     .collect(),
                 date: None,
@@ -154,17 +189,15 @@ proptest! {
                 let got: BTreeSet<String> = r.hits.iter().map(|h| h.id.clone()).collect();
                 prop_assert_eq!(&got, &allowed, "person {:?}", who);
                 prop_assert_eq!(r.total as usize, allowed.len());
-                // Facet counts add up to what may be seen, value by value; a liaison outside
-                // the holder counts only its own organisation's provenance.
-                let own_only = who.organisation_kind != OrganisationKind::Holder
-                    && who.roles.contains(&Role::OriginatorLiaison);
-                let shown = |org: &str| !own_only || org == who.organisation;
+                // Facet counts add up to what may be seen, value by value, of the provenance
+                // the person sees (`provenance_seen`).
+                let holder = who.organisation_kind == OrganisationKind::Holder;
                 let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
                 let mut expected_cases = std::collections::BTreeMap::<String, u64>::new();
                 let mut expected_collections = std::collections::BTreeMap::<String, u64>::new();
                 for (i, f) in items.iter().enumerate() {
                     if allowed.contains(&format!("d{i}")) {
-                        let own: Vec<&SubmissionFacts> = f.submissions.iter().filter(|s| shown(&s.originator)).collect();
+                        let own: Vec<&SubmissionFacts> = f.submissions.iter().enumerate().filter(|&(n, _)| provenance_seen(who, f, n)).map(|(_, s)| s).collect();
                         let orgs: BTreeSet<&String> = own.iter().map(|s| &s.originator).collect();
                         for o in &orgs { *expected_orgs.entry((*o).clone()).or_default() += 1; }
                         for o in &orgs { *expected_collections.entry(format!("{o}-bag")).or_default() += 1; }
@@ -179,11 +212,12 @@ proptest! {
                     let i: usize = h.id[1..].parse().unwrap();
                     let secret = format!("secret{}", i);
                     prop_assert!(h.snippet.text.contains(&secret));
-                    // The path is the holder's (the first submission's) or the reader's own.
-                    let own_supplied = items[i].submissions.iter().any(|s| s.originator == who.organisation);
-                    let expected_path = if !own_only {
+                    // The path is the holder's (the first submission's) or the one the
+                    // reader's organisation sees, if it sees any submission.
+                    let sees_any = (0..items[i].submissions.len()).any(|n| provenance_seen(who, &items[i], n));
+                    let expected_path = if holder {
                         format!("p{i}")
-                    } else if own_supplied {
+                    } else if sees_any {
                         format!("p{i}-{}", who.organisation)
                     } else {
                         String::new()
@@ -195,8 +229,7 @@ proptest! {
                     let r = index.search(&format!("massacre AND originator:{org}"), &rights, 100, sort).unwrap();
                     let expected = items.iter().enumerate()
                         .filter(|(i, f)| allowed.contains(&format!("d{i}"))
-                            && shown(org)
-                            && f.submissions.iter().any(|s| s.originator == *org))
+                            && f.submissions.iter().enumerate().any(|(n, s)| s.originator == *org && provenance_seen(who, f, n)))
                         .count();
                     prop_assert_eq!(r.total as usize, expected, "originator:{}", org);
                 }
@@ -204,7 +237,7 @@ proptest! {
                     let r = index.search(&format!("massacre AND case:{case}"), &rights, 100, sort).unwrap();
                     let expected = items.iter().enumerate()
                         .filter(|(i, f)| allowed.contains(&format!("d{i}"))
-                            && f.submissions.iter().any(|s| shown(&s.originator) && s.case.as_deref() == Some(*case)))
+                            && f.submissions.iter().enumerate().any(|(n, s)| provenance_seen(who, f, n) && s.case.as_deref() == Some(*case)))
                         .count();
                     prop_assert_eq!(r.total as usize, expected, "case:{}", case);
                 }

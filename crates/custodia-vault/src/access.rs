@@ -100,6 +100,25 @@ impl Vault {
         })
     }
 
+    /// Organisation `name` as [`custodia_access::provenance_seen`] reads a reader outside the
+    /// holder (its name, kind and approval; no person, no role); `None` if it is unknown.
+    pub(crate) fn organisation_as_reader(&self, name: &str) -> Result<Option<Principal>> {
+        let Some(organisation) = self.catalog.organisation(name)? else {
+            return Ok(None);
+        };
+        let kind: OrganisationKind = organisation.kind.parse().map_err(|e| {
+            VaultError::Invalid(format!("organisation `{}`: {e}", organisation.name))
+        })?;
+        Ok(Some(Principal {
+            user: String::new(),
+            organisation: organisation.name,
+            organisation_kind: kind,
+            approved_requester: organisation.approved_requester,
+            roles: BTreeSet::new(),
+            cases: BTreeSet::new(),
+        }))
+    }
+
     /// The regime in force for one submission of an item: the latest set for that item within
     /// the submission, else the latest set for the whole submission, else the default.
     fn regime_in_force(
@@ -138,6 +157,27 @@ impl Vault {
                 }
             }
         }
+        // What each release's package named: the submissions (in catalog order) made before
+        // the latest release to that recipient. Counted as a prefix, so that a clock set back
+        // between two submissions names fewer, never one made after the release.
+        let mut latest_release: std::collections::BTreeMap<String, String> = Default::default();
+        let releases = rows.releases_of(sha256)?;
+        for r in &releases {
+            let at = latest_release.entry(r.recipient.clone()).or_default();
+            if r.released_at > *at {
+                *at = r.released_at.clone();
+            }
+        }
+        let submissions_released = latest_release
+            .into_iter()
+            .map(|(recipient, at)| {
+                let named = submission_rows
+                    .iter()
+                    .take_while(|s| s.submitted_at <= at)
+                    .count();
+                (recipient, named)
+            })
+            .collect();
         for s in submission_rows {
             let (regime, _) = regime_of(
                 rows.regimes_of_submission(&s.submission_key)?,
@@ -164,11 +204,7 @@ impl Vault {
                 recipient,
             })
             .collect();
-        let released_to = rows
-            .releases_of(sha256)?
-            .into_iter()
-            .map(|r| r.recipient)
-            .collect();
+        let released_to = releases.into_iter().map(|r| r.recipient).collect();
         let mut witnesses = Vec::new();
         for source in &sources {
             for link in rows.witnesses_of(source)? {
@@ -179,6 +215,7 @@ impl Vault {
             submissions,
             consents,
             released_to,
+            submissions_released,
             witnesses,
         }))
     }

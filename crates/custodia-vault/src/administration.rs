@@ -288,9 +288,13 @@ impl Vault {
                         "item {hash} is a redacted derivative: it has its original's regime; set the original's instead"
                     )));
                 }
+                // The submissions whose regime the caller may set: every one for the holder's
+                // people, its own organisation's outside the holder (one it merely sees, as a
+                // requesting authority that also supplied the item, is not its to decide).
                 let subs = self
                     .submissions_for(&who, hash)?
                     .into_iter()
+                    .filter(|s| who.of_holder() || s.originator == who.organisation)
                     .filter(|s| {
                         change
                             .submission

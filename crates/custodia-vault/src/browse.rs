@@ -158,7 +158,10 @@ impl Vault {
         for i in items {
             h.items += 1;
             h.bytes += i.size;
-            *h.by_originator.entry(i.originator).or_default() += 1;
+            // An item none of whose provenance the caller sees is counted, under no originator.
+            if !i.originator.is_empty() {
+                *h.by_originator.entry(i.originator).or_default() += 1;
+            }
             *h.by_kind.entry(i.kind.to_owned()).or_default() += 1;
         }
         Ok(h)
@@ -193,17 +196,11 @@ impl Vault {
             {
                 continue;
             }
-            // Outside the holder, the reader's own organisation's submission where it made one:
-            // another originator's path, name and case are not theirs to see (as
-            // `submissions_for` has it), though the bytes are the same.
-            let own = (!who.of_holder())
-                .then(|| {
-                    submissions
-                        .iter()
-                        .find(|s| s.originator == who.organisation)
-                })
-                .flatten();
-            let first: Option<&SubmissionRow> = own.or(submissions.first());
+            // The first submission whose provenance the reader sees (as the item's view has
+            // them): outside the holder another originator's path, name and case are not
+            // theirs to see, though the bytes are the same.
+            let seen = self.submissions_seen(&who, &row.sha256, submissions)?;
+            let first: Option<&SubmissionRow> = crate::views::listed_under(&who, &seen);
             out.push(ItemSummary {
                 path: first.map(|s| s.path.clone()).unwrap_or_default(),
                 originator: first.map(|s| s.originator.clone()).unwrap_or_default(),

@@ -45,7 +45,9 @@ const LABEL_ACTIONS: &[&str] = &[action::REGIME_SET, action::RELEASE, action::IN
 /// a submission drops its case's label), except a new submission's first one (marked
 /// `"initial": true`). The others only add labels — a new submission adds its originator and
 /// case, a release its requesting authority (`AccessLabels::of` is a union) — so labels that
-/// miss them show a person less than the rules allow, never more.
+/// miss them show a person less than the rules allow, never more. The provenance each
+/// organisation sees (`custodia_access::provenance_seen`) changes with the same actions: a new
+/// submission or a release adds to it, a restriction takes away.
 const NARROWING_ACTIONS: &[&str] = &[action::REGIME_SET];
 
 /// How to run `extract_pending`.
@@ -898,25 +900,37 @@ impl Vault {
             .collect();
         collections.sort();
         collections.dedup();
-        // Each originator's own provenance, for its liaisons: its first submission's path.
-        let mut supplied: Vec<custodia_search::Supplied> = Vec::new();
-        for originator in &originators {
-            let own: Vec<_> = submissions
-                .iter()
-                .filter(|s| &s.originator == originator)
-                .collect();
-            let mut cases: Vec<String> = own.iter().filter_map(|s| s.case_ref.clone()).collect();
-            cases.sort();
-            cases.dedup();
-            let mut collections: Vec<String> =
-                own.iter().map(|s| s.submission_key.clone()).collect();
-            collections.sort();
-            collections.dedup();
-            supplied.push(custodia_search::Supplied {
-                originator: originator.clone(),
-                path: own.first().map(|s| s.path.clone()).unwrap_or_default(),
-                cases,
-                collections,
+        // Each organisation outside the holder that may read the item, with the provenance its
+        // people see of it (`provenance_seen`): an originator its own submissions, a requesting
+        // authority the item was released to those its package named.
+        let mut readers: std::collections::BTreeSet<&str> =
+            originators.iter().map(String::as_str).collect();
+        readers.extend(facts.released_to.iter().map(String::as_str));
+        let mut provenance_by_reader: Vec<custodia_search::ReaderProvenance> = Vec::new();
+        for name in readers {
+            let Some(reader) = self.organisation_as_reader(name)? else {
+                continue;
+            };
+            if reader.of_holder() {
+                // The holder's people read every originator's provenance.
+                continue;
+            }
+            let seen = crate::views::provenance_seen_of(&reader, &facts, submissions.clone());
+            let Some(first) = crate::views::listed_under(&reader, &seen) else {
+                continue;
+            };
+            let sorted = |values: Vec<String>| {
+                let mut values = values;
+                values.sort();
+                values.dedup();
+                values
+            };
+            provenance_by_reader.push(custodia_search::ReaderProvenance {
+                reader: reader.organisation.clone(),
+                path: first.path.clone(),
+                originators: sorted(seen.iter().map(|s| s.originator.clone()).collect()),
+                cases: sorted(seen.iter().filter_map(|s| s.case_ref.clone()).collect()),
+                collections: sorted(seen.iter().map(|s| s.submission_key.clone()).collect()),
             });
         }
         Ok(IndexContext {
@@ -928,7 +942,7 @@ impl Vault {
             originators,
             cases,
             collections,
-            supplied,
+            provenance_by_reader,
             labels: AccessLabels::of(&facts),
         })
     }
@@ -940,7 +954,7 @@ struct IndexContext {
     originators: Vec<String>,
     cases: Vec<String>,
     collections: Vec<String>,
-    supplied: Vec<custodia_search::Supplied>,
+    provenance_by_reader: Vec<custodia_search::ReaderProvenance>,
     labels: AccessLabels,
 }
 
@@ -964,10 +978,10 @@ impl IndexContext {
             originators: self.originators.clone(),
             cases: self.cases.clone(),
             collections: self.collections.clone(),
-            supplied: self
-                .supplied
+            provenance_by_reader: self
+                .provenance_by_reader
                 .iter()
-                .map(|own| custodia_search::Supplied {
+                .map(|own| custodia_search::ReaderProvenance {
                     path: match &row.name {
                         Some(name) => format!("{}/{name}", own.path),
                         None => own.path.clone(),

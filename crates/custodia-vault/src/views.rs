@@ -142,22 +142,55 @@ impl Vault {
         (seen, details)
     }
 
-    /// Item `hash`'s submissions (provenance) as `who` may see them: all for the holder's people,
-    /// otherwise only those of `who`'s own organisation.
+    /// Item `hash`'s submissions (provenance) as `who` may see them
+    /// ([`custodia_access::provenance_seen`]): all for the holder's people; outside it, the
+    /// organisation's own, and for a requesting authority the item was released to, those its
+    /// package named unless restricted since (without who collected or submitted them).
     pub fn submissions_for(
         &self,
         who: &Principal,
         hash: &ContentHash,
     ) -> Result<Vec<SubmissionRow>> {
         self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
-        let all = self.submissions(hash)?;
+        self.submissions_seen(who, &hash.to_hex(), self.submissions(hash)?)
+    }
+
+    /// Of `rows`, item `sha256`'s submissions (in the catalog's order), those whose provenance
+    /// `who` sees: the one filter of the item view, the items list and search's per-reader
+    /// provenance. The caller has authorised `who` to see the item.
+    pub(crate) fn submissions_seen(
+        &self,
+        who: &Principal,
+        sha256: &str,
+        rows: Vec<SubmissionRow>,
+    ) -> Result<Vec<SubmissionRow>> {
         if who.of_holder() {
-            return Ok(all);
+            return Ok(rows);
         }
-        Ok(all
-            .into_iter()
-            .filter(|s| s.originator == who.organisation)
-            .collect())
+        let facts = self.item_facts(sha256)?.unwrap_or_default();
+        let mut seen = provenance_seen_of(who, &facts, rows);
+        // A submission seen by an organisation that did not make it (a requesting authority the
+        // item was released to) names where the item came from (originator, case, path, names,
+        // times), not who collected or submitted it, the originator's note, or when its copy
+        // of the file was last read; and a redacted copy names its original by a commitment
+        // only, as in a package (the original's hash would let it test guesses of what was
+        // burnt).
+        for row in &mut seen {
+            if row.originator == who.organisation {
+                continue;
+            }
+            row.accessed_at = None;
+            row.collected_by = None;
+            row.collection_note = None;
+            row.submitted_by = SOMEONE_ELSE.to_owned();
+            if let (Some(parent), Some(inside)) = (&row.parent_sha256, &row.path_in_parent) {
+                if inside.starts_with(crate::redact::REDACTED_PREFIX) {
+                    row.parent_sha256 =
+                        Some(self.sealer.redaction_parent_commitment(sha256, parent));
+                }
+            }
+        }
+        Ok(seen)
     }
 
     /// Item `hash`'s regimes as `who` may see them: the holder's people see every
@@ -213,4 +246,34 @@ pub struct ItemView {
     pub submissions: Vec<SubmissionRow>,
     /// Their sharing regimes.
     pub regimes: crate::RegimeReport,
+}
+
+/// Of an item's submission `rows` (in the catalog's order, of which `facts` were made), those
+/// whose provenance `who` sees ([`custodia_access::provenance_seen`]).
+pub(crate) fn provenance_seen_of(
+    who: &Principal,
+    facts: &custodia_access::ItemFacts,
+    rows: Vec<SubmissionRow>,
+) -> Vec<SubmissionRow> {
+    // The facts are made of the same rows in the same order; should they ever differ, no
+    // provenance is shown rather than one submission's under another's rule.
+    if facts.submissions.len() != rows.len() {
+        return Vec::new();
+    }
+    rows.into_iter()
+        .enumerate()
+        .filter(|(i, _)| custodia_access::provenance_seen(who, facts, *i))
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// The submission an item is listed under for `who`, of those it sees (`seen`): its own
+/// organisation's if it made one, else the first.
+pub(crate) fn listed_under<'s>(
+    who: &Principal,
+    seen: &'s [SubmissionRow],
+) -> Option<&'s SubmissionRow> {
+    seen.iter()
+        .find(|s| s.originator == who.organisation)
+        .or(seen.first())
 }

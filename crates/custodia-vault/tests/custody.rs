@@ -506,6 +506,103 @@ fn a_liaison_searches_the_same_bytes_under_its_own_provenance_not_anothers() {
     assert_eq!(found.hits[0].path, A_PATH);
 }
 
+/// A requesting authority sees the provenance of what was released to it, as its package named
+/// it, and nothing of a submission made after the release or restricted since: one rule
+/// (`custodia_access::provenance_seen`) for the item's view, the items list and search.
+#[test]
+fn a_requester_sees_the_provenance_released_to_it_and_no_other() {
+    let mut v = TestVault::new();
+    v.case("K-A").case("K-C");
+    v.authority(NL, false).requester("prosecutor-nl", NL);
+    let text = "The same recording of the Kocho massacre.";
+    let item = supplied_by_both(&mut v, text, Some("K-A"));
+    v.vault
+        .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
+        .unwrap();
+    for liaison in ["liaison-a", "liaison-b"] {
+        v.consent(liaison, &[item], NL, true, json!([])).unwrap();
+    }
+    v.package(&[item], NL).unwrap();
+    // The same bytes, supplied after the release by an originator that consented to nothing.
+    v.liaison("liaison-c", "Government C");
+    v.item("c/secret-source.txt", text)
+        .from("Government C")
+        .case("K-C")
+        .store();
+
+    let originators = |v: &TestVault| -> Vec<String> {
+        v.vault
+            .item_view("prosecutor-nl", &item)
+            .unwrap()
+            .submissions
+            .into_iter()
+            .map(|s| s.originator)
+            .collect()
+    };
+    let search = |v: &mut TestVault, query: &str| {
+        v.vault
+            .search(
+                "prosecutor-nl",
+                query,
+                10,
+                custodia_vault::custodia_search::Sort::Relevance,
+            )
+            .unwrap()
+            .results
+    };
+    assert_eq!(originators(&v), ["Government A", "Government B"]);
+    let (listed, _) = v
+        .vault
+        .browse("prosecutor-nl", &Default::default(), 0, 10)
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].originator, "Government A");
+    assert_eq!(listed[0].path, A_PATH);
+    let found = search(&mut v, "Kocho");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].path, A_PATH);
+    assert_eq!(
+        found.facets["originator"].keys().collect::<Vec<_>>(),
+        ["Government A", "Government B"]
+    );
+    assert_eq!(found.facets["case"].keys().collect::<Vec<_>>(), ["K-A"]);
+    for filter in ["originator:\"Government C\"", "case:K-C"] {
+        let filtered = search(&mut v, &format!("Kocho AND {filter}"));
+        assert_eq!(filtered.total, 0, "{filter}");
+    }
+    let filtered = search(&mut v, "Kocho AND originator:\"Government B\"");
+    assert_eq!(filtered.total, 1);
+
+    // Of another originator's submission, the view names where the item came from, not who
+    // collected or submitted it.
+    let view = v.vault.item_view("prosecutor-nl", &item).unwrap();
+    let of_b = view
+        .submissions
+        .iter()
+        .find(|s| s.originator == "Government B")
+        .unwrap();
+    assert_eq!(of_b.path, B_PATH);
+    assert_eq!(of_b.submitted_by, "(another organisation)");
+    assert!(of_b.collection_note.is_none() && of_b.collected_by.is_none());
+
+    // Government B restricts its submission to the holder: it is no longer shown to the
+    // requester, in the view or in search (the index's provenance follows the regime).
+    v.set_regime("liaison-b", &item, None, Regime::Restricted)
+        .unwrap();
+    assert_eq!(originators(&v), ["Government A"]);
+    let found = search(&mut v, "Kocho");
+    assert_eq!(found.total, 1, "the item itself was released");
+    assert_eq!(
+        found.facets["originator"].keys().collect::<Vec<_>>(),
+        ["Government A"]
+    );
+    // The holder's custodians see all three.
+    assert_eq!(
+        v.vault.item_view(ADMIN, &item).unwrap().submissions.len(),
+        3
+    );
+}
+
 #[test]
 fn a_liaison_that_supplies_bytes_already_searched_finds_them_under_its_own_path() {
     let mut v = TestVault::new();

@@ -1,7 +1,7 @@
 //! What the search tests share: documents of one originator that everyone with rights reads.
 
 use custodia_access::{ItemFacts, Regime, SubmissionFacts};
-use custodia_search::{AccessLabels, IndexDocument, SearchIndex, Supplied};
+use custodia_search::{AccessLabels, IndexDocument, ReaderProvenance, SearchIndex};
 
 /// Labels of an item supplied by `Iraq` under the open regime.
 pub fn open_labels() -> AccessLabels {
@@ -27,8 +27,9 @@ pub fn document(id: &str, language: Option<&str>, text: &str) -> IndexDocument {
         originators: vec!["Iraq".into()],
         cases: vec![],
         collections: vec![],
-        supplied: vec![Supplied {
-            originator: "Iraq".into(),
+        provenance_by_reader: vec![ReaderProvenance {
+            reader: "Iraq".into(),
+            originators: vec!["Iraq".into()],
             path: id.to_owned(),
             ..Default::default()
         }],

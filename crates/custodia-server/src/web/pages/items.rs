@@ -226,7 +226,9 @@ pub async fn item(
                         @if let Some(c) = &s.collected_by { dt { (v.t("item-collected_by")) } dd { (c) } }
                         @if let Some(c) = &s.collected_at { dt { (v.t("item-collected_at")) } dd { (c) } }
                         @if let Some(c) = &s.collection_note { dt { (v.t("case-note")) } dd dir="auto" { (c) } }
-                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { (super::hash_link(&v, p)) " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
+                        // A commitment (a redacted copy's original, as a recipient sees it) is no
+                        // item to link to.
+                        @if let Some(p) = &s.parent_sha256 { dt { (v.t("item-inside")) } dd { @if p.starts_with("commitment:") { code { (p) } } @else { (super::hash_link(&v, p)) } " " bdi { (s.path_in_parent.as_deref().unwrap_or("")) } } }
                     }
                 }
             }
