@@ -190,8 +190,16 @@ impl Vault {
             let Ok(hash) = row.sha256.parse::<ContentHash>() else {
                 continue;
             };
+            // The facts are read once, for the decision and for the provenance shown.
+            let facts = self.item_facts(&row.sha256)?;
             if self
-                .authorise(&who, Action::ViewMetadata, &hash, None)
+                .authorise_on(
+                    &who,
+                    Action::ViewMetadata,
+                    hash.to_hex(),
+                    facts.as_ref(),
+                    None,
+                )
                 .is_err()
             {
                 continue;
@@ -199,7 +207,12 @@ impl Vault {
             // The first submission whose provenance the reader sees (as the item's view has
             // them): outside the holder another originator's path, name and case are not
             // theirs to see, though the bytes are the same.
-            let seen = self.submissions_seen(&who, &row.sha256, submissions)?;
+            let seen = self.submissions_seen_on(
+                &who,
+                &row.sha256,
+                &facts.unwrap_or_default(),
+                submissions,
+            );
             let first: Option<&SubmissionRow> = crate::views::listed_under(&who, &seen);
             out.push(ItemSummary {
                 path: first.map(|s| s.path.clone()).unwrap_or_default(),

@@ -168,7 +168,21 @@ impl Vault {
             return Ok(rows);
         }
         let facts = self.item_facts(sha256)?.unwrap_or_default();
-        let mut seen = provenance_seen_of(who, &facts, rows);
+        Ok(self.submissions_seen_on(who, sha256, &facts, rows))
+    }
+
+    /// [`Vault::submissions_seen`] on the item's facts gathered already.
+    pub(crate) fn submissions_seen_on(
+        &self,
+        who: &Principal,
+        sha256: &str,
+        facts: &custodia_access::ItemFacts,
+        rows: Vec<SubmissionRow>,
+    ) -> Vec<SubmissionRow> {
+        if who.of_holder() {
+            return rows;
+        }
+        let mut seen = provenance_seen_of(who, facts, rows);
         // A submission seen by an organisation that did not make it (a requesting authority the
         // item was released to) names where the item came from (originator, case, path, names,
         // times), not who collected or submitted it, the originator's note, or when its copy
@@ -190,7 +204,7 @@ impl Vault {
                 }
             }
         }
-        Ok(seen)
+        seen
     }
 
     /// Item `hash`'s regimes as `who` may see them: the holder's people see every
