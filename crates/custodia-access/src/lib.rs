@@ -362,37 +362,6 @@ pub fn decide(
     Decision::deny("no rule lets this person take this action on this item")
 }
 
-/// Whether the originator of `submission` lets the item go to `recipient` (`None`: to no named
-/// recipient, which only an open submission allows): the part of [`releasable`] that is one
-/// supplier's.
-fn submission_allows(
-    item: &ItemFacts,
-    submission: &SubmissionFacts,
-    recipient: Option<&Recipient>,
-) -> Result<(), Decision> {
-    let consented = |to: &Recipient| {
-        item.consents
-            .iter()
-            .any(|c| c.originator == submission.originator && c.recipient == to.organisation)
-    };
-    let allowed = match submission.regime {
-        Regime::Restricted => {
-            return Err(Decision::deny(
-                "a supplier restricted the item to the holder's custodians",
-            ))
-        }
-        Regime::Open => recipient.is_none_or(|to| to.approved_requester || consented(to)),
-        Regime::Consent => recipient.is_some_and(consented),
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(Decision::deny(
-            "a supplier has not consented to this recipient",
-        ))
-    }
-}
-
 /// Whether every supplier of the item lets it go to `recipient` (`None`: to no named recipient,
 /// which only open items may reach).
 pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
@@ -400,8 +369,20 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
         return Decision::deny("the item has no recorded submission");
     }
     for submission in &item.submissions {
-        if let Err(denied) = submission_allows(item, submission, recipient) {
-            return denied;
+        let consented = |to: &Recipient| {
+            item.consents
+                .iter()
+                .any(|c| c.originator == submission.originator && c.recipient == to.organisation)
+        };
+        let allowed = match submission.regime {
+            Regime::Restricted => {
+                return Decision::deny("a supplier restricted the item to the holder's custodians")
+            }
+            Regime::Open => recipient.is_none_or(|to| to.approved_requester || consented(to)),
+            Regime::Consent => recipient.is_some_and(consented),
+        };
+        if !allowed {
+            return Decision::deny("a supplier has not consented to this recipient");
         }
     }
     for witness in &item.witnesses {

@@ -72,17 +72,13 @@ impl Vault {
             ))
         })?;
         let organisation = self
-            .catalog
-            .organisation(&row.organisation)?
+            .organisation_as_reader(&row.organisation)?
             .ok_or_else(|| {
                 VaultError::Invalid(format!(
                     "user `{user}` belongs to an unknown organisation `{}`",
                     row.organisation
                 ))
             })?;
-        let kind: OrganisationKind = organisation.kind.parse().map_err(|e| {
-            VaultError::Invalid(format!("organisation `{}`: {e}", organisation.name))
-        })?;
         let mut roles = BTreeSet::new();
         for role in &row.roles {
             roles.insert(
@@ -92,16 +88,15 @@ impl Vault {
         }
         Ok(Principal {
             user: row.name.clone(),
-            organisation: organisation.name,
-            organisation_kind: kind,
-            approved_requester: organisation.approved_requester,
             roles,
             cases: self.catalog.cases_of(user)?.into_iter().collect(),
+            ..organisation
         })
     }
 
-    /// Organisation `name` as [`custodia_access::provenance_seen`] reads a reader outside the
-    /// holder (its name, kind and approval; no person, no role); `None` if it is unknown.
+    /// Organisation `name` as the policy knows it, with no person and no role: what
+    /// [`custodia_access::provenance_seen`] reads of a reader outside the holder, and what
+    /// [`Vault::principal`] completes with a user's roles and cases; `None` if it is unknown.
     pub(crate) fn organisation_as_reader(&self, name: &str) -> Result<Option<Principal>> {
         let Some(organisation) = self.catalog.organisation(name)? else {
             return Ok(None);

@@ -207,12 +207,8 @@ impl Vault {
             // The first submission whose provenance the reader sees (as the item's view has
             // them): outside the holder another originator's path, name and case are not
             // theirs to see, though the bytes are the same.
-            let seen = self.submissions_seen_on(
-                &who,
-                &row.sha256,
-                &facts.unwrap_or_default(),
-                submissions,
-            );
+            let seen =
+                self.submissions_seen(&who, &row.sha256, &facts.unwrap_or_default(), submissions);
             let first: Option<&SubmissionRow> = crate::views::listed_under(&who, &seen);
             out.push(ItemSummary {
                 path: first.map(|s| s.path.clone()).unwrap_or_default(),

@@ -151,28 +151,29 @@ impl Vault {
         who: &Principal,
         hash: &ContentHash,
     ) -> Result<Vec<SubmissionRow>> {
-        self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
-        self.submissions_seen(who, &hash.to_hex(), self.submissions(hash)?)
+        // The facts are read once, for the decision and for the provenance shown.
+        let sha256 = hash.to_hex();
+        let facts = self.item_facts(&sha256)?;
+        self.authorise_on(
+            who,
+            custodia_access::Action::ViewMetadata,
+            sha256.clone(),
+            facts.as_ref(),
+            None,
+        )?;
+        Ok(self.submissions_seen(
+            who,
+            &sha256,
+            &facts.unwrap_or_default(),
+            self.submissions(hash)?,
+        ))
     }
 
-    /// Of `rows`, item `sha256`'s submissions (in the catalog's order), those whose provenance
-    /// `who` sees: the one filter of the item view, the items list and search's per-reader
-    /// provenance. The caller has authorised `who` to see the item.
+    /// Of `rows`, item `sha256`'s submissions (in the catalog's order, of which `facts` were
+    /// made), those whose provenance `who` sees, as `who` sees them: the one filter of the item
+    /// view and the items list (search indexes what [`provenance_seen_of`] keeps). The caller
+    /// has authorised `who` to see the item.
     pub(crate) fn submissions_seen(
-        &self,
-        who: &Principal,
-        sha256: &str,
-        rows: Vec<SubmissionRow>,
-    ) -> Result<Vec<SubmissionRow>> {
-        if who.of_holder() {
-            return Ok(rows);
-        }
-        let facts = self.item_facts(sha256)?.unwrap_or_default();
-        Ok(self.submissions_seen_on(who, sha256, &facts, rows))
-    }
-
-    /// [`Vault::submissions_seen`] on the item's facts gathered already.
-    pub(crate) fn submissions_seen_on(
         &self,
         who: &Principal,
         sha256: &str,
