@@ -339,9 +339,10 @@ pub fn decide(
     }
     if who.of_holder()
         && who.is(Role::Analyst)
-        && item.submissions.iter().any(|s| {
-            s.regime != Regime::Restricted && s.case.as_ref().is_some_and(|c| who.cases.contains(c))
-        })
+        && item
+            .submissions
+            .iter()
+            .any(|s| analyst_reads_through(who, s))
     {
         return Decision::allow("analyst on a case the item was supplied for");
     }
@@ -401,27 +402,47 @@ pub fn releasable(item: &ItemFacts, recipient: Option<&Recipient>) -> Decision {
     Decision::allow("every supplier and every witness allows the item to go to the recipient")
 }
 
+/// Whether an analyst reads an item through this submission: unrestricted, and supplied for
+/// one of the analyst's cases (the rule of [`decide`] and [`provenance_seen`] alike).
+fn analyst_reads_through(who: &Principal, submission: &SubmissionFacts) -> bool {
+    submission.regime != Regime::Restricted
+        && submission
+            .case
+            .as_ref()
+            .is_some_and(|c| who.cases.contains(c))
+}
+
 /// Whether `who`, whom [`decide`] lets see an item, sees the provenance of the item's
 /// submission number `submission` (in `item.submissions`): which organisation supplied it,
-/// under which path, case and collection. The one rule of the item's view, the items list and
-/// search.
+/// under which path, case and collection. The one rule of the item's view, the items list, the
+/// history's details and search.
 ///
-/// - the holder's people see every submission;
+/// - the holder's custodians and auditors see every submission;
+/// - the holder's analysts see the submissions through which [`decide`] lets them read the
+///   item: unrestricted, supplied for one of their cases. A submission restricted to the
+///   custodians, or supplied for another case, is not theirs to see, though the bytes are the
+///   same (its originator, path and case would tell of material and cases kept from them);
 /// - outside the holder, an organisation sees its own submissions: another originator's path
-///   and case are not its to see, though the bytes are the same;
+///   and case are not its to see;
 /// - a requesting authority the item was released to also sees the submissions its package
 ///   named (those made before its latest release of the item), unless restricted since: a
 ///   submission made after the release is not named to it, whatever its regime.
 ///
 /// Outside the holder the answer depends on the person's organisation alone (its name and
-/// kind), never on the person's roles, so that search can index each organisation's view once
-/// for all its people; and it changes only with a release, a new submission or a regime, which
-/// the index follows.
+/// kind), never on the person's roles; inside it, on the roles and, for an analyst, on each
+/// case alone. So search indexes each outside organisation's view and each case's view once
+/// for all their people; and the answer changes only with a release, a new submission or a
+/// regime, which the index follows.
 pub fn provenance_seen(who: &Principal, item: &ItemFacts, submission: usize) -> bool {
     let Some(facts) = item.submissions.get(submission) else {
         return false;
     };
-    if who.of_holder() || facts.originator == who.organisation {
+    if who.of_holder() {
+        return who.is(Role::Custodian)
+            || who.is(Role::Auditor)
+            || (who.is(Role::Analyst) && analyst_reads_through(who, facts));
+    }
+    if facts.originator == who.organisation {
         return true;
     }
     who.organisation_kind == OrganisationKind::RequestingAuthority
@@ -1038,7 +1059,8 @@ mod tests {
         }
     }
 
-    /// Whose submissions each party sees the provenance of: the holder all, an organisation
+    /// Whose submissions each party sees the provenance of: the holder's custodians and
+    /// auditors all, its analysts those of their cases unless restricted, an organisation
     /// outside it its own, a requesting authority the item was released to those its package
     /// named and not restricted since, and nothing of a submission made after the release.
     #[test]
@@ -1086,7 +1108,24 @@ mod tests {
             "Government C",
             "Government D",
         ];
-        assert_eq!(seen(&of("Archive", K::Holder)), all);
+        let holder = |roles: &[Role], cases: &[&str]| Principal {
+            roles: roles.iter().copied().collect(),
+            cases: cases.iter().map(|c| c.to_string()).collect(),
+            ..of("Archive", K::Holder)
+        };
+        assert_eq!(seen(&holder(&[Role::Custodian], &[])), all);
+        assert_eq!(seen(&holder(&[Role::Auditor], &[])), all);
+        // An analyst sees the submissions of their cases, and never a restricted one.
+        assert_eq!(
+            seen(&holder(
+                &[Role::Analyst],
+                &["case of Government A", "case of Government B"]
+            )),
+            ["Government A"]
+        );
+        assert!(seen(&holder(&[Role::Analyst], &[])).is_empty());
+        // The holder's organisation without a role that reads evidence sees nothing.
+        assert!(seen(&of("Archive", K::Holder)).is_empty());
         assert_eq!(seen(&of("Government A", K::Originator)), ["Government A"]);
         assert_eq!(seen(&of("Government B", K::Ngo)), ["Government B"]);
         // B restricted its submission since the release; D's came after it.
@@ -1098,6 +1137,6 @@ mod tests {
         assert!(seen(&of("Prosecutor Y", K::RequestingAuthority)).is_empty());
         // An originator named as a recipient is not a requesting authority.
         assert!(seen(&of("Government E", K::Originator)).is_empty());
-        assert!(!provenance_seen(&of("Archive", K::Holder), &item, 4));
+        assert!(!provenance_seen(&holder(&[Role::Custodian], &[]), &item, 4));
     }
 }

@@ -166,18 +166,21 @@ impl Collector for TrimmedTop {
 }
 
 /// One facet: the name it is reported under, the fast column it is read from, and for a
-/// provenance column read for one organisation, the prefix of that organisation's values.
+/// provenance column read through readers, the prefixes of the values they see.
 pub(crate) struct FacetField {
     name: &'static str,
     column: &'static str,
-    own_prefix: Option<String>,
+    own_prefixes: Option<Vec<String>>,
 }
 
 impl FacetField {
     /// Every filter field's facet, each read where the reader's filters read it
-    /// ([`crate::trimming::FilterColumn`]): for an organisation outside the holder, originator,
-    /// case and collection count only the values it sees.
-    pub(crate) fn all(fields: &crate::Fields, provenance_of: Option<&str>) -> Vec<FacetField> {
+    /// ([`crate::trimming::FilterColumn`]): for a person reading provenance through readers,
+    /// originator, case and collection count only the values they see.
+    pub(crate) fn all(
+        fields: &crate::Fields,
+        provenance_of: Option<&[crate::Reader]>,
+    ) -> Vec<FacetField> {
         crate::FILTER_FIELDS
             .iter()
             .filter_map(|&name| {
@@ -185,7 +188,7 @@ impl FacetField {
                 Some(FacetField {
                     name,
                     column: column.name,
-                    own_prefix: column.prefix,
+                    own_prefixes: column.prefixes,
                 })
             })
             .collect()
@@ -199,9 +202,42 @@ pub(crate) struct FacetCounts {
 
 pub(crate) struct FacetSegment {
     columns: Vec<Option<StrColumn>>,
-    /// Per column, the prefix of the values counted (the rest are another's), stripped.
-    own_prefixes: Vec<Option<String>>,
+    /// Per column, the prefixes of the values counted (the rest are others'), stripped.
+    own_prefixes: Vec<Option<Vec<String>>>,
+    /// Per column read through several readers, each term's ordinal mapped to that of the
+    /// first term with the same value under one of the prefixes (`u32::MAX`: under none), so
+    /// that a document holding a value for two of the person's readers counts once.
+    same_value: Vec<Option<Vec<u32>>>,
     counts: Vec<Vec<u64>>,
+}
+
+/// The shown value of `value`: as it is, or stripped of the first of `prefixes` it has.
+fn shown<'v>(value: &'v str, prefixes: Option<&[String]>) -> Option<&'v str> {
+    match prefixes {
+        None => Some(value),
+        Some(prefixes) => prefixes.iter().find_map(|p| value.strip_prefix(p.as_str())),
+    }
+}
+
+/// For a column read through several prefixes, each ordinal's first ordinal of the same shown
+/// value (see [`FacetSegment::same_value`]); `None` when one prefix or none keeps values apart.
+fn same_value_ordinals(column: &StrColumn, prefixes: Option<&[String]>) -> Option<Vec<u32>> {
+    let prefixes = prefixes.filter(|p| p.len() > 1)?;
+    let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut value = String::new();
+    let map = (0..column.num_terms() as u64)
+        .map(|ord| {
+            value.clear();
+            if !column.ord_to_str(ord, &mut value).unwrap_or(false) {
+                return u32::MAX;
+            }
+            match shown(&value, Some(prefixes)) {
+                Some(shown) => *first.entry(shown.to_owned()).or_insert(ord as u32),
+                None => u32::MAX,
+            }
+        })
+        .collect();
+    Some(map)
 }
 
 impl SegmentCollector for FacetSegment {
@@ -214,8 +250,34 @@ impl SegmentCollector for FacetSegment {
     fn collect_block(&mut self, docs: &[DocId]) {
         let mut ords = Vec::new();
         let mut firsts = Vec::new();
-        for (column, counts) in self.columns.iter().zip(&mut self.counts) {
+        for ((column, counts), same_value) in self
+            .columns
+            .iter()
+            .zip(&mut self.counts)
+            .zip(&self.same_value)
+        {
             let Some(column) = column else { continue };
+            if let Some(same_value) = same_value {
+                // Several readers' values: each document counts once per shown value.
+                for &doc in docs {
+                    ords.clear();
+                    ords.extend(
+                        column
+                            .term_ords(doc)
+                            .filter_map(|ord| same_value.get(ord as usize).copied())
+                            .filter(|&ord| ord != u32::MAX)
+                            .map(u64::from),
+                    );
+                    ords.sort_unstable();
+                    ords.dedup();
+                    for &ord in &ords {
+                        if let Some(count) = counts.get_mut(ord as usize) {
+                            *count += 1;
+                        }
+                    }
+                }
+                continue;
+            }
             if column.ords().get_cardinality() != Cardinality::Multivalued {
                 // At most one value per document: read the block's values at once.
                 firsts.clear();
@@ -248,7 +310,7 @@ impl SegmentCollector for FacetSegment {
     fn harvest(self) -> Self::Fruit {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut value = String::new();
-        for ((column, counts), own_prefix) in
+        for ((column, counts), own_prefixes) in
             self.columns.iter().zip(self.counts).zip(&self.own_prefixes)
         {
             let mut values = BTreeMap::new();
@@ -258,11 +320,7 @@ impl SegmentCollector for FacetSegment {
                     if count == 0 || !column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
                         continue;
                     }
-                    let shown = match own_prefix {
-                        None => Some(value.as_str()),
-                        Some(prefix) => value.strip_prefix(prefix.as_str()),
-                    };
-                    if let Some(shown) = shown {
+                    if let Some(shown) = shown(&value, own_prefixes.as_deref()) {
                         values.insert(shown.to_owned(), count);
                     }
                 }
@@ -284,14 +342,21 @@ impl Collector for FacetCounts {
     ) -> tantivy::Result<FacetSegment> {
         let mut columns = Vec::with_capacity(self.fields.len());
         let mut counts = Vec::with_capacity(self.fields.len());
+        let mut same_value = Vec::with_capacity(self.fields.len());
         for field in &self.fields {
             let column = reader.fast_fields().str(field.column)?;
             counts.push(vec![0; column.as_ref().map_or(0, |c| c.num_terms())]);
+            same_value.push(
+                column
+                    .as_ref()
+                    .and_then(|c| same_value_ordinals(c, field.own_prefixes.as_deref())),
+            );
             columns.push(column);
         }
         Ok(FacetSegment {
             columns,
-            own_prefixes: self.fields.iter().map(|f| f.own_prefix.clone()).collect(),
+            own_prefixes: self.fields.iter().map(|f| f.own_prefixes.clone()).collect(),
+            same_value,
             counts,
         })
     }

@@ -92,9 +92,10 @@ pub struct IndexDocument {
     pub originators: Vec<String>,
     pub cases: Vec<String>,
     pub collections: Vec<String>,
-    /// The provenance of the item that each organisation outside the holder sees
-    /// (`custodia_access::provenance_seen`): an originator's liaisons never learn who else
-    /// supplied the same bytes, or under which path, case or collection.
+    /// The provenance of the item that each reader other than the holder's custodians and
+    /// auditors sees (`custodia_access::provenance_seen`): an originator's liaisons never learn
+    /// who else supplied the same bytes, or under which path, case or collection; an analyst
+    /// not of a submission restricted to the custodians or supplied for another case.
     pub provenance_by_reader: Vec<ReaderProvenance>,
     /// The document's own date (capture, creation, sending), Unix seconds.
     pub date: Option<i64>,
@@ -102,12 +103,24 @@ pub struct IndexDocument {
     pub labels: AccessLabels,
 }
 
-/// What one organisation outside the holder sees of a document's provenance: the values its
-/// people filter, facet and read in hits.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Who reads a document's provenance through the `seen_*` fields: everyone but the holder's
+/// custodians and auditors, each through what one of these readers sees
+/// (`custodia_access::provenance_seen` depends on nothing finer).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Reader {
+    /// An organisation outside the holder, for all its people.
+    Organisation(String),
+    /// The holder's analysts on a case, for that case: an analyst on several reads what each
+    /// of the cases sees.
+    Case(String),
+}
+
+/// What one reader (an organisation outside the holder, or a case's analysts) sees of a
+/// document's provenance: the values its people filter, facet and read in hits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReaderProvenance {
-    /// The reading organisation.
-    pub reader: String,
+    pub reader: Reader,
     /// The originators of the submissions it sees.
     pub originators: Vec<String>,
     /// The item's path in the first submission it sees (with the document's name inside the
@@ -161,14 +174,14 @@ pub(crate) struct Fields {
     pub originator: Field,
     pub case: Field,
     pub collection: Field,
-    /// The provenance values each organisation outside the holder sees, prefixed with its name
+    /// The provenance values each [`Reader`] sees, prefixed with the reader
     /// (`trimming::scoped_value`): filtered and faceted instead of the three above for its
     /// people.
-    pub reader_originator: Field,
-    pub reader_case: Field,
-    pub reader_collection: Field,
-    /// Each reading organisation's path of the item, stored for hits.
-    pub reader_path: Field,
+    pub seen_originator: Field,
+    pub seen_case: Field,
+    pub seen_collection: Field,
+    /// Each reader's path of the item, stored for hits.
+    pub seen_path: Field,
     pub date: Field,
     pub acl: Field,
     pub body: Field,
@@ -199,10 +212,10 @@ fn schema() -> (Schema, Fields) {
         originator: b.add_text_field("originator", STRING | FAST),
         case: b.add_text_field("case", STRING | FAST),
         collection: b.add_text_field("collection", STRING | FAST),
-        reader_originator: b.add_text_field("reader_originator", STRING | FAST),
-        reader_case: b.add_text_field("reader_case", STRING | FAST),
-        reader_collection: b.add_text_field("reader_collection", STRING | FAST),
-        reader_path: b.add_text_field("reader_path", STORED),
+        seen_originator: b.add_text_field("seen_originator", STRING | FAST),
+        seen_case: b.add_text_field("seen_case", STRING | FAST),
+        seen_collection: b.add_text_field("seen_collection", STRING | FAST),
+        seen_path: b.add_text_field("seen_path", STORED),
         date: b.add_date_field("date", INDEXED | STORED | FAST),
         acl: b.add_text_field("acl", STRING),
         body: b.add_text_field("body", STORED),
@@ -468,15 +481,18 @@ impl SearchIndex {
             let body = text_of(self.fields.body);
             let path = match provenance_of {
                 None => text_of(self.fields.path),
-                // The path the reader's organisation sees; none if it sees no submission.
-                Some(organisation) => {
-                    let own = trimming::scoped_value(organisation, "");
-                    doc.get_all(self.fields.reader_path)
-                        .filter_map(|v| v.as_str())
-                        .find_map(|v| v.strip_prefix(own.as_str()))
-                        .unwrap_or_default()
-                        .to_owned()
-                }
+                // The path the person's first reader that sees a submission sees; none if none
+                // does.
+                Some(readers) => readers
+                    .iter()
+                    .find_map(|reader| {
+                        let own = trimming::scoped_value(reader, "");
+                        doc.get_all(self.fields.seen_path)
+                            .filter_map(|v| v.as_str())
+                            .find_map(|v| v.strip_prefix(own.as_str()))
+                    })
+                    .unwrap_or_default()
+                    .to_owned(),
             };
             hits.push(Hit {
                 id: text_of(self.fields.id),
@@ -540,15 +556,15 @@ impl IndexUpdate<'_> {
         for seen in &doc.provenance_by_reader {
             let own = |value: &str| trimming::scoped_value(&seen.reader, value);
             for o in &seen.originators {
-                d.add_text(f.reader_originator, own(o));
+                d.add_text(f.seen_originator, own(o));
             }
             for c in &seen.cases {
-                d.add_text(f.reader_case, own(c));
+                d.add_text(f.seen_case, own(c));
             }
             for c in &seen.collections {
-                d.add_text(f.reader_collection, own(c));
+                d.add_text(f.seen_collection, own(c));
             }
-            d.add_text(f.reader_path, own(&seen.path));
+            d.add_text(f.seen_path, own(&seen.path));
         }
         if let Some(date) = doc.date {
             d.add_date(f.date, DateTime::from_timestamp_secs(date));

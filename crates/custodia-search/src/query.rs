@@ -56,12 +56,12 @@ pub struct ParsedQuery {
 ///
 /// `provenance_of`: whose provenance the filters `originator:`, `case:` and `collection:` are
 /// matched against (see [`crate::Rights::provenance_of`]): every originator's if `None`, else
-/// only that organisation's own, so a liaison cannot learn by filtering who else supplied an
+/// only what those readers see, so a liaison cannot learn by filtering who else supplied an
 /// item, or under which case.
 pub(crate) fn parse(
     text: &str,
     fields: &Fields,
-    provenance_of: Option<&str>,
+    provenance_of: Option<&[crate::Reader]>,
 ) -> Result<ParsedQuery> {
     if text.trim().is_empty() {
         return Err(SearchError::Query("the query is empty".into()));
@@ -84,7 +84,7 @@ const MAX_DEPTH: usize = 32;
 fn build(
     ast: &UserInputAst,
     fields: &Fields,
-    provenance_of: Option<&str>,
+    provenance_of: Option<&[crate::Reader]>,
     terms: &mut QueryTerms,
     depth: usize,
 ) -> Result<Box<dyn Query>> {
@@ -189,7 +189,7 @@ fn unknown_field(name: &str) -> SearchError {
 fn leaf_query(
     leaf: &UserInputLeaf,
     fields: &Fields,
-    provenance_of: Option<&str>,
+    provenance_of: Option<&[crate::Reader]>,
     terms: &mut QueryTerms,
     top: bool,
 ) -> Result<Box<dyn Query>> {
@@ -200,7 +200,13 @@ fn leaf_query(
                 if name != "text" {
                     let filter = crate::trimming::FilterColumn::of(name, fields, provenance_of)
                         .ok_or_else(|| unknown_field(name))?;
-                    return Ok(term_query(filter.field, &filter.term(&literal.phrase), 1.0));
+                    return Ok(any_of(
+                        filter
+                            .terms(&literal.phrase)
+                            .iter()
+                            .map(|t| term_query(filter.field, t, 1.0))
+                            .collect(),
+                    ));
                 }
             }
             let quoted = literal.delimiter != Delimiter::None;
@@ -217,7 +223,8 @@ fn leaf_query(
                 Some(filter) => Ok(any_of(
                     elements
                         .iter()
-                        .map(|e| term_query(filter.field, &filter.term(e), 1.0))
+                        .flat_map(|e| filter.terms(e))
+                        .map(|t| term_query(filter.field, &t, 1.0))
                         .collect(),
                 )),
                 None => {

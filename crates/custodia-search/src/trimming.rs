@@ -12,12 +12,14 @@
 //! | a requesting authority's requester reads what was released to it | `released:<org>` | `released:<own organisation>` |
 //!
 //! Provenance is trimmed by the rule the vault's item view, items list and search all ask,
-//! `custodia_access::provenance_seen`: the holder's people see every originator's; a person
-//! outside the holder sees what their organisation sees (an originator its own submissions, a
-//! requesting authority those its package named), in hits (the path),
+//! `custodia_access::provenance_seen`: the holder's custodians and auditors see every
+//! originator's; its analysts what each of their cases sees (the unrestricted submissions
+//! supplied for it); a person outside the holder what their organisation sees (an originator its
+//! own submissions, a requesting authority those its package named), in hits (the path),
 //! filters and facets (originator, case, collection), though another may have supplied the same
-//! bytes. The rule depends on the organisation alone, so each document carries one set of
-//! provenance values per organisation outside the holder (the `reader_*` fields).
+//! bytes. The rule depends on the organisation alone outside the holder and on one case alone
+//! inside it, so each document carries one set of provenance values per such reader
+//! ([`Reader`], the `seen_*` fields); an analyst on several cases reads the union of theirs.
 //!
 //! Auditors read metadata, not content, so their filter matches nothing, as for anyone whom no
 //! rule lets in. `tests/trimming.rs` checks the equivalence against `decide` for random people
@@ -31,7 +33,7 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::Fields;
+use crate::{Fields, Reader};
 
 /// The access labels of one item, as indexed with every text derived from it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,27 +71,32 @@ impl AccessLabels {
 pub struct Rights {
     /// The person may read items with any of these labels (and the `any` label).
     any_of: BTreeSet<String>,
-    /// Whose provenance the person sees: every originator's if `None`, else what this
-    /// organisation sees (its values in the `reader_*` fields).
-    provenance_of: Option<String>,
+    /// Whose provenance the person sees: every originator's if `None`, else what these
+    /// readers see (their values in the `seen_*` fields).
+    provenance_of: Option<Vec<Reader>>,
 }
 
-/// A provenance value (originator, case, collection, path) as indexed for an organisation that
-/// sees it: the organisation's name is length-prefixed, so no organisation's prefix is another's
-/// (`3:Gov:x` is never read as `Gov:x`'s).
-pub(crate) fn scoped_value(organisation: &str, value: &str) -> String {
-    format!("{}:{organisation}:{value}", organisation.len())
+/// A provenance value (originator, case, collection, path) as indexed for a reader that sees
+/// it: the reader's name is length-prefixed, so no reader's prefix is another's (`3:Gov:x` is
+/// never read as `Gov:x`'s), and a case's begins with `case`, an organisation's with a digit.
+pub(crate) fn scoped_value(reader: &Reader, value: &str) -> String {
+    match reader {
+        Reader::Organisation(name) => format!("{}:{name}:{value}", name.len()),
+        Reader::Case(reference) => format!("case{}:{reference}:{value}", reference.len()),
+    }
 }
 
-/// Where a filter field is read for one reader: the index field (and its column's name, for
-/// facets), whether values are lowercased, and for a provenance field read for an organisation
-/// outside the holder, the prefix of the values that organisation sees. The one mapping of the
-/// query's filters and of the facets.
+/// Where a filter field is read for one person: the index field (and its column's name, for
+/// facets), whether values are lowercased, and for a provenance field read through readers
+/// ([`Reader`]), the prefixes of the values they see. The one mapping of the query's filters
+/// and of the facets.
 pub(crate) struct FilterColumn {
     pub name: &'static str,
     pub field: Field,
     pub lowercase: bool,
-    pub prefix: Option<String>,
+    /// `None`: the values as they are; else only those under one of these prefixes (none at
+    /// all for a person whom no reader stands for).
+    pub prefixes: Option<Vec<String>>,
 }
 
 impl FilterColumn {
@@ -98,23 +105,23 @@ impl FilterColumn {
     pub(crate) fn of(
         name: &str,
         fields: &Fields,
-        provenance_of: Option<&str>,
+        provenance_of: Option<&[Reader]>,
     ) -> Option<FilterColumn> {
         let plain = |name: &'static str, field: Field, lowercase: bool| FilterColumn {
             name,
             field,
             lowercase,
-            prefix: None,
+            prefixes: None,
         };
         let provenance =
             |all: &'static str, all_field: Field, seen: &'static str, seen_field: Field| {
                 match provenance_of {
                     None => plain(all, all_field, false),
-                    Some(organisation) => FilterColumn {
+                    Some(readers) => FilterColumn {
                         name: seen,
                         field: seen_field,
                         lowercase: false,
-                        prefix: Some(scoped_value(organisation, "")),
+                        prefixes: Some(readers.iter().map(|r| scoped_value(r, "")).collect()),
                     },
                 }
             };
@@ -122,15 +129,15 @@ impl FilterColumn {
             "originator" => provenance(
                 "originator",
                 fields.originator,
-                "reader_originator",
-                fields.reader_originator,
+                "seen_originator",
+                fields.seen_originator,
             ),
-            "case" => provenance("case", fields.case, "reader_case", fields.reader_case),
+            "case" => provenance("case", fields.case, "seen_case", fields.seen_case),
             "collection" => provenance(
                 "collection",
                 fields.collection,
-                "reader_collection",
-                fields.reader_collection,
+                "seen_collection",
+                fields.seen_collection,
             ),
             "type" => plain("type", fields.mime, false),
             "language" => plain("language", fields.language, true),
@@ -140,16 +147,17 @@ impl FilterColumn {
         })
     }
 
-    /// The indexed term of `value` in this column.
-    pub(crate) fn term(&self, value: &str) -> String {
+    /// The indexed terms of `value` in this column, any of which matches it (none for a
+    /// person whom no reader stands for).
+    pub(crate) fn terms(&self, value: &str) -> Vec<String> {
         let value = if self.lowercase {
             value.to_lowercase()
         } else {
             value.to_owned()
         };
-        match &self.prefix {
-            Some(prefix) => format!("{prefix}{value}"),
-            None => value,
+        match &self.prefixes {
+            Some(prefixes) => prefixes.iter().map(|p| format!("{p}{value}")).collect(),
+            None => vec![value],
         }
     }
 }
@@ -175,18 +183,31 @@ impl Rights {
         {
             any_of.insert(format!("released:{}", who.organisation));
         }
-        // Outside the holder, the provenance the person's organisation sees
-        // (`custodia_access::provenance_seen`, indexed per organisation).
-        let provenance_of = (!holder).then(|| who.organisation.clone());
+        // The provenance the person sees (`custodia_access::provenance_seen`, indexed per
+        // reader): every originator's for the holder's custodians and auditors; their cases'
+        // for its analysts; outside the holder, what the person's organisation sees.
+        let overseer =
+            holder && (who.roles.contains(&Role::Custodian) || who.roles.contains(&Role::Auditor));
+        let provenance_of = if overseer {
+            None
+        } else if holder {
+            Some(if who.roles.contains(&Role::Analyst) {
+                who.cases.iter().cloned().map(Reader::Case).collect()
+            } else {
+                Vec::new()
+            })
+        } else {
+            Some(vec![Reader::Organisation(who.organisation.clone())])
+        };
         Self {
             any_of,
             provenance_of,
         }
     }
 
-    /// Whose provenance these rights see: `None` for every originator's, else what this
-    /// organisation sees.
-    pub fn provenance_of(&self) -> Option<&str> {
+    /// Whose provenance these rights see: `None` for every originator's, else what these
+    /// readers see.
+    pub fn provenance_of(&self) -> Option<&[Reader]> {
         self.provenance_of.as_deref()
     }
 

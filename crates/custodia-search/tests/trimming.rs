@@ -9,7 +9,9 @@ use custodia_access::{
     decide, provenance_seen, Action, Consent, ItemFacts, OrganisationKind, Principal, Regime, Role,
     SubmissionFacts,
 };
-use custodia_search::{AccessLabels, IndexDocument, ReaderProvenance, Rights, SearchIndex, Sort};
+use custodia_search::{
+    AccessLabels, IndexDocument, Reader, ReaderProvenance, Rights, SearchIndex, Sort,
+};
 use proptest::prelude::*;
 
 const ORGS: &[&str] = &["Iraq", "UNITAD", "NGO", "OM", "BKA"];
@@ -36,6 +38,51 @@ fn organisation(org: &str) -> Principal {
     }
 }
 const CASES: &[&str] = &["C1", "C2", "C3"];
+
+/// The holder's analysts on `case` alone, as the provenance rule reads them.
+fn analyst_of(case: &str) -> Principal {
+    Principal {
+        roles: [Role::Analyst].into(),
+        cases: [case.to_owned()].into(),
+        ..organisation("UNITAD")
+    }
+}
+
+/// How the index names a reader in the paths it holds for it.
+fn label_of(reader: &Reader) -> String {
+    match reader {
+        Reader::Organisation(name) => name.clone(),
+        Reader::Case(case) => format!("case-{case}"),
+    }
+}
+
+/// The readers the index tells apart, as the vault names them, each with the person the
+/// provenance rule reads for it: each organisation outside the holder that supplied the item
+/// or received it, and each case of an unrestricted submission.
+fn readers_of(f: &ItemFacts) -> Vec<(Reader, Principal)> {
+    let organisations: BTreeSet<String> = f
+        .submissions
+        .iter()
+        .map(|s| s.originator.clone())
+        .chain(f.released_to.iter().cloned())
+        .collect();
+    let cases: BTreeSet<String> = f
+        .submissions
+        .iter()
+        .filter(|s| s.regime != Regime::Restricted)
+        .filter_map(|s| s.case.clone())
+        .collect();
+    organisations
+        .into_iter()
+        .map(|o| (Reader::Organisation(o.clone()), organisation(&o)))
+        .filter(|(_, who)| who.organisation_kind != OrganisationKind::Holder)
+        .chain(
+            cases
+                .into_iter()
+                .map(|c| (Reader::Case(c.clone()), analyst_of(&c))),
+        )
+        .collect()
+}
 
 fn regime() -> impl Strategy<Value = Regime> {
     prop_oneof![
@@ -123,33 +170,26 @@ fn index_of<'a>(items: impl Iterator<Item = (&'a ItemFacts, String)>) -> SearchI
                     .iter()
                     .map(|s| format!("{}-bag", s.originator))
                     .collect(),
-                // What each organisation outside the holder sees, as the vault indexes it.
-                provenance_by_reader: f
-                    .submissions
-                    .iter()
-                    .map(|s| s.originator.clone())
-                    .chain(f.released_to.iter().cloned())
-                    .collect::<BTreeSet<_>>()
+                // What each reader sees, as the vault indexes it.
+                provenance_by_reader: readers_of(f)
                     .into_iter()
-                    .map(|reader| organisation(&reader))
-                    .filter(|reader| reader.organisation_kind != OrganisationKind::Holder)
-                    .filter_map(|reader| {
+                    .filter_map(|(reader, who)| {
                         let seen: Vec<&SubmissionFacts> = f
                             .submissions
                             .iter()
                             .enumerate()
-                            .filter(|&(n, _)| provenance_seen(&reader, f, n))
+                            .filter(|&(n, _)| provenance_seen(&who, f, n))
                             .map(|(_, s)| s)
                             .collect();
                         (!seen.is_empty()).then(|| ReaderProvenance {
-                            path: format!("p{i}-{}", reader.organisation),
+                            path: format!("p{i}-{}", label_of(&reader)),
                             originators: seen.iter().map(|s| s.originator.clone()).collect(),
                             cases: seen.iter().filter_map(|s| s.case.clone()).collect(),
                             collections: seen
                                 .iter()
                                 .map(|s| format!("{}-bag", s.originator))
                                 .collect(),
-                            reader: reader.organisation,
+                            reader,
                         })
                     })
                     .collect(),
@@ -191,7 +231,8 @@ proptest! {
                 prop_assert_eq!(r.total as usize, allowed.len());
                 // Facet counts add up to what may be seen, value by value, of the provenance
                 // the person sees (`provenance_seen`).
-                let holder = who.organisation_kind == OrganisationKind::Holder;
+                let overseer = who.organisation_kind == OrganisationKind::Holder
+                    && (who.is(Role::Custodian) || who.is(Role::Auditor));
                 let mut expected_orgs = std::collections::BTreeMap::<String, u64>::new();
                 let mut expected_cases = std::collections::BTreeMap::<String, u64>::new();
                 let mut expected_collections = std::collections::BTreeMap::<String, u64>::new();
@@ -212,12 +253,22 @@ proptest! {
                     let i: usize = h.id[1..].parse().unwrap();
                     let secret = format!("secret{}", i);
                     prop_assert!(h.snippet.text.contains(&secret));
-                    // The path is the holder's (the first submission's) or the one the
-                    // reader's organisation sees, if it sees any submission.
-                    let sees_any = (0..items[i].submissions.len()).any(|n| provenance_seen(who, &items[i], n));
-                    let expected_path = if holder {
+                    // The path is the holder's (the first submission's) for its custodians and
+                    // auditors, else the one the person's first reader that sees a submission
+                    // sees (their organisation; an analyst's cases in order), if any does.
+                    let sees_any = |reader: &Principal| {
+                        (0..items[i].submissions.len()).any(|n| provenance_seen(reader, &items[i], n))
+                    };
+                    let expected_path = if overseer {
                         format!("p{i}")
-                    } else if sees_any {
+                    } else if who.organisation_kind == OrganisationKind::Holder {
+                        who.cases
+                            .iter()
+                            .filter(|_| who.is(Role::Analyst))
+                            .find(|c| sees_any(&analyst_of(c)))
+                            .map(|c| format!("p{i}-case-{c}"))
+                            .unwrap_or_default()
+                    } else if sees_any(who) {
                         format!("p{i}-{}", who.organisation)
                     } else {
                         String::new()
@@ -301,4 +352,65 @@ proptest! {
         prop_assert_eq!(pruned.total, scored.total);
         prop_assert_eq!(&pruned.facets, &scored.facets);
     }
+}
+
+/// An analyst on two cases counts each item once per value, whichever of their cases it was
+/// supplied for, and never a value only a restricted submission or another case holds.
+#[test]
+fn an_analyst_on_two_cases_counts_each_item_once() {
+    let submission = |originator: &str, case: &str, regime: Regime| SubmissionFacts {
+        originator: originator.into(),
+        case: Some(case.into()),
+        regime,
+    };
+    let item = |submissions: Vec<SubmissionFacts>| ItemFacts {
+        submissions,
+        ..Default::default()
+    };
+    let items = [
+        item(vec![submission("Iraq", "C1", Regime::Open)]),
+        item(vec![submission("Iraq", "C2", Regime::Consent)]),
+        item(vec![
+            submission("Iraq", "C1", Regime::Open),
+            submission("NGO", "C2", Regime::Open),
+        ]),
+        item(vec![
+            submission("Iraq", "C3", Regime::Restricted),
+            submission("NGO", "C1", Regime::Open),
+        ]),
+        item(vec![
+            submission("OM", "C3", Regime::Open),
+            submission("Iraq", "C2", Regime::Open),
+            submission("Iraq", "C1", Regime::Open),
+        ]),
+    ];
+    let index = index_of(items.iter().map(|f| (f, "massacre".to_owned())));
+    let analyst = Principal {
+        user: "a".into(),
+        cases: ["C1".to_owned(), "C2".to_owned()].into(),
+        ..analyst_of("C1")
+    };
+    let rights = Rights::of(&analyst);
+    let r = index
+        .search("massacre", &rights, 10, Sort::Relevance)
+        .unwrap();
+    assert_eq!(r.total, 5);
+    let counts = |pairs: &[(&str, u64)]| -> std::collections::BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    assert_eq!(r.facets["originator"], counts(&[("Iraq", 4), ("NGO", 2)]));
+    assert_eq!(r.facets["case"], counts(&[("C1", 4), ("C2", 3)]));
+    let total = |query: &str| {
+        index
+            .search(query, &rights, 10, Sort::Relevance)
+            .unwrap()
+            .total
+    };
+    assert_eq!(total("massacre AND originator:Iraq"), 4);
+    assert_eq!(total("massacre AND originator:OM"), 0);
+    assert_eq!(total("massacre AND case:C3"), 0);
+    // The path is the one the first of the analyst's cases that sees the item sees.
+    let path = |id: &str| r.hits.iter().find(|h| h.id == id).unwrap().path.clone();
+    assert_eq!(path("d1"), "p1-case-C2");
+    assert_eq!(path("d3"), "p3-case-C1");
 }

@@ -19,6 +19,7 @@ use std::io::{Read, Write};
 use std::sync::mpsc;
 use std::sync::Mutex;
 
+use custodia_access::Principal;
 use custodia_blobstore::{BlobStore, ContentHash, IfPresent};
 use custodia_catalog::{DerivedRow, ExtractionRow, ItemRow, NewEvent};
 use custodia_extract::{Extraction, Options};
@@ -900,23 +901,43 @@ impl Vault {
             .collect();
         collections.sort();
         collections.dedup();
-        // Each organisation outside the holder that may read the item, with the provenance its
-        // people see of it (`provenance_seen`): an originator its own submissions, a requesting
-        // authority the item was released to those its package named.
-        let mut readers: std::collections::BTreeSet<&str> =
+        // Each reader the rule tells apart, with the provenance its people see of the item
+        // (`provenance_seen`): each organisation outside the holder that may read the item (an
+        // originator its own submissions, a requesting authority the item was released to
+        // those its package named), and each case an analyst may read it through (the
+        // unrestricted submissions supplied for that case). The holder's custodians and
+        // auditors read every originator's.
+        let mut organisations: std::collections::BTreeSet<&str> =
             originators.iter().map(String::as_str).collect();
-        readers.extend(facts.released_to.iter().map(String::as_str));
-        let mut provenance_by_reader: Vec<custodia_search::ReaderProvenance> = Vec::new();
-        for name in readers {
-            let Some(reader) = self.organisation_as_reader(name)? else {
-                continue;
-            };
-            if reader.of_holder() {
-                // The holder's people read every originator's provenance.
-                continue;
+        organisations.extend(facts.released_to.iter().map(String::as_str));
+        let mut readers: Vec<(custodia_search::Reader, Principal)> = Vec::new();
+        for name in organisations {
+            match self.organisation_as_reader(name)? {
+                Some(reader) if !reader.of_holder() => {
+                    readers.push((
+                        custodia_search::Reader::Organisation(name.to_owned()),
+                        reader,
+                    ));
+                }
+                _ => {}
             }
-            let seen = crate::views::provenance_seen_of(&reader, &facts, submissions.clone());
-            let Some(first) = crate::views::listed_under(&reader, &seen) else {
+        }
+        let analysed: std::collections::BTreeSet<&str> = facts
+            .submissions
+            .iter()
+            .filter(|s| s.regime != custodia_access::Regime::Restricted)
+            .filter_map(|s| s.case.as_deref())
+            .collect();
+        for case in analysed {
+            readers.push((
+                custodia_search::Reader::Case(case.to_owned()),
+                analyst_of(case),
+            ));
+        }
+        let mut provenance_by_reader: Vec<custodia_search::ReaderProvenance> = Vec::new();
+        for (reader, who) in readers {
+            let seen = crate::views::provenance_seen_of(&who, &facts, submissions.clone());
+            let Some(first) = crate::views::listed_under(&who, &seen) else {
                 continue;
             };
             let sorted = |values: Vec<String>| {
@@ -926,7 +947,7 @@ impl Vault {
                 values
             };
             provenance_by_reader.push(custodia_search::ReaderProvenance {
-                reader: reader.organisation.clone(),
+                reader,
                 path: first.path.clone(),
                 originators: sorted(seen.iter().map(|s| s.originator.clone()).collect()),
                 cases: sorted(seen.iter().filter_map(|s| s.case_ref.clone()).collect()),
@@ -945,6 +966,19 @@ impl Vault {
             provenance_by_reader,
             labels: AccessLabels::of(&facts),
         })
+    }
+}
+
+/// The holder's analysts on `case` alone, as [`custodia_access::provenance_seen`] reads them:
+/// what search indexes for that case's readers ([`custodia_search::Reader::Case`]).
+fn analyst_of(case: &str) -> Principal {
+    Principal {
+        user: String::new(),
+        organisation: String::new(),
+        organisation_kind: custodia_access::OrganisationKind::Holder,
+        approved_requester: false,
+        roles: [custodia_access::Role::Analyst].into(),
+        cases: [case.to_owned()].into(),
     }
 }
 

@@ -15,7 +15,7 @@
 //!   holder or an originator is not named;
 //! - anyone else sees only what their own organisation did.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use custodia_access::{Principal, Role};
 use custodia_blobstore::ContentHash;
@@ -55,7 +55,15 @@ impl Vault {
             // who asked for it: they see every entry, with the details of the item's provenance
             // and processing by the holder's people, but not those of consents, requests and
             // releases, nor who outside the holder acted (which would name the states that
-            // asked, their requests and conditions), as proofs of the log show them.
+            // asked, their requests and conditions), as proofs of the log show them; nor the
+            // details of an entry about a submission whose provenance they do not see (one
+            // restricted to the custodians, or supplied for another case).
+            let sha256 = hash.to_hex();
+            let facts = self.item_facts(&sha256)?.unwrap_or_default();
+            let seen: BTreeSet<String> = provenance_seen_of(&who, &facts, self.submissions(hash)?)
+                .into_iter()
+                .map(|s| s.submission_key)
+                .collect();
             let mut colleague: BTreeMap<String, bool> = BTreeMap::new();
             return Ok(events
                 .into_iter()
@@ -67,7 +75,10 @@ impl Vault {
                     if !ours {
                         event.actor = SOMEONE_ELSE.to_owned();
                     }
-                    let processing = PROCESSING.contains(&event.action.as_str());
+                    let processing = PROCESSING.contains(&event.action.as_str())
+                        && submissions_named(&event.details)
+                            .iter()
+                            .all(|key| seen.contains(key));
                     if !(ours && processing) && event.actor != who.user {
                         event.details = "{}".to_owned();
                     }
@@ -143,9 +154,10 @@ impl Vault {
     }
 
     /// Item `hash`'s submissions (provenance) as `who` may see them
-    /// ([`custodia_access::provenance_seen`]): all for the holder's people; outside it, the
-    /// organisation's own, and for a requesting authority the item was released to, those its
-    /// package named unless restricted since (without who collected or submitted them).
+    /// ([`custodia_access::provenance_seen`]): all for the holder's custodians and auditors, the
+    /// unrestricted ones of their cases for its analysts; outside it, the organisation's own,
+    /// and for a requesting authority the item was released to, those its package named unless
+    /// restricted since (without who collected or submitted them).
     pub fn submissions_for(
         &self,
         who: &Principal,
@@ -180,10 +192,11 @@ impl Vault {
         facts: &custodia_access::ItemFacts,
         rows: Vec<SubmissionRow>,
     ) -> Vec<SubmissionRow> {
-        if who.of_holder() {
-            return rows;
-        }
         let mut seen = provenance_seen_of(who, facts, rows);
+        if who.of_holder() {
+            // The holder's people see a submission they may see whole.
+            return seen;
+        }
         // A submission seen by an organisation that did not make it (a requesting authority the
         // item was released to) names where the item came from (originator, case, path, names,
         // times), not who collected or submitted it, the originator's note, or when its copy
@@ -208,32 +221,45 @@ impl Vault {
         seen
     }
 
-    /// Item `hash`'s regimes as `who` may see them: the holder's people see every
-    /// originator's; others only their own organisation's.
+    /// Item `hash`'s regimes as `who` may see them: those of the submissions whose provenance
+    /// `who` sees, and outside the holder only its own organisation's (a requesting authority
+    /// sees where an item came from, not how its supplier shares it).
     pub fn regimes_for(&self, who: &Principal, hash: &ContentHash) -> Result<crate::RegimeReport> {
-        self.authorise(who, custodia_access::Action::ViewMetadata, hash, None)?;
+        let seen = self.submissions_for(who, hash)?;
+        self.regimes_seen(who, hash, &seen)
+    }
+
+    /// Item `hash`'s regimes trimmed to the submissions `seen` (as [`Vault::submissions_for`]
+    /// gave them to `who`, which authorised `who`).
+    fn regimes_seen(
+        &self,
+        who: &Principal,
+        hash: &ContentHash,
+        seen: &[SubmissionRow],
+    ) -> Result<crate::RegimeReport> {
+        let keys: BTreeSet<&str> = seen.iter().map(|s| s.submission_key.as_str()).collect();
         let mut report = self.regimes(hash)?;
-        if !who.of_holder() {
-            report
-                .submissions
-                .retain(|s| s.originator == who.organisation);
-        }
+        report.submissions.retain(|s| {
+            keys.contains(s.submission_key.as_str())
+                && (who.of_holder() || s.originator == who.organisation)
+        });
         Ok(report)
     }
 
     /// Item `hash` as `actor` may see it: its metadata, why it was not expanded if it was not,
     /// its submissions and regimes trimmed to what concern `actor`. Authorised
-    /// (`ViewMetadata`) first: an item `actor` may not see is refused like one that does not
-    /// exist to them. The one item view of `custodia show --json`, `GET /api/v1/items/{sha256}`
-    /// and the item page.
+    /// (`ViewMetadata`) first, once: an item `actor` may not see is refused like one that does
+    /// not exist to them. The one item view of `custodia show --json`,
+    /// `GET /api/v1/items/{sha256}` and the item page.
     pub fn item_view(&self, actor: &str, hash: &ContentHash) -> Result<ItemView> {
         let who = self.principal(actor)?;
-        self.authorise(&who, custodia_access::Action::ViewMetadata, hash, None)?;
+        let submissions = self.submissions_for(&who, hash)?;
+        let regimes = self.regimes_seen(&who, hash, &submissions)?;
         Ok(ItemView {
             item: self.item(hash)?,
             expansion_error: self.catalog.expansion_error(&hash.to_hex())?,
-            submissions: self.submissions_for(&who, hash)?,
-            regimes: self.regimes_for(&who, hash)?,
+            submissions,
+            regimes,
         })
     }
 
@@ -261,6 +287,28 @@ pub struct ItemView {
     pub submissions: Vec<SubmissionRow>,
     /// Their sharing regimes.
     pub regimes: crate::RegimeReport,
+}
+
+/// The submissions an entry's details name: an ingest's or a redaction's (`submission`, a
+/// row), a regime's (`submission`, a key, or `submissions`, keys).
+fn submissions_named(details: &str) -> Vec<String> {
+    let Ok(details) = serde_json::from_str::<Value>(details) else {
+        return Vec::new();
+    };
+    let mut keys = Vec::new();
+    match details.get("submission") {
+        Some(Value::String(key)) => keys.push(key.clone()),
+        Some(row) => keys.extend(
+            row.get("submission_key")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        ),
+        None => {}
+    }
+    if let Some(Value::Array(listed)) = details.get("submissions") {
+        keys.extend(listed.iter().filter_map(Value::as_str).map(str::to_owned));
+    }
+    keys
 }
 
 /// Of an item's submission `rows` (in the catalog's order, of which `facts` were made), those

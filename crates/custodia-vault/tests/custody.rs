@@ -653,3 +653,112 @@ fn an_administrator_keeps_the_accounts_and_reads_no_search() {
     let all = v.vault.recent_activity(ADMIN, usize::MAX).unwrap();
     assert!(all.iter().any(|e| e.action == "search"));
 }
+
+/// The holder's analysts see the provenance of the submissions through which they may read an
+/// item (unrestricted, supplied for their cases): not a submission restricted to the
+/// custodians, nor one supplied for another case, though the bytes are the same — in the item's
+/// view and regimes, the items list, the details of its history and search alike.
+#[test]
+fn an_analyst_sees_the_provenance_of_their_cases_and_none_restricted() {
+    let mut v = TestVault::new();
+    v.case("K-A").case("K-C");
+    v.analyst("analyst-a", &["K-A"]);
+    let text = "The same recording of the Kocho massacre.";
+    v.liaison("liaison-a", "Government A")
+        .liaison("liaison-b", "Government B");
+    let item = v
+        .item(A_PATH, text)
+        .from("Government A")
+        .case("K-A")
+        .store();
+    v.item(B_PATH, text)
+        .from("Government B")
+        .case("K-A")
+        .regime(Regime::Restricted)
+        .store();
+    v.item("c/another-case.txt", text)
+        .from("Government C")
+        .case("K-C")
+        .store();
+    v.vault
+        .extract_pending(&custodia_vault::ExtractOptions::default(), ADMIN)
+        .unwrap();
+
+    let view = v.vault.item_view("analyst-a", &item).unwrap();
+    let originators: Vec<&str> = view
+        .submissions
+        .iter()
+        .map(|s| s.originator.as_str())
+        .collect();
+    assert_eq!(originators, ["Government A"]);
+    let regimes: Vec<&str> = view
+        .regimes
+        .submissions
+        .iter()
+        .map(|s| s.originator.as_str())
+        .collect();
+    assert_eq!(regimes, ["Government A"]);
+    let (listed, _) = v
+        .vault
+        .browse("analyst-a", &Default::default(), 0, 10)
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].path, A_PATH);
+    // The history keeps every entry (as the proofs do), but opens the details of the
+    // analyst's own submissions only.
+    let history = v.vault.history_for("analyst-a", &item).unwrap();
+    let ingests: Vec<&str> = history
+        .iter()
+        .filter(|e| e.action == "ingest")
+        .map(|e| e.details.as_str())
+        .collect();
+    assert_eq!(ingests.len(), 3);
+    assert!(ingests[0].contains(A_PATH), "{ingests:?}");
+    assert_eq!(ingests[1..], ["{}", "{}"]);
+    let all = format!("{history:?}");
+    for hidden in [
+        B_PATH,
+        "another-case",
+        "Government B",
+        "Government C",
+        "K-C",
+    ] {
+        assert!(!all.contains(hidden), "`{hidden}` in {all}");
+    }
+
+    let search = |v: &mut TestVault, query: &str| {
+        v.vault
+            .search(
+                "analyst-a",
+                query,
+                10,
+                custodia_vault::custodia_search::Sort::Relevance,
+            )
+            .unwrap()
+            .results
+    };
+    let found = search(&mut v, "Kocho");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].path, A_PATH);
+    assert_eq!(
+        found.facets["originator"].keys().collect::<Vec<_>>(),
+        ["Government A"]
+    );
+    assert_eq!(found.facets["case"].keys().collect::<Vec<_>>(), ["K-A"]);
+    for filter in [
+        "originator:\"Government B\"",
+        "originator:\"Government C\"",
+        "case:K-C",
+    ] {
+        assert_eq!(
+            search(&mut v, &format!("Kocho AND {filter}")).total,
+            0,
+            "{filter}"
+        );
+    }
+    // The custodians see all three.
+    assert_eq!(
+        v.vault.item_view(ADMIN, &item).unwrap().submissions.len(),
+        3
+    );
+}

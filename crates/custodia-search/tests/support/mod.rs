@@ -1,7 +1,7 @@
 //! What the search tests share: documents of one originator that everyone with rights reads.
 
 use custodia_access::{ItemFacts, Regime, SubmissionFacts};
-use custodia_search::{AccessLabels, IndexDocument, ReaderProvenance, SearchIndex};
+use custodia_search::{AccessLabels, IndexDocument, Reader, ReaderProvenance, SearchIndex};
 
 /// Labels of an item supplied by `Iraq` under the open regime.
 pub fn open_labels() -> AccessLabels {
@@ -28,10 +28,11 @@ pub fn document(id: &str, language: Option<&str>, text: &str) -> IndexDocument {
         cases: vec![],
         collections: vec![],
         provenance_by_reader: vec![ReaderProvenance {
-            reader: "Iraq".into(),
+            reader: Reader::Organisation("Iraq".into()),
             originators: vec!["Iraq".into()],
             path: id.to_owned(),
-            ..Default::default()
+            cases: vec![],
+            collections: vec![],
         }],
         date: None,
         text: text.to_owned(),
