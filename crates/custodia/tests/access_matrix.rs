@@ -24,6 +24,12 @@ const STATE_X: &str = "Xanadu Office of the Prosecutor";
 const STATE_Y: &str = "Yonder Federal Prosecutor";
 const NOTE_A: &str = "seized from the Arcadia ministry basement archive";
 const NOTE_B: &str = "handed over by the Borealis field team in Dohuk";
+/// An originator with no account that supplied the same bytes as A's statement, for case C-A,
+/// restricted to the holder's custodians: the analyst of C-A reads the statement through A's
+/// submission and must learn nothing of this one.
+const ORIGINATOR_C: &str = "Cimmeria Evidence Unit";
+const NOTE_C: &str = "copied from the Cimmeria interception archive";
+const PATH_C: &str = "cimmeria-intercepts";
 const REASON_B: &str = "the Borealis source would be exposed";
 const WITNESS_NAME: &str = "Nadia Quarrelsome Ferhat";
 const WITNESS_BORN: &str = "1993-07-14";
@@ -592,6 +598,25 @@ fn scenario() -> (TestVault, World) {
     ]);
     let request_y = file(Who::Ry);
     v.ok(["request", "scope", &request_y, &b2]);
+    let c = v.folder(PATH_C);
+    fs::write(
+        c.join("c-copy-of-statement.txt"),
+        "statement of witness W-17 (register)",
+    )
+    .unwrap();
+    let rc = v.ingest(
+        &[&c],
+        ORIGINATOR_C,
+        &[
+            "--regime",
+            "restricted",
+            "--case",
+            "C-A",
+            "--collection-note",
+            NOTE_C,
+        ],
+    );
+    assert_eq!(sha_at(&rc, "c-copy-of-statement.txt").0, a2);
     let report = v.tmp.path().join("harm-report.json");
     fs::write(
         &report,
@@ -649,6 +674,9 @@ fn forbidden(who: Who, w: &World) -> Vec<(&'static str, String)> {
         &[Adm, Cus, Aud, Ana, Vso, La, Rx],
     );
     deny("originator B", ORIGINATOR_B, &[Adm, Cus, Aud, Lb]);
+    deny("originator C", ORIGINATOR_C, &[Adm, Cus, Aud]);
+    deny("C's provenance note", NOTE_C, &[Cus, Aud]);
+    deny("C's path", PATH_C, &[Cus, Aud]);
     deny("state X", STATE_X, &[Adm, Cus, Aud, Vso, La, Lb, Rx]);
     deny("state Y", STATE_Y, &[Adm, Cus, Aud, Vso, Lb, Ry]);
     deny("A's provenance note", NOTE_A, &[Cus, Aud, Ana, La]);
