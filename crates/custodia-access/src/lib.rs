@@ -182,6 +182,20 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The holder's analysts on case `case` alone, with no name: whom [`provenance_seen`]
+    /// reads for what every analyst of that case sees of an item (search indexes it once per
+    /// case; a case's analysis names an item as they see it).
+    pub fn analysts_of_case(case: &str) -> Principal {
+        Principal {
+            user: String::new(),
+            organisation: String::new(),
+            organisation_kind: OrganisationKind::Holder,
+            approved_requester: false,
+            roles: [Role::Analyst].into(),
+            cases: [case.to_owned()].into(),
+        }
+    }
+
     pub fn is(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

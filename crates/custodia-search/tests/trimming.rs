@@ -42,9 +42,8 @@ const CASES: &[&str] = &["C1", "C2", "C3"];
 /// The holder's analysts on `case` alone, as the provenance rule reads them.
 fn analyst_of(case: &str) -> Principal {
     Principal {
-        roles: [Role::Analyst].into(),
-        cases: [case.to_owned()].into(),
-        ..organisation("UNITAD")
+        organisation: "UNITAD".into(),
+        ..Principal::analysts_of_case(case)
     }
 }
 

@@ -559,7 +559,7 @@ impl Vault {
         };
         link.validate()
             .map_err(|e| VaultError::Invalid(e.to_string()))?;
-        let facts = self.case_item_facts(&new.item)?;
+        let facts = self.case_item_facts(&new.item, case)?;
         let facts = serde_json::to_string(&facts)
             .map_err(|e| VaultError::Invalid(format!("cannot store the item's facts: {e}")))?;
         let ledger_index = self.change_access(
@@ -656,12 +656,21 @@ impl Vault {
         })
     }
 
-    /// What a case knows of an item for its timeline and map: the name it was supplied under,
-    /// the day it was made (capture or creation time from its metadata record, else the
-    /// creation time its file carried) and the place of its EXIF GPS position.
-    fn case_item_facts(&self, hash: &ContentHash) -> Result<CaseItem> {
+    /// What case `case` knows of an item for its timeline and map: the name it was supplied
+    /// under, the day it was made (capture or creation time from its metadata record, else the
+    /// creation time its file carried) and the place of its EXIF GPS position. The name and
+    /// the file's time are those of the submissions the case's analysts read the item through
+    /// (`custodia_access::provenance_seen`: unrestricted, supplied for this case), as every
+    /// reader of the case is shown them: a submission restricted to the custodians, or
+    /// supplied for another case, is not named (the item's short hash stands in).
+    fn case_item_facts(&self, hash: &ContentHash, case: &str) -> Result<CaseItem> {
         let sha = hash.to_hex();
-        let submissions = self.catalog.submissions_of(&sha)?;
+        let facts = self.item_facts(&sha)?.unwrap_or_default();
+        let submissions = crate::views::provenance_seen_of(
+            &Principal::analysts_of_case(case),
+            &facts,
+            self.catalog.submissions_of(&sha)?,
+        );
         let title = submissions
             .first()
             .map(|s| s.original_name.clone())
@@ -1024,7 +1033,7 @@ mod tests {
                         case_ref: "BIG".into(),
                         sha256: sha.clone(),
                         facts: serde_json::to_string(
-                            &vault.case_item_facts(&sha.parse().unwrap()).unwrap(),
+                            &vault.case_item_facts(&sha.parse().unwrap(), "BIG").unwrap(),
                         )
                         .unwrap(),
                     },

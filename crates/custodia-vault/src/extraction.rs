@@ -931,7 +931,7 @@ impl Vault {
         for case in analysed {
             readers.push((
                 custodia_search::Reader::Case(case.to_owned()),
-                analyst_of(case),
+                Principal::analysts_of_case(case),
             ));
         }
         let mut provenance_by_reader: Vec<custodia_search::ReaderProvenance> = Vec::new();
@@ -966,19 +966,6 @@ impl Vault {
             provenance_by_reader,
             labels: AccessLabels::of(&facts),
         })
-    }
-}
-
-/// The holder's analysts on `case` alone, as [`custodia_access::provenance_seen`] reads them:
-/// what search indexes for that case's readers ([`custodia_search::Reader::Case`]).
-fn analyst_of(case: &str) -> Principal {
-    Principal {
-        user: String::new(),
-        organisation: String::new(),
-        organisation_kind: custodia_access::OrganisationKind::Holder,
-        approved_requester: false,
-        roles: [custodia_access::Role::Analyst].into(),
-        cases: [case.to_owned()].into(),
     }
 }
 

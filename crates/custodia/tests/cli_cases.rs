@@ -913,3 +913,71 @@ fn the_map_is_rfc7946_and_the_export_followthemoney() {
         );
     }
 }
+
+/// A case names a linked item as its analysts read it: by a submission supplied for the case
+/// and not restricted, never by the name under which another originator supplied the same bytes
+/// restricted to the custodians (that would tell the case's readers of it).
+#[test]
+fn a_case_names_an_item_by_the_submission_its_analysts_read() {
+    let v = Vault::new("vault");
+    let text = "Statement W-9: the convoy left at dawn";
+    let hidden = v.item("informant-cobalt-intercept", text, "Gov B", "restricted");
+    let item = v.item("w9-statement", text, "Gov A", "consent");
+    assert_eq!(hidden, item, "the same bytes");
+    v.ok(
+        None,
+        &[
+            "user",
+            "add",
+            "ana",
+            "--org",
+            "UN Mechanism",
+            "--role",
+            "analyst",
+        ],
+    );
+    v.ok(None, &["case", "add", "KOCHO"]);
+    v.ok(None, &["case", "add-member", "KOCHO", "ana"]);
+    let ana = Some("ana");
+    v.ok(
+        ana,
+        &[
+            "case",
+            "charge",
+            "add",
+            "KOCHO",
+            "--crime",
+            "7(1)(a)",
+            "--suspect",
+            "Abu Example",
+        ],
+    );
+    v.ok(
+        ana,
+        &[
+            "case",
+            "link",
+            "KOCHO",
+            "--element",
+            "7(1)(a)/1",
+            "--item",
+            &item,
+            "--assessment",
+            "supports",
+            "--strength",
+            "strong",
+        ],
+    );
+    let timeline = v.ok(ana, &["case", "timeline", "KOCHO"]);
+    let shown = timeline.to_string();
+    assert!(shown.contains("w9-statement"), "{shown}");
+    assert!(!shown.contains("cobalt"), "{shown}");
+    let report = v.path("kocho.html");
+    v.ok(
+        ana,
+        &["case", "report", "KOCHO", "--out", report.to_str().unwrap()],
+    );
+    let html = fs::read_to_string(&report).unwrap();
+    assert!(html.contains("w9-statement"));
+    assert!(!html.contains("cobalt"));
+}
