@@ -436,6 +436,7 @@ fn analyst_reads_through(who: &Principal, submission: &SubmissionFacts) -> bool 
 ///   item: unrestricted, supplied for one of their cases. A submission restricted to the
 ///   custodians, or supplied for another case, is not theirs to see, though the bytes are the
 ///   same (its originator, path and case would tell of material and cases kept from them);
+///   the holder's liaisons, where the holder supplies material itself, its own submissions;
 /// - outside the holder, an organisation sees its own submissions: another originator's path
 ///   and case are not its to see;
 /// - a requesting authority the item was released to also sees the submissions its package
@@ -444,8 +445,8 @@ fn analyst_reads_through(who: &Principal, submission: &SubmissionFacts) -> bool 
 ///
 /// Outside the holder the answer depends on the person's organisation alone (its name and
 /// kind), never on the person's roles; inside it, on the roles and, for an analyst, on each
-/// case alone. So search indexes each outside organisation's view and each case's view once
-/// for all their people; and the answer changes only with a release, a new submission or a
+/// case alone. So search indexes each organisation's view (the holder's: its liaisons') and
+/// each case's view once for all their people; and the answer changes only with a release, a new submission or a
 /// regime, which the index follows.
 pub fn provenance_seen(who: &Principal, item: &ItemFacts, submission: usize) -> bool {
     let Some(facts) = item.submissions.get(submission) else {
@@ -454,7 +455,8 @@ pub fn provenance_seen(who: &Principal, item: &ItemFacts, submission: usize) -> 
     if who.of_holder() {
         return who.is(Role::Custodian)
             || who.is(Role::Auditor)
-            || (who.is(Role::Analyst) && analyst_reads_through(who, facts));
+            || (who.is(Role::Analyst) && analyst_reads_through(who, facts))
+            || (who.is(Role::OriginatorLiaison) && facts.originator == who.organisation);
     }
     if facts.originator == who.organisation {
         return true;
@@ -1140,6 +1142,17 @@ mod tests {
         assert!(seen(&holder(&[Role::Analyst], &[])).is_empty());
         // The holder's organisation without a role that reads evidence sees nothing.
         assert!(seen(&of("Archive", K::Holder)).is_empty());
+        // The holder's liaison sees what the holder itself supplied.
+        let supplied = ItemFacts {
+            submissions: vec![
+                submission("Archive", Regime::Restricted),
+                submission("Government A", Regime::Open),
+            ],
+            ..Default::default()
+        };
+        let liaison = holder(&[Role::OriginatorLiaison], &[]);
+        assert!(provenance_seen(&liaison, &supplied, 0));
+        assert!(!provenance_seen(&liaison, &supplied, 1));
         assert_eq!(seen(&of("Government A", K::Originator)), ["Government A"]);
         assert_eq!(seen(&of("Government B", K::Ngo)), ["Government B"]);
         // B restricted its submission since the release; D's came after it.

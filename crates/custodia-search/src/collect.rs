@@ -221,22 +221,44 @@ fn shown<'v>(value: &'v str, prefixes: Option<&[String]>) -> Option<&'v str> {
 
 /// For a column read through several prefixes, each ordinal's first ordinal of the same shown
 /// value (see [`FacetSegment::same_value`]); `None` when one prefix or none keeps values apart.
+/// Only the prefixes' ranges of the column's sorted dictionary are read, not other readers'
+/// values.
 fn same_value_ordinals(column: &StrColumn, prefixes: Option<&[String]>) -> Option<Vec<u32>> {
     let prefixes = prefixes.filter(|p| p.len() > 1)?;
-    let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut value = String::new();
-    let map = (0..column.num_terms() as u64)
-        .map(|ord| {
-            value.clear();
-            if !column.ord_to_str(ord, &mut value).unwrap_or(false) {
-                return u32::MAX;
+    let mut map = vec![u32::MAX; column.num_terms()];
+    let mut first: std::collections::HashMap<Vec<u8>, u32> = std::collections::HashMap::new();
+    for prefix in prefixes {
+        // A reader's prefix ends in `:` (`trimming::scoped_value`): its values run up to the
+        // next byte.
+        let mut end = prefix.as_bytes().to_vec();
+        match end.last_mut() {
+            Some(last) if *last < u8::MAX => *last += 1,
+            _ => continue,
+        }
+        // A dictionary that cannot be read counts none of these values (never another's).
+        let Ok(mut stream) = column
+            .dictionary()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&end)
+            .into_stream()
+        else {
+            continue;
+        };
+        while stream.advance() {
+            let ord = stream.term_ord();
+            let Some(value) = stream.key().get(prefix.len()..) else {
+                continue;
+            };
+            let Ok(ord32) = u32::try_from(ord) else {
+                continue;
+            };
+            let canonical = *first.entry(value.to_vec()).or_insert(ord32);
+            if let Some(slot) = map.get_mut(ord32 as usize) {
+                *slot = canonical;
             }
-            match shown(&value, Some(prefixes)) {
-                Some(shown) => *first.entry(shown.to_owned()).or_insert(ord as u32),
-                None => u32::MAX,
-            }
-        })
-        .collect();
+        }
+    }
     Some(map)
 }
 

@@ -14,7 +14,7 @@
 //! Provenance is trimmed by the rule the vault's item view, items list and search all ask,
 //! `custodia_access::provenance_seen`: the holder's custodians and auditors see every
 //! originator's; its analysts what each of their cases sees (the unrestricted submissions
-//! supplied for it); a person outside the holder what their organisation sees (an originator its
+//! supplied for it), its liaisons what the holder itself supplied; a person outside the holder what their organisation sees (an originator its
 //! own submissions, a requesting authority those its package named), in hits (the path),
 //! filters and facets (originator, case, collection), though another may have supplied the same
 //! bytes. The rule depends on the organisation alone outside the holder and on one case alone
@@ -191,11 +191,14 @@ impl Rights {
         let provenance_of = if overseer {
             None
         } else if holder {
-            Some(if who.roles.contains(&Role::Analyst) {
-                who.cases.iter().cloned().map(Reader::Case).collect()
-            } else {
-                Vec::new()
-            })
+            let mut readers = Vec::new();
+            if who.roles.contains(&Role::OriginatorLiaison) {
+                readers.push(Reader::Organisation(who.organisation.clone()));
+            }
+            if who.roles.contains(&Role::Analyst) {
+                readers.extend(who.cases.iter().cloned().map(Reader::Case));
+            }
+            Some(readers)
         } else {
             Some(vec![Reader::Organisation(who.organisation.clone())])
         };

@@ -56,8 +56,8 @@ fn label_of(reader: &Reader) -> String {
 }
 
 /// The readers the index tells apart, as the vault names them, each with the person the
-/// provenance rule reads for it: each organisation outside the holder that supplied the item
-/// or received it, and each case of an unrestricted submission.
+/// provenance rule reads for it: each organisation that supplied the item or received it (the
+/// holder as its liaisons see it), and each case of an unrestricted submission.
 fn readers_of(f: &ItemFacts) -> Vec<(Reader, Principal)> {
     let organisations: BTreeSet<String> = f
         .submissions
@@ -73,8 +73,13 @@ fn readers_of(f: &ItemFacts) -> Vec<(Reader, Principal)> {
         .collect();
     organisations
         .into_iter()
-        .map(|o| (Reader::Organisation(o.clone()), organisation(&o)))
-        .filter(|(_, who)| who.organisation_kind != OrganisationKind::Holder)
+        .map(|o| {
+            let mut who = organisation(&o);
+            if who.organisation_kind == OrganisationKind::Holder {
+                who.roles.insert(Role::OriginatorLiaison);
+            }
+            (Reader::Organisation(o), who)
+        })
         .chain(
             cases
                 .into_iter()
@@ -261,12 +266,20 @@ proptest! {
                     let expected_path = if overseer {
                         format!("p{i}")
                     } else if who.organisation_kind == OrganisationKind::Holder {
-                        who.cases
-                            .iter()
-                            .filter(|_| who.is(Role::Analyst))
-                            .find(|c| sees_any(&analyst_of(c)))
-                            .map(|c| format!("p{i}-case-{c}"))
-                            .unwrap_or_default()
+                        let own = Principal {
+                            roles: [Role::OriginatorLiaison].into(),
+                            ..organisation(&who.organisation)
+                        };
+                        if who.is(Role::OriginatorLiaison) && sees_any(&own) {
+                            format!("p{i}-{}", who.organisation)
+                        } else {
+                            who.cases
+                                .iter()
+                                .filter(|_| who.is(Role::Analyst))
+                                .find(|c| sees_any(&analyst_of(c)))
+                                .map(|c| format!("p{i}-case-{c}"))
+                                .unwrap_or_default()
+                        }
                     } else if sees_any(who) {
                         format!("p{i}-{}", who.organisation)
                     } else {

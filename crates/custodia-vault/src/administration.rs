@@ -316,10 +316,16 @@ impl Vault {
                     .submission
                     .as_deref()
                     .ok_or_else(|| VaultError::Invalid("give the item or the submission".into()))?;
+                // By key alone, a submission is found only for whom may set its regime (the
+                // holder's custodians, its own organisation): anyone else would learn from
+                // the refusal who supplied a submission they may not see.
                 let subs = self
                     .catalog
                     .submission_originator(key)?
-                    .filter(|supplier| who.of_holder() || *supplier == who.organisation)
+                    .filter(|supplier| {
+                        (who.of_holder() && who.is(Role::Custodian))
+                            || *supplier == who.organisation
+                    })
                     .map(|o| (key.to_owned(), o))
                     .into_iter()
                     .collect();

@@ -559,9 +559,7 @@ impl Vault {
         };
         link.validate()
             .map_err(|e| VaultError::Invalid(e.to_string()))?;
-        let facts = self.case_item_facts(&new.item, case)?;
-        let facts = serde_json::to_string(&facts)
-            .map_err(|e| VaultError::Invalid(format!("cannot store the item's facts: {e}")))?;
+        let facts = self.kept_case_item_facts(&new.item)?;
         let ledger_index = self.change_access(
             actor,
             Change {
@@ -656,28 +654,33 @@ impl Vault {
         })
     }
 
-    /// What case `case` knows of an item for its timeline and map: the name it was supplied
-    /// under, the day it was made (capture or creation time from its metadata record, else the
-    /// creation time its file carried) and the place of its EXIF GPS position. The name and
-    /// the file's time are those of the submissions the case's analysts read the item through
-    /// (`custodia_access::provenance_seen`: unrestricted, supplied for this case), as every
-    /// reader of the case is shown them: a submission restricted to the custodians, or
-    /// supplied for another case, is not named (the item's short hash stands in).
-    fn case_item_facts(&self, hash: &ContentHash, case: &str) -> Result<CaseItem> {
+    /// What a case keeps of an item when it is linked: the day it was made and the place of
+    /// its EXIF GPS position, from its metadata record (capture or creation time). Its name
+    /// and its file's time are found again whenever the case is read
+    /// ([`Vault::name_for_case`]): which submissions a case's analysts see changes with every
+    /// regime and submission.
+    fn kept_case_item_facts(&self, hash: &ContentHash) -> Result<String> {
         let sha = hash.to_hex();
-        let facts = self.item_facts(&sha)?.unwrap_or_default();
-        let submissions = crate::views::provenance_seen_of(
-            &Principal::analysts_of_case(case),
-            &facts,
-            self.catalog.submissions_of(&sha)?,
-        );
-        let title = submissions
-            .first()
-            .map(|s| s.original_name.clone())
-            .unwrap_or_else(|| sha[..12].to_owned());
-        let mut date = None;
-        let mut location = None;
-        if let Some(record) = self.metadata_record(&sha)? {
+        let (date, location) = self.metadata_facts(&sha)?;
+        let kept = KeptCaseItem {
+            item: CaseItem {
+                item: sha
+                    .parse()
+                    .map_err(|e: custodia_cases::InputError| VaultError::Invalid(e.to_string()))?,
+                title: String::new(),
+                date,
+                location,
+            },
+            named_when_read: true,
+        };
+        serde_json::to_string(&kept)
+            .map_err(|e| VaultError::Invalid(format!("cannot store the item's facts: {e}")))
+    }
+
+    /// The day an item was made and its place, from its metadata record.
+    fn metadata_facts(&self, sha: &str) -> Result<(Option<PartialDate>, Option<Location>)> {
+        let (mut date, mut location) = (None, None);
+        if let Some(record) = self.metadata_record(sha)? {
             let metadata = &record["metadata"];
             date = ["captured_at", "date", "created"]
                 .iter()
@@ -689,19 +692,46 @@ impl Vault {
                 location = Location::new(lat, lon, EXIF_GPS_PRECISION_M).ok();
             }
         }
-        if date.is_none() {
-            date = submissions
+        Ok((date, location))
+    }
+
+    /// What case `case` shows of an item it keeps (`kept`, as stored): the name it was supplied
+    /// under and, when its metadata gave no day, the creation time its file carried, both of
+    /// the submissions the case's analysts read it through (`custodia_access::provenance_seen`:
+    /// unrestricted, supplied for this case), as every reader of the case is shown them. A
+    /// submission restricted to the custodians, or supplied for another case, is not named (the
+    /// item's short hash stands in). `rows`: the item's facts and submissions.
+    fn case_item_shown(
+        &self,
+        kept: &str,
+        case: &str,
+        rows: &dyn crate::access::FactRows,
+    ) -> Result<CaseItem> {
+        let kept: KeptCaseItem =
+            serde_json::from_str(kept).map_err(|e| invalid_data("item", case, e))?;
+        let mut item = kept.item;
+        let sha = item.item.to_string();
+        if !kept.named_when_read {
+            // Kept by an earlier version, with a name and file time of any submission: its
+            // metadata is read again.
+            (item.date, item.location) = self.metadata_facts(&sha)?;
+        }
+        let facts = self.facts_from(rows, &sha)?.unwrap_or_default();
+        let seen = crate::views::provenance_seen_of(
+            &Principal::analysts_of_case(case),
+            &facts,
+            rows.submissions_of(&sha)?,
+        );
+        item.title = seen
+            .first()
+            .map(|s| s.original_name.clone())
+            .unwrap_or_else(|| sha[..12].to_owned());
+        if item.date.is_none() {
+            item.date = seen
                 .iter()
                 .find_map(|s| s.created_at.as_deref().and_then(loose_day));
         }
-        Ok(CaseItem {
-            item: sha
-                .parse()
-                .map_err(|e: custodia_cases::InputError| VaultError::Invalid(e.to_string()))?,
-            title,
-            date,
-            location,
-        })
+        Ok(item)
     }
 
     /// The item's metadata record (from extraction), if it has one that reads.
@@ -823,7 +853,7 @@ impl Vault {
         for row in rows.items {
             analysis
                 .items
-                .push(serde_json::from_str(&row.facts).map_err(|e| invalid_data("item", case, e))?);
+                .push(self.case_item_shown(&row.facts, case, &facts)?);
         }
         let visible = decided
             .into_values()
@@ -894,6 +924,17 @@ impl Vault {
             },
         )
     }
+}
+
+/// A linked item's facts as a case keeps them ([`Vault::kept_case_item_facts`]).
+#[derive(Serialize, serde::Deserialize)]
+struct KeptCaseItem {
+    #[serde(flatten)]
+    item: CaseItem,
+    /// Whether the name (and a date from the file's time) are found when the case is read;
+    /// absent in what earlier versions kept, which held them as found at the link.
+    #[serde(default)]
+    named_when_read: bool,
 }
 
 #[cfg(test)]
@@ -1032,10 +1073,7 @@ mod tests {
                     item: CaseItemRow {
                         case_ref: "BIG".into(),
                         sha256: sha.clone(),
-                        facts: serde_json::to_string(
-                            &vault.case_item_facts(&sha.parse().unwrap(), "BIG").unwrap(),
-                        )
-                        .unwrap(),
+                        facts: vault.kept_case_item_facts(&sha.parse().unwrap()).unwrap(),
                     },
                 });
             }

@@ -905,22 +905,28 @@ impl Vault {
         // (`provenance_seen`): each organisation outside the holder that may read the item (an
         // originator its own submissions, a requesting authority the item was released to
         // those its package named), and each case an analyst may read it through (the
-        // unrestricted submissions supplied for that case). The holder's custodians and
-        // auditors read every originator's.
+        // unrestricted submissions supplied for that case); the holder's own submissions under
+        // its name, for its liaisons. The holder's custodians and auditors read every
+        // originator's.
         let mut organisations: std::collections::BTreeSet<&str> =
             originators.iter().map(String::as_str).collect();
         organisations.extend(facts.released_to.iter().map(String::as_str));
         let mut readers: Vec<(custodia_search::Reader, Principal)> = Vec::new();
         for name in organisations {
-            match self.organisation_as_reader(name)? {
-                Some(reader) if !reader.of_holder() => {
-                    readers.push((
-                        custodia_search::Reader::Organisation(name.to_owned()),
-                        reader,
-                    ));
-                }
-                _ => {}
+            let Some(mut reader) = self.organisation_as_reader(name)? else {
+                continue;
+            };
+            if reader.of_holder() {
+                // The holder's own submissions, as its liaisons see them (its custodians and
+                // auditors read every originator's, its analysts through their cases).
+                reader
+                    .roles
+                    .insert(custodia_access::Role::OriginatorLiaison);
             }
+            readers.push((
+                custodia_search::Reader::Organisation(name.to_owned()),
+                reader,
+            ));
         }
         let analysed: std::collections::BTreeSet<&str> = facts
             .submissions

@@ -6,7 +6,9 @@
 //! concern several parties (the originators who supplied it, the states that asked for it):
 //! - the holder's custodians and auditors see everything; its analysts (and other people)
 //!   every entry, with the details of provenance and processing only (not who asked for the
-//!   item, consented to or received it);
+//!   item, consented to or received it), and of those only the ones naming no submission kept
+//!   from them (`custodia_access::provenance_seen`: restricted to the custodians, or supplied
+//!   for a case not theirs);
 //! - an originator's liaison sees the entries of its own organisation's submissions, consent
 //!   decisions and regimes, the entries its own people made, and the releases of the item (its
 //!   own material's fate), never another originator's provenance, decisions or refusal reasons;
@@ -77,8 +79,7 @@ impl Vault {
                     }
                     let processing = PROCESSING.contains(&event.action.as_str())
                         && submissions_named(&event.details)
-                            .iter()
-                            .all(|key| seen.contains(key));
+                            .is_some_and(|keys| keys.iter().all(|key| seen.contains(key)));
                     if !(ours && processing) && event.actor != who.user {
                         event.details = "{}".to_owned();
                     }
@@ -290,25 +291,27 @@ pub struct ItemView {
 }
 
 /// The submissions an entry's details name: an ingest's or a redaction's (`submission`, a
-/// row), a regime's (`submission`, a key, or `submissions`, keys).
-fn submissions_named(details: &str) -> Vec<String> {
-    let Ok(details) = serde_json::from_str::<Value>(details) else {
-        return Vec::new();
-    };
+/// row), a regime's (`submission`, a key, or `submissions`, keys). `None` when the details do
+/// not read, or name a submission without saying which: such details are shown to no one
+/// whom some submission is kept from.
+fn submissions_named(details: &str) -> Option<Vec<String>> {
+    let details = serde_json::from_str::<Value>(details).ok()?;
     let mut keys = Vec::new();
     match details.get("submission") {
         Some(Value::String(key)) => keys.push(key.clone()),
-        Some(row) => keys.extend(
-            row.get("submission_key")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-        ),
+        Some(row) => keys.push(row.get("submission_key")?.as_str()?.to_owned()),
         None => {}
     }
-    if let Some(Value::Array(listed)) = details.get("submissions") {
-        keys.extend(listed.iter().filter_map(Value::as_str).map(str::to_owned));
+    match details.get("submissions") {
+        Some(Value::Array(listed)) => {
+            for key in listed {
+                keys.push(key.as_str()?.to_owned());
+            }
+        }
+        Some(_) => return None,
+        None => {}
     }
-    keys
+    Some(keys)
 }
 
 /// Of an item's submission `rows` (in the catalog's order, of which `facts` were made), those

@@ -756,6 +756,31 @@ fn an_analyst_sees_the_provenance_of_their_cases_and_none_restricted() {
             "{filter}"
         );
     }
+    // A submission's key tells an analyst nothing of who supplied it.
+    let key_of_b = v
+        .vault
+        .item_view(ADMIN, &item)
+        .unwrap()
+        .submissions
+        .into_iter()
+        .find(|s| s.originator == "Government B")
+        .unwrap()
+        .submission_key;
+    let refused = v
+        .vault
+        .set_regime(
+            "analyst-a",
+            &custodia_vault::RegimeChange {
+                regime: Regime::Open,
+                item: None,
+                submission: Some(key_of_b),
+                originator: None,
+                reason: None,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(!refused.contains("Government B"), "{refused}");
     // The custodians see all three.
     assert_eq!(
         v.vault.item_view(ADMIN, &item).unwrap().submissions.len(),
