@@ -853,13 +853,24 @@ const RUSSIAN_FORMS: &[(&str, &str)] = &[
 ];
 
 /// Russian forms of Arabic names that are the same name in Latin letters too (unlike Magomed
-/// beside Mukhammad): Ibragim is how Russian documents write Ibrahim, the h heard as g.
+/// beside Mukhammad): Ibragim is how Russian documents write Ibrahim, the h heard as g; the f
+/// said p in Chechen and Dagestani forms (Yusup for Yusuf, Patimat for Fatima, with the
+/// feminine t kept); Russian v for the Arabic w (Khava for Hawwa, حواء). German and Polish
+/// lists' `-ow`, `-owa` are listed too: the whole word is looked up.
 const RUSSIAN_LATIN_FORMS: &[(&str, &str)] = &[
     ("ibragim", "ibrahim"),
     ("ibragimov", "ibrahimov"),
     ("ibragimow", "ibrahimov"),
     ("ibragimova", "ibrahimova"),
     ("ibragimowa", "ibrahimova"),
+    ("yusup", "yusuf"),
+    ("yusupov", "yusufov"),
+    ("yusupow", "yusufov"),
+    ("yusupova", "yusufova"),
+    ("yusupowa", "yusufova"),
+    ("patimat", "fatima"),
+    ("petimat", "fatima"),
+    ("khava", "hawa"),
 ];
 
 /// Key, Latin form and vowel classes per consonant slot.
@@ -1781,6 +1792,10 @@ fn first_vowel_elided(fa: &str, fb: &str) -> bool {
 
 /// Whether a Latin spelling writes a p (not the ph of Mustapha, which is f).
 fn writes_p(word: &str) -> bool {
+    // The Caucasian p of Arabic names (Yusup, Patimat) is the Arabic f.
+    if RUSSIAN_LATIN_FORMS.iter().any(|(form, _)| *form == word) {
+        return false;
+    }
     let w = word.as_bytes();
     (0..w.len()).any(|i| w[i] == b'p' && w.get(i + 1) != Some(&b'h'))
 }
@@ -2381,6 +2396,15 @@ mod tests {
             // Russian Ibragim.
             ("Ibragim", "Ibrahim"),
             ("Ibragimov", "إبراهيموف"),
+            ("Ibragimow", "Ibrahimov"),
+            // Chechen and Dagestani p for f, Russian v for w.
+            ("Yusup", "Yusuf"),
+            ("Yusup", "يوسف"),
+            ("Yusupow", "Yusufov"),
+            ("Patimat", "Fatima"),
+            ("Patimat", "فاطمة"),
+            ("Khava", "حواء"),
+            ("Khava", "Hawa"),
         ] {
             assert_eq!(sim(a, b), 1.0, "{a} / {b}");
             assert_eq!(sim(b, a), 1.0, "{b} / {a}");
