@@ -1272,6 +1272,19 @@ mod tests {
         let k = evidence_of(&kept, "nationality");
         assert!(k.weight > o.weight + 1.0 && k.weight < 0.0, "{kept:?}");
         assert!(k.detail.contains("kept for life"), "{kept:?}");
+        // An origin against a passport, where the by-name names the passport's state (Abu
+        // Hamza al-Tounsi, Tunisian, on a German list; Syrian in the camp, al-Almani): for.
+        let by_name = |id: &str, name: &str, alias: &str, nationality: &str| Person {
+            aliases: vec![alias.into()],
+            ..with(id, name, nationality)
+        };
+        let nisba = compare_persons(
+            &by_name("camp", "Ruslan Umarov", "Abu Hamza al-Almani", "RU"),
+            &with("list", "Rouslan OUMAROV", "DE"),
+        );
+        let n = evidence_of(&nisba, "nationality");
+        assert!(n.weight > 0.0, "{nisba:?}");
+        assert!(n.detail.contains("nisba points to DE"), "{nisba:?}");
     }
 
     #[test]

@@ -2408,9 +2408,23 @@ const NATIONALITY_KEPT_BESIDE_PASSPORT: f64 = -0.3;
 /// European state alone weighed −0.3 relative to no nationality; other origins −1.0.)
 const NATIONALITIES_KEPT_FOR_LIFE: [&str; 2] = ["MA", "DZ"];
 const NATIONALITY_NISBA: f64 = 1.5;
+/// The same, where the row with the nisba gives another nationality (its origin).
+const NATIONALITY_NISBA_BESIDE_ANOTHER: f64 = 0.8;
 
 fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evidence> {
     let (na, nb) = (&a.nationalities, &b.nationalities);
+    let nisba_hint = a
+        .nisbas
+        .iter()
+        .find(|c| nb.iter().any(|n| n == *c))
+        .or_else(|| b.nisbas.iter().find(|c| na.iter().any(|n| n == *c)));
+    let nisba_evidence = |country: &&str, weight: f64| Evidence {
+        feature: "nationality",
+        weight,
+        detail: text!(explain, "nisba points to {country}"),
+        factors: Factors::one(Level::NationalityNisba, weight),
+        prior_weight: 0.0,
+    };
     if !na.is_empty() && !nb.is_empty() {
         if let Some(shared) = na.iter().find(|n| nb.contains(n)) {
             return Some(Evidence {
@@ -2420,6 +2434,11 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
                 factors: Factors::one(Level::NationalityShared, 1.5),
                 prior_weight: 0.0,
             });
+        }
+        // One list gives the origin, the other the passport, and a by-name (al-Firansi,
+        // al-Tounsi) names the other's: the same man seen from two sides.
+        if let Some(country) = nisba_hint {
+            return Some(nisba_evidence(country, NATIONALITY_NISBA_BESIDE_ANOTHER));
         }
         // Two European states and nothing else on either side: two passports, seldom one
         // person's (among the held-out lists' pairs whose names meet, none of 12,098 such
@@ -2471,18 +2490,7 @@ fn nationality_evidence(a: &Prepared, b: &Prepared, explain: bool) -> Option<Evi
             prior_weight: 0.0,
         });
     }
-    let nisba_hint = a
-        .nisbas
-        .iter()
-        .find(|c| nb.iter().any(|n| n == *c))
-        .or_else(|| b.nisbas.iter().find(|c| na.iter().any(|n| n == *c)));
-    nisba_hint.map(|country| Evidence {
-        feature: "nationality",
-        weight: NATIONALITY_NISBA,
-        detail: text!(explain, "nisba points to {country}"),
-        factors: Factors::one(Level::NationalityNisba, NATIONALITY_NISBA),
-        prior_weight: 0.0,
-    })
+    nisba_hint.map(|country| nisba_evidence(country, NATIONALITY_NISBA))
 }
 
 /// A passport or identity number both records carry: numbers are issued to one person each;
