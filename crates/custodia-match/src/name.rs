@@ -864,6 +864,9 @@ const RUSSIAN_LATIN_FORMS: &[(&str, &str)] = &[
     ("ibragimova", "ibrahimova"),
     ("ibragimowa", "ibrahimova"),
     ("yusup", "yusuf"),
+    ("yousoup", "yusuf"),
+    ("youssoup", "yusuf"),
+    ("jusup", "yusuf"),
     ("yusupov", "yusufov"),
     ("yusupow", "yusufov"),
     ("yusupova", "yusufova"),
@@ -932,9 +935,13 @@ fn alternative_keys(word: &str, key: &str) -> Vec<String> {
     let mut readings: Vec<String> = Vec::new();
     if word.chars().all(|c| c.is_ascii_lowercase()) {
         // Moroccan French spellings write an initial غ as rh (Rharbi, Rhazi for Gharbi,
-        // Ghazi).
+        // Ghazi), and inside a word as well (Amrhar for Amghar), where
+        // it may also be a ر and a ح (Ferhat): another reading, not the word's key.
         if let Some(rest) = word.strip_prefix("rh") {
             readings.push(format!("gh{rest}"));
+        }
+        if word.len() > 3 && word[1..].contains("rh") {
+            readings.push(format!("{}{}", &word[..1], word[1..].replace("rh", "gh")));
         }
         if word.contains("ch") {
             // Dutch and German ch (Achmed, Chalid).
@@ -2392,6 +2399,8 @@ mod tests {
             ("Asis", "Aziz"),
             // Moroccan rh for an initial غ.
             ("Rharbi", "Gharbi"),
+            ("Amrhar", "Amghar"),
+            ("Amrhar", "امغار"),
             ("Rhazi", "غازي"),
             // Russian Ibragim.
             ("Ibragim", "Ibrahim"),
@@ -2400,6 +2409,7 @@ mod tests {
             // Chechen and Dagestani p for f, Russian v for w.
             ("Yusup", "Yusuf"),
             ("Yusup", "يوسف"),
+            ("Yousoup", "Youssef"),
             ("Yusupow", "Yusufov"),
             ("Patimat", "Fatima"),
             ("Patimat", "فاطمة"),
