@@ -301,9 +301,21 @@ const COUNTRIES: &[(&str, &str, &[&str])] = &[
             "russische",
             "russie",
             "russe",
+            // Chechnya is a republic of Russia: its people's passports are Russian.
             "chechen",
+            "chechnya",
+            "tchetchene",
+            "tchetchenie",
+            "tschetschene",
+            "tschetschenisch",
+            "tschetschenien",
+            "tsjetsjeens",
+            "tsjetsjeense",
+            "tsjetsjenie",
             "روسيا",
             "روسي",
+            "الشيشان",
+            "شيشاني",
         ],
     ),
     (
@@ -836,12 +848,20 @@ pub fn normalise_country(text: &str) -> Option<&'static str> {
     if key.is_empty() {
         return None;
     }
-    index.get(&key).copied().or_else(|| {
-        // "Syrian Arab Republic", "Kingdom of the Netherlands", "Republic of Iraq"
-        key.split([' ', ',', '('])
-            .filter(|w| w.len() > 3)
-            .find_map(|w| index.get(w).copied())
-    })
+    index
+        .get(&key)
+        .or_else(|| {
+            // An Arabic adjective in the feminine (مغربية, شيشانية): its ta marbuta dropped.
+            key.strip_suffix('ة')
+                .and_then(|masculine| index.get(masculine))
+        })
+        .copied()
+        .or_else(|| {
+            // "Syrian Arab Republic", "Kingdom of the Netherlands", "Republic of Iraq"
+            key.split([' ', ',', '('])
+                .filter(|w| w.len() > 3)
+                .find_map(|w| index.get(w).copied())
+        })
 }
 
 /// Lower case, Latin diacritics removed, spaces collapsed.
@@ -905,6 +925,17 @@ mod tests {
         assert_eq!(n("Syrian Arab Republic"), Some("SY"));
         assert_eq!(n("Marokkaanse"), Some("MA"));
         assert_eq!(n("Tunisienne"), Some("TN"));
+        // Chechnya's people hold Russian passports, in every language the lists use.
+        for text in [
+            "Chechen",
+            "Tchétchène",
+            "tschetschenisch",
+            "Tsjetsjeens",
+            "شيشاني",
+        ] {
+            assert_eq!(n(text), Some("RU"), "{text}");
+        }
+        assert_eq!(n("مغربية"), Some("MA"));
         assert_eq!(n("Atlantis"), None);
         assert_eq!(n(""), None);
     }
