@@ -18,7 +18,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
-use custodia_access::{decide_case, Action, CaseAction, Principal};
+use custodia_access::{decide_case, Action, CaseAction, ItemFacts, Principal};
 use custodia_blobstore::ContentHash;
 use custodia_cases::{
     Assessment, Case, CaseItem, Charge, CrimeCatalogue, FeatureCollection, FtmEntity, Incident,
@@ -700,12 +700,15 @@ impl Vault {
     /// the submissions the case's analysts read it through (`custodia_access::provenance_seen`:
     /// unrestricted, supplied for this case), as every reader of the case is shown them. A
     /// submission restricted to the custodians, or supplied for another case, is not named (the
-    /// item's short hash stands in). `rows`: the item's facts and submissions.
+    /// item's short hash stands in). `rows`: the item's facts and submissions; `known`: the
+    /// policy facts of items already worked out for the case's links, taken from it rather than
+    /// built again.
     fn case_item_shown(
         &self,
         kept: &str,
         case: &str,
         rows: &dyn crate::access::FactRows,
+        known: &mut HashMap<String, Option<ItemFacts>>,
     ) -> Result<CaseItem> {
         let kept: KeptCaseItem =
             serde_json::from_str(kept).map_err(|e| invalid_data("item", case, e))?;
@@ -716,7 +719,11 @@ impl Vault {
             // metadata is read again.
             (item.date, item.location) = self.metadata_facts(&sha)?;
         }
-        let facts = self.facts_from(rows, &sha)?.unwrap_or_default();
+        let facts = match known.remove(&sha) {
+            Some(facts) => facts,
+            None => self.facts_from(rows, &sha)?,
+        }
+        .unwrap_or_default();
         let seen = crate::views::provenance_seen_of(
             &Principal::analysts_of_case(case),
             &facts,
@@ -802,6 +809,8 @@ impl Vault {
         let facts =
             crate::access::FactsOfItems::new(&*self.catalog, self.catalog.case_access_rows(case)?);
         let mut decided: HashMap<String, (ItemHash, bool)> = HashMap::new();
+        // Each linked item's facts, handed on to name the item below.
+        let mut facts_of_item: HashMap<String, Option<ItemFacts>> = HashMap::new();
         for row in rows.links {
             let (item, _) = match decided.get(&row.sha256) {
                 Some(known) => known.clone(),
@@ -827,6 +836,7 @@ impl Vault {
                         Err(e) => return Err(e),
                     };
                     decided.insert(row.sha256.clone(), (item.clone(), readable));
+                    facts_of_item.insert(row.sha256.clone(), item_facts);
                     (item, readable)
                 }
             };
@@ -851,9 +861,12 @@ impl Vault {
             });
         }
         for row in rows.items {
-            analysis
-                .items
-                .push(self.case_item_shown(&row.facts, case, &facts)?);
+            analysis.items.push(self.case_item_shown(
+                &row.facts,
+                case,
+                &facts,
+                &mut facts_of_item,
+            )?);
         }
         let visible = decided
             .into_values()

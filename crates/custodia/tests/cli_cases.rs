@@ -47,6 +47,14 @@ impl Vault {
         command.output().unwrap()
     }
 
+    /// Adds `name` with `role` to the holder's organisation.
+    fn holder_user(&self, name: &str, role: &str) {
+        self.ok(
+            None,
+            &["user", "add", name, "--org", "UN Mechanism", "--role", role],
+        );
+    }
+
     fn ok(&self, user: Option<&str>, args: &[&str]) -> Value {
         let out = self.run(user, args);
         assert!(
@@ -167,10 +175,7 @@ fn build() -> Built {
         "restricted",
     );
     for (user, role) in [("ana", "analyst"), ("bob", "analyst"), ("aud", "auditor")] {
-        v.ok(
-            None,
-            &["user", "add", user, "--org", "UN Mechanism", "--role", role],
-        );
+        v.holder_user(user, role);
     }
     v.ok(
         None,
@@ -728,18 +733,7 @@ fn crimes_round_trip_and_national_codes_import() {
     assert_eq!(imported["added"][0], "WIM-3(1)");
     assert!(imported["ledger_index"].is_u64());
     // Only custodians import.
-    v.ok(
-        None,
-        &[
-            "user",
-            "add",
-            "ana",
-            "--org",
-            "UN Mechanism",
-            "--role",
-            "analyst",
-        ],
-    );
+    v.holder_user("ana", "analyst");
     v.fails(
         Some("ana"),
         &["crimes", "import", national.to_str().unwrap()],
@@ -924,18 +918,7 @@ fn a_case_names_an_item_by_the_submission_its_analysts_read() {
     let hidden = v.item("informant-cobalt-intercept", text, "Gov B", "restricted");
     let item = v.item("w9-statement", text, "Gov A", "consent");
     assert_eq!(hidden, item, "the same bytes");
-    v.ok(
-        None,
-        &[
-            "user",
-            "add",
-            "ana",
-            "--org",
-            "UN Mechanism",
-            "--role",
-            "analyst",
-        ],
-    );
+    v.holder_user("ana", "analyst");
     v.ok(None, &["case", "add", "KOCHO"]);
     v.ok(None, &["case", "add-member", "KOCHO", "ana"]);
     let ana = Some("ana");
