@@ -1588,6 +1588,11 @@ fn spelled_similarity<'a>(a: &'a NamePart, b: &'a NamePart, same_key: bool) -> f
         if crate::score::is_european_given_name(&latin.word) {
             return 1.0;
         }
+        // An alif with its hamza below (إ) begins a name with an i (إيمان Iman, إسماعيل
+        // Ismail); a Latin spelling that begins with an a is another name (Ayman, أيمن).
+        if arabic.word.starts_with('إ') && latin.word.starts_with('a') {
+            return 0.5;
+        }
         // The other way round: a Latin i-diphthong inside a word (Hussein, Said, Faisal) is
         // the ya that Arabic script writes (حسين, سعيد, فيصل); without one it is another name
         // (حسن is Hasan, سعد Saad).
@@ -2464,6 +2469,10 @@ mod tests {
         assert!(sim("Hussein", "حسن") < 0.7);
         assert!(sim("Houssain", "حسن") < 0.7);
         assert!(sim("Said", "سعد") < 0.7);
+        // إ begins with an i: إيمان is Iman, not Ayman.
+        assert!(sim("Ayman", "إيمان") < 0.7);
+        assert!(sim("Iman", "إيمان") >= 0.85);
+        assert!(sim("Ayman", "أيمن") >= 0.85);
         for (latin, arabic) in [
             ("Hussein", "حسين"),
             ("Hassan", "حسن"),
