@@ -1813,7 +1813,6 @@ fn first_vowel_elided(fa: &str, fb: &str) -> bool {
     elided(a, b) || elided(b, a)
 }
 
-/// Whether a Latin spelling writes a p (not the ph of Mustapha, which is f).
 /// Whether a Latin spelling writes an i-diphthong (ai, ay, ei, ey, ee) after its first
 /// letter and before its last: a long i or ay that Arabic script writes with a ya.
 fn writes_medial_ya(word: &str) -> bool {
@@ -1826,6 +1825,7 @@ fn writes_medial_ya(word: &str) -> bool {
     })
 }
 
+/// Whether a Latin spelling writes a p (not the ph of Mustapha, which is f).
 fn writes_p(word: &str) -> bool {
     // The Caucasian p of Arabic names (Yusup, Patimat) is the Arabic f.
     if RUSSIAN_LATIN_FORMS.iter().any(|(form, _)| *form == word) {
