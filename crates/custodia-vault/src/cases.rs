@@ -657,7 +657,7 @@ impl Vault {
     /// What a case keeps of an item when it is linked: the day it was made and the place of
     /// its EXIF GPS position, from its metadata record (capture or creation time). Its name
     /// and its file's time are found again whenever the case is read
-    /// ([`Vault::name_for_case`]): which submissions a case's analysts see changes with every
+    /// (`Vault::case_item_shown`): which submissions a case's analysts see changes with every
     /// regime and submission.
     fn kept_case_item_facts(&self, hash: &ContentHash) -> Result<String> {
         let sha = hash.to_hex();
